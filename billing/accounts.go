@@ -1,0 +1,182 @@
+package billing
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// Account is a billing account: the tenant every other record belongs to.
+type Account = storage.Account
+
+// AccountType is Prepaid or Postpaid.
+type AccountType = storage.AccountType
+
+// The account types.
+const (
+	Prepaid  = storage.Prepaid
+	Postpaid = storage.Postpaid
+)
+
+// maxAccountIDLen bounds host-chosen account ids.
+const maxAccountIDLen = 128
+
+// CreateAccountRequest opens a billing account for one of the host's
+// customers. New accounts are always prepaid; SetAccountType switches them.
+type CreateAccountRequest struct {
+	// ID is the host's id for the customer, 1–128 printable bytes.
+	ID string `json:"id"`
+	// Currency is an ISO 4217 code; "" means Config.DefaultCurrency. It must
+	// be the catalog's currency and never changes afterwards.
+	Currency string `json:"currency,omitempty"`
+	// TimeZone is an IANA zone for the account's billing calendar; ""
+	// means Config.DefaultTimeZone.
+	TimeZone string `json:"time_zone,omitempty"`
+}
+
+// CreateAccount opens a prepaid account. It is idempotent per (ID, key). An
+// existing ID returns ErrAccountExists; a bad field a *RequestError; neither
+// changes anything.
+func (s *System) CreateAccount(ctx context.Context, key string, req CreateAccountRequest) (Account, error) {
+	if err := validateAccountID(req.ID); err != nil {
+		return Account{}, err
+	}
+	if req.Currency == "" {
+		req.Currency = s.cfg.DefaultCurrency
+	}
+	if req.TimeZone == "" {
+		req.TimeZone = s.cfg.DefaultTimeZone
+	}
+	if _, err := money.LookupCurrency(req.Currency); err != nil {
+		return Account{}, &RequestError{Field: "Currency", Reason: err.Error()}
+	}
+	if got := s.catalog.Currency().Code(); req.Currency != got {
+		return Account{}, fmt.Errorf("%w: account in %s, catalog prices in %s", ErrCurrencyMismatch, req.Currency, got)
+	}
+	if _, err := period.NewCalendar(req.TimeZone, s.cfg.Basis); err != nil {
+		return Account{}, &RequestError{Field: "TimeZone", Reason: err.Error()}
+	}
+	return idempotent(ctx, s, req.ID, key, "account.create", req, func(ctx context.Context, tx storage.Tx) (Account, error) {
+		now := s.now()
+		a := Account{ID: req.ID, Type: Prepaid, Currency: req.Currency, TimeZone: req.TimeZone, CreatedAt: now, UpdatedAt: now}
+		if err := tx.Accounts().Create(ctx, a); err != nil {
+			if errors.Is(err, storage.ErrDuplicate) {
+				return Account{}, fmt.Errorf("%w: %q", ErrAccountExists, req.ID)
+			}
+			return Account{}, err
+		}
+		return tx.Accounts().Get(ctx, req.ID)
+	})
+}
+
+// Account returns the account with id, or ErrAccountNotFound.
+func (s *System) Account(ctx context.Context, id string) (Account, error) {
+	var a Account
+	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		var err error
+		a, err = getAccount(ctx, tx, id, false)
+		return err
+	})
+	return a, err
+}
+
+// SetAccountTypeRequest is an operator's switch of an account between
+// prepaid and postpaid.
+type SetAccountTypeRequest struct {
+	AccountID string      `json:"account_id"`
+	Type      AccountType `json:"type"`
+	// Actor identifies the operator; required, it goes to the audit trail.
+	Actor string `json:"actor"`
+	// Reason is free text kept in the audit trail.
+	Reason string `json:"reason,omitempty"`
+}
+
+// accountTypeChange is the audit detail of a type switch.
+type accountTypeChange struct {
+	From   AccountType `json:"from"`
+	To     AccountType `json:"to"`
+	Reason string      `json:"reason,omitempty"`
+}
+
+// SetAccountType switches an account's type and appends an
+// "account.type_changed" audit record in the same transaction. Setting the
+// type it already has is a no-op that writes no audit record.
+func (s *System) SetAccountType(ctx context.Context, key string, req SetAccountTypeRequest) (Account, error) {
+	if !req.Type.Valid() {
+		return Account{}, &RequestError{Field: "Type", Reason: fmt.Sprintf("%q is not prepaid or postpaid", req.Type)}
+	}
+	if req.Actor == "" {
+		return Account{}, &RequestError{Field: "Actor", Reason: "is required for the audit trail"}
+	}
+	return idempotent(ctx, s, req.AccountID, key, "account.set_type", req, func(ctx context.Context, tx storage.Tx) (Account, error) {
+		a, err := getAccount(ctx, tx, req.AccountID, true)
+		if err != nil {
+			return Account{}, err
+		}
+		if a.Type == req.Type {
+			return a, nil
+		}
+		detail, err := json.Marshal(accountTypeChange{From: a.Type, To: req.Type, Reason: req.Reason})
+		if err != nil {
+			return Account{}, err
+		}
+		now := s.now()
+		a.Type, a.UpdatedAt = req.Type, now
+		if a, err = tx.Accounts().Update(ctx, a); err != nil {
+			return Account{}, err
+		}
+		_, err = tx.Audit().Append(ctx, storage.AuditRecord{
+			AccountID: a.ID, Actor: req.Actor, Action: "account.type_changed", Detail: detail, At: now,
+		})
+		return a, err
+	})
+}
+
+// AuditTrail returns up to limit (1–1000) of the account's audit records
+// after the cursor afterSeq (0 for the first page), oldest first. Pass the
+// last record's Seq to get the next page.
+func (s *System) AuditTrail(ctx context.Context, accountID string, afterSeq int64, limit int) ([]storage.AuditRecord, error) {
+	if limit < 1 || limit > 1000 {
+		return nil, &RequestError{Field: "limit", Reason: fmt.Sprintf("%d is outside 1–1000", limit)}
+	}
+	var out []storage.AuditRecord
+	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		if _, err := getAccount(ctx, tx, accountID, false); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.Audit().List(ctx, accountID, afterSeq, limit)
+		return err
+	})
+	return out, err
+}
+
+// getAccount reads (and optionally locks) an account, mapping a missing one
+// to ErrAccountNotFound.
+func getAccount(ctx context.Context, tx storage.Tx, id string, forUpdate bool) (Account, error) {
+	get := tx.Accounts().Get
+	if forUpdate {
+		get = tx.Accounts().GetForUpdate
+	}
+	a, err := get(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return Account{}, fmt.Errorf("%w: %q", ErrAccountNotFound, id)
+	}
+	return a, err
+}
+
+// validateAccountID rejects ids a host could not have meant.
+func validateAccountID(id string) error {
+	if id == "" || len(id) > maxAccountIDLen {
+		return &RequestError{Field: "ID", Reason: fmt.Sprintf("must be 1–%d bytes, got %d", maxAccountIDLen, len(id))}
+	}
+	if err := validateKey(id); err != nil {
+		return &RequestError{Field: "ID", Reason: "must be printable"}
+	}
+	return nil
+}

@@ -1,0 +1,17 @@
+// Package billing is Cloudbill's entry point: a host service creates one
+// System with New and calls its methods from HTTP handlers, workers and cron
+// jobs.
+//
+// Every mutating method takes an idempotency key and runs as one transaction
+// over the configured storage.Store: its effects, its audit records and the
+// key's first result commit together or not at all. Calling it again with the
+// same key and the same request returns the first result without a second
+// effect; the same key with a different request is an
+// *IdempotencyConflictError. A rejected call (a typed error) changes nothing
+// and claims no key, so it may be retried with the same key once fixed.
+//
+// The domain rules live in pure leaf packages that System composes:
+// billing/money (exact amounts), billing/period (the billing calendar) and
+// billing/pricing (catalog, charge models, quotes). Time comes only from the
+// configured clock.
+package billing

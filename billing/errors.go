@@ -1,0 +1,69 @@
+package billing
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors of the billing entry point. Each typed error below matches
+// one of them with errors.Is. Their meanings never change.
+var (
+	// ErrInvalidConfig: New was given an unusable Config.
+	ErrInvalidConfig = errors.New("billing: invalid config")
+	// ErrInvalidRequest: a request field is missing, malformed or absurd.
+	ErrInvalidRequest = errors.New("billing: invalid request")
+	// ErrInvalidIdempotencyKey: the key is empty, longer than 255 bytes or
+	// contains control characters.
+	ErrInvalidIdempotencyKey = errors.New("billing: invalid idempotency key")
+	// ErrIdempotencyConflict: the key was first used for a different request.
+	ErrIdempotencyConflict = errors.New("billing: idempotency key reused with a different request")
+	// ErrAccountNotFound: no such account (tenants never see each other).
+	ErrAccountNotFound = errors.New("billing: account not found")
+	// ErrAccountExists: an account with that id already exists.
+	ErrAccountExists = errors.New("billing: account already exists")
+	// ErrCurrencyMismatch: the request's money is not in the account's
+	// currency (or the catalog's).
+	ErrCurrencyMismatch = errors.New("billing: currency mismatch")
+)
+
+// ConfigError says which Config field New rejected and why.
+type ConfigError struct {
+	Field  string
+	Reason string
+}
+
+func (e *ConfigError) Error() string { return fmt.Sprintf("billing: config %s %s", e.Field, e.Reason) }
+
+// Is makes a *ConfigError match ErrInvalidConfig.
+func (e *ConfigError) Is(target error) bool { return target == ErrInvalidConfig }
+
+// RequestError says which request field was rejected and why.
+type RequestError struct {
+	Field  string
+	Reason string
+}
+
+func (e *RequestError) Error() string {
+	return fmt.Sprintf("billing: invalid request: %s %s", e.Field, e.Reason)
+}
+
+// Is makes a *RequestError match ErrInvalidRequest.
+func (e *RequestError) Is(target error) bool { return target == ErrInvalidRequest }
+
+// IdempotencyConflictError reports a key first used by another request.
+type IdempotencyConflictError struct {
+	AccountID string
+	Key       string
+	// FirstOperation is the operation the key was first used for.
+	FirstOperation string
+	// Operation is the operation of the rejected call.
+	Operation string
+}
+
+func (e *IdempotencyConflictError) Error() string {
+	return fmt.Sprintf("billing: idempotency key %q of account %q was used for a different %s request (now %s)",
+		e.Key, e.AccountID, e.FirstOperation, e.Operation)
+}
+
+// Is makes an *IdempotencyConflictError match ErrIdempotencyConflict.
+func (e *IdempotencyConflictError) Is(target error) bool { return target == ErrIdempotencyConflict }

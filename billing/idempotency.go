@@ -1,0 +1,121 @@
+package billing
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"unicode"
+
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// maxKeyLen bounds idempotency keys so that a host cannot store unbounded
+// data through them; 255 fits UUIDs, ULIDs and composite keys.
+const maxKeyLen = 255
+
+// validateKey rejects keys that are empty, too long or not printable.
+func validateKey(key string) error {
+	if key == "" || len(key) > maxKeyLen {
+		return fmt.Errorf("%w: length %d (want 1–%d bytes)", ErrInvalidIdempotencyKey, len(key), maxKeyLen)
+	}
+	for _, r := range key {
+		if !unicode.IsPrint(r) {
+			return fmt.Errorf("%w: contains a non-printable character", ErrInvalidIdempotencyKey)
+		}
+	}
+	return nil
+}
+
+// requestHash is the digest that tells "the same request" from "a different
+// one": SHA-256 over the operation name and the request's JSON encoding
+// (encoding/json sorts map keys, so equal requests hash equally).
+func requestHash(op string, req any) (string, error) {
+	body, err := json.Marshal(struct {
+		Op  string `json:"op"`
+		Req any    `json:"req"`
+	}{op, req})
+	if err != nil {
+		return "", fmt.Errorf("billing: encode %s request: %w", op, err)
+	}
+	sum := sha256.Sum256(body)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// idempotent runs effect once per (accountID, key): in one transaction it
+// claims the key, runs effect and stores effect's result with the claim, so
+// the effect and the record commit together. A later call with the same key
+// and request gets the stored result; with a different request, an
+// *IdempotencyConflictError. If effect fails, the claim is rolled back with
+// everything else and the error is returned.
+//
+// Two concurrent first calls cannot both run effect to completion: the
+// store's Insert lets exactly one claim the key; the other reads the
+// winner's result once it commits.
+func idempotent[Res any](ctx context.Context, s *System, accountID, key, op string, req any,
+	effect func(ctx context.Context, tx storage.Tx) (Res, error)) (Res, error) {
+	var zero Res
+	if err := validateKey(key); err != nil {
+		return zero, err
+	}
+	hash, err := requestHash(op, req)
+	if err != nil {
+		return zero, err
+	}
+	var res Res
+	err = s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		res = zero
+		ids := tx.Idempotency()
+		first, err := ids.Get(ctx, accountID, key)
+		if err == nil {
+			return replay(first, accountID, key, op, hash, &res)
+		}
+		if !errors.Is(err, storage.ErrNotFound) {
+			return err
+		}
+		err = ids.Insert(ctx, storage.IdempotencyRecord{
+			AccountID: accountID, Key: key, Operation: op, RequestHash: hash, CreatedAt: s.now(),
+		})
+		if errors.Is(err, storage.ErrDuplicate) {
+			// A concurrent call claimed the key and has committed since
+			// our Get: its result is now visible.
+			first, err := ids.Get(ctx, accountID, key)
+			if err != nil {
+				return err
+			}
+			return replay(first, accountID, key, op, hash, &res)
+		}
+		if err != nil {
+			return err
+		}
+		res, err = effect(ctx, tx)
+		if err != nil {
+			return err
+		}
+		body, err := json.Marshal(res)
+		if err != nil {
+			return fmt.Errorf("billing: encode %s result: %w", op, err)
+		}
+		return ids.SetResponse(ctx, accountID, key, body)
+	})
+	if err != nil {
+		return zero, err
+	}
+	return res, nil
+}
+
+// replay decodes the first call's result into res, or reports a conflict.
+func replay(first storage.IdempotencyRecord, accountID, key, op, hash string, res any) error {
+	if first.Operation != op || first.RequestHash != hash {
+		return &IdempotencyConflictError{AccountID: accountID, Key: key, FirstOperation: first.Operation, Operation: op}
+	}
+	if first.Response == nil {
+		return fmt.Errorf("billing: idempotency key %q has no stored result", key)
+	}
+	if err := json.Unmarshal(first.Response, res); err != nil {
+		return fmt.Errorf("billing: decode stored %s result: %w", op, err)
+	}
+	return nil
+}

@@ -1,0 +1,137 @@
+package money
+
+import (
+	"fmt"
+	"math/big"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
+)
+
+// Limits on amount text. They are far above any real amount and keep parsing
+// cheap and printing bounded: the plain text of an accepted number is never
+// longer than its input plus the currency's padding digits, so every amount
+// New accepts prints as text that New accepts again.
+const (
+	maxNumberLen = 64
+	maxSigDigits = 40
+)
+
+// parseNumber reads the plain decimal grammar documented on New. It checks
+// every byte itself and never hands unvalidated text to a general-purpose
+// parser.
+func parseNumber(s string) (decimal.Decimal, error) {
+	if s == "" {
+		return decimal.Decimal{}, &ParseError{Input: s, Reason: "empty"}
+	}
+	if len(s) > maxNumberLen {
+		return decimal.Decimal{}, &ParseError{Input: s, Reason: fmt.Sprintf("longer than %d characters", maxNumberLen)}
+	}
+	i := 0
+	neg := false
+	if s[0] == '+' || s[0] == '-' {
+		neg = s[0] == '-'
+		i++
+	}
+	intStart := i
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	intPart := s[intStart:i]
+	if intPart == "" {
+		return decimal.Decimal{}, &ParseError{Input: s, Reason: missingDigitReason(s, i)}
+	}
+	fracPart := ""
+	if i < len(s) && s[i] == '.' {
+		i++
+		fracStart := i
+		for i < len(s) && isDigit(s[i]) {
+			i++
+		}
+		fracPart = s[fracStart:i]
+		if fracPart == "" {
+			return decimal.Decimal{}, &ParseError{Input: s, Reason: "no digits after the decimal point"}
+		}
+	}
+	if i < len(s) {
+		return decimal.Decimal{}, &ParseError{Input: s, Reason: unexpectedReason(s, i)}
+	}
+
+	digits := strings.TrimLeft(intPart+fracPart, "0")
+	// Zeros ending the fraction only state a scale ("12.50"), so they are not
+	// significant; that keeps every printed amount within the limit.
+	if sig := len(digits) - (len(fracPart) - len(strings.TrimRight(fracPart, "0"))); sig > maxSigDigits {
+		return decimal.Decimal{}, &ParseError{Input: s, Reason: fmt.Sprintf("more than %d significant digits", maxSigDigits)}
+	}
+	exp := -int32(len(fracPart))
+	if digits == "" {
+		return decimal.New(0, exp), nil
+	}
+	if len(digits) <= 18 { // fits int64 without overflow
+		v, err := strconv.ParseInt(digits, 10, 64)
+		if err != nil { // unreachable: digits are validated ASCII digits
+			return decimal.Decimal{}, &ParseError{Input: s, Reason: "not a number"}
+		}
+		if neg {
+			v = -v
+		}
+		return decimal.New(v, exp), nil
+	}
+	v, ok := new(big.Int).SetString(digits, 10)
+	if !ok { // unreachable: digits are validated ASCII digits
+		return decimal.Decimal{}, &ParseError{Input: s, Reason: "not a number"}
+	}
+	if neg {
+		v.Neg(v)
+	}
+	return decimal.NewFromBigInt(v, exp), nil
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// missingDigitReason explains why no digit was found at offset i, naming the
+// common mistakes (".5", "--1", "NaN") rather than only the character.
+func missingDigitReason(s string, i int) string {
+	switch {
+	case i >= len(s):
+		return "no digits"
+	case s[i] == '+' || s[i] == '-':
+		return "more than one sign"
+	case s[i] == '.':
+		return "no digits before the decimal point"
+	}
+	return unexpectedReason(s, i)
+}
+
+// unexpectedReason names the offending character and its byte offset.
+func unexpectedReason(s string, i int) string {
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	switch {
+	case s[i] == 'e' || s[i] == 'E':
+		return fmt.Sprintf("exponent notation is not accepted (offset %d)", i)
+	case s[i] == ',':
+		return fmt.Sprintf("digit separators are not accepted (offset %d)", i)
+	case s[i] == '.':
+		return fmt.Sprintf("more than one decimal point (offset %d)", i)
+	case s[i] == '+' || s[i] == '-':
+		return fmt.Sprintf("misplaced sign (offset %d)", i)
+	}
+	return fmt.Sprintf("unexpected character %q at offset %d", r, i)
+}
+
+// Parse reads an amount in the form String produces: the number as accepted by
+// New, one space, and the currency code ("12.50 USD", "-7.7 VND"). The empty
+// string is the zero Amount. Anything else is a *ParseError or an
+// *UnknownCurrencyError.
+func Parse(s string) (Amount, error) {
+	if s == "" {
+		return Amount{}, nil
+	}
+	number, code, ok := strings.Cut(s, " ")
+	if !ok {
+		return Amount{}, &ParseError{Input: s, Reason: `want "<number> <currency>"`}
+	}
+	return New(number, code)
+}

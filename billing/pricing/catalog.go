@@ -1,0 +1,215 @@
+package pricing
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/cloudbill/cloudbill/billing/money"
+)
+
+// Defaults for the zero fields of Config.
+const (
+	// DefaultMaxItemQuantity is the most units of one item a quote accepts
+	// when Config.MaxItemQuantity is zero.
+	DefaultMaxItemQuantity = 1000
+	// DefaultMaxBillingDays is the longest period (in days, 3660 ≈ 10
+	// years) one quote item may be billed for when Config.MaxBillingDays is
+	// zero; it is far beyond the longest renewal cycle (36 months) and
+	// stops absurd terms.
+	DefaultMaxBillingDays = 3660
+)
+
+// TaxMode says whether catalog prices include tax.
+type TaxMode int
+
+const (
+	// TaxExclusive prices are net; tax is added on top: tax = net × rate.
+	// It is the zero value.
+	TaxExclusive TaxMode = iota
+	// TaxInclusive prices already contain tax: tax = gross × rate ÷ (1 +
+	// rate), net = gross − tax.
+	TaxInclusive
+)
+
+// String returns "exclusive" or "inclusive", or "TaxMode(n)" for an
+// undeclared value.
+func (m TaxMode) String() string {
+	switch m {
+	case TaxExclusive:
+		return "exclusive"
+	case TaxInclusive:
+		return "inclusive"
+	default:
+		return "TaxMode(" + strconv.Itoa(int(m)) + ")"
+	}
+}
+
+// TaxPolicy is the catalog's tax (VAT) rule. The zero value is no tax,
+// prices exclusive.
+type TaxPolicy struct {
+	// Rate is the tax rate as a fraction, 0 ≤ Rate ≤ 1 (0.1 is 10% VAT).
+	Rate decimal.Decimal
+	// Mode says whether prices include the tax.
+	Mode TaxMode
+}
+
+// validate checks the rate range and the mode.
+func (t TaxPolicy) validate() error {
+	if t.Rate.IsNegative() || t.Rate.GreaterThan(decimal.NewFromInt(1)) {
+		return fmt.Errorf("%w: tax rate %s is not in [0, 1]", ErrInvalidRate, t.Rate)
+	}
+	if t.Mode != TaxExclusive && t.Mode != TaxInclusive {
+		return fmt.Errorf("unknown tax mode %s", t.Mode)
+	}
+	return nil
+}
+
+// Config defines a catalog for NewCatalog. Zero fields take the documented
+// defaults; Currency has none and must be set.
+type Config struct {
+	// Currency is the ISO 4217 code every price is in, e.g. "VND".
+	Currency string
+	// Tax is the tax policy; the zero value is no tax.
+	Tax TaxPolicy
+	// Products are the products, in display order; ids must be unique.
+	Products []Product
+	// MaxItemQuantity bounds QuoteItem.Quantity; zero means
+	// DefaultMaxItemQuantity.
+	MaxItemQuantity int64
+	// MaxBillingDays bounds how long a quote item is billed for; zero means
+	// DefaultMaxBillingDays.
+	MaxBillingDays int64
+}
+
+// Catalog holds a currency, a tax policy and products, and prices
+// configurations and quotes. It is immutable after NewCatalog (it keeps
+// copies of its inputs and hands out copies), so it is safe for concurrent
+// use.
+type Catalog struct {
+	currency   money.Currency
+	tax        TaxPolicy
+	maxQty     int64
+	maxMinutes int64
+	products   []entry
+	index      map[string]int
+}
+
+// entry is a product with lookup tables built once at construction.
+type entry struct {
+	p          Product
+	components map[string]int
+	plans      map[string]int
+}
+
+// NewCatalog validates cfg and returns the catalog. Every refusal is a
+// *CatalogError matching ErrInvalidCatalog and, where there is one, the
+// cause: money.ErrUnknownCurrency for the currency, ErrInvalidModel for a
+// component's model, ErrInvalidRate for a tax or term-discount rate,
+// ErrInvalidPrice for a negative plan price. Ids must be non-empty, without
+// surrounding space, unique among products, and unique among one product's
+// components and plans together (so a breakdown line is never ambiguous).
+func NewCatalog(cfg Config) (*Catalog, error) {
+	cur, err := money.LookupCurrency(cfg.Currency)
+	if err != nil {
+		return nil, &CatalogError{Field: "currency", Err: err}
+	}
+	if err := cfg.Tax.validate(); err != nil {
+		return nil, &CatalogError{Field: "tax", Err: err}
+	}
+	if cfg.MaxItemQuantity < 0 || cfg.MaxBillingDays < 0 {
+		return nil, &CatalogError{Field: "limits", Reason: "must not be negative"}
+	}
+	c := &Catalog{
+		currency:   cur,
+		tax:        cfg.Tax,
+		maxQty:     orDefault(cfg.MaxItemQuantity, DefaultMaxItemQuantity),
+		maxMinutes: orDefault(cfg.MaxBillingDays, DefaultMaxBillingDays) * minutesPerDay,
+		products:   make([]entry, 0, len(cfg.Products)),
+		index:      make(map[string]int, len(cfg.Products)),
+	}
+	if c.maxMinutes/minutesPerDay != orDefault(cfg.MaxBillingDays, DefaultMaxBillingDays) {
+		return nil, &CatalogError{Field: "limits", Reason: "max billing days overflows minutes"}
+	}
+	for _, p := range cfg.Products {
+		if err := p.validate(); err != nil {
+			return nil, err
+		}
+		if _, dup := c.index[p.ID]; dup {
+			return nil, &CatalogError{ProductID: p.ID, Reason: "duplicate product id"}
+		}
+		p = p.clone()
+		e := entry{p: p, components: make(map[string]int, len(p.Components)), plans: make(map[string]int, len(p.Plans))}
+		for i, comp := range p.Components {
+			e.components[comp.ID] = i
+		}
+		for i, pl := range p.Plans {
+			e.plans[pl.ID] = i
+		}
+		c.index[p.ID] = len(c.products)
+		c.products = append(c.products, e)
+	}
+	return c, nil
+}
+
+// orDefault returns v, or def when v is zero.
+func orDefault(v, def int64) int64 {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// Currency returns the catalog's currency.
+func (c *Catalog) Currency() money.Currency { return c.currency }
+
+// Tax returns the catalog's tax policy.
+func (c *Catalog) Tax() TaxPolicy { return c.tax }
+
+// MaxItemQuantity returns the most units of one item a quote accepts.
+func (c *Catalog) MaxItemQuantity() int64 { return c.maxQty }
+
+// MaxBillingMinutes returns the longest period, in minutes, one quote item
+// may be billed for.
+func (c *Catalog) MaxBillingMinutes() int64 { return c.maxMinutes }
+
+// Products returns copies of all products in display order; changing them
+// does not change the catalog.
+func (c *Catalog) Products() []Product {
+	out := make([]Product, len(c.products))
+	for i, e := range c.products {
+		out[i] = e.p.clone()
+	}
+	return out
+}
+
+// Product returns a copy of the product with the given id, or an
+// *UnknownProductError matching ErrUnknownProduct.
+func (c *Catalog) Product(id string) (Product, error) {
+	e, err := c.lookup(id)
+	if err != nil {
+		return Product{}, err
+	}
+	return e.p.clone(), nil
+}
+
+// lookup finds a product's entry without copying it.
+func (c *Catalog) lookup(id string) (*entry, error) {
+	i, ok := c.index[id]
+	if !ok {
+		return nil, &UnknownProductError{ProductID: id}
+	}
+	return &c.products[i], nil
+}
+
+// TermDiscountRate returns the term discount rate product id gives a term
+// of months whole months (zero when none applies), or an
+// *UnknownProductError.
+func (c *Catalog) TermDiscountRate(id string, months int) (decimal.Decimal, error) {
+	e, err := c.lookup(id)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	return e.p.termDiscountRate(months), nil
+}

@@ -1,0 +1,72 @@
+package pricing
+
+import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/cloudbill/cloudbill/billing/money"
+)
+
+// applyDiscounts applies the order discounts to lines whose Subtotal is
+// final, filling each line's Discounts, Discount and breakdown, and returns
+// the discounts as applied. Each discount is capped at what is left of the
+// order and split by what is left of each line, so shares sum exactly to
+// the discount and no line goes below zero (see Catalog.Quote).
+func (c *Catalog) applyDiscounts(k *calc, lines []QuoteLine, discounts []Discount) ([]AppliedDiscount, error) {
+	// What is left of each line after the discounts applied so far.
+	left := make([]money.Amount, len(lines))
+	weights := make([]decimal.Decimal, len(lines))
+	for i := range lines {
+		left[i] = lines[i].Subtotal
+		lines[i].Discount = c.zero()
+	}
+	applied := make([]AppliedDiscount, len(discounts))
+	for di, d := range discounts {
+		remaining := c.zero()
+		for i := range left {
+			remaining = k.add(remaining, left[i])
+			weights[i] = left[i].Number()
+		}
+		take := d.Amount
+		if k.cmp(take, remaining) > 0 {
+			take = remaining
+		}
+		applied[di] = AppliedDiscount{Code: d.Code, Label: d.Label, Requested: d.Amount, Applied: take}
+		if !take.IsPositive() {
+			continue
+		}
+		shares, err := take.AllocateWeights(weights...)
+		if err != nil {
+			return nil, fmt.Errorf("pricing: split discount %q: %w", d.Code, err)
+		}
+		for i, s := range shares {
+			if s.IsZero() {
+				continue
+			}
+			left[i] = k.sub(left[i], s)
+			lines[i].Discount = k.add(lines[i].Discount, s)
+			lines[i].Discounts = append(lines[i].Discounts, DiscountShare{Code: d.Code, Label: d.Label, Amount: s})
+			lines[i].Breakdown = append(lines[i].Breakdown,
+				"discount "+displayName(d.Label, d.Code)+": −"+formatNumber(s.Number()))
+		}
+	}
+	return applied, nil
+}
+
+// checkDiscount validates one order discount.
+func (c *Catalog) checkDiscount(i int, d Discount) error {
+	bad := func(reason string, err error) error {
+		return &DiscountError{Index: i, Code: d.Code, Reason: reason, Err: err}
+	}
+	if d.Amount.Currency() != c.currency {
+		return bad("currency", &money.CurrencyMismatchError{A: c.currency.Code(), B: d.Amount.Currency().Code()})
+	}
+	if d.Amount.IsNegative() {
+		return bad("amount "+d.Amount.Number().String()+" is negative", nil)
+	}
+	if !d.Amount.IsRounded() {
+		return bad("amount "+d.Amount.Number().String()+" is not in whole minor units", money.ErrNotRounded)
+	}
+	return nil
+}

@@ -1,0 +1,38 @@
+package billing
+
+import (
+	"time"
+
+	"log/slog"
+
+	"github.com/cloudbill/cloudbill/billing/clock"
+	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// System runs Cloudbill's operations over one store. It holds no mutable
+// state of its own, so one System is safe for concurrent use by any number
+// of goroutines, and several processes may share one database.
+type System struct {
+	store   storage.Store
+	catalog *pricing.Catalog
+	clock   clock.Clock
+	log     *slog.Logger
+	cfg     Config
+}
+
+// New validates cfg (after applying defaults) and returns a System. An
+// unusable config returns a *ConfigError.
+func New(cfg Config) (*System, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return &System{store: cfg.Store, catalog: cfg.Catalog, clock: cfg.Clock, log: cfg.Logger, cfg: cfg}, nil
+}
+
+// Catalog returns the catalog the System prices with.
+func (s *System) Catalog() *pricing.Catalog { return s.catalog }
+
+// now reads the injected clock; the only place System learns the time.
+func (s *System) now() time.Time { return s.clock.Now() }

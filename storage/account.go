@@ -1,0 +1,54 @@
+package storage
+
+import (
+	"context"
+	"time"
+)
+
+// AccountType says how an account pays: prepaid accounts buy terms in
+// advance from credit or a gateway; postpaid accounts are billed for usage at
+// month end. The stored values are stable and append-only.
+type AccountType string
+
+const (
+	// Prepaid is the default for every new account.
+	Prepaid AccountType = "prepaid"
+	// Postpaid accounts are switched by an operator, with an audit record.
+	Postpaid AccountType = "postpaid"
+)
+
+// Valid reports whether t is one of the known account types.
+func (t AccountType) Valid() bool { return t == Prepaid || t == Postpaid }
+
+// Account is a billing account: the tenant every other record is scoped to.
+type Account struct {
+	// ID is chosen by the host (its customer or project id); 1–128 bytes.
+	ID string
+	// Type is Prepaid or Postpaid.
+	Type AccountType
+	// Currency is the ISO 4217 code all of the account's money is kept in.
+	Currency string
+	// TimeZone is the IANA zone of the account's billing calendar.
+	TimeZone string
+	// CreatedAt and UpdatedAt are set by the caller from its injected clock.
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	// Version increases by one on every successful Update; stores set it.
+	Version int64
+}
+
+// Accounts is the repository of accounts.
+type Accounts interface {
+	// Create stores a new account with Version 1. An existing ID returns
+	// ErrDuplicate; an empty ID or unknown Type returns ErrInvalidRecord.
+	Create(ctx context.Context, a Account) error
+	// Get returns the account, or ErrNotFound.
+	Get(ctx context.Context, id string) (Account, error)
+	// GetForUpdate is Get that also locks the account until the transaction
+	// ends, serialising read-modify-write cycles on it.
+	GetForUpdate(ctx context.Context, id string) (Account, error)
+	// Update replaces the stored account with a (matched by ID), increments
+	// Version and returns the stored value. Unknown ID returns ErrNotFound.
+	// CreatedAt is kept as first stored.
+	Update(ctx context.Context, a Account) (Account, error)
+}

@@ -1,0 +1,63 @@
+package memory
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+type accounts struct{ t *tx }
+
+func (r accounts) Create(ctx context.Context, a storage.Account) error {
+	if err := r.t.check(ctx); err != nil {
+		return err
+	}
+	if a.ID == "" || !a.Type.Valid() {
+		return fmt.Errorf("memory: account %q type %q: %w", a.ID, a.Type, storage.ErrInvalidRecord)
+	}
+	m := r.t.data.accounts
+	if _, ok := m[a.ID]; ok {
+		return fmt.Errorf("memory: account %q: %w", a.ID, storage.ErrDuplicate)
+	}
+	a.Version = 1
+	m[a.ID] = a
+	r.t.undo = append(r.t.undo, func() { delete(m, a.ID) })
+	return nil
+}
+
+func (r accounts) Get(ctx context.Context, id string) (storage.Account, error) {
+	if err := r.t.check(ctx); err != nil {
+		return storage.Account{}, err
+	}
+	a, ok := r.t.data.accounts[id]
+	if !ok {
+		return storage.Account{}, fmt.Errorf("memory: account %q: %w", id, storage.ErrNotFound)
+	}
+	return a, nil
+}
+
+// GetForUpdate needs no lock of its own: the whole transaction holds the
+// store's lock.
+func (r accounts) GetForUpdate(ctx context.Context, id string) (storage.Account, error) {
+	return r.Get(ctx, id)
+}
+
+func (r accounts) Update(ctx context.Context, a storage.Account) (storage.Account, error) {
+	if err := r.t.check(ctx); err != nil {
+		return storage.Account{}, err
+	}
+	m := r.t.data.accounts
+	old, ok := m[a.ID]
+	if !ok {
+		return storage.Account{}, fmt.Errorf("memory: account %q: %w", a.ID, storage.ErrNotFound)
+	}
+	if !a.Type.Valid() {
+		return storage.Account{}, fmt.Errorf("memory: account %q type %q: %w", a.ID, a.Type, storage.ErrInvalidRecord)
+	}
+	a.CreatedAt = old.CreatedAt
+	a.Version = old.Version + 1
+	m[a.ID] = a
+	r.t.undo = append(r.t.undo, func() { m[a.ID] = old })
+	return a, nil
+}

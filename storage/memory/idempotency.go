@@ -1,0 +1,58 @@
+package memory
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+type idempotency struct{ t *tx }
+
+func (r idempotency) Insert(ctx context.Context, rec storage.IdempotencyRecord) error {
+	if err := r.t.check(ctx); err != nil {
+		return err
+	}
+	if rec.AccountID == "" || rec.Key == "" {
+		return fmt.Errorf("memory: idempotency key %q/%q: %w", rec.AccountID, rec.Key, storage.ErrInvalidRecord)
+	}
+	k := idemKey{rec.AccountID, rec.Key}
+	m := r.t.data.idem
+	if _, ok := m[k]; ok {
+		return fmt.Errorf("memory: idempotency key %q: %w", rec.Key, storage.ErrDuplicate)
+	}
+	rec.Response = slices.Clone(rec.Response)
+	m[k] = rec
+	r.t.undo = append(r.t.undo, func() { delete(m, k) })
+	return nil
+}
+
+func (r idempotency) Get(ctx context.Context, accountID, key string) (storage.IdempotencyRecord, error) {
+	if err := r.t.check(ctx); err != nil {
+		return storage.IdempotencyRecord{}, err
+	}
+	rec, ok := r.t.data.idem[idemKey{accountID, key}]
+	if !ok {
+		return storage.IdempotencyRecord{}, fmt.Errorf("memory: idempotency key %q: %w", key, storage.ErrNotFound)
+	}
+	rec.Response = slices.Clone(rec.Response)
+	return rec, nil
+}
+
+func (r idempotency) SetResponse(ctx context.Context, accountID, key string, response []byte) error {
+	if err := r.t.check(ctx); err != nil {
+		return err
+	}
+	k := idemKey{accountID, key}
+	m := r.t.data.idem
+	old, ok := m[k]
+	if !ok {
+		return fmt.Errorf("memory: idempotency key %q: %w", key, storage.ErrNotFound)
+	}
+	rec := old
+	rec.Response = slices.Clone(response)
+	m[k] = rec
+	r.t.undo = append(r.t.undo, func() { m[k] = old })
+	return nil
+}

@@ -1,0 +1,117 @@
+// Package memory is Cloudbill's embedded store: every billing record in
+// process memory, behind the storage contract.
+//
+// It is the default for tests, examples and single-process hosts. It is safe
+// for concurrent use; transactions are serialised by one lock (so every
+// transaction is trivially serialisable and ...ForUpdate needs no extra
+// locking), writes are undone on error, and values are copied in and out so
+// callers never share memory with the store. Nothing survives the process.
+package memory
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// Store is an in-memory storage.Store. The zero value is not usable; call New.
+type Store struct {
+	mu   sync.Mutex
+	data *state
+}
+
+// state is everything the store holds. It is only touched with Store.mu held.
+type state struct {
+	accounts map[string]storage.Account
+	idem     map[idemKey]storage.IdempotencyRecord
+	audit    map[string][]storage.AuditRecord // per account, in Seq order
+	auditSeq int64
+	ledger   ledgerState
+	payments paymentState
+}
+
+type idemKey struct{ account, key string }
+
+var _ storage.Store = (*Store)(nil)
+
+// New returns an empty store.
+func New() *Store {
+	return &Store{data: &state{
+		accounts: map[string]storage.Account{},
+		idem:     map[idemKey]storage.IdempotencyRecord{},
+		audit:    map[string][]storage.AuditRecord{},
+		ledger:   newLedgerState(),
+		payments: newPaymentState(),
+	}}
+}
+
+// txMarker tags contexts that are inside one of this store's transactions, so
+// a nested InTx fails fast with storage.ErrNestedTx instead of deadlocking.
+type txMarker struct{ s *Store }
+
+// InTx runs fn under the store's lock and undoes its writes if fn fails,
+// panics, or ctx ends before it returns. See storage.Store for the contract.
+func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) (err error) {
+	if ctx.Value(txMarker{s}) != nil {
+		return storage.ErrNestedTx
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := &tx{data: s.data}
+	defer func() {
+		if p := recover(); p != nil {
+			t.rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(context.WithValue(ctx, txMarker{s}, true), t); err != nil {
+		t.rollback()
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		t.rollback()
+		return fmt.Errorf("memory: transaction not committed: %w", err)
+	}
+	t.done = true
+	return nil
+}
+
+// tx records an undo step for every write, so rollback restores the state
+// exactly as it was when the transaction began.
+type tx struct {
+	data *state
+	undo []func()
+	done bool
+}
+
+func (t *tx) rollback() {
+	for i := len(t.undo) - 1; i >= 0; i-- {
+		t.undo[i]()
+	}
+	t.undo = nil
+	t.done = true
+}
+
+// check reports whether the transaction may still be used.
+func (t *tx) check(ctx context.Context) error {
+	if t.done {
+		return storage.ErrTxDone
+	}
+	return ctx.Err()
+}
+
+func (t *tx) Accounts() storage.Accounts       { return accounts{t} }
+func (t *tx) Idempotency() storage.Idempotency { return idempotency{t} }
+func (t *tx) Audit() storage.Audit             { return audit{t} }
+func (t *tx) Ledger() storage.Ledger           { return ledger{t} }
+func (t *tx) Payments() storage.Payments       { return payments{t} }
+func (t *tx) GatewayEvents() storage.GatewayEvents {
+	return gatewayEvents{t}
+}
+func (t *tx) LinkedAccounts() storage.LinkedAccounts { return linkedAccounts{t} }
+func (t *tx) PaymentLinks() storage.PaymentLinks     { return paymentLinks{t} }

@@ -1,0 +1,40 @@
+package storage
+
+import "context"
+
+// Store is the unit of work: the only way to read or write billing records.
+//
+// Implementations must be safe for concurrent use by any number of goroutines
+// (and, for shared databases, processes).
+type Store interface {
+	// InTx runs fn inside one transaction and commits if fn returns nil.
+	//
+	// Contract:
+	//   - Everything written through tx commits atomically when fn returns nil;
+	//     if fn returns an error (or panics, or ctx ends before commit), nothing
+	//     written through tx is visible to anyone, and InTx returns that error
+	//     (the panic is re-raised after rollback).
+	//   - Reads through tx see tx's own writes.
+	//   - Methods named ...ForUpdate lock the record until the transaction
+	//     ends, so that read-modify-write cycles on it are never lost.
+	//   - fn may run more than once when the store retries a transaction the
+	//     database aborted (serialization failure, deadlock); fn must therefore
+	//     have no effects outside tx. Calling a payment gateway or a host hook
+	//     from inside fn is a bug.
+	//   - tx must not be used after InTx returns (ErrTxDone), nor shared with
+	//     other goroutines, and InTx must not be called from inside fn
+	//     (ErrNestedTx where the store can detect it).
+	InTx(ctx context.Context, fn func(ctx context.Context, tx Tx) error) error
+}
+
+// Tx gives access to the repositories inside one transaction. Each later
+// capability of the library adds its repository here, and every Store must
+// implement all of them (the conformance suite checks each).
+type Tx interface {
+	// Accounts stores billing accounts.
+	Accounts() Accounts
+	// Idempotency stores the first result of each idempotent operation.
+	Idempotency() Idempotency
+	// Audit stores the append-only audit trail of operator actions.
+	Audit() Audit
+}
