@@ -196,7 +196,9 @@ func testIdempotencyRace(t *testing.T, st storage.Store) {
 	assert.Len(t, recs, 1, "exactly one effect")
 }
 
-func TestIdempotencyRaceMemory(t *testing.T) { testIdempotencyRace(t, memory.New()) }
+func TestIdempotencyRace(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) { testIdempotencyRace(t, newStore(t)) })
+}
 
 func TestRequestsForDifferentAccountsNeverShareKeys(t *testing.T) {
 	ctx := context.Background()

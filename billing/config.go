@@ -1,14 +1,18 @@
 package billing
 
 import (
+	"crypto/rand"
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/cloudbill/cloudbill/billing/clock"
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/payment"
+	"github.com/cloudbill/cloudbill/payment/gateway"
 	"github.com/cloudbill/cloudbill/storage"
 )
 
@@ -34,6 +38,24 @@ type Config struct {
 	DefaultTimeZone string
 	// Basis is the day-count basis of terms. Default: period.ThirtyDayMonths.
 	Basis period.Basis
+
+	// Gateways are the payment gateways the host connects, by Name (which
+	// must be unique). Optional: without one, only credit payments work.
+	Gateways []gateway.Gateway
+	// PaymentTimeout is how long a redirect payment stays payable before
+	// ExpirePendingPayments expires it and releases any credit it holds.
+	// Default: 30 minutes.
+	PaymentTimeout time.Duration
+	// SpendPolicy orders the wallet's buckets when paying from credit.
+	// Default: payment.SpendPromoFirst (soonest-expiring promotional credit
+	// first, then cash).
+	SpendPolicy payment.SpendPolicy
+	// PaymentLinks is the policy of shareable payment links. Default:
+	// valid 3 days.
+	PaymentLinks payment.LinkPolicy
+	// Random is the source of ids and payment-link tokens. Default:
+	// crypto/rand.Reader. Tests may pass a seeded reader for stable ids.
+	Random io.Reader
 }
 
 // withDefaults returns c with every zero field set to its default.
@@ -49,6 +71,15 @@ func (c Config) withDefaults() Config {
 	}
 	if c.DefaultTimeZone == "" {
 		c.DefaultTimeZone = period.DefaultTimeZone
+	}
+	if c.PaymentTimeout == 0 {
+		c.PaymentTimeout = 30 * time.Minute
+	}
+	if c.SpendPolicy == "" {
+		c.SpendPolicy = payment.SpendPromoFirst
+	}
+	if c.Random == nil {
+		c.Random = rand.Reader
 	}
 	return c
 }
@@ -69,6 +100,25 @@ func (c Config) validate() error {
 	}
 	if _, err := period.NewCalendar(c.DefaultTimeZone, c.Basis); err != nil {
 		return &ConfigError{Field: "DefaultTimeZone", Reason: err.Error()}
+	}
+	seen := map[string]bool{}
+	for i, g := range c.Gateways {
+		if g == nil || g.Name() == "" {
+			return &ConfigError{Field: fmt.Sprintf("Gateways[%d]", i), Reason: "is nil or has no name"}
+		}
+		if seen[g.Name()] {
+			return &ConfigError{Field: fmt.Sprintf("Gateways[%d]", i), Reason: fmt.Sprintf("repeats the name %q", g.Name())}
+		}
+		seen[g.Name()] = true
+	}
+	if c.PaymentTimeout < time.Minute || c.PaymentTimeout > 7*24*time.Hour {
+		return &ConfigError{Field: "PaymentTimeout", Reason: fmt.Sprintf("is %s, want 1m to 168h", c.PaymentTimeout)}
+	}
+	if !c.SpendPolicy.Valid() {
+		return &ConfigError{Field: "SpendPolicy", Reason: fmt.Sprintf("%q is unknown", c.SpendPolicy)}
+	}
+	if err := c.PaymentLinks.Validate(); err != nil {
+		return &ConfigError{Field: "PaymentLinks", Reason: err.Error()}
 	}
 	return nil
 }

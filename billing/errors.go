@@ -24,6 +24,25 @@ var (
 	// ErrCurrencyMismatch: the request's money is not in the account's
 	// currency (or the catalog's).
 	ErrCurrencyMismatch = errors.New("billing: currency mismatch")
+	// ErrUnknownGateway: no configured gateway has that name.
+	ErrUnknownGateway = errors.New("billing: unknown gateway")
+	// ErrGatewayUnavailable: the gateway could not be reached or gave no
+	// definite answer; the payment is kept and a retry with the same
+	// idempotency key tries the gateway again with the same payment id.
+	ErrGatewayUnavailable = errors.New("billing: gateway unavailable, retry with the same idempotency key")
+	// ErrPaymentNotFound: no such payment in the account.
+	ErrPaymentNotFound = errors.New("billing: payment not found")
+	// ErrLinkedAccountNotFound: no such active linked account in the
+	// account (or the account has no default one).
+	ErrLinkedAccountNotFound = errors.New("billing: linked account not found")
+	// ErrPaymentLinkNotFound: no payment link has that token.
+	ErrPaymentLinkNotFound = errors.New("billing: payment link not found")
+	// ErrCallbackRejected: a gateway callback failed verification or does
+	// not match what it claims to settle; nothing was applied.
+	ErrCallbackRejected = errors.New("billing: gateway callback rejected")
+	// ErrNotRefundable: the payment cannot be refunded (not succeeded, or
+	// a top-up, which is credit already).
+	ErrNotRefundable = errors.New("billing: payment not refundable")
 )
 
 // ConfigError says which Config field New rejected and why.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/cloudbill/cloudbill/billing/clock"
 	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/payment/gateway"
 	"github.com/cloudbill/cloudbill/storage"
 )
 
@@ -14,11 +15,12 @@ import (
 // state of its own, so one System is safe for concurrent use by any number
 // of goroutines, and several processes may share one database.
 type System struct {
-	store   storage.Store
-	catalog *pricing.Catalog
-	clock   clock.Clock
-	log     *slog.Logger
-	cfg     Config
+	store    storage.Store
+	catalog  *pricing.Catalog
+	clock    clock.Clock
+	log      *slog.Logger
+	cfg      Config
+	gateways map[string]gateway.Gateway
 }
 
 // New validates cfg (after applying defaults) and returns a System. An
@@ -28,7 +30,11 @@ func New(cfg Config) (*System, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return &System{store: cfg.Store, catalog: cfg.Catalog, clock: cfg.Clock, log: cfg.Logger, cfg: cfg}, nil
+	gws := make(map[string]gateway.Gateway, len(cfg.Gateways))
+	for _, g := range cfg.Gateways {
+		gws[g.Name()] = g
+	}
+	return &System{store: cfg.Store, catalog: cfg.Catalog, clock: cfg.Clock, log: cfg.Logger, cfg: cfg, gateways: gws}, nil
 }
 
 // Catalog returns the catalog the System prices with.

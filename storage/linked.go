@@ -13,7 +13,8 @@ type LinkedAccount struct {
 	ID        string
 	AccountID string
 	Gateway   string
-	// Status is "pending" (linking started), "active" or "removed".
+	// Status is "pending" (linking started), "active", "failed" (the
+	// gateway refused) or "removed" (unlinked).
 	Status string
 	// Token is the gateway's secret for charging; empty until linked and
 	// after unlinking. Stores keep it as given; the library never logs it.

@@ -37,4 +37,14 @@ type Tx interface {
 	Idempotency() Idempotency
 	// Audit stores the append-only audit trail of operator actions.
 	Audit() Audit
+	// Ledger stores the double-entry journal and the balance cache.
+	Ledger() Ledger
+	// Payments stores payments.
+	Payments() Payments
+	// GatewayEvents deduplicates applied gateway callbacks.
+	GatewayEvents() GatewayEvents
+	// LinkedAccounts stores customers' linked payment methods.
+	LinkedAccounts() LinkedAccounts
+	// PaymentLinks stores shareable payment links.
+	PaymentLinks() PaymentLinks
 }

@@ -42,6 +42,8 @@ func RunWithOptions(t *testing.T, newStore NewStore, opts Options) {
 	t.Run("Accounts", s.testAccounts)
 	t.Run("Idempotency", s.testIdempotency)
 	t.Run("Audit", s.testAudit)
+	t.Run("Ledger", s.testLedger)
+	t.Run("Payments", s.testPayments)
 }
 
 type suite struct {

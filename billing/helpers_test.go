@@ -1,0 +1,118 @@
+package billing_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/cloudbill/cloudbill/billing"
+	"github.com/cloudbill/cloudbill/billing/clock"
+	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/payment/gateway"
+	"github.com/cloudbill/cloudbill/payment/gatewaysim"
+	"github.com/cloudbill/cloudbill/storage"
+	"github.com/cloudbill/cloudbill/storage/memory"
+	"github.com/cloudbill/cloudbill/storage/postgres/pgtest"
+)
+
+// forEachStore runs body against the memory store and, when
+// CLOUDBILL_POSTGRES_DSN is set, against a fresh PostgreSQL schema: every
+// billing rule holds on both.
+// body gets a constructor of fresh, empty stores of the kind under test.
+func forEachStore(t *testing.T, body func(t *testing.T, newStore func(*testing.T) storage.Store)) {
+	t.Run("memory", func(t *testing.T) {
+		body(t, func(*testing.T) storage.Store { return memory.New() })
+	})
+	t.Run("postgres", func(t *testing.T) {
+		pgtest.DSN(t)
+		body(t, func(t *testing.T) storage.Store { return pgtest.NewStore(t) })
+	})
+}
+
+// env is a System wired to a simulated gateway on a manual clock.
+type env struct {
+	sys *billing.System
+	clk *clock.Manual
+	sim *gatewaysim.Gateway
+	st  storage.Store
+}
+
+func newEnv(t *testing.T, st storage.Store) env {
+	t.Helper()
+	cat, err := pricing.SampleCatalog()
+	require.NoError(t, err)
+	clk := clock.NewManual(start)
+	sim, err := gatewaysim.New(gatewaysim.Config{Name: "sim", Secret: []byte("whsec_test"), Now: clk.Now})
+	require.NoError(t, err)
+	sys, err := billing.New(billing.Config{Store: st, Catalog: cat, Clock: clk, Gateways: []gateway.Gateway{sim}})
+	require.NoError(t, err)
+	return env{sys: sys, clk: clk, sim: sim, st: st}
+}
+
+// account opens a prepaid VND account.
+func (e env) account(t *testing.T, id string) {
+	t.Helper()
+	_, err := e.sys.CreateAccount(context.Background(), "open-"+id, billing.CreateAccountRequest{ID: id})
+	require.NoError(t, err)
+}
+
+// deliver hands a simulator callback to the System.
+func (e env) deliver(t *testing.T, cb gatewaysim.Callback) (billing.CallbackResult, error) {
+	t.Helper()
+	return e.sys.HandleCallback(context.Background(), "sim", cb.Header, cb.Body)
+}
+
+// topUp credits n VND of cash through a completed gateway top-up.
+func (e env) topUp(t *testing.T, acct string, n int64) {
+	t.Helper()
+	ctx := context.Background()
+	p, err := e.sys.TopUp(ctx, "topup-"+acct+"-"+e.clk.Now().Format(time.RFC3339Nano), billing.TopUpRequest{AccountID: acct, Amount: vnd(t, n), Gateway: "sim"})
+	require.NoError(t, err)
+	cb, err := e.sim.Complete(p.ID)
+	require.NoError(t, err)
+	_, err = e.deliver(t, cb)
+	require.NoError(t, err)
+	e.clk.Advance(time.Second)
+}
+
+func vnd(t testing.TB, n int64) money.Amount {
+	t.Helper()
+	a, err := money.FromMinor(n, "VND")
+	require.NoError(t, err)
+	return a
+}
+
+// minor returns a's value in minor units.
+func minor(t testing.TB, a money.Amount) int64 {
+	t.Helper()
+	n, err := a.MinorUnits()
+	require.NoError(t, err)
+	return n
+}
+
+// checkLedger asserts the double-entry invariants for an account: the
+// balance cache agrees with the postings and all balances sum to zero.
+func checkLedger(t *testing.T, st storage.Store, acct string) {
+	t.Helper()
+	require.NoError(t, st.InTx(context.Background(), func(ctx context.Context, tx storage.Tx) error {
+		cached, err := tx.Ledger().Balances(ctx, acct)
+		require.NoError(t, err)
+		derived, err := tx.Ledger().PostingTotals(ctx, acct)
+		require.NoError(t, err)
+		require.Equal(t, len(derived), len(cached))
+		var sum int64
+		for i := range cached {
+			require.Equal(t, derived[i].LedgerAccount, cached[i].LedgerAccount)
+			require.True(t, derived[i].Amount.Equal(cached[i].Amount), "%s: cache %s, postings %s", cached[i].LedgerAccount, cached[i].Amount, derived[i].Amount)
+			sum += minor(t, cached[i].Amount)
+			if len(cached[i].LedgerAccount) > 9 && cached[i].LedgerAccount[:9] == "customer:" {
+				require.False(t, cached[i].Amount.IsNegative(), "%s is negative", cached[i].LedgerAccount)
+			}
+		}
+		require.Zero(t, sum, "the ledger sums to zero")
+		return nil
+	}))
+}

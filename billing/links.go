@@ -1,0 +1,156 @@
+package billing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/payment"
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// Payment link statuses as stored.
+const (
+	linkOpen = "open"
+	linkPaid = "paid"
+)
+
+// PaymentLinkRequest creates a shareable link through which anyone can pay
+// an order or an invoice of the account, through a gateway.
+type PaymentLinkRequest struct {
+	AccountID   string          `json:"account_id"`
+	Amount      money.Amount    `json:"amount"`
+	Purpose     payment.Purpose `json:"purpose"`
+	Description string          `json:"description,omitempty"`
+}
+
+// PaymentLink is a payment link as its owner and its payer see it.
+type PaymentLink struct {
+	// Token is the unguessable part of the link's URL; share it only with
+	// the intended payer.
+	Token       string          `json:"token"`
+	AccountID   string          `json:"account_id"`
+	Amount      money.Amount    `json:"amount"`
+	Purpose     payment.Purpose `json:"purpose"`
+	Description string          `json:"description,omitempty"`
+	// Status is "open" or "paid"; an open link past ExpiresAt is unusable.
+	Status    string    `json:"status"`
+	PaymentID string    `json:"payment_id,omitempty"`
+	ExpiresAt time.Time `json:"expires_at"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func linkView(l storage.PaymentLink) PaymentLink {
+	return PaymentLink{Token: l.Token, AccountID: l.AccountID, Amount: l.Amount,
+		Purpose:     payment.Purpose{Kind: payment.PurposeKind(l.Purpose), Ref: l.PurposeRef},
+		Description: l.Description, Status: l.Status, PaymentID: l.PaymentID, ExpiresAt: l.ExpiresAt, CreatedAt: l.CreatedAt}
+}
+
+// CreatePaymentLink creates a payment link valid for Config.PaymentLinks
+// (3 days by default). Idempotent per (AccountID, key).
+func (s *System) CreatePaymentLink(ctx context.Context, key string, req PaymentLinkRequest) (PaymentLink, error) {
+	return idempotent(ctx, s, req.AccountID, key, "payment_link.create", req, func(ctx context.Context, tx storage.Tx) (PaymentLink, error) {
+		acct, err := getAccount(ctx, tx, req.AccountID, true)
+		if err != nil {
+			return PaymentLink{}, err
+		}
+		if err := sameCurrency(acct, req.Amount); err != nil {
+			return PaymentLink{}, err
+		}
+		token, err := payment.ReadLinkToken(s.cfg.Random)
+		if err != nil {
+			return PaymentLink{}, err
+		}
+		now := s.now()
+		l, err := payment.NewPaymentLink(s.cfg.PaymentLinks, token.String(), token, req.Purpose, req.Amount, now)
+		if err != nil {
+			return PaymentLink{}, &RequestError{Field: "PaymentLinkRequest", Reason: err.Error()}
+		}
+		rec := storage.PaymentLink{Token: token.String(), AccountID: acct.ID, Amount: req.Amount,
+			Purpose: string(req.Purpose.Kind), PurposeRef: req.Purpose.Ref, Description: req.Description,
+			Status: linkOpen, ExpiresAt: l.ExpiresAt, CreatedAt: now, UpdatedAt: now}
+		if err := tx.PaymentLinks().Create(ctx, rec); err != nil {
+			return PaymentLink{}, err
+		}
+		return linkView(rec), nil
+	})
+}
+
+// PaymentLinkByToken returns the link a payer opened, or
+// ErrPaymentLinkNotFound.
+func (s *System) PaymentLinkByToken(ctx context.Context, token string) (PaymentLink, error) {
+	var out PaymentLink
+	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		l, err := tx.PaymentLinks().GetForUpdate(ctx, token)
+		if err != nil {
+			return mapNotFound(err, ErrPaymentLinkNotFound, "")
+		}
+		out = linkView(l)
+		return nil
+	})
+	return out, err
+}
+
+// PayLinkRequest is a payer's payment of a link, through a gateway.
+type PayLinkRequest struct {
+	Token     string `json:"token"`
+	Gateway   string `json:"gateway"`
+	ReturnURL string `json:"return_url,omitempty"`
+}
+
+// PayLink starts the gateway payment of a payment link on behalf of its
+// account. A paid link (payment.ErrLinkPaid) or one past its expiry
+// (payment.ErrLinkExpired) is refused. The link becomes paid when the
+// gateway confirms. The idempotency key is scoped to the link's account.
+func (s *System) PayLink(ctx context.Context, key string, req PayLinkRequest) (Payment, error) {
+	var l storage.PaymentLink
+	if err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		var err error
+		l, err = tx.PaymentLinks().GetForUpdate(ctx, req.Token)
+		return mapNotFound(err, ErrPaymentLinkNotFound, "")
+	}); err != nil {
+		return Payment{}, err
+	}
+	if err := pureLink(l).Check(s.now()); err != nil {
+		return Payment{}, err
+	}
+	return s.pay(ctx, key, "payment_link.pay", PayRequest{
+		AccountID: l.AccountID, Amount: l.Amount, Method: payment.MethodGateway, Gateway: req.Gateway,
+		Purpose: payment.Purpose{Kind: payment.PurposePaymentLink, Ref: l.Token}, ReturnURL: req.ReturnURL,
+		Description: orDefault(l.Description, "payment on behalf"),
+	})
+}
+
+// linkPaid marks the link a succeeded payment paid, in the payment's
+// transaction. A link paid meanwhile by another payment, or expired before
+// this payer started paying, is not paid twice: the money is refunded to
+// the account's cash credit instead, so nobody's money is lost.
+func (s *System) linkPaid(ctx context.Context, tx storage.Tx, acct Account, p *storage.Payment) error {
+	l, err := tx.PaymentLinks().GetForUpdate(ctx, p.PurposeRef)
+	if err != nil {
+		return err
+	}
+	pl, err := pureLink(l).MarkPaid(p.ID, p.CreatedAt)
+	if errors.Is(err, payment.ErrLinkPaid) || errors.Is(err, payment.ErrLinkExpired) {
+		s.log.WarnContext(ctx, "payment link no longer payable; payment refunded to credit", "payment", p.ID)
+		return s.refundInTx(ctx, tx, acct, p, p.Amount, "payment link was already paid or had expired")
+	}
+	if err != nil {
+		return fmt.Errorf("billing: payment link of %q: %w", p.ID, err)
+	}
+	l.Status, l.PaymentID, l.UpdatedAt = linkPaid, pl.PaymentID, s.now()
+	return tx.PaymentLinks().Update(ctx, l)
+}
+
+// pureLink converts a stored link into package payment's rules.
+func pureLink(l storage.PaymentLink) payment.PaymentLink {
+	pl := payment.PaymentLink{ID: l.Token, Token: payment.LinkToken(l.Token), Amount: l.Amount,
+		Purpose:   payment.Purpose{Kind: payment.PurposeKind(l.Purpose), Ref: l.PurposeRef},
+		CreatedAt: l.CreatedAt, ExpiresAt: l.ExpiresAt, PaymentID: l.PaymentID}
+	if l.Status == linkPaid {
+		pl.PaidAt = l.UpdatedAt
+	}
+	return pl
+}

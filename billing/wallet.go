@@ -1,0 +1,257 @@
+package billing
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/payment"
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// Wallet is an account's credit as the portal shows it.
+type Wallet struct {
+	AccountID string
+	// Cash is credit from top-ups and refunds; it never expires.
+	Cash money.Amount
+	// Promotional lists each promotional grant that still holds credit,
+	// soonest expiry first (expired grants awaiting the expiry sweep are
+	// listed but not Available).
+	Promotional []PromotionalCredit
+	// Held is credit set aside for Top up & Pay payments in progress: not
+	// spendable, returned if the gateway part fails or expires.
+	Held money.Amount
+	// Available is what can be spent now: cash plus unexpired promotional
+	// credit.
+	Available money.Amount
+}
+
+// PromotionalCredit is what is left of one promotional grant.
+type PromotionalCredit struct {
+	GrantID   string
+	Amount    money.Amount
+	ExpiresAt time.Time
+}
+
+// Wallet returns the account's credit at the clock's current time.
+func (s *System) Wallet(ctx context.Context, accountID string) (Wallet, error) {
+	var out Wallet
+	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		acct, err := getAccount(ctx, tx, accountID, false)
+		if err != nil {
+			return err
+		}
+		ws, err := loadWallet(ctx, tx, acct)
+		if err != nil {
+			return err
+		}
+		out = Wallet{AccountID: acct.ID, Cash: ws.wallet.Cash(), Held: ws.held, Available: ws.wallet.Available(s.now())}
+		for _, p := range ws.wallet.Promos() {
+			if p.Balance.IsPositive() {
+				out.Promotional = append(out.Promotional, PromotionalCredit{GrantID: p.GrantID, Amount: p.Balance, ExpiresAt: p.ExpiresAt})
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// WalletEntry is one line of the portal's wallet history.
+type WalletEntry struct {
+	// Seq orders the history; pass the last one as the next page's cursor.
+	Seq int64
+	ID  string
+	// Kind is the movement ("top_up", "payment", "refund", "promo_grant",
+	// "promo_expire", "hold", "release", "capture", "gateway_payment").
+	Kind string
+	// RefType and RefID name what the movement was for (a payment, an
+	// order, an invoice, a promotional grant).
+	RefType, RefID string
+	Memo           string
+	At             time.Time
+	// Change is how the spendable credit (cash + promotional) moved: +
+	// for top-ups, refunds and grants, − for spending, holds and expiry,
+	// zero for movements that do not touch it (a pure gateway payment).
+	Change money.Amount
+	// CreditAfter is the spendable credit right after the entry (before
+	// promotional expiry is applied by the sweep).
+	CreditAfter money.Amount
+}
+
+// WalletHistory returns up to limit (1–1000) journal entries of the
+// account after the cursor afterSeq (0 for the first page), oldest first.
+func (s *System) WalletHistory(ctx context.Context, accountID string, afterSeq int64, limit int) ([]WalletEntry, error) {
+	if limit < 1 || limit > 1000 {
+		return nil, &RequestError{Field: "limit", Reason: fmt.Sprintf("%d is outside 1–1000", limit)}
+	}
+	var out []WalletEntry
+	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		acct, err := getAccount(ctx, tx, accountID, false)
+		if err != nil {
+			return err
+		}
+		recs, err := tx.Ledger().Entries(ctx, acct.ID, afterSeq, limit)
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			change, err := money.Zero(acct.Currency)
+			if err != nil {
+				return err
+			}
+			for _, p := range r.Postings {
+				la, err := payment.ParseLedgerAccount(p.LedgerAccount)
+				if err != nil {
+					return err
+				}
+				if la.Kind == payment.AccountCash || la.Kind == payment.AccountPromo {
+					if change, err = change.Add(p.Amount); err != nil {
+						return err
+					}
+				}
+			}
+			out = append(out, WalletEntry{Seq: r.Seq, ID: r.ID, Kind: r.Kind, RefType: r.RefType, RefID: r.RefID,
+				Memo: r.Memo, At: r.At, Change: change, CreditAfter: r.CreditAfter})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// GrantRequest gives an account promotional (trial) credit.
+type GrantRequest struct {
+	AccountID string       `json:"account_id"`
+	Amount    money.Amount `json:"amount"`
+	// ValidFor is how long the credit can be spent, from now (e.g. 30
+	// days for the provider's 3,500,000 VND trial); 1 hour to 10 years.
+	ValidFor time.Duration `json:"valid_for"`
+	// Actor and Reason go to the audit trail; Actor is required.
+	Actor  string `json:"actor"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// Grant is a promotional credit grant as recorded.
+type Grant struct {
+	GrantID   string       `json:"grant_id"`
+	AccountID string       `json:"account_id"`
+	Amount    money.Amount `json:"amount"`
+	ExpiresAt time.Time    `json:"expires_at"`
+}
+
+// GrantPromotionalCredit adds promotional credit that expires after
+// ValidFor: a promo_grant journal entry (expense:promotions → the grant's
+// own customer:promo bucket) and an audit record, in one transaction.
+// Spending takes it before cash by default; what is left at expiry is moved
+// to income:promo_expired by ExpirePromotionalCredit.
+func (s *System) GrantPromotionalCredit(ctx context.Context, key string, req GrantRequest) (Grant, error) {
+	if req.Actor == "" {
+		return Grant{}, &RequestError{Field: "Actor", Reason: "is required for the audit trail"}
+	}
+	if req.ValidFor < time.Hour || req.ValidFor > 10*365*24*time.Hour {
+		return Grant{}, &RequestError{Field: "ValidFor", Reason: fmt.Sprintf("is %s, want 1h to 10 years", req.ValidFor)}
+	}
+	if err := payment.ValidateAmount(req.Amount); err != nil {
+		return Grant{}, &RequestError{Field: "Amount", Reason: err.Error()}
+	}
+	return idempotent(ctx, s, req.AccountID, key, "wallet.grant", req, func(ctx context.Context, tx storage.Tx) (Grant, error) {
+		acct, err := getAccount(ctx, tx, req.AccountID, true)
+		if err != nil {
+			return Grant{}, err
+		}
+		if err := sameCurrency(acct, req.Amount); err != nil {
+			return Grant{}, err
+		}
+		id, err := s.newID("grant")
+		if err != nil {
+			return Grant{}, err
+		}
+		now := s.now()
+		g := Grant{GrantID: id, AccountID: acct.ID, Amount: req.Amount, ExpiresAt: now.Add(req.ValidFor)}
+		e, err := payment.PromoGrantEntry(payment.EntryMeta{
+			ID: entryID(payment.EntryPromoGrant, id), At: now, Memo: req.Reason,
+			Reference: payment.Reference{Type: payment.RefGrant, ID: id},
+		}, id, req.Amount)
+		if err != nil {
+			return Grant{}, err
+		}
+		if _, err := appendEntry(ctx, tx, acct, e, g.ExpiresAt); err != nil {
+			return Grant{}, err
+		}
+		detail, err := json.Marshal(g)
+		if err != nil {
+			return Grant{}, err
+		}
+		_, err = tx.Audit().Append(ctx, storage.AuditRecord{AccountID: acct.ID, Actor: req.Actor, Action: "wallet.promo_granted", Detail: detail, At: now})
+		return g, err
+	})
+}
+
+// ExpirePromotionalCredit moves the unspent balance of every promotional
+// grant whose expiry has passed to income:promo_expired, up to limit grants
+// per call (1–1000), one account per transaction. It is what a host's
+// worker runs periodically; it is safe to run from several workers at once
+// (each expiry entry has a fixed id, so a grant expires once). It returns
+// how many grants it expired.
+func (s *System) ExpirePromotionalCredit(ctx context.Context, limit int) (int, error) {
+	if limit < 1 || limit > 1000 {
+		return 0, &RequestError{Field: "limit", Reason: fmt.Sprintf("%d is outside 1–1000", limit)}
+	}
+	now := s.now()
+	var due []storage.LedgerBalance
+	if err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		var err error
+		due, err = tx.Ledger().Expiring(ctx, now, limit)
+		return err
+	}); err != nil {
+		return 0, err
+	}
+	accounts := map[string]bool{}
+	for _, b := range due {
+		accounts[b.AccountID] = true
+	}
+	expired := 0
+	for id := range accounts {
+		n := 0
+		err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+			acct, err := getAccount(ctx, tx, id, true)
+			if err != nil {
+				return err
+			}
+			ws, err := loadWallet(ctx, tx, acct)
+			if err != nil {
+				return err
+			}
+			entries, err := ws.wallet.PlanExpiry(now)
+			if err != nil {
+				return err
+			}
+			for _, e := range entries {
+				if _, err := appendEntry(ctx, tx, acct, e, time.Time{}); err != nil {
+					return err
+				}
+			}
+			n = len(entries)
+			return nil
+		})
+		switch {
+		case err == nil:
+			expired += n
+		case errors.Is(err, storage.ErrDuplicate):
+			// Another worker expired these grants first.
+		default:
+			return expired, err
+		}
+	}
+	return expired, nil
+}
+
+// sameCurrency rejects money not in the account's currency.
+func sameCurrency(acct Account, a money.Amount) error {
+	if got := a.Currency().Code(); got != acct.Currency {
+		return fmt.Errorf("%w: %s for an account in %s", ErrCurrencyMismatch, got, acct.Currency)
+	}
+	return nil
+}

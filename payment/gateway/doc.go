@@ -1,0 +1,47 @@
+// Package gateway is the contract between Cloudbill and a payment provider
+// (MoMo, ZaloPay, a card processor), and the signed-callback format that
+// adapters and the simulator in payment/gatewaysim share.
+//
+// # The contract
+//
+// A host implements Gateway once per provider. The library calls
+// CreatePayment (a redirect payment whose result arrives as a callback),
+// Charge (a linked account's Token, no redirect), Refund and StartLink
+// (linking an account; the Token arrives as a callback), and hands every
+// callback request to ParseCallback. The library chooses every PaymentID,
+// RefundID and LinkID and reuses it on retry, so an adapter must make
+// repeated calls with the same id safe. Errors are classified by sentinel:
+// ErrDeclined, ErrInvalidRequest, ErrConflict, ErrNotFound and
+// ErrUnsupported are final; anything else, notably ErrTemporary, means the
+// outcome is unknown and the library may retry with the same id (Retryable).
+//
+// # Tokens
+//
+// A Token can charge a user's account, so it never prints: fmt, encoding/json,
+// encoding.TextMarshaler and log/slog all show "[REDACTED]". Token.Reveal is
+// the one deliberate way to the raw value.
+//
+// # Signed callbacks
+//
+// A callback carries the header
+//
+//	Cloudbill-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>[,v1=<hex>...]
+//
+// where each v1 value is HMAC-SHA256, under one of the shared secrets, of the
+// timestamp's digits, a '.', and the raw body. A Verifier accepts any of
+// several secrets (for rotation), compares in constant time, and rejects a
+// timestamp more than its tolerance (default 5 minutes, inclusive) before or
+// after the time it is given: time is always a parameter, never read from
+// the system clock. Sign and SignMulti produce headers for simulators and
+// tests.
+//
+// The body is one JSON event (see DecodeEvent for the format and its rules,
+// EncodeEvent to produce one). VerifyAndDecode does both steps, so an
+// adapter for a provider that speaks this format implements ParseCallback in
+// one line.
+//
+// Replay protection is deliberately not in this package: an authentic
+// callback delivered twice verifies twice. The library applies each event
+// once by its Event.ID, which is what makes duplicated, reordered and late
+// callbacks harmless.
+package gateway

@@ -1,0 +1,84 @@
+package gatewaysim
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cloudbill/cloudbill/payment/gateway"
+)
+
+// Refund refunds part or all of a succeeded payment named by PaymentID and
+// its GatewayRef, queues refund.succeeded and returns the refund's
+// reference. The refunds of a payment never exceed what was paid: a refund
+// beyond the rest is gateway.ErrInvalidRequest, as is a refund of an unpaid
+// payment or in another currency; an unknown payment or reference matches
+// gateway.ErrNotFound.
+//
+// Refunds succeed unless SetOutcome names the RefundID: Timeout returns
+// gateway.ErrTemporary without refunding, Decline a *gateway.DeclineError,
+// LostResponse refunds but returns gateway.ErrTemporary. Repeating a refund
+// with the same RefundID and request returns the first result without
+// refunding again; a different request is gateway.ErrConflict.
+func (g *Gateway) Refund(ctx context.Context, req gateway.RefundRequest) (result gateway.RefundResult, err error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	applied := false
+	defer func() {
+		g.record(Call{Method: MethodRefund, PaymentID: req.PaymentID, RefundID: req.RefundID,
+			Amount: req.Amount, Applied: applied, Err: err})
+	}()
+	if err := ctx.Err(); err != nil {
+		return gateway.RefundResult{}, temporary(err)
+	}
+	if err := req.Validate(); err != nil {
+		return gateway.RefundResult{}, err
+	}
+	if r, ok := g.refunds[req.RefundID]; ok {
+		if r.req.PaymentID != req.PaymentID || r.req.GatewayRef != req.GatewayRef || !r.req.Amount.Equal(req.Amount) {
+			return gateway.RefundResult{}, conflict("refund", req.RefundID)
+		}
+		return r.result, nil
+	}
+	p, ok := g.payments[req.PaymentID]
+	if !ok || p.redirect.GatewayRef != req.GatewayRef {
+		return gateway.RefundResult{}, fmt.Errorf("%w: no payment %q with that reference", gateway.ErrNotFound, req.PaymentID)
+	}
+	if p.state != stateSucceeded {
+		return gateway.RefundResult{}, &gateway.RequestError{Field: "PaymentID", Reason: "is not a paid payment"}
+	}
+	if req.Amount.Currency() != p.amount.Currency() {
+		return gateway.RefundResult{}, &gateway.RequestError{Field: "Amount", Reason: "is not in the payment's currency"}
+	}
+	total := req.Amount
+	if !p.refunded.Currency().IsZero() {
+		if total, err = p.refunded.Add(req.Amount); err != nil { // unreachable: currencies checked
+			return gateway.RefundResult{}, err
+		}
+	}
+	if c, err := total.Cmp(p.amount); err != nil || c > 0 {
+		return gateway.RefundResult{}, &gateway.RequestError{Field: "Amount", Reason: "exceeds the amount paid less earlier refunds"}
+	}
+
+	o := g.outcomes[req.RefundID]
+	switch o.kind {
+	case timeout:
+		return gateway.RefundResult{}, fmt.Errorf("%w: simulated timeout refunding %q", gateway.ErrTemporary, req.RefundID)
+	case decline:
+		return gateway.RefundResult{}, &gateway.DeclineError{Reason: o.reason}
+	}
+	ref := g.next("re")
+	cb, err := g.emit(gateway.Event{Type: gateway.EventRefundSucceeded, PaymentID: req.PaymentID,
+		RefundID: req.RefundID, GatewayRef: ref, Amount: req.Amount})
+	if err != nil {
+		return gateway.RefundResult{}, err
+	}
+	p.refunded = total
+	r := &refund{req: req, result: gateway.RefundResult{GatewayRef: ref}}
+	g.refunds[req.RefundID] = r
+	g.queue = append(g.queue, cb)
+	applied = true
+	if o.kind == lostResponse {
+		return gateway.RefundResult{}, fmt.Errorf("%w: simulated lost response refunding %q", gateway.ErrTemporary, req.RefundID)
+	}
+	return r.result, nil
+}

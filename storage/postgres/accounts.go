@@ -1,0 +1,110 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// accounts is the storage.Accounts of one transaction.
+type accounts struct{ t *tx }
+
+// validAccount checks in Go what the table's constraints also enforce, so
+// that bad input returns ErrInvalidRecord and leaves the transaction usable.
+func validAccount(a storage.Account) error {
+	var reason string
+	switch {
+	case a.ID == "" || len(a.ID) > maxAccountIDLen:
+		reason = fmt.Sprintf("id must be 1–%d bytes", maxAccountIDLen)
+	case !storable(a.ID) || !storable(a.TimeZone):
+		reason = "text must be UTF-8 without NUL bytes"
+	case !a.Type.Valid():
+		reason = fmt.Sprintf("unknown type %q", a.Type)
+	case !currencyCode(a.Currency):
+		reason = fmt.Sprintf("currency %q is not three upper-case letters", a.Currency)
+	default:
+		return nil
+	}
+	return fmt.Errorf("postgres: account %q: %s: %w", a.ID, reason, storage.ErrInvalidRecord)
+}
+
+// possibleID reports whether Create could ever have stored id; reads of any
+// other id are "not found" without a query.
+func possibleID(id string) bool {
+	return id != "" && len(id) <= maxAccountIDLen && storable(id)
+}
+
+func (r accounts) Create(ctx context.Context, a storage.Account) error {
+	if err := r.t.check(ctx); err != nil {
+		return err
+	}
+	if err := validAccount(a); err != nil {
+		return err
+	}
+	tag, err := r.t.pg.Exec(ctx, r.t.s.q.createAccount, a.ID, string(a.Type), a.Currency, a.TimeZone, a.CreatedAt, a.UpdatedAt)
+	if err != nil {
+		return r.t.fail(fmt.Sprintf("create account %q", a.ID), err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("postgres: create account %q: %w", a.ID, storage.ErrDuplicate)
+	}
+	return nil
+}
+
+func (r accounts) Get(ctx context.Context, id string) (storage.Account, error) {
+	return r.get(ctx, id, r.t.s.q.getAccount)
+}
+
+// GetForUpdate takes the row lock with SELECT … FOR UPDATE: a concurrent
+// GetForUpdate of the same account waits until this transaction ends and then
+// reads the committed result, so read-modify-write cycles never interleave.
+func (r accounts) GetForUpdate(ctx context.Context, id string) (storage.Account, error) {
+	return r.get(ctx, id, r.t.s.q.getAccountForUpdate)
+}
+
+func (r accounts) get(ctx context.Context, id, query string) (storage.Account, error) {
+	if err := r.t.check(ctx); err != nil {
+		return storage.Account{}, err
+	}
+	if !possibleID(id) {
+		return storage.Account{}, fmt.Errorf("postgres: get account %q: %w", id, storage.ErrNotFound)
+	}
+	a, err := scanAccount(r.t.pg.QueryRow(ctx, query, id))
+	if err != nil {
+		return storage.Account{}, r.t.fail(fmt.Sprintf("get account %q", id), err)
+	}
+	return a, nil
+}
+
+func (r accounts) Update(ctx context.Context, a storage.Account) (storage.Account, error) {
+	if err := r.t.check(ctx); err != nil {
+		return storage.Account{}, err
+	}
+	if !possibleID(a.ID) {
+		return storage.Account{}, fmt.Errorf("postgres: update account %q: %w", a.ID, storage.ErrNotFound)
+	}
+	if err := validAccount(a); err != nil {
+		return storage.Account{}, err
+	}
+	got, err := scanAccount(r.t.pg.QueryRow(ctx, r.t.s.q.updateAccount, a.ID, string(a.Type), a.Currency, a.TimeZone, a.UpdatedAt))
+	if err != nil {
+		return storage.Account{}, r.t.fail(fmt.Sprintf("update account %q", a.ID), err)
+	}
+	return got, nil
+}
+
+// scanAccount reads the columns of accountColumns. Times come back in UTC,
+// whatever the server's or the process's time zone.
+func scanAccount(row pgx.Row) (storage.Account, error) {
+	var a storage.Account
+	var typ string
+	if err := row.Scan(&a.ID, &typ, &a.Currency, &a.TimeZone, &a.CreatedAt, &a.UpdatedAt, &a.Version); err != nil {
+		return storage.Account{}, err
+	}
+	a.Type = storage.AccountType(typ)
+	a.CreatedAt, a.UpdatedAt = a.CreatedAt.UTC(), a.UpdatedAt.UTC()
+	return a, nil
+}

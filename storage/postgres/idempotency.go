@@ -1,0 +1,70 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// idempotency is the storage.Idempotency of one transaction.
+type idempotency struct{ t *tx }
+
+// Insert claims the key with INSERT … ON CONFLICT DO NOTHING. When another
+// transaction holds an uncommitted claim of the same key, PostgreSQL makes
+// this insert wait for it: if that transaction commits, no row is inserted and
+// Insert returns ErrDuplicate; if it rolls back, this claim wins. Either way
+// the transaction stays usable, so the loser can Get the winner's record.
+func (r idempotency) Insert(ctx context.Context, rec storage.IdempotencyRecord) error {
+	if err := r.t.check(ctx); err != nil {
+		return err
+	}
+	if rec.AccountID == "" || rec.Key == "" ||
+		!storable(rec.AccountID) || !storable(rec.Key) || !storable(rec.Operation) || !storable(rec.RequestHash) {
+		return fmt.Errorf("postgres: idempotency key %q/%q: %w", rec.AccountID, rec.Key, storage.ErrInvalidRecord)
+	}
+	tag, err := r.t.pg.Exec(ctx, r.t.s.q.insertIdempotency,
+		rec.AccountID, rec.Key, rec.Operation, rec.RequestHash, rec.Response, rec.CreatedAt)
+	if err != nil {
+		return r.t.fail(fmt.Sprintf("insert idempotency key %q", rec.Key), err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("postgres: idempotency key %q: %w", rec.Key, storage.ErrDuplicate)
+	}
+	return nil
+}
+
+func (r idempotency) Get(ctx context.Context, accountID, key string) (storage.IdempotencyRecord, error) {
+	if err := r.t.check(ctx); err != nil {
+		return storage.IdempotencyRecord{}, err
+	}
+	if !storable(accountID) || !storable(key) {
+		return storage.IdempotencyRecord{}, fmt.Errorf("postgres: idempotency key %q: %w", key, storage.ErrNotFound)
+	}
+	var rec storage.IdempotencyRecord
+	err := r.t.pg.QueryRow(ctx, r.t.s.q.getIdempotency, accountID, key).
+		Scan(&rec.AccountID, &rec.Key, &rec.Operation, &rec.RequestHash, &rec.Response, &rec.CreatedAt)
+	if err != nil {
+		return storage.IdempotencyRecord{}, r.t.fail(fmt.Sprintf("get idempotency key %q", key), err)
+	}
+	// pgx scans bytea into a fresh slice, so the caller owns Response.
+	rec.CreatedAt = rec.CreatedAt.UTC()
+	return rec, nil
+}
+
+func (r idempotency) SetResponse(ctx context.Context, accountID, key string, response []byte) error {
+	if err := r.t.check(ctx); err != nil {
+		return err
+	}
+	if !storable(accountID) || !storable(key) {
+		return fmt.Errorf("postgres: idempotency key %q: %w", key, storage.ErrNotFound)
+	}
+	tag, err := r.t.pg.Exec(ctx, r.t.s.q.setIdempotencyResponse, accountID, key, response)
+	if err != nil {
+		return r.t.fail(fmt.Sprintf("set idempotency response %q", key), err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("postgres: idempotency key %q: %w", key, storage.ErrNotFound)
+	}
+	return nil
+}

@@ -1,0 +1,256 @@
+package postgres
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"log/slog"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// migrationFiles are the schema changes, one file per version, named
+// NNNN_description.sql. A released file is never edited; changes are new
+// files.
+//
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// schemaToken stands for the quoted schema in migration files.
+const schemaToken = "{{schema}}"
+
+// migration is one parsed migration file.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// MigrationError reports a migration that could not be applied; nothing of it
+// was applied, and the versions before it stay recorded.
+type MigrationError struct {
+	// Version and Name identify the migration ("0001_foundation.sql" is
+	// version 1, name "foundation"); Version is 0 when the failure came
+	// before any migration ran (locking, reading the applied versions).
+	Version int
+	Name    string
+	// Err is the cause.
+	Err error
+}
+
+// Error names the migration and the cause.
+func (e *MigrationError) Error() string {
+	if e.Version == 0 {
+		return fmt.Sprintf("postgres: migrate: %v", e.Err)
+	}
+	return fmt.Sprintf("postgres: migration %04d_%s: %v", e.Version, e.Name, e.Err)
+}
+
+// Unwrap returns the cause, so errors.As reaches a *pgconn.PgError.
+func (e *MigrationError) Unwrap() error { return e.Err }
+
+// loadMigrations parses the embedded files in version order. Versions must
+// run 1, 2, 3, … without gaps, so that a missing file is caught by the tests
+// rather than skipped in production.
+func loadMigrations() ([]migration, error) {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, p := range names {
+		base := strings.TrimSuffix(path.Base(p), ".sql")
+		num, name, ok := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || v < 1 || name == "" {
+			return nil, fmt.Errorf("migration file %q is not named NNNN_name.sql", p)
+		}
+		body, err := migrationFiles.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: name, sql: string(body)})
+	}
+	slices.SortFunc(ms, func(a, b migration) int { return a.version - b.version })
+	for i, m := range ms {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("migration versions must run 1, 2, 3, …: found %d at position %d", m.version, i+1)
+		}
+	}
+	return ms, nil
+}
+
+// Migrate brings schema (empty means DefaultSchema) up to date with the
+// migrations embedded in this package, creating the schema if it does not
+// exist. It is safe to call on every start, from any number of processes at
+// once:
+//
+//   - applied versions are recorded in schema_migrations inside the schema,
+//     so a re-run applies nothing;
+//   - each migration runs in its own transaction together with its record,
+//     so a failure leaves the schema at the previous version;
+//   - every transaction first takes a transaction-scoped advisory lock
+//     (pg_advisory_xact_lock) keyed on the schema name, then reads the
+//     applied versions, so concurrent callers apply each migration once.
+//
+// Advisory locks are PostgreSQL's; see the package documentation for
+// distributed databases that lack them. Migrate returns a *MigrationError.
+// It needs the CREATE privilege on the database only if the schema does not
+// exist yet.
+func Migrate(ctx context.Context, pool *pgxpool.Pool, schema string) error {
+	if pool == nil {
+		return ErrNoPool
+	}
+	cfg, err := Options{Schema: schema}.resolve()
+	if err != nil {
+		return err
+	}
+	return migrate(ctx, pool, cfg.schema, cfg.log)
+}
+
+func migrate(ctx context.Context, pool *pgxpool.Pool, schema string, log *slog.Logger) error {
+	ms, err := loadMigrations()
+	if err != nil {
+		return &MigrationError{Err: err}
+	}
+	m := migrator{
+		pool:    pool,
+		schema:  schema,
+		quoted:  pgx.Identifier{schema}.Sanitize(),
+		table:   newTables(schema).migrations,
+		lockKey: lockKey(schema),
+		log:     log,
+	}
+	// One migration per transaction; each step re-reads the applied
+	// versions under the lock, so a concurrent migrator's work is seen.
+	for {
+		done, err := m.step(ctx, ms)
+		if err != nil || done {
+			return err
+		}
+	}
+}
+
+// lockKey derives the advisory lock key from the schema name, so migrators of
+// different schemas in one database do not wait for each other. FNV-1a is
+// computed here rather than by a server hash function so that the key does
+// not depend on the server's version.
+func lockKey(schema string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte("cloudbill.migrate:" + schema))
+	return int64(h.Sum64())
+}
+
+type migrator struct {
+	pool    *pgxpool.Pool
+	schema  string
+	quoted  string // the schema as a quoted identifier
+	table   string // the quoted schema_migrations table
+	lockKey int64
+	log     *slog.Logger
+}
+
+// step applies the first pending migration in one transaction and reports
+// done when there was none.
+func (m migrator) step(ctx context.Context, ms []migration) (done bool, err error) {
+	tx, err := m.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+	if err != nil {
+		return false, &MigrationError{Err: fmt.Errorf("begin: %w", err)}
+	}
+	defer func() {
+		if err != nil {
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+			defer cancel()
+			_ = tx.Rollback(rctx) // the cause is err; a failed rollback adds nothing
+		}
+	}()
+	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", m.lockKey); err != nil {
+		return false, &MigrationError{Err: fmt.Errorf("advisory lock: %w", err)}
+	}
+	applied, err := m.applied(ctx, tx)
+	if err != nil {
+		return false, &MigrationError{Err: err}
+	}
+	var next *migration
+	for i := range ms {
+		if !applied[ms[i].version] {
+			next = &ms[i]
+			break
+		}
+	}
+	if next == nil {
+		newest := 0
+		for v := range applied {
+			newest = max(newest, v)
+		}
+		// A newer build migrated the schema; this build keeps working as
+		// long as migrations stay additive, so it only warns.
+		if newest > len(ms) {
+			m.log.LogAttrs(ctx, slog.LevelWarn, "postgres: schema is newer than this build",
+				slog.String("schema", m.schema), slog.Int("applied", newest), slog.Int("known", len(ms)))
+		}
+		if err := tx.Commit(ctx); err != nil {
+			return false, &MigrationError{Err: fmt.Errorf("commit: %w", err)}
+		}
+		return true, nil
+	}
+	fail := func(err error) (bool, error) {
+		return false, &MigrationError{Version: next.version, Name: next.name, Err: err}
+	}
+	if _, err := tx.Exec(ctx, strings.ReplaceAll(next.sql, schemaToken, m.quoted)); err != nil {
+		return fail(err)
+	}
+	if _, err := tx.Exec(ctx, "INSERT INTO "+m.table+" (version, name) VALUES ($1, $2)", next.version, next.name); err != nil {
+		return fail(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fail(fmt.Errorf("commit: %w", err))
+	}
+	m.log.LogAttrs(ctx, slog.LevelInfo, "postgres: migration applied",
+		slog.String("schema", m.schema), slog.Int("version", next.version), slog.String("name", next.name))
+	return false, nil
+}
+
+// applied creates the schema and the schema_migrations table when missing and
+// returns the recorded versions. The caller holds the advisory lock, so the
+// existence check and the creation cannot race with another migrator.
+func (m migrator) applied(ctx context.Context, tx pgx.Tx) (map[int]bool, error) {
+	var exists bool
+	if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1)", m.schema).Scan(&exists); err != nil {
+		return nil, fmt.Errorf("look up schema: %w", err)
+	}
+	// Creating only when missing means a host that pre-created the schema
+	// does not need the CREATE privilege on the whole database.
+	if !exists {
+		if _, err := tx.Exec(ctx, "CREATE SCHEMA "+m.quoted); err != nil {
+			return nil, fmt.Errorf("create schema: %w", err)
+		}
+	}
+	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS `+m.table+` (
+		version    integer     PRIMARY KEY,
+		name       text        NOT NULL,
+		applied_at timestamptz NOT NULL DEFAULT now()
+	)`); err != nil {
+		return nil, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	rows, err := tx.Query(ctx, "SELECT version FROM "+m.table)
+	if err != nil {
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	versions, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	if err != nil {
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	applied := make(map[int]bool, len(versions))
+	for _, v := range versions {
+		applied[v] = true
+	}
+	return applied, nil
+}

@@ -1,0 +1,107 @@
+package postgres
+
+import (
+	"fmt"
+	"log/slog"
+)
+
+// DefaultSchema is the schema the store's tables live in when Options.Schema
+// is empty.
+const DefaultSchema = "cloudbill"
+
+// DefaultMaxRetries is how many times InTx reruns a transaction the database
+// aborted when Options.MaxRetries is zero.
+const DefaultMaxRetries = 5
+
+// maxIdentifierLen is PostgreSQL's NAMEDATALEN-1: longer names are silently
+// truncated by the server, so two long names could collide.
+const maxIdentifierLen = 63
+
+// Options configures a Store. The zero value is valid and means the defaults.
+type Options struct {
+	// Schema is the PostgreSQL schema holding every Cloudbill table; empty
+	// means DefaultSchema. It must satisfy ValidateSchema. Several stores with
+	// different schemas can share one database.
+	Schema string
+	// MaxRetries is how many times InTx reruns fn after a serialization
+	// failure (SQLSTATE 40001) or deadlock (40P01); 0 means
+	// DefaultMaxRetries and a negative value disables retries.
+	MaxRetries int
+	// Logger receives retry and migration events; nil discards them. No
+	// record contents are logged.
+	Logger *slog.Logger
+}
+
+// config is Options with the defaults applied and validated.
+type config struct {
+	schema     string
+	maxRetries int
+	log        *slog.Logger
+}
+
+func (o Options) resolve() (config, error) {
+	c := config{schema: o.Schema, maxRetries: o.MaxRetries, log: o.Logger}
+	if c.schema == "" {
+		c.schema = DefaultSchema
+	}
+	if err := ValidateSchema(c.schema); err != nil {
+		return config{}, err
+	}
+	switch {
+	case c.maxRetries == 0:
+		c.maxRetries = DefaultMaxRetries
+	case c.maxRetries < 0:
+		c.maxRetries = 0
+	}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	return c, nil
+}
+
+// SchemaNameError reports a schema name ValidateSchema rejects.
+type SchemaNameError struct {
+	// Name is the rejected name.
+	Name string
+	// Reason says which rule it breaks.
+	Reason string
+}
+
+// Error names the rejected schema and the rule it breaks.
+func (e *SchemaNameError) Error() string {
+	return fmt.Sprintf("postgres: invalid schema name %q: %s", e.Name, e.Reason)
+}
+
+// ValidateSchema reports whether name can be used as Options.Schema, returning
+// a *SchemaNameError if not. Accepted names are 1–63 bytes of lower-case ASCII
+// letters, digits and underscores, starting with a letter or underscore, and
+// not starting with "pg_" (reserved by PostgreSQL) or being
+// "information_schema". The names are quoted in every statement anyway; the
+// rules keep them identical to the unquoted spelling an operator types in psql,
+// where upper case would be folded to lower case.
+func ValidateSchema(name string) error {
+	fail := func(reason string) error { return &SchemaNameError{Name: name, Reason: reason} }
+	switch {
+	case name == "":
+		return fail("empty")
+	case len(name) > maxIdentifierLen:
+		return fail(fmt.Sprintf("longer than %d bytes", maxIdentifierLen))
+	case len(name) >= 3 && name[:3] == "pg_":
+		return fail(`the "pg_" prefix is reserved for system schemas`)
+	case name == "information_schema":
+		return fail("reserved for the system catalog")
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c >= 'a' && c <= 'z', c == '_':
+		case c >= '0' && c <= '9':
+			if i == 0 {
+				return fail("must start with a letter or underscore")
+			}
+		default:
+			return fail(fmt.Sprintf("byte %d (%q) is not a lower-case letter, digit or underscore", i, c))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,64 @@
+package postgres
+
+import (
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// tables holds the schema-qualified, quoted table names, built once per
+// store so that no statement depends on the connection's search_path.
+type tables struct {
+	accounts, idempotency, audit, migrations string
+}
+
+func newTables(schema string) tables {
+	q := func(name string) string { return pgx.Identifier{schema, name}.Sanitize() }
+	return tables{
+		accounts:    q("accounts"),
+		idempotency: q("idempotency_keys"),
+		audit:       q("audit_records"),
+		migrations:  q("schema_migrations"),
+	}
+}
+
+// queries are the statements the repositories run, with table names filled
+// in at construction.
+type queries struct {
+	createAccount, getAccount, getAccountForUpdate, updateAccount string
+	insertIdempotency, getIdempotency, setIdempotencyResponse     string
+	appendAudit, listAudit                                        string
+}
+
+const accountColumns = "id, type, currency, time_zone, created_at, updated_at, version"
+
+func newQueries(t tables) queries {
+	r := strings.NewReplacer("{accounts}", t.accounts, "{idem}", t.idempotency, "{audit}", t.audit, "{cols}", accountColumns)
+	return queries{
+		// ON CONFLICT DO NOTHING rather than a unique violation: a
+		// violation aborts the whole transaction, while "0 rows" lets the
+		// caller handle ErrDuplicate and carry on in the same transaction.
+		createAccount: r.Replace(`INSERT INTO {accounts} ({cols})
+			VALUES ($1, $2, $3, $4, $5, $6, 1) ON CONFLICT (id) DO NOTHING`),
+		getAccount:          r.Replace(`SELECT {cols} FROM {accounts} WHERE id = $1`),
+		getAccountForUpdate: r.Replace(`SELECT {cols} FROM {accounts} WHERE id = $1 FOR UPDATE`),
+		// version is incremented by the database, not from the caller's
+		// copy, so a stale value cannot roll it back.
+		updateAccount: r.Replace(`UPDATE {accounts}
+			SET type = $2, currency = $3, time_zone = $4, updated_at = $5, version = version + 1
+			WHERE id = $1 RETURNING {cols}`),
+
+		// A concurrent uncommitted claim of the same key makes this insert
+		// wait; once that claim commits, DO NOTHING reports 0 rows.
+		insertIdempotency: r.Replace(`INSERT INTO {idem} (account_id, key, operation, request_hash, response, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id, key) DO NOTHING`),
+		getIdempotency: r.Replace(`SELECT account_id, key, operation, request_hash, response, created_at
+			FROM {idem} WHERE account_id = $1 AND key = $2`),
+		setIdempotencyResponse: r.Replace(`UPDATE {idem} SET response = $3 WHERE account_id = $1 AND key = $2`),
+
+		appendAudit: r.Replace(`INSERT INTO {audit} (account_id, actor, action, detail, at)
+			VALUES ($1, $2, $3, $4, $5) RETURNING seq`),
+		listAudit: r.Replace(`SELECT seq, account_id, actor, action, detail, at FROM {audit}
+			WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`),
+	}
+}

@@ -1,0 +1,121 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// rollbackTimeout bounds the rollback that runs after fn failed or ctx ended.
+const rollbackTimeout = 5 * time.Second
+
+// txOptions: READ COMMITTED is enough because every read-modify-write cycle
+// locks its rows (SELECT … FOR UPDATE) and every claim relies on a unique
+// constraint (INSERT … ON CONFLICT DO NOTHING), so correctness never rests on
+// snapshot isolation; and each statement sees what other transactions have
+// committed, which is what lets the loser of an idempotency race read the
+// winner's result in the same transaction. It also aborts far fewer
+// transactions than SERIALIZABLE would.
+var txOptions = pgx.TxOptions{IsoLevel: pgx.ReadCommitted}
+
+// attempt runs fn once in its own transaction. code is the SQLSTATE when the
+// database aborted the transaction in a way that makes rerunning fn safe.
+func (s *Store) attempt(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) (code string, err error) {
+	ptx, err := s.pool.BeginTx(ctx, txOptions)
+	if err != nil {
+		err = wrapErr("begin transaction", err)
+		code, _ = retryCode(err)
+		return code, err
+	}
+	t := &tx{s: s, pg: ptx}
+	defer func() {
+		if p := recover(); p != nil {
+			t.done.Store(true)
+			s.rollback(ctx, ptx)
+			panic(p)
+		}
+	}()
+
+	err = fn(context.WithValue(ctx, txMarker{s}, true), t)
+	t.done.Store(true)
+	if err != nil {
+		s.rollback(ctx, ptx)
+		if c, ok := retryCode(err); ok {
+			return c, err
+		}
+		// fn may have swallowed the abort and failed for another reason;
+		// its conclusion rested on a dead transaction, so it reruns.
+		return t.abortCode, err
+	}
+	if err := ctx.Err(); err != nil {
+		s.rollback(ctx, ptx)
+		return "", fmt.Errorf("postgres: transaction not committed: %w", err)
+	}
+	if err := ptx.Commit(ctx); err != nil {
+		err = wrapErr("commit", err)
+		if c, ok := retryCode(err); ok {
+			return c, err
+		}
+		if errors.Is(err, pgx.ErrTxCommitRollback) {
+			// fn ignored a failed statement and returned nil; if that
+			// failure was an abort, running fn again can succeed.
+			return t.abortCode, err
+		}
+		// Any other commit failure (a lost connection) leaves the outcome
+		// unknown, so it is never retried here.
+		return "", err
+	}
+	return "", nil
+}
+
+// rollback ends ptx when fn failed, panicked or ctx ended. It runs on a
+// context that keeps ctx's values but not its cancellation, because a
+// rollback started on a cancelled context would not reach the server and the
+// connection would be thrown away rather than returned to the pool.
+func (s *Store) rollback(ctx context.Context, ptx pgx.Tx) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+	defer cancel()
+	if err := ptx.Rollback(rctx); err != nil && !errors.Is(err, pgx.ErrTxClosed) {
+		s.cfg.log.LogAttrs(ctx, slog.LevelDebug, "postgres: rollback failed", slog.String("error", err.Error()))
+	}
+}
+
+// tx is the storage.Tx handed to fn. It is used by one goroutine at a time;
+// done is atomic only so that a Tx leaked to another goroutine reports
+// ErrTxDone rather than racing.
+type tx struct {
+	s    *Store
+	pg   pgx.Tx
+	done atomic.Bool
+	// abortCode is the SQLSTATE of the first statement that failed because
+	// the database aborted the transaction (40001, 40P01).
+	abortCode string
+}
+
+func (t *tx) Accounts() storage.Accounts       { return accounts{t} }
+func (t *tx) Idempotency() storage.Idempotency { return idempotency{t} }
+func (t *tx) Audit() storage.Audit             { return audit{t} }
+
+// check reports whether the transaction may still be used.
+func (t *tx) check(ctx context.Context) error {
+	if t.done.Load() {
+		return storage.ErrTxDone
+	}
+	return ctx.Err()
+}
+
+// fail wraps a statement's error and remembers whether it aborted the
+// transaction in a retryable way.
+func (t *tx) fail(op string, err error) error {
+	if c, ok := retryCode(err); ok && t.abortCode == "" {
+		t.abortCode = c
+	}
+	return wrapErr(op, err)
+}

@@ -1,0 +1,32 @@
+package postgres
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// maxAccountIDLen is the contract's limit on storage.Account.ID.
+const maxAccountIDLen = 128
+
+// storable reports whether PostgreSQL can hold s in a text column: it must be
+// valid UTF-8 without NUL bytes. Checking in Go keeps bad input from aborting
+// the caller's transaction, and lets reads of an id that could never have
+// been stored answer "not found" without a round trip.
+func storable(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
+// currencyCode reports whether s has the shape of an ISO 4217 code: three
+// upper-case ASCII letters. Whether the code is known is the money package's
+// business; the store only keeps the column well formed.
+func currencyCode(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for i := 0; i < 3; i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
