@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/shopspring/decimal"
 
@@ -25,6 +26,10 @@ func (c *Catalog) applyDiscounts(k *calc, lines []QuoteLine, discounts []Discoun
 	for di, d := range discounts {
 		remaining := c.zero()
 		for i := range left {
+			weights[i] = decimal.Zero
+			if !appliesTo(d, lines[i].Item) {
+				continue
+			}
 			remaining = k.add(remaining, left[i])
 			weights[i] = left[i].Number()
 		}
@@ -33,7 +38,7 @@ func (c *Catalog) applyDiscounts(k *calc, lines []QuoteLine, discounts []Discoun
 			take = remaining
 		}
 		applied[di] = AppliedDiscount{Code: d.Code, Label: d.Label, Requested: d.Amount, Applied: take}
-		if !take.IsPositive() {
+		if !take.IsPositive() || remaining.IsZero() {
 			continue
 		}
 		shares, err := take.AllocateWeights(weights...)
@@ -54,10 +59,24 @@ func (c *Catalog) applyDiscounts(k *calc, lines []QuoteLine, discounts []Discoun
 	return applied, nil
 }
 
-// checkDiscount validates one order discount.
-func (c *Catalog) checkDiscount(i int, d Discount) error {
+// appliesTo reports whether d may be taken off the line of request item.
+func appliesTo(d Discount, item int) bool {
+	return d.Items == nil || slices.Contains(d.Items, item)
+}
+
+// checkDiscount validates one order discount against a request of items
+// items.
+func (c *Catalog) checkDiscount(i int, d Discount, items int) error {
 	bad := func(reason string, err error) error {
 		return &DiscountError{Index: i, Code: d.Code, Reason: reason, Err: err}
+	}
+	for _, it := range d.Items {
+		if it < 0 || it >= items {
+			return bad(fmt.Sprintf("item %d is not in the request (%d items)", it, items), nil)
+		}
+	}
+	if d.Items != nil && len(d.Items) == 0 {
+		return bad("applies to no item", nil)
 	}
 	if d.Amount.Currency() != c.currency {
 		return bad("currency", &money.CurrencyMismatchError{A: c.currency.Code(), B: d.Amount.Currency().Code()})

@@ -48,6 +48,10 @@ type Discount struct {
 	// Amount is the amount to take off: non-negative, in the catalog
 	// currency, a whole number of minor units.
 	Amount money.Amount
+	// Items restricts the discount to these request items (indexes into
+	// QuoteRequest.Items), e.g. the lines of the products a coupon is valid
+	// for; nil means every item. It is split among those lines only.
+	Items []int
 }
 
 // AppliedDiscount is one order discount as the quote used it.
@@ -160,7 +164,7 @@ func (c *Catalog) Quote(req QuoteRequest) (Quote, error) {
 		return Quote{}, ErrEmptyQuote
 	}
 	for i, d := range req.Discounts {
-		if err := c.checkDiscount(i, d); err != nil {
+		if err := c.checkDiscount(i, d, len(req.Items)); err != nil {
 			return Quote{}, err
 		}
 	}

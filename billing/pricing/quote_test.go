@@ -404,3 +404,37 @@ func TestQuoteLimitsAreConfigurable(t *testing.T) {
 	_, err = c.Quote(pricing.QuoteRequest{Items: []pricing.QuoteItem{it}})
 	require.ErrorIs(t, err, pricing.ErrInvalidPeriod, "31 days are above 30")
 }
+
+func TestDiscountRestrictedToItems(t *testing.T) {
+	cat, err := pricing.SampleCatalog()
+	require.NoError(t, err)
+	vnd := func(n int64) money.Amount {
+		a, err := money.FromMinor(n, "VND")
+		require.NoError(t, err)
+		return a
+	}
+	items := []pricing.QuoteItem{
+		{ProductID: pricing.SampleVServer, Configuration: pricing.Configuration{Plan: "basic-1"}, Quantity: 1, Term: period.Days(60)},
+		{ProductID: pricing.SampleVStorage, Configuration: pricing.Configuration{Components: map[string]int64{"ssd_gb": 50}}, Quantity: 1, Term: period.Days(60)},
+		{ProductID: pricing.SampleVServer, Configuration: pricing.Configuration{Plan: "basic-1"}, Quantity: 1, Term: period.Days(30)},
+	}
+	t.Run("a vServer-only discount of 27,000 splits 18,000 + 0 + 9,000", func(t *testing.T) {
+		q, err := cat.Quote(pricing.QuoteRequest{Items: items, Discounts: []pricing.Discount{{Code: "VS", Amount: vnd(27_000), Items: []int{0, 2}}}})
+		require.NoError(t, err)
+		assert.Equal(t, "18000 VND", q.Lines[0].Discount.String())
+		assert.True(t, q.Lines[1].Discount.IsZero())
+		assert.Equal(t, "9000 VND", q.Lines[2].Discount.String())
+	})
+	t.Run("a discount larger than its lines is capped at them: 300,000 on 180,000 + 90,000", func(t *testing.T) {
+		q, err := cat.Quote(pricing.QuoteRequest{Items: items, Discounts: []pricing.Discount{{Code: "VS", Amount: vnd(300_000), Items: []int{0, 2}}}})
+		require.NoError(t, err)
+		assert.Equal(t, "270000 VND", q.Discount.String())
+		assert.Equal(t, "70000 VND", q.Net.String(), "the vStorage line keeps its 70,000")
+	})
+	t.Run("an item index outside the request is rejected", func(t *testing.T) {
+		for _, bad := range [][]int{{3}, {-1}, {}} {
+			_, err := cat.Quote(pricing.QuoteRequest{Items: items, Discounts: []pricing.Discount{{Code: "VS", Amount: vnd(1), Items: bad}}})
+			require.ErrorIs(t, err, pricing.ErrInvalidDiscount)
+		}
+	})
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/storage"
 	"github.com/cloudbill/cloudbill/storage/memory"
+	"github.com/cloudbill/cloudbill/storage/postgres"
 )
 
 func main() {
@@ -113,6 +114,19 @@ func openStore(ctx context.Context, kind, dsn string) (storage.Store, func(), er
 	switch kind {
 	case "memory":
 		return memory.New(), func() {}, nil
+	case "postgres":
+		if dsn == "" {
+			return nil, nil, fmt.Errorf("-store postgres needs -dsn or $CLOUDBILL_POSTGRES_DSN")
+		}
+		st, err := postgres.Open(ctx, dsn, postgres.Options{})
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := st.Migrate(ctx); err != nil {
+			st.Close()
+			return nil, nil, err
+		}
+		return st, st.Close, nil
 	default:
 		return nil, nil, fmt.Errorf("unknown -store %q (want memory or postgres)", kind)
 	}
