@@ -40,7 +40,9 @@ type env struct {
 	st  storage.Store
 }
 
-func newEnv(t *testing.T, st storage.Store) env {
+func newEnv(t *testing.T, st storage.Store) env { return newEnvTB(t, st) }
+
+func newEnvTB(t testing.TB, st storage.Store) env {
 	t.Helper()
 	cat, err := pricing.SampleCatalog()
 	require.NoError(t, err)

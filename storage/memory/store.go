@@ -24,12 +24,14 @@ type Store struct {
 
 // state is everything the store holds. It is only touched with Store.mu held.
 type state struct {
-	accounts map[string]storage.Account
-	idem     map[idemKey]storage.IdempotencyRecord
-	audit    map[string][]storage.AuditRecord // per account, in Seq order
-	auditSeq int64
-	ledger   ledgerState
-	payments paymentState
+	accounts  map[string]storage.Account
+	idem      map[idemKey]storage.IdempotencyRecord
+	audit     map[string][]storage.AuditRecord // per account, in Seq order
+	auditSeq  int64
+	ledger    ledgerState
+	payments  paymentState
+	orders    orderState
+	resources resourceState
 }
 
 type idemKey struct{ account, key string }
@@ -39,11 +41,13 @@ var _ storage.Store = (*Store)(nil)
 // New returns an empty store.
 func New() *Store {
 	return &Store{data: &state{
-		accounts: map[string]storage.Account{},
-		idem:     map[idemKey]storage.IdempotencyRecord{},
-		audit:    map[string][]storage.AuditRecord{},
-		ledger:   newLedgerState(),
-		payments: newPaymentState(),
+		accounts:  map[string]storage.Account{},
+		idem:      map[idemKey]storage.IdempotencyRecord{},
+		audit:     map[string][]storage.AuditRecord{},
+		ledger:    newLedgerState(),
+		payments:  newPaymentState(),
+		orders:    newOrderState(),
+		resources: newResourceState(),
 	}}
 }
 
@@ -115,3 +119,10 @@ func (t *tx) GatewayEvents() storage.GatewayEvents {
 }
 func (t *tx) LinkedAccounts() storage.LinkedAccounts { return linkedAccounts{t} }
 func (t *tx) PaymentLinks() storage.PaymentLinks     { return paymentLinks{t} }
+func (t *tx) Coupons() storage.Coupons               { return coupons{t} }
+func (t *tx) Redemptions() storage.Redemptions       { return redemptions{t} }
+func (t *tx) Orders() storage.Orders                 { return orders{t} }
+func (t *tx) Resources() storage.Resources           { return resources{t} }
+func (t *tx) Invoices() storage.Invoices             { return invoices{t} }
+func (t *tx) Actions() storage.Actions               { return actions{t} }
+func (t *tx) Outbox() storage.Outbox                 { return outbox{t} }

@@ -1,0 +1,75 @@
+package billing_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cloudbill/cloudbill/billing"
+	"github.com/cloudbill/cloudbill/payment"
+	"github.com/cloudbill/cloudbill/storage"
+	"github.com/cloudbill/cloudbill/storage/memory"
+	"github.com/cloudbill/cloudbill/storage/postgres/pgtest"
+)
+
+// benchWallets opens n funded accounts for debit benchmarks.
+func benchWallets(b *testing.B, st storage.Store, n int) env {
+	b.Helper()
+	e := newEnvTB(b, st)
+	ctx := context.Background()
+	for i := range n {
+		id := fmt.Sprintf("bench-%d", i)
+		if _, err := e.sys.CreateAccount(ctx, "open", billing.CreateAccountRequest{ID: id}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := e.sys.GrantPromotionalCredit(ctx, "fund", billing.GrantRequest{AccountID: id, Amount: vnd(b, 1_000_000_000_000), ValidFor: 3650 * 24 * time.Hour, Actor: "bench"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return e
+}
+
+// benchmarkPayByCredit measures Pay by credit (one idempotent transaction:
+// claim the key, lock the account, plan the spend, append the entry, store
+// the payment) from clients goroutines, each on its own account, sharing
+// b.N payments between them.
+func benchmarkPayByCredit(b *testing.B, st storage.Store, clients int) {
+	e := benchWallets(b, st, clients)
+	ctx := context.Background()
+	var next atomic.Int64
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for c := range clients {
+		id := fmt.Sprintf("bench-%d", c)
+		wg.Go(func() {
+			for {
+				k := next.Add(1)
+				if k > int64(b.N) {
+					return
+				}
+				_, err := e.sys.Pay(ctx, fmt.Sprintf("k%d", k), billing.PayRequest{AccountID: id, Amount: vnd(b, 1_000),
+					Method: payment.MethodCredit, Purpose: payment.Purpose{Kind: payment.PurposeOrder, Ref: "bench"}})
+				if err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "payments/s")
+}
+
+// BenchmarkPayByCreditMemory is one client on the in-memory store.
+func BenchmarkPayByCreditMemory(b *testing.B) { benchmarkPayByCredit(b, memory.New(), 1) }
+
+// BenchmarkPayByCreditPostgres8 is 8 concurrent clients on distinct
+// accounts on PostgreSQL.
+func BenchmarkPayByCreditPostgres8(b *testing.B) {
+	benchmarkPayByCredit(b, pgtest.NewStore(b), 8)
+}

@@ -1,0 +1,164 @@
+package memory
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+type invoices struct{ t *tx }
+
+func cloneInvoice(inv storage.Invoice) storage.Invoice {
+	inv.Data = slices.Clone(inv.Data)
+	return inv
+}
+
+func numberKey(inv storage.Invoice) string { return fmt.Sprintf("%s/%d", inv.Series, inv.Number) }
+
+// claimNumber records that inv holds its (Series, Number), refusing a pair
+// another invoice holds.
+func (r invoices) claimNumber(inv storage.Invoice) error {
+	if inv.Series == "" {
+		return nil
+	}
+	issued := r.t.data.resources.issued
+	if holder, ok := issued[numberKey(inv)]; ok && holder != inv.ID {
+		return fmt.Errorf("memory: invoice number %s: %w", numberKey(inv), storage.ErrDuplicate)
+	}
+	put(r.t, issued, numberKey(inv), inv.ID)
+	return nil
+}
+
+func (r invoices) Create(ctx context.Context, inv storage.Invoice) error {
+	if err := r.t.check(ctx); err != nil {
+		return err
+	}
+	if inv.ID == "" || inv.AccountID == "" || inv.Kind == "" || inv.Status == "" {
+		return fmt.Errorf("memory: invoice without id, account, kind or status: %w", storage.ErrInvalidRecord)
+	}
+	s := &r.t.data.resources
+	if _, ok := s.invoices[inv.ID]; ok {
+		return fmt.Errorf("memory: invoice %q: %w", inv.ID, storage.ErrDuplicate)
+	}
+	if err := r.claimNumber(inv); err != nil {
+		return err
+	}
+	put(r.t, s.invoices, inv.ID, cloneInvoice(inv))
+	appendTo(r.t, s.invoicesBy, inv.AccountID, inv.ID)
+	return nil
+}
+
+func (r invoices) Get(ctx context.Context, accountID, id string) (storage.Invoice, error) {
+	if err := r.t.check(ctx); err != nil {
+		return storage.Invoice{}, err
+	}
+	inv, ok := r.t.data.resources.invoices[id]
+	if !ok || inv.AccountID != accountID {
+		return storage.Invoice{}, fmt.Errorf("memory: invoice %q: %w", id, storage.ErrNotFound)
+	}
+	return cloneInvoice(inv), nil
+}
+
+func (r invoices) GetForUpdate(ctx context.Context, accountID, id string) (storage.Invoice, error) {
+	return r.Get(ctx, accountID, id)
+}
+
+func (r invoices) Update(ctx context.Context, inv storage.Invoice) error {
+	if err := r.t.check(ctx); err != nil {
+		return err
+	}
+	s := &r.t.data.resources
+	old, ok := s.invoices[inv.ID]
+	if !ok || old.AccountID != inv.AccountID {
+		return fmt.Errorf("memory: invoice %q: %w", inv.ID, storage.ErrNotFound)
+	}
+	if err := r.claimNumber(inv); err != nil {
+		return err
+	}
+	inv.CreatedAt = old.CreatedAt
+	put(r.t, s.invoices, inv.ID, cloneInvoice(inv))
+	return nil
+}
+
+func (r invoices) List(ctx context.Context, accountID, resourceID, afterID string, limit int) ([]storage.Invoice, error) {
+	if err := r.t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkLimit(limit); err != nil {
+		return nil, err
+	}
+	s := &r.t.data.resources
+	ids := s.invoicesBy[accountID]
+	i := len(ids) - 1
+	if afterID != "" {
+		i = slices.Index(ids, afterID) - 1
+		if i < -1 {
+			return nil, fmt.Errorf("memory: invoice cursor %q: %w", afterID, storage.ErrNotFound)
+		}
+	}
+	var out []storage.Invoice
+	for ; i >= 0 && len(out) < limit; i-- {
+		if inv := s.invoices[ids[i]]; resourceID == "" || inv.ResourceID == resourceID {
+			out = append(out, cloneInvoice(inv))
+		}
+	}
+	return out, nil
+}
+
+func (r invoices) NextNumber(ctx context.Context, series string) (int64, error) {
+	if err := r.t.check(ctx); err != nil {
+		return 0, err
+	}
+	if series == "" {
+		return 0, fmt.Errorf("memory: empty invoice series: %w", storage.ErrInvalidRecord)
+	}
+	m := r.t.data.resources.numbers
+	n := m[series] + 1
+	put(r.t, m, series, n)
+	return n, nil
+}
+
+type actions struct{ t *tx }
+
+func (r actions) Append(ctx context.Context, a storage.Action) (storage.Action, error) {
+	if err := r.t.check(ctx); err != nil {
+		return storage.Action{}, err
+	}
+	if a.ID == "" || a.AccountID == "" || a.Kind == "" {
+		return storage.Action{}, fmt.Errorf("memory: action without id, account or kind: %w", storage.ErrInvalidRecord)
+	}
+	s := &r.t.data.resources
+	if s.actionIDs[a.ID] {
+		return storage.Action{}, fmt.Errorf("memory: action %q: %w", a.ID, storage.ErrDuplicate)
+	}
+	put(r.t, s.actionIDs, a.ID, true)
+	s.actionSeq++
+	a.Seq, a.Data = s.actionSeq, slices.Clone(a.Data)
+	appendTo(r.t, s.actions, a.AccountID, a)
+	r.t.undo = append(r.t.undo, func() { s.actionSeq-- })
+	a.Data = slices.Clone(a.Data)
+	return a, nil
+}
+
+func (r actions) List(ctx context.Context, accountID, resourceID string, afterSeq int64, limit int) ([]storage.Action, error) {
+	if err := r.t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkLimit(limit); err != nil {
+		return nil, err
+	}
+	var out []storage.Action
+	for _, a := range r.t.data.resources.actions[accountID] {
+		if a.Seq <= afterSeq || (resourceID != "" && a.ResourceID != resourceID) {
+			continue
+		}
+		if len(out) == limit {
+			break
+		}
+		a.Data = slices.Clone(a.Data)
+		out = append(out, a)
+	}
+	return out, nil
+}

@@ -1,0 +1,198 @@
+package memory
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// orderState holds coupons, redemptions and orders.
+type orderState struct {
+	coupons       map[string]storage.CouponRecord
+	redemptions   map[string]storage.Redemption // by id
+	redemptionsBy map[[2]string][]string        // (tenant, order) → ids
+	orders        map[string]storage.Order
+}
+
+func newOrderState() orderState {
+	return orderState{
+		coupons:       map[string]storage.CouponRecord{},
+		redemptions:   map[string]storage.Redemption{},
+		redemptionsBy: map[[2]string][]string{},
+		orders:        map[string]storage.Order{},
+	}
+}
+
+type coupons struct{ t *tx }
+
+func (r coupons) Create(ctx context.Context, c storage.CouponRecord) error {
+	if err := r.t.check(ctx); err != nil {
+		return err
+	}
+	if c.Code == "" {
+		return fmt.Errorf("memory: coupon without code: %w", storage.ErrInvalidRecord)
+	}
+	m := r.t.data.orders.coupons
+	if _, ok := m[c.Code]; ok {
+		return fmt.Errorf("memory: coupon %q: %w", c.Code, storage.ErrDuplicate)
+	}
+	c.Definition = slices.Clone(c.Definition)
+	put(r.t, m, c.Code, c)
+	return nil
+}
+
+func (r coupons) Get(ctx context.Context, code string) (storage.CouponRecord, error) {
+	if err := r.t.check(ctx); err != nil {
+		return storage.CouponRecord{}, err
+	}
+	c, ok := r.t.data.orders.coupons[code]
+	if !ok {
+		return storage.CouponRecord{}, fmt.Errorf("memory: coupon %q: %w", code, storage.ErrNotFound)
+	}
+	c.Definition = slices.Clone(c.Definition)
+	return c, nil
+}
+
+func (r coupons) GetForUpdate(ctx context.Context, code string) (storage.CouponRecord, error) {
+	return r.Get(ctx, code)
+}
+
+func (r coupons) Update(ctx context.Context, c storage.CouponRecord) error {
+	if err := r.t.check(ctx); err != nil {
+		return err
+	}
+	m := r.t.data.orders.coupons
+	old, ok := m[c.Code]
+	if !ok {
+		return fmt.Errorf("memory: coupon %q: %w", c.Code, storage.ErrNotFound)
+	}
+	c.CreatedAt, c.Definition = old.CreatedAt, slices.Clone(c.Definition)
+	put(r.t, m, c.Code, c)
+	return nil
+}
+
+type redemptions struct{ t *tx }
+
+func (r redemptions) Create(ctx context.Context, rd storage.Redemption) error {
+	if err := r.t.check(ctx); err != nil {
+		return err
+	}
+	if rd.ID == "" || rd.Code == "" || rd.AccountID == "" || rd.Status == "" {
+		return fmt.Errorf("memory: redemption without id, code, account or status: %w", storage.ErrInvalidRecord)
+	}
+	s := &r.t.data.orders
+	if _, ok := s.redemptions[rd.ID]; ok {
+		return fmt.Errorf("memory: redemption %q: %w", rd.ID, storage.ErrDuplicate)
+	}
+	put(r.t, s.redemptions, rd.ID, rd)
+	appendTo(r.t, s.redemptionsBy, [2]string{rd.AccountID, rd.OrderID}, rd.ID)
+	return nil
+}
+
+func (r redemptions) Update(ctx context.Context, rd storage.Redemption) error {
+	if err := r.t.check(ctx); err != nil {
+		return err
+	}
+	s := &r.t.data.orders
+	old, ok := s.redemptions[rd.ID]
+	if !ok || old.AccountID != rd.AccountID {
+		return fmt.Errorf("memory: redemption %q: %w", rd.ID, storage.ErrNotFound)
+	}
+	rd.CreatedAt = old.CreatedAt
+	put(r.t, s.redemptions, rd.ID, rd)
+	return nil
+}
+
+func (r redemptions) ListByOrder(ctx context.Context, accountID, orderID string) ([]storage.Redemption, error) {
+	if err := r.t.check(ctx); err != nil {
+		return nil, err
+	}
+	s := &r.t.data.orders
+	var out []storage.Redemption
+	for _, id := range s.redemptionsBy[[2]string{accountID, orderID}] {
+		out = append(out, s.redemptions[id])
+	}
+	return out, nil
+}
+
+func (r redemptions) Count(ctx context.Context, code, accountID string) (int, int, error) {
+	if err := r.t.check(ctx); err != nil {
+		return 0, 0, err
+	}
+	// A scan: the memory store favours simplicity; redemptions are few
+	// next to everything else it holds.
+	total, mine := 0, 0
+	for _, rd := range r.t.data.orders.redemptions {
+		if rd.Code != code || (rd.Status != "reserved" && rd.Status != "consumed") {
+			continue
+		}
+		total++
+		if accountID != "" && rd.AccountID == accountID {
+			mine++
+		}
+	}
+	return total, mine, nil
+}
+
+type orders struct{ t *tx }
+
+func (r orders) Create(ctx context.Context, o storage.Order) error {
+	if err := r.t.check(ctx); err != nil {
+		return err
+	}
+	if o.ID == "" || o.AccountID == "" || o.Status == "" {
+		return fmt.Errorf("memory: order without id, account or status: %w", storage.ErrInvalidRecord)
+	}
+	m := r.t.data.orders.orders
+	if _, ok := m[o.ID]; ok {
+		return fmt.Errorf("memory: order %q: %w", o.ID, storage.ErrDuplicate)
+	}
+	o.Data = slices.Clone(o.Data)
+	put(r.t, m, o.ID, o)
+	return nil
+}
+
+func (r orders) Get(ctx context.Context, accountID, id string) (storage.Order, error) {
+	if err := r.t.check(ctx); err != nil {
+		return storage.Order{}, err
+	}
+	o, ok := r.t.data.orders.orders[id]
+	if !ok || o.AccountID != accountID {
+		return storage.Order{}, fmt.Errorf("memory: order %q: %w", id, storage.ErrNotFound)
+	}
+	o.Data = slices.Clone(o.Data)
+	return o, nil
+}
+
+func (r orders) GetForUpdate(ctx context.Context, accountID, id string) (storage.Order, error) {
+	return r.Get(ctx, accountID, id)
+}
+
+func (r orders) Update(ctx context.Context, o storage.Order) error {
+	if err := r.t.check(ctx); err != nil {
+		return err
+	}
+	m := r.t.data.orders.orders
+	old, ok := m[o.ID]
+	if !ok || old.AccountID != o.AccountID {
+		return fmt.Errorf("memory: order %q: %w", o.ID, storage.ErrNotFound)
+	}
+	o.CreatedAt, o.Data = old.CreatedAt, slices.Clone(o.Data)
+	put(r.t, m, o.ID, o)
+	return nil
+}
+
+func (r orders) CountByAccount(ctx context.Context, accountID string, statuses ...string) (int, error) {
+	if err := r.t.check(ctx); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, o := range r.t.data.orders.orders {
+		if o.AccountID == accountID && (len(statuses) == 0 || slices.Contains(statuses, o.Status)) {
+			n++
+		}
+	}
+	return n, nil
+}

@@ -1,0 +1,108 @@
+package memory
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+type outbox struct{ t *tx }
+
+func cloneEvent(e storage.Event) storage.Event {
+	e.Payload = slices.Clone(e.Payload)
+	return e
+}
+
+func (r outbox) Append(ctx context.Context, e storage.Event) (storage.Event, error) {
+	if err := r.t.check(ctx); err != nil {
+		return storage.Event{}, err
+	}
+	if e.ID == "" || e.AccountID == "" || e.Stream == "" || e.Kind == "" {
+		return storage.Event{}, fmt.Errorf("memory: event without id, account, stream or kind: %w", storage.ErrInvalidRecord)
+	}
+	s := &r.t.data.resources
+	if s.eventIDs[e.ID] {
+		return storage.Event{}, fmt.Errorf("memory: event %q: %w", e.ID, storage.ErrDuplicate)
+	}
+	put(r.t, s.eventIDs, e.ID, true)
+	e = cloneEvent(e)
+	e.Seq = int64(len(s.events)) + 1
+	s.events = append(s.events, e)
+	r.t.undo = append(r.t.undo, func() { s.events = s.events[:len(s.events)-1] })
+	return cloneEvent(e), nil
+}
+
+// Deliverable scans undelivered events in Seq order; delivered events at
+// the front are skipped by remembering where the first undelivered one is.
+func (r outbox) Deliverable(ctx context.Context, t time.Time, limit int) ([]storage.Event, error) {
+	if err := r.t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkLimit(limit); err != nil {
+		return nil, err
+	}
+	s := &r.t.data.resources
+	blocked := map[string]bool{}
+	var out []storage.Event
+	for _, e := range s.events {
+		if !e.DeliveredAt.IsZero() || blocked[e.Stream] {
+			continue
+		}
+		blocked[e.Stream] = true // later events of the stream wait for this one
+		if !e.NextAttemptAt.After(t) {
+			out = append(out, cloneEvent(e))
+			if len(out) == limit {
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+func (r outbox) GetForUpdate(ctx context.Context, seq int64) (storage.Event, error) {
+	if err := r.t.check(ctx); err != nil {
+		return storage.Event{}, err
+	}
+	s := &r.t.data.resources
+	if seq < 1 || seq > int64(len(s.events)) {
+		return storage.Event{}, fmt.Errorf("memory: event %d: %w", seq, storage.ErrNotFound)
+	}
+	return cloneEvent(s.events[seq-1]), nil
+}
+
+func (r outbox) Update(ctx context.Context, e storage.Event) error {
+	if err := r.t.check(ctx); err != nil {
+		return err
+	}
+	s := &r.t.data.resources
+	if e.Seq < 1 || e.Seq > int64(len(s.events)) {
+		return fmt.Errorf("memory: event %d: %w", e.Seq, storage.ErrNotFound)
+	}
+	i := e.Seq - 1
+	old := s.events[i]
+	next := old
+	next.Attempts, next.NextAttemptAt, next.LastError, next.DeliveredAt = e.Attempts, e.NextAttemptAt, e.LastError, e.DeliveredAt
+	s.events[i] = next
+	r.t.undo = append(r.t.undo, func() { s.events[i] = old })
+	return nil
+}
+
+func (r outbox) List(ctx context.Context, accountID string, afterSeq int64, limit int) ([]storage.Event, error) {
+	if err := r.t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkLimit(limit); err != nil {
+		return nil, err
+	}
+	s := &r.t.data.resources
+	var out []storage.Event
+	for i := max(afterSeq, 0); i < int64(len(s.events)) && len(out) < limit; i++ {
+		if e := s.events[i]; e.AccountID == accountID {
+			out = append(out, cloneEvent(e))
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,231 @@
+package memory
+
+import (
+	"cmp"
+	"container/heap"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// resourceState holds resources, invoices, the action log and the outbox.
+type resourceState struct {
+	resources   map[string]storage.Resource
+	resourcesBy map[string][]string // tenant → ids, creation order
+	// due indexes resources by NextDueAt so Due costs what is due, not
+	// what exists.
+	due        *dueIndex
+	invoices   map[string]storage.Invoice
+	invoicesBy map[string][]string // tenant → ids, creation order
+	numbers    map[string]int64    // series → last number
+	issued     map[string]string   // "series/number" → invoice id
+	actions    map[string][]storage.Action
+	actionIDs  map[string]bool
+	actionSeq  int64
+	events     []storage.Event // Seq order; Seq = index + 1
+	eventIDs   map[string]bool
+}
+
+func newResourceState() resourceState {
+	return resourceState{
+		resources: map[string]storage.Resource{}, resourcesBy: map[string][]string{}, due: newDueIndex(),
+		invoices: map[string]storage.Invoice{}, invoicesBy: map[string][]string{},
+		numbers: map[string]int64{}, issued: map[string]string{},
+		actions: map[string][]storage.Action{}, actionIDs: map[string]bool{}, eventIDs: map[string]bool{},
+	}
+}
+
+func cloneResource(r storage.Resource) storage.Resource {
+	r.Data = slices.Clone(r.Data)
+	return r
+}
+
+type resources struct{ t *tx }
+
+func (r resources) Create(ctx context.Context, res storage.Resource) error {
+	if err := r.t.check(ctx); err != nil {
+		return err
+	}
+	if res.ID == "" || res.AccountID == "" || res.Status == "" {
+		return fmt.Errorf("memory: resource without id, account or status: %w", storage.ErrInvalidRecord)
+	}
+	s := &r.t.data.resources
+	if _, ok := s.resources[res.ID]; ok {
+		return fmt.Errorf("memory: resource %q: %w", res.ID, storage.ErrDuplicate)
+	}
+	res = cloneResource(res)
+	res.Version = 1
+	put(r.t, s.resources, res.ID, res)
+	appendTo(r.t, s.resourcesBy, res.AccountID, res.ID)
+	r.reindex(res.ID, time.Time{}, res.NextDueAt)
+	return nil
+}
+
+// reindex moves a resource in the due index and records the undo.
+func (r resources) reindex(id string, from, to time.Time) {
+	idx := r.t.data.resources.due
+	idx.move(id, from, to)
+	r.t.undo = append(r.t.undo, func() { idx.move(id, to, from) })
+}
+
+func (r resources) Get(ctx context.Context, accountID, id string) (storage.Resource, error) {
+	if err := r.t.check(ctx); err != nil {
+		return storage.Resource{}, err
+	}
+	res, ok := r.t.data.resources.resources[id]
+	if !ok || res.AccountID != accountID {
+		return storage.Resource{}, fmt.Errorf("memory: resource %q: %w", id, storage.ErrNotFound)
+	}
+	return cloneResource(res), nil
+}
+
+func (r resources) GetForUpdate(ctx context.Context, accountID, id string) (storage.Resource, error) {
+	return r.Get(ctx, accountID, id)
+}
+
+func (r resources) Update(ctx context.Context, res storage.Resource) (storage.Resource, error) {
+	if err := r.t.check(ctx); err != nil {
+		return storage.Resource{}, err
+	}
+	s := &r.t.data.resources
+	old, ok := s.resources[res.ID]
+	if !ok || old.AccountID != res.AccountID {
+		return storage.Resource{}, fmt.Errorf("memory: resource %q: %w", res.ID, storage.ErrNotFound)
+	}
+	if res.Status == "" {
+		return storage.Resource{}, fmt.Errorf("memory: resource %q without status: %w", res.ID, storage.ErrInvalidRecord)
+	}
+	res = cloneResource(res)
+	res.CreatedAt, res.Version = old.CreatedAt, old.Version+1
+	put(r.t, s.resources, res.ID, res)
+	r.reindex(res.ID, old.NextDueAt, res.NextDueAt)
+	return cloneResource(res), nil
+}
+
+func (r resources) List(ctx context.Context, accountID, afterID string, limit int) ([]storage.Resource, error) {
+	if err := r.t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkLimit(limit); err != nil {
+		return nil, err
+	}
+	s := &r.t.data.resources
+	ids := s.resourcesBy[accountID]
+	i := 0
+	if afterID != "" {
+		i = slices.Index(ids, afterID) + 1
+		if i == 0 {
+			return nil, fmt.Errorf("memory: resource cursor %q: %w", afterID, storage.ErrNotFound)
+		}
+	}
+	var out []storage.Resource
+	for ; i < len(ids) && len(out) < limit; i++ {
+		out = append(out, cloneResource(s.resources[ids[i]]))
+	}
+	return out, nil
+}
+
+func (r resources) ListByOrder(ctx context.Context, accountID, orderID string) ([]storage.Resource, error) {
+	if err := r.t.check(ctx); err != nil {
+		return nil, err
+	}
+	s := &r.t.data.resources
+	var out []storage.Resource
+	for _, id := range s.resourcesBy[accountID] {
+		if res := s.resources[id]; res.OrderID == orderID {
+			out = append(out, cloneResource(res))
+		}
+	}
+	return out, nil
+}
+
+func (r resources) Due(ctx context.Context, t time.Time, limit int) ([]storage.Resource, error) {
+	if err := r.t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkLimit(limit); err != nil {
+		return nil, err
+	}
+	s := &r.t.data.resources
+	var out []storage.Resource
+	for _, id := range s.due.upTo(t, limit) {
+		out = append(out, cloneResource(s.resources[id]))
+	}
+	return out, nil
+}
+
+// dueIndex finds resources by NextDueAt in time proportional to what is
+// due: a min-heap of (due time, id) with lazy deletion — moving a resource
+// pushes its new key and leaves the old one to be discarded when it
+// surfaces (cur says which key is live) — rebuilt when stale keys pile up.
+type dueIndex struct {
+	heap dueHeap
+	cur  map[string]time.Time
+}
+
+type dueKey struct {
+	at time.Time
+	id string
+}
+
+func newDueIndex() *dueIndex { return &dueIndex{cur: map[string]time.Time{}} }
+
+// move re-files id from due time from to due time to (zero = not filed).
+func (d *dueIndex) move(id string, _, to time.Time) {
+	if to.IsZero() {
+		delete(d.cur, id)
+	} else {
+		d.cur[id] = to
+		heap.Push(&d.heap, dueKey{to, id})
+	}
+	if len(d.heap) > 2*len(d.cur)+1024 {
+		d.rebuild()
+	}
+}
+
+func (d *dueIndex) rebuild() {
+	d.heap = d.heap[:0]
+	for id, at := range d.cur {
+		d.heap = append(d.heap, dueKey{at, id})
+	}
+	heap.Init(&d.heap)
+}
+
+// upTo returns up to limit ids due at or before t, earliest first.
+func (d *dueIndex) upTo(t time.Time, limit int) []string {
+	var live []dueKey
+	seen := map[string]bool{}
+	for len(d.heap) > 0 && len(live) < limit && !d.heap[0].at.After(t) {
+		k := heap.Pop(&d.heap).(dueKey)
+		if at, ok := d.cur[k.id]; !ok || !at.Equal(k.at) || seen[k.id] {
+			continue // stale or duplicate: dropped for good
+		}
+		seen[k.id] = true
+		live = append(live, k)
+	}
+	out := make([]string, len(live))
+	for i, k := range live {
+		out[i] = k.id
+		heap.Push(&d.heap, k)
+	}
+	return out
+}
+
+// dueHeap orders keys by due time, then id.
+type dueHeap []dueKey
+
+func (h dueHeap) Len() int { return len(h) }
+func (h dueHeap) Less(i, j int) bool {
+	return cmp.Or(h[i].at.Compare(h[j].at), cmp.Compare(h[i].id, h[j].id)) < 0
+}
+func (h dueHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *dueHeap) Push(x any)   { *h = append(*h, x.(dueKey)) }
+func (h *dueHeap) Pop() any {
+	old := *h
+	k := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return k
+}

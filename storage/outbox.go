@@ -1,0 +1,52 @@
+package storage
+
+import (
+	"context"
+	"time"
+)
+
+// Event is one message to the host (provision this resource, suspend it,
+// send this notice, …), written in the same transaction as the change it
+// reports and delivered afterwards, at least once, in order per stream.
+type Event struct {
+	// Seq is assigned by the store on Append, increasing per store; it
+	// orders the events of a stream.
+	Seq int64
+	// ID is unique per store; a repeated ID is ErrDuplicate, which is how
+	// "send each reminder once" is kept across workers.
+	ID        string
+	AccountID string
+	// Stream orders delivery: events of one stream (a resource id, or the
+	// account id) are delivered one at a time, in Seq order.
+	Stream  string
+	Kind    string
+	Payload []byte
+	// Attempts counts failed deliveries; NextAttemptAt is when the next
+	// may start; LastError is the last handler error.
+	Attempts      int
+	NextAttemptAt time.Time
+	LastError     string
+	// DeliveredAt is set once a handler accepted the event.
+	DeliveredAt time.Time
+	CreatedAt   time.Time
+}
+
+// Outbox is the repository of events to the host.
+type Outbox interface {
+	// Append stores e and returns it with Seq set.
+	Append(ctx context.Context, e Event) (Event, error)
+	// Deliverable returns up to limit undelivered events that are the
+	// oldest undelivered event of their stream and whose NextAttemptAt is
+	// at or before t, in Seq order: the events a delivery worker may hand
+	// to the host now without overtaking an earlier event of the stream.
+	Deliverable(ctx context.Context, t time.Time, limit int) ([]Event, error)
+	// GetForUpdate returns the event with seq and locks it until the
+	// transaction ends, or ErrNotFound.
+	GetForUpdate(ctx context.Context, seq int64) (Event, error)
+	// Update stores the delivery state of e (Attempts, NextAttemptAt,
+	// LastError, DeliveredAt), matched by Seq; ErrNotFound if missing.
+	Update(ctx context.Context, e Event) error
+	// List returns up to limit (1–1000) of the account's events with Seq >
+	// afterSeq, oldest first (for the portal's notices and for tests).
+	List(ctx context.Context, accountID string, afterSeq int64, limit int) ([]Event, error)
+}
