@@ -31,6 +31,82 @@
 // transaction takes pg_advisory_xact_lock on a key derived from the schema
 // name, so processes starting at once apply every migration exactly once.
 //
+// # Tables
+//
+// Migration 0001 (foundation): accounts, idempotency_keys, audit_records.
+// Migration 0002 (payments):
+//
+//	ledger_entries   one row per journal entry; seq (identity) orders the
+//	                 journal, UNIQUE (account_id, id) refuses duplicates;
+//	                 currency and credit_after (the running wallet balance)
+//	ledger_postings  the legs of each entry, (entry_seq, idx) in the
+//	                 caller's order; account_id repeated for PostingTotals
+//	ledger_balances  the balance cache, one row per (account_id,
+//	                 ledger_account), with the non_negative guard and the
+//	                 expiry of promotional credit
+//	payments         payments, versioned; keyset-paged by (created_at, id)
+//	gateway_events   (gateway, event_id) of every applied callback
+//	linked_accounts  stored gateway tokens, listed in creation order
+//	payment_links    shareable links, keyed by their token
+//
+// Money is a NUMERIC column next to a char(3) currency: written from the
+// decimal's coefficient and exponent and read back with the row's currency,
+// so amounts round-trip exactly (12.345 KWD stays 12.345 KWD). A row keeps
+// one currency for all its amounts; the zero money.Amount (no currency) is
+// stored as NULL, and so is the zero time.Time of optional instants
+// (expiries), which keeps them out of the partial indexes that find due
+// expiries. Columns that are sorted or fix a lock order (tenant, ledger
+// account, payment id) use COLLATE "C", so their order is Go's byte order on
+// every server, whatever its locale.
+//
+// # The ledger
+//
+// Ledger.Append is one statement, so one round trip. It first checks in Go
+// what the contract refuses (fewer than two postings, mixed currencies,
+// postings not summing to zero, empty ids, a CreditAfter in another currency
+// than the postings) and nets the postings per ledger account, sorted by
+// ledger account: what is checked is each balance after the whole entry, so
+// +150 and −100 to one empty guarded account is accepted as +50. The
+// statement then:
+//
+//  1. locks the tenant's existing balances for those ledger accounts with
+//     SELECT … ORDER BY ledger_account FOR UPDATE, which in READ COMMITTED
+//     waits for concurrent writers and returns the latest amounts;
+//  2. computes each balance after the entry and refuses, by writing
+//     nothing and reporting why, a balance in another currency
+//     (ErrInvalidRecord) or a guarded balance going below zero
+//     (ErrNegativeBalance); an entry id already taken is ErrDuplicate
+//     (INSERT … ON CONFLICT (account_id, id) DO NOTHING, which also waits
+//     for a concurrent insert of the same id);
+//  3. otherwise inserts the entry and its postings and upserts every
+//     balance, in ledger account order: INSERT … ON CONFLICT (account_id,
+//     ledger_account) DO UPDATE SET amount = amount + EXCLUDED.amount.
+//
+// Because refusals write nothing and raise no error, the transaction stays
+// usable after any of them, as with the in-memory store. Because every
+// entry locks and updates balances in ledger account order, concurrent
+// entries of one tenant wait for each other in one direction and never
+// deadlock; the library also locks the tenant (Accounts.GetForUpdate)
+// first, which serialises wallet changes outright.
+//
+// A balance is guarded (non_negative) when a NonNegative posting creates or
+// credits it, and stays guarded: afterwards any posting that would take it
+// below zero is refused, NonNegative or not. (The in-memory store checks
+// only the postings marked NonNegative; the library marks every posting to
+// a customer account, so the two agree in its use.) The CHECK constraint
+// ledger_balances_non_negative (NOT non_negative OR amount >= 0) is the
+// backstop: it catches a guarded balance that a concurrent transaction
+// created after step 1 looked, and any host SQL. Its violation, identified
+// by SQLSTATE 23514 and the constraint's name, is ErrNegativeBalance; that
+// one does abort the transaction. Expiry (expires_at) is recorded when a
+// balance is created and never changed.
+//
+// The partial index that finds expiring promotional credit has amount > 0
+// in its predicate, so it holds only credit that can still expire, however
+// many grants a tenant has spent. The price is that PostgreSQL cannot make
+// balance updates HOT (heap-only) updates, because amount is an indexed
+// column; each update also writes a primary-key index entry.
+//
 // # Transactions, locking and retries
 //
 // InTx runs fn in one READ COMMITTED transaction. The store never depends on
@@ -44,8 +120,9 @@
 //     raising an error, so the transaction stays usable and the loser can
 //     read the winner's result — each statement of a READ COMMITTED
 //     transaction sees what others have committed;
-//   - balances, when they are added, are to change through conditional
-//     updates (UPDATE … WHERE balance >= $amount) checked by rows affected.
+//   - ledger balances change only through Ledger.Append, whose single
+//     statement locks the balances it touches, checks them and upserts
+//     them (see The ledger below).
 //
 // READ COMMITTED also aborts far fewer transactions than SERIALIZABLE would.
 // Deadlocks remain possible when operations lock rows in different orders;
@@ -70,25 +147,31 @@
 // *pgconn.PgError (errors.As) stay reachable:
 //
 //	23505 unique_violation                   storage.ErrDuplicate
+//	23514 on ledger_balances_non_negative    storage.ErrNegativeBalance
 //	23502, 23503, 23514 (not null, foreign
 //	key, check) and class 22 (data exception) storage.ErrInvalidRecord
 //	no rows                                  storage.ErrNotFound
 //	40001, 40P01                             retried, then returned
 //
 // The repositories check in Go what the constraints also enforce (id length,
-// account type, currency shape, UTF-8 text without NUL bytes, JSON audit
-// detail), so bad input returns storage.ErrInvalidRecord without aborting the
-// transaction; the constraints stay as the last line of defence. A host can
+// account type, currency shape, one currency per row, UTF-8 text without NUL
+// bytes, JSON audit detail, page sizes of 1–1000), so bad input returns
+// storage.ErrInvalidRecord without aborting the transaction; the constraints
+// stay as the last line of defence. Ids that could never have been stored
+// (not UTF-8, containing NUL) are "not found" without a query. A host can
 // run its own SQL inside the same transaction through SQL(tx), with the same
 // error mapping.
 //
 // # PostgreSQL features relied on
 //
-// PostgreSQL 10 or later (tested on 15): identity columns (audit seq), INSERT … ON CONFLICT
-// DO NOTHING, SELECT … FOR UPDATE, transaction-scoped advisory locks
-// (migrations only), jsonb (audit detail), bytea (idempotent responses),
-// timestamptz (all times, read back in UTC, kept to the microsecond), CHECK
-// constraints, and NUMERIC with a currency column for money as it is added.
+// PostgreSQL 10 or later (tested on 15): identity columns (audit and ledger
+// seq), INSERT … ON CONFLICT DO NOTHING and DO UPDATE, SELECT … FOR UPDATE,
+// data-modifying WITH queries (Ledger.Append), unnest of several arrays WITH
+// ORDINALITY, partial indexes, COLLATE "C", num_nulls, transaction-scoped
+// advisory locks (migrations only), jsonb (audit detail), bytea (idempotent
+// responses), timestamptz (all times, read back in UTC, kept to the
+// microsecond), CHECK constraints, and NUMERIC with a currency column for
+// money.
 //
 // # CockroachDB and YugabyteDB
 //
@@ -109,6 +192,15 @@
 //     abort with 40001 far more often than on PostgreSQL, so retries are
 //     routine there: keep MaxRetries at or above the default and fn free of
 //     outside effects.
+//   - Ledger.Append: one statement with data-modifying WITH queries, a
+//     FOR UPDATE inside one of them, and an INSERT … SELECT … ORDER BY …
+//     ON CONFLICT DO UPDATE. Each table is written once per statement,
+//     which CockroachDB requires unless
+//     sql.multiple_modifications_of_table.enabled is set. Whether a
+//     locking read inside a WITH query locks on each database, and
+//     whether COLLATE "C" is accepted there (it is the default byte order
+//     on CockroachDB), has not been verified against those databases:
+//     run the conformance suite against them before relying on it.
 //   - Sequences: depending on cluster settings, identity columns are backed
 //     by unique_rowid() or by sequences whose values each node caches in
 //     blocks, so audit Seq values have large gaps and are not in commit (or

@@ -25,6 +25,11 @@ const (
 	classDataException       = "22"
 )
 
+// constraintNonNegative is the CHECK on ledger_balances that keeps a
+// guarded balance at or above zero (migration 0002). Its violation is
+// storage.ErrNegativeBalance, not a generic invalid record.
+const constraintNonNegative = "ledger_balances_non_negative"
+
 // kindOf returns the storage sentinel that err stands for, or nil when it
 // stands for none of them.
 func kindOf(err error) error {
@@ -39,6 +44,8 @@ func kindOf(err error) error {
 		return nil
 	}
 	switch code := pgErr.Code; {
+	case code == codeCheckViolation && pgErr.ConstraintName == constraintNonNegative:
+		return storage.ErrNegativeBalance
 	case code == codeUniqueViolation:
 		return storage.ErrDuplicate
 	case code == codeForeignKeyViolation, code == codeCheckViolation, code == codeNotNullViolation,

@@ -74,6 +74,38 @@ func tablesIn(t *testing.T, pool *pgxpool.Pool, schema string) []string {
 	return names
 }
 
+// allTables are the tables the shipped migrations create.
+var allTables = []string{
+	"accounts", "audit_records", "gateway_events", "idempotency_keys", "ledger_balances", "ledger_entries",
+	"ledger_postings", "linked_accounts", "payment_links", "payments", "schema_migrations",
+}
+
+// allIndexes are the secondary indexes the shipped migrations create (those
+// that back no primary key or unique constraint), with their WHERE clause.
+var allIndexes = []string{
+	"audit_records_account_seq",
+	"ledger_balances_expiring WHERE ((expires_at IS NOT NULL) AND (amount > (0)::numeric))",
+	"ledger_entries_account_seq",
+	"ledger_postings_account",
+	"linked_accounts_account_created",
+	"payments_account_created",
+	"payments_pending_expiry WHERE (status = 'pending'::text)",
+}
+
+func indexesIn(t *testing.T, pool *pgxpool.Pool, schema string) []string {
+	t.Helper()
+	rows, err := pool.Query(context.Background(), `SELECT c.relname::text || COALESCE(' WHERE ' || pg_get_expr(i.indpred, i.indrelid), '')
+		FROM pg_index i
+		JOIN pg_class c ON c.oid = i.indexrelid
+		JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = $1 AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+		ORDER BY 1`, schema)
+	require.NoError(t, err)
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	require.NoError(t, err)
+	return names
+}
+
 func TestMigrateFromEmptyThenRerunIsANoOp(t *testing.T) {
 	ctx := context.Background()
 	pool := pgtest.Pool(t)
@@ -83,12 +115,8 @@ func TestMigrateFromEmptyThenRerunIsANoOp(t *testing.T) {
 	require.NoError(t, postgres.Migrate(ctx, pool, schema))
 	first := appliedMigrations(t, pool, schema)
 	assert.Equal(t, wantMigrations(t), withoutTimes(first), "every shipped migration recorded once, in order")
-	assert.Equal(t, []string{"accounts", "audit_records", "idempotency_keys", "schema_migrations"}, tablesIn(t, pool, schema))
-
-	var indexed bool
-	require.NoError(t, pool.QueryRow(ctx,
-		"SELECT EXISTS (SELECT 1 FROM pg_indexes WHERE schemaname = $1 AND indexname = 'audit_records_account_seq')", schema).Scan(&indexed))
-	assert.True(t, indexed, "audit records are indexed by (account_id, seq)")
+	assert.Equal(t, allTables, tablesIn(t, pool, schema))
+	assert.Equal(t, allIndexes, indexesIn(t, pool, schema), "every secondary index, partial ones with their predicate")
 
 	for range 2 {
 		require.NoError(t, postgres.Migrate(ctx, pool, schema))
@@ -162,6 +190,49 @@ func TestMigrateIntoAPrecreatedSchema(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, postgres.Migrate(ctx, pool, schema))
 	assert.Equal(t, wantMigrations(t), withoutTimes(appliedMigrations(t, pool, schema)))
+}
+
+// TestMigrate0002OnTopOf0001 starts from a schema an older build left at
+// version 1, holding an account, and checks that Migrate applies only
+// version 2, keeps the data, and that a re-run changes nothing.
+func TestMigrate0002OnTopOf0001(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.Pool(t)
+	schema := pgtest.NewSchema(t, pool)
+	quoted := pgx.Identifier{schema}.Sanitize()
+	foundation, err := os.ReadFile("migrations/0001_foundation.sql")
+	require.NoError(t, err)
+	// What Migrate of a build that shipped only 0001 leaves behind.
+	_, err = pool.Exec(ctx, "CREATE SCHEMA "+quoted+`;
+		CREATE TABLE `+quoted+`.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
+		INSERT INTO `+quoted+`.schema_migrations (version, name, applied_at) VALUES (1, 'foundation', '2025-12-01T00:00:00Z');
+		`+strings.ReplaceAll(string(foundation), "{{schema}}", quoted)+`;
+		INSERT INTO `+quoted+`.accounts VALUES ('old', 'prepaid', 'VND', 'Asia/Ho_Chi_Minh', now(), now(), 3)`)
+	require.NoError(t, err)
+	require.Equal(t, []string{"accounts", "audit_records", "idempotency_keys", "schema_migrations"}, tablesIn(t, pool, schema))
+
+	require.NoError(t, postgres.Migrate(ctx, pool, schema))
+	applied := appliedMigrations(t, pool, schema)
+	require.Len(t, applied, 2)
+	assert.Equal(t, appliedMigration{Version: 1, Name: "foundation", AppliedAt: time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)},
+		appliedMigration{Version: applied[0].Version, Name: applied[0].Name, AppliedAt: applied[0].AppliedAt.UTC()}, "version 1 was not re-applied")
+	assert.Equal(t, appliedMigration{Version: 2, Name: "payments"}, withoutTimes(applied)[1])
+	assert.Equal(t, allTables, tablesIn(t, pool, schema))
+	assert.Equal(t, allIndexes, indexesIn(t, pool, schema))
+
+	require.NoError(t, postgres.Migrate(ctx, pool, schema))
+	assert.Equal(t, applied, appliedMigrations(t, pool, schema), "the re-run applies and records nothing")
+
+	st, err := postgres.New(pool, postgres.Options{Schema: schema})
+	require.NoError(t, err)
+	inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+		a, err := tx.Accounts().GetForUpdate(ctx, "old")
+		require.NoError(t, err)
+		assert.Equal(t, int64(3), a.Version, "the account written before 0002 is intact")
+		_, err = tx.Ledger().Append(ctx, ledgerEntry(t, "old", "first", 100, "gateway:clearing:sim", "customer:cash"))
+		return err
+	})
+	assert.Equal(t, map[string]string{"customer:cash": "100 VND", "gateway:clearing:sim": "-100 VND"}, balances(t, st, "old"))
 }
 
 // TestSchemasAreIndependent: two stores on one pool with different schemas

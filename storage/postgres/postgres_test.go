@@ -81,6 +81,18 @@ func TestLeakedTxReportsDone(t *testing.T) {
 	assert.ErrorIs(t, leaked.Idempotency().Insert(ctx, storage.IdempotencyRecord{AccountID: "a", Key: "k"}), storage.ErrTxDone, "Idempotency")
 	_, err = leaked.Audit().List(ctx, "a", 0, 10)
 	assert.ErrorIs(t, err, storage.ErrTxDone, "Audit")
+	_, err = leaked.Ledger().Append(ctx, storage.LedgerEntry{})
+	assert.ErrorIs(t, err, storage.ErrTxDone, "Ledger")
+	_, err = leaked.Ledger().Balances(ctx, "a")
+	assert.ErrorIs(t, err, storage.ErrTxDone, "Ledger.Balances")
+	_, err = leaked.Payments().LookupForUpdate(ctx, "p")
+	assert.ErrorIs(t, err, storage.ErrTxDone, "Payments")
+	_, err = leaked.Payments().List(ctx, "a", "", 10)
+	assert.ErrorIs(t, err, storage.ErrTxDone, "Payments.List")
+	assert.ErrorIs(t, leaked.GatewayEvents().Record(ctx, "sim", "e", epoch), storage.ErrTxDone, "GatewayEvents")
+	_, err = leaked.LinkedAccounts().List(ctx, "a")
+	assert.ErrorIs(t, err, storage.ErrTxDone, "LinkedAccounts")
+	assert.ErrorIs(t, leaked.PaymentLinks().Update(ctx, storage.PaymentLink{}), storage.ErrTxDone, "PaymentLinks")
 	_, err = q.Exec(ctx, "SELECT 1")
 	assert.ErrorIs(t, err, storage.ErrTxDone, "Exec")
 	_, err = q.Query(ctx, "SELECT 1")
@@ -237,6 +249,82 @@ func TestBadInputKeepsTheTransactionUsable(t *testing.T) {
 			_, err := tx.Audit().List(ctx, "a", 0, -1)
 			return err
 		}, storage.ErrInvalidRecord},
+		{"a ledger entry with a NUL byte in its memo is invalid", func(ctx context.Context, tx storage.Tx) error {
+			e := ledgerEntry(t, "a", "e", 1, "x", "y")
+			e.Memo = "a\x00b"
+			_, err := tx.Ledger().Append(ctx, e)
+			return err
+		}, storage.ErrInvalidRecord},
+		{"a ledger entry without kind is invalid", func(ctx context.Context, tx storage.Tx) error {
+			e := ledgerEntry(t, "a", "e", 1, "x", "y")
+			e.Kind = ""
+			_, err := tx.Ledger().Append(ctx, e)
+			return err
+		}, storage.ErrInvalidRecord},
+		{"a ledger posting to a ledger account that is not UTF-8 is invalid", func(ctx context.Context, tx storage.Tx) error {
+			_, err := tx.Ledger().Append(ctx, ledgerEntry(t, "a", "e", 1, "x", "\xff"))
+			return err
+		}, storage.ErrInvalidRecord},
+		{"a VND ledger entry with credit after in USD is invalid", func(ctx context.Context, tx storage.Tx) error {
+			e := ledgerEntry(t, "a", "e", 1, "x", "y")
+			e.CreditAfter = amount(t, "1.00 USD")
+			_, err := tx.Ledger().Append(ctx, e)
+			return err
+		}, storage.ErrInvalidRecord},
+		{"ledger entries with limit 1001 are invalid", func(ctx context.Context, tx storage.Tx) error {
+			_, err := tx.Ledger().Entries(ctx, "a", 0, 1001)
+			return err
+		}, storage.ErrInvalidRecord},
+		{"expiring balances with limit 0 are invalid", func(ctx context.Context, tx storage.Tx) error {
+			_, err := tx.Ledger().Expiring(ctx, epoch, 0)
+			return err
+		}, storage.ErrInvalidRecord},
+		{"a ledger entry id that is not UTF-8 is not found", func(ctx context.Context, tx storage.Tx) error {
+			_, err := tx.Ledger().Entry(ctx, "a", "\xff")
+			return err
+		}, storage.ErrNotFound},
+		{"a payment of 10 VND with 1.00 USD from the gateway is invalid", func(ctx context.Context, tx storage.Tx) error {
+			return tx.Payments().Create(ctx, storage.Payment{ID: "p", AccountID: "a", Status: "pending",
+				Amount: vnd(t, 10), FromGateway: amount(t, "1.00 USD"), CreatedAt: epoch, UpdatedAt: epoch})
+		}, storage.ErrInvalidRecord},
+		{"a payment without status is invalid", func(ctx context.Context, tx storage.Tx) error {
+			return tx.Payments().Create(ctx, storage.Payment{ID: "p", AccountID: "a", CreatedAt: epoch, UpdatedAt: epoch})
+		}, storage.ErrInvalidRecord},
+		{"a payment with a NUL byte in its description is invalid", func(ctx context.Context, tx storage.Tx) error {
+			return tx.Payments().Create(ctx, storage.Payment{ID: "p", AccountID: "a", Status: "pending", Description: "\x00"})
+		}, storage.ErrInvalidRecord},
+		{"a payment id that is not UTF-8 is not found", func(ctx context.Context, tx storage.Tx) error {
+			_, err := tx.Payments().GetForUpdate(ctx, "a", "\xfe")
+			return err
+		}, storage.ErrNotFound},
+		{"a payment list with limit 0 is invalid", func(ctx context.Context, tx storage.Tx) error {
+			_, err := tx.Payments().List(ctx, "a", "", 0)
+			return err
+		}, storage.ErrInvalidRecord},
+		{"pending expired payments with limit 1001 are invalid", func(ctx context.Context, tx storage.Tx) error {
+			_, err := tx.Payments().PendingExpired(ctx, epoch, 1001)
+			return err
+		}, storage.ErrInvalidRecord},
+		{"a gateway event without id is invalid", func(ctx context.Context, tx storage.Tx) error {
+			return tx.GatewayEvents().Record(ctx, "sim", "", epoch)
+		}, storage.ErrInvalidRecord},
+		{"a gateway event id with a NUL byte is invalid", func(ctx context.Context, tx storage.Tx) error {
+			return tx.GatewayEvents().Record(ctx, "sim", "e\x00", epoch)
+		}, storage.ErrInvalidRecord},
+		{"a linked account token that is not UTF-8 is invalid", func(ctx context.Context, tx storage.Tx) error {
+			return tx.LinkedAccounts().Create(ctx, storage.LinkedAccount{ID: "l", AccountID: "a", Status: "active", Token: "\xff"})
+		}, storage.ErrInvalidRecord},
+		{"a linked account id that is not UTF-8 is not found", func(ctx context.Context, tx storage.Tx) error {
+			_, err := tx.LinkedAccounts().LookupForUpdate(ctx, "\xff")
+			return err
+		}, storage.ErrNotFound},
+		{"a payment link without status is invalid", func(ctx context.Context, tx storage.Tx) error {
+			return tx.PaymentLinks().Create(ctx, storage.PaymentLink{Token: "tok", AccountID: "a", Amount: vnd(t, 1)})
+		}, storage.ErrInvalidRecord},
+		{"a payment link token that is not UTF-8 is not found", func(ctx context.Context, tx storage.Tx) error {
+			_, err := tx.PaymentLinks().GetForUpdate(ctx, "\xff")
+			return err
+		}, storage.ErrNotFound},
 	} {
 		id := fmt.Sprintf("after-%d", i)
 		t.Run(tc.name, func(t *testing.T) {

@@ -10,6 +10,8 @@ import (
 // store so that no statement depends on the connection's search_path.
 type tables struct {
 	accounts, idempotency, audit, migrations string
+	entries, postings, balances              string
+	payments, events, linked, links          string
 }
 
 func newTables(schema string) tables {
@@ -19,6 +21,13 @@ func newTables(schema string) tables {
 		idempotency: q("idempotency_keys"),
 		audit:       q("audit_records"),
 		migrations:  q("schema_migrations"),
+		entries:     q("ledger_entries"),
+		postings:    q("ledger_postings"),
+		balances:    q("ledger_balances"),
+		payments:    q("payments"),
+		events:      q("gateway_events"),
+		linked:      q("linked_accounts"),
+		links:       q("payment_links"),
 	}
 }
 
@@ -28,6 +37,9 @@ type queries struct {
 	createAccount, getAccount, getAccountForUpdate, updateAccount string
 	insertIdempotency, getIdempotency, setIdempotencyResponse     string
 	appendAudit, listAudit                                        string
+
+	ledger   ledgerQueries
+	payments paymentQueries
 }
 
 const accountColumns = "id, type, currency, time_zone, created_at, updated_at, version"
@@ -35,6 +47,8 @@ const accountColumns = "id, type, currency, time_zone, created_at, updated_at, v
 func newQueries(t tables) queries {
 	r := strings.NewReplacer("{accounts}", t.accounts, "{idem}", t.idempotency, "{audit}", t.audit, "{cols}", accountColumns)
 	return queries{
+		ledger:   newLedgerQueries(t),
+		payments: newPaymentQueries(t),
 		// ON CONFLICT DO NOTHING rather than a unique violation: a
 		// violation aborts the whole transaction, while "0 rows" lets the
 		// caller handle ErrDuplicate and carry on in the same transaction.

@@ -12,10 +12,12 @@ import (
 // Querier runs the host's own SQL inside a Cloudbill transaction, so that
 // writes to the host's tables commit or roll back with the billing operation.
 // Errors are mapped like the store's own: a unique violation matches
-// storage.ErrDuplicate, a check, foreign-key or not-null violation or a data
-// exception matches storage.ErrInvalidRecord, no rows matches
-// storage.ErrNotFound, and the *pgconn.PgError stays reachable with
-// errors.As. After InTx returns, every method fails with storage.ErrTxDone.
+// storage.ErrDuplicate, a violation of the ledger_balances_non_negative check
+// matches storage.ErrNegativeBalance, any other check, foreign-key or
+// not-null violation or a data exception matches storage.ErrInvalidRecord,
+// no rows matches storage.ErrNotFound, and the *pgconn.PgError stays
+// reachable with errors.As. After InTx returns, every method fails with
+// storage.ErrTxDone.
 type Querier interface {
 	// Exec runs a statement that returns no rows.
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)

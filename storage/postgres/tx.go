@@ -99,9 +99,16 @@ type tx struct {
 	abortCode string
 }
 
-func (t *tx) Accounts() storage.Accounts       { return accounts{t} }
-func (t *tx) Idempotency() storage.Idempotency { return idempotency{t} }
-func (t *tx) Audit() storage.Audit             { return audit{t} }
+// The repositories are values holding t: handing one out allocates
+// nothing, and each checks t.done on every call (ErrTxDone after InTx).
+func (t *tx) Accounts() storage.Accounts             { return accounts{t} }
+func (t *tx) Idempotency() storage.Idempotency       { return idempotency{t} }
+func (t *tx) Audit() storage.Audit                   { return audit{t} }
+func (t *tx) Ledger() storage.Ledger                 { return ledger{t} }
+func (t *tx) Payments() storage.Payments             { return payments{t} }
+func (t *tx) GatewayEvents() storage.GatewayEvents   { return gatewayEvents{t} }
+func (t *tx) LinkedAccounts() storage.LinkedAccounts { return linkedAccounts{t} }
+func (t *tx) PaymentLinks() storage.PaymentLinks     { return paymentLinks{t} }
 
 // check reports whether the transaction may still be used.
 func (t *tx) check(ctx context.Context) error {

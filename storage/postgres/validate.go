@@ -30,3 +30,8 @@ func currencyCode(s string) bool {
 	}
 	return true
 }
+
+// possibleKey reports whether s could be a stored id or account id of the
+// payment tables (non-empty storable text); lookups of anything else are
+// "not found" without a query.
+func possibleKey(s string) bool { return s != "" && storable(s) }

@@ -1,0 +1,79 @@
+package postgres
+
+import "strings"
+
+// paymentQueries are the statements of the payment, gateway event, linked
+// account and payment link repositories.
+type paymentQueries struct {
+	createPayment, getPayment, getPaymentForUpdate, lookupPaymentForUpdate, updatePayment string
+	listPayments, listPaymentsAfter, paymentExists, pendingExpired                        string
+	recordEvent                                                                           string
+	createLinked, getLinked, lookupLinkedForUpdate, updateLinked, listLinked              string
+	createLink, getLinkForUpdate, updateLink                                              string
+}
+
+const paymentColumns = `id, account_id, purpose, purpose_ref, method, status, currency, amount, from_credit, from_gateway, refunded,
+	gateway, gateway_ref, redirect_url, linked_account_id, failure_reason, description, expires_at, created_at, updated_at, version`
+
+const linkedColumns = "id, account_id, gateway, status, token, display, is_default, created_at, updated_at"
+
+const linkColumns = "token, account_id, currency, amount, purpose, purpose_ref, description, status, payment_id, expires_at, created_at, updated_at"
+
+func newPaymentQueries(t tables) paymentQueries {
+	r := strings.NewReplacer("{payments}", t.payments, "{events}", t.events, "{linked}", t.linked, "{links}", t.links,
+		"{pay}", paymentColumns, "{la}", linkedColumns, "{link}", linkColumns)
+	return paymentQueries{
+		// Every insert claims its key with ON CONFLICT DO NOTHING: a
+		// duplicate is "0 rows", which keeps the transaction usable, and
+		// a concurrent uncommitted insert of the same key is waited for.
+		createPayment: r.Replace(`INSERT INTO {payments} ({pay})
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1)
+			ON CONFLICT (id) DO NOTHING`),
+		getPayment:             r.Replace(`SELECT {pay} FROM {payments} WHERE id = $1 AND account_id = $2`),
+		getPaymentForUpdate:    r.Replace(`SELECT {pay} FROM {payments} WHERE id = $1 AND account_id = $2 FOR UPDATE`),
+		lookupPaymentForUpdate: r.Replace(`SELECT {pay} FROM {payments} WHERE id = $1 FOR UPDATE`),
+		// created_at is not in the SET list, so it is kept; version is
+		// incremented by the database, not from the caller's copy.
+		updatePayment: r.Replace(`UPDATE {payments} SET
+			purpose = $3, purpose_ref = $4, method = $5, status = $6, currency = $7,
+			amount = $8, from_credit = $9, from_gateway = $10, refunded = $11,
+			gateway = $12, gateway_ref = $13, redirect_url = $14, linked_account_id = $15,
+			failure_reason = $16, description = $17, expires_at = $18, updated_at = $19,
+			version = version + 1
+			WHERE id = $1 AND account_id = $2
+			RETURNING {pay}`),
+		listPayments: r.Replace(`SELECT {pay} FROM {payments} WHERE account_id = $1
+			ORDER BY created_at DESC, id DESC LIMIT $2`),
+		// Keyset paging: the page starts after the cursor's (created_at,
+		// id), read in the same statement. An unknown cursor makes the
+		// comparison NULL and the page empty; paymentExists then tells
+		// an unknown cursor from the end of the list.
+		listPaymentsAfter: r.Replace(`SELECT {pay} FROM {payments}
+			WHERE account_id = $1
+			AND (created_at, id) < (SELECT created_at, id FROM {payments} WHERE id = $2 AND account_id = $1)
+			ORDER BY created_at DESC, id DESC LIMIT $3`),
+		paymentExists: r.Replace(`SELECT EXISTS (SELECT 1 FROM {payments} WHERE id = $1 AND account_id = $2)`),
+		pendingExpired: r.Replace(`SELECT {pay} FROM {payments}
+			WHERE status = 'pending' AND expires_at <= $1
+			ORDER BY expires_at, id LIMIT $2`),
+
+		recordEvent: r.Replace(`INSERT INTO {events} (gateway, event_id, applied_at) VALUES ($1, $2, $3)
+			ON CONFLICT (gateway, event_id) DO NOTHING`),
+
+		createLinked: r.Replace(`INSERT INTO {linked} ({la}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			ON CONFLICT (id) DO NOTHING`),
+		getLinked:             r.Replace(`SELECT {la} FROM {linked} WHERE id = $1 AND account_id = $2`),
+		lookupLinkedForUpdate: r.Replace(`SELECT {la} FROM {linked} WHERE id = $1 FOR UPDATE`),
+		updateLinked: r.Replace(`UPDATE {linked} SET gateway = $3, status = $4, token = $5, display = $6,
+			is_default = $7, updated_at = $8 WHERE id = $1 AND account_id = $2`),
+		listLinked: r.Replace(`SELECT {la} FROM {linked} WHERE account_id = $1 AND status <> 'removed'
+			ORDER BY created_at, seq`),
+
+		createLink: r.Replace(`INSERT INTO {links} ({link}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+			ON CONFLICT (token) DO NOTHING`),
+		getLinkForUpdate: r.Replace(`SELECT {link} FROM {links} WHERE token = $1 FOR UPDATE`),
+		updateLink: r.Replace(`UPDATE {links} SET currency = $3, amount = $4, purpose = $5, purpose_ref = $6,
+			description = $7, status = $8, payment_id = $9, expires_at = $10, updated_at = $11
+			WHERE token = $1 AND account_id = $2`),
+	}
+}
