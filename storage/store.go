@@ -47,4 +47,18 @@ type Tx interface {
 	LinkedAccounts() LinkedAccounts
 	// PaymentLinks stores shareable payment links.
 	PaymentLinks() PaymentLinks
+	// Coupons stores coupon definitions.
+	Coupons() Coupons
+	// Redemptions stores coupon redemptions.
+	Redemptions() Redemptions
+	// Orders stores checkouts.
+	Orders() Orders
+	// Resources stores purchased resources, indexed by next due time.
+	Resources() Resources
+	// Invoices stores invoices and credit notes and allocates their numbers.
+	Invoices() Invoices
+	// Actions stores the action log.
+	Actions() Actions
+	// Outbox stores events to the host until they are delivered.
+	Outbox() Outbox
 }

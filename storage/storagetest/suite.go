@@ -44,6 +44,8 @@ func RunWithOptions(t *testing.T, newStore NewStore, opts Options) {
 	t.Run("Audit", s.testAudit)
 	t.Run("Ledger", s.testLedger)
 	t.Run("Payments", s.testPayments)
+	t.Run("Orders", s.testOrders)
+	t.Run("Resources", s.testResources)
 }
 
 type suite struct {
