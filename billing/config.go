@@ -11,6 +11,7 @@ import (
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/payment/gateway"
 	"github.com/cloudbill/cloudbill/storage"
@@ -56,6 +57,17 @@ type Config struct {
 	// Random is the source of ids and payment-link tokens. Default:
 	// crypto/rand.Reader. Tests may pass a seeded reader for stable ids.
 	Random io.Reader
+
+	// EventHandler receives outbox events (provision, suspend, notices…)
+	// from DeliverEvents. Optional: a host may instead read Events.
+	EventHandler EventHandler
+	// Lifecycle is the lifecycle policy per product id; products not listed
+	// use DefaultLifecycle.
+	Lifecycle map[string]lifecycle.Policy
+	// DefaultLifecycle is the policy of products not in Lifecycle.
+	// Default: lifecycle.DefaultPolicy() (grace 15 days, release after 30,
+	// refunds on downgrade and delete, recoverable).
+	DefaultLifecycle *lifecycle.Policy
 }
 
 // withDefaults returns c with every zero field set to its default.
@@ -80,6 +92,10 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Random == nil {
 		c.Random = rand.Reader
+	}
+	if c.DefaultLifecycle == nil {
+		p := lifecycle.DefaultPolicy()
+		c.DefaultLifecycle = &p
 	}
 	return c
 }
@@ -120,5 +136,14 @@ func (c Config) validate() error {
 	if err := c.PaymentLinks.Validate(); err != nil {
 		return &ConfigError{Field: "PaymentLinks", Reason: err.Error()}
 	}
+	if err := c.DefaultLifecycle.Validate(); err != nil {
+		return &ConfigError{Field: "DefaultLifecycle", Reason: err.Error()}
+	}
+	for id, p := range c.Lifecycle {
+		if err := p.Validate(); err != nil {
+			return &ConfigError{Field: "Lifecycle[" + id + "]", Reason: err.Error()}
+		}
+	}
+
 	return nil
 }

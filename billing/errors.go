@@ -40,6 +40,15 @@ var (
 	// ErrCallbackRejected: a gateway callback failed verification or does
 	// not match what it claims to settle; nothing was applied.
 	ErrCallbackRejected = errors.New("billing: gateway callback rejected")
+	// ErrQuoteChanged: the order's price changed since the quote the
+	// customer confirmed (see CheckoutRequest.ExpectedTotal).
+	ErrQuoteChanged = errors.New("billing: quote changed")
+	// ErrOrderNotFound: no such order in the account.
+	ErrOrderNotFound = errors.New("billing: order not found")
+	// ErrResourceNotFound: no such resource in the account.
+	ErrResourceNotFound = errors.New("billing: resource not found")
+	// ErrInvoiceNotFound: no such invoice in the account.
+	ErrInvoiceNotFound = errors.New("billing: invoice not found")
 	// ErrNotRefundable: the payment cannot be refunded (not succeeded, or
 	// a top-up, which is credit already).
 	ErrNotRefundable = errors.New("billing: payment not refundable")

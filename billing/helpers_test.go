@@ -42,14 +42,21 @@ type env struct {
 
 func newEnv(t *testing.T, st storage.Store) env { return newEnvTB(t, st) }
 
-func newEnvTB(t testing.TB, st storage.Store) env {
+func newEnvTB(t testing.TB, st storage.Store) env { return newEnvWith(t, st, nil) }
+
+// newEnvWith lets a test adjust the config (a catalog, a policy) first.
+func newEnvWith(t testing.TB, st storage.Store, adjust func(*billing.Config)) env {
 	t.Helper()
 	cat, err := pricing.SampleCatalog()
 	require.NoError(t, err)
 	clk := clock.NewManual(start)
 	sim, err := gatewaysim.New(gatewaysim.Config{Name: "sim", Secret: []byte("whsec_test"), Now: clk.Now})
 	require.NoError(t, err)
-	sys, err := billing.New(billing.Config{Store: st, Catalog: cat, Clock: clk, Gateways: []gateway.Gateway{sim}})
+	cfg := billing.Config{Store: st, Catalog: cat, Clock: clk, Gateways: []gateway.Gateway{sim}}
+	if adjust != nil {
+		adjust(&cfg)
+	}
+	sys, err := billing.New(cfg)
 	require.NoError(t, err)
 	return env{sys: sys, clk: clk, sim: sim, st: st}
 }

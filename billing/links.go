@@ -141,7 +141,13 @@ func (s *System) linkPaid(ctx context.Context, tx storage.Tx, acct Account, p *s
 		return fmt.Errorf("billing: payment link of %q: %w", p.ID, err)
 	}
 	l.Status, l.PaymentID, l.UpdatedAt = linkPaid, pl.PaymentID, s.now()
-	return tx.PaymentLinks().Update(ctx, l)
+	if err := tx.PaymentLinks().Update(ctx, l); err != nil {
+		return err
+	}
+	if payment.PurposeKind(l.Purpose) == payment.PurposeOrder {
+		return s.orderPaid(ctx, tx, acct, l.PurposeRef, p.ID)
+	}
+	return nil
 }
 
 // pureLink converts a stored link into package payment's rules.

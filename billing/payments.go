@@ -501,15 +501,43 @@ func (s *System) ExpirePendingPayments(ctx context.Context, limit int) (int, err
 // journal entry; payment links are marked paid; orders and invoices are
 // settled by their own features.
 func (s *System) paymentSettled(ctx context.Context, tx storage.Tx, acct Account, sp *storage.Payment) error {
-	if sp.Purpose == string(payment.PurposePaymentLink) {
+	if err := s.emit(ctx, tx, acct.ID, acct.ID, EventPaymentSucceeded, "", paymentPayload(*sp)); err != nil {
+		return err
+	}
+	switch payment.PurposeKind(sp.Purpose) {
+	case payment.PurposePaymentLink:
 		return s.linkPaid(ctx, tx, acct, sp)
+	case payment.PurposeOrder:
+		return s.orderPaid(ctx, tx, acct, sp.PurposeRef, sp.ID)
 	}
 	return nil
+}
+
+// paymentEventPayload is the body of payment events.
+type paymentEventPayload struct {
+	PaymentID string       `json:"payment_id"`
+	Purpose   string       `json:"purpose"`
+	Ref       string       `json:"ref"`
+	Method    string       `json:"method"`
+	Status    string       `json:"status"`
+	Amount    money.Amount `json:"amount"`
+	Reason    string       `json:"reason,omitempty"`
+}
+
+func paymentPayload(p storage.Payment) paymentEventPayload {
+	return paymentEventPayload{PaymentID: p.ID, Purpose: p.Purpose, Ref: p.PurposeRef, Method: p.Method,
+		Status: p.Status, Amount: p.Amount, Reason: p.FailureReason}
 }
 
 // paymentFailed undoes what a failed, expired or canceled payment had
 // reserved, in the same transaction.
 func (s *System) paymentFailed(ctx context.Context, tx storage.Tx, acct Account, p storage.Payment) error {
+	if err := s.emit(ctx, tx, acct.ID, acct.ID, EventPaymentFailed, "", paymentPayload(p)); err != nil {
+		return err
+	}
+	if payment.PurposeKind(p.Purpose) == payment.PurposeOrder {
+		return s.orderPaymentFailed(ctx, tx, acct, p.PurposeRef)
+	}
 	return nil
 }
 

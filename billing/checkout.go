@@ -1,0 +1,408 @@
+package billing
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/coupon"
+	"github.com/cloudbill/cloudbill/lifecycle"
+	"github.com/cloudbill/cloudbill/payment"
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// maxOrderResources bounds how many resources one checkout creates.
+const maxOrderResources = 100
+
+// CheckoutRequest is step 2 of the seed's flow: quantity and usage time,
+// coupons, and the way to pay.
+type CheckoutRequest struct {
+	AccountID string      `json:"account_id"`
+	Items     []OrderItem `json:"items"`
+	// Coupons are the codes the customer entered, in order.
+	Coupons []string `json:"coupons,omitempty"`
+	// Method, Gateway, LinkedAccountID and ReturnURL are as in PayRequest.
+	Method          payment.Method `json:"method"`
+	Gateway         string         `json:"gateway,omitempty"`
+	LinkedAccountID string         `json:"linked_account_id,omitempty"`
+	ReturnURL       string         `json:"return_url,omitempty"`
+	// ExpectedTotal, when set, is the total of the quote the customer
+	// confirmed. If prices or coupons changed since, the checkout is
+	// rejected with a *QuoteChangedError and nothing changes: the host
+	// shows the new quote and asks again. Leave it zero to accept the
+	// current price.
+	ExpectedTotal money.Amount `json:"expected_total"`
+	// Actor is who placed the order (for the action log); default the
+	// account id.
+	Actor string `json:"actor,omitempty"`
+}
+
+// CheckoutResult is what the host needs after checkout: the order, its one
+// payment (redirect the customer to Payment.RedirectURL when it is
+// pending), and one resource per unit bought.
+type CheckoutResult struct {
+	Order     Order
+	Payment   Payment
+	Resources []Resource
+}
+
+// PreviewCheckout quotes a checkout request — the lines, each resource's
+// share of every coupon, tax and total — exactly as Checkout would charge
+// it now, without changing anything. Coupon rejections come back as
+// *coupon.Rejection errors.
+func (s *System) PreviewCheckout(ctx context.Context, req CheckoutRequest) (pricing.Quote, error) {
+	if err := validateItems(req.Items); err != nil {
+		return pricing.Quote{}, err
+	}
+	var q pricing.Quote
+	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		acct, err := getAccount(ctx, tx, req.AccountID, false)
+		if err != nil {
+			return err
+		}
+		q, _, err = s.priceOrder(ctx, tx, acct, req)
+		return err
+	})
+	return q, err
+}
+
+// Checkout places an order and pays it in one transaction: it prices the
+// items (one quote line and one resource per unit), applies and reserves
+// the coupons, records the order, the resources (pending payment) and the
+// single payment. Paid by credit it completes at once; through a gateway
+// the result's payment is pending and the order completes on the gateway's
+// callback. Once paid, each resource gets an EventProvision event; the host
+// provisions it and reports with ProvisioningSucceeded (the resource turns
+// active and its invoice is issued Paid) or ProvisioningFailed (its share is
+// refunded to credit and its coupon share released).
+//
+// Idempotent per (AccountID, key): a double-submitted checkout returns the
+// first order. Rejections — bad items, a coupon rejection
+// (coupon.ErrRejected), insufficient credit, a changed quote — change
+// nothing and reserve nothing.
+func (s *System) Checkout(ctx context.Context, key string, req CheckoutRequest) (CheckoutResult, error) {
+	if err := validateItems(req.Items); err != nil {
+		return CheckoutResult{}, err
+	}
+	if req.Method == payment.MethodGateway || req.Method == payment.MethodTopUpAndPay {
+		if _, err := s.gateway(req.Gateway); err != nil {
+			return CheckoutResult{}, err
+		}
+	}
+	orderID, err := idempotent(ctx, s, req.AccountID, key, "order.checkout", req, func(ctx context.Context, tx storage.Tx) (string, error) {
+		acct, err := getAccount(ctx, tx, req.AccountID, true)
+		if err != nil {
+			return "", err
+		}
+		return s.placeOrder(ctx, tx, acct, req)
+	})
+	if err != nil {
+		return CheckoutResult{}, err
+	}
+	o, err := s.Order(ctx, req.AccountID, orderID)
+	if err != nil {
+		return CheckoutResult{}, err
+	}
+	p, err := s.submitPayment(ctx, req.AccountID, o.PaymentID, req.ReturnURL)
+	res := CheckoutResult{Payment: p}
+	if o, oerr := s.Order(ctx, req.AccountID, orderID); oerr == nil {
+		res.Order = o
+	}
+	if rs, rerr := s.OrderResources(ctx, req.AccountID, orderID); rerr == nil {
+		res.Resources = rs
+	}
+	return res, err
+}
+
+// priceOrder quotes req for acct: one line per resource, coupons applied
+// to the eligible lines.
+func (s *System) priceOrder(ctx context.Context, tx storage.Tx, acct Account, req CheckoutRequest) (pricing.Quote, coupon.Result, error) {
+	if cur := s.catalog.Currency().Code(); acct.Currency != cur {
+		return pricing.Quote{}, coupon.Result{}, fmt.Errorf("%w: account keeps %s, catalog prices in %s", ErrCurrencyMismatch, acct.Currency, cur)
+	}
+	var items []pricing.QuoteItem
+	for _, it := range req.Items {
+		for range it.Quantity {
+			items = append(items, pricing.QuoteItem{ProductID: it.ProductID, Configuration: it.Configuration, Quantity: 1, Term: it.Term})
+		}
+	}
+	base, err := s.catalog.Quote(pricing.QuoteRequest{Items: items})
+	if err != nil {
+		return pricing.Quote{}, coupon.Result{}, err
+	}
+	discounts, cres, err := s.applyCoupons(ctx, tx, acct, coupon.ActionCreate, req.Coupons, base.Lines)
+	if err != nil || len(discounts) == 0 {
+		return base, cres, err
+	}
+	q, err := s.catalog.Quote(pricing.QuoteRequest{Items: items, Discounts: discounts})
+	if err != nil {
+		return pricing.Quote{}, coupon.Result{}, err
+	}
+	// The quote splits each coupon exactly as the coupon rules did; a
+	// difference would be a bug, never silently charged.
+	for _, a := range cres.Applied {
+		for i, share := range a.Shares {
+			got := money.Amount{}
+			for _, d := range q.Lines[i].Discounts {
+				if d.Code == a.Code {
+					got = d.Amount
+				}
+			}
+			if !share.IsZero() && !got.Equal(share) {
+				return pricing.Quote{}, coupon.Result{}, fmt.Errorf("billing: coupon %s split %s on line %d but quoted %s", a.Code, share, i, got)
+			}
+		}
+	}
+	return q, cres, nil
+}
+
+// placeOrder records an order, its resources, coupon reservations and its
+// payment inside the checkout transaction (the account locked).
+func (s *System) placeOrder(ctx context.Context, tx storage.Tx, acct Account, req CheckoutRequest) (string, error) {
+	q, cres, err := s.priceOrder(ctx, tx, acct, req)
+	if err != nil {
+		return "", err
+	}
+	if !req.ExpectedTotal.IsZero() && !req.ExpectedTotal.Equal(q.Total) {
+		return "", &QuoteChangedError{Expected: req.ExpectedTotal, Current: q.Total}
+	}
+	now := s.now()
+	orderID, err := s.newID("ord")
+	if err != nil {
+		return "", err
+	}
+	actor := orDefault(req.Actor, acct.ID)
+	data, err := json.Marshal(orderData{Items: req.Items, Coupons: req.Coupons, Quote: q, Actor: actor})
+	if err != nil {
+		return "", err
+	}
+	order := storage.Order{ID: orderID, AccountID: acct.ID, Status: orderPending, Total: q.Total, Data: data, CreatedAt: now, UpdatedAt: now}
+	if err := tx.Orders().Create(ctx, order); err != nil {
+		return "", err
+	}
+	for _, a := range cres.Applied {
+		rid, err := s.newID("rdm")
+		if err != nil {
+			return "", err
+		}
+		if err := tx.Redemptions().Create(ctx, storage.Redemption{ID: rid, Code: a.Code, AccountID: acct.ID, OrderID: orderID,
+			Status: redemptionReserved, Amount: a.Amount, CreatedAt: now, UpdatedAt: now}); err != nil {
+			return "", err
+		}
+	}
+	for i, line := range q.Lines {
+		price, err := s.catalog.PricePer30Days(line.ProductID, line.Configuration)
+		if err != nil {
+			return "", err
+		}
+		d := resourceData{Configuration: line.Configuration, Term: line.Term, PricePer30Days: price.Amount, Line: line,
+			AutoRenewTerm: s.rules(acct, line.ProductID).Policy().AutoRenewTerm}
+		for _, a := range cres.Applied {
+			if a.Shares[i].IsPositive() {
+				if d.CouponShares == nil {
+					d.CouponShares = map[string]money.Amount{}
+				}
+				d.CouponShares[a.Code] = a.Shares[i]
+			}
+		}
+		rid, err := s.newID("res")
+		if err != nil {
+			return "", err
+		}
+		r := storage.Resource{ID: rid, AccountID: acct.ID, OrderID: orderID, ProductID: line.ProductID,
+			Status: string(lifecycle.StatePendingPayment), CreatedAt: now, UpdatedAt: now}
+		if err := encodeResource(&r, d); err != nil {
+			return "", err
+		}
+		if err := tx.Resources().Create(ctx, r); err != nil {
+			return "", err
+		}
+	}
+	p, err := s.preparePayment(ctx, tx, acct, PayRequest{
+		AccountID: acct.ID, Amount: q.Total, Method: req.Method, Gateway: req.Gateway, LinkedAccountID: req.LinkedAccountID,
+		ReturnURL: req.ReturnURL, Description: fmt.Sprintf("order %s", orderID),
+		Purpose: payment.Purpose{Kind: payment.PurposeOrder, Ref: orderID},
+	})
+	if err != nil {
+		return "", err
+	}
+	// preparePayment may have settled the order already (credit); read it
+	// back before recording the payment id.
+	cur, err := tx.Orders().GetForUpdate(ctx, acct.ID, orderID)
+	if err != nil {
+		return "", err
+	}
+	cur.PaymentID = p.ID
+	return orderID, tx.Orders().Update(ctx, cur)
+}
+
+// orderPaid settles an order whose payment succeeded, in the payment's
+// transaction: the order is paid, its coupon reservations consumed, and
+// every resource moves to provisioning with an EventProvision for the host.
+func (s *System) orderPaid(ctx context.Context, tx storage.Tx, acct Account, orderID, paymentID string) error {
+	o, err := tx.Orders().GetForUpdate(ctx, acct.ID, orderID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil // a plain order reference of the host's, not a checkout
+	}
+	if err != nil || o.Status != orderPending {
+		return err
+	}
+	now := s.now()
+	o.Status, o.PaymentID, o.UpdatedAt = orderPaid, paymentID, now
+	if err := tx.Orders().Update(ctx, o); err != nil {
+		return err
+	}
+	if err := s.moveRedemptions(ctx, tx, acct.ID, orderID, coupon.RedemptionConsume); err != nil {
+		return err
+	}
+	resources, err := tx.Resources().ListByOrder(ctx, acct.ID, orderID)
+	if err != nil {
+		return err
+	}
+	for _, r := range resources {
+		d, err := decodeResource(r)
+		if err != nil {
+			return err
+		}
+		next, err := lifecycle.Next(lifecycle.State(r.Status), lifecycle.EventPay)
+		if err != nil {
+			return err
+		}
+		r.Status, r.UpdatedAt = string(next), now
+		d.PaymentID = paymentID
+		if err := encodeResource(&r, d); err != nil {
+			return err
+		}
+		if _, err := tx.Resources().Update(ctx, r); err != nil {
+			return err
+		}
+		if err := s.emit(ctx, tx, acct.ID, r.ID, EventProvision, "provision:"+r.ID, provisionPayload{
+			ResourceID: r.ID, ProductID: r.ProductID, Configuration: d.Configuration, Term: d.Term.String(),
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// orderPaymentFailed ends an order whose payment failed, expired or was
+// canceled: the order is marked, the coupons released, the resources
+// canceled.
+func (s *System) orderPaymentFailed(ctx context.Context, tx storage.Tx, acct Account, orderID string) error {
+	o, err := tx.Orders().GetForUpdate(ctx, acct.ID, orderID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil
+	}
+	if err != nil || o.Status != orderPending {
+		return err
+	}
+	now := s.now()
+	o.Status, o.UpdatedAt = orderFailed, now
+	if err := tx.Orders().Update(ctx, o); err != nil {
+		return err
+	}
+	if err := s.moveRedemptions(ctx, tx, acct.ID, orderID, coupon.RedemptionRelease); err != nil {
+		return err
+	}
+	resources, err := tx.Resources().ListByOrder(ctx, acct.ID, orderID)
+	if err != nil {
+		return err
+	}
+	for _, r := range resources {
+		next, err := lifecycle.Next(lifecycle.State(r.Status), lifecycle.EventCancel)
+		if err != nil {
+			return err
+		}
+		r.Status, r.UpdatedAt = string(next), now
+		if _, err := tx.Resources().Update(ctx, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// moveRedemptions applies ev to every live redemption of an order.
+func (s *System) moveRedemptions(ctx context.Context, tx storage.Tx, accountID, orderID string, ev coupon.RedemptionEvent) error {
+	list, err := tx.Redemptions().ListByOrder(ctx, accountID, orderID)
+	if err != nil {
+		return err
+	}
+	for _, r := range list {
+		next, err := coupon.NextRedemption(coupon.RedemptionStatus(r.Status), ev)
+		if err != nil {
+			continue // already released: nothing to do
+		}
+		r.Status, r.UpdatedAt = string(next), s.now()
+		if err := tx.Redemptions().Update(ctx, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// provisionPayload is the body of an EventProvision event.
+type provisionPayload struct {
+	ResourceID    string                `json:"resource_id"`
+	ProductID     string                `json:"product_id"`
+	Configuration pricing.Configuration `json:"configuration"`
+	Term          string                `json:"term"`
+}
+
+// validateItems rejects empty or absurd orders before any work.
+func validateItems(items []OrderItem) error {
+	if len(items) == 0 {
+		return &RequestError{Field: "Items", Reason: "an order needs at least one item"}
+	}
+	total := int64(0)
+	for i, it := range items {
+		if it.Quantity < 1 || it.Quantity > maxOrderResources {
+			return &RequestError{Field: fmt.Sprintf("Items[%d].Quantity", i), Reason: fmt.Sprintf("%d is outside 1–%d", it.Quantity, maxOrderResources)}
+		}
+		if err := it.Term.Validate(); err != nil {
+			return &RequestError{Field: fmt.Sprintf("Items[%d].Term", i), Reason: err.Error()}
+		}
+		total += it.Quantity
+	}
+	if total > maxOrderResources {
+		return &RequestError{Field: "Items", Reason: fmt.Sprintf("%d resources in one order (at most %d)", total, maxOrderResources)}
+	}
+	return nil
+}
+
+// rules returns the lifecycle rules of a product for an account: the
+// product's policy in the account's billing calendar.
+func (s *System) rules(acct Account, productID string) lifecycle.Rules {
+	p, ok := s.cfg.Lifecycle[productID]
+	if !ok {
+		p = *s.cfg.DefaultLifecycle
+	}
+	cal, err := period.NewCalendar(acct.TimeZone, s.cfg.Basis)
+	if err != nil {
+		cal, _ = period.NewCalendar("", s.cfg.Basis) // zones are validated at account creation
+	}
+	r, err := lifecycle.NewRules(p, cal)
+	if err != nil {
+		return lifecycle.Rules{} // policies are validated by New
+	}
+	return r
+}
+
+// QuoteChangedError reports a checkout whose price changed since the
+// customer confirmed the quote.
+type QuoteChangedError struct {
+	Expected, Current money.Amount
+}
+
+func (e *QuoteChangedError) Error() string {
+	return fmt.Sprintf("billing: the order now costs %s, not the %s quoted", e.Current, e.Expected)
+}
+
+// Is makes a *QuoteChangedError match ErrQuoteChanged.
+func (e *QuoteChangedError) Is(target error) bool { return target == ErrQuoteChanged }
+
+var _ = time.Time{}

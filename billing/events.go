@@ -1,0 +1,186 @@
+package billing
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// EventKind names an event the host must act on. The values are stored and
+// never change.
+type EventKind string
+
+// The events written to the outbox.
+const (
+	// EventProvision: create the resource; report the outcome with
+	// ProvisioningSucceeded or ProvisioningFailed.
+	EventProvision EventKind = "resource.provision"
+	// EventRestrict: the term ended; the resource keeps running, restricted.
+	EventRestrict EventKind = "resource.restrict"
+	// EventUnrestrict: a restricted resource was renewed.
+	EventUnrestrict EventKind = "resource.unrestrict"
+	// EventSuspend: stop the resource; keep its data.
+	EventSuspend EventKind = "resource.suspend"
+	// EventResume: start a suspended resource again.
+	EventResume EventKind = "resource.resume"
+	// EventRelease: delete the resource and its data.
+	EventRelease EventKind = "resource.release"
+	// EventResize: apply the resource's new configuration.
+	EventResize EventKind = "resource.resize"
+	// EventPaymentSucceeded and EventPaymentFailed report a payment's
+	// outcome (for receipts and notices).
+	EventPaymentSucceeded EventKind = "payment.succeeded"
+	EventPaymentFailed    EventKind = "payment.failed"
+	// EventInvoiceIssued: an invoice or credit note was issued.
+	EventInvoiceIssued EventKind = "invoice.issued"
+	// EventNotice: send the customer a notice (reminder, renewal result).
+	EventNotice EventKind = "notice"
+)
+
+// Event is an outbox event handed to the host's handler.
+type Event struct {
+	// Seq orders events; ID is unique (a handler may see an event more
+	// than once and can deduplicate by it).
+	Seq       int64
+	ID        string
+	AccountID string
+	// Stream is the resource (or account) the event is about; events of a
+	// stream are delivered one at a time, in order.
+	Stream string
+	Kind   EventKind
+	// Payload is the event's JSON body (see the Payload types).
+	Payload   json.RawMessage
+	Attempts  int
+	CreatedAt time.Time
+}
+
+// EventHandler is the host's code for one event. Returning nil marks the
+// event delivered; an error schedules a retry with backoff. Handlers must be
+// idempotent: delivery is at least once.
+type EventHandler func(ctx context.Context, e Event) error
+
+// emit writes an event to the outbox inside the caller's transaction, so it
+// exists if and only if the change it reports commits. An id is derived
+// from key when given (an event that must exist once, e.g. one reminder),
+// else random.
+func (s *System) emit(ctx context.Context, tx storage.Tx, accountID, stream string, kind EventKind, key string, payload any) error {
+	body, err := json.Marshal(payload)
+	if err != nil {
+		return fmt.Errorf("billing: encode %s event: %w", kind, err)
+	}
+	id := key
+	if id == "" {
+		if id, err = s.newID("evt"); err != nil {
+			return err
+		}
+	}
+	now := s.now()
+	_, err = tx.Outbox().Append(ctx, storage.Event{
+		ID: id, AccountID: accountID, Stream: stream, Kind: string(kind), Payload: body,
+		NextAttemptAt: now, CreatedAt: now,
+	})
+	return err
+}
+
+// maxBackoff caps the delay between delivery attempts of one event.
+const maxBackoff = time.Hour
+
+// backoff is the delay after the n-th failed delivery: 10s, 20s, 40s, …,
+// capped at an hour.
+func backoff(n int) time.Duration {
+	d := 10 * time.Second
+	for i := 1; i < n && d < maxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, maxBackoff)
+}
+
+// DeliverEvents hands up to limit (1–1000) due outbox events to the
+// configured EventHandler, oldest first and never overtaking an earlier
+// undelivered event of the same stream. A handler error keeps the event and
+// schedules a retry (10s, 20s, 40s, … up to an hour); nothing is ever lost,
+// and delivery state is in the store, so it survives restarts. Several
+// workers may run it at once; an event may then reach the handler more than
+// once (handlers deduplicate by Event.ID), never out of order within a
+// stream once delivered. It returns how many events were delivered.
+func (s *System) DeliverEvents(ctx context.Context, limit int) (int, error) {
+	if limit < 1 || limit > 1000 {
+		return 0, &RequestError{Field: "limit", Reason: fmt.Sprintf("%d is outside 1–1000", limit)}
+	}
+	if s.cfg.EventHandler == nil {
+		return 0, &ConfigError{Field: "EventHandler", Reason: "is required to deliver events"}
+	}
+	var due []storage.Event
+	if err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		var err error
+		due, err = tx.Outbox().Deliverable(ctx, s.now(), limit)
+		return err
+	}); err != nil {
+		return 0, err
+	}
+	delivered := 0
+	for _, e := range due {
+		herr := s.cfg.EventHandler(ctx, Event{Seq: e.Seq, ID: e.ID, AccountID: e.AccountID, Stream: e.Stream,
+			Kind: EventKind(e.Kind), Payload: e.Payload, Attempts: e.Attempts, CreatedAt: e.CreatedAt})
+		if herr != nil && ctx.Err() != nil {
+			return delivered, ctx.Err()
+		}
+		err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+			cur, err := tx.Outbox().GetForUpdate(ctx, e.Seq)
+			if err != nil || !cur.DeliveredAt.IsZero() {
+				return err // another worker recorded it first
+			}
+			now := s.now()
+			if herr == nil {
+				cur.DeliveredAt = now
+			} else {
+				cur.Attempts++
+				cur.LastError = truncate(herr.Error(), 500)
+				cur.NextAttemptAt = now.Add(backoff(cur.Attempts))
+			}
+			return tx.Outbox().Update(ctx, cur)
+		})
+		if err != nil {
+			return delivered, err
+		}
+		if herr == nil {
+			delivered++
+		} else {
+			s.log.WarnContext(ctx, "event handler failed; will retry", "event", e.ID, "kind", e.Kind, "attempt", e.Attempts+1, "error", herr)
+		}
+	}
+	return delivered, nil
+}
+
+// Events returns up to limit (1–1000) of the account's outbox events after
+// the cursor afterSeq, oldest first: the portal's notices, and what tests
+// assert on.
+func (s *System) Events(ctx context.Context, accountID string, afterSeq int64, limit int) ([]Event, error) {
+	if limit < 1 || limit > 1000 {
+		return nil, &RequestError{Field: "limit", Reason: fmt.Sprintf("%d is outside 1–1000", limit)}
+	}
+	var out []Event
+	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		list, err := tx.Outbox().List(ctx, accountID, afterSeq, limit)
+		for _, e := range list {
+			out = append(out, Event{Seq: e.Seq, ID: e.ID, AccountID: e.AccountID, Stream: e.Stream,
+				Kind: EventKind(e.Kind), Payload: e.Payload, Attempts: e.Attempts, CreatedAt: e.CreatedAt})
+		}
+		return err
+	})
+	return out, err
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// isDuplicate reports a storage duplicate (an event or entry that exists).
+func isDuplicate(err error) bool { return errors.Is(err, storage.ErrDuplicate) }

@@ -1,0 +1,136 @@
+package billing
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/lifecycle"
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// Order statuses as stored.
+const (
+	orderPending   = "pending_payment"
+	orderPaid      = "paid"
+	orderFailed    = "payment_failed"
+	orderCompleted = "completed"
+)
+
+// orderData is what an order keeps beyond its indexed columns.
+type orderData struct {
+	Items   []OrderItem `json:"items"`
+	Coupons []string    `json:"coupons,omitempty"`
+	// Quote is the priced order the customer is charged for.
+	Quote pricing.Quote `json:"quote"`
+	Actor string        `json:"actor,omitempty"`
+}
+
+// resourceData is what a resource keeps beyond its indexed columns: its
+// configuration and price, what it paid, and the lifecycle bookkeeping.
+type resourceData struct {
+	Configuration  pricing.Configuration `json:"configuration"`
+	Term           period.Term           `json:"term"`
+	PricePer30Days money.Amount          `json:"price_per_30_days"`
+	// Line is the quote line this resource was bought with (quantity 1).
+	Line pricing.QuoteLine `json:"line"`
+	// CouponShares is this resource's share of each coupon, by code.
+	CouponShares  map[string]money.Amount `json:"coupon_shares,omitempty"`
+	PaymentID     string                  `json:"payment_id,omitempty"`
+	AutoRenew     bool                    `json:"auto_renew"`
+	AutoRenewTerm period.Term             `json:"auto_renew_term"`
+	// Since, NextReminder and NextAttempt are lifecycle.ResourceView's
+	// bookkeeping for the current term.
+	Since         time.Time `json:"since"`
+	NextReminder  int       `json:"next_reminder"`
+	NextAttempt   int       `json:"next_attempt"`
+	InvoiceIDs    []string  `json:"invoice_ids,omitempty"`
+	FailureReason string    `json:"failure_reason,omitempty"`
+}
+
+func decodeResource(r storage.Resource) (resourceData, error) {
+	var d resourceData
+	if err := json.Unmarshal(r.Data, &d); err != nil {
+		return d, fmt.Errorf("billing: stored resource %q: %w", r.ID, err)
+	}
+	return d, nil
+}
+
+func encodeResource(r *storage.Resource, d resourceData) error {
+	body, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	r.Data = body
+	return nil
+}
+
+// OrderItem is one line of an order: a product configuration, how many
+// resources of it, and for how long.
+type OrderItem struct {
+	ProductID     string                `json:"product_id"`
+	Configuration pricing.Configuration `json:"configuration"`
+	// Quantity is how many identical resources to create (1–100); each
+	// gets its own invoice.
+	Quantity int64 `json:"quantity"`
+	// Term is the usage time bought (e.g. period.Months(1), period.Days(60)).
+	Term period.Term `json:"term"`
+}
+
+// Order is a checkout as the portal shows it.
+type Order struct {
+	ID        string        `json:"id"`
+	AccountID string        `json:"account_id"`
+	Status    string        `json:"status"`
+	PaymentID string        `json:"payment_id,omitempty"`
+	Total     money.Amount  `json:"total"`
+	Items     []OrderItem   `json:"items"`
+	Coupons   []string      `json:"coupons,omitempty"`
+	Quote     pricing.Quote `json:"quote"`
+	CreatedAt time.Time     `json:"created_at"`
+}
+
+func orderView(o storage.Order) (Order, error) {
+	var d orderData
+	if err := json.Unmarshal(o.Data, &d); err != nil {
+		return Order{}, fmt.Errorf("billing: stored order %q: %w", o.ID, err)
+	}
+	return Order{ID: o.ID, AccountID: o.AccountID, Status: o.Status, PaymentID: o.PaymentID, Total: o.Total,
+		Items: d.Items, Coupons: d.Coupons, Quote: d.Quote, CreatedAt: o.CreatedAt}, nil
+}
+
+// Resource is a purchased resource as the portal shows it.
+type Resource struct {
+	ID            string                `json:"id"`
+	AccountID     string                `json:"account_id"`
+	OrderID       string                `json:"order_id"`
+	ProductID     string                `json:"product_id"`
+	Configuration pricing.Configuration `json:"configuration"`
+	State         lifecycle.State       `json:"state"`
+	// PeriodStart and PeriodEnd bound the paid term (zero until active).
+	PeriodStart time.Time `json:"period_start"`
+	PeriodEnd   time.Time `json:"period_end"`
+	// BillingStatus is good / warning / alerted / expired, for display.
+	BillingStatus  lifecycle.BillingStatus `json:"billing_status,omitempty"`
+	PricePer30Days money.Amount            `json:"price_per_30_days"`
+	AutoRenew      bool                    `json:"auto_renew"`
+	AutoRenewTerm  period.Term             `json:"auto_renew_term"`
+	InvoiceIDs     []string                `json:"invoice_ids,omitempty"`
+	FailureReason  string                  `json:"failure_reason,omitempty"`
+	CreatedAt      time.Time               `json:"created_at"`
+}
+
+// resourceView builds the portal view; rules give the billing status.
+func resourceView(r storage.Resource, d resourceData, rules lifecycle.Rules, now time.Time) Resource {
+	v := Resource{ID: r.ID, AccountID: r.AccountID, OrderID: r.OrderID, ProductID: r.ProductID,
+		Configuration: d.Configuration, State: lifecycle.State(r.Status), PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd,
+		PricePer30Days: d.PricePer30Days, AutoRenew: d.AutoRenew, AutoRenewTerm: d.AutoRenewTerm,
+		InvoiceIDs: d.InvoiceIDs, FailureReason: d.FailureReason, CreatedAt: r.CreatedAt}
+	if !r.PeriodEnd.IsZero() && v.State.Scheduled() {
+		v.BillingStatus = rules.BillingStatus(r.PeriodEnd, now)
+	}
+	return v
+}

@@ -1,0 +1,184 @@
+package billing
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/cloudbill/cloudbill/invoice"
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// checkLimit validates a page size.
+func checkLimit(limit int) error {
+	if limit < 1 || limit > 1000 {
+		return &RequestError{Field: "limit", Reason: fmt.Sprintf("%d is outside 1–1000", limit)}
+	}
+	return nil
+}
+
+// Order returns one of the account's orders, or ErrOrderNotFound.
+func (s *System) Order(ctx context.Context, accountID, id string) (Order, error) {
+	var out Order
+	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		o, err := tx.Orders().Get(ctx, accountID, id)
+		if err != nil {
+			return mapNotFound(err, ErrOrderNotFound, id)
+		}
+		out, err = orderView(o)
+		return err
+	})
+	return out, err
+}
+
+// OrderResources returns the resources an order bought, in order.
+func (s *System) OrderResources(ctx context.Context, accountID, orderID string) ([]Resource, error) {
+	var out []Resource
+	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		acct, err := getAccount(ctx, tx, accountID, false)
+		if err != nil {
+			return err
+		}
+		list, err := tx.Resources().ListByOrder(ctx, accountID, orderID)
+		if err != nil {
+			return err
+		}
+		out, err = s.resourceViews(acct, list)
+		return err
+	})
+	return out, err
+}
+
+// Resource returns one of the account's resources with its billing status,
+// or ErrResourceNotFound (also for another account's resource).
+func (s *System) Resource(ctx context.Context, accountID, id string) (Resource, error) {
+	var out Resource
+	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		acct, err := getAccount(ctx, tx, accountID, false)
+		if err != nil {
+			return err
+		}
+		r, err := tx.Resources().Get(ctx, accountID, id)
+		if err != nil {
+			return mapNotFound(err, ErrResourceNotFound, id)
+		}
+		views, err := s.resourceViews(acct, []storage.Resource{r})
+		if err == nil {
+			out = views[0]
+		}
+		return err
+	})
+	return out, err
+}
+
+// Resources lists up to limit (1–1000) of the account's resources in the
+// order they were bought, after the resource afterID ("" for the first
+// page), each with its billing status (good / warning / alerted /
+// expired): the portal's resource list.
+func (s *System) Resources(ctx context.Context, accountID, afterID string, limit int) ([]Resource, error) {
+	if err := checkLimit(limit); err != nil {
+		return nil, err
+	}
+	var out []Resource
+	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		acct, err := getAccount(ctx, tx, accountID, false)
+		if err != nil {
+			return err
+		}
+		list, err := tx.Resources().List(ctx, accountID, afterID, limit)
+		if err != nil {
+			return mapNotFound(err, ErrResourceNotFound, afterID)
+		}
+		out, err = s.resourceViews(acct, list)
+		return err
+	})
+	return out, err
+}
+
+func (s *System) resourceViews(acct Account, list []storage.Resource) ([]Resource, error) {
+	now := s.now()
+	out := make([]Resource, 0, len(list))
+	for _, r := range list {
+		d, err := decodeResource(r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, resourceView(r, d, s.rules(acct, r.ProductID), now))
+	}
+	return out, nil
+}
+
+// Invoice returns one of the account's invoices or credit notes with its
+// lines, or ErrInvoiceNotFound.
+func (s *System) Invoice(ctx context.Context, accountID, id string) (invoice.Invoice, error) {
+	var out invoice.Invoice
+	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		rec, err := tx.Invoices().Get(ctx, accountID, id)
+		if err != nil {
+			return mapNotFound(err, ErrInvoiceNotFound, id)
+		}
+		return json.Unmarshal(rec.Data, &out)
+	})
+	return out, err
+}
+
+// Invoices lists up to limit (1–1000) of the account's invoices and credit
+// notes, newest first, after the invoice afterID ("" for the first page);
+// with resourceID set, only that resource's.
+func (s *System) Invoices(ctx context.Context, accountID, resourceID, afterID string, limit int) ([]invoice.Invoice, error) {
+	if err := checkLimit(limit); err != nil {
+		return nil, err
+	}
+	var out []invoice.Invoice
+	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		if _, err := getAccount(ctx, tx, accountID, false); err != nil {
+			return err
+		}
+		list, err := tx.Invoices().List(ctx, accountID, resourceID, afterID, limit)
+		if err != nil {
+			return mapNotFound(err, ErrInvoiceNotFound, afterID)
+		}
+		for _, rec := range list {
+			var inv invoice.Invoice
+			if err := json.Unmarshal(rec.Data, &inv); err != nil {
+				return fmt.Errorf("billing: stored invoice %q: %w", rec.ID, err)
+			}
+			out = append(out, inv)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ActionEntry is one entry of the action log: who did what to a resource.
+type ActionEntry struct {
+	Seq        int64           `json:"seq"`
+	ID         string          `json:"id"`
+	ResourceID string          `json:"resource_id"`
+	Kind       string          `json:"kind"`
+	Actor      string          `json:"actor"`
+	At         time.Time       `json:"at"`
+	Detail     json.RawMessage `json:"detail"`
+}
+
+// Actions lists up to limit (1–1000) of the account's action-log entries
+// after the cursor afterSeq, oldest first; with resourceID set, only that
+// resource's.
+func (s *System) Actions(ctx context.Context, accountID, resourceID string, afterSeq int64, limit int) ([]ActionEntry, error) {
+	if err := checkLimit(limit); err != nil {
+		return nil, err
+	}
+	var out []ActionEntry
+	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		if _, err := getAccount(ctx, tx, accountID, false); err != nil {
+			return err
+		}
+		list, err := tx.Actions().List(ctx, accountID, resourceID, afterSeq, limit)
+		for _, a := range list {
+			out = append(out, ActionEntry{Seq: a.Seq, ID: a.ID, ResourceID: a.ResourceID, Kind: a.Kind, Actor: a.Actor, At: a.At, Detail: a.Data})
+		}
+		return err
+	})
+	return out, err
+}

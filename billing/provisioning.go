@@ -1,0 +1,330 @@
+package billing
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/coupon"
+	"github.com/cloudbill/cloudbill/invoice"
+	"github.com/cloudbill/cloudbill/lifecycle"
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// ProvisioningRequest reports the host's outcome for one EventProvision.
+type ProvisioningRequest struct {
+	AccountID  string `json:"account_id"`
+	ResourceID string `json:"resource_id"`
+	// Reason explains a failure (ProvisioningFailed only).
+	Reason string `json:"reason,omitempty"`
+}
+
+// ProvisioningSucceeded records that the host created a paid resource: the
+// resource turns active, its term starts now and ends after the bought term
+// (in the account's billing calendar), its invoice is issued Paid with the
+// next number of the year's series, and the action log records the
+// creation — in one transaction. Idempotent per (AccountID, key); a
+// resource that is not provisioning is an illegal transition
+// (lifecycle.ErrIllegalTransition).
+func (s *System) ProvisioningSucceeded(ctx context.Context, key string, req ProvisioningRequest) (Resource, error) {
+	return s.provisioningOutcome(ctx, key, "resource.provisioned", req, true)
+}
+
+// ProvisioningFailed records that the host could not create a paid
+// resource: the resource is marked provisioning_failed, the amount paid for
+// it is refunded to the account's credit, its coupon share is released (the
+// whole redemption once every resource of the order failed), and no invoice
+// is issued — in one transaction.
+func (s *System) ProvisioningFailed(ctx context.Context, key string, req ProvisioningRequest) (Resource, error) {
+	return s.provisioningOutcome(ctx, key, "resource.provision_failed", req, false)
+}
+
+func (s *System) provisioningOutcome(ctx context.Context, key, op string, req ProvisioningRequest, ok bool) (Resource, error) {
+	id, err := idempotent(ctx, s, req.AccountID, key, op, req, func(ctx context.Context, tx storage.Tx) (string, error) {
+		acct, err := getAccount(ctx, tx, req.AccountID, true)
+		if err != nil {
+			return "", err
+		}
+		r, err := tx.Resources().GetForUpdate(ctx, acct.ID, req.ResourceID)
+		if err != nil {
+			return "", mapNotFound(err, ErrResourceNotFound, req.ResourceID)
+		}
+		d, err := decodeResource(r)
+		if err != nil {
+			return "", err
+		}
+		if ok {
+			err = s.activate(ctx, tx, acct, &r, &d)
+		} else {
+			err = s.failProvisioning(ctx, tx, acct, &r, &d, req.Reason)
+		}
+		if err != nil {
+			return "", err
+		}
+		if err := s.completeOrderIfDone(ctx, tx, acct, r.OrderID); err != nil {
+			return "", err
+		}
+		return r.ID, nil
+	})
+	if err != nil {
+		return Resource{}, err
+	}
+	return s.Resource(ctx, req.AccountID, id)
+}
+
+// activate starts a provisioned resource's term and issues its invoice.
+func (s *System) activate(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData) error {
+	rules := s.rules(acct, r.ProductID)
+	next, err := rules.Next(lifecycle.State(r.Status), lifecycle.EventProvisioned)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	end, err := rules.Calendar().AddTerm(now, d.Term)
+	if err != nil {
+		return err
+	}
+	r.Status, r.PeriodStart, r.PeriodEnd, r.UpdatedAt = string(next), now, end, now
+	d.Since, d.NextReminder, d.NextAttempt = now, 0, 0
+	discount, err := d.Line.TermDiscount.Add(d.Line.Discount)
+	if err != nil {
+		return err
+	}
+	inv, err := s.issueInvoice(ctx, tx, acct, r, d, d.Line.Breakdown, period.Span{Start: now, End: end}, d.Line.Base, discount, "")
+	if err != nil {
+		return err
+	}
+	d.InvoiceIDs = append(d.InvoiceIDs, inv.ID)
+	if err := s.schedule(r, d, rules); err != nil {
+		return err
+	}
+	if err := encodeResource(r, *d); err != nil {
+		return err
+	}
+	if _, err := tx.Resources().Update(ctx, *r); err != nil {
+		return err
+	}
+	return s.logAction(ctx, tx, acct, r.ID, invoice.ActionCreate, invoice.Configuration{}, d.Configuration,
+		period.Span{}, period.Span{Start: now, End: end}, inv.ID, "")
+}
+
+// failProvisioning refunds a resource that could not be created.
+func (s *System) failProvisioning(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData, reason string) error {
+	next, err := lifecycle.Next(lifecycle.State(r.Status), lifecycle.EventProvisionFailed)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	r.Status, r.UpdatedAt = string(next), now
+	d.FailureReason = orDefault(reason, "provisioning failed")
+	if d.Line.Total.IsPositive() {
+		sp, err := tx.Payments().GetForUpdate(ctx, acct.ID, d.PaymentID)
+		if err != nil {
+			return mapNotFound(err, ErrPaymentNotFound, d.PaymentID)
+		}
+		if err := s.refundInTx(ctx, tx, acct, &sp, d.Line.Total, "provisioning failed: "+d.FailureReason); err != nil {
+			return err
+		}
+	}
+	if err := s.releaseCouponShares(ctx, tx, acct, r.OrderID, d.CouponShares); err != nil {
+		return err
+	}
+	if err := encodeResource(r, *d); err != nil {
+		return err
+	}
+	if _, err := tx.Resources().Update(ctx, *r); err != nil {
+		return err
+	}
+	return s.logAction(ctx, tx, acct, r.ID, invoice.ActionProvisionFailed, d.Configuration, invoice.Configuration{},
+		period.Span{}, period.Span{}, "", d.FailureReason)
+}
+
+// releaseCouponShares gives a failed resource's coupon shares back: each
+// redemption of the order shrinks by the share, and is released once
+// nothing of it is left in use.
+func (s *System) releaseCouponShares(ctx context.Context, tx storage.Tx, acct Account, orderID string, shares map[string]money.Amount) error {
+	if len(shares) == 0 {
+		return nil
+	}
+	list, err := tx.Redemptions().ListByOrder(ctx, acct.ID, orderID)
+	if err != nil {
+		return err
+	}
+	for _, rd := range list {
+		share, ok := shares[rd.Code]
+		if !ok || rd.Status == redemptionReleased {
+			continue
+		}
+		left, err := rd.Amount.Sub(share)
+		if err != nil {
+			return err
+		}
+		rd.Amount, rd.UpdatedAt = left, s.now()
+		if !left.IsPositive() {
+			next, err := coupon.NextRedemption(coupon.RedemptionStatus(rd.Status), coupon.RedemptionRelease)
+			if err != nil {
+				return err
+			}
+			rd.Status = string(next)
+		}
+		if err := tx.Redemptions().Update(ctx, rd); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// completeOrderIfDone marks a paid order completed once every resource has
+// a provisioning outcome.
+func (s *System) completeOrderIfDone(ctx context.Context, tx storage.Tx, acct Account, orderID string) error {
+	resources, err := tx.Resources().ListByOrder(ctx, acct.ID, orderID)
+	if err != nil {
+		return err
+	}
+	for _, r := range resources {
+		if st := lifecycle.State(r.Status); st == lifecycle.StateProvisioning || st == lifecycle.StatePendingPayment {
+			return nil
+		}
+	}
+	o, err := tx.Orders().GetForUpdate(ctx, acct.ID, orderID)
+	if err != nil || o.Status != orderPaid {
+		return err
+	}
+	o.Status, o.UpdatedAt = orderCompleted, s.now()
+	return tx.Orders().Update(ctx, o)
+}
+
+// issueInvoice creates and issues a resource's invoice, Paid, with one line
+// for span: amount before discounts, the discounts (term and coupon
+// shares), and the catalog's tax. Numbers come from the year's series in
+// the account's zone, allocated in this transaction (gapless).
+func (s *System) issueInvoice(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData,
+	details []string, span period.Span, amount, discount money.Amount, memo string) (invoice.Invoice, error) {
+	now := s.now()
+	id, err := s.newID("inv")
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	tax := s.catalog.Tax()
+	mode := invoice.TaxExclusive
+	if tax.Mode.String() == "inclusive" {
+		mode = invoice.TaxInclusive
+	}
+	line, err := invoice.PriceLine(invoice.LineInput{
+		Description: describeResource(r.ProductID, d), Period: span, Quantity: decimalOne(),
+		UnitPrice: amount, Discount: discount, TaxRate: tax.Rate, Details: details,
+	}, mode)
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	draft, err := invoice.New(invoice.Draft{ID: id, AccountID: acct.ID, ResourceID: r.ID, Currency: acct.Currency,
+		TaxMode: mode, Lines: []invoice.Line{line}, CreatedAt: now, Memo: memo})
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	cal := s.rules(acct, r.ProductID).Calendar()
+	series, err := invoice.SeriesFor(invoice.KindInvoice, now, cal.Location())
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	num, err := tx.Invoices().NextNumber(ctx, series)
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	issued, err := invoice.IssuePaid(draft, series, num, now)
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	if err := s.storeInvoice(ctx, tx, issued, r.OrderID, true); err != nil {
+		return invoice.Invoice{}, err
+	}
+	return issued, s.emit(ctx, tx, acct.ID, r.ID, EventInvoiceIssued, "", invoicePayload{InvoiceID: issued.ID,
+		Number: issued.DisplayNumber(), ResourceID: r.ID, Total: issued.Total, Status: string(issued.Status)})
+}
+
+// storeInvoice writes an invoice value to the store (create or update).
+func (s *System) storeInvoice(ctx context.Context, tx storage.Tx, inv invoice.Invoice, orderID string, create bool) error {
+	body, err := json.Marshal(inv)
+	if err != nil {
+		return err
+	}
+	rec := storage.Invoice{ID: inv.ID, AccountID: inv.AccountID, ResourceID: inv.ResourceID, OrderID: orderID,
+		Kind: string(inv.Kind), Status: string(inv.Status), Series: inv.Series, Number: inv.Number, Total: inv.Total,
+		Data: body, IssuedAt: inv.IssuedAt, CreatedAt: inv.CreatedAt, UpdatedAt: s.now()}
+	if create {
+		return tx.Invoices().Create(ctx, rec)
+	}
+	return tx.Invoices().Update(ctx, rec)
+}
+
+// invoicePayload is the body of an EventInvoiceIssued event.
+type invoicePayload struct {
+	InvoiceID  string       `json:"invoice_id"`
+	Number     string       `json:"number"`
+	ResourceID string       `json:"resource_id"`
+	Total      money.Amount `json:"total"`
+	Status     string       `json:"status"`
+}
+
+// logAction appends one action-log record.
+func (s *System) logAction(ctx context.Context, tx storage.Tx, acct Account, resourceID string, kind invoice.ActionKind,
+	oldCfg, newCfg any, oldSpan, newSpan period.Span, invoiceID, note string) error {
+	id, err := s.newID("act")
+	if err != nil {
+		return err
+	}
+	a := actionRecord{Kind: string(kind), OldConfiguration: oldCfg, NewConfiguration: newCfg, OldPeriod: oldSpan, NewPeriod: newSpan,
+		InvoiceID: invoiceID, Note: note}
+	body, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Actions().Append(ctx, storage.Action{ID: id, AccountID: acct.ID, ResourceID: resourceID, Kind: string(kind),
+		Actor: acct.ID, Data: body, At: s.now()})
+	return err
+}
+
+// actionRecord is the stored detail of an action.
+type actionRecord struct {
+	Kind             string      `json:"kind"`
+	OldConfiguration any         `json:"old_configuration,omitempty"`
+	NewConfiguration any         `json:"new_configuration,omitempty"`
+	OldPeriod        period.Span `json:"old_period"`
+	NewPeriod        period.Span `json:"new_period"`
+	InvoiceID        string      `json:"invoice_id,omitempty"`
+	Note             string      `json:"note,omitempty"`
+}
+
+func describeResource(productID string, d *resourceData) string {
+	if d.Configuration.Plan != "" {
+		return fmt.Sprintf("%s %s", productID, d.Configuration.Plan)
+	}
+	return productID
+}
+
+// schedule sets the resource's next due time from the lifecycle rules.
+func (s *System) schedule(r *storage.Resource, d *resourceData, rules lifecycle.Rules) error {
+	v := lifecycle.ResourceView{State: lifecycle.State(r.Status), End: r.PeriodEnd, Since: d.Since, AutoRenew: d.AutoRenew,
+		NextReminder: d.NextReminder, NextAttempt: d.NextAttempt}
+	if !v.State.Scheduled() {
+		r.NextDueAt = time.Time{}
+		return nil
+	}
+	at, ok, err := rules.NextDue(v)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		at = time.Time{}
+	}
+	r.NextDueAt = at
+	return nil
+}
+
+
+func decimalOne() decimal.Decimal { return decimal.NewFromInt(1) }
