@@ -326,5 +326,4 @@ func (s *System) schedule(r *storage.Resource, d *resourceData, rules lifecycle.
 	return nil
 }
 
-
 func decimalOne() decimal.Decimal { return decimal.NewFromInt(1) }

@@ -91,3 +91,14 @@ func timeOf(t pgtype.Timestamptz) time.Time {
 	}
 	return t.Time.UTC()
 }
+
+// moneyArgs returns a's currency and number as the arguments of a row's
+// currency and amount columns (both NULL for the zero Amount), and false
+// when the currency is not three upper-case letters.
+func moneyArgs(a money.Amount) (pgtype.Text, pgtype.Numeric, bool) {
+	cur := a.Currency().Code()
+	if cur != "" && !currencyCode(cur) {
+		return pgtype.Text{}, pgtype.Numeric{}, false
+	}
+	return nullText(cur), amountArg(a), true
+}

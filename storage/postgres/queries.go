@@ -12,6 +12,9 @@ type tables struct {
 	accounts, idempotency, audit, migrations string
 	entries, postings, balances              string
 	payments, events, linked, links          string
+	coupons, redemptions, orders             string
+	resources, invoices, series              string
+	actions, outbox                          string
 }
 
 func newTables(schema string) tables {
@@ -28,6 +31,14 @@ func newTables(schema string) tables {
 		events:      q("gateway_events"),
 		linked:      q("linked_accounts"),
 		links:       q("payment_links"),
+		coupons:     q("coupons"),
+		redemptions: q("redemptions"),
+		orders:      q("orders"),
+		resources:   q("resources"),
+		invoices:    q("invoices"),
+		series:      q("invoice_series"),
+		actions:     q("actions"),
+		outbox:      q("outbox"),
 	}
 }
 
@@ -38,8 +49,10 @@ type queries struct {
 	insertIdempotency, getIdempotency, setIdempotencyResponse     string
 	appendAudit, listAudit                                        string
 
-	ledger   ledgerQueries
-	payments paymentQueries
+	ledger    ledgerQueries
+	payments  paymentQueries
+	orders    orderQueries
+	resources resourceQueries
 }
 
 const accountColumns = "id, type, currency, time_zone, created_at, updated_at, version"
@@ -47,8 +60,10 @@ const accountColumns = "id, type, currency, time_zone, created_at, updated_at, v
 func newQueries(t tables) queries {
 	r := strings.NewReplacer("{accounts}", t.accounts, "{idem}", t.idempotency, "{audit}", t.audit, "{cols}", accountColumns)
 	return queries{
-		ledger:   newLedgerQueries(t),
-		payments: newPaymentQueries(t),
+		ledger:    newLedgerQueries(t),
+		payments:  newPaymentQueries(t),
+		orders:    newOrderQueries(t),
+		resources: newResourceQueries(t),
 		// ON CONFLICT DO NOTHING rather than a unique violation: a
 		// violation aborts the whole transaction, while "0 rows" lets the
 		// caller handle ErrDuplicate and carry on in the same transaction.

@@ -1,8 +1,11 @@
 package postgres
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/cloudbill/cloudbill/storage"
 )
 
 // maxAccountIDLen is the contract's limit on storage.Account.ID.
@@ -35,3 +38,28 @@ func currencyCode(s string) bool {
 // payment tables (non-empty storable text); lookups of anything else are
 // "not found" without a query.
 func possibleKey(s string) bool { return s != "" && storable(s) }
+
+// allStorable reports whether every s is storable.
+func allStorable(ss ...string) bool {
+	for _, s := range ss {
+		if !storable(s) {
+			return false
+		}
+	}
+	return true
+}
+
+// invalid reports a record refused in Go, before it reaches the database.
+func invalid(what, reason string) error {
+	return fmt.Errorf("postgres: %s: %s: %w", what, reason, storage.ErrInvalidRecord)
+}
+
+// notFound reports a missing record, or one of another tenant.
+func notFound(op string) error {
+	return fmt.Errorf("postgres: %s: %w", op, storage.ErrNotFound)
+}
+
+// duplicate reports a key that is already taken.
+func duplicate(op string) error {
+	return fmt.Errorf("postgres: %s: %w", op, storage.ErrDuplicate)
+}
