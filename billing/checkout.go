@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/period"
@@ -119,23 +118,34 @@ func (s *System) Checkout(ctx context.Context, key string, req CheckoutRequest) 
 	return res, err
 }
 
-// priceOrder quotes req for acct: one line per resource, coupons applied
-// to the eligible lines.
+// expandItems turns order items into one quote item per resource.
+func expandItems(items []OrderItem) []pricing.QuoteItem {
+	var out []pricing.QuoteItem
+	for _, it := range items {
+		for range it.Quantity {
+			out = append(out, pricing.QuoteItem{ProductID: it.ProductID, Configuration: it.Configuration, Quantity: 1, Term: it.Term})
+		}
+	}
+	return out
+}
+
+// priceOrder quotes a checkout for acct: one line per resource, coupons
+// applied to the eligible lines.
 func (s *System) priceOrder(ctx context.Context, tx storage.Tx, acct Account, req CheckoutRequest) (pricing.Quote, coupon.Result, error) {
+	return s.priceLines(ctx, tx, acct, coupon.ActionCreate, expandItems(req.Items), req.Coupons)
+}
+
+// priceLines quotes items (quantity 1 each) for acct with the entered
+// coupons evaluated for action.
+func (s *System) priceLines(ctx context.Context, tx storage.Tx, acct Account, action coupon.Action, items []pricing.QuoteItem, codes []string) (pricing.Quote, coupon.Result, error) {
 	if cur := s.catalog.Currency().Code(); acct.Currency != cur {
 		return pricing.Quote{}, coupon.Result{}, fmt.Errorf("%w: account keeps %s, catalog prices in %s", ErrCurrencyMismatch, acct.Currency, cur)
-	}
-	var items []pricing.QuoteItem
-	for _, it := range req.Items {
-		for range it.Quantity {
-			items = append(items, pricing.QuoteItem{ProductID: it.ProductID, Configuration: it.Configuration, Quantity: 1, Term: it.Term})
-		}
 	}
 	base, err := s.catalog.Quote(pricing.QuoteRequest{Items: items})
 	if err != nil {
 		return pricing.Quote{}, coupon.Result{}, err
 	}
-	discounts, cres, err := s.applyCoupons(ctx, tx, acct, coupon.ActionCreate, req.Coupons, base.Lines)
+	discounts, cres, err := s.applyCoupons(ctx, tx, acct, action, codes, base.Lines)
 	if err != nil || len(discounts) == 0 {
 		return base, cres, err
 	}
@@ -161,23 +171,49 @@ func (s *System) priceOrder(ctx context.Context, tx storage.Tx, acct Account, re
 	return q, cres, nil
 }
 
-// placeOrder records an order, its resources, coupon reservations and its
-// payment inside the checkout transaction (the account locked).
+// placeOrder records a checkout inside its transaction (the account
+// locked).
 func (s *System) placeOrder(ctx context.Context, tx storage.Tx, acct Account, req CheckoutRequest) (string, error) {
 	q, cres, err := s.priceOrder(ctx, tx, acct, req)
 	if err != nil {
 		return "", err
 	}
-	if !req.ExpectedTotal.IsZero() && !req.ExpectedTotal.Equal(q.Total) {
-		return "", &QuoteChangedError{Expected: req.ExpectedTotal, Current: q.Total}
+	return s.recordOrder(ctx, tx, acct, orderSpec{Kind: orderCreate, Items: req.Items, Coupons: req.Coupons, Actor: req.Actor,
+		Method: req.Method, Gateway: req.Gateway, LinkedAccountID: req.LinkedAccountID, ReturnURL: req.ReturnURL,
+		ExpectedTotal: req.ExpectedTotal}, q, cres)
+}
+
+// orderSpec is what recordOrder needs besides the quote.
+type orderSpec struct {
+	Kind    string
+	Items   []OrderItem
+	Coupons []string
+	Actor   string
+	// Targets are the existing resources the lines act on (renew,
+	// recover, match end time), by line; empty for a checkout, which
+	// creates its resources.
+	Targets         []orderTarget
+	Method          payment.Method
+	Gateway         string
+	LinkedAccountID string
+	ReturnURL       string
+	ExpectedTotal   money.Amount
+}
+
+// recordOrder stores an order for quote q, the coupon reservations, the
+// resources it creates (checkout) and its single payment, and settles the
+// order at once when nothing is left to pay through a gateway.
+func (s *System) recordOrder(ctx context.Context, tx storage.Tx, acct Account, spec orderSpec, q pricing.Quote, cres coupon.Result) (string, error) {
+	if !spec.ExpectedTotal.IsZero() && !spec.ExpectedTotal.Equal(q.Total) {
+		return "", &QuoteChangedError{Expected: spec.ExpectedTotal, Current: q.Total}
 	}
 	now := s.now()
 	orderID, err := s.newID("ord")
 	if err != nil {
 		return "", err
 	}
-	actor := orDefault(req.Actor, acct.ID)
-	data, err := json.Marshal(orderData{Items: req.Items, Coupons: req.Coupons, Quote: q, Actor: actor})
+	actor := orDefault(spec.Actor, acct.ID)
+	data, err := json.Marshal(orderData{Kind: spec.Kind, Items: spec.Items, Coupons: spec.Coupons, Quote: q, Actor: actor, Targets: spec.Targets})
 	if err != nil {
 		return "", err
 	}
@@ -195,37 +231,18 @@ func (s *System) placeOrder(ctx context.Context, tx storage.Tx, acct Account, re
 			return "", err
 		}
 	}
-	for i, line := range q.Lines {
-		price, err := s.catalog.PricePer30Days(line.ProductID, line.Configuration)
-		if err != nil {
-			return "", err
-		}
-		d := resourceData{Configuration: line.Configuration, Term: line.Term, PricePer30Days: price.Amount, Line: line,
-			AutoRenewTerm: s.rules(acct, line.ProductID).Policy().AutoRenewTerm}
-		for _, a := range cres.Applied {
-			if a.Shares[i].IsPositive() {
-				if d.CouponShares == nil {
-					d.CouponShares = map[string]money.Amount{}
-				}
-				d.CouponShares[a.Code] = a.Shares[i]
-			}
-		}
-		rid, err := s.newID("res")
-		if err != nil {
-			return "", err
-		}
-		r := storage.Resource{ID: rid, AccountID: acct.ID, OrderID: orderID, ProductID: line.ProductID,
-			Status: string(lifecycle.StatePendingPayment), CreatedAt: now, UpdatedAt: now}
-		if err := encodeResource(&r, d); err != nil {
-			return "", err
-		}
-		if err := tx.Resources().Create(ctx, r); err != nil {
+	if spec.Kind == orderCreate {
+		if err := s.createResources(ctx, tx, acct, orderID, q, cres); err != nil {
 			return "", err
 		}
 	}
+	if !q.Total.IsPositive() {
+		// Nothing to pay (a 100% coupon): the order is paid as placed.
+		return orderID, s.orderPaid(ctx, tx, acct, orderID, "")
+	}
 	p, err := s.preparePayment(ctx, tx, acct, PayRequest{
-		AccountID: acct.ID, Amount: q.Total, Method: req.Method, Gateway: req.Gateway, LinkedAccountID: req.LinkedAccountID,
-		ReturnURL: req.ReturnURL, Description: fmt.Sprintf("order %s", orderID),
+		AccountID: acct.ID, Amount: q.Total, Method: spec.Method, Gateway: spec.Gateway, LinkedAccountID: spec.LinkedAccountID,
+		ReturnURL: spec.ReturnURL, Description: fmt.Sprintf("%s order %s", spec.Kind, orderID),
 		Purpose: payment.Purpose{Kind: payment.PurposeOrder, Ref: orderID},
 	})
 	if err != nil {
@@ -241,6 +258,46 @@ func (s *System) placeOrder(ctx context.Context, tx storage.Tx, acct Account, re
 	return orderID, tx.Orders().Update(ctx, cur)
 }
 
+// createResources stores one resource per quote line, pending payment.
+func (s *System) createResources(ctx context.Context, tx storage.Tx, acct Account, orderID string, q pricing.Quote, cres coupon.Result) error {
+	now := s.now()
+	for i, line := range q.Lines {
+		price, err := s.catalog.PricePer30Days(line.ProductID, line.Configuration)
+		if err != nil {
+			return err
+		}
+		d := resourceData{Configuration: line.Configuration, Term: line.Term, PricePer30Days: price.Amount, Line: line,
+			AutoRenewTerm: s.rules(acct, line.ProductID).Policy().AutoRenewTerm, CouponShares: lineShares(cres, i)}
+		rid, err := s.newID("res")
+		if err != nil {
+			return err
+		}
+		r := storage.Resource{ID: rid, AccountID: acct.ID, OrderID: orderID, ProductID: line.ProductID,
+			Status: string(lifecycle.StatePendingPayment), CreatedAt: now, UpdatedAt: now}
+		if err := encodeResource(&r, d); err != nil {
+			return err
+		}
+		if err := tx.Resources().Create(ctx, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lineShares returns line i's share of each applied coupon, by code.
+func lineShares(cres coupon.Result, i int) map[string]money.Amount {
+	var out map[string]money.Amount
+	for _, a := range cres.Applied {
+		if i < len(a.Shares) && a.Shares[i].IsPositive() {
+			if out == nil {
+				out = map[string]money.Amount{}
+			}
+			out[a.Code] = a.Shares[i]
+		}
+	}
+	return out
+}
+
 // orderPaid settles an order whose payment succeeded, in the payment's
 // transaction: the order is paid, its coupon reservations consumed, and
 // every resource moves to provisioning with an EventProvision for the host.
@@ -254,11 +311,22 @@ func (s *System) orderPaid(ctx context.Context, tx storage.Tx, acct Account, ord
 	}
 	now := s.now()
 	o.Status, o.PaymentID, o.UpdatedAt = orderPaid, paymentID, now
+	var od orderData
+	if err := json.Unmarshal(o.Data, &od); err != nil {
+		return fmt.Errorf("billing: stored order %q: %w", o.ID, err)
+	}
+	if od.Kind != orderCreate && od.Kind != "" {
+		// Renewals and recoveries act on existing resources at once.
+		o.Status = orderCompleted
+	}
 	if err := tx.Orders().Update(ctx, o); err != nil {
 		return err
 	}
 	if err := s.moveRedemptions(ctx, tx, acct.ID, orderID, coupon.RedemptionConsume); err != nil {
 		return err
+	}
+	if od.Kind != orderCreate && od.Kind != "" {
+		return s.applyPaidTargets(ctx, tx, acct, o, od, paymentID)
 	}
 	resources, err := tx.Resources().ListByOrder(ctx, acct.ID, orderID)
 	if err != nil {
@@ -308,6 +376,26 @@ func (s *System) orderPaymentFailed(ctx context.Context, tx storage.Tx, acct Acc
 	}
 	if err := s.moveRedemptions(ctx, tx, acct.ID, orderID, coupon.RedemptionRelease); err != nil {
 		return err
+	}
+	var od orderData
+	if err := json.Unmarshal(o.Data, &od); err != nil {
+		return err
+	}
+	if od.Kind != orderCreate && od.Kind != "" {
+		// A failed renewal, recovery or resize leaves its resources as
+		// they are; an automatic renewal tells the customer.
+		if od.Actor == "auto-renew" {
+			for _, t := range od.Targets {
+				r, err := tx.Resources().Get(ctx, acct.ID, t.ResourceID)
+				if err != nil {
+					return err
+				}
+				if err := s.notify(ctx, tx, acct, &r, NoticeAutoRenewFailed, "", "the linked account was not charged"); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	}
 	resources, err := tx.Resources().ListByOrder(ctx, acct.ID, orderID)
 	if err != nil {
@@ -405,4 +493,6 @@ func (e *QuoteChangedError) Error() string {
 // Is makes a *QuoteChangedError match ErrQuoteChanged.
 func (e *QuoteChangedError) Is(target error) bool { return target == ErrQuoteChanged }
 
-var _ = time.Time{}
+
+// emptyCoupons is the coupon result of an order without coupons.
+func emptyCoupons() coupon.Result { return coupon.Result{} }

@@ -64,6 +64,10 @@ type Config struct {
 	// Lifecycle is the lifecycle policy per product id; products not listed
 	// use DefaultLifecycle.
 	Lifecycle map[string]lifecycle.Policy
+	// AutoRenewWithLinkedAccount lets automatic renewal charge the
+	// account's default linked account when credit is short. Default: off
+	// (credit only).
+	AutoRenewWithLinkedAccount bool
 	// DefaultLifecycle is the policy of products not in Lifecycle.
 	// Default: lifecycle.DefaultPolicy() (grace 15 days, release after 30,
 	// refunds on downgrade and delete, recoverable).

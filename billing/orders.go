@@ -20,8 +20,29 @@ const (
 	orderCompleted = "completed"
 )
 
+// Order kinds: what a paid order does.
+const (
+	orderCreate  = "create"
+	orderRenew   = "renew"
+	orderRecover = "recover"
+	orderMatch   = "match_end_time"
+	orderResize  = "resize"
+)
+
+// orderTarget is an existing resource an order line acts on.
+type orderTarget struct {
+	ResourceID string `json:"resource_id"`
+	// Start and End bound the period the line buys (renew, match).
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+	// Resize is the pending upgrade (a resizeTarget), for resize orders.
+	Resize json.RawMessage `json:"resize,omitempty"`
+}
+
 // orderData is what an order keeps beyond its indexed columns.
 type orderData struct {
+	Kind    string        `json:"kind"`
+	Targets []orderTarget `json:"targets,omitempty"`
 	Items   []OrderItem `json:"items"`
 	Coupons []string    `json:"coupons,omitempty"`
 	// Quote is the priced order the customer is charged for.

@@ -1,0 +1,491 @@
+package billing
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/invoice"
+	"github.com/cloudbill/cloudbill/lifecycle"
+	"github.com/cloudbill/cloudbill/payment"
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// ErrSameConfiguration: a resize to the configuration the resource has.
+var ErrSameConfiguration = errors.New("billing: resize to the same configuration")
+
+// ResizeRequest changes a resource's configuration mid-term.
+type ResizeRequest struct {
+	AccountID     string                `json:"account_id"`
+	ResourceID    string                `json:"resource_id"`
+	Configuration pricing.Configuration `json:"configuration"`
+	PaySpec
+}
+
+// ResizeResult is a resize's outcome.
+type ResizeResult struct {
+	Resource Resource
+	// Difference is new price/30 × remaining days − old price/30 ×
+	// remaining days, to the minute, before tax: positive is charged,
+	// negative refunded to credit (when the product refunds downgrades).
+	Difference money.Amount
+	// Charged is what the payment takes (Difference plus its tax); zero
+	// for a downgrade.
+	Charged money.Amount
+	// Refunded is what went back to credit (a downgrade).
+	Refunded money.Amount
+	// Payment is the upgrade's payment (pending: the resize applies on the
+	// gateway's callback); zero for a downgrade.
+	Payment Payment
+}
+
+// resizeTarget is a pending upgrade, applied when its payment succeeds.
+type resizeTarget struct {
+	ResourceID    string                `json:"resource_id"`
+	Configuration pricing.Configuration `json:"configuration"`
+	OldLine       pricing.QuoteLine     `json:"old_line"`
+	NewLine       pricing.QuoteLine     `json:"new_line"`
+	Start         time.Time             `json:"start"`
+	End           time.Time             `json:"end"`
+}
+
+// Resize changes an active resource's configuration keeping its end date:
+// the difference new/30 × remaining days − old/30 × remaining days, to the
+// minute (upgrade 181,000 → 520,000 with 50 days left: 866,667 − 301,667 =
+// 565,000; downgrade 520,000 → 181,000 with 20 days left: −226,000). The
+// current invoice is adjusted by a credit note for the old configuration's
+// remaining value and a new Paid invoice is issued for the rest of the term
+// at the new one. An upgrade is paid like any order (applied at once by
+// credit, on the callback through a gateway); a downgrade is applied at once
+// and the difference refunded to credit if the product's policy allows.
+// The host gets an EventResize. Resizing to the same configuration is
+// ErrSameConfiguration; outside active, lifecycle.ErrIllegalTransition;
+// nothing changes on rejection.
+func (s *System) Resize(ctx context.Context, key string, req ResizeRequest) (ResizeResult, error) {
+	if req.PaySpec.Method == payment.MethodGateway || req.PaySpec.Method == payment.MethodTopUpAndPay {
+		if _, err := s.gateway(req.Gateway); err != nil {
+			return ResizeResult{}, err
+		}
+	}
+	type outcome struct {
+		OrderID    string       `json:"order_id"`
+		Difference money.Amount `json:"difference"`
+		Charged    money.Amount `json:"charged"`
+		Refunded   money.Amount `json:"refunded"`
+	}
+	out, err := idempotent(ctx, s, req.AccountID, key, "resource.resize", req, func(ctx context.Context, tx storage.Tx) (outcome, error) {
+		acct, err := getAccount(ctx, tx, req.AccountID, true)
+		if err != nil {
+			return outcome{}, err
+		}
+		r, err := tx.Resources().GetForUpdate(ctx, acct.ID, req.ResourceID)
+		if err != nil {
+			return outcome{}, mapNotFound(err, ErrResourceNotFound, req.ResourceID)
+		}
+		d, err := decodeResource(r)
+		if err != nil {
+			return outcome{}, err
+		}
+		if _, err := lifecycle.Next(lifecycle.State(r.Status), lifecycle.EventResize); err != nil {
+			return outcome{}, err
+		}
+		if sameConfiguration(d.Configuration, req.Configuration) {
+			return outcome{}, ErrSameConfiguration
+		}
+		now := s.now()
+		if !now.Before(r.PeriodEnd) {
+			return outcome{}, fmt.Errorf("%w: the term ended at %s", lifecycle.ErrTermEnded, r.PeriodEnd.Format(time.RFC3339))
+		}
+		span := period.Span{Start: now, End: r.PeriodEnd}
+		q, err := s.catalog.Quote(pricing.QuoteRequest{Items: []pricing.QuoteItem{
+			{ProductID: r.ProductID, Configuration: d.Configuration, Quantity: 1, Span: span},
+			{ProductID: r.ProductID, Configuration: req.Configuration, Quantity: 1, Span: span},
+		}})
+		if err != nil {
+			return outcome{}, err
+		}
+		oldLine, newLine := q.Lines[0], q.Lines[1]
+		diff, err := newLine.Net.Sub(oldLine.Net)
+		if err != nil {
+			return outcome{}, err
+		}
+		diffTotal, err := newLine.Total.Sub(oldLine.Total)
+		if err != nil {
+			return outcome{}, err
+		}
+		target := resizeTarget{ResourceID: r.ID, Configuration: req.Configuration, OldLine: oldLine, NewLine: newLine, Start: now, End: r.PeriodEnd}
+		zero := diff.MulInt(0)
+		if !diffTotal.IsPositive() {
+			refund := zero
+			if s.rules(acct, r.ProductID).Policy().RefundOnDowngrade {
+				refund = diffTotal.Neg()
+			}
+			if err := s.applyResize(ctx, tx, acct, &r, &d, target, refund); err != nil {
+				return outcome{}, err
+			}
+			return outcome{Difference: diff, Charged: zero, Refunded: refund}, nil
+		}
+		charge := pricing.Quote{Currency: q.Currency, TaxPolicy: q.TaxPolicy, Lines: []pricing.QuoteLine{newLine},
+			Subtotal: diff, Discount: zero, Net: diff, Tax: mustSub(diffTotal, diff), Total: diffTotal}
+		orderID, err := s.recordResizeOrder(ctx, tx, acct, req, charge, target)
+		return outcome{OrderID: orderID, Difference: diff, Charged: diffTotal, Refunded: zero}, err
+	})
+	if err != nil {
+		return ResizeResult{}, err
+	}
+	res := ResizeResult{Difference: out.Difference, Charged: out.Charged, Refunded: out.Refunded}
+	if out.OrderID != "" {
+		o, err := s.Order(ctx, req.AccountID, out.OrderID)
+		if err != nil {
+			return res, err
+		}
+		res.Payment, err = s.submitPayment(ctx, req.AccountID, o.PaymentID, req.ReturnURL)
+		if err != nil {
+			return res, err
+		}
+	}
+	res.Resource, err = s.Resource(ctx, req.AccountID, req.ResourceID)
+	return res, err
+}
+
+// recordResizeOrder stores an upgrade's order and payment.
+func (s *System) recordResizeOrder(ctx context.Context, tx storage.Tx, acct Account, req ResizeRequest, charge pricing.Quote, target resizeTarget) (string, error) {
+	raw, err := json.Marshal(target)
+	if err != nil {
+		return "", err
+	}
+	id, err := s.recordOrder(ctx, tx, acct, orderSpec{Kind: orderResize, Actor: req.Actor,
+		Targets: []orderTarget{{ResourceID: target.ResourceID, Start: target.Start, End: target.End, Resize: raw}},
+		Method:  req.Method, Gateway: req.Gateway, LinkedAccountID: req.LinkedAccountID, ReturnURL: req.ReturnURL,
+		ExpectedTotal: req.ExpectedTotal}, charge, emptyCoupons())
+	return id, err
+}
+
+// applyResize applies a resize in the caller's transaction: credit note for
+// the old configuration's remaining value, a Paid invoice for the new one,
+// the new configuration and price, an optional refund, the host event and
+// the action log.
+func (s *System) applyResize(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData, t resizeTarget, refund money.Amount) error {
+	if r.PeriodEnd != t.End && !r.PeriodEnd.Equal(t.End) {
+		// Renewed since the upgrade was ordered: the extra term keeps the
+		// old price; the resize applies to what was paid for.
+		t.End = r.PeriodEnd
+	}
+	oldCfg := d.Configuration
+	note := "resize: " + describeConfiguration(oldCfg) + " → " + describeConfiguration(t.Configuration)
+	if _, err := s.creditInvoices(ctx, tx, acct, r, d, t.OldLine.Total, note); err != nil {
+		return err
+	}
+	inv, err := s.issueInvoice(ctx, tx, acct, r, d, t.NewLine.Breakdown, period.Span{Start: t.Start, End: t.End}, t.NewLine.Base,
+		mustAdd(t.NewLine.TermDiscount, t.NewLine.Discount), "resize")
+	if err != nil {
+		return err
+	}
+	price, err := s.catalog.PricePer30Days(r.ProductID, t.Configuration)
+	if err != nil {
+		return err
+	}
+	d.Configuration, d.PricePer30Days = t.Configuration, price.Amount
+	d.InvoiceIDs = append(d.InvoiceIDs, inv.ID)
+	r.UpdatedAt = s.now()
+	if refund.IsPositive() {
+		if err := s.refundToCash(ctx, tx, acct, refund, payment.RefInvoice, inv.ID, note); err != nil {
+			return err
+		}
+	}
+	if err := s.saveResource(ctx, tx, r, d, s.rules(acct, r.ProductID)); err != nil {
+		return err
+	}
+	if err := s.emit(ctx, tx, acct.ID, r.ID, EventResize, "", resizePayload{ResourceID: r.ID, From: oldCfg, To: t.Configuration}); err != nil {
+		return err
+	}
+	return s.logAction(ctx, tx, acct, r.ID, invoice.ActionResize, oldCfg, t.Configuration,
+		period.Span{Start: t.Start, End: t.End}, period.Span{Start: t.Start, End: t.End}, inv.ID, note)
+}
+
+// resizePayload is the body of an EventResize event.
+type resizePayload struct {
+	ResourceID string                `json:"resource_id"`
+	From       pricing.Configuration `json:"from"`
+	To         pricing.Configuration `json:"to"`
+}
+
+// DeleteRequest deletes a resource at the customer's request.
+type DeleteRequest struct {
+	AccountID  string `json:"account_id"`
+	ResourceID string `json:"resource_id"`
+	Reason     string `json:"reason,omitempty"`
+}
+
+// DeleteResult is a delete's outcome.
+type DeleteResult struct {
+	Resource Resource
+	// UnusedValue is price/30 × unused days, to the minute, before tax
+	// (181,000/30 × 20 = 120,667); zero past the end or when the product
+	// does not refund deletes.
+	UnusedValue money.Amount
+	// Refunded is what went back to credit (UnusedValue plus its tax),
+	// documented by a credit note.
+	Refunded money.Amount
+}
+
+// Delete deletes an active, grace or suspended resource: its unused value
+// is refunded to credit (with a credit note) when the product's policy
+// allows, the host gets an EventRelease, and the action log records it —
+// in one transaction. Deleting a deleted or released resource is
+// lifecycle.ErrIllegalTransition and changes nothing.
+func (s *System) Delete(ctx context.Context, key string, req DeleteRequest) (DeleteResult, error) {
+	type outcome struct {
+		Unused   money.Amount `json:"unused"`
+		Refunded money.Amount `json:"refunded"`
+	}
+	out, err := idempotent(ctx, s, req.AccountID, key, "resource.delete", req, func(ctx context.Context, tx storage.Tx) (outcome, error) {
+		acct, err := getAccount(ctx, tx, req.AccountID, true)
+		if err != nil {
+			return outcome{}, err
+		}
+		r, err := tx.Resources().GetForUpdate(ctx, acct.ID, req.ResourceID)
+		if err != nil {
+			return outcome{}, mapNotFound(err, ErrResourceNotFound, req.ResourceID)
+		}
+		d, err := decodeResource(r)
+		if err != nil {
+			return outcome{}, err
+		}
+		from := lifecycle.State(r.Status)
+		to, err := lifecycle.Next(from, lifecycle.EventDelete)
+		if err != nil {
+			return outcome{}, err
+		}
+		rules := s.rules(acct, r.ProductID)
+		now := s.now()
+		unused, err := lifecycle.DeleteRefund(d.PricePer30Days, now, r.PeriodEnd, rules.Policy())
+		if err != nil {
+			return outcome{}, err
+		}
+		refunded := unused.MulInt(0)
+		if unused.IsPositive() {
+			q, err := s.catalog.Quote(pricing.QuoteRequest{Items: []pricing.QuoteItem{
+				{ProductID: r.ProductID, Configuration: d.Configuration, Quantity: 1, Span: period.Span{Start: now, End: r.PeriodEnd}}}})
+			if err != nil {
+				return outcome{}, err
+			}
+			reason := orDefault(req.Reason, "deleted") + ": unused time refunded"
+			credited, err := s.creditInvoices(ctx, tx, acct, &r, &d, q.Lines[0].Total, reason)
+			if err != nil {
+				return outcome{}, err
+			}
+			if credited.IsPositive() {
+				if err := s.refundToCash(ctx, tx, acct, credited, payment.RefInvoice, r.ID, reason); err != nil {
+					return outcome{}, err
+				}
+				refunded = credited
+			}
+		}
+		oldSpan := period.Span{Start: r.PeriodStart, End: r.PeriodEnd}
+		r.Status, r.UpdatedAt = string(to), now
+		if err := s.hostEffects(ctx, tx, acct, &r, from, to); err != nil {
+			return outcome{}, err
+		}
+		if err := s.saveResource(ctx, tx, &r, &d, rules); err != nil {
+			return outcome{}, err
+		}
+		if err := s.logAction(ctx, tx, acct, r.ID, invoice.ActionDelete, d.Configuration, nil, oldSpan, period.Span{}, "", req.Reason); err != nil {
+			return outcome{}, err
+		}
+		return outcome{Unused: unused, Refunded: refunded}, nil
+	})
+	if err != nil {
+		return DeleteResult{}, err
+	}
+	r, err := s.Resource(ctx, req.AccountID, req.ResourceID)
+	return DeleteResult{Resource: r, UnusedValue: out.Unused, Refunded: out.Refunded}, err
+}
+
+// AutoRenewRequest switches a resource's automatic renewal.
+type AutoRenewRequest struct {
+	AccountID  string `json:"account_id"`
+	ResourceID string `json:"resource_id"`
+	On         bool   `json:"on"`
+	// Term is the period each automatic renewal buys; zero keeps the
+	// current one (default the policy's, 1 month).
+	Term period.Term `json:"term"`
+}
+
+// SetAutoRenew switches automatic renewal on or off (cancellable any time)
+// and sets its term; the action log records it.
+func (s *System) SetAutoRenew(ctx context.Context, key string, req AutoRenewRequest) (Resource, error) {
+	if req.Term != (period.Term{}) {
+		if err := req.Term.Validate(); err != nil {
+			return Resource{}, &RequestError{Field: "Term", Reason: err.Error()}
+		}
+	}
+	_, err := idempotent(ctx, s, req.AccountID, key, "resource.auto_renew", req, func(ctx context.Context, tx storage.Tx) (bool, error) {
+		acct, err := getAccount(ctx, tx, req.AccountID, true)
+		if err != nil {
+			return false, err
+		}
+		r, err := tx.Resources().GetForUpdate(ctx, acct.ID, req.ResourceID)
+		if err != nil {
+			return false, mapNotFound(err, ErrResourceNotFound, req.ResourceID)
+		}
+		d, err := decodeResource(r)
+		if err != nil {
+			return false, err
+		}
+		if st := lifecycle.State(r.Status); st.Terminal() || st == lifecycle.StateReleased {
+			return false, fmt.Errorf("%w: auto-renewal of a %s resource", lifecycle.ErrIllegalTransition, st)
+		}
+		d.AutoRenew = req.On
+		if req.Term != (period.Term{}) {
+			d.AutoRenewTerm = req.Term
+		}
+		r.UpdatedAt = s.now()
+		if err := s.saveResource(ctx, tx, &r, &d, s.rules(acct, r.ProductID)); err != nil {
+			return false, err
+		}
+		kind := invoice.ActionAutoRenewOff
+		if req.On {
+			kind = invoice.ActionAutoRenewOn
+		}
+		return true, s.logAction(ctx, tx, acct, r.ID, kind, nil, nil, period.Span{}, period.Span{}, "", d.AutoRenewTerm.String())
+	})
+	if err != nil {
+		return Resource{}, err
+	}
+	return s.Resource(ctx, req.AccountID, req.ResourceID)
+}
+
+// creditInvoices issues credit notes for up to amount against the
+// resource's invoices, newest first, each capped at what is still
+// creditable, and returns how much was credited.
+func (s *System) creditInvoices(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData, amount money.Amount, reason string) (money.Amount, error) {
+	left := amount
+	credited := amount.MulInt(0)
+	for i := len(d.InvoiceIDs) - 1; i >= 0 && left.IsPositive(); i-- {
+		rec, err := tx.Invoices().GetForUpdate(ctx, acct.ID, d.InvoiceIDs[i])
+		if err != nil {
+			return credited, err
+		}
+		var inv invoice.Invoice
+		if err := json.Unmarshal(rec.Data, &inv); err != nil {
+			return credited, err
+		}
+		room, err := inv.Total.Sub(inv.AmountCredited)
+		if err != nil || !room.IsPositive() {
+			continue
+		}
+		take := left
+		if c, _ := take.Cmp(room); c > 0 {
+			take = room
+		}
+		id, err := s.newID("cn")
+		if err != nil {
+			return credited, err
+		}
+		now := s.now()
+		draft, err := invoice.NewCreditNote(inv, take, invoice.CreditRequest{ID: id, Reason: reason, At: now})
+		if err != nil {
+			return credited, err
+		}
+		series, err := invoice.SeriesFor(invoice.KindCreditNote, now, s.rules(acct, r.ProductID).Calendar().Location())
+		if err != nil {
+			return credited, err
+		}
+		num, err := tx.Invoices().NextNumber(ctx, series)
+		if err != nil {
+			return credited, err
+		}
+		note, err := invoice.Issue(draft, series, num, now, time.Time{})
+		if err != nil {
+			return credited, err
+		}
+		updated, err := invoice.RecordCredit(inv, note)
+		if err != nil {
+			return credited, err
+		}
+		if err := s.storeInvoice(ctx, tx, note, r.OrderID, true); err != nil {
+			return credited, err
+		}
+		if err := s.storeInvoice(ctx, tx, updated, rec.OrderID, false); err != nil {
+			return credited, err
+		}
+		if err := s.emit(ctx, tx, acct.ID, r.ID, EventInvoiceIssued, "", invoicePayload{InvoiceID: note.ID,
+			Number: note.DisplayNumber(), ResourceID: r.ID, Total: note.Total, Status: string(note.Status)}); err != nil {
+			return credited, err
+		}
+		d.InvoiceIDs = append(d.InvoiceIDs, note.ID)
+		left, credited = mustSub(left, take), mustAdd(credited, take)
+	}
+	return credited, nil
+}
+
+// refundToCash credits amount to the account's cash (a refund entry that
+// is not tied to a payment: a downgrade or a delete).
+func (s *System) refundToCash(ctx context.Context, tx storage.Tx, acct Account, amount money.Amount, refType payment.ReferenceType, refID, memo string) error {
+	id, err := s.newID("rfd")
+	if err != nil {
+		return err
+	}
+	e, err := payment.RefundEntry(payment.EntryMeta{ID: entryID(payment.EntryRefund, id), At: s.now(), Memo: memo,
+		Reference: payment.Reference{Type: refType, ID: refID}}, amount)
+	if err != nil {
+		return err
+	}
+	_, err = appendEntry(ctx, tx, acct, e, time.Time{})
+	return err
+}
+
+func sameConfiguration(a, b pricing.Configuration) bool {
+	if a.Plan != b.Plan {
+		return false
+	}
+	count := func(m map[string]int64) int {
+		n := 0
+		for _, v := range m {
+			if v != 0 {
+				n++
+			}
+		}
+		return n
+	}
+	if count(a.Components) != count(b.Components) {
+		return false
+	}
+	for k, v := range a.Components {
+		if v != 0 && b.Components[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func describeConfiguration(c pricing.Configuration) string {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return "?"
+	}
+	return string(b)
+}
+
+// mustAdd and mustSub combine amounts of one currency, which the callers
+// guarantee (both come from one quote or one invoice); a mismatch would be
+// a bug and yields the first operand unchanged rather than a panic.
+func mustAdd(a, b money.Amount) money.Amount {
+	if sum, err := a.Add(b); err == nil {
+		return sum
+	}
+	return a
+}
+
+func mustSub(a, b money.Amount) money.Amount {
+	if d, err := a.Sub(b); err == nil {
+		return d
+	}
+	return a
+}

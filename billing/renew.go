@@ -1,0 +1,354 @@
+package billing
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/coupon"
+	"github.com/cloudbill/cloudbill/invoice"
+	"github.com/cloudbill/cloudbill/lifecycle"
+	"github.com/cloudbill/cloudbill/payment"
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// PaySpec says how an action on existing resources is paid; the fields are
+// as in CheckoutRequest.
+type PaySpec struct {
+	Method          payment.Method `json:"method"`
+	Gateway         string         `json:"gateway,omitempty"`
+	LinkedAccountID string         `json:"linked_account_id,omitempty"`
+	ReturnURL       string         `json:"return_url,omitempty"`
+	Coupons         []string       `json:"coupons,omitempty"`
+	ExpectedTotal   money.Amount   `json:"expected_total"`
+	Actor           string         `json:"actor,omitempty"`
+}
+
+// RenewRequest renews resources by a term.
+type RenewRequest struct {
+	AccountID   string      `json:"account_id"`
+	ResourceIDs []string    `json:"resource_ids"`
+	Term        period.Term `json:"term"`
+	PaySpec
+}
+
+// ActionResult is the outcome of a paid action on existing resources: its
+// order and payment (pending means: redirect the customer; the action
+// applies on the gateway's callback) and the resources as they are now.
+type ActionResult struct {
+	Order     Order
+	Payment   Payment
+	Resources []Resource
+}
+
+// Renew extends resources by req.Term, priced like a purchase of that term
+// (term discounts and renew coupons apply). The new period starts at the
+// current end, not now, so renewing early loses nothing and renewing in
+// grace or suspension pays for the time already used; a resource in grace
+// or suspended resumes (EventUnrestrict / EventResume). A released resource
+// cannot be renewed (lifecycle.ErrIllegalTransition; see Recover). Each
+// resource gets a Paid invoice for its new period and an action-log entry
+// when the payment succeeds — at once by credit, on the callback through a
+// gateway. Idempotent per (AccountID, key).
+func (s *System) Renew(ctx context.Context, key string, req RenewRequest) (ActionResult, error) {
+	if err := req.Term.Validate(); err != nil {
+		return ActionResult{}, &RequestError{Field: "Term", Reason: err.Error()}
+	}
+	return s.actOnResources(ctx, key, "resource.renew", req, req.AccountID, req.ResourceIDs, req.PaySpec, coupon.ActionRenew, orderRenew,
+		func(acct Account, r storage.Resource, d resourceData) (pricing.QuoteItem, orderTarget, error) {
+			if _, err := lifecycle.Next(lifecycle.State(r.Status), lifecycle.EventRenew); err != nil {
+				return pricing.QuoteItem{}, orderTarget{}, err
+			}
+			span, err := lifecycle.RenewPeriod(s.rules(acct, r.ProductID).Calendar(), r.PeriodEnd, s.now(), req.Term)
+			if err != nil {
+				return pricing.QuoteItem{}, orderTarget{}, err
+			}
+			return pricing.QuoteItem{ProductID: r.ProductID, Configuration: d.Configuration, Quantity: 1, Term: req.Term},
+				orderTarget{ResourceID: r.ID, Start: span.Start, End: span.End}, nil
+		})
+}
+
+// MatchEndTimeRequest extends resources so that they all end at End.
+type MatchEndTimeRequest struct {
+	AccountID   string    `json:"account_id"`
+	ResourceIDs []string  `json:"resource_ids"`
+	End         time.Time `json:"end"`
+	PaySpec
+}
+
+// MatchEndTime aligns several resources' end dates: each is extended from
+// its current end to req.End, priced to the minute (price/30 per day of the
+// extension) and billed like a renewal (a Paid invoice per resource).
+// req.End must be after every current end (lifecycle.ErrTargetBeforeEnd).
+func (s *System) MatchEndTime(ctx context.Context, key string, req MatchEndTimeRequest) (ActionResult, error) {
+	return s.actOnResources(ctx, key, "resource.match_end_time", req, req.AccountID, req.ResourceIDs, req.PaySpec, coupon.ActionRenew, orderMatch,
+		func(acct Account, r storage.Resource, d resourceData) (pricing.QuoteItem, orderTarget, error) {
+			if _, err := lifecycle.Next(lifecycle.State(r.Status), lifecycle.EventRenew); err != nil {
+				return pricing.QuoteItem{}, orderTarget{}, err
+			}
+			spans, err := lifecycle.MatchEndTime([]time.Time{r.PeriodEnd}, req.End, s.now())
+			if err != nil {
+				return pricing.QuoteItem{}, orderTarget{}, err
+			}
+			return pricing.QuoteItem{ProductID: r.ProductID, Configuration: d.Configuration, Quantity: 1, Span: spans[0]},
+				orderTarget{ResourceID: r.ID, Start: spans[0].Start, End: spans[0].End}, nil
+		})
+}
+
+// RecoverRequest buys back a released resource.
+type RecoverRequest struct {
+	AccountID  string      `json:"account_id"`
+	ResourceID string      `json:"resource_id"`
+	Term       period.Term `json:"term"`
+	PaySpec
+}
+
+// Recover buys a released resource again with its old configuration,
+// billed like a new creation (create coupons apply), if its product's
+// policy allows (lifecycle.ErrNotRecoverable otherwise). Once paid the
+// resource goes back to provisioning with an EventProvision; the host
+// reports the outcome as for a checkout.
+func (s *System) Recover(ctx context.Context, key string, req RecoverRequest) (ActionResult, error) {
+	if err := req.Term.Validate(); err != nil {
+		return ActionResult{}, &RequestError{Field: "Term", Reason: err.Error()}
+	}
+	return s.actOnResources(ctx, key, "resource.recover", req, req.AccountID, []string{req.ResourceID}, req.PaySpec, coupon.ActionCreate, orderRecover,
+		func(acct Account, r storage.Resource, d resourceData) (pricing.QuoteItem, orderTarget, error) {
+			if _, err := s.rules(acct, r.ProductID).Next(lifecycle.State(r.Status), lifecycle.EventRecover); err != nil {
+				return pricing.QuoteItem{}, orderTarget{}, err
+			}
+			return pricing.QuoteItem{ProductID: r.ProductID, Configuration: d.Configuration, Quantity: 1, Term: req.Term},
+				orderTarget{ResourceID: r.ID}, nil
+		})
+}
+
+// lineFor turns one existing resource into a quote item and its target,
+// or rejects it.
+type lineFor func(acct Account, r storage.Resource, d resourceData) (pricing.QuoteItem, orderTarget, error)
+
+// actOnResources is the shared body of Renew, MatchEndTime and Recover: one
+// idempotent transaction locks the resources, prices one line each, and
+// records an order with its payment; the gateway is called after it.
+func (s *System) actOnResources(ctx context.Context, key, op string, req any, accountID string, ids []string, pay PaySpec,
+	action coupon.Action, kind string, line lineFor) (ActionResult, error) {
+	if len(ids) == 0 || len(ids) > maxOrderResources {
+		return ActionResult{}, &RequestError{Field: "ResourceIDs", Reason: fmt.Sprintf("%d resources (want 1–%d)", len(ids), maxOrderResources)}
+	}
+	if pay.Method == payment.MethodGateway || pay.Method == payment.MethodTopUpAndPay {
+		if _, err := s.gateway(pay.Gateway); err != nil {
+			return ActionResult{}, err
+		}
+	}
+	orderID, err := idempotent(ctx, s, accountID, key, op, req, func(ctx context.Context, tx storage.Tx) (string, error) {
+		acct, err := getAccount(ctx, tx, accountID, true)
+		if err != nil {
+			return "", err
+		}
+		var items []pricing.QuoteItem
+		var targets []orderTarget
+		seen := map[string]bool{}
+		for _, id := range ids {
+			if seen[id] {
+				return "", &RequestError{Field: "ResourceIDs", Reason: fmt.Sprintf("%q is listed twice", id)}
+			}
+			seen[id] = true
+			r, err := tx.Resources().GetForUpdate(ctx, acct.ID, id)
+			if err != nil {
+				return "", mapNotFound(err, ErrResourceNotFound, id)
+			}
+			d, err := decodeResource(r)
+			if err != nil {
+				return "", err
+			}
+			item, target, err := line(acct, r, d)
+			if err != nil {
+				return "", err
+			}
+			items, targets = append(items, item), append(targets, target)
+		}
+		q, cres, err := s.priceLines(ctx, tx, acct, action, items, pay.Coupons)
+		if err != nil {
+			return "", err
+		}
+		return s.recordOrder(ctx, tx, acct, orderSpec{Kind: kind, Coupons: pay.Coupons, Actor: pay.Actor, Targets: targets,
+			Method: pay.Method, Gateway: pay.Gateway, LinkedAccountID: pay.LinkedAccountID, ReturnURL: pay.ReturnURL,
+			ExpectedTotal: pay.ExpectedTotal}, q, cres)
+	})
+	if err != nil {
+		return ActionResult{}, err
+	}
+	o, err := s.Order(ctx, accountID, orderID)
+	if err != nil {
+		return ActionResult{}, err
+	}
+	res := ActionResult{Order: o}
+	if o.PaymentID != "" {
+		res.Payment, err = s.submitPayment(ctx, accountID, o.PaymentID, pay.ReturnURL)
+	}
+	if fresh, oerr := s.Order(ctx, accountID, orderID); oerr == nil {
+		res.Order = fresh
+	}
+	for _, id := range ids {
+		if r, rerr := s.Resource(ctx, accountID, id); rerr == nil {
+			res.Resources = append(res.Resources, r)
+		}
+	}
+	return res, err
+}
+
+// applyPaidTargets applies a paid renew, match or recover order to its
+// resources, in the payment's transaction.
+func (s *System) applyPaidTargets(ctx context.Context, tx storage.Tx, acct Account, o storage.Order, od orderData, paymentID string) error {
+	for i, target := range od.Targets {
+		r, err := tx.Resources().GetForUpdate(ctx, acct.ID, target.ResourceID)
+		if err != nil {
+			return err
+		}
+		d, err := decodeResource(r)
+		if err != nil {
+			return err
+		}
+		line := od.Quote.Lines[i]
+		d.PaymentID = paymentID
+		if od.Kind == orderResize {
+			var t resizeTarget
+			if err := json.Unmarshal(target.Resize, &t); err != nil {
+				return err
+			}
+			if err := s.applyResize(ctx, tx, acct, &r, &d, t, line.Net.MulInt(0)); err != nil {
+				return err
+			}
+			continue
+		}
+		if od.Kind == orderRecover {
+			err = s.recoverPaid(ctx, tx, acct, &r, &d, line, o.ID)
+		} else {
+			err = s.extendPaid(ctx, tx, acct, &r, &d, line, target, od.Kind)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// extendPaid renews one resource to target.End and issues its invoice.
+func (s *System) extendPaid(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData,
+	line pricing.QuoteLine, target orderTarget, kind string) error {
+	rules := s.rules(acct, r.ProductID)
+	from := lifecycle.State(r.Status)
+	if !target.Start.Equal(r.PeriodEnd) {
+		// The resource changed since the order was placed (renewed twice):
+		// extend from where it ends now, by the same length.
+		target.End = r.PeriodEnd.Add(target.End.Sub(target.Start))
+		target.Start = r.PeriodEnd
+	}
+	v, err := viewOf(*r, *d).Renewed(target.End, s.now())
+	if err != nil {
+		return err
+	}
+	oldSpan := period.Span{Start: r.PeriodStart, End: r.PeriodEnd}
+	r.Status, r.PeriodEnd, r.UpdatedAt = string(v.State), v.End, s.now()
+	d.Since, d.NextReminder, d.NextAttempt = v.Since, v.NextReminder, v.NextAttempt
+	discount, err := line.TermDiscount.Add(line.Discount)
+	if err != nil {
+		return err
+	}
+	inv, err := s.issueInvoice(ctx, tx, acct, r, d, line.Breakdown, period.Span{Start: target.Start, End: target.End}, line.Base, discount, kind)
+	if err != nil {
+		return err
+	}
+	d.InvoiceIDs = append(d.InvoiceIDs, inv.ID)
+	if err := s.hostEffects(ctx, tx, acct, r, from, v.State); err != nil {
+		return err
+	}
+	if err := s.saveResource(ctx, tx, r, d, rules); err != nil {
+		return err
+	}
+	return s.logAction(ctx, tx, acct, r.ID, actionKindFor(kind), d.Configuration, d.Configuration, oldSpan,
+		period.Span{Start: r.PeriodStart, End: r.PeriodEnd}, inv.ID, "")
+}
+
+// recoverPaid sends a released resource back to provisioning with its new
+// line; ProvisioningSucceeded then starts its term and invoices it.
+func (s *System) recoverPaid(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData, line pricing.QuoteLine, orderID string) error {
+	next, err := s.rules(acct, r.ProductID).Next(lifecycle.State(r.Status), lifecycle.EventRecover)
+	if err != nil {
+		return err
+	}
+	r.Status, r.OrderID, r.PeriodStart, r.PeriodEnd, r.NextDueAt, r.UpdatedAt = string(next), orderID, time.Time{}, time.Time{}, time.Time{}, s.now()
+	d.Line, d.Term = line, line.Term
+	if err := encodeResource(r, *d); err != nil {
+		return err
+	}
+	if _, err := tx.Resources().Update(ctx, *r); err != nil {
+		return err
+	}
+	if err := s.logAction(ctx, tx, acct, r.ID, invoice.ActionRecover, d.Configuration, d.Configuration, period.Span{}, period.Span{}, "", ""); err != nil {
+		return err
+	}
+	return s.emit(ctx, tx, acct.ID, r.ID, EventProvision, "", provisionPayload{
+		ResourceID: r.ID, ProductID: r.ProductID, Configuration: d.Configuration, Term: d.Term.String(),
+	})
+}
+
+// hostEffects emits the events the host must act on for a state change.
+func (s *System) hostEffects(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, from, to lifecycle.State) error {
+	if from == to {
+		return nil
+	}
+	actions, err := lifecycle.Effects(from, to)
+	if err != nil {
+		return err
+	}
+	for _, a := range actions {
+		kind, ok := map[lifecycle.HostAction]EventKind{
+			lifecycle.HostProvision: EventProvision, lifecycle.HostRestrict: EventRestrict, lifecycle.HostUnrestrict: EventUnrestrict,
+			lifecycle.HostSuspend: EventSuspend, lifecycle.HostResume: EventResume, lifecycle.HostRelease: EventRelease,
+		}[a]
+		if !ok {
+			continue
+		}
+		if err := s.emit(ctx, tx, acct.ID, r.ID, kind, "", statePayload{ResourceID: r.ID, From: from, To: to, PeriodEnd: r.PeriodEnd}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// statePayload is the body of resource state events.
+type statePayload struct {
+	ResourceID string          `json:"resource_id"`
+	From       lifecycle.State `json:"from"`
+	To         lifecycle.State `json:"to"`
+	PeriodEnd  time.Time       `json:"period_end"`
+}
+
+// viewOf is the lifecycle view of a stored resource.
+func viewOf(r storage.Resource, d resourceData) lifecycle.ResourceView {
+	return lifecycle.ResourceView{State: lifecycle.State(r.Status), End: r.PeriodEnd, Since: d.Since, AutoRenew: d.AutoRenew,
+		NextReminder: d.NextReminder, NextAttempt: d.NextAttempt}
+}
+
+// saveResource reschedules and stores a resource.
+func (s *System) saveResource(ctx context.Context, tx storage.Tx, r *storage.Resource, d *resourceData, rules lifecycle.Rules) error {
+	if err := s.schedule(r, d, rules); err != nil {
+		return err
+	}
+	if err := encodeResource(r, *d); err != nil {
+		return err
+	}
+	_, err := tx.Resources().Update(ctx, *r)
+	return err
+}
+
+func actionKindFor(orderKind string) invoice.ActionKind {
+	if orderKind == orderMatch {
+		return invoice.ActionMatchEndTime
+	}
+	return invoice.ActionRenew
+}
