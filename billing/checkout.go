@@ -493,6 +493,5 @@ func (e *QuoteChangedError) Error() string {
 // Is makes a *QuoteChangedError match ErrQuoteChanged.
 func (e *QuoteChangedError) Is(target error) bool { return target == ErrQuoteChanged }
 
-
 // emptyCoupons is the coupon result of an order without coupons.
 func emptyCoupons() coupon.Result { return coupon.Result{} }

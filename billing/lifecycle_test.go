@@ -34,7 +34,7 @@ func taxFree(t testing.TB) *pricing.Catalog {
 }
 
 var (
-	small = pricing.Configuration{Components: map[string]int64{"vcpu": 2, "ram_gb": 4, "ssd_gb": 40}}                          // 181,000
+	small = pricing.Configuration{Components: map[string]int64{"vcpu": 2, "ram_gb": 4, "ssd_gb": 40}}                        // 181,000
 	large = pricing.Configuration{Components: map[string]int64{"vcpu": 4, "ram_gb": 8, "ssd_gb": 200, "windows_licence": 1}} // 520,000
 )
 

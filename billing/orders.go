@@ -43,8 +43,8 @@ type orderTarget struct {
 type orderData struct {
 	Kind    string        `json:"kind"`
 	Targets []orderTarget `json:"targets,omitempty"`
-	Items   []OrderItem `json:"items"`
-	Coupons []string    `json:"coupons,omitempty"`
+	Items   []OrderItem   `json:"items"`
+	Coupons []string      `json:"coupons,omitempty"`
 	// Quote is the priced order the customer is charged for.
 	Quote pricing.Quote `json:"quote"`
 	Actor string        `json:"actor,omitempty"`
