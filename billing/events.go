@@ -114,46 +114,66 @@ func (s *System) DeliverEvents(ctx context.Context, limit int) (int, error) {
 	if s.cfg.EventHandler == nil {
 		return 0, &ConfigError{Field: "EventHandler", Reason: "is required to deliver events"}
 	}
-	var due []storage.Event
-	if err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		var err error
-		due, err = tx.Outbox().Deliverable(ctx, s.now(), limit)
-		return err
-	}); err != nil {
-		return 0, err
-	}
-	delivered := 0
-	for _, e := range due {
-		herr := s.cfg.EventHandler(ctx, Event{Seq: e.Seq, ID: e.ID, AccountID: e.AccountID, Stream: e.Stream,
-			Kind: EventKind(e.Kind), Payload: e.Payload, Attempts: e.Attempts, CreatedAt: e.CreatedAt})
-		if herr != nil && ctx.Err() != nil {
-			return delivered, ctx.Err()
-		}
-		err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-			cur, err := tx.Outbox().GetForUpdate(ctx, e.Seq)
-			if err != nil || !cur.DeliveredAt.IsZero() {
-				return err // another worker recorded it first
-			}
-			now := s.now()
-			if herr == nil {
-				cur.DeliveredAt = now
-			} else {
-				cur.Attempts++
-				cur.LastError = truncate(herr.Error(), 500)
-				cur.NextAttemptAt = now.Add(backoff(cur.Attempts))
-			}
-			return tx.Outbox().Update(ctx, cur)
-		})
-		if err != nil {
+	delivered, failed := 0, 0
+	// Each round hands over the oldest undelivered event of every stream;
+	// the next round can then deliver the events behind them.
+	for delivered+failed < limit {
+		var due []storage.Event
+		if err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+			var err error
+			due, err = tx.Outbox().Deliverable(ctx, s.now(), limit-delivered-failed)
+			return err
+		}); err != nil {
 			return delivered, err
 		}
-		if herr == nil {
-			delivered++
-		} else {
-			s.log.WarnContext(ctx, "event handler failed; will retry", "event", e.ID, "kind", e.Kind, "attempt", e.Attempts+1, "error", herr)
+		if len(due) == 0 {
+			break
+		}
+		for _, e := range due {
+			ok, err := s.deliver(ctx, e)
+			if err != nil {
+				return delivered, err
+			}
+			if ok {
+				delivered++
+			} else {
+				failed++
+			}
 		}
 	}
 	return delivered, nil
+}
+
+// deliver hands one event to the handler and records the outcome; it
+// reports whether the handler accepted it.
+func (s *System) deliver(ctx context.Context, e storage.Event) (bool, error) {
+	herr := s.cfg.EventHandler(ctx, Event{Seq: e.Seq, ID: e.ID, AccountID: e.AccountID, Stream: e.Stream,
+		Kind: EventKind(e.Kind), Payload: e.Payload, Attempts: e.Attempts, CreatedAt: e.CreatedAt})
+	if herr != nil && ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		cur, err := tx.Outbox().GetForUpdate(ctx, e.Seq)
+		if err != nil || !cur.DeliveredAt.IsZero() {
+			return err // another worker recorded it first
+		}
+		now := s.now()
+		if herr == nil {
+			cur.DeliveredAt = now
+		} else {
+			cur.Attempts++
+			cur.LastError = truncate(herr.Error(), 500)
+			cur.NextAttemptAt = now.Add(backoff(cur.Attempts))
+		}
+		return tx.Outbox().Update(ctx, cur)
+	})
+	if err != nil {
+		return false, err
+	}
+	if herr != nil {
+		s.log.WarnContext(ctx, "event handler failed; will retry", "event", e.ID, "kind", e.Kind, "attempt", e.Attempts+1, "error", herr)
+	}
+	return herr == nil, nil
 }
 
 // Events returns up to limit (1–1000) of the account's outbox events after
