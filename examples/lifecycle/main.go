@@ -34,10 +34,14 @@ import (
 
 const day = 24 * time.Hour
 
-var (
-	small = pricing.Configuration{Components: map[string]int64{"vcpu": 2, "ram_gb": 4, "ssd_gb": 40}}                          // 181,000 per 30 days
-	large = pricing.Configuration{Components: map[string]int64{"vcpu": 4, "ram_gb": 8, "ssd_gb": 200, "windows_licence": 1}} // 520,000 per 30 days
-)
+// small costs 181,000 and large 520,000 per 30 days in the sample catalog.
+func small() pricing.Configuration {
+	return pricing.Configuration{Components: map[string]int64{"vcpu": 2, "ram_gb": 4, "ssd_gb": 40}}
+}
+
+func large() pricing.Configuration {
+	return pricing.Configuration{Components: map[string]int64{"vcpu": 4, "ram_gb": 8, "ssd_gb": 200, "windows_licence": 1}}
+}
 
 func main() {
 	if err := run(context.Background(), os.Stdout); err != nil {
@@ -169,16 +173,16 @@ func (w *walk) story(ctx context.Context) error {
 	}
 	w.say("topped up 905,000 VND")
 	w.say("— B and A: two vServers for a month with auto-renew; C: one for two months")
-	b, err := w.buy(ctx, small, period.Months(1), true)
+	b, err := w.buy(ctx, small(), period.Months(1), true)
 	if err != nil {
 		return err
 	}
 	w.clk.Advance(time.Minute) // B's renewal falls due just before A's
-	a, err := w.buy(ctx, small, period.Months(1), true)
+	a, err := w.buy(ctx, small(), period.Months(1), true)
 	if err != nil {
 		return err
 	}
-	c, err := w.buy(ctx, small, period.Months(2), false)
+	c, err := w.buy(ctx, small(), period.Months(2), false)
 	if err != nil {
 		return err
 	}
@@ -188,7 +192,7 @@ func (w *walk) story(ctx context.Context) error {
 	if err := w.topUp(ctx, 565_000); err != nil {
 		return err
 	}
-	up, err := sys.Resize(ctx, w.key(), billing.ResizeRequest{AccountID: "acme", ResourceID: c.ID, Configuration: large, PaySpec: billing.PaySpec{Method: payment.MethodCredit}})
+	up, err := sys.Resize(ctx, w.key(), billing.ResizeRequest{AccountID: "acme", ResourceID: c.ID, Configuration: large(), PaySpec: billing.PaySpec{Method: payment.MethodCredit}})
 	if err != nil {
 		return err
 	}
