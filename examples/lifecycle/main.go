@@ -212,7 +212,7 @@ func (w *walk) story(ctx context.Context) error {
 	w.say("A is %s (billing status %s); B is %s until %s", ra.State, ra.BillingStatus, rb.State, rb.PeriodEnd.In(hcm()).Format("2006-01-02"))
 
 	w.clk.Set(c.PeriodEnd.Add(-20 * day))
-	down, err := sys.Resize(ctx, w.key(), billing.ResizeRequest{AccountID: "acme", ResourceID: c.ID, Configuration: small})
+	down, err := sys.Resize(ctx, w.key(), billing.ResizeRequest{AccountID: "acme", ResourceID: c.ID, Configuration: small()})
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -76,20 +77,33 @@ func tablesIn(t *testing.T, pool *pgxpool.Pool, schema string) []string {
 
 // allTables are the tables the shipped migrations create.
 var allTables = []string{
-	"accounts", "audit_records", "gateway_events", "idempotency_keys", "ledger_balances", "ledger_entries",
-	"ledger_postings", "linked_accounts", "payment_links", "payments", "schema_migrations",
+	"accounts", "actions", "audit_records", "coupons", "gateway_events", "idempotency_keys", "invoice_series",
+	"invoices", "ledger_balances", "ledger_entries", "ledger_postings", "linked_accounts", "orders", "outbox",
+	"payment_links", "payments", "redemptions", "resources", "schema_migrations",
 }
 
 // allIndexes are the secondary indexes the shipped migrations create (those
 // that back no primary key or unique constraint), with their WHERE clause.
 var allIndexes = []string{
+	"actions_account_resource_seq",
+	"actions_account_seq",
 	"audit_records_account_seq",
+	"invoices_account_resource_seq",
+	"invoices_account_seq",
 	"ledger_balances_expiring WHERE ((expires_at IS NOT NULL) AND (amount > (0)::numeric))",
 	"ledger_entries_account_seq",
 	"ledger_postings_account",
 	"linked_accounts_account_created",
+	"orders_account_status",
+	"outbox_account_seq",
+	"outbox_undelivered WHERE (delivered_at IS NULL)",
 	"payments_account_created",
 	"payments_pending_expiry WHERE (status = 'pending'::text)",
+	"redemptions_account_order",
+	"redemptions_code_status",
+	"resources_account_order",
+	"resources_account_seq",
+	"resources_due WHERE (next_due_at IS NOT NULL)",
 }
 
 func indexesIn(t *testing.T, pool *pgxpool.Pool, schema string) []string {
@@ -192,36 +206,62 @@ func TestMigrateIntoAPrecreatedSchema(t *testing.T) {
 	assert.Equal(t, wantMigrations(t), withoutTimes(appliedMigrations(t, pool, schema)))
 }
 
-// TestMigrate0002OnTopOf0001 starts from a schema an older build left at
-// version 1, holding an account, and checks that Migrate applies only
-// version 2, keeps the data, and that a re-run changes nothing.
-func TestMigrate0002OnTopOf0001(t *testing.T) {
-	ctx := context.Background()
-	pool := pgtest.Pool(t)
-	schema := pgtest.NewSchema(t, pool)
+// migrateByHand leaves schema as Migrate of an older build that shipped
+// only the first upTo migrations would: each file applied, and recorded as
+// applied on 1 December 2025.
+func migrateByHand(t *testing.T, pool *pgxpool.Pool, schema string, upTo int) {
+	t.Helper()
 	quoted := pgx.Identifier{schema}.Sanitize()
-	foundation, err := os.ReadFile("migrations/0001_foundation.sql")
+	sql := "CREATE SCHEMA " + quoted + `;
+		CREATE TABLE ` + quoted + `.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());`
+	for _, m := range wantMigrations(t)[:upTo] {
+		body, err := os.ReadFile(fmt.Sprintf("migrations/%04d_%s.sql", m.Version, m.Name))
+		require.NoError(t, err)
+		sql += strings.ReplaceAll(string(body), "{{schema}}", quoted) + ";\n" +
+			fmt.Sprintf("INSERT INTO %s.schema_migrations (version, name, applied_at) VALUES (%d, '%s', '2025-12-01T00:00:00Z');\n",
+				quoted, m.Version, m.Name)
+	}
+	_, err := pool.Exec(context.Background(), sql)
 	require.NoError(t, err)
-	// What Migrate of a build that shipped only 0001 leaves behind.
-	_, err = pool.Exec(ctx, "CREATE SCHEMA "+quoted+`;
-		CREATE TABLE `+quoted+`.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
-		INSERT INTO `+quoted+`.schema_migrations (version, name, applied_at) VALUES (1, 'foundation', '2025-12-01T00:00:00Z');
-		`+strings.ReplaceAll(string(foundation), "{{schema}}", quoted)+`;
-		INSERT INTO `+quoted+`.accounts VALUES ('old', 'prepaid', 'VND', 'Asia/Ho_Chi_Minh', now(), now(), 3)`)
-	require.NoError(t, err)
-	require.Equal(t, []string{"accounts", "audit_records", "idempotency_keys", "schema_migrations"}, tablesIn(t, pool, schema))
+}
 
+// requireUpgrade runs Migrate on a schema left at version from and checks
+// that it applies every later version and only those, that a re-run
+// changes nothing, and that the schema ends like a fresh one.
+func requireUpgrade(t *testing.T, pool *pgxpool.Pool, schema string, from int) {
+	t.Helper()
+	ctx := context.Background()
 	require.NoError(t, postgres.Migrate(ctx, pool, schema))
 	applied := appliedMigrations(t, pool, schema)
-	require.Len(t, applied, 2)
-	assert.Equal(t, appliedMigration{Version: 1, Name: "foundation", AppliedAt: time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)},
-		appliedMigration{Version: applied[0].Version, Name: applied[0].Name, AppliedAt: applied[0].AppliedAt.UTC()}, "version 1 was not re-applied")
-	assert.Equal(t, appliedMigration{Version: 2, Name: "payments"}, withoutTimes(applied)[1])
+	want := wantMigrations(t)
+	require.Equal(t, want, withoutTimes(applied), "every shipped version recorded once, in order")
+	for _, m := range applied[:from] {
+		assert.Equal(t, time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC), m.AppliedAt.UTC(), "version %d was not re-applied", m.Version)
+	}
+	for _, m := range applied[from:] {
+		assert.True(t, m.AppliedAt.After(time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)), "version %d was applied now", m.Version)
+	}
 	assert.Equal(t, allTables, tablesIn(t, pool, schema))
 	assert.Equal(t, allIndexes, indexesIn(t, pool, schema))
 
 	require.NoError(t, postgres.Migrate(ctx, pool, schema))
 	assert.Equal(t, applied, appliedMigrations(t, pool, schema), "the re-run applies and records nothing")
+}
+
+// TestMigrate0002OnTopOf0001 starts from a schema an older build left at
+// version 1, holding an account, and checks that Migrate applies the later
+// versions only, keeps the data, and that a re-run changes nothing.
+func TestMigrate0002OnTopOf0001(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.Pool(t)
+	schema := pgtest.NewSchema(t, pool)
+	migrateByHand(t, pool, schema, 1)
+	_, err := pool.Exec(ctx, "INSERT INTO "+pgx.Identifier{schema, "accounts"}.Sanitize()+
+		" VALUES ('old', 'prepaid', 'VND', 'Asia/Ho_Chi_Minh', now(), now(), 3)")
+	require.NoError(t, err)
+	require.Equal(t, []string{"accounts", "audit_records", "idempotency_keys", "schema_migrations"}, tablesIn(t, pool, schema))
+
+	requireUpgrade(t, pool, schema, 1)
 
 	st, err := postgres.New(pool, postgres.Options{Schema: schema})
 	require.NoError(t, err)
@@ -233,6 +273,48 @@ func TestMigrate0002OnTopOf0001(t *testing.T) {
 		return err
 	})
 	assert.Equal(t, map[string]string{"customer:cash": "100 VND", "gateway:clearing:sim": "-100 VND"}, balances(t, st, "old"))
+}
+
+// TestMigrate0003OnTopOf0002 starts from a schema an older build left at
+// version 2, holding an account, a wallet and a payment written by that
+// build's repositories, and checks that Migrate applies only version 3,
+// keeps the data, that a re-run changes nothing, and that the new
+// repositories work on the upgraded schema.
+func TestMigrate0003OnTopOf0002(t *testing.T) {
+	pool := pgtest.Pool(t)
+	schema := pgtest.NewSchema(t, pool)
+	migrateByHand(t, pool, schema, 2)
+	require.NotContains(t, tablesIn(t, pool, schema), "resources")
+	st, err := postgres.New(pool, postgres.Options{Schema: schema})
+	require.NoError(t, err)
+	inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+		if err := tx.Accounts().Create(ctx, account("old")); err != nil {
+			return err
+		}
+		if _, err := tx.Ledger().Append(ctx, ledgerEntry(t, "old", "fund", 181_000, "gateway:clearing:sim", "customer:cash")); err != nil {
+			return err
+		}
+		return tx.Payments().Create(ctx, payment(t, "old", "p1", epoch))
+	})
+
+	requireUpgrade(t, pool, schema, 2)
+
+	assert.Equal(t, map[string]string{"customer:cash": "181000 VND", "gateway:clearing:sim": "-181000 VND"}, balances(t, st, "old"),
+		"the wallet written before 0003 is intact")
+	inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+		p, err := tx.Payments().Get(ctx, "old", "p1")
+		require.NoError(t, err)
+		assert.True(t, p.Amount.Equal(vnd(t, 181_000)), "the payment written before 0003 is intact")
+		require.NoError(t, tx.Resources().Create(ctx, storage.Resource{ID: "r1", AccountID: "old", Status: "active",
+			NextDueAt: epoch, CreatedAt: epoch, UpdatedAt: epoch}))
+		due, err := tx.Resources().Due(ctx, epoch, 10)
+		require.NoError(t, err)
+		require.Len(t, due, 1, "the new tables work on the upgraded schema")
+		num, err := tx.Invoices().NextNumber(ctx, "INV-2026")
+		require.NoError(t, err)
+		assert.Equal(t, int64(1), num)
+		return nil
+	})
 }
 
 // TestSchemasAreIndependent: two stores on one pool with different schemas

@@ -93,6 +93,9 @@ func TestLeakedTxReportsDone(t *testing.T) {
 	_, err = leaked.LinkedAccounts().List(ctx, "a")
 	assert.ErrorIs(t, err, storage.ErrTxDone, "LinkedAccounts")
 	assert.ErrorIs(t, leaked.PaymentLinks().Update(ctx, storage.PaymentLink{}), storage.ErrTxDone, "PaymentLinks")
+	for name, err := range leakedOrderCalls(ctx, leaked) {
+		assert.ErrorIs(t, err, storage.ErrTxDone, name)
+	}
 	_, err = q.Exec(ctx, "SELECT 1")
 	assert.ErrorIs(t, err, storage.ErrTxDone, "Exec")
 	_, err = q.Query(ctx, "SELECT 1")

@@ -109,6 +109,13 @@ func (t *tx) Payments() storage.Payments             { return payments{t} }
 func (t *tx) GatewayEvents() storage.GatewayEvents   { return gatewayEvents{t} }
 func (t *tx) LinkedAccounts() storage.LinkedAccounts { return linkedAccounts{t} }
 func (t *tx) PaymentLinks() storage.PaymentLinks     { return paymentLinks{t} }
+func (t *tx) Coupons() storage.Coupons               { return coupons{t} }
+func (t *tx) Redemptions() storage.Redemptions       { return redemptions{t} }
+func (t *tx) Orders() storage.Orders                 { return orders{t} }
+func (t *tx) Resources() storage.Resources           { return resources{t} }
+func (t *tx) Invoices() storage.Invoices             { return invoices{t} }
+func (t *tx) Actions() storage.Actions               { return actions{t} }
+func (t *tx) Outbox() storage.Outbox                 { return outbox{t} }
 
 // check reports whether the transaction may still be used.
 func (t *tx) check(ctx context.Context) error {
