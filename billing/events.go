@@ -3,9 +3,10 @@ package billing
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cloudbill/cloudbill/storage"
 )
@@ -195,12 +196,16 @@ func (s *System) Events(ctx context.Context, accountID string, afterSeq int64, l
 	return out, err
 }
 
+// truncate keeps at most n bytes of s, cut at a character boundary, with
+// NUL bytes and invalid UTF-8 removed: stores keep text columns as valid
+// UTF-8.
 func truncate(s string, n int) string {
+	s = strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "")
 	if len(s) <= n {
 		return s
 	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
 	return s[:n]
 }
-
-// isDuplicate reports a storage duplicate (an event or entry that exists).
-func isDuplicate(err error) bool { return errors.Is(err, storage.ErrDuplicate) }

@@ -18,7 +18,8 @@ type Invoice struct {
 	// Kind is "invoice" or "credit_note"; Status its state.
 	Kind   string
 	Status string
-	// Series and Number are set when issued; (Series, Number) is unique.
+	// Series and Number are set when issued (Number ≥ 1 whenever Series
+	// is set); (Series, Number) is unique.
 	Series    string
 	Number    int64
 	Total     money.Amount

@@ -32,6 +32,12 @@ type Event struct {
 }
 
 // Outbox is the repository of events to the host.
+//
+// Seq is assigned at insert, not at commit, so callers append to a stream
+// only while holding the lock of the account it belongs to
+// (Accounts().GetForUpdate): two transactions then never append to one
+// stream at once, and Seq order is commit order within the stream. The
+// billing package always does.
 type Outbox interface {
 	// Append stores e and returns it with Seq set.
 	Append(ctx context.Context, e Event) (Event, error)

@@ -23,6 +23,9 @@ func (r invoices) claimNumber(inv storage.Invoice) error {
 	if inv.Series == "" {
 		return nil
 	}
+	if inv.Number < 1 {
+		return fmt.Errorf("memory: invoice %q in series %s without a number: %w", inv.ID, inv.Series, storage.ErrInvalidRecord)
+	}
 	issued := r.t.data.resources.issued
 	if holder, ok := issued[numberKey(inv)]; ok && holder != inv.ID {
 		return fmt.Errorf("memory: invoice number %s: %w", numberKey(inv), storage.ErrDuplicate)

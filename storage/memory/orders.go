@@ -79,8 +79,8 @@ func (r redemptions) Create(ctx context.Context, rd storage.Redemption) error {
 	if err := r.t.check(ctx); err != nil {
 		return err
 	}
-	if rd.ID == "" || rd.Code == "" || rd.AccountID == "" || rd.Status == "" {
-		return fmt.Errorf("memory: redemption without id, code, account or status: %w", storage.ErrInvalidRecord)
+	if rd.ID == "" || rd.Code == "" || rd.AccountID == "" || !validRedemptionStatus(rd.Status) {
+		return fmt.Errorf("memory: redemption without id, code, account or a known status: %w", storage.ErrInvalidRecord)
 	}
 	s := &r.t.data.orders
 	if _, ok := s.redemptions[rd.ID]; ok {
@@ -94,6 +94,9 @@ func (r redemptions) Create(ctx context.Context, rd storage.Redemption) error {
 func (r redemptions) Update(ctx context.Context, rd storage.Redemption) error {
 	if err := r.t.check(ctx); err != nil {
 		return err
+	}
+	if !validRedemptionStatus(rd.Status) {
+		return fmt.Errorf("memory: redemption status %q: %w", rd.Status, storage.ErrInvalidRecord)
 	}
 	s := &r.t.data.orders
 	old, ok := s.redemptions[rd.ID]
@@ -195,4 +198,9 @@ func (r orders) CountByAccount(ctx context.Context, accountID string, statuses .
 		}
 	}
 	return n, nil
+}
+
+// validRedemptionStatus is the set every store enforces.
+func validRedemptionStatus(s string) bool {
+	return s == "reserved" || s == "consumed" || s == "released"
 }

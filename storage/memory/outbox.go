@@ -81,6 +81,9 @@ func (r outbox) Update(ctx context.Context, e storage.Event) error {
 	if e.Seq < 1 || e.Seq > int64(len(s.events)) {
 		return fmt.Errorf("memory: event %d: %w", e.Seq, storage.ErrNotFound)
 	}
+	if e.Attempts < 0 {
+		return fmt.Errorf("memory: event %d with %d attempts: %w", e.Seq, e.Attempts, storage.ErrInvalidRecord)
+	}
 	i := e.Seq - 1
 	old := s.events[i]
 	next := old

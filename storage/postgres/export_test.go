@@ -1,0 +1,8 @@
+package postgres
+
+// DueQuery is the statement behind Resources.Due, for plan tests.
+func DueQuery(s *Store) string { return s.q.resources.dueResources }
+
+// DeliverableQuery is the statement behind Outbox.Deliverable, for plan
+// tests.
+func DeliverableQuery(s *Store) string { return s.q.resources.deliverable }

@@ -1,0 +1,195 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// invoices is the storage.Invoices of one transaction.
+type invoices struct{ t *tx }
+
+// invoiceArgs checks inv in Go and returns the arguments of its columns in
+// invoiceColumns order up to issued_at ($1–$12 of createInvoice and
+// updateInvoice; the callers add the times). An invoice without a series (a draft) stores NULL series, and
+// a zero number NULL number: NULLs never conflict in the (series, number)
+// constraint.
+func invoiceArgs(op string, inv storage.Invoice) ([]any, error) {
+	switch {
+	case inv.ID == "" || inv.AccountID == "" || inv.Kind == "" || inv.Status == "":
+		return nil, invalid(op, "id, account, kind and status are required")
+	case !allStorable(inv.ID, inv.AccountID, inv.ResourceID, inv.OrderID, inv.Kind, inv.Status, inv.Series):
+		return nil, invalid(op, "text must be UTF-8 without NUL bytes")
+	}
+	cur, total, ok := moneyArgs(inv.Total)
+	if !ok {
+		return nil, invalid(op, fmt.Sprintf("currency %q is not three upper-case letters", inv.Total.Currency().Code()))
+	}
+	number := pgtype.Int8{Int64: inv.Number, Valid: inv.Number != 0}
+	return []any{inv.ID, inv.AccountID, inv.ResourceID, inv.OrderID, inv.Kind, inv.Status, nullText(inv.Series), number,
+		cur, total, inv.Data, nullTime(inv.IssuedAt)}, nil
+}
+
+// Create inserts with ON CONFLICT DO NOTHING and no conflict target, so an
+// id already taken and a (Series, Number) already used are both
+// ErrDuplicate without aborting the transaction; a concurrent uncommitted
+// insert of either is waited for.
+func (r invoices) Create(ctx context.Context, inv storage.Invoice) error {
+	if err := r.t.check(ctx); err != nil {
+		return err
+	}
+	op := fmt.Sprintf("create invoice %q", inv.ID)
+	args, err := invoiceArgs(op, inv)
+	if err != nil {
+		return err
+	}
+	tag, err := r.t.pg.Exec(ctx, r.t.s.q.resources.createInvoice, append(args, inv.CreatedAt, inv.UpdatedAt)...)
+	if err != nil {
+		return r.t.fail(op, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return duplicate(op)
+	}
+	return nil
+}
+
+func (r invoices) Get(ctx context.Context, accountID, id string) (storage.Invoice, error) {
+	return r.get(ctx, "get invoice", r.t.s.q.resources.getInvoice, accountID, id)
+}
+
+// GetForUpdate matches the tenant too, so another tenant's invoice is
+// neither returned nor locked.
+func (r invoices) GetForUpdate(ctx context.Context, accountID, id string) (storage.Invoice, error) {
+	return r.get(ctx, "get invoice for update", r.t.s.q.resources.getInvoiceForUpdate, accountID, id)
+}
+
+func (r invoices) get(ctx context.Context, op, query, accountID, id string) (storage.Invoice, error) {
+	if err := r.t.check(ctx); err != nil {
+		return storage.Invoice{}, err
+	}
+	op = fmt.Sprintf("%s %q", op, id)
+	if !possibleKey(accountID) || !possibleKey(id) {
+		return storage.Invoice{}, notFound(op)
+	}
+	return queryOne(ctx, r.t, op, query, scanInvoice, id, accountID)
+}
+
+// Update replaces everything but the id, the tenant and CreatedAt. A
+// (Series, Number) that another invoice holds is ErrDuplicate and, when
+// that invoice is committed, leaves the transaction usable (see
+// resourceQueries.updateInvoice).
+func (r invoices) Update(ctx context.Context, inv storage.Invoice) error {
+	if err := r.t.check(ctx); err != nil {
+		return err
+	}
+	op := fmt.Sprintf("update invoice %q", inv.ID)
+	if !possibleKey(inv.ID) || !possibleKey(inv.AccountID) {
+		return notFound(op)
+	}
+	args, err := invoiceArgs(op, inv)
+	if err != nil {
+		return err
+	}
+	var found, taken, updated bool
+	if err := r.t.pg.QueryRow(ctx, r.t.s.q.resources.updateInvoice, append(args, inv.UpdatedAt)...).
+		Scan(&found, &taken, &updated); err != nil {
+		return r.t.fail(op, err)
+	}
+	switch {
+	case updated:
+		return nil
+	case !found:
+		return notFound(op)
+	default:
+		return fmt.Errorf("postgres: %s: number %s/%d is taken: %w", op, inv.Series, inv.Number, storage.ErrDuplicate)
+	}
+}
+
+// List pages by seq, newest first.
+func (r invoices) List(ctx context.Context, accountID, resourceID, afterID string, limit int) ([]storage.Invoice, error) {
+	if err := r.t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkLimit("invoice list", limit); err != nil {
+		return nil, err
+	}
+	const op = "list invoices"
+	cursorMissing := notFound(fmt.Sprintf("%s: cursor %q", op, afterID))
+	if !possibleKey(accountID) || !storable(afterID) {
+		if afterID != "" {
+			return nil, cursorMissing
+		}
+		return nil, nil
+	}
+	switch {
+	case storable(resourceID):
+		args := []any{accountID, limit}
+		byResource, after := 0, 0
+		if resourceID != "" {
+			byResource, args = 1, append(args, resourceID)
+		}
+		if afterID != "" {
+			after, args = 1, append(args, afterID)
+		}
+		out, err := queryAll(ctx, r.t, op, r.t.s.q.resources.listInvoices[byResource][after], scanInvoice, args...)
+		if err != nil || len(out) > 0 || afterID == "" {
+			return out, err
+		}
+	case afterID == "":
+		return nil, nil // no invoice has that resource id
+	}
+	// An empty page after a cursor: the end of the list, or a cursor
+	// that is not one of the tenant's invoices.
+	known, err := r.t.exists(ctx, op, r.t.s.q.resources.invoiceExists, afterID, accountID)
+	if err != nil {
+		return nil, err
+	}
+	if !known {
+		return nil, cursorMissing
+	}
+	return nil, nil
+}
+
+// NextNumber upserts the series row (see resourceQueries.nextNumber); its
+// row lock is held until the transaction ends.
+func (r invoices) NextNumber(ctx context.Context, series string) (int64, error) {
+	if err := r.t.check(ctx); err != nil {
+		return 0, err
+	}
+	op := fmt.Sprintf("next number of series %q", series)
+	if !possibleKey(series) {
+		return 0, invalid(op, "series must be non-empty UTF-8 text without NUL bytes")
+	}
+	var n int64
+	if err := r.t.pg.QueryRow(ctx, r.t.s.q.resources.nextNumber, series).Scan(&n); err != nil {
+		return 0, r.t.fail(op, err)
+	}
+	return n, nil
+}
+
+// scanInvoice reads invoiceColumns; NULL series and number are "" and 0.
+func scanInvoice(row pgx.Row) (storage.Invoice, error) {
+	var (
+		inv         storage.Invoice
+		series, cur pgtype.Text
+		number      pgtype.Int8
+		total       pgtype.Numeric
+		issued      pgtype.Timestamptz
+	)
+	if err := row.Scan(&inv.ID, &inv.AccountID, &inv.ResourceID, &inv.OrderID, &inv.Kind, &inv.Status,
+		&series, &number, &cur, &total, &inv.Data, &issued, &inv.CreatedAt, &inv.UpdatedAt); err != nil {
+		return storage.Invoice{}, err
+	}
+	var err error
+	if inv.Total, err = readAmount(total, cur.String); err != nil {
+		return storage.Invoice{}, err
+	}
+	inv.Series, inv.Number = series.String, number.Int64
+	inv.IssuedAt = timeOf(issued)
+	inv.CreatedAt, inv.UpdatedAt = inv.CreatedAt.UTC(), inv.UpdatedAt.UTC()
+	return inv, nil
+}

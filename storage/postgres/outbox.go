@@ -1,0 +1,138 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// outbox is the storage.Outbox of one transaction.
+type outbox struct{ t *tx }
+
+// validDelivery checks the delivery state of e, which Append and Update
+// store: a count the integer column holds and a storable error text.
+func validDelivery(op string, e storage.Event) error {
+	switch {
+	case e.Attempts < 0 || e.Attempts > math.MaxInt32:
+		return invalid(op, fmt.Sprintf("attempts %d not in 0–%d", e.Attempts, math.MaxInt32))
+	case !storable(e.LastError):
+		return invalid(op, "last error must be UTF-8 without NUL bytes")
+	}
+	return nil
+}
+
+// Append inserts the event and returns it with the seq the identity column
+// gave it. Seq is handed out at insert, not at commit: two transactions
+// that append to one stream without a common lock can commit out of seq
+// order, and a worker reading between the two commits would see the later
+// event as the stream's head. Writers keep a stream in order by appending
+// while they hold the row lock of what the stream is about (the resource's
+// or the account's GetForUpdate), which queues their transactions.
+func (r outbox) Append(ctx context.Context, e storage.Event) (storage.Event, error) {
+	if err := r.t.check(ctx); err != nil {
+		return storage.Event{}, err
+	}
+	op := fmt.Sprintf("append event %q", e.ID)
+	switch {
+	case e.ID == "" || e.AccountID == "" || e.Stream == "" || e.Kind == "":
+		return storage.Event{}, invalid(op, "id, account, stream and kind are required")
+	case !allStorable(e.ID, e.AccountID, e.Stream, e.Kind):
+		return storage.Event{}, invalid(op, "text must be UTF-8 without NUL bytes")
+	}
+	if err := validDelivery(op, e); err != nil {
+		return storage.Event{}, err
+	}
+	var seq pgtype.Int8
+	err := r.t.pg.QueryRow(ctx, r.t.s.q.resources.appendEvent,
+		e.ID, e.AccountID, e.Stream, e.Kind, e.Payload, e.Attempts, e.NextAttemptAt, e.LastError,
+		nullTime(e.DeliveredAt), e.CreatedAt).Scan(&seq)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return storage.Event{}, duplicate(op) // ON CONFLICT DO NOTHING returned no row
+	case err != nil:
+		return storage.Event{}, r.t.fail(op, err)
+	}
+	e.Seq, e.Payload = seq.Int64, slices.Clone(e.Payload)
+	return e, nil
+}
+
+// Deliverable reads the heads of the undelivered streams through the
+// partial index outbox_undelivered (see resourceQueries.deliverable): its
+// cost follows the undelivered backlog, not the history.
+func (r outbox) Deliverable(ctx context.Context, t time.Time, limit int) ([]storage.Event, error) {
+	if err := r.t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkLimit("deliverable events", limit); err != nil {
+		return nil, err
+	}
+	return queryAll(ctx, r.t, "list deliverable events", r.t.s.q.resources.deliverable, scanEvent, t, limit)
+}
+
+// GetForUpdate is not scoped by tenant: delivery workers serve every
+// tenant, and seq is not something a tenant supplies.
+func (r outbox) GetForUpdate(ctx context.Context, seq int64) (storage.Event, error) {
+	if err := r.t.check(ctx); err != nil {
+		return storage.Event{}, err
+	}
+	return queryOne(ctx, r.t, fmt.Sprintf("get event %d for update", seq), r.t.s.q.resources.getEventForUpdate, scanEvent, seq)
+}
+
+// Update writes only the delivery state: Attempts, NextAttemptAt,
+// LastError and DeliveredAt.
+func (r outbox) Update(ctx context.Context, e storage.Event) error {
+	if err := r.t.check(ctx); err != nil {
+		return err
+	}
+	op := fmt.Sprintf("update event %d", e.Seq)
+	if err := validDelivery(op, e); err != nil {
+		return err
+	}
+	tag, err := r.t.pg.Exec(ctx, r.t.s.q.resources.updateEvent,
+		e.Seq, e.Attempts, e.NextAttemptAt, e.LastError, nullTime(e.DeliveredAt))
+	if err != nil {
+		return r.t.fail(op, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return notFound(op)
+	}
+	return nil
+}
+
+func (r outbox) List(ctx context.Context, accountID string, afterSeq int64, limit int) ([]storage.Event, error) {
+	if err := r.t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkLimit("event list", limit); err != nil {
+		return nil, err
+	}
+	if !possibleKey(accountID) {
+		return nil, nil
+	}
+	return queryAll(ctx, r.t, "list events", r.t.s.q.resources.listEvents, scanEvent, accountID, afterSeq, limit)
+}
+
+// scanEvent reads eventColumns.
+func scanEvent(row pgx.Row) (storage.Event, error) {
+	var (
+		e         storage.Event
+		attempts  int32
+		delivered pgtype.Timestamptz
+	)
+	if err := row.Scan(&e.Seq, &e.ID, &e.AccountID, &e.Stream, &e.Kind, &e.Payload, &attempts,
+		&e.NextAttemptAt, &e.LastError, &delivered, &e.CreatedAt); err != nil {
+		return storage.Event{}, err
+	}
+	e.Attempts = int(attempts)
+	e.DeliveredAt = timeOf(delivered)
+	e.NextAttemptAt, e.CreatedAt = e.NextAttemptAt.UTC(), e.CreatedAt.UTC()
+	return e, nil
+}

@@ -1,0 +1,162 @@
+package postgres
+
+import (
+	"fmt"
+	"strings"
+)
+
+// resourceQueries are the statements of the resource, invoice, action and
+// outbox repositories.
+type resourceQueries struct {
+	createResource, getResource, getResourceForUpdate, updateResource string
+	listResources, listResourcesAfter, resourceExists                 string
+	resourcesByOrder, dueResources                                    string
+
+	createInvoice, getInvoice, getInvoiceForUpdate, updateInvoice string
+	// listInvoices is indexed by [by resource][after a cursor].
+	listInvoices  [2][2]string
+	invoiceExists string
+	nextNumber    string
+
+	appendAction string
+	// listActions is indexed by [by resource].
+	listActions [2]string
+
+	appendEvent, deliverable, getEventForUpdate, updateEvent, listEvents string
+}
+
+const resourceColumns = `id, account_id, order_id, product_id, status, period_start, period_end, next_due_at, data,
+	created_at, updated_at, version`
+
+const invoiceColumns = `id, account_id, resource_id, order_id, kind, status, series, number, currency, total, data,
+	issued_at, created_at, updated_at`
+
+const actionColumns = "seq, id, account_id, resource_id, kind, actor, data, at"
+
+const eventColumns = `seq, id, account_id, stream, kind, payload, attempts, next_attempt_at, last_error, delivered_at,
+	created_at`
+
+func newResourceQueries(t tables) resourceQueries {
+	r := strings.NewReplacer("{resources}", t.resources, "{invoices}", t.invoices, "{series}", t.series,
+		"{actions}", t.actions, "{outbox}", t.outbox,
+		"{res}", resourceColumns, "{inv}", invoiceColumns, "{act}", actionColumns, "{ev}", eventColumns)
+
+	// Invoice pages: $1 the tenant, $2 the limit, then the resource and
+	// the cursor when given. Keyset paging on seq: the page starts after
+	// the cursor's seq, read in the same statement; an unknown cursor makes
+	// the comparison NULL and the page empty, and invoiceExists then tells
+	// it from the end of the list.
+	invoicePage := func(byResource, after bool) string {
+		q, n := `SELECT {inv} FROM {invoices} WHERE account_id = $1`, 2
+		if byResource {
+			n++
+			q += fmt.Sprintf(` AND resource_id = $%d`, n)
+		}
+		if after {
+			n++
+			q += fmt.Sprintf(` AND seq < (SELECT seq FROM {invoices} WHERE id = $%d AND account_id = $1)`, n)
+		}
+		return r.Replace(q + ` ORDER BY seq DESC LIMIT $2`)
+	}
+
+	return resourceQueries{
+		// Inserts claim their keys with ON CONFLICT DO NOTHING: a
+		// duplicate is "0 rows" and the transaction stays usable.
+		createResource: r.Replace(`INSERT INTO {resources} ({res})
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1) ON CONFLICT (id) DO NOTHING`),
+		getResource:          r.Replace(`SELECT {res} FROM {resources} WHERE id = $1 AND account_id = $2`),
+		getResourceForUpdate: r.Replace(`SELECT {res} FROM {resources} WHERE id = $1 AND account_id = $2 FOR UPDATE`),
+		// created_at is not in the SET list, so it is kept; version is
+		// incremented by the database, not from the caller's copy.
+		updateResource: r.Replace(`UPDATE {resources} SET order_id = $3, product_id = $4, status = $5,
+			period_start = $6, period_end = $7, next_due_at = $8, data = $9, updated_at = $10,
+			version = version + 1
+			WHERE id = $1 AND account_id = $2
+			RETURNING {res}`),
+		listResources: r.Replace(`SELECT {res} FROM {resources} WHERE account_id = $1 ORDER BY seq LIMIT $2`),
+		listResourcesAfter: r.Replace(`SELECT {res} FROM {resources}
+			WHERE account_id = $1 AND seq > (SELECT seq FROM {resources} WHERE id = $2 AND account_id = $1)
+			ORDER BY seq LIMIT $3`),
+		resourceExists: r.Replace(`SELECT EXISTS (SELECT 1 FROM {resources} WHERE id = $1 AND account_id = $2)`),
+		resourcesByOrder: r.Replace(`SELECT {res} FROM {resources} WHERE account_id = $1 AND order_id = $2
+			ORDER BY seq`),
+		// The range scan of resources_due: next_due_at IS NOT NULL
+		// repeats the index predicate so that the planner uses the
+		// partial index for any $1, generic plans included; the ORDER BY
+		// is the index's order, so the scan stops after $2 entries.
+		dueResources: r.Replace(`SELECT {res} FROM {resources}
+			WHERE next_due_at IS NOT NULL AND next_due_at <= $1
+			ORDER BY next_due_at, id LIMIT $2`),
+
+		// No conflict target: DO NOTHING covers the primary key and the
+		// (series, number) constraint alike, so a taken id and a number
+		// already used are both "0 rows".
+		createInvoice: r.Replace(`INSERT INTO {invoices} ({inv})
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT DO NOTHING`),
+		getInvoice:          r.Replace(`SELECT {inv} FROM {invoices} WHERE id = $1 AND account_id = $2`),
+		getInvoiceForUpdate: r.Replace(`SELECT {inv} FROM {invoices} WHERE id = $1 AND account_id = $2 FOR UPDATE`),
+		// An UPDATE cannot skip a unique violation as an INSERT can, so
+		// the statement first looks for another invoice holding the
+		// number and updates nothing if there is one; it reports whether
+		// the invoice exists, whether the number is taken and whether it
+		// updated. A holder that is not committed yet is not seen: the
+		// update then waits for it and fails with 23505 (ErrDuplicate,
+		// which does abort the transaction). Numbers come from
+		// NextNumber, whose lock makes that race a bug in the caller.
+		updateInvoice: r.Replace(`WITH taken AS (
+				SELECT EXISTS (SELECT 1 FROM {invoices} WHERE series = $7 AND number = $8 AND id <> $1) AS taken
+			), updated AS (
+				UPDATE {invoices} SET resource_id = $3, order_id = $4, kind = $5, status = $6,
+					series = $7, number = $8, currency = $9, total = $10, data = $11, issued_at = $12,
+					updated_at = $13
+				WHERE id = $1 AND account_id = $2 AND NOT (SELECT taken FROM taken)
+				RETURNING 1
+			)
+			SELECT EXISTS (SELECT 1 FROM {invoices} WHERE id = $1 AND account_id = $2),
+				(SELECT taken FROM taken),
+				EXISTS (SELECT 1 FROM updated)`),
+		listInvoices: [2][2]string{
+			{invoicePage(false, false), invoicePage(false, true)},
+			{invoicePage(true, false), invoicePage(true, true)},
+		},
+		invoiceExists: r.Replace(`SELECT EXISTS (SELECT 1 FROM {invoices} WHERE id = $1 AND account_id = $2)`),
+		// The upsert creates the series at 1 or adds one, and keeps the
+		// series row locked until the transaction ends: a concurrent
+		// allocation waits, then adds one to the committed value (or,
+		// after a rollback, to the value before it), so numbers are
+		// unique and gapless.
+		nextNumber: r.Replace(`INSERT INTO {series} (series, last) VALUES ($1, 1)
+			ON CONFLICT (series) DO UPDATE SET last = {series}.last + 1
+			RETURNING last`),
+
+		// RETURNING gives no row when the id is taken.
+		appendAction: r.Replace(`INSERT INTO {actions} (id, account_id, resource_id, kind, actor, data, at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING seq`),
+		listActions: [2]string{
+			r.Replace(`SELECT {act} FROM {actions} WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`),
+			r.Replace(`SELECT {act} FROM {actions} WHERE account_id = $1 AND resource_id = $4 AND seq > $2
+				ORDER BY seq LIMIT $3`),
+		},
+
+		appendEvent: r.Replace(`INSERT INTO {outbox} (id, account_id, stream, kind, payload, attempts, next_attempt_at,
+				last_error, delivered_at, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING RETURNING seq`),
+		// head is the oldest undelivered event of every stream: DISTINCT
+		// ON over the partial index outbox_undelivered, whose (stream,
+		// seq) order is the one DISTINCT ON needs, so it reads only the
+		// undelivered backlog, never the delivered history. The time
+		// filter comes after the choice of heads: a head that is backing
+		// off holds back the rest of its stream.
+		deliverable: r.Replace(`SELECT {ev} FROM (
+				SELECT DISTINCT ON (stream) {ev} FROM {outbox}
+				WHERE delivered_at IS NULL
+				ORDER BY stream, seq
+			) head
+			WHERE next_attempt_at <= $1
+			ORDER BY seq LIMIT $2`),
+		getEventForUpdate: r.Replace(`SELECT {ev} FROM {outbox} WHERE seq = $1 FOR UPDATE`),
+		updateEvent: r.Replace(`UPDATE {outbox} SET attempts = $2, next_attempt_at = $3, last_error = $4, delivered_at = $5
+			WHERE seq = $1`),
+		listEvents: r.Replace(`SELECT {ev} FROM {outbox} WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`),
+	}
+}

@@ -1,0 +1,158 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// resources is the storage.Resources of one transaction.
+type resources struct{ t *tx }
+
+// validResource checks in Go what the table's constraints also enforce.
+func validResource(op string, res storage.Resource) error {
+	switch {
+	case res.ID == "" || res.AccountID == "" || res.Status == "":
+		return invalid(op, "id, account and status are required")
+	case !allStorable(res.ID, res.AccountID, res.OrderID, res.ProductID, res.Status):
+		return invalid(op, "text must be UTF-8 without NUL bytes")
+	}
+	return nil
+}
+
+func (r resources) Create(ctx context.Context, res storage.Resource) error {
+	if err := r.t.check(ctx); err != nil {
+		return err
+	}
+	op := fmt.Sprintf("create resource %q", res.ID)
+	if err := validResource(op, res); err != nil {
+		return err
+	}
+	tag, err := r.t.pg.Exec(ctx, r.t.s.q.resources.createResource,
+		res.ID, res.AccountID, res.OrderID, res.ProductID, res.Status,
+		nullTime(res.PeriodStart), nullTime(res.PeriodEnd), nullTime(res.NextDueAt), res.Data,
+		res.CreatedAt, res.UpdatedAt)
+	if err != nil {
+		return r.t.fail(op, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return duplicate(op)
+	}
+	return nil
+}
+
+func (r resources) Get(ctx context.Context, accountID, id string) (storage.Resource, error) {
+	return r.get(ctx, "get resource", r.t.s.q.resources.getResource, accountID, id)
+}
+
+// GetForUpdate matches the tenant too, so another tenant's resource is
+// neither returned nor locked.
+func (r resources) GetForUpdate(ctx context.Context, accountID, id string) (storage.Resource, error) {
+	return r.get(ctx, "get resource for update", r.t.s.q.resources.getResourceForUpdate, accountID, id)
+}
+
+func (r resources) get(ctx context.Context, op, query, accountID, id string) (storage.Resource, error) {
+	if err := r.t.check(ctx); err != nil {
+		return storage.Resource{}, err
+	}
+	op = fmt.Sprintf("%s %q", op, id)
+	if !possibleKey(accountID) || !possibleKey(id) {
+		return storage.Resource{}, notFound(op)
+	}
+	return queryOne(ctx, r.t, op, query, scanResource, id, accountID)
+}
+
+// Update replaces everything but the id, the tenant and CreatedAt, and
+// returns the row as stored, with the Version the database incremented.
+func (r resources) Update(ctx context.Context, res storage.Resource) (storage.Resource, error) {
+	if err := r.t.check(ctx); err != nil {
+		return storage.Resource{}, err
+	}
+	op := fmt.Sprintf("update resource %q", res.ID)
+	if !possibleKey(res.ID) || !possibleKey(res.AccountID) {
+		return storage.Resource{}, notFound(op)
+	}
+	if err := validResource(op, res); err != nil {
+		return storage.Resource{}, err
+	}
+	return queryOne(ctx, r.t, op, r.t.s.q.resources.updateResource, scanResource,
+		res.ID, res.AccountID, res.OrderID, res.ProductID, res.Status,
+		nullTime(res.PeriodStart), nullTime(res.PeriodEnd), nullTime(res.NextDueAt), res.Data, res.UpdatedAt)
+}
+
+// List pages by seq, the order in which Create inserted the rows.
+func (r resources) List(ctx context.Context, accountID, afterID string, limit int) ([]storage.Resource, error) {
+	if err := r.t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkLimit("resource list", limit); err != nil {
+		return nil, err
+	}
+	const op = "list resources"
+	cursorMissing := notFound(fmt.Sprintf("%s: cursor %q", op, afterID))
+	if !possibleKey(accountID) || !storable(afterID) {
+		if afterID != "" {
+			return nil, cursorMissing
+		}
+		return nil, nil
+	}
+	q, args := r.t.s.q.resources.listResources, []any{accountID, limit}
+	if afterID != "" {
+		q, args = r.t.s.q.resources.listResourcesAfter, []any{accountID, afterID, limit}
+	}
+	out, err := queryAll(ctx, r.t, op, q, scanResource, args...)
+	if err != nil || len(out) > 0 || afterID == "" {
+		return out, err
+	}
+	known, err := r.t.exists(ctx, op, r.t.s.q.resources.resourceExists, afterID, accountID)
+	if err != nil {
+		return nil, err
+	}
+	if !known {
+		return nil, cursorMissing
+	}
+	return nil, nil
+}
+
+func (r resources) ListByOrder(ctx context.Context, accountID, orderID string) ([]storage.Resource, error) {
+	if err := r.t.check(ctx); err != nil {
+		return nil, err
+	}
+	if !possibleKey(accountID) || !storable(orderID) {
+		return nil, nil
+	}
+	return queryAll(ctx, r.t, fmt.Sprintf("list resources of order %q", orderID),
+		r.t.s.q.resources.resourcesByOrder, scanResource, accountID, orderID)
+}
+
+// Due reads the partial index resources_due from its start up to t, so it
+// visits the due resources and no others.
+func (r resources) Due(ctx context.Context, t time.Time, limit int) ([]storage.Resource, error) {
+	if err := r.t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkLimit("due resources", limit); err != nil {
+		return nil, err
+	}
+	return queryAll(ctx, r.t, "list due resources", r.t.s.q.resources.dueResources, scanResource, t, limit)
+}
+
+// scanResource reads resourceColumns.
+func scanResource(row pgx.Row) (storage.Resource, error) {
+	var (
+		res                   storage.Resource
+		start, end, nextDueAt pgtype.Timestamptz
+	)
+	if err := row.Scan(&res.ID, &res.AccountID, &res.OrderID, &res.ProductID, &res.Status,
+		&start, &end, &nextDueAt, &res.Data, &res.CreatedAt, &res.UpdatedAt, &res.Version); err != nil {
+		return storage.Resource{}, err
+	}
+	res.PeriodStart, res.PeriodEnd, res.NextDueAt = timeOf(start), timeOf(end), timeOf(nextDueAt)
+	res.CreatedAt, res.UpdatedAt = res.CreatedAt.UTC(), res.UpdatedAt.UTC()
+	return res, nil
+}
