@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/cloudbill/cloudbill/billing"
+	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/storage"
 	"github.com/cloudbill/cloudbill/storage/memory"
@@ -73,3 +75,41 @@ func BenchmarkPayByCreditMemory(b *testing.B) { benchmarkPayByCredit(b, memory.N
 func BenchmarkPayByCreditPostgres8(b *testing.B) {
 	benchmarkPayByCredit(b, pgtest.NewStore(b), 8)
 }
+
+// benchmarkCheckout measures Checkout by credit of one vServer (one
+// transaction: quote, order, resource, payment, ledger entry, provision
+// event) from clients goroutines on distinct accounts.
+func benchmarkCheckout(b *testing.B, st storage.Store, clients int) {
+	e := benchWallets(b, st, clients)
+	ctx := context.Background()
+	var next atomic.Int64
+	items := []billing.OrderItem{{ProductID: pricing.SampleVServer, Configuration: pricing.Configuration{Plan: "basic-1"}, Quantity: 1, Term: period.Months(1)}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for c := range clients {
+		id := fmt.Sprintf("bench-%d", c)
+		wg.Go(func() {
+			for {
+				k := next.Add(1)
+				if k > int64(b.N) {
+					return
+				}
+				if _, err := e.sys.Checkout(ctx, fmt.Sprintf("o%d", k), billing.CheckoutRequest{AccountID: id, Items: items, Method: payment.MethodCredit}); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "checkouts/s")
+}
+
+// BenchmarkCheckoutMemory is one client on the in-memory store.
+func BenchmarkCheckoutMemory(b *testing.B) { benchmarkCheckout(b, memory.New(), 1) }
+
+// BenchmarkCheckoutPostgres8 is 8 concurrent clients on distinct accounts
+// on PostgreSQL.
+func BenchmarkCheckoutPostgres8(b *testing.B) { benchmarkCheckout(b, pgtest.NewStore(b), 8) }

@@ -14,6 +14,7 @@ type orderState struct {
 	redemptions   map[string]storage.Redemption // by id
 	redemptionsBy map[[2]string][]string        // (tenant, order) → ids
 	orders        map[string]storage.Order
+	ordersBy      map[string][]string // tenant → order ids
 }
 
 func newOrderState() orderState {
@@ -22,6 +23,7 @@ func newOrderState() orderState {
 		redemptions:   map[string]storage.Redemption{},
 		redemptionsBy: map[[2]string][]string{},
 		orders:        map[string]storage.Order{},
+		ordersBy:      map[string][]string{},
 	}
 }
 
@@ -154,6 +156,7 @@ func (r orders) Create(ctx context.Context, o storage.Order) error {
 	}
 	o.Data = slices.Clone(o.Data)
 	put(r.t, m, o.ID, o)
+	appendTo(r.t, r.t.data.orders.ordersBy, o.AccountID, o.ID)
 	return nil
 }
 
@@ -192,8 +195,9 @@ func (r orders) CountByAccount(ctx context.Context, accountID string, statuses .
 		return 0, err
 	}
 	n := 0
-	for _, o := range r.t.data.orders.orders {
-		if o.AccountID == accountID && (len(statuses) == 0 || slices.Contains(statuses, o.Status)) {
+	s := &r.t.data.orders
+	for _, id := range s.ordersBy[accountID] {
+		if o := s.orders[id]; len(statuses) == 0 || slices.Contains(statuses, o.Status) {
 			n++
 		}
 	}

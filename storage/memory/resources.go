@@ -14,7 +14,8 @@ import (
 // resourceState holds resources, invoices, the action log and the outbox.
 type resourceState struct {
 	resources   map[string]storage.Resource
-	resourcesBy map[string][]string // tenant → ids, creation order
+	resourcesBy map[string][]string    // tenant → ids, creation order
+	byOrder     map[[2]string][]string // (tenant, order) → ids, creation order
 	// due indexes resources by NextDueAt so Due costs what is due, not
 	// what exists.
 	due        *dueIndex
@@ -31,7 +32,7 @@ type resourceState struct {
 
 func newResourceState() resourceState {
 	return resourceState{
-		resources: map[string]storage.Resource{}, resourcesBy: map[string][]string{}, due: newDueIndex(),
+		resources: map[string]storage.Resource{}, resourcesBy: map[string][]string{}, byOrder: map[[2]string][]string{}, due: newDueIndex(),
 		invoices: map[string]storage.Invoice{}, invoicesBy: map[string][]string{},
 		numbers: map[string]int64{}, issued: map[string]string{},
 		actions: map[string][]storage.Action{}, actionIDs: map[string]bool{}, eventIDs: map[string]bool{},
@@ -60,6 +61,7 @@ func (r resources) Create(ctx context.Context, res storage.Resource) error {
 	res.Version = 1
 	put(r.t, s.resources, res.ID, res)
 	appendTo(r.t, s.resourcesBy, res.AccountID, res.ID)
+	appendTo(r.t, s.byOrder, [2]string{res.AccountID, res.OrderID}, res.ID)
 	r.reindex(res.ID, time.Time{}, res.NextDueAt)
 	return nil
 }
@@ -101,6 +103,9 @@ func (r resources) Update(ctx context.Context, res storage.Resource) (storage.Re
 	res = cloneResource(res)
 	res.CreatedAt, res.Version = old.CreatedAt, old.Version+1
 	put(r.t, s.resources, res.ID, res)
+	if res.OrderID != old.OrderID {
+		appendTo(r.t, s.byOrder, [2]string{res.AccountID, res.OrderID}, res.ID)
+	}
 	r.reindex(res.ID, old.NextDueAt, res.NextDueAt)
 	return cloneResource(res), nil
 }
@@ -133,8 +138,10 @@ func (r resources) ListByOrder(ctx context.Context, accountID, orderID string) (
 		return nil, err
 	}
 	s := &r.t.data.resources
+	// A recovered resource moves to its new order: the index lists every
+	// order it belonged to, the record says which it belongs to now.
 	var out []storage.Resource
-	for _, id := range s.resourcesBy[accountID] {
+	for _, id := range s.byOrder[[2]string{accountID, orderID}] {
 		if res := s.resources[id]; res.OrderID == orderID {
 			out = append(out, cloneResource(res))
 		}
