@@ -79,15 +79,7 @@ func (s *System) Resize(ctx context.Context, key string, req ResizeRequest) (Res
 		Refunded   money.Amount `json:"refunded"`
 	}
 	out, err := idempotent(ctx, s, req.AccountID, key, "resource.resize", req, func(ctx context.Context, tx storage.Tx) (outcome, error) {
-		acct, err := getAccount(ctx, tx, req.AccountID, true)
-		if err != nil {
-			return outcome{}, err
-		}
-		r, err := tx.Resources().GetForUpdate(ctx, acct.ID, req.ResourceID)
-		if err != nil {
-			return outcome{}, mapNotFound(err, ErrResourceNotFound, req.ResourceID)
-		}
-		d, err := decodeResource(r)
+		acct, r, d, err := lockResource(ctx, tx, req.AccountID, req.ResourceID)
 		if err != nil {
 			return outcome{}, err
 		}
@@ -245,15 +237,7 @@ func (s *System) Delete(ctx context.Context, key string, req DeleteRequest) (Del
 		Refunded money.Amount `json:"refunded"`
 	}
 	out, err := idempotent(ctx, s, req.AccountID, key, "resource.delete", req, func(ctx context.Context, tx storage.Tx) (outcome, error) {
-		acct, err := getAccount(ctx, tx, req.AccountID, true)
-		if err != nil {
-			return outcome{}, err
-		}
-		r, err := tx.Resources().GetForUpdate(ctx, acct.ID, req.ResourceID)
-		if err != nil {
-			return outcome{}, mapNotFound(err, ErrResourceNotFound, req.ResourceID)
-		}
-		d, err := decodeResource(r)
+		acct, r, d, err := lockResource(ctx, tx, req.AccountID, req.ResourceID)
 		if err != nil {
 			return outcome{}, err
 		}
@@ -326,15 +310,7 @@ func (s *System) SetAutoRenew(ctx context.Context, key string, req AutoRenewRequ
 		}
 	}
 	_, err := idempotent(ctx, s, req.AccountID, key, "resource.auto_renew", req, func(ctx context.Context, tx storage.Tx) (bool, error) {
-		acct, err := getAccount(ctx, tx, req.AccountID, true)
-		if err != nil {
-			return false, err
-		}
-		r, err := tx.Resources().GetForUpdate(ctx, acct.ID, req.ResourceID)
-		if err != nil {
-			return false, mapNotFound(err, ErrResourceNotFound, req.ResourceID)
-		}
-		d, err := decodeResource(r)
+		acct, r, d, err := lockResource(ctx, tx, req.AccountID, req.ResourceID)
 		if err != nil {
 			return false, err
 		}

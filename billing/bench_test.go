@@ -34,13 +34,9 @@ func benchWallets(b *testing.B, st storage.Store, n int) env {
 	return e
 }
 
-// benchmarkPayByCredit measures Pay by credit (one idempotent transaction:
-// claim the key, lock the account, plan the spend, append the entry, store
-// the payment) from clients goroutines, each on its own account, sharing
-// b.N payments between them.
-func benchmarkPayByCredit(b *testing.B, st storage.Store, clients int) {
-	e := benchWallets(b, st, clients)
-	ctx := context.Background()
+// runClients shares b.N operations between clients goroutines, client c
+// acting on account "bench-c", and reports the rate as metric/s.
+func runClients(b *testing.B, clients int, metric string, op func(accountID string, k int64) error) {
 	var next atomic.Int64
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -49,14 +45,8 @@ func benchmarkPayByCredit(b *testing.B, st storage.Store, clients int) {
 	for c := range clients {
 		id := fmt.Sprintf("bench-%d", c)
 		wg.Go(func() {
-			for {
-				k := next.Add(1)
-				if k > int64(b.N) {
-					return
-				}
-				_, err := e.sys.Pay(ctx, fmt.Sprintf("k%d", k), billing.PayRequest{AccountID: id, Amount: vnd(b, 1_000),
-					Method: payment.MethodCredit, Purpose: payment.Purpose{Kind: payment.PurposeOrder, Ref: "bench"}})
-				if err != nil {
+			for k := next.Add(1); k <= int64(b.N); k = next.Add(1) {
+				if err := op(id, k); err != nil {
 					b.Error(err)
 					return
 				}
@@ -64,7 +54,20 @@ func benchmarkPayByCredit(b *testing.B, st storage.Store, clients int) {
 		})
 	}
 	wg.Wait()
-	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "payments/s")
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), metric+"/s")
+}
+
+// benchmarkPayByCredit measures Pay by credit (one idempotent transaction:
+// claim the key, lock the account, plan the spend, append the entry, store
+// the payment) from clients goroutines on distinct accounts.
+func benchmarkPayByCredit(b *testing.B, st storage.Store, clients int) {
+	e := benchWallets(b, st, clients)
+	ctx := context.Background()
+	runClients(b, clients, "payments", func(id string, k int64) error {
+		_, err := e.sys.Pay(ctx, fmt.Sprintf("k%d", k), billing.PayRequest{AccountID: id, Amount: vnd(b, 1_000),
+			Method: payment.MethodCredit, Purpose: payment.Purpose{Kind: payment.PurposeOrder, Ref: "bench"}})
+		return err
+	})
 }
 
 // BenchmarkPayByCreditMemory is one client on the in-memory store.
@@ -82,29 +85,11 @@ func BenchmarkPayByCreditPostgres8(b *testing.B) {
 func benchmarkCheckout(b *testing.B, st storage.Store, clients int) {
 	e := benchWallets(b, st, clients)
 	ctx := context.Background()
-	var next atomic.Int64
 	items := []billing.OrderItem{{ProductID: pricing.SampleVServer, Configuration: pricing.Configuration{Plan: "basic-1"}, Quantity: 1, Term: period.Months(1)}}
-	b.ReportAllocs()
-	b.ResetTimer()
-	start := time.Now()
-	var wg sync.WaitGroup
-	for c := range clients {
-		id := fmt.Sprintf("bench-%d", c)
-		wg.Go(func() {
-			for {
-				k := next.Add(1)
-				if k > int64(b.N) {
-					return
-				}
-				if _, err := e.sys.Checkout(ctx, fmt.Sprintf("o%d", k), billing.CheckoutRequest{AccountID: id, Items: items, Method: payment.MethodCredit}); err != nil {
-					b.Error(err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "checkouts/s")
+	runClients(b, clients, "checkouts", func(id string, k int64) error {
+		_, err := e.sys.Checkout(ctx, fmt.Sprintf("o%d", k), billing.CheckoutRequest{AccountID: id, Items: items, Method: payment.MethodCredit})
+		return err
+	})
 }
 
 // BenchmarkCheckoutMemory is one client on the in-memory store.

@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -154,4 +155,19 @@ func resourceView(r storage.Resource, d resourceData, rules lifecycle.Rules, now
 		v.BillingStatus = rules.BillingStatus(r.PeriodEnd, now)
 	}
 	return v
+}
+
+// lockResource locks the account and then one of its resources (always in
+// that order, so operations never deadlock) and decodes the resource.
+func lockResource(ctx context.Context, tx storage.Tx, accountID, resourceID string) (Account, storage.Resource, resourceData, error) {
+	acct, err := getAccount(ctx, tx, accountID, true)
+	if err != nil {
+		return Account{}, storage.Resource{}, resourceData{}, err
+	}
+	r, err := tx.Resources().GetForUpdate(ctx, acct.ID, resourceID)
+	if err != nil {
+		return Account{}, storage.Resource{}, resourceData{}, mapNotFound(err, ErrResourceNotFound, resourceID)
+	}
+	d, err := decodeResource(r)
+	return acct, r, d, err
 }

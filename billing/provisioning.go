@@ -46,15 +46,7 @@ func (s *System) ProvisioningFailed(ctx context.Context, key string, req Provisi
 
 func (s *System) provisioningOutcome(ctx context.Context, key, op string, req ProvisioningRequest, ok bool) (Resource, error) {
 	id, err := idempotent(ctx, s, req.AccountID, key, op, req, func(ctx context.Context, tx storage.Tx) (string, error) {
-		acct, err := getAccount(ctx, tx, req.AccountID, true)
-		if err != nil {
-			return "", err
-		}
-		r, err := tx.Resources().GetForUpdate(ctx, acct.ID, req.ResourceID)
-		if err != nil {
-			return "", mapNotFound(err, ErrResourceNotFound, req.ResourceID)
-		}
-		d, err := decodeResource(r)
+		acct, r, d, err := lockResource(ctx, tx, req.AccountID, req.ResourceID)
 		if err != nil {
 			return "", err
 		}

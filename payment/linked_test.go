@@ -1,10 +1,7 @@
 package payment_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -15,100 +12,6 @@ import (
 
 	"github.com/cloudbill/cloudbill/payment"
 )
-
-const secret = "tok_live_SECRET_4242424242424242"
-
-// holder has the token in an exported and in an unexported field, as host
-// structs might.
-type holder struct {
-	Name   string
-	Token  payment.Token
-	hidden payment.Token
-	Ptr    *payment.Token
-}
-
-func TestTokenNeverPrints(t *testing.T) {
-	tok, err := payment.NewToken(secret)
-	require.NoError(t, err)
-	require.Equal(t, secret, tok.Reveal())
-	h := holder{Name: "momo", Token: tok, hidden: tok, Ptr: &tok}
-
-	outputs := map[string]string{}
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%T", "%10.3s"} {
-		outputs["fmt "+verb+" token"] = fmt.Sprintf(verb, tok)
-		outputs["fmt "+verb+" struct"] = fmt.Sprintf(verb, h)
-		outputs["fmt "+verb+" pointer to struct"] = fmt.Sprintf(verb, &h)
-	}
-	outputs["fmt Sprint"] = fmt.Sprint(tok, h)
-	outputs["fmt Sprintln"] = fmt.Sprintln(tok, h)
-
-	b, err := json.Marshal(h)
-	require.NoError(t, err)
-	outputs["json struct"] = string(b)
-	b, err = json.Marshal(tok)
-	require.NoError(t, err)
-	outputs["json token"] = string(b)
-	b, err = tok.MarshalText()
-	require.NoError(t, err)
-	outputs["text"] = string(b)
-
-	var text, js bytes.Buffer
-	for _, l := range []*slog.Logger{slog.New(slog.NewTextHandler(&text, nil)), slog.New(slog.NewJSONHandler(&js, nil))} {
-		l.Info("linked", "token", tok, "holder", h, slog.Any("ptr", &tok), slog.Group("g", "t", tok))
-	}
-	outputs["slog text"] = text.String()
-	outputs["slog json"] = js.String()
-
-	for name, out := range outputs {
-		t.Run(name+" hides the token", func(t *testing.T) {
-			assert.NotContains(t, out, "SECRET")
-			assert.NotContains(t, out, "4242")
-			assert.NotContains(t, out, fmt.Sprintf("%x", secret))
-		})
-	}
-	assert.Equal(t, "[redacted]", fmt.Sprint(tok))
-	assert.Equal(t, `"[redacted]"`, outputs["json token"])
-	assert.Equal(t, "payment.Token([redacted])", fmt.Sprintf("%#v", tok))
-	assert.Contains(t, outputs["slog json"], `"token":"[redacted]"`)
-	assert.Equal(t, slog.StringValue("[redacted]"), tok.LogValue())
-}
-
-func TestNewTokenRejectsWithoutEchoingTheInput(t *testing.T) {
-	tests := []struct {
-		name string
-		raw  string
-	}{
-		{"empty", ""},
-		{"a space inside", "tok SECRET"},
-		{"a newline", "SECRET\n"},
-		{"non-ASCII", "SECRET€"},
-		{"4097 bytes", strings.Repeat("S", 4097)},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tok, err := payment.NewToken(tt.raw)
-			require.ErrorIs(t, err, payment.ErrInvalidToken)
-			assert.NotContains(t, err.Error(), "SECRET")
-			assert.True(t, tok.IsZero())
-		})
-	}
-	_, err := payment.NewToken(strings.Repeat("S", 4096))
-	require.NoError(t, err, "4096 bytes is the limit")
-}
-
-func TestTokenEqualAndZero(t *testing.T) {
-	a, err := payment.NewToken(secret)
-	require.NoError(t, err)
-	b, err := payment.NewToken(secret)
-	require.NoError(t, err)
-	c, err := payment.NewToken("other_token")
-	require.NoError(t, err)
-	assert.True(t, a.Equal(b))
-	assert.False(t, a.Equal(c))
-	assert.True(t, payment.Token{}.IsZero())
-	assert.Equal(t, "", payment.Token{}.Reveal())
-	assert.Equal(t, "•••• 4242", a.Mask())
-}
 
 func TestMaskToken(t *testing.T) {
 	tests := []struct {
