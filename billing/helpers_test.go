@@ -32,6 +32,9 @@ func forEachStore(t *testing.T, body func(t *testing.T, newStore func(*testing.T
 	})
 }
 
+// newMemory returns a fresh in-memory store.
+func newMemory() storage.Store { return memory.New() }
+
 // env is a System wired to a simulated gateway on a manual clock.
 type env struct {
 	sys *billing.System
