@@ -154,4 +154,3 @@ func TestDoubleSubmittedCheckoutIsOneOrder(t *testing.T) {
 		checkLedger(t, e.st, "acme")
 	})
 }
-
