@@ -124,7 +124,8 @@ func orderView(o storage.Order) (Order, error) {
 		Items: d.Items, Coupons: d.Coupons, Quote: d.Quote, CreatedAt: o.CreatedAt}, nil
 }
 
-// Resource is a purchased resource as the portal shows it.
+// Resource is a purchased resource as the portal shows it. Its times are in
+// the account's billing time zone.
 type Resource struct {
 	ID            string                `json:"id"`
 	AccountID     string                `json:"account_id"`
@@ -147,10 +148,19 @@ type Resource struct {
 
 // resourceView builds the portal view; rules give the billing status.
 func resourceView(r storage.Resource, d resourceData, rules lifecycle.Rules, now time.Time) Resource {
+	// Times are shown in the account's billing zone, whatever the store
+	// returns them in.
+	loc := rules.Calendar().Location()
+	inZone := func(t time.Time) time.Time {
+		if t.IsZero() || loc == nil {
+			return t
+		}
+		return t.In(loc)
+	}
 	v := Resource{ID: r.ID, AccountID: r.AccountID, OrderID: r.OrderID, ProductID: r.ProductID,
-		Configuration: d.Configuration, State: lifecycle.State(r.Status), PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd,
+		Configuration: d.Configuration, State: lifecycle.State(r.Status), PeriodStart: inZone(r.PeriodStart), PeriodEnd: inZone(r.PeriodEnd),
 		PricePer30Days: d.PricePer30Days, AutoRenew: d.AutoRenew, AutoRenewTerm: d.AutoRenewTerm,
-		InvoiceIDs: d.InvoiceIDs, FailureReason: d.FailureReason, CreatedAt: r.CreatedAt}
+		InvoiceIDs: d.InvoiceIDs, FailureReason: d.FailureReason, CreatedAt: inZone(r.CreatedAt)}
 	if !r.PeriodEnd.IsZero() && v.State.Scheduled() {
 		v.BillingStatus = rules.BillingStatus(r.PeriodEnd, now)
 	}

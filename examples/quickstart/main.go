@@ -65,8 +65,15 @@ func run(ctx context.Context, out io.Writer, args []string) error {
 	}
 	defer closeStore()
 
-	s := &story{out: out, clk: clock.NewManual(time.Date(2026, 4, 5, 9, 0, 0, 0, time.UTC))}
-	if s.momo, err = gatewaysim.New(gatewaysim.Config{Name: "momo", Secret: []byte("whsec_quickstart"), Now: s.clk.Now}); err != nil {
+	s := &story{out: out, clk: clock.NewManual(time.Date(2026, 4, 5, 9, 0, 0, 0, time.UTC)), account: "customer-42"}
+	simIDs := ""
+	if *storeKind != "memory" {
+		// A database outlives the run: a fresh account, and simulator ids
+		// no earlier run used, keep runs independent.
+		run := time.Now().UnixNano()
+		s.account, simIDs = fmt.Sprintf("customer-%d", run), fmt.Sprintf("run%d", run)
+	}
+	if s.momo, err = gatewaysim.New(gatewaysim.Config{Name: "momo", Secret: []byte("whsec_quickstart"), Now: s.clk.Now, IDPrefix: simIDs}); err != nil {
 		return err
 	}
 	catalog, err := pricing.SampleCatalog()
@@ -79,12 +86,6 @@ func run(ctx context.Context, out io.Writer, args []string) error {
 	})
 	if err != nil {
 		return err
-	}
-	s.account = "customer-42"
-	if *storeKind != "memory" {
-		// A database outlives the run: a fresh account per run keeps runs
-		// independent.
-		s.account = fmt.Sprintf("customer-%d", time.Now().UnixNano())
 	}
 	return s.play(ctx)
 }

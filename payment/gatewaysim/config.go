@@ -48,6 +48,11 @@ type Config struct {
 	// Tolerance is ParseCallback's signature tolerance; zero means
 	// gateway.DefaultTolerance.
 	Tolerance time.Duration
+	// IDPrefix is put before every id the simulator makes ("run7-evt_000001"),
+	// so that simulators of several runs sharing one database never reuse an
+	// event id, as a real gateway never does. Default: none. At most 32
+	// bytes of [A-Za-z0-9-].
+	IDPrefix string
 }
 
 // ConfigError says which Config field New rejected and why. It matches
@@ -90,6 +95,11 @@ func (c Config) normalise() (Config, error) {
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	if c.Tolerance < 0 {
 		return c, &ConfigError{Field: "Tolerance", Reason: "is negative"}
+	}
+	if len(c.IDPrefix) > 32 || strings.ContainsFunc(c.IDPrefix, func(r rune) bool {
+		return !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) {
+		return c, &ConfigError{Field: "IDPrefix", Reason: "must be at most 32 bytes of [A-Za-z0-9-]"}
 	}
 	return c, nil
 }

@@ -25,6 +25,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"a name with a newline", gatewaysim.Config{Secret: secret, Now: now, Name: "mo\nmo"}, "Name"},
 		{"a name of 65 bytes", gatewaysim.Config{Secret: secret, Now: now, Name: string(make([]byte, 65))}, "Name"},
 		{"a negative tolerance", gatewaysim.Config{Secret: secret, Now: now, Tolerance: -1}, "Tolerance"},
+		{"an id prefix with a space", gatewaysim.Config{Secret: secret, Now: now, IDPrefix: "run 1"}, "IDPrefix"},
 	}
 	for _, c := range cases {
 		t.Run(c.name+" is refused", func(t *testing.T) {
@@ -49,6 +50,12 @@ func TestNewDefaults(t *testing.T) {
 	r, err := g.StartLink(ctx, linkReq("l1", "acc_1"))
 	require.NoError(t, err)
 	assert.Equal(t, "https://pay.test/base/link/link_000001", r.URL, "a trailing slash is dropped")
+
+	g, err = gatewaysim.New(gatewaysim.Config{Secret: secret, Now: func() time.Time { return t0 }, IDPrefix: "run7"})
+	require.NoError(t, err)
+	r, err = g.StartLink(ctx, linkReq("l1", "acc_1"))
+	require.NoError(t, err)
+	assert.Equal(t, "https://sim.example/link/run7-link_000001", r.URL, "ids carry the prefix")
 }
 
 func TestNewCopiesSecret(t *testing.T) {

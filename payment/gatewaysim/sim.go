@@ -145,10 +145,15 @@ func (g *Gateway) ParseCallback(now time.Time, header http.Header, body []byte) 
 	return ev, nil
 }
 
-// next returns the next id with prefix ("pay_000001"); the caller holds mu.
+// next returns the next id with prefix ("pay_000001", after
+// Config.IDPrefix and a dash when set); the caller holds mu.
 func (g *Gateway) next(prefix string) string {
 	g.seq[prefix]++
-	return fmt.Sprintf("%s_%06d", prefix, g.seq[prefix])
+	id := fmt.Sprintf("%s_%06d", prefix, g.seq[prefix])
+	if g.cfg.IDPrefix != "" {
+		id = g.cfg.IDPrefix + "-" + id
+	}
+	return id
 }
 
 // emit completes ev with an id, the gateway's name and the current time,
