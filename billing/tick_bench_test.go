@@ -127,3 +127,7 @@ func BenchmarkTickMemory1M(b *testing.B) { benchmarkTick(b, memory.New(), 1_000_
 
 // BenchmarkTickPostgres100k: 100,000 resources, 1,000 due, on PostgreSQL.
 func BenchmarkTickPostgres100k(b *testing.B) { benchmarkTick(b, pgtest.NewStore(b), 100_000, 1000) }
+
+// BenchmarkTickPostgres1M: 1,000,000 resources, 1,000 due, on PostgreSQL
+// (seeding takes minutes).
+func BenchmarkTickPostgres1M(b *testing.B) { benchmarkTick(b, pgtest.NewStore(b), 1_000_000, 1000) }

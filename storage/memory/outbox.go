@@ -35,8 +35,8 @@ func (r outbox) Append(ctx context.Context, e storage.Event) (storage.Event, err
 	return cloneEvent(e), nil
 }
 
-// Deliverable scans undelivered events in Seq order; delivered events at
-// the front are skipped by remembering where the first undelivered one is.
+// Deliverable scans undelivered events in Seq order, starting at the first
+// undelivered one, so delivered history costs nothing.
 func (r outbox) Deliverable(ctx context.Context, t time.Time, limit int) ([]storage.Event, error) {
 	if err := r.t.check(ctx); err != nil {
 		return nil, err
@@ -45,9 +45,12 @@ func (r outbox) Deliverable(ctx context.Context, t time.Time, limit int) ([]stor
 		return nil, err
 	}
 	s := &r.t.data.resources
+	for s.pending < len(s.events) && !s.events[s.pending].DeliveredAt.IsZero() {
+		s.pending++
+	}
 	blocked := map[string]bool{}
 	var out []storage.Event
-	for _, e := range s.events {
+	for _, e := range s.events[s.pending:] {
 		if !e.DeliveredAt.IsZero() || blocked[e.Stream] {
 			continue
 		}
@@ -89,7 +92,10 @@ func (r outbox) Update(ctx context.Context, e storage.Event) error {
 	next := old
 	next.Attempts, next.NextAttemptAt, next.LastError, next.DeliveredAt = e.Attempts, e.NextAttemptAt, e.LastError, e.DeliveredAt
 	s.events[i] = next
-	r.t.undo = append(r.t.undo, func() { s.events[i] = old })
+	r.t.undo = append(r.t.undo, func() {
+		s.events[i] = old
+		s.pending = min(s.pending, int(i))
+	})
 	return nil
 }
 

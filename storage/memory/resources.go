@@ -27,7 +27,11 @@ type resourceState struct {
 	actionIDs  map[string]bool
 	actionSeq  int64
 	events     []storage.Event // Seq order; Seq = index + 1
-	eventIDs   map[string]bool
+	// pending is the index of the first undelivered event (or a lower one):
+	// everything before it is delivered, so Deliverable starts there
+	// instead of at the beginning of history.
+	pending  int
+	eventIDs map[string]bool
 }
 
 func newResourceState() resourceState {
