@@ -384,7 +384,7 @@ func (s *System) orderPaymentFailed(ctx context.Context, tx storage.Tx, acct Acc
 	if od.Kind != orderCreate && od.Kind != "" {
 		// A failed renewal, recovery or resize leaves its resources as
 		// they are; an automatic renewal tells the customer.
-		if od.Actor == "auto-renew" {
+		if od.Actor == autoRenewActor {
 			for _, t := range od.Targets {
 				r, err := tx.Resources().Get(ctx, acct.ID, t.ResourceID)
 				if err != nil {

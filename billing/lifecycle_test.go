@@ -18,6 +18,7 @@ import (
 	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/payment"
+	"github.com/cloudbill/cloudbill/payment/gatewaysim"
 	"github.com/cloudbill/cloudbill/storage"
 )
 
@@ -333,5 +334,40 @@ func TestLifecycleBadInput(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, small, got.Configuration, "nothing changed")
 		assert.True(t, got.PeriodEnd.Equal(r.PeriodEnd))
+	})
+}
+
+func TestAutoRenewalFallsBackToTheDefaultLinkedAccountWhenEnabled(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		e := newEnvWith(t, newStore(t), func(c *billing.Config) { c.Catalog = taxFree(t); c.AutoRenewWithLinkedAccount = true })
+		e.account(t, "acme")
+		e.topUp(t, "acme", 181_000)
+		r := e.buy(t, "acme", small, period.Days(30))
+		link, err := e.sys.StartLinking(ctx, "link", billing.LinkAccountRequest{AccountID: "acme", Gateway: "sim"})
+		require.NoError(t, err)
+		cb, err := e.sim.CompleteLink(link.LinkID, "MoMo •••• 4242")
+		require.NoError(t, err)
+		_, err = e.deliver(t, cb)
+		require.NoError(t, err)
+		_, err = e.sys.SetAutoRenew(ctx, "auto", billing.AutoRenewRequest{AccountID: "acme", ResourceID: r.ID, On: true})
+		require.NoError(t, err)
+
+		e.clk.Set(r.PeriodEnd.Add(-7 * day))
+		rep := e.tick(t)
+		assert.Equal(t, 1, rep.Renewed, "credit is empty: the linked account is charged")
+		got, err := e.sys.Resource(ctx, "acme", r.ID)
+		require.NoError(t, err)
+		assert.True(t, got.PeriodEnd.Equal(r.PeriodEnd.Add(30*day)))
+		charges := 0
+		for _, c := range e.sim.Calls() {
+			if c.Method == gatewaysim.MethodCharge && c.Applied {
+				charges++
+			}
+		}
+		assert.Equal(t, 1, charges)
+		assert.Len(t, e.notices(t, "acme", billing.NoticeAutoRenewed), 1)
+		assert.Zero(t, e.tick(t).Renewed, "once")
+		checkLedger(t, e.st, "acme")
 	})
 }

@@ -232,6 +232,11 @@ func (s *System) applyPaidTargets(ctx context.Context, tx storage.Tx, acct Accou
 		if err != nil {
 			return err
 		}
+		if od.Actor == autoRenewActor {
+			if err := s.notify(ctx, tx, acct, &r, NoticeAutoRenewed, "", "renewed until "+r.PeriodEnd.Format(time.RFC3339)); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

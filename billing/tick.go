@@ -38,6 +38,9 @@ const (
 	NoticeStateChanged    NoticeKind = "state_changed"
 )
 
+// autoRenewActor is the actor of the orders automatic renewal places.
+const autoRenewActor = "auto-renew"
+
 // noticePayload is the body of an EventNotice event.
 type noticePayload struct {
 	Notice     NoticeKind              `json:"notice"`
@@ -212,7 +215,7 @@ func (s *System) autoRenew(ctx context.Context, tx storage.Tx, acct Account, r *
 	if err != nil {
 		return false, "", err
 	}
-	spec := orderSpec{Kind: orderRenew, Actor: "auto-renew", Targets: []orderTarget{{ResourceID: r.ID, Start: span.Start, End: span.End}}}
+	spec := orderSpec{Kind: orderRenew, Actor: autoRenewActor, Targets: []orderTarget{{ResourceID: r.ID, Start: span.Start, End: span.End}}}
 	enough, err := ws.wallet.Available(s.now()).Cmp(q.Total)
 	if err != nil {
 		return false, "", err
@@ -249,7 +252,7 @@ func (s *System) autoRenew(ctx context.Context, tx storage.Tx, acct Account, r *
 		return false, "", err
 	}
 	if spec.Method == payment.MethodCredit {
-		return true, "", s.notify(ctx, tx, acct, r, NoticeAutoRenewed, w.Key, "renewed from credit until "+r.PeriodEnd.Format(time.RFC3339))
+		return true, "", nil // paid and applied; the order told the customer
 	}
 	return false, o.PaymentID, nil
 }
