@@ -486,6 +486,7 @@ type QuoteChangedError struct {
 	Expected, Current money.Amount
 }
 
+// Error says what the order costs now and what was quoted.
 func (e *QuoteChangedError) Error() string {
 	return fmt.Sprintf("billing: the order now costs %s, not the %s quoted", e.Current, e.Expected)
 }

@@ -60,6 +60,7 @@ type ConfigError struct {
 	Reason string
 }
 
+// Error names the field and the reason.
 func (e *ConfigError) Error() string { return fmt.Sprintf("billing: config %s %s", e.Field, e.Reason) }
 
 // Is makes a *ConfigError match ErrInvalidConfig.
@@ -71,6 +72,7 @@ type RequestError struct {
 	Reason string
 }
 
+// Error names the field and the reason.
 func (e *RequestError) Error() string {
 	return fmt.Sprintf("billing: invalid request: %s %s", e.Field, e.Reason)
 }
@@ -88,6 +90,7 @@ type IdempotencyConflictError struct {
 	Operation string
 }
 
+// Error names the key and both operations.
 func (e *IdempotencyConflictError) Error() string {
 	return fmt.Sprintf("billing: idempotency key %q of account %q was used for a different %s request (now %s)",
 		e.Key, e.AccountID, e.FirstOperation, e.Operation)
