@@ -23,12 +23,12 @@ const rollbackTimeout = 5 * time.Second
 // committed, which is what lets the loser of an idempotency race read the
 // winner's result in the same transaction. It also aborts far fewer
 // transactions than SERIALIZABLE would.
-var txOptions = pgx.TxOptions{IsoLevel: pgx.ReadCommitted}
+func txOptions() pgx.TxOptions { return pgx.TxOptions{IsoLevel: pgx.ReadCommitted} }
 
 // attempt runs fn once in its own transaction. code is the SQLSTATE when the
 // database aborted the transaction in a way that makes rerunning fn safe.
 func (s *Store) attempt(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) (code string, err error) {
-	ptx, err := s.pool.BeginTx(ctx, txOptions)
+	ptx, err := s.pool.BeginTx(ctx, txOptions())
 	if err != nil {
 		err = wrapErr("begin transaction", err)
 		code, _ = retryCode(err)

@@ -83,12 +83,12 @@ func (s suite) testAccounts(t *testing.T) {
 			a, err := tx.Accounts().GetForUpdate(ctx, "u")
 			require.NoError(t, err)
 			a.Type = storage.Postpaid
-			a.CreatedAt = epoch.Add(time.Hour)
-			a.UpdatedAt = epoch.Add(2 * time.Hour)
+			a.CreatedAt = epoch().Add(time.Hour)
+			a.UpdatedAt = epoch().Add(2 * time.Hour)
 			got, err := tx.Accounts().Update(ctx, a)
 			require.NoError(t, err)
 			assert.Equal(t, int64(2), got.Version)
-			assert.True(t, got.CreatedAt.Equal(epoch), "CreatedAt kept")
+			assert.True(t, got.CreatedAt.Equal(epoch()), "CreatedAt kept")
 			return nil
 		})
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
@@ -96,7 +96,7 @@ func (s suite) testAccounts(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, storage.Postpaid, a.Type)
 			assert.Equal(t, int64(2), a.Version)
-			assert.True(t, a.UpdatedAt.Equal(epoch.Add(2*time.Hour)))
+			assert.True(t, a.UpdatedAt.Equal(epoch().Add(2*time.Hour)))
 			return nil
 		})
 	})
@@ -121,7 +121,7 @@ func (s suite) testAccounts(t *testing.T) {
 						c = 0
 					}
 					a.TimeZone = fmt.Sprintf("n=%d", c+1)
-					a.UpdatedAt = epoch.Add(time.Duration(i) * time.Second)
+					a.UpdatedAt = epoch().Add(time.Duration(i) * time.Second)
 					_, err = tx.Accounts().Update(ctx, a)
 					return err
 				})

@@ -21,7 +21,7 @@ func (s suite) testAudit(t *testing.T) {
 				for _, acct := range []string{"a", "b"} {
 					r, err := tx.Audit().Append(ctx, storage.AuditRecord{
 						AccountID: acct, Actor: "ops", Action: "account.type_changed",
-						Detail: []byte(fmt.Sprintf(`{"i":%d}`, i)), At: epoch.Add(time.Duration(i) * time.Minute),
+						Detail: []byte(fmt.Sprintf(`{"i":%d}`, i)), At: epoch().Add(time.Duration(i) * time.Minute),
 					})
 					require.NoError(t, err)
 					if acct == "a" {
@@ -44,7 +44,7 @@ func (s suite) testAudit(t *testing.T) {
 			for i, r := range append(page1, page2...) {
 				assert.Equal(t, "a", r.AccountID, "scoped to the account")
 				assert.JSONEq(t, fmt.Sprintf(`{"i":%d}`, i), string(r.Detail))
-				assert.True(t, r.At.Equal(epoch.Add(time.Duration(i)*time.Minute)))
+				assert.True(t, r.At.Equal(epoch().Add(time.Duration(i)*time.Minute)))
 			}
 			none, err := tx.Audit().List(ctx, "c", 0, 10)
 			require.NoError(t, err)
@@ -60,7 +60,7 @@ func (s suite) testAudit(t *testing.T) {
 	t.Run("append rejects records without account or action", func(t *testing.T) {
 		st := s.newStore(t)
 		err := st.InTx(context.Background(), func(ctx context.Context, tx storage.Tx) error {
-			_, err := tx.Audit().Append(ctx, storage.AuditRecord{AccountID: "a", At: epoch})
+			_, err := tx.Audit().Append(ctx, storage.AuditRecord{AccountID: "a", At: epoch()})
 			return err
 		})
 		assert.ErrorIs(t, err, storage.ErrInvalidRecord)

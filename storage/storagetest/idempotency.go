@@ -15,7 +15,7 @@ import (
 
 func (s suite) testIdempotency(t *testing.T) {
 	rec := func(account, key string) storage.IdempotencyRecord {
-		return storage.IdempotencyRecord{AccountID: account, Key: key, Operation: "account.create", RequestHash: "abc", CreatedAt: epoch}
+		return storage.IdempotencyRecord{AccountID: account, Key: key, Operation: "account.create", RequestHash: "abc", CreatedAt: epoch()}
 	}
 
 	t.Run("insert, set response, get", func(t *testing.T) {
@@ -33,7 +33,7 @@ func (s suite) testIdempotency(t *testing.T) {
 			assert.Equal(t, "account.create", got.Operation)
 			assert.Equal(t, "abc", got.RequestHash)
 			assert.JSONEq(t, `{"ok":true}`, string(got.Response))
-			assert.True(t, got.CreatedAt.Equal(epoch))
+			assert.True(t, got.CreatedAt.Equal(epoch()))
 			return nil
 		})
 	})

@@ -27,7 +27,7 @@ func vnd(t testing.TB, n int64) money.Amount {
 // transfer is a balanced two-leg entry moving n from → to.
 func transfer(t testing.TB, acct, id string, n int64, from, to string, guardFrom bool) storage.LedgerEntry {
 	return storage.LedgerEntry{
-		ID: id, AccountID: acct, Kind: "test", RefType: "payment", RefID: "p-" + id, At: epoch,
+		ID: id, AccountID: acct, Kind: "test", RefType: "payment", RefID: "p-" + id, At: epoch(),
 		Postings: []storage.LedgerPosting{
 			{LedgerAccount: from, Amount: vnd(t, -n), NonNegative: guardFrom},
 			{LedgerAccount: to, Amount: vnd(t, n), NonNegative: true},
@@ -121,7 +121,7 @@ func (s suite) testLedger(t *testing.T) {
 				require.Len(t, e.Postings, 2)
 				assert.Equal(t, "customer:cash", e.Postings[1].LedgerAccount)
 				assert.True(t, e.Postings[1].Amount.Equal(vnd(t, int64(1000*(i+1)))))
-				assert.True(t, e.At.Equal(epoch))
+				assert.True(t, e.At.Equal(epoch()))
 			}
 			got, err := tx.Ledger().Entry(ctx, "a", "e3")
 			require.NoError(t, err)
@@ -139,11 +139,11 @@ func (s suite) testLedger(t *testing.T) {
 		usd, err := money.FromMinor(100, "USD")
 		require.NoError(t, err)
 		bad := map[string]storage.LedgerEntry{
-			"unbalanced": {ID: "u", AccountID: "a", Kind: "test", At: epoch, Postings: []storage.LedgerPosting{
+			"unbalanced": {ID: "u", AccountID: "a", Kind: "test", At: epoch(), Postings: []storage.LedgerPosting{
 				{LedgerAccount: "x", Amount: vnd(t, 10)}, {LedgerAccount: "y", Amount: vnd(t, -9)}}},
-			"one leg": {ID: "o", AccountID: "a", Kind: "test", At: epoch, Postings: []storage.LedgerPosting{
+			"one leg": {ID: "o", AccountID: "a", Kind: "test", At: epoch(), Postings: []storage.LedgerPosting{
 				{LedgerAccount: "x", Amount: vnd(t, 0)}}},
-			"mixed currencies": {ID: "m", AccountID: "a", Kind: "test", At: epoch, Postings: []storage.LedgerPosting{
+			"mixed currencies": {ID: "m", AccountID: "a", Kind: "test", At: epoch(), Postings: []storage.LedgerPosting{
 				{LedgerAccount: "x", Amount: vnd(t, 100)}, {LedgerAccount: "y", Amount: usd.Neg()}}},
 		}
 		for name, e := range bad {
@@ -272,9 +272,9 @@ func (s suite) testLedger(t *testing.T) {
 		}
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 			for _, e := range []storage.LedgerEntry{
-				grant("a", "g1", 3_500_000, epoch.Add(30*24*time.Hour)),
-				grant("b", "g2", 100_000, epoch.Add(5*24*time.Hour)),
-				grant("a", "g3", 50_000, epoch.Add(60*24*time.Hour)),
+				grant("a", "g1", 3_500_000, epoch().Add(30*24*time.Hour)),
+				grant("b", "g2", 100_000, epoch().Add(5*24*time.Hour)),
+				grant("a", "g3", 50_000, epoch().Add(60*24*time.Hour)),
 			} {
 				if _, err := tx.Ledger().Append(ctx, e); err != nil {
 					return err
@@ -285,14 +285,14 @@ func (s suite) testLedger(t *testing.T) {
 			return err
 		})
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
-			due, err := tx.Ledger().Expiring(ctx, epoch.Add(45*24*time.Hour), 10)
+			due, err := tx.Ledger().Expiring(ctx, epoch().Add(45*24*time.Hour), 10)
 			require.NoError(t, err)
 			require.Len(t, due, 1)
 			assert.Equal(t, "a", due[0].AccountID)
 			assert.Equal(t, "customer:promo:g1", due[0].LedgerAccount)
-			assert.True(t, due[0].ExpiresAt.Equal(epoch.Add(30*24*time.Hour)))
+			assert.True(t, due[0].ExpiresAt.Equal(epoch().Add(30*24*time.Hour)))
 			assert.Equal(t, int64(3_500_000), balanceOf(t, due, "customer:promo:g1"))
-			due, err = tx.Ledger().Expiring(ctx, epoch.Add(90*24*time.Hour), 10)
+			due, err = tx.Ledger().Expiring(ctx, epoch().Add(90*24*time.Hour), 10)
 			require.NoError(t, err)
 			require.Len(t, due, 2)
 			assert.Equal(t, "customer:promo:g1", due[0].LedgerAccount)
@@ -301,7 +301,7 @@ func (s suite) testLedger(t *testing.T) {
 			require.NoError(t, err)
 			for _, b := range bals {
 				if b.LedgerAccount == "customer:promo:g3" {
-					assert.True(t, b.ExpiresAt.Equal(epoch.Add(60*24*time.Hour)), "expiry recorded on the balance")
+					assert.True(t, b.ExpiresAt.Equal(epoch().Add(60*24*time.Hour)), "expiry recorded on the balance")
 				}
 			}
 			return nil

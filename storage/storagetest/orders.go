@@ -18,7 +18,7 @@ import (
 func (s suite) testOrders(t *testing.T) {
 	t.Run("coupons: create, get, update; duplicate code", func(t *testing.T) {
 		st := s.newStore(t)
-		c := storage.CouponRecord{Code: "SPRING20", Definition: []byte(`{"kind":"percent"}`), CreatedAt: epoch, UpdatedAt: epoch}
+		c := storage.CouponRecord{Code: "SPRING20", Definition: []byte(`{"kind":"percent"}`), CreatedAt: epoch(), UpdatedAt: epoch()}
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error { return tx.Coupons().Create(ctx, c) })
 		err := st.InTx(context.Background(), func(ctx context.Context, tx storage.Tx) error { return tx.Coupons().Create(ctx, c) })
 		assert.ErrorIs(t, err, storage.ErrDuplicate)
@@ -26,7 +26,7 @@ func (s suite) testOrders(t *testing.T) {
 			got, err := tx.Coupons().GetForUpdate(ctx, "SPRING20")
 			require.NoError(t, err)
 			assert.JSONEq(t, `{"kind":"percent"}`, string(got.Definition))
-			got.Definition, got.UpdatedAt = []byte(`{"kind":"fixed"}`), epoch.Add(time.Hour)
+			got.Definition, got.UpdatedAt = []byte(`{"kind":"fixed"}`), epoch().Add(time.Hour)
 			require.NoError(t, tx.Coupons().Update(ctx, got))
 			_, err = tx.Coupons().Get(ctx, "NOPE")
 			assert.ErrorIs(t, err, storage.ErrNotFound)
@@ -37,7 +37,7 @@ func (s suite) testOrders(t *testing.T) {
 			got, err := tx.Coupons().Get(ctx, "SPRING20")
 			require.NoError(t, err)
 			assert.JSONEq(t, `{"kind":"fixed"}`, string(got.Definition))
-			assert.True(t, got.CreatedAt.Equal(epoch))
+			assert.True(t, got.CreatedAt.Equal(epoch()))
 			return nil
 		})
 	})
@@ -47,7 +47,7 @@ func (s suite) testOrders(t *testing.T) {
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 			for i, r := range []struct{ acct, status string }{{"a", "reserved"}, {"a", "consumed"}, {"b", "consumed"}, {"a", "released"}} {
 				if err := tx.Redemptions().Create(ctx, storage.Redemption{ID: fmt.Sprintf("r%d", i), Code: "C", AccountID: r.acct,
-					OrderID: fmt.Sprintf("o%d", i), Status: r.status, Amount: vnd(t, 1000), CreatedAt: epoch, UpdatedAt: epoch}); err != nil {
+					OrderID: fmt.Sprintf("o%d", i), Status: r.status, Amount: vnd(t, 1000), CreatedAt: epoch(), UpdatedAt: epoch()}); err != nil {
 					return err
 				}
 			}
@@ -77,7 +77,7 @@ func (s suite) testOrders(t *testing.T) {
 	t.Run("a coupon limited to 3 under N concurrent redemptions: exactly 3", func(t *testing.T) {
 		st := s.newStore(t)
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
-			return tx.Coupons().Create(ctx, storage.CouponRecord{Code: "LIMIT3", Definition: []byte(`{}`), CreatedAt: epoch, UpdatedAt: epoch})
+			return tx.Coupons().Create(ctx, storage.CouponRecord{Code: "LIMIT3", Definition: []byte(`{}`), CreatedAt: epoch(), UpdatedAt: epoch()})
 		})
 		n := s.opts.Parallelism
 		var won atomic.Int64
@@ -97,7 +97,7 @@ func (s suite) testOrders(t *testing.T) {
 						return errLimit
 					}
 					return tx.Redemptions().Create(ctx, storage.Redemption{ID: fmt.Sprintf("r%d", i), Code: "LIMIT3", AccountID: fmt.Sprintf("acct%d", i),
-						OrderID: "o", Status: "reserved", Amount: vnd(t, 1), CreatedAt: epoch, UpdatedAt: epoch})
+						OrderID: "o", Status: "reserved", Amount: vnd(t, 1), CreatedAt: epoch(), UpdatedAt: epoch()})
 				})
 				if err == nil {
 					won.Add(1)
@@ -112,7 +112,7 @@ func (s suite) testOrders(t *testing.T) {
 
 	t.Run("orders: create, get, update, count by status, scoped", func(t *testing.T) {
 		st := s.newStore(t)
-		o := storage.Order{ID: "o1", AccountID: "a", Status: "pending_payment", Total: vnd(t, 253_000), Data: []byte(`{"items":2}`), CreatedAt: epoch, UpdatedAt: epoch}
+		o := storage.Order{ID: "o1", AccountID: "a", Status: "pending_payment", Total: vnd(t, 253_000), Data: []byte(`{"items":2}`), CreatedAt: epoch(), UpdatedAt: epoch()}
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error { return tx.Orders().Create(ctx, o) })
 		err := st.InTx(context.Background(), func(ctx context.Context, tx storage.Tx) error { return tx.Orders().Create(ctx, o) })
 		assert.ErrorIs(t, err, storage.ErrDuplicate)
@@ -128,7 +128,7 @@ func (s suite) testOrders(t *testing.T) {
 			other := got
 			other.AccountID = "b"
 			assert.ErrorIs(t, tx.Orders().Update(ctx, other), storage.ErrNotFound)
-			return tx.Orders().Create(ctx, storage.Order{ID: "o2", AccountID: "a", Status: "payment_failed", Total: vnd(t, 1), CreatedAt: epoch, UpdatedAt: epoch})
+			return tx.Orders().Create(ctx, storage.Order{ID: "o2", AccountID: "a", Status: "payment_failed", Total: vnd(t, 1), CreatedAt: epoch(), UpdatedAt: epoch()})
 		})
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 			n, err := tx.Orders().CountByAccount(ctx, "a", "paid", "completed")

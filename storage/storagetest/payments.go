@@ -22,14 +22,16 @@ func newPayment(t testing.TB, acct, id string) storage.Payment {
 		ID: id, AccountID: acct, Purpose: "order", PurposeRef: "order-" + id, Method: "top_up_and_pay",
 		Status: "pending", Amount: vnd(t, 200_000), FromCredit: vnd(t, 150_000), FromGateway: vnd(t, 50_000),
 		Refunded: vnd(t, 0), Gateway: "sim", GatewayRef: "ref-" + id, RedirectURL: "https://pay.example/" + id,
-		Description: "vServer", ExpiresAt: epoch.Add(15 * time.Minute), CreatedAt: epoch, UpdatedAt: epoch,
+		Description: "vServer", ExpiresAt: epoch().Add(15 * time.Minute), CreatedAt: epoch(), UpdatedAt: epoch(),
 	}
 }
 
 // cmpAmounts lets cmp.Diff compare money by value and times by instant.
-var cmpAmounts = cmp.Options{
-	cmp.Comparer(func(a, b money.Amount) bool { return a.Equal(b) }),
-	cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) }),
+func cmpAmounts() cmp.Options {
+	return cmp.Options{
+		cmp.Comparer(func(a, b money.Amount) bool { return a.Equal(b) }),
+		cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) }),
+	}
 }
 
 func (s suite) testPayments(t *testing.T) {
@@ -41,14 +43,14 @@ func (s suite) testPayments(t *testing.T) {
 			got, err := tx.Payments().Get(ctx, "a", "p1")
 			require.NoError(t, err)
 			want.Version = 1
-			assert.Empty(t, cmp.Diff(want, got, cmpAmounts))
+			assert.Empty(t, cmp.Diff(want, got, cmpAmounts()))
 			got, err = tx.Payments().GetForUpdate(ctx, "a", "p1")
 			require.NoError(t, err)
-			got.Status, got.UpdatedAt, got.CreatedAt = "succeeded", epoch.Add(time.Minute), epoch.Add(time.Hour)
+			got.Status, got.UpdatedAt, got.CreatedAt = "succeeded", epoch().Add(time.Minute), epoch().Add(time.Hour)
 			upd, err := tx.Payments().Update(ctx, got)
 			require.NoError(t, err)
 			assert.Equal(t, int64(2), upd.Version)
-			assert.True(t, upd.CreatedAt.Equal(epoch), "CreatedAt kept")
+			assert.True(t, upd.CreatedAt.Equal(epoch()), "CreatedAt kept")
 			return nil
 		})
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
@@ -88,7 +90,7 @@ func (s suite) testPayments(t *testing.T) {
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 			for i := range 5 {
 				p := newPayment(t, "a", fmt.Sprintf("p%d", i))
-				p.CreatedAt = epoch.Add(time.Duration(i) * time.Minute)
+				p.CreatedAt = epoch().Add(time.Duration(i) * time.Minute)
 				if err := tx.Payments().Create(ctx, p); err != nil {
 					return err
 				}
@@ -119,7 +121,7 @@ func (s suite) testPayments(t *testing.T) {
 			for i, status := range []string{"pending", "pending", "succeeded"} {
 				p := newPayment(t, "a", fmt.Sprintf("p%d", i))
 				p.Status = status
-				p.ExpiresAt = epoch.Add(time.Duration(10*(i+1)) * time.Minute)
+				p.ExpiresAt = epoch().Add(time.Duration(10*(i+1)) * time.Minute)
 				if err := tx.Payments().Create(ctx, p); err != nil {
 					return err
 				}
@@ -127,12 +129,12 @@ func (s suite) testPayments(t *testing.T) {
 			return nil
 		})
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
-			due, err := tx.Payments().PendingExpired(ctx, epoch.Add(20*time.Minute), 10)
+			due, err := tx.Payments().PendingExpired(ctx, epoch().Add(20*time.Minute), 10)
 			require.NoError(t, err)
 			require.Len(t, due, 2)
 			assert.Equal(t, "p0", due[0].ID)
 			assert.Equal(t, "p1", due[1].ID)
-			due, err = tx.Payments().PendingExpired(ctx, epoch.Add(15*time.Minute), 10)
+			due, err = tx.Payments().PendingExpired(ctx, epoch().Add(15*time.Minute), 10)
 			require.NoError(t, err)
 			assert.Len(t, due, 1)
 			return nil
@@ -142,14 +144,14 @@ func (s suite) testPayments(t *testing.T) {
 	t.Run("a gateway event is applied once, even under a race", func(t *testing.T) {
 		st := s.newStore(t)
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
-			return tx.GatewayEvents().Record(ctx, "sim", "evt-1", epoch)
+			return tx.GatewayEvents().Record(ctx, "sim", "evt-1", epoch())
 		})
 		err := st.InTx(context.Background(), func(ctx context.Context, tx storage.Tx) error {
-			return tx.GatewayEvents().Record(ctx, "sim", "evt-1", epoch)
+			return tx.GatewayEvents().Record(ctx, "sim", "evt-1", epoch())
 		})
 		assert.ErrorIs(t, err, storage.ErrDuplicate)
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
-			return tx.GatewayEvents().Record(ctx, "other-gateway", "evt-1", epoch)
+			return tx.GatewayEvents().Record(ctx, "other-gateway", "evt-1", epoch())
 		})
 		// Concurrent callbacks for one top-up: exactly one credits.
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error { return tx.Accounts().Create(ctx, newAccount("a")) })
@@ -159,7 +161,7 @@ func (s suite) testPayments(t *testing.T) {
 		for range n {
 			wg.Go(func() {
 				err := st.InTx(context.Background(), func(ctx context.Context, tx storage.Tx) error {
-					if err := tx.GatewayEvents().Record(ctx, "sim", "evt-race", epoch); err != nil {
+					if err := tx.GatewayEvents().Record(ctx, "sim", "evt-race", epoch()); err != nil {
 						return err
 					}
 					_, err := tx.Ledger().Append(ctx, transfer(t, "a", "topup-evt-race", 100_000, "gateway:clearing:sim", "customer:cash", false))
@@ -188,7 +190,7 @@ func (s suite) testPayments(t *testing.T) {
 		st := s.newStore(t)
 		la := func(id string) storage.LinkedAccount {
 			return storage.LinkedAccount{ID: id, AccountID: "a", Gateway: "sim", Status: "active", Token: "tok_" + id + "_secret4242",
-				Display: "sim •••• 4242", CreatedAt: epoch, UpdatedAt: epoch}
+				Display: "sim •••• 4242", CreatedAt: epoch(), UpdatedAt: epoch()}
 		}
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 			for _, id := range []string{"l1", "l2", "l3"} {
@@ -204,7 +206,7 @@ func (s suite) testPayments(t *testing.T) {
 			l2, err := tx.LinkedAccounts().Get(ctx, "a", "l2")
 			require.NoError(t, err)
 			assert.Equal(t, "tok_l2_secret4242", l2.Token)
-			l2.Status, l2.Token, l2.UpdatedAt = "removed", "", epoch.Add(time.Hour)
+			l2.Status, l2.Token, l2.UpdatedAt = "removed", "", epoch().Add(time.Hour)
 			require.NoError(t, tx.LinkedAccounts().Update(ctx, l2))
 			l3, err := tx.LinkedAccounts().LookupForUpdate(ctx, "l3")
 			require.NoError(t, err)
@@ -233,14 +235,14 @@ func (s suite) testPayments(t *testing.T) {
 	t.Run("payment links: create, find by token, update", func(t *testing.T) {
 		st := s.newStore(t)
 		link := storage.PaymentLink{Token: "tkn-abc", AccountID: "a", Amount: vnd(t, 250_000), Purpose: "top_up",
-			Description: "pay for me", Status: "open", ExpiresAt: epoch.Add(72 * time.Hour), CreatedAt: epoch, UpdatedAt: epoch}
+			Description: "pay for me", Status: "open", ExpiresAt: epoch().Add(72 * time.Hour), CreatedAt: epoch(), UpdatedAt: epoch()}
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error { return tx.PaymentLinks().Create(ctx, link) })
 		err := st.InTx(context.Background(), func(ctx context.Context, tx storage.Tx) error { return tx.PaymentLinks().Create(ctx, link) })
 		assert.ErrorIs(t, err, storage.ErrDuplicate)
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 			got, err := tx.PaymentLinks().GetForUpdate(ctx, "tkn-abc")
 			require.NoError(t, err)
-			assert.Empty(t, cmp.Diff(link, got, cmpAmounts))
+			assert.Empty(t, cmp.Diff(link, got, cmpAmounts()))
 			got.Status, got.PaymentID = "paid", "p9"
 			require.NoError(t, tx.PaymentLinks().Update(ctx, got))
 			_, err = tx.PaymentLinks().GetForUpdate(ctx, "tkn-other")

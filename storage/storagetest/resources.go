@@ -15,8 +15,8 @@ import (
 
 func newResource(acct, id string, due time.Time) storage.Resource {
 	return storage.Resource{ID: id, AccountID: acct, OrderID: "o1", ProductID: "vserver", Status: "active",
-		PeriodStart: epoch, PeriodEnd: epoch.Add(30 * 24 * time.Hour), NextDueAt: due, Data: []byte(`{"vcpu":2}`),
-		CreatedAt: epoch, UpdatedAt: epoch}
+		PeriodStart: epoch(), PeriodEnd: epoch().Add(30 * 24 * time.Hour), NextDueAt: due, Data: []byte(`{"vcpu":2}`),
+		CreatedAt: epoch(), UpdatedAt: epoch()}
 }
 
 func (s suite) testResources(t *testing.T) {
@@ -39,7 +39,7 @@ func (s suite) testResources(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, int64(1), r.Version)
 			assert.JSONEq(t, `{"vcpu":2}`, string(r.Data))
-			assert.True(t, r.PeriodEnd.Equal(epoch.Add(30*24*time.Hour)))
+			assert.True(t, r.PeriodEnd.Equal(epoch().Add(30*24*time.Hour)))
 			r.Status, r.Data = "grace", []byte(`{"vcpu":4}`)
 			up, err := tx.Resources().Update(ctx, r)
 			require.NoError(t, err)
@@ -69,7 +69,7 @@ func (s suite) testResources(t *testing.T) {
 
 	t.Run("due resources are found by NextDueAt, earliest first, and follow updates and rollbacks", func(t *testing.T) {
 		st := s.newStore(t)
-		at := func(h int) time.Time { return epoch.Add(time.Duration(h) * time.Hour) }
+		at := func(h int) time.Time { return epoch().Add(time.Duration(h) * time.Hour) }
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 			for i, h := range []int{5, 1, 3, 0, 9} {
 				due := time.Time{}
@@ -140,7 +140,7 @@ func (s suite) testResources(t *testing.T) {
 					got[i] = num
 					return tx.Invoices().Create(ctx, storage.Invoice{ID: fmt.Sprintf("inv%d", i), AccountID: "a", ResourceID: "r1",
 						Kind: "invoice", Status: "paid", Series: "INV-2026", Number: num, Total: vnd(t, 1000), Data: []byte(`{}`),
-						IssuedAt: epoch, CreatedAt: epoch, UpdatedAt: epoch})
+						IssuedAt: epoch(), CreatedAt: epoch(), UpdatedAt: epoch()})
 				})
 				assert.NoError(t, err)
 			})
@@ -170,7 +170,7 @@ func (s suite) testResources(t *testing.T) {
 		})
 		err := st.InTx(context.Background(), func(ctx context.Context, tx storage.Tx) error {
 			return tx.Invoices().Create(ctx, storage.Invoice{ID: "dup", AccountID: "a", Kind: "invoice", Status: "paid",
-				Series: "INV-2026", Number: 1, Total: vnd(t, 1), IssuedAt: epoch, CreatedAt: epoch, UpdatedAt: epoch})
+				Series: "INV-2026", Number: 1, Total: vnd(t, 1), IssuedAt: epoch(), CreatedAt: epoch(), UpdatedAt: epoch()})
 		})
 		assert.ErrorIs(t, err, storage.ErrDuplicate, "a number is never used twice")
 	})
@@ -185,7 +185,7 @@ func (s suite) testResources(t *testing.T) {
 				}
 				if err := tx.Invoices().Create(ctx, storage.Invoice{ID: fmt.Sprintf("i%d", i), AccountID: "a", ResourceID: res,
 					Kind: "invoice", Status: "draft", Total: vnd(t, int64(1000*(i+1))), Data: []byte(`{"lines":1}`),
-					CreatedAt: epoch.Add(time.Duration(i) * time.Minute), UpdatedAt: epoch}); err != nil {
+					CreatedAt: epoch().Add(time.Duration(i) * time.Minute), UpdatedAt: epoch()}); err != nil {
 					return err
 				}
 			}
@@ -194,7 +194,7 @@ func (s suite) testResources(t *testing.T) {
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 			inv, err := tx.Invoices().GetForUpdate(ctx, "a", "i0")
 			require.NoError(t, err)
-			inv.Status, inv.Series, inv.Number, inv.IssuedAt = "paid", "INV-2026", 7, epoch
+			inv.Status, inv.Series, inv.Number, inv.IssuedAt = "paid", "INV-2026", 7, epoch()
 			require.NoError(t, tx.Invoices().Update(ctx, inv))
 			all, err := tx.Invoices().List(ctx, "a", "", "", 10)
 			require.NoError(t, err)
@@ -225,11 +225,11 @@ func (s suite) testResources(t *testing.T) {
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 			for i, res := range []string{"r1", "r2", "r1"} {
 				if _, err := tx.Actions().Append(ctx, storage.Action{ID: fmt.Sprintf("a%d", i), AccountID: "a", ResourceID: res,
-					Kind: "create", Actor: "user", Data: []byte(`{"i":1}`), At: epoch}); err != nil {
+					Kind: "create", Actor: "user", Data: []byte(`{"i":1}`), At: epoch()}); err != nil {
 					return err
 				}
 			}
-			_, err := tx.Actions().Append(ctx, storage.Action{ID: "a0", AccountID: "a", Kind: "create", At: epoch})
+			_, err := tx.Actions().Append(ctx, storage.Action{ID: "a0", AccountID: "a", Kind: "create", At: epoch()})
 			assert.ErrorIs(t, err, storage.ErrDuplicate)
 			return nil
 		})
@@ -254,7 +254,7 @@ func (s suite) testResources(t *testing.T) {
 		st := s.newStore(t)
 		ev := func(id, stream string) storage.Event {
 			return storage.Event{ID: id, AccountID: "a", Stream: stream, Kind: "resource.provision", Payload: []byte(`{"id":"` + id + `"}`),
-				NextAttemptAt: epoch, CreatedAt: epoch}
+				NextAttemptAt: epoch(), CreatedAt: epoch()}
 		}
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 			for _, e := range []storage.Event{ev("e1", "r1"), ev("e2", "r1"), ev("e3", "r2")} {
@@ -269,7 +269,7 @@ func (s suite) testResources(t *testing.T) {
 		var first []storage.Event
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 			var err error
-			first, err = tx.Outbox().Deliverable(ctx, epoch, 10)
+			first, err = tx.Outbox().Deliverable(ctx, epoch(), 10)
 			require.NoError(t, err)
 			require.Len(t, first, 2, "e2 waits behind e1 of the same stream")
 			assert.Equal(t, "e1", first[0].ID)
@@ -277,29 +277,29 @@ func (s suite) testResources(t *testing.T) {
 			// e1's handler fails: retry in a minute.
 			e1, err := tx.Outbox().GetForUpdate(ctx, first[0].Seq)
 			require.NoError(t, err)
-			e1.Attempts, e1.LastError, e1.NextAttemptAt = 1, "host down", epoch.Add(time.Minute)
+			e1.Attempts, e1.LastError, e1.NextAttemptAt = 1, "host down", epoch().Add(time.Minute)
 			require.NoError(t, tx.Outbox().Update(ctx, e1))
 			e3, err := tx.Outbox().GetForUpdate(ctx, first[1].Seq)
 			require.NoError(t, err)
-			e3.DeliveredAt = epoch
+			e3.DeliveredAt = epoch()
 			return tx.Outbox().Update(ctx, e3)
 		})
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
-			now, err := tx.Outbox().Deliverable(ctx, epoch, 10)
+			now, err := tx.Outbox().Deliverable(ctx, epoch(), 10)
 			require.NoError(t, err)
 			assert.Empty(t, now, "e1 backs off; e2 still waits; e3 delivered")
-			later, err := tx.Outbox().Deliverable(ctx, epoch.Add(time.Minute), 10)
+			later, err := tx.Outbox().Deliverable(ctx, epoch().Add(time.Minute), 10)
 			require.NoError(t, err)
 			require.Len(t, later, 1)
 			assert.Equal(t, "e1", later[0].ID)
 			assert.Equal(t, 1, later[0].Attempts)
 			assert.Equal(t, "host down", later[0].LastError)
 			e1 := later[0]
-			e1.DeliveredAt = epoch.Add(time.Minute)
+			e1.DeliveredAt = epoch().Add(time.Minute)
 			return tx.Outbox().Update(ctx, e1)
 		})
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
-			next, err := tx.Outbox().Deliverable(ctx, epoch.Add(time.Minute), 10)
+			next, err := tx.Outbox().Deliverable(ctx, epoch().Add(time.Minute), 10)
 			require.NoError(t, err)
 			require.Len(t, next, 1)
 			assert.Equal(t, "e2", next[0].ID)

@@ -55,7 +55,7 @@ type suite struct {
 
 // epoch is a fixed instant, truncated to microseconds because that is what
 // SQL timestamps keep.
-var epoch = time.Date(2026, 1, 15, 9, 30, 0, 0, time.UTC)
+func epoch() time.Time { return time.Date(2026, 1, 15, 9, 30, 0, 0, time.UTC) }
 
 // inTx runs fn in one transaction and fails the test on error.
 func inTx(t *testing.T, s storage.Store, fn func(ctx context.Context, tx storage.Tx) error) {
@@ -68,6 +68,6 @@ func inTx(t *testing.T, s storage.Store, fn func(ctx context.Context, tx storage
 func newAccount(id string) storage.Account {
 	return storage.Account{
 		ID: id, Type: storage.Prepaid, Currency: "VND", TimeZone: "Asia/Ho_Chi_Minh",
-		CreatedAt: epoch, UpdatedAt: epoch,
+		CreatedAt: epoch(), UpdatedAt: epoch(),
 	}
 }

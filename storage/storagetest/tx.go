@@ -25,8 +25,8 @@ func (s suite) testTx(t *testing.T) {
 			a.Type = storage.Postpaid
 			_, err = tx.Accounts().Update(ctx, a)
 			require.NoError(t, err)
-			require.NoError(t, tx.Idempotency().Insert(ctx, storage.IdempotencyRecord{AccountID: "a1", Key: "k", Operation: "op", RequestHash: "h", CreatedAt: epoch}))
-			_, err = tx.Audit().Append(ctx, storage.AuditRecord{AccountID: "kept", Actor: "op", Action: "x", At: epoch})
+			require.NoError(t, tx.Idempotency().Insert(ctx, storage.IdempotencyRecord{AccountID: "a1", Key: "k", Operation: "op", RequestHash: "h", CreatedAt: epoch()}))
+			_, err = tx.Audit().Append(ctx, storage.AuditRecord{AccountID: "kept", Actor: "op", Action: "x", At: epoch()})
 			require.NoError(t, err)
 			return boom
 		})
