@@ -111,9 +111,7 @@ func TestCheckoutByCreditTheSeedsFlow(t *testing.T) {
 		o, err := e.sys.Order(ctx, "acme", res.Order.ID)
 		require.NoError(t, err)
 		assert.Equal(t, "completed", o.Status)
-		w, err := e.sys.Wallet(ctx, "acme")
-		require.NoError(t, err)
-		assert.Equal(t, int64(247_000), minor(t, w.Available))
+		assert.Equal(t, int64(247_000), e.available(t, "acme"))
 		acts, err := e.sys.Actions(ctx, "acme", active[0].ID, 0, 10)
 		require.NoError(t, err)
 		require.Len(t, acts, 1)
@@ -260,9 +258,7 @@ func TestProvisioningFailureRefundsThatResourceAndReleasesItsCouponShare(t *test
 		require.NoError(t, err)
 		assert.Equal(t, lifecycle.StateProvisioningFailed, failed.State)
 		assert.Empty(t, failed.InvoiceIDs, "no Paid invoice")
-		w, err := e.sys.Wallet(ctx, "acme")
-		require.NoError(t, err)
-		assert.Equal(t, int64(500_000-253_000+70_840), minor(t, w.Available), "the vStorage line's 70,840 is refunded to credit")
+		assert.Equal(t, int64(500_000-253_000+70_840), e.available(t, "acme"), "the vStorage line's 70,840 is refunded to credit")
 
 		_, err = e.sys.ProvisioningSucceeded(ctx, "ok", billing.ProvisioningRequest{AccountID: "acme", ResourceID: vs.ID})
 		require.NoError(t, err)
@@ -319,9 +315,7 @@ func TestCheckoutRejectionsChangeNothing(t *testing.T) {
 		rs, err := e.sys.Resources(ctx, "acme", "", 10)
 		require.NoError(t, err)
 		assert.Empty(t, rs, "no resource was created")
-		w, err := e.sys.Wallet(ctx, "acme")
-		require.NoError(t, err)
-		assert.Equal(t, int64(100_000), minor(t, w.Available), "no credit was spent")
+		assert.Equal(t, int64(100_000), e.available(t, "acme"), "no credit was spent")
 	})
 }
 

@@ -71,6 +71,14 @@ func (e env) account(t *testing.T, id string) {
 	require.NoError(t, err)
 }
 
+// available returns the account's spendable credit in minor units.
+func (e env) available(t *testing.T, acct string) int64 {
+	t.Helper()
+	w, err := e.sys.Wallet(context.Background(), acct)
+	require.NoError(t, err)
+	return minor(t, w.Available)
+}
+
 // deliver hands a simulator callback to the System.
 func (e env) deliver(t *testing.T, cb gatewaysim.Callback) (billing.CallbackResult, error) {
 	t.Helper()

@@ -106,9 +106,7 @@ func TestPayByCredit(t *testing.T) {
 			require.NoError(t, err)
 			assert.Len(t, list, 2, "the top-up and the first payment only")
 		})
-		w, err := e.sys.Wallet(ctx, "acme")
-		require.NoError(t, err)
-		assert.Equal(t, int64(70_000), minor(t, w.Available))
+		assert.Equal(t, int64(70_000), e.available(t, "acme"))
 		checkLedger(t, st, "acme")
 	})
 }
@@ -209,9 +207,9 @@ func TestTopUpAndPay(t *testing.T) {
 			got, err := e.sys.Payment(ctx, "acme", p.ID)
 			require.NoError(t, err)
 			assert.Equal(t, payment.StatusFailed, got.Status)
+			assert.Equal(t, int64(150_000), e.available(t, "acme"), "credit released")
 			w, err := e.sys.Wallet(ctx, "acme")
 			require.NoError(t, err)
-			assert.Equal(t, int64(150_000), minor(t, w.Available), "credit released")
 			assert.True(t, w.Held.IsZero())
 			checkLedger(t, e.st, "acme")
 		})
@@ -230,9 +228,7 @@ func TestTopUpAndPay(t *testing.T) {
 			n, err = e.sys.ExpirePendingPayments(ctx, 100)
 			require.NoError(t, err)
 			assert.Equal(t, 1, n, "expires at 30 minutes")
-			w, err := e.sys.Wallet(ctx, "acme")
-			require.NoError(t, err)
-			assert.Equal(t, int64(150_000), minor(t, w.Available))
+			assert.Equal(t, int64(150_000), e.available(t, "acme"))
 
 			cb, err := e.sim.Complete(p.ID)
 			require.NoError(t, err)
@@ -242,9 +238,7 @@ func TestTopUpAndPay(t *testing.T) {
 			got, err := e.sys.Payment(ctx, "acme", p.ID)
 			require.NoError(t, err)
 			assert.Equal(t, payment.StatusExpired, got.Status)
-			w, err = e.sys.Wallet(ctx, "acme")
-			require.NoError(t, err)
-			assert.Equal(t, int64(200_000), minor(t, w.Available), "the 50,000 the gateway took is kept as credit")
+			assert.Equal(t, int64(200_000), e.available(t, "acme"), "the 50,000 the gateway took is kept as credit")
 			checkLedger(t, e.st, "acme")
 		})
 
@@ -454,9 +448,7 @@ func TestPaymentBadInput(t *testing.T) {
 				require.ErrorIs(t, err, tc.want)
 			})
 		}
-		w, err := e.sys.Wallet(ctx, "acme")
-		require.NoError(t, err)
-		assert.Equal(t, int64(100_000), minor(t, w.Available), "nothing changed")
+		assert.Equal(t, int64(100_000), e.available(t, "acme"), "nothing changed")
 		list, err := e.sys.Payments(ctx, "acme", "", 10)
 		require.NoError(t, err)
 		assert.Len(t, list, 1)
@@ -490,9 +482,7 @@ func TestPaymentRaces(t *testing.T) {
 			for i := range n {
 				assert.Equal(t, ids[0], ids[i])
 			}
-			w, err := e.sys.Wallet(ctx, "acme")
-			require.NoError(t, err)
-			assert.Equal(t, int64(70_000), minor(t, w.Available), "debited once")
+			assert.Equal(t, int64(70_000), e.available(t, "acme"), "debited once")
 			checkLedger(t, e.st, "acme")
 		})
 
@@ -520,9 +510,7 @@ func TestPaymentRaces(t *testing.T) {
 			wg.Wait()
 			assert.Equal(t, 3, ok)
 			assert.Equal(t, n-3, short)
-			w, err := e.sys.Wallet(ctx, "acme")
-			require.NoError(t, err)
-			assert.Equal(t, int64(10_000), minor(t, w.Available))
+			assert.Equal(t, int64(10_000), e.available(t, "acme"))
 			checkLedger(t, e.st, "acme")
 		})
 
