@@ -141,8 +141,8 @@ func (s *System) SetAccountType(ctx context.Context, key string, req SetAccountT
 // after the cursor afterSeq (0 for the first page), oldest first. Pass the
 // last record's Seq to get the next page.
 func (s *System) AuditTrail(ctx context.Context, accountID string, afterSeq int64, limit int) ([]storage.AuditRecord, error) {
-	if limit < 1 || limit > 1000 {
-		return nil, &RequestError{Field: "limit", Reason: fmt.Sprintf("%d is outside 1–1000", limit)}
+	if err := checkLimit(limit); err != nil {
+		return nil, err
 	}
 	var out []storage.AuditRecord
 	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {

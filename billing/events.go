@@ -109,8 +109,8 @@ func backoff(n int) time.Duration {
 // once (handlers deduplicate by Event.ID), never out of order within a
 // stream once delivered. It returns how many events were delivered.
 func (s *System) DeliverEvents(ctx context.Context, limit int) (int, error) {
-	if limit < 1 || limit > 1000 {
-		return 0, &RequestError{Field: "limit", Reason: fmt.Sprintf("%d is outside 1–1000", limit)}
+	if err := checkLimit(limit); err != nil {
+		return 0, err
 	}
 	if s.cfg.EventHandler == nil {
 		return 0, &ConfigError{Field: "EventHandler", Reason: "is required to deliver events"}
@@ -181,8 +181,8 @@ func (s *System) deliver(ctx context.Context, e storage.Event) (bool, error) {
 // the cursor afterSeq, oldest first: the portal's notices, and what tests
 // assert on.
 func (s *System) Events(ctx context.Context, accountID string, afterSeq int64, limit int) ([]Event, error) {
-	if limit < 1 || limit > 1000 {
-		return nil, &RequestError{Field: "limit", Reason: fmt.Sprintf("%d is outside 1–1000", limit)}
+	if err := checkLimit(limit); err != nil {
+		return nil, err
 	}
 	var out []Event
 	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {

@@ -445,8 +445,8 @@ func (s *System) Payment(ctx context.Context, accountID, id string) (Payment, er
 // Payments returns up to limit (1–1000) of the account's payments, newest
 // first, after the payment afterID ("" for the first page).
 func (s *System) Payments(ctx context.Context, accountID, afterID string, limit int) ([]Payment, error) {
-	if limit < 1 || limit > 1000 {
-		return nil, &RequestError{Field: "limit", Reason: fmt.Sprintf("%d is outside 1–1000", limit)}
+	if err := checkLimit(limit); err != nil {
+		return nil, err
 	}
 	var out []Payment
 	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
@@ -471,8 +471,8 @@ func (s *System) Payments(ctx context.Context, accountID, afterID string, limit 
 // success for an expired payment is credited to the wallet as cash (see
 // HandleCallback). It returns how many payments it expired.
 func (s *System) ExpirePendingPayments(ctx context.Context, limit int) (int, error) {
-	if limit < 1 || limit > 1000 {
-		return 0, &RequestError{Field: "limit", Reason: fmt.Sprintf("%d is outside 1–1000", limit)}
+	if err := checkLimit(limit); err != nil {
+		return 0, err
 	}
 	now := s.now()
 	var due []storage.Payment

@@ -84,8 +84,8 @@ type WalletEntry struct {
 // WalletHistory returns up to limit (1–1000) journal entries of the
 // account after the cursor afterSeq (0 for the first page), oldest first.
 func (s *System) WalletHistory(ctx context.Context, accountID string, afterSeq int64, limit int) ([]WalletEntry, error) {
-	if limit < 1 || limit > 1000 {
-		return nil, &RequestError{Field: "limit", Reason: fmt.Sprintf("%d is outside 1–1000", limit)}
+	if err := checkLimit(limit); err != nil {
+		return nil, err
 	}
 	var out []WalletEntry
 	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
@@ -196,8 +196,8 @@ func (s *System) GrantPromotionalCredit(ctx context.Context, key string, req Gra
 // (each expiry entry has a fixed id, so a grant expires once). It returns
 // how many grants it expired.
 func (s *System) ExpirePromotionalCredit(ctx context.Context, limit int) (int, error) {
-	if limit < 1 || limit > 1000 {
-		return 0, &RequestError{Field: "limit", Reason: fmt.Sprintf("%d is outside 1–1000", limit)}
+	if err := checkLimit(limit); err != nil {
+		return 0, err
 	}
 	now := s.now()
 	var due []storage.LedgerBalance
