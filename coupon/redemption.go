@@ -1,5 +1,7 @@
 package coupon
 
+import "github.com/cloudbill/cloudbill/billing/fsm"
+
 // RedemptionStatus is where one redemption of a coupon is in its life. The
 // state lives in the host's store; this package only says which changes are
 // legal (NextRedemption). The values are stored, so they never change.
@@ -42,8 +44,8 @@ func (s RedemptionStatus) Counts() bool {
 }
 
 // Terminal reports whether no event can move a redemption out of s: only
-// released is.
-func (s RedemptionStatus) Terminal() bool { return s == RedemptionReleased }
+// released is. An unknown status is not terminal.
+func (s RedemptionStatus) Terminal() bool { return redemptions().Terminal(s) }
 
 // RedemptionEvent is something that happens to a redemption. The values are
 // stored, so they never change.
@@ -68,11 +70,7 @@ func (e RedemptionEvent) Valid() bool { return e == RedemptionConsume || e == Re
 
 // RedemptionTransition is one row of the redemption state table: Event
 // moves a redemption in From to To.
-type RedemptionTransition struct {
-	From  RedemptionStatus
-	Event RedemptionEvent
-	To    RedemptionStatus
-}
+type RedemptionTransition = fsm.Transition[RedemptionStatus, RedemptionEvent]
 
 // redemptionTable is the state table. It is a function returning an array,
 // not a variable, so that it cannot be changed at run time.
@@ -84,28 +82,31 @@ type RedemptionTransition struct {
 // not send the event.
 func redemptionTable() [3]RedemptionTransition {
 	return [...]RedemptionTransition{
-		{RedemptionReserved, RedemptionConsume, RedemptionConsumed},
-		{RedemptionReserved, RedemptionRelease, RedemptionReleased},
-		{RedemptionConsumed, RedemptionRelease, RedemptionReleased},
+		{From: RedemptionReserved, Event: RedemptionConsume, To: RedemptionConsumed},
+		{From: RedemptionReserved, Event: RedemptionRelease, To: RedemptionReleased},
+		{From: RedemptionConsumed, Event: RedemptionRelease, To: RedemptionReleased},
 	}
+}
+
+// redemptions is the state table as an fsm.Table. It is small enough to be
+// inlined, so the array stays on the caller's stack and lookups do not
+// allocate.
+func redemptions() fsm.Table[RedemptionStatus, RedemptionEvent] {
+	t := redemptionTable()
+	return t[:]
 }
 
 // RedemptionTransitions returns a copy of the state table, one row per
 // legal (status, event) pair.
-func RedemptionTransitions() []RedemptionTransition {
-	t := redemptionTable()
-	return t[:]
-}
+func RedemptionTransitions() []RedemptionTransition { return redemptions() }
 
 // NextRedemption returns the status ev moves a redemption in from to. A
 // pair not in the table — including repeating an event on a terminal status
 // and an unknown status or event — is a *TransitionError
 // (ErrIllegalTransition) and the redemption stays where it is.
 func NextRedemption(from RedemptionStatus, ev RedemptionEvent) (RedemptionStatus, error) {
-	for _, t := range redemptionTable() {
-		if t.From == from && t.Event == ev {
-			return t.To, nil
-		}
+	if to, ok := redemptions().Next(from, ev); ok {
+		return to, nil
 	}
 	return from, &TransitionError{From: from, Event: ev}
 }

@@ -1,5 +1,7 @@
 package invoice
 
+import "github.com/cloudbill/cloudbill/billing/fsm"
+
 // Status is where a document is in its life. The names are stored, so they
 // never change; new statuses are only ever added. The status lives in the
 // host's store; this package only says which changes are legal (Next).
@@ -72,11 +74,7 @@ func (e Event) Valid() bool {
 
 // Transition is one row of a state table: Event moves a document in From to
 // To.
-type Transition struct {
-	From  Status
-	Event Event
-	To    Status
-}
+type Transition = fsm.Transition[Status, Event]
 
 // invoiceTable is the invoice state table. It is a function returning an
 // array, not a variable, so that it cannot be changed at run time.
@@ -87,13 +85,13 @@ type Transition struct {
 // credit note, so there is no row from those statuses.
 func invoiceTable() [7]Transition {
 	return [...]Transition{
-		{StatusDraft, EventIssue, StatusIssued},
-		{StatusDraft, EventVoid, StatusVoid},
-		{StatusIssued, EventPayPartial, StatusPartiallyPaid},
-		{StatusIssued, EventPayFull, StatusPaid},
-		{StatusIssued, EventVoid, StatusVoid},
-		{StatusPartiallyPaid, EventPayPartial, StatusPartiallyPaid},
-		{StatusPartiallyPaid, EventPayFull, StatusPaid},
+		{From: StatusDraft, Event: EventIssue, To: StatusIssued},
+		{From: StatusDraft, Event: EventVoid, To: StatusVoid},
+		{From: StatusIssued, Event: EventPayPartial, To: StatusPartiallyPaid},
+		{From: StatusIssued, Event: EventPayFull, To: StatusPaid},
+		{From: StatusIssued, Event: EventVoid, To: StatusVoid},
+		{From: StatusPartiallyPaid, Event: EventPayPartial, To: StatusPartiallyPaid},
+		{From: StatusPartiallyPaid, Event: EventPayFull, To: StatusPaid},
 	}
 }
 
@@ -103,14 +101,14 @@ func invoiceTable() [7]Transition {
 // status to fall out of step with the ledger, and no payment events.
 func creditNoteTable() [2]Transition {
 	return [...]Transition{
-		{StatusDraft, EventIssue, StatusIssued},
-		{StatusDraft, EventVoid, StatusVoid},
+		{From: StatusDraft, Event: EventIssue, To: StatusIssued},
+		{From: StatusDraft, Event: EventVoid, To: StatusVoid},
 	}
 }
 
-// Transitions returns a copy of the state table of kind, one row per legal
-// (status, event) pair; nil for an unknown kind.
-func Transitions(kind Kind) []Transition {
+// table returns a fresh copy of the state table of kind; nil, which has no
+// rows and knows no status, for an unknown kind.
+func table(kind Kind) fsm.Table[Status, Event] {
 	switch kind {
 	case KindInvoice:
 		t := invoiceTable()
@@ -122,6 +120,10 @@ func Transitions(kind Kind) []Transition {
 	return nil
 }
 
+// Transitions returns a copy of the state table of kind, one row per legal
+// (status, event) pair; nil for an unknown kind.
+func Transitions(kind Kind) []Transition { return table(kind) }
+
 // Next returns the status that ev moves a document of kind in from to, by
 // the kind's state table (see the package documentation). A pair that is not
 // in the table, including an unknown kind, status or event, is a
@@ -131,10 +133,8 @@ func Transitions(kind Kind) []Transition {
 // only when nothing was paid) are checked by the functions that change
 // documents.
 func Next(kind Kind, from Status, ev Event) (Status, error) {
-	for _, t := range Transitions(kind) {
-		if t.From == from && t.Event == ev {
-			return t.To, nil
-		}
+	if to, ok := table(kind).Next(from, ev); ok {
+		return to, nil
 	}
 	return from, &TransitionError{Kind: kind, From: from, Event: ev}
 }
@@ -142,25 +142,4 @@ func Next(kind Kind, from Status, ev Event) (Status, error) {
 // Terminal reports whether no event can move a document of kind out of s:
 // paid and void invoices, issued and void credit notes. A kind, status or
 // pair that does not occur (a paid credit note) is not terminal.
-func Terminal(kind Kind, s Status) bool {
-	if !hasStatus(kind, s) {
-		return false
-	}
-	for _, t := range Transitions(kind) {
-		if t.From == s {
-			return false
-		}
-	}
-	return true
-}
-
-// hasStatus reports whether a document of kind can be in status s: s is in
-// the kind's state table.
-func hasStatus(kind Kind, s Status) bool {
-	for _, t := range Transitions(kind) {
-		if t.From == s || t.To == s {
-			return true
-		}
-	}
-	return false
-}
+func Terminal(kind Kind, s Status) bool { return table(kind).Terminal(s) }

@@ -55,17 +55,7 @@ func (s State) Valid() bool {
 // Terminal reports whether no event can move a resource out of s: deleted
 // and provisioning_failed. Released is not terminal, because recovery may
 // bring it back. An unknown state is not terminal.
-func (s State) Terminal() bool {
-	if !s.Valid() {
-		return false
-	}
-	for _, t := range transitionTable() {
-		if t.From == s {
-			return false
-		}
-	}
-	return true
-}
+func (s State) Terminal() bool { return table().Terminal(s) }
 
 // Scheduled reports whether a resource in s lives on the clock: active,
 // grace and suspended have a term end from which reminders, auto-renewal

@@ -1,15 +1,10 @@
 package lifecycle
 
+import "github.com/cloudbill/cloudbill/billing/fsm"
+
 // Transition is one row of the state table: Event moves a resource in From
 // to To.
-type Transition struct {
-	// From is the state the resource is in.
-	From State
-	// Event is what happened.
-	Event Event
-	// To is the state the resource moves to.
-	To State
-}
+type Transition = fsm.Transition[State, Event]
 
 // transitionTable is the state table (see the package documentation). It is
 // a function returning an array, not a variable, so nothing can change it at
@@ -22,30 +17,35 @@ type Transition struct {
 // unpaid order, which never reached the host.
 func transitionTable() [15]Transition {
 	return [...]Transition{
-		{StatePendingPayment, EventPay, StateProvisioning},
-		{StatePendingPayment, EventCancel, StateDeleted},
-		{StateProvisioning, EventProvisioned, StateActive},
-		{StateProvisioning, EventProvisionFailed, StateProvisioningFailed},
-		{StateActive, EventTermEnded, StateGrace},
-		{StateActive, EventRenew, StateActive},
-		{StateActive, EventResize, StateActive},
-		{StateActive, EventDelete, StateDeleted},
-		{StateGrace, EventGraceEnded, StateSuspended},
-		{StateGrace, EventRenew, StateActive},
-		{StateGrace, EventDelete, StateDeleted},
-		{StateSuspended, EventSuspensionEnded, StateReleased},
-		{StateSuspended, EventRenew, StateActive},
-		{StateSuspended, EventDelete, StateDeleted},
-		{StateReleased, EventRecover, StateProvisioning},
+		{From: StatePendingPayment, Event: EventPay, To: StateProvisioning},
+		{From: StatePendingPayment, Event: EventCancel, To: StateDeleted},
+		{From: StateProvisioning, Event: EventProvisioned, To: StateActive},
+		{From: StateProvisioning, Event: EventProvisionFailed, To: StateProvisioningFailed},
+		{From: StateActive, Event: EventTermEnded, To: StateGrace},
+		{From: StateActive, Event: EventRenew, To: StateActive},
+		{From: StateActive, Event: EventResize, To: StateActive},
+		{From: StateActive, Event: EventDelete, To: StateDeleted},
+		{From: StateGrace, Event: EventGraceEnded, To: StateSuspended},
+		{From: StateGrace, Event: EventRenew, To: StateActive},
+		{From: StateGrace, Event: EventDelete, To: StateDeleted},
+		{From: StateSuspended, Event: EventSuspensionEnded, To: StateReleased},
+		{From: StateSuspended, Event: EventRenew, To: StateActive},
+		{From: StateSuspended, Event: EventDelete, To: StateDeleted},
+		{From: StateReleased, Event: EventRecover, To: StateProvisioning},
 	}
+}
+
+// table is the state table as an fsm.Table. It is small enough to be
+// inlined, so the array stays on the caller's stack and lookups do not
+// allocate (NextDue looks up every scheduled event).
+func table() fsm.Table[State, Event] {
+	t := transitionTable()
+	return t[:]
 }
 
 // Transitions returns a copy of the state table, one row per legal
 // (state, event) pair.
-func Transitions() []Transition {
-	t := transitionTable()
-	return t[:]
-}
+func Transitions() []Transition { return table() }
 
 // Next returns the state that ev moves a resource in from to, by the state
 // table alone. A pair that is not in the table, including an unknown state
@@ -53,10 +53,8 @@ func Transitions() []Transition {
 // returned state is from, unchanged. Product policy (may a released resource
 // be recovered?) is applied by Rules.Next.
 func Next(from State, ev Event) (State, error) {
-	for _, t := range transitionTable() {
-		if t.From == from && t.Event == ev {
-			return t.To, nil
-		}
+	if to, ok := table().Next(from, ev); ok {
+		return to, nil
 	}
 	return from, &TransitionError{From: from, Event: ev}
 }

@@ -1,6 +1,10 @@
 package payment
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/cloudbill/cloudbill/billing/fsm"
+)
 
 // Status is where a payment is in its life. The names are stored, so they
 // never change; new statuses are only ever added. The state lives in the
@@ -47,17 +51,7 @@ func (s Status) Valid() bool {
 // canceled, expired and refunded. Succeeded and partially refunded are not
 // terminal, since they can still be refunded. An unknown status is not
 // terminal (nor anything else).
-func (s Status) Terminal() bool {
-	if !s.Valid() {
-		return false
-	}
-	for _, t := range transitionTable() {
-		if t.From == s {
-			return false
-		}
-	}
-	return true
-}
+func (s Status) Terminal() bool { return table().Terminal(s) }
 
 // Paid reports whether the payment's money was received: succeeded,
 // partially refunded or refunded.
@@ -124,11 +118,7 @@ func ParseEvent(s string) (Event, error) {
 
 // Transition is one row of the state table: Event moves a payment in From
 // to To.
-type Transition struct {
-	From  Status
-	Event Event
-	To    Status
-}
+type Transition = fsm.Transition[Status, Event]
 
 // transitionTable is the state table. It is a function returning an array,
 // not a variable, so that it cannot be changed at run time.
@@ -142,38 +132,41 @@ type Transition struct {
 // gateway call with the same payment ID needs no change of status.
 func transitionTable() [13]Transition {
 	return [...]Transition{
-		{StatusCreated, EventSubmit, StatusPending},
-		{StatusCreated, EventSucceed, StatusSucceeded},
-		{StatusCreated, EventFail, StatusFailed},
-		{StatusCreated, EventCancel, StatusCanceled},
-		{StatusCreated, EventExpire, StatusExpired},
-		{StatusPending, EventSucceed, StatusSucceeded},
-		{StatusPending, EventFail, StatusFailed},
-		{StatusPending, EventCancel, StatusCanceled},
-		{StatusPending, EventExpire, StatusExpired},
-		{StatusSucceeded, EventPartialRefund, StatusPartiallyRefunded},
-		{StatusSucceeded, EventFullRefund, StatusRefunded},
-		{StatusPartiallyRefunded, EventPartialRefund, StatusPartiallyRefunded},
-		{StatusPartiallyRefunded, EventFullRefund, StatusRefunded},
+		{From: StatusCreated, Event: EventSubmit, To: StatusPending},
+		{From: StatusCreated, Event: EventSucceed, To: StatusSucceeded},
+		{From: StatusCreated, Event: EventFail, To: StatusFailed},
+		{From: StatusCreated, Event: EventCancel, To: StatusCanceled},
+		{From: StatusCreated, Event: EventExpire, To: StatusExpired},
+		{From: StatusPending, Event: EventSucceed, To: StatusSucceeded},
+		{From: StatusPending, Event: EventFail, To: StatusFailed},
+		{From: StatusPending, Event: EventCancel, To: StatusCanceled},
+		{From: StatusPending, Event: EventExpire, To: StatusExpired},
+		{From: StatusSucceeded, Event: EventPartialRefund, To: StatusPartiallyRefunded},
+		{From: StatusSucceeded, Event: EventFullRefund, To: StatusRefunded},
+		{From: StatusPartiallyRefunded, Event: EventPartialRefund, To: StatusPartiallyRefunded},
+		{From: StatusPartiallyRefunded, Event: EventFullRefund, To: StatusRefunded},
 	}
+}
+
+// table is the state table as an fsm.Table. It is small enough to be
+// inlined, so the array stays on the caller's stack and lookups do not
+// allocate.
+func table() fsm.Table[Status, Event] {
+	t := transitionTable()
+	return t[:]
 }
 
 // Transitions returns a copy of the state table, one row per legal
 // (status, event) pair.
-func Transitions() []Transition {
-	t := transitionTable()
-	return t[:]
-}
+func Transitions() []Transition { return table() }
 
 // Next returns the status that ev moves a payment in from to, by the state
 // table (see the package documentation). A pair that is not in the table,
 // including an unknown status or event, is a *TransitionError
 // (ErrIllegalTransition) and the payment stays where it is.
 func Next(from Status, ev Event) (Status, error) {
-	for _, t := range transitionTable() {
-		if t.From == from && t.Event == ev {
-			return t.To, nil
-		}
+	if to, ok := table().Next(from, ev); ok {
+		return to, nil
 	}
 	return from, &TransitionError{From: from, Event: ev}
 }
