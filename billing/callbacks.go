@@ -58,12 +58,22 @@ func (s *System) HandleCallback(ctx context.Context, gatewayName string, header 
 		return CallbackResult{}, fmt.Errorf("%w: event of gateway %q delivered to %q", ErrCallbackRejected, ev.Gateway, gw.Name())
 	}
 	res := CallbackResult{EventID: ev.ID, Type: ev.Type, PaymentID: ev.PaymentID, LinkID: ev.LinkID}
+	owner, err := s.callbackOwner(ctx, ev)
+	if err != nil {
+		return CallbackResult{}, err
+	}
 	err = s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		res.LateCredit = false
+		// Lock the account before anything of it, as every operation does,
+		// so a callback never waits on a lock order another operation
+		// holds the other way round.
+		if _, err := getAccount(ctx, tx, owner, true); err != nil {
+			return err
+		}
 		if err := tx.GatewayEvents().Record(ctx, ev.Gateway, ev.ID, s.now()); err != nil {
 			return err
 		}
-		return s.applyEvent(ctx, tx, ev, &res)
+		return s.applyEvent(ctx, tx, owner, ev, &res)
 	})
 	if errors.Is(err, storage.ErrDuplicate) {
 		res.Duplicate = true
@@ -77,15 +87,39 @@ func (s *System) HandleCallback(ctx context.Context, gatewayName string, header 
 	return res, nil
 }
 
-// applyEvent applies a verified, first-seen event inside tx.
-func (s *System) applyEvent(ctx context.Context, tx storage.Tx, ev gateway.Event, res *CallbackResult) error {
+// callbackOwner finds the account a verified event concerns (callbacks
+// name our payment or link id, not the tenant), in a short transaction of
+// its own.
+func (s *System) callbackOwner(ctx context.Context, ev gateway.Event) (string, error) {
+	var owner string
+	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		switch ev.Type {
+		case gateway.EventLinkSucceeded, gateway.EventLinkFailed:
+			l, err := tx.LinkedAccounts().LookupForUpdate(ctx, ev.LinkID)
+			owner = l.AccountID
+			return mapNotFound(err, ErrCallbackRejected, ev.LinkID)
+		case gateway.EventRefundSucceeded:
+			if ev.PaymentID == "" {
+				return fmt.Errorf("%w: refund event without a payment id", ErrCallbackRejected)
+			}
+		}
+		p, err := tx.Payments().LookupForUpdate(ctx, ev.PaymentID)
+		owner = p.AccountID
+		return mapNotFound(err, ErrCallbackRejected, ev.PaymentID)
+	})
+	return owner, err
+}
+
+// applyEvent applies a verified, first-seen event of account owner inside
+// tx, which holds the account's lock.
+func (s *System) applyEvent(ctx context.Context, tx storage.Tx, owner string, ev gateway.Event, res *CallbackResult) error {
 	switch ev.Type {
 	case gateway.EventLinkSucceeded, gateway.EventLinkFailed:
-		return s.activateLink(ctx, tx, ev)
+		return s.activateLink(ctx, tx, owner, ev)
 	case gateway.EventRefundSucceeded:
 		return nil
 	}
-	sp, err := tx.Payments().LookupForUpdate(ctx, ev.PaymentID)
+	sp, err := tx.Payments().GetForUpdate(ctx, owner, ev.PaymentID)
 	if err != nil {
 		return mapNotFound(err, ErrCallbackRejected, ev.PaymentID)
 	}

@@ -205,8 +205,8 @@ func (s *System) chosenLinkedAccount(ctx context.Context, tx storage.Tx, account
 }
 
 // activateLink applies a link.succeeded or link.failed callback.
-func (s *System) activateLink(ctx context.Context, tx storage.Tx, ev gateway.Event) error {
-	l, err := tx.LinkedAccounts().LookupForUpdate(ctx, ev.LinkID)
+func (s *System) activateLink(ctx context.Context, tx storage.Tx, owner string, ev gateway.Event) error {
+	l, err := tx.LinkedAccounts().Get(ctx, owner, ev.LinkID)
 	if err != nil {
 		return mapNotFound(err, ErrCallbackRejected, ev.LinkID)
 	}

@@ -406,6 +406,11 @@ func (s *System) completeFailure(ctx context.Context, tx storage.Tx, sp *storage
 func (s *System) updatePayment(ctx context.Context, accountID, id string, change func(ctx context.Context, tx storage.Tx, sp *storage.Payment) error) (Payment, error) {
 	var out storage.Payment
 	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		// The account first, then its payment: the lock order of every
+		// operation.
+		if _, err := getAccount(ctx, tx, accountID, true); err != nil {
+			return err
+		}
 		sp, err := tx.Payments().GetForUpdate(ctx, accountID, id)
 		if err != nil {
 			return mapNotFound(err, ErrPaymentNotFound, id)
