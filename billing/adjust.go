@@ -122,8 +122,12 @@ func (s *System) Resize(ctx context.Context, key string, req ResizeRequest) (Res
 			}
 			return outcome{Difference: diff, Charged: zero, Refunded: refund}, nil
 		}
+		diffTax, err := diffTotal.Sub(diff)
+		if err != nil {
+			return outcome{}, err
+		}
 		charge := pricing.Quote{Currency: q.Currency, TaxPolicy: q.TaxPolicy, Lines: []pricing.QuoteLine{newLine},
-			Subtotal: diff, Discount: zero, Net: diff, Tax: mustSub(diffTotal, diff), Total: diffTotal}
+			Subtotal: diff, Discount: zero, Net: diff, Tax: diffTax, Total: diffTotal}
 		orderID, err := s.recordResizeOrder(ctx, tx, acct, req, charge, target)
 		return outcome{OrderID: orderID, Difference: diff, Charged: diffTotal, Refunded: zero}, err
 	})
@@ -173,8 +177,11 @@ func (s *System) applyResize(ctx context.Context, tx storage.Tx, acct Account, r
 	if _, err := s.creditInvoices(ctx, tx, acct, r, d, t.OldLine.Total, note); err != nil {
 		return err
 	}
-	inv, err := s.issueInvoice(ctx, tx, acct, r, d, t.NewLine.Breakdown, period.Span{Start: t.Start, End: t.End}, t.NewLine.Base,
-		mustAdd(t.NewLine.TermDiscount, t.NewLine.Discount), "resize")
+	discount, err := t.NewLine.TermDiscount.Add(t.NewLine.Discount)
+	if err != nil {
+		return err
+	}
+	inv, err := s.issueInvoice(ctx, tx, acct, r, d, t.NewLine.Breakdown, period.Span{Start: t.Start, End: t.End}, t.NewLine.Base, discount, "resize")
 	if err != nil {
 		return err
 	}
@@ -396,7 +403,12 @@ func (s *System) creditInvoices(ctx context.Context, tx storage.Tx, acct Account
 			return credited, err
 		}
 		d.InvoiceIDs = append(d.InvoiceIDs, note.ID)
-		left, credited = mustSub(left, take), mustAdd(credited, take)
+		if left, err = left.Sub(take); err != nil {
+			return credited, err
+		}
+		if credited, err = credited.Add(take); err != nil {
+			return credited, err
+		}
 	}
 	return credited, nil
 }
@@ -447,21 +459,4 @@ func describeConfiguration(c pricing.Configuration) string {
 		return "?"
 	}
 	return string(b)
-}
-
-// mustAdd and mustSub combine amounts of one currency, which the callers
-// guarantee (both come from one quote or one invoice); a mismatch would be
-// a bug and yields the first operand unchanged rather than a panic.
-func mustAdd(a, b money.Amount) money.Amount {
-	if sum, err := a.Add(b); err == nil {
-		return sum
-	}
-	return a
-}
-
-func mustSub(a, b money.Amount) money.Amount {
-	if d, err := a.Sub(b); err == nil {
-		return d
-	}
-	return a
 }
