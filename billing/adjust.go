@@ -360,11 +360,18 @@ func (s *System) creditInvoices(ctx context.Context, tx storage.Tx, acct Account
 			return credited, err
 		}
 		room, err := inv.Total.Sub(inv.AmountCredited)
-		if err != nil || !room.IsPositive() {
-			continue
+		if err != nil {
+			return credited, err
+		}
+		if !room.IsPositive() {
+			continue // credited in full already
 		}
 		take := left
-		if c, _ := take.Cmp(room); c > 0 {
+		c, err := take.Cmp(room)
+		if err != nil {
+			return credited, err
+		}
+		if c > 0 {
 			take = room
 		}
 		id, err := s.newID("cn")
