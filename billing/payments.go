@@ -278,7 +278,7 @@ func (s *System) chargeLinked(ctx context.Context, gw gateway.Gateway, p Payment
 	if token == "" {
 		return s.settleFailure(ctx, p.AccountID, p.ID, payment.EventFail, "linked account was unlinked")
 	}
-	res, err := gw.Charge(ctx, gateway.ChargeRequest{PaymentID: p.ID, AccountID: p.AccountID, Token: gateway.Token(token), Amount: p.FromGateway})
+	res, err := gw.Charge(ctx, gateway.ChargeRequest{PaymentID: p.ID, AccountID: p.AccountID, Token: gateway.NewToken(token), Amount: p.FromGateway})
 	switch {
 	case err != nil && gateway.Retryable(err):
 		return p, fmt.Errorf("%w: %s: %v", ErrGatewayUnavailable, gw.Name(), err)

@@ -18,8 +18,12 @@
 // # Tokens
 //
 // A Token can charge a user's account, so it never prints: fmt, encoding/json,
-// encoding.TextMarshaler and log/slog all show "[REDACTED]". Token.Reveal is
-// the one deliberate way to the raw value.
+// encoding.TextMarshaler and log/slog all show "[REDACTED]", and the value
+// sits behind a closure, so reflection-based printing of a struct that
+// holds a Token shows only an address. NewToken is the way in, Token.Reveal
+// the one deliberate way out, and Token.Equal the way to compare: a Token
+// does not convert to string, is not comparable with ==, and cannot be a
+// map key.
 //
 // # Signed callbacks
 //

@@ -152,7 +152,7 @@ func DecodeEvent(body []byte) (Event, error) {
 		LinkID:        w.LinkID,
 		RefundID:      w.RefundID,
 		GatewayRef:    w.GatewayRef,
-		Token:         Token(w.Token),
+		Token:         NewToken(w.Token),
 		Display:       w.Display,
 		FailureReason: w.FailureReason,
 	}

@@ -30,7 +30,7 @@ func validEvents(t testing.TB) map[string]gateway.Event {
 		},
 		"link.succeeded carries the raw token and a masked display": {
 			ID: "evt_4", Gateway: "zalopay", Type: gateway.EventLinkSucceeded, LinkID: "link_1",
-			Token: "tok_SECRET", Display: "ZaloPay •••• 4242", GatewayRef: "ZP-1", OccurredAt: t0,
+			Token: gateway.NewToken("tok_SECRET"), Display: "ZaloPay •••• 4242", GatewayRef: "ZP-1", OccurredAt: t0,
 		},
 		"link.failed carries a reason": {
 			ID: "evt_5", Gateway: "zalopay", Type: gateway.EventLinkFailed, LinkID: "link_1",
@@ -164,7 +164,7 @@ func TestEncodeEventRejectsWhatDecodeWould(t *testing.T) {
 		"a missing time":            {mutate(func(e *gateway.Event) { e.OccurredAt = time.Time{} }), "occurred_at"},
 		"a year beyond 9999":        {mutate(func(e *gateway.Event) { e.OccurredAt = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }), "occurred_at"},
 		"a zero amount":             {mutate(func(e *gateway.Event) { e.Amount = amt(t, "0 VND") }), "amount"},
-		"a token on a payment":      {mutate(func(e *gateway.Event) { e.Token = "t" }), "token"},
+		"a token on a payment":      {mutate(func(e *gateway.Event) { e.Token = gateway.NewToken("t") }), "token"},
 		"an undefined type":         {mutate(func(e *gateway.Event) { e.Type = 99 }), "type"},
 		"invalid UTF-8 in a reason": {mutate(func(e *gateway.Event) { e.FailureReason = "\xff" }), "failure_reason"},
 	}

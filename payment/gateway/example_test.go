@@ -68,10 +68,12 @@ func ExampleVerifyAndDecode() {
 }
 
 func ExampleToken() {
-	tok := gateway.Token("tok_live_4242")
+	tok := gateway.NewToken("tok_live_4242")
 	fmt.Printf("%v %+v %#v\n", tok, tok, tok)
 	fmt.Println(tok.Reveal() == "tok_live_4242")
+	fmt.Println(tok.Equal(gateway.NewToken("tok_live_4242")), tok.Equal(gateway.NewToken("tok_live_0000")))
 	// Output:
 	// [REDACTED] [REDACTED] gateway.Token("[REDACTED]")
 	// true
+	// true false
 }

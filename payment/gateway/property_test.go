@@ -45,7 +45,7 @@ func genEvent(t *rapid.T) gateway.Event {
 		}
 	case gateway.EventLinkSucceeded:
 		ev.LinkID = id.Draw(t, "link_id")
-		ev.Token = gateway.Token(id.Draw(t, "token"))
+		ev.Token = gateway.NewToken(id.Draw(t, "token"))
 		ev.Display = rapid.StringMatching(`[ -~•]{1,40}`).Draw(t, "display")
 	case gateway.EventLinkFailed:
 		ev.LinkID = id.Draw(t, "link_id")

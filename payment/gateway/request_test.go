@@ -17,7 +17,7 @@ import (
 func TestRequestValidate(t *testing.T) {
 	vnd := amt(t, "150000 VND")
 	pay := gateway.PaymentRequest{PaymentID: "pay_1", AccountID: "acc_1", Amount: vnd, ReturnURL: "https://x.test/back"}
-	charge := gateway.ChargeRequest{PaymentID: "pay_1", AccountID: "acc_1", Token: "tok_SECRET", Amount: vnd}
+	charge := gateway.ChargeRequest{PaymentID: "pay_1", AccountID: "acc_1", Token: gateway.NewToken("tok_SECRET"), Amount: vnd}
 	refund := gateway.RefundRequest{PaymentID: "pay_1", RefundID: "re_1", GatewayRef: "R", Amount: vnd}
 	link := gateway.LinkRequest{LinkID: "link_1", AccountID: "acc_1"}
 
@@ -49,8 +49,8 @@ func TestRequestValidate(t *testing.T) {
 		{"a payment of 0.125 USD", p(func(r *gateway.PaymentRequest) { r.Amount = amt(t, "0.125 USD") }), "Amount"},
 		{"a description over 2048 bytes", p(func(r *gateway.PaymentRequest) { r.Description = strings.Repeat("d", 2049) }), "Description"},
 		{"a return URL with a newline", p(func(r *gateway.PaymentRequest) { r.ReturnURL = "https://x\n" }), "ReturnURL"},
-		{"a charge without token", c(func(r *gateway.ChargeRequest) { r.Token = "" }), "Token"},
-		{"a charge token with a newline", c(func(r *gateway.ChargeRequest) { r.Token = "tok_SECRET\n" }), "Token"},
+		{"a charge without token", c(func(r *gateway.ChargeRequest) { r.Token = gateway.Token{} }), "Token"},
+		{"a charge token with a newline", c(func(r *gateway.ChargeRequest) { r.Token = gateway.NewToken("tok_SECRET\n") }), "Token"},
 		{"a charge without account", c(func(r *gateway.ChargeRequest) { r.AccountID = "" }), "AccountID"},
 		{"a refund without ref", r(func(r *gateway.RefundRequest) { r.GatewayRef = "" }), "GatewayRef"},
 		{"a refund without refund id", r(func(r *gateway.RefundRequest) { r.RefundID = "" }), "RefundID"},

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -11,31 +12,64 @@ import (
 const redacted = "[REDACTED]"
 
 // Token is a linked account's credential at a provider: whoever holds it can
-// charge the account. It is a string type so adapters can build one from the
-// provider's answer (Token(raw)), but every way of printing it hides the
-// value: String, GoString, every fmt verb (Format), encoding/json and
-// encoding.TextMarshaler, and log/slog (LogValue) all show "[REDACTED]", or
-// "" when the token is empty. Reveal is the way to the raw value, so a
-// search for Reveal finds every place a token leaves the program.
+// charge the account. Build one with NewToken; its zero value is the empty
+// token. Every way of printing it hides the value: String, GoString, every
+// fmt verb (Format), encoding/json and encoding.TextMarshaler, and log/slog
+// (LogValue) all show "[REDACTED]", or "" when the token is empty. Reveal is
+// the one way to the raw value, so a search for Reveal finds every place a
+// token leaves the program.
 //
-// Three paths bypass the methods, because Token is a string underneath: a
-// conversion string(t); fmt printing a Token held in an unexported struct
-// field (reflection cannot call its methods); and encoding/json writing a map
-// key of a string type verbatim. Keep tokens in exported fields, never as map
-// keys, and convert only through Reveal.
-type Token string
+// The value is held by a closure, not a string field, so that paths which
+// skip the methods find nothing to show either: fmt printing a Token held in
+// an unexported struct field (where it cannot call the methods) and
+// reflection-based dumpers print only the closure's address, and
+// encoding/json ignores the unexported field. There is no conversion to or
+// from string, and a Token is not comparable: == does not compile and a
+// Token cannot be a map key (key a map by an id, not by the credential).
+// Compare tokens with Equal, which go-cmp also uses; reflect.DeepEqual
+// (and so testify's assert.Equal) reports two non-empty tokens unequal even
+// when they hold the same value.
+type Token struct {
+	// raw returns the token; nil means the empty token.
+	raw func() string
+}
+
+// NewToken returns a Token holding raw, for adapters building one from the
+// provider's answer; NewToken("") is the empty token. It never fails:
+// whether raw is acceptable (length, characters) is checked where a token is
+// used, by ChargeRequest.Validate and the callback format, which report the
+// field without its value.
+func NewToken(raw string) Token {
+	if raw == "" {
+		return Token{}
+	}
+	return Token{raw: func() string { return raw }}
+}
 
 // Reveal returns the raw token, for sending it to the provider or storing it
-// (encrypted) in the host's store. Never log the result.
-func (t Token) Reveal() string { return string(t) }
+// (encrypted) in the host's store; "" for the empty token. Never log the
+// result.
+func (t Token) Reveal() string {
+	if t.raw == nil {
+		return ""
+	}
+	return t.raw()
+}
 
 // IsZero reports whether t is empty (no token).
-func (t Token) IsZero() bool { return t == "" }
+func (t Token) IsZero() bool { return t.raw == nil }
+
+// Equal reports whether t and u hold the same value; two empty tokens are
+// equal. It compares in constant time for tokens of equal length, so timing
+// does not reveal how much of a guessed token is right.
+func (t Token) Equal(u Token) bool {
+	return subtle.ConstantTimeCompare([]byte(t.Reveal()), []byte(u.Reveal())) == 1
+}
 
 // String returns "[REDACTED]", or "" for the empty token, so that whether a
 // token is present stays visible while its value does not.
 func (t Token) String() string {
-	if t == "" {
+	if t.IsZero() {
 		return ""
 	}
 	return redacted

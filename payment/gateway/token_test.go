@@ -8,8 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 
 	"github.com/cloudbill/cloudbill/payment/gateway"
 )
@@ -17,7 +19,7 @@ import (
 const rawToken = "tok_live_SECRET_4242"
 
 func TestTokenNeverPrints(t *testing.T) {
-	tok := gateway.Token(rawToken)
+	tok := gateway.NewToken(rawToken)
 	ev := gateway.Event{ID: "evt_1", Type: gateway.EventLinkSucceeded, LinkID: "link_1", Token: tok, Display: "MoMo •••• 4242"}
 	ptr := &ev
 	cases := []struct {
@@ -41,7 +43,7 @@ func TestTokenNeverPrints(t *testing.T) {
 		{"%+v of an Event", fmt.Sprintf("%+v", ev), ""},
 		{"%#v of an Event", fmt.Sprintf("%#v", ev), ""},
 		{"%+v of a pointer to an Event", fmt.Sprintf("%+v", ptr), ""},
-		{"%v of a map keyed by token", fmt.Sprintf("%v", map[gateway.Token]int{tok: 1}), "map[[REDACTED]:1]"},
+		{"%v of a map of tokens by id", fmt.Sprintf("%v", map[string]gateway.Token{"link_1": tok}), "map[link_1:[REDACTED]]"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -56,7 +58,7 @@ func TestTokenNeverPrints(t *testing.T) {
 }
 
 func TestTokenJSONIsRedacted(t *testing.T) {
-	tok := gateway.Token(rawToken)
+	tok := gateway.NewToken(rawToken)
 	b, err := json.Marshal(tok)
 	require.NoError(t, err)
 	assert.Equal(t, `"[REDACTED]"`, string(b))
@@ -80,7 +82,7 @@ func TestTokenJSONIsRedacted(t *testing.T) {
 }
 
 func TestTokenSlogIsRedacted(t *testing.T) {
-	tok := gateway.Token(rawToken)
+	tok := gateway.NewToken(rawToken)
 	ev := gateway.Event{ID: "evt_1", Token: tok}
 	handlers := map[string]func(*bytes.Buffer) slog.Handler{
 		"text": func(b *bytes.Buffer) slog.Handler { return slog.NewTextHandler(b, nil) },
@@ -102,7 +104,7 @@ func TestTokenSlogIsRedacted(t *testing.T) {
 }
 
 func TestTokenRevealAndEmpty(t *testing.T) {
-	tok := gateway.Token(rawToken)
+	tok := gateway.NewToken(rawToken)
 	assert.Equal(t, rawToken, tok.Reveal(), "Reveal returns the raw value")
 	assert.False(t, tok.IsZero())
 
@@ -113,4 +115,47 @@ func TestTokenRevealAndEmpty(t *testing.T) {
 	b, err := json.Marshal(empty)
 	require.NoError(t, err)
 	assert.Equal(t, `""`, string(b))
+}
+
+func TestTokenEqual(t *testing.T) {
+	tok := gateway.NewToken(rawToken)
+	cases := []struct {
+		name string
+		a, b gateway.Token
+		want bool
+	}{
+		{"a token equals itself", tok, tok, true},
+		{"tokens built from the same value are equal", tok, gateway.NewToken(rawToken), true},
+		{"tokens differing in the last byte are not", tok, gateway.NewToken(rawToken[:len(rawToken)-1] + "3"), false},
+		{"a prefix of a token is not the token", tok, gateway.NewToken(rawToken[:4]), false},
+		{"a token is not the empty token", tok, gateway.Token{}, false},
+		{"two empty tokens are equal", gateway.Token{}, gateway.NewToken(""), true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Equal(t, c.want, c.a.Equal(c.b))
+			assert.Equal(t, c.want, c.b.Equal(c.a), "Equal is symmetric")
+			assert.Equal(t, c.want, cmp.Equal(c.a, c.b), "go-cmp uses Equal")
+		})
+	}
+}
+
+func TestTokenProperties(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		a := rapid.String().Draw(t, "a")
+		b := rapid.String().Draw(t, "b")
+		ta, tb := gateway.NewToken(a), gateway.NewToken(b)
+		if ta.Reveal() != a {
+			t.Fatalf("Reveal(NewToken(%q)) = %q", a, ta.Reveal())
+		}
+		if ta.IsZero() != (a == "") {
+			t.Fatalf("IsZero of NewToken(%q) = %v", a, ta.IsZero())
+		}
+		if ta.Equal(tb) != (a == b) {
+			t.Fatalf("NewToken(%q).Equal(NewToken(%q)) = %v", a, b, ta.Equal(tb))
+		}
+		if a != "" && (ta.String() != "[REDACTED]" || fmt.Sprintf("%v|%+v|%s", ta, ta, ta) != "[REDACTED]|[REDACTED]|[REDACTED]") {
+			t.Fatalf("a non-empty token printed as %q", ta.String())
+		}
+	})
 }

@@ -56,7 +56,7 @@ func (g *Gateway) CompleteLink(linkID, display string) (Callback, error) {
 		display = g.cfg.Name + " •••• " + tok[len(tok)-4:]
 	}
 	cb, err := g.emit(gateway.Event{Type: gateway.EventLinkSucceeded, LinkID: linkID,
-		GatewayRef: l.redirect.GatewayRef, Token: gateway.Token(tok), Display: display})
+		GatewayRef: l.redirect.GatewayRef, Token: gateway.NewToken(tok), Display: display})
 	if err != nil {
 		return Callback{}, err
 	}

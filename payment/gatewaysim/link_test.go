@@ -26,7 +26,7 @@ func TestLinkFlow(t *testing.T) {
 	cb, err := g.CompleteLink("link_1", "MoMo •••• 4242")
 	require.NoError(t, err)
 	want := gateway.Event{ID: "evt_000001", Gateway: "momo", Type: gateway.EventLinkSucceeded, LinkID: "link_1",
-		GatewayRef: "link_000001", Token: "tok_000001", Display: "MoMo •••• 4242", OccurredAt: t0}
+		GatewayRef: "link_000001", Token: gateway.NewToken("tok_000001"), Display: "MoMo •••• 4242", OccurredAt: t0}
 	assert.Empty(t, cmp.Diff(want, cb.Event))
 	got, err := g.ParseCallback(t0, cb.Header, cb.Body)
 	require.NoError(t, err)
@@ -54,7 +54,7 @@ func TestLinkDefaultsAndFailure(t *testing.T) {
 	cb, err := g.CompleteLink("link_2", "")
 	require.NoError(t, err)
 	assert.Equal(t, "momo •••• 0002", cb.Event.Display, "the default display masks all but the token's last four")
-	assert.NotEqual(t, tok, cb.Event.Token, "every link gets a fresh token")
+	assert.False(t, tok.Equal(cb.Event.Token), "every link gets a fresh token")
 
 	_, err = g.StartLink(ctx, linkReq("link_3", "acc_1"))
 	require.NoError(t, err)

@@ -73,7 +73,7 @@ func (g *Gateway) Charge(ctx context.Context, req gateway.ChargeRequest) (result
 		return gateway.ChargeResult{}, &gateway.RequestError{Field: "Token", Reason: "is not a token linked by this account"}
 	}
 	if p, ok := g.payments[req.PaymentID]; ok {
-		if !p.charge || p.accountID != req.AccountID || p.token != req.Token.Reveal() || !p.amount.Equal(req.Amount) {
+		if !p.charge || p.accountID != req.AccountID || !p.token.Equal(req.Token) || !p.amount.Equal(req.Amount) {
 			return gateway.ChargeResult{}, conflict("payment", req.PaymentID)
 		}
 		return p.chargeResult(), nil
@@ -87,7 +87,7 @@ func (g *Gateway) Charge(ctx context.Context, req gateway.ChargeRequest) (result
 		charge:    true,
 		accountID: req.AccountID,
 		amount:    req.Amount,
-		token:     req.Token.Reveal(),
+		token:     req.Token,
 		redirect:  gateway.Redirect{GatewayRef: ref},
 	}
 	if o.kind != pending {

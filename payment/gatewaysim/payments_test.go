@@ -239,6 +239,7 @@ func TestChargeRejects(t *testing.T) {
 	g, _ := newSim(t)
 	tok := linked(t, g, "link_1", "acc_1")
 	otherTok := linked(t, g, "link_2", "acc_2")
+	secondTok := linked(t, g, "link_3", "acc_1")
 	_, err := g.CreatePayment(ctx, payReq(t, "pay_redirect", "1 VND"))
 	require.NoError(t, err)
 	_, err = g.Charge(ctx, chargeReq(t, "pay_1", "acc_1", tok, "150000 VND"))
@@ -249,13 +250,14 @@ func TestChargeRejects(t *testing.T) {
 		req  gateway.ChargeRequest
 		want error
 	}{
-		{"a token the simulator never issued", chargeReq(t, "pay_2", "acc_1", "tok_forged", "1 VND"), gateway.ErrInvalidRequest},
+		{"a token the simulator never issued", chargeReq(t, "pay_2", "acc_1", gateway.NewToken("tok_forged"), "1 VND"), gateway.ErrInvalidRequest},
 		{"another account's token", chargeReq(t, "pay_2", "acc_1", otherTok, "1 VND"), gateway.ErrInvalidRequest},
 		{"a zero amount", chargeReq(t, "pay_2", "acc_1", tok, "0 VND"), gateway.ErrInvalidRequest},
-		{"no token", chargeReq(t, "pay_2", "acc_1", "", "1 VND"), gateway.ErrInvalidRequest},
+		{"no token", chargeReq(t, "pay_2", "acc_1", gateway.Token{}, "1 VND"), gateway.ErrInvalidRequest},
 		{"the id of a redirect payment", chargeReq(t, "pay_redirect", "acc_1", tok, "1 VND"), gateway.ErrConflict},
 		{"a charged id with another amount", chargeReq(t, "pay_1", "acc_1", tok, "150001 VND"), gateway.ErrConflict},
 		{"a charged id in another currency", chargeReq(t, "pay_1", "acc_1", tok, "150000 USD"), gateway.ErrConflict},
+		{"a charged id with the account's other token", chargeReq(t, "pay_1", "acc_1", secondTok, "150000 VND"), gateway.ErrConflict},
 	}
 	for _, c := range cases {
 		t.Run(c.name+" is refused", func(t *testing.T) {
@@ -265,6 +267,10 @@ func TestChargeRejects(t *testing.T) {
 			assert.NotContains(t, err.Error(), tok.Reveal(), "errors never quote a token")
 		})
 	}
+	t.Run("a retry with the token rebuilt from its raw value is the same charge", func(t *testing.T) {
+		_, err := g.Charge(ctx, chargeReq(t, "pay_1", "acc_1", gateway.NewToken(tok.Reveal()), "150000 VND"))
+		require.NoError(t, err, "tokens compare by value, not by identity")
+	})
 	assert.Equal(t, 1, applied(g.Calls(), gatewaysim.MethodCharge))
 	assert.Len(t, g.Pending(), 1)
 }

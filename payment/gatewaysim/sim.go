@@ -25,7 +25,7 @@ type Gateway struct {
 	payments       map[string]*payment
 	refunds        map[string]*refund
 	links          map[string]*link
-	tokens         map[string]string // raw token -> owning AccountID
+	tokens         map[string]string // raw token (Reveal) -> owning AccountID; a Token cannot be a map key
 	queue          []Callback
 	calls          []Call
 }
@@ -47,7 +47,7 @@ type payment struct {
 	charge    bool // made by Charge rather than CreatePayment
 	accountID string
 	amount    money.Amount
-	token     string // raw token, for a charge
+	token     gateway.Token // the charged token, for a charge
 	redirect  gateway.Redirect
 	state     paymentState
 	reason    string       // failure reason, once failed
