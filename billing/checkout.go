@@ -107,7 +107,10 @@ func (s *System) Checkout(ctx context.Context, key string, req CheckoutRequest) 
 	if err != nil {
 		return CheckoutResult{}, err
 	}
-	p, err := s.submitPayment(ctx, req.AccountID, o.PaymentID, req.ReturnURL)
+	var p Payment
+	if o.PaymentID != "" { // an order a coupon made free has no payment
+		p, err = s.submitPayment(ctx, req.AccountID, o.PaymentID, req.ReturnURL)
+	}
 	res := CheckoutResult{Payment: p}
 	if o, oerr := s.Order(ctx, req.AccountID, orderID); oerr == nil {
 		res.Order = o

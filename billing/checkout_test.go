@@ -358,3 +358,25 @@ func TestCouponLimitHoldsUnderConcurrentCheckouts(t *testing.T) {
 }
 
 var _ = money.Amount{}
+
+func TestACheckoutMadeFreeByACouponNeedsNoPayment(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		e := newEnv(t, newStore(t))
+		e.account(t, "acme")
+		require.NoError(t, e.sys.DefineCoupon(ctx, coupon.Coupon{Code: "FREE", Kind: coupon.KindPercent, Percent: decimal.NewFromInt(100)}))
+		res, err := e.sys.Checkout(ctx, "o", billing.CheckoutRequest{AccountID: "acme", Items: seedItems()[:1], Coupons: []string{"FREE"}, Method: payment.MethodCredit})
+		require.NoError(t, err)
+		assert.True(t, res.Order.Total.IsZero(), "100% off")
+		assert.Equal(t, "paid", res.Order.Status)
+		assert.Empty(t, res.Order.PaymentID, "nothing to pay, no payment")
+		require.Len(t, res.Resources, 1)
+		assert.Equal(t, lifecycle.StateProvisioning, res.Resources[0].State)
+		r := e.provisionAll(t, "acme", res)[0]
+		inv, err := e.sys.Invoice(ctx, "acme", r.InvoiceIDs[0])
+		require.NoError(t, err)
+		assert.Equal(t, invoice.StatusPaid, inv.Status)
+		assert.True(t, inv.Total.IsZero())
+		assert.Equal(t, int64(180_000), minor(t, inv.Subtotal), "the invoice shows the price and the discount")
+	})
+}
