@@ -50,10 +50,17 @@ func newEnvTB(t testing.TB, st storage.Store) env { return newEnvWith(t, st, nil
 // newEnvWith lets a test adjust the config (a catalog, a policy) first.
 func newEnvWith(t testing.TB, st storage.Store, adjust func(*billing.Config)) env {
 	t.Helper()
+	return newEnvTagged(t, st, "", adjust)
+}
+
+// newEnvTagged is newEnvWith with the simulator's ids prefixed by tag, for
+// several environments sharing one store.
+func newEnvTagged(t testing.TB, st storage.Store, tag string, adjust func(*billing.Config)) env {
+	t.Helper()
 	cat, err := pricing.SampleCatalog()
 	require.NoError(t, err)
 	clk := clock.NewManual(start)
-	sim, err := gatewaysim.New(gatewaysim.Config{Name: "sim", Secret: []byte("whsec_test"), Now: clk.Now})
+	sim, err := gatewaysim.New(gatewaysim.Config{Name: "sim", Secret: []byte("whsec_test"), Now: clk.Now, IDPrefix: tag})
 	require.NoError(t, err)
 	cfg := billing.Config{Store: st, Catalog: cat, Clock: clk, Gateways: []gateway.Gateway{sim}}
 	if adjust != nil {
