@@ -380,3 +380,44 @@ func TestACheckoutMadeFreeByACouponNeedsNoPayment(t *testing.T) {
 		assert.Equal(t, int64(180_000), minor(t, inv.Subtotal), "the invoice shows the price and the discount")
 	})
 }
+
+func TestAnOrderPaidOnBehalfThroughAPaymentLink(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		e := newEnv(t, newStore(t))
+		e.account(t, "acme")
+		res, err := e.sys.Checkout(ctx, "o", billing.CheckoutRequest{AccountID: "acme", Items: seedItems(), Method: payment.MethodGateway, Gateway: "sim"})
+		require.NoError(t, err)
+		link, err := e.sys.CreatePaymentLink(ctx, "link", billing.PaymentLinkRequest{AccountID: "acme", Amount: res.Order.Total,
+			Purpose: payment.Purpose{Kind: payment.PurposeOrder, Ref: res.Order.ID}, Description: "please pay for our servers"})
+		require.NoError(t, err)
+
+		// Someone else opens the link and pays through the gateway.
+		p, err := e.sys.PayLink(ctx, "payer", billing.PayLinkRequest{Token: link.Token, Gateway: "sim"})
+		require.NoError(t, err)
+		cb, err := e.sim.Complete(p.ID)
+		require.NoError(t, err)
+		_, err = e.deliver(t, cb)
+		require.NoError(t, err)
+
+		o, err := e.sys.Order(ctx, "acme", res.Order.ID)
+		require.NoError(t, err)
+		assert.Equal(t, "paid", o.Status)
+		assert.Equal(t, p.ID, o.PaymentID, "paid by the link's payment")
+		rs, err := e.sys.OrderResources(ctx, "acme", res.Order.ID)
+		require.NoError(t, err)
+		for _, r := range rs {
+			assert.Equal(t, lifecycle.StateProvisioning, r.State)
+		}
+		// The customer's own redirect payment, never completed, expires
+		// without undoing the order.
+		e.clk.Advance(31 * time.Minute)
+		n, err := e.sys.ExpirePendingPayments(ctx, 10)
+		require.NoError(t, err)
+		assert.Equal(t, 1, n)
+		o, err = e.sys.Order(ctx, "acme", res.Order.ID)
+		require.NoError(t, err)
+		assert.Equal(t, "paid", o.Status)
+		checkLedger(t, e.st, "acme")
+	})
+}
