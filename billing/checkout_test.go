@@ -421,3 +421,23 @@ func TestAnOrderPaidOnBehalfThroughAPaymentLink(t *testing.T) {
 		checkLedger(t, e.st, "acme")
 	})
 }
+
+func TestCheckoutWithALinkedAccount(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		e := newEnv(t, newStore(t))
+		e.account(t, "acme")
+		link, err := e.sys.StartLinking(ctx, "link", billing.LinkAccountRequest{AccountID: "acme", Gateway: "sim"})
+		require.NoError(t, err)
+		cb, err := e.sim.CompleteLink(link.LinkID, "ZaloPay •••• 9876")
+		require.NoError(t, err)
+		_, err = e.deliver(t, cb)
+		require.NoError(t, err)
+		res, err := e.sys.Checkout(ctx, "o", billing.CheckoutRequest{AccountID: "acme", Items: seedItems(), Method: payment.MethodLinkedAccount})
+		require.NoError(t, err)
+		assert.Equal(t, payment.StatusSucceeded, res.Payment.Status, "charged without a redirect")
+		assert.Equal(t, "paid", res.Order.Status)
+		assert.Equal(t, int64(275_000), minor(t, res.Payment.FromGateway))
+		assert.Zero(t, e.available(t, "acme"), "the wallet is untouched")
+	})
+}

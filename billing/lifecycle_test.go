@@ -363,3 +363,35 @@ func TestAutoRenewalFallsBackToTheDefaultLinkedAccountWhenEnabled(t *testing.T) 
 		checkLedger(t, e.st, "acme")
 	})
 }
+
+func TestPerProductPolicies(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		strict := lifecycle.DefaultPolicy()
+		strict.RefundOnDelete, strict.RefundOnDowngrade, strict.Recoverable = false, false, false
+		e := newEnvWith(t, newStore(t), func(c *billing.Config) {
+			c.Catalog = taxFree(t)
+			c.Lifecycle = map[string]lifecycle.Policy{pricing.SampleVServer: strict}
+		})
+		e.account(t, "acme")
+		e.topUp(t, "acme", 2_000_000)
+
+		r := e.buy(t, "acme", large, period.Days(30))
+		e.clk.Advance(10 * day)
+		down, err := e.sys.Resize(ctx, "down", billing.ResizeRequest{AccountID: "acme", ResourceID: r.ID, Configuration: small})
+		require.NoError(t, err)
+		assert.Equal(t, int64(-226_000), minor(t, down.Difference))
+		assert.True(t, down.Refunded.IsZero(), "this product gives no refund on downgrade")
+
+		del, err := e.sys.Delete(ctx, "del", billing.DeleteRequest{AccountID: "acme", ResourceID: r.ID})
+		require.NoError(t, err)
+		assert.True(t, del.Refunded.IsZero(), "nor on delete")
+		assert.Equal(t, int64(2_000_000-520_000), e.available(t, "acme"))
+
+		r2 := e.buy(t, "acme", small, period.Days(30))
+		e.clk.Set(r2.PeriodEnd.Add(30 * day))
+		e.tick(t)
+		_, err = e.sys.Recover(ctx, "rec", billing.RecoverRequest{AccountID: "acme", ResourceID: r2.ID, Term: period.Months(1), PaySpec: billing.PaySpec{Method: payment.MethodCredit}})
+		require.ErrorIs(t, err, lifecycle.ErrNotRecoverable, "a released resource of this product stays released")
+	})
+}
