@@ -441,3 +441,14 @@ func TestCheckoutWithALinkedAccount(t *testing.T) {
 		assert.Zero(t, e.available(t, "acme"), "the wallet is untouched")
 	})
 }
+
+func TestDefineCouponIsIdempotentByCode(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, newMemory())
+	c := fixedCoupon(t, "WELCOME20K", 20_000)
+	require.NoError(t, e.sys.DefineCoupon(ctx, c))
+	require.NoError(t, e.sys.DefineCoupon(ctx, c), "the same definition again is a no-op")
+	c.Amount = vnd(t, 25_000)
+	require.ErrorIs(t, e.sys.DefineCoupon(ctx, c), billing.ErrCouponExists, "a code never changes meaning")
+	require.ErrorIs(t, e.sys.DefineCoupon(ctx, coupon.Coupon{Code: "x", Kind: coupon.KindFixed}), billing.ErrInvalidRequest)
+}

@@ -21,8 +21,8 @@ const (
 
 // DefineCoupon stores a coupon definition. It is idempotent by code:
 // defining the same coupon again is a no-op, a different definition under an
-// existing code is an *IdempotencyConflictError (coupons are immutable once
-// customers may have redeemed them).
+// existing code is ErrCouponExists (coupons are immutable once customers
+// may have redeemed them).
 func (s *System) DefineCoupon(ctx context.Context, c coupon.Coupon) error {
 	if err := c.Validate(); err != nil {
 		return &RequestError{Field: "Coupon", Reason: err.Error()}
@@ -50,7 +50,7 @@ func (s *System) DefineCoupon(ctx context.Context, c coupon.Coupon) error {
 			return err
 		}
 		if string(again) != string(body) {
-			return &IdempotencyConflictError{Key: c.Code, FirstOperation: "coupon.define", Operation: "coupon.define"}
+			return fmt.Errorf("%w: %s", ErrCouponExists, c.Code)
 		}
 		return nil
 	})

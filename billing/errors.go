@@ -49,6 +49,8 @@ var (
 	ErrResourceNotFound = errors.New("billing: resource not found")
 	// ErrInvoiceNotFound: no such invoice in the account.
 	ErrInvoiceNotFound = errors.New("billing: invoice not found")
+	// ErrCouponExists: a different coupon already has this code.
+	ErrCouponExists = errors.New("billing: a different coupon with this code exists")
 	// ErrNotRefundable: the payment cannot be refunded (not succeeded, or
 	// a top-up, which is credit already).
 	ErrNotRefundable = errors.New("billing: payment not refundable")

@@ -1,6 +1,8 @@
 package billing
 
 import (
+	"maps"
+	"slices"
 	"time"
 
 	"log/slog"
@@ -29,6 +31,14 @@ func New(cfg Config) (*System, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
 		return nil, err
+	}
+	// The System keeps its own copies: a host changing its slices or maps
+	// later changes nothing here.
+	cfg.Gateways = slices.Clone(cfg.Gateways)
+	cfg.Lifecycle = maps.Clone(cfg.Lifecycle)
+	if cfg.DefaultLifecycle != nil {
+		p := *cfg.DefaultLifecycle
+		cfg.DefaultLifecycle = &p
 	}
 	gws := make(map[string]gateway.Gateway, len(cfg.Gateways))
 	for _, g := range cfg.Gateways {
