@@ -62,6 +62,13 @@ func loadWallet(ctx context.Context, tx storage.Tx, acct Account) (walletState, 
 // promotional grant's expiry travels with its first posting. The entry
 // records the customer's spendable credit after it, for the history.
 func appendEntry(ctx context.Context, tx storage.Tx, acct Account, e payment.Entry, expiresAt time.Time) (storage.LedgerEntry, error) {
+	return appendEntryAfter(ctx, tx, acct, e, expiresAt, nil)
+}
+
+// appendEntryAfter is appendEntry for a caller that has just read the
+// wallet (under the account lock, so it is still current): the running
+// balance starts from it instead of a second read.
+func appendEntryAfter(ctx context.Context, tx storage.Tx, acct Account, e payment.Entry, expiresAt time.Time, before *walletState) (storage.LedgerEntry, error) {
 	rec := storage.LedgerEntry{
 		ID: e.ID, AccountID: acct.ID, Kind: string(e.Kind),
 		RefType: string(e.Reference.Type), RefID: e.Reference.ID, Memo: e.Memo, At: e.At,
@@ -74,11 +81,15 @@ func appendEntry(ctx context.Context, tx storage.Tx, acct Account, e payment.Ent
 		rec.Postings = append(rec.Postings, sp)
 	}
 	// The running balance is what the wallet holds once the entry applies.
-	before, err := loadWallet(ctx, tx, acct)
-	if err != nil {
-		return storage.LedgerEntry{}, err
+	if before == nil {
+		ws, err := loadWallet(ctx, tx, acct)
+		if err != nil {
+			return storage.LedgerEntry{}, err
+		}
+		before = &ws
 	}
 	after := before.wallet.Balance()
+	var err error
 	for _, p := range e.Postings {
 		if k := p.Account.Kind; k == payment.AccountCash || k == payment.AccountPromo {
 			if after, err = after.Add(p.Amount); err != nil {

@@ -209,7 +209,7 @@ func (s *System) preparePayment(ctx context.Context, tx storage.Tx, acct Account
 		if err != nil {
 			return storage.Payment{}, err
 		}
-		if _, err := appendEntry(ctx, tx, acct, e, time.Time{}); err != nil {
+		if _, err := appendEntryAfter(ctx, tx, acct, e, time.Time{}, &ws); err != nil {
 			return storage.Payment{}, err
 		}
 	}
