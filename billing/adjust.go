@@ -10,6 +10,7 @@ import (
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/coupon"
 	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/payment"
@@ -63,6 +64,9 @@ type resizeTarget struct {
 // at the new one. An upgrade is paid like any order (applied at once by
 // credit, on the callback through a gateway); a downgrade is applied at once
 // and the difference refunded to credit if the product's policy allows.
+// Coupons valid for the resize action discount an upgrade: evaluated on the
+// difference and taken off the new invoice, so the charge drops by the
+// discount and its tax (a downgrade with coupons is a *RequestError).
 // The host gets an EventResize. Resizing to the same configuration is
 // ErrSameConfiguration; outside active, lifecycle.ErrIllegalTransition;
 // nothing changes on rejection.
@@ -112,6 +116,9 @@ func (s *System) Resize(ctx context.Context, key string, req ResizeRequest) (Res
 		}
 		target := resizeTarget{ResourceID: r.ID, Configuration: req.Configuration, OldLine: oldLine, NewLine: newLine, Start: now, End: r.PeriodEnd}
 		zero := diff.MulInt(0)
+		if !diffTotal.IsPositive() && len(req.Coupons) > 0 {
+			return outcome{}, &RequestError{Field: "Coupons", Reason: "apply to upgrades only: a downgrade charges nothing"}
+		}
 		if !diffTotal.IsPositive() {
 			refund := zero
 			if s.rules(acct, r.ProductID).Policy().RefundOnDowngrade {
@@ -122,13 +129,45 @@ func (s *System) Resize(ctx context.Context, key string, req ResizeRequest) (Res
 			}
 			return outcome{Difference: diff, Charged: zero, Refunded: refund}, nil
 		}
-		diffTax, err := diffTotal.Sub(diff)
+		// Resize coupons discount the upgrade: evaluated on the difference,
+		// they are taken off the new invoice's line, so the charge (new
+		// invoice − credit note) drops by the discount and its tax.
+		discounts, cres, err := s.applyCoupons(ctx, tx, acct, coupon.ActionResize, req.Coupons,
+			[]pricing.QuoteLine{{ProductID: r.ProductID, Subtotal: diff}})
 		if err != nil {
 			return outcome{}, err
 		}
-		charge := pricing.Quote{Currency: q.Currency, TaxPolicy: q.TaxPolicy, Lines: []pricing.QuoteLine{newLine},
-			Subtotal: diff, Discount: zero, Net: diff, Tax: diffTax, Total: diffTotal}
-		orderID, err := s.recordResizeOrder(ctx, tx, acct, req, charge, target)
+		if len(discounts) > 0 {
+			dq, err := s.catalog.Quote(pricing.QuoteRequest{
+				Items:     []pricing.QuoteItem{{ProductID: r.ProductID, Configuration: req.Configuration, Quantity: 1, Span: span}},
+				Discounts: []pricing.Discount{{Code: discounts[0].Code, Label: discounts[0].Label, Amount: cres.Total}},
+			})
+			if err != nil {
+				return outcome{}, err
+			}
+			target.NewLine = dq.Lines[0]
+			if diffTotal, err = target.NewLine.Total.Sub(oldLine.Total); err != nil {
+				return outcome{}, err
+			}
+			if !diffTotal.IsPositive() {
+				diffTotal = zero
+			}
+		}
+		diffNet, err := target.NewLine.Net.Sub(oldLine.Net)
+		if err != nil {
+			return outcome{}, err
+		}
+		diffTax, err := diffTotal.Sub(diffNet)
+		if err != nil {
+			return outcome{}, err
+		}
+		couponOff := zero
+		if !cres.Total.Currency().IsZero() {
+			couponOff = cres.Total
+		}
+		charge := pricing.Quote{Currency: q.Currency, TaxPolicy: q.TaxPolicy, Lines: []pricing.QuoteLine{target.NewLine},
+			Subtotal: diff, Discount: couponOff, Net: diffNet, Tax: diffTax, Total: diffTotal}
+		orderID, err := s.recordResizeOrder(ctx, tx, acct, req, charge, target, cres)
 		return outcome{OrderID: orderID, Difference: diff, Charged: diffTotal, Refunded: zero}, err
 	})
 	if err != nil {
@@ -140,9 +179,11 @@ func (s *System) Resize(ctx context.Context, key string, req ResizeRequest) (Res
 		if err != nil {
 			return res, err
 		}
-		res.Payment, err = s.submitPayment(ctx, req.AccountID, o.PaymentID, req.ReturnURL)
-		if err != nil {
-			return res, err
+		if o.PaymentID != "" { // a coupon may have made the upgrade free
+			res.Payment, err = s.submitPayment(ctx, req.AccountID, o.PaymentID, req.ReturnURL)
+			if err != nil {
+				return res, err
+			}
 		}
 	}
 	res.Resource, err = s.Resource(ctx, req.AccountID, req.ResourceID)
@@ -150,7 +191,7 @@ func (s *System) Resize(ctx context.Context, key string, req ResizeRequest) (Res
 }
 
 // recordResizeOrder stores an upgrade's order and payment.
-func (s *System) recordResizeOrder(ctx context.Context, tx storage.Tx, acct Account, req ResizeRequest, charge pricing.Quote, target resizeTarget) (string, error) {
+func (s *System) recordResizeOrder(ctx context.Context, tx storage.Tx, acct Account, req ResizeRequest, charge pricing.Quote, target resizeTarget, cres coupon.Result) (string, error) {
 	raw, err := json.Marshal(target)
 	if err != nil {
 		return "", err
@@ -158,7 +199,7 @@ func (s *System) recordResizeOrder(ctx context.Context, tx storage.Tx, acct Acco
 	id, err := s.recordOrder(ctx, tx, acct, orderSpec{Kind: orderResize, Actor: req.Actor,
 		Targets: []orderTarget{{ResourceID: target.ResourceID, Start: target.Start, End: target.End, Resize: raw}},
 		Method:  req.Method, Gateway: req.Gateway, LinkedAccountID: req.LinkedAccountID, ReturnURL: req.ReturnURL,
-		ExpectedTotal: req.ExpectedTotal}, charge, emptyCoupons())
+		ExpectedTotal: req.ExpectedTotal, Coupons: req.Coupons}, charge, cres)
 	return id, err
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/cloudbill/cloudbill/billing"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/coupon"
 	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/payment"
@@ -393,5 +394,39 @@ func TestPerProductPolicies(t *testing.T) {
 		e.tick(t)
 		_, err = e.sys.Recover(ctx, "rec", billing.RecoverRequest{AccountID: "acme", ResourceID: r2.ID, Term: period.Months(1), PaySpec: billing.PaySpec{Method: payment.MethodCredit}})
 		require.ErrorIs(t, err, lifecycle.ErrNotRecoverable, "a released resource of this product stays released")
+	})
+}
+
+func TestResizeCouponsDiscountTheUpgrade(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		e := newEnvWith(t, newStore(t), func(c *billing.Config) { c.Catalog = taxFree(t) })
+		e.account(t, "acme")
+		e.topUp(t, "acme", 2_000_000)
+		require.NoError(t, e.sys.DefineCoupon(ctx, coupon.Coupon{Code: "UPGRADE50", Kind: coupon.KindPercent, Percent: decimal.NewFromInt(50),
+			Actions: []coupon.Action{coupon.ActionResize}}))
+		require.NoError(t, e.sys.DefineCoupon(ctx, coupon.Coupon{Code: "NEWONLY", Kind: coupon.KindFixed, Amount: vnd(t, 1_000),
+			Actions: []coupon.Action{coupon.ActionCreate}}))
+		r := e.buy(t, "acme", small, period.Days(60))
+		e.clk.Advance(10 * day)
+
+		_, err := e.sys.Resize(ctx, "up-1", billing.ResizeRequest{AccountID: "acme", ResourceID: r.ID, Configuration: large,
+			PaySpec: billing.PaySpec{Method: payment.MethodCredit, Coupons: []string{"NEWONLY"}}})
+		var rej *coupon.Rejection
+		require.ErrorAs(t, err, &rej)
+		assert.Equal(t, coupon.ReasonNotApplicableAction, rej.Reason)
+
+		res, err := e.sys.Resize(ctx, "up-2", billing.ResizeRequest{AccountID: "acme", ResourceID: r.ID, Configuration: large,
+			PaySpec: billing.PaySpec{Method: payment.MethodCredit, Coupons: []string{"UPGRADE50"}}})
+		require.NoError(t, err)
+		assert.Equal(t, int64(565_000), minor(t, res.Difference))
+		assert.Equal(t, int64(282_500), minor(t, res.Charged), "half of the 565,000 upgrade")
+		assert.Equal(t, int64(2_000_000-362_000-282_500), e.available(t, "acme"))
+		assert.Equal(t, large, res.Resource.Configuration)
+		checkLedger(t, e.st, "acme")
+
+		_, err = e.sys.Resize(ctx, "down", billing.ResizeRequest{AccountID: "acme", ResourceID: r.ID, Configuration: small,
+			PaySpec: billing.PaySpec{Coupons: []string{"UPGRADE50"}}})
+		require.ErrorIs(t, err, billing.ErrInvalidRequest, "coupons do not apply to a downgrade")
 	})
 }
