@@ -1,0 +1,57 @@
+package billing
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/invoice"
+	"github.com/cloudbill/cloudbill/lifecycle"
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// AutoRenewRequest switches a resource's automatic renewal.
+type AutoRenewRequest struct {
+	AccountID  string `json:"account_id"`
+	ResourceID string `json:"resource_id"`
+	On         bool   `json:"on"`
+	// Term is the period each automatic renewal buys; zero keeps the
+	// current one (default the policy's, 1 month).
+	Term period.Term `json:"term"`
+}
+
+// SetAutoRenew switches automatic renewal on or off (cancellable any time)
+// and sets its term; the action log records it.
+func (s *System) SetAutoRenew(ctx context.Context, key string, req AutoRenewRequest) (Resource, error) {
+	if req.Term != (period.Term{}) {
+		if err := req.Term.Validate(); err != nil {
+			return Resource{}, &RequestError{Field: "Term", Reason: err.Error()}
+		}
+	}
+	_, err := idempotent(ctx, s, req.AccountID, key, "resource.auto_renew", req, func(ctx context.Context, tx storage.Tx) (bool, error) {
+		acct, r, d, err := lockResource(ctx, tx, req.AccountID, req.ResourceID)
+		if err != nil {
+			return false, err
+		}
+		if st := lifecycle.State(r.Status); st.Terminal() || st == lifecycle.StateReleased {
+			return false, fmt.Errorf("%w: auto-renewal of a %s resource", lifecycle.ErrIllegalTransition, st)
+		}
+		d.AutoRenew = req.On
+		if req.Term != (period.Term{}) {
+			d.AutoRenewTerm = req.Term
+		}
+		r.UpdatedAt = s.now()
+		if err := s.saveResource(ctx, tx, &r, &d, s.rules(acct, r.ProductID)); err != nil {
+			return false, err
+		}
+		kind := invoice.ActionAutoRenewOff
+		if req.On {
+			kind = invoice.ActionAutoRenewOn
+		}
+		return true, s.logAction(ctx, tx, acct, r.ID, kind, nil, nil, period.Span{}, period.Span{}, "", d.AutoRenewTerm.String())
+	})
+	if err != nil {
+		return Resource{}, err
+	}
+	return s.Resource(ctx, req.AccountID, req.ResourceID)
+}

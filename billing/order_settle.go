@@ -1,0 +1,156 @@
+package billing
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/coupon"
+	"github.com/cloudbill/cloudbill/lifecycle"
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// orderPaid settles an order whose payment succeeded, in the payment's
+// transaction: the order is paid, its coupon reservations consumed, and
+// every resource moves to provisioning with an EventProvision for the host.
+func (s *System) orderPaid(ctx context.Context, tx storage.Tx, acct Account, orderID, paymentID string) error {
+	o, err := tx.Orders().GetForUpdate(ctx, acct.ID, orderID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil // a plain order reference of the host's, not a checkout
+	}
+	if err != nil || o.Status != orderPending {
+		return err
+	}
+	now := s.now()
+	o.Status, o.PaymentID, o.UpdatedAt = orderPaid, paymentID, now
+	var od orderData
+	if err := json.Unmarshal(o.Data, &od); err != nil {
+		return fmt.Errorf("billing: stored order %q: %w", o.ID, err)
+	}
+	if od.Kind != orderCreate && od.Kind != "" {
+		// Renewals and recoveries act on existing resources at once.
+		o.Status = orderCompleted
+	}
+	if err := tx.Orders().Update(ctx, o); err != nil {
+		return err
+	}
+	if err := s.moveRedemptions(ctx, tx, acct.ID, orderID, coupon.RedemptionConsume); err != nil {
+		return err
+	}
+	if od.Kind != orderCreate && od.Kind != "" {
+		return s.applyPaidTargets(ctx, tx, acct, o, od, paymentID)
+	}
+	resources, err := tx.Resources().ListByOrder(ctx, acct.ID, orderID)
+	if err != nil {
+		return err
+	}
+	for _, r := range resources {
+		d, err := decodeResource(r)
+		if err != nil {
+			return err
+		}
+		next, err := lifecycle.Next(lifecycle.State(r.Status), lifecycle.EventPay)
+		if err != nil {
+			return err
+		}
+		r.Status, r.UpdatedAt = string(next), now
+		d.PaymentID = paymentID
+		if err := encodeResource(&r, d); err != nil {
+			return err
+		}
+		if _, err := tx.Resources().Update(ctx, r); err != nil {
+			return err
+		}
+		if err := s.emit(ctx, tx, acct.ID, r.ID, EventProvision, "provision:"+r.ID, provisionPayload{
+			ResourceID: r.ID, ProductID: r.ProductID, Configuration: d.Configuration, Term: d.Term.String(),
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// orderPaymentFailed ends an order whose payment failed, expired or was
+// canceled: the order is marked, the coupons released, the resources
+// canceled.
+func (s *System) orderPaymentFailed(ctx context.Context, tx storage.Tx, acct Account, orderID string) error {
+	o, err := tx.Orders().GetForUpdate(ctx, acct.ID, orderID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil
+	}
+	if err != nil || o.Status != orderPending {
+		return err
+	}
+	now := s.now()
+	o.Status, o.UpdatedAt = orderFailed, now
+	if err := tx.Orders().Update(ctx, o); err != nil {
+		return err
+	}
+	if err := s.moveRedemptions(ctx, tx, acct.ID, orderID, coupon.RedemptionRelease); err != nil {
+		return err
+	}
+	var od orderData
+	if err := json.Unmarshal(o.Data, &od); err != nil {
+		return err
+	}
+	if od.Kind != orderCreate && od.Kind != "" {
+		// A failed renewal, recovery or resize leaves its resources as
+		// they are; an automatic renewal tells the customer.
+		if od.Actor == autoRenewActor {
+			for _, t := range od.Targets {
+				r, err := tx.Resources().Get(ctx, acct.ID, t.ResourceID)
+				if err != nil {
+					return err
+				}
+				if err := s.notify(ctx, tx, acct, &r, NoticeAutoRenewFailed, "", "the linked account was not charged"); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	resources, err := tx.Resources().ListByOrder(ctx, acct.ID, orderID)
+	if err != nil {
+		return err
+	}
+	for _, r := range resources {
+		next, err := lifecycle.Next(lifecycle.State(r.Status), lifecycle.EventCancel)
+		if err != nil {
+			return err
+		}
+		r.Status, r.UpdatedAt = string(next), now
+		if _, err := tx.Resources().Update(ctx, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// moveRedemptions applies ev to every live redemption of an order.
+func (s *System) moveRedemptions(ctx context.Context, tx storage.Tx, accountID, orderID string, ev coupon.RedemptionEvent) error {
+	list, err := tx.Redemptions().ListByOrder(ctx, accountID, orderID)
+	if err != nil {
+		return err
+	}
+	for _, r := range list {
+		next, err := coupon.NextRedemption(coupon.RedemptionStatus(r.Status), ev)
+		if err != nil {
+			continue // already released: nothing to do
+		}
+		r.Status, r.UpdatedAt = string(next), s.now()
+		if err := tx.Redemptions().Update(ctx, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// provisionPayload is the body of an EventProvision event.
+type provisionPayload struct {
+	ResourceID    string                `json:"resource_id"`
+	ProductID     string                `json:"product_id"`
+	Configuration pricing.Configuration `json:"configuration"`
+	Term          string                `json:"term"`
+}

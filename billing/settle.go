@@ -1,0 +1,189 @@
+package billing
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/payment"
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// settleSuccess records, in one transaction, that the gateway part of a
+// payment was received: the payment succeeds and its money moves (see
+// completeSuccess).
+func (s *System) settleSuccess(ctx context.Context, accountID, id, gatewayRef string) (Payment, error) {
+	return s.updatePayment(ctx, accountID, id, func(ctx context.Context, tx storage.Tx, sp *storage.Payment) error {
+		return s.completeSuccess(ctx, tx, sp, gatewayRef)
+	})
+}
+
+// completeSuccess moves a created or pending payment to succeeded with its
+// journal entries: a top-up credits cash; a Top up & Pay captures its hold
+// plus the gateway part; a gateway payment books the gateway part as
+// revenue. Then the purpose is settled. A payment already past that point
+// is left alone.
+func (s *System) completeSuccess(ctx context.Context, tx storage.Tx, sp *storage.Payment, gatewayRef string) error {
+	st := payment.Status(sp.Status)
+	if st != payment.StatusCreated && st != payment.StatusPending {
+		return nil
+	}
+	next, err := payment.Next(st, payment.EventSucceed)
+	if err != nil {
+		return err
+	}
+	acct, err := getAccount(ctx, tx, sp.AccountID, true)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	meta := payment.EntryMeta{At: now, Memo: sp.Description, Reference: payment.Reference{Type: payment.RefPayment, ID: sp.ID}}
+	var e payment.Entry
+	switch {
+	case sp.Purpose == string(payment.PurposeTopUp):
+		meta.ID = entryID(payment.EntryTopUp, sp.ID)
+		e, err = payment.TopUpEntry(meta, sp.Gateway, sp.FromGateway)
+	case sp.FromCredit.IsPositive():
+		hold, herr := findEntry(ctx, tx, sp.AccountID, entryID(payment.EntryHold, sp.ID))
+		if herr != nil {
+			return fmt.Errorf("billing: hold of payment %q: %w", sp.ID, herr)
+		}
+		meta.ID = entryID(payment.EntryCapture, sp.ID)
+		e, err = payment.CaptureEntry(meta, hold, sp.Gateway, sp.FromGateway)
+	default:
+		meta.ID = entryID(payment.EntryGatewayPayment, sp.ID)
+		e, err = payment.GatewayPaymentEntry(meta, sp.Gateway, sp.FromGateway)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := appendEntry(ctx, tx, acct, e, time.Time{}); err != nil {
+		return err
+	}
+	sp.Status = string(next)
+	if gatewayRef != "" {
+		sp.GatewayRef = gatewayRef
+	}
+	sp.UpdatedAt = now
+	return s.paymentSettled(ctx, tx, acct, sp)
+}
+
+// settleFailure ends a created or pending payment with ev (fail, expire or
+// cancel), releasing any credit it held, in one transaction.
+func (s *System) settleFailure(ctx context.Context, accountID, id string, ev payment.Event, reason string) (Payment, error) {
+	return s.updatePayment(ctx, accountID, id, func(ctx context.Context, tx storage.Tx, sp *storage.Payment) error {
+		return s.completeFailure(ctx, tx, sp, ev, reason)
+	})
+}
+
+// completeFailure is settleFailure inside the caller's transaction.
+func (s *System) completeFailure(ctx context.Context, tx storage.Tx, sp *storage.Payment, ev payment.Event, reason string) error {
+	st := payment.Status(sp.Status)
+	if st != payment.StatusCreated && st != payment.StatusPending {
+		return nil
+	}
+	next, err := payment.Next(st, ev)
+	if err != nil {
+		return err
+	}
+	acct, err := getAccount(ctx, tx, sp.AccountID, true)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	if sp.FromCredit.IsPositive() {
+		hold, err := findEntry(ctx, tx, sp.AccountID, entryID(payment.EntryHold, sp.ID))
+		if err != nil {
+			return fmt.Errorf("billing: hold of payment %q: %w", sp.ID, err)
+		}
+		e, err := payment.ReleaseEntry(payment.EntryMeta{
+			ID: entryID(payment.EntryRelease, sp.ID), At: now, Memo: reason,
+			Reference: payment.Reference{Type: payment.RefPayment, ID: sp.ID},
+		}, hold)
+		if err != nil {
+			return err
+		}
+		if _, err := appendEntry(ctx, tx, acct, e, time.Time{}); err != nil {
+			return err
+		}
+	}
+	sp.Status, sp.FailureReason, sp.UpdatedAt = string(next), reason, now
+	return s.paymentFailed(ctx, tx, acct, *sp)
+}
+
+// updatePayment locks one payment, lets change modify it, stores it, and
+// returns the result.
+func (s *System) updatePayment(ctx context.Context, accountID, id string, change func(ctx context.Context, tx storage.Tx, sp *storage.Payment) error) (Payment, error) {
+	var out storage.Payment
+	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		// The account first, then its payment: the lock order of every
+		// operation.
+		if _, err := getAccount(ctx, tx, accountID, true); err != nil {
+			return err
+		}
+		sp, err := tx.Payments().GetForUpdate(ctx, accountID, id)
+		if err != nil {
+			return mapNotFound(err, ErrPaymentNotFound, id)
+		}
+		before := sp
+		if err := change(ctx, tx, &sp); err != nil {
+			return err
+		}
+		if sp == before {
+			out = sp
+			return nil
+		}
+		out, err = tx.Payments().Update(ctx, sp)
+		return err
+	})
+	if err != nil {
+		return Payment{}, err
+	}
+	return paymentView(out), nil
+}
+
+// paymentSettled settles what a succeeded payment paid for, in the same
+// transaction; it may change sp (a refund). Top-ups are done by their
+// journal entry; payment links are marked paid; orders and invoices are
+// settled by their own features.
+func (s *System) paymentSettled(ctx context.Context, tx storage.Tx, acct Account, sp *storage.Payment) error {
+	if err := s.emit(ctx, tx, acct.ID, acct.ID, EventPaymentSucceeded, "", paymentPayload(*sp)); err != nil {
+		return err
+	}
+	switch payment.PurposeKind(sp.Purpose) {
+	case payment.PurposePaymentLink:
+		return s.linkPaid(ctx, tx, acct, sp)
+	case payment.PurposeOrder:
+		return s.orderPaid(ctx, tx, acct, sp.PurposeRef, sp.ID)
+	}
+	return nil
+}
+
+// paymentEventPayload is the body of payment events.
+type paymentEventPayload struct {
+	PaymentID string       `json:"payment_id"`
+	Purpose   string       `json:"purpose"`
+	Ref       string       `json:"ref"`
+	Method    string       `json:"method"`
+	Status    string       `json:"status"`
+	Amount    money.Amount `json:"amount"`
+	Reason    string       `json:"reason,omitempty"`
+}
+
+func paymentPayload(p storage.Payment) paymentEventPayload {
+	return paymentEventPayload{PaymentID: p.ID, Purpose: p.Purpose, Ref: p.PurposeRef, Method: p.Method,
+		Status: p.Status, Amount: p.Amount, Reason: p.FailureReason}
+}
+
+// paymentFailed undoes what a failed, expired or canceled payment had
+// reserved, in the same transaction.
+func (s *System) paymentFailed(ctx context.Context, tx storage.Tx, acct Account, p storage.Payment) error {
+	if err := s.emit(ctx, tx, acct.ID, acct.ID, EventPaymentFailed, "", paymentPayload(p)); err != nil {
+		return err
+	}
+	if payment.PurposeKind(p.Purpose) == payment.PurposeOrder {
+		return s.orderPaymentFailed(ctx, tx, acct, p.PurposeRef)
+	}
+	return nil
+}
