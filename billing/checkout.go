@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/cloudbill/cloudbill/billing/money"
-	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/coupon"
 	"github.com/cloudbill/cloudbill/lifecycle"
@@ -319,24 +318,6 @@ func validateItems(items []OrderItem) error {
 		return &RequestError{Field: "Items", Reason: fmt.Sprintf("%d resources in one order (at most %d)", total, maxOrderResources)}
 	}
 	return nil
-}
-
-// rules returns the lifecycle rules of a product for an account: the
-// product's policy in the account's billing calendar.
-func (s *System) rules(acct Account, productID string) lifecycle.Rules {
-	p, ok := s.cfg.Lifecycle[productID]
-	if !ok {
-		p = *s.cfg.DefaultLifecycle
-	}
-	cal, err := period.NewCalendar(acct.TimeZone, s.cfg.Basis)
-	if err != nil {
-		cal, _ = period.NewCalendar("", s.cfg.Basis) // zones are validated at account creation
-	}
-	r, err := lifecycle.NewRules(p, cal)
-	if err != nil {
-		return lifecycle.Rules{} // policies are validated by New
-	}
-	return r
 }
 
 // QuoteChangedError reports a checkout whose price changed since the

@@ -13,9 +13,10 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// System runs Cloudbill's operations over one store. It holds no mutable
-// state of its own, so one System is safe for concurrent use by any number
-// of goroutines, and several processes may share one database.
+// System runs Cloudbill's operations over one store. Apart from a cache of
+// lifecycle rules per time zone it holds no mutable state of its own, so one
+// System is safe for concurrent use by any number of goroutines, and several
+// processes may share one database.
 type System struct {
 	store    storage.Store
 	catalog  *pricing.Catalog
@@ -23,6 +24,9 @@ type System struct {
 	log      *slog.Logger
 	cfg      Config
 	gateways map[string]gateway.Gateway
+	// rulesCache is the only thing a System changes after New: lifecycle
+	// rules it has built, which never go stale.
+	rulesCache rulesCache
 }
 
 // New validates cfg (after applying defaults) and returns a System. An
