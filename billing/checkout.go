@@ -91,23 +91,20 @@ func (s *System) Checkout(ctx context.Context, key string, req CheckoutRequest) 
 			return CheckoutResult{}, err
 		}
 	}
-	orderID, err := idempotent(ctx, s, req.AccountID, key, "order.checkout", req, func(ctx context.Context, tx storage.Tx) (string, error) {
+	placed, err := idempotent(ctx, s, req.AccountID, key, "order.checkout", req, func(ctx context.Context, tx storage.Tx) (placedOrder, error) {
 		acct, err := getAccount(ctx, tx, req.AccountID, true)
 		if err != nil {
-			return "", err
+			return placedOrder{}, err
 		}
 		return s.placeOrder(ctx, tx, acct, req)
 	})
 	if err != nil {
 		return CheckoutResult{}, err
 	}
-	o, err := s.Order(ctx, req.AccountID, orderID)
-	if err != nil {
-		return CheckoutResult{}, err
-	}
+	orderID := placed.OrderID
 	var p Payment
-	if o.PaymentID != "" { // an order a coupon made free has no payment
-		p, err = s.submitPayment(ctx, req.AccountID, o.PaymentID, req.ReturnURL)
+	if placed.PaymentID != "" { // an order a coupon made free has no payment
+		p, err = s.submitPayment(ctx, req.AccountID, placed.PaymentID, req.ReturnURL)
 	}
 	res := CheckoutResult{Payment: p}
 	if o, oerr := s.Order(ctx, req.AccountID, orderID); oerr == nil {
@@ -174,10 +171,10 @@ func (s *System) priceLines(ctx context.Context, tx storage.Tx, acct Account, ac
 
 // placeOrder records a checkout inside its transaction (the account
 // locked).
-func (s *System) placeOrder(ctx context.Context, tx storage.Tx, acct Account, req CheckoutRequest) (string, error) {
+func (s *System) placeOrder(ctx context.Context, tx storage.Tx, acct Account, req CheckoutRequest) (placedOrder, error) {
 	q, cres, err := s.priceOrder(ctx, tx, acct, req)
 	if err != nil {
-		return "", err
+		return placedOrder{}, err
 	}
 	return s.recordOrder(ctx, tx, acct, orderSpec{Kind: orderCreate, Items: req.Items, Coupons: req.Coupons, Actor: req.Actor,
 		Method: req.Method, Gateway: req.Gateway, LinkedAccountID: req.LinkedAccountID, ReturnURL: req.ReturnURL,
@@ -201,45 +198,52 @@ type orderSpec struct {
 	ExpectedTotal   money.Amount
 }
 
+// placedOrder is what recording an order gives back: the order and its
+// payment ("" when nothing was left to pay).
+type placedOrder struct {
+	OrderID   string `json:"order_id"`
+	PaymentID string `json:"payment_id,omitempty"`
+}
+
 // recordOrder stores an order for quote q, the coupon reservations, the
 // resources it creates (checkout) and its single payment, and settles the
 // order at once when nothing is left to pay through a gateway.
-func (s *System) recordOrder(ctx context.Context, tx storage.Tx, acct Account, spec orderSpec, q pricing.Quote, cres coupon.Result) (string, error) {
+func (s *System) recordOrder(ctx context.Context, tx storage.Tx, acct Account, spec orderSpec, q pricing.Quote, cres coupon.Result) (placedOrder, error) {
 	if !spec.ExpectedTotal.IsZero() && !spec.ExpectedTotal.Equal(q.Total) {
-		return "", &QuoteChangedError{Expected: spec.ExpectedTotal, Current: q.Total}
+		return placedOrder{}, &QuoteChangedError{Expected: spec.ExpectedTotal, Current: q.Total}
 	}
 	now := s.now()
 	orderID, err := s.newID("ord")
 	if err != nil {
-		return "", err
+		return placedOrder{}, err
 	}
 	actor := orDefault(spec.Actor, acct.ID)
 	data, err := json.Marshal(orderData{Kind: spec.Kind, Items: spec.Items, Coupons: spec.Coupons, Quote: q, Actor: actor, Targets: spec.Targets})
 	if err != nil {
-		return "", err
+		return placedOrder{}, err
 	}
 	order := storage.Order{ID: orderID, AccountID: acct.ID, Status: orderPending, Total: q.Total, Data: data, CreatedAt: now, UpdatedAt: now}
 	if err := tx.Orders().Create(ctx, order); err != nil {
-		return "", err
+		return placedOrder{}, err
 	}
 	for _, a := range cres.Applied {
 		rid, err := s.newID("rdm")
 		if err != nil {
-			return "", err
+			return placedOrder{}, err
 		}
 		if err := tx.Redemptions().Create(ctx, storage.Redemption{ID: rid, Code: a.Code, AccountID: acct.ID, OrderID: orderID,
 			Status: redemptionReserved, Amount: a.Amount, CreatedAt: now, UpdatedAt: now}); err != nil {
-			return "", err
+			return placedOrder{}, err
 		}
 	}
 	if spec.Kind == orderCreate {
 		if err := s.createResources(ctx, tx, acct, orderID, q, cres); err != nil {
-			return "", err
+			return placedOrder{}, err
 		}
 	}
 	if !q.Total.IsPositive() {
 		// Nothing to pay (a 100% coupon): the order is paid as placed.
-		return orderID, s.orderPaid(ctx, tx, acct, orderID, "")
+		return placedOrder{OrderID: orderID}, s.orderPaid(ctx, tx, acct, orderID, "")
 	}
 	p, err := s.preparePayment(ctx, tx, acct, PayRequest{
 		AccountID: acct.ID, Amount: q.Total, Method: spec.Method, Gateway: spec.Gateway, LinkedAccountID: spec.LinkedAccountID,
@@ -247,16 +251,16 @@ func (s *System) recordOrder(ctx context.Context, tx storage.Tx, acct Account, s
 		Purpose: payment.Purpose{Kind: payment.PurposeOrder, Ref: orderID},
 	})
 	if err != nil {
-		return "", err
+		return placedOrder{}, err
 	}
 	// preparePayment may have settled the order already (credit); read it
 	// back before recording the payment id.
 	cur, err := tx.Orders().GetForUpdate(ctx, acct.ID, orderID)
 	if err != nil {
-		return "", err
+		return placedOrder{}, err
 	}
 	cur.PaymentID = p.ID
-	return orderID, tx.Orders().Update(ctx, cur)
+	return placedOrder{OrderID: orderID, PaymentID: p.ID}, tx.Orders().Update(ctx, cur)
 }
 
 // createResources stores one resource per quote line, pending payment.

@@ -143,36 +143,36 @@ func (s *System) actOnResources(ctx context.Context, key, op string, req any, ac
 			return ActionResult{}, err
 		}
 	}
-	orderID, err := idempotent(ctx, s, accountID, key, op, req, func(ctx context.Context, tx storage.Tx) (string, error) {
+	placed, err := idempotent(ctx, s, accountID, key, op, req, func(ctx context.Context, tx storage.Tx) (placedOrder, error) {
 		acct, err := getAccount(ctx, tx, accountID, true)
 		if err != nil {
-			return "", err
+			return placedOrder{}, err
 		}
 		var items []pricing.QuoteItem
 		var targets []orderTarget
 		seen := map[string]bool{}
 		for _, id := range ids {
 			if seen[id] {
-				return "", &RequestError{Field: "ResourceIDs", Reason: fmt.Sprintf("%q is listed twice", id)}
+				return placedOrder{}, &RequestError{Field: "ResourceIDs", Reason: fmt.Sprintf("%q is listed twice", id)}
 			}
 			seen[id] = true
 			r, err := tx.Resources().GetForUpdate(ctx, acct.ID, id)
 			if err != nil {
-				return "", mapNotFound(err, ErrResourceNotFound, id)
+				return placedOrder{}, mapNotFound(err, ErrResourceNotFound, id)
 			}
 			d, err := decodeResource(r)
 			if err != nil {
-				return "", err
+				return placedOrder{}, err
 			}
 			item, target, err := line(acct, r, d)
 			if err != nil {
-				return "", err
+				return placedOrder{}, err
 			}
 			items, targets = append(items, item), append(targets, target)
 		}
 		q, cres, err := s.priceLines(ctx, tx, acct, action, items, pay.Coupons)
 		if err != nil {
-			return "", err
+			return placedOrder{}, err
 		}
 		return s.recordOrder(ctx, tx, acct, orderSpec{Kind: kind, Coupons: pay.Coupons, Actor: pay.Actor, Targets: targets,
 			Method: pay.Method, Gateway: pay.Gateway, LinkedAccountID: pay.LinkedAccountID, ReturnURL: pay.ReturnURL,
@@ -181,17 +181,15 @@ func (s *System) actOnResources(ctx context.Context, key, op string, req any, ac
 	if err != nil {
 		return ActionResult{}, err
 	}
-	o, err := s.Order(ctx, accountID, orderID)
-	if err != nil {
-		return ActionResult{}, err
+	var res ActionResult
+	if placed.PaymentID != "" {
+		res.Payment, err = s.submitPayment(ctx, accountID, placed.PaymentID, pay.ReturnURL)
 	}
-	res := ActionResult{Order: o}
-	if o.PaymentID != "" {
-		res.Payment, err = s.submitPayment(ctx, accountID, o.PaymentID, pay.ReturnURL)
+	o, oerr := s.Order(ctx, accountID, placed.OrderID)
+	if oerr != nil {
+		return ActionResult{}, oerr
 	}
-	if fresh, oerr := s.Order(ctx, accountID, orderID); oerr == nil {
-		res.Order = fresh
-	}
+	res.Order = o
 	for _, id := range ids {
 		if r, rerr := s.Resource(ctx, accountID, id); rerr == nil {
 			res.Resources = append(res.Resources, r)

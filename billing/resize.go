@@ -78,6 +78,7 @@ func (s *System) Resize(ctx context.Context, key string, req ResizeRequest) (Res
 	}
 	type outcome struct {
 		OrderID    string       `json:"order_id"`
+		PaymentID  string       `json:"payment_id,omitempty"`
 		Difference money.Amount `json:"difference"`
 		Charged    money.Amount `json:"charged"`
 		Refunded   money.Amount `json:"refunded"`
@@ -167,23 +168,17 @@ func (s *System) Resize(ctx context.Context, key string, req ResizeRequest) (Res
 		}
 		charge := pricing.Quote{Currency: q.Currency, TaxPolicy: q.TaxPolicy, Lines: []pricing.QuoteLine{target.NewLine},
 			Subtotal: diff, Discount: couponOff, Net: diffNet, Tax: diffTax, Total: diffTotal}
-		orderID, err := s.recordResizeOrder(ctx, tx, acct, req, charge, target, cres)
-		return outcome{OrderID: orderID, Difference: diff, Charged: diffTotal, Refunded: zero}, err
+		placed, err := s.recordResizeOrder(ctx, tx, acct, req, charge, target, cres)
+		return outcome{OrderID: placed.OrderID, PaymentID: placed.PaymentID, Difference: diff, Charged: diffTotal, Refunded: zero}, err
 	})
 	if err != nil {
 		return ResizeResult{}, err
 	}
 	res := ResizeResult{Difference: out.Difference, Charged: out.Charged, Refunded: out.Refunded}
-	if out.OrderID != "" {
-		o, err := s.Order(ctx, req.AccountID, out.OrderID)
+	if out.PaymentID != "" { // none for a downgrade or an upgrade a coupon made free
+		res.Payment, err = s.submitPayment(ctx, req.AccountID, out.PaymentID, req.ReturnURL)
 		if err != nil {
 			return res, err
-		}
-		if o.PaymentID != "" { // a coupon may have made the upgrade free
-			res.Payment, err = s.submitPayment(ctx, req.AccountID, o.PaymentID, req.ReturnURL)
-			if err != nil {
-				return res, err
-			}
 		}
 	}
 	res.Resource, err = s.Resource(ctx, req.AccountID, req.ResourceID)
@@ -191,16 +186,15 @@ func (s *System) Resize(ctx context.Context, key string, req ResizeRequest) (Res
 }
 
 // recordResizeOrder stores an upgrade's order and payment.
-func (s *System) recordResizeOrder(ctx context.Context, tx storage.Tx, acct Account, req ResizeRequest, charge pricing.Quote, target resizeTarget, cres coupon.Result) (string, error) {
+func (s *System) recordResizeOrder(ctx context.Context, tx storage.Tx, acct Account, req ResizeRequest, charge pricing.Quote, target resizeTarget, cres coupon.Result) (placedOrder, error) {
 	raw, err := json.Marshal(target)
 	if err != nil {
-		return "", err
+		return placedOrder{}, err
 	}
-	id, err := s.recordOrder(ctx, tx, acct, orderSpec{Kind: orderResize, Actor: req.Actor,
+	return s.recordOrder(ctx, tx, acct, orderSpec{Kind: orderResize, Actor: req.Actor,
 		Targets: []orderTarget{{ResourceID: target.ResourceID, Start: target.Start, End: target.End, Resize: raw}},
 		Method:  req.Method, Gateway: req.Gateway, LinkedAccountID: req.LinkedAccountID, ReturnURL: req.ReturnURL,
 		ExpectedTotal: req.ExpectedTotal, Coupons: req.Coupons}, charge, cres)
-	return id, err
 }
 
 // applyResize applies a resize in the caller's transaction: credit note for
@@ -208,7 +202,7 @@ func (s *System) recordResizeOrder(ctx context.Context, tx storage.Tx, acct Acco
 // the new configuration and price, an optional refund, the host event and
 // the action log.
 func (s *System) applyResize(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData, t resizeTarget, refund money.Amount) error {
-	if r.PeriodEnd != t.End && !r.PeriodEnd.Equal(t.End) {
+	if !r.PeriodEnd.Equal(t.End) {
 		// Renewed since the upgrade was ordered: the extra term keeps the
 		// old price; the resize applies to what was paid for.
 		t.End = r.PeriodEnd

@@ -234,7 +234,7 @@ func (s *System) autoRenew(ctx context.Context, tx storage.Tx, acct Account, r *
 	if err := s.saveResource(ctx, tx, r, d, s.rules(acct, r.ProductID)); err != nil {
 		return false, "", err
 	}
-	orderID, err := s.recordOrder(ctx, tx, acct, spec, q, emptyCoupons())
+	placed, err := s.recordOrder(ctx, tx, acct, spec, q, emptyCoupons())
 	if err != nil {
 		return false, "", err
 	}
@@ -247,14 +247,10 @@ func (s *System) autoRenew(ctx context.Context, tx storage.Tx, acct Account, r *
 		return false, "", err
 	}
 	*r, *d = fresh, fd
-	o, err := tx.Orders().Get(ctx, acct.ID, orderID)
-	if err != nil {
-		return false, "", err
-	}
 	if spec.Method == payment.MethodCredit {
 		return true, "", nil // paid and applied; the order told the customer
 	}
-	return false, o.PaymentID, nil
+	return false, placed.PaymentID, nil
 }
 
 // hasDefaultLinked reports whether the account has a default linked
