@@ -86,6 +86,22 @@ func (e env) available(t *testing.T, acct string) int64 {
 	return minor(t, w.Available)
 }
 
+// fund opens a prepaid account and tops it up with n VND of cash.
+func (e env) fund(t *testing.T, acct string, n int64) {
+	t.Helper()
+	e.account(t, acct)
+	e.topUp(t, acct, n)
+}
+
+// invoiceCount returns how many invoices and credit notes the account has
+// (for one resource when resourceID is set).
+func (e env) invoiceCount(t *testing.T, acct, resourceID string) int {
+	t.Helper()
+	invs, err := e.sys.Invoices(context.Background(), acct, resourceID, "", 1000)
+	require.NoError(t, err)
+	return len(invs)
+}
+
 // deliver hands a simulator callback to the System.
 func (e env) deliver(t *testing.T, cb gatewaysim.Callback) (billing.CallbackResult, error) {
 	t.Helper()

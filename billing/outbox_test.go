@@ -36,8 +36,7 @@ func TestOutboxDeliveryRetriesInOrderAndSurvivesRestarts(t *testing.T) {
 			return nil
 		}
 		e := newEnvWith(t, st, func(c *billing.Config) { c.EventHandler = handler })
-		e.account(t, "acme")
-		e.topUp(t, "acme", 1_000_000)
+		e.fund(t, "acme", 1_000_000)
 		res, err := e.sys.Checkout(ctx, "o", billing.CheckoutRequest{AccountID: "acme", Items: seedItems(), Method: payment.MethodCredit})
 		require.NoError(t, err)
 		vs := res.Resources[0].ID
@@ -126,8 +125,7 @@ func TestDoubleSubmittedCheckoutIsOneOrder(t *testing.T) {
 	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
 		ctx := context.Background()
 		e := newEnv(t, newStore(t))
-		e.account(t, "acme")
-		e.topUp(t, "acme", 1_000_000)
+		e.fund(t, "acme", 1_000_000)
 		const n = 20
 		ids := make([]string, n)
 		var wg sync.WaitGroup

@@ -85,8 +85,7 @@ func TestPayByCredit(t *testing.T) {
 		st := newStore(t)
 		ctx := context.Background()
 		e := newEnv(t, st)
-		e.account(t, "acme")
-		e.topUp(t, "acme", 300_000)
+		e.fund(t, "acme", 300_000)
 
 		p, err := e.sys.Pay(ctx, "pay-1", billing.PayRequest{AccountID: "acme", Amount: vnd(t, 230_000), Method: payment.MethodCredit, Purpose: order})
 		require.NoError(t, err)
@@ -116,8 +115,7 @@ func TestPromotionalCreditIsSpentSoonestExpiringFirst(t *testing.T) {
 		st := newStore(t)
 		ctx := context.Background()
 		e := newEnv(t, st)
-		e.account(t, "acme")
-		e.topUp(t, "acme", 100_000)
+		e.fund(t, "acme", 100_000)
 		a, err := e.sys.GrantPromotionalCredit(ctx, "grant-a", billing.GrantRequest{AccountID: "acme", Amount: vnd(t, 50_000), ValidFor: 10 * 24 * time.Hour, Actor: "marketing"})
 		require.NoError(t, err)
 		b, err := e.sys.GrantPromotionalCredit(ctx, "grant-b", billing.GrantRequest{AccountID: "acme", Amount: vnd(t, 30_000), ValidFor: 5 * 24 * time.Hour, Actor: "marketing"})
@@ -165,8 +163,7 @@ func TestTopUpAndPay(t *testing.T) {
 
 		t.Run("150,000 of credit + 50,000 through the gateway; credit held until the callback", func(t *testing.T) {
 			e := newEnv(t, newStore(t))
-			e.account(t, "acme")
-			e.topUp(t, "acme", 150_000)
+			e.fund(t, "acme", 150_000)
 			p, err := e.sys.Pay(ctx, "tp-1", req())
 			require.NoError(t, err)
 			assert.Equal(t, payment.StatusPending, p.Status)
@@ -195,8 +192,7 @@ func TestTopUpAndPay(t *testing.T) {
 
 		t.Run("a failed gateway part releases the held credit", func(t *testing.T) {
 			e := newEnv(t, newStore(t))
-			e.account(t, "acme")
-			e.topUp(t, "acme", 150_000)
+			e.fund(t, "acme", 150_000)
 			e.sim.SetDefaultOutcome(gatewaysim.Decline("card declined"))
 			p, err := e.sys.Pay(ctx, "tp-2", req())
 			require.NoError(t, err)
@@ -216,8 +212,7 @@ func TestTopUpAndPay(t *testing.T) {
 
 		t.Run("an expired payment releases the hold; a late success is credited as cash", func(t *testing.T) {
 			e := newEnv(t, newStore(t))
-			e.account(t, "acme")
-			e.topUp(t, "acme", 150_000)
+			e.fund(t, "acme", 150_000)
 			p, err := e.sys.Pay(ctx, "tp-3", req())
 			require.NoError(t, err)
 			e.clk.Advance(29 * time.Minute)
@@ -244,8 +239,7 @@ func TestTopUpAndPay(t *testing.T) {
 
 		t.Run("with enough credit it settles at once without the gateway", func(t *testing.T) {
 			e := newEnv(t, newStore(t))
-			e.account(t, "acme")
-			e.topUp(t, "acme", 250_000)
+			e.fund(t, "acme", 250_000)
 			calls := len(e.sim.Calls())
 			p, err := e.sys.Pay(ctx, "tp-4", req())
 			require.NoError(t, err)
@@ -354,8 +348,7 @@ func TestRefundToCredit(t *testing.T) {
 		st := newStore(t)
 		ctx := context.Background()
 		e := newEnv(t, st)
-		e.account(t, "acme")
-		e.topUp(t, "acme", 100_000)
+		e.fund(t, "acme", 100_000)
 		p, err := e.sys.Pay(ctx, "pay", billing.PayRequest{AccountID: "acme", Amount: vnd(t, 100_000), Method: payment.MethodCredit, Purpose: order})
 		require.NoError(t, err)
 
@@ -423,8 +416,7 @@ func TestPaymentBadInput(t *testing.T) {
 	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
 		st := newStore(t)
 		e := newEnv(t, st)
-		e.account(t, "acme")
-		e.topUp(t, "acme", 100_000)
+		e.fund(t, "acme", 100_000)
 		usd, err := money.New("10.00", "USD")
 		require.NoError(t, err)
 		fraction, err := money.New("10.5", "VND")
@@ -465,8 +457,7 @@ func TestPaymentRaces(t *testing.T) {
 
 		t.Run("50 goroutines with one key: one payment, one debit, same result", func(t *testing.T) {
 			e := newEnv(t, newStore(t))
-			e.account(t, "acme")
-			e.topUp(t, "acme", 100_000)
+			e.fund(t, "acme", 100_000)
 			const n = 50
 			ids := make([]string, n)
 			var wg sync.WaitGroup
@@ -488,8 +479,7 @@ func TestPaymentRaces(t *testing.T) {
 
 		t.Run("20 debits of 30,000 on 100,000: exactly 3 succeed, never negative", func(t *testing.T) {
 			e := newEnv(t, newStore(t))
-			e.account(t, "acme")
-			e.topUp(t, "acme", 100_000)
+			e.fund(t, "acme", 100_000)
 			const n = 20
 			var wg sync.WaitGroup
 			var mu sync.Mutex
