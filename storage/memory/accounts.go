@@ -21,8 +21,7 @@ func (r accounts) Create(ctx context.Context, a storage.Account) error {
 		return fmt.Errorf("memory: account %q: %w", a.ID, storage.ErrDuplicate)
 	}
 	a.Version = 1
-	m[a.ID] = a
-	r.t.undo = append(r.t.undo, func() { delete(m, a.ID) })
+	put(r.t, m, a.ID, a)
 	return nil
 }
 
@@ -57,7 +56,6 @@ func (r accounts) Update(ctx context.Context, a storage.Account) (storage.Accoun
 	}
 	a.CreatedAt = old.CreatedAt
 	a.Version = old.Version + 1
-	m[a.ID] = a
-	r.t.undo = append(r.t.undo, func() { m[a.ID] = old })
+	put(r.t, m, a.ID, a)
 	return a, nil
 }

@@ -23,8 +23,7 @@ func (r idempotency) Insert(ctx context.Context, rec storage.IdempotencyRecord) 
 		return fmt.Errorf("memory: idempotency key %q: %w", rec.Key, storage.ErrDuplicate)
 	}
 	rec.Response = slices.Clone(rec.Response)
-	m[k] = rec
-	r.t.undo = append(r.t.undo, func() { delete(m, k) })
+	put(r.t, m, k, rec)
 	return nil
 }
 
@@ -52,7 +51,6 @@ func (r idempotency) SetResponse(ctx context.Context, accountID, key string, res
 	}
 	rec := old
 	rec.Response = slices.Clone(response)
-	m[k] = rec
-	r.t.undo = append(r.t.undo, func() { m[k] = old })
+	put(r.t, m, k, rec)
 	return nil
 }
