@@ -1,0 +1,845 @@
+package billing_test
+
+import (
+	"cmp"
+	"slices"
+	"time"
+)
+
+// The reference model of the simulation: every account's money and every
+// obligation, resource and coupon of one simulated sequence, in plain maps
+// and int64 minor units (VND has no minor digits), following
+// docs/RELIABILITY.md. It never calls the library: the operations in
+// sim_ops_test.go ask it what must happen, call the library, and tell it
+// what happened; the checks in sim_test.go compare the two.
+
+// Model states, statuses and kinds, spelled as the library stores them.
+const (
+	stPendingPayment = "pending_payment"
+	stProvisioning   = "provisioning"
+	stActive         = "active"
+	stGrace          = "grace"
+	stSuspended      = "suspended"
+	stReleased       = "released"
+	stDeleted        = "deleted"
+	stProvFailed     = "provisioning_failed"
+
+	payCreated   = "created"
+	payPending   = "pending"
+	paySucceeded = "succeeded"
+	payFailed    = "failed"
+	payExpired   = "expired"
+	payPartRef   = "partially_refunded"
+	payRefunded  = "refunded"
+
+	ordPending   = "pending_payment"
+	ordPaid      = "paid"
+	ordFailed    = "payment_failed"
+	ordCompleted = "completed"
+
+	kindCreate  = "create"
+	kindRenew   = "renew"
+	kindResize  = "resize"
+	kindRecover = "recover"
+
+	purposeTopUp = "top_up"
+	purposeOrder = "order"
+	purposeLink  = "payment_link"
+
+	rdmReserved = "reserved"
+	rdmConsumed = "consumed"
+	rdmReleased = "released"
+)
+
+// Policy numbers of the default lifecycle and config the model uses.
+const (
+	minutesPer30Days = 43_200
+	graceDays        = 15
+	releaseDays      = 30
+	paymentTimeout   = 30 * time.Minute
+	linkValidity     = 72 * time.Hour
+	percentOff       = 20     // the percent coupon: 20% …
+	percentCap       = 50_000 // … at most 50,000
+	fixedOff         = 30_000 // the fixed coupon: 30,000 …
+	fixedLimit       = 2      // … redeemed at most twice
+)
+
+// simConfigs are the configurations the simulation buys, with their price
+// per 30 days: a plan and two component configurations.
+var simConfigs = []struct {
+	name  string
+	price int64
+}{{"basic-1", 90_000}, {"small", 181_000}, {"large", 520_000}}
+
+// mTerm is a bought term: 30-day months plus days.
+type mTerm struct{ months, days int }
+
+func (t mTerm) billingDays() int64 { return 30*int64(t.months) + int64(t.days) }
+
+// termRate is the sample vServer's term discount in percent (5% from 6
+// months, 15% from 12).
+func (t mTerm) termRate() int64 {
+	switch {
+	case t.months >= 12:
+		return 15
+	case t.months >= 6:
+		return 5
+	}
+	return 0
+}
+
+// divRound is a ÷ b rounded half-up, for a ≥ 0 and b > 0.
+func divRound(a, b int64) int64 { return (2*a + b) / (2 * b) }
+
+// prorate is what minutes of use cost at price per 30 days, rounded
+// half-up once (pricing.ProratedAmount).
+func prorate(price, minutes int64) int64 { return divRound(price*minutes, minutesPer30Days) }
+
+// termSubtotal is a term's line before coupons: base less the term
+// discount.
+func termSubtotal(price int64, t mTerm) int64 {
+	base := divRound(price*t.billingDays(), 30)
+	return base - divRound(base*t.termRate(), 100)
+}
+
+// minutesBetween is whole minutes from a to b (truncated), as
+// period.Span.Minutes counts them.
+func minutesBetween(a, b time.Time) int64 {
+	if b.Before(a) {
+		return -minutesBetween(b, a)
+	}
+	return (b.Unix() - a.Unix()) / 60
+}
+
+// allocate splits amount by weights: floor shares, then the leftover minor
+// units one each to the largest remainders, ties to the lower index
+// (money.Amount.AllocateWeights).
+func allocate(amount int64, weights []int64) []int64 {
+	var sum int64
+	for _, w := range weights {
+		sum += w
+	}
+	out := make([]int64, len(weights))
+	if sum == 0 {
+		return out
+	}
+	rem := make([]int64, len(weights))
+	given := int64(0)
+	for i, w := range weights {
+		out[i] = amount * w / sum
+		rem[i] = amount * w % sum
+		given += out[i]
+	}
+	idx := make([]int, len(weights))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(rem[b], rem[a]) })
+	for k := 0; given < amount; k++ {
+		out[idx[k]]++
+		given++
+	}
+	return out
+}
+
+// mPart is what one wallet bucket gave to a spend or a hold: grant "" is
+// cash.
+type mPart struct {
+	grant  string
+	amount int64
+}
+
+// mPromo is one promotional grant.
+type mPromo struct {
+	id      string
+	amount  int64
+	expires time.Time
+}
+
+// mAccount is one account's wallet, linked account and event tallies.
+type mAccount struct {
+	id     string
+	cash   int64
+	promos []*mPromo
+	// linked is the default linked account's id ("" when none).
+	linked string
+	// events counts the outbox events the model expects, by kind, and
+	// gotEvents those the library wrote (read by the checks).
+	events, gotEvents map[string]int
+}
+
+// mPayment is a payment as the model knows it.
+type mPayment struct {
+	id, acct  string
+	purpose   string // top_up, order, payment_link
+	ref       string // the order id or the link token
+	method    string
+	amount    int64
+	fromCred  int64
+	fromGw    int64
+	status    string
+	refunded  int64
+	expiresAt time.Time
+	createdAt time.Time
+	hold      []mPart // the credit a Top up & Pay payment holds
+	// gwOpen is true while the simulated gateway can still be told to
+	// complete or expire it.
+	gwOpen bool
+}
+
+// mLine is one resource line of an order.
+type mLine struct {
+	resource string
+	cfg      int // the configuration the line prices (resize: the new one)
+	term     mTerm
+	total    int64
+	shares   map[string]int64 // coupon shares by code
+	// start, end: the period a renew line buys.
+	start, end time.Time
+}
+
+// mRedemption is one coupon redemption of an order.
+type mRedemption struct {
+	code   string
+	amount int64
+	status string
+}
+
+// mOrder is an obligation: an order of one account.
+type mOrder struct {
+	id, acct    string
+	kind        string
+	total       int64
+	status      string
+	lines       []mLine
+	redemptions []*mRedemption
+	paidBy      string // the payment that settled it
+	// resize: the charge C, and the span it was priced for.
+	resizeFrom time.Time
+	resizeEnd  time.Time
+}
+
+// mSeg is a value segment: value paid for [from, end), consumed linearly.
+type mSeg struct {
+	from, end time.Time
+	value     int64
+}
+
+// mResource is a resource with its refundable value.
+type mResource struct {
+	id, acct, order string
+	cfg             int
+	state           string
+	start, end      time.Time
+	term            mTerm // the term provisioning starts
+	line            int64 // what its current (create or recover) line paid
+	shares          map[string]int64
+	payment         string // the payment that paid its current line
+	segs            []mSeg
+	paid, refunded  int64
+}
+
+// mCoupon is a coupon defined for the sequence.
+type mCoupon struct {
+	code    string
+	percent bool
+	limit   int
+	renew   bool // valid for renewals too
+}
+
+// mLink is a payment link.
+type mLink struct {
+	token, acct, order string
+	amount             int64
+	expires            time.Time
+	paidBy             string
+}
+
+// simModel is the whole model of one sequence.
+type simModel struct {
+	now       time.Time
+	tickedAt  time.Time // when the worker last ran
+	accounts  map[string]*mAccount
+	acctIDs   []string
+	payments  map[string]*mPayment
+	payIDs    []string
+	orders    map[string]*mOrder
+	orderIDs  []string
+	resources map[string]*mResource
+	resIDs    []string
+	coupons   []*mCoupon
+	links     map[string]*mLink
+	linkIDs   []string
+	seenEvent map[string]bool // gateway event ids applied
+
+	// dirty names what changed since the last check.
+	dirtyAcct map[string]bool
+	dirtyPay  map[string]bool
+	dirtyOrd  map[string]bool
+	dirtyRes  map[string]bool
+}
+
+func newSimModel(now time.Time) *simModel {
+	return &simModel{
+		now: now, accounts: map[string]*mAccount{}, payments: map[string]*mPayment{},
+		orders: map[string]*mOrder{}, resources: map[string]*mResource{}, links: map[string]*mLink{},
+		seenEvent: map[string]bool{}, dirtyAcct: map[string]bool{}, dirtyPay: map[string]bool{},
+		dirtyOrd: map[string]bool{}, dirtyRes: map[string]bool{},
+	}
+}
+
+func (m *simModel) addAccount(id string) {
+	m.accounts[id] = &mAccount{id: id, events: map[string]int{}}
+	m.acctIDs = append(m.acctIDs, id)
+}
+
+func (m *simModel) touch(acct string) { m.dirtyAcct[acct] = true }
+
+func (m *simModel) event(acct, kind string) { m.accounts[acct].events[kind]++ }
+
+// --- wallet ---
+
+// available is cash plus the live promotional credit.
+func (m *simModel) available(acct string) int64 {
+	a := m.accounts[acct]
+	n := a.cash
+	for _, p := range a.promos {
+		if m.now.Before(p.expires) {
+			n += p.amount
+		}
+	}
+	return n
+}
+
+// held is the credit held by payments in progress.
+func (m *simModel) held(acct string) int64 {
+	var n int64
+	for _, id := range m.payIDs {
+		p := m.payments[id]
+		if p.acct == acct {
+			for _, h := range p.hold {
+				n += h.amount
+			}
+		}
+	}
+	return n
+}
+
+// promosInOrder returns the grants in spending order: soonest expiry
+// first, ties by grant id.
+func (a *mAccount) promosInOrder() []*mPromo {
+	out := slices.Clone(a.promos)
+	slices.SortFunc(out, func(x, y *mPromo) int {
+		return cmp.Or(x.expires.Compare(y.expires), cmp.Compare(x.id, y.id))
+	})
+	return out
+}
+
+// take spends amount (≤ available) promotional credit first, then cash,
+// and returns the parts.
+func (m *simModel) take(acct string, amount int64) []mPart {
+	a := m.accounts[acct]
+	var parts []mPart
+	for _, p := range a.promosInOrder() {
+		if amount == 0 {
+			break
+		}
+		if !m.now.Before(p.expires) || p.amount == 0 {
+			continue
+		}
+		n := min(p.amount, amount)
+		p.amount -= n
+		amount -= n
+		parts = append(parts, mPart{grant: p.id, amount: n})
+	}
+	if amount > 0 {
+		a.cash -= amount
+		parts = append(parts, mPart{amount: amount})
+	}
+	m.touch(acct)
+	return parts
+}
+
+// giveBack returns held parts to the buckets they came from (an expired
+// grant too: the next sweep expires it).
+func (m *simModel) giveBack(acct string, parts []mPart) {
+	a := m.accounts[acct]
+	for _, h := range parts {
+		if h.grant == "" {
+			a.cash += h.amount
+			continue
+		}
+		for _, p := range a.promos {
+			if p.id == h.grant {
+				p.amount += h.amount
+			}
+		}
+	}
+	m.touch(acct)
+}
+
+// --- value segments ---
+
+// unusedSeg is what is left of a segment at t.
+func unusedSeg(s mSeg, t time.Time) int64 {
+	switch {
+	case !t.After(s.from):
+		return s.value
+	case !t.Before(s.end):
+		return 0
+	}
+	total := minutesBetween(s.from, s.end)
+	if total <= 0 {
+		return 0
+	}
+	return divRound(s.value*minutesBetween(t, s.end), total)
+}
+
+// unused is the resource's refundable value at t.
+func (r *mResource) unused(t time.Time) int64 {
+	var n int64
+	for _, s := range r.segs {
+		n += unusedSeg(s, t)
+	}
+	return n
+}
+
+// --- obligations and payments ---
+
+func (m *simModel) addPayment(p *mPayment) {
+	m.payments[p.id] = p
+	m.payIDs = append(m.payIDs, p.id)
+	m.dirtyPay[p.id] = true
+	m.touch(p.acct)
+}
+
+func (m *simModel) addOrder(o *mOrder) {
+	m.orders[o.id] = o
+	m.orderIDs = append(m.orderIDs, o.id)
+	m.dirtyOrd[o.id] = true
+}
+
+func (m *simModel) addResource(r *mResource) {
+	m.resources[r.id] = r
+	m.resIDs = append(m.resIDs, r.id)
+	m.dirtyRes[r.id] = true
+}
+
+// payable reports whether order o can still be settled by amount.
+func (o *mOrder) payable(amount int64) bool { return o.status == ordPending && o.total == amount }
+
+// orderOf returns the order a payment pays ("" for a top-up).
+func (m *simModel) orderOf(p *mPayment) string {
+	switch p.purpose {
+	case purposeOrder:
+		return p.ref
+	case purposeLink:
+		if l := m.links[p.ref]; l != nil {
+			return l.order
+		}
+	}
+	return ""
+}
+
+// couponCount is how many redemptions of code are reserved or consumed.
+func (m *simModel) couponCount(code string) int {
+	n := 0
+	for _, id := range m.orderIDs {
+		for _, rd := range m.orders[id].redemptions {
+			if rd.code == code && rd.status != rdmReleased {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func (m *simModel) coupon(code string) *mCoupon {
+	for _, c := range m.coupons {
+		if c.code == code {
+			return c
+		}
+	}
+	return nil
+}
+
+// couponDiscount is what coupon c takes off lines of these subtotals, and
+// each line's share; ok is false when the coupon is rejected (its limit).
+func (m *simModel) couponDiscount(c *mCoupon, subtotals []int64) (total int64, shares []int64, ok bool) {
+	if c.limit > 0 && m.couponCount(c.code) >= c.limit {
+		return 0, nil, false
+	}
+	var base int64
+	for _, s := range subtotals {
+		base += s
+	}
+	if c.percent {
+		total = min(divRound(base*percentOff, 100), percentCap)
+	} else {
+		total = fixedOff
+	}
+	total = min(total, base)
+	return total, allocate(total, subtotals), true
+}
+
+// succeed records that a created or pending payment's money arrived:
+// top-ups credit cash; a held credit part is captured; then the
+// obligation is settled if it is still payable for the amount, else the
+// money becomes cash (the payment refunded in full).
+func (m *simModel) succeed(p *mPayment) {
+	p.status = paySucceeded
+	p.hold = nil
+	p.gwOpen = false
+	m.dirtyPay[p.id] = true
+	m.touch(p.acct)
+	m.event(p.acct, "payment.succeeded")
+	switch p.purpose {
+	case purposeTopUp:
+		m.accounts[p.acct].cash += p.amount
+		return
+	case purposeLink:
+		l := m.links[p.ref]
+		if l.paidBy != "" || !p.createdAt.Before(l.expires) {
+			m.creditBack(p)
+			return
+		}
+		l.paidBy = p.id
+	}
+	o := m.orders[m.orderOf(p)]
+	if !o.payable(p.amount) || !m.targetsPayable(o) {
+		m.creditBack(p)
+		return
+	}
+	m.orderPaid(o, p)
+}
+
+// creditBack refunds a succeeded payment in full to cash: money for an
+// obligation no longer payable.
+func (m *simModel) creditBack(p *mPayment) {
+	m.accounts[p.acct].cash += p.amount - p.refunded
+	p.refunded = p.amount
+	p.status = payRefunded
+	m.dirtyPay[p.id] = true
+	m.touch(p.acct)
+	m.event(p.acct, "payment.credited")
+}
+
+// lateSuccess records money that arrived for a payment that had already
+// failed or expired: the gateway part becomes cash.
+func (m *simModel) lateSuccess(p *mPayment) {
+	m.accounts[p.acct].cash += p.fromGw
+	p.gwOpen = false
+	m.touch(p.acct)
+	m.dirtyPay[p.id] = true
+	m.event(p.acct, "payment.credited")
+}
+
+// targetsPayable reports whether every resource an order acts on can
+// still take it (a renewal of a released or deleted resource cannot).
+func (m *simModel) targetsPayable(o *mOrder) bool {
+	for _, l := range o.lines {
+		r := m.resources[l.resource]
+		switch o.kind {
+		case kindRenew:
+			if r.state != stActive && r.state != stGrace && r.state != stSuspended {
+				return false
+			}
+		case kindResize:
+			if r.state != stActive || !m.now.Before(r.end) {
+				return false
+			}
+		case kindRecover:
+			if r.state != stReleased {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// fail ends a created or pending payment (failed or expired): its hold
+// is released and its order, if still pending, fails.
+func (m *simModel) fail(p *mPayment, status string) {
+	m.giveBack(p.acct, p.hold)
+	p.hold = nil
+	p.status = status
+	m.dirtyPay[p.id] = true
+	m.touch(p.acct)
+	m.event(p.acct, "payment.failed")
+	if p.purpose != purposeOrder {
+		return
+	}
+	o := m.orders[p.ref]
+	if o.status != ordPending {
+		return
+	}
+	o.status = ordFailed
+	m.dirtyOrd[o.id] = true
+	for _, rd := range o.redemptions {
+		if rd.status == rdmReserved {
+			rd.status = rdmReleased
+		}
+	}
+	if o.kind == kindCreate {
+		for _, l := range o.lines {
+			r := m.resources[l.resource]
+			r.state = stDeleted
+			m.dirtyRes[r.id] = true
+		}
+	}
+}
+
+// orderPaid settles a payable order with p ("" for a free order).
+func (m *simModel) orderPaid(o *mOrder, p *mPayment) {
+	o.status = ordPaid
+	if o.kind != kindCreate {
+		o.status = ordCompleted
+	}
+	if p != nil {
+		o.paidBy = p.id
+	}
+	m.dirtyOrd[o.id] = true
+	for _, rd := range o.redemptions {
+		if rd.status == rdmReserved {
+			rd.status = rdmConsumed
+		}
+	}
+	pid := ""
+	if p != nil {
+		pid = p.id
+	}
+	for _, l := range o.lines {
+		r := m.resources[l.resource]
+		m.dirtyRes[r.id] = true
+		switch o.kind {
+		case kindCreate:
+			r.state, r.payment = stProvisioning, pid
+			m.event(o.acct, "resource.provision")
+		case kindRecover:
+			r.state, r.payment, r.order = stProvisioning, pid, o.id
+			r.line, r.term, r.shares, r.segs = l.total, l.term, nil, nil
+			r.start, r.end = time.Time{}, time.Time{}
+			m.event(o.acct, "resource.provision")
+		case kindRenew:
+			m.applyRenew(r, l)
+		case kindResize:
+			m.applyUpgrade(r, l.cfg, o.total)
+		}
+	}
+}
+
+// applyRenew extends a resource by a paid renewal line.
+func (m *simModel) applyRenew(r *mResource, l mLine) {
+	start, end := l.start, l.end
+	if !start.Equal(r.end) {
+		end = r.end.Add(end.Sub(start))
+		start = r.end
+	}
+	switch r.state {
+	case stGrace:
+		m.event(r.acct, "resource.unrestrict")
+	case stSuspended:
+		m.event(r.acct, "resource.resume")
+		m.event(r.acct, "resource.unrestrict")
+	}
+	r.state, r.end = stActive, end
+	r.segs = append(r.segs, mSeg{from: start, end: end, value: l.total})
+	r.paid += l.total
+	r.payment = ""
+	m.dirtyRes[r.id] = true
+}
+
+// applyUpgrade applies a paid upgrade of charge c now.
+func (m *simModel) applyUpgrade(r *mResource, cfg int, c int64) {
+	u := r.unused(m.now)
+	r.segs = []mSeg{{from: m.now, end: r.end, value: u + c}}
+	r.cfg = cfg
+	r.paid += c
+	m.event(r.acct, "resource.resize")
+	m.dirtyRes[r.id] = true
+}
+
+// downgrade applies a downgrade to cfg now and returns the refund.
+func (m *simModel) downgrade(r *mResource, cfg int) int64 {
+	mins := minutesBetween(m.now, r.end)
+	o := prorate(simConfigs[r.cfg].price, mins)
+	n := prorate(simConfigs[cfg].price, mins)
+	u := r.unused(m.now)
+	var refund int64
+	if o > 0 {
+		refund = min(u, divRound((o-n)*u, o))
+	}
+	r.segs = []mSeg{{from: m.now, end: r.end, value: u - refund}}
+	r.cfg = cfg
+	r.refunded += refund
+	m.accounts[r.acct].cash += refund
+	m.touch(r.acct)
+	m.event(r.acct, "resource.resize")
+	m.dirtyRes[r.id] = true
+	return refund
+}
+
+// remove deletes a resource now and returns the refund.
+func (m *simModel) remove(r *mResource) int64 {
+	refund := r.unused(m.now)
+	r.segs = nil
+	r.refunded += refund
+	r.state = stDeleted
+	m.accounts[r.acct].cash += refund
+	m.touch(r.acct)
+	m.event(r.acct, "resource.release")
+	m.dirtyRes[r.id] = true
+	return refund
+}
+
+// provisioned starts a provisioning resource's term now.
+func (m *simModel) provisioned(r *mResource) {
+	r.state = stActive
+	r.start = m.now
+	r.end = m.now.Add(time.Duration(r.term.billingDays()) * 24 * time.Hour)
+	r.segs = []mSeg{{from: r.start, end: r.end, value: r.line}}
+	r.paid += r.line
+	m.dirtyRes[r.id] = true
+	m.completeIfDone(r.order)
+}
+
+// provisionFailed refunds a provisioning resource's line to its payment
+// and gives its coupon shares back.
+func (m *simModel) provisionFailed(r *mResource) {
+	r.state = stProvFailed
+	r.paid += r.line
+	r.refunded += r.line
+	if r.line > 0 {
+		p := m.payments[r.payment]
+		p.refunded += r.line
+		p.status = payPartRef
+		if p.refunded == p.amount {
+			p.status = payRefunded
+		}
+		m.dirtyPay[p.id] = true
+		m.accounts[r.acct].cash += r.line
+		m.touch(r.acct)
+	}
+	o := m.orders[r.order]
+	for _, rd := range o.redemptions {
+		share, ok := r.shares[rd.code]
+		if !ok || rd.status == rdmReleased {
+			continue
+		}
+		rd.amount -= share
+		if rd.amount <= 0 {
+			rd.status = rdmReleased
+		}
+	}
+	m.dirtyRes[r.id] = true
+	m.completeIfDone(r.order)
+}
+
+// completeIfDone completes a paid order once every resource has a
+// provisioning outcome.
+func (m *simModel) completeIfDone(orderID string) {
+	o := m.orders[orderID]
+	for _, id := range m.resIDs {
+		r := m.resources[id]
+		if r.order == orderID && (r.state == stProvisioning || r.state == stPendingPayment) {
+			return
+		}
+	}
+	if o.status == ordPaid {
+		o.status = ordCompleted
+		m.dirtyOrd[o.id] = true
+	}
+}
+
+// refundCap is the most a manual refund of p may take now.
+func (m *simModel) refundCap(p *mPayment) int64 {
+	var unused int64
+	for _, r := range m.orderResources(p) {
+		unused += r.unused(m.now)
+	}
+	return min(p.amount-p.refunded, unused)
+}
+
+// orderResources are the resources the order p paid acts on, in order.
+func (m *simModel) orderResources(p *mPayment) []*mResource {
+	o := m.orders[m.orderOf(p)]
+	if o == nil || o.paidBy != p.id {
+		return nil
+	}
+	var out []*mResource
+	for _, l := range o.lines {
+		out = append(out, m.resources[l.resource])
+	}
+	return out
+}
+
+// refundable reports whether p can be refunded manually at all.
+func (p *mPayment) refundable() bool {
+	return p.purpose != purposeTopUp && (p.status == paySucceeded || p.status == payPartRef)
+}
+
+// refund applies a manual refund of x (≤ refundCap) of p.
+func (m *simModel) refund(p *mPayment, x int64) {
+	p.refunded += x
+	p.status = payPartRef
+	if p.refunded == p.amount {
+		p.status = payRefunded
+	}
+	m.dirtyPay[p.id] = true
+	m.accounts[p.acct].cash += x
+	m.touch(p.acct)
+	left := x
+	for _, r := range m.orderResources(p) {
+		u := r.unused(m.now)
+		taken := min(u, left)
+		if taken == 0 {
+			continue
+		}
+		left -= taken
+		r.segs = []mSeg{{from: m.now, end: r.end, value: u - taken}}
+		r.refunded += taken
+		m.dirtyRes[r.id] = true
+	}
+}
+
+// tick is the worker at the model's now: clock transitions, then expiry
+// of payments past their expiry, then of promotional credit.
+func (m *simModel) tick() {
+	m.tickedAt = m.now
+	for _, id := range m.resIDs {
+		r := m.resources[id]
+		for {
+			var next, kind string
+			var at time.Time
+			switch r.state {
+			case stActive:
+				next, kind, at = stGrace, "resource.restrict", r.end
+			case stGrace:
+				next, kind, at = stSuspended, "resource.suspend", r.end.Add(graceDays*24*time.Hour)
+			case stSuspended:
+				next, kind, at = stReleased, "resource.release", r.end.Add(releaseDays*24*time.Hour)
+			}
+			if next == "" || at.After(m.now) {
+				break
+			}
+			r.state = next
+			m.event(r.acct, kind)
+			m.dirtyRes[r.id] = true
+		}
+	}
+	for _, id := range m.payIDs {
+		p := m.payments[id]
+		if p.status == payPending && !p.expiresAt.After(m.now) {
+			m.fail(p, payExpired)
+		}
+	}
+	for _, id := range m.acctIDs {
+		a := m.accounts[id]
+		for _, p := range a.promos {
+			if !m.now.Before(p.expires) && p.amount > 0 {
+				p.amount = 0
+				m.touch(id)
+			}
+		}
+	}
+}

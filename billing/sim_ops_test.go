@@ -1,0 +1,995 @@
+package billing_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cloudbill/cloudbill/billing"
+	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/coupon"
+	"github.com/cloudbill/cloudbill/lifecycle"
+	"github.com/cloudbill/cloudbill/payment"
+	"github.com/cloudbill/cloudbill/payment/gateway"
+	"github.com/cloudbill/cloudbill/payment/gatewaysim"
+)
+
+// chooser is where a sequence's decisions come from: a seeded PCG for the
+// big runs, the fuzzer's bytes for FuzzOperations.
+type chooser interface{ IntN(n int) int }
+
+// simOp is one kind of operation and how often it is drawn.
+type simOp struct {
+	name   string
+	weight int
+	run    func(r *simRun)
+}
+
+// simOps is the operation mix. Every operation goes through the public
+// billing.System API and tells the model what must happen.
+func simOps() []simOp {
+	return []simOp{
+		{"top-up", 8, (*simRun).opTopUp},
+		{"gateway answers", 8, (*simRun).opGatewayAnswers},
+		{"deliver callback", 12, (*simRun).opDeliver},
+		{"grant", 3, (*simRun).opGrant},
+		{"tick", 7, (*simRun).opTick},
+		{"checkout", 14, (*simRun).opCheckout},
+		{"pay order", 6, (*simRun).opPay},
+		{"create payment link", 3, (*simRun).opCreateLink},
+		{"pay link", 3, (*simRun).opPayLink},
+		{"provisioning outcome", 10, (*simRun).opProvision},
+		{"renew", 5, (*simRun).opRenew},
+		{"resize", 6, (*simRun).opResize},
+		{"delete", 3, (*simRun).opDelete},
+		{"recover", 2, (*simRun).opRecover},
+		{"refund to credit", 5, (*simRun).opRefund},
+		{"replay a request", 3, (*simRun).opReplay},
+	}
+}
+
+// simCallback is a gateway callback waiting to be delivered.
+type simCallback struct {
+	cb      gatewaysim.Callback
+	payment string
+	kind    gateway.EventType
+}
+
+// simFailure is what a failed comparison panics with inside a sequence;
+// the runner turns it into a test failure with the seed and the tail.
+type simFailure struct{ msg string }
+
+// simRun is one sequence: a System on a store, its model and its
+// decisions.
+type simRun struct {
+	ctx   context.Context
+	e     env
+	m     *simModel
+	ch    chooser
+	tag   string
+	opts  simOptions
+	ops   []simOp
+	total int // sum of weights
+
+	callbacks []simCallback
+	step      int
+	checks    int
+	tail      []string
+	keyN      int
+	// replay re-sends the last request that succeeded, with its key.
+	replay func() error
+	// replayAcct is the account the replayed request acts for.
+	replayAcct string
+	// eventSeq is each account's cursor into its outbox events.
+	eventSeq map[string]int64
+	// fullEvery is how many steps pass between full comparisons.
+	fullEvery int
+	// ticked asks for a comparison of every payment after this step.
+	ticked bool
+	// acted is set by note: the drawn operation found something to do.
+	acted bool
+}
+
+// simOptions tune a sequence.
+type simOptions struct {
+	// cfg adjusts the System's config (a mutation test, a policy).
+	cfg func(*billing.Config)
+}
+
+func (r *simRun) failf(format string, args ...any) {
+	panic(simFailure{msg: fmt.Sprintf(format, args...)})
+}
+
+// note records what the step does, for the tail printed on failure.
+func (r *simRun) note(format string, args ...any) {
+	r.acted = true
+	s := fmt.Sprintf(format, args...)
+	if len(r.tail) == 24 {
+		copy(r.tail, r.tail[1:])
+		r.tail = r.tail[:23]
+	}
+	r.tail = append(r.tail, fmt.Sprintf("%d: %s", r.step, s))
+}
+
+func (r *simRun) key() string { r.keyN++; return fmt.Sprintf("%s-k%d", r.tag, r.keyN) }
+
+func (r *simRun) intn(n int) int {
+	if n <= 1 {
+		return 0
+	}
+	return r.ch.IntN(n)
+}
+
+// pct is true with probability n%.
+func (r *simRun) pct(n int) bool { return r.intn(100) < n }
+
+func (r *simRun) account() string { return r.m.acctIDs[r.intn(len(r.m.acctIDs))] }
+
+func (r *simRun) other(acct string) string {
+	for _, a := range r.m.acctIDs {
+		if a != acct {
+			return a
+		}
+	}
+	return acct
+}
+
+// amount is 1,000 to n × 1,000 VND, with odd amounts now and then.
+func (r *simRun) amount(n int) int64 {
+	a := int64(1+r.intn(n)) * 1000
+	if r.pct(20) {
+		a += int64(r.intn(1000))
+	}
+	return a
+}
+
+func simVND(n int64) money.Amount {
+	a, err := money.FromMinor(n, "VND")
+	if err != nil {
+		panic(err)
+	}
+	return a
+}
+
+func minorOf(a money.Amount) int64 {
+	if a.Currency().IsZero() {
+		return 0
+	}
+	n, err := a.MinorUnits()
+	if err != nil {
+		panic(err)
+	}
+	return n
+}
+
+// expectErr fails unless err matches one of targets (any error when none
+// are given).
+func (r *simRun) expectErr(err error, what string, targets ...error) {
+	if err == nil {
+		r.failf("%s: want an error, got none", what)
+	}
+	if len(targets) == 0 {
+		return
+	}
+	for _, t := range targets {
+		if errors.Is(err, t) {
+			return
+		}
+	}
+	r.failf("%s: want one of %v, got %v", what, targets, err)
+}
+
+func (r *simRun) noErr(err error, what string) {
+	if err != nil {
+		r.failf("%s: unexpected error: %v", what, err)
+	}
+}
+
+// drain keeps the callbacks the gateway queued for linked-account charges
+// (the library applied the charge's answer already; delivering them must
+// change nothing).
+func (r *simRun) drain() {
+	for _, cb := range r.e.sim.Drain() {
+		r.callbacks = append(r.callbacks, simCallback{cb: cb, payment: cb.Event.PaymentID, kind: cb.Event.Type})
+	}
+}
+
+// --- pickers ---
+
+func pickFrom[T any](r *simRun, list []T) (T, bool) {
+	var zero T
+	if len(list) == 0 {
+		return zero, false
+	}
+	return list[r.intn(len(list))], true
+}
+
+func (r *simRun) pickResource(filter func(*mResource) bool) *mResource {
+	var list []*mResource
+	for _, id := range r.m.resIDs {
+		if res := r.m.resources[id]; filter == nil || filter(res) {
+			list = append(list, res)
+		}
+	}
+	res, _ := pickFrom(r, list)
+	return res
+}
+
+func (r *simRun) pickOrder(filter func(*mOrder) bool) *mOrder {
+	var list []*mOrder
+	for _, id := range r.m.orderIDs {
+		if o := r.m.orders[id]; filter(o) {
+			list = append(list, o)
+		}
+	}
+	o, _ := pickFrom(r, list)
+	return o
+}
+
+func (r *simRun) pickPayment(filter func(*mPayment) bool) *mPayment {
+	var list []*mPayment
+	for _, id := range r.m.payIDs {
+		if p := r.m.payments[id]; filter(p) {
+			list = append(list, p)
+		}
+	}
+	p, _ := pickFrom(r, list)
+	return p
+}
+
+func (r *simRun) term() mTerm {
+	switch n := r.intn(20); {
+	case n < 14:
+		return mTerm{days: 1 + r.intn(20)}
+	case n < 19:
+		return mTerm{months: 1}
+	default:
+		return mTerm{months: 6}
+	}
+}
+
+func (t mTerm) period() period.Term { return period.Term{Months: t.months, Days: t.days} }
+
+func simConfiguration(i int) pricing.Configuration {
+	switch i {
+	case 0:
+		return pricing.Configuration{Plan: "basic-1"}
+	case 1:
+		return small
+	}
+	return large
+}
+
+// configIndex maps a library configuration back to simConfigs.
+func configIndex(c pricing.Configuration) int {
+	switch {
+	case c.Plan == "basic-1":
+		return 0
+	case c.Components["windows_licence"] == 1:
+		return 2
+	}
+	return 1
+}
+
+func (r *simRun) method(acct string) payment.Method {
+	switch n := r.intn(20); {
+	case n < 7:
+		return payment.MethodCredit
+	case n < 11:
+		return payment.MethodTopUpAndPay
+	case n < 17:
+		return payment.MethodGateway
+	default:
+		return payment.MethodLinkedAccount
+	}
+}
+
+// couponCodes draws the coupons entered (none most of the time).
+func (r *simRun) couponCodes(renew bool) []string {
+	switch n := r.intn(10); {
+	case n < 6:
+		return nil
+	case n < 8 || renew:
+		return []string{r.m.coupons[0].code}
+	default:
+		return []string{r.m.coupons[1].code}
+	}
+}
+
+// --- paying an obligation ---
+
+// payPlan is what paying amount by method does, decided before the call.
+type payPlan struct {
+	reject   error // the expected rejection, or nil
+	fromCred int64
+	fromGw   int64
+	now      bool // settled without a gateway
+	decline  bool // a linked-account charge the gateway declines
+}
+
+func (r *simRun) planPay(acct string, amount int64, method payment.Method) payPlan {
+	avail := r.m.available(acct)
+	switch method {
+	case payment.MethodCredit:
+		if avail < amount {
+			return payPlan{reject: payment.ErrInsufficientCredit}
+		}
+		return payPlan{fromCred: amount, now: true}
+	case payment.MethodTopUpAndPay:
+		if avail >= amount {
+			return payPlan{fromCred: amount, now: true}
+		}
+		return payPlan{fromCred: avail, fromGw: amount - avail}
+	case payment.MethodLinkedAccount:
+		if r.m.accounts[acct].linked == "" {
+			return payPlan{reject: billing.ErrLinkedAccountNotFound}
+		}
+		return payPlan{fromGw: amount, decline: r.pct(15)}
+	}
+	return payPlan{fromGw: amount}
+}
+
+// expectedStatus is the status the call returns a payment in.
+func (pl payPlan) status(method payment.Method) payment.Status {
+	switch {
+	case pl.now:
+		return payment.StatusSucceeded
+	case method == payment.MethodLinkedAccount && pl.decline:
+		return payment.StatusFailed
+	case method == payment.MethodLinkedAccount:
+		return payment.StatusSucceeded
+	}
+	return payment.StatusPending
+}
+
+// withDecline runs call with the gateway declining linked-account charges
+// when the plan says so.
+func (r *simRun) withDecline(pl payPlan, call func()) {
+	if pl.decline {
+		r.e.sim.SetDefaultOutcome(gatewaysim.Decline("card declined"))
+		defer r.e.sim.SetDefaultOutcome(gatewaysim.Succeed())
+	}
+	call()
+	r.drain()
+}
+
+// paid records in the model the payment the library returned for plan pl,
+// then what its outcome did.
+func (r *simRun) paid(acct, purpose, ref string, method payment.Method, amount int64, pl payPlan, lp billing.Payment) *mPayment {
+	if lp.ID == "" {
+		r.failf("no payment returned for %s %s", purpose, ref)
+	}
+	want := pl.status(method)
+	if lp.Status != want || minorOf(lp.Amount) != amount || minorOf(lp.FromCredit) != pl.fromCred || minorOf(lp.FromGateway) != pl.fromGw {
+		r.failf("payment %s of %s %s: got %s %d (credit %d, gateway %d), want %s %d (credit %d, gateway %d)",
+			lp.ID, purpose, ref, lp.Status, minorOf(lp.Amount), minorOf(lp.FromCredit), minorOf(lp.FromGateway),
+			want, amount, pl.fromCred, pl.fromGw)
+	}
+	p := &mPayment{id: lp.ID, acct: acct, purpose: purpose, ref: ref, method: string(method), amount: amount,
+		fromCred: pl.fromCred, fromGw: pl.fromGw, status: payPending, createdAt: r.m.now}
+	r.m.addPayment(p)
+	switch {
+	case pl.now:
+		r.m.take(acct, pl.fromCred)
+		r.m.succeed(p)
+	case method == payment.MethodLinkedAccount && pl.decline:
+		p.expiresAt = r.m.now.Add(paymentTimeout)
+		r.m.fail(p, payFailed)
+	case method == payment.MethodLinkedAccount:
+		p.expiresAt = r.m.now.Add(paymentTimeout)
+		r.m.succeed(p)
+	default:
+		p.expiresAt = r.m.now.Add(paymentTimeout)
+		p.gwOpen = true
+		if pl.fromCred > 0 {
+			p.hold = r.m.take(acct, pl.fromCred)
+		}
+	}
+	return p
+}
+
+// --- operations ---
+
+func (r *simRun) opTopUp() {
+	acct := r.account()
+	amt := r.amount(500)
+	linked := r.m.accounts[acct].linked != "" && r.pct(25)
+	req := billing.TopUpRequest{AccountID: acct, Amount: simVND(amt), Gateway: "sim"}
+	method := payment.MethodGateway
+	pl := payPlan{fromGw: amt}
+	if linked {
+		req.LinkedAccountID, method = r.m.accounts[acct].linked, payment.MethodLinkedAccount
+		pl.decline = r.pct(15)
+	}
+	r.note("top-up %s %d linked=%v decline=%v", acct, amt, linked, pl.decline)
+	key := r.key()
+	var lp billing.Payment
+	var err error
+	r.withDecline(pl, func() { lp, err = r.e.sys.TopUp(r.ctx, key, req) })
+	r.noErr(err, "top-up")
+	r.paid(acct, purposeTopUp, "wallet", method, amt, pl, lp)
+	r.setReplay(acct, func() error { _, err := r.e.sys.TopUp(r.ctx, key, req); r.drain(); return err })
+}
+
+func (r *simRun) opGatewayAnswers() {
+	p := r.pickPayment(func(p *mPayment) bool { return p.gwOpen })
+	if p == nil {
+		return
+	}
+	var cb gatewaysim.Callback
+	var err error
+	switch n := r.intn(20); {
+	case n < 3:
+		r.note("gateway expires %s", p.id)
+		cb, err = r.e.sim.Expire(p.id)
+	case n < 7:
+		r.note("gateway declines %s", p.id)
+		r.e.sim.SetOutcome(p.id, gatewaysim.Decline("declined"))
+		cb, err = r.e.sim.Complete(p.id)
+	default:
+		r.note("gateway completes %s", p.id)
+		cb, err = r.e.sim.Complete(p.id)
+	}
+	r.noErr(err, "gateway answer")
+	p.gwOpen = false
+	r.callbacks = append(r.callbacks, simCallback{cb: cb, payment: p.id, kind: cb.Event.Type})
+}
+
+func (r *simRun) opDeliver() {
+	if len(r.callbacks) == 0 {
+		return
+	}
+	i := r.intn(len(r.callbacks))
+	c := r.callbacks[i]
+	if r.pct(8) {
+		r.note("deliver %s %s signed 10 minutes ago", c.kind, c.payment)
+		stale := r.e.sim.SignedAt(c.cb, r.m.now.Add(-10*time.Minute))
+		_, err := r.deliver(stale)
+		r.expectErr(err, "stale callback", billing.ErrCallbackRejected)
+		return
+	}
+	r.note("deliver %s %s (event %s)", c.kind, c.payment, c.cb.Event.ID)
+	res, err := r.deliver(r.e.sim.SignedAt(c.cb, r.m.now))
+	r.noErr(err, "callback")
+	seen := r.m.seenEvent[c.cb.Event.ID]
+	if res.Duplicate != seen {
+		r.failf("callback %s: duplicate = %v, want %v", c.cb.Event.ID, res.Duplicate, seen)
+	}
+	if !seen {
+		r.m.seenEvent[c.cb.Event.ID] = true
+		p := r.m.payments[c.payment]
+		open := p.status == payCreated || p.status == payPending
+		late := false
+		switch {
+		case c.kind == gateway.EventPaymentSucceeded && open:
+			r.m.succeed(p)
+		case c.kind == gateway.EventPaymentSucceeded && (p.status == payFailed || p.status == payExpired):
+			late = true
+			r.m.lateSuccess(p)
+		case c.kind == gateway.EventPaymentFailed && open:
+			r.m.fail(p, payFailed)
+		case c.kind == gateway.EventPaymentExpired && open:
+			r.m.fail(p, payExpired)
+		}
+		if res.LateCredit != late {
+			r.failf("callback %s for %s payment %s: late credit = %v, want %v", c.kind, p.status, p.id, res.LateCredit, late)
+		}
+	}
+	if r.pct(30) {
+		res, err := r.deliver(r.e.sim.Duplicate(c.cb))
+		r.noErr(err, "duplicated callback")
+		if !res.Duplicate {
+			r.failf("a duplicated callback %s was applied again", c.cb.Event.ID)
+		}
+	}
+	if r.pct(60) {
+		r.callbacks = append(r.callbacks[:i], r.callbacks[i+1:]...)
+	}
+}
+
+func (r *simRun) opGrant() {
+	acct := r.account()
+	amt := r.amount(300)
+	valid := time.Duration(1+r.intn(20*24)) * time.Hour
+	r.note("grant %s %d for %s", acct, amt, valid)
+	key := r.key()
+	req := billing.GrantRequest{AccountID: acct, Amount: simVND(amt), ValidFor: valid, Actor: "sim"}
+	g, err := r.e.sys.GrantPromotionalCredit(r.ctx, key, req)
+	r.noErr(err, "grant")
+	if !g.ExpiresAt.Equal(r.m.now.Add(valid)) || minorOf(g.Amount) != amt {
+		r.failf("grant %+v, want %d until %s", g, amt, r.m.now.Add(valid))
+	}
+	a := r.m.accounts[acct]
+	a.promos = append(a.promos, &mPromo{id: g.GrantID, amount: amt, expires: g.ExpiresAt})
+	r.m.touch(acct)
+	r.setReplay(acct, func() error { _, err := r.e.sys.GrantPromotionalCredit(r.ctx, key, req); return err })
+}
+
+func (r *simRun) opTick() {
+	var d time.Duration
+	switch n := r.intn(10); {
+	case n < 4:
+		d = time.Duration(1+r.intn(59))*time.Minute + time.Duration(r.intn(60))*time.Second
+	case n < 7:
+		d = time.Duration(1+r.intn(23)) * time.Hour
+	default:
+		d = time.Duration(1+r.intn(10))*24*time.Hour + time.Duration(r.intn(1440))*time.Minute
+	}
+	r.note("clock +%s, tick", d)
+	r.e.clk.Advance(d)
+	r.m.now = r.e.clk.Now()
+	for {
+		rep, err := r.e.sys.Tick(r.ctx, 1000)
+		r.noErr(err, "tick")
+		if rep.Resources < 1000 && rep.PaymentsExpired < 1000 && rep.PromotionsExpired < 1000 {
+			break
+		}
+	}
+	r.m.tick()
+	r.ticked = true
+}
+
+// orderLines prices items for the model: one line per unit, coupons
+// split by each line's share. ok is false when the coupon is rejected.
+func (r *simRun) orderLines(cfgs []int, terms []mTerm, codes []string, renew bool) (lines []mLine, rdms []*mRedemption, total int64, ok bool) {
+	subtotals := make([]int64, len(cfgs))
+	for i := range cfgs {
+		subtotals[i] = termSubtotal(simConfigs[cfgs[i]].price, terms[i])
+		lines = append(lines, mLine{cfg: cfgs[i], term: terms[i], total: subtotals[i]})
+	}
+	for _, code := range codes {
+		c := r.m.coupon(code)
+		if renew && !c.renew {
+			return nil, nil, 0, false
+		}
+		amt, shares, fits := r.m.couponDiscount(c, subtotals)
+		if !fits {
+			return nil, nil, 0, false
+		}
+		rdms = append(rdms, &mRedemption{code: code, amount: amt, status: rdmReserved})
+		for i, s := range shares {
+			lines[i].total -= s
+			if s > 0 {
+				if lines[i].shares == nil {
+					lines[i].shares = map[string]int64{}
+				}
+				lines[i].shares[code] = s
+			}
+		}
+	}
+	for _, l := range lines {
+		total += l.total
+	}
+	return lines, rdms, total, true
+}
+
+func (r *simRun) opCheckout() {
+	acct := r.account()
+	var items []billing.OrderItem
+	var cfgs []int
+	var terms []mTerm
+	for range 1 + r.intn(5)/4 {
+		cfg, qty, term := r.intn(len(simConfigs)), 1+r.intn(4)/3, r.term()
+		items = append(items, billing.OrderItem{ProductID: pricing.SampleVServer, Configuration: simConfiguration(cfg),
+			Quantity: int64(qty), Term: term.period()})
+		for range qty {
+			cfgs, terms = append(cfgs, cfg), append(terms, term)
+		}
+	}
+	codes := r.couponCodes(false)
+	method := r.method(acct)
+	lines, rdms, total, ok := r.orderLines(cfgs, terms, codes, false)
+	r.note("checkout %s %d units %v by %s: total %d (coupon ok %v)", acct, len(cfgs), codes, method, total, ok)
+	req := billing.CheckoutRequest{AccountID: acct, Items: items, Coupons: codes, Method: method, Gateway: "sim"}
+	if method == payment.MethodLinkedAccount {
+		req.LinkedAccountID = r.m.accounts[acct].linked
+	}
+	var pl payPlan
+	if ok && total > 0 {
+		pl = r.planPay(acct, total, method)
+	}
+	key := r.key()
+	var res billing.CheckoutResult
+	var err error
+	r.withDecline(pl, func() { res, err = r.e.sys.Checkout(r.ctx, key, req) })
+	switch {
+	case !ok:
+		r.expectErr(err, "checkout with a coupon past its limit", coupon.ErrRejected)
+		return
+	case pl.reject != nil:
+		r.expectErr(err, "checkout", pl.reject)
+		return
+	}
+	r.noErr(err, "checkout")
+	if minorOf(res.Order.Total) != total || len(res.Resources) != len(lines) {
+		r.failf("checkout: order total %d with %d resources, want %d with %d", minorOf(res.Order.Total), len(res.Resources), total, len(lines))
+	}
+	o := &mOrder{id: res.Order.ID, acct: acct, kind: kindCreate, total: total, status: ordPending, redemptions: rdms}
+	for i, lr := range res.Resources {
+		if configIndex(lr.Configuration) != lines[i].cfg {
+			r.failf("checkout: resource %d has configuration %+v, want %s", i, lr.Configuration, simConfigs[lines[i].cfg].name)
+		}
+		lines[i].resource = lr.ID
+		r.m.addResource(&mResource{id: lr.ID, acct: acct, order: o.id, cfg: lines[i].cfg, state: stPendingPayment,
+			term: lines[i].term, line: lines[i].total, shares: lines[i].shares})
+	}
+	o.lines = lines
+	r.m.addOrder(o)
+	if total == 0 {
+		r.m.orderPaid(o, nil)
+	} else {
+		r.paid(acct, purposeOrder, o.id, method, total, pl, res.Payment)
+	}
+	r.setReplay(acct, func() error { _, err := r.e.sys.Checkout(r.ctx, key, req); r.drain(); return err })
+}
+
+func (r *simRun) opPay() {
+	acct := r.account()
+	o := r.pickOrder(func(o *mOrder) bool { return o.acct == acct && o.status == ordPending })
+	method := r.method(acct)
+	if o == nil {
+		return
+	}
+	amt := o.total
+	ref := o.id
+	r.note("pay %s order %s %d by %s", acct, o.id, amt, method)
+	req := billing.PayRequest{AccountID: acct, Amount: simVND(amt), Method: method, Gateway: "sim",
+		Purpose: payment.Purpose{Kind: payment.PurposeOrder, Ref: ref}}
+	if method == payment.MethodLinkedAccount {
+		req.LinkedAccountID = r.m.accounts[acct].linked
+	}
+	pl := r.planPay(acct, amt, method)
+	if pl.reject == nil && pl.now && !r.m.targetsPayable(o) {
+		pl.reject = errAny
+	}
+	key := r.key()
+	var lp billing.Payment
+	var err error
+	r.withDecline(pl, func() { lp, err = r.e.sys.Pay(r.ctx, key, req) })
+	if pl.reject != nil {
+		r.expectErr(err, "pay", rejectTargets(pl.reject)...)
+		return
+	}
+	r.noErr(err, "pay")
+	r.paid(acct, purposeOrder, ref, method, amt, pl, lp)
+	r.setReplay(acct, func() error { _, err := r.e.sys.Pay(r.ctx, key, req); r.drain(); return err })
+}
+
+// errAny stands for "any error" in a plan.
+var errAny = errors.New("any error")
+
+func rejectTargets(err error) []error {
+	if err == errAny {
+		return nil
+	}
+	return []error{err}
+}
+
+func (r *simRun) opCreateLink() {
+	acct := r.account()
+	o := r.pickOrder(func(o *mOrder) bool { return o.acct == acct && o.status == ordPending })
+	if o == nil {
+		return
+	}
+	r.note("payment link for %s order %s %d", acct, o.id, o.total)
+	key := r.key()
+	req := billing.PaymentLinkRequest{AccountID: acct, Amount: simVND(o.total), Purpose: payment.Purpose{Kind: payment.PurposeOrder, Ref: o.id}}
+	l, err := r.e.sys.CreatePaymentLink(r.ctx, key, req)
+	r.noErr(err, "create payment link")
+	if !l.ExpiresAt.Equal(r.m.now.Add(linkValidity)) || minorOf(l.Amount) != o.total {
+		r.failf("payment link %+v, want %d until %s", l, o.total, r.m.now.Add(linkValidity))
+	}
+	r.m.links[l.Token] = &mLink{token: l.Token, acct: acct, order: o.id, amount: o.total, expires: l.ExpiresAt}
+	r.m.linkIDs = append(r.m.linkIDs, l.Token)
+}
+
+func (r *simRun) opPayLink() {
+	token, ok := pickFrom(r, r.m.linkIDs)
+	if !ok {
+		return
+	}
+	l := r.m.links[token]
+	r.note("pay link of %s order %s", l.acct, l.order)
+	key := r.key()
+	req := billing.PayLinkRequest{Token: token, Gateway: "sim"}
+	lp, err := r.e.sys.PayLink(r.ctx, key, req)
+	switch {
+	case l.paidBy != "":
+		r.expectErr(err, "pay a paid link", payment.ErrLinkPaid)
+		return
+	case !r.m.now.Before(l.expires):
+		r.expectErr(err, "pay an expired link", payment.ErrLinkExpired)
+		return
+	}
+	r.noErr(err, "pay link")
+	r.paid(l.acct, purposeLink, token, payment.MethodGateway, l.amount, payPlan{fromGw: l.amount}, lp)
+}
+
+func (r *simRun) opProvision() {
+	res := r.pickResource(func(x *mResource) bool { return x.state == stProvisioning || r.pct(3) })
+	if res == nil {
+		return
+	}
+	fail := r.pct(25)
+	r.note("provisioning of %s (%s) failed=%v", res.id, res.state, fail)
+	req := billing.ProvisioningRequest{AccountID: res.acct, ResourceID: res.id, Reason: "sim"}
+	key := r.key()
+	var err error
+	if fail {
+		_, err = r.e.sys.ProvisioningFailed(r.ctx, key, req)
+	} else {
+		_, err = r.e.sys.ProvisioningSucceeded(r.ctx, key, req)
+	}
+	if res.state != stProvisioning {
+		r.expectErr(err, "provisioning outcome of a "+res.state+" resource", lifecycle.ErrIllegalTransition)
+		return
+	}
+	r.noErr(err, "provisioning outcome")
+	if fail {
+		r.m.provisionFailed(res)
+	} else {
+		r.m.provisioned(res)
+	}
+}
+
+// payAction runs a paid action on existing resources (renew, resize up,
+// recover) and records its order.
+func (r *simRun) payAction(o *mOrder, method payment.Method, call func() (billing.Order, billing.Payment, error)) bool {
+	pl := payPlan{}
+	if o.total > 0 {
+		pl = r.planPay(o.acct, o.total, method)
+	}
+	var lo billing.Order
+	var lp billing.Payment
+	var err error
+	r.withDecline(pl, func() { lo, lp, err = call() })
+	if pl.reject != nil {
+		r.expectErr(err, o.kind, pl.reject)
+		return false
+	}
+	r.noErr(err, o.kind)
+	if minorOf(lo.Total) != o.total {
+		r.failf("%s order total %d, want %d", o.kind, minorOf(lo.Total), o.total)
+	}
+	o.id = lo.ID
+	r.m.addOrder(o)
+	if o.total == 0 {
+		r.m.orderPaid(o, nil)
+		return true
+	}
+	r.paid(o.acct, purposeOrder, o.id, method, o.total, pl, lp)
+	return true
+}
+
+func (r *simRun) opRenew() {
+	res := r.pickResource(nil)
+	if res == nil {
+		return
+	}
+	term := r.term()
+	codes := r.couponCodes(true)
+	method := r.method(res.acct)
+	r.note("renew %s (%s, ends %s) by %v %s", res.id, res.state, res.end.Format(time.RFC3339), term, method)
+	req := billing.RenewRequest{AccountID: res.acct, ResourceIDs: []string{res.id}, Term: term.period(),
+		PaySpec: billing.PaySpec{Method: method, Gateway: "sim", Coupons: codes}}
+	if method == payment.MethodLinkedAccount {
+		req.LinkedAccountID = r.m.accounts[res.acct].linked
+	}
+	key := r.key()
+	call := func() (billing.Order, billing.Payment, error) {
+		a, err := r.e.sys.Renew(r.ctx, key, req)
+		return a.Order, a.Payment, err
+	}
+	if res.state != stActive && res.state != stGrace && res.state != stSuspended {
+		_, _, err := call()
+		r.expectErr(err, "renew a "+res.state+" resource", lifecycle.ErrIllegalTransition)
+		return
+	}
+	end := res.end.Add(time.Duration(term.billingDays()) * 24 * time.Hour)
+	if !end.After(r.m.now) {
+		_, _, err := call()
+		r.expectErr(err, "renew into the past", lifecycle.ErrRenewalInPast)
+		return
+	}
+	lines, rdms, total, ok := r.orderLines([]int{res.cfg}, []mTerm{term}, codes, true)
+	if !ok {
+		_, _, err := call()
+		r.expectErr(err, "renew with a rejected coupon", coupon.ErrRejected)
+		return
+	}
+	lines[0].resource, lines[0].start, lines[0].end = res.id, res.end, end
+	o := &mOrder{acct: res.acct, kind: kindRenew, total: total, status: ordPending, lines: lines, redemptions: rdms}
+	if r.payAction(o, method, call) {
+		r.setReplay(res.acct, func() error { _, _, err := call(); r.drain(); return err })
+	}
+}
+
+func (r *simRun) opResize() {
+	res := r.pickResource(func(x *mResource) bool { return x.state == stActive || r.pct(5) })
+	if res == nil {
+		return
+	}
+	cfg := r.intn(len(simConfigs))
+	method := r.method(res.acct)
+	r.note("resize %s (%s) %s → %s by %s", res.id, res.state, simConfigs[res.cfg].name, simConfigs[cfg].name, method)
+	req := billing.ResizeRequest{AccountID: res.acct, ResourceID: res.id, Configuration: simConfiguration(cfg),
+		PaySpec: billing.PaySpec{Method: method, Gateway: "sim"}}
+	if method == payment.MethodLinkedAccount {
+		req.LinkedAccountID = r.m.accounts[res.acct].linked
+	}
+	key := r.key()
+	var out billing.ResizeResult
+	var err error
+	call := func() (billing.Order, billing.Payment, error) {
+		out, err = r.e.sys.Resize(r.ctx, key, req)
+		var o billing.Order
+		if out.Payment.ID != "" {
+			o, _ = r.e.sys.Order(r.ctx, res.acct, out.Payment.Purpose.Ref)
+		}
+		return o, out.Payment, err
+	}
+	mins := minutesBetween(r.m.now, res.end)
+	switch {
+	case res.state != stActive:
+		call()
+		r.expectErr(err, "resize a "+res.state+" resource", lifecycle.ErrIllegalTransition)
+		return
+	case cfg == res.cfg:
+		call()
+		r.expectErr(err, "resize to the same configuration", billing.ErrSameConfiguration)
+		return
+	case !r.m.now.Before(res.end):
+		call()
+		r.expectErr(err, "resize after the term", lifecycle.ErrTermEnded)
+		return
+	case mins < 1:
+		call()
+		r.expectErr(err, "resize with under a minute left")
+		return
+	}
+	c := prorate(simConfigs[cfg].price, mins) - prorate(simConfigs[res.cfg].price, mins)
+	if c <= 0 {
+		call()
+		r.noErr(err, "downgrade")
+		refund := r.m.downgrade(res, cfg)
+		if minorOf(out.Refunded) != refund {
+			r.failf("downgrade of %s refunded %d, want %d", res.id, minorOf(out.Refunded), refund)
+		}
+		return
+	}
+	o := &mOrder{acct: res.acct, kind: kindResize, total: c, status: ordPending,
+		lines: []mLine{{resource: res.id, cfg: cfg, total: c}}, resizeFrom: r.m.now, resizeEnd: res.end}
+	r.payAction(o, method, call)
+}
+
+func (r *simRun) opDelete() {
+	res := r.pickResource(func(x *mResource) bool {
+		return x.state == stActive || x.state == stGrace || x.state == stSuspended || r.pct(10)
+	})
+	if res == nil {
+		return
+	}
+	acct := res.acct
+	if r.pct(5) {
+		acct = r.other(res.acct)
+	}
+	r.note("delete %s (%s) as %s", res.id, res.state, acct)
+	key := r.key()
+	req := billing.DeleteRequest{AccountID: acct, ResourceID: res.id}
+	out, err := r.e.sys.Delete(r.ctx, key, req)
+	switch {
+	case acct != res.acct:
+		r.expectErr(err, "delete another account's resource", billing.ErrResourceNotFound)
+		return
+	case res.state != stActive && res.state != stGrace && res.state != stSuspended:
+		r.expectErr(err, "delete a "+res.state+" resource", lifecycle.ErrIllegalTransition)
+		return
+	}
+	r.noErr(err, "delete")
+	refund := r.m.remove(res)
+	if minorOf(out.Refunded) != refund {
+		r.failf("delete of %s refunded %d, want %d", res.id, minorOf(out.Refunded), refund)
+	}
+	r.setReplay(acct, func() error { _, err := r.e.sys.Delete(r.ctx, key, req); return err })
+}
+
+func (r *simRun) opRecover() {
+	res := r.pickResource(func(x *mResource) bool { return x.state == stReleased || r.pct(5) })
+	if res == nil {
+		return
+	}
+	term := r.term()
+	method := r.method(res.acct)
+	r.note("recover %s (%s) for %v by %s", res.id, res.state, term, method)
+	req := billing.RecoverRequest{AccountID: res.acct, ResourceID: res.id, Term: term.period(),
+		PaySpec: billing.PaySpec{Method: method, Gateway: "sim"}}
+	if method == payment.MethodLinkedAccount {
+		req.LinkedAccountID = r.m.accounts[res.acct].linked
+	}
+	key := r.key()
+	call := func() (billing.Order, billing.Payment, error) {
+		a, err := r.e.sys.Recover(r.ctx, key, req)
+		return a.Order, a.Payment, err
+	}
+	if res.state != stReleased {
+		_, _, err := call()
+		r.expectErr(err, "recover a "+res.state+" resource", lifecycle.ErrIllegalTransition)
+		return
+	}
+	lines, _, total, _ := r.orderLines([]int{res.cfg}, []mTerm{term}, nil, false)
+	lines[0].resource = res.id
+	o := &mOrder{acct: res.acct, kind: kindRecover, total: total, status: ordPending, lines: lines}
+	r.payAction(o, method, call)
+}
+
+func (r *simRun) opRefund() {
+	acct := r.account()
+	p := r.pickPayment(func(p *mPayment) bool { return p.acct == acct })
+	if p == nil {
+		return
+	}
+	as := acct
+	if r.pct(5) {
+		as = r.other(acct)
+	}
+	cap := r.m.refundCap(p)
+	var x int64
+	switch n := r.intn(10); {
+	case n < 4:
+		x = max(cap, 1)
+	case n < 7:
+		x = 1 + int64(r.intn(int(max(cap, 1))))
+	default:
+		x = cap + 1 + int64(r.intn(50_000))
+	}
+	r.note("refund %d of %s payment %s (%s, cap %d) as %s", x, p.purpose, p.id, p.status, cap, as)
+	key := r.key()
+	req := billing.RefundRequest{AccountID: as, PaymentID: p.id, Amount: simVND(x), Reason: "sim"}
+	_, err := r.e.sys.RefundToCredit(r.ctx, key, req)
+	switch {
+	case as != acct:
+		r.expectErr(err, "refund another account's payment", billing.ErrPaymentNotFound)
+		return
+	case !p.refundable():
+		r.expectErr(err, "refund a "+p.status+" "+p.purpose+" payment", billing.ErrNotRefundable)
+		return
+	case x > cap:
+		r.expectErr(err, fmt.Sprintf("refund %d above the cap %d", x, cap), payment.ErrOverRefund)
+		return
+	}
+	r.noErr(err, "refund")
+	r.m.refund(p, x)
+	r.setReplay(acct, func() error { _, err := r.e.sys.RefundToCredit(r.ctx, key, req); return err })
+}
+
+// setReplay remembers a request that succeeded, to send again later.
+func (r *simRun) setReplay(acct string, f func() error) { r.replay, r.replayAcct = f, acct }
+
+func (r *simRun) opReplay() {
+	if r.replay == nil {
+		return
+	}
+	r.note("replay the last request with its key")
+	r.noErr(r.replay(), "replayed request")
+	r.m.touch(r.replayAcct)
+}
+
+// linkAccount links a gateway account for acct (its default).
+func (r *simRun) linkAccount(acct string) {
+	start, err := r.e.sys.StartLinking(r.ctx, r.key(), billing.LinkAccountRequest{AccountID: acct, Gateway: "sim"})
+	r.noErr(err, "start linking")
+	cb, err := r.e.sim.CompleteLink(start.LinkID, "Card •••• "+strings.ToUpper(acct[len(acct)-1:]))
+	r.noErr(err, "complete link")
+	_, err = r.deliver(cb)
+	r.noErr(err, "link callback")
+	r.m.accounts[acct].linked = start.LinkID
+}
+
+// deliver hands a callback to the System.
+func (r *simRun) deliver(cb gatewaysim.Callback) (billing.CallbackResult, error) {
+	return r.e.sys.HandleCallback(r.ctx, "sim", cb.Header, cb.Body)
+}
