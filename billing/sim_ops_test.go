@@ -33,21 +33,21 @@ type simOp struct {
 // billing.System API and tells the model what must happen.
 func simOps() []simOp {
 	return []simOp{
-		{"top-up", 8, (*simRun).opTopUp},
-		{"gateway answers", 8, (*simRun).opGatewayAnswers},
-		{"deliver callback", 12, (*simRun).opDeliver},
-		{"grant", 3, (*simRun).opGrant},
-		{"tick", 7, (*simRun).opTick},
-		{"checkout", 14, (*simRun).opCheckout},
+		{"top-up", 10, (*simRun).opTopUp},
+		{"gateway answers", 10, (*simRun).opGatewayAnswers},
+		{"deliver callback", 14, (*simRun).opDeliver},
+		{"grant", 4, (*simRun).opGrant},
+		{"tick", 5, (*simRun).opTick},
+		{"checkout", 8, (*simRun).opCheckout},
 		{"pay order", 6, (*simRun).opPay},
 		{"create payment link", 3, (*simRun).opCreateLink},
 		{"pay link", 3, (*simRun).opPayLink},
-		{"provisioning outcome", 10, (*simRun).opProvision},
-		{"renew", 5, (*simRun).opRenew},
-		{"resize", 6, (*simRun).opResize},
+		{"provisioning outcome", 7, (*simRun).opProvision},
+		{"renew", 4, (*simRun).opRenew},
+		{"resize", 5, (*simRun).opResize},
 		{"delete", 3, (*simRun).opDelete},
 		{"recover", 2, (*simRun).opRecover},
-		{"refund to credit", 5, (*simRun).opRefund},
+		{"refund to credit", 6, (*simRun).opRefund},
 		{"replay a request", 3, (*simRun).opReplay},
 	}
 }
@@ -86,8 +86,6 @@ type simRun struct {
 	replayAcct string
 	// eventSeq is each account's cursor into its outbox events.
 	eventSeq map[string]int64
-	// fullEvery is how many steps pass between full comparisons.
-	fullEvery int
 	// ticked asks for a comparison of every payment after this step.
 	ticked bool
 	// acted is set by note: the drawn operation found something to do.

@@ -231,7 +231,7 @@ func newSimRun(ctx context.Context, st storage.Store, cat *pricing.Catalog, seed
 		return nil, err
 	}
 	r := &simRun{ctx: ctx, e: e, m: newSimModel(epoch), ch: ch, tag: tag, opts: opts, ops: simOps(),
-		eventSeq: map[string]int64{}, fullEvery: 250}
+		eventSeq: map[string]int64{}}
 	skip := strings.Split(os.Getenv(envSimSkip), ",")
 	for i, op := range r.ops {
 		for _, name := range skip {
@@ -280,6 +280,9 @@ func runSequence(ctx context.Context, st storage.Store, cat *pricing.Catalog, se
 	defer func() {
 		if p := recover(); p != nil {
 			res.failure = describeFailure(p, seed, r)
+			if r != nil {
+				res.ops, res.checks = r.step, r.checks
+			}
 		}
 	}()
 	var err error
@@ -314,10 +317,6 @@ func (r *simRun) runOne() {
 			}
 			k -= op.weight
 		}
-	}
-	if r.step%r.fullEvery == 0 {
-		r.checkAll()
-		return
 	}
 	r.checkDirty()
 	if r.ticked {
