@@ -147,13 +147,13 @@ type Resource struct {
 	// the resource (after coupons, term discounts and tax as charged),
 	// pro-rata to the minute: the most a delete, a downgrade and manual
 	// refunds can still give back together.
-	Refundable     money.Amount            `json:"refundable"`
-	PricePer30Days money.Amount            `json:"price_per_30_days"`
-	AutoRenew      bool                    `json:"auto_renew"`
-	AutoRenewTerm  period.Term             `json:"auto_renew_term"`
-	InvoiceIDs     []string                `json:"invoice_ids,omitempty"`
-	FailureReason  string                  `json:"failure_reason,omitempty"`
-	CreatedAt      time.Time               `json:"created_at"`
+	Refundable     money.Amount `json:"refundable"`
+	PricePer30Days money.Amount `json:"price_per_30_days"`
+	AutoRenew      bool         `json:"auto_renew"`
+	AutoRenewTerm  period.Term  `json:"auto_renew_term"`
+	InvoiceIDs     []string     `json:"invoice_ids,omitempty"`
+	FailureReason  string       `json:"failure_reason,omitempty"`
+	CreatedAt      time.Time    `json:"created_at"`
 }
 
 // resourceView builds the portal view; rules give the billing status.

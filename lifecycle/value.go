@@ -24,7 +24,9 @@ type ValueSegment struct {
 }
 
 // Unused returns what of the segment's Value is not consumed at t.
-func (s ValueSegment) Unused(t time.Time) (money.Amount, error) { return prorateAt(s.Value, s.From, s.End, t) }
+func (s ValueSegment) Unused(t time.Time) (money.Amount, error) {
+	return prorateAt(s.Value, s.From, s.End, t)
+}
 
 // UnusedList returns what of the segment's List is not consumed at t.
 func (s ValueSegment) UnusedList(t time.Time) (money.Amount, error) {
