@@ -506,19 +506,29 @@ func (m *simModel) succeed(p *mPayment) {
 		l.paidBy = p.id
 	}
 	o := m.orders[m.orderOf(p)]
-	if !o.payable(p.amount) || !m.targetsPayable(o) {
+	if !o.payable(p.amount) {
 		m.creditBack(p)
 		return
 	}
 	m.orderPaid(o, p)
 }
 
-// creditBack refunds a succeeded payment in full to cash: money for an
-// obligation no longer payable.
-func (m *simModel) creditBack(p *mPayment) {
-	m.accounts[p.acct].cash += p.amount - p.refunded
-	p.refunded = p.amount
-	p.status = payRefunded
+// creditBack refunds what is left of a succeeded payment to cash: money
+// for an obligation no longer payable.
+func (m *simModel) creditBack(p *mPayment) { m.creditPart(p, p.amount-p.refunded) }
+
+// creditPart refunds x of a succeeded payment to cash: the part that paid
+// for a line whose resource can no longer take it.
+func (m *simModel) creditPart(p *mPayment, x int64) {
+	if p == nil || x <= 0 {
+		return
+	}
+	m.accounts[p.acct].cash += x
+	p.refunded += x
+	p.status = payPartRef
+	if p.refunded == p.amount {
+		p.status = payRefunded
+	}
 	m.dirtyPay[p.id] = true
 	m.touch(p.acct)
 	m.event(p.acct, "payment.credited")
@@ -534,27 +544,19 @@ func (m *simModel) lateSuccess(p *mPayment) {
 	m.event(p.acct, "payment.credited")
 }
 
-// targetsPayable reports whether every resource an order acts on can
-// still take it (a renewal of a released or deleted resource cannot).
-func (m *simModel) targetsPayable(o *mOrder) bool {
-	for _, l := range o.lines {
-		r := m.resources[l.resource]
-		switch o.kind {
-		case kindRenew:
-			if r.state != stActive && r.state != stGrace && r.state != stSuspended {
-				return false
-			}
-		case kindResize:
-			if r.state != stActive || !m.now.Before(r.end) {
-				return false
-			}
-		case kindRecover:
-			if r.state != stReleased {
-				return false
-			}
-		}
+// lineGone reports whether the resource of an order line can no longer
+// take it: a renewal of a released or deleted resource, a resize of one
+// no longer active or past its term, a recovery of one not released.
+func (m *simModel) lineGone(kind string, r *mResource) bool {
+	switch kind {
+	case kindRenew:
+		return r.state != stActive && r.state != stGrace && r.state != stSuspended
+	case kindResize:
+		return r.state != stActive || !m.now.Before(r.end)
+	case kindRecover:
+		return r.state != stReleased
 	}
-	return true
+	return false
 }
 
 // fail ends a created or pending payment (failed or expired): its hold
@@ -611,6 +613,10 @@ func (m *simModel) orderPaid(o *mOrder, p *mPayment) {
 	for _, l := range o.lines {
 		r := m.resources[l.resource]
 		m.dirtyRes[r.id] = true
+		if m.lineGone(o.kind, r) {
+			m.creditPart(p, l.total)
+			continue
+		}
 		switch o.kind {
 		case kindCreate:
 			r.state, r.payment = stProvisioning, pid
@@ -751,13 +757,21 @@ func (m *simModel) completeIfDone(orderID string) {
 	}
 }
 
-// refundCap is the most a manual refund of p may take now.
+// refundCap is the most a manual refund of p may take now: what the
+// payment still holds and the unused paid value of its order's
+// resources. What the payment holds leaves aside the lines of resources
+// still being provisioned, which a failed provisioning refunds in full.
 func (m *simModel) refundCap(p *mPayment) int64 {
 	var unused int64
+	room := p.amount - p.refunded
 	for _, r := range m.orderResources(p) {
+		if r.state == stProvisioning || r.state == stPendingPayment {
+			room -= r.line
+			continue
+		}
 		unused += r.unused(m.now)
 	}
-	return min(p.amount-p.refunded, unused)
+	return max(min(room, unused), 0)
 }
 
 // orderResources are the resources the order p paid acts on, in order.

@@ -90,6 +90,8 @@ type simRun struct {
 	ticked bool
 	// acted is set by note: the drawn operation found something to do.
 	acted bool
+	// trace prints every step as it runs (CLOUDBILL_SIM_TRACE).
+	trace bool
 }
 
 // simOptions tune a sequence.
@@ -111,6 +113,9 @@ func (r *simRun) note(format string, args ...any) {
 		r.tail = r.tail[:23]
 	}
 	r.tail = append(r.tail, fmt.Sprintf("%d: %s", r.step, s))
+	if r.trace {
+		fmt.Printf("%s %d: %s\n", r.tag, r.step, s)
+	}
 }
 
 func (r *simRun) key() string { r.keyN++; return fmt.Sprintf("%s-k%d", r.tag, r.keyN) }
@@ -331,19 +336,6 @@ func (r *simRun) planPay(acct string, amount int64, method payment.Method) payPl
 	return payPlan{fromGw: amount}
 }
 
-// expectedStatus is the status the call returns a payment in.
-func (pl payPlan) status(method payment.Method) payment.Status {
-	switch {
-	case pl.now:
-		return payment.StatusSucceeded
-	case method == payment.MethodLinkedAccount && pl.decline:
-		return payment.StatusFailed
-	case method == payment.MethodLinkedAccount:
-		return payment.StatusSucceeded
-	}
-	return payment.StatusPending
-}
-
 // withDecline runs call with the gateway declining linked-account charges
 // when the plan says so.
 func (r *simRun) withDecline(pl payPlan, call func()) {
@@ -355,17 +347,11 @@ func (r *simRun) withDecline(pl payPlan, call func()) {
 	r.drain()
 }
 
-// paid records in the model the payment the library returned for plan pl,
-// then what its outcome did.
+// paid records in the model the payment the library returned for plan
+// pl, then what its outcome did, and compares the returned payment.
 func (r *simRun) paid(acct, purpose, ref string, method payment.Method, amount int64, pl payPlan, lp billing.Payment) *mPayment {
 	if lp.ID == "" {
 		r.failf("no payment returned for %s %s", purpose, ref)
-	}
-	want := pl.status(method)
-	if lp.Status != want || minorOf(lp.Amount) != amount || minorOf(lp.FromCredit) != pl.fromCred || minorOf(lp.FromGateway) != pl.fromGw {
-		r.failf("payment %s of %s %s: got %s %d (credit %d, gateway %d), want %s %d (credit %d, gateway %d)",
-			lp.ID, purpose, ref, lp.Status, minorOf(lp.Amount), minorOf(lp.FromCredit), minorOf(lp.FromGateway),
-			want, amount, pl.fromCred, pl.fromGw)
 	}
 	p := &mPayment{id: lp.ID, acct: acct, purpose: purpose, ref: ref, method: string(method), amount: amount,
 		fromCred: pl.fromCred, fromGw: pl.fromGw, status: payPending, createdAt: r.m.now}
@@ -387,6 +373,7 @@ func (r *simRun) paid(acct, purpose, ref string, method payment.Method, amount i
 			p.hold = r.m.take(acct, pl.fromCred)
 		}
 	}
+	r.comparePayment(p, string(lp.Status), minorOf(lp.Amount), minorOf(lp.Refunded), minorOf(lp.FromCredit), minorOf(lp.FromGateway))
 	return p
 }
 
@@ -625,58 +612,87 @@ func (r *simRun) opCheckout() {
 	r.setReplay(acct, func() error { _, err := r.e.sys.Checkout(r.ctx, key, req); r.drain(); return err })
 }
 
+// pickObligation draws the order a payment or a payment link names: most
+// often one of the account's own pending orders for exactly its total,
+// else a wrong amount, another account's order, a settled or failed one
+// or an unknown id — which must be refused with the typed error returned
+// here and nothing taken.
+func (r *simRun) pickObligation(acct string) (ref string, amt int64, o *mOrder, want error) {
+	switch n := r.intn(20); {
+	case n < 13:
+		if o = r.pickOrder(func(o *mOrder) bool { return o.acct == acct && o.status == ordPending }); o != nil {
+			return o.id, o.total, o, nil
+		}
+	case n < 15:
+		if o = r.pickOrder(func(o *mOrder) bool { return o.acct == acct && o.status == ordPending }); o != nil {
+			amt = o.total + int64(1+r.intn(50_000))
+			if r.pct(50) && o.total > 1 {
+				amt = o.total - int64(1+r.intn(int(o.total-1)))
+			}
+			return o.id, amt, nil, billing.ErrAmountDue
+		}
+	case n < 17:
+		if o = r.pickOrder(func(o *mOrder) bool { return o.acct != acct }); o != nil {
+			return o.id, max(o.total, 1), nil, billing.ErrOrderNotFound
+		}
+	case n < 19:
+		if o = r.pickOrder(func(o *mOrder) bool { return o.acct == acct && o.status != ordPending }); o != nil {
+			return o.id, max(o.total, 1), nil, billing.ErrNotPayable
+		}
+	default:
+		return "ord_" + r.tag + "unknown", 1000, nil, billing.ErrOrderNotFound
+	}
+	return "", 0, nil, nil
+}
+
 func (r *simRun) opPay() {
 	acct := r.account()
-	o := r.pickOrder(func(o *mOrder) bool { return o.acct == acct && o.status == ordPending })
-	method := r.method(acct)
-	if o == nil {
+	ref, amt, o, want := r.pickObligation(acct)
+	if ref == "" {
 		return
 	}
-	amt := o.total
-	ref := o.id
-	r.note("pay %s order %s %d by %s", acct, o.id, amt, method)
+	method := r.method(acct)
+	r.note("pay %s order %s %d by %s (want %v)", acct, ref, amt, method, want)
 	req := billing.PayRequest{AccountID: acct, Amount: simVND(amt), Method: method, Gateway: "sim",
 		Purpose: payment.Purpose{Kind: payment.PurposeOrder, Ref: ref}}
 	if method == payment.MethodLinkedAccount {
 		req.LinkedAccountID = r.m.accounts[acct].linked
 	}
-	pl := r.planPay(acct, amt, method)
-	if pl.reject == nil && pl.now && !r.m.targetsPayable(o) {
-		pl.reject = errAny
+	pl := payPlan{reject: want}
+	if want == nil {
+		pl = r.planPay(acct, amt, method)
 	}
 	key := r.key()
 	var lp billing.Payment
 	var err error
 	r.withDecline(pl, func() { lp, err = r.e.sys.Pay(r.ctx, key, req) })
 	if pl.reject != nil {
-		r.expectErr(err, "pay", rejectTargets(pl.reject)...)
+		r.expectErr(err, "pay", pl.reject)
+		r.m.touch(acct)
 		return
 	}
 	r.noErr(err, "pay")
-	r.paid(acct, purposeOrder, ref, method, amt, pl, lp)
+	r.paid(acct, purposeOrder, o.id, method, amt, pl, lp)
 	r.setReplay(acct, func() error { _, err := r.e.sys.Pay(r.ctx, key, req); r.drain(); return err })
-}
-
-// errAny stands for "any error" in a plan.
-var errAny = errors.New("any error")
-
-func rejectTargets(err error) []error {
-	if err == errAny {
-		return nil
-	}
-	return []error{err}
 }
 
 func (r *simRun) opCreateLink() {
 	acct := r.account()
-	o := r.pickOrder(func(o *mOrder) bool { return o.acct == acct && o.status == ordPending })
-	if o == nil {
+	ref, amt, o, want := r.pickObligation(acct)
+	if ref == "" {
 		return
 	}
-	r.note("payment link for %s order %s %d", acct, o.id, o.total)
+	r.note("payment link for %s order %s %d (want %v)", acct, ref, amt, want)
 	key := r.key()
-	req := billing.PaymentLinkRequest{AccountID: acct, Amount: simVND(o.total), Purpose: payment.Purpose{Kind: payment.PurposeOrder, Ref: o.id}}
+	req := billing.PaymentLinkRequest{AccountID: acct, Purpose: payment.Purpose{Kind: payment.PurposeOrder, Ref: ref}}
+	if want != nil || r.pct(50) {
+		req.Amount = simVND(amt) // else the link takes what is outstanding
+	}
 	l, err := r.e.sys.CreatePaymentLink(r.ctx, key, req)
+	if want != nil {
+		r.expectErr(err, "create payment link", want)
+		return
+	}
 	r.noErr(err, "create payment link")
 	if !l.ExpiresAt.Equal(r.m.now.Add(linkValidity)) || minorOf(l.Amount) != o.total {
 		r.failf("payment link %+v, want %d until %s", l, o.total, r.m.now.Add(linkValidity))
@@ -701,6 +717,9 @@ func (r *simRun) opPayLink() {
 		return
 	case !r.m.now.Before(l.expires):
 		r.expectErr(err, "pay an expired link", payment.ErrLinkExpired)
+		return
+	case r.m.orders[l.order].status != ordPending:
+		r.expectErr(err, "pay the link of a "+r.m.orders[l.order].status+" order", billing.ErrNotPayable)
 		return
 	}
 	r.noErr(err, "pay link")
@@ -851,11 +870,13 @@ func (r *simRun) opResize() {
 	}
 	c := prorate(simConfigs[cfg].price, mins) - prorate(simConfigs[res.cfg].price, mins)
 	if c <= 0 {
+		segs := fmt.Sprintf("%+v unused %d, list %d → %d over %d minutes", res.segs, res.unused(r.m.now),
+			prorate(simConfigs[res.cfg].price, mins), prorate(simConfigs[cfg].price, mins), mins)
 		call()
 		r.noErr(err, "downgrade")
 		refund := r.m.downgrade(res, cfg)
 		if minorOf(out.Refunded) != refund {
-			r.failf("downgrade of %s refunded %d, want %d", res.id, minorOf(out.Refunded), refund)
+			r.failf("downgrade of %s refunded %d, want %d (value %s)", res.id, minorOf(out.Refunded), refund, segs)
 		}
 		return
 	}
@@ -953,7 +974,8 @@ func (r *simRun) opRefund() {
 		r.expectErr(err, "refund another account's payment", billing.ErrPaymentNotFound)
 		return
 	case !p.refundable():
-		r.expectErr(err, "refund a "+p.status+" "+p.purpose+" payment", billing.ErrNotRefundable)
+		// Not refundable at all, or nothing left to refund: either says no.
+		r.expectErr(err, "refund a "+p.status+" "+p.purpose+" payment", billing.ErrNotRefundable, payment.ErrOverRefund)
 		return
 	case x > cap:
 		r.expectErr(err, fmt.Sprintf("refund %d above the cap %d", x, cap), payment.ErrOverRefund)

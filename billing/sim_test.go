@@ -36,6 +36,7 @@ import (
 //	CLOUDBILL_SIM_OPS=<n>      operations on the memory store (default 1,000,000; 20,000 under -race)
 //	CLOUDBILL_SIM_PG_OPS=<n>   operations on PostgreSQL (default 20,000; 2,000 under -race)
 //	CLOUDBILL_SIM_WORKERS=<n>  sequences run at once per store (default: GOMAXPROCS, at most 2)
+//	CLOUDBILL_SIM_TRACE=1      print every step as it runs (with CLOUDBILL_SIM_SEED)
 //	CLOUDBILL_SIM_SKIP=a,b     leave out the named operations (e.g. "resize,refund to credit"), to narrow a failure down
 const (
 	envSimSeed    = "CLOUDBILL_SIM_SEED"
@@ -44,6 +45,7 @@ const (
 	envSimPGOps   = "CLOUDBILL_SIM_PG_OPS"
 	envSimWorkers = "CLOUDBILL_SIM_WORKERS"
 	envSimSkip    = "CLOUDBILL_SIM_SKIP"
+	envSimTrace   = "CLOUDBILL_SIM_TRACE"
 )
 
 // simBudget is how many operations a plain run does on each store.
@@ -231,7 +233,7 @@ func newSimRun(ctx context.Context, st storage.Store, cat *pricing.Catalog, seed
 		return nil, err
 	}
 	r := &simRun{ctx: ctx, e: e, m: newSimModel(epoch), ch: ch, tag: tag, opts: opts, ops: simOps(),
-		eventSeq: map[string]int64{}}
+		eventSeq: map[string]int64{}, trace: os.Getenv(envSimTrace) != ""}
 	skip := strings.Split(os.Getenv(envSimSkip), ",")
 	for i, op := range r.ops {
 		for _, name := range skip {
@@ -566,7 +568,7 @@ func (r *simRun) checkLedger(ctx context.Context, tx storage.Tx, id string) erro
 
 // simEventKinds are the outbox events the model counts.
 var simEventKinds = []string{"resource.provision", "resource.restrict", "resource.unrestrict", "resource.suspend",
-	"resource.resume", "resource.release", "resource.resize", "payment.succeeded", "payment.failed"}
+	"resource.resume", "resource.release", "resource.resize", "payment.succeeded", "payment.failed", "payment.credited"}
 
 // checkEvents reads the account's new outbox events and compares the
 // tallies of the kinds the model counts.
