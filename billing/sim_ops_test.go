@@ -96,8 +96,15 @@ type simRun struct {
 
 // simOptions tune a sequence.
 type simOptions struct {
-	// cfg adjusts the System's config (a mutation test, a policy).
+	// cfg adjusts the System's config (a policy).
 	cfg func(*billing.Config)
+	// specDowngrade makes the model refund downgrades exactly as
+	// docs/RELIABILITY.md states (see simModel.libraryDowngradeShare).
+	specDowngrade bool
+	// specResizeCredit makes the model expect money for a resize whose
+	// resource is gone to become cash (see
+	// simModel.libraryResizeCreditBug).
+	specResizeCredit bool
 }
 
 func (r *simRun) failf(format string, args ...any) {
@@ -439,6 +446,12 @@ func (r *simRun) opDeliver() {
 	}
 	r.note("deliver %s %s (event %s)", c.kind, c.payment, c.cb.Event.ID)
 	res, err := r.deliver(r.e.sim.SignedAt(c.cb, r.m.now))
+	if p := r.m.payments[c.payment]; err != nil && !r.m.seenEvent[c.cb.Event.ID] && c.kind == gateway.EventPaymentSucceeded &&
+		(p.status == payCreated || p.status == payPending) && r.m.stuck(p) {
+		r.expectErr(err, "callback for a resize whose resource is gone (a known library defect)", payment.ErrOverRefund)
+		r.m.touch(p.acct)
+		return
+	}
 	r.noErr(err, "callback")
 	seen := r.m.seenEvent[c.cb.Event.ID]
 	if res.Duplicate != seen {
@@ -448,6 +461,9 @@ func (r *simRun) opDeliver() {
 		r.m.seenEvent[c.cb.Event.ID] = true
 		p := r.m.payments[c.payment]
 		open := p.status == payCreated || p.status == payPending
+		if c.kind == gateway.EventPaymentSucceeded && open && r.m.stuck(p) {
+			r.failf("callback %s for payment %s of a resize whose resource is gone was applied; the model expected the library's known failure", c.cb.Event.ID, p.id)
+		}
 		late := false
 		switch {
 		case c.kind == gateway.EventPaymentSucceeded && open:
@@ -524,7 +540,7 @@ func (r *simRun) orderLines(cfgs []int, terms []mTerm, codes []string, renew boo
 	subtotals := make([]int64, len(cfgs))
 	for i := range cfgs {
 		subtotals[i] = termSubtotal(simConfigs[cfgs[i]].price, terms[i])
-		lines = append(lines, mLine{cfg: cfgs[i], term: terms[i], total: subtotals[i]})
+		lines = append(lines, mLine{cfg: cfgs[i], term: terms[i], total: subtotals[i], base: termBase(simConfigs[cfgs[i]].price, terms[i])})
 	}
 	for _, code := range codes {
 		c := r.m.coupon(code)
@@ -600,7 +616,7 @@ func (r *simRun) opCheckout() {
 		}
 		lines[i].resource = lr.ID
 		r.m.addResource(&mResource{id: lr.ID, acct: acct, order: o.id, cfg: lines[i].cfg, state: stPendingPayment,
-			term: lines[i].term, line: lines[i].total, shares: lines[i].shares})
+			term: lines[i].term, line: lines[i].total, base: lines[i].base, shares: lines[i].shares})
 	}
 	o.lines = lines
 	r.m.addOrder(o)
@@ -660,6 +676,16 @@ func (r *simRun) opPay() {
 	}
 	pl := payPlan{reject: want}
 	if want == nil {
+		if o.kind == kindResize && r.m.libraryResizeCreditBug && r.m.lineGone(o.kind, r.m.resources[o.lines[0].resource]) {
+			// The library's known defect: paying it fails. Only credit
+			// is tried, so no gateway takes money the library refuses.
+			req.Method, req.LinkedAccountID = payment.MethodCredit, ""
+			r.note("pay %s resize order %s whose resource is gone: a known library defect", acct, ref)
+			_, err := r.e.sys.Pay(r.ctx, r.key(), req)
+			r.expectErr(err, "pay a resize whose resource is gone", payment.ErrOverRefund, payment.ErrInsufficientCredit)
+			r.m.touch(acct)
+			return
+		}
 		pl = r.planPay(acct, amt, method)
 	}
 	key := r.key()

@@ -232,7 +232,7 @@ func newSimRun(ctx context.Context, st storage.Store, cat *pricing.Catalog, seed
 	if err != nil {
 		return nil, err
 	}
-	r := &simRun{ctx: ctx, e: e, m: newSimModel(epoch), ch: ch, tag: tag, opts: opts, ops: simOps(),
+	r := &simRun{ctx: ctx, e: e, m: newSimModel(epoch, !opts.specDowngrade, !opts.specResizeCredit), ch: ch, tag: tag, opts: opts, ops: simOps(),
 		eventSeq: map[string]int64{}, trace: os.Getenv(envSimTrace) != ""}
 	skip := strings.Split(os.Getenv(envSimSkip), ",")
 	for i, op := range r.ops {
