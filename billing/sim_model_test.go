@@ -856,7 +856,11 @@ func (m *simModel) orderResources(p *mPayment) []*mResource {
 	}
 	var out []*mResource
 	for _, l := range o.lines {
-		out = append(out, m.resources[l.resource])
+		// A recovered resource belongs to its recovery order from then
+		// on: its new term is the recovery payment's.
+		if r := m.resources[l.resource]; o.kind != kindCreate || r.order == o.id {
+			out = append(out, r)
+		}
 	}
 	return out
 }

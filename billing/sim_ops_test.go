@@ -991,7 +991,11 @@ func (r *simRun) opRefund() {
 	default:
 		x = cap + 1 + int64(r.intn(50_000))
 	}
-	r.note("refund %d of %s payment %s (%s, cap %d) as %s", x, p.purpose, p.id, p.status, cap, as)
+	var held []string
+	for _, res := range r.m.orderResources(p) {
+		held = append(held, fmt.Sprintf("%s %s unused %d", res.id, res.state, res.unused(r.m.now)))
+	}
+	r.note("refund %d of %s payment %s (%s, cap %d; %v) as %s", x, p.purpose, p.id, p.status, cap, held, as)
 	key := r.key()
 	req := billing.RefundRequest{AccountID: as, PaymentID: p.id, Amount: simVND(x), Reason: "sim"}
 	_, err := r.e.sys.RefundToCredit(r.ctx, key, req)
