@@ -2,6 +2,8 @@ package billing_test
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -292,4 +294,37 @@ func invoiceTotalAfterFirst(t testing.TB, e env, acct, resourceID string) int64 
 		}
 	}
 	return n
+}
+
+func TestConcurrentPaymentsOfOneOrderSettleItOnce(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		e := newEnv(t, newStore(t))
+		e.fund(t, "acme", 1_000_000)
+		res := e.gatewayCheckout(t, "acme", "checkout")
+		order := payment.Purpose{Kind: payment.PurposeOrder, Ref: res.Order.ID}
+		const n = 20
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		ok, refused := 0, 0
+		for i := range n {
+			wg.Go(func() {
+				_, err := e.sys.Pay(ctx, fmt.Sprintf("pay-%d", i), billing.PayRequest{AccountID: "acme", Amount: vnd(t, 99_000), Method: payment.MethodCredit, Purpose: order})
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case err == nil:
+					ok++
+				case assert.ErrorIs(t, err, billing.ErrNotPayable):
+					refused++
+				}
+			})
+		}
+		wg.Wait()
+		assert.Equal(t, 1, ok, "one payment settles the order")
+		assert.Equal(t, n-1, refused)
+		assert.Equal(t, int64(901_000), e.available(t, "acme"), "debited once")
+		assert.Equal(t, 1, e.eventsOf(t, "acme", billing.EventProvision))
+		checkLedger(t, e.st, "acme")
+	})
 }
