@@ -641,3 +641,48 @@ func (r *simRun) compareDocuments(x *mResource, net int64) {
 		r.failf("resource %s: documents %d below its unused value %d", x.id, net, u)
 	}
 }
+
+// envSimStrict runs the replays of the known library deviations below.
+const envSimStrict = "CLOUDBILL_SIM_STRICT"
+
+// simStrictSeeds are sequences on which the library departs from
+// docs/RELIABILITY.md; each replays the seed with the model following the
+// document where the default model follows the library.
+var simStrictSeeds = []struct {
+	name string
+	seed uint64
+	opts simOptions
+	why  string
+}{
+	{"downgrade refund is (O − N) × U ÷ O", 101, simOptions{specDowngrade: true},
+		"lifecycle.DowngradeRefund scales by the tracked unused list value instead of O, and lifecycle.Rebase forgets the list value of a segment a refund emptied: " +
+			"after a full goodwill refund, an upgrade and a downgrade back, the downgrade refunds 42,896 where the rule gives 21,567"},
+	{"downgrade refund rounds like the rule", 100, simOptions{specDowngrade: true},
+		"the tracked unused list value differs from O by rounding, so refunds differ by 1 VND (396,878 where the rule gives 396,879)"},
+	{"money for a resize whose resource is gone becomes cash", 315, simOptions{specResizeCredit: true},
+		"applyPaidTargets credits the resize order's quote line (the new configuration's whole price for the rest of the term) instead of what the upgrade charged, " +
+			"so the refund exceeds the payment and Pay fails with payment.ErrOverRefund (a gateway callback is rejected the same way every time)"},
+}
+
+// TestSimulationKnownLibraryDeviations replays, with the model following
+// docs/RELIABILITY.md exactly, sequences on which the library does not.
+// They fail until the library is fixed, so they are skipped unless
+// CLOUDBILL_SIM_STRICT is set; the default model follows the library on
+// these two rules only (simModel.libraryDowngradeShare and
+// libraryResizeCreditBug) and checks everything else exactly. Once a
+// replay passes, drop its switch from the model.
+func TestSimulationKnownLibraryDeviations(t *testing.T) {
+	cat := taxFree(t)
+	for _, c := range simStrictSeeds {
+		t.Run(c.name, func(t *testing.T) {
+			if os.Getenv(envSimStrict) == "" {
+				t.Skipf("known library deviation (seed %d): %s; set %s=1 to replay", c.seed, c.why, envSimStrict)
+			}
+			opts := c.opts
+			res := runSequence(context.Background(), memory.New(), cat, c.seed, start, "", &opts)
+			if res.failure != "" {
+				t.Fatalf("%s\n%s", c.why, res.failure)
+			}
+		})
+	}
+}
