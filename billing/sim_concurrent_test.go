@@ -361,5 +361,5 @@ func concLedger(r *simRun, ctx context.Context, tx storage.Tx, acct string) (err
 			err = fmt.Errorf("%v", p)
 		}
 	}()
-	return r.checkLedger(ctx, tx, acct)
+	return r.checkLedger(ctx, tx, acct, true)
 }
