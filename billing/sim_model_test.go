@@ -231,9 +231,11 @@ type mSeg struct {
 }
 
 // rebase is what remains after a change at t: one segment to end worth
-// value at list price list, or nothing when no time or no value is left.
-func rebase(t, end time.Time, value, list int64) []mSeg {
-	if !t.Before(end) || value == 0 {
+// value at list price list (a segment of no value keeps its list value:
+// the customer paid nothing of that list price), or nothing when no time
+// is left — or, with libraryDropsEmptyValue, when no value is left.
+func (m *simModel) rebase(t, end time.Time, value, list int64) []mSeg {
+	if !t.Before(end) || (value == 0 && m.libraryDropsEmptyValue) {
 		return nil
 	}
 	return []mSeg{{from: t, end: end, value: value, list: list}}
@@ -287,17 +289,17 @@ type simModel struct {
 	linkIDs   []string
 	seenEvent map[string]bool // gateway event ids applied
 
-	// libraryDowngradeShare makes downgrades follow the library rather
-	// than docs/RELIABILITY.md, which says R = min(U, (O − N) × U ÷ O):
-	// lifecycle.DowngradeRefund divides by the unused list value the
-	// library tracks (ValueSegment.List) instead of O, refunds O − N
-	// unscaled whenever U is at least that list value, and a refund that
-	// takes a segment's whole value drops the segment with its list
-	// value (lifecycle.Rebase). The results differ by rounding most of
-	// the time and by much more after a refund emptied a segment (see
-	// TestSimulationDowngradeFollowsTheSpec). On by default so that the
-	// simulation checks everything else exactly; off in that test.
-	libraryDowngradeShare bool
+	// libraryDropsEmptyValue makes the value segments follow the library
+	// where it departs from docs/RELIABILITY.md: lifecycle.Rebase keeps
+	// no segment when no value is left (after a refund took all of it,
+	// or a term a coupon made free), so the list value of that time is
+	// forgotten; and an upgrade's list value is at least its value
+	// (resizedList's max), where the document says UL + C_L. A later
+	// downgrade then scales the list difference by U ÷ UL with too small
+	// a UL and refunds up to the whole difference (see
+	// TestSimulationKnownLibraryDeviations). On by default so that the
+	// simulation checks everything else exactly.
+	libraryDropsEmptyValue bool
 	// libraryResizeCreditBug: money that arrives for a resize upgrade
 	// whose resource is no longer active (deleted, or its term ended) is
 	// to become cash; the library credits the order's quote line —
@@ -317,9 +319,9 @@ type simModel struct {
 	dirtyRes  map[string]bool
 }
 
-func newSimModel(now time.Time, libraryDowngradeShare, libraryResizeCreditBug bool) *simModel {
+func newSimModel(now time.Time, libraryDropsEmptyValue, libraryResizeCreditBug bool) *simModel {
 	return &simModel{
-		now: now, libraryDowngradeShare: libraryDowngradeShare, libraryResizeCreditBug: libraryResizeCreditBug, accounts: map[string]*mAccount{}, payments: map[string]*mPayment{},
+		now: now, libraryDropsEmptyValue: libraryDropsEmptyValue, libraryResizeCreditBug: libraryResizeCreditBug, accounts: map[string]*mAccount{}, payments: map[string]*mPayment{},
 		orders: map[string]*mOrder{}, resources: map[string]*mResource{}, links: map[string]*mLink{},
 		seenEvent: map[string]bool{}, dirtyAcct: map[string]bool{}, dirtyPay: map[string]bool{},
 		dirtyOrd: map[string]bool{}, dirtyRes: map[string]bool{},
@@ -722,34 +724,35 @@ func (m *simModel) applyRenew(r *mResource, l mLine) {
 // applyUpgrade applies a paid upgrade of charge c now.
 func (m *simModel) applyUpgrade(r *mResource, cfg int, c int64) {
 	u, ul := r.unused(m.now), r.unusedList(m.now)
-	r.segs = rebase(m.now, r.end, u+c, max(ul+c, u+c))
+	list := ul + c
+	if m.libraryDropsEmptyValue {
+		list = max(list, u+c)
+	}
+	r.segs = m.rebase(m.now, r.end, u+c, list)
 	r.cfg = cfg
 	r.paid += c
 	m.event(r.acct, "resource.resize")
 	m.dirtyRes[r.id] = true
 }
 
-// downgrade applies a downgrade to cfg now and returns the refund:
-// R = min(U, round_half_up((O − N) × U ÷ O)) with O and N the list totals
-// of the old and new configurations for the rest of the term and U the
-// unused paid value — or, with libraryDowngradeShare, the library's
-// variant (see there).
+// downgrade applies a downgrade to cfg now and returns the refund: the
+// list difference D = O − N of the rest of the term (O and N the list
+// totals of the old and new configurations) scaled by the share of the
+// list price the customer holds, R = min(U, D × U ÷ UL), exactly D when
+// U ≥ UL.
 func (m *simModel) downgrade(r *mResource, cfg int) int64 {
 	mins := minutesBetween(m.now, r.end)
-	o := prorate(simConfigs[r.cfg].price, mins)
-	n := prorate(simConfigs[cfg].price, mins)
+	d := prorate(simConfigs[r.cfg].price, mins) - prorate(simConfigs[cfg].price, mins)
 	u, ul := r.unused(m.now), r.unusedList(m.now)
 	var refund int64
 	switch {
-	case o <= n || u <= 0:
-	case m.libraryDowngradeShare && u >= ul:
-		refund = min(u, o-n)
-	case m.libraryDowngradeShare:
-		refund = min(u, divRound((o-n)*u, ul))
+	case d <= 0 || u <= 0:
+	case u >= ul:
+		refund = min(u, d)
 	default:
-		refund = min(u, divRound((o-n)*u, o))
+		refund = min(u, divRound(d*u, ul))
 	}
-	r.segs = rebase(m.now, r.end, u-refund, max(ul-(o-n), u-refund))
+	r.segs = m.rebase(m.now, r.end, u-refund, max(ul-d, u-refund))
 	r.cfg = cfg
 	r.refunded += refund
 	m.accounts[r.acct].cash += refund
@@ -777,7 +780,7 @@ func (m *simModel) provisioned(r *mResource) {
 	r.state = stActive
 	r.start = m.now
 	r.end = m.now.Add(time.Duration(r.term.billingDays()) * 24 * time.Hour)
-	r.segs = rebase(r.start, r.end, r.line, r.base)
+	r.segs = m.rebase(r.start, r.end, r.line, r.base)
 	r.paid += r.line
 	m.dirtyRes[r.id] = true
 	m.completeIfDone(r.order)
@@ -888,7 +891,7 @@ func (m *simModel) refund(p *mPayment, x int64) {
 			continue
 		}
 		left -= taken
-		r.segs = rebase(m.now, r.end, u-taken, r.unusedList(m.now))
+		r.segs = m.rebase(m.now, r.end, u-taken, r.unusedList(m.now))
 		r.refunded += taken
 		m.dirtyRes[r.id] = true
 	}

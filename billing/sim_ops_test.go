@@ -98,9 +98,9 @@ type simRun struct {
 type simOptions struct {
 	// cfg adjusts the System's config (a policy).
 	cfg func(*billing.Config)
-	// specDowngrade makes the model refund downgrades exactly as
-	// docs/RELIABILITY.md states (see simModel.libraryDowngradeShare).
-	specDowngrade bool
+	// specValue makes the model keep value segments exactly as
+	// docs/RELIABILITY.md states (see simModel.libraryDropsEmptyValue).
+	specValue bool
 	// specResizeCredit makes the model expect money for a resize whose
 	// resource is gone to become cash (see
 	// simModel.libraryResizeCreditBug).

@@ -37,6 +37,7 @@ import (
 //	CLOUDBILL_SIM_OPS=<n>      operations on the memory store (default 1,000,000; 20,000 under -race)
 //	CLOUDBILL_SIM_PG_OPS=<n>   operations on PostgreSQL (default 20,000; 2,000 under -race)
 //	CLOUDBILL_SIM_WORKERS=<n>  sequences run at once per store (default: GOMAXPROCS, at most 2)
+//	CLOUDBILL_SIM_STRICT=1     follow docs/RELIABILITY.md even where the library is known to depart from it ("value" or "resize": one rule only)
 //	CLOUDBILL_SIM_TRACE=1      print every step as it runs (with CLOUDBILL_SIM_SEED)
 //	CLOUDBILL_SIM_SKIP=a,b     leave out the named operations (e.g. "resize,refund to credit"), to narrow a failure down
 const (
@@ -100,7 +101,7 @@ func TestSimulation(t *testing.T) {
 			t.Fatalf("%s=%q: %v", envSimSeed, v, err)
 		}
 		forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
-			res := runSequence(context.Background(), newStore(t), cat, seed, start, "", nil)
+			res := runSequence(context.Background(), newStore(t), cat, seed, start, "", strictOptions())
 			t.Logf("seed %d: %d operations, %d checks", seed, res.ops, res.checks)
 			if res.failure != "" {
 				t.Fatal(res.failure)
@@ -123,7 +124,7 @@ func TestSimulation(t *testing.T) {
 	}
 	t.Run("memory", func(t *testing.T) {
 		t.Parallel()
-		simulateMany(t, "memory", base, memOps, workers, cat, func(int) storage.Store { return memory.New() }, false)
+		simulateMany(t, "memory", base, memOps, workers, cat, func(int) storage.Store { return memory.New() }, false, strictOptions())
 	})
 	t.Run("postgres", func(t *testing.T) {
 		t.Parallel()
@@ -141,7 +142,7 @@ func TestSimulation(t *testing.T) {
 		for i := range stores {
 			stores[i] = pgtest.NewStore(t)
 		}
-		simulateMany(t, "postgres", base+1_000_000_000, pgOps, workers, cat, func(w int) storage.Store { return stores[w] }, true)
+		simulateMany(t, "postgres", base+1_000_000_000, pgOps, workers, cat, func(w int) storage.Store { return stores[w] }, true, strictOptions())
 	})
 }
 
@@ -154,7 +155,7 @@ type seqResult struct {
 // simulateMany runs sequences with seeds base, base+1, … until budget
 // operations, on workers goroutines, and stops at the first failure.
 func simulateMany(t *testing.T, name string, base uint64, budget, workers int, cat *pricing.Catalog,
-	store func(worker int) storage.Store, shared bool) {
+	store func(worker int) storage.Store, shared bool, opts *simOptions) {
 	var seeds []uint64
 	for n, s := 0, base; n < budget; s++ {
 		seeds = append(seeds, s)
@@ -179,7 +180,7 @@ func simulateMany(t *testing.T, name string, base uint64, budget, workers int, c
 				if int(i) >= len(seeds) {
 					return
 				}
-				res := runSequence(context.Background(), store(w), cat, seeds[i], epoch, fmt.Sprintf("s%x", seeds[i]), nil)
+				res := runSequence(context.Background(), store(w), cat, seeds[i], epoch, fmt.Sprintf("s%x", seeds[i]), opts)
 				if shared {
 					epoch = epoch.Add(4000 * 24 * time.Hour)
 				}
@@ -235,7 +236,7 @@ func newSimRun(ctx context.Context, st storage.Store, cat *pricing.Catalog, seed
 	if err != nil {
 		return nil, err
 	}
-	r := &simRun{ctx: ctx, e: e, m: newSimModel(epoch, !opts.specDowngrade, !opts.specResizeCredit), ch: ch, tag: tag, opts: opts, ops: simOps(),
+	r := &simRun{ctx: ctx, e: e, m: newSimModel(epoch, !opts.specValue, !opts.specResizeCredit), ch: ch, tag: tag, opts: opts, ops: simOps(),
 		eventSeq: map[string]int64{}, trace: os.Getenv(envSimTrace) != ""}
 	skip := strings.Split(os.Getenv(envSimSkip), ",")
 	for i, op := range r.ops {
@@ -645,8 +646,17 @@ func (r *simRun) compareDocuments(x *mResource, net int64) {
 	}
 }
 
-// envSimStrict runs the replays of the known library deviations below.
+// envSimStrict makes the model follow docs/RELIABILITY.md even where the
+// library is known to depart from it (see the switches of simModel), in
+// TestSimulation and in the replays below.
 const envSimStrict = "CLOUDBILL_SIM_STRICT"
+
+// strictOptions are the options CLOUDBILL_SIM_STRICT asks for: "value",
+// "resize" or both (any other value).
+func strictOptions() *simOptions {
+	v := os.Getenv(envSimStrict)
+	return &simOptions{specValue: v != "" && v != "resize", specResizeCredit: v != "" && v != "value"}
+}
 
 // simStrictSeeds are sequences on which the library departs from
 // docs/RELIABILITY.md; each replays the seed with the model following the
@@ -657,21 +667,22 @@ var simStrictSeeds = []struct {
 	opts simOptions
 	why  string
 }{
-	{"downgrade refund is (O − N) × U ÷ O", 101, simOptions{specDowngrade: true},
-		"lifecycle.DowngradeRefund scales by the tracked unused list value instead of O, and lifecycle.Rebase forgets the list value of a segment a refund emptied: " +
-			"after a full goodwill refund, an upgrade and a downgrade back, the downgrade refunds 42,896 where the rule gives 21,567"},
-	{"downgrade refund rounds like the rule", 100, simOptions{specDowngrade: true},
-		"the tracked unused list value differs from O by rounding, so refunds differ by 1 VND (396,878 where the rule gives 396,879)"},
-	{"money for a resize whose resource is gone becomes cash", 315, simOptions{specResizeCredit: true},
-		"applyPaidTargets credits the resize order's quote line (the new configuration's whole price for the rest of the term) instead of what the upgrade charged, " +
-			"so the refund exceeds the payment and Pay fails with payment.ErrOverRefund (a gateway callback is rejected the same way every time)"},
+	{"a segment of no value keeps its list value", 106, simOptions{specValue: true},
+		"lifecycle.Rebase keeps no segment when no value is left — here a checkout a coupon made free, {From, End, 0, 12,000} — so its list value is lost; " +
+			"an upgrade then holds U = 57,333 at list 57,333 instead of 69,333, and the downgrade that follows refunds the whole list difference 45,200 " +
+			"where R = D × U ÷ UL gives 37,377 (billing/resize.go applyResize → lifecycle.DowngradeRefund)"},
+	{"money for a resize whose resource is gone becomes cash", 381, simOptions{specResizeCredit: true},
+		"an upgrade is ordered (2,034,000), its resource deleted, then the order paid by the linked card: billing/renew.go applyPaidTargets credits the order's " +
+			"quote line — 3,120,000, the new configuration's whole price for the rest of the term — instead of what the upgrade charged, so refundInTx refuses it " +
+			"(payment.ErrOverRefund) and the payment's transaction fails; the card was charged and the payment stays created; a gateway callback for such a " +
+			"payment is rejected the same way on every delivery"},
 }
 
 // TestSimulationKnownLibraryDeviations replays, with the model following
 // docs/RELIABILITY.md exactly, sequences on which the library does not.
 // They fail until the library is fixed, so they are skipped unless
 // CLOUDBILL_SIM_STRICT is set; the default model follows the library on
-// these two rules only (simModel.libraryDowngradeShare and
+// these two rules only (simModel.libraryDropsEmptyValue and
 // libraryResizeCreditBug) and checks everything else exactly. Once a
 // replay passes, drop its switch from the model.
 func TestSimulationKnownLibraryDeviations(t *testing.T) {
