@@ -337,37 +337,6 @@ func (s *System) Payments(ctx context.Context, accountID, afterID string, limit 
 	return out, err
 }
 
-// ExpirePendingPayments expires up to limit (1–1000) gateway payments
-// still pending past their expiry, releasing the credit they held, one
-// payment per transaction; a host's worker runs it periodically. A late
-// success for an expired payment is credited to the wallet as cash (see
-// HandleCallback). It returns how many payments it expired.
-func (s *System) ExpirePendingPayments(ctx context.Context, limit int) (int, error) {
-	if err := checkLimit(limit); err != nil {
-		return 0, err
-	}
-	now := s.now()
-	var due []storage.Payment
-	if err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		var err error
-		due, err = tx.Payments().PendingExpired(ctx, now, limit)
-		return err
-	}); err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, p := range due {
-		got, err := s.settleFailure(ctx, p.AccountID, p.ID, payment.EventExpire, "payment expired at the gateway")
-		if err != nil {
-			return n, err
-		}
-		if got.Status == payment.StatusExpired {
-			n++
-		}
-	}
-	return n, nil
-}
-
 // gateway returns the configured gateway called name.
 func (s *System) gateway(name string) (gateway.Gateway, error) {
 	g, ok := s.gateways[name]
