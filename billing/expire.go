@@ -47,7 +47,10 @@ func (s *System) ExpirePendingPayments(ctx context.Context, limit int) (int, err
 // Config.RetryDelay ago, or whose recorded retry time has come, and not yet
 // expired, oldest first. Each is submitted again with the same payment id,
 // which gateways treat idempotently, so a payment the gateway did receive is
-// never charged twice. A try that fails again is recorded on the payment
+// never charged twice. A payment whose order or invoice can no longer take
+// it (settled another way meanwhile, failed, voided) is canceled instead,
+// releasing what it held, so the customer is not charged for nothing. A
+// try that fails again is recorded on the payment
 // and logged, and retried after a delay that doubles up to
 // Config.MaxRetryDelay, never past the payment's expiry; once expired,
 // ExpirePendingPayments ends it. Tick runs it; a host may also run it on
@@ -119,7 +122,14 @@ func (s *System) retryPayments(ctx context.Context, limit int) (sweep, error) {
 	}
 	res := sweep{full: len(due) == limit}
 	for _, p := range due {
-		if _, err := s.submitPayment(ctx, p.AccountID, p.ID, ""); err != nil {
+		dropped, err := s.cancelUnpayable(ctx, p)
+		if err == nil && dropped {
+			continue
+		}
+		if err == nil {
+			_, err = s.submitPayment(ctx, p.AccountID, p.ID, "")
+		}
+		if err != nil {
 			if err := s.paymentTryFailed(ctx, p, err, &res); err != nil {
 				return res, err
 			}
@@ -133,6 +143,44 @@ func (s *System) retryPayments(ctx context.Context, limit int) (sweep, error) {
 		}
 	}
 	return res, nil
+}
+
+// cancelUnpayable cancels a created payment of an order or invoice that
+// can no longer take it — settled another way meanwhile (a payment link,
+// a second checkout), failed or voided — instead of asking the gateway
+// again, which could charge the customer for nothing: the payment is
+// canceled, its held credit released, in one transaction. It reports
+// whether it did.
+func (s *System) cancelUnpayable(ctx context.Context, p storage.Payment) (bool, error) {
+	kind := payment.PurposeKind(p.Purpose)
+	if kind != payment.PurposeOrder && kind != payment.PurposeInvoice {
+		return false, nil
+	}
+	canceled := false
+	_, err := s.updatePayment(ctx, p.AccountID, p.ID, func(ctx context.Context, tx storage.Tx, sp *storage.Payment) error {
+		canceled = false
+		if payment.Status(sp.Status) != payment.StatusCreated {
+			return nil
+		}
+		acct, err := getAccount(ctx, tx, sp.AccountID, true)
+		if err != nil {
+			return err
+		}
+		ob, err := s.loadObligation(ctx, tx, acct, payment.Purpose{Kind: kind, Ref: sp.PurposeRef})
+		if err == nil {
+			err = ob.payable(sp.Amount)
+		}
+		if err == nil || !isNotSettleable(err) {
+			return err
+		}
+		if err := s.completeFailure(ctx, tx, sp, payment.EventCancel, truncate("canceled before the gateway answered: "+err.Error(), maxReason)); err != nil {
+			return err
+		}
+		clearTries(sp)
+		canceled = true
+		return nil
+	})
+	return canceled, err
 }
 
 // paymentTryFailed records that the worker's try at p failed with cause

@@ -305,3 +305,63 @@ func TestALinkedAccountRenewalThatTimedOutIsChargedByTheWorker(t *testing.T) {
 		assert.Equal(t, int64(0), e.available(t, "acme"), "the wallet was not touched")
 	})
 }
+
+// TestACreatedPaymentForAnOrderPaidAnotherWayIsCanceledNotCharged: a
+// checkout on a linked account whose charge timed out leaves a created
+// payment of 275,000; meanwhile someone pays the order through a payment
+// link. The worker does not charge the linked account for an order that
+// is already paid: it cancels the created payment, and the order stays
+// paid by the link's payment.
+func TestACreatedPaymentForAnOrderPaidAnotherWayIsCanceledNotCharged(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		e := newEnv(t, newStore(t))
+		e.account(t, "acme")
+		link, err := e.sys.StartLinking(ctx, "link", billing.LinkAccountRequest{AccountID: "acme", Gateway: "sim"})
+		require.NoError(t, err)
+		cb, err := e.sim.CompleteLink(link.LinkID, "ZaloPay •••• 9876")
+		require.NoError(t, err)
+		_, err = e.deliver(t, cb)
+		require.NoError(t, err)
+		e.sim.SetDefaultOutcome(gatewaysim.Timeout())
+		res, err := e.sys.Checkout(ctx, "o", billing.CheckoutRequest{AccountID: "acme", Items: seedItems(), Method: payment.MethodLinkedAccount})
+		require.ErrorIs(t, err, billing.ErrGatewayUnavailable)
+		stuck := res.Payment
+		require.Equal(t, payment.StatusCreated, stuck.Status)
+		assert.Equal(t, int64(275_000), minor(t, stuck.Amount))
+
+		pl, err := e.sys.CreatePaymentLink(ctx, "pl", billing.PaymentLinkRequest{AccountID: "acme", Amount: res.Order.Total,
+			Purpose: payment.Purpose{Kind: payment.PurposeOrder, Ref: res.Order.ID}})
+		require.NoError(t, err)
+		onBehalf, err := e.sys.PayLink(ctx, "payer", billing.PayLinkRequest{Token: pl.Token, Gateway: "sim"})
+		require.NoError(t, err)
+		e.sim.SetOutcome(onBehalf.ID, gatewaysim.Succeed())
+		cb, err = e.sim.Complete(onBehalf.ID)
+		require.NoError(t, err)
+		_, err = e.deliver(t, cb)
+		require.NoError(t, err)
+
+		e.sim.SetDefaultOutcome(gatewaysim.Succeed())
+		e.clk.Advance(time.Minute)
+		rep := e.tick(t)
+		assert.Zero(t, rep.PaymentsRetried)
+		assert.Empty(t, rep.Failures)
+		got, err := e.sys.Payment(ctx, "acme", stuck.ID)
+		require.NoError(t, err)
+		assert.Equal(t, payment.StatusCanceled, got.Status)
+		assert.Contains(t, got.FailureReason, "nothing outstanding")
+		charges := 0
+		for _, c := range e.sim.Calls() {
+			if c.Method == gatewaysim.MethodCharge && c.PaymentID == stuck.ID {
+				charges++
+			}
+		}
+		assert.Equal(t, 1, charges, "only the charge that timed out; never a second one")
+		o, err := e.sys.Order(ctx, "acme", res.Order.ID)
+		require.NoError(t, err)
+		assert.Equal(t, "paid", o.Status)
+		assert.Equal(t, onBehalf.ID, o.PaymentID)
+		assert.Zero(t, e.available(t, "acme"), "no money moved for the canceled payment")
+		checkLedger(t, e.st, "acme")
+	})
+}
