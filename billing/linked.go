@@ -48,6 +48,9 @@ type LinkStart struct {
 // account becomes the default). Idempotent per (AccountID, key); a retry
 // asks the gateway again with the same link id.
 func (s *System) StartLinking(ctx context.Context, key string, req LinkAccountRequest) (LinkStart, error) {
+	if err := validateLinkAccount(req); err != nil {
+		return LinkStart{}, err
+	}
 	gw, err := s.gateway(req.Gateway)
 	if err != nil {
 		return LinkStart{}, err
@@ -98,6 +101,9 @@ func (s *System) LinkedAccounts(ctx context.Context, accountID string) ([]Linked
 // SetDefaultLinkedAccount makes one active linked account the default: the
 // one charged when a payment names none (automatic renewal, invoices).
 func (s *System) SetDefaultLinkedAccount(ctx context.Context, key, accountID, linkID string) ([]LinkedAccount, error) {
+	if err := validateLinkedAccountRef(accountID, linkID); err != nil {
+		return nil, err
+	}
 	req := struct{ AccountID, LinkID string }{accountID, linkID}
 	if _, err := idempotent(ctx, s, accountID, key, "linked_account.set_default", req, func(ctx context.Context, tx storage.Tx) (bool, error) {
 		return true, s.rewriteLinked(ctx, tx, accountID, func(list []payment.LinkedAccount) ([]payment.LinkedAccount, error) {
@@ -113,6 +119,9 @@ func (s *System) SetDefaultLinkedAccount(ctx context.Context, key, accountID, li
 // default, no account is the default afterwards: which account is charged
 // automatically is the customer's choice, never guessed.
 func (s *System) Unlink(ctx context.Context, key, accountID, linkID string) ([]LinkedAccount, error) {
+	if err := validateLinkedAccountRef(accountID, linkID); err != nil {
+		return nil, err
+	}
 	req := struct{ AccountID, LinkID string }{accountID, linkID}
 	if _, err := idempotent(ctx, s, accountID, key, "linked_account.unlink", req, func(ctx context.Context, tx storage.Tx) (bool, error) {
 		return true, s.rewriteLinked(ctx, tx, accountID, func(list []payment.LinkedAccount) ([]payment.LinkedAccount, error) {

@@ -27,6 +27,9 @@ type RefundRequest struct {
 // (payment.ErrOverRefund); a top-up, already credit, is not refundable
 // (ErrNotRefundable). Failed provisioning, downgrades and deletes use it.
 func (s *System) RefundToCredit(ctx context.Context, key string, req RefundRequest) (Payment, error) {
+	if err := validateRefund(req); err != nil {
+		return Payment{}, err
+	}
 	if err := payment.ValidateAmount(req.Amount); err != nil {
 		return Payment{}, &RequestError{Field: "Amount", Reason: err.Error()}
 	}
