@@ -412,13 +412,17 @@ func validateRenew(req RenewRequest) error {
 	return c.err
 }
 
-// validateMatchEndTime checks a MatchEndTimeRequest; End after
-// period.MaxEnd is refused by lifecycle.MatchEndTime in the call.
+// validateMatchEndTime checks a MatchEndTimeRequest. An End after
+// period.MaxEnd could not even be recorded (JSON has four-digit years), so
+// it is refused here, matching ErrInvalidRequest and period.ErrOutOfRange.
 func validateMatchEndTime(req MatchEndTimeRequest) error {
 	var c requestCheck
 	c.accountID("AccountID", req.AccountID)
 	c.resourceIDs("ResourceIDs", req.ResourceIDs)
 	c.paySpec(req.PaySpec)
+	if err := period.CheckEnd(req.End); c.err == nil && err != nil {
+		c.err = fmt.Errorf("%w: End: %w", ErrInvalidRequest, err)
+	}
 	return c.err
 }
 
