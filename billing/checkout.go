@@ -249,7 +249,7 @@ func (s *System) recordOrder(ctx context.Context, tx storage.Tx, acct Account, s
 	}
 	if !q.Total.IsPositive() {
 		// Nothing to pay (a 100% coupon): the order is paid as placed.
-		return placedOrder{OrderID: orderID}, s.orderPaid(ctx, tx, acct, orderID, "")
+		return placedOrder{OrderID: orderID}, s.orderPaid(ctx, tx, acct, orderID, nil)
 	}
 	p, err := s.preparePayment(ctx, tx, acct, PayRequest{
 		AccountID: acct.ID, Amount: q.Total, Method: spec.Method, Gateway: spec.Gateway, LinkedAccountID: spec.LinkedAccountID,
