@@ -64,9 +64,10 @@ const (
 	// 1,000 leaves room for both, so a derived memo is never clipped.
 	MaxReasonBytes = 1000
 
-	// MaxActorBytes is the longest actor (who placed an order or switched
-	// an account), in bytes; actors are ids such as "operator:ops_7" or a
-	// person's name, kept in the audit trail and the order.
+	// MaxActorBytes is the longest actor (who placed an order, switched an
+	// account, reported a provisioning outcome …), in bytes; actors are ids
+	// such as "operator:ops_7" or a person's name, kept in the audit trail,
+	// the order and the action log.
 	MaxActorBytes = 128
 
 	// MaxReturnURLBytes is the longest return URL, in bytes: what gateways
@@ -399,6 +400,7 @@ func validateProvisioning(req ProvisioningRequest) error {
 	c.accountID("AccountID", req.AccountID)
 	c.ref("ResourceID", req.ResourceID, true)
 	c.text("Reason", req.Reason, MaxReasonBytes)
+	c.text("Actor", req.Actor, MaxActorBytes)
 	return c.err
 }
 
@@ -451,6 +453,7 @@ func validateDelete(req DeleteRequest) error {
 	c.accountID("AccountID", req.AccountID)
 	c.ref("ResourceID", req.ResourceID, true)
 	c.text("Reason", req.Reason, MaxReasonBytes)
+	c.text("Actor", req.Actor, MaxActorBytes)
 	return c.err
 }
 
@@ -459,6 +462,7 @@ func validateAutoRenew(req AutoRenewRequest) error {
 	var c requestCheck
 	c.accountID("AccountID", req.AccountID)
 	c.ref("ResourceID", req.ResourceID, true)
+	c.text("Actor", req.Actor, MaxActorBytes)
 	return c.err
 }
 

@@ -90,12 +90,29 @@ func (e env) snapshot(t *testing.T, acct string) snapshot {
 	return s
 }
 
-// fixture is an account with credit, an active resource, a succeeded order
-// payment and an open payment link, for calls that name them.
+// fixture is an account with credit, an active resource bought by credit
+// (its order payment succeeded) and an order waiting for a gateway payment
+// with an open payment link, for calls that name them.
 type fixture struct {
 	resource  billing.Resource
 	paymentID string
 	token     string
+}
+
+// pendingOrder checks out one vServer through the gateway and leaves it
+// unpaid: an obligation Pay and payment links can settle.
+func (e env) pendingOrder(t *testing.T, acct string) billing.Order {
+	t.Helper()
+	e.clk.Advance(time.Second)
+	res, err := e.sys.Checkout(context.Background(), "pending-"+e.clk.Now().String(), billing.CheckoutRequest{AccountID: acct,
+		Items: seedItems()[:1], Method: payment.MethodGateway, Gateway: "sim"})
+	require.NoError(t, err)
+	return res.Order
+}
+
+// orderOf is the Purpose that pays an order.
+func orderOf(o billing.Order) payment.Purpose {
+	return payment.Purpose{Kind: payment.PurposeOrder, Ref: o.ID}
 }
 
 func newFixture(t *testing.T, e env) fixture {
@@ -103,8 +120,7 @@ func newFixture(t *testing.T, e env) fixture {
 	ctx := context.Background()
 	e.fund(t, "acme", 5_000_000)
 	r := e.buy(t, "acme", small, period.Months(1))
-	link, err := e.sys.CreatePaymentLink(ctx, "link", billing.PaymentLinkRequest{AccountID: "acme", Amount: vnd(t, 1000),
-		Purpose: payment.Purpose{Kind: payment.PurposeOrder, Ref: "host-order-7"}})
+	link, err := e.sys.CreatePaymentLink(ctx, "link", billing.PaymentLinkRequest{AccountID: "acme", Purpose: orderOf(e.pendingOrder(t, "acme"))})
 	require.NoError(t, err)
 	o, err := e.sys.Order(ctx, "acme", r.OrderID)
 	require.NoError(t, err)
@@ -422,6 +438,10 @@ func fieldCases(t *testing.T, e env, fx fixture) []fieldCase {
 			fieldCase{call.name, "Reason", textField, billing.MaxReasonBytes, func(ctx context.Context, k, v string) error {
 				_, err := call.do(ctx, k, billing.ProvisioningRequest{AccountID: "acme", ResourceID: rid, Reason: v})
 				return err
+			}},
+			fieldCase{call.name, "Actor", textField, billing.MaxActorBytes, func(ctx context.Context, k, v string) error {
+				_, err := call.do(ctx, k, billing.ProvisioningRequest{AccountID: "acme", ResourceID: rid, Actor: v})
+				return err
 			}})
 	}
 	cases = append(cases, checkoutCases("PreviewCheckout", checkout(true))...)
@@ -469,12 +489,20 @@ func fieldCases(t *testing.T, e env, fx fixture) []fieldCase {
 			_, err := s.Delete(ctx, k, billing.DeleteRequest{AccountID: "acme", ResourceID: rid, Reason: v})
 			return err
 		}},
+		fieldCase{"Delete", "Actor", textField, billing.MaxActorBytes, func(ctx context.Context, k, v string) error {
+			_, err := s.Delete(ctx, k, billing.DeleteRequest{AccountID: "acme", ResourceID: rid, Actor: v})
+			return err
+		}},
 		fieldCase{"SetAutoRenew", "AccountID", accountIDField, 0, func(ctx context.Context, k, v string) error {
 			_, err := s.SetAutoRenew(ctx, k, billing.AutoRenewRequest{AccountID: v, ResourceID: rid, On: true})
 			return err
 		}},
 		fieldCase{"SetAutoRenew", "ResourceID", refField, 0, func(ctx context.Context, k, v string) error {
 			_, err := s.SetAutoRenew(ctx, k, billing.AutoRenewRequest{AccountID: "acme", ResourceID: v, On: true})
+			return err
+		}},
+		fieldCase{"SetAutoRenew", "Actor", textField, billing.MaxActorBytes, func(ctx context.Context, k, v string) error {
+			_, err := s.SetAutoRenew(ctx, k, billing.AutoRenewRequest{AccountID: "acme", ResourceID: rid, On: true, Actor: v})
 			return err
 		}},
 		fieldCase{"GrantPromotionalCredit", "AccountID", accountIDField, 0, func(ctx context.Context, k, v string) error {
@@ -563,12 +591,12 @@ func TestValidateTheLongestAcceptedTextGoesAllTheWayThrough(t *testing.T) {
 		reason := textOf(billing.MaxReasonBytes)
 		require.Len(t, desc, 1024)
 		require.Len(t, reason, 1000)
-		order := payment.Purpose{Kind: payment.PurposeOrder, Ref: "host-order-1"}
 
 		t.Run("a gateway payment with a MaxDescriptionBytes description is confirmed by its callback", func(t *testing.T) {
 			e.account(t, "gw")
-			p, err := e.sys.Pay(ctx, "pay", billing.PayRequest{AccountID: "gw", Amount: vnd(t, 50_000), Method: payment.MethodGateway, Gateway: "sim",
-				Purpose: order, Description: desc})
+			o := e.pendingOrder(t, "gw")
+			p, err := e.sys.Pay(ctx, "pay", billing.PayRequest{AccountID: "gw", Amount: o.Total, Method: payment.MethodGateway, Gateway: "sim",
+				Purpose: orderOf(o), Description: desc})
 			require.NoError(t, err)
 			require.Equal(t, payment.StatusPending, p.Status)
 			cb, err := e.sim.Complete(p.ID)
@@ -584,8 +612,9 @@ func TestValidateTheLongestAcceptedTextGoesAllTheWayThrough(t *testing.T) {
 
 		t.Run("Top up & Pay with a MaxDescriptionBytes description holds and captures with it", func(t *testing.T) {
 			e.fund(t, "tup", 20_000)
-			p, err := e.sys.Pay(ctx, "pay", billing.PayRequest{AccountID: "tup", Amount: vnd(t, 50_000), Method: payment.MethodTopUpAndPay, Gateway: "sim",
-				Purpose: order, Description: desc})
+			o := e.pendingOrder(t, "tup")
+			p, err := e.sys.Pay(ctx, "pay", billing.PayRequest{AccountID: "tup", Amount: o.Total, Method: payment.MethodTopUpAndPay, Gateway: "sim",
+				Purpose: orderOf(o), Description: desc})
 			require.NoError(t, err)
 			cb, err := e.sim.Complete(p.ID)
 			require.NoError(t, err)
@@ -598,8 +627,9 @@ func TestValidateTheLongestAcceptedTextGoesAllTheWayThrough(t *testing.T) {
 		})
 
 		t.Run("a credit payment with a MaxDescriptionBytes description is spent with it", func(t *testing.T) {
-			e.fund(t, "cr", 100_000)
-			_, err := e.sys.Pay(ctx, "pay", billing.PayRequest{AccountID: "cr", Amount: vnd(t, 50_000), Method: payment.MethodCredit, Purpose: order, Description: desc})
+			e.fund(t, "cr", 1_000_000)
+			o := e.pendingOrder(t, "cr")
+			_, err := e.sys.Pay(ctx, "pay", billing.PayRequest{AccountID: "cr", Amount: o.Total, Method: payment.MethodCredit, Purpose: orderOf(o), Description: desc})
 			require.NoError(t, err)
 			assert.Equal(t, []string{desc}, memosOf(e.history(t, "cr"), "payment"))
 		})
@@ -628,10 +658,11 @@ func TestValidateTheLongestAcceptedTextGoesAllTheWayThrough(t *testing.T) {
 		})
 
 		t.Run("a refund with a MaxReasonBytes reason is booked with it as the memo", func(t *testing.T) {
-			e.fund(t, "rf", 100_000)
-			p, err := e.sys.Pay(ctx, "pay", billing.PayRequest{AccountID: "rf", Amount: vnd(t, 50_000), Method: payment.MethodCredit, Purpose: order})
+			e.fund(t, "rf", 1_000_000)
+			r := e.buy(t, "rf", small, period.Months(1))
+			o, err := e.sys.Order(ctx, "rf", r.OrderID)
 			require.NoError(t, err)
-			_, err = e.sys.RefundToCredit(ctx, "refund", billing.RefundRequest{AccountID: "rf", PaymentID: p.ID, Amount: vnd(t, 10_000), Reason: reason})
+			_, err = e.sys.RefundToCredit(ctx, "refund", billing.RefundRequest{AccountID: "rf", PaymentID: o.PaymentID, Amount: vnd(t, 10_000), Reason: reason})
 			require.NoError(t, err)
 			assert.Equal(t, []string{reason}, memosOf(e.history(t, "rf"), "refund"))
 		})
@@ -902,8 +933,9 @@ func TestValidateALongGatewayFailureReasonIsClippedAndTheHoldReleased(t *testing
 		ctx := context.Background()
 		e := newEnv(t, newStore(t))
 		e.fund(t, "acme", 20_000)
-		p, err := e.sys.Pay(ctx, "pay", billing.PayRequest{AccountID: "acme", Amount: vnd(t, 50_000), Method: payment.MethodTopUpAndPay, Gateway: "sim",
-			Purpose: payment.Purpose{Kind: payment.PurposeOrder, Ref: "host-order-1"}})
+		o := e.pendingOrder(t, "acme")
+		p, err := e.sys.Pay(ctx, "pay", billing.PayRequest{AccountID: "acme", Amount: o.Total, Method: payment.MethodTopUpAndPay, Gateway: "sim",
+			Purpose: orderOf(o)})
 		require.NoError(t, err)
 		require.Equal(t, int64(0), e.available(t, "acme"), "the credit is held")
 		e.sim.SetOutcome(p.ID, gatewaysim.Decline(textOf(2000)))
