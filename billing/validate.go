@@ -589,23 +589,14 @@ func grouped(n int) string {
 // and a journal-entry memo, whatever the gateway sent: invalid UTF-8
 // becomes U+FFFD, control characters become spaces, and the result is
 // clipped at a rune boundary to MaxDescriptionBytes (the ledger's memo
-// limit), ending in "…" when clipped. Text the library builds from request
-// fields is never clipped: the limits above leave room for it.
+// limit). Text the library builds from request fields needs no clipping:
+// the limits above leave room for it.
 func gatewayText(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return ' '
 		}
 		return r
-	}, s)
-	if len(s) <= MaxDescriptionBytes {
-		return s
-	}
-	const ellipsis = "…"
-	cut := MaxDescriptionBytes - len(ellipsis)
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + ellipsis
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+	return clipText(s, MaxDescriptionBytes)
 }
