@@ -267,13 +267,10 @@ func fieldCases(t *testing.T, e env, fx fixture) []fieldCase {
 		out := []fieldCase{{call, "AccountID", accountIDField, 0, func(ctx context.Context, k, v string) error {
 			return do(ctx, k, billing.CheckoutRequest{AccountID: v})
 		}}}
-		for _, pc := range paySpecCases(call, func(ctx context.Context, k string, ps billing.PaySpec) error {
+		return append(out, paySpecCases(call, func(ctx context.Context, k string, ps billing.PaySpec) error {
 			return do(ctx, k, billing.CheckoutRequest{AccountID: "acme", Gateway: ps.Gateway, LinkedAccountID: ps.LinkedAccountID,
 				ReturnURL: ps.ReturnURL, Coupons: ps.Coupons, Actor: ps.Actor})
-		}) {
-			out = append(out, pc)
-		}
-		return out
+		})...)
 	}
 	renew := func(ctx context.Context, k, acct string, ids []string, ps billing.PaySpec) error {
 		_, err := s.Renew(ctx, k, billing.RenewRequest{AccountID: acct, ResourceIDs: ids, Term: period.Months(1), PaySpec: ps})
