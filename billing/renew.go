@@ -196,13 +196,15 @@ func (s *System) actOnResources(ctx context.Context, key, op string, req any, ac
 	}
 	o, oerr := s.Order(ctx, accountID, placed.OrderID)
 	if oerr != nil {
-		return ActionResult{}, oerr
+		return res, firstError(err, oerr)
 	}
 	res.Order = o
 	for _, id := range ids {
-		if r, rerr := s.Resource(ctx, accountID, id); rerr == nil {
-			res.Resources = append(res.Resources, r)
+		r, rerr := s.Resource(ctx, accountID, id)
+		if rerr != nil {
+			return res, firstError(err, rerr)
 		}
+		res.Resources = append(res.Resources, r)
 	}
 	return res, err
 }
