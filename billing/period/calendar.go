@@ -77,9 +77,11 @@ func (c Calendar) AddTerm(start time.Time, t Term) (time.Time, error) {
 	if err := t.Validate(); err != nil {
 		return time.Time{}, err
 	}
-	end := c.AddDays(start, 30*t.Months+t.Days)
+	var end time.Time
 	if c.basis == CalendarMonths {
 		end = c.AddDays(c.AddMonths(start, t.Months), t.Days)
+	} else {
+		end = c.AddDays(start, 30*t.Months+t.Days)
 	}
 	if end.After(MaxEnd()) {
 		return time.Time{}, &RangeError{Start: start, Term: t, End: end}
