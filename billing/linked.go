@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/cloudbill/cloudbill/payment"
@@ -247,7 +248,9 @@ func (s *System) activateLink(ctx context.Context, tx storage.Tx, owner string, 
 		return storage.LinkedAccount{}, false
 	}()
 	l.Status, l.Token, l.IsDefault = linkActive, ev.Token.Reveal(), !hasDefault
-	l.Display = ev.Display
+	// A gateway's display text is shown as given, made printable and cut
+	// to what a linked account keeps.
+	l.Display = strings.TrimSpace(clipText(gatewayText(ev.Display), payment.MaxDisplayLen))
 	if l.Display == "" {
 		l.Display = l.Gateway + " " + payment.MaskToken(ev.Token.Reveal())
 	}

@@ -222,6 +222,17 @@ func (c *requestCheck) orderSize(field string, quantities []int64) {
 	}
 }
 
+// actor checks a host-given actor: text like any other, and never one of
+// the names the library reserves for what it does itself ("system:…", and
+// the older "auto-renew"), so the action log and the notices it drives
+// cannot be spoofed.
+func (c *requestCheck) actor(a string) {
+	c.text("Actor", a, MaxActorBytes)
+	if c.err == nil && (strings.HasPrefix(a, systemActorPrefix) || a == legacyAutoRenewActor) {
+		c.err = &RequestError{Field: "Actor", Reason: fmt.Sprintf("%q is reserved for the library's own actions", a)}
+	}
+}
+
 // paySpec checks the payment fields shared by checkout and actions on
 // existing resources.
 func (c *requestCheck) paySpec(p PaySpec) {
@@ -229,7 +240,7 @@ func (c *requestCheck) paySpec(p PaySpec) {
 	c.ref("LinkedAccountID", p.LinkedAccountID, false)
 	c.returnURL("ReturnURL", p.ReturnURL)
 	c.coupons("Coupons", p.Coupons)
-	c.text("Actor", p.Actor, MaxActorBytes)
+	c.actor(p.Actor)
 }
 
 // resourceIDs checks the resources an action names: 1..MaxOrderResources
@@ -284,7 +295,7 @@ func validateCreateAccount(req CreateAccountRequest) error {
 func validateSetAccountType(req SetAccountTypeRequest) error {
 	var c requestCheck
 	c.accountID("AccountID", req.AccountID)
-	c.text("Actor", req.Actor, MaxActorBytes)
+	c.actor(req.Actor)
 	c.text("Reason", req.Reason, MaxReasonBytes)
 	return c.err
 }
@@ -400,7 +411,7 @@ func validateProvisioning(req ProvisioningRequest) error {
 	c.accountID("AccountID", req.AccountID)
 	c.ref("ResourceID", req.ResourceID, true)
 	c.text("Reason", req.Reason, MaxReasonBytes)
-	c.text("Actor", req.Actor, MaxActorBytes)
+	c.actor(req.Actor)
 	return c.err
 }
 
@@ -453,7 +464,7 @@ func validateDelete(req DeleteRequest) error {
 	c.accountID("AccountID", req.AccountID)
 	c.ref("ResourceID", req.ResourceID, true)
 	c.text("Reason", req.Reason, MaxReasonBytes)
-	c.text("Actor", req.Actor, MaxActorBytes)
+	c.actor(req.Actor)
 	return c.err
 }
 
@@ -462,7 +473,7 @@ func validateAutoRenew(req AutoRenewRequest) error {
 	var c requestCheck
 	c.accountID("AccountID", req.AccountID)
 	c.ref("ResourceID", req.ResourceID, true)
-	c.text("Actor", req.Actor, MaxActorBytes)
+	c.actor(req.Actor)
 	return c.err
 }
 
@@ -470,7 +481,7 @@ func validateAutoRenew(req AutoRenewRequest) error {
 func validateGrant(req GrantRequest) error {
 	var c requestCheck
 	c.accountID("AccountID", req.AccountID)
-	c.text("Actor", req.Actor, MaxActorBytes)
+	c.actor(req.Actor)
 	c.text("Reason", req.Reason, MaxReasonBytes)
 	return c.err
 }
