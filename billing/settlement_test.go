@@ -350,7 +350,7 @@ func TestALongGatewayDisplayNameIsCutToWhatALinkedAccountKeeps(t *testing.T) {
 		e.account(t, "acme")
 		start, err := e.sys.StartLinking(ctx, "link", billing.LinkAccountRequest{AccountID: "acme", Gateway: "sim"})
 		require.NoError(t, err)
-		cb, err := e.sim.CompleteLink(start.LinkID, strings.Repeat("MoMo •••• 4242 ", 100)) // 1,600 bytes
+		cb, err := e.sim.CompleteLink(start.LinkID, strings.Repeat("MoMo •••• 4242 ", 80)) // 1,840 bytes
 		require.NoError(t, err)
 		_, err = e.deliver(t, cb)
 		require.NoError(t, err)
