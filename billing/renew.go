@@ -229,7 +229,15 @@ func (s *System) applyPaidTargets(ctx context.Context, tx storage.Tx, acct Accou
 			return err
 		}
 		line := od.Quote.Lines[i]
-		if why := s.targetGone(acct, r, od.Kind); why != "" {
+		why := s.targetGone(acct, r, od.Kind)
+		if why == "" && (od.Kind == orderRenew || od.Kind == orderMatch) && !target.Start.Equal(r.PeriodEnd) {
+			// Renewed since this order was placed: it would extend from the
+			// new end by the same length, which must stay within range.
+			if err := period.CheckEnd(r.PeriodEnd.Add(target.End.Sub(target.Start))); err != nil {
+				why = fmt.Sprintf("resource %s: %v", r.ID, err)
+			}
+		}
+		if why != "" {
 			if err := s.creditLine(ctx, tx, acct, sp, line.Total, why); err != nil {
 				return err
 			}
