@@ -53,6 +53,9 @@ type CheckoutResult struct {
 // it now, without changing anything. Coupon rejections come back as
 // *coupon.Rejection errors.
 func (s *System) PreviewCheckout(ctx context.Context, req CheckoutRequest) (pricing.Quote, error) {
+	if err := s.validateCheckout(req); err != nil {
+		return pricing.Quote{}, err
+	}
 	if err := validateItems(req.Items); err != nil {
 		return pricing.Quote{}, err
 	}
@@ -83,6 +86,9 @@ func (s *System) PreviewCheckout(ctx context.Context, req CheckoutRequest) (pric
 // (coupon.ErrRejected), insufficient credit, a changed quote — change
 // nothing and reserve nothing.
 func (s *System) Checkout(ctx context.Context, key string, req CheckoutRequest) (CheckoutResult, error) {
+	if err := s.validateCheckout(req); err != nil {
+		return CheckoutResult{}, err
+	}
 	if err := validateItems(req.Items); err != nil {
 		return CheckoutResult{}, err
 	}
@@ -107,13 +113,28 @@ func (s *System) Checkout(ctx context.Context, key string, req CheckoutRequest) 
 		p, err = s.submitPayment(ctx, req.AccountID, placed.PaymentID, req.ReturnURL)
 	}
 	res := CheckoutResult{Payment: p}
-	if o, oerr := s.Order(ctx, req.AccountID, orderID); oerr == nil {
-		res.Order = o
+	// The order is committed; a failure reading it back is reported (a
+	// retry with the same key returns the whole result), never hidden
+	// behind an empty one.
+	o, oerr := s.Order(ctx, req.AccountID, orderID)
+	if oerr != nil {
+		return res, firstError(err, oerr)
 	}
-	if rs, rerr := s.OrderResources(ctx, req.AccountID, orderID); rerr == nil {
-		res.Resources = rs
+	res.Order = o
+	rs, rerr := s.OrderResources(ctx, req.AccountID, orderID)
+	if rerr != nil {
+		return res, firstError(err, rerr)
 	}
+	res.Resources = rs
 	return res, err
+}
+
+// firstError returns a if it is set, else b.
+func firstError(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
 }
 
 // expandItems turns order items into one quote item per resource.

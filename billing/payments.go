@@ -97,6 +97,9 @@ type PayRequest struct {
 // the first time (an error matching ErrGatewayUnavailable, payment left
 // "created"), tries the gateway again with the same payment id.
 func (s *System) Pay(ctx context.Context, key string, req PayRequest) (Payment, error) {
+	if err := validatePay(req); err != nil {
+		return Payment{}, err
+	}
 	if req.Purpose.Kind == payment.PurposeTopUp || req.Purpose.Kind == payment.PurposePaymentLink {
 		return Payment{}, &RequestError{Field: "Purpose", Reason: "top-ups use TopUp and payment links PayLink"}
 	}
@@ -118,6 +121,9 @@ type TopUpRequest struct {
 // a linked-account charge that succeeds, else on the payment.succeeded
 // callback — exactly once, however often the callback arrives.
 func (s *System) TopUp(ctx context.Context, key string, req TopUpRequest) (Payment, error) {
+	if err := validateTopUp(req); err != nil {
+		return Payment{}, err
+	}
 	method := payment.MethodGateway
 	if req.LinkedAccountID != "" {
 		method = payment.MethodLinkedAccount
