@@ -3,6 +3,7 @@ package billing
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/cloudbill/cloudbill/payment"
@@ -180,6 +181,10 @@ func (s *System) cancelUnpayable(ctx context.Context, p storage.Payment) (bool, 
 		canceled = true
 		return nil
 	})
+	if canceled {
+		s.log.LogAttrs(ctx, slog.LevelInfo, "billing: created payment canceled instead of retried: its obligation takes no payment",
+			slog.String("payment", p.ID), slog.String("account", p.AccountID), slog.String("purpose", p.Purpose+" "+p.PurposeRef))
+	}
 	return canceled, err
 }
 

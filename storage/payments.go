@@ -91,8 +91,9 @@ type Payments interface {
 	// CreatedAt order, oldest first, ties broken by ID. Submitting a
 	// payment, or recording a failure with a RetryAt after t, takes it
 	// out of the set, so the next call returns the next page. Its cost
-	// grows with the number of created payments, not with the number of
-	// payments (stores index those by CreatedAt).
+	// grows with the number of created payments (at most with the
+	// payments in flight, created or pending), not with the number of
+	// payments (stores index created payments by CreatedAt).
 	RetryDue(ctx context.Context, t, createdBefore time.Time, limit int) ([]Payment, error)
 }
 
