@@ -63,6 +63,7 @@ const sweepPromotions = "promotional_credit"
 // payment's Attempts, LastError and RetryAt, an event's delivery state)
 // until a later try succeeds and clears it; nothing else waits for it.
 type ItemFailure struct {
+	// Kind says what ID names.
 	Kind ItemKind `json:"kind"`
 	// ID is the resource, payment or event id, or the sweep's name.
 	ID        string `json:"id"`
