@@ -526,7 +526,10 @@ func (r *simRun) opTick() {
 	for {
 		rep, err := r.e.sys.Tick(r.ctx, 1000)
 		r.noErr(err, "tick")
-		if rep.Resources < 1000 && rep.PaymentsExpired < 1000 && rep.PromotionsExpired < 1000 {
+		if len(rep.Failures) > 0 {
+			r.failf("tick: %d items failed, first %+v", len(rep.Failures), rep.Failures[0])
+		}
+		if !rep.More {
 			break
 		}
 	}
