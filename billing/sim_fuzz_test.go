@@ -59,6 +59,7 @@ func FuzzOperations(f *testing.F) {
 		for r.step = 1; r.step <= 400 && !ch.exhausted; r.step++ {
 			r.runOne()
 		}
+		r.publicSweep = true
 		r.checkAll()
 		if testing.Verbose() {
 			fmt.Printf("fuzzed sequence: %d operations, %d checks\n", r.step-1, r.checks)

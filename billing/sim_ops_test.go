@@ -92,6 +92,11 @@ type simRun struct {
 	acted bool
 	// trace prints every step as it runs (CLOUDBILL_SIM_TRACE).
 	trace bool
+	// publicSweep makes the final comparison read through the public API
+	// rather than the store.
+	publicSweep bool
+	// audit makes checkDirty recompute every ledger from its postings.
+	audit bool
 }
 
 // simOptions tune a sequence.
