@@ -218,9 +218,6 @@ type mOrder struct {
 	lines       []mLine
 	redemptions []*mRedemption
 	paidBy      string // the payment that settled it
-	// resize: the charge C, and the span it was priced for.
-	resizeFrom time.Time
-	resizeEnd  time.Time
 }
 
 // mSeg is a value segment: value paid for [from, end), consumed linearly,

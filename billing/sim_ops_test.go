@@ -915,7 +915,7 @@ func (r *simRun) opResize() {
 		return
 	}
 	o := &mOrder{acct: res.acct, kind: kindResize, total: c, status: ordPending,
-		lines: []mLine{{resource: res.id, cfg: cfg, total: c}}, resizeFrom: r.m.now, resizeEnd: res.end}
+		lines: []mLine{{resource: res.id, cfg: cfg, total: c}}}
 	r.payAction(o, method, call)
 }
 
