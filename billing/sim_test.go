@@ -222,7 +222,7 @@ func simEnv(st storage.Store, cat *pricing.Catalog, seed uint64, epoch time.Time
 	}
 	chacha := sha256.Sum256([]byte(fmt.Sprintf("cloudbill-sim-%d", seed)))
 	cfg := billing.Config{Store: st, Catalog: cat, Clock: clk, Gateways: []gateway.Gateway{sim},
-		Random: rand.NewChaCha8(chacha)}
+		Random: &lockedReader{r: rand.NewChaCha8(chacha)}}
 	if adjust != nil {
 		adjust(&cfg)
 	}
@@ -231,6 +231,19 @@ func simEnv(st storage.Store, cat *pricing.Catalog, seed uint64, epoch time.Time
 		return env{}, err
 	}
 	return env{sys: sys, clk: clk, sim: sim, st: st}, nil
+}
+
+// lockedReader makes a seeded source safe for the concurrent simulation's
+// goroutines (a System reads ids from any of them).
+type lockedReader struct {
+	mu sync.Mutex
+	r  *rand.ChaCha8
+}
+
+func (l *lockedReader) Read(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.r.Read(p)
 }
 
 // newSimRun sets up a sequence: two accounts (the first with a linked
