@@ -305,8 +305,7 @@ type simModel struct {
 	// (payment.ErrOverRefund) and the payment's transaction fails: Pay
 	// returns the error, a gateway callback is rejected every time it is
 	// delivered. On by default: the model then expects that failure and
-	// no change; TestSimulationResizePaidAfterItsResourceWentIsCredited
-	// shows it.
+	// no change (TestSimulationKnownLibraryDeviations shows it).
 	libraryResizeCreditBug bool
 
 	// dirty names what changed since the last check.

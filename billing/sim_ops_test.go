@@ -290,7 +290,7 @@ func configIndex(c pricing.Configuration) int {
 	return 1
 }
 
-func (r *simRun) method(acct string) payment.Method {
+func (r *simRun) method() payment.Method {
 	switch n := r.intn(20); {
 	case n < 7:
 		return payment.MethodCredit
@@ -590,7 +590,7 @@ func (r *simRun) opCheckout() {
 		}
 	}
 	codes := r.couponCodes(false)
-	method := r.method(acct)
+	method := r.method()
 	lines, rdms, total, ok := r.orderLines(cfgs, terms, codes, false)
 	r.note("checkout %s %d units %v by %s: total %d (coupon ok %v)", acct, len(cfgs), codes, method, total, ok)
 	req := billing.CheckoutRequest{AccountID: acct, Items: items, Coupons: codes, Method: method, Gateway: "sim"}
@@ -675,7 +675,7 @@ func (r *simRun) opPay() {
 	if ref == "" {
 		return
 	}
-	method := r.method(acct)
+	method := r.method()
 	r.note("pay %s order %s %d by %s (want %v)", acct, ref, amt, method, want)
 	req := billing.PayRequest{AccountID: acct, Amount: simVND(amt), Method: method, Gateway: "sim",
 		Purpose: payment.Purpose{Kind: payment.PurposeOrder, Ref: ref}}
@@ -823,7 +823,7 @@ func (r *simRun) opRenew() {
 	}
 	term := r.term()
 	codes := r.couponCodes(true)
-	method := r.method(res.acct)
+	method := r.method()
 	r.note("renew %s (%s, ends %s) by %v %s", res.id, res.state, res.end.Format(time.RFC3339), term, method)
 	req := billing.RenewRequest{AccountID: res.acct, ResourceIDs: []string{res.id}, Term: term.period(),
 		PaySpec: billing.PaySpec{Method: method, Gateway: "sim", Coupons: codes}}
@@ -865,7 +865,7 @@ func (r *simRun) opResize() {
 		return
 	}
 	cfg := r.intn(len(simConfigs))
-	method := r.method(res.acct)
+	method := r.method()
 	r.note("resize %s (%s) %s → %s by %s", res.id, res.state, simConfigs[res.cfg].name, simConfigs[cfg].name, method)
 	req := billing.ResizeRequest{AccountID: res.acct, ResourceID: res.id, Configuration: simConfiguration(cfg),
 		PaySpec: billing.PaySpec{Method: method, Gateway: "sim"}}
@@ -956,7 +956,7 @@ func (r *simRun) opRecover() {
 		return
 	}
 	term := r.term()
-	method := r.method(res.acct)
+	method := r.method()
 	r.note("recover %s (%s) for %v by %s", res.id, res.state, term, method)
 	req := billing.RecoverRequest{AccountID: res.acct, ResourceID: res.id, Term: term.period(),
 		PaySpec: billing.PaySpec{Method: method, Gateway: "sim"}}
