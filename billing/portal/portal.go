@@ -180,6 +180,7 @@ func (h *Handler) routes() {
 
 // route registers pattern for every method (so that a wrong method is a
 // 405 problem, not a 404) and dispatches by method. HEAD is served as GET.
+// POST and DELETE are refused without an Idempotency-Key header.
 func (h *Handler) route(pattern string, methods map[string]endpoint) {
 	allowed := make([]string, 0, len(methods)+1)
 	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodDelete} {
@@ -197,6 +198,13 @@ func (h *Handler) route(pattern string, methods map[string]endpoint) {
 			w.Header().Set("Allow", strings.Join(allowed, ", "))
 			writeProblem(w, r, newProblem(http.StatusMethodNotAllowed, ProblemMethodNotAllowed,
 				r.Method+" is not allowed here; allowed: "+strings.Join(allowed, ", ")))
+			return
+		}
+		if (method == http.MethodPost || method == http.MethodDelete) && r.Header.Get(IdempotencyKeyHeader) == "" {
+			p := newProblem(http.StatusBadRequest, ProblemIdempotencyKeyRequired,
+				"a request that changes something needs an "+IdempotencyKeyHeader+" header, unique per operation; reuse it only to retry")
+			p.Field = IdempotencyKeyHeader
+			writeProblem(w, r, p)
 			return
 		}
 		accountID, _ := r.Context().Value(accountKey{}).(string)
@@ -217,15 +225,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("WWW-Authenticate", h.challenge)
 		writeProblem(w, r, newProblem(http.StatusUnauthorized, ProblemUnauthenticated, "sign in to see your billing"))
 		return
-	}
-	if (r.Method == http.MethodPost || r.Method == http.MethodDelete) && r.Header.Get(IdempotencyKeyHeader) == "" {
-		if _, pattern := h.mux.Handler(r); pattern != "/" {
-			p := newProblem(http.StatusBadRequest, ProblemIdempotencyKeyRequired,
-				"a mutating request needs an "+IdempotencyKeyHeader+" header, unique per operation; reuse it only to retry")
-			p.Field = IdempotencyKeyHeader
-			writeProblem(w, r, p)
-			return
-		}
 	}
 	h.mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), accountKey{}, accountID)))
 }

@@ -143,6 +143,8 @@ func TestBadInputIsAProblem(t *testing.T) {
 		{"an unknown path", http.MethodGet, "/nothing/here", "", nil, 404, portal.ProblemNotFound, ""},
 		{"a wrong method", http.MethodPut, "/wallet", "", nil, 405, portal.ProblemMethodNotAllowed, ""},
 		{"a delete of the wallet", http.MethodDelete, "/wallet", "", key, 405, portal.ProblemMethodNotAllowed, ""},
+		{"a post to the wallet without a key", http.MethodPost, "/wallet", "", nil, 405, portal.ProblemMethodNotAllowed, ""},
+		{"a post to an unknown path without a key", http.MethodPost, "/nothing", "", nil, 404, portal.ProblemNotFound, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

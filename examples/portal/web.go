@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -100,21 +101,21 @@ func (d *demo) signOut(w http.ResponseWriter, r *http.Request) {
 
 // page is what the portal template shows.
 type page struct {
-	Customers            []customer
-	Customer             customer
-	Account              billing.Account
-	Flash, Error         string
-	Available, Cash      string
-	Held                 string
-	Promotional          [][2]string
-	Resources            []resourceRow
-	Invoices             []invoiceRow
-	Payments             []paymentRow
-	History              []historyRow
-	Linked               []linkedRow
-	TopUpKey, LinkKey    string
-	DefaultTopUp         int64
-	Currency, CurrencyUI string
+	Customers         []customer
+	Customer          customer
+	Account           billing.Account
+	Flash, Error      string
+	Available, Cash   string
+	Held              string
+	Promotional       [][2]string
+	Resources         []resourceRow
+	Invoices          []invoiceRow
+	Payments          []paymentRow
+	History           []historyRow
+	Linked            []linkedRow
+	TopUpKey, LinkKey string
+	DefaultTopUp      int64
+	Currency          string
 }
 
 type resourceRow struct {
@@ -268,13 +269,7 @@ func configText(r billing.Resource) string {
 	if r.Configuration.Plan != "" {
 		parts = append(parts, "plan "+r.Configuration.Plan)
 	}
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range r.Configuration.Components {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, k := range slices.Sorted(maps.Keys(r.Configuration.Components)) {
 		parts = append(parts, fmt.Sprintf("%s %d", k, r.Configuration.Components[k]))
 	}
 	return strings.Join(parts, ", ")

@@ -162,9 +162,6 @@ func groupNumber(number string, st numberStyle) string {
 	return b.String()
 }
 
-// enMonths are the English month abbreviations, indexed by time.Month.
-var enMonths = [...]string{"", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
-
 // formatTime writes t to the minute in loc: "Apr 5, 2026 09:00" (en-US) or
 // "05/04/2026 09:00" (vi-VN); "" for the zero time. l must be valid.
 func formatTime(t time.Time, loc *time.Location, l Locale) string {
@@ -175,7 +172,7 @@ func formatTime(t time.Time, loc *time.Location, l Locale) string {
 	if l == ViVN {
 		return t.Format("02/01/2006 15:04")
 	}
-	return fmt.Sprintf("%s %d, %d %s", enMonths[t.Month()], t.Day(), t.Year(), t.Format("15:04"))
+	return fmt.Sprintf("%s %d, %d %s", t.Month().String()[:3], t.Day(), t.Year(), t.Format("15:04"))
 }
 
 // formatZone names loc with its offset at t: "Asia/Ho_Chi_Minh (UTC+07:00)".

@@ -23,13 +23,19 @@ const (
 	family  = "body"     // the font family name inside the PDF
 )
 
-// Colours as RGB.
-var (
-	colText  = [3]int{33, 37, 41}
-	colMuted = [3]int{108, 117, 125}
-	colRule  = [3]int{206, 212, 218}
-	colHead  = [3]int{241, 243, 245}
+// rgb is a colour as 0xRRGGBB.
+type rgb uint32
+
+// The colours of the document.
+const (
+	colText  rgb = 0x212529
+	colMuted rgb = 0x6c757d
+	colRule  rgb = 0xced4da
+	colHead  rgb = 0xf1f3f5
 )
+
+// parts returns the red, green and blue components.
+func (c rgb) parts() (r, g, b int) { return int(c >> 16 & 0xff), int(c >> 8 & 0xff), int(c & 0xff) }
 
 // tableCol is one column of the lines table.
 type tableCol struct {
@@ -37,11 +43,14 @@ type tableCol struct {
 	align string
 }
 
-// The lines table: #, description (with period and details), quantity,
-// unit price, amount, discount, tax (rate over amount), total. The widths
-// sum to bodyW.
-var columns = [...]tableCol{
-	{6, "C"}, {53, "L"}, {11, "R"}, {23, "R"}, {23, "R"}, {20, "R"}, {20, "R"}, {24, "R"},
+// tableColumns are the columns of the lines table: #, description (with
+// period and details), quantity, unit price, amount, discount, tax (rate
+// over amount), total. The widths sum to bodyW. A function returning an
+// array, so that no caller can change the layout for another.
+func tableColumns() [8]tableCol {
+	return [...]tableCol{
+		{6, "C"}, {53, "L"}, {11, "R"}, {23, "R"}, {23, "R"}, {20, "R"}, {20, "R"}, {24, "R"},
+	}
 }
 
 // pdfDoc is one PDF being written.
@@ -237,10 +246,11 @@ func (p *pdfDoc) party(x, y, w float64, heading string, pv PartyView, taxLabel s
 func (p *pdfDoc) table(v View) {
 	f := p.f
 	lb := v.Labels
+	columns := tableColumns()
 	heads := [len(columns)]string{lb.LineNo, lb.Description, lb.Quantity, lb.UnitPrice, lb.Amount, lb.Discount, lb.TaxRate, lb.Total}
 	header := func() {
 		p.font(true, 7, colText)
-		f.SetFillColor(colHead[0], colHead[1], colHead[2])
+		f.SetFillColor(colHead.parts())
 		f.SetX(margin)
 		for i, c := range columns {
 			f.CellFormat(c.w, 6, p.fit(heads[i], c.w-1, true, 7, colText), "", 0, c.align, true, 0, "")
@@ -275,7 +285,7 @@ func (p *pdfDoc) table(v View) {
 		// The description column, which may run over several pages.
 		dx, dw := margin+columns[0].w, columns[1].w-1
 		rowEnd := y + lh + small
-		write := func(text string, bold bool, size, h float64, col [3]int) {
+		write := func(text string, bold bool, size, h float64, col rgb) {
 			for _, line := range p.wrapWith(text, dw, bold, size) {
 				if y+h > bottomY {
 					p.newPage()
@@ -295,7 +305,7 @@ func (p *pdfDoc) table(v View) {
 			write(d, false, 6.5, small, colMuted)
 		}
 		y = max(y, rowEnd) + 1
-		f.SetDrawColor(colRule[0], colRule[1], colRule[2])
+		f.SetDrawColor(colRule.parts())
 		f.Line(margin, y, margin+bodyW, y)
 		f.SetY(y)
 	}
@@ -313,7 +323,7 @@ func (p *pdfDoc) summary(fs []Field) {
 		}
 		p.ensure(lh)
 		if fd.Strong {
-			f.SetDrawColor(colRule[0], colRule[1], colRule[2])
+			f.SetDrawColor(colRule.parts())
 			f.Line(x, f.GetY(), margin+bodyW, f.GetY())
 		}
 		size := 8.5
@@ -343,13 +353,13 @@ func (p *pdfDoc) text(h float64, s string, bold bool) {
 }
 
 // font selects the body font.
-func (p *pdfDoc) font(bold bool, size float64, col [3]int) {
+func (p *pdfDoc) font(bold bool, size float64, col rgb) {
 	style := ""
 	if bold {
 		style = "B"
 	}
 	p.f.SetFont(family, style, size)
-	p.f.SetTextColor(col[0], col[1], col[2])
+	p.f.SetTextColor(col.parts())
 }
 
 // ensure starts a new page when h more millimetres do not fit.
@@ -396,7 +406,7 @@ func (p *pdfDoc) wrapWith(s string, w float64, bold bool, size float64) []string
 
 // fit selects the body font at size, smaller (down to 5 pt) when s would
 // not fit w, and returns s made safe: numbers are shrunk, never cut.
-func (p *pdfDoc) fit(s string, w float64, bold bool, size float64, col [3]int) string {
+func (p *pdfDoc) fit(s string, w float64, bold bool, size float64, col rgb) string {
 	s = pdfText(s)
 	p.font(bold, size, col)
 	for size > 5 && p.f.GetStringWidth(s) > w-2*p.f.GetCellMargin() {
