@@ -17,6 +17,7 @@ import (
 
 	"github.com/cloudbill/cloudbill/billing"
 	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/storage"
 	"github.com/cloudbill/cloudbill/storage/memory"
@@ -44,12 +45,8 @@ import (
 // operation in a fresh environment; ids are random, so states are compared
 // with ids replaced by their kind.
 
-// faultAccount is the account every case acts on; faultKey the idempotency
-// key of the operation under test.
-const (
-	faultAccount = "acme"
-	faultKey     = "op-under-fault"
-)
+// faultKey is the idempotency key of the operation under test.
+const faultKey = "op-under-fault"
 
 // faultOp runs the operation under test once.
 type faultOp func(ctx context.Context) (any, error)
@@ -60,7 +57,7 @@ type faultCase struct {
 	// prepare builds the starting state through the healthy store and
 	// returns the operation: the same request with the same key on every
 	// call.
-	prepare func(t *testing.T, e env) faultOp
+	prepare func(t *testing.T, e faultEnv) faultOp
 	// tick marks the worker's Tick, which has no idempotency key.
 	tick bool
 	// handler, when set, is the EventHandler of the environment.
@@ -83,115 +80,115 @@ const (
 func faultCases() []faultCase {
 	credit := billing.PaySpec{Method: payment.MethodCredit}
 	return []faultCase{
-		{name: "checkout by credit with a coupon", known: checkoutReadBack, prepare: func(t *testing.T, e env) faultOp {
-			e.fund(t, faultAccount, 1_000_000)
+		{name: "checkout by credit with a coupon", known: checkoutReadBack, prepare: func(t *testing.T, e faultEnv) faultOp {
+			e.fund(t, e.acct, 1_000_000)
 			require.NoError(t, e.sys.DefineCoupon(context.Background(), fixedCoupon(t, "WELCOME20K", 20_000)))
 			return func(ctx context.Context) (any, error) {
-				return e.sys.Checkout(ctx, faultKey, billing.CheckoutRequest{AccountID: faultAccount, Items: seedItems(),
+				return e.sys.Checkout(ctx, faultKey, billing.CheckoutRequest{AccountID: e.acct, Items: seedItems(),
 					Coupons: []string{"WELCOME20K"}, Method: payment.MethodCredit})
 			}
 		}},
-		{name: "checkout by gateway", known: checkoutReadBack, prepare: func(t *testing.T, e env) faultOp {
-			e.fund(t, faultAccount, 100_000)
+		{name: "checkout by gateway", known: checkoutReadBack, prepare: func(t *testing.T, e faultEnv) faultOp {
+			e.fund(t, e.acct, 100_000)
 			return func(ctx context.Context) (any, error) {
-				return e.sys.Checkout(ctx, faultKey, billing.CheckoutRequest{AccountID: faultAccount, Items: seedItems(),
+				return e.sys.Checkout(ctx, faultKey, billing.CheckoutRequest{AccountID: e.acct, Items: seedItems(),
 					Method: payment.MethodGateway, Gateway: "sim", ReturnURL: "https://console.example/done"})
 			}
 		}},
-		{name: "checkout by top up and pay", known: checkoutReadBack, prepare: func(t *testing.T, e env) faultOp {
-			e.fund(t, faultAccount, 100_000)
+		{name: "checkout by top up and pay", known: checkoutReadBack, prepare: func(t *testing.T, e faultEnv) faultOp {
+			e.fund(t, e.acct, 100_000)
 			return func(ctx context.Context) (any, error) {
-				return e.sys.Checkout(ctx, faultKey, billing.CheckoutRequest{AccountID: faultAccount, Items: seedItems(),
+				return e.sys.Checkout(ctx, faultKey, billing.CheckoutRequest{AccountID: e.acct, Items: seedItems(),
 					Method: payment.MethodTopUpAndPay, Gateway: "sim"})
 			}
 		}},
-		{name: "pay a pending order by credit", prepare: func(t *testing.T, e env) faultOp {
-			e.fund(t, faultAccount, 1_000_000)
+		{name: "pay a pending order by credit", prepare: func(t *testing.T, e faultEnv) faultOp {
+			e.fund(t, e.acct, 1_000_000)
 			o := faultGatewayCheckout(t, e)
 			return func(ctx context.Context) (any, error) {
-				return e.sys.Pay(ctx, faultKey, billing.PayRequest{AccountID: faultAccount, Amount: o.Total, Method: payment.MethodCredit,
+				return e.sys.Pay(ctx, faultKey, billing.PayRequest{AccountID: e.acct, Amount: o.Total, Method: payment.MethodCredit,
 					Purpose: payment.Purpose{Kind: payment.PurposeOrder, Ref: o.ID}})
 			}
 		}},
-		{name: "top up", prepare: func(t *testing.T, e env) faultOp {
-			e.account(t, faultAccount)
+		{name: "top up", prepare: func(t *testing.T, e faultEnv) faultOp {
+			e.account(t, e.acct)
 			return func(ctx context.Context) (any, error) {
-				return e.sys.TopUp(ctx, faultKey, billing.TopUpRequest{AccountID: faultAccount, Amount: vnd(t, 300_000), Gateway: "sim"})
+				return e.sys.TopUp(ctx, faultKey, billing.TopUpRequest{AccountID: e.acct, Amount: vnd(t, 300_000), Gateway: "sim"})
 			}
 		}},
-		{name: "callback of a top-up", prepare: func(t *testing.T, e env) faultOp {
-			e.account(t, faultAccount)
-			p, err := e.sys.TopUp(context.Background(), "top-up", billing.TopUpRequest{AccountID: faultAccount, Amount: vnd(t, 300_000), Gateway: "sim"})
+		{name: "callback of a top-up", prepare: func(t *testing.T, e faultEnv) faultOp {
+			e.account(t, e.acct)
+			p, err := e.sys.TopUp(context.Background(), "top-up", billing.TopUpRequest{AccountID: e.acct, Amount: vnd(t, 300_000), Gateway: "sim"})
 			require.NoError(t, err)
 			return faultCallback(t, e, p.ID)
 		}},
-		{name: "callback of a checkout by gateway", prepare: func(t *testing.T, e env) faultOp {
-			e.account(t, faultAccount)
+		{name: "callback of a checkout by gateway", prepare: func(t *testing.T, e faultEnv) faultOp {
+			e.account(t, e.acct)
 			return faultCallback(t, e, faultGatewayCheckout(t, e).PaymentID)
 		}},
-		{name: "callback of a checkout by top up and pay", prepare: func(t *testing.T, e env) faultOp {
-			e.fund(t, faultAccount, 100_000)
-			res, err := e.sys.Checkout(context.Background(), "checkout", billing.CheckoutRequest{AccountID: faultAccount, Items: seedItems(),
+		{name: "callback of a checkout by top up and pay", prepare: func(t *testing.T, e faultEnv) faultOp {
+			e.fund(t, e.acct, 100_000)
+			res, err := e.sys.Checkout(context.Background(), "checkout", billing.CheckoutRequest{AccountID: e.acct, Items: seedItems(),
 				Method: payment.MethodTopUpAndPay, Gateway: "sim"})
 			require.NoError(t, err)
 			return faultCallback(t, e, res.Payment.ID)
 		}},
-		{name: "renew by credit", known: actOnResourcesReadBack, prepare: func(t *testing.T, e env) faultOp {
-			e.fund(t, faultAccount, 1_000_000)
-			r := e.buy(t, faultAccount, small, period.Days(30))
+		{name: "renew by credit", known: actOnResourcesReadBack, prepare: func(t *testing.T, e faultEnv) faultOp {
+			e.fund(t, e.acct, 1_000_000)
+			r := e.buy(t, e.acct, small, period.Days(30))
 			e.clk.Advance(10 * day)
 			return func(ctx context.Context) (any, error) {
-				return e.sys.Renew(ctx, faultKey, billing.RenewRequest{AccountID: faultAccount, ResourceIDs: []string{r.ID}, Term: period.Months(1), PaySpec: credit})
+				return e.sys.Renew(ctx, faultKey, billing.RenewRequest{AccountID: e.acct, ResourceIDs: []string{r.ID}, Term: period.Months(1), PaySpec: credit})
 			}
 		}},
-		{name: "resize up by credit", prepare: func(t *testing.T, e env) faultOp {
-			e.fund(t, faultAccount, 2_000_000)
-			r := e.buy(t, faultAccount, small, period.Days(60))
+		{name: "resize up by credit", prepare: func(t *testing.T, e faultEnv) faultOp {
+			e.fund(t, e.acct, 2_000_000)
+			r := e.buy(t, e.acct, small, period.Days(60))
 			e.clk.Advance(10 * day)
 			return func(ctx context.Context) (any, error) {
-				return e.sys.Resize(ctx, faultKey, billing.ResizeRequest{AccountID: faultAccount, ResourceID: r.ID, Configuration: large, PaySpec: credit})
+				return e.sys.Resize(ctx, faultKey, billing.ResizeRequest{AccountID: e.acct, ResourceID: r.ID, Configuration: large, PaySpec: credit})
 			}
 		}},
-		{name: "resize down", prepare: func(t *testing.T, e env) faultOp {
-			e.fund(t, faultAccount, 1_000_000)
-			r := e.buy(t, faultAccount, large, period.Days(30))
+		{name: "resize down", prepare: func(t *testing.T, e faultEnv) faultOp {
+			e.fund(t, e.acct, 1_000_000)
+			r := e.buy(t, e.acct, large, period.Days(30))
 			e.clk.Advance(10 * day)
 			return func(ctx context.Context) (any, error) {
-				return e.sys.Resize(ctx, faultKey, billing.ResizeRequest{AccountID: faultAccount, ResourceID: r.ID, Configuration: small})
+				return e.sys.Resize(ctx, faultKey, billing.ResizeRequest{AccountID: e.acct, ResourceID: r.ID, Configuration: small})
 			}
 		}},
-		{name: "delete", prepare: func(t *testing.T, e env) faultOp {
-			e.fund(t, faultAccount, 1_000_000)
-			r := e.buy(t, faultAccount, small, period.Days(30))
+		{name: "delete", prepare: func(t *testing.T, e faultEnv) faultOp {
+			e.fund(t, e.acct, 1_000_000)
+			r := e.buy(t, e.acct, small, period.Days(30))
 			e.clk.Advance(10 * day)
 			return func(ctx context.Context) (any, error) {
-				return e.sys.Delete(ctx, faultKey, billing.DeleteRequest{AccountID: faultAccount, ResourceID: r.ID, Reason: "no longer needed"})
+				return e.sys.Delete(ctx, faultKey, billing.DeleteRequest{AccountID: e.acct, ResourceID: r.ID, Reason: "no longer needed"})
 			}
 		}},
-		{name: "provisioning succeeded", prepare: func(t *testing.T, e env) faultOp {
+		{name: "provisioning succeeded", prepare: func(t *testing.T, e faultEnv) faultOp {
 			r := faultPaidResource(t, e)
 			return func(ctx context.Context) (any, error) {
-				return e.sys.ProvisioningSucceeded(ctx, faultKey, billing.ProvisioningRequest{AccountID: faultAccount, ResourceID: r.ID})
+				return e.sys.ProvisioningSucceeded(ctx, faultKey, billing.ProvisioningRequest{AccountID: e.acct, ResourceID: r.ID})
 			}
 		}},
-		{name: "provisioning failed", prepare: func(t *testing.T, e env) faultOp {
+		{name: "provisioning failed", prepare: func(t *testing.T, e faultEnv) faultOp {
 			r := faultPaidResource(t, e)
 			return func(ctx context.Context) (any, error) {
-				return e.sys.ProvisioningFailed(ctx, faultKey, billing.ProvisioningRequest{AccountID: faultAccount, ResourceID: r.ID, Reason: "no capacity"})
+				return e.sys.ProvisioningFailed(ctx, faultKey, billing.ProvisioningRequest{AccountID: e.acct, ResourceID: r.ID, Reason: "no capacity"})
 			}
 		}},
-		{name: "tick with renewals, reminders, transitions and expiries", tick: true, handler: true, prepare: func(t *testing.T, e env) faultOp {
+		{name: "tick with renewals, reminders, transitions and expiries", tick: true, handler: true, prepare: func(t *testing.T, e faultEnv) faultOp {
 			ctx := context.Background()
-			e.fund(t, faultAccount, 2_000_000)
-			renewing := e.buy(t, faultAccount, small, period.Days(30))
-			_, err := e.sys.SetAutoRenew(ctx, "auto", billing.AutoRenewRequest{AccountID: faultAccount, ResourceID: renewing.ID, On: true})
+			e.fund(t, e.acct, 2_000_000)
+			renewing := e.buy(t, e.acct, small, period.Days(30))
+			_, err := e.sys.SetAutoRenew(ctx, "auto", billing.AutoRenewRequest{AccountID: e.acct, ResourceID: renewing.ID, On: true})
 			require.NoError(t, err)
-			e.buy(t, faultAccount, small, period.Days(30)) // a reminder at T−7
-			e.buy(t, faultAccount, small, period.Days(20)) // in grace at T+3
-			e.buy(t, faultAccount, large, period.Days(5))  // suspended at T+18
-			_, err = e.sys.GrantPromotionalCredit(ctx, "promo", billing.GrantRequest{AccountID: faultAccount, Amount: vnd(t, 50_000), ValidFor: 2 * day, Actor: "ops"})
+			e.buy(t, e.acct, small, period.Days(30)) // a reminder at T−7
+			e.buy(t, e.acct, small, period.Days(20)) // in grace at T+3
+			e.buy(t, e.acct, large, period.Days(5))  // suspended at T+18
+			_, err = e.sys.GrantPromotionalCredit(ctx, "promo", billing.GrantRequest{AccountID: e.acct, Amount: vnd(t, 50_000), ValidFor: 2 * day, Actor: "ops"})
 			require.NoError(t, err)
-			_, err = e.sys.TopUp(ctx, "abandoned", billing.TopUpRequest{AccountID: faultAccount, Amount: vnd(t, 70_000), Gateway: "sim"})
+			_, err = e.sys.TopUp(ctx, "abandoned", billing.TopUpRequest{AccountID: e.acct, Amount: vnd(t, 70_000), Gateway: "sim"})
 			require.NoError(t, err)
 			e.clk.Set(renewing.PeriodEnd.Add(-7 * day))
 			return func(ctx context.Context) (any, error) { return e.sys.Tick(ctx, 1000) }
@@ -201,9 +198,9 @@ func faultCases() []faultCase {
 
 // faultGatewayCheckout checks out the seed's order through the gateway and
 // leaves it pending payment.
-func faultGatewayCheckout(t *testing.T, e env) billing.Order {
+func faultGatewayCheckout(t *testing.T, e faultEnv) billing.Order {
 	t.Helper()
-	res, err := e.sys.Checkout(context.Background(), "checkout", billing.CheckoutRequest{AccountID: faultAccount, Items: seedItems(),
+	res, err := e.sys.Checkout(context.Background(), "checkout", billing.CheckoutRequest{AccountID: e.acct, Items: seedItems(),
 		Method: payment.MethodGateway, Gateway: "sim"})
 	require.NoError(t, err)
 	require.Equal(t, payment.StatusPending, res.Payment.Status)
@@ -212,11 +209,11 @@ func faultGatewayCheckout(t *testing.T, e env) billing.Order {
 
 // faultPaidResource checks out the seed's order by credit, with a coupon, and
 // returns its first resource, paid and waiting for provisioning.
-func faultPaidResource(t *testing.T, e env) billing.Resource {
+func faultPaidResource(t *testing.T, e faultEnv) billing.Resource {
 	t.Helper()
-	e.fund(t, faultAccount, 1_000_000)
+	e.fund(t, e.acct, 1_000_000)
 	require.NoError(t, e.sys.DefineCoupon(context.Background(), fixedCoupon(t, "WELCOME20K", 20_000)))
-	res, err := e.sys.Checkout(context.Background(), "checkout", billing.CheckoutRequest{AccountID: faultAccount, Items: seedItems(),
+	res, err := e.sys.Checkout(context.Background(), "checkout", billing.CheckoutRequest{AccountID: e.acct, Items: seedItems(),
 		Coupons: []string{"WELCOME20K"}, Method: payment.MethodCredit})
 	require.NoError(t, err)
 	require.Len(t, res.Resources, 2)
@@ -225,7 +222,7 @@ func faultPaidResource(t *testing.T, e env) billing.Resource {
 
 // faultCallback has the gateway complete a pending payment and returns the
 // delivery of its callback; the gateway's event id is the key.
-func faultCallback(t *testing.T, e env, paymentID string) faultOp {
+func faultCallback(t *testing.T, e faultEnv, paymentID string) faultOp {
 	t.Helper()
 	cb, err := e.sim.Complete(paymentID)
 	require.NoError(t, err)
@@ -238,25 +235,33 @@ func faultCallback(t *testing.T, e env, paymentID string) faultOp {
 	}
 }
 
-// faultEnv is an environment whose store can fail on demand.
+// faultEnv is an environment whose store can fail on demand, with an
+// account of its own.
 type faultEnv struct {
 	env
 	fs *faultstore.Store
+	// acct is the account the case acts on; the gateway simulator's ids
+	// start with it too, so that environments can share a store.
+	acct string
+	// renumber makes snapshots number invoices per account (1, 2, …), for
+	// environments sharing a store and so its invoice series.
+	renumber bool
 }
 
-// newFaultEnv prepares a fresh environment for c on a fresh store and
+// newFaultEnv prepares an environment for c with account acct on st and
 // returns it with the operation, the fault store disarmed.
-func newFaultEnv(t *testing.T, c faultCase, newStore func(*testing.T) storage.Store) (faultEnv, faultOp) {
+func newFaultEnv(t *testing.T, c faultCase, st storage.Store, acct string, renumber bool) (faultEnv, faultOp) {
 	t.Helper()
-	fs := faultstore.New(newStore(t))
-	e := newEnvWith(t, fs, func(cfg *billing.Config) {
+	fs := faultstore.New(st)
+	e := faultEnv{fs: fs, acct: acct, renumber: renumber}
+	e.env = newEnvTagged(t, fs, acct, func(cfg *billing.Config) {
 		if c.handler {
 			cfg.EventHandler = func(context.Context, billing.Event) error { return nil }
 		}
 	})
 	op := c.prepare(t, e)
 	fs.Reset()
-	return faultEnv{env: e, fs: fs}, op
+	return e, op
 }
 
 // faultOutcome classifies one faulted run.
@@ -299,12 +304,12 @@ type faultReference struct {
 }
 
 // reference runs c once on the healthy store.
-func reference(t *testing.T, c faultCase, newStore func(*testing.T) storage.Store) faultReference {
+func reference(t *testing.T, c faultCase, stores faultStores) faultReference {
 	t.Helper()
-	e, op := newFaultEnv(t, c, newStore)
+	e, op := newFaultEnv(t, c, stores.store(t), "acme-clean", stores.shared)
 	res, err := op(context.Background())
 	require.NoError(t, err, "clean run")
-	ref := faultReference{calls: e.fs.Calls(), state: e.snapshot(t), result: normalizeIDs(mustJSON(t, res))}
+	ref := faultReference{calls: e.fs.Calls(), state: e.snapshot(t), result: e.normalize(mustJSON(t, res))}
 	require.Positive(t, ref.calls)
 	again, err := op(context.Background())
 	require.NoError(t, err, "clean run, again")
@@ -312,16 +317,16 @@ func reference(t *testing.T, c faultCase, newStore func(*testing.T) storage.Stor
 		t.Fatalf("a second clean call changed the state (-first +second):\n%s", diff)
 	}
 	if !c.tick {
-		requireSameResult(t, ref.result, again, "a second clean call")
+		requireSameResult(t, e, ref.result, again, "a second clean call")
 	}
 	return ref
 }
 
 // runFault runs c with a fault of mode at call k and then retries, checking
 // every rule of the file's comment. It returns how the faulted run ended.
-func runFault(t *testing.T, c faultCase, newStore func(*testing.T) storage.Store, ref faultReference, mode faultstore.Mode, k int, strict bool) faultOutcome {
+func runFault(t *testing.T, c faultCase, stores faultStores, ref faultReference, mode faultstore.Mode, k int, strict bool) faultOutcome {
 	t.Helper()
-	e, op := newFaultEnv(t, c, newStore)
+	e, op := newFaultEnv(t, c, stores.store(t), fmt.Sprintf("acme-%s-%d", mode, k), stores.shared)
 	before := e.snapshot(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -347,11 +352,11 @@ func runFault(t *testing.T, c faultCase, newStore func(*testing.T) storage.Store
 	case err == nil:
 		outcome = outcomeSwallowed
 		requireState(t, ref.state, after, fmt.Sprintf("success despite %s", f))
-		if c.known != "" && !strict && normalizeIDs(mustJSON(t, res)) != ref.result {
+		if c.known != "" && !strict && e.normalize(mustJSON(t, res)) != ref.result {
 			outcome = outcomeKnown
 			break
 		}
-		requireSameResult(t, ref.result, res, fmt.Sprintf("success despite %s", f))
+		requireSameResult(t, e, ref.result, res, fmt.Sprintf("success despite %s", f))
 	default:
 		cause := error(faultstore.ErrInjected)
 		if mode == faultstore.Cancel {
@@ -378,7 +383,7 @@ func runFault(t *testing.T, c faultCase, newStore func(*testing.T) storage.Store
 	require.NoError(t, err, "retry after %s", f)
 	requireState(t, ref.state, e.snapshot(t), fmt.Sprintf("the retry after %s", f))
 	if !c.tick {
-		requireSameResult(t, ref.result, retried, fmt.Sprintf("the retry after %s", f))
+		requireSameResult(t, e, ref.result, retried, fmt.Sprintf("the retry after %s", f))
 	}
 	_, err = op(context.Background())
 	require.NoError(t, err, "second retry after %s", f)
@@ -393,39 +398,67 @@ func requireState(t *testing.T, want, got faultState, what string) {
 	}
 }
 
-func requireSameResult(t *testing.T, want string, got any, what string) {
+func requireSameResult(t *testing.T, e faultEnv, want string, got any, what string) {
 	t.Helper()
-	if diff := cmp.Diff(want, normalizeIDs(mustJSON(t, got))); diff != "" {
+	if diff := cmp.Diff(want, e.normalize(mustJSON(t, got))); diff != "" {
 		t.Fatalf("%s: the result differs from a clean run's (-clean +got):\n%s", what, diff)
 	}
 }
 
-// faultPick chooses the calls to fault on each kind of store: all of them in
-// memory; on a database every third (a different third for each mode) and
-// the last, to keep the run short.
-type faultPick func(mode faultstore.Mode, k, calls int) bool
+// faultStores says where a sweep's environments live and which calls it
+// faults.
+type faultStores struct {
+	// store returns the store of one environment: a fresh memory store
+	// each time, or one database schema that every environment of the
+	// sweep shares (each with an account of its own) when shared is set.
+	store  func(*testing.T) storage.Store
+	shared bool
+	// pick chooses the calls to fault (the run past the last call always
+	// happens).
+	pick func(mode faultstore.Mode, k, calls int) bool
+}
 
-func everyCall(faultstore.Mode, int, int) bool { return true }
-
-func everyThirdCall(mode faultstore.Mode, k, calls int) bool {
-	offset := 1
-	if mode == faultstore.Cancel {
-		offset = 2
+// memoryFaultStores faults every call, each run on a fresh memory store.
+func memoryFaultStores() faultStores {
+	return faultStores{
+		store: func(*testing.T) storage.Store { return memory.New() },
+		pick:  func(faultstore.Mode, int, int) bool { return true },
 	}
-	return k%3 == offset%3 || k == calls
+}
+
+// postgresFaultStores faults a sample of the calls — every stride-th, a
+// different one in each mode, about eight per mode, and always the last —
+// with every run of a sweep in one fresh schema (migrating a schema costs
+// more than a run).
+func postgresFaultStores(newStore func(*testing.T) storage.Store) func(*testing.T) faultStores {
+	return func(t *testing.T) faultStores {
+		st := newStore(t)
+		return faultStores{
+			store:  func(*testing.T) storage.Store { return st },
+			shared: true,
+			pick: func(mode faultstore.Mode, k, calls int) bool {
+				stride := max(3, calls/8)
+				offset := 1
+				if mode == faultstore.Cancel {
+					offset = 1 + stride/2
+				}
+				return k%stride == offset%stride || k == calls
+			},
+		}
+	}
 }
 
 // TestFaultsAtEveryStep is the test the file's comment describes.
 func TestFaultsAtEveryStep(t *testing.T) {
 	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
-		pick := faultPick(everyCall)
+		stores := func(*testing.T) faultStores { return memoryFaultStores() }
 		if _, isMemory := newStore(t).(*memory.Store); !isMemory {
-			pick = everyThirdCall
+			stores = postgresFaultStores(newStore)
 		}
 		began := time.Now()
 		total := 0
 		for _, c := range faultCases() {
-			t.Run(c.name, func(t *testing.T) { total += sweep(t, c, newStore, pick, false) })
+			t.Run(c.name, func(t *testing.T) { total += sweep(t, c, stores(t), false) })
 		}
 		t.Logf("%d faulted runs in %s", total, time.Since(began).Round(time.Millisecond))
 	})
@@ -443,25 +476,25 @@ func TestFaultsKnownBugs(t *testing.T) {
 			if os.Getenv("CLOUDBILL_KNOWN_BUGS") == "" {
 				t.Skip("known: " + c.known)
 			}
-			sweep(t, c, func(*testing.T) storage.Store { return memory.New() }, everyCall, true)
+			sweep(t, c, memoryFaultStores(), true)
 		})
 	}
 }
 
 // sweep runs c with each mode of fault at every call pick chooses, and once
 // past the last call, and returns how many runs it made.
-func sweep(t *testing.T, c faultCase, newStore func(*testing.T) storage.Store, pick faultPick, strict bool) int {
+func sweep(t *testing.T, c faultCase, stores faultStores, strict bool) int {
 	t.Helper()
-	ref := reference(t, c, newStore)
+	ref := reference(t, c, stores)
 	total := 0
 	for _, mode := range []faultstore.Mode{faultstore.Fail, faultstore.Cancel} {
 		var counts [faultOutcomes]int
 		runs := 0
 		for k := 1; k <= ref.calls+1; k++ {
-			if k <= ref.calls && !pick(mode, k, ref.calls) {
+			if k <= ref.calls && !stores.pick(mode, k, ref.calls) {
 				continue
 			}
-			counts[runFault(t, c, newStore, ref, mode, k, strict)]++
+			counts[runFault(t, c, stores, ref, mode, k, strict)]++
 			runs++
 		}
 		require.Equal(t, 1, counts[outcomeUnreached], "%s: exactly the run past the last of %d calls is not reached", mode, ref.calls)
@@ -488,21 +521,22 @@ func summarize(counts [faultOutcomes]int) string {
 // sequence numbers and versions left out.
 type faultState map[string][]string
 
-// snapshot reads the state of faultAccount around the fault store's
+// snapshot reads the state of e.acct around the fault store's
 // counting.
 func (e faultEnv) snapshot(t *testing.T) faultState {
 	t.Helper()
 	ctx := context.Background()
 	st := faultState{}
 	add := func(kind string, v any) {
-		st[kind] = append(st[kind], normalizeIDs(flatten(t, v)))
+		st[kind] = append(st[kind], flatten(t, v))
 	}
-	w, err := e.sys.Wallet(ctx, faultAccount)
+	var renumber []string // display number → per-account number, in pairs
+	w, err := e.sys.Wallet(ctx, e.acct)
 	require.NoError(t, err)
 	add("wallet", w)
 	e.fs.Reset() // the wallet was read through the fault store
 	require.NoError(t, e.fs.Unwrap().InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		payments, err := tx.Payments().List(ctx, faultAccount, "", 1000)
+		payments, err := tx.Payments().List(ctx, e.acct, "", 1000)
 		require.NoError(t, err)
 		orderIDs := map[string]bool{}
 		for _, p := range payments {
@@ -511,14 +545,17 @@ func (e faultEnv) snapshot(t *testing.T) faultState {
 				orderIDs[p.PurposeRef] = true
 			}
 		}
-		resources, err := tx.Resources().List(ctx, faultAccount, "", 1000)
+		resources, err := tx.Resources().List(ctx, e.acct, "", 1000)
 		require.NoError(t, err)
 		for _, r := range resources {
 			add("resources", r)
 			orderIDs[r.OrderID] = true
 		}
-		invoices, err := tx.Invoices().List(ctx, faultAccount, "", "", 1000)
+		invoices, err := tx.Invoices().List(ctx, e.acct, "", "", 1000)
 		require.NoError(t, err)
+		if e.renumber {
+			renumber = renumberInvoices(t, invoices)
+		}
 		for _, inv := range invoices {
 			add("invoices", inv)
 			if inv.OrderID != "" {
@@ -527,65 +564,105 @@ func (e faultEnv) snapshot(t *testing.T) faultState {
 		}
 		found := 0
 		for _, id := range slices.Sorted(maps.Keys(orderIDs)) {
-			o, err := tx.Orders().Get(ctx, faultAccount, id)
+			o, err := tx.Orders().Get(ctx, e.acct, id)
 			if errors.Is(err, storage.ErrNotFound) {
 				continue
 			}
 			require.NoError(t, err)
 			found++
 			add("orders", o)
-			rs, err := tx.Redemptions().ListByOrder(ctx, faultAccount, id)
+			rs, err := tx.Redemptions().ListByOrder(ctx, e.acct, id)
 			require.NoError(t, err)
 			for _, r := range rs {
 				add("redemptions", r)
 			}
 		}
-		n, err := tx.Orders().CountByAccount(ctx, faultAccount)
+		n, err := tx.Orders().CountByAccount(ctx, e.acct)
 		require.NoError(t, err)
 		require.Equal(t, n, found, "every order is reachable from a payment, resource or invoice")
-		actions, err := tx.Actions().List(ctx, faultAccount, "", 0, 1000)
+		actions, err := tx.Actions().List(ctx, e.acct, "", 0, 1000)
 		require.NoError(t, err)
 		for _, a := range actions {
 			add("actions", a)
 		}
-		events, err := tx.Outbox().List(ctx, faultAccount, 0, 1000)
+		events, err := tx.Outbox().List(ctx, e.acct, 0, 1000)
 		require.NoError(t, err)
 		for _, ev := range events {
 			add("events", ev)
 		}
-		entries, err := tx.Ledger().Entries(ctx, faultAccount, 0, 1000)
+		entries, err := tx.Ledger().Entries(ctx, e.acct, 0, 1000)
 		require.NoError(t, err)
 		for _, en := range entries {
 			add("journal", en)
 		}
-		balances, err := tx.Ledger().Balances(ctx, faultAccount)
+		balances, err := tx.Ledger().Balances(ctx, e.acct)
 		require.NoError(t, err)
 		for _, b := range balances {
 			add("balances", b)
 		}
-		totals, err := tx.Ledger().PostingTotals(ctx, faultAccount)
+		totals, err := tx.Ledger().PostingTotals(ctx, e.acct)
 		require.NoError(t, err)
 		for _, b := range totals {
 			add("posting totals", b)
 		}
-		rec, err := tx.Idempotency().Get(ctx, faultAccount, faultKey)
+		rec, err := tx.Idempotency().Get(ctx, e.acct, faultKey)
 		if !errors.Is(err, storage.ErrNotFound) {
 			require.NoError(t, err)
 			add("idempotency", rec)
 		}
 		return nil
 	}))
-	for kind := range st {
-		slices.Sort(st[kind])
+	numbers := strings.NewReplacer(renumber...)
+	for _, lines := range st {
+		for i, line := range lines {
+			lines[i] = e.normalize(numbers.Replace(line))
+		}
+		slices.Sort(lines)
 	}
 	return st
+}
+
+// normalize replaces the random part of ids by "*" and the account's id,
+// which every environment chooses, by "acme".
+func (e faultEnv) normalize(s string) string {
+	return strings.ReplaceAll(normalizeIDs(s), e.acct, "acme")
+}
+
+// renumberInvoices numbers invoices 1, 2, … per series in the order of
+// their stored numbers (in place) and returns the replacement of each
+// display number ("INV-2026-000057") by its new one ("INV-2026#1"), for
+// accounts sharing a store's series with others.
+func renumberInvoices(t *testing.T, invoices []storage.Invoice) []string {
+	t.Helper()
+	bySeries := map[string][]int64{}
+	for _, inv := range invoices {
+		if inv.Series != "" {
+			bySeries[inv.Series] = append(bySeries[inv.Series], inv.Number)
+		}
+	}
+	var pairs []string
+	for i, inv := range invoices {
+		if inv.Series == "" {
+			continue
+		}
+		nums := bySeries[inv.Series]
+		slices.Sort(nums)
+		rank, _ := slices.BinarySearch(nums, inv.Number)
+		display, err := invoice.Format(inv.Series, inv.Number)
+		require.NoError(t, err)
+		pairs = append(pairs, display, fmt.Sprintf("%s#%d", inv.Series, rank+1))
+		inv.Data = []byte(strings.Replace(string(inv.Data), fmt.Sprintf(`"number":%d,`, inv.Number), fmt.Sprintf(`"number":%d,`, rank+1), 1))
+		inv.Number = int64(rank + 1)
+		invoices[i] = inv
+	}
+	return pairs
 }
 
 // checkBooks asserts that the journal balances and the cache agrees with it
 // whatever the fault left.
 func (e faultEnv) checkBooks(t *testing.T) {
 	t.Helper()
-	checkLedger(t, e.fs.Unwrap(), faultAccount)
+	checkLedger(t, e.fs.Unwrap(), e.acct)
 }
 
 // hasCreatedPayment reports whether a payment was recorded but not yet
