@@ -18,6 +18,8 @@ type AutoRenewRequest struct {
 	// Term is the period each automatic renewal buys; zero keeps the
 	// current one (default the policy's, 1 month).
 	Term period.Term `json:"term"`
+	// Actor is who switched it, for the action log; default the account.
+	Actor string `json:"actor,omitempty"`
 }
 
 // SetAutoRenew switches automatic renewal on or off (cancellable any time)
@@ -48,7 +50,7 @@ func (s *System) SetAutoRenew(ctx context.Context, key string, req AutoRenewRequ
 		if req.On {
 			kind = invoice.ActionAutoRenewOn
 		}
-		return true, s.logAction(ctx, tx, acct, r.ID, kind, nil, nil, period.Span{}, period.Span{}, "", d.AutoRenewTerm.String())
+		return true, s.logAction(ctx, tx, acct, req.Actor, r.ID, kind, nil, nil, period.Span{}, period.Span{}, "", d.AutoRenewTerm.String())
 	})
 	if err != nil {
 		return Resource{}, err

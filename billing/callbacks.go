@@ -168,8 +168,12 @@ func (s *System) creditLatePayment(ctx context.Context, tx storage.Tx, sp storag
 	if err != nil {
 		return err
 	}
-	_, err = appendEntry(ctx, tx, acct, e, time.Time{})
-	return err
+	if _, err := appendEntry(ctx, tx, acct, e, time.Time{}); err != nil {
+		return err
+	}
+	return s.emit(ctx, tx, acct.ID, acct.ID, EventPaymentCredited, "credited:"+sp.ID, PaymentCreditedPayload{
+		PaymentID: sp.ID, Purpose: payment.PurposeKind(sp.Purpose), Ref: sp.PurposeRef, Amount: sp.FromGateway,
+		Reason: "the gateway confirmed the payment after it had " + sp.Status})
 }
 
 // maxCallbackBody bounds what CallbackHandler reads; gateway callbacks are

@@ -107,13 +107,28 @@ func (s *System) Checkout(ctx context.Context, key string, req CheckoutRequest) 
 		p, err = s.submitPayment(ctx, req.AccountID, placed.PaymentID, req.ReturnURL)
 	}
 	res := CheckoutResult{Payment: p}
-	if o, oerr := s.Order(ctx, req.AccountID, orderID); oerr == nil {
-		res.Order = o
+	// The order is committed; a failure reading it back is reported (a
+	// retry with the same key returns the whole result), never hidden
+	// behind an empty one.
+	o, oerr := s.Order(ctx, req.AccountID, orderID)
+	if oerr != nil {
+		return res, firstError(err, oerr)
 	}
-	if rs, rerr := s.OrderResources(ctx, req.AccountID, orderID); rerr == nil {
-		res.Resources = rs
+	res.Order = o
+	rs, rerr := s.OrderResources(ctx, req.AccountID, orderID)
+	if rerr != nil {
+		return res, firstError(err, rerr)
 	}
+	res.Resources = rs
 	return res, err
+}
+
+// firstError returns a if it is set, else b.
+func firstError(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
 }
 
 // expandItems turns order items into one quote item per resource.
@@ -243,7 +258,7 @@ func (s *System) recordOrder(ctx context.Context, tx storage.Tx, acct Account, s
 	}
 	if !q.Total.IsPositive() {
 		// Nothing to pay (a 100% coupon): the order is paid as placed.
-		return placedOrder{OrderID: orderID}, s.orderPaid(ctx, tx, acct, orderID, "")
+		return placedOrder{OrderID: orderID}, s.orderPaid(ctx, tx, acct, orderID, nil)
 	}
 	p, err := s.preparePayment(ctx, tx, acct, PayRequest{
 		AccountID: acct.ID, Amount: q.Total, Method: spec.Method, Gateway: spec.Gateway, LinkedAccountID: spec.LinkedAccountID,

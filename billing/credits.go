@@ -22,6 +22,9 @@ func (s *System) creditInvoices(ctx context.Context, tx storage.Tx, acct Account
 		if err != nil {
 			return credited, err
 		}
+		if rec.Kind != string(invoice.KindInvoice) {
+			continue // a credit note credits nothing itself
+		}
 		var inv invoice.Invoice
 		if err := json.Unmarshal(rec.Data, &inv); err != nil {
 			return credited, err

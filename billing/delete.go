@@ -5,7 +5,6 @@ import (
 
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/period"
-	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/payment"
@@ -17,23 +16,29 @@ type DeleteRequest struct {
 	AccountID  string `json:"account_id"`
 	ResourceID string `json:"resource_id"`
 	Reason     string `json:"reason,omitempty"`
+	// Actor is who deleted it, for the action log; default the account.
+	Actor string `json:"actor,omitempty"`
 }
 
 // DeleteResult is a delete's outcome.
 type DeleteResult struct {
 	Resource Resource
-	// UnusedValue is price/30 × unused days, to the minute, before tax
-	// (181,000/30 × 20 = 120,667); zero past the end or when the product
-	// does not refund deletes.
+	// UnusedValue is the list price of the unused time: price/30 × unused
+	// days, to the minute, before tax (181,000/30 × 20 = 120,667); zero
+	// past the end or when the product does not refund deletes.
 	UnusedValue money.Amount
-	// Refunded is what went back to credit (UnusedValue plus its tax),
-	// documented by a credit note.
+	// Refunded is what went back to credit: the unused part of what the
+	// customer actually paid (after coupons, term discounts and tax as
+	// charged), pro-rata to the minute — 199,100 paid for 30 days (181,000
+	// + 10% tax) with 20 days unused refunds 132,733 — documented by
+	// credit notes.
 	Refunded money.Amount
 }
 
-// Delete deletes an active, grace or suspended resource: its unused value
-// is refunded to credit (with a credit note) when the product's policy
-// allows, the host gets an EventRelease, and the action log records it —
+// Delete deletes an active, grace or suspended resource: the unused part
+// of what the customer paid is refunded to credit (with credit notes) when
+// the product's policy allows — never more than what was paid, whatever
+// downgrades and refunds came before — the host gets an EventRelease, and the action log records it —
 // in one transaction. Deleting a deleted or released resource is
 // lifecycle.ErrIllegalTransition and changes nothing.
 func (s *System) Delete(ctx context.Context, key string, req DeleteRequest) (DeleteResult, error) {
@@ -58,24 +63,21 @@ func (s *System) Delete(ctx context.Context, key string, req DeleteRequest) (Del
 			return outcome{}, err
 		}
 		refunded := unused.MulInt(0)
-		if unused.IsPositive() {
-			q, err := s.catalog.Quote(pricing.QuoteRequest{Items: []pricing.QuoteItem{
-				{ProductID: r.ProductID, Configuration: d.Configuration, Quantity: 1, Span: period.Span{Start: now, End: r.PeriodEnd}}}})
-			if err != nil {
+		if rules.Policy().RefundOnDelete {
+			if refunded, _, err = s.unusedValue(ctx, tx, acct, r, d, now); err != nil {
 				return outcome{}, err
-			}
-			reason := orDefault(req.Reason, "deleted") + ": unused time refunded"
-			credited, err := s.creditInvoices(ctx, tx, acct, &r, &d, q.Lines[0].Total, reason)
-			if err != nil {
-				return outcome{}, err
-			}
-			if credited.IsPositive() {
-				if err := s.refundToCash(ctx, tx, acct, credited, payment.RefInvoice, r.ID, reason); err != nil {
-					return outcome{}, err
-				}
-				refunded = credited
 			}
 		}
+		if refunded.IsPositive() {
+			reason := clipText(orDefault(req.Reason, "deleted")+": unused time refunded", invoice.MaxTextLen)
+			if err := s.creditExactly(ctx, tx, acct, &r, &d, refunded, reason); err != nil {
+				return outcome{}, err
+			}
+			if err := s.refundToCash(ctx, tx, acct, refunded, payment.RefResource, r.ID, clipText(reason, payment.MaxMemoLen)); err != nil {
+				return outcome{}, err
+			}
+		}
+		setValue(&d, lifecycle.PaidValue{})
 		oldSpan := period.Span{Start: r.PeriodStart, End: r.PeriodEnd}
 		r.Status, r.UpdatedAt = string(to), now
 		if err := s.hostEffects(ctx, tx, acct, &r, from, to); err != nil {
@@ -84,7 +86,7 @@ func (s *System) Delete(ctx context.Context, key string, req DeleteRequest) (Del
 		if err := s.saveResource(ctx, tx, &r, &d, rules); err != nil {
 			return outcome{}, err
 		}
-		if err := s.logAction(ctx, tx, acct, r.ID, invoice.ActionDelete, d.Configuration, nil, oldSpan, period.Span{}, "", req.Reason); err != nil {
+		if err := s.logAction(ctx, tx, acct, req.Actor, r.ID, invoice.ActionDelete, d.Configuration, nil, oldSpan, period.Span{}, "", req.Reason); err != nil {
 			return outcome{}, err
 		}
 		return outcome{Unused: unused, Refunded: refunded}, nil

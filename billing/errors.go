@@ -3,6 +3,9 @@ package billing
 import (
 	"errors"
 	"fmt"
+
+	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/payment"
 )
 
 // Sentinel errors of the billing entry point. Each typed error below matches
@@ -54,7 +57,53 @@ var (
 	// ErrNotRefundable: the payment cannot be refunded (not succeeded, or
 	// a top-up, which is credit already).
 	ErrNotRefundable = errors.New("billing: payment not refundable")
+	// ErrNotPayable: the order or invoice has nothing outstanding — it is
+	// settled, failed, voided or expired (see *NotPayableError).
+	ErrNotPayable = errors.New("billing: nothing outstanding to pay")
+	// ErrAmountDue: the amount is not what the order or invoice accepts:
+	// an order is paid exactly in full, an invoice up to what is
+	// outstanding (see *AmountDueError).
+	ErrAmountDue = errors.New("billing: amount does not match what is due")
 )
+
+// NotPayableError reports a payment, or a payment link, for an obligation
+// with nothing outstanding.
+type NotPayableError struct {
+	// Kind is payment.PurposeOrder or payment.PurposeInvoice; ID its id.
+	Kind payment.PurposeKind
+	ID   string
+	// Status is the obligation's status ("paid", "payment_failed", …).
+	Status string
+}
+
+// Error names the obligation and its status.
+func (e *NotPayableError) Error() string {
+	return fmt.Sprintf("billing: %s %q is %s: nothing outstanding to pay", e.Kind, e.ID, e.Status)
+}
+
+// Is makes a *NotPayableError match ErrNotPayable.
+func (e *NotPayableError) Is(target error) bool { return target == ErrNotPayable }
+
+// AmountDueError reports an amount an obligation does not accept.
+type AmountDueError struct {
+	Kind payment.PurposeKind
+	ID   string
+	// Due is what is outstanding; Got what was offered.
+	Due, Got money.Amount
+	// Partial is true when part of Due may be paid (invoices).
+	Partial bool
+}
+
+// Error says what is due and what was offered.
+func (e *AmountDueError) Error() string {
+	if e.Partial {
+		return fmt.Sprintf("billing: %s %q has %s outstanding; %s is more than that", e.Kind, e.ID, e.Due, e.Got)
+	}
+	return fmt.Sprintf("billing: %s %q is paid exactly in full: %s is due, not %s", e.Kind, e.ID, e.Due, e.Got)
+}
+
+// Is makes an *AmountDueError match ErrAmountDue.
+func (e *AmountDueError) Is(target error) bool { return target == ErrAmountDue }
 
 // ConfigError says which Config field New rejected and why.
 type ConfigError struct {

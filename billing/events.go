@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/storage"
 )
 
@@ -36,6 +38,11 @@ const (
 	// outcome (for receipts and notices).
 	EventPaymentSucceeded EventKind = "payment.succeeded"
 	EventPaymentFailed    EventKind = "payment.failed"
+	// EventPaymentCredited: money arrived for something no longer payable
+	// (an order paid meanwhile another way, a payment that had already
+	// failed or expired, a link paid twice) and went to the account's cash
+	// credit; the payload is a PaymentCreditedPayload.
+	EventPaymentCredited EventKind = "payment.credited"
 	// EventInvoiceIssued: an invoice or credit note was issued.
 	EventInvoiceIssued EventKind = "invoice.issued"
 	// EventNotice: send the customer a notice (reminder, renewal result).
@@ -208,4 +215,16 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// PaymentCreditedPayload is the body of an EventPaymentCredited event.
+type PaymentCreditedPayload struct {
+	PaymentID string `json:"payment_id"`
+	// Purpose and Ref say what the payment was meant for.
+	Purpose payment.PurposeKind `json:"purpose"`
+	Ref     string              `json:"ref"`
+	// Amount is what went to the wallet as cash.
+	Amount money.Amount `json:"amount"`
+	// Reason says why the payment could not settle its purpose.
+	Reason string `json:"reason"`
 }

@@ -63,7 +63,8 @@ func ExampleSystem_Resize() {
 	// downgrade with 20 days left: difference -226000 VND refunded with VAT 248600 VND
 }
 
-// Delete refunds the unused days to credit with a credit note.
+// Delete refunds the unused part of what was paid (199,100 with VAT for 30
+// days, 20 of them unused: 132,733) to credit with a credit note.
 func ExampleSystem_Delete() {
 	ctx := context.Background()
 	sys, sim, clk := exampleSystem()
@@ -77,7 +78,7 @@ func ExampleSystem_Delete() {
 	}
 	fmt.Println(res.Resource.State, "unused", res.UnusedValue, "refunded with VAT", res.Refunded)
 	// Output:
-	// deleted unused 120667 VND refunded with VAT 132734 VND
+	// deleted unused 120667 VND refunded with VAT 132733 VND
 }
 
 // Tick is what a worker runs: here the reminder at T−7 days.

@@ -2,6 +2,7 @@ package billing_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -97,7 +98,10 @@ func ExampleSystem_TopUp() {
 	// available credit: 500000 VND
 }
 
-// Pay an order from credit, then with Top up & Pay when credit runs short.
+// Pay an order another way: the customer checked out through the gateway,
+// abandoned the redirect and pays from credit instead. The order is
+// settled once, by exactly its total; when the abandoned gateway payment
+// succeeds after all, that money goes back to the wallet as cash.
 func ExampleSystem_Pay() {
 	ctx := context.Background()
 	sys, sim, _ := exampleSystem()
@@ -105,28 +109,33 @@ func ExampleSystem_Pay() {
 	cb, _ := sim.Complete(topUp.ID)
 	_, _ = sys.HandleCallback(ctx, "momo", cb.Header, cb.Body)
 
-	order := payment.Purpose{Kind: payment.PurposeOrder, Ref: "order-1"}
-	p, err := sys.Pay(ctx, "pay-1", billing.PayRequest{AccountID: "acme", Amount: vndAmount(230_000), Method: payment.MethodCredit, Purpose: order})
+	res, err := sys.Checkout(ctx, "checkout-1", billing.CheckoutRequest{AccountID: "acme", Method: payment.MethodGateway, Gateway: "momo",
+		Items: []billing.OrderItem{{ProductID: pricing.SampleVServer, Configuration: pricing.Configuration{Plan: "basic-1"}, Quantity: 1, Term: period.Days(30)}}})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
+	fmt.Println("checkout:", res.Payment.Status, res.Order.Total)
+
+	order := payment.Purpose{Kind: payment.PurposeOrder, Ref: res.Order.ID}
+	_, err = sys.Pay(ctx, "pay-1", billing.PayRequest{AccountID: "acme", Amount: vndAmount(1), Method: payment.MethodCredit, Purpose: order})
+	fmt.Println("1 VND for it:", errors.Is(err, billing.ErrAmountDue))
+	p, _ := sys.Pay(ctx, "pay-2", billing.PayRequest{AccountID: "acme", Amount: res.Order.Total, Method: payment.MethodCredit, Purpose: order})
 	fmt.Println("credit:", p.Status, p.FromCredit)
+	_, err = sys.Pay(ctx, "pay-3", billing.PayRequest{AccountID: "acme", Amount: res.Order.Total, Method: payment.MethodCredit, Purpose: order})
+	fmt.Println("again:", errors.Is(err, billing.ErrNotPayable))
 
-	_, err = sys.Pay(ctx, "pay-2", billing.PayRequest{AccountID: "acme", Amount: vndAmount(181_000), Method: payment.MethodCredit, Purpose: order})
-	fmt.Println("credit again:", err != nil)
-
-	p, _ = sys.Pay(ctx, "pay-3", billing.PayRequest{AccountID: "acme", Amount: vndAmount(181_000), Method: payment.MethodTopUpAndPay, Gateway: "momo", Purpose: order})
-	fmt.Println("top up & pay:", p.Status, "credit", p.FromCredit, "+ gateway", p.FromGateway)
-	cb, _ = sim.Complete(p.ID)
+	cb, _ = sim.Complete(res.Payment.ID)
 	_, _ = sys.HandleCallback(ctx, "momo", cb.Header, cb.Body)
-	p, _ = sys.Payment(ctx, "acme", p.ID)
-	fmt.Println("after the callback:", p.Status)
+	late, _ := sys.Payment(ctx, "acme", res.Payment.ID)
+	w, _ := sys.Wallet(ctx, "acme")
+	fmt.Println("abandoned payment:", late.Status, "credit:", w.Available)
 	// Output:
-	// credit: succeeded 230000 VND
-	// credit again: true
-	// top up & pay: pending credit 70000 VND + gateway 111000 VND
-	// after the callback: succeeded
+	// checkout: pending 99000 VND
+	// 1 VND for it: true
+	// credit: succeeded 99000 VND
+	// again: true
+	// abandoned payment: refunded credit: 300000 VND
 }
 
 // Link a gateway account, then pay with it without a redirect.
@@ -143,12 +152,12 @@ func ExampleSystem_StartLinking() {
 	linked, _ := sys.LinkedAccounts(ctx, "acme")
 	fmt.Println(linked[0].Display, "default:", linked[0].IsDefault)
 
-	p, _ := sys.Pay(ctx, "pay-1", billing.PayRequest{AccountID: "acme", Amount: vndAmount(181_000), Method: payment.MethodLinkedAccount,
-		Purpose: payment.Purpose{Kind: payment.PurposeOrder, Ref: "order-1"}})
-	fmt.Println("linked account:", p.Status, p.FromGateway)
+	res, _ := sys.Checkout(ctx, "checkout-1", billing.CheckoutRequest{AccountID: "acme", Method: payment.MethodLinkedAccount,
+		Items: []billing.OrderItem{{ProductID: pricing.SampleVServer, Configuration: pricing.Configuration{Plan: "basic-1"}, Quantity: 1, Term: period.Days(30)}}})
+	fmt.Println("linked account:", res.Payment.Status, res.Payment.FromGateway)
 	// Output:
 	// MoMo •••• 4242 default: true
-	// linked account: succeeded 181000 VND
+	// linked account: succeeded 99000 VND
 }
 
 // A forged or stale callback is rejected and changes nothing.

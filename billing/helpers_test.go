@@ -2,6 +2,8 @@ package billing_test
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -11,6 +13,8 @@ import (
 	"github.com/cloudbill/cloudbill/billing/clock"
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/invoice"
+	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/payment/gateway"
 	"github.com/cloudbill/cloudbill/payment/gatewaysim"
 	"github.com/cloudbill/cloudbill/storage"
@@ -158,4 +162,33 @@ func checkLedger(t *testing.T, st storage.Store, acct string) {
 		require.Zero(t, sum, "the ledger sums to zero")
 		return nil
 	}))
+}
+
+// owe records an order of the account awaiting payment of exactly amount
+// VND, with nothing attached: the obligation the payment tests pay. Real
+// checkouts create the same kind of record with resources and a payment.
+func (e env) owe(t testing.TB, acct string, amount int64) payment.Purpose {
+	t.Helper()
+	id := fmt.Sprintf("owed-%s-%d", acct, rand.Int64())
+	now := e.clk.Now()
+	err := e.st.InTx(context.Background(), func(ctx context.Context, tx storage.Tx) error {
+		return tx.Orders().Create(ctx, storage.Order{ID: id, AccountID: acct, Status: "pending_payment",
+			Total: vnd(t, amount), Data: []byte(`{"kind":"create"}`), CreatedAt: now, UpdatedAt: now})
+	})
+	require.NoError(t, err)
+	return payment.Purpose{Kind: payment.PurposeOrder, Ref: id}
+}
+
+// creditNoteTotal sums the credit notes issued against a resource.
+func creditNoteTotal(t testing.TB, e env, acct, resourceID string) int64 {
+	t.Helper()
+	list, err := e.sys.Invoices(context.Background(), acct, resourceID, "", 1000)
+	require.NoError(t, err)
+	var n int64
+	for _, inv := range list {
+		if inv.Kind == invoice.KindCreditNote {
+			n += minor(t, inv.Total)
+		}
+	}
+	return n
 }

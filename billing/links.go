@@ -20,7 +20,10 @@ const (
 // PaymentLinkRequest creates a shareable link through which anyone can pay
 // an order or an invoice of the account, through a gateway.
 type PaymentLinkRequest struct {
-	AccountID   string          `json:"account_id"`
+	AccountID string `json:"account_id"`
+	// Amount, when set, must equal what the order or invoice has
+	// outstanding (an *AmountDueError otherwise); leave it zero to take
+	// the outstanding amount.
 	Amount      money.Amount    `json:"amount"`
 	Purpose     payment.Purpose `json:"purpose"`
 	Description string          `json:"description,omitempty"`
@@ -49,15 +52,32 @@ func linkView(l storage.PaymentLink) PaymentLink {
 }
 
 // CreatePaymentLink creates a payment link valid for Config.PaymentLinks
-// (3 days by default). Idempotent per (AccountID, key).
+// (3 days by default) for what an order or invoice of the account has
+// outstanding. Another account's, unknown or malformed references are not
+// found (ErrOrderNotFound, ErrInvoiceNotFound); an obligation with
+// nothing outstanding is ErrNotPayable; an Amount other than the
+// outstanding one is ErrAmountDue. Idempotent per (AccountID, key).
 func (s *System) CreatePaymentLink(ctx context.Context, key string, req PaymentLinkRequest) (PaymentLink, error) {
 	return idempotent(ctx, s, req.AccountID, key, "payment_link.create", req, func(ctx context.Context, tx storage.Tx) (PaymentLink, error) {
 		acct, err := getAccount(ctx, tx, req.AccountID, true)
 		if err != nil {
 			return PaymentLink{}, err
 		}
+		ob, err := s.loadObligation(ctx, tx, acct, req.Purpose)
+		if err != nil {
+			return PaymentLink{}, err
+		}
+		if req.Amount.IsZero() && req.Amount.Currency().IsZero() {
+			req.Amount = ob.outstanding
+		}
 		if err := sameCurrency(acct, req.Amount); err != nil {
 			return PaymentLink{}, err
+		}
+		if err := ob.payable(req.Amount); err != nil {
+			return PaymentLink{}, err
+		}
+		if c, _ := req.Amount.Cmp(ob.outstanding); c != 0 {
+			return PaymentLink{}, &AmountDueError{Kind: ob.kind, ID: ob.id, Due: ob.outstanding, Got: req.Amount}
 		}
 		token, err := payment.ReadLinkToken(s.cfg.Random)
 		if err != nil {
@@ -101,19 +121,30 @@ type PayLinkRequest struct {
 }
 
 // PayLink starts the gateway payment of a payment link on behalf of its
-// account. A paid link (payment.ErrLinkPaid) or one past its expiry
-// (payment.ErrLinkExpired) is refused. The link becomes paid when the
+// account. A paid link (payment.ErrLinkPaid), one past its expiry
+// (payment.ErrLinkExpired), or one whose order or invoice has meanwhile
+// been settled another way (ErrNotPayable) is refused. Money that still
+// arrives for a settled obligation goes to the account's cash credit. The link becomes paid when the
 // gateway confirms. The idempotency key is scoped to the link's account.
 func (s *System) PayLink(ctx context.Context, key string, req PayLinkRequest) (Payment, error) {
 	var l storage.PaymentLink
 	if err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		var err error
 		l, err = tx.PaymentLinks().GetForUpdate(ctx, req.Token)
-		return mapNotFound(err, ErrPaymentLinkNotFound, "")
+		if err != nil {
+			return mapNotFound(err, ErrPaymentLinkNotFound, "")
+		}
+		if err := pureLink(l).Check(s.now()); err != nil {
+			return err
+		}
+		// A link whose order or invoice was settled another way takes no
+		// more money.
+		ob, err := s.loadObligation(ctx, tx, Account{ID: l.AccountID}, payment.Purpose{Kind: payment.PurposeKind(l.Purpose), Ref: l.PurposeRef})
+		if err != nil {
+			return err
+		}
+		return ob.payable(l.Amount)
 	}); err != nil {
-		return Payment{}, err
-	}
-	if err := pureLink(l).Check(s.now()); err != nil {
 		return Payment{}, err
 	}
 	return s.pay(ctx, key, "payment_link.pay", PayRequest{
@@ -134,8 +165,7 @@ func (s *System) linkPaid(ctx context.Context, tx storage.Tx, acct Account, p *s
 	}
 	pl, err := pureLink(l).MarkPaid(p.ID, p.CreatedAt)
 	if errors.Is(err, payment.ErrLinkPaid) || errors.Is(err, payment.ErrLinkExpired) {
-		s.log.WarnContext(ctx, "payment link no longer payable; payment refunded to credit", "payment", p.ID)
-		return s.refundInTx(ctx, tx, acct, p, p.Amount, "payment link was already paid or had expired")
+		return s.creditPayment(ctx, tx, acct, p, "the payment link was already paid or had expired")
 	}
 	if err != nil {
 		return fmt.Errorf("billing: payment link of %q: %w", p.ID, err)
@@ -144,10 +174,7 @@ func (s *System) linkPaid(ctx context.Context, tx storage.Tx, acct Account, p *s
 	if err := tx.PaymentLinks().Update(ctx, l); err != nil {
 		return err
 	}
-	if payment.PurposeKind(l.Purpose) == payment.PurposeOrder {
-		return s.orderPaid(ctx, tx, acct, l.PurposeRef, p.ID)
-	}
-	return nil
+	return s.settleObligation(ctx, tx, acct, p, payment.Purpose{Kind: payment.PurposeKind(l.Purpose), Ref: l.PurposeRef})
 }
 
 // pureLink converts a stored link into package payment's rules.

@@ -12,16 +12,24 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// orderPaid settles an order whose payment succeeded, in the payment's
-// transaction: the order is paid, its coupon reservations consumed, and
-// every resource moves to provisioning with an EventProvision for the host.
-func (s *System) orderPaid(ctx context.Context, tx storage.Tx, acct Account, orderID, paymentID string) error {
-	o, err := tx.Orders().GetForUpdate(ctx, acct.ID, orderID)
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil // a plain order reference of the host's, not a checkout
+// orderPaid settles an order whose payment sp succeeded (nil for an order
+// a coupon made free), in the payment's transaction: the order is paid, its
+// coupon reservations consumed, and every resource moves to provisioning
+// with an EventProvision for the host — or, for an order on existing
+// resources, the renewal, recovery or resize is applied.
+func (s *System) orderPaid(ctx context.Context, tx storage.Tx, acct Account, orderID string, sp *storage.Payment) error {
+	paymentID := ""
+	if sp != nil {
+		paymentID = sp.ID
 	}
-	if err != nil || o.Status != orderPending {
+	o, err := tx.Orders().GetForUpdate(ctx, acct.ID, orderID)
+	if err != nil {
 		return err
+	}
+	if o.Status != orderPending {
+		// Callers settle only pending orders (settleObligation); reaching
+		// here otherwise is a bug that must not take money silently.
+		return fmt.Errorf("billing: order %q is %s, not payable", o.ID, o.Status)
 	}
 	now := s.now()
 	o.Status, o.PaymentID, o.UpdatedAt = orderPaid, paymentID, now
@@ -40,7 +48,7 @@ func (s *System) orderPaid(ctx context.Context, tx storage.Tx, acct Account, ord
 		return err
 	}
 	if od.Kind != orderCreate && od.Kind != "" {
-		return s.applyPaidTargets(ctx, tx, acct, o, od, paymentID)
+		return s.applyPaidTargets(ctx, tx, acct, o, od, sp)
 	}
 	resources, err := tx.Resources().ListByOrder(ctx, acct.ID, orderID)
 	if err != nil {
@@ -98,7 +106,7 @@ func (s *System) orderPaymentFailed(ctx context.Context, tx storage.Tx, acct Acc
 	if od.Kind != orderCreate && od.Kind != "" {
 		// A failed renewal, recovery or resize leaves its resources as
 		// they are; an automatic renewal tells the customer.
-		if od.Actor == autoRenewActor {
+		if od.Actor == ActorAutoRenew || od.Actor == legacyAutoRenewActor {
 			for _, t := range od.Targets {
 				r, err := tx.Resources().Get(ctx, acct.ID, t.ResourceID)
 				if err != nil {

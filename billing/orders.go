@@ -71,6 +71,11 @@ type resourceData struct {
 	NextAttempt   int       `json:"next_attempt"`
 	InvoiceIDs    []string  `json:"invoice_ids,omitempty"`
 	FailureReason string    `json:"failure_reason,omitempty"`
+	// Value is what the customer actually paid for the resource's unused
+	// time; every refund of the resource is taken from it. ValueTracked
+	// is false for resources stored before it was kept (see paidValue).
+	Value        lifecycle.PaidValue `json:"value"`
+	ValueTracked bool                `json:"value_tracked,omitempty"`
 }
 
 func decodeResource(r storage.Resource) (resourceData, error) {
@@ -137,13 +142,18 @@ type Resource struct {
 	PeriodStart time.Time `json:"period_start"`
 	PeriodEnd   time.Time `json:"period_end"`
 	// BillingStatus is good / warning / alerted / expired, for display.
-	BillingStatus  lifecycle.BillingStatus `json:"billing_status,omitempty"`
-	PricePer30Days money.Amount            `json:"price_per_30_days"`
-	AutoRenew      bool                    `json:"auto_renew"`
-	AutoRenewTerm  period.Term             `json:"auto_renew_term"`
-	InvoiceIDs     []string                `json:"invoice_ids,omitempty"`
-	FailureReason  string                  `json:"failure_reason,omitempty"`
-	CreatedAt      time.Time               `json:"created_at"`
+	BillingStatus lifecycle.BillingStatus `json:"billing_status,omitempty"`
+	// Refundable is the unused part of what the customer actually paid for
+	// the resource (after coupons, term discounts and tax as charged),
+	// pro-rata to the minute: the most a delete, a downgrade and manual
+	// refunds can still give back together.
+	Refundable     money.Amount `json:"refundable"`
+	PricePer30Days money.Amount `json:"price_per_30_days"`
+	AutoRenew      bool         `json:"auto_renew"`
+	AutoRenewTerm  period.Term  `json:"auto_renew_term"`
+	InvoiceIDs     []string     `json:"invoice_ids,omitempty"`
+	FailureReason  string       `json:"failure_reason,omitempty"`
+	CreatedAt      time.Time    `json:"created_at"`
 }
 
 // resourceView builds the portal view; rules give the billing status.
@@ -164,7 +174,23 @@ func resourceView(r storage.Resource, d resourceData, rules lifecycle.Rules, now
 	if !r.PeriodEnd.IsZero() && v.State.Scheduled() {
 		v.BillingStatus = rules.BillingStatus(r.PeriodEnd, now)
 	}
+	v.Refundable = refundable(d, now)
 	return v
+}
+
+// refundable is resourceView's unused paid value: zero when it cannot be
+// computed (a record from before the value was tracked, whose value is
+// derived from its invoices inside a transaction).
+func refundable(d resourceData, now time.Time) money.Amount {
+	cur := d.PricePer30Days.Currency().Code()
+	if cur == "" {
+		return money.Amount{}
+	}
+	u, err := d.Value.Unused(cur, now)
+	if err != nil {
+		return d.PricePer30Days.MulInt(0)
+	}
+	return u
 }
 
 // lockResource locks the account and then one of its resources (always in

@@ -70,7 +70,14 @@ type PayRequest struct {
 	Description string `json:"description,omitempty"`
 }
 
-// Pay pays req.Amount for req.Purpose:
+// Pay pays req.Amount for req.Purpose, an order or an invoice of the
+// same account. An order is paid exactly in full while it waits for
+// payment, an invoice in parts up to what is outstanding; anything else is
+// refused before money moves: another account's or an unknown order or
+// invoice is not found (ErrOrderNotFound, ErrInvoiceNotFound), a settled,
+// failed or void one is ErrNotPayable, a wrong amount ErrAmountDue. If the
+// obligation is settled another way before this payment's money arrives,
+// the money goes to the account's cash credit (EventPaymentCredited).
 //
 //   - MethodCredit takes everything from the wallet at once (promotional
 //     credit first by default) or fails with payment.ErrInsufficientCredit,
@@ -141,6 +148,20 @@ func (s *System) pay(ctx context.Context, key, op string, req PayRequest) (Payme
 		acct, err := getAccount(ctx, tx, req.AccountID, true)
 		if err != nil {
 			return "", err
+		}
+		if k := req.Purpose.Kind; k == payment.PurposeOrder || k == payment.PurposeInvoice {
+			// What is paid for must be owed, by this account, for this
+			// amount — checked before any money moves.
+			ob, err := s.loadObligation(ctx, tx, acct, req.Purpose)
+			if err != nil {
+				return "", err
+			}
+			if err := sameCurrency(acct, req.Amount); err != nil {
+				return "", err
+			}
+			if err := ob.payable(req.Amount); err != nil {
+				return "", err
+			}
 		}
 		p, err := s.preparePayment(ctx, tx, acct, req)
 		return p.ID, err

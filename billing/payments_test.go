@@ -13,12 +13,12 @@ import (
 
 	"github.com/cloudbill/cloudbill/billing"
 	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/payment/gatewaysim"
 	"github.com/cloudbill/cloudbill/storage"
 )
-
-var order = payment.Purpose{Kind: payment.PurposeOrder, Ref: "order-1"}
 
 func TestTopUpThroughAGatewayCreditsTheWalletOnce(t *testing.T) {
 	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
@@ -86,6 +86,7 @@ func TestPayByCredit(t *testing.T) {
 		ctx := context.Background()
 		e := newEnv(t, st)
 		e.fund(t, "acme", 300_000)
+		order := e.owe(t, "acme", 230_000)
 
 		p, err := e.sys.Pay(ctx, "pay-1", billing.PayRequest{AccountID: "acme", Amount: vnd(t, 230_000), Method: payment.MethodCredit, Purpose: order})
 		require.NoError(t, err)
@@ -96,7 +97,7 @@ func TestPayByCredit(t *testing.T) {
 		assert.Equal(t, p.ID, again.ID, "same key, same payment")
 
 		t.Run("insufficient credit is a typed error and changes nothing", func(t *testing.T) {
-			_, err := e.sys.Pay(ctx, "pay-2", billing.PayRequest{AccountID: "acme", Amount: vnd(t, 70_001), Method: payment.MethodCredit, Purpose: order})
+			_, err := e.sys.Pay(ctx, "pay-2", billing.PayRequest{AccountID: "acme", Amount: vnd(t, 70_001), Method: payment.MethodCredit, Purpose: e.owe(t, "acme", 70_001)})
 			require.ErrorIs(t, err, payment.ErrInsufficientCredit)
 			var ice *payment.InsufficientCreditError
 			require.ErrorAs(t, err, &ice)
@@ -121,7 +122,7 @@ func TestPromotionalCreditIsSpentSoonestExpiringFirst(t *testing.T) {
 		b, err := e.sys.GrantPromotionalCredit(ctx, "grant-b", billing.GrantRequest{AccountID: "acme", Amount: vnd(t, 30_000), ValidFor: 5 * 24 * time.Hour, Actor: "marketing"})
 		require.NoError(t, err)
 
-		_, err = e.sys.Pay(ctx, "pay", billing.PayRequest{AccountID: "acme", Amount: vnd(t, 60_000), Method: payment.MethodCredit, Purpose: order})
+		_, err = e.sys.Pay(ctx, "pay", billing.PayRequest{AccountID: "acme", Amount: vnd(t, 60_000), Method: payment.MethodCredit, Purpose: e.owe(t, "acme", 60_000)})
 		require.NoError(t, err)
 		w, err := e.sys.Wallet(ctx, "acme")
 		require.NoError(t, err)
@@ -157,14 +158,14 @@ func TestPromotionalCreditIsSpentSoonestExpiringFirst(t *testing.T) {
 func TestTopUpAndPay(t *testing.T) {
 	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
 		ctx := context.Background()
-		req := func() billing.PayRequest {
-			return billing.PayRequest{AccountID: "acme", Amount: vnd(t, 200_000), Method: payment.MethodTopUpAndPay, Gateway: "sim", Purpose: order}
+		req := func(e env) billing.PayRequest {
+			return billing.PayRequest{AccountID: "acme", Amount: vnd(t, 200_000), Method: payment.MethodTopUpAndPay, Gateway: "sim", Purpose: e.owe(t, "acme", 200_000)}
 		}
 
 		t.Run("150,000 of credit + 50,000 through the gateway; credit held until the callback", func(t *testing.T) {
 			e := newEnv(t, newStore(t))
 			e.fund(t, "acme", 150_000)
-			p, err := e.sys.Pay(ctx, "tp-1", req())
+			p, err := e.sys.Pay(ctx, "tp-1", req(e))
 			require.NoError(t, err)
 			assert.Equal(t, payment.StatusPending, p.Status)
 			assert.Equal(t, int64(150_000), minor(t, p.FromCredit))
@@ -173,7 +174,7 @@ func TestTopUpAndPay(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, int64(150_000), minor(t, w.Held))
 			assert.True(t, w.Available.IsZero(), "held credit is not spendable elsewhere")
-			_, err = e.sys.Pay(ctx, "other", billing.PayRequest{AccountID: "acme", Amount: vnd(t, 1), Method: payment.MethodCredit, Purpose: order})
+			_, err = e.sys.Pay(ctx, "other", billing.PayRequest{AccountID: "acme", Amount: vnd(t, 1), Method: payment.MethodCredit, Purpose: e.owe(t, "acme", 1)})
 			require.ErrorIs(t, err, payment.ErrInsufficientCredit)
 
 			cb, err := e.sim.Complete(p.ID)
@@ -194,7 +195,7 @@ func TestTopUpAndPay(t *testing.T) {
 			e := newEnv(t, newStore(t))
 			e.fund(t, "acme", 150_000)
 			e.sim.SetDefaultOutcome(gatewaysim.Decline("card declined"))
-			p, err := e.sys.Pay(ctx, "tp-2", req())
+			p, err := e.sys.Pay(ctx, "tp-2", req(e))
 			require.NoError(t, err)
 			cb, err := e.sim.Complete(p.ID)
 			require.NoError(t, err)
@@ -213,7 +214,7 @@ func TestTopUpAndPay(t *testing.T) {
 		t.Run("an expired payment releases the hold; a late success is credited as cash", func(t *testing.T) {
 			e := newEnv(t, newStore(t))
 			e.fund(t, "acme", 150_000)
-			p, err := e.sys.Pay(ctx, "tp-3", req())
+			p, err := e.sys.Pay(ctx, "tp-3", req(e))
 			require.NoError(t, err)
 			e.clk.Advance(29 * time.Minute)
 			n, err := e.sys.ExpirePendingPayments(ctx, 100)
@@ -241,7 +242,7 @@ func TestTopUpAndPay(t *testing.T) {
 			e := newEnv(t, newStore(t))
 			e.fund(t, "acme", 250_000)
 			calls := len(e.sim.Calls())
-			p, err := e.sys.Pay(ctx, "tp-4", req())
+			p, err := e.sys.Pay(ctx, "tp-4", req(e))
 			require.NoError(t, err)
 			assert.Equal(t, payment.StatusSucceeded, p.Status)
 			assert.Len(t, e.sim.Calls(), calls, "gateway not called")
@@ -263,7 +264,7 @@ func TestLostGatewayResponseIsRetriedWithTheSameKeyAndChargesOnce(t *testing.T) 
 
 		// The gateway charges but its answer is lost on the way back.
 		e.sim.SetDefaultOutcome(gatewaysim.LostResponse())
-		req := billing.PayRequest{AccountID: "acme", Amount: vnd(t, 90_000), Method: payment.MethodLinkedAccount, Purpose: order}
+		req := billing.PayRequest{AccountID: "acme", Amount: vnd(t, 90_000), Method: payment.MethodLinkedAccount, Purpose: e.owe(t, "acme", 90_000)}
 		p, err := e.sys.Pay(ctx, "renew-1", req)
 		require.ErrorIs(t, err, billing.ErrGatewayUnavailable)
 		assert.Equal(t, payment.StatusCreated, p.Status, "kept, waiting for a retry")
@@ -314,7 +315,7 @@ func TestLinkedAccounts(t *testing.T) {
 		require.NoError(t, err)
 		assert.NotContains(t, string(body), cb.Event.Token.Reveal(), "the token is never returned")
 
-		p, err := e.sys.Pay(ctx, "pay-linked", billing.PayRequest{AccountID: "acme", Amount: vnd(t, 181_000), Method: payment.MethodLinkedAccount, Purpose: order})
+		p, err := e.sys.Pay(ctx, "pay-linked", billing.PayRequest{AccountID: "acme", Amount: vnd(t, 181_000), Method: payment.MethodLinkedAccount, Purpose: e.owe(t, "acme", 181_000)})
 		require.NoError(t, err)
 		assert.Equal(t, payment.StatusSucceeded, p.Status, "charged without a redirect")
 		assert.Equal(t, start.LinkID, p.LinkedAccountID)
@@ -324,7 +325,7 @@ func TestLinkedAccounts(t *testing.T) {
 
 		t.Run("a declined charge fails the payment", func(t *testing.T) {
 			e.sim.SetDefaultOutcome(gatewaysim.Decline("insufficient funds"))
-			p, err := e.sys.Pay(ctx, "pay-linked-2", billing.PayRequest{AccountID: "acme", Amount: vnd(t, 1_000), Method: payment.MethodLinkedAccount, Purpose: order})
+			p, err := e.sys.Pay(ctx, "pay-linked-2", billing.PayRequest{AccountID: "acme", Amount: vnd(t, 1_000), Method: payment.MethodLinkedAccount, Purpose: e.owe(t, "acme", 1_000)})
 			require.NoError(t, err)
 			assert.Equal(t, payment.StatusFailed, p.Status)
 			e.sim.SetDefaultOutcome(gatewaysim.Succeed())
@@ -335,7 +336,7 @@ func TestLinkedAccounts(t *testing.T) {
 		list, err = e.sys.LinkedAccounts(ctx, "acme")
 		require.NoError(t, err)
 		assert.Empty(t, list)
-		_, err = e.sys.Pay(ctx, "pay-linked-3", billing.PayRequest{AccountID: "acme", Amount: vnd(t, 1_000), Method: payment.MethodLinkedAccount, Purpose: order})
+		_, err = e.sys.Pay(ctx, "pay-linked-3", billing.PayRequest{AccountID: "acme", Amount: vnd(t, 1_000), Method: payment.MethodLinkedAccount, Purpose: e.owe(t, "acme", 1_000)})
 		require.ErrorIs(t, err, billing.ErrLinkedAccountNotFound)
 		_, err = e.sys.Unlink(ctx, "unlink-again", "acme", start.LinkID)
 		require.ErrorIs(t, err, billing.ErrLinkedAccountNotFound)
@@ -347,30 +348,45 @@ func TestRefundToCredit(t *testing.T) {
 	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
 		st := newStore(t)
 		ctx := context.Background()
-		e := newEnv(t, st)
-		e.fund(t, "acme", 100_000)
-		p, err := e.sys.Pay(ctx, "pay", billing.PayRequest{AccountID: "acme", Amount: vnd(t, 100_000), Method: payment.MethodCredit, Purpose: order})
+		e := newEnvWith(t, st, func(c *billing.Config) { c.Catalog = taxFree(t) })
+		e.fund(t, "acme", 181_000)
+		r := e.buy(t, "acme", small, period.Days(30))
+		o, err := e.sys.Order(ctx, "acme", r.OrderID)
 		require.NoError(t, err)
+		e.clk.Advance(10 * day)
 
-		r, err := e.sys.RefundToCredit(ctx, "r1", billing.RefundRequest{AccountID: "acme", PaymentID: p.ID, Amount: vnd(t, 40_000), Reason: "downgrade"})
+		res, err := e.sys.Resource(ctx, "acme", r.ID)
 		require.NoError(t, err)
-		assert.Equal(t, payment.StatusPartiallyRefunded, r.Status)
-		_, err = e.sys.RefundToCredit(ctx, "r2", billing.RefundRequest{AccountID: "acme", PaymentID: p.ID, Amount: vnd(t, 60_001)})
-		require.ErrorIs(t, err, payment.ErrOverRefund)
-		r, err = e.sys.RefundToCredit(ctx, "r3", billing.RefundRequest{AccountID: "acme", PaymentID: p.ID, Amount: vnd(t, 60_000)})
+		assert.Equal(t, int64(120_667), minor(t, res.Refundable), "181,000 paid, 20 of 30 days unused")
+
+		p, err := e.sys.RefundToCredit(ctx, "r1", billing.RefundRequest{AccountID: "acme", PaymentID: o.PaymentID, Amount: vnd(t, 40_000), Reason: "outage credit"})
 		require.NoError(t, err)
-		assert.Equal(t, payment.StatusRefunded, r.Status)
-		assert.Equal(t, int64(100_000), minor(t, r.Refunded))
+		assert.Equal(t, payment.StatusPartiallyRefunded, p.Status)
+		res, err = e.sys.Resource(ctx, "acme", r.ID)
+		require.NoError(t, err)
+		assert.Equal(t, int64(80_667), minor(t, res.Refundable), "what remains refundable shrinks by the refund")
+		assert.Equal(t, lifecycle.StateActive, res.State, "a goodwill refund leaves the resource running")
+
+		_, err = e.sys.RefundToCredit(ctx, "r2", billing.RefundRequest{AccountID: "acme", PaymentID: o.PaymentID, Amount: vnd(t, 80_668)})
+		require.ErrorIs(t, err, payment.ErrOverRefund, "never above the unused paid value")
+		p, err = e.sys.RefundToCredit(ctx, "r3", billing.RefundRequest{AccountID: "acme", PaymentID: o.PaymentID, Amount: vnd(t, 80_667)})
+		require.NoError(t, err)
+		assert.Equal(t, int64(120_667), minor(t, p.Refunded))
+
+		del, err := e.sys.Delete(ctx, "del", billing.DeleteRequest{AccountID: "acme", ResourceID: r.ID})
+		require.NoError(t, err)
+		assert.True(t, del.Refunded.IsZero(), "a delete after a full refund gives nothing more")
 		w, err := e.sys.Wallet(ctx, "acme")
 		require.NoError(t, err)
-		assert.Equal(t, int64(100_000), minor(t, w.Cash))
+		assert.Equal(t, int64(120_667), minor(t, w.Cash), "refunded once in all")
+		assert.Equal(t, int64(120_667), creditNoteTotal(t, e, "acme", r.ID), "every refund is a credit note")
 
-		topups, err := e.sys.Payments(ctx, "acme", "", 10)
+		payments, err := e.sys.Payments(ctx, "acme", "", 10)
 		require.NoError(t, err)
-		_, err = e.sys.RefundToCredit(ctx, "r4", billing.RefundRequest{AccountID: "acme", PaymentID: topups[len(topups)-1].ID, Amount: vnd(t, 1)})
+		_, err = e.sys.RefundToCredit(ctx, "r4", billing.RefundRequest{AccountID: "acme", PaymentID: payments[len(payments)-1].ID, Amount: vnd(t, 1)})
 		require.ErrorIs(t, err, billing.ErrNotRefundable, "a top-up is credit already")
 		e.account(t, "other")
-		_, err = e.sys.RefundToCredit(ctx, "r5", billing.RefundRequest{AccountID: "other", PaymentID: p.ID, Amount: vnd(t, 1)})
+		_, err = e.sys.RefundToCredit(ctx, "r5", billing.RefundRequest{AccountID: "other", PaymentID: o.PaymentID, Amount: vnd(t, 1)})
 		require.ErrorIs(t, err, billing.ErrPaymentNotFound, "another account's payment is not found")
 		checkLedger(t, st, "acme")
 	})
@@ -382,7 +398,7 @@ func TestPaymentLinks(t *testing.T) {
 		ctx := context.Background()
 		e := newEnv(t, st)
 		e.account(t, "acme")
-		l, err := e.sys.CreatePaymentLink(ctx, "link", billing.PaymentLinkRequest{AccountID: "acme", Amount: vnd(t, 520_000), Purpose: order, Description: "vServer for the team"})
+		l, err := e.sys.CreatePaymentLink(ctx, "link", billing.PaymentLinkRequest{AccountID: "acme", Purpose: e.owe(t, "acme", 520_000), Description: "vServer for the team"})
 		require.NoError(t, err)
 		assert.Equal(t, start.Add(72*time.Hour), l.ExpiresAt, "valid 3 days")
 
@@ -400,7 +416,7 @@ func TestPaymentLinks(t *testing.T) {
 		_, err = e.sys.PayLink(ctx, "payer-2", billing.PayLinkRequest{Token: l.Token, Gateway: "sim"})
 		require.ErrorIs(t, err, payment.ErrLinkPaid)
 
-		l2, err := e.sys.CreatePaymentLink(ctx, "link-2", billing.PaymentLinkRequest{AccountID: "acme", Amount: vnd(t, 1_000), Purpose: order})
+		l2, err := e.sys.CreatePaymentLink(ctx, "link-2", billing.PaymentLinkRequest{AccountID: "acme", Purpose: e.owe(t, "acme", 1_000)})
 		require.NoError(t, err)
 		e.clk.Advance(72 * time.Hour)
 		_, err = e.sys.PayLink(ctx, "payer-3", billing.PayLinkRequest{Token: l2.Token, Gateway: "sim"})
@@ -421,6 +437,7 @@ func TestPaymentBadInput(t *testing.T) {
 		require.NoError(t, err)
 		fraction, err := money.New("10.5", "VND")
 		require.NoError(t, err)
+		order := e.owe(t, "acme", 5)
 		for _, tc := range []struct {
 			name string
 			req  billing.PayRequest
@@ -444,6 +461,7 @@ func TestPaymentBadInput(t *testing.T) {
 		list, err := e.sys.Payments(ctx, "acme", "", 10)
 		require.NoError(t, err)
 		assert.Len(t, list, 1)
+		order = e.owe(t, "acme", 10)
 		_, err = e.sys.Pay(ctx, "reuse", billing.PayRequest{AccountID: "acme", Amount: vnd(t, 10), Method: payment.MethodCredit, Purpose: order})
 		require.NoError(t, err)
 		_, err = e.sys.Pay(ctx, "reuse", billing.PayRequest{AccountID: "acme", Amount: vnd(t, 11), Method: payment.MethodCredit, Purpose: order})
@@ -459,6 +477,7 @@ func TestPaymentRaces(t *testing.T) {
 			e := newEnv(t, newStore(t))
 			e.fund(t, "acme", 100_000)
 			const n = 50
+			order := e.owe(t, "acme", 30_000)
 			ids := make([]string, n)
 			var wg sync.WaitGroup
 			for i := range n {
@@ -481,12 +500,16 @@ func TestPaymentRaces(t *testing.T) {
 			e := newEnv(t, newStore(t))
 			e.fund(t, "acme", 100_000)
 			const n = 20
+			orders := make([]payment.Purpose, n)
+			for i := range orders {
+				orders[i] = e.owe(t, "acme", 30_000)
+			}
 			var wg sync.WaitGroup
 			var mu sync.Mutex
 			ok, short := 0, 0
 			for i := range n {
 				wg.Go(func() {
-					_, err := e.sys.Pay(ctx, fmt.Sprintf("k%d", i), billing.PayRequest{AccountID: "acme", Amount: vnd(t, 30_000), Method: payment.MethodCredit, Purpose: order})
+					_, err := e.sys.Pay(ctx, fmt.Sprintf("k%d", i), billing.PayRequest{AccountID: "acme", Amount: vnd(t, 30_000), Method: payment.MethodCredit, Purpose: orders[i]})
 					mu.Lock()
 					defer mu.Unlock()
 					switch {

@@ -22,6 +22,10 @@ type ProvisioningRequest struct {
 	ResourceID string `json:"resource_id"`
 	// Reason explains a failure (ProvisioningFailed only).
 	Reason string `json:"reason,omitempty"`
+	// Actor is who reports the outcome, for the action log. Default: the
+	// actor who placed the order for a success, ActorProvisioning for a
+	// failure.
+	Actor string `json:"actor,omitempty"`
 }
 
 // ProvisioningSucceeded records that the host created a paid resource: the
@@ -51,9 +55,9 @@ func (s *System) provisioningOutcome(ctx context.Context, key, op string, req Pr
 			return "", err
 		}
 		if ok {
-			err = s.activate(ctx, tx, acct, &r, &d)
+			err = s.activate(ctx, tx, acct, &r, &d, req.Actor)
 		} else {
-			err = s.failProvisioning(ctx, tx, acct, &r, &d, req.Reason)
+			err = s.failProvisioning(ctx, tx, acct, &r, &d, req.Reason, orDefault(req.Actor, ActorProvisioning))
 		}
 		if err != nil {
 			return "", err
@@ -70,7 +74,7 @@ func (s *System) provisioningOutcome(ctx context.Context, key, op string, req Pr
 }
 
 // activate starts a provisioned resource's term and issues its invoice.
-func (s *System) activate(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData) error {
+func (s *System) activate(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData, actor string) error {
 	rules := s.rules(acct, r.ProductID)
 	next, err := rules.Next(lifecycle.State(r.Status), lifecycle.EventProvisioned)
 	if err != nil {
@@ -92,6 +96,16 @@ func (s *System) activate(ctx context.Context, tx storage.Tx, acct Account, r *s
 		return err
 	}
 	d.InvoiceIDs = append(d.InvoiceIDs, inv.ID)
+	// The term's value is what its invoice says was paid.
+	list, err := listValue(d.Line)
+	if err != nil {
+		return err
+	}
+	v, err := lifecycle.Rebase(now, end, inv.Total, list)
+	if err != nil {
+		return err
+	}
+	setValue(d, v)
 	if err := s.schedule(r, d, rules); err != nil {
 		return err
 	}
@@ -101,12 +115,17 @@ func (s *System) activate(ctx context.Context, tx storage.Tx, acct Account, r *s
 	if _, err := tx.Resources().Update(ctx, *r); err != nil {
 		return err
 	}
-	return s.logAction(ctx, tx, acct, r.ID, invoice.ActionCreate, invoice.Configuration{}, d.Configuration,
+	if actor == "" {
+		if actor, err = s.orderActor(ctx, tx, acct, r.OrderID); err != nil {
+			return err
+		}
+	}
+	return s.logAction(ctx, tx, acct, actor, r.ID, invoice.ActionCreate, invoice.Configuration{}, d.Configuration,
 		period.Span{}, period.Span{Start: now, End: end}, inv.ID, "")
 }
 
 // failProvisioning refunds a resource that could not be created.
-func (s *System) failProvisioning(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData, reason string) error {
+func (s *System) failProvisioning(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData, reason, actor string) error {
 	next, err := lifecycle.Next(lifecycle.State(r.Status), lifecycle.EventProvisionFailed)
 	if err != nil {
 		return err
@@ -132,7 +151,7 @@ func (s *System) failProvisioning(ctx context.Context, tx storage.Tx, acct Accou
 	if _, err := tx.Resources().Update(ctx, *r); err != nil {
 		return err
 	}
-	return s.logAction(ctx, tx, acct, r.ID, invoice.ActionProvisionFailed, d.Configuration, invoice.Configuration{},
+	return s.logAction(ctx, tx, acct, actor, r.ID, invoice.ActionProvisionFailed, d.Configuration, invoice.Configuration{},
 		period.Span{}, period.Span{}, "", d.FailureReason)
 }
 
@@ -197,19 +216,45 @@ func (s *System) completeOrderIfDone(ctx context.Context, tx storage.Tx, acct Ac
 // the account's zone, allocated in this transaction (gapless).
 func (s *System) issueInvoice(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData,
 	details []string, span period.Span, amount, discount money.Amount, memo string) (invoice.Invoice, error) {
+	mode := invoice.TaxExclusive
+	if s.catalog.Tax().Mode.String() == "inclusive" {
+		mode = invoice.TaxInclusive
+	}
+	return s.issueInvoiceIn(ctx, tx, acct, r, d, details, span, amount, discount, memo, mode)
+}
+
+// issueValueInvoice issues a resource's Paid invoice whose total is
+// exactly value, tax included: the line's amount is the list total listTotal
+// (tax included) and the difference is the customer's discount. A resize
+// uses it for the value carried into the new configuration, which is
+// money already paid with its tax, so the document states prices with tax
+// included whatever the catalog's mode.
+func (s *System) issueValueInvoice(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData,
+	details []string, span period.Span, listTotal, value money.Amount, memo string) (invoice.Invoice, error) {
+	amount := listTotal
+	if c, err := value.Cmp(listTotal); err != nil {
+		return invoice.Invoice{}, err
+	} else if c > 0 {
+		amount = value
+	}
+	discount, err := amount.Sub(value)
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	return s.issueInvoiceIn(ctx, tx, acct, r, d, details, span, amount, discount, memo, invoice.TaxInclusive)
+}
+
+// issueInvoiceIn is issueInvoice with the document's tax mode given.
+func (s *System) issueInvoiceIn(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData,
+	details []string, span period.Span, amount, discount money.Amount, memo string, mode invoice.TaxMode) (invoice.Invoice, error) {
 	now := s.now()
 	id, err := s.newID("inv")
 	if err != nil {
 		return invoice.Invoice{}, err
 	}
-	tax := s.catalog.Tax()
-	mode := invoice.TaxExclusive
-	if tax.Mode.String() == "inclusive" {
-		mode = invoice.TaxInclusive
-	}
 	line, err := invoice.PriceLine(invoice.LineInput{
 		Description: describeResource(r.ProductID, d), Period: span, Quantity: decimalOne(),
-		UnitPrice: amount, Discount: discount, TaxRate: tax.Rate, Details: details,
+		UnitPrice: amount, Discount: discount, TaxRate: s.catalog.Tax().Rate, Details: details,
 	}, mode)
 	if err != nil {
 		return invoice.Invoice{}, err
@@ -263,8 +308,9 @@ type invoicePayload struct {
 	Status     string       `json:"status"`
 }
 
-// logAction appends one action-log record.
-func (s *System) logAction(ctx context.Context, tx storage.Tx, acct Account, resourceID string, kind invoice.ActionKind,
+// logAction appends one action-log record, attributed to actor (the
+// account itself when empty).
+func (s *System) logAction(ctx context.Context, tx storage.Tx, acct Account, actor, resourceID string, kind invoice.ActionKind,
 	oldCfg, newCfg any, oldSpan, newSpan period.Span, invoiceID, note string) error {
 	id, err := s.newID("act")
 	if err != nil {
@@ -277,7 +323,7 @@ func (s *System) logAction(ctx context.Context, tx storage.Tx, acct Account, res
 		return err
 	}
 	_, err = tx.Actions().Append(ctx, storage.Action{ID: id, AccountID: acct.ID, ResourceID: resourceID, Kind: string(kind),
-		Actor: acct.ID, Data: body, At: s.now()})
+		Actor: orDefault(actor, acct.ID), Data: body, At: s.now()})
 	return err
 }
 
@@ -319,3 +365,19 @@ func (s *System) schedule(r *storage.Resource, d *resourceData, rules lifecycle.
 }
 
 func decimalOne() decimal.Decimal { return decimal.NewFromInt(1) }
+
+// orderActor returns who placed an order ("" when unknown).
+func (s *System) orderActor(ctx context.Context, tx storage.Tx, acct Account, orderID string) (string, error) {
+	if orderID == "" {
+		return "", nil
+	}
+	o, err := tx.Orders().Get(ctx, acct.ID, orderID)
+	if err != nil {
+		return "", err
+	}
+	var od orderData
+	if err := json.Unmarshal(o.Data, &od); err != nil {
+		return "", fmt.Errorf("billing: stored order %q: %w", o.ID, err)
+	}
+	return od.Actor, nil
+}

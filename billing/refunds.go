@@ -2,11 +2,14 @@ package billing
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/invoice"
+	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/storage"
 )
@@ -20,12 +23,18 @@ type RefundRequest struct {
 	Reason    string       `json:"reason,omitempty"`
 }
 
-// RefundToCredit refunds req.Amount of a succeeded payment to the
-// account's cash credit (a refund journal entry, revenue:refunds →
-// customer:cash) and moves the payment to partially_refunded or refunded,
-// in one transaction. Refunds never exceed what was paid
-// (payment.ErrOverRefund); a top-up, already credit, is not refundable
-// (ErrNotRefundable). Failed provisioning, downgrades and deletes use it.
+// RefundToCredit refunds req.Amount of a succeeded order payment to the
+// account's cash credit — a goodwill refund of the resources the order
+// bought, renewed or resized. It is bounded like every refund of a
+// resource's value: at most what the payment still holds and at most the
+// unused part of what was paid for those resources now (pro-rata to the
+// minute), payment.ErrOverRefund above that. The refund is taken from the
+// resources in the order's order, each documented by credit notes against
+// its invoices, and what remains refundable (by a later downgrade, delete
+// or refund) shrinks by as much; the resources stay as they are. The
+// payment moves to partially_refunded or refunded, all in one
+// transaction. A top-up (already credit) or an invoice payment is not
+// refundable here (ErrNotRefundable).
 func (s *System) RefundToCredit(ctx context.Context, key string, req RefundRequest) (Payment, error) {
 	if err := payment.ValidateAmount(req.Amount); err != nil {
 		return Payment{}, &RequestError{Field: "Amount", Reason: err.Error()}
@@ -35,16 +44,155 @@ func (s *System) RefundToCredit(ctx context.Context, key string, req RefundReque
 		if err != nil {
 			return "", err
 		}
+		if err := sameCurrency(acct, req.Amount); err != nil {
+			return "", err
+		}
 		sp, err := tx.Payments().GetForUpdate(ctx, acct.ID, req.PaymentID)
 		if err != nil {
 			return "", mapNotFound(err, ErrPaymentNotFound, req.PaymentID)
 		}
-		return sp.ID, s.refundInTx(ctx, tx, acct, &sp, req.Amount, req.Reason)
+		return sp.ID, s.refundOrderPayment(ctx, tx, acct, &sp, req.Amount, orDefault(req.Reason, "refund"))
 	})
 	if err != nil {
 		return Payment{}, err
 	}
 	return s.Payment(ctx, req.AccountID, id)
+}
+
+// refundOrderPayment is RefundToCredit's transaction body.
+func (s *System) refundOrderPayment(ctx context.Context, tx storage.Tx, acct Account, sp *storage.Payment, amount money.Amount, reason string) error {
+	orderID, err := s.paidOrder(ctx, tx, acct, *sp)
+	if err != nil {
+		return err
+	}
+	resources, err := s.orderResources(ctx, tx, acct, orderID)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	// What the payment still holds, less what resources still being
+	// provisioned may need back if their provisioning fails.
+	room, err := sp.Amount.Sub(sp.Refunded)
+	if err != nil {
+		return err
+	}
+	unused := make([]money.Amount, len(resources))
+	value := amount.MulInt(0)
+	for i, r := range resources {
+		d, err := decodeResource(r)
+		if err != nil {
+			return err
+		}
+		if st := lifecycle.State(r.Status); st == lifecycle.StateProvisioning || st == lifecycle.StatePendingPayment {
+			if room, err = room.Sub(d.Line.Total); err != nil {
+				return err
+			}
+			unused[i] = value.MulInt(0)
+			continue
+		}
+		if unused[i], _, err = s.unusedValue(ctx, tx, acct, r, d, now); err != nil {
+			return err
+		}
+		if value, err = value.Add(unused[i]); err != nil {
+			return err
+		}
+	}
+	limit := minAmount(room, value)
+	if c, err := amount.Cmp(limit); err != nil {
+		return err
+	} else if c > 0 {
+		return fmt.Errorf("%w: payment %q can refund at most %s now (it holds %s; its resources' unused paid value is %s)",
+			payment.ErrOverRefund, sp.ID, limit, room, value)
+	}
+	left := amount
+	for i := range resources {
+		if !left.IsPositive() {
+			break
+		}
+		take := minAmount(left, unused[i])
+		if !take.IsPositive() {
+			continue
+		}
+		r := resources[i]
+		d, err := decodeResource(r)
+		if err != nil {
+			return err
+		}
+		if err := s.takeValue(ctx, tx, acct, &r, &d, take, clipText(reason, invoice.MaxTextLen)); err != nil {
+			return err
+		}
+		r.UpdatedAt = now
+		if err := s.saveResource(ctx, tx, &r, &d, s.rules(acct, r.ProductID)); err != nil {
+			return err
+		}
+		if left, err = left.Sub(take); err != nil {
+			return err
+		}
+	}
+	return s.refundInTx(ctx, tx, acct, sp, amount, clipText(reason, payment.MaxMemoLen))
+}
+
+// paidOrder returns the order a succeeded payment paid, directly or through
+// a payment link, or ErrNotRefundable for payments that paid no order.
+func (s *System) paidOrder(ctx context.Context, tx storage.Tx, acct Account, sp storage.Payment) (string, error) {
+	switch payment.PurposeKind(sp.Purpose) {
+	case payment.PurposeOrder:
+		return sp.PurposeRef, nil
+	case payment.PurposePaymentLink:
+		l, err := tx.PaymentLinks().GetForUpdate(ctx, sp.PurposeRef)
+		if err != nil {
+			return "", err
+		}
+		if payment.PurposeKind(l.Purpose) == payment.PurposeOrder {
+			return l.PurposeRef, nil
+		}
+	case payment.PurposeTopUp:
+		return "", fmt.Errorf("%w: %q is a top-up, which is credit already", ErrNotRefundable, sp.ID)
+	}
+	return "", fmt.Errorf("%w: %q paid %s %q, not an order", ErrNotRefundable, sp.ID, sp.Purpose, sp.PurposeRef)
+}
+
+// orderResources returns, locked, the resources an order bought or acts
+// on, in the order's line order.
+func (s *System) orderResources(ctx context.Context, tx storage.Tx, acct Account, orderID string) ([]storage.Resource, error) {
+	o, err := tx.Orders().GetForUpdate(ctx, acct.ID, orderID)
+	if err != nil {
+		return nil, mapNotFound(err, ErrOrderNotFound, orderID)
+	}
+	var od orderData
+	if err := json.Unmarshal(o.Data, &od); err != nil {
+		return nil, fmt.Errorf("billing: stored order %q: %w", o.ID, err)
+	}
+	var out []storage.Resource
+	if od.Kind == orderCreate || od.Kind == "" {
+		list, err := tx.Resources().ListByOrder(ctx, acct.ID, orderID)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range list {
+			if r, err = tx.Resources().GetForUpdate(ctx, acct.ID, r.ID); err != nil {
+				return nil, err
+			}
+			out = append(out, r)
+		}
+		return out, nil
+	}
+	for _, t := range od.Targets {
+		r, err := tx.Resources().GetForUpdate(ctx, acct.ID, t.ResourceID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// minAmount returns the smaller of two amounts of one currency.
+func minAmount(a, b money.Amount) money.Amount {
+	if c, err := a.Cmp(b); err == nil && c > 0 {
+		return b
+	}
+	return a
 }
 
 // refundInTx refunds amount of sp to cash credit inside the caller's

@@ -187,20 +187,29 @@ func (s *System) actOnResources(ctx context.Context, key, op string, req any, ac
 	}
 	o, oerr := s.Order(ctx, accountID, placed.OrderID)
 	if oerr != nil {
-		return ActionResult{}, oerr
+		return res, firstError(err, oerr)
 	}
 	res.Order = o
 	for _, id := range ids {
-		if r, rerr := s.Resource(ctx, accountID, id); rerr == nil {
-			res.Resources = append(res.Resources, r)
+		r, rerr := s.Resource(ctx, accountID, id)
+		if rerr != nil {
+			return res, firstError(err, rerr)
 		}
+		res.Resources = append(res.Resources, r)
 	}
 	return res, err
 }
 
-// applyPaidTargets applies a paid renew, match or recover order to its
-// resources, in the payment's transaction.
-func (s *System) applyPaidTargets(ctx context.Context, tx storage.Tx, acct Account, o storage.Order, od orderData, paymentID string) error {
+// applyPaidTargets applies a paid renew, match, recover or resize order
+// to its resources, in the payment's transaction. A resource that can no
+// longer take its line — released or deleted before a renewal's money
+// arrived, no longer active for a resize — does not keep the money: that
+// line's total goes back to the account's cash credit.
+func (s *System) applyPaidTargets(ctx context.Context, tx storage.Tx, acct Account, o storage.Order, od orderData, sp *storage.Payment) error {
+	paymentID := ""
+	if sp != nil {
+		paymentID = sp.ID
+	}
 	for i, target := range od.Targets {
 		r, err := tx.Resources().GetForUpdate(ctx, acct.ID, target.ResourceID)
 		if err != nil {
@@ -211,26 +220,32 @@ func (s *System) applyPaidTargets(ctx context.Context, tx storage.Tx, acct Accou
 			return err
 		}
 		line := od.Quote.Lines[i]
+		if why := s.targetGone(acct, r, od.Kind); why != "" {
+			if err := s.creditLine(ctx, tx, acct, sp, line.Total, why); err != nil {
+				return err
+			}
+			continue
+		}
 		d.PaymentID = paymentID
 		if od.Kind == orderResize {
 			var t resizeTarget
 			if err := json.Unmarshal(target.Resize, &t); err != nil {
 				return err
 			}
-			if err := s.applyResize(ctx, tx, acct, &r, &d, t, line.Net.MulInt(0)); err != nil {
+			if _, err := s.applyResize(ctx, tx, acct, &r, &d, t, o.Total, od.Actor); err != nil {
 				return err
 			}
 			continue
 		}
 		if od.Kind == orderRecover {
-			err = s.recoverPaid(ctx, tx, acct, &r, &d, line, o.ID)
+			err = s.recoverPaid(ctx, tx, acct, &r, &d, line, o.ID, od.Actor)
 		} else {
-			err = s.extendPaid(ctx, tx, acct, &r, &d, line, target, od.Kind)
+			err = s.extendPaid(ctx, tx, acct, &r, &d, line, target, od.Kind, od.Actor)
 		}
 		if err != nil {
 			return err
 		}
-		if od.Actor == autoRenewActor {
+		if od.Actor == ActorAutoRenew || od.Actor == legacyAutoRenewActor {
 			if err := s.notify(ctx, tx, acct, &r, NoticeAutoRenewed, "", "renewed until "+r.PeriodEnd.Format(time.RFC3339)); err != nil {
 				return err
 			}
@@ -239,9 +254,44 @@ func (s *System) applyPaidTargets(ctx context.Context, tx storage.Tx, acct Accou
 	return nil
 }
 
+// targetGone says why a paid order's line can no longer apply to resource
+// r ("" when it can).
+func (s *System) targetGone(acct Account, r storage.Resource, kind string) string {
+	st := lifecycle.State(r.Status)
+	var err error
+	switch kind {
+	case orderRecover:
+		_, err = s.rules(acct, r.ProductID).Next(st, lifecycle.EventRecover)
+	case orderResize:
+		_, err = lifecycle.Next(st, lifecycle.EventResize)
+		if err == nil && !s.now().Before(r.PeriodEnd) {
+			return fmt.Sprintf("resource %s: its term ended before the resize was paid", r.ID)
+		}
+	default:
+		_, err = lifecycle.Next(st, lifecycle.EventRenew)
+	}
+	if err != nil {
+		return fmt.Sprintf("resource %s is %s and can no longer take this %s", r.ID, st, kind)
+	}
+	return ""
+}
+
+// creditLine sends amount of payment sp, which paid for a line that can no
+// longer apply, to the account's cash credit.
+func (s *System) creditLine(ctx context.Context, tx storage.Tx, acct Account, sp *storage.Payment, amount money.Amount, reason string) error {
+	if sp == nil || !amount.IsPositive() {
+		return nil
+	}
+	if err := s.refundInTx(ctx, tx, acct, sp, amount, clipText("credited to the wallet: "+reason, payment.MaxMemoLen)); err != nil {
+		return err
+	}
+	return s.emit(ctx, tx, acct.ID, acct.ID, EventPaymentCredited, "", PaymentCreditedPayload{
+		PaymentID: sp.ID, Purpose: payment.PurposeKind(sp.Purpose), Ref: sp.PurposeRef, Amount: amount, Reason: reason})
+}
+
 // extendPaid renews one resource to target.End and issues its invoice.
 func (s *System) extendPaid(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData,
-	line pricing.QuoteLine, target orderTarget, kind string) error {
+	line pricing.QuoteLine, target orderTarget, kind, actor string) error {
 	rules := s.rules(acct, r.ProductID)
 	from := lifecycle.State(r.Status)
 	if !target.Start.Equal(r.PeriodEnd) {
@@ -251,6 +301,10 @@ func (s *System) extendPaid(ctx context.Context, tx storage.Tx, acct Account, r 
 		target.Start = r.PeriodEnd
 	}
 	v, err := viewOf(*r, *d).Renewed(target.End, s.now())
+	if err != nil {
+		return err
+	}
+	value, err := s.paidValue(ctx, tx, acct, *r, *d)
 	if err != nil {
 		return err
 	}
@@ -266,32 +320,42 @@ func (s *System) extendPaid(ctx context.Context, tx storage.Tx, acct Account, r 
 		return err
 	}
 	d.InvoiceIDs = append(d.InvoiceIDs, inv.ID)
+	list, err := listValue(line)
+	if err != nil {
+		return err
+	}
+	if value, err = value.Append(target.Start, target.End, inv.Total, list); err != nil {
+		return err
+	}
+	setValue(d, value)
 	if err := s.hostEffects(ctx, tx, acct, r, from, v.State); err != nil {
 		return err
 	}
 	if err := s.saveResource(ctx, tx, r, d, rules); err != nil {
 		return err
 	}
-	return s.logAction(ctx, tx, acct, r.ID, actionKindFor(kind), d.Configuration, d.Configuration, oldSpan,
+	return s.logAction(ctx, tx, acct, actor, r.ID, actionKindFor(kind), d.Configuration, d.Configuration, oldSpan,
 		period.Span{Start: r.PeriodStart, End: r.PeriodEnd}, inv.ID, "")
 }
 
 // recoverPaid sends a released resource back to provisioning with its new
 // line; ProvisioningSucceeded then starts its term and invoices it.
-func (s *System) recoverPaid(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData, line pricing.QuoteLine, orderID string) error {
+func (s *System) recoverPaid(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData, line pricing.QuoteLine, orderID, actor string) error {
 	next, err := s.rules(acct, r.ProductID).Next(lifecycle.State(r.Status), lifecycle.EventRecover)
 	if err != nil {
 		return err
 	}
 	r.Status, r.OrderID, r.PeriodStart, r.PeriodEnd, r.NextDueAt, r.UpdatedAt = string(next), orderID, time.Time{}, time.Time{}, time.Time{}, s.now()
 	d.Line, d.Term = line, line.Term
+	// The released term's value is spent; provisioning starts a new one.
+	setValue(d, lifecycle.PaidValue{})
 	if err := encodeResource(r, *d); err != nil {
 		return err
 	}
 	if _, err := tx.Resources().Update(ctx, *r); err != nil {
 		return err
 	}
-	if err := s.logAction(ctx, tx, acct, r.ID, invoice.ActionRecover, d.Configuration, d.Configuration, period.Span{}, period.Span{}, "", ""); err != nil {
+	if err := s.logAction(ctx, tx, acct, actor, r.ID, invoice.ActionRecover, d.Configuration, d.Configuration, period.Span{}, period.Span{}, "", ""); err != nil {
 		return err
 	}
 	return s.emit(ctx, tx, acct.ID, r.ID, EventProvision, "", provisionPayload{

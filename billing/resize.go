@@ -53,6 +53,10 @@ type resizeTarget struct {
 	NewLine       pricing.QuoteLine     `json:"new_line"`
 	Start         time.Time             `json:"start"`
 	End           time.Time             `json:"end"`
+	// ListCharge is what an upgrade costs at list price, tax included,
+	// before resize coupons: it keeps the record of the share of the list
+	// price the customer has paid for the rest of the term.
+	ListCharge money.Amount `json:"list_charge"`
 }
 
 // Resize changes an active resource's configuration keeping its end date:
@@ -121,15 +125,13 @@ func (s *System) Resize(ctx context.Context, key string, req ResizeRequest) (Res
 			return outcome{}, &RequestError{Field: "Coupons", Reason: "apply to upgrades only: a downgrade charges nothing"}
 		}
 		if !diffTotal.IsPositive() {
-			refund := zero
-			if s.rules(acct, r.ProductID).Policy().RefundOnDowngrade {
-				refund = diffTotal.Neg()
-			}
-			if err := s.applyResize(ctx, tx, acct, &r, &d, target, refund); err != nil {
+			refund, err := s.applyResize(ctx, tx, acct, &r, &d, target, zero, orDefault(req.Actor, acct.ID))
+			if err != nil {
 				return outcome{}, err
 			}
 			return outcome{Difference: diff, Charged: zero, Refunded: refund}, nil
 		}
+		target.ListCharge = diffTotal
 		// Resize coupons discount the upgrade: evaluated on the difference,
 		// they are taken off the new invoice's line, so the charge (new
 		// invoice − credit note) drops by the discount and its tax.
@@ -197,49 +199,87 @@ func (s *System) recordResizeOrder(ctx context.Context, tx storage.Tx, acct Acco
 		ExpectedTotal: req.ExpectedTotal, Coupons: req.Coupons}, charge, cres)
 }
 
-// applyResize applies a resize in the caller's transaction: credit note for
-// the old configuration's remaining value, a Paid invoice for the new one,
-// the new configuration and price, an optional refund, the host event and
-// the action log.
-func (s *System) applyResize(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData, t resizeTarget, refund money.Amount) error {
+// applyResize applies a resize at now in the caller's transaction. The
+// customer's unused paid value U is credited off the current invoices and
+// a new Paid invoice is issued at the new configuration for the rest of
+// the term, worth U + charged for an upgrade (charged is what the upgrade
+// order took) or U − refund for a downgrade, where refund is the list
+// difference scaled by what the customer actually paid
+// (lifecycle.DowngradeRefund) when the product refunds downgrades. The
+// new configuration and price, the refund to cash, the host event and the
+// action log follow. It returns the refund.
+func (s *System) applyResize(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData, t resizeTarget,
+	charged money.Amount, actor string) (money.Amount, error) {
+	now := s.now()
 	if !r.PeriodEnd.Equal(t.End) {
 		// Renewed since the upgrade was ordered: the extra term keeps the
 		// old price; the resize applies to what was paid for.
 		t.End = r.PeriodEnd
 	}
+	t.Start = now
+	unused, value, err := s.unusedValue(ctx, tx, acct, *r, *d, now)
+	if err != nil {
+		return money.Amount{}, err
+	}
+	unusedList, err := value.UnusedList(acct.Currency, now)
+	if err != nil {
+		return money.Amount{}, err
+	}
+	refund := unused.MulInt(0)
+	if !charged.IsPositive() && s.rules(acct, r.ProductID).Policy().RefundOnDowngrade {
+		if refund, err = lifecycle.DowngradeRefund(unused, unusedList, t.OldLine.Total, t.NewLine.Total); err != nil {
+			return money.Amount{}, err
+		}
+	}
+	after, err := unused.Add(charged)
+	if err != nil {
+		return money.Amount{}, err
+	}
+	if after, err = after.Sub(refund); err != nil {
+		return money.Amount{}, err
+	}
 	oldCfg := d.Configuration
 	note := "resize: " + describeConfiguration(oldCfg) + " → " + describeConfiguration(t.Configuration)
-	if _, err := s.creditInvoices(ctx, tx, acct, r, d, t.OldLine.Total, note); err != nil {
-		return err
-	}
-	discount, err := t.NewLine.TermDiscount.Add(t.NewLine.Discount)
-	if err != nil {
-		return err
-	}
-	inv, err := s.issueInvoice(ctx, tx, acct, r, d, t.NewLine.Breakdown, period.Span{Start: t.Start, End: t.End}, t.NewLine.Base, discount, "resize")
-	if err != nil {
-		return err
+	if err := s.creditExactly(ctx, tx, acct, r, d, unused, clipText(note, invoice.MaxTextLen)); err != nil {
+		return money.Amount{}, err
 	}
 	price, err := s.catalog.PricePer30Days(r.ProductID, t.Configuration)
 	if err != nil {
-		return err
+		return money.Amount{}, err
 	}
 	d.Configuration, d.PricePer30Days = t.Configuration, price.Amount
-	d.InvoiceIDs = append(d.InvoiceIDs, inv.ID)
-	r.UpdatedAt = s.now()
+	invoiceID := ""
+	if after.IsPositive() {
+		inv, err := s.issueValueInvoice(ctx, tx, acct, r, d, t.NewLine.Breakdown, period.Span{Start: t.Start, End: t.End}, t.NewLine.Total, after, "resize")
+		if err != nil {
+			return money.Amount{}, err
+		}
+		d.InvoiceIDs = append(d.InvoiceIDs, inv.ID)
+		invoiceID = inv.ID
+	}
+	list, err := resizedList(unusedList, t, charged, after)
+	if err != nil {
+		return money.Amount{}, err
+	}
+	v, err := lifecycle.Rebase(now, t.End, after, list)
+	if err != nil {
+		return money.Amount{}, err
+	}
+	setValue(d, v)
+	r.UpdatedAt = now
 	if refund.IsPositive() {
-		if err := s.refundToCash(ctx, tx, acct, refund, payment.RefInvoice, inv.ID, note); err != nil {
-			return err
+		if err := s.refundToCash(ctx, tx, acct, refund, payment.RefResource, r.ID, clipText(note, payment.MaxMemoLen)); err != nil {
+			return money.Amount{}, err
 		}
 	}
 	if err := s.saveResource(ctx, tx, r, d, s.rules(acct, r.ProductID)); err != nil {
-		return err
+		return money.Amount{}, err
 	}
 	if err := s.emit(ctx, tx, acct.ID, r.ID, EventResize, "", resizePayload{ResourceID: r.ID, From: oldCfg, To: t.Configuration}); err != nil {
-		return err
+		return money.Amount{}, err
 	}
-	return s.logAction(ctx, tx, acct, r.ID, invoice.ActionResize, oldCfg, t.Configuration,
-		period.Span{Start: t.Start, End: t.End}, period.Span{Start: t.Start, End: t.End}, inv.ID, note)
+	return refund, s.logAction(ctx, tx, acct, actor, r.ID, invoice.ActionResize, oldCfg, t.Configuration,
+		period.Span{Start: t.Start, End: t.End}, period.Span{Start: t.Start, End: t.End}, invoiceID, note)
 }
 
 // resizePayload is the body of an EventResize event.
@@ -279,4 +319,38 @@ func describeConfiguration(c pricing.Configuration) string {
 		return "?"
 	}
 	return string(b)
+}
+
+// resizedList is the list value of the rest of the term after a resize:
+// the unused list value plus the upgrade's list charge, or less the
+// downgrade's list difference, never below what the customer holds. So a
+// customer who paid list price keeps holding exactly the list price, and
+// one who paid half keeps holding half.
+func resizedList(unusedList money.Amount, t resizeTarget, charged, after money.Amount) (money.Amount, error) {
+	var list money.Amount
+	var err error
+	if charged.IsPositive() {
+		extra := t.ListCharge
+		if extra.Currency().IsZero() || !extra.IsPositive() {
+			extra = charged // an upgrade ordered before list charges were kept
+		}
+		list, err = unusedList.Add(extra)
+	} else {
+		var diff money.Amount
+		if diff, err = t.OldLine.Total.Sub(t.NewLine.Total); err == nil {
+			list, err = unusedList.Sub(diff)
+		}
+	}
+	if err != nil {
+		return money.Amount{}, err
+	}
+	return maxAmount(list, after), nil
+}
+
+// maxAmount returns the larger of two amounts of one currency.
+func maxAmount(a, b money.Amount) money.Amount {
+	if c, err := a.Cmp(b); err == nil && c < 0 {
+		return b
+	}
+	return a
 }

@@ -146,16 +146,17 @@ func (s *System) updatePayment(ctx context.Context, accountID, id string, change
 // paymentSettled settles what a succeeded payment paid for, in the same
 // transaction; it may change sp (a refund). Top-ups are done by their
 // journal entry; payment links are marked paid; orders and invoices are
-// settled by their own features.
+// settled exactly (settleObligation), and money that can no longer settle
+// them becomes cash credit.
 func (s *System) paymentSettled(ctx context.Context, tx storage.Tx, acct Account, sp *storage.Payment) error {
 	if err := s.emit(ctx, tx, acct.ID, acct.ID, EventPaymentSucceeded, "", paymentPayload(*sp)); err != nil {
 		return err
 	}
-	switch payment.PurposeKind(sp.Purpose) {
+	switch kind := payment.PurposeKind(sp.Purpose); kind {
 	case payment.PurposePaymentLink:
 		return s.linkPaid(ctx, tx, acct, sp)
-	case payment.PurposeOrder:
-		return s.orderPaid(ctx, tx, acct, sp.PurposeRef, sp.ID)
+	case payment.PurposeOrder, payment.PurposeInvoice:
+		return s.settleObligation(ctx, tx, acct, sp, payment.Purpose{Kind: kind, Ref: sp.PurposeRef})
 	}
 	return nil
 }

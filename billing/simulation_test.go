@@ -100,8 +100,9 @@ func simulate(t *testing.T, rt *rapid.T, st storage.Store, tag string) {
 				}
 			}
 		case 1: // pay an order
-			p, err := e.sys.Pay(ctx, next(), billing.PayRequest{AccountID: acct(), Amount: vnd(t, amount()),
-				Method: rapid.SampledFrom(methods).Draw(rt, "method"), Gateway: "sim", Purpose: order})
+			a, amt := acct(), amount()
+			p, err := e.sys.Pay(ctx, next(), billing.PayRequest{AccountID: a, Amount: vnd(t, amt),
+				Method: rapid.SampledFrom(methods).Draw(rt, "method"), Gateway: "sim", Purpose: e.owe(t, a, amt)})
 			tolerated(err)
 			if err == nil && p.Status == payment.StatusPending {
 				if rapid.Bool().Draw(rt, "decline") {

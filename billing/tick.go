@@ -39,7 +39,7 @@ const (
 )
 
 // autoRenewActor is the actor of the orders automatic renewal places.
-const autoRenewActor = "auto-renew"
+const autoRenewActor = ActorAutoRenew
 
 // noticePayload is the body of an EventNotice event.
 type noticePayload struct {
@@ -273,7 +273,7 @@ func (s *System) clockTransition(ctx context.Context, tx storage.Tx, acct Accoun
 	}
 	kind := map[lifecycle.State]invoice.ActionKind{lifecycle.StateSuspended: invoice.ActionSuspend, lifecycle.StateReleased: invoice.ActionRelease}[v.State]
 	if kind != "" {
-		if err := s.logAction(ctx, tx, acct, r.ID, kind, d.Configuration, nil, period.Span{Start: r.PeriodStart, End: r.PeriodEnd}, period.Span{}, "", "clock"); err != nil {
+		if err := s.logAction(ctx, tx, acct, ActorTick, r.ID, kind, d.Configuration, nil, period.Span{Start: r.PeriodStart, End: r.PeriodEnd}, period.Span{}, "", "clock"); err != nil {
 			return err
 		}
 	}

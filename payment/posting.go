@@ -120,6 +120,9 @@ const (
 	RefInvoice ReferenceType = "invoice"
 	// RefGrant: the entry grants or expires promotional credit.
 	RefGrant ReferenceType = "promo_grant"
+	// RefResource: the entry refunds part of a resource's paid value (a
+	// downgrade, a delete).
+	RefResource ReferenceType = "resource"
 )
 
 // Reference points from a journal entry to the business object that caused

@@ -1,0 +1,20 @@
+package billing
+
+// Actors the library records in the action log when no person or host
+// service acted. A host's own Actor (an operator, a support tool, the
+// customer's id) is recorded as given; requests that leave it empty are
+// attributed to the account itself.
+const (
+	// ActorAutoRenew placed an automatic renewal.
+	ActorAutoRenew = "system:auto-renew"
+	// ActorTick moved a resource on the clock (grace, suspension,
+	// release) during Tick.
+	ActorTick = "system:tick"
+	// ActorProvisioning reported a provisioning outcome for a host that
+	// did not name itself.
+	ActorProvisioning = "system:provisioning"
+)
+
+// legacyAutoRenewActor is how automatic renewals were marked before the
+// system actors existed; orders stored with it are still recognised.
+const legacyAutoRenewActor = "auto-renew"

@@ -1,0 +1,16 @@
+package billing
+
+import "unicode/utf8"
+
+// clipText shortens s to at most n bytes without splitting a rune, so a
+// note the library derives from accepted input always fits where it goes.
+func clipText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = s[:n]
+	for len(s) > 0 && !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	return s
+}
