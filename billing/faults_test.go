@@ -62,25 +62,12 @@ type faultCase struct {
 	tick bool
 	// handler, when set, is the EventHandler of the environment.
 	handler bool
-	// known, when set, names a known bug: the operation reports success
-	// with an incomplete result when a read-back after its commit fails.
-	// TestFaultsAtEveryStep counts such runs; TestFaultsKnownBugs fails on
-	// them.
-	known string
 }
-
-// The known bugs the sweep finds.
-const (
-	checkoutReadBack = "Checkout ignores errors reading back the order and its resources after the commit: " +
-		"it reports success with an empty Order and no Resources"
-	actOnResourcesReadBack = "Renew (MatchEndTime, Recover) ignores errors reading back the resources after the commit: " +
-		"it reports success with Resources missing"
-)
 
 func faultCases() []faultCase {
 	credit := billing.PaySpec{Method: payment.MethodCredit}
 	return []faultCase{
-		{name: "checkout by credit with a coupon", known: checkoutReadBack, prepare: func(t *testing.T, e faultEnv) faultOp {
+		{name: "checkout by credit with a coupon", prepare: func(t *testing.T, e faultEnv) faultOp {
 			e.fund(t, e.acct, 1_000_000)
 			require.NoError(t, e.sys.DefineCoupon(context.Background(), fixedCoupon(t, "WELCOME20K", 20_000)))
 			return func(ctx context.Context) (any, error) {
@@ -88,14 +75,14 @@ func faultCases() []faultCase {
 					Coupons: []string{"WELCOME20K"}, Method: payment.MethodCredit})
 			}
 		}},
-		{name: "checkout by gateway", known: checkoutReadBack, prepare: func(t *testing.T, e faultEnv) faultOp {
+		{name: "checkout by gateway", prepare: func(t *testing.T, e faultEnv) faultOp {
 			e.fund(t, e.acct, 100_000)
 			return func(ctx context.Context) (any, error) {
 				return e.sys.Checkout(ctx, faultKey, billing.CheckoutRequest{AccountID: e.acct, Items: seedItems(),
 					Method: payment.MethodGateway, Gateway: "sim", ReturnURL: "https://console.example/done"})
 			}
 		}},
-		{name: "checkout by top up and pay", known: checkoutReadBack, prepare: func(t *testing.T, e faultEnv) faultOp {
+		{name: "checkout by top up and pay", prepare: func(t *testing.T, e faultEnv) faultOp {
 			e.fund(t, e.acct, 100_000)
 			return func(ctx context.Context) (any, error) {
 				return e.sys.Checkout(ctx, faultKey, billing.CheckoutRequest{AccountID: e.acct, Items: seedItems(),
@@ -133,7 +120,7 @@ func faultCases() []faultCase {
 			require.NoError(t, err)
 			return faultCallback(t, e, res.Payment.ID)
 		}},
-		{name: "renew by credit", known: actOnResourcesReadBack, prepare: func(t *testing.T, e faultEnv) faultOp {
+		{name: "renew by credit", prepare: func(t *testing.T, e faultEnv) faultOp {
 			e.fund(t, e.acct, 1_000_000)
 			r := e.buy(t, e.acct, small, period.Days(30))
 			e.clk.Advance(10 * day)
@@ -272,7 +259,6 @@ const (
 	outcomeCommitted                       // failed after the commit, fully applied
 	outcomeResumable                       // payment recorded, the gateway's answer not
 	outcomeSwallowed                       // succeeded although a call failed
-	outcomeKnown                           // succeeded with an incomplete result (a known bug)
 	outcomeTickPartial                     // a tick stopped part-way
 	outcomeUnreached                       // the fault was past the last call
 	faultOutcomes
@@ -288,8 +274,6 @@ func (o faultOutcome) String() string {
 		return "payment left for the retry"
 	case outcomeSwallowed:
 		return "succeeded despite the fault"
-	case outcomeKnown:
-		return "succeeded with an incomplete result (known bug)"
 	case outcomeTickPartial:
 		return "tick stopped part-way"
 	}
@@ -324,7 +308,7 @@ func reference(t *testing.T, c faultCase, stores faultStores) faultReference {
 
 // runFault runs c with a fault of mode at call k and then retries, checking
 // every rule of the file's comment. It returns how the faulted run ended.
-func runFault(t *testing.T, c faultCase, stores faultStores, ref faultReference, mode faultstore.Mode, k int, strict bool) faultOutcome {
+func runFault(t *testing.T, c faultCase, stores faultStores, ref faultReference, mode faultstore.Mode, k int) faultOutcome {
 	t.Helper()
 	e, op := newFaultEnv(t, c, stores.store(t), fmt.Sprintf("acme-%s-%d", mode, k), stores.shared)
 	before := e.snapshot(t)
@@ -352,10 +336,6 @@ func runFault(t *testing.T, c faultCase, stores faultStores, ref faultReference,
 	case err == nil:
 		outcome = outcomeSwallowed
 		requireState(t, ref.state, after, fmt.Sprintf("success despite %s", f))
-		if c.known != "" && !strict && e.normalize(mustJSON(t, res)) != ref.result {
-			outcome = outcomeKnown
-			break
-		}
 		requireSameResult(t, e, ref.result, res, fmt.Sprintf("success despite %s", f))
 	default:
 		cause := error(faultstore.ErrInjected)
@@ -458,32 +438,15 @@ func TestFaultsAtEveryStep(t *testing.T) {
 		began := time.Now()
 		total := 0
 		for _, c := range faultCases() {
-			t.Run(c.name, func(t *testing.T) { total += sweep(t, c, stores(t), false) })
+			t.Run(c.name, func(t *testing.T) { total += sweep(t, c, stores(t)) })
 		}
 		t.Logf("%d faulted runs in %s", total, time.Since(began).Round(time.Millisecond))
 	})
 }
 
-// TestFaultsKnownBugs runs the cases with a known bug strictly, on the
-// memory store. They fail until the bugs are fixed, so they are skipped
-// unless CLOUDBILL_KNOWN_BUGS is set.
-func TestFaultsKnownBugs(t *testing.T) {
-	for _, c := range faultCases() {
-		if c.known == "" {
-			continue
-		}
-		t.Run(c.name, func(t *testing.T) {
-			if os.Getenv("CLOUDBILL_KNOWN_BUGS") == "" {
-				t.Skip("known: " + c.known)
-			}
-			sweep(t, c, memoryFaultStores(), true)
-		})
-	}
-}
-
 // sweep runs c with each mode of fault at every call pick chooses, and once
 // past the last call, and returns how many runs it made.
-func sweep(t *testing.T, c faultCase, stores faultStores, strict bool) int {
+func sweep(t *testing.T, c faultCase, stores faultStores) int {
 	t.Helper()
 	ref := reference(t, c, stores)
 	total := 0
@@ -494,7 +457,7 @@ func sweep(t *testing.T, c faultCase, stores faultStores, strict bool) int {
 			if k <= ref.calls && !stores.pick(mode, k, ref.calls) {
 				continue
 			}
-			counts[runFault(t, c, stores, ref, mode, k, strict)]++
+			counts[runFault(t, c, stores, ref, mode, k)]++
 			runs++
 		}
 		require.Equal(t, 1, counts[outcomeUnreached], "%s: exactly the run past the last of %d calls is not reached", mode, ref.calls)
