@@ -138,6 +138,24 @@ func faultCases() []faultCase {
 				return e.sys.Resize(ctx, faultKey, billing.ResizeRequest{AccountID: e.acct, ResourceID: r.ID, Configuration: large, PaySpec: credit})
 			}
 		}},
+		{name: "resize up through the gateway", prepare: func(t *testing.T, e faultEnv) faultOp {
+			e.fund(t, e.acct, 1_000_000)
+			r := e.buy(t, e.acct, small, period.Days(60))
+			e.clk.Advance(10 * day)
+			return func(ctx context.Context) (any, error) {
+				return e.sys.Resize(ctx, faultKey, billing.ResizeRequest{AccountID: e.acct, ResourceID: r.ID, Configuration: large,
+					PaySpec: billing.PaySpec{Method: payment.MethodGateway, Gateway: "sim"}})
+			}
+		}},
+		{name: "callback of a renewal through the gateway", prepare: func(t *testing.T, e faultEnv) faultOp {
+			e.fund(t, e.acct, 1_000_000)
+			r := e.buy(t, e.acct, small, period.Days(30))
+			e.clk.Advance(10 * day)
+			res, err := e.sys.Renew(context.Background(), "renew", billing.RenewRequest{AccountID: e.acct, ResourceIDs: []string{r.ID}, Term: period.Months(1),
+				PaySpec: billing.PaySpec{Method: payment.MethodGateway, Gateway: "sim"}})
+			require.NoError(t, err)
+			return faultCallback(t, e, res.Payment.ID)
+		}},
 		{name: "resize down", prepare: func(t *testing.T, e faultEnv) faultOp {
 			e.fund(t, e.acct, 1_000_000)
 			r := e.buy(t, e.acct, large, period.Days(30))
@@ -408,10 +426,11 @@ func memoryFaultStores() faultStores {
 	}
 }
 
-// postgresFaultStores faults a sample of the calls — every stride-th, a
-// different one in each mode, about eight per mode, and always the last —
-// with every run of a sweep in one fresh schema (migrating a schema costs
-// more than a run).
+// postgresFaultStores faults a sample of the calls — every fourth (every
+// calls/8-th for long operations), a different one in each mode so that
+// together they cover every other call, and always the last — with every
+// run of a sweep in one fresh schema (migrating a schema costs more than a
+// run).
 func postgresFaultStores(newStore func(*testing.T) storage.Store) func(*testing.T) faultStores {
 	return func(t *testing.T) faultStores {
 		st := newStore(t)
@@ -419,7 +438,7 @@ func postgresFaultStores(newStore func(*testing.T) storage.Store) func(*testing.
 			store:  func(*testing.T) storage.Store { return st },
 			shared: true,
 			pick: func(mode faultstore.Mode, k, calls int) bool {
-				stride := max(3, calls/8)
+				stride := max(4, calls/8)
 				offset := 1
 				if mode == faultstore.Cancel {
 					offset = 1 + stride/2
