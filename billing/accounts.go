@@ -43,6 +43,9 @@ type CreateAccountRequest struct {
 // existing ID returns ErrAccountExists; a bad field a *RequestError; neither
 // changes anything.
 func (s *System) CreateAccount(ctx context.Context, key string, req CreateAccountRequest) (Account, error) {
+	if err := validateCreateAccount(req); err != nil {
+		return Account{}, err
+	}
 	if err := validateAccountID(req.ID); err != nil {
 		return Account{}, err
 	}
@@ -107,6 +110,9 @@ type accountTypeChange struct {
 // "account.type_changed" audit record in the same transaction. Setting the
 // type it already has is a no-op that writes no audit record.
 func (s *System) SetAccountType(ctx context.Context, key string, req SetAccountTypeRequest) (Account, error) {
+	if err := validateSetAccountType(req); err != nil {
+		return Account{}, err
+	}
 	if !req.Type.Valid() {
 		return Account{}, &RequestError{Field: "Type", Reason: fmt.Sprintf("%q is not prepaid or postpaid", req.Type)}
 	}

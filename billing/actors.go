@@ -15,6 +15,9 @@ const (
 	ActorProvisioning = "system:provisioning"
 )
 
+// systemActorPrefix starts every actor the library reserves for itself.
+const systemActorPrefix = "system:"
+
 // legacyAutoRenewActor is how automatic renewals were marked before the
 // system actors existed; orders stored with it are still recognised.
 const legacyAutoRenewActor = "auto-renew"

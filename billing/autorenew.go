@@ -25,6 +25,9 @@ type AutoRenewRequest struct {
 // SetAutoRenew switches automatic renewal on or off (cancellable any time)
 // and sets its term; the action log records it.
 func (s *System) SetAutoRenew(ctx context.Context, key string, req AutoRenewRequest) (Resource, error) {
+	if err := validateAutoRenew(req); err != nil {
+		return Resource{}, err
+	}
 	if req.Term != (period.Term{}) {
 		if err := req.Term.Validate(); err != nil {
 			return Resource{}, &RequestError{Field: "Term", Reason: err.Error()}

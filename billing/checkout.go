@@ -53,6 +53,9 @@ type CheckoutResult struct {
 // it now, without changing anything. Coupon rejections come back as
 // *coupon.Rejection errors.
 func (s *System) PreviewCheckout(ctx context.Context, req CheckoutRequest) (pricing.Quote, error) {
+	if err := s.validateCheckout(req); err != nil {
+		return pricing.Quote{}, err
+	}
 	if err := validateItems(req.Items); err != nil {
 		return pricing.Quote{}, err
 	}
@@ -83,6 +86,9 @@ func (s *System) PreviewCheckout(ctx context.Context, req CheckoutRequest) (pric
 // (coupon.ErrRejected), insufficient credit, a changed quote — change
 // nothing and reserve nothing.
 func (s *System) Checkout(ctx context.Context, key string, req CheckoutRequest) (CheckoutResult, error) {
+	if err := s.validateCheckout(req); err != nil {
+		return CheckoutResult{}, err
+	}
 	if err := validateItems(req.Items); err != nil {
 		return CheckoutResult{}, err
 	}

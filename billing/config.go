@@ -72,6 +72,20 @@ type Config struct {
 	// Default: lifecycle.DefaultPolicy() (grace 15 days, release after 30,
 	// refunds on downgrade and delete, recoverable).
 	DefaultLifecycle *lifecycle.Policy
+
+	// RetryDelay is how long the worker (Tick) waits before it tries
+	// again an item that failed — a due resource, a payment it could not
+	// expire or submit — and how old a payment left "created" (its gateway
+	// never answered) must be before the worker asks the gateway again
+	// with the same payment id. Each further failure of the same item
+	// doubles the wait, up to MaxRetryDelay; a created payment is asked
+	// again only until its expiry, when it is expired instead. Default:
+	// 1 minute, or half of PaymentTimeout if that is shorter. From 1
+	// second to 24 hours, and less than PaymentTimeout.
+	RetryDelay time.Duration
+	// MaxRetryDelay caps the worker's wait between tries of a failing
+	// item. Default: 1 hour. At least RetryDelay, at most 24 hours.
+	MaxRetryDelay time.Duration
 }
 
 // withDefaults returns c with every zero field set to its default.
@@ -100,6 +114,12 @@ func (c Config) withDefaults() Config {
 	if c.DefaultLifecycle == nil {
 		p := lifecycle.DefaultPolicy()
 		c.DefaultLifecycle = &p
+	}
+	if c.RetryDelay == 0 {
+		c.RetryDelay = min(time.Minute, c.PaymentTimeout/2)
+	}
+	if c.MaxRetryDelay == 0 {
+		c.MaxRetryDelay = max(time.Hour, c.RetryDelay)
 	}
 	return c
 }
@@ -147,6 +167,12 @@ func (c Config) validate() error {
 		if err := p.Validate(); err != nil {
 			return &ConfigError{Field: "Lifecycle[" + id + "]", Reason: err.Error()}
 		}
+	}
+	if c.RetryDelay < time.Second || c.RetryDelay > 24*time.Hour || c.RetryDelay >= c.PaymentTimeout {
+		return &ConfigError{Field: "RetryDelay", Reason: fmt.Sprintf("is %s, want 1s to 24h and less than PaymentTimeout (%s)", c.RetryDelay, c.PaymentTimeout)}
+	}
+	if c.MaxRetryDelay < c.RetryDelay || c.MaxRetryDelay > 24*time.Hour {
+		return &ConfigError{Field: "MaxRetryDelay", Reason: fmt.Sprintf("is %s, want RetryDelay (%s) to 24h", c.MaxRetryDelay, c.RetryDelay)}
 	}
 
 	return nil

@@ -24,6 +24,9 @@ const (
 // existing code is ErrCouponExists (coupons are immutable once customers
 // may have redeemed them).
 func (s *System) DefineCoupon(ctx context.Context, c coupon.Coupon) error {
+	if err := validateCouponDefinition(c); err != nil {
+		return err
+	}
 	if err := c.Validate(); err != nil {
 		return &RequestError{Field: "Coupon", Reason: err.Error()}
 	}

@@ -42,6 +42,9 @@ type DeleteResult struct {
 // in one transaction. Deleting a deleted or released resource is
 // lifecycle.ErrIllegalTransition and changes nothing.
 func (s *System) Delete(ctx context.Context, key string, req DeleteRequest) (DeleteResult, error) {
+	if err := validateDelete(req); err != nil {
+		return DeleteResult{}, err
+	}
 	type outcome struct {
 		Unused   money.Amount `json:"unused"`
 		Refunded money.Amount `json:"refunded"`

@@ -122,34 +122,8 @@ func (s *System) DeliverEvents(ctx context.Context, limit int) (int, error) {
 	if s.cfg.EventHandler == nil {
 		return 0, &ConfigError{Field: "EventHandler", Reason: "is required to deliver events"}
 	}
-	delivered, failed := 0, 0
-	// Each round hands over the oldest undelivered event of every stream;
-	// the next round can then deliver the events behind them.
-	for delivered+failed < limit {
-		var due []storage.Event
-		if err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-			var err error
-			due, err = tx.Outbox().Deliverable(ctx, s.now(), limit-delivered-failed)
-			return err
-		}); err != nil {
-			return delivered, err
-		}
-		if len(due) == 0 {
-			break
-		}
-		for _, e := range due {
-			ok, err := s.deliver(ctx, e)
-			if err != nil {
-				return delivered, err
-			}
-			if ok {
-				delivered++
-			} else {
-				failed++
-			}
-		}
-	}
-	return delivered, nil
+	res, err := s.deliverEvents(ctx, limit)
+	return res.done, err
 }
 
 // deliver hands one event to the handler and records the outcome; it

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/cloudbill/cloudbill/storage"
 )
@@ -20,6 +21,9 @@ const maxKeyLen = 255
 func validateKey(key string) error {
 	if key == "" || len(key) > maxKeyLen {
 		return fmt.Errorf("%w: length %d (want 1–%d bytes)", ErrInvalidIdempotencyKey, len(key), maxKeyLen)
+	}
+	if !utf8.ValidString(key) {
+		return fmt.Errorf("%w: not valid UTF-8", ErrInvalidIdempotencyKey)
 	}
 	for _, r := range key {
 		if !unicode.IsPrint(r) {

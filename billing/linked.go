@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/cloudbill/cloudbill/payment"
@@ -48,6 +49,9 @@ type LinkStart struct {
 // account becomes the default). Idempotent per (AccountID, key); a retry
 // asks the gateway again with the same link id.
 func (s *System) StartLinking(ctx context.Context, key string, req LinkAccountRequest) (LinkStart, error) {
+	if err := validateLinkAccount(req); err != nil {
+		return LinkStart{}, err
+	}
 	gw, err := s.gateway(req.Gateway)
 	if err != nil {
 		return LinkStart{}, err
@@ -98,6 +102,9 @@ func (s *System) LinkedAccounts(ctx context.Context, accountID string) ([]Linked
 // SetDefaultLinkedAccount makes one active linked account the default: the
 // one charged when a payment names none (automatic renewal, invoices).
 func (s *System) SetDefaultLinkedAccount(ctx context.Context, key, accountID, linkID string) ([]LinkedAccount, error) {
+	if err := validateLinkedAccountRef(accountID, linkID); err != nil {
+		return nil, err
+	}
 	req := struct{ AccountID, LinkID string }{accountID, linkID}
 	if _, err := idempotent(ctx, s, accountID, key, "linked_account.set_default", req, func(ctx context.Context, tx storage.Tx) (bool, error) {
 		return true, s.rewriteLinked(ctx, tx, accountID, func(list []payment.LinkedAccount) ([]payment.LinkedAccount, error) {
@@ -113,6 +120,9 @@ func (s *System) SetDefaultLinkedAccount(ctx context.Context, key, accountID, li
 // default, no account is the default afterwards: which account is charged
 // automatically is the customer's choice, never guessed.
 func (s *System) Unlink(ctx context.Context, key, accountID, linkID string) ([]LinkedAccount, error) {
+	if err := validateLinkedAccountRef(accountID, linkID); err != nil {
+		return nil, err
+	}
 	req := struct{ AccountID, LinkID string }{accountID, linkID}
 	if _, err := idempotent(ctx, s, accountID, key, "linked_account.unlink", req, func(ctx context.Context, tx storage.Tx) (bool, error) {
 		return true, s.rewriteLinked(ctx, tx, accountID, func(list []payment.LinkedAccount) ([]payment.LinkedAccount, error) {
@@ -238,7 +248,9 @@ func (s *System) activateLink(ctx context.Context, tx storage.Tx, owner string, 
 		return storage.LinkedAccount{}, false
 	}()
 	l.Status, l.Token, l.IsDefault = linkActive, ev.Token.Reveal(), !hasDefault
-	l.Display = ev.Display
+	// A gateway's display text is shown as given, made printable and cut
+	// to what a linked account keeps.
+	l.Display = strings.TrimSpace(clipText(gatewayText(ev.Display), payment.MaxDisplayLen))
 	if l.Display == "" {
 		l.Display = l.Gateway + " " + payment.MaskToken(ev.Token.Reveal())
 	}

@@ -58,6 +58,9 @@ func linkView(l storage.PaymentLink) PaymentLink {
 // nothing outstanding is ErrNotPayable; an Amount other than the
 // outstanding one is ErrAmountDue. Idempotent per (AccountID, key).
 func (s *System) CreatePaymentLink(ctx context.Context, key string, req PaymentLinkRequest) (PaymentLink, error) {
+	if err := validatePaymentLink(req); err != nil {
+		return PaymentLink{}, err
+	}
 	return idempotent(ctx, s, req.AccountID, key, "payment_link.create", req, func(ctx context.Context, tx storage.Tx) (PaymentLink, error) {
 		acct, err := getAccount(ctx, tx, req.AccountID, true)
 		if err != nil {
@@ -127,6 +130,9 @@ type PayLinkRequest struct {
 // arrives for a settled obligation goes to the account's cash credit. The link becomes paid when the
 // gateway confirms. The idempotency key is scoped to the link's account.
 func (s *System) PayLink(ctx context.Context, key string, req PayLinkRequest) (Payment, error) {
+	if err := validatePayLink(req); err != nil {
+		return Payment{}, err
+	}
 	var l storage.PaymentLink
 	if err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		var err error

@@ -76,6 +76,13 @@ type resourceData struct {
 	// is false for resources stored before it was kept (see paidValue).
 	Value        lifecycle.PaidValue `json:"value"`
 	ValueTracked bool                `json:"value_tracked,omitempty"`
+	// TickAttempts, TickError and TickRetryAt are the worker's failure
+	// state: how many ticks of this resource failed in a row, the last
+	// reason, and when it is tried again (NextDueAt is pushed there). A
+	// tick that succeeds clears them.
+	TickAttempts int       `json:"tick_attempts,omitempty"`
+	TickError    string    `json:"tick_error,omitempty"`
+	TickRetryAt  time.Time `json:"tick_retry_at,omitzero"`
 }
 
 func decodeResource(r storage.Resource) (resourceData, error) {

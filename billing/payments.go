@@ -97,6 +97,9 @@ type PayRequest struct {
 // the first time (an error matching ErrGatewayUnavailable, payment left
 // "created"), tries the gateway again with the same payment id.
 func (s *System) Pay(ctx context.Context, key string, req PayRequest) (Payment, error) {
+	if err := validatePay(req); err != nil {
+		return Payment{}, err
+	}
 	if req.Purpose.Kind == payment.PurposeTopUp || req.Purpose.Kind == payment.PurposePaymentLink {
 		return Payment{}, &RequestError{Field: "Purpose", Reason: "top-ups use TopUp and payment links PayLink"}
 	}
@@ -118,6 +121,9 @@ type TopUpRequest struct {
 // a linked-account charge that succeeds, else on the payment.succeeded
 // callback — exactly once, however often the callback arrives.
 func (s *System) TopUp(ctx context.Context, key string, req TopUpRequest) (Payment, error) {
+	if err := validateTopUp(req); err != nil {
+		return Payment{}, err
+	}
 	method := payment.MethodGateway
 	if req.LinkedAccountID != "" {
 		method = payment.MethodLinkedAccount
@@ -356,37 +362,6 @@ func (s *System) Payments(ctx context.Context, accountID, afterID string, limit 
 		return nil
 	})
 	return out, err
-}
-
-// ExpirePendingPayments expires up to limit (1–1000) gateway payments
-// still pending past their expiry, releasing the credit they held, one
-// payment per transaction; a host's worker runs it periodically. A late
-// success for an expired payment is credited to the wallet as cash (see
-// HandleCallback). It returns how many payments it expired.
-func (s *System) ExpirePendingPayments(ctx context.Context, limit int) (int, error) {
-	if err := checkLimit(limit); err != nil {
-		return 0, err
-	}
-	now := s.now()
-	var due []storage.Payment
-	if err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		var err error
-		due, err = tx.Payments().PendingExpired(ctx, now, limit)
-		return err
-	}); err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, p := range due {
-		got, err := s.settleFailure(ctx, p.AccountID, p.ID, payment.EventExpire, "payment expired at the gateway")
-		if err != nil {
-			return n, err
-		}
-		if got.Status == payment.StatusExpired {
-			n++
-		}
-	}
-	return n, nil
 }
 
 // gateway returns the configured gateway called name.

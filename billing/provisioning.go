@@ -36,6 +36,9 @@ type ProvisioningRequest struct {
 // resource that is not provisioning is an illegal transition
 // (lifecycle.ErrIllegalTransition).
 func (s *System) ProvisioningSucceeded(ctx context.Context, key string, req ProvisioningRequest) (Resource, error) {
+	if err := validateProvisioning(req); err != nil {
+		return Resource{}, err
+	}
 	return s.provisioningOutcome(ctx, key, "resource.provisioned", req, true)
 }
 
@@ -45,6 +48,9 @@ func (s *System) ProvisioningSucceeded(ctx context.Context, key string, req Prov
 // whole redemption once every resource of the order failed), and no invoice
 // is issued — in one transaction.
 func (s *System) ProvisioningFailed(ctx context.Context, key string, req ProvisioningRequest) (Resource, error) {
+	if err := validateProvisioning(req); err != nil {
+		return Resource{}, err
+	}
 	return s.provisioningOutcome(ctx, key, "resource.provision_failed", req, false)
 }
 

@@ -14,6 +14,9 @@ import (
 // and keep its money in the catalog's currency (ErrCurrencyMismatch);
 // pricing rejections are the pricing package's typed errors.
 func (s *System) Quote(ctx context.Context, accountID string, req pricing.QuoteRequest) (pricing.Quote, error) {
+	if err := validateQuote(accountID, req); err != nil {
+		return pricing.Quote{}, err
+	}
 	var a Account
 	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		var err error

@@ -36,6 +36,9 @@ type RefundRequest struct {
 // transaction. A top-up (already credit) or an invoice payment is not
 // refundable here (ErrNotRefundable).
 func (s *System) RefundToCredit(ctx context.Context, key string, req RefundRequest) (Payment, error) {
+	if err := validateRefund(req); err != nil {
+		return Payment{}, err
+	}
 	if err := payment.ValidateAmount(req.Amount); err != nil {
 		return Payment{}, &RequestError{Field: "Amount", Reason: err.Error()}
 	}

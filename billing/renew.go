@@ -55,6 +55,9 @@ type ActionResult struct {
 // when the payment succeeds — at once by credit, on the callback through a
 // gateway. Idempotent per (AccountID, key).
 func (s *System) Renew(ctx context.Context, key string, req RenewRequest) (ActionResult, error) {
+	if err := validateRenew(req); err != nil {
+		return ActionResult{}, err
+	}
 	if err := req.Term.Validate(); err != nil {
 		return ActionResult{}, &RequestError{Field: "Term", Reason: err.Error()}
 	}
@@ -85,6 +88,9 @@ type MatchEndTimeRequest struct {
 // extension) and billed like a renewal (a Paid invoice per resource).
 // req.End must be after every current end (lifecycle.ErrTargetBeforeEnd).
 func (s *System) MatchEndTime(ctx context.Context, key string, req MatchEndTimeRequest) (ActionResult, error) {
+	if err := validateMatchEndTime(req); err != nil {
+		return ActionResult{}, err
+	}
 	return s.actOnResources(ctx, key, "resource.match_end_time", req, req.AccountID, req.ResourceIDs, req.PaySpec, coupon.ActionRenew, orderMatch,
 		func(acct Account, r storage.Resource, d resourceData) (pricing.QuoteItem, orderTarget, error) {
 			if _, err := lifecycle.Next(lifecycle.State(r.Status), lifecycle.EventRenew); err != nil {
@@ -113,6 +119,9 @@ type RecoverRequest struct {
 // resource goes back to provisioning with an EventProvision; the host
 // reports the outcome as for a checkout.
 func (s *System) Recover(ctx context.Context, key string, req RecoverRequest) (ActionResult, error) {
+	if err := s.validateRecover(req); err != nil {
+		return ActionResult{}, err
+	}
 	if err := req.Term.Validate(); err != nil {
 		return ActionResult{}, &RequestError{Field: "Term", Reason: err.Error()}
 	}
@@ -220,7 +229,15 @@ func (s *System) applyPaidTargets(ctx context.Context, tx storage.Tx, acct Accou
 			return err
 		}
 		line := od.Quote.Lines[i]
-		if why := s.targetGone(acct, r, od.Kind); why != "" {
+		why := s.targetGone(acct, r, od.Kind)
+		if why == "" && (od.Kind == orderRenew || od.Kind == orderMatch) && !target.Start.Equal(r.PeriodEnd) {
+			// Renewed since this order was placed: it would extend from the
+			// new end by the same length, which must stay within range.
+			if err := period.CheckEnd(r.PeriodEnd.Add(target.End.Sub(target.Start))); err != nil {
+				why = fmt.Sprintf("resource %s: %v", r.ID, err)
+			}
+		}
+		if why != "" {
 			if err := s.creditLine(ctx, tx, acct, sp, line.Total, why); err != nil {
 				return err
 			}

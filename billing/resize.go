@@ -75,6 +75,9 @@ type resizeTarget struct {
 // ErrSameConfiguration; outside active, lifecycle.ErrIllegalTransition;
 // nothing changes on rejection.
 func (s *System) Resize(ctx context.Context, key string, req ResizeRequest) (ResizeResult, error) {
+	if err := validateResize(req); err != nil {
+		return ResizeResult{}, err
+	}
 	if req.PaySpec.Method == payment.MethodGateway || req.PaySpec.Method == payment.MethodTopUpAndPay {
 		if _, err := s.gateway(req.Gateway); err != nil {
 			return ResizeResult{}, err

@@ -79,6 +79,7 @@ func (s *System) settleFailure(ctx context.Context, accountID, id string, ev pay
 
 // completeFailure is settleFailure inside the caller's transaction.
 func (s *System) completeFailure(ctx context.Context, tx storage.Tx, sp *storage.Payment, ev payment.Event, reason string) error {
+	reason = gatewayText(reason)
 	st := payment.Status(sp.Status)
 	if st != payment.StatusCreated && st != payment.StatusPending {
 		return nil

@@ -3,6 +3,7 @@ package billing_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -326,5 +327,39 @@ func TestConcurrentPaymentsOfOneOrderSettleItOnce(t *testing.T) {
 		assert.Equal(t, int64(901_000), e.available(t, "acme"), "debited once")
 		assert.Equal(t, 1, e.eventsOf(t, "acme", billing.EventProvision))
 		checkLedger(t, e.st, "acme")
+	})
+}
+
+func TestHostActorsCannotPassForTheSystem(t *testing.T) {
+	e := newEnv(t, newMemory())
+	e.fund(t, "acme", 1_000_000)
+	for _, actor := range []string{billing.ActorAutoRenew, "system:anything", "auto-renew"} {
+		_, err := e.sys.Checkout(context.Background(), "buy-"+actor, billing.CheckoutRequest{AccountID: "acme", Method: payment.MethodCredit, Actor: actor,
+			Items: []billing.OrderItem{{ProductID: pricing.SampleVServer, Configuration: small, Quantity: 1, Term: period.Days(30)}}})
+		var re *billing.RequestError
+		require.ErrorAs(t, err, &re, actor)
+		assert.Equal(t, "Actor", re.Field)
+	}
+	assert.Equal(t, int64(1_000_000), e.available(t, "acme"))
+}
+
+func TestALongGatewayDisplayNameIsCutToWhatALinkedAccountKeeps(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		e := newEnv(t, newStore(t))
+		e.account(t, "acme")
+		start, err := e.sys.StartLinking(ctx, "link", billing.LinkAccountRequest{AccountID: "acme", Gateway: "sim"})
+		require.NoError(t, err)
+		cb, err := e.sim.CompleteLink(start.LinkID, strings.Repeat("MoMo •••• 4242 ", 80)) // 1,840 bytes
+		require.NoError(t, err)
+		_, err = e.deliver(t, cb)
+		require.NoError(t, err)
+		list, err := e.sys.LinkedAccounts(ctx, "acme")
+		require.NoError(t, err)
+		require.Len(t, list, 1)
+		assert.LessOrEqual(t, len(list[0].Display), payment.MaxDisplayLen)
+		assert.True(t, strings.HasPrefix(list[0].Display, "MoMo •••• 4242"))
+		_, err = e.sys.SetDefaultLinkedAccount(ctx, "default", "acme", start.LinkID)
+		require.NoError(t, err, "the account stays usable")
 	})
 }

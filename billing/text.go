@@ -1,10 +1,15 @@
 package billing
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
-// clipText shortens s to at most n bytes without splitting a rune, so a
-// note the library derives from accepted input always fits where it goes.
+// clipText shortens s to at most n bytes without splitting a rune (and
+// with any invalid UTF-8 replaced), so a note the library derives from
+// accepted input always fits where it goes.
 func clipText(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	if len(s) <= n {
 		return s
 	}

@@ -2,7 +2,6 @@ package billing
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -25,6 +24,59 @@ type TickReport struct {
 	// sweeps; EventsDelivered the outbox deliveries (when an EventHandler
 	// is configured).
 	PaymentsExpired, PromotionsExpired, EventsDelivered int
+	// PaymentsRetried counts payments left "created" whose gateway the
+	// worker asked again and that got an answer (see
+	// RetryCreatedPayments).
+	PaymentsRetried int
+	// Failures lists the items this Tick could not process, each with its
+	// reason and when it will be tried again; every other item was
+	// processed regardless. They are also logged.
+	Failures []ItemFailure
+	// More reports that some sweep handled a full page (limit items), so
+	// more work may be due already: a worker calls Tick again without
+	// waiting, as RunWorker does.
+	More bool
+}
+
+// ItemKind names the kind of item an ItemFailure is about. The values are
+// stable.
+type ItemKind string
+
+// The kinds of items the worker processes.
+const (
+	// ItemResource is a due resource (reminders, renewals, transitions).
+	ItemResource ItemKind = "resource"
+	// ItemPayment is a payment being expired or asked for again.
+	ItemPayment ItemKind = "payment"
+	// ItemEvent is an outbox event whose handler failed.
+	ItemEvent ItemKind = "event"
+	// ItemSweep is a sweep that keeps no failure state per item (the
+	// expiry of promotional credit); its ID names it.
+	ItemSweep ItemKind = "sweep"
+)
+
+// Sweep names, the IDs of ItemSweep failures.
+const sweepPromotions = "promotional_credit"
+
+// ItemFailure is one item the worker could not process in a Tick. The item
+// keeps its failure state in its own stored record (a resource's data, a
+// payment's Attempts, LastError and RetryAt, an event's delivery state)
+// until a later try succeeds and clears it; nothing else waits for it.
+type ItemFailure struct {
+	// Kind says what ID names.
+	Kind ItemKind `json:"kind"`
+	// ID is the resource, payment or event id, or the sweep's name.
+	ID        string `json:"id"`
+	AccountID string `json:"account_id,omitempty"`
+	// Reason is the error, at most 500 bytes.
+	Reason string `json:"reason"`
+	// Attempts counts the failed tries in a row, this one included (1 for
+	// a sweep).
+	Attempts int `json:"attempts"`
+	// RetryAt is when the worker tries the item again: after a delay of
+	// Config.RetryDelay doubling up to Config.MaxRetryDelay (an event's
+	// delivery backoff for events, the next Tick for a sweep).
+	RetryAt time.Time `json:"retry_at"`
 }
 
 // NoticeKind names a customer notice in an EventNotice payload.
@@ -52,25 +104,76 @@ type noticePayload struct {
 	Detail     string                  `json:"detail,omitempty"`
 }
 
-// Tick is what a host's worker calls periodically (every minute, say): it
-// runs the lifecycle clock for up to limit (1–1000) due resources —
-// reminders from T−7 and daily after T until renewal or release, each sent
-// once; automatic renewal attempts at T−7, T−4, T−1 and T from credit
-// (then the default linked account when Config.AutoRenewWithLinkedAccount
-// is set); the moves to grace at T, suspension at T+15 days and release at
-// T+30 days — and then expires stale gateway payments and promotional
-// credit and, with an EventHandler configured, delivers outbox events.
+// Tick is what a host's worker calls periodically (every minute, say, or
+// through RunWorker): it runs the lifecycle clock for up to limit (1–1000)
+// due resources — reminders from T−7 and daily after T until renewal or
+// release, each sent once; automatic renewal attempts at T−7, T−4, T−1 and
+// T from credit (then the default linked account when
+// Config.AutoRenewWithLinkedAccount is set); the moves to grace at T,
+// suspension at T+15 days and release at T+30 days — and then, up to limit
+// each, expires created and pending payments past their expiry
+// (ExpirePendingPayments), asks the gateway again about payments it never
+// answered (RetryCreatedPayments), expires promotional credit and, with an
+// EventHandler configured, delivers outbox events.
 //
 // Its cost grows with the work that is due, not with the number of
-// resources: resources are read by their next due time. Each resource is
-// processed in its own transaction under its row lock, its work recomputed
-// from the locked state, so two workers ticking at once never renew twice
-// or send a notice twice.
+// resources or payments: every sweep reads through an index of what is
+// due. Each resource is processed in its own transaction under its row
+// lock, its work recomputed from the locked state, so two workers ticking
+// at once never renew twice or send a notice twice.
+//
+// One failing item never stalls the worker: its failure is recorded on the
+// item with the reason and a retry time (Config.RetryDelay doubling up to
+// Config.MaxRetryDelay; a resource's next due time is pushed there),
+// logged, and listed in the report's Failures, and every other item and
+// every other sweep still runs. A later success clears the failure. Tick
+// returns an error only when the tick as a whole cannot go on — ctx is
+// done, or the store cannot be read or cannot record a failure — with the
+// report of what was done until then.
 func (s *System) Tick(ctx context.Context, limit int) (TickReport, error) {
 	if err := checkLimit(limit); err != nil {
 		return TickReport{}, err
 	}
 	var rep TickReport
+	if err := s.tickResources(ctx, limit, &rep); err != nil {
+		return rep, err
+	}
+	exp, err := s.expirePayments(ctx, limit)
+	rep.PaymentsExpired = exp.done
+	rep.merge(exp)
+	if err != nil {
+		return rep, err
+	}
+	retried, err := s.retryPayments(ctx, limit)
+	rep.PaymentsRetried = retried.done
+	rep.merge(retried)
+	if err != nil {
+		return rep, err
+	}
+	if err := s.tickPromotions(ctx, limit, &rep); err != nil {
+		return rep, err
+	}
+	if s.cfg.EventHandler != nil {
+		ev, err := s.deliverEvents(ctx, limit)
+		rep.EventsDelivered = ev.done
+		rep.merge(ev)
+		if err != nil {
+			return rep, err
+		}
+	}
+	return rep, nil
+}
+
+// merge adds a sweep's failures and page state to the report.
+func (rep *TickReport) merge(sw sweep) {
+	rep.Failures = append(rep.Failures, sw.failures...)
+	rep.More = rep.More || sw.full
+}
+
+// tickResources runs the lifecycle clock for one page of due resources. A
+// resource whose work fails gets its failure recorded and is moved out of
+// the way until its retry time; the others go on.
+func (s *System) tickResources(ctx context.Context, limit int, rep *TickReport) error {
 	now := s.now()
 	var due []storage.Resource
 	if err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
@@ -78,37 +181,117 @@ func (s *System) Tick(ctx context.Context, limit int) (TickReport, error) {
 		due, err = tx.Resources().Due(ctx, now, limit)
 		return err
 	}); err != nil {
-		return rep, err
+		return err
 	}
+	rep.More = rep.More || len(due) == limit
 	for _, r := range due {
-		if err := s.tickResource(ctx, r.AccountID, r.ID, &rep); err != nil {
-			return rep, fmt.Errorf("billing: tick resource %q: %w", r.ID, err)
+		paymentID, err := s.tickResource(ctx, r.AccountID, r.ID, rep)
+		if err != nil {
+			if cerr := ctx.Err(); cerr != nil {
+				return cerr
+			}
+			f, err := s.recordResourceFailure(ctx, r.AccountID, r.ID, fmt.Errorf("billing: tick resource %q: %w", r.ID, err))
+			if err != nil {
+				return err
+			}
+			s.logFailure(ctx, f)
+			rep.Failures = append(rep.Failures, f)
+			continue
 		}
 		rep.Resources++
-	}
-	var err error
-	if rep.PaymentsExpired, err = s.ExpirePendingPayments(ctx, limit); err != nil {
-		return rep, err
-	}
-	if rep.PromotionsExpired, err = s.ExpirePromotionalCredit(ctx, limit); err != nil {
-		return rep, err
-	}
-	if s.cfg.EventHandler != nil {
-		if rep.EventsDelivered, err = s.DeliverEvents(ctx, limit); err != nil {
-			return rep, err
+		if paymentID != "" {
+			if err := s.chargeRenewal(ctx, r.AccountID, paymentID, rep); err != nil {
+				return err
+			}
 		}
 	}
-	return rep, nil
+	return nil
 }
 
-// tickResource does one resource's due work. An automatic renewal that
-// needs the linked account is charged after the transaction that records
-// the attempt.
-func (s *System) tickResource(ctx context.Context, accountID, resourceID string, rep *TickReport) error {
-	var charge struct{ accountID, paymentID string }
-	var local TickReport
+// chargeRenewal submits the payment of an automatic renewal on the linked
+// account, after the transaction that placed its order. A failure is the
+// payment's: recorded on it and retried by the retry sweep. The error is
+// for a failure that could not be recorded.
+func (s *System) chargeRenewal(ctx context.Context, accountID, paymentID string, rep *TickReport) error {
+	p, err := s.submitPayment(ctx, accountID, paymentID, "")
+	switch {
+	case err != nil:
+		var res sweep
+		if err := s.paymentTryFailed(ctx, storage.Payment{AccountID: accountID, ID: paymentID}, err, &res); err != nil {
+			return err
+		}
+		rep.Failures = append(rep.Failures, res.failures...)
+	case p.Status == payment.StatusSucceeded:
+		rep.Renewed++
+	case p.Status == payment.StatusFailed:
+		rep.RenewalsFailed++
+	}
+	return nil
+}
+
+// recordResourceFailure stores a failed tick on a resource: one more
+// attempt, the reason and the retry time in its data, and its NextDueAt
+// pushed to that time so that Due skips it until then. Data that no longer
+// decodes is kept as it is for an operator to repair, and the resource
+// waits Config.MaxRetryDelay.
+func (s *System) recordResourceFailure(ctx context.Context, accountID, resourceID string, cause error) (ItemFailure, error) {
+	var f ItemFailure
 	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		local, charge.paymentID = TickReport{}, ""
+		// Only the resource is locked: no other lock is waited for while
+		// holding it, so this cannot deadlock with the account-first
+		// order of every other operation.
+		r, err := tx.Resources().GetForUpdate(ctx, accountID, resourceID)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		f = ItemFailure{Kind: ItemResource, ID: r.ID, AccountID: r.AccountID, Reason: truncate(cause.Error(), maxReason),
+			Attempts: 1, RetryAt: now.Add(s.cfg.MaxRetryDelay)}
+		if d, derr := decodeResource(r); derr == nil {
+			d.TickAttempts++
+			f.Attempts, f.RetryAt = d.TickAttempts, now.Add(s.retryBackoff(d.TickAttempts))
+			d.TickError, d.TickRetryAt = f.Reason, f.RetryAt
+			if err := encodeResource(&r, d); err != nil {
+				return err
+			}
+		}
+		r.NextDueAt, r.UpdatedAt = f.RetryAt, now
+		_, err = tx.Resources().Update(ctx, r)
+		return err
+	})
+	if err != nil {
+		return ItemFailure{}, fmt.Errorf("billing: record the failure of resource %q (%v): %w", resourceID, cause, err)
+	}
+	return f, nil
+}
+
+// tickPromotions runs the expiry of promotional credit. It keeps no
+// failure state per account, so a failure is reported as the sweep's and
+// the sweep runs again on the next Tick.
+func (s *System) tickPromotions(ctx context.Context, limit int, rep *TickReport) error {
+	n, err := s.ExpirePromotionalCredit(ctx, limit)
+	rep.PromotionsExpired = n
+	rep.More = rep.More || n >= limit
+	if err == nil {
+		return nil
+	}
+	if cerr := ctx.Err(); cerr != nil {
+		return cerr
+	}
+	f := ItemFailure{Kind: ItemSweep, ID: sweepPromotions, Reason: truncate(err.Error(), maxReason), Attempts: 1, RetryAt: s.now()}
+	s.logFailure(ctx, f)
+	rep.Failures = append(rep.Failures, f)
+	return nil
+}
+
+// tickResource does one resource's due work in one transaction, and
+// clears the resource's failure state. An automatic renewal that needs the
+// linked account places its order here; the caller charges the returned
+// payment after commit.
+func (s *System) tickResource(ctx context.Context, accountID, resourceID string, rep *TickReport) (paymentID string, err error) {
+	var local TickReport
+	err = s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		local, paymentID = TickReport{}, ""
 		acct, err := getAccount(ctx, tx, accountID, true)
 		if err != nil {
 			return err
@@ -137,7 +320,7 @@ func (s *System) tickResource(ctx context.Context, accountID, resourceID string,
 						return err
 					}
 					if pid != "" {
-						charge.accountID, charge.paymentID = acct.ID, pid
+						paymentID = pid
 					}
 					if ok {
 						local.Renewed++
@@ -164,27 +347,17 @@ func (s *System) tickResource(ctx context.Context, accountID, resourceID string,
 				break
 			}
 		}
+		d.TickAttempts, d.TickError, d.TickRetryAt = 0, "", time.Time{} // the tick succeeded
 		return s.saveResource(ctx, tx, &r, &d, rules)
 	})
 	if err != nil {
-		return err
+		return "", err
 	}
 	rep.Renewed += local.Renewed
 	rep.RenewalsFailed += local.RenewalsFailed
 	rep.Transitions += local.Transitions
 	rep.Reminders += local.Reminders
-	if charge.paymentID != "" {
-		p, err := s.submitPayment(ctx, charge.accountID, charge.paymentID, "")
-		switch {
-		case err != nil && !errors.Is(err, ErrGatewayUnavailable):
-			return err
-		case p.Status == payment.StatusSucceeded:
-			rep.Renewed++
-		case p.Status == payment.StatusFailed:
-			rep.RenewalsFailed++
-		}
-	}
-	return nil
+	return paymentID, nil
 }
 
 // autoRenew makes one automatic-renewal attempt inside the resource's

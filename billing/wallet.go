@@ -147,6 +147,9 @@ type Grant struct {
 // Spending takes it before cash by default; what is left at expiry is moved
 // to income:promo_expired by ExpirePromotionalCredit.
 func (s *System) GrantPromotionalCredit(ctx context.Context, key string, req GrantRequest) (Grant, error) {
+	if err := validateGrant(req); err != nil {
+		return Grant{}, err
+	}
 	if req.Actor == "" {
 		return Grant{}, &RequestError{Field: "Actor", Reason: "is required for the audit trail"}
 	}

@@ -16,7 +16,8 @@ import (
 // losing nothing.
 //
 // Errors: a zero currentEnd or now (ErrInvalidArgument); an invalid term
-// (period.ErrInvalidTerm); a new end at or before now (a *TimeError
+// (period.ErrInvalidTerm); a new end after period.MaxEnd, year 9999 (a
+// *period.RangeError matching period.ErrOutOfRange); a new end at or before now (a *TimeError
 // matching ErrRenewalInPast), because such a renewal would leave the
 // resource expired: a term shorter than the time already past the end (7
 // days bought on day 10 of grace, or one calendar month of February bought
@@ -48,7 +49,9 @@ func RenewPeriod(cal period.Calendar, currentEnd, now time.Time, term period.Ter
 // Errors: no ends, or a zero end, target or now (ErrInvalidArgument); a
 // target before some end (a *MatchError matching ErrTargetBeforeEnd,
 // naming the first such resource), since matching never shortens a paid
-// term; a target at or before now (a *TimeError matching ErrRenewalInPast).
+// term; a target at or before now (a *TimeError matching ErrRenewalInPast);
+// a target after period.MaxEnd, year 9999 (a *period.RangeError matching
+// period.ErrOutOfRange).
 func MatchEndTime(ends []time.Time, target, now time.Time) ([]period.Span, error) {
 	if len(ends) == 0 {
 		return nil, fmt.Errorf("%w: match end time needs at least one resource", ErrInvalidArgument)
@@ -58,6 +61,9 @@ func MatchEndTime(ends []time.Time, target, now time.Time) ([]period.Span, error
 	}
 	if !target.After(now) {
 		return nil, &TimeError{Op: "match end time", Now: now, End: target, Err: ErrRenewalInPast}
+	}
+	if err := period.CheckEnd(target); err != nil {
+		return nil, fmt.Errorf("lifecycle: match end time: %w", err)
 	}
 	out := make([]period.Span, len(ends))
 	for i, end := range ends {

@@ -42,6 +42,14 @@ type Payment struct {
 	UpdatedAt time.Time
 	// Version increases by one on every Update; stores set it.
 	Version int64
+	// Attempts, LastError and RetryAt are the worker's failure state:
+	// how many of its tries at this payment failed in a row (asking the
+	// gateway again, expiring it), the last reason, and when it may try
+	// again (zero: as soon as the payment is due). Attempts is never
+	// negative. The worker clears them when a try succeeds.
+	Attempts  int
+	LastError string
+	RetryAt   time.Time
 }
 
 // Payments is the repository of payments.
@@ -67,9 +75,26 @@ type Payments interface {
 	// first, starting after the payment with id afterID ("" for the first
 	// page).
 	List(ctx context.Context, accountID, afterID string, limit int) ([]Payment, error)
-	// PendingExpired returns up to limit payments (any tenant) whose status
-	// is "pending" and ExpiresAt is at or before t, oldest first.
-	PendingExpired(ctx context.Context, t time.Time, limit int) ([]Payment, error)
+	// ExpiryDue returns up to limit (1–1000) payments of any tenant that
+	// are due to be expired at t: status "created" or "pending", ExpiresAt
+	// set and at or before t, and RetryAt zero or at or before t. They
+	// come in ExpiresAt order, oldest first, ties broken by ID. Expiring a
+	// payment, or recording a failure with a RetryAt after t, takes it out
+	// of the set, so the next call returns the next page. Its cost grows
+	// with the number of created and pending payments, not with the number
+	// of payments (stores index those by ExpiresAt).
+	ExpiryDue(ctx context.Context, t time.Time, limit int) ([]Payment, error)
+	// RetryDue returns up to limit (1–1000) payments of any tenant whose
+	// gateway call is due to be made again at t: status "created",
+	// ExpiresAt after t, and either RetryAt set and at or before t, or
+	// RetryAt zero and CreatedAt at or before createdBefore. They come in
+	// CreatedAt order, oldest first, ties broken by ID. Submitting a
+	// payment, or recording a failure with a RetryAt after t, takes it
+	// out of the set, so the next call returns the next page. Its cost
+	// grows with the number of created payments (at most with the
+	// payments in flight, created or pending), not with the number of
+	// payments (stores index created payments by CreatedAt).
+	RetryDue(ctx context.Context, t, createdBefore time.Time, limit int) ([]Payment, error)
 }
 
 // GatewayEvents remembers which gateway callbacks were applied, so a

@@ -70,14 +70,23 @@ func (c Calendar) Basis() Basis { return c.basis }
 // 01:00 both clamp to Feb 29 (23:00 and 01:00), and in a repeated fall-back
 // hour the first 01:50 ends after the second 01:10. The end's local date
 // never goes backwards.
+//
+// An end after MaxEnd (year 9999) returns the zero time and a *RangeError
+// matching ErrOutOfRange.
 func (c Calendar) AddTerm(start time.Time, t Term) (time.Time, error) {
 	if err := t.Validate(); err != nil {
 		return time.Time{}, err
 	}
+	var end time.Time
 	if c.basis == CalendarMonths {
-		return c.AddDays(c.AddMonths(start, t.Months), t.Days), nil
+		end = c.AddDays(c.AddMonths(start, t.Months), t.Days)
+	} else {
+		end = c.AddDays(start, 30*t.Months+t.Days)
 	}
-	return c.AddDays(start, 30*t.Months+t.Days), nil
+	if end.After(MaxEnd()) {
+		return time.Time{}, &RangeError{Start: start, Term: t, End: end}
+	}
+	return end, nil
 }
 
 // AddMonths moves start by n months under the calendar's basis and returns

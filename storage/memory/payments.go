@@ -18,6 +18,10 @@ type paymentState struct {
 	linked    map[string]storage.LinkedAccount
 	linkedBy  map[string][]string // tenant → linked account ids, creation order
 	links     map[string]storage.PaymentLink
+	// open indexes the payments the worker may have to expire or retry
+	// (status "created" or "pending"), so its sweeps cost what is in
+	// flight, not what exists.
+	open map[string]bool
 }
 
 func newPaymentState() paymentState {
@@ -28,6 +32,7 @@ func newPaymentState() paymentState {
 		linked:    map[string]storage.LinkedAccount{},
 		linkedBy:  map[string][]string{},
 		links:     map[string]storage.PaymentLink{},
+		open:      map[string]bool{},
 	}
 }
 
@@ -37,8 +42,8 @@ func (r payments) Create(ctx context.Context, p storage.Payment) error {
 	if err := r.t.check(ctx); err != nil {
 		return err
 	}
-	if p.ID == "" || p.AccountID == "" || p.Status == "" {
-		return fmt.Errorf("memory: payment without id, account or status: %w", storage.ErrInvalidRecord)
+	if p.ID == "" || p.AccountID == "" || p.Status == "" || p.Attempts < 0 {
+		return fmt.Errorf("memory: payment without id, account or status, or with negative attempts: %w", storage.ErrInvalidRecord)
 	}
 	s := &r.t.data.payments
 	if _, ok := s.payments[p.ID]; ok {
@@ -47,7 +52,27 @@ func (r payments) Create(ctx context.Context, p storage.Payment) error {
 	p.Version = 1
 	put(r.t, s.payments, p.ID, p)
 	appendTo(r.t, s.byAccount, p.AccountID, p.ID)
+	r.reindex(p)
 	return nil
+}
+
+// isOpen reports whether a payment belongs in the open index.
+func isOpen(p storage.Payment) bool { return p.Status == "created" || p.Status == "pending" }
+
+// reindex files p in the open index or takes it out, with its undo.
+func (r payments) reindex(p storage.Payment) {
+	open := r.t.data.payments.open
+	was := open[p.ID]
+	if was == isOpen(p) {
+		return
+	}
+	if was {
+		delete(open, p.ID)
+		r.t.undo = append(r.t.undo, func() { open[p.ID] = true })
+	} else {
+		open[p.ID] = true
+		r.t.undo = append(r.t.undo, func() { delete(open, p.ID) })
+	}
 }
 
 func (r payments) Get(ctx context.Context, accountID, id string) (storage.Payment, error) {
@@ -85,11 +110,12 @@ func (r payments) Update(ctx context.Context, p storage.Payment) (storage.Paymen
 	if !ok || old.AccountID != p.AccountID {
 		return storage.Payment{}, fmt.Errorf("memory: payment %q: %w", p.ID, storage.ErrNotFound)
 	}
-	if p.Status == "" {
-		return storage.Payment{}, fmt.Errorf("memory: payment %q without status: %w", p.ID, storage.ErrInvalidRecord)
+	if p.Status == "" || p.Attempts < 0 {
+		return storage.Payment{}, fmt.Errorf("memory: payment %q without status or with negative attempts: %w", p.ID, storage.ErrInvalidRecord)
 	}
 	p.CreatedAt, p.Version = old.CreatedAt, old.Version+1
 	put(r.t, s.payments, p.ID, p)
+	r.reindex(p)
 	return p, nil
 }
 
@@ -116,21 +142,42 @@ func (r payments) List(ctx context.Context, accountID, afterID string, limit int
 	return out, nil
 }
 
-func (r payments) PendingExpired(ctx context.Context, t time.Time, limit int) ([]storage.Payment, error) {
+func (r payments) ExpiryDue(ctx context.Context, t time.Time, limit int) ([]storage.Payment, error) {
+	return r.due(ctx, limit, func(p storage.Payment) bool {
+		return !p.ExpiresAt.IsZero() && !p.ExpiresAt.After(t) && !p.RetryAt.After(t)
+	}, func(p storage.Payment) time.Time { return p.ExpiresAt })
+}
+
+func (r payments) RetryDue(ctx context.Context, t, createdBefore time.Time, limit int) ([]storage.Payment, error) {
+	return r.due(ctx, limit, func(p storage.Payment) bool {
+		if p.Status != "created" || !p.ExpiresAt.After(t) {
+			return false
+		}
+		if p.RetryAt.IsZero() {
+			return !p.CreatedAt.After(createdBefore)
+		}
+		return !p.RetryAt.After(t)
+	}, func(p storage.Payment) time.Time { return p.CreatedAt })
+}
+
+// due returns up to limit open payments that match, ordered by key, then
+// id.
+func (r payments) due(ctx context.Context, limit int, match func(storage.Payment) bool, key func(storage.Payment) time.Time) ([]storage.Payment, error) {
 	if err := r.t.check(ctx); err != nil {
 		return nil, err
 	}
 	if err := checkLimit(limit); err != nil {
 		return nil, err
 	}
+	s := &r.t.data.payments
 	var out []storage.Payment
-	for _, p := range r.t.data.payments.payments {
-		if p.Status == "pending" && !p.ExpiresAt.IsZero() && !p.ExpiresAt.After(t) {
+	for id := range s.open {
+		if p := s.payments[id]; match(p) {
 			out = append(out, p)
 		}
 	}
 	slices.SortFunc(out, func(a, b storage.Payment) int {
-		return cmp.Or(a.ExpiresAt.Compare(b.ExpiresAt), cmp.Compare(a.ID, b.ID))
+		return cmp.Or(key(a).Compare(key(b)), cmp.Compare(a.ID, b.ID))
 	})
 	if len(out) > limit {
 		out = out[:limit]

@@ -6,3 +6,10 @@ func DueQuery(s *Store) string { return s.q.resources.dueResources }
 // DeliverableQuery is the statement behind Outbox.Deliverable, for plan
 // tests.
 func DeliverableQuery(s *Store) string { return s.q.resources.deliverable }
+
+// ExpiryDueQuery is the statement behind Payments.ExpiryDue, for plan
+// tests.
+func ExpiryDueQuery(s *Store) string { return s.q.payments.expiryDue }
+
+// RetryDueQuery is the statement behind Payments.RetryDue, for plan tests.
+func RetryDueQuery(s *Store) string { return s.q.payments.retryDue }

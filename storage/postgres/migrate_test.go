@@ -98,7 +98,8 @@ var allIndexes = []string{
 	"outbox_account_seq",
 	"outbox_undelivered WHERE (delivered_at IS NULL)",
 	"payments_account_created",
-	"payments_pending_expiry WHERE (status = 'pending'::text)",
+	"payments_created WHERE (status = 'created'::text)",
+	"payments_open_expiry WHERE (status = ANY (ARRAY['created'::text, 'pending'::text]))",
 	"redemptions_account_order",
 	"redemptions_code_status",
 	"resources_account_order",
@@ -294,7 +295,7 @@ func TestMigrate0003OnTopOf0002(t *testing.T) {
 		if _, err := tx.Ledger().Append(ctx, ledgerEntry(t, "old", "fund", 181_000, "gateway:clearing:sim", "customer:cash")); err != nil {
 			return err
 		}
-		return tx.Payments().Create(ctx, payment(t, "old", "p1", epoch))
+		return insertOldPayment(ctx, tx, schema, "old", "p1", "pending", epoch)
 	})
 
 	requireUpgrade(t, pool, schema, 2)

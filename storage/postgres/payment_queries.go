@@ -6,14 +6,15 @@ import "strings"
 // account and payment link repositories.
 type paymentQueries struct {
 	createPayment, getPayment, getPaymentForUpdate, lookupPaymentForUpdate, updatePayment string
-	listPayments, listPaymentsAfter, paymentExists, pendingExpired                        string
+	listPayments, listPaymentsAfter, paymentExists, expiryDue, retryDue                   string
 	recordEvent                                                                           string
 	createLinked, getLinked, lookupLinkedForUpdate, updateLinked, listLinked              string
 	createLink, getLinkForUpdate, updateLink                                              string
 }
 
 const paymentColumns = `id, account_id, purpose, purpose_ref, method, status, currency, amount, from_credit, from_gateway, refunded,
-	gateway, gateway_ref, redirect_url, linked_account_id, failure_reason, description, expires_at, created_at, updated_at, version`
+	gateway, gateway_ref, redirect_url, linked_account_id, failure_reason, description, expires_at, created_at, updated_at, version,
+	attempts, last_error, retry_at`
 
 const linkedColumns = "id, account_id, gateway, status, token, display, is_default, created_at, updated_at"
 
@@ -27,7 +28,7 @@ func newPaymentQueries(t tables) paymentQueries {
 		// duplicate is "0 rows", which keeps the transaction usable, and
 		// a concurrent uncommitted insert of the same key is waited for.
 		createPayment: r.Replace(`INSERT INTO {payments} ({pay})
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $22, $23)
 			ON CONFLICT (id) DO NOTHING`),
 		getPayment:             r.Replace(`SELECT {pay} FROM {payments} WHERE id = $1 AND account_id = $2`),
 		getPaymentForUpdate:    r.Replace(`SELECT {pay} FROM {payments} WHERE id = $1 AND account_id = $2 FOR UPDATE`),
@@ -39,6 +40,7 @@ func newPaymentQueries(t tables) paymentQueries {
 			amount = $8, from_credit = $9, from_gateway = $10, refunded = $11,
 			gateway = $12, gateway_ref = $13, redirect_url = $14, linked_account_id = $15,
 			failure_reason = $16, description = $17, expires_at = $18, updated_at = $19,
+			attempts = $20, last_error = $21, retry_at = $22,
 			version = version + 1
 			WHERE id = $1 AND account_id = $2
 			RETURNING {pay}`),
@@ -53,9 +55,20 @@ func newPaymentQueries(t tables) paymentQueries {
 			AND (created_at, id) < (SELECT created_at, id FROM {payments} WHERE id = $2 AND account_id = $1)
 			ORDER BY created_at DESC, id DESC LIMIT $3`),
 		paymentExists: r.Replace(`SELECT EXISTS (SELECT 1 FROM {payments} WHERE id = $1 AND account_id = $2)`),
-		pendingExpired: r.Replace(`SELECT {pay} FROM {payments}
-			WHERE status = 'pending' AND expires_at <= $1
+		// The range scans of the partial indexes payments_open_expiry and
+		// payments_created: each WHERE repeats its index's predicate so
+		// that the planner uses it for any parameters, generic plans
+		// included, and each ORDER BY is its index's order, so the scan
+		// stops after the page. The retry_at tests filter the few
+		// payments backing off after a failure.
+		expiryDue: r.Replace(`SELECT {pay} FROM {payments}
+			WHERE status IN ('created', 'pending') AND expires_at <= $1
+			AND (retry_at IS NULL OR retry_at <= $1)
 			ORDER BY expires_at, id LIMIT $2`),
+		retryDue: r.Replace(`SELECT {pay} FROM {payments}
+			WHERE status = 'created' AND expires_at > $1
+			AND (retry_at <= $1 OR (retry_at IS NULL AND created_at <= $2))
+			ORDER BY created_at, id LIMIT $3`),
 
 		recordEvent: r.Replace(`INSERT INTO {events} (gateway, event_id, applied_at) VALUES ($1, $2, $3)
 			ON CONFLICT (gateway, event_id) DO NOTHING`),

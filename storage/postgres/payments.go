@@ -25,8 +25,11 @@ func paymentCurrency(p storage.Payment) (string, error) {
 	if p.ID == "" || p.AccountID == "" || p.Status == "" {
 		return fail("id, account and status are required")
 	}
+	if p.Attempts < 0 {
+		return fail("attempts are negative")
+	}
 	for _, s := range []string{p.ID, p.AccountID, p.Purpose, p.PurposeRef, p.Method, p.Status, p.Gateway, p.GatewayRef,
-		p.RedirectURL, p.LinkedAccountID, p.FailureReason, p.Description} {
+		p.RedirectURL, p.LinkedAccountID, p.FailureReason, p.Description, p.LastError} {
 		if !storable(s) {
 			return fail("text must be UTF-8 without NUL bytes")
 		}
@@ -53,7 +56,7 @@ func (r payments) Create(ctx context.Context, p storage.Payment) error {
 		p.ID, p.AccountID, p.Purpose, p.PurposeRef, p.Method, p.Status, nullText(cur),
 		amountArg(p.Amount), amountArg(p.FromCredit), amountArg(p.FromGateway), amountArg(p.Refunded),
 		p.Gateway, p.GatewayRef, p.RedirectURL, p.LinkedAccountID, p.FailureReason, p.Description,
-		nullTime(p.ExpiresAt), p.CreatedAt, p.UpdatedAt)
+		nullTime(p.ExpiresAt), p.CreatedAt, p.UpdatedAt, p.Attempts, p.LastError, nullTime(p.RetryAt))
 	if err != nil {
 		return r.t.fail(fmt.Sprintf("create payment %q", p.ID), err)
 	}
@@ -115,7 +118,7 @@ func (r payments) Update(ctx context.Context, p storage.Payment) (storage.Paymen
 		p.ID, p.AccountID, p.Purpose, p.PurposeRef, p.Method, p.Status, nullText(cur),
 		amountArg(p.Amount), amountArg(p.FromCredit), amountArg(p.FromGateway), amountArg(p.Refunded),
 		p.Gateway, p.GatewayRef, p.RedirectURL, p.LinkedAccountID, p.FailureReason, p.Description,
-		nullTime(p.ExpiresAt), p.UpdatedAt))
+		nullTime(p.ExpiresAt), p.UpdatedAt, p.Attempts, p.LastError, nullTime(p.RetryAt)))
 	if err != nil {
 		return storage.Payment{}, r.t.fail(op, err)
 	}
@@ -158,14 +161,24 @@ func (r payments) List(ctx context.Context, accountID, afterID string, limit int
 	return nil, nil
 }
 
-func (r payments) PendingExpired(ctx context.Context, t time.Time, limit int) ([]storage.Payment, error) {
+func (r payments) ExpiryDue(ctx context.Context, t time.Time, limit int) ([]storage.Payment, error) {
 	if err := r.t.check(ctx); err != nil {
 		return nil, err
 	}
-	if err := checkLimit("pending expired payments", limit); err != nil {
+	if err := checkLimit("payments due for expiry", limit); err != nil {
 		return nil, err
 	}
-	return r.query(ctx, "list pending expired payments", r.t.s.q.payments.pendingExpired, t, limit)
+	return r.query(ctx, "list payments due for expiry", r.t.s.q.payments.expiryDue, t, limit)
+}
+
+func (r payments) RetryDue(ctx context.Context, t, createdBefore time.Time, limit int) ([]storage.Payment, error) {
+	if err := r.t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkLimit("payments due for a retry", limit); err != nil {
+		return nil, err
+	}
+	return r.query(ctx, "list payments due for a retry", r.t.s.q.payments.retryDue, t, createdBefore, limit)
 }
 
 // query runs a query returning paymentColumns.
@@ -195,12 +208,12 @@ func scanPayment(row pgx.Row) (storage.Payment, error) {
 		p                                         storage.Payment
 		cur                                       pgtype.Text
 		amount, fromCredit, fromGateway, refunded pgtype.Numeric
-		expires                                   pgtype.Timestamptz
+		expires, retry                            pgtype.Timestamptz
 	)
 	if err := row.Scan(&p.ID, &p.AccountID, &p.Purpose, &p.PurposeRef, &p.Method, &p.Status, &cur,
 		&amount, &fromCredit, &fromGateway, &refunded,
 		&p.Gateway, &p.GatewayRef, &p.RedirectURL, &p.LinkedAccountID, &p.FailureReason, &p.Description,
-		&expires, &p.CreatedAt, &p.UpdatedAt, &p.Version); err != nil {
+		&expires, &p.CreatedAt, &p.UpdatedAt, &p.Version, &p.Attempts, &p.LastError, &retry); err != nil {
 		return storage.Payment{}, err
 	}
 	for _, f := range []struct {
@@ -213,7 +226,7 @@ func scanPayment(row pgx.Row) (storage.Payment, error) {
 		}
 		*f.dst = a
 	}
-	p.ExpiresAt = timeOf(expires)
+	p.ExpiresAt, p.RetryAt = timeOf(expires), timeOf(retry)
 	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
 	return p, nil
 }

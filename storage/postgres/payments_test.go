@@ -85,7 +85,7 @@ func TestAbsentValuesAreNULL(t *testing.T) {
 		ge, err := tx.Ledger().Entry(ctx, "a", "e")
 		require.NoError(t, err)
 		assert.Equal(t, money.Amount{}, ge.CreditAfter)
-		due, err := tx.Payments().PendingExpired(ctx, epoch.Add(100*365*24*time.Hour), 10)
+		due, err := tx.Payments().ExpiryDue(ctx, epoch.Add(100*365*24*time.Hour), 10)
 		require.NoError(t, err)
 		assert.Empty(t, due, "a pending payment without expiry never expires")
 		exp, err := tx.Ledger().Expiring(ctx, epoch.Add(100*365*24*time.Hour), 10)

@@ -304,8 +304,12 @@ func TestBadInputKeepsTheTransactionUsable(t *testing.T) {
 			_, err := tx.Payments().List(ctx, "a", "", 0)
 			return err
 		}, storage.ErrInvalidRecord},
-		{"pending expired payments with limit 1001 are invalid", func(ctx context.Context, tx storage.Tx) error {
-			_, err := tx.Payments().PendingExpired(ctx, epoch, 1001)
+		{"payments due for expiry with limit 1001 are invalid", func(ctx context.Context, tx storage.Tx) error {
+			_, err := tx.Payments().ExpiryDue(ctx, epoch, 1001)
+			return err
+		}, storage.ErrInvalidRecord},
+		{"payments due for a retry with limit 0 are invalid", func(ctx context.Context, tx storage.Tx) error {
+			_, err := tx.Payments().RetryDue(ctx, epoch, epoch, 0)
 			return err
 		}, storage.ErrInvalidRecord},
 		{"a gateway event without id is invalid", func(ctx context.Context, tx storage.Tx) error {

@@ -115,31 +115,7 @@ func (s suite) testPayments(t *testing.T) {
 		})
 	})
 
-	t.Run("pending payments past their expiry are found", func(t *testing.T) {
-		st := s.newStore(t)
-		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
-			for i, status := range []string{"pending", "pending", "succeeded"} {
-				p := newPayment(t, "a", fmt.Sprintf("p%d", i))
-				p.Status = status
-				p.ExpiresAt = epoch().Add(time.Duration(10*(i+1)) * time.Minute)
-				if err := tx.Payments().Create(ctx, p); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
-			due, err := tx.Payments().PendingExpired(ctx, epoch().Add(20*time.Minute), 10)
-			require.NoError(t, err)
-			require.Len(t, due, 2)
-			assert.Equal(t, "p0", due[0].ID)
-			assert.Equal(t, "p1", due[1].ID)
-			due, err = tx.Payments().PendingExpired(ctx, epoch().Add(15*time.Minute), 10)
-			require.NoError(t, err)
-			assert.Len(t, due, 1)
-			return nil
-		})
-	})
+	t.Run("due payments", s.testPaymentsDue)
 
 	t.Run("a gateway event is applied once, even under a race", func(t *testing.T) {
 		st := s.newStore(t)

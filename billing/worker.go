@@ -1,0 +1,203 @@
+package billing
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// maxReason bounds the failure reasons the worker stores and reports, in
+// bytes.
+const maxReason = 500
+
+// sweep is what one of Tick's sweeps did with its page of items.
+type sweep struct {
+	// done counts the items handled (expired, answered, delivered).
+	done int
+	// full reports that the page held limit items: more may be due.
+	full bool
+	// failures are the items that failed, recorded for a retry.
+	failures []ItemFailure
+}
+
+// retryBackoff is the worker's wait after the n-th failed try in a row of
+// an item: Config.RetryDelay, doubled for each further failure, capped at
+// Config.MaxRetryDelay.
+func (s *System) retryBackoff(n int) time.Duration {
+	d := s.cfg.RetryDelay
+	for i := 1; i < n && d < s.cfg.MaxRetryDelay; i++ {
+		d *= 2
+	}
+	return min(d, s.cfg.MaxRetryDelay)
+}
+
+// logFailure tells the host's logger about an item the worker will retry.
+func (s *System) logFailure(ctx context.Context, f ItemFailure) {
+	s.log.LogAttrs(ctx, slog.LevelWarn, "billing: worker item failed; it will be retried",
+		slog.String("kind", string(f.Kind)), slog.String("id", f.ID), slog.String("account", f.AccountID),
+		slog.Int("attempts", f.Attempts), slog.Time("retry_at", f.RetryAt), slog.String("reason", f.Reason))
+}
+
+// deliverEvents is DeliverEvents' loop: it hands up to limit due events to
+// the EventHandler, round after round (each round delivers the oldest
+// undelivered event of every stream, so the next one can deliver what was
+// behind them), and reports every handler failure with the delivery state
+// the outbox recorded for it.
+func (s *System) deliverEvents(ctx context.Context, limit int) (sweep, error) {
+	var res sweep
+	handled := 0
+	for handled < limit {
+		var due []storage.Event
+		if err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+			var err error
+			due, err = tx.Outbox().Deliverable(ctx, s.now(), limit-handled)
+			return err
+		}); err != nil {
+			return res, err
+		}
+		if len(due) == 0 {
+			break
+		}
+		for _, e := range due {
+			ok, err := s.deliver(ctx, e)
+			if err != nil {
+				return res, err
+			}
+			handled++
+			if ok {
+				res.done++
+				continue
+			}
+			f, failed, err := s.eventFailure(ctx, e)
+			if err != nil {
+				return res, err
+			}
+			if failed {
+				res.failures = append(res.failures, f)
+			}
+		}
+	}
+	res.full = handled >= limit
+	return res, nil
+}
+
+// eventFailure reads back the delivery state deliver recorded for an
+// event its handler refused (deliver has logged it). failed is false when
+// another worker delivered it meanwhile.
+func (s *System) eventFailure(ctx context.Context, e storage.Event) (f ItemFailure, failed bool, err error) {
+	err = s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		list, err := tx.Outbox().List(ctx, e.AccountID, e.Seq-1, 1)
+		if err != nil || len(list) == 0 || list[0].Seq != e.Seq || !list[0].DeliveredAt.IsZero() {
+			return err
+		}
+		cur := list[0]
+		f = ItemFailure{Kind: ItemEvent, ID: cur.ID, AccountID: cur.AccountID, Reason: cur.LastError,
+			Attempts: cur.Attempts, RetryAt: cur.NextAttemptAt}
+		failed = true
+		return nil
+	})
+	return f, failed, err
+}
+
+// WorkerOptions tunes RunWorker. Zero fields take the documented defaults.
+type WorkerOptions struct {
+	// BatchSize is the limit of each Tick (1–1000): how many items of each
+	// kind one Tick handles. Default: 100.
+	BatchSize int
+	// Interval is how long the worker waits before the next Tick once the
+	// backlog is drained (no sweep of the last Tick handled a full page),
+	// and after a Tick that failed as a whole. Default: 1 minute; from 1
+	// millisecond to 24 hours.
+	Interval time.Duration
+	// Sleep waits for d, or until ctx is done, whichever comes first, and
+	// then returns ctx.Err() (nil when d passed). Every wait of the worker
+	// goes through it. Default: a timer on the machine's clock. Tests pass
+	// a function that moves their manual clock instead.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// OnReport, when set, receives the report of every Tick that completed,
+	// on the worker's goroutine (so it should return quickly): for metrics,
+	// or to alert on TickReport.Failures.
+	OnReport func(TickReport)
+	// OnError, when set, receives the error of every Tick that failed as a
+	// whole (the store unreachable, say), on the worker's goroutine. The
+	// worker also logs it, waits Interval and goes on.
+	OnError func(error)
+}
+
+// withDefaults returns o with every zero field set to its default, or a
+// *RequestError naming the first unusable field.
+func (o WorkerOptions) withDefaults() (WorkerOptions, error) {
+	if o.BatchSize == 0 {
+		o.BatchSize = 100
+	}
+	if o.Interval == 0 {
+		o.Interval = time.Minute
+	}
+	if o.Sleep == nil {
+		o.Sleep = sleepTimer
+	}
+	if err := checkLimit(o.BatchSize); err != nil {
+		return o, &RequestError{Field: "BatchSize", Reason: fmt.Sprintf("%d is outside 1–1000", o.BatchSize)}
+	}
+	if o.Interval < time.Millisecond || o.Interval > 24*time.Hour {
+		return o, &RequestError{Field: "Interval", Reason: fmt.Sprintf("is %s, want 1ms to 24h", o.Interval)}
+	}
+	return o, nil
+}
+
+// sleepTimer is the default WorkerOptions.Sleep: a timer on the machine's
+// clock, stopped early when ctx is done.
+func sleepTimer(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// RunWorker is a ready-made worker loop for a host to start on a goroutine
+// of its own: it calls Tick with opts.BatchSize again and again while a
+// sweep comes back with a full page, so a backlog is drained at once; when
+// the backlog is drained it waits opts.Interval (through opts.Sleep) and
+// starts over. A Tick that fails as a whole (the store unreachable) is
+// logged and passed to opts.OnError, and the worker waits opts.Interval and
+// tries again; failures of single items never stop it (see Tick). Several
+// workers, in one process or many, may run over one store at once.
+//
+// RunWorker returns only when ctx is done, with ctx.Err(); an unusable opts
+// returns a *RequestError at once, and an error of opts.Sleep other than
+// ctx's is returned as it is.
+func (s *System) RunWorker(ctx context.Context, opts WorkerOptions) error {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return err
+	}
+	for {
+		rep, err := s.Tick(ctx, opts.BatchSize)
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
+		}
+		switch {
+		case err != nil:
+			s.log.LogAttrs(ctx, slog.LevelError, "billing: worker tick failed; it will be retried",
+				slog.Duration("after", opts.Interval), slog.String("error", err.Error()))
+			if opts.OnError != nil {
+				opts.OnError(err)
+			}
+		case opts.OnReport != nil:
+			opts.OnReport(rep)
+		}
+		if err == nil && rep.More {
+			continue // more is due already: no wait
+		}
+		if err := opts.Sleep(ctx, opts.Interval); err != nil {
+			return err
+		}
+	}
+}
