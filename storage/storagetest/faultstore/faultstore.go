@@ -66,6 +66,8 @@ type Fault struct {
 	Call int
 	// Op names it: "InTx" or "Repository.Method" ("Orders.Create").
 	Op string
+	// Nth says which call of Op it was since the arming: 1 for the first.
+	Nth int
 	// Mode is what was done to it.
 	Mode Mode
 }
@@ -80,6 +82,7 @@ type Store struct {
 
 	mu       sync.Mutex
 	calls    int                // calls since the last arming or Reset
+	byOp     map[string]int     // the same, by operation name
 	at       int                // the call to fault; 0 when disarmed
 	mode     Mode               // what to do at call at
 	cancel   context.CancelFunc // the caller's cancel function (Cancel mode)
@@ -119,6 +122,7 @@ func (s *Store) arm(k int, mode Mode, cancel context.CancelFunc) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls, s.at, s.mode, s.cancel = 0, max(k, 0), mode, cancel
+	clear(s.byOp)
 	s.injected, s.fired = Fault{}, false
 }
 
@@ -143,12 +147,16 @@ func (s *Store) Injected() (Fault, bool) {
 func (s *Store) step(ctx context.Context, op string, cancelTx context.CancelFunc) error {
 	s.mu.Lock()
 	s.calls++
+	if s.byOp == nil {
+		s.byOp = map[string]int{}
+	}
+	s.byOp[op]++
 	hit := s.at > 0 && s.calls == s.at
 	if !hit {
 		s.mu.Unlock()
 		return nil
 	}
-	f := Fault{Call: s.calls, Op: op, Mode: s.mode}
+	f := Fault{Call: s.calls, Op: op, Nth: s.byOp[op], Mode: s.mode}
 	cancel := s.cancel
 	s.injected, s.fired, s.at, s.cancel = f, true, 0, nil
 	s.mu.Unlock()

@@ -55,6 +55,7 @@ func TestDisarmedItPassesTheConformanceSuite(t *testing.T) {
 
 func TestFailAtEveryCall(t *testing.T) {
 	ops := []string{"InTx", "Accounts.Create", "Accounts.Create"}
+	nth := []int{1, 1, 2}
 	for k := 1; k <= len(ops); k++ {
 		t.Run(fmt.Sprintf("call %d (%s)", k, ops[k-1]), func(t *testing.T) {
 			inner := memory.New()
@@ -64,7 +65,7 @@ func TestFailAtEveryCall(t *testing.T) {
 			require.ErrorIs(t, err, faultstore.ErrInjected)
 			f, ok := fs.Injected()
 			require.True(t, ok)
-			assert.Equal(t, faultstore.Fault{Call: k, Op: ops[k-1], Mode: faultstore.Fail}, f)
+			assert.Equal(t, faultstore.Fault{Call: k, Op: ops[k-1], Nth: nth[k-1], Mode: faultstore.Fail}, f)
 			assert.Equal(t, k, fs.Calls(), "nothing runs after the fault in this transaction")
 			assert.False(t, exists(t, inner, "a"), "the transaction rolled back")
 
@@ -123,7 +124,7 @@ func TestCancelAt(t *testing.T) {
 		require.ErrorIs(t, err, context.Canceled)
 		f, ok := fs.Injected()
 		require.True(t, ok)
-		assert.Equal(t, faultstore.Fault{Call: 2, Op: "Accounts.Create", Mode: faultstore.Cancel}, f)
+		assert.Equal(t, faultstore.Fault{Call: 2, Op: "Accounts.Create", Nth: 1, Mode: faultstore.Cancel}, f)
 		assert.False(t, exists(t, inner, "a"))
 		assert.False(t, exists(t, inner, "b"))
 	})

@@ -182,11 +182,18 @@ func (w payments) List(ctx context.Context, accountID, afterID string, limit int
 	return w.r.List(ctx, accountID, afterID, limit)
 }
 
-func (w payments) PendingExpired(ctx context.Context, t time.Time, limit int) ([]storage.Payment, error) {
-	if err := w.t.step(ctx, "Payments.PendingExpired"); err != nil {
+func (w payments) ExpiryDue(ctx context.Context, t time.Time, limit int) ([]storage.Payment, error) {
+	if err := w.t.step(ctx, "Payments.ExpiryDue"); err != nil {
 		return nil, err
 	}
-	return w.r.PendingExpired(ctx, t, limit)
+	return w.r.ExpiryDue(ctx, t, limit)
+}
+
+func (w payments) RetryDue(ctx context.Context, t, createdBefore time.Time, limit int) ([]storage.Payment, error) {
+	if err := w.t.step(ctx, "Payments.RetryDue"); err != nil {
+		return nil, err
+	}
+	return w.r.RetryDue(ctx, t, createdBefore, limit)
 }
 
 type gatewayEvents struct {
