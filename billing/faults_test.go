@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -72,10 +71,6 @@ type faultCase struct {
 	tick bool
 	// config, when set, adjusts the environment's configuration.
 	config func(*billing.Config)
-	// known, when set, tells a fault that hits a known bug (returning
-	// its description): the sweep skips it, and TestFaultsKnownBugs runs
-	// it when CLOUDBILL_KNOWN_BUGS is set.
-	known func(faultstore.Fault) string
 }
 
 // tickRecovery is how long after a faulted tick the next one runs: by then
@@ -91,11 +86,6 @@ const (
 	tickRecovery = 10 * time.Minute
 	tickOffset   = 30 * time.Minute
 )
-
-// linkedRenewalBug is a known bug the sweep finds.
-const linkedRenewalBug = "automatic renewal takes a storage error while looking up the default linked account " +
-	"(System.hasDefaultLinked in billing/tick.go) for having none: the attempt is recorded as failed, " +
-	"the customer is told credit was short, and the renewal is not charged"
 
 // deliverAll is an EventHandler that accepts every event.
 func deliverAll(cfg *billing.Config) {
@@ -239,11 +229,6 @@ func faultCases() []faultCase {
 		{name: "tick renewing from the default linked account", tick: true, config: func(cfg *billing.Config) {
 			deliverAll(cfg)
 			cfg.AutoRenewWithLinkedAccount = true
-		}, known: func(f faultstore.Fault) string {
-			if f.Mode == faultstore.Fail && f.Op == "LinkedAccounts.List" && f.Nth == 1 {
-				return linkedRenewalBug
-			}
-			return ""
 		}, prepare: func(t *testing.T, e faultEnv) faultOp {
 			ctx := context.Background()
 			e.fund(t, e.acct, 200_000)
@@ -352,7 +337,6 @@ const (
 	outcomeSwallowed                       // succeeded although a call failed
 	outcomeTickPartial                     // a tick stopped part-way
 	outcomeUnreached                       // the fault was past the last call
-	outcomeKnown                           // the fault hit a known bug
 	faultOutcomes
 )
 
@@ -368,8 +352,6 @@ func (o faultOutcome) String() string {
 		return "succeeded despite the fault"
 	case outcomeTickPartial:
 		return "tick stopped part-way"
-	case outcomeKnown:
-		return "hit a known bug (not checked)"
 	}
 	return "not reached"
 }
@@ -430,9 +412,6 @@ func runFault(t *testing.T, c faultCase, stores faultStores, ref faultReference,
 		}
 		requireState(t, ref.state, e.snapshot(t), "a run the fault did not reach")
 		return outcomeUnreached
-	}
-	if c.known != nil && c.known(f) != "" {
-		return outcomeKnown
 	}
 	after := e.snapshot(t)
 	cause := error(faultstore.ErrInjected)
@@ -557,36 +536,6 @@ func TestFaultsAtEveryStep(t *testing.T) {
 		}
 		t.Logf("%d faulted runs in %s", total, time.Since(began).Round(time.Millisecond))
 	})
-}
-
-// TestFaultsKnownBugs runs the faults that hit a known bug, on the memory
-// store, with every check. They fail until the bugs are fixed, so they are
-// skipped unless CLOUDBILL_KNOWN_BUGS is set.
-func TestFaultsKnownBugs(t *testing.T) {
-	for _, c := range faultCases() {
-		if c.known == nil {
-			continue
-		}
-		t.Run(c.name, func(t *testing.T) {
-			stores := memoryFaultStores()
-			var bug string
-			for k := 1; bug == ""; k++ {
-				e, op := newFaultEnv(t, c, stores.store(t), "acme-known", false)
-				e.fs.FailAt(k)
-				_, _ = op(context.Background())
-				f, fired := e.fs.Injected()
-				require.True(t, fired, "no fault hits the known bug")
-				if bug = c.known(f); bug != "" {
-					if os.Getenv("CLOUDBILL_KNOWN_BUGS") == "" {
-						t.Skip("known: " + bug)
-					}
-					known := c
-					known.known = nil
-					runFault(t, known, stores, reference(t, known, stores), f.Mode, k)
-				}
-			}
-		})
-	}
 }
 
 // sweep runs c with each mode of fault at every call pick chooses, and once
