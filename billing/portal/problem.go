@@ -53,13 +53,19 @@ const (
 // Status always, Detail when there is more to say, and the extension Field
 // naming the request field at fault.
 type Problem struct {
-	Type   string `json:"type"`
-	Title  string `json:"title"`
-	Status int    `json:"status"`
+	// Type is one of the Problem… constants.
+	Type string `json:"type"`
+	// Title is the HTTP status text ("Not Found").
+	Title string `json:"title"`
+	// Status is the HTTP status code.
+	Status int `json:"status"`
+	// Detail explains this occurrence for people.
 	Detail string `json:"detail,omitempty"`
 	// Instance is the request path the problem occurred on.
 	Instance string `json:"instance,omitempty"`
-	Field    string `json:"field,omitempty"`
+	// Field names the request field, parameter or header at fault
+	// ("amount", "limit", "Idempotency-Key"), when known.
+	Field string `json:"field,omitempty"`
 }
 
 // Error returns the title and detail, so a Problem can travel as an error.

@@ -25,9 +25,12 @@ var (
 // ConfigError says which Config field NewRenderer rejected and why. It
 // matches ErrInvalidConfig.
 type ConfigError struct {
-	Field  string
+	// Field is the Config field, e.g. "HTMLTemplate".
+	Field string
+	// Reason says which rule it broke.
 	Reason string
-	Err    error
+	// Err is the underlying error (a template parse error), or nil.
+	Err error
 }
 
 // Error names the field and the reason.
@@ -47,7 +50,9 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // OptionError says which Options field was rejected and why. It matches
 // ErrInvalidOptions.
 type OptionError struct {
-	Field  string
+	// Field is the Options field, e.g. "Buyer.Name" or "Locale".
+	Field string
+	// Reason says which rule it broke.
 	Reason string
 }
 

@@ -7,26 +7,31 @@ import "reflect"
 // text.
 type Labels struct {
 	// InvoiceTitle and CreditNoteTitle head the document.
-	InvoiceTitle    string
-	CreditNoteTitle string
-
-	// Header fields.
-	Number, Series, Status, Resource        string
-	Created, Issued, Due, PaidAt, VoidedAt  string
-	NotNumbered                             string
-	Seller, Buyer, TaxID                    string
-	Corrects, Reason, Memo, VoidReason      string
-	TimesIn, PricesExclude, PricesInclude   string
-	Page                                    string
-	LineNo, Description, Period, Quantity   string
-	UnitPrice, Amount, Discount, TaxRate    string
-	Total                                   string
-	Subtotal, Discounts, Net, Tax, TaxOn    string
-	GrandTotal, AmountPaid, AmountCredited  string
-	Outstanding, CreditTotal, LineTax       string
-	StatusDraft, StatusUnpaid, StatusIssued string
-	StatusPartiallyPaid, StatusPaid         string
-	StatusVoid                              string
+	InvoiceTitle, CreditNoteTitle string
+	// The header: number, series, status, resource, and what a draft
+	// shows instead of a number.
+	Number, Series, Status, Resource, NotNumbered string
+	// The dates: created, issued, due, paid, voided.
+	Created, Issued, Due, PaidAt, VoidedAt string
+	// The parties' headings and the tax id's label.
+	Seller, Buyer, TaxID string
+	// A credit note's corrected invoice and reason; an invoice's memo and
+	// void reason.
+	Corrects, Reason, Memo, VoidReason string
+	// The note under the header: the time zone, and whether prices
+	// include tax.
+	TimesIn, PricesExclude, PricesInclude string
+	// Page precedes the page number in the PDF's footer.
+	Page string
+	// The columns of the lines table, and the period's label.
+	LineNo, Description, Period, Quantity, UnitPrice, Amount, Discount, TaxRate, Total string
+	// The totals: subtotal, discounts, net, tax (and "on" before the
+	// amount it is on), the invoice total and the credit note total.
+	Subtotal, Discounts, Net, Tax, TaxOn, GrandTotal, CreditTotal string
+	// The settlement of an invoice: paid, credited, outstanding.
+	AmountPaid, AmountCredited, Outstanding string
+	// The statuses as customers read them.
+	StatusDraft, StatusUnpaid, StatusIssued, StatusPartiallyPaid, StatusPaid, StatusVoid string
 }
 
 // builtinLabels returns the built-in labels of lang ("en" or "vi"); English
@@ -76,7 +81,6 @@ func builtinLabels(lang string) Labels {
 			AmountCredited:      "Đã điều chỉnh giảm",
 			Outstanding:         "Còn phải thanh toán",
 			CreditTotal:         "Tổng tiền điều chỉnh giảm",
-			LineTax:             "Thuế",
 			StatusDraft:         "Nháp",
 			StatusUnpaid:        "Chưa thanh toán",
 			StatusIssued:        "Đã phát hành",
@@ -128,7 +132,6 @@ func builtinLabels(lang string) Labels {
 		AmountCredited:      "Credited",
 		Outstanding:         "Outstanding",
 		CreditTotal:         "Total credited",
-		LineTax:             "VAT",
 		StatusDraft:         "Draft",
 		StatusUnpaid:        "Unpaid",
 		StatusIssued:        "Issued",

@@ -176,8 +176,11 @@ func templateFuncs(l Locale) template.FuncMap {
 
 // PartyArgs is what the embedded template's "party" block receives.
 type PartyArgs struct {
-	Heading  string
-	Party    PartyView
+	// Heading is the block's title ("Seller").
+	Heading string
+	// Party is the party to show.
+	Party PartyView
+	// TaxLabel is the label of the tax id ("Tax ID").
 	TaxLabel string
 	// Class is "seller" or "buyer".
 	Class string

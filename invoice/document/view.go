@@ -27,8 +27,9 @@ type Party struct {
 	Address string `json:"address,omitempty"`
 	// TaxID is the tax identification number, e.g. "0312345678".
 	TaxID string `json:"tax_id,omitempty"`
-	// Email and Phone are optional contact details.
+	// Email is an optional contact address.
 	Email string `json:"email,omitempty"`
+	// Phone is an optional contact number.
 	Phone string `json:"phone,omitempty"`
 }
 
@@ -57,18 +58,24 @@ type Options struct {
 // anything else.
 type View struct {
 	// Lang is the locale's language ("en", "vi"), for <html lang>.
-	Lang   string
+	Lang string
+	// Locale is the locale everything below is formatted in.
 	Locale Locale
 	// Title is the document's heading: the invoice or credit note title.
-	Title        string
+	Title string
+	// IsCreditNote is true for a credit note, false for an invoice.
 	IsCreditNote bool
-	Labels       Labels
+	// Labels are the words of the locale's language, with the host's
+	// replacements.
+	Labels Labels
 	// Number is the display number ("INV-2026-000042"), or Labels.NotNumbered
 	// for a draft; Series is the series ("INV-2026"), "" for a draft.
 	Number string
+	// Series is the number's series ("INV-2026"), "" for a draft.
 	Series string
 	// Status is the status as the customer reads it ("Paid", "Unpaid").
-	Status     string
+	Status string
+	// StatusCode is the stored status ("paid", "issued"), for styling.
 	StatusCode invoice.Status
 	// Dates are the document's dates that are set (created, issued, due,
 	// paid, voided), as label and value.
@@ -80,60 +87,80 @@ type View struct {
 	// Corrects is, on a credit note, the number (or id) of the invoice it
 	// corrects; Reason is the note's reason. Both "" on an invoice.
 	Corrects string
-	Reason   string
-	// Memo is an invoice's free text; VoidReason why it was voided.
-	Memo       string
+	// Reason is, on a credit note, why it was issued.
+	Reason string
+	// Memo is an invoice's free text.
+	Memo string
+	// VoidReason says why a void document was voided.
 	VoidReason string
+	// ResourceID is the resource the document is for.
 	ResourceID string
-	Currency   string
+	// Currency is the ISO 4217 code of every amount.
+	Currency string
 	// TaxNote says whether prices include or exclude the tax.
 	TaxNote string
-	Lines   []LineView
+	// Lines are the document's lines, in order.
+	Lines []LineView
 	// Totals are subtotal, discounts, net, the tax per rate and the total,
 	// in that order; the last one is the total.
 	Totals []Field
 	// Settlement is, on an invoice that is not a draft or void, the amount
 	// paid, credited (when any) and outstanding.
 	Settlement []Field
-	Footer     string
+	// Footer is Options.Footer.
+	Footer string
 	// Invoice is the rendered document, unchanged.
 	Invoice invoice.Invoice
 }
 
-// PartyView is a Party as printed.
+// PartyView is a Party as printed: trimmed, in Unicode form C, with the
+// address split into its non-empty lines.
 type PartyView struct {
-	Name         string
+	// Name is the legal name.
+	Name string
+	// AddressLines are the address, one line each.
 	AddressLines []string
-	TaxID        string
+	// TaxID is the tax identification number, "" when not given.
+	TaxID string
+	// Email and Phone are the contact details, "" when not given.
 	Email, Phone string
 }
 
 // LineView is one line as printed.
 type LineView struct {
-	No          int
+	// No is the line's position, from 1.
+	No int
+	// Description says what the line is for.
 	Description string
 	// Period is the span the line pays for, to the minute; "" when the
 	// line is not periodic.
-	Period   string
-	Details  []string
+	Period string
+	// Details explain the line (how it was priced, the coupon's share).
+	Details []string
+	// Quantity is the number of units, exact, in the locale's digits.
 	Quantity string
 	// UnitPrice, Amount, Discount, Tax and Total are formatted money;
 	// Discount is "" when there is none.
 	UnitPrice string
 	Amount    string
 	Discount  string
-	TaxRate   string
-	Tax       string
-	Total     string
+	// TaxRate is the rate as a percentage ("10%").
+	TaxRate string
+	Tax     string
+	Total   string
 }
 
 // Field is a labelled value; Note is an optional qualifier ("on 230.000 ₫")
 // and Strong marks the value to emphasise (the total, the outstanding
 // amount).
 type Field struct {
-	Label  string
-	Value  string
-	Note   string
+	// Label names the value ("Total").
+	Label string
+	// Value is the formatted value.
+	Value string
+	// Note qualifies the label, "" for none.
+	Note string
+	// Strong marks a value to emphasise.
 	Strong bool
 }
 
