@@ -14,7 +14,8 @@ import (
 )
 
 // Mount the portal under /billing/ behind the host's authentication. Here
-// the "session" is a header; a real host reads its session cookie or token.
+// the signed-in account comes from a header; a real host reads its own
+// sign-in cookie or token.
 func ExampleNew() {
 	ctx := context.Background()
 	catalog, _ := pricing.SampleCatalog()
@@ -30,7 +31,7 @@ func ExampleNew() {
 	h, err := portal.New(portal.Config{
 		System: sys,
 		Authenticate: func(r *http.Request) (string, bool) {
-			id := r.Header.Get("X-Session-Account") // the host's own authentication
+			id := r.Header.Get("X-Signed-In-Account") // the host's own authentication
 			return id, id != ""
 		},
 		Seller: document.Party{Name: "Công ty TNHH Mây Xanh", TaxID: "0312345678"},
@@ -45,7 +46,7 @@ func ExampleNew() {
 	for _, account := range []string{"customer-42", ""} {
 		req := httptest.NewRequest(http.MethodGet, "/billing/wallet", nil)
 		if account != "" {
-			req.Header.Set("X-Session-Account", account)
+			req.Header.Set("X-Signed-In-Account", account)
 		}
 		rec := httptest.NewRecorder()
 		mux.ServeHTTP(rec, req)

@@ -30,7 +30,7 @@ var start = time.Date(2026, 4, 5, 2, 0, 0, 0, time.UTC)
 
 // env is a System on the memory store with a simulated gateway, and a
 // portal whose test authentication reads the X-Account header (a host
-// would use its session instead).
+// would use its own sign-in instead).
 type env struct {
 	sys    *billing.System
 	sim    *gatewaysim.Gateway

@@ -43,7 +43,7 @@ type Config struct {
 	System *billing.System
 	// Authenticate resolves a request to the customer's billing account
 	// id. The host mounts the Handler behind its own authentication and
-	// passes what that established (a session, a token's subject); false
+	// passes what that established (a sign-in cookie, a token's subject); false
 	// answers 401. The portal never trusts an account id from the request
 	// itself.
 	Authenticate func(r *http.Request) (accountID string, ok bool)

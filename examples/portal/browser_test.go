@@ -110,7 +110,7 @@ func TestBrowser(t *testing.T) {
 	assert.Contains(t, text("h1"), "Hóa đơn")
 
 	// Download the PDF the way the page's link does, with the browser's
-	// session, and read its text.
+	// sign-in cookie, and read its text.
 	type download struct {
 		Type string `json:"type"`
 		Data string `json:"data"`
