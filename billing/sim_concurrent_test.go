@@ -79,7 +79,7 @@ func TestSimulationConcurrent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := &simRun{ctx: ctx, e: e, m: newSimModel(start, true, true), tag: tag, ch: rand.New(rand.NewPCG(seed, 1)),
+		r := &simRun{ctx: ctx, e: e, m: newSimModel(start), tag: tag, ch: rand.New(rand.NewPCG(seed, 1)),
 			eventSeq: map[string]int64{}}
 		accts := []string{tag + "a", tag + "b"}
 		for _, a := range accts {
@@ -313,7 +313,7 @@ func concCheck(t *testing.T, e env, accts []string, credit map[string]int64, fix
 		}
 	}
 	err := e.st.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		r := &simRun{m: newSimModel(start, true, true)}
+		r := &simRun{m: newSimModel(start)}
 		for _, a := range accts {
 			if err := concLedger(r, ctx, tx, a); err != nil {
 				return err

@@ -230,9 +230,9 @@ type mSeg struct {
 // rebase is what remains after a change at t: one segment to end worth
 // value at list price list (a segment of no value keeps its list value:
 // the customer paid nothing of that list price), or nothing when no time
-// is left — or, with libraryDropsEmptyValue, when no value is left.
-func (m *simModel) rebase(t, end time.Time, value, list int64) []mSeg {
-	if !t.Before(end) || (value == 0 && m.libraryDropsEmptyValue) {
+// is left or neither value nor list.
+func rebase(t, end time.Time, value, list int64) []mSeg {
+	if !t.Before(end) || (value == 0 && list == 0) {
 		return nil
 	}
 	return []mSeg{{from: t, end: end, value: value, list: list}}
@@ -286,28 +286,6 @@ type simModel struct {
 	linkIDs   []string
 	seenEvent map[string]bool // gateway event ids applied
 
-	// libraryDropsEmptyValue makes the value segments follow the library
-	// where it departs from docs/RELIABILITY.md: lifecycle.Rebase keeps
-	// no segment when no value is left (after a refund took all of it,
-	// or a term a coupon made free), so the list value of that time is
-	// forgotten; and an upgrade's list value is at least its value
-	// (resizedList's max), where the document says UL + C_L. A later
-	// downgrade then scales the list difference by U ÷ UL with too small
-	// a UL and refunds up to the whole difference (see
-	// TestSimulationKnownLibraryDeviations). On by default so that the
-	// simulation checks everything else exactly.
-	libraryDropsEmptyValue bool
-	// libraryResizeCreditBug: money that arrives for a resize upgrade
-	// whose resource is no longer active (deleted, or its term ended) is
-	// to become cash; the library credits the order's quote line —
-	// the new configuration's whole price for the rest of the term, more
-	// than the upgrade charged — so the refund is refused
-	// (payment.ErrOverRefund) and the payment's transaction fails: Pay
-	// returns the error, a gateway callback is rejected every time it is
-	// delivered. On by default: the model then expects that failure and
-	// no change (TestSimulationKnownLibraryDeviations shows it).
-	libraryResizeCreditBug bool
-
 	// dirty names what changed since the last check.
 	dirtyAcct map[string]bool
 	dirtyPay  map[string]bool
@@ -315,9 +293,9 @@ type simModel struct {
 	dirtyRes  map[string]bool
 }
 
-func newSimModel(now time.Time, libraryDropsEmptyValue, libraryResizeCreditBug bool) *simModel {
+func newSimModel(now time.Time) *simModel {
 	return &simModel{
-		now: now, libraryDropsEmptyValue: libraryDropsEmptyValue, libraryResizeCreditBug: libraryResizeCreditBug, accounts: map[string]*mAccount{}, payments: map[string]*mPayment{},
+		now: now, accounts: map[string]*mAccount{}, payments: map[string]*mPayment{},
 		orders: map[string]*mOrder{}, resources: map[string]*mResource{}, links: map[string]*mLink{},
 		seenEvent: map[string]bool{}, dirtyAcct: map[string]bool{}, dirtyPay: map[string]bool{},
 		dirtyOrd: map[string]bool{}, dirtyRes: map[string]bool{},
@@ -589,23 +567,6 @@ func (m *simModel) lateSuccess(p *mPayment) {
 	m.event(p.acct, "payment.credited")
 }
 
-// stuck reports whether p's money, arriving now, meets the library's
-// defect libraryResizeCreditBug: it would pay a resize order whose
-// resource can no longer take the resize, and the library fails instead
-// of crediting it.
-func (m *simModel) stuck(p *mPayment) bool {
-	if !m.libraryResizeCreditBug || p.purpose == purposeTopUp {
-		return false
-	}
-	if p.purpose == purposeLink {
-		if l := m.links[p.ref]; l.paidBy != "" || !p.createdAt.Before(l.expires) {
-			return false
-		}
-	}
-	o := m.orders[m.orderOf(p)]
-	return o.kind == kindResize && o.payable(p.amount) && m.lineGone(o.kind, m.resources[o.lines[0].resource])
-}
-
 // lineGone reports whether the resource of an order line can no longer
 // take it: a renewal of a released or deleted resource, a resize of one
 // no longer active or past its term, a recovery of one not released.
@@ -720,11 +681,7 @@ func (m *simModel) applyRenew(r *mResource, l mLine) {
 // applyUpgrade applies a paid upgrade of charge c now.
 func (m *simModel) applyUpgrade(r *mResource, cfg int, c int64) {
 	u, ul := r.unused(m.now), r.unusedList(m.now)
-	list := ul + c
-	if m.libraryDropsEmptyValue {
-		list = max(list, u+c)
-	}
-	r.segs = m.rebase(m.now, r.end, u+c, list)
+	r.segs = rebase(m.now, r.end, u+c, ul+c)
 	r.cfg = cfg
 	r.paid += c
 	m.event(r.acct, "resource.resize")
@@ -748,7 +705,7 @@ func (m *simModel) downgrade(r *mResource, cfg int) int64 {
 	default:
 		refund = min(u, divRound(d*u, ul))
 	}
-	r.segs = m.rebase(m.now, r.end, u-refund, max(ul-d, u-refund))
+	r.segs = rebase(m.now, r.end, u-refund, max(ul-d, u-refund))
 	r.cfg = cfg
 	r.refunded += refund
 	m.accounts[r.acct].cash += refund
@@ -776,7 +733,7 @@ func (m *simModel) provisioned(r *mResource) {
 	r.state = stActive
 	r.start = m.now
 	r.end = m.now.Add(time.Duration(r.term.billingDays()) * 24 * time.Hour)
-	r.segs = m.rebase(r.start, r.end, r.line, r.base)
+	r.segs = rebase(r.start, r.end, r.line, r.base)
 	r.paid += r.line
 	m.dirtyRes[r.id] = true
 	m.completeIfDone(r.order)
@@ -887,7 +844,7 @@ func (m *simModel) refund(p *mPayment, x int64) {
 			continue
 		}
 		left -= taken
-		r.segs = m.rebase(m.now, r.end, u-taken, r.unusedList(m.now))
+		r.segs = rebase(m.now, r.end, u-taken, r.unusedList(m.now))
 		r.refunded += taken
 		m.dirtyRes[r.id] = true
 	}

@@ -103,13 +103,6 @@ type simRun struct {
 type simOptions struct {
 	// cfg adjusts the System's config (a policy).
 	cfg func(*billing.Config)
-	// specValue makes the model keep value segments exactly as
-	// docs/RELIABILITY.md states (see simModel.libraryDropsEmptyValue).
-	specValue bool
-	// specResizeCredit makes the model expect money for a resize whose
-	// resource is gone to become cash (see
-	// simModel.libraryResizeCreditBug).
-	specResizeCredit bool
 }
 
 func (r *simRun) failf(format string, args ...any) {
@@ -451,12 +444,6 @@ func (r *simRun) opDeliver() {
 	}
 	r.note("deliver %s %s (event %s)", c.kind, c.payment, c.cb.Event.ID)
 	res, err := r.deliver(r.e.sim.SignedAt(c.cb, r.m.now))
-	if p := r.m.payments[c.payment]; err != nil && !r.m.seenEvent[c.cb.Event.ID] && c.kind == gateway.EventPaymentSucceeded &&
-		(p.status == payCreated || p.status == payPending) && r.m.stuck(p) {
-		r.expectErr(err, "callback for a resize whose resource is gone (a known library defect)", payment.ErrOverRefund)
-		r.m.touch(p.acct)
-		return
-	}
 	r.noErr(err, "callback")
 	seen := r.m.seenEvent[c.cb.Event.ID]
 	if res.Duplicate != seen {
@@ -466,9 +453,6 @@ func (r *simRun) opDeliver() {
 		r.m.seenEvent[c.cb.Event.ID] = true
 		p := r.m.payments[c.payment]
 		open := p.status == payCreated || p.status == payPending
-		if c.kind == gateway.EventPaymentSucceeded && open && r.m.stuck(p) {
-			r.failf("callback %s for payment %s of a resize whose resource is gone was applied; the model expected the library's known failure", c.cb.Event.ID, p.id)
-		}
 		late := false
 		switch {
 		case c.kind == gateway.EventPaymentSucceeded && open:
@@ -684,16 +668,6 @@ func (r *simRun) opPay() {
 	}
 	pl := payPlan{reject: want}
 	if want == nil {
-		if o.kind == kindResize && r.m.libraryResizeCreditBug && r.m.lineGone(o.kind, r.m.resources[o.lines[0].resource]) {
-			// The library's known defect: paying it fails. Only credit
-			// is tried, so no gateway takes money the library refuses.
-			req.Method, req.LinkedAccountID = payment.MethodCredit, ""
-			r.note("pay %s resize order %s whose resource is gone: a known library defect", acct, ref)
-			_, err := r.e.sys.Pay(r.ctx, r.key(), req)
-			r.expectErr(err, "pay a resize whose resource is gone", payment.ErrOverRefund, payment.ErrInsufficientCredit)
-			r.m.touch(acct)
-			return
-		}
 		pl = r.planPay(acct, amt, method)
 	}
 	key := r.key()

@@ -37,7 +37,6 @@ import (
 //	CLOUDBILL_SIM_OPS=<n>      operations on the memory store (default 1,000,000; 20,000 under -race)
 //	CLOUDBILL_SIM_PG_OPS=<n>   operations on PostgreSQL (default 20,000; 2,000 under -race)
 //	CLOUDBILL_SIM_WORKERS=<n>  sequences run at once per store (default: GOMAXPROCS, at most 2; twice that on PostgreSQL)
-//	CLOUDBILL_SIM_STRICT=1     follow docs/RELIABILITY.md even where the library is known to depart from it ("value" or "resize": one rule only)
 //	CLOUDBILL_SIM_TRACE=1      print every step as it runs (with CLOUDBILL_SIM_SEED)
 //	CLOUDBILL_SIM_SKIP=a,b     leave out the named operations (e.g. "resize,refund to credit"), to narrow a failure down
 const (
@@ -101,7 +100,7 @@ func TestSimulation(t *testing.T) {
 			t.Fatalf("%s=%q: %v", envSimSeed, v, err)
 		}
 		forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
-			res := runSequence(context.Background(), newStore(t), cat, seed, start, "", strictOptions())
+			res := runSequence(context.Background(), newStore(t), cat, seed, start, "", nil)
 			t.Logf("seed %d: %d operations, %d checks", seed, res.ops, res.checks)
 			if res.failure != "" {
 				t.Fatal(res.failure)
@@ -131,7 +130,7 @@ func TestSimulation(t *testing.T) {
 	}
 	t.Run("memory", func(t *testing.T) {
 		t.Parallel()
-		simulateMany(t, "memory", base, memOps, workers, cat, func(int) storage.Store { return memory.New() }, false, strictOptions())
+		simulateMany(t, "memory", base, memOps, workers, cat, func(int) storage.Store { return memory.New() }, false, nil)
 	})
 	t.Run("postgres", func(t *testing.T) {
 		t.Parallel()
@@ -149,7 +148,7 @@ func TestSimulation(t *testing.T) {
 		for i := range stores {
 			stores[i] = pgtest.NewStore(t)
 		}
-		simulateMany(t, "postgres", base+1_000_000_000, pgOps, pgWorkers, cat, func(w int) storage.Store { return stores[w] }, true, strictOptions())
+		simulateMany(t, "postgres", base+1_000_000_000, pgOps, pgWorkers, cat, func(w int) storage.Store { return stores[w] }, true, nil)
 	})
 }
 
@@ -256,7 +255,7 @@ func newSimRun(ctx context.Context, st storage.Store, cat *pricing.Catalog, seed
 	if err != nil {
 		return nil, err
 	}
-	r := &simRun{ctx: ctx, e: e, m: newSimModel(epoch, !opts.specValue, !opts.specResizeCredit), ch: ch, tag: tag, opts: opts, ops: simOps(),
+	r := &simRun{ctx: ctx, e: e, m: newSimModel(epoch), ch: ch, tag: tag, opts: opts, ops: simOps(),
 		eventSeq: map[string]int64{}, trace: os.Getenv(envSimTrace) != ""}
 	skip := strings.Split(os.Getenv(envSimSkip), ",")
 	for i, op := range r.ops {
@@ -688,56 +687,34 @@ func (r *simRun) compareDocuments(x *mResource, net int64) {
 	}
 }
 
-// envSimStrict makes the model follow docs/RELIABILITY.md even where the
-// library is known to depart from it (see the switches of simModel), in
-// TestSimulation and in the replays below.
-const envSimStrict = "CLOUDBILL_SIM_STRICT"
-
-// strictOptions are the options CLOUDBILL_SIM_STRICT asks for: "value",
-// "resize" or both (any other value).
-func strictOptions() *simOptions {
-	v := os.Getenv(envSimStrict)
-	return &simOptions{specValue: v != "" && v != "resize", specResizeCredit: v != "" && v != "value"}
-}
-
-// simStrictSeeds are sequences on which the library departs from
-// docs/RELIABILITY.md; each replays the seed with the model following the
-// document where the default model follows the library.
-var simStrictSeeds = []struct {
+// simRegressionSeeds are sequences on which the simulation found the
+// library departing from docs/RELIABILITY.md; the library was fixed and
+// they run on every test run.
+var simRegressionSeeds = []struct {
 	name string
 	seed uint64
-	opts simOptions
-	why  string
 }{
-	{"a segment of no value keeps its list value", 106, simOptions{specValue: true},
-		"lifecycle.Rebase keeps no segment when no value is left — here a checkout a coupon made free, {From, End, 0, 12,000} — so its list value is lost; " +
-			"an upgrade then holds U = 57,333 at list 57,333 instead of 69,333, and the downgrade that follows refunds the whole list difference 45,200 " +
-			"where R = D × U ÷ UL gives 37,377 (billing/resize.go applyResize → lifecycle.DowngradeRefund)"},
-	{"money for a resize whose resource is gone becomes cash", 381, simOptions{specResizeCredit: true},
-		"an upgrade is ordered (2,034,000), its resource deleted, then the order paid by the linked card: billing/renew.go applyPaidTargets credits the order's " +
-			"quote line — 3,120,000, the new configuration's whole price for the rest of the term — instead of what the upgrade charged, so refundInTx refuses it " +
-			"(payment.ErrOverRefund) and the payment's transaction fails; the card was charged and the payment stays created; a gateway callback for such a " +
-			"payment is rejected the same way on every delivery"},
+	// A checkout a coupon made free left a value segment worth nothing,
+	// which lifecycle.Rebase dropped with its list value (and an upgrade's
+	// list value was floored at its value), so the downgrade that followed
+	// an upgrade refunded the whole list difference, 45,200, where
+	// D × U ÷ UL gives 37,377.
+	{"a segment of no value keeps its list value", 106},
+	// An upgrade was ordered (2,034,000), its resource deleted, then the
+	// order paid by the linked card: applyPaidTargets credited the order's
+	// quote line, 3,120,000, instead of what the upgrade charged, so the
+	// refund was refused and the payment's transaction failed after the
+	// card was charged.
+	{"money for a resize whose resource is gone becomes cash", 381},
 }
 
-// TestSimulationKnownLibraryDeviations replays, with the model following
-// docs/RELIABILITY.md exactly, sequences on which the library does not.
-// They fail until the library is fixed, so they are skipped unless
-// CLOUDBILL_SIM_STRICT is set; the default model follows the library on
-// these two rules only (simModel.libraryDropsEmptyValue and
-// libraryResizeCreditBug) and checks everything else exactly. Once a
-// replay passes, drop its switch from the model.
-func TestSimulationKnownLibraryDeviations(t *testing.T) {
+// TestSimulationRegressionSeeds replays the sequences that found defects.
+func TestSimulationRegressionSeeds(t *testing.T) {
 	cat := taxFree(t)
-	for _, c := range simStrictSeeds {
+	for _, c := range simRegressionSeeds {
 		t.Run(c.name, func(t *testing.T) {
-			if os.Getenv(envSimStrict) == "" {
-				t.Skipf("known library deviation (seed %d): %s; set %s=1 to replay", c.seed, c.why, envSimStrict)
-			}
-			opts := c.opts
-			res := runSequence(context.Background(), memory.New(), cat, c.seed, start, "", &opts)
-			if res.failure != "" {
-				t.Fatalf("%s\n%s", c.why, res.failure)
+			if res := runSequence(context.Background(), memory.New(), cat, c.seed, start, "", nil); res.failure != "" {
+				t.Fatal(res.failure)
 			}
 		})
 	}
