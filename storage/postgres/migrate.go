@@ -239,7 +239,11 @@ func (m migrator) createLockTable(ctx context.Context) error {
 	if _, err := m.pool.Exec(ctx, fmt.Sprintf(lockTableDDL, m.lockTable)); err != nil {
 		return fmt.Errorf("create schema_migrations_lock: %w", err)
 	}
-	if _, err := m.pool.Exec(ctx, "INSERT INTO "+m.lockTable+" (id) VALUES (1) ON CONFLICT (id) DO NOTHING"); err != nil {
+	// The row is inserted only when it is missing: an INSERT … ON CONFLICT
+	// that meets the row while another migrator holds its lock would wait
+	// for that migrator here, outside the step that is meant to wait.
+	if _, err := m.pool.Exec(ctx, "INSERT INTO "+m.lockTable+" (id) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM "+
+		m.lockTable+" WHERE id = 1) ON CONFLICT (id) DO NOTHING"); err != nil {
 		return fmt.Errorf("insert the lock row: %w", err)
 	}
 	return nil
