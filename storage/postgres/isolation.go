@@ -86,16 +86,20 @@ const (
 	// LockTable uses no advisory lock. Migrate first creates, if missing,
 	// the schema, <schema>.schema_migrations and a one-row table
 	// <schema>.schema_migrations_lock (each an idempotent statement of its
-	// own, retried when a concurrent migrator creates the same object
-	// first); then each migration transaction starts by updating that row,
-	// which holds its lock until commit. A concurrent migrator's update
-	// waits for it, then at READ COMMITTED carries on and reads the versions
-	// just applied, and at SERIALIZABLE is aborted with 40001 and runs again
-	// with a new snapshot. The row is updated rather than only locked with
-	// SELECT … FOR UPDATE because a lock alone leaves no newer row version
-	// behind, so a SERIALIZABLE waiter would carry on with a snapshot that
-	// misses the migration it waited for. Migration transactions run at
-	// Options.Isolation, and are rerun on 40001 and 40P01 until ctx ends.
+	// own, rerun when a concurrent migrator creates the same object
+	// first). Each migration transaction then starts by locking that row
+	// (SELECT … FOR UPDATE), which it holds until commit, and a transaction
+	// that applies a migration ends by updating the row (the version it
+	// applied). A concurrent migrator's locking read waits for the holder;
+	// if the holder applied a migration, the waiter at READ COMMITTED reads
+	// the new row and then the new version, and at SERIALIZABLE is aborted
+	// with 40001 and runs again on a new snapshot. The update is what makes
+	// the SERIALIZABLE case safe: a lock alone leaves no newer row version,
+	// so the waiter would carry on with a snapshot that misses the
+	// migration. It comes after the migration's own statements because
+	// CockroachDB refuses a schema change that follows a write in the same
+	// transaction. Migration transactions run at Options.Isolation and are
+	// rerun on 40001 and 40P01 until ctx ends.
 	LockTable
 )
 

@@ -200,10 +200,12 @@ const migrationsTableDDL = `CREATE TABLE IF NOT EXISTS %s (
 )`
 
 // lockTableDDL creates schema_migrations_lock, which holds exactly one row
-// (id 1); %s is the quoted table.
+// (id 1): every step locks it, and a step that applies a migration records
+// the version there last; %s is the quoted table.
 const lockTableDDL = `CREATE TABLE IF NOT EXISTS %s (
-	id        integer     PRIMARY KEY CHECK (id = 1),
-	locked_at timestamptz
+	id         integer     PRIMARY KEY CHECK (id = 1),
+	version    integer,
+	applied_at timestamptz
 )`
 
 // bootstrapAttempts bounds the reruns of bootstrap when concurrent
@@ -288,7 +290,11 @@ func (m migrator) createSchema(ctx context.Context, db execer) error {
 	return nil
 }
 
-// lockStep takes the migration lock for the transaction tx.
+// lockStep takes the migration lock for the transaction tx: the advisory
+// lock, or the lock row's row lock. The row is only locked here, with a
+// locking read, and written by markApplied after the migration's own
+// statements: CockroachDB refuses a schema change that follows a write in
+// the same transaction.
 func (m migrator) lockStep(ctx context.Context, tx pgx.Tx) error {
 	if m.lock != LockTable {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", m.lockKey); err != nil {
@@ -296,12 +302,30 @@ func (m migrator) lockStep(ctx context.Context, tx pgx.Tx) error {
 		}
 		return nil
 	}
-	tag, err := tx.Exec(ctx, "UPDATE "+m.lockTable+" SET locked_at = now() WHERE id = 1")
+	tag, err := tx.Exec(ctx, "SELECT id FROM "+m.lockTable+" WHERE id = 1 FOR UPDATE")
 	if err != nil {
 		return fmt.Errorf("lock table: %w", err)
 	}
 	if tag.RowsAffected() != 1 {
 		return fmt.Errorf("lock table: %s has no row 1 (deleted by hand?); run Migrate again to recreate it", m.lockTable)
+	}
+	return nil
+}
+
+// markApplied writes the lock row in the transaction that applied version,
+// with LockTable. A migrator waiting for the row lock then finds a newer
+// version of the row: at READ COMMITTED its locking read returns it and
+// its next statements see the applied version; at SERIALIZABLE the
+// database aborts it with 40001, and its rerun starts from a snapshot that
+// includes this migration. A lock that left no newer row version behind
+// would let a SERIALIZABLE waiter carry on with a snapshot that misses it
+// and apply it a second time.
+func (m migrator) markApplied(ctx context.Context, tx pgx.Tx, version int) error {
+	if m.lock != LockTable {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, "UPDATE "+m.lockTable+" SET version = $1, applied_at = now() WHERE id = 1", version); err != nil {
+		return fmt.Errorf("lock table: %w", err)
 	}
 	return nil
 }
@@ -357,6 +381,9 @@ func (m migrator) step(ctx context.Context, ms []migration) (done bool, err erro
 		return fail(err)
 	}
 	if _, err := tx.Exec(ctx, "INSERT INTO "+m.table+" (version, name) VALUES ($1, $2)", next.version, next.name); err != nil {
+		return fail(err)
+	}
+	if err := m.markApplied(ctx, tx, next.version); err != nil {
 		return fail(err)
 	}
 	if err := tx.Commit(ctx); err != nil {

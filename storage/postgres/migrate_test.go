@@ -388,6 +388,9 @@ func TestMigrateWithTheLockTableNeedsNoAdvisoryLock(t *testing.T) {
 			first := appliedMigrations(t, admin, schema)
 			assert.Equal(t, wantMigrations(t), withoutTimes(first))
 			assert.Equal(t, append(slices.Clone(allTables), "schema_migrations_lock"), tablesIn(t, admin, schema))
+			var lastVersion int
+			require.NoError(t, admin.QueryRow(ctx, "SELECT version FROM "+pgx.Identifier{schema, "schema_migrations_lock"}.Sanitize()).Scan(&lastVersion))
+			assert.Equal(t, first[len(first)-1].Version, lastVersion, "the lock row records the last version applied")
 			assert.Equal(t, allIndexes, indexesIn(t, admin, schema))
 			require.NoError(t, st.Migrate(ctx))
 			assert.Equal(t, first, appliedMigrations(t, admin, schema), "a re-run applies and records nothing")
@@ -478,20 +481,22 @@ func TestAMigratorWaitingForTheLockRowSeesWhatTheHolderApplied(t *testing.T) {
 			last := want[len(want)-1]
 			migrateByHand(t, pool, schema, len(want)-1)
 			lockTable := pgx.Identifier{schema, "schema_migrations_lock"}.Sanitize()
-			_, err := pool.Exec(ctx, "CREATE TABLE "+lockTable+" (id integer PRIMARY KEY CHECK (id = 1), locked_at timestamptz); INSERT INTO "+lockTable+" VALUES (1, NULL)")
+			_, err := pool.Exec(ctx, "CREATE TABLE "+lockTable+" (id integer PRIMARY KEY CHECK (id = 1), version integer, applied_at timestamptz); INSERT INTO "+lockTable+" (id) VALUES (1)")
 			require.NoError(t, err)
 
 			// The holder does what a migrator's step does for the last version.
 			holder, err := pool.Begin(ctx)
 			require.NoError(t, err)
 			defer func() { _ = holder.Rollback(ctx) }()
-			_, err = holder.Exec(ctx, "UPDATE "+lockTable+" SET locked_at = now()")
+			_, err = holder.Exec(ctx, "SELECT id FROM "+lockTable+" WHERE id = 1 FOR UPDATE")
 			require.NoError(t, err)
 			body, err := os.ReadFile(fmt.Sprintf("migrations/%04d_%s.sql", last.Version, last.Name))
 			require.NoError(t, err)
 			_, err = holder.Exec(ctx, strings.ReplaceAll(string(body), "{{schema}}", pgx.Identifier{schema}.Sanitize()))
 			require.NoError(t, err)
 			_, err = holder.Exec(ctx, "INSERT INTO "+pgx.Identifier{schema, "schema_migrations"}.Sanitize()+" (version, name) VALUES ($1, $2)", last.Version, last.Name)
+			require.NoError(t, err)
+			_, err = holder.Exec(ctx, "UPDATE "+lockTable+" SET version = $1, applied_at = now() WHERE id = 1", last.Version)
 			require.NoError(t, err)
 
 			logs := &syncBuffer{}
