@@ -88,16 +88,12 @@ var allTables = []string{
 // that back no primary key or unique constraint), with their WHERE clause.
 var allIndexes = []string{
 	"actions_account_resource_seq",
-	"actions_account_seq",
-	"audit_records_account_seq",
 	"invoices_account_resource_seq",
 	"invoices_account_seq",
 	"ledger_balances_expiring WHERE ((expires_at IS NOT NULL) AND (amount > (0)::numeric))",
-	"ledger_entries_account_seq",
 	"ledger_postings_account",
 	"linked_accounts_account_created",
 	"orders_account_status",
-	"outbox_account_seq",
 	"outbox_undelivered WHERE (delivered_at IS NULL)",
 	"payments_account_created",
 	"payments_created WHERE (status = 'created'::text)",
