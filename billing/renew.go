@@ -238,7 +238,13 @@ func (s *System) applyPaidTargets(ctx context.Context, tx storage.Tx, acct Accou
 			}
 		}
 		if why != "" {
-			if err := s.creditLine(ctx, tx, acct, sp, line.Total, why); err != nil {
+			paid := line.Total
+			if od.Kind == orderResize {
+				// A resize order's line is the new configuration's price
+				// for the rest of the term; what was paid is the upgrade.
+				paid = o.Total
+			}
+			if err := s.creditLine(ctx, tx, acct, sp, paid, why); err != nil {
 				return err
 			}
 			continue

@@ -326,24 +326,22 @@ func describeConfiguration(c pricing.Configuration) string {
 
 // resizedList is the list value of the rest of the term after a resize:
 // the unused list value plus the upgrade's list charge, or less the
-// downgrade's list difference, never below what the customer holds. So a
-// customer who paid list price keeps holding exactly the list price, and
-// one who paid half keeps holding half.
+// downgrade's list difference (never below what the customer still
+// holds). So a customer who paid list price keeps holding exactly the
+// list price, and one who paid half keeps holding half.
 func resizedList(unusedList money.Amount, t resizeTarget, charged, after money.Amount) (money.Amount, error) {
-	var list money.Amount
-	var err error
 	if charged.IsPositive() {
 		extra := t.ListCharge
 		if extra.Currency().IsZero() || !extra.IsPositive() {
 			extra = charged // an upgrade ordered before list charges were kept
 		}
-		list, err = unusedList.Add(extra)
-	} else {
-		var diff money.Amount
-		if diff, err = t.OldLine.Total.Sub(t.NewLine.Total); err == nil {
-			list, err = unusedList.Sub(diff)
-		}
+		return unusedList.Add(extra)
 	}
+	diff, err := t.OldLine.Total.Sub(t.NewLine.Total)
+	if err != nil {
+		return money.Amount{}, err
+	}
+	list, err := unusedList.Sub(diff)
 	if err != nil {
 		return money.Amount{}, err
 	}

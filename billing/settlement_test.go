@@ -249,6 +249,33 @@ func TestRefundsNeverExceedWhatWasPaid(t *testing.T) {
 	})
 }
 
+func TestAResizePaidAfterItsResourceWasDeletedIsCreditedWhatItCharged(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		e := newEnvWith(t, newStore(t), func(c *billing.Config) { c.Catalog = taxFree(t) })
+		e.fund(t, "acme", 181_000)
+		r := e.buy(t, "acme", small, period.Days(30))
+		e.clk.Advance(10 * day)
+		up, err := e.sys.Resize(ctx, "up", billing.ResizeRequest{AccountID: "acme", ResourceID: r.ID, Configuration: large,
+			PaySpec: billing.PaySpec{Method: payment.MethodGateway, Gateway: "sim"}})
+		require.NoError(t, err)
+		assert.Equal(t, int64(226_000), minor(t, up.Charged), "(520,000 − 181,000) × 20/30")
+		del, err := e.sys.Delete(ctx, "delete", billing.DeleteRequest{AccountID: "acme", ResourceID: r.ID})
+		require.NoError(t, err)
+		assert.Equal(t, int64(120_667), minor(t, del.Refunded))
+
+		cb, err := e.sim.Complete(up.Payment.ID)
+		require.NoError(t, err)
+		_, err = e.deliver(t, cb)
+		require.NoError(t, err, "the callback is applied, not rejected on every delivery")
+		p, err := e.sys.Payment(ctx, "acme", up.Payment.ID)
+		require.NoError(t, err)
+		assert.Equal(t, payment.StatusRefunded, p.Status)
+		assert.Equal(t, int64(120_667+226_000), e.available(t, "acme"), "the 226,000 the upgrade charged comes back, no more")
+		checkLedger(t, e.st, "acme")
+	})
+}
+
 func TestTheActionLogNamesTheActor(t *testing.T) {
 	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
 		ctx := context.Background()

@@ -2,6 +2,7 @@ package billing
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -393,10 +394,16 @@ func (s *System) autoRenew(ctx context.Context, tx storage.Tx, acct Account, r *
 	if err != nil {
 		return false, "", err
 	}
+	linked := false
+	if enough < 0 && s.cfg.AutoRenewWithLinkedAccount {
+		if linked, err = s.hasDefaultLinked(ctx, tx, acct.ID); err != nil {
+			return false, "", err
+		}
+	}
 	switch {
 	case enough >= 0:
 		spec.Method = payment.MethodCredit
-	case s.cfg.AutoRenewWithLinkedAccount && s.hasDefaultLinked(ctx, tx, acct.ID):
+	case linked:
 		spec.Method = payment.MethodLinkedAccount
 	default:
 		return false, "", s.notify(ctx, tx, acct, r, NoticeAutoRenewFailed, w.Key,
@@ -427,10 +434,16 @@ func (s *System) autoRenew(ctx context.Context, tx storage.Tx, acct Account, r *
 }
 
 // hasDefaultLinked reports whether the account has a default linked
-// account.
-func (s *System) hasDefaultLinked(ctx context.Context, tx storage.Tx, accountID string) bool {
+// account; a storage failure is an error, not a "no".
+func (s *System) hasDefaultLinked(ctx context.Context, tx storage.Tx, accountID string) (bool, error) {
 	_, err := s.chosenLinkedAccount(ctx, tx, accountID, "")
-	return err == nil
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, ErrLinkedAccountNotFound) || errors.Is(err, ErrUnknownGateway):
+		return false, nil
+	}
+	return false, err
 }
 
 // clockTransition applies a clock-driven state change.

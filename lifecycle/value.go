@@ -107,12 +107,14 @@ func (v PaidValue) Append(from, end time.Time, value, list money.Amount) (PaidVa
 // Rebase returns the value that remains after a change at t: one segment
 // from t to end worth value at list price list (the unused value left
 // after a refund, or after a resize, which reprices the whole rest of the
-// term). Nothing remains when t is not before end or value is zero.
+// term). A segment worth nothing is kept while its list price is not, so
+// time the customer got free still counts against the share of the list
+// price paid. Nothing remains when t is not before end or both are zero.
 func Rebase(t, end time.Time, value, list money.Amount) (PaidValue, error) {
 	if value.IsNegative() || list.IsNegative() {
 		return PaidValue{}, fmt.Errorf("%w: remaining value %s (list %s) is negative", ErrInvalidArgument, value, list)
 	}
-	if !t.Before(end) || value.IsZero() {
+	if !t.Before(end) || (value.IsZero() && list.IsZero()) {
 		return PaidValue{}, nil
 	}
 	return PaidValue{Segments: []ValueSegment{{From: t, End: end, Value: value, List: list}}}, nil

@@ -77,6 +77,12 @@ func TestPaidValueSumsItsSegments(t *testing.T) {
 	empty, err := lifecycle.Rebase(t0.Add(day), t0, vndOf(t, 5), vndOf(t, 5))
 	require.NoError(t, err)
 	assert.Empty(t, empty.Segments, "nothing remains past the end")
+	free, err := lifecycle.Rebase(t0, t0.Add(30*day), vndOf(t, 0), vndOf(t, 181_000))
+	require.NoError(t, err)
+	require.Len(t, free.Segments, 1, "time got free still has its list price")
+	r, err := lifecycle.DowngradeRefund(vndOf(t, 0), vndOf(t, 181_000), vndOf(t, 181_000), vndOf(t, 90_000))
+	require.NoError(t, err)
+	assert.True(t, r.IsZero(), "nothing paid, nothing back")
 }
 
 func TestDowngradeRefundIsScaledByTheShareOfListPaid(t *testing.T) {
