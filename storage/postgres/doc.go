@@ -241,7 +241,7 @@
 // read-write cycle found at commit. The outcome is what READ COMMITTED
 // gives, paid for in reruns: a row that N transactions want at once costs
 // the unluckiest up to N−1 of them, so the default MaxRetries there is
-// DefaultMaxRetriesSerializable (20). Store.Stats counts commits, aborts by
+// DefaultMaxRetriesSerializable (50). Store.Stats counts commits, aborts by
 // SQLSTATE, reruns, the calls that gave up and the most attempts one call
 // needed; the tests run the whole conformance suite and the billing tests
 // at both levels.

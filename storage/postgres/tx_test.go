@@ -65,7 +65,7 @@ func TestRetryPolicy(t *testing.T) {
 		{"40001 on every attempt with MaxRetries 3 gives up after 4 attempts", 0, 3, 100, "40001", false, 4, true},
 		{"the default MaxRetries at READ COMMITTED, 5, gives up after 6 attempts", postgres.ReadCommitted, 0, 100, "40P01", false, 6, true},
 		{"MaxRetries -1 disables retries: 1 attempt", 0, -1, 1, "40001", false, 1, true},
-		{"the default MaxRetries at SERIALIZABLE, 20, gives up after 21 attempts", postgres.Serializable, 0, 100, "40001", false, 21, true},
+		{"the default MaxRetries at SERIALIZABLE, 50, gives up after 51 attempts", postgres.Serializable, 0, 100, "40001", false, 51, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := pgtest.NewStoreWithOptions(t, postgres.Options{MaxRetries: tc.maxRetries, Isolation: tc.isolation})
