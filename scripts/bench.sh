@@ -59,10 +59,16 @@ ratio() {
   awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "n/a"; else printf "%.2f", a / b }'
 }
 
-gobench() { # FILE PACKAGE PATTERN BENCHTIME [go test flags…]
+# gobench FILE PACKAGE PATTERN BENCHTIME [go test flags…] runs the
+# benchmarks matching PATTERN and appends their output to FILE. A failing
+# benchmark is recorded and the sitting goes on; the script fails at the end.
+failed=()
+gobench() {
   local file=$1 pkg=$2 pattern=$3 benchtime=$4
   shift 4
-  go test -run '^$' -bench "^(${pattern})\$" -benchtime="$benchtime" -benchmem -count=1 "$@" "$pkg" | tee -a "$file"
+  if ! go test -run '^$' -bench "^(${pattern})\$" -benchtime="$benchtime" -benchmem -count=1 "$@" "$pkg" | tee -a "$file"; then
+    failed+=("$pattern")
+  fi
 }
 
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
@@ -116,3 +122,8 @@ for name in BenchmarkPayByCreditMemory BenchmarkCheckoutMemory BenchmarkTickMemo
     "$(awk -v ns="$ns" 'BEGIN { if (ns >= 1e6) printf "%.1f ms", ns / 1e6; else printf "%.1f µs", ns / 1e3 }')" \
     "$(metric "$name" B/op "$OUT/mem")" "$(metric "$name" allocs/op "$OUT/mem")"
 done
+
+if [ ${#failed[@]} -gt 0 ]; then
+  echo; echo "FAILED: ${failed[*]}" >&2
+  exit 1
+fi
