@@ -99,7 +99,7 @@ gobench "$OUT/mem" ./billing/ 'BenchmarkPayByCreditMemory|BenchmarkCheckoutMemor
 gobench "$OUT/mem" ./billing/ 'BenchmarkTickMemory1M' 10x -timeout 30m
 
 echo; echo "== summary ($started; load average now $(cut -d' ' -f1-3 /proc/loadavg))"
-printf '%-32s %22s %12s\n' "PostgreSQL" "throughput" "÷ tpcb-like"
+printf '%-32s %22s %12s\n' "PostgreSQL" "throughput" "/ tpcb-like"
 printf '%-32s %10.0f %-11s %12s\n' "pgbench tpcb-like" "$tps" "tps" "1.00"
 row() { # NAME UNIT
   local v
@@ -119,7 +119,7 @@ for name in BenchmarkPayByCreditMemory BenchmarkCheckoutMemory BenchmarkTickMemo
   ns=$(metric "$name" ns/op "$OUT/mem")
   [ -n "$ns" ] || continue
   printf '%-32s %14s %12s %12s\n' "$name" \
-    "$(awk -v ns="$ns" 'BEGIN { if (ns >= 1e6) printf "%.1f ms", ns / 1e6; else printf "%.1f µs", ns / 1e3 }')" \
+    "$(awk -v ns="$ns" 'BEGIN { if (ns >= 1e6) printf "%.1f ms", ns / 1e6; else printf "%.1f us", ns / 1e3 }')" \
     "$(metric "$name" B/op "$OUT/mem")" "$(metric "$name" allocs/op "$OUT/mem")"
 done
 
