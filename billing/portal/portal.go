@@ -1,0 +1,371 @@
+package portal
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/cloudbill/cloudbill/billing"
+	"github.com/cloudbill/cloudbill/invoice/document"
+)
+
+// Defaults for zero Config fields.
+const (
+	// DefaultPageSize is the page size when a list request has no limit.
+	DefaultPageSize = 20
+	// MaxPageSize is the largest limit a list request may ask for.
+	MaxPageSize = 100
+	// DefaultChallenge is the WWW-Authenticate value of a 401 when
+	// Config.Challenge is "".
+	DefaultChallenge = "Bearer"
+	// maxBody bounds request bodies; portal requests are small.
+	maxBody = 16 << 10
+)
+
+// IdempotencyKeyHeader is the request header every mutating endpoint
+// requires; its value is the idempotency key of the billing operation.
+const IdempotencyKeyHeader = "Idempotency-Key"
+
+// Config configures a Handler. System, Authenticate and Seller are
+// required; every other zero field takes the documented default.
+type Config struct {
+	// System is the billing system the portal reads and acts on, through
+	// its public API only.
+	System *billing.System
+	// Authenticate resolves a request to the customer's billing account
+	// id. The host mounts the Handler behind its own authentication and
+	// passes what that established (a sign-in cookie, a token's subject); false
+	// answers 401. The portal never trusts an account id from the request
+	// itself.
+	Authenticate func(r *http.Request) (accountID string, ok bool)
+	// Challenge is the WWW-Authenticate header of a 401; "" means
+	// DefaultChallenge.
+	Challenge string
+	// Renderer renders invoice documents; nil means a Renderer with the
+	// embedded template and font (document.NewRenderer(document.Config{})).
+	Renderer *document.Renderer
+	// Seller is the provider's legal party printed on every document; its
+	// Name is required.
+	Seller document.Party
+	// Buyer returns the customer's legal party for documents; nil prints
+	// the account id as the buyer's name. Errors answer 500 and are
+	// logged.
+	Buyer func(ctx context.Context, accountID string) (document.Party, error)
+	// Locale returns the locale documents are rendered in; nil means: the
+	// "lang" query parameter ("vi", "vi-VN", "en", "en-US"), else the
+	// first of Accept-Language that is Vietnamese or English, else en-US.
+	Locale func(r *http.Request) document.Locale
+	// DefaultGateway is the gateway of a top-up or link request that names
+	// none; "" makes the gateway field required.
+	DefaultGateway string
+	// Logger receives failures the client is not told about (500s);
+	// nil means slog.Default(). Nothing secret is logged.
+	Logger *slog.Logger
+}
+
+// Handler serves the customer portal's JSON API and invoice documents. It
+// is an http.Handler the host mounts under a prefix of its choice (with
+// http.StripPrefix), behind its own authentication. Routes, relative to
+// the mount point:
+//
+//	GET    /resources                       resources with billing status and end time
+//	GET    /resources/{id}
+//	GET    /invoices?resource_id=           invoices and credit notes, newest first
+//	GET    /invoices/{id}                   one, with its lines
+//	GET    /invoices/{id}/html              the document as an HTML page
+//	GET    /invoices/{id}/pdf               the document as a PDF download
+//	GET    /wallet                          cash, promotional credit with expiry, held
+//	GET    /wallet/history                  wallet movements, oldest first
+//	GET    /payments                        payments, newest first
+//	GET    /payments/{id}
+//	GET    /linked-accounts                 linked payment methods, masked
+//	POST   /linked-accounts                 start linking: {"gateway"} → redirect
+//	POST   /linked-accounts/{id}/default    make it the default
+//	DELETE /linked-accounts/{id}            unlink it
+//	POST   /top-ups                         {"amount": "500000 VND"} → payment with redirect_url
+//
+// Lists take limit (1–100, default 20) and cursor (a previous page's
+// next_cursor) and answer a Page. Mutating requests (POST, DELETE) need an
+// Idempotency-Key header, which becomes the billing operation's
+// idempotency key: a retry with the same key returns the first result and
+// has no second effect. Request bodies are JSON (Content-Type
+// application/json, unknown fields refused). Every error is an
+// application/problem+json Problem: 401 without an account, 404 for
+// anything not in the caller's account (another account's objects
+// included), 400 for bad input, 405, 415, 422 for a key reused with a
+// different request, 503 when the gateway is unavailable, 500 otherwise.
+//
+// A Handler is safe for concurrent use.
+type Handler struct {
+	sys       *billing.System
+	auth      func(*http.Request) (string, bool)
+	renderer  *document.Renderer
+	seller    document.Party
+	buyer     func(context.Context, string) (document.Party, error)
+	locale    func(*http.Request) document.Locale
+	gateway   string
+	log       *slog.Logger
+	mux       *http.ServeMux
+	challenge string
+}
+
+// New returns a Handler for cfg. Errors: a missing System, Authenticate or
+// Seller.Name, or a default Renderer that cannot be built.
+func New(cfg Config) (*Handler, error) {
+	switch {
+	case cfg.System == nil:
+		return nil, errors.New("portal: Config.System is required")
+	case cfg.Authenticate == nil:
+		return nil, errors.New("portal: Config.Authenticate is required")
+	case strings.TrimSpace(cfg.Seller.Name) == "":
+		return nil, errors.New("portal: Config.Seller.Name is required: documents name the seller")
+	}
+	h := &Handler{
+		sys: cfg.System, auth: cfg.Authenticate, renderer: cfg.Renderer, seller: cfg.Seller,
+		buyer: cfg.Buyer, locale: cfg.Locale, gateway: cfg.DefaultGateway, log: cfg.Logger,
+		challenge: cfg.Challenge, mux: http.NewServeMux(),
+	}
+	if h.renderer == nil {
+		r, err := document.NewRenderer(document.Config{})
+		if err != nil {
+			return nil, fmt.Errorf("portal: default renderer: %w", err)
+		}
+		h.renderer = r
+	}
+	if h.locale == nil {
+		h.locale = requestLocale
+	}
+	if h.log == nil {
+		h.log = slog.Default()
+	}
+	if h.challenge == "" {
+		h.challenge = DefaultChallenge
+	}
+	h.routes()
+	return h, nil
+}
+
+// endpoint is a handler of an authenticated request.
+type endpoint func(w http.ResponseWriter, r *http.Request, accountID string) error
+
+// routes registers every path with the methods it allows.
+func (h *Handler) routes() {
+	h.route("/resources", map[string]endpoint{http.MethodGet: h.listResources})
+	h.route("/resources/{id}", map[string]endpoint{http.MethodGet: h.getResource})
+	h.route("/invoices", map[string]endpoint{http.MethodGet: h.listInvoices})
+	h.route("/invoices/{id}", map[string]endpoint{http.MethodGet: h.getInvoice})
+	h.route("/invoices/{id}/html", map[string]endpoint{http.MethodGet: h.invoiceHTML})
+	h.route("/invoices/{id}/pdf", map[string]endpoint{http.MethodGet: h.invoicePDF})
+	h.route("/wallet", map[string]endpoint{http.MethodGet: h.getWallet})
+	h.route("/wallet/history", map[string]endpoint{http.MethodGet: h.walletHistory})
+	h.route("/payments", map[string]endpoint{http.MethodGet: h.listPayments})
+	h.route("/payments/{id}", map[string]endpoint{http.MethodGet: h.getPayment})
+	h.route("/linked-accounts", map[string]endpoint{http.MethodGet: h.listLinked, http.MethodPost: h.startLinking})
+	h.route("/linked-accounts/{id}", map[string]endpoint{http.MethodDelete: h.unlink})
+	h.route("/linked-accounts/{id}/default", map[string]endpoint{http.MethodPost: h.setDefault})
+	h.route("/top-ups", map[string]endpoint{http.MethodPost: h.topUp})
+	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, r, newProblem(http.StatusNotFound, ProblemNotFound, "no such endpoint"))
+	})
+}
+
+// route registers pattern for every method (so that a wrong method is a
+// 405 problem, not a 404) and dispatches by method. HEAD is served as GET.
+// POST and DELETE are refused without an Idempotency-Key header.
+func (h *Handler) route(pattern string, methods map[string]endpoint) {
+	allowed := make([]string, 0, len(methods)+1)
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodDelete} {
+		if methods[m] != nil || (m == http.MethodHead && methods[http.MethodGet] != nil) {
+			allowed = append(allowed, m)
+		}
+	}
+	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		method := r.Method
+		if method == http.MethodHead {
+			method = http.MethodGet
+		}
+		ep := methods[method]
+		if ep == nil {
+			w.Header().Set("Allow", strings.Join(allowed, ", "))
+			writeProblem(w, r, newProblem(http.StatusMethodNotAllowed, ProblemMethodNotAllowed,
+				r.Method+" is not allowed here; allowed: "+strings.Join(allowed, ", ")))
+			return
+		}
+		if (method == http.MethodPost || method == http.MethodDelete) && r.Header.Get(IdempotencyKeyHeader) == "" {
+			p := newProblem(http.StatusBadRequest, ProblemIdempotencyKeyRequired,
+				"a request that changes something needs an "+IdempotencyKeyHeader+" header, unique per operation; reuse it only to retry")
+			p.Field = IdempotencyKeyHeader
+			writeProblem(w, r, p)
+			return
+		}
+		accountID, _ := r.Context().Value(accountKey{}).(string)
+		if err := ep(w, r, accountID); err != nil {
+			writeProblem(w, r, h.problemFor(r, err))
+		}
+	})
+}
+
+// accountKey carries the authenticated account id from ServeHTTP to the
+// endpoint, within one request.
+type accountKey struct{}
+
+// ServeHTTP authenticates the request, then serves it.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	accountID, ok := h.auth(r)
+	if !ok || accountID == "" {
+		w.Header().Set("WWW-Authenticate", h.challenge)
+		writeProblem(w, r, newProblem(http.StatusUnauthorized, ProblemUnauthenticated, "sign in to see your billing"))
+		return
+	}
+	h.mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), accountKey{}, accountID)))
+}
+
+// writeJSON answers status with v as JSON.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("portal: encode response: %w", err)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(b, '\n')) // the status is sent; a failed write has no one to tell
+	return nil
+}
+
+// decodeBody reads a JSON request body into v: application/json only, at
+// most maxBody bytes, one value, no unknown fields.
+func decodeBody(r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || mt != "application/json" {
+			return newProblem(http.StatusUnsupportedMediaType, ProblemUnsupportedMediaType, "send the body as application/json")
+		}
+	}
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody+1))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if errors.Is(err, io.EOF) {
+			return badRequest("", "the request body is empty; send a JSON object")
+		}
+		return badRequest(jsonField(err), "the body is not valid: "+err.Error())
+	}
+	if dec.More() {
+		return badRequest("", "the body has more than one JSON value")
+	}
+	if dec.InputOffset() > maxBody {
+		return badRequest("", fmt.Sprintf("the body is larger than %d bytes", maxBody))
+	}
+	return nil
+}
+
+// jsonField names the field a decoding error is about, when it says.
+func jsonField(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return te.Field
+	}
+	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return strings.Trim(f, `"`)
+	}
+	return ""
+}
+
+// pageParams reads limit and cursor. The cursor is decoded from its opaque
+// form; "" means the first page.
+func pageParams(r *http.Request) (limit int, cursor string, err error) {
+	q := r.URL.Query()
+	limit = DefaultPageSize
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > MaxPageSize {
+			return 0, "", badRequest("limit", fmt.Sprintf("%q is not a whole number from 1 to %d", clip(s), MaxPageSize))
+		}
+		limit = n
+	}
+	if s := q.Get("cursor"); s != "" {
+		b, err := base64.RawURLEncoding.DecodeString(s)
+		if err != nil || len(b) == 0 || len(b) > 256 {
+			return 0, "", badRequest("cursor", "is not a cursor this API returned")
+		}
+		cursor = string(b)
+	}
+	return limit, cursor, nil
+}
+
+// encodeCursor makes the opaque form of a position.
+func encodeCursor(pos string) string { return base64.RawURLEncoding.EncodeToString([]byte(pos)) }
+
+// page trims a list fetched with limit+1 items to limit and sets the next
+// cursor from the last item kept.
+func page[T, J any](items []T, limit int, pos func(T) string, conv func(T) J) Page[J] {
+	out := Page[J]{Data: make([]J, 0, min(len(items), limit))}
+	if len(items) > limit {
+		items = items[:limit]
+		out.NextCursor = encodeCursor(pos(items[len(items)-1]))
+	}
+	for _, it := range items {
+		out.Data = append(out.Data, conv(it))
+	}
+	return out
+}
+
+// requestLocale is the default Config.Locale.
+func requestLocale(r *http.Request) document.Locale {
+	if l, ok := localeOf(r.URL.Query().Get("lang")); ok {
+		return l
+	}
+	for part := range strings.SplitSeq(r.Header.Get("Accept-Language"), ",") {
+		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if l, ok := localeOf(tag); ok {
+			return l
+		}
+	}
+	return document.EnUS
+}
+
+// localeOf maps a language tag to a supported locale.
+func localeOf(tag string) (document.Locale, bool) {
+	lang, _, _ := strings.Cut(strings.ToLower(tag), "-")
+	switch lang {
+	case "vi":
+		return document.ViVN, true
+	case "en":
+		return document.EnUS, true
+	}
+	return "", false
+}
+
+// snake turns a Go field name of a billing request ("LinkedAccountID")
+// into the JSON name the client sent ("linked_account_id").
+func snake(field string) string {
+	var b strings.Builder
+	rs := []rune(field)
+	for i, r := range rs {
+		if unicode.IsUpper(r) {
+			if i > 0 && (unicode.IsLower(rs[i-1]) || (i+1 < len(rs) && unicode.IsLower(rs[i+1]))) {
+				b.WriteByte('_')
+			}
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// clip shortens client input quoted in an error, on a rune boundary.
+func clip(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "..."
+	}
+	return s
+}

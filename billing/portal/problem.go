@@ -1,0 +1,151 @@
+package portal
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/cloudbill/cloudbill/billing"
+	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/invoice/document"
+	"github.com/cloudbill/cloudbill/payment"
+)
+
+// ProblemContentType is the media type of every error response (RFC 9457).
+const ProblemContentType = "application/problem+json"
+
+// Problem types: the "type" member of every error response. They identify
+// the kind of problem for programs (the title and detail are for people);
+// they are stable names, not links, and new ones are only ever added.
+const (
+	// ProblemUnauthenticated: the request has no account (401).
+	ProblemUnauthenticated = "urn:cloudbill:problem:unauthenticated"
+	// ProblemNotFound: no such object in the caller's account, including
+	// another account's objects (404).
+	ProblemNotFound = "urn:cloudbill:problem:not-found"
+	// ProblemMethodNotAllowed: the path exists, the method does not (405).
+	ProblemMethodNotAllowed = "urn:cloudbill:problem:method-not-allowed"
+	// ProblemInvalidRequest: a parameter, header or body field is
+	// malformed or refused (400); Field names it when known.
+	ProblemInvalidRequest = "urn:cloudbill:problem:invalid-request"
+	// ProblemIdempotencyKeyRequired: a mutating request has no
+	// Idempotency-Key header (400).
+	ProblemIdempotencyKeyRequired = "urn:cloudbill:problem:idempotency-key-required"
+	// ProblemIdempotencyConflict: the Idempotency-Key was first used for a
+	// different request (422).
+	ProblemIdempotencyConflict = "urn:cloudbill:problem:idempotency-conflict"
+	// ProblemUnsupportedMediaType: the body is not application/json (415).
+	ProblemUnsupportedMediaType = "urn:cloudbill:problem:unsupported-media-type"
+	// ProblemNotPayable: the object has nothing outstanding (409).
+	ProblemNotPayable = "urn:cloudbill:problem:not-payable"
+	// ProblemGatewayUnavailable: the payment gateway did not answer; the
+	// payment is kept, and retrying with the same Idempotency-Key resumes
+	// it (503).
+	ProblemGatewayUnavailable = "urn:cloudbill:problem:gateway-unavailable"
+	// ProblemInternal: anything else (500); the detail is not disclosed and
+	// the error is logged.
+	ProblemInternal = "urn:cloudbill:problem:internal"
+)
+
+// Problem is an error response, RFC 9457 problem details: Type, Title and
+// Status always, Detail when there is more to say, and the extension Field
+// naming the request field at fault.
+type Problem struct {
+	// Type is one of the Problem… constants.
+	Type string `json:"type"`
+	// Title is the HTTP status text ("Not Found").
+	Title string `json:"title"`
+	// Status is the HTTP status code.
+	Status int `json:"status"`
+	// Detail explains this occurrence for people.
+	Detail string `json:"detail,omitempty"`
+	// Instance is the request path the problem occurred on.
+	Instance string `json:"instance,omitempty"`
+	// Field names the request field, parameter or header at fault
+	// ("amount", "limit", "Idempotency-Key"), when known.
+	Field string `json:"field,omitempty"`
+}
+
+// Error returns the title and detail, so a Problem can travel as an error.
+func (p *Problem) Error() string {
+	if p.Detail == "" {
+		return p.Title
+	}
+	return p.Title + ": " + p.Detail
+}
+
+// newProblem returns a problem of type typ with status and detail.
+func newProblem(status int, typ, detail string) *Problem {
+	return &Problem{Type: typ, Title: http.StatusText(status), Status: status, Detail: detail}
+}
+
+// badRequest is an invalid-request problem about field.
+func badRequest(field, detail string) *Problem {
+	p := newProblem(http.StatusBadRequest, ProblemInvalidRequest, detail)
+	p.Field = field
+	return p
+}
+
+// problemFor maps an error of the billing API to the problem the client
+// sees. Unknown errors are internal: logged, never disclosed.
+func (h *Handler) problemFor(r *http.Request, err error) *Problem {
+	var p *Problem
+	var re *billing.RequestError
+	var oe *document.OptionError
+	switch {
+	case errors.As(err, &p):
+		return p
+	case errors.Is(err, billing.ErrAccountNotFound), errors.Is(err, billing.ErrResourceNotFound),
+		errors.Is(err, billing.ErrInvoiceNotFound), errors.Is(err, billing.ErrPaymentNotFound),
+		errors.Is(err, billing.ErrLinkedAccountNotFound), errors.Is(err, billing.ErrOrderNotFound):
+		return newProblem(http.StatusNotFound, ProblemNotFound, err.Error())
+	case errors.As(err, &re):
+		return badRequest(snake(re.Field), err.Error())
+	case errors.Is(err, billing.ErrInvalidIdempotencyKey):
+		return badRequest("Idempotency-Key", err.Error())
+	case errors.Is(err, billing.ErrIdempotencyConflict):
+		return newProblem(http.StatusUnprocessableEntity, ProblemIdempotencyConflict, err.Error())
+	case errors.Is(err, billing.ErrCurrencyMismatch), errors.Is(err, money.ErrCurrencyMismatch),
+		errors.Is(err, money.ErrInvalidAmount), errors.Is(err, money.ErrUnknownCurrency),
+		errors.Is(err, payment.ErrInvalidAmount):
+		return badRequest("amount", err.Error())
+	case errors.Is(err, billing.ErrUnknownGateway):
+		return badRequest("gateway", err.Error())
+	case errors.Is(err, billing.ErrInvalidRequest), errors.Is(err, payment.ErrInvalidArgument):
+		return badRequest("", err.Error())
+	case errors.As(err, &oe):
+		// The host's document options are wrong, not the customer's request.
+		h.log.ErrorContext(r.Context(), "portal: document options refused", "path", r.URL.Path, "error", err)
+		return newProblem(http.StatusInternalServerError, ProblemInternal, "")
+	case errors.Is(err, billing.ErrNotPayable):
+		return newProblem(http.StatusConflict, ProblemNotPayable, err.Error())
+	case errors.Is(err, billing.ErrGatewayUnavailable):
+		return newProblem(http.StatusServiceUnavailable, ProblemGatewayUnavailable, err.Error())
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return newProblem(http.StatusServiceUnavailable, ProblemInternal, "the request was cancelled or timed out")
+	}
+	h.log.ErrorContext(r.Context(), "portal: request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+	return newProblem(http.StatusInternalServerError, ProblemInternal, "")
+}
+
+// writeProblem answers with p as application/problem+json.
+func writeProblem(w http.ResponseWriter, r *http.Request, p *Problem) {
+	out := *p
+	// The path as the client sent it, before any prefix the host strips.
+	out.Instance = r.URL.Path
+	if path, _, _ := strings.Cut(r.RequestURI, "?"); strings.HasPrefix(path, "/") {
+		out.Instance = path
+	}
+	if out.Title == "" {
+		out.Title = http.StatusText(out.Status)
+	}
+	w.Header().Set("Content-Type", ProblemContentType)
+	w.Header().Set("Cache-Control", "no-store")
+	if out.Status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "5")
+	}
+	w.WriteHeader(out.Status)
+	_ = json.NewEncoder(w).Encode(out) // the status is sent; a failed write has no one to tell
+}
