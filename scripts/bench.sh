@@ -80,7 +80,7 @@ echo "software:  $(go version | cut -d' ' -f3-4), PostgreSQL $server, $("$PGBENC
 echo "isolation: ${CLOUDBILL_POSTGRES_ISOLATION:-read committed (default)}"
 
 echo; echo "== pgbench tpcb-like: scale $CLIENTS, $CLIENTS clients, 2 threads, ${SECS}s"
-psql "$DSN" -q -c "DROP DATABASE IF EXISTS ${SCRATCH_DB}" -c "CREATE DATABASE ${SCRATCH_DB}"
+psql "$DSN" -q -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS ${SCRATCH_DB}" -c "CREATE DATABASE ${SCRATCH_DB}"
 "$PGBENCH" -i -q -s "$CLIENTS" "$SCRATCH_DSN" 2>&1 | tail -n 1
 "$PGBENCH" -b tpcb-like -c "$CLIENTS" -j 2 -T "$SECS" "$SCRATCH_DSN" | tee "$OUT/pgbench"
 tps=$(awk '/^tps = / { print $3; exit }' "$OUT/pgbench")
