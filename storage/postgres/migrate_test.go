@@ -342,11 +342,11 @@ func TestSchemasAreIndependent(t *testing.T) {
 	assert.NotContains(t, tablesIn(t, pool, "public"), "accounts", "nothing is created outside the configured schema")
 }
 
-// poolWithoutAdvisoryLocks opens a pool on the test database whose sessions
+// poolWithoutAdvisoryLocks opens a pool on the test database whose connections
 // resolve pg_advisory_xact_lock to a function that fails with SQLSTATE
 // 0A000 (feature_not_supported), as on a database without advisory locks:
 // the function lives in a schema of its own, named before pg_catalog in the
-// sessions' search_path. The schema is dropped when the test ends.
+// connections' search_path. The schema is dropped when the test ends.
 func poolWithoutAdvisoryLocks(t *testing.T, admin *pgxpool.Pool) *pgxpool.Pool {
 	t.Helper()
 	ctx := context.Background()
