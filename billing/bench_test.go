@@ -57,17 +57,56 @@ func runClients(b *testing.B, clients int, metric string, op func(accountID stri
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), metric+"/s")
 }
 
-// benchmarkPayByCredit measures Pay by credit (one idempotent transaction:
-// claim the key, lock the account, plan the spend, append the entry, store
-// the payment) from clients goroutines on distinct accounts.
+// benchmarkPayByCredit measures Pay by credit of a pending order (one
+// idempotent transaction: claim the key, lock the account, check the order
+// and what it is owed, plan the spend, append the entry, store the payment,
+// settle the order) from clients goroutines on distinct accounts. A payment
+// must name an obligation of its account for exactly what is due, so the
+// b.N orders are placed first, by gateway checkouts of one vServer, before
+// the timer starts; client c pays the orders of account "bench-c", ops c,
+// c+clients, c+2·clients, ….
 func benchmarkPayByCredit(b *testing.B, st storage.Store, clients int) {
 	e := benchWallets(b, st, clients)
 	ctx := context.Background()
-	runClients(b, clients, "payments", func(id string, k int64) error {
-		_, err := e.sys.Pay(ctx, fmt.Sprintf("k%d", k), billing.PayRequest{AccountID: id, Amount: vnd(b, 1_000),
-			Method: payment.MethodCredit, Purpose: payment.Purpose{Kind: payment.PurposeOrder, Ref: "bench"}})
-		return err
-	})
+	items := []billing.OrderItem{{ProductID: pricing.SampleVServer, Configuration: pricing.Configuration{Plan: "basic-1"}, Quantity: 1, Term: period.Months(1)}}
+	orders := make([][]billing.Order, clients)
+	var wg sync.WaitGroup
+	for c := range clients {
+		wg.Go(func() {
+			id := fmt.Sprintf("bench-%d", c)
+			for k := c; k < b.N; k += clients {
+				res, err := e.sys.Checkout(ctx, fmt.Sprintf("pending-%d", k), billing.CheckoutRequest{AccountID: id, Items: items,
+					Method: payment.MethodGateway, Gateway: "sim"})
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				orders[c] = append(orders[c], res.Order)
+			}
+		})
+	}
+	wg.Wait()
+	if b.Failed() {
+		return
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	for c := range clients {
+		wg.Go(func() {
+			id := fmt.Sprintf("bench-%d", c)
+			for i, o := range orders[c] {
+				_, err := e.sys.Pay(ctx, fmt.Sprintf("k%d-%d", c, i), billing.PayRequest{AccountID: id, Amount: o.Total,
+					Method: payment.MethodCredit, Purpose: payment.Purpose{Kind: payment.PurposeOrder, Ref: o.ID}})
+				if err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "payments/s")
 }
 
 // BenchmarkPayByCreditMemory is one client on the in-memory store.

@@ -28,8 +28,14 @@
 // transaction together with its row in <schema>.schema_migrations, so a
 // re-run is a no-op and a failure leaves the schema at the previous version
 // (reported as a *MigrationError). Before reading the applied versions each
-// transaction takes pg_advisory_xact_lock on a key derived from the schema
-// name, so processes starting at once apply every migration exactly once.
+// transaction takes a lock, so processes starting at once apply every
+// migration exactly once: by default pg_advisory_xact_lock on a key derived
+// from the schema name; with Options.MigrationLock set to LockTable, for
+// databases without advisory locks, the row of the one-row table
+// <schema>.schema_migrations_lock, locked with SELECT … FOR UPDATE and
+// updated by the transaction that applies a migration (see LockTable for
+// why both). A migration transaction the database aborts (40001, 40P01) is
+// rerun.
 //
 // # Tables
 //
@@ -63,6 +69,21 @@
 //	actions          the action log, seq (identity) order, UNIQUE id
 //	outbox           events to the host, seq (identity) order, UNIQUE id,
 //	                 with their delivery state
+//
+// Migration 0005 (tenant keys) makes account_id lead the primary key of
+// every table that holds one tenant's records (audit_records,
+// ledger_entries, ledger_postings, payments, linked_accounts, payment_links,
+// redemptions, orders, resources, invoices, actions, outbox), so a database
+// that places rows by primary key keeps a tenant's rows together. Record ids
+// keep a UNIQUE constraint of their own, because the storage contract makes
+// them unique across tenants and some lookups name only the id: gateway
+// callbacks (Payments.LookupForUpdate, LinkedAccounts.LookupForUpdate), a
+// payer opening a link (PaymentLinks.GetForUpdate by token), the worker
+// claiming an event (Outbox.GetForUpdate by seq). The global keys are
+// accounts (the tenant), coupons (one catalog), gateway_events (the
+// gateway's own event ids; Record names no tenant), invoice_series and
+// UNIQUE (series, number) of invoices (numbers are gapless per series
+// across the issuer), and those id constraints.
 //
 // The JSON documents these tables carry (coupon definitions, order,
 // resource, invoice and action data, event payloads) are bytea: the store
@@ -185,7 +206,8 @@
 //
 // # Transactions, locking and retries
 //
-// InTx runs fn in one READ COMMITTED transaction. The store never depends on
+// InTx runs fn in one transaction at Options.Isolation: READ COMMITTED by
+// default, or SERIALIZABLE. At READ COMMITTED the store never depends on
 // snapshot isolation for correctness:
 //
 //   - read-modify-write cycles lock their rows with SELECT … FOR UPDATE
@@ -208,6 +230,21 @@
 // Options.MaxRetries times (default 5). That is why fn must have no effects
 // outside its transaction. No other error is retried: in particular a failed
 // COMMIT whose outcome is unknown (a lost connection) is returned, not rerun.
+//
+// At SERIALIZABLE the statements are the same, and every place where READ
+// COMMITTED would let a statement see a concurrent commit instead aborts
+// the transaction with 40001, which InTx reruns on a fresh snapshot: a
+// locking read or upsert of a row changed after the snapshot (a tenant's
+// balance, an account, an invoice series), an ON CONFLICT that meets a row
+// the snapshot does not show (the loser of an idempotency claim learns it
+// lost on the rerun, where the claim reports ErrDuplicate as usual), and a
+// read-write cycle found at commit. The outcome is what READ COMMITTED
+// gives, paid for in reruns: a row that N transactions want at once costs
+// the unluckiest up to N−1 of them, so the default MaxRetries there is
+// DefaultMaxRetriesSerializable (50). Store.Stats counts commits, aborts by
+// SQLSTATE, reruns, the calls that gave up and the most attempts one call
+// needed; the tests run the whole conformance suite and the billing tests
+// at both levels.
 //
 // InTx checks ctx before it begins and again before it commits, and rolls
 // back if ctx has ended; a panic in fn rolls back and is re-raised. An InTx
@@ -247,7 +284,8 @@
 // (Ledger.Append, Invoices.Update), unnest of several arrays WITH
 // ORDINALITY, SELECT DISTINCT ON (Outbox.Deliverable), aggregate FILTER
 // (Redemptions.Count), partial indexes, COLLATE "C", num_nulls,
-// transaction-scoped advisory locks (migrations only), jsonb (audit
+// transaction-scoped advisory locks (migrations, unless MigrationLock is
+// LockTable), jsonb (audit
 // detail), bytea (idempotent responses and the opaque documents),
 // timestamptz (all times, read back in UTC, kept to the microsecond), CHECK
 // constraints, and NUMERIC with a currency column for money.
@@ -255,22 +293,37 @@
 // # CockroachDB and YugabyteDB
 //
 // The store uses nothing beyond what both support for the billing path
-// (ON CONFLICT, FOR UPDATE, jsonb, timestamptz, NUMERIC), with these caveats:
+// (ON CONFLICT, FOR UPDATE, jsonb, timestamptz, NUMERIC), and it has been
+// run there only in the form PostgreSQL can stand in for: the conformance
+// suite and the billing tests pass on PostgreSQL at SERIALIZABLE with
+// migrations through the lock table and no advisory lock. Caveats:
 //
-//   - Advisory locks: CockroachDB releases before its recent transaction-level
-//     advisory locks either lack pg_advisory_xact_lock or implement it as a
-//     no-op, and YugabyteDB has them only in recent releases. There, run
-//     Migrate from a single process (a deploy step), or serialise migrators
-//     with a lock row: a one-row table created ahead of time and locked with
-//     SELECT … FOR UPDATE at the start of each migration transaction.
-//   - Isolation: CockroachDB defaults to SERIALIZABLE. The store asks for
-//     READ COMMITTED, which CockroachDB honours from v24.1 (cluster setting
-//     sql.txn.read_committed_isolation.enabled, on by default) and otherwise
-//     silently upgrades to SERIALIZABLE. Under SERIALIZABLE, and for
-//     contention conflicts on both CockroachDB and YugabyteDB, transactions
-//     abort with 40001 far more often than on PostgreSQL, so retries are
-//     routine there: keep MaxRetries at or above the default and fn free of
-//     outside effects.
+//   - Options for those databases: Isolation Serializable (what CockroachDB
+//     runs unless READ COMMITTED is enabled, from v24.1, and what a READ
+//     COMMITTED request silently becomes otherwise) and MigrationLock
+//     LockTable. CockroachDB's pg_advisory_* functions are no-op stubs or
+//     missing in most releases (transaction-level advisory locks arrived
+//     only recently); YugabyteDB has advisory locks only in recent
+//     releases. Under contention both abort transactions with 40001 more
+//     often than PostgreSQL: keep MaxRetries at or above the default and fn
+//     free of outside effects, and watch Stats.
+//   - Migrations run DDL inside a transaction with their schema_migrations
+//     row. CockroachDB limits schema changes in transactions (one change
+//     per transaction is its advice; the lock row is written after the
+//     DDL because it refuses a schema change after a write), and
+//     YugabyteDB runs each DDL statement as its own transaction unless its
+//     transactional DDL (early access) is enabled, so a failed migration
+//     there can leave part of itself applied. Migration 0005 changes
+//     primary keys (DROP CONSTRAINT … , ADD CONSTRAINT … PRIMARY KEY in one
+//     ALTER TABLE), which both rewrite the table for. None of this has been
+//     run on those databases.
+//   - Distribution: every tenant table's primary key starts with account_id
+//     (migration 0005). YugabyteDB and CockroachDB index globally, so the
+//     UNIQUE constraints on record ids work there as they do here. Citus
+//     requires every unique constraint of a table distributed by account_id
+//     to include it, so only accounts, idempotency_keys, audit_records and
+//     the ledger tables could be distributed as they are; the others would
+//     need the contract's ids unique per tenant rather than per store.
 //   - Ledger.Append: one statement with data-modifying WITH queries, a
 //     FOR UPDATE inside one of them, and an INSERT … SELECT … ORDER BY …
 //     ON CONFLICT DO UPDATE. Each table is written once per statement,

@@ -13,6 +13,11 @@ import (
 // ErrNoPool reports a nil pool passed to New.
 var ErrNoPool = errors.New("postgres: nil pool")
 
+// ErrInvalidOption reports an Options field, or a name given to
+// ParseIsolation or ParseMigrationLock, that is not one of the documented
+// values. Open and New return it wrapped, with the field and value.
+var ErrInvalidOption = errors.New("postgres: invalid option")
+
 // SQLSTATE codes the store acts on. Errors are classified by these codes,
 // never by message text, which varies with server version and locale.
 const (
@@ -23,6 +28,9 @@ const (
 	codeSerializationFailure = "40001"
 	codeDeadlockDetected     = "40P01"
 	classDataException       = "22"
+	codeDuplicateSchema      = "42P06"
+	codeDuplicateTable       = "42P07"
+	codeDuplicateObject      = "42710"
 )
 
 // constraintNonNegative is the CHECK on ledger_balances that keeps a

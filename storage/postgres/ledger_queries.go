@@ -98,18 +98,18 @@ SELECT (SELECT seq FROM entry), EXISTS (SELECT 1 FROM dup), r.ledger_account, r.
 FROM (SELECT 1) AS one
 LEFT JOIN LATERAL (SELECT * FROM refused ORDER BY wrong_currency DESC, ledger_account LIMIT 1) r ON true`),
 
-		getEntry: r.Replace(`SELECT {entry} FROM {entries} e JOIN {postings} p ON p.entry_seq = e.seq
+		getEntry: r.Replace(`SELECT {entry} FROM {entries} e JOIN {postings} p ON p.account_id = e.account_id AND p.entry_seq = e.seq
 			WHERE e.account_id = $1 AND e.id = $2 ORDER BY p.idx`),
 		// The limit applies to entries, not to posting rows.
 		listEntries: r.Replace(`SELECT {entry}
 			FROM (SELECT * FROM {entries} WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) e
-			JOIN {postings} p ON p.entry_seq = e.seq
+			JOIN {postings} p ON p.account_id = e.account_id AND p.entry_seq = e.seq
 			ORDER BY e.seq, p.idx`),
 		balances: r.Replace(`SELECT {bal} FROM {balances} WHERE account_id = $1 ORDER BY ledger_account`),
 		// Totals come from the journal alone, never from the cache they
 		// audit; the currency is each posting's entry's.
 		postingTotals: r.Replace(`SELECT p.ledger_account, e.currency, sum(p.amount)
-			FROM {postings} p JOIN {entries} e ON e.seq = p.entry_seq
+			FROM {postings} p JOIN {entries} e ON e.account_id = p.account_id AND e.seq = p.entry_seq
 			WHERE p.account_id = $1
 			GROUP BY p.ledger_account, e.currency
 			ORDER BY p.ledger_account, e.currency`),

@@ -315,6 +315,12 @@ func TestAppendNetsAndGuardsPerLedgerAccount(t *testing.T) {
 // creates while Append runs is invisible to Append's own check; the
 // statement then waits for that transaction, adds to its row, and the
 // table's constraints refuse what the check could not see.
+// TestAppendRaceBackstops: an entry appended while another transaction
+// creates, without committing yet, a balance the entry's check could not
+// lock. At READ COMMITTED the table's constraints refuse it once the other
+// commits; at SERIALIZABLE the database aborts it (40001) instead, and the
+// rerun's own check refuses it with the same error. It runs at both levels
+// whatever the environment says.
 func TestAppendRaceBackstops(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
@@ -331,51 +337,62 @@ func TestAppendRaceBackstops(t *testing.T) {
 				{LedgerAccount: "customer:cash", Amount: amount(t, "1.00 USD")}, {LedgerAccount: "x", Amount: amount(t, "-1.00 USD")}}},
 			storage.ErrInvalidRecord, "23502"},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			st := pgtest.NewStore(t)
-			appended, finish := make(chan struct{}), make(chan struct{})
-			first := make(chan error, 1)
-			go func() {
-				first <- st.InTx(context.Background(), func(ctx context.Context, tx storage.Tx) error {
-					if _, err := tx.Ledger().Append(ctx, tc.first); err != nil {
+		for _, iso := range []postgres.Isolation{postgres.ReadCommitted, postgres.Serializable} {
+			t.Run(tc.name+"/"+iso.String(), func(t *testing.T) {
+				st := pgtest.NewStoreWithOptions(t, postgres.Options{Isolation: iso})
+				appended, finish := make(chan struct{}), make(chan struct{})
+				first := make(chan error, 1)
+				go func() {
+					first <- st.InTx(context.Background(), func(ctx context.Context, tx storage.Tx) error {
+						if _, err := tx.Ledger().Append(ctx, tc.first); err != nil {
+							return err
+						}
+						close(appended)
+						<-finish
+						return nil
+					})
+				}()
+				<-appended
+				second := make(chan error, 1)
+				go func() {
+					second <- st.InTx(context.Background(), func(ctx context.Context, tx storage.Tx) error {
+						_, err := tx.Ledger().Append(ctx, ledgerEntry(t, "a", "second", 30, "y", "customer:cash"))
 						return err
-					}
-					close(appended)
-					<-finish
+					})
+				}()
+				waitForLockWaiter(t, st)
+				close(finish)
+				require.NoError(t, <-first)
+				err := <-second
+				require.ErrorIs(t, err, tc.want)
+				var pgErr *pgconn.PgError
+				if iso == postgres.ReadCommitted {
+					require.ErrorAs(t, err, &pgErr, "refused by the table, not by Append's own check")
+					assert.Equal(t, tc.code, pgErr.Code)
+					assert.Zero(t, st.Stats().Retries)
+				} else {
+					assert.False(t, errors.As(err, &pgErr), "refused by Append's own check after the rerun: %v", err)
+					assert.Equal(t, uint64(1), st.Stats().SerializationFailures, "the first attempt was aborted")
+					assert.Equal(t, uint64(1), st.Stats().Retries)
+				}
+				inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+					_, err := tx.Ledger().Entry(ctx, "a", "second")
+					assert.ErrorIs(t, err, storage.ErrNotFound)
 					return nil
 				})
-			}()
-			<-appended
-			second := make(chan error, 1)
-			go func() {
-				second <- st.InTx(context.Background(), func(ctx context.Context, tx storage.Tx) error {
-					_, err := tx.Ledger().Append(ctx, ledgerEntry(t, "a", "second", 30, "y", "customer:cash"))
-					return err
-				})
-			}()
-			waitForLockWaiter(t, st)
-			close(finish)
-			require.NoError(t, <-first)
-			err := <-second
-			require.ErrorIs(t, err, tc.want)
-			var pgErr *pgconn.PgError
-			require.ErrorAs(t, err, &pgErr, "refused by the table, not by Append's own check")
-			assert.Equal(t, tc.code, pgErr.Code)
-			inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
-				_, err := tx.Ledger().Entry(ctx, "a", "second")
-				assert.ErrorIs(t, err, storage.ErrNotFound)
-				return nil
 			})
-		})
+		}
 	}
 }
 
-// TestEntriesInOppositePostingOrderDoNotDeadlock runs, with retries off,
-// many entries of one tenant that touch the same two balances, half of
-// them listing the postings in the other order. Append locks balances in
-// ledger account order whatever the postings' order, so none deadlocks.
+// TestEntriesInOppositePostingOrderDoNotDeadlock runs many entries of one
+// tenant that touch the same two balances, half of them listing the
+// postings in the other order. Append locks balances in ledger account
+// order whatever the postings' order, so none deadlocks: the store counts no
+// 40P01. At READ COMMITTED nothing is aborted at all; at SERIALIZABLE the
+// 40001 aborts that contention brings are rerun.
 func TestEntriesInOppositePostingOrderDoNotDeadlock(t *testing.T) {
-	st := pgtest.NewStoreWithOptions(t, postgres.Options{MaxRetries: -1})
+	st := pgtest.NewStoreWithOptions(t, postgres.Options{MaxRetries: 1000})
 	appendEntries(t, st, ledgerEntry(t, "a", "seed", 1, "x", "y"))
 	const workers, each = 16, 20
 	var wg sync.WaitGroup
@@ -409,4 +426,9 @@ func TestEntriesInOppositePostingOrderDoNotDeadlock(t *testing.T) {
 	}
 	assert.Equal(t, map[string]string{"x": "-1 VND", "y": "1 VND"}, balances(t, st, "a"),
 		"8 workers moved 20 each x→y and 8 moved 20 each y→x")
+	stats := st.Stats()
+	assert.Zero(t, stats.Deadlocks, "no entry deadlocked")
+	if levelOf(t, st) == "read committed" {
+		assert.Zero(t, stats.SerializationFailures, "nothing is aborted at READ COMMITTED")
+	}
 }

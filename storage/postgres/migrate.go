@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"io/fs"
@@ -13,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -100,10 +102,10 @@ func loadMigrations() ([]migration, error) {
 //     (pg_advisory_xact_lock) keyed on the schema name, then reads the
 //     applied versions, so concurrent callers apply each migration once.
 //
-// Advisory locks are PostgreSQL's; see the package documentation for
-// distributed databases that lack them. Migrate returns a *MigrationError.
-// It needs the CREATE privilege on the database only if the schema does not
-// exist yet.
+// Advisory locks are PostgreSQL's; for databases that lack them, migrate
+// through a Store built with Options.MigrationLock set to LockTable
+// (Store.Migrate). Migrate returns a *MigrationError. It needs the CREATE
+// privilege on the database only if the schema does not exist yet.
 func Migrate(ctx context.Context, pool *pgxpool.Pool, schema string) error {
 	if pool == nil {
 		return ErrNoPool
@@ -112,28 +114,58 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, schema string) error {
 	if err != nil {
 		return err
 	}
-	return migrate(ctx, pool, cfg.schema, cfg.log)
+	return migrate(ctx, pool, cfg)
 }
 
-func migrate(ctx context.Context, pool *pgxpool.Pool, schema string, log *slog.Logger) error {
+func migrate(ctx context.Context, pool *pgxpool.Pool, cfg config) error {
 	ms, err := loadMigrations()
 	if err != nil {
 		return &MigrationError{Err: err}
 	}
+	t := newTables(cfg.schema)
 	m := migrator{
-		pool:    pool,
-		schema:  schema,
-		quoted:  pgx.Identifier{schema}.Sanitize(),
-		table:   newTables(schema).migrations,
-		lockKey: lockKey(schema),
-		log:     log,
+		pool:      pool,
+		schema:    cfg.schema,
+		quoted:    pgx.Identifier{cfg.schema}.Sanitize(),
+		table:     t.migrations,
+		lockTable: t.migrationsLock,
+		lock:      cfg.migrationLock,
+		txOptions: pgx.TxOptions{IsoLevel: pgx.ReadCommitted},
+		lockKey:   lockKey(cfg.schema),
+		log:       cfg.log,
+	}
+	if m.lock == LockTable {
+		m.txOptions = cfg.isolation.txOptions()
+		if err := m.bootstrap(ctx); err != nil {
+			return &MigrationError{Err: err}
+		}
 	}
 	// One migration per transaction; each step re-reads the applied
-	// versions under the lock, so a concurrent migrator's work is seen.
+	// versions under the lock, so a concurrent migrator's work is seen. A
+	// step the database aborts (40001, 40P01) runs again: at SERIALIZABLE
+	// that is how a migrator that waited for the lock row gets a snapshot
+	// that shows what the holder applied, and each such abort means another
+	// migrator committed a step, so the retries end.
+	aborts := 0
 	for {
 		done, err := m.step(ctx, ms)
-		if err != nil || done {
+		if err == nil {
+			if done {
+				return nil
+			}
+			aborts = 0
+			continue
+		}
+		code, ok := retryCode(err)
+		if !ok {
 			return err
+		}
+		pause := backoff(aborts)
+		aborts++
+		m.log.LogAttrs(ctx, slog.LevelDebug, "postgres: retrying aborted migration step",
+			slog.String("schema", m.schema), slog.String("sqlstate", code), slog.Int("attempt", aborts), slog.Duration("pause", pause))
+		if cerr := sleep(ctx, pause); cerr != nil {
+			return &MigrationError{Err: fmt.Errorf("not retried: %w (last attempt: %w)", cerr, err)}
 		}
 	}
 }
@@ -149,18 +181,159 @@ func lockKey(schema string) int64 {
 }
 
 type migrator struct {
-	pool    *pgxpool.Pool
-	schema  string
-	quoted  string // the schema as a quoted identifier
-	table   string // the quoted schema_migrations table
-	lockKey int64
-	log     *slog.Logger
+	pool      *pgxpool.Pool
+	schema    string
+	quoted    string // the schema as a quoted identifier
+	table     string // the quoted schema_migrations table
+	lockTable string // the quoted schema_migrations_lock table
+	lock      MigrationLock
+	txOptions pgx.TxOptions
+	lockKey   int64
+	log       *slog.Logger
+}
+
+// migrationsTableDDL creates schema_migrations; %s is the quoted table.
+const migrationsTableDDL = `CREATE TABLE IF NOT EXISTS %s (
+	version    integer     PRIMARY KEY,
+	name       text        NOT NULL,
+	applied_at timestamptz NOT NULL DEFAULT now()
+)`
+
+// lockTableDDL creates schema_migrations_lock, which holds exactly one row
+// (id 1): every step locks it, and a step that applies a migration records
+// the version there last; %s is the quoted table.
+const lockTableDDL = `CREATE TABLE IF NOT EXISTS %s (
+	id         integer     PRIMARY KEY CHECK (id = 1),
+	version    integer,
+	applied_at timestamptz
+)`
+
+// bootstrapAttempts bounds the reruns of bootstrap when concurrent
+// migrators race to create the same objects: after one such failure the
+// objects exist, so the next run finds them.
+const bootstrapAttempts = 5
+
+// bootstrap creates what LockTable needs before any lock can be taken: the
+// schema, schema_migrations and the lock table with its row. Every statement
+// is idempotent and runs on its own. Without a lock, two migrators can both
+// find an object missing and both create it; PostgreSQL then fails the
+// second with a duplicate object or a unique violation in its catalog, and
+// bootstrap runs again.
+func (m migrator) bootstrap(ctx context.Context) error {
+	for attempt := 0; ; attempt++ {
+		err := m.createLockTable(ctx)
+		if err == nil || !isCreateRace(err) || attempt+1 >= bootstrapAttempts {
+			return err
+		}
+		if cerr := sleep(ctx, backoff(attempt)); cerr != nil {
+			return fmt.Errorf("%w (last attempt: %w)", cerr, err)
+		}
+	}
+}
+
+func (m migrator) createLockTable(ctx context.Context) error {
+	if err := m.createSchema(ctx, m.pool); err != nil {
+		return err
+	}
+	if _, err := m.pool.Exec(ctx, fmt.Sprintf(migrationsTableDDL, m.table)); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	if _, err := m.pool.Exec(ctx, fmt.Sprintf(lockTableDDL, m.lockTable)); err != nil {
+		return fmt.Errorf("create schema_migrations_lock: %w", err)
+	}
+	// The row is inserted only when it is missing: an INSERT … ON CONFLICT
+	// that meets the row while another migrator holds its lock would wait
+	// for that migrator here, outside the step that is meant to wait.
+	if _, err := m.pool.Exec(ctx, "INSERT INTO "+m.lockTable+" (id) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM "+
+		m.lockTable+" WHERE id = 1) ON CONFLICT (id) DO NOTHING"); err != nil {
+		return fmt.Errorf("insert the lock row: %w", err)
+	}
+	return nil
+}
+
+// isCreateRace reports whether err is what PostgreSQL (or a distributed
+// database) reports when a concurrent transaction created the same object
+// first: duplicate schema or table, a unique violation in the catalog, or
+// an aborted transaction.
+func isCreateRace(err error) bool {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return false
+	}
+	switch pgErr.Code {
+	case codeDuplicateSchema, codeDuplicateTable, codeDuplicateObject, codeUniqueViolation,
+		codeSerializationFailure, codeDeadlockDetected:
+		return true
+	}
+	return false
+}
+
+// execer is what createSchema needs of a pool or a transaction.
+type execer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// createSchema creates the schema when it is missing. Creating only when
+// missing means a host that pre-created the schema does not need the CREATE
+// privilege on the whole database.
+func (m migrator) createSchema(ctx context.Context, db execer) error {
+	var exists bool
+	if err := db.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1)", m.schema).Scan(&exists); err != nil {
+		return fmt.Errorf("look up schema: %w", err)
+	}
+	if !exists {
+		if _, err := db.Exec(ctx, "CREATE SCHEMA "+m.quoted); err != nil {
+			return fmt.Errorf("create schema: %w", err)
+		}
+	}
+	return nil
+}
+
+// lockStep takes the migration lock for the transaction tx: the advisory
+// lock, or the lock row's row lock. The row is only locked here, with a
+// locking read, and written by markApplied after the migration's own
+// statements: CockroachDB refuses a schema change that follows a write in
+// the same transaction.
+func (m migrator) lockStep(ctx context.Context, tx pgx.Tx) error {
+	if m.lock != LockTable {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", m.lockKey); err != nil {
+			return fmt.Errorf("advisory lock: %w", err)
+		}
+		return nil
+	}
+	tag, err := tx.Exec(ctx, "SELECT id FROM "+m.lockTable+" WHERE id = 1 FOR UPDATE")
+	if err != nil {
+		return fmt.Errorf("lock table: %w", err)
+	}
+	if tag.RowsAffected() != 1 {
+		return fmt.Errorf("lock table: %s has no row 1 (deleted by hand?); run Migrate again to recreate it", m.lockTable)
+	}
+	return nil
+}
+
+// markApplied writes the lock row in the transaction that applied version,
+// with LockTable. A migrator waiting for the row lock then finds a newer
+// version of the row: at READ COMMITTED its locking read returns it and
+// its next statements see the applied version; at SERIALIZABLE the
+// database aborts it with 40001, and its rerun starts from a snapshot that
+// includes this migration. A lock that left no newer row version behind
+// would let a SERIALIZABLE waiter carry on with a snapshot that misses it
+// and apply it a second time.
+func (m migrator) markApplied(ctx context.Context, tx pgx.Tx, version int) error {
+	if m.lock != LockTable {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, "UPDATE "+m.lockTable+" SET version = $1, applied_at = now() WHERE id = 1", version); err != nil {
+		return fmt.Errorf("lock table: %w", err)
+	}
+	return nil
 }
 
 // step applies the first pending migration in one transaction and reports
 // done when there was none.
 func (m migrator) step(ctx context.Context, ms []migration) (done bool, err error) {
-	tx, err := m.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+	tx, err := m.pool.BeginTx(ctx, m.txOptions)
 	if err != nil {
 		return false, &MigrationError{Err: fmt.Errorf("begin: %w", err)}
 	}
@@ -171,8 +344,8 @@ func (m migrator) step(ctx context.Context, ms []migration) (done bool, err erro
 			_ = tx.Rollback(rctx) // the cause is err; a failed rollback adds nothing
 		}
 	}()
-	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", m.lockKey); err != nil {
-		return false, &MigrationError{Err: fmt.Errorf("advisory lock: %w", err)}
+	if err := m.lockStep(ctx, tx); err != nil {
+		return false, &MigrationError{Err: err}
 	}
 	applied, err := m.applied(ctx, tx)
 	if err != nil {
@@ -210,6 +383,9 @@ func (m migrator) step(ctx context.Context, ms []migration) (done bool, err erro
 	if _, err := tx.Exec(ctx, "INSERT INTO "+m.table+" (version, name) VALUES ($1, $2)", next.version, next.name); err != nil {
 		return fail(err)
 	}
+	if err := m.markApplied(ctx, tx, next.version); err != nil {
+		return fail(err)
+	}
 	if err := tx.Commit(ctx); err != nil {
 		return fail(fmt.Errorf("commit: %w", err))
 	}
@@ -218,27 +394,18 @@ func (m migrator) step(ctx context.Context, ms []migration) (done bool, err erro
 	return false, nil
 }
 
-// applied creates the schema and the schema_migrations table when missing and
-// returns the recorded versions. The caller holds the advisory lock, so the
-// existence check and the creation cannot race with another migrator.
+// applied returns the recorded versions. With AdvisoryLock it first
+// creates the schema and the schema_migrations table when missing; the
+// caller holds the lock, so the existence check and the creation cannot race
+// with another migrator. With LockTable, bootstrap created them.
 func (m migrator) applied(ctx context.Context, tx pgx.Tx) (map[int]bool, error) {
-	var exists bool
-	if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1)", m.schema).Scan(&exists); err != nil {
-		return nil, fmt.Errorf("look up schema: %w", err)
-	}
-	// Creating only when missing means a host that pre-created the schema
-	// does not need the CREATE privilege on the whole database.
-	if !exists {
-		if _, err := tx.Exec(ctx, "CREATE SCHEMA "+m.quoted); err != nil {
-			return nil, fmt.Errorf("create schema: %w", err)
+	if m.lock != LockTable {
+		if err := m.createSchema(ctx, tx); err != nil {
+			return nil, err
 		}
-	}
-	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS `+m.table+` (
-		version    integer     PRIMARY KEY,
-		name       text        NOT NULL,
-		applied_at timestamptz NOT NULL DEFAULT now()
-	)`); err != nil {
-		return nil, fmt.Errorf("create schema_migrations: %w", err)
+		if _, err := tx.Exec(ctx, fmt.Sprintf(migrationsTableDDL, m.table)); err != nil {
+			return nil, fmt.Errorf("create schema_migrations: %w", err)
+		}
 	}
 	rows, err := tx.Query(ctx, "SELECT version FROM "+m.table)
 	if err != nil {

@@ -3,7 +3,9 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -86,16 +88,12 @@ var allTables = []string{
 // that back no primary key or unique constraint), with their WHERE clause.
 var allIndexes = []string{
 	"actions_account_resource_seq",
-	"actions_account_seq",
-	"audit_records_account_seq",
 	"invoices_account_resource_seq",
 	"invoices_account_seq",
 	"ledger_balances_expiring WHERE ((expires_at IS NOT NULL) AND (amount > (0)::numeric))",
-	"ledger_entries_account_seq",
 	"ledger_postings_account",
 	"linked_accounts_account_created",
 	"orders_account_status",
-	"outbox_account_seq",
 	"outbox_undelivered WHERE (delivered_at IS NULL)",
 	"payments_account_created",
 	"payments_created WHERE (status = 'created'::text)",
@@ -342,4 +340,177 @@ func TestSchemasAreIndependent(t *testing.T) {
 	require.NoError(t, pool.QueryRow(ctx, "SHOW search_path").Scan(&after))
 	assert.Equal(t, before, after)
 	assert.NotContains(t, tablesIn(t, pool, "public"), "accounts", "nothing is created outside the configured schema")
+}
+
+// poolWithoutAdvisoryLocks opens a pool on the test database whose connections
+// resolve pg_advisory_xact_lock to a function that fails with SQLSTATE
+// 0A000 (feature_not_supported), as on a database without advisory locks:
+// the function lives in a schema of its own, named before pg_catalog in the
+// connections' search_path. The schema is dropped when the test ends.
+func poolWithoutAdvisoryLocks(t *testing.T, admin *pgxpool.Pool) *pgxpool.Pool {
+	t.Helper()
+	ctx := context.Background()
+	shadow := pgtest.NewSchema(t, admin)
+	_, err := admin.Exec(ctx, "CREATE SCHEMA "+pgx.Identifier{shadow}.Sanitize()+"; CREATE FUNCTION "+
+		pgx.Identifier{shadow, "pg_advisory_xact_lock"}.Sanitize()+`(bigint) RETURNS void LANGUAGE plpgsql AS $$
+		BEGIN RAISE EXCEPTION 'advisory locks are not supported' USING ERRCODE = '0A000'; END $$`)
+	require.NoError(t, err)
+	cfg, err := pgxpool.ParseConfig(pgtest.DSN(t))
+	require.NoError(t, err)
+	cfg.ConnConfig.RuntimeParams["search_path"] = pgx.Identifier{shadow}.Sanitize() + ", pg_catalog"
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	return pool
+}
+
+func TestMigrateWithTheLockTableNeedsNoAdvisoryLock(t *testing.T) {
+	ctx := context.Background()
+	admin := pgtest.Pool(t)
+	pool := poolWithoutAdvisoryLocks(t, admin)
+
+	schema := pgtest.NewSchema(t, admin)
+	err := postgres.Migrate(ctx, pool, schema)
+	var pgErr *pgconn.PgError
+	require.ErrorAs(t, err, &pgErr, "the advisory lock is refused on this pool")
+	assert.Equal(t, "0A000", pgErr.Code)
+
+	for _, iso := range []postgres.Isolation{postgres.ReadCommitted, postgres.Serializable} {
+		t.Run(iso.String(), func(t *testing.T) {
+			schema := pgtest.NewSchema(t, admin)
+			st, err := postgres.New(pool, postgres.Options{Schema: schema, Isolation: iso, MigrationLock: postgres.LockTable})
+			require.NoError(t, err)
+			require.NoError(t, st.Migrate(ctx))
+			first := appliedMigrations(t, admin, schema)
+			assert.Equal(t, wantMigrations(t), withoutTimes(first))
+			assert.Equal(t, append(slices.Clone(allTables), "schema_migrations_lock"), tablesIn(t, admin, schema))
+			var lastVersion int
+			require.NoError(t, admin.QueryRow(ctx, "SELECT version FROM "+pgx.Identifier{schema, "schema_migrations_lock"}.Sanitize()).Scan(&lastVersion))
+			assert.Equal(t, first[len(first)-1].Version, lastVersion, "the lock row records the last version applied")
+			assert.Equal(t, allIndexes, indexesIn(t, admin, schema))
+			require.NoError(t, st.Migrate(ctx))
+			assert.Equal(t, first, appliedMigrations(t, admin, schema), "a re-run applies and records nothing")
+			inTx(t, st, func(ctx context.Context, tx storage.Tx) error { return tx.Accounts().Create(ctx, account("a")) })
+		})
+	}
+}
+
+// TestMigrateConcurrentlyWithTheLockTable: eight migrators, each with its own
+// pool as separate processes would have and none able to take an advisory
+// lock, start at once on an empty database; at either level every version
+// is applied exactly once and every migrator succeeds.
+func TestMigrateConcurrentlyWithTheLockTable(t *testing.T) {
+	admin := pgtest.Pool(t)
+	const migrators = 8
+	pools := make([]*pgxpool.Pool, migrators)
+	for i := range pools {
+		pools[i] = poolWithoutAdvisoryLocks(t, admin)
+	}
+	for _, iso := range []postgres.Isolation{postgres.ReadCommitted, postgres.Serializable} {
+		t.Run(iso.String(), func(t *testing.T) {
+			schema := pgtest.NewSchema(t, admin)
+			start := make(chan struct{})
+			errs := make([]error, migrators)
+			var wg sync.WaitGroup
+			for i, p := range pools {
+				wg.Go(func() {
+					st, err := postgres.New(p, postgres.Options{Schema: schema, Isolation: iso, MigrationLock: postgres.LockTable})
+					if err != nil {
+						errs[i] = err
+						return
+					}
+					<-start
+					errs[i] = st.Migrate(context.Background())
+				})
+			}
+			close(start)
+			wg.Wait()
+			for i, err := range errs {
+				assert.NoError(t, err, "migrator %d", i)
+			}
+			assert.Equal(t, wantMigrations(t), withoutTimes(appliedMigrations(t, admin, schema)), "one row per version")
+		})
+	}
+}
+
+// TestSwitchingToTheLockTable: a schema migrated with the advisory lock is
+// taken over by the lock table with nothing to apply, and a lock row deleted
+// by hand is put back by the next Migrate.
+func TestSwitchingToTheLockTable(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.Pool(t)
+	schema := pgtest.NewSchema(t, pool)
+	require.NoError(t, postgres.Migrate(ctx, pool, schema))
+	first := appliedMigrations(t, pool, schema)
+
+	st, err := postgres.New(pool, postgres.Options{Schema: schema, MigrationLock: postgres.LockTable})
+	require.NoError(t, err)
+	require.NoError(t, st.Migrate(ctx))
+	assert.Equal(t, first, appliedMigrations(t, pool, schema), "nothing re-applied")
+	assert.Contains(t, tablesIn(t, pool, schema), "schema_migrations_lock")
+
+	_, err = pool.Exec(ctx, "DELETE FROM "+pgx.Identifier{schema, "schema_migrations_lock"}.Sanitize())
+	require.NoError(t, err)
+	require.NoError(t, st.Migrate(ctx))
+	var rows int
+	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM "+pgx.Identifier{schema, "schema_migrations_lock"}.Sanitize()).Scan(&rows))
+	assert.Equal(t, 1, rows)
+}
+
+// TestAMigratorWaitingForTheLockRowSeesWhatTheHolderApplied: another
+// migrator holds the lock row while it applies the last migration; Migrate
+// waits for it. Once the holder commits, at READ COMMITTED the waiter's next
+// statements see the new version; at SERIALIZABLE the waiter is aborted
+// with 40001 (its snapshot predates the holder's work) and runs its step
+// again on a new snapshot. Either way it applies nothing twice and
+// succeeds.
+func TestAMigratorWaitingForTheLockRowSeesWhatTheHolderApplied(t *testing.T) {
+	for _, tc := range []struct {
+		iso        postgres.Isolation
+		wantAborts int
+	}{{postgres.ReadCommitted, 0}, {postgres.Serializable, 1}} {
+		t.Run(tc.iso.String(), func(t *testing.T) {
+			ctx := context.Background()
+			pool := pgtest.Pool(t)
+			schema := pgtest.NewSchema(t, pool)
+			want := wantMigrations(t)
+			last := want[len(want)-1]
+			migrateByHand(t, pool, schema, len(want)-1)
+			lockTable := pgx.Identifier{schema, "schema_migrations_lock"}.Sanitize()
+			_, err := pool.Exec(ctx, "CREATE TABLE "+lockTable+" (id integer PRIMARY KEY CHECK (id = 1), version integer, applied_at timestamptz); INSERT INTO "+lockTable+" (id) VALUES (1)")
+			require.NoError(t, err)
+
+			// The holder does what a migrator's step does for the last version.
+			holder, err := pool.Begin(ctx)
+			require.NoError(t, err)
+			defer func() { _ = holder.Rollback(ctx) }()
+			_, err = holder.Exec(ctx, "SELECT id FROM "+lockTable+" WHERE id = 1 FOR UPDATE")
+			require.NoError(t, err)
+			body, err := os.ReadFile(fmt.Sprintf("migrations/%04d_%s.sql", last.Version, last.Name))
+			require.NoError(t, err)
+			_, err = holder.Exec(ctx, strings.ReplaceAll(string(body), "{{schema}}", pgx.Identifier{schema}.Sanitize()))
+			require.NoError(t, err)
+			_, err = holder.Exec(ctx, "INSERT INTO "+pgx.Identifier{schema, "schema_migrations"}.Sanitize()+" (version, name) VALUES ($1, $2)", last.Version, last.Name)
+			require.NoError(t, err)
+			_, err = holder.Exec(ctx, "UPDATE "+lockTable+" SET version = $1, applied_at = now() WHERE id = 1", last.Version)
+			require.NoError(t, err)
+
+			logs := &syncBuffer{}
+			st, err := postgres.New(pool, postgres.Options{Schema: schema, Isolation: tc.iso, MigrationLock: postgres.LockTable,
+				Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+			require.NoError(t, err)
+			done := make(chan error, 1)
+			go func() { done <- st.Migrate(ctx) }()
+			waitForLockWaiter(t, st)
+			require.NoError(t, holder.Commit(ctx))
+			require.NoError(t, <-done)
+
+			assert.Equal(t, want, withoutTimes(appliedMigrations(t, pool, schema)), "every version recorded once")
+			assert.NotContains(t, logs.String(), "migration applied", "the waiter applied nothing")
+			assert.Equal(t, tc.wantAborts, strings.Count(logs.String(), "retrying aborted migration step"), logs.String())
+			if tc.wantAborts > 0 {
+				assert.Contains(t, logs.String(), "sqlstate=40001")
+			}
+		})
+	}
 }

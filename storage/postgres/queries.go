@@ -9,36 +9,38 @@ import (
 // tables holds the schema-qualified, quoted table names, built once per
 // store so that no statement depends on the connection's search_path.
 type tables struct {
-	accounts, idempotency, audit, migrations string
-	entries, postings, balances              string
-	payments, events, linked, links          string
-	coupons, redemptions, orders             string
-	resources, invoices, series              string
-	actions, outbox                          string
+	accounts, idempotency, audit    string
+	migrations, migrationsLock      string
+	entries, postings, balances     string
+	payments, events, linked, links string
+	coupons, redemptions, orders    string
+	resources, invoices, series     string
+	actions, outbox                 string
 }
 
 func newTables(schema string) tables {
 	q := func(name string) string { return pgx.Identifier{schema, name}.Sanitize() }
 	return tables{
-		accounts:    q("accounts"),
-		idempotency: q("idempotency_keys"),
-		audit:       q("audit_records"),
-		migrations:  q("schema_migrations"),
-		entries:     q("ledger_entries"),
-		postings:    q("ledger_postings"),
-		balances:    q("ledger_balances"),
-		payments:    q("payments"),
-		events:      q("gateway_events"),
-		linked:      q("linked_accounts"),
-		links:       q("payment_links"),
-		coupons:     q("coupons"),
-		redemptions: q("redemptions"),
-		orders:      q("orders"),
-		resources:   q("resources"),
-		invoices:    q("invoices"),
-		series:      q("invoice_series"),
-		actions:     q("actions"),
-		outbox:      q("outbox"),
+		accounts:       q("accounts"),
+		idempotency:    q("idempotency_keys"),
+		audit:          q("audit_records"),
+		migrations:     q("schema_migrations"),
+		migrationsLock: q("schema_migrations_lock"),
+		entries:        q("ledger_entries"),
+		postings:       q("ledger_postings"),
+		balances:       q("ledger_balances"),
+		payments:       q("payments"),
+		events:         q("gateway_events"),
+		linked:         q("linked_accounts"),
+		links:          q("payment_links"),
+		coupons:        q("coupons"),
+		redemptions:    q("redemptions"),
+		orders:         q("orders"),
+		resources:      q("resources"),
+		invoices:       q("invoices"),
+		series:         q("invoice_series"),
+		actions:        q("actions"),
+		outbox:         q("outbox"),
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cloudbill/cloudbill/storage"
@@ -14,11 +15,13 @@ import (
 // safe for concurrent use by any number of goroutines and processes. Build it
 // with Open or New; the zero value is not usable.
 type Store struct {
-	pool     *pgxpool.Pool
-	ownsPool bool
-	cfg      config
-	tables   tables
-	q        queries
+	pool      *pgxpool.Pool
+	ownsPool  bool
+	cfg       config
+	txOptions pgx.TxOptions
+	tables    tables
+	q         queries
+	stats     counters
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -65,7 +68,7 @@ func New(pool *pgxpool.Pool, opts Options) (*Store, error) {
 
 func newStore(pool *pgxpool.Pool, owns bool, cfg config) *Store {
 	t := newTables(cfg.schema)
-	return &Store{pool: pool, ownsPool: owns, cfg: cfg, tables: t, q: newQueries(t)}
+	return &Store{pool: pool, ownsPool: owns, cfg: cfg, txOptions: cfg.isolation.txOptions(), tables: t, q: newQueries(t)}
 }
 
 // Close closes the pool if Open created it; a host's pool passed to New is
@@ -83,7 +86,7 @@ func (s *Store) Schema() string { return s.cfg.schema }
 // Migrate applies the embedded migrations the store's schema is missing. See
 // the package function Migrate.
 func (s *Store) Migrate(ctx context.Context) error {
-	return migrate(ctx, s.pool, s.cfg.schema, s.cfg.log)
+	return migrate(ctx, s.pool, s.cfg)
 }
 
 // txMarker tags the contexts handed to fn, so that a nested InTx on the same
@@ -91,10 +94,11 @@ func (s *Store) Migrate(ctx context.Context) error {
 // connection (which can exhaust the pool and deadlock).
 type txMarker struct{ s *Store }
 
-// InTx runs fn in one READ COMMITTED transaction and commits if fn returns
-// nil and ctx has not ended. It reruns fn from the start, after a short
-// jittered pause, when the database aborts the transaction with a
-// serialization failure or deadlock, up to Options.MaxRetries times. See
+// InTx runs fn in one transaction at Options.Isolation (READ COMMITTED by
+// default) and commits if fn returns nil and ctx has not ended. It reruns fn
+// from the start, after a short jittered pause, when the database aborts the
+// transaction with a serialization failure (40001) or deadlock (40P01), up
+// to Options.MaxRetries times; Stats counts the aborts and reruns. See
 // storage.Store for the full contract.
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) error {
 	if ctx.Value(txMarker{s}) != nil {
@@ -104,14 +108,21 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx storag
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("postgres: transaction not started: %w", err)
 		}
+		if attempt > 0 {
+			s.stats.retries.Add(1)
+		}
 		code, err := s.attempt(ctx, fn)
+		s.stats.attempts(uint64(attempt + 1))
 		if err == nil {
+			s.stats.committed.Add(1)
 			return nil
 		}
 		if code == "" {
 			return err
 		}
+		s.stats.abort(code)
 		if attempt >= s.cfg.maxRetries {
+			s.stats.gaveUp.Add(1)
 			s.cfg.log.LogAttrs(ctx, slog.LevelWarn, "postgres: transaction aborted, retries exhausted",
 				slog.String("sqlstate", code), slog.Int("attempts", attempt+1))
 			return fmt.Errorf("postgres: transaction aborted after %d attempts: %w", attempt+1, err)

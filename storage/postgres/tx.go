@@ -16,19 +16,10 @@ import (
 // rollbackTimeout bounds the rollback that runs after fn failed or ctx ended.
 const rollbackTimeout = 5 * time.Second
 
-// txOptions: READ COMMITTED is enough because every read-modify-write cycle
-// locks its rows (SELECT … FOR UPDATE) and every claim relies on a unique
-// constraint (INSERT … ON CONFLICT DO NOTHING), so correctness never rests on
-// snapshot isolation; and each statement sees what other transactions have
-// committed, which is what lets the loser of an idempotency race read the
-// winner's result in the same transaction. It also aborts far fewer
-// transactions than SERIALIZABLE would.
-func txOptions() pgx.TxOptions { return pgx.TxOptions{IsoLevel: pgx.ReadCommitted} }
-
 // attempt runs fn once in its own transaction. code is the SQLSTATE when the
 // database aborted the transaction in a way that makes rerunning fn safe.
 func (s *Store) attempt(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) (code string, err error) {
-	ptx, err := s.pool.BeginTx(ctx, txOptions())
+	ptx, err := s.pool.BeginTx(ctx, s.txOptions)
 	if err != nil {
 		err = wrapErr("begin transaction", err)
 		code, _ = retryCode(err)

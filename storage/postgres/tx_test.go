@@ -48,6 +48,7 @@ func (b *syncBuffer) String() string {
 func TestRetryPolicy(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
+		isolation  postgres.Isolation
 		maxRetries int
 		// failures is how many attempts raise code before one succeeds.
 		failures     int
@@ -56,17 +57,18 @@ func TestRetryPolicy(t *testing.T) {
 		wantAttempts int
 		wantErr      bool
 	}{
-		{"a serialization failure (40001) on attempt 1 commits on attempt 2", 0, 1, "40001", false, 2, false},
-		{"a deadlock (40P01) on attempt 1 commits on attempt 2", 0, 1, "40P01", false, 2, false},
-		{"a 40001 that fn swallows still reruns fn and commits on attempt 2", 0, 1, "40001", true, 2, false},
-		{"a unique violation (23505) is not retried: 1 attempt", 0, 1, "23505", false, 1, true},
-		{"a check violation (23514) that fn swallows is not retried: 1 attempt", 0, 1, "23514", true, 1, true},
-		{"40001 on every attempt with MaxRetries 3 gives up after 4 attempts", 3, 100, "40001", false, 4, true},
-		{"the default MaxRetries 5 gives up after 6 attempts", 0, 100, "40P01", false, 6, true},
-		{"MaxRetries -1 disables retries: 1 attempt", -1, 1, "40001", false, 1, true},
+		{"a serialization failure (40001) on attempt 1 commits on attempt 2", 0, 0, 1, "40001", false, 2, false},
+		{"a deadlock (40P01) on attempt 1 commits on attempt 2", 0, 0, 1, "40P01", false, 2, false},
+		{"a 40001 that fn swallows still reruns fn and commits on attempt 2", 0, 0, 1, "40001", true, 2, false},
+		{"a unique violation (23505) is not retried: 1 attempt", 0, 0, 1, "23505", false, 1, true},
+		{"a check violation (23514) that fn swallows is not retried: 1 attempt", 0, 0, 1, "23514", true, 1, true},
+		{"40001 on every attempt with MaxRetries 3 gives up after 4 attempts", 0, 3, 100, "40001", false, 4, true},
+		{"the default MaxRetries at READ COMMITTED, 5, gives up after 6 attempts", postgres.ReadCommitted, 0, 100, "40P01", false, 6, true},
+		{"MaxRetries -1 disables retries: 1 attempt", 0, -1, 1, "40001", false, 1, true},
+		{"the default MaxRetries at SERIALIZABLE, 50, gives up after 51 attempts", postgres.Serializable, 0, 100, "40001", false, 51, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			st := pgtest.NewStoreWithOptions(t, postgres.Options{MaxRetries: tc.maxRetries})
+			st := pgtest.NewStoreWithOptions(t, postgres.Options{MaxRetries: tc.maxRetries, Isolation: tc.isolation})
 			attempts := 0
 			err := st.InTx(context.Background(), func(ctx context.Context, tx storage.Tx) error {
 				attempts++
@@ -121,11 +123,15 @@ func TestContextCancelledDuringBackoffStopsRetrying(t *testing.T) {
 
 // TestDeadlockIsRetried provokes a real deadlock: two transactions lock two
 // accounts in opposite order. PostgreSQL aborts one of them with 40P01 (after
-// deadlock_timeout, 1s by default); InTx reruns it and both commit.
+// deadlock_timeout, 1s by default); InTx reruns it and both commit. It runs
+// at READ COMMITTED whatever the environment says: at SERIALIZABLE the rerun
+// may also be aborted (40001) if it starts before the survivor commits,
+// which would make the attempt counts depend on timing.
 func TestDeadlockIsRetried(t *testing.T) {
 	logs := &syncBuffer{}
 	st := pgtest.NewStoreWithOptions(t, postgres.Options{
-		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Isolation: postgres.ReadCommitted,
+		Logger:    slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
 	inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 		if err := tx.Accounts().Create(ctx, account("A")); err != nil {
@@ -179,6 +185,9 @@ func TestDeadlockIsRetried(t *testing.T) {
 		return nil
 	})
 	assert.Contains(t, logs.String(), "sqlstate=40P01", "the retry is logged with its SQLSTATE")
+	s := st.Stats()
+	assert.Equal(t, uint64(1), s.Deadlocks, "Stats counts the deadlock")
+	assert.Equal(t, uint64(1), s.Retries, "and the rerun")
 }
 
 // TestCancelWhileWaitingForALockCommitsNothing cancels a transaction while it

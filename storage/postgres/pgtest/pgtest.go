@@ -11,6 +11,12 @@
 //		...
 //	}
 //
+// Two more variables run the same tests on the store's other settings, so
+// that CI can prove the path distributed SQL databases take on PostgreSQL:
+//
+//	CLOUDBILL_POSTGRES_ISOLATION=serializable     every store NewStore builds runs at SERIALIZABLE
+//	CLOUDBILL_POSTGRES_MIGRATION_LOCK=table       and migrates with the lock table, no advisory lock
+//
 // A test binary killed before its cleanups run leaves its schemas behind;
 // they are all named cloudbill_test_<hex> and can be dropped by hand.
 package pgtest
@@ -37,6 +43,17 @@ const EnvDSN = "CLOUDBILL_POSTGRES_DSN"
 // DSN into a failure: CI sets it so that PostgreSQL tests can never
 // silently not run.
 const EnvRequire = "CLOUDBILL_REQUIRE_POSTGRES"
+
+// EnvIsolation names the isolation level (see postgres.ParseIsolation) of
+// the stores NewStore and NewStoreWithOptions build when the options leave
+// Isolation zero; unset or empty means the store's default, READ COMMITTED.
+const EnvIsolation = "CLOUDBILL_POSTGRES_ISOLATION"
+
+// EnvMigrationLock names the migration lock (see
+// postgres.ParseMigrationLock) those stores migrate with when the options
+// leave MigrationLock zero; unset or empty means the store's default, the
+// advisory lock.
+const EnvMigrationLock = "CLOUDBILL_POSTGRES_MIGRATION_LOCK"
 
 // SchemaPrefix starts the name of every schema NewSchema hands out.
 const SchemaPrefix = "cloudbill_test_"
@@ -109,27 +126,61 @@ func NewSchema(t testing.TB, pool *pgxpool.Pool) string {
 }
 
 // NewStore returns an empty, migrated store in a fresh schema on its own
-// pool, both removed when the test ends. It skips t without
-// CLOUDBILL_POSTGRES_DSN.
+// pool, both removed when the test ends, at the isolation level and with the
+// migration lock CLOUDBILL_POSTGRES_ISOLATION and
+// CLOUDBILL_POSTGRES_MIGRATION_LOCK name (the store's defaults when unset).
+// It skips t without CLOUDBILL_POSTGRES_DSN. When the store's transactions
+// were aborted and rerun, the counts are logged (go test -v shows them).
 func NewStore(t testing.TB) *postgres.Store {
 	t.Helper()
 	return NewStoreWithOptions(t, postgres.Options{})
 }
 
 // NewStoreWithOptions is NewStore with store options; opts.Schema is replaced
-// by a fresh schema.
+// by a fresh schema, and a zero Isolation or MigrationLock by the one the
+// environment names.
 func NewStoreWithOptions(t testing.TB, opts postgres.Options) *postgres.Store {
 	t.Helper()
+	if err := FromEnv(&opts); err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
 	pool := Pool(t)
 	opts.Schema = NewSchema(t, pool)
 	st, err := postgres.New(pool, opts)
 	if err != nil {
 		t.Fatalf("pgtest: new store: %v", err)
 	}
+	t.Cleanup(func() {
+		if s := st.Stats(); s.SerializationFailures+s.Deadlocks > 0 {
+			t.Logf("pgtest: %s store: %d committed, %d aborted (40001: %d, 40P01: %d), %d rerun, %d gave up, at most %d attempts",
+				opts.Isolation, s.Committed, s.SerializationFailures+s.Deadlocks, s.SerializationFailures, s.Deadlocks, s.Retries, s.GaveUp, s.MostAttempts)
+		}
+	})
 	ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
 	defer cancel()
 	if err := st.Migrate(ctx); err != nil {
 		t.Fatalf("pgtest: migrate: %v", err)
 	}
 	return st
+}
+
+// FromEnv sets opts.Isolation and opts.MigrationLock, where they are zero,
+// from CLOUDBILL_POSTGRES_ISOLATION and CLOUDBILL_POSTGRES_MIGRATION_LOCK. A
+// value the store does not know is an error that names the variable.
+func FromEnv(opts *postgres.Options) error {
+	if opts.Isolation == 0 {
+		iso, err := postgres.ParseIsolation(os.Getenv(EnvIsolation))
+		if err != nil {
+			return fmt.Errorf("%s: %w", EnvIsolation, err)
+		}
+		opts.Isolation = iso
+	}
+	if opts.MigrationLock == 0 {
+		lock, err := postgres.ParseMigrationLock(os.Getenv(EnvMigrationLock))
+		if err != nil {
+			return fmt.Errorf("%s: %w", EnvMigrationLock, err)
+		}
+		opts.MigrationLock = lock
+	}
+	return nil
 }
