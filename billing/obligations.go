@@ -147,14 +147,21 @@ func (s *System) creditPayment(ctx context.Context, tx storage.Tx, acct Account,
 	if err != nil {
 		return err
 	}
-	if !left.IsPositive() {
+	return s.creditToCash(ctx, tx, acct, sp, left, reason, "credited:"+sp.ID)
+}
+
+// creditToCash refunds amount of the succeeded payment sp to the
+// account's cash credit and tells the host why with an
+// EventPaymentCredited (its id derived from eventKey when given). Nothing
+// happens for a nil payment or a zero amount.
+func (s *System) creditToCash(ctx context.Context, tx storage.Tx, acct Account, sp *storage.Payment, amount money.Amount, reason, eventKey string) error {
+	if sp == nil || !amount.IsPositive() {
 		return nil
 	}
-	memo := clipText("credited to the wallet: "+reason, payment.MaxMemoLen)
-	if err := s.refundInTx(ctx, tx, acct, sp, left, memo); err != nil {
+	if err := s.refundInTx(ctx, tx, acct, sp, amount, clipText("credited to the wallet: "+reason, payment.MaxMemoLen)); err != nil {
 		return err
 	}
-	s.log.WarnContext(ctx, "payment settled nothing; credited to the wallet", "payment", sp.ID, "reason", reason)
-	return s.emit(ctx, tx, acct.ID, acct.ID, EventPaymentCredited, "credited:"+sp.ID, PaymentCreditedPayload{
-		PaymentID: sp.ID, Purpose: payment.PurposeKind(sp.Purpose), Ref: sp.PurposeRef, Amount: left, Reason: reason})
+	s.log.WarnContext(ctx, "payment money credited to the wallet", "payment", sp.ID, "amount", amount.String(), "reason", reason)
+	return s.emit(ctx, tx, acct.ID, acct.ID, EventPaymentCredited, eventKey, PaymentCreditedPayload{
+		PaymentID: sp.ID, Purpose: payment.PurposeKind(sp.Purpose), Ref: sp.PurposeRef, Amount: amount, Reason: reason})
 }

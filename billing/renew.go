@@ -244,7 +244,7 @@ func (s *System) applyPaidTargets(ctx context.Context, tx storage.Tx, acct Accou
 				// for the rest of the term; what was paid is the upgrade.
 				paid = o.Total
 			}
-			if err := s.creditLine(ctx, tx, acct, sp, paid, why); err != nil {
+			if err := s.creditToCash(ctx, tx, acct, sp, paid, why, ""); err != nil {
 				return err
 			}
 			continue
@@ -297,19 +297,6 @@ func (s *System) targetGone(acct Account, r storage.Resource, kind string) strin
 		return fmt.Sprintf("resource %s is %s and can no longer take this %s", r.ID, st, kind)
 	}
 	return ""
-}
-
-// creditLine sends amount of payment sp, which paid for a line that can no
-// longer apply, to the account's cash credit.
-func (s *System) creditLine(ctx context.Context, tx storage.Tx, acct Account, sp *storage.Payment, amount money.Amount, reason string) error {
-	if sp == nil || !amount.IsPositive() {
-		return nil
-	}
-	if err := s.refundInTx(ctx, tx, acct, sp, amount, clipText("credited to the wallet: "+reason, payment.MaxMemoLen)); err != nil {
-		return err
-	}
-	return s.emit(ctx, tx, acct.ID, acct.ID, EventPaymentCredited, "", PaymentCreditedPayload{
-		PaymentID: sp.ID, Purpose: payment.PurposeKind(sp.Purpose), Ref: sp.PurposeRef, Amount: amount, Reason: reason})
 }
 
 // extendPaid renews one resource to target.End and issues its invoice.
