@@ -404,17 +404,8 @@ func (d *demo) gatewayPay(w http.ResponseWriter, r *http.Request) {
 	default:
 		cb, err = d.sim.Expire(p.PaymentID)
 	}
-	switch {
-	case errors.Is(err, gatewaysim.ErrNotPending):
-		// Already settled (a second click): just go back.
-	case err != nil:
-		d.fail(w, r, err)
+	if !d.deliverOutcome(w, r, cb, err) {
 		return
-	default:
-		if err := d.postCallback(r.Context(), cb); err != nil {
-			d.fail(w, r, err)
-			return
-		}
 	}
 	http.Redirect(w, r, p.ReturnURL+"?payment="+url.QueryEscape(p.PaymentID)+"#wallet", http.StatusSeeOther)
 }
@@ -446,16 +437,8 @@ func (d *demo) gatewayLink(w http.ResponseWriter, r *http.Request) {
 	} else {
 		cb, err = d.sim.FailLink(l.LinkID, "cancelled by the customer")
 	}
-	switch {
-	case errors.Is(err, gatewaysim.ErrNotPending):
-	case err != nil:
-		d.fail(w, r, err)
+	if !d.deliverOutcome(w, r, cb, err) {
 		return
-	default:
-		if err := d.postCallback(r.Context(), cb); err != nil {
-			d.fail(w, r, err)
-			return
-		}
 	}
 	http.Redirect(w, r, l.ReturnURL+"?linked=1#linked", http.StatusSeeOther)
 }
@@ -501,4 +484,22 @@ func (d *demo) render(w http.ResponseWriter, name string, data any) {
 func (d *demo) fail(w http.ResponseWriter, r *http.Request, err error) {
 	d.log.Error("request failed", "path", r.URL.Path, "error", err)
 	http.Error(w, "something went wrong: "+err.Error(), http.StatusInternalServerError)
+}
+
+// deliverOutcome posts the simulated gateway's callback cb (made with
+// error err) to the library's callback handler, as a real gateway would.
+// An outcome already settled (a second click) is not an error. It reports
+// whether the page may go on; on false it has answered with the error.
+func (d *demo) deliverOutcome(w http.ResponseWriter, r *http.Request, cb gatewaysim.Callback, err error) bool {
+	switch {
+	case errors.Is(err, gatewaysim.ErrNotPending):
+		return true
+	case err == nil:
+		err = d.postCallback(r.Context(), cb)
+	}
+	if err != nil {
+		d.fail(w, r, err)
+		return false
+	}
+	return true
 }
