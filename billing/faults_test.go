@@ -233,13 +233,8 @@ func faultCases() []faultCase {
 			ctx := context.Background()
 			e.fund(t, e.acct, 200_000)
 			r := e.buy(t, e.acct, small, period.Days(30)) // leaves less than a renewal costs
-			link, err := e.sys.StartLinking(ctx, "link", billing.LinkAccountRequest{AccountID: e.acct, Gateway: "sim"})
-			require.NoError(t, err)
-			cb, err := e.sim.CompleteLink(link.LinkID, "MoMo •••• 4242")
-			require.NoError(t, err)
-			_, err = e.deliver(t, cb)
-			require.NoError(t, err)
-			_, err = e.sys.SetAutoRenew(ctx, "auto", billing.AutoRenewRequest{AccountID: e.acct, ResourceID: r.ID, On: true})
+			e.linkAccount(t, e.acct, "MoMo •••• 4242")
+			_, err := e.sys.SetAutoRenew(ctx, "auto", billing.AutoRenewRequest{AccountID: e.acct, ResourceID: r.ID, On: true})
 			require.NoError(t, err)
 			e.clk.Set(r.PeriodEnd.Add(-7*day + tickOffset))
 			return func(ctx context.Context) (any, error) { return e.sys.Tick(ctx, 1000) }

@@ -192,3 +192,17 @@ func creditNoteTotal(t testing.TB, e env, acct, resourceID string) int64 {
 	}
 	return n
 }
+
+// linkAccount links a gateway account shown as display to acct through the
+// simulated gateway (start, the customer's confirmation, the callback),
+// the first one becoming the default.
+func (e env) linkAccount(t *testing.T, acct, display string) {
+	t.Helper()
+	ctx := context.Background()
+	link, err := e.sys.StartLinking(ctx, "link-"+acct+"-"+display, billing.LinkAccountRequest{AccountID: acct, Gateway: "sim"})
+	require.NoError(t, err)
+	cb, err := e.sim.CompleteLink(link.LinkID, display)
+	require.NoError(t, err)
+	_, err = e.deliver(t, cb)
+	require.NoError(t, err)
+}

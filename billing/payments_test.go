@@ -255,12 +255,7 @@ func TestLostGatewayResponseIsRetriedWithTheSameKeyAndChargesOnce(t *testing.T) 
 		ctx := context.Background()
 		e := newEnv(t, newStore(t))
 		e.account(t, "acme")
-		link, err := e.sys.StartLinking(ctx, "link", billing.LinkAccountRequest{AccountID: "acme", Gateway: "sim"})
-		require.NoError(t, err)
-		cb, err := e.sim.CompleteLink(link.LinkID, "MoMo •••• 4242")
-		require.NoError(t, err)
-		_, err = e.deliver(t, cb)
-		require.NoError(t, err)
+		e.linkAccount(t, "acme", "MoMo •••• 4242")
 
 		// The gateway charges but its answer is lost on the way back.
 		e.sim.SetDefaultOutcome(gatewaysim.LostResponse())
