@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/storage"
@@ -53,7 +54,7 @@ func (s *System) SetAutoRenew(ctx context.Context, key string, req AutoRenewRequ
 		if req.On {
 			kind = invoice.ActionAutoRenewOn
 		}
-		return true, s.logAction(ctx, tx, acct, req.Actor, r.ID, kind, nil, nil, period.Span{}, period.Span{}, "", d.AutoRenewTerm.String())
+		return true, s.logAction(ctx, tx, acct, req.Actor, r.ID, kind, pricing.Configuration{}, pricing.Configuration{}, period.Span{}, period.Span{}, "", d.AutoRenewTerm.String())
 	})
 	if err != nil {
 		return Resource{}, err

@@ -172,8 +172,8 @@ func (s *System) creditLatePayment(ctx context.Context, tx storage.Tx, sp storag
 		return err
 	}
 	return s.emit(ctx, tx, acct.ID, acct.ID, EventPaymentCredited, "credited:"+sp.ID, PaymentCreditedPayload{
-		PaymentID: sp.ID, Purpose: payment.PurposeKind(sp.Purpose), Ref: sp.PurposeRef, Amount: sp.FromGateway,
-		Reason: "the gateway confirmed the payment after it had " + sp.Status})
+		PaymentID: sp.ID, Purpose: sp.Purpose, Ref: sp.PurposeRef, Amount: sp.FromGateway,
+		Reason: "the gateway confirmed the payment after it had " + string(sp.Status)})
 }
 
 // maxCallbackBody bounds what CallbackHandler reads; gateway callbacks are

@@ -2,8 +2,9 @@ package billing
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+
+	"github.com/cloudbill/cloudbill/billing/order"
 
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/pricing"
@@ -197,21 +198,21 @@ func (s *System) placeOrder(ctx context.Context, tx storage.Tx, acct Account, re
 	if err != nil {
 		return placedOrder{}, err
 	}
-	return s.recordOrder(ctx, tx, acct, orderSpec{Kind: orderCreate, Items: req.Items, Coupons: req.Coupons, Actor: req.Actor,
+	return s.recordOrder(ctx, tx, acct, orderSpec{Kind: order.KindCreate, Items: req.Items, Coupons: req.Coupons, Actor: req.Actor,
 		Method: req.Method, Gateway: req.Gateway, LinkedAccountID: req.LinkedAccountID, ReturnURL: req.ReturnURL,
 		ExpectedTotal: req.ExpectedTotal}, q, cres)
 }
 
 // orderSpec is what recordOrder needs besides the quote.
 type orderSpec struct {
-	Kind    string
+	Kind    order.Kind
 	Items   []OrderItem
 	Coupons []string
 	Actor   string
 	// Targets are the existing resources the lines act on (renew,
 	// recover, match end time), by line; empty for a checkout, which
 	// creates its resources.
-	Targets         []orderTarget
+	Targets         []order.Target
 	Method          payment.Method
 	Gateway         string
 	LinkedAccountID string
@@ -239,12 +240,9 @@ func (s *System) recordOrder(ctx context.Context, tx storage.Tx, acct Account, s
 		return placedOrder{}, err
 	}
 	actor := orDefault(spec.Actor, acct.ID)
-	data, err := json.Marshal(orderData{Kind: spec.Kind, Items: spec.Items, Coupons: spec.Coupons, Quote: q, Actor: actor, Targets: spec.Targets})
-	if err != nil {
-		return placedOrder{}, err
-	}
-	order := storage.Order{ID: orderID, AccountID: acct.ID, Status: orderPending, Total: q.Total, Data: data, CreatedAt: now, UpdatedAt: now}
-	if err := tx.Orders().Create(ctx, order); err != nil {
+	detail := order.Detail{Kind: spec.Kind, Items: spec.Items, Coupons: spec.Coupons, Quote: q, Actor: actor, Targets: spec.Targets}
+	if err := tx.Orders().Create(ctx, storage.Order{ID: orderID, AccountID: acct.ID, Status: order.StatusPending, Total: q.Total,
+		Detail: detail, CreatedAt: now, UpdatedAt: now}); err != nil {
 		return placedOrder{}, err
 	}
 	for _, a := range cres.Applied {
@@ -257,7 +255,7 @@ func (s *System) recordOrder(ctx context.Context, tx storage.Tx, acct Account, s
 			return placedOrder{}, err
 		}
 	}
-	if spec.Kind == orderCreate {
+	if spec.Kind == order.KindCreate {
 		if err := s.createResources(ctx, tx, acct, orderID, q, cres); err != nil {
 			return placedOrder{}, err
 		}
@@ -299,7 +297,7 @@ func (s *System) createResources(ctx context.Context, tx storage.Tx, acct Accoun
 			return err
 		}
 		r := storage.Resource{ID: rid, AccountID: acct.ID, OrderID: orderID, ProductID: line.ProductID,
-			Status: string(lifecycle.StatePendingPayment), CreatedAt: now, UpdatedAt: now}
+			Status: lifecycle.StatePendingPayment, CreatedAt: now, UpdatedAt: now}
 		if err := encodeResource(&r, d); err != nil {
 			return err
 		}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/cloudbill/cloudbill/billing/order"
+
 	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/coupon"
 	"github.com/cloudbill/cloudbill/storage"
@@ -14,9 +16,9 @@ import (
 
 // Redemption statuses as stored (see coupon.RedemptionStatus).
 const (
-	redemptionReserved = string(coupon.RedemptionReserved)
-	redemptionConsumed = string(coupon.RedemptionConsumed)
-	redemptionReleased = string(coupon.RedemptionReleased)
+	redemptionReserved = coupon.RedemptionReserved
+	redemptionConsumed = coupon.RedemptionConsumed
+	redemptionReleased = coupon.RedemptionReleased
 )
 
 // DefineCoupon stores a coupon definition. It is idempotent by code:
@@ -36,7 +38,7 @@ func (s *System) DefineCoupon(ctx context.Context, c coupon.Coupon) error {
 	}
 	return s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		now := s.now()
-		err := tx.Coupons().Create(ctx, storage.CouponRecord{Code: c.Code, Definition: body, CreatedAt: now, UpdatedAt: now})
+		err := tx.Coupons().Create(ctx, storage.CouponRecord{Code: c.Code, Definition: c, CreatedAt: now, UpdatedAt: now})
 		if !errors.Is(err, storage.ErrDuplicate) {
 			return err
 		}
@@ -44,11 +46,7 @@ func (s *System) DefineCoupon(ctx context.Context, c coupon.Coupon) error {
 		if err != nil {
 			return err
 		}
-		var prev coupon.Coupon
-		if err := json.Unmarshal(old.Definition, &prev); err != nil {
-			return err
-		}
-		again, err := json.Marshal(prev)
+		again, err := json.Marshal(old.Definition)
 		if err != nil {
 			return err
 		}
@@ -89,18 +87,14 @@ func (s *System) applyCoupons(ctx context.Context, tx storage.Tx, acct Account, 
 		if err != nil {
 			return nil, coupon.Result{}, err
 		}
-		var c coupon.Coupon
-		if err := json.Unmarshal(rec.Definition, &c); err != nil {
-			return nil, coupon.Result{}, fmt.Errorf("billing: stored coupon %q: %w", code, err)
-		}
-		req.Coupons = append(req.Coupons, c)
+		req.Coupons = append(req.Coupons, rec.Definition)
 		total, mine, err := tx.Redemptions().Count(ctx, code, acct.ID)
 		if err != nil {
 			return nil, coupon.Result{}, err
 		}
 		req.Usage[code] = coupon.Usage{Total: total, Account: mine}
 	}
-	prior, err := tx.Orders().CountByAccount(ctx, acct.ID, orderPaid, orderCompleted, orderPending)
+	prior, err := tx.Orders().CountByAccount(ctx, acct.ID, order.StatusPaid, order.StatusCompleted, order.StatusPending)
 	if err != nil {
 		return nil, coupon.Result{}, err
 	}

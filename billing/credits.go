@@ -2,7 +2,6 @@ package billing
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/cloudbill/cloudbill/billing/money"
@@ -22,13 +21,10 @@ func (s *System) creditInvoices(ctx context.Context, tx storage.Tx, acct Account
 		if err != nil {
 			return credited, err
 		}
-		if rec.Kind != string(invoice.KindInvoice) {
+		if rec.Kind != invoice.KindInvoice {
 			continue // a credit note credits nothing itself
 		}
-		var inv invoice.Invoice
-		if err := json.Unmarshal(rec.Data, &inv); err != nil {
-			return credited, err
-		}
+		inv := rec.Invoice
 		room, err := inv.Total.Sub(inv.AmountCredited)
 		if err != nil {
 			return credited, err

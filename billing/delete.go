@@ -5,6 +5,7 @@ import (
 
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/payment"
@@ -82,14 +83,14 @@ func (s *System) Delete(ctx context.Context, key string, req DeleteRequest) (Del
 		}
 		setValue(&d, lifecycle.PaidValue{})
 		oldSpan := period.Span{Start: r.PeriodStart, End: r.PeriodEnd}
-		r.Status, r.UpdatedAt = string(to), now
+		r.Status, r.UpdatedAt = to, now
 		if err := s.hostEffects(ctx, tx, acct, &r, from, to); err != nil {
 			return outcome{}, err
 		}
 		if err := s.saveResource(ctx, tx, &r, &d, rules); err != nil {
 			return outcome{}, err
 		}
-		if err := s.logAction(ctx, tx, acct, req.Actor, r.ID, invoice.ActionDelete, d.Configuration, nil, oldSpan, period.Span{}, "", req.Reason); err != nil {
+		if err := s.logAction(ctx, tx, acct, req.Actor, r.ID, invoice.ActionDelete, d.Configuration, pricing.Configuration{}, oldSpan, period.Span{}, "", req.Reason); err != nil {
 			return outcome{}, err
 		}
 		return outcome{Unused: unused, Refunded: refunded}, nil

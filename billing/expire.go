@@ -183,7 +183,7 @@ func (s *System) cancelUnpayable(ctx context.Context, p storage.Payment) (bool, 
 	})
 	if canceled {
 		s.log.LogAttrs(ctx, slog.LevelInfo, "billing: created payment canceled instead of retried: its obligation takes no payment",
-			slog.String("payment", p.ID), slog.String("account", p.AccountID), slog.String("purpose", p.Purpose+" "+p.PurposeRef))
+			slog.String("payment", p.ID), slog.String("account", p.AccountID), slog.String("purpose", string(p.Purpose)+" "+p.PurposeRef))
 	}
 	return canceled, err
 }

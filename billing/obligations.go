@@ -2,9 +2,10 @@ package billing
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/cloudbill/cloudbill/billing/order"
 
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/invoice"
@@ -56,8 +57,8 @@ func (s *System) loadObligation(ctx context.Context, tx storage.Tx, acct Account
 		if err != nil {
 			return obligation{}, mapNotFound(err, ErrOrderNotFound, purpose.Ref)
 		}
-		ob := obligation{kind: purpose.Kind, id: o.ID, outstanding: o.Total.MulInt(0), status: o.Status}
-		if o.Status == orderPending {
+		ob := obligation{kind: purpose.Kind, id: o.ID, outstanding: o.Total.MulInt(0), status: string(o.Status)}
+		if o.Status == order.StatusPending {
 			ob.outstanding = o.Total
 		}
 		return ob, nil
@@ -80,11 +81,7 @@ func (s *System) loadObligation(ctx context.Context, tx storage.Tx, acct Account
 
 // decodeInvoice reads a stored invoice's document.
 func decodeInvoice(rec storage.Invoice) (invoice.Invoice, error) {
-	var inv invoice.Invoice
-	if err := json.Unmarshal(rec.Data, &inv); err != nil {
-		return invoice.Invoice{}, fmt.Errorf("billing: stored invoice %q: %w", rec.ID, err)
-	}
-	return inv, nil
+	return rec.Invoice, nil
 }
 
 // settleObligation applies a succeeded payment sp to the obligation

@@ -2,9 +2,10 @@ package billing
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/cloudbill/cloudbill/billing/order"
 
 	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/coupon"
@@ -26,20 +27,17 @@ func (s *System) orderPaid(ctx context.Context, tx storage.Tx, acct Account, ord
 	if err != nil {
 		return err
 	}
-	if o.Status != orderPending {
+	if o.Status != order.StatusPending {
 		// Callers settle only pending orders (settleObligation); reaching
 		// here otherwise is a bug that must not take money silently.
 		return fmt.Errorf("billing: order %q is %s, not payable", o.ID, o.Status)
 	}
 	now := s.now()
-	o.Status, o.PaymentID, o.UpdatedAt = orderPaid, paymentID, now
-	var od orderData
-	if err := json.Unmarshal(o.Data, &od); err != nil {
-		return fmt.Errorf("billing: stored order %q: %w", o.ID, err)
-	}
-	if od.Kind != orderCreate && od.Kind != "" {
+	o.Status, o.PaymentID, o.UpdatedAt = order.StatusPaid, paymentID, now
+	od := o.Detail
+	if od.Kind != order.KindCreate && od.Kind != "" {
 		// Renewals and recoveries act on existing resources at once.
-		o.Status = orderCompleted
+		o.Status = order.StatusCompleted
 	}
 	if err := tx.Orders().Update(ctx, o); err != nil {
 		return err
@@ -47,7 +45,7 @@ func (s *System) orderPaid(ctx context.Context, tx storage.Tx, acct Account, ord
 	if err := s.moveRedemptions(ctx, tx, acct.ID, orderID, coupon.RedemptionConsume); err != nil {
 		return err
 	}
-	if od.Kind != orderCreate && od.Kind != "" {
+	if od.Kind != order.KindCreate && od.Kind != "" {
 		return s.applyPaidTargets(ctx, tx, acct, o, od, sp)
 	}
 	resources, err := tx.Resources().ListByOrder(ctx, acct.ID, orderID)
@@ -63,7 +61,7 @@ func (s *System) orderPaid(ctx context.Context, tx storage.Tx, acct Account, ord
 		if err != nil {
 			return err
 		}
-		r.Status, r.UpdatedAt = string(next), now
+		r.Status, r.UpdatedAt = next, now
 		d.PaymentID = paymentID
 		if err := encodeResource(&r, d); err != nil {
 			return err
@@ -88,22 +86,19 @@ func (s *System) orderPaymentFailed(ctx context.Context, tx storage.Tx, acct Acc
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil
 	}
-	if err != nil || o.Status != orderPending {
+	if err != nil || o.Status != order.StatusPending {
 		return err
 	}
 	now := s.now()
-	o.Status, o.UpdatedAt = orderFailed, now
+	o.Status, o.UpdatedAt = order.StatusFailed, now
 	if err := tx.Orders().Update(ctx, o); err != nil {
 		return err
 	}
 	if err := s.moveRedemptions(ctx, tx, acct.ID, orderID, coupon.RedemptionRelease); err != nil {
 		return err
 	}
-	var od orderData
-	if err := json.Unmarshal(o.Data, &od); err != nil {
-		return err
-	}
-	if od.Kind != orderCreate && od.Kind != "" {
+	od := o.Detail
+	if od.Kind != order.KindCreate && od.Kind != "" {
 		// A failed renewal, recovery or resize leaves its resources as
 		// they are; an automatic renewal tells the customer.
 		if od.Actor == ActorAutoRenew || od.Actor == legacyAutoRenewActor {
@@ -128,7 +123,7 @@ func (s *System) orderPaymentFailed(ctx context.Context, tx storage.Tx, acct Acc
 		if err != nil {
 			return err
 		}
-		r.Status, r.UpdatedAt = string(next), now
+		r.Status, r.UpdatedAt = next, now
 		if _, err := tx.Resources().Update(ctx, r); err != nil {
 			return err
 		}
@@ -147,7 +142,7 @@ func (s *System) moveRedemptions(ctx context.Context, tx storage.Tx, accountID, 
 		if err != nil {
 			continue // already released: nothing to do
 		}
-		r.Status, r.UpdatedAt = string(next), s.now()
+		r.Status, r.UpdatedAt = next, s.now()
 		if err := tx.Redemptions().Update(ctx, r); err != nil {
 			return err
 		}

@@ -2,9 +2,9 @@ package billing
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"time"
+
+	"github.com/cloudbill/cloudbill/billing/order"
 
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/period"
@@ -13,106 +13,19 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// Order statuses as stored.
-const (
-	orderPending   = "pending_payment"
-	orderPaid      = "paid"
-	orderFailed    = "payment_failed"
-	orderCompleted = "completed"
-)
+// resourceData is what a resource records beyond its indexed columns.
+type resourceData = storage.ResourceDetail
 
-// Order kinds: what a paid order does.
-const (
-	orderCreate  = "create"
-	orderRenew   = "renew"
-	orderRecover = "recover"
-	orderMatch   = "match_end_time"
-	orderResize  = "resize"
-)
-
-// orderTarget is an existing resource an order line acts on.
-type orderTarget struct {
-	ResourceID string `json:"resource_id"`
-	// Start and End bound the period the line buys (renew, match).
-	Start time.Time `json:"start"`
-	End   time.Time `json:"end"`
-	// Resize is the pending upgrade (a resizeTarget), for resize orders.
-	Resize json.RawMessage `json:"resize,omitempty"`
-}
-
-// orderData is what an order keeps beyond its indexed columns.
-type orderData struct {
-	Kind    string        `json:"kind"`
-	Targets []orderTarget `json:"targets,omitempty"`
-	Items   []OrderItem   `json:"items"`
-	Coupons []string      `json:"coupons,omitempty"`
-	// Quote is the priced order the customer is charged for.
-	Quote pricing.Quote `json:"quote"`
-	Actor string        `json:"actor,omitempty"`
-}
-
-// resourceData is what a resource keeps beyond its indexed columns: its
-// configuration and price, what it paid, and the lifecycle bookkeeping.
-type resourceData struct {
-	Configuration  pricing.Configuration `json:"configuration"`
-	Term           period.Term           `json:"term"`
-	PricePer30Days money.Amount          `json:"price_per_30_days"`
-	// Line is the quote line this resource was bought with (quantity 1).
-	Line pricing.QuoteLine `json:"line"`
-	// CouponShares is this resource's share of each coupon, by code.
-	CouponShares  map[string]money.Amount `json:"coupon_shares,omitempty"`
-	PaymentID     string                  `json:"payment_id,omitempty"`
-	AutoRenew     bool                    `json:"auto_renew"`
-	AutoRenewTerm period.Term             `json:"auto_renew_term"`
-	// Since, NextReminder and NextAttempt are lifecycle.ResourceView's
-	// bookkeeping for the current term.
-	Since         time.Time `json:"since"`
-	NextReminder  int       `json:"next_reminder"`
-	NextAttempt   int       `json:"next_attempt"`
-	InvoiceIDs    []string  `json:"invoice_ids,omitempty"`
-	FailureReason string    `json:"failure_reason,omitempty"`
-	// Value is what the customer actually paid for the resource's unused
-	// time; every refund of the resource is taken from it. ValueTracked
-	// is false for resources stored before it was kept (see paidValue).
-	Value        lifecycle.PaidValue `json:"value"`
-	ValueTracked bool                `json:"value_tracked,omitempty"`
-	// TickAttempts, TickError and TickRetryAt are the worker's failure
-	// state: how many ticks of this resource failed in a row, the last
-	// reason, and when it is tried again (NextDueAt is pushed there). A
-	// tick that succeeds clears them.
-	TickAttempts int       `json:"tick_attempts,omitempty"`
-	TickError    string    `json:"tick_error,omitempty"`
-	TickRetryAt  time.Time `json:"tick_retry_at,omitzero"`
-}
-
-func decodeResource(r storage.Resource) (resourceData, error) {
-	var d resourceData
-	if err := json.Unmarshal(r.Data, &d); err != nil {
-		return d, fmt.Errorf("billing: stored resource %q: %w", r.ID, err)
-	}
-	return d, nil
-}
+func decodeResource(r storage.Resource) (resourceData, error) { return r.ResourceDetail, nil }
 
 func encodeResource(r *storage.Resource, d resourceData) error {
-	body, err := json.Marshal(d)
-	if err != nil {
-		return err
-	}
-	r.Data = body
+	r.ResourceDetail = d
 	return nil
 }
 
 // OrderItem is one line of an order: a product configuration, how many
 // resources of it, and for how long.
-type OrderItem struct {
-	ProductID     string                `json:"product_id"`
-	Configuration pricing.Configuration `json:"configuration"`
-	// Quantity is how many identical resources to create (1–100); each
-	// gets its own invoice.
-	Quantity int64 `json:"quantity"`
-	// Term is the usage time bought (e.g. period.Months(1), period.Days(60)).
-	Term period.Term `json:"term"`
-}
+type OrderItem = order.Item
 
 // Order is a checkout as the portal shows it.
 type Order struct {
@@ -128,11 +41,8 @@ type Order struct {
 }
 
 func orderView(o storage.Order) (Order, error) {
-	var d orderData
-	if err := json.Unmarshal(o.Data, &d); err != nil {
-		return Order{}, fmt.Errorf("billing: stored order %q: %w", o.ID, err)
-	}
-	return Order{ID: o.ID, AccountID: o.AccountID, Status: o.Status, PaymentID: o.PaymentID, Total: o.Total,
+	d := o.Detail
+	return Order{ID: o.ID, AccountID: o.AccountID, Status: string(o.Status), PaymentID: o.PaymentID, Total: o.Total,
 		Items: d.Items, Coupons: d.Coupons, Quote: d.Quote, CreatedAt: o.CreatedAt}, nil
 }
 

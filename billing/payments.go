@@ -202,8 +202,8 @@ func (s *System) preparePayment(ctx context.Context, tx storage.Tx, acct Account
 	}
 	zero := req.Amount.MulInt(0)
 	p := storage.Payment{
-		ID: id, AccountID: acct.ID, Purpose: string(req.Purpose.Kind), PurposeRef: req.Purpose.Ref,
-		Method: string(req.Method), Status: string(payment.StatusCreated),
+		ID: id, AccountID: acct.ID, Purpose: req.Purpose.Kind, PurposeRef: req.Purpose.Ref,
+		Method: req.Method, Status: payment.StatusCreated,
 		Amount: req.Amount, FromCredit: split.FromCredit, FromGateway: split.FromGateway, Refunded: zero,
 		Description: req.Description, CreatedAt: now, UpdatedAt: now,
 	}
@@ -241,7 +241,7 @@ func (s *System) preparePayment(ctx context.Context, tx storage.Tx, acct Account
 		}
 	}
 	if !split.NeedsGateway() {
-		p.Status = string(payment.StatusSucceeded)
+		p.Status = payment.StatusSucceeded
 		if err := tx.Payments().Create(ctx, p); err != nil {
 			return storage.Payment{}, err
 		}
@@ -283,7 +283,7 @@ func (s *System) submitPayment(ctx context.Context, accountID, id, returnURL str
 		if err != nil {
 			return err
 		}
-		sp.Status, sp.RedirectURL, sp.GatewayRef = string(next), redirect.URL, redirect.GatewayRef
+		sp.Status, sp.RedirectURL, sp.GatewayRef = next, redirect.URL, redirect.GatewayRef
 		return nil
 	})
 }
@@ -320,7 +320,7 @@ func (s *System) chargeLinked(ctx context.Context, gw gateway.Gateway, p Payment
 			if payment.Status(sp.Status) != payment.StatusCreated {
 				return nil
 			}
-			sp.Status, sp.GatewayRef = string(payment.StatusPending), res.GatewayRef
+			sp.Status, sp.GatewayRef = payment.StatusPending, res.GatewayRef
 			return nil
 		})
 	}

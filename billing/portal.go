@@ -118,7 +118,8 @@ func (s *System) Invoice(ctx context.Context, accountID, id string) (invoice.Inv
 		if err != nil {
 			return mapNotFound(err, ErrInvoiceNotFound, id)
 		}
-		return json.Unmarshal(rec.Data, &out)
+		out = rec.Invoice
+		return nil
 	})
 	return out, err
 }
@@ -140,11 +141,7 @@ func (s *System) Invoices(ctx context.Context, accountID, resourceID, afterID st
 			return mapNotFound(err, ErrInvoiceNotFound, afterID)
 		}
 		for _, rec := range list {
-			var inv invoice.Invoice
-			if err := json.Unmarshal(rec.Data, &inv); err != nil {
-				return fmt.Errorf("billing: stored invoice %q: %w", rec.ID, err)
-			}
-			out = append(out, inv)
+			out = append(out, rec.Invoice)
 		}
 		return nil
 	})
@@ -175,10 +172,17 @@ func (s *System) Actions(ctx context.Context, accountID, resourceID string, afte
 			return err
 		}
 		list, err := tx.Actions().List(ctx, accountID, resourceID, afterSeq, limit)
-		for _, a := range list {
-			out = append(out, ActionEntry{Seq: a.Seq, ID: a.ID, ResourceID: a.ResourceID, Kind: a.Kind, Actor: a.Actor, At: a.At, Detail: a.Data})
+		if err != nil {
+			return err
 		}
-		return err
+		for _, a := range list {
+			detail, err := json.Marshal(a.Action)
+			if err != nil {
+				return err
+			}
+			out = append(out, ActionEntry{Seq: a.Seq, ID: a.ID, ResourceID: a.ResourceID, Kind: string(a.Kind), Actor: a.Actor, At: a.At, Detail: detail})
+		}
+		return nil
 	})
 	return out, err
 }

@@ -2,9 +2,11 @@ package billing
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/cloudbill/cloudbill/billing/order"
+	"github.com/cloudbill/cloudbill/billing/pricing"
 
 	"github.com/shopspring/decimal"
 
@@ -91,7 +93,7 @@ func (s *System) activate(ctx context.Context, tx storage.Tx, acct Account, r *s
 	if err != nil {
 		return err
 	}
-	r.Status, r.PeriodStart, r.PeriodEnd, r.UpdatedAt = string(next), now, end, now
+	r.Status, r.PeriodStart, r.PeriodEnd, r.UpdatedAt = next, now, end, now
 	d.Since, d.NextReminder, d.NextAttempt = now, 0, 0
 	discount, err := d.Line.TermDiscount.Add(d.Line.Discount)
 	if err != nil {
@@ -126,7 +128,7 @@ func (s *System) activate(ctx context.Context, tx storage.Tx, acct Account, r *s
 			return err
 		}
 	}
-	return s.logAction(ctx, tx, acct, actor, r.ID, invoice.ActionCreate, invoice.Configuration{}, d.Configuration,
+	return s.logAction(ctx, tx, acct, actor, r.ID, invoice.ActionCreate, pricing.Configuration{}, d.Configuration,
 		period.Span{}, period.Span{Start: now, End: end}, inv.ID, "")
 }
 
@@ -137,7 +139,7 @@ func (s *System) failProvisioning(ctx context.Context, tx storage.Tx, acct Accou
 		return err
 	}
 	now := s.now()
-	r.Status, r.UpdatedAt = string(next), now
+	r.Status, r.UpdatedAt = next, now
 	d.FailureReason = orDefault(reason, "provisioning failed")
 	if d.Line.Total.IsPositive() {
 		sp, err := tx.Payments().GetForUpdate(ctx, acct.ID, d.PaymentID)
@@ -157,7 +159,7 @@ func (s *System) failProvisioning(ctx context.Context, tx storage.Tx, acct Accou
 	if _, err := tx.Resources().Update(ctx, *r); err != nil {
 		return err
 	}
-	return s.logAction(ctx, tx, acct, actor, r.ID, invoice.ActionProvisionFailed, d.Configuration, invoice.Configuration{},
+	return s.logAction(ctx, tx, acct, actor, r.ID, invoice.ActionProvisionFailed, d.Configuration, pricing.Configuration{},
 		period.Span{}, period.Span{}, "", d.FailureReason)
 }
 
@@ -187,7 +189,7 @@ func (s *System) releaseCouponShares(ctx context.Context, tx storage.Tx, acct Ac
 			if err != nil {
 				return err
 			}
-			rd.Status = string(next)
+			rd.Status = next
 		}
 		if err := tx.Redemptions().Update(ctx, rd); err != nil {
 			return err
@@ -209,10 +211,10 @@ func (s *System) completeOrderIfDone(ctx context.Context, tx storage.Tx, acct Ac
 		}
 	}
 	o, err := tx.Orders().GetForUpdate(ctx, acct.ID, orderID)
-	if err != nil || o.Status != orderPaid {
+	if err != nil || o.Status != order.StatusPaid {
 		return err
 	}
-	o.Status, o.UpdatedAt = orderCompleted, s.now()
+	o.Status, o.UpdatedAt = order.StatusCompleted, s.now()
 	return tx.Orders().Update(ctx, o)
 }
 
@@ -292,13 +294,7 @@ func (s *System) issueInvoiceIn(ctx context.Context, tx storage.Tx, acct Account
 
 // storeInvoice writes an invoice value to the store (create or update).
 func (s *System) storeInvoice(ctx context.Context, tx storage.Tx, inv invoice.Invoice, orderID string, create bool) error {
-	body, err := json.Marshal(inv)
-	if err != nil {
-		return err
-	}
-	rec := storage.Invoice{ID: inv.ID, AccountID: inv.AccountID, ResourceID: inv.ResourceID, OrderID: orderID,
-		Kind: string(inv.Kind), Status: string(inv.Status), Series: inv.Series, Number: inv.Number, Total: inv.Total,
-		Data: body, IssuedAt: inv.IssuedAt, CreatedAt: inv.CreatedAt, UpdatedAt: s.now()}
+	rec := storage.Invoice{Invoice: inv, OrderID: orderID, UpdatedAt: s.now()}
 	if create {
 		return tx.Invoices().Create(ctx, rec)
 	}
@@ -317,31 +313,20 @@ type invoicePayload struct {
 // logAction appends one action-log record, attributed to actor (the
 // account itself when empty).
 func (s *System) logAction(ctx context.Context, tx storage.Tx, acct Account, actor, resourceID string, kind invoice.ActionKind,
-	oldCfg, newCfg any, oldSpan, newSpan period.Span, invoiceID, note string) error {
+	oldCfg, newCfg pricing.Configuration, oldSpan, newSpan period.Span, invoiceID, note string) error {
 	id, err := s.newID("act")
 	if err != nil {
 		return err
 	}
-	a := actionRecord{Kind: string(kind), OldConfiguration: oldCfg, NewConfiguration: newCfg, OldPeriod: oldSpan, NewPeriod: newSpan,
-		InvoiceID: invoiceID, Note: note}
-	body, err := json.Marshal(a)
-	if err != nil {
-		return err
-	}
-	_, err = tx.Actions().Append(ctx, storage.Action{ID: id, AccountID: acct.ID, ResourceID: resourceID, Kind: string(kind),
-		Actor: orDefault(actor, acct.ID), Data: body, At: s.now()})
+	_, err = tx.Actions().Append(ctx, storage.Action{Action: invoice.Action{ID: id, AccountID: acct.ID, ResourceID: resourceID,
+		Kind: kind, Actor: orDefault(actor, acct.ID), At: s.now(), OldConfiguration: actionConfig(oldCfg),
+		NewConfiguration: actionConfig(newCfg), OldPeriod: oldSpan, NewPeriod: newSpan, InvoiceID: invoiceID, Note: note}})
 	return err
 }
 
-// actionRecord is the stored detail of an action.
-type actionRecord struct {
-	Kind             string      `json:"kind"`
-	OldConfiguration any         `json:"old_configuration,omitempty"`
-	NewConfiguration any         `json:"new_configuration,omitempty"`
-	OldPeriod        period.Span `json:"old_period"`
-	NewPeriod        period.Span `json:"new_period"`
-	InvoiceID        string      `json:"invoice_id,omitempty"`
-	Note             string      `json:"note,omitempty"`
+// actionConfig is a catalog configuration as the action log records it.
+func actionConfig(c pricing.Configuration) invoice.Configuration {
+	return invoice.Configuration{Plan: c.Plan, Components: c.Components}
 }
 
 func describeResource(productID string, d *resourceData) string {
@@ -381,9 +366,5 @@ func (s *System) orderActor(ctx context.Context, tx storage.Tx, acct Account, or
 	if err != nil {
 		return "", err
 	}
-	var od orderData
-	if err := json.Unmarshal(o.Data, &od); err != nil {
-		return "", fmt.Errorf("billing: stored order %q: %w", o.ID, err)
-	}
-	return od.Actor, nil
+	return o.Actor, nil
 }

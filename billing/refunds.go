@@ -2,10 +2,11 @@ package billing
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/cloudbill/cloudbill/billing/order"
 
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/invoice"
@@ -162,12 +163,9 @@ func (s *System) orderResources(ctx context.Context, tx storage.Tx, acct Account
 	if err != nil {
 		return nil, mapNotFound(err, ErrOrderNotFound, orderID)
 	}
-	var od orderData
-	if err := json.Unmarshal(o.Data, &od); err != nil {
-		return nil, fmt.Errorf("billing: stored order %q: %w", o.ID, err)
-	}
+	od := o.Detail
 	var out []storage.Resource
-	if od.Kind == orderCreate || od.Kind == "" {
+	if od.Kind == order.KindCreate || od.Kind == "" {
 		list, err := tx.Resources().ListByOrder(ctx, acct.ID, orderID)
 		if err != nil {
 			return nil, err
@@ -201,7 +199,7 @@ func minAmount(a, b money.Amount) money.Amount {
 // refundInTx refunds amount of sp to cash credit inside the caller's
 // transaction (the account locked) and stores sp.
 func (s *System) refundInTx(ctx context.Context, tx storage.Tx, acct Account, sp *storage.Payment, amount money.Amount, reason string) error {
-	if sp.Purpose == string(payment.PurposeTopUp) {
+	if sp.Purpose == payment.PurposeTopUp {
 		return fmt.Errorf("%w: %q is a top-up", ErrNotRefundable, sp.ID)
 	}
 	if err := sameCurrency(acct, amount); err != nil {
@@ -229,7 +227,7 @@ func (s *System) refundInTx(ctx context.Context, tx storage.Tx, acct Account, sp
 	if _, err := appendEntry(ctx, tx, acct, e, time.Time{}); err != nil {
 		return err
 	}
-	sp.Refunded, sp.Status, sp.UpdatedAt = refunded, string(status), now
+	sp.Refunded, sp.Status, sp.UpdatedAt = refunded, status, now
 	_, err = tx.Payments().Update(ctx, *sp)
 	return err
 }

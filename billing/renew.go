@@ -2,9 +2,10 @@ package billing
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/cloudbill/cloudbill/billing/order"
 
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/period"
@@ -61,17 +62,17 @@ func (s *System) Renew(ctx context.Context, key string, req RenewRequest) (Actio
 	if err := req.Term.Validate(); err != nil {
 		return ActionResult{}, &RequestError{Field: "Term", Reason: err.Error()}
 	}
-	return s.actOnResources(ctx, key, "resource.renew", req, req.AccountID, req.ResourceIDs, req.PaySpec, coupon.ActionRenew, orderRenew,
-		func(acct Account, r storage.Resource, d resourceData) (pricing.QuoteItem, orderTarget, error) {
+	return s.actOnResources(ctx, key, "resource.renew", req, req.AccountID, req.ResourceIDs, req.PaySpec, coupon.ActionRenew, order.KindRenew,
+		func(acct Account, r storage.Resource, d resourceData) (pricing.QuoteItem, order.Target, error) {
 			if _, err := lifecycle.Next(lifecycle.State(r.Status), lifecycle.EventRenew); err != nil {
-				return pricing.QuoteItem{}, orderTarget{}, err
+				return pricing.QuoteItem{}, order.Target{}, err
 			}
 			span, err := lifecycle.RenewPeriod(s.rules(acct, r.ProductID).Calendar(), r.PeriodEnd, s.now(), req.Term)
 			if err != nil {
-				return pricing.QuoteItem{}, orderTarget{}, err
+				return pricing.QuoteItem{}, order.Target{}, err
 			}
 			return pricing.QuoteItem{ProductID: r.ProductID, Configuration: d.Configuration, Quantity: 1, Term: req.Term},
-				orderTarget{ResourceID: r.ID, Start: span.Start, End: span.End}, nil
+				order.Target{ResourceID: r.ID, Start: span.Start, End: span.End}, nil
 		})
 }
 
@@ -91,17 +92,17 @@ func (s *System) MatchEndTime(ctx context.Context, key string, req MatchEndTimeR
 	if err := validateMatchEndTime(req); err != nil {
 		return ActionResult{}, err
 	}
-	return s.actOnResources(ctx, key, "resource.match_end_time", req, req.AccountID, req.ResourceIDs, req.PaySpec, coupon.ActionRenew, orderMatch,
-		func(acct Account, r storage.Resource, d resourceData) (pricing.QuoteItem, orderTarget, error) {
+	return s.actOnResources(ctx, key, "resource.match_end_time", req, req.AccountID, req.ResourceIDs, req.PaySpec, coupon.ActionRenew, order.KindMatchEndTime,
+		func(acct Account, r storage.Resource, d resourceData) (pricing.QuoteItem, order.Target, error) {
 			if _, err := lifecycle.Next(lifecycle.State(r.Status), lifecycle.EventRenew); err != nil {
-				return pricing.QuoteItem{}, orderTarget{}, err
+				return pricing.QuoteItem{}, order.Target{}, err
 			}
 			spans, err := lifecycle.MatchEndTime([]time.Time{r.PeriodEnd}, req.End, s.now())
 			if err != nil {
-				return pricing.QuoteItem{}, orderTarget{}, err
+				return pricing.QuoteItem{}, order.Target{}, err
 			}
 			return pricing.QuoteItem{ProductID: r.ProductID, Configuration: d.Configuration, Quantity: 1, Span: spans[0]},
-				orderTarget{ResourceID: r.ID, Start: spans[0].Start, End: spans[0].End}, nil
+				order.Target{ResourceID: r.ID, Start: spans[0].Start, End: spans[0].End}, nil
 		})
 }
 
@@ -125,25 +126,25 @@ func (s *System) Recover(ctx context.Context, key string, req RecoverRequest) (A
 	if err := req.Term.Validate(); err != nil {
 		return ActionResult{}, &RequestError{Field: "Term", Reason: err.Error()}
 	}
-	return s.actOnResources(ctx, key, "resource.recover", req, req.AccountID, []string{req.ResourceID}, req.PaySpec, coupon.ActionCreate, orderRecover,
-		func(acct Account, r storage.Resource, d resourceData) (pricing.QuoteItem, orderTarget, error) {
+	return s.actOnResources(ctx, key, "resource.recover", req, req.AccountID, []string{req.ResourceID}, req.PaySpec, coupon.ActionCreate, order.KindRecover,
+		func(acct Account, r storage.Resource, d resourceData) (pricing.QuoteItem, order.Target, error) {
 			if _, err := s.rules(acct, r.ProductID).Next(lifecycle.State(r.Status), lifecycle.EventRecover); err != nil {
-				return pricing.QuoteItem{}, orderTarget{}, err
+				return pricing.QuoteItem{}, order.Target{}, err
 			}
 			return pricing.QuoteItem{ProductID: r.ProductID, Configuration: d.Configuration, Quantity: 1, Term: req.Term},
-				orderTarget{ResourceID: r.ID}, nil
+				order.Target{ResourceID: r.ID}, nil
 		})
 }
 
 // lineFor turns one existing resource into a quote item and its target,
 // or rejects it.
-type lineFor func(acct Account, r storage.Resource, d resourceData) (pricing.QuoteItem, orderTarget, error)
+type lineFor func(acct Account, r storage.Resource, d resourceData) (pricing.QuoteItem, order.Target, error)
 
 // actOnResources is the shared body of Renew, MatchEndTime and Recover: one
 // idempotent transaction locks the resources, prices one line each, and
 // records an order with its payment; the gateway is called after it.
 func (s *System) actOnResources(ctx context.Context, key, op string, req any, accountID string, ids []string, pay PaySpec,
-	action coupon.Action, kind string, line lineFor) (ActionResult, error) {
+	action coupon.Action, kind order.Kind, line lineFor) (ActionResult, error) {
 	if len(ids) == 0 || len(ids) > maxOrderResources {
 		return ActionResult{}, &RequestError{Field: "ResourceIDs", Reason: fmt.Sprintf("%d resources (want 1–%d)", len(ids), maxOrderResources)}
 	}
@@ -158,7 +159,7 @@ func (s *System) actOnResources(ctx context.Context, key, op string, req any, ac
 			return placedOrder{}, err
 		}
 		var items []pricing.QuoteItem
-		var targets []orderTarget
+		var targets []order.Target
 		seen := map[string]bool{}
 		for _, id := range ids {
 			if seen[id] {
@@ -214,7 +215,7 @@ func (s *System) actOnResources(ctx context.Context, key, op string, req any, ac
 // longer take its line — released or deleted before a renewal's money
 // arrived, no longer active for a resize — does not keep the money: that
 // line's total goes back to the account's cash credit.
-func (s *System) applyPaidTargets(ctx context.Context, tx storage.Tx, acct Account, o storage.Order, od orderData, sp *storage.Payment) error {
+func (s *System) applyPaidTargets(ctx context.Context, tx storage.Tx, acct Account, o storage.Order, od order.Detail, sp *storage.Payment) error {
 	paymentID := ""
 	if sp != nil {
 		paymentID = sp.ID
@@ -230,7 +231,7 @@ func (s *System) applyPaidTargets(ctx context.Context, tx storage.Tx, acct Accou
 		}
 		line := od.Quote.Lines[i]
 		why := s.targetGone(acct, r, od.Kind)
-		if why == "" && (od.Kind == orderRenew || od.Kind == orderMatch) && !target.Start.Equal(r.PeriodEnd) {
+		if why == "" && (od.Kind == order.KindRenew || od.Kind == order.KindMatchEndTime) && !target.Start.Equal(r.PeriodEnd) {
 			// Renewed since this order was placed: it would extend from the
 			// new end by the same length, which must stay within range.
 			if err := period.CheckEnd(r.PeriodEnd.Add(target.End.Sub(target.Start))); err != nil {
@@ -239,7 +240,7 @@ func (s *System) applyPaidTargets(ctx context.Context, tx storage.Tx, acct Accou
 		}
 		if why != "" {
 			paid := line.Total
-			if od.Kind == orderResize {
+			if od.Kind == order.KindResize {
 				// A resize order's line is the new configuration's price
 				// for the rest of the term; what was paid is the upgrade.
 				paid = o.Total
@@ -250,17 +251,16 @@ func (s *System) applyPaidTargets(ctx context.Context, tx storage.Tx, acct Accou
 			continue
 		}
 		d.PaymentID = paymentID
-		if od.Kind == orderResize {
-			var t resizeTarget
-			if err := json.Unmarshal(target.Resize, &t); err != nil {
-				return err
+		if od.Kind == order.KindResize {
+			if target.Resize == nil {
+				return fmt.Errorf("billing: resize order %q has no resize for resource %q", o.ID, r.ID)
 			}
-			if _, err := s.applyResize(ctx, tx, acct, &r, &d, t, o.Total, od.Actor); err != nil {
+			if _, err := s.applyResize(ctx, tx, acct, &r, &d, *target.Resize, o.Total, od.Actor); err != nil {
 				return err
 			}
 			continue
 		}
-		if od.Kind == orderRecover {
+		if od.Kind == order.KindRecover {
 			err = s.recoverPaid(ctx, tx, acct, &r, &d, line, o.ID, od.Actor)
 		} else {
 			err = s.extendPaid(ctx, tx, acct, &r, &d, line, target, od.Kind, od.Actor)
@@ -279,13 +279,13 @@ func (s *System) applyPaidTargets(ctx context.Context, tx storage.Tx, acct Accou
 
 // targetGone says why a paid order's line can no longer apply to resource
 // r ("" when it can).
-func (s *System) targetGone(acct Account, r storage.Resource, kind string) string {
+func (s *System) targetGone(acct Account, r storage.Resource, kind order.Kind) string {
 	st := lifecycle.State(r.Status)
 	var err error
 	switch kind {
-	case orderRecover:
+	case order.KindRecover:
 		_, err = s.rules(acct, r.ProductID).Next(st, lifecycle.EventRecover)
-	case orderResize:
+	case order.KindResize:
 		_, err = lifecycle.Next(st, lifecycle.EventResize)
 		if err == nil && !s.now().Before(r.PeriodEnd) {
 			return fmt.Sprintf("resource %s: its term ended before the resize was paid", r.ID)
@@ -301,7 +301,7 @@ func (s *System) targetGone(acct Account, r storage.Resource, kind string) strin
 
 // extendPaid renews one resource to target.End and issues its invoice.
 func (s *System) extendPaid(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData,
-	line pricing.QuoteLine, target orderTarget, kind, actor string) error {
+	line pricing.QuoteLine, target order.Target, kind order.Kind, actor string) error {
 	rules := s.rules(acct, r.ProductID)
 	from := lifecycle.State(r.Status)
 	if !target.Start.Equal(r.PeriodEnd) {
@@ -319,13 +319,13 @@ func (s *System) extendPaid(ctx context.Context, tx storage.Tx, acct Account, r 
 		return err
 	}
 	oldSpan := period.Span{Start: r.PeriodStart, End: r.PeriodEnd}
-	r.Status, r.PeriodEnd, r.UpdatedAt = string(v.State), v.End, s.now()
+	r.Status, r.PeriodEnd, r.UpdatedAt = v.State, v.End, s.now()
 	d.Since, d.NextReminder, d.NextAttempt = v.Since, v.NextReminder, v.NextAttempt
 	discount, err := line.TermDiscount.Add(line.Discount)
 	if err != nil {
 		return err
 	}
-	inv, err := s.issueInvoice(ctx, tx, acct, r, d, line.Breakdown, period.Span{Start: target.Start, End: target.End}, line.Base, discount, kind)
+	inv, err := s.issueInvoice(ctx, tx, acct, r, d, line.Breakdown, period.Span{Start: target.Start, End: target.End}, line.Base, discount, string(kind))
 	if err != nil {
 		return err
 	}
@@ -355,7 +355,7 @@ func (s *System) recoverPaid(ctx context.Context, tx storage.Tx, acct Account, r
 	if err != nil {
 		return err
 	}
-	r.Status, r.OrderID, r.PeriodStart, r.PeriodEnd, r.NextDueAt, r.UpdatedAt = string(next), orderID, time.Time{}, time.Time{}, time.Time{}, s.now()
+	r.Status, r.OrderID, r.PeriodStart, r.PeriodEnd, r.NextDueAt, r.UpdatedAt = next, orderID, time.Time{}, time.Time{}, time.Time{}, s.now()
 	d.Line, d.Term = line, line.Term
 	// The released term's value is spent; provisioning starts a new one.
 	setValue(d, lifecycle.PaidValue{})
@@ -423,8 +423,8 @@ func (s *System) saveResource(ctx context.Context, tx storage.Tx, r *storage.Res
 	return err
 }
 
-func actionKindFor(orderKind string) invoice.ActionKind {
-	if orderKind == orderMatch {
+func actionKindFor(orderKind order.Kind) invoice.ActionKind {
+	if orderKind == order.KindMatchEndTime {
 		return invoice.ActionMatchEndTime
 	}
 	return invoice.ActionRenew

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cloudbill/cloudbill/billing/order"
+
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/billing/pricing"
@@ -43,20 +45,6 @@ type ResizeResult struct {
 	// Payment is the upgrade's payment (pending: the resize applies on the
 	// gateway's callback); zero for a downgrade.
 	Payment Payment
-}
-
-// resizeTarget is a pending upgrade, applied when its payment succeeds.
-type resizeTarget struct {
-	ResourceID    string                `json:"resource_id"`
-	Configuration pricing.Configuration `json:"configuration"`
-	OldLine       pricing.QuoteLine     `json:"old_line"`
-	NewLine       pricing.QuoteLine     `json:"new_line"`
-	Start         time.Time             `json:"start"`
-	End           time.Time             `json:"end"`
-	// ListCharge is what an upgrade costs at list price, tax included,
-	// before resize coupons: it keeps the record of the share of the list
-	// price the customer has paid for the rest of the term.
-	ListCharge money.Amount `json:"list_charge"`
 }
 
 // Resize changes an active resource's configuration keeping its end date:
@@ -122,7 +110,7 @@ func (s *System) Resize(ctx context.Context, key string, req ResizeRequest) (Res
 		if err != nil {
 			return outcome{}, err
 		}
-		target := resizeTarget{ResourceID: r.ID, Configuration: req.Configuration, OldLine: oldLine, NewLine: newLine, Start: now, End: r.PeriodEnd}
+		target := order.Resize{ResourceID: r.ID, Configuration: req.Configuration, OldLine: oldLine, NewLine: newLine, Start: now, End: r.PeriodEnd}
 		zero := diff.MulInt(0)
 		if !diffTotal.IsPositive() && len(req.Coupons) > 0 {
 			return outcome{}, &RequestError{Field: "Coupons", Reason: "apply to upgrades only: a downgrade charges nothing"}
@@ -191,13 +179,9 @@ func (s *System) Resize(ctx context.Context, key string, req ResizeRequest) (Res
 }
 
 // recordResizeOrder stores an upgrade's order and payment.
-func (s *System) recordResizeOrder(ctx context.Context, tx storage.Tx, acct Account, req ResizeRequest, charge pricing.Quote, target resizeTarget, cres coupon.Result) (placedOrder, error) {
-	raw, err := json.Marshal(target)
-	if err != nil {
-		return placedOrder{}, err
-	}
-	return s.recordOrder(ctx, tx, acct, orderSpec{Kind: orderResize, Actor: req.Actor,
-		Targets: []orderTarget{{ResourceID: target.ResourceID, Start: target.Start, End: target.End, Resize: raw}},
+func (s *System) recordResizeOrder(ctx context.Context, tx storage.Tx, acct Account, req ResizeRequest, charge pricing.Quote, target order.Resize, cres coupon.Result) (placedOrder, error) {
+	return s.recordOrder(ctx, tx, acct, orderSpec{Kind: order.KindResize, Actor: req.Actor,
+		Targets: []order.Target{{ResourceID: target.ResourceID, Start: target.Start, End: target.End, Resize: &target}},
 		Method:  req.Method, Gateway: req.Gateway, LinkedAccountID: req.LinkedAccountID, ReturnURL: req.ReturnURL,
 		ExpectedTotal: req.ExpectedTotal, Coupons: req.Coupons}, charge, cres)
 }
@@ -211,7 +195,7 @@ func (s *System) recordResizeOrder(ctx context.Context, tx storage.Tx, acct Acco
 // (lifecycle.DowngradeRefund) when the product refunds downgrades. The
 // new configuration and price, the refund to cash, the host event and the
 // action log follow. It returns the refund.
-func (s *System) applyResize(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData, t resizeTarget,
+func (s *System) applyResize(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData, t order.Resize,
 	charged money.Amount, actor string) (money.Amount, error) {
 	now := s.now()
 	if !r.PeriodEnd.Equal(t.End) {
@@ -329,7 +313,7 @@ func describeConfiguration(c pricing.Configuration) string {
 // downgrade's list difference (never below what the customer still
 // holds). So a customer who paid list price keeps holding exactly the
 // list price, and one who paid half keeps holding half.
-func resizedList(unusedList money.Amount, t resizeTarget, charged, after money.Amount) (money.Amount, error) {
+func resizedList(unusedList money.Amount, t order.Resize, charged, after money.Amount) (money.Amount, error) {
 	if charged.IsPositive() {
 		extra := t.ListCharge
 		if extra.Currency().IsZero() || !extra.IsPositive() {

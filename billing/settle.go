@@ -41,7 +41,7 @@ func (s *System) completeSuccess(ctx context.Context, tx storage.Tx, sp *storage
 	meta := payment.EntryMeta{At: now, Memo: sp.Description, Reference: payment.Reference{Type: payment.RefPayment, ID: sp.ID}}
 	var e payment.Entry
 	switch {
-	case sp.Purpose == string(payment.PurposeTopUp):
+	case sp.Purpose == payment.PurposeTopUp:
 		meta.ID = entryID(payment.EntryTopUp, sp.ID)
 		e, err = payment.TopUpEntry(meta, sp.Gateway, sp.FromGateway)
 	case sp.FromCredit.IsPositive():
@@ -61,7 +61,7 @@ func (s *System) completeSuccess(ctx context.Context, tx storage.Tx, sp *storage
 	if _, err := appendEntry(ctx, tx, acct, e, time.Time{}); err != nil {
 		return err
 	}
-	sp.Status = string(next)
+	sp.Status = next
 	if gatewayRef != "" {
 		sp.GatewayRef = gatewayRef
 	}
@@ -109,7 +109,7 @@ func (s *System) completeFailure(ctx context.Context, tx storage.Tx, sp *storage
 			return err
 		}
 	}
-	sp.Status, sp.FailureReason, sp.UpdatedAt = string(next), reason, now
+	sp.Status, sp.FailureReason, sp.UpdatedAt = next, reason, now
 	return s.paymentFailed(ctx, tx, acct, *sp)
 }
 
@@ -164,13 +164,13 @@ func (s *System) paymentSettled(ctx context.Context, tx storage.Tx, acct Account
 
 // paymentEventPayload is the body of payment events.
 type paymentEventPayload struct {
-	PaymentID string       `json:"payment_id"`
-	Purpose   string       `json:"purpose"`
-	Ref       string       `json:"ref"`
-	Method    string       `json:"method"`
-	Status    string       `json:"status"`
-	Amount    money.Amount `json:"amount"`
-	Reason    string       `json:"reason,omitempty"`
+	PaymentID string              `json:"payment_id"`
+	Purpose   payment.PurposeKind `json:"purpose"`
+	Ref       string              `json:"ref"`
+	Method    payment.Method      `json:"method"`
+	Status    payment.Status      `json:"status"`
+	Amount    money.Amount        `json:"amount"`
+	Reason    string              `json:"reason,omitempty"`
 }
 
 func paymentPayload(p storage.Payment) paymentEventPayload {

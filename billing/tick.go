@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cloudbill/cloudbill/billing/order"
+
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/invoice"
@@ -389,7 +391,7 @@ func (s *System) autoRenew(ctx context.Context, tx storage.Tx, acct Account, r *
 	if err != nil {
 		return false, "", err
 	}
-	spec := orderSpec{Kind: orderRenew, Actor: autoRenewActor, Targets: []orderTarget{{ResourceID: r.ID, Start: span.Start, End: span.End}}}
+	spec := orderSpec{Kind: order.KindRenew, Actor: autoRenewActor, Targets: []order.Target{{ResourceID: r.ID, Start: span.Start, End: span.End}}}
 	enough, err := ws.wallet.Available(s.now()).Cmp(q.Total)
 	if err != nil {
 		return false, "", err
@@ -453,13 +455,13 @@ func (s *System) clockTransition(ctx context.Context, tx storage.Tx, acct Accoun
 	if err != nil {
 		return err
 	}
-	r.Status, r.UpdatedAt = string(v.State), s.now()
+	r.Status, r.UpdatedAt = v.State, s.now()
 	if err := s.hostEffects(ctx, tx, acct, r, from, v.State); err != nil {
 		return err
 	}
 	kind := map[lifecycle.State]invoice.ActionKind{lifecycle.StateSuspended: invoice.ActionSuspend, lifecycle.StateReleased: invoice.ActionRelease}[v.State]
 	if kind != "" {
-		if err := s.logAction(ctx, tx, acct, ActorTick, r.ID, kind, d.Configuration, nil, period.Span{Start: r.PeriodStart, End: r.PeriodEnd}, period.Span{}, "", "clock"); err != nil {
+		if err := s.logAction(ctx, tx, acct, ActorTick, r.ID, kind, d.Configuration, pricing.Configuration{}, period.Span{Start: r.PeriodStart, End: r.PeriodEnd}, period.Span{}, "", "clock"); err != nil {
 			return err
 		}
 	}

@@ -4,29 +4,25 @@ import (
 	"context"
 	"time"
 
-	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/invoice"
 )
 
-// Invoice is an invoice or credit note. Data is the JSON of the
-// invoice.Invoice with its lines; the store keeps it opaque and indexes the
-// columns below.
+// Invoice is an invoice or credit note as stored: the document itself
+// (lines, totals, status, number) and the order it came from. Stores index
+// ID, AccountID, ResourceID, OrderID, Kind, Status, Series and Number, and
+// keep every other field as typed values.
 type Invoice struct {
-	ID         string
-	AccountID  string
-	ResourceID string
-	OrderID    string
-	// Kind is "invoice" or "credit_note"; Status its state.
-	Kind   string
-	Status string
-	// Series and Number are set when issued (Number ≥ 1 whenever Series
-	// is set); (Series, Number) is unique.
-	Series    string
-	Number    int64
-	Total     money.Amount
-	Data      []byte
-	IssuedAt  time.Time
-	CreatedAt time.Time
+	invoice.Invoice
+	// OrderID is the order the document was issued for; empty for
+	// documents no order caused (a refund's credit note, a month's bill).
+	OrderID   string
 	UpdatedAt time.Time
+}
+
+// Clone returns a copy of inv that shares no memory with it.
+func (inv Invoice) Clone() Invoice {
+	inv.Invoice = inv.Invoice.Clone()
+	return inv
 }
 
 // Invoices is the repository of invoices and credit notes.
@@ -53,19 +49,18 @@ type Invoices interface {
 	NextNumber(ctx context.Context, series string) (int64, error)
 }
 
-// Action is one entry of the action log: who did what to a resource, when.
-// Data is the JSON of the invoice.Action (old and new configuration,
-// periods, invoice); the store keeps it opaque.
+// Action is one entry of the action log: who did what to a resource,
+// when, with the old and new configuration and periods.
 type Action struct {
 	// Seq is assigned by the store on Append, increasing per store.
-	Seq        int64
-	ID         string
-	AccountID  string
-	ResourceID string
-	Kind       string
-	Actor      string
-	Data       []byte
-	At         time.Time
+	Seq int64
+	invoice.Action
+}
+
+// Clone returns a copy of a that shares no memory with it.
+func (a Action) Clone() Action {
+	a.Action = a.Action.Clone()
+	return a
 }
 
 // Actions is the append-only action log.

@@ -5,14 +5,15 @@ import (
 	"time"
 
 	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/billing/order"
+	"github.com/cloudbill/cloudbill/coupon"
 )
 
-// CouponRecord is a coupon definition as the host created it. Definition is
-// the JSON of a coupon.Coupon; the store keeps it opaque.
+// CouponRecord is a coupon definition as the host created it.
 type CouponRecord struct {
 	// Code is the normalised coupon code, unique per store.
 	Code       string
-	Definition []byte
+	Definition coupon.Coupon
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 }
@@ -40,8 +41,7 @@ type Redemption struct {
 	Code      string
 	AccountID string
 	OrderID   string
-	// Status is "reserved", "consumed" or "released".
-	Status    string
+	Status    coupon.RedemptionStatus
 	Amount    money.Amount
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -63,18 +63,30 @@ type Redemptions interface {
 	Count(ctx context.Context, code, accountID string) (total, byAccount int, err error)
 }
 
-// Order is a checkout: what was bought, at what quote, and how it was paid.
-// Data is the JSON of the order's items and quote; the store keeps it opaque.
+// Order is a checkout, renewal, resize or recovery: what was bought, at
+// what quote, and how it was paid. Stores index the columns up to Total
+// and keep the order.Detail as typed values.
 type Order struct {
 	ID        string
 	AccountID string
-	// Status is "pending_payment", "paid", "payment_failed" or "completed".
-	Status    string
+	Status    order.Status
 	PaymentID string
 	Total     money.Amount
-	Data      []byte
+	order.Detail
 	CreatedAt time.Time
 	UpdatedAt time.Time
+}
+
+// Clone returns a copy of o that shares no memory with it.
+func (o Order) Clone() Order {
+	o.Detail = o.Detail.Clone()
+	return o
+}
+
+// Clone returns a copy of c that shares no memory with it.
+func (c CouponRecord) Clone() CouponRecord {
+	c.Definition = c.Definition.Clone()
+	return c
 }
 
 // Orders is the repository of orders.
@@ -91,5 +103,5 @@ type Orders interface {
 	// CountByAccount returns how many orders the account has in the given
 	// statuses (all statuses when none are given): "is this the first
 	// order?" for first-order-only coupons.
-	CountByAccount(ctx context.Context, accountID string, statuses ...string) (int, error)
+	CountByAccount(ctx context.Context, accountID string, statuses ...order.Status) (int, error)
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/payment"
 )
 
 // Payment is the stored form of one payment: what it pays, how, and where it
@@ -14,13 +15,11 @@ type Payment struct {
 	AccountID string
 	// Purpose ("top_up", "order", "invoice", "payment_link") and
 	// PurposeRef (the order, invoice or link id) say what is paid.
-	Purpose    string
+	Purpose    payment.PurposeKind
 	PurposeRef string
-	// Method is "credit", "top_up_and_pay", "gateway" or "linked_account".
-	Method string
-	// Status is the payment state machine's state ("created", "pending",
-	// "succeeded", …).
-	Status string
+	Method     payment.Method
+	// Status is the payment state machine's state.
+	Status payment.Status
 	// Amount = FromCredit + FromGateway.
 	Amount      money.Amount
 	FromCredit  money.Amount

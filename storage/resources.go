@@ -2,20 +2,27 @@ package storage
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"time"
+
+	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/lifecycle"
 )
 
 // Resource is one purchased resource (a vServer, a volume) and where it is
-// in its lifecycle. Data is the JSON of its configuration, price and
-// lifecycle bookkeeping; the store keeps it opaque and indexes the columns
-// below.
+// in its lifecycle. Stores index the columns up to NextDueAt and keep the
+// ResourceDetail as typed values (a store may lay them out as it likes,
+// but must give back exactly what it was given).
 type Resource struct {
 	ID        string
 	AccountID string
 	OrderID   string
 	ProductID string
-	// Status is the lifecycle state ("provisioning", "active", "grace", …).
-	Status string
+	// Status is the lifecycle state (provisioning, active, grace, …).
+	Status lifecycle.State
 	// PeriodStart and PeriodEnd bound the paid term.
 	PeriodStart time.Time
 	PeriodEnd   time.Time
@@ -23,11 +30,64 @@ type Resource struct {
 	// resource (a reminder, a renewal attempt, a transition); zero when
 	// nothing is scheduled. Tick reads resources by it.
 	NextDueAt time.Time
-	Data      []byte
+	ResourceDetail
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	// Version increases by one on every Update; stores set it.
 	Version int64
+}
+
+// ResourceDetail is what a resource records beyond its indexed columns: its
+// configuration and price, what the customer paid, and the lifecycle
+// bookkeeping of its current term.
+type ResourceDetail struct {
+	Configuration  pricing.Configuration
+	Term           period.Term
+	PricePer30Days money.Amount
+	// Line is the quote line the resource was bought with (quantity 1).
+	Line pricing.QuoteLine
+	// CouponShares is the resource's share of each coupon, by code.
+	CouponShares  map[string]money.Amount
+	PaymentID     string
+	AutoRenew     bool
+	AutoRenewTerm period.Term
+	// Since, NextReminder and NextAttempt are lifecycle.ResourceView's
+	// bookkeeping for the current term.
+	Since         time.Time
+	NextReminder  int
+	NextAttempt   int
+	InvoiceIDs    []string
+	FailureReason string
+	// Value is what the customer actually paid for the resource's unused
+	// time; every refund of the resource is taken from it. ValueTracked is
+	// false for resources recorded before it was kept: their value is
+	// rebuilt from their invoices.
+	Value        lifecycle.PaidValue
+	ValueTracked bool
+	// TickAttempts, TickError and TickRetryAt are the worker's failure
+	// state: how many ticks of this resource failed in a row, the last
+	// reason, and when it is tried again (NextDueAt is pushed there). A
+	// tick that succeeds clears them.
+	TickAttempts int
+	TickError    string
+	TickRetryAt  time.Time
+}
+
+// Clone returns a copy of d that shares no memory with it; stores hand out
+// clones so a caller's changes never reach what is stored.
+func (d ResourceDetail) Clone() ResourceDetail {
+	d.Configuration = d.Configuration.Clone()
+	d.Line = d.Line.Clone()
+	d.CouponShares = maps.Clone(d.CouponShares)
+	d.InvoiceIDs = slices.Clone(d.InvoiceIDs)
+	d.Value = d.Value.Clone()
+	return d
+}
+
+// Clone returns a copy of r that shares no memory with it.
+func (r Resource) Clone() Resource {
+	r.ResourceDetail = r.ResourceDetail.Clone()
+	return r
 }
 
 // Resources is the repository of resources.

@@ -10,10 +10,7 @@ import (
 
 type invoices struct{ t *tx }
 
-func cloneInvoice(inv storage.Invoice) storage.Invoice {
-	inv.Data = slices.Clone(inv.Data)
-	return inv
-}
+func cloneInvoice(inv storage.Invoice) storage.Invoice { return inv.Clone() }
 
 func numberKey(inv storage.Invoice) string { return fmt.Sprintf("%s/%d", inv.Series, inv.Number) }
 
@@ -138,11 +135,10 @@ func (r actions) Append(ctx context.Context, a storage.Action) (storage.Action, 
 	}
 	put(r.t, s.actionIDs, a.ID, true)
 	s.actionSeq++
-	a.Seq, a.Data = s.actionSeq, slices.Clone(a.Data)
-	appendTo(r.t, s.actions, a.AccountID, a)
+	a.Seq = s.actionSeq
+	appendTo(r.t, s.actions, a.AccountID, a.Clone())
 	r.t.undo = append(r.t.undo, func() { s.actionSeq-- })
-	a.Data = slices.Clone(a.Data)
-	return a, nil
+	return a.Clone(), nil
 }
 
 func (r actions) List(ctx context.Context, accountID, resourceID string, afterSeq int64, limit int) ([]storage.Action, error) {
@@ -160,8 +156,7 @@ func (r actions) List(ctx context.Context, accountID, resourceID string, afterSe
 		if len(out) == limit {
 			break
 		}
-		a.Data = slices.Clone(a.Data)
-		out = append(out, a)
+		out = append(out, a.Clone())
 	}
 	return out, nil
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/cloudbill/cloudbill/billing/order"
+	"github.com/cloudbill/cloudbill/coupon"
 	"github.com/cloudbill/cloudbill/storage"
 )
 
@@ -40,8 +42,7 @@ func (r coupons) Create(ctx context.Context, c storage.CouponRecord) error {
 	if _, ok := m[c.Code]; ok {
 		return fmt.Errorf("memory: coupon %q: %w", c.Code, storage.ErrDuplicate)
 	}
-	c.Definition = slices.Clone(c.Definition)
-	put(r.t, m, c.Code, c)
+	put(r.t, m, c.Code, c.Clone())
 	return nil
 }
 
@@ -53,8 +54,7 @@ func (r coupons) Get(ctx context.Context, code string) (storage.CouponRecord, er
 	if !ok {
 		return storage.CouponRecord{}, fmt.Errorf("memory: coupon %q: %w", code, storage.ErrNotFound)
 	}
-	c.Definition = slices.Clone(c.Definition)
-	return c, nil
+	return c.Clone(), nil
 }
 
 func (r coupons) GetForUpdate(ctx context.Context, code string) (storage.CouponRecord, error) {
@@ -70,8 +70,8 @@ func (r coupons) Update(ctx context.Context, c storage.CouponRecord) error {
 	if !ok {
 		return fmt.Errorf("memory: coupon %q: %w", c.Code, storage.ErrNotFound)
 	}
-	c.CreatedAt, c.Definition = old.CreatedAt, slices.Clone(c.Definition)
-	put(r.t, m, c.Code, c)
+	c.CreatedAt = old.CreatedAt
+	put(r.t, m, c.Code, c.Clone())
 	return nil
 }
 
@@ -130,7 +130,7 @@ func (r redemptions) Count(ctx context.Context, code, accountID string) (int, in
 	// next to everything else it holds.
 	total, mine := 0, 0
 	for _, rd := range r.t.data.orders.redemptions {
-		if rd.Code != code || (rd.Status != "reserved" && rd.Status != "consumed") {
+		if rd.Code != code || (rd.Status != coupon.RedemptionReserved && rd.Status != coupon.RedemptionConsumed) {
 			continue
 		}
 		total++
@@ -154,8 +154,7 @@ func (r orders) Create(ctx context.Context, o storage.Order) error {
 	if _, ok := m[o.ID]; ok {
 		return fmt.Errorf("memory: order %q: %w", o.ID, storage.ErrDuplicate)
 	}
-	o.Data = slices.Clone(o.Data)
-	put(r.t, m, o.ID, o)
+	put(r.t, m, o.ID, o.Clone())
 	appendTo(r.t, r.t.data.orders.ordersBy, o.AccountID, o.ID)
 	return nil
 }
@@ -168,8 +167,7 @@ func (r orders) Get(ctx context.Context, accountID, id string) (storage.Order, e
 	if !ok || o.AccountID != accountID {
 		return storage.Order{}, fmt.Errorf("memory: order %q: %w", id, storage.ErrNotFound)
 	}
-	o.Data = slices.Clone(o.Data)
-	return o, nil
+	return o.Clone(), nil
 }
 
 func (r orders) GetForUpdate(ctx context.Context, accountID, id string) (storage.Order, error) {
@@ -185,12 +183,12 @@ func (r orders) Update(ctx context.Context, o storage.Order) error {
 	if !ok || old.AccountID != o.AccountID {
 		return fmt.Errorf("memory: order %q: %w", o.ID, storage.ErrNotFound)
 	}
-	o.CreatedAt, o.Data = old.CreatedAt, slices.Clone(o.Data)
-	put(r.t, m, o.ID, o)
+	o.CreatedAt = old.CreatedAt
+	put(r.t, m, o.ID, o.Clone())
 	return nil
 }
 
-func (r orders) CountByAccount(ctx context.Context, accountID string, statuses ...string) (int, error) {
+func (r orders) CountByAccount(ctx context.Context, accountID string, statuses ...order.Status) (int, error) {
 	if err := r.t.check(ctx); err != nil {
 		return 0, err
 	}
@@ -205,6 +203,6 @@ func (r orders) CountByAccount(ctx context.Context, accountID string, statuses .
 }
 
 // validRedemptionStatus is the set every store enforces.
-func validRedemptionStatus(s string) bool {
-	return s == "reserved" || s == "consumed" || s == "released"
+func validRedemptionStatus(s coupon.RedemptionStatus) bool {
+	return s == coupon.RedemptionReserved || s == coupon.RedemptionConsumed || s == coupon.RedemptionReleased
 }

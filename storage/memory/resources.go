@@ -44,8 +44,7 @@ func newResourceState() resourceState {
 }
 
 func cloneResource(r storage.Resource) storage.Resource {
-	r.Data = slices.Clone(r.Data)
-	return r
+	return r.Clone()
 }
 
 type resources struct{ t *tx }

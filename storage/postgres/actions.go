@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
+	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/storage"
 )
 
@@ -27,20 +28,23 @@ func (r actions) Append(ctx context.Context, a storage.Action) (storage.Action, 
 	switch {
 	case a.ID == "" || a.AccountID == "" || a.Kind == "":
 		return storage.Action{}, invalid(op, "id, account and kind are required")
-	case !allStorable(a.ID, a.AccountID, a.ResourceID, a.Kind, a.Actor):
+	case !allStorable(a.ID, a.AccountID, a.ResourceID, string(a.Kind), a.Actor, a.InvoiceID, a.Note):
 		return storage.Action{}, invalid(op, "text must be UTF-8 without NUL bytes")
 	}
 	var seq pgtype.Int8
 	err := r.t.pg.QueryRow(ctx, r.t.s.q.resources.appendAction,
-		a.ID, a.AccountID, a.ResourceID, a.Kind, a.Actor, a.Data, a.At).Scan(&seq)
+		a.ID, a.AccountID, a.ResourceID, string(a.Kind), a.Actor, a.At,
+		nullJSON(!a.OldConfiguration.IsZero(), a.OldConfiguration), nullJSON(!a.NewConfiguration.IsZero(), a.NewConfiguration),
+		nullTime(a.OldPeriod.Start), nullTime(a.OldPeriod.End), nullTime(a.NewPeriod.Start), nullTime(a.NewPeriod.End),
+		a.InvoiceID, a.Note).Scan(&seq)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return storage.Action{}, duplicate(op) // ON CONFLICT DO NOTHING returned no row
 	case err != nil:
 		return storage.Action{}, r.t.fail(op, err)
 	}
-	a.Seq, a.Data = seq.Int64, slices.Clone(a.Data)
-	return a, nil
+	a.Seq = seq.Int64
+	return a.Clone(), nil
 }
 
 func (r actions) List(ctx context.Context, accountID, resourceID string, afterSeq int64, limit int) ([]storage.Action, error) {
@@ -62,10 +66,24 @@ func (r actions) List(ctx context.Context, accountID, resourceID string, afterSe
 
 // scanAction reads actionColumns.
 func scanAction(row pgx.Row) (storage.Action, error) {
-	var a storage.Action
-	if err := row.Scan(&a.Seq, &a.ID, &a.AccountID, &a.ResourceID, &a.Kind, &a.Actor, &a.Data, &a.At); err != nil {
+	var (
+		a                                  storage.Action
+		kind                               string
+		oldCfg, newCfg                     *invoice.Configuration
+		oldStart, oldEnd, newStart, newEnd pgtype.Timestamptz
+	)
+	if err := row.Scan(&a.Seq, &a.ID, &a.AccountID, &a.ResourceID, &kind, &a.Actor, &a.At, &oldCfg, &newCfg,
+		&oldStart, &oldEnd, &newStart, &newEnd, &a.InvoiceID, &a.Note); err != nil {
 		return storage.Action{}, err
 	}
-	a.At = a.At.UTC()
+	a.Kind, a.At = invoice.ActionKind(kind), a.At.UTC()
+	if oldCfg != nil {
+		a.OldConfiguration = *oldCfg
+	}
+	if newCfg != nil {
+		a.NewConfiguration = *newCfg
+	}
+	a.OldPeriod = period.Span{Start: timeOf(oldStart), End: timeOf(oldEnd)}
+	a.NewPeriod = period.Span{Start: timeOf(newStart), End: timeOf(newEnd)}
 	return a, nil
 }

@@ -100,7 +100,7 @@ func validRedemption(op string, rd storage.Redemption) (pgtype.Text, pgtype.Nume
 	switch {
 	case rd.ID == "" || rd.Code == "" || rd.AccountID == "":
 		return fail("id, code and account are required")
-	case !redemptionStatus(rd.Status):
+	case !redemptionStatus(string(rd.Status)):
 		return fail(fmt.Sprintf("status %q is not reserved, consumed or released", rd.Status))
 	case !allStorable(rd.ID, rd.Code, rd.AccountID, rd.OrderID):
 		return fail("text must be UTF-8 without NUL bytes")

@@ -7,6 +7,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
+	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/storage"
 )
 
@@ -14,24 +16,38 @@ import (
 type invoices struct{ t *tx }
 
 // invoiceArgs checks inv in Go and returns the arguments of its columns in
-// invoiceColumns order up to issued_at ($1–$12 of createInvoice and
-// updateInvoice; the callers add the times). An invoice without a series (a draft) stores NULL series, and
+// invoiceColumns order up to memo ($1–$25 of createInvoice and
+// updateInvoice; the callers add created_at and updated_at). An invoice without a series (a draft) stores NULL series, and
 // a zero number NULL number: NULLs never conflict in the (series, number)
 // constraint.
 func invoiceArgs(op string, inv storage.Invoice) ([]any, error) {
 	switch {
 	case inv.ID == "" || inv.AccountID == "" || inv.Kind == "" || inv.Status == "":
 		return nil, invalid(op, "id, account, kind and status are required")
-	case !allStorable(inv.ID, inv.AccountID, inv.ResourceID, inv.OrderID, inv.Kind, inv.Status, inv.Series):
+	case !allStorable(inv.ID, inv.AccountID, inv.ResourceID, inv.OrderID, string(inv.Kind), string(inv.Status), inv.Series,
+		string(inv.TaxMode), inv.VoidReason, inv.CreditedInvoiceID, inv.Memo):
 		return nil, invalid(op, "text must be UTF-8 without NUL bytes")
 	}
-	cur, total, ok := moneyArgs(inv.Total)
-	if !ok {
-		return nil, invalid(op, fmt.Sprintf("currency %q is not three upper-case letters", inv.Total.Currency().Code()))
+	code, ok := sharedCurrency(inv.Total, inv.Subtotal, inv.Discount, inv.Net, inv.Tax, inv.AmountPaid, inv.AmountCredited)
+	switch {
+	case !ok || (inv.Currency != "" && code != "" && code != inv.Currency):
+		return nil, invalid(op, "every amount must be in the invoice's currency")
+	case code == "":
+		code = inv.Currency
+	}
+	if code != "" && !currencyCode(code) {
+		return nil, invalid(op, fmt.Sprintf("currency %q is not three upper-case letters", code))
+	}
+	lines := inv.Lines
+	if lines == nil {
+		lines = []invoice.Line{}
 	}
 	number := pgtype.Int8{Int64: inv.Number, Valid: inv.Number != 0}
-	return []any{inv.ID, inv.AccountID, inv.ResourceID, inv.OrderID, inv.Kind, inv.Status, nullText(inv.Series), number,
-		cur, total, inv.Data, nullTime(inv.IssuedAt)}, nil
+	return []any{inv.ID, inv.AccountID, inv.ResourceID, inv.OrderID, string(inv.Kind), string(inv.Status), nullText(inv.Series), number,
+		nullText(code), amountArg(inv.Total), nullTime(inv.IssuedAt), string(inv.TaxMode),
+		amountArg(inv.Subtotal), amountArg(inv.Discount), amountArg(inv.Net), amountArg(inv.Tax), amountArg(inv.AmountPaid),
+		amountArg(inv.AmountCredited), lines, nullTime(inv.DueAt), nullTime(inv.PaidAt), nullTime(inv.VoidedAt),
+		inv.VoidReason, inv.CreditedInvoiceID, inv.Memo}, nil
 }
 
 // Create inserts with ON CONFLICT DO NOTHING and no conflict target, so an
@@ -171,25 +187,37 @@ func (r invoices) NextNumber(ctx context.Context, series string) (int64, error) 
 	return n, nil
 }
 
-// scanInvoice reads invoiceColumns; NULL series and number are "" and 0.
+// scanInvoice reads invoiceColumns; NULL series and number are "" and 0,
+// NULL amounts the zero Amount, NULL times the zero time.
 func scanInvoice(row pgx.Row) (storage.Invoice, error) {
 	var (
-		inv         storage.Invoice
-		series, cur pgtype.Text
-		number      pgtype.Int8
-		total       pgtype.Numeric
-		issued      pgtype.Timestamptz
+		inv                                             storage.Invoice
+		series, cur                                     pgtype.Text
+		number                                          pgtype.Int8
+		total, subtotal, discount, net, tax, paid, cred pgtype.Numeric
+		issued, due, paidAt, voided                     pgtype.Timestamptz
+		kind, status, taxMode                           string
 	)
-	if err := row.Scan(&inv.ID, &inv.AccountID, &inv.ResourceID, &inv.OrderID, &inv.Kind, &inv.Status,
-		&series, &number, &cur, &total, &inv.Data, &issued, &inv.CreatedAt, &inv.UpdatedAt); err != nil {
+	if err := row.Scan(&inv.ID, &inv.AccountID, &inv.ResourceID, &inv.OrderID, &kind, &status,
+		&series, &number, &cur, &total, &issued, &taxMode, &subtotal, &discount, &net, &tax, &paid, &cred,
+		&inv.Lines, &due, &paidAt, &voided, &inv.VoidReason, &inv.CreditedInvoiceID, &inv.Memo,
+		&inv.CreatedAt, &inv.UpdatedAt); err != nil {
 		return storage.Invoice{}, err
 	}
-	var err error
-	if inv.Total, err = readAmount(total, cur.String); err != nil {
-		return storage.Invoice{}, err
+	for _, a := range []struct {
+		dst *money.Amount
+		n   pgtype.Numeric
+	}{{&inv.Total, total}, {&inv.Subtotal, subtotal}, {&inv.Discount, discount}, {&inv.Net, net}, {&inv.Tax, tax},
+		{&inv.AmountPaid, paid}, {&inv.AmountCredited, cred}} {
+		v, err := readAmount(a.n, cur.String)
+		if err != nil {
+			return storage.Invoice{}, err
+		}
+		*a.dst = v
 	}
-	inv.Series, inv.Number = series.String, number.Int64
-	inv.IssuedAt = timeOf(issued)
+	inv.Kind, inv.Status, inv.TaxMode, inv.Currency = invoice.Kind(kind), invoice.Status(status), invoice.TaxMode(taxMode), cur.String
+	inv.Series, inv.Number, inv.Lines = series.String, number.Int64, noneIfEmpty(inv.Lines)
+	inv.IssuedAt, inv.DueAt, inv.PaidAt, inv.VoidedAt = timeOf(issued), timeOf(due), timeOf(paidAt), timeOf(voided)
 	inv.CreatedAt, inv.UpdatedAt = inv.CreatedAt.UTC(), inv.UpdatedAt.UTC()
 	return inv, nil
 }

@@ -11,13 +11,16 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/storage"
 	"github.com/cloudbill/cloudbill/storage/postgres/pgtest"
 )
 
-func invoice(t testing.TB, acct, id, resource string) storage.Invoice {
-	return storage.Invoice{ID: id, AccountID: acct, ResourceID: resource, OrderID: "o1", Kind: "invoice", Status: "draft",
-		Total: vnd(t, 181_000), Data: []byte(`{"lines":1}`), CreatedAt: epoch, UpdatedAt: epoch}
+func draftInvoice(t testing.TB, acct, id, resource string) storage.Invoice {
+	return storage.Invoice{Invoice: invoice.Invoice{ID: id, AccountID: acct, ResourceID: resource, Kind: invoice.KindInvoice,
+		Status: invoice.StatusDraft, Currency: "VND", Total: vnd(t, 181_000), CreatedAt: epoch,
+		Lines: []invoice.Line{{Description: "vServer", Amount: vnd(t, 181_000), Total: vnd(t, 181_000)}}},
+		OrderID: "o1", UpdatedAt: epoch}
 }
 
 // TestInvoiceNumbersUnderConcurrency: 32 transactions allocate numbers
@@ -43,7 +46,7 @@ func TestInvoiceNumbersUnderConcurrency(t *testing.T) {
 				if num, err = tx.Invoices().NextNumber(ctx, s); err != nil {
 					return err
 				}
-				inv := invoice(t, "a", fmt.Sprintf("inv-%d", i), "r1")
+				inv := draftInvoice(t, "a", fmt.Sprintf("inv-%d", i), "r1")
 				inv.Status, inv.Series, inv.Number, inv.IssuedAt = "paid", s, num, epoch
 				if err := tx.Invoices().Create(ctx, inv); err != nil {
 					return err
@@ -97,12 +100,12 @@ func TestInvoiceNumbersUnderConcurrency(t *testing.T) {
 // transaction usable; drafts (no series) never conflict.
 func TestATakenInvoiceNumberIsADuplicate(t *testing.T) {
 	st := pgtest.NewStore(t)
-	issued := invoice(t, "a", "i1", "r1")
+	issued := draftInvoice(t, "a", "i1", "r1")
 	issued.Status, issued.Series, issued.Number, issued.IssuedAt = "paid", "INV-2026", 7, epoch
 	inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 		require.NoError(t, tx.Invoices().Create(ctx, issued))
-		require.NoError(t, tx.Invoices().Create(ctx, invoice(t, "a", "draft-1", "r1")))
-		return tx.Invoices().Create(ctx, invoice(t, "b", "draft-2", "r9"))
+		require.NoError(t, tx.Invoices().Create(ctx, draftInvoice(t, "a", "draft-1", "r1")))
+		return tx.Invoices().Create(ctx, draftInvoice(t, "b", "draft-2", "r9"))
 	})
 	inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 		again := issued
@@ -111,7 +114,7 @@ func TestATakenInvoiceNumberIsADuplicate(t *testing.T) {
 		otherTenant := again
 		otherTenant.AccountID = "b"
 		require.ErrorIs(t, tx.Invoices().Create(ctx, otherTenant), storage.ErrDuplicate, "numbers are unique across tenants")
-		require.ErrorIs(t, tx.Invoices().Create(ctx, invoice(t, "a", "i1", "r1")), storage.ErrDuplicate, "id i1 again")
+		require.ErrorIs(t, tx.Invoices().Create(ctx, draftInvoice(t, "a", "i1", "r1")), storage.ErrDuplicate, "id i1 again")
 
 		d, err := tx.Invoices().GetForUpdate(ctx, "a", "draft-1")
 		require.NoError(t, err)
@@ -137,7 +140,7 @@ func TestATakenInvoiceNumberIsADuplicate(t *testing.T) {
 		assert.Equal(t, int64(8), d.Number)
 		i1, err := tx.Invoices().Get(ctx, "a", "i1")
 		require.NoError(t, err)
-		assert.Equal(t, "void", i1.Status)
+		assert.Equal(t, invoice.StatusVoid, i1.Status)
 		assert.Equal(t, int64(7), i1.Number)
 		return nil
 	})
@@ -150,11 +153,11 @@ func TestInvoiceCursors(t *testing.T) {
 	st := pgtest.NewStore(t)
 	inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 		for i, res := range []string{"r1", "r2", "r1", "r2", "r1"} {
-			if err := tx.Invoices().Create(ctx, invoice(t, "a", fmt.Sprintf("i%d", i), res)); err != nil {
+			if err := tx.Invoices().Create(ctx, draftInvoice(t, "a", fmt.Sprintf("i%d", i), res)); err != nil {
 				return err
 			}
 		}
-		return tx.Invoices().Create(ctx, invoice(t, "b", "other", "r1"))
+		return tx.Invoices().Create(ctx, draftInvoice(t, "b", "other", "r1"))
 	})
 	ids := func(invs []storage.Invoice) []string {
 		out := []string{}

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/storage"
 	"github.com/cloudbill/cloudbill/storage/postgres"
 	"github.com/cloudbill/cloudbill/storage/postgres/pgtest"
@@ -118,17 +119,17 @@ func TestMigrate0005OnTopOf0004(t *testing.T) {
 			Status: "open", CreatedAt: epoch, UpdatedAt: epoch}))
 		require.NoError(t, tx.Redemptions().Create(ctx, storage.Redemption{ID: "rd1", Code: "C", AccountID: "old", OrderID: "o1",
 			Status: "reserved", CreatedAt: epoch, UpdatedAt: epoch}))
-		require.NoError(t, tx.Orders().Create(ctx, storage.Order{ID: "o1", AccountID: "old", Status: "paid", CreatedAt: epoch, UpdatedAt: epoch}))
-		require.NoError(t, tx.Resources().Create(ctx, resource("old", "r1", epoch)))
-		require.NoError(t, tx.Invoices().Create(ctx, invoice(t, "old", "i1", "r1")))
-		_, err = tx.Actions().Append(ctx, storage.Action{ID: "a1", AccountID: "old", ResourceID: "r1", Kind: "create", At: epoch})
-		require.NoError(t, err)
 		ev, err := tx.Outbox().Append(ctx, storage.Event{ID: "e1", AccountID: "old", Stream: "r1", Kind: "k", CreatedAt: epoch})
 		eventSeq = ev.Seq
 		return err
 	})
 
+	// Orders, resources, invoices and actions changed shape after 4; they
+	// are written as that build wrote them.
+	insertLegacyRows(t, pool, schema, "old")
+
 	requireUpgrade(t, pool, schema, 4)
+	checkLegacyRows(t, st, "old")
 
 	inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 		audit, err := tx.Audit().List(ctx, "old", 0, 10)
@@ -187,10 +188,10 @@ func TestMigrate0005OnTopOf0004(t *testing.T) {
 			return tx.Resources().Create(ctx, resource("new", "r1", epoch))
 		},
 		"invoice": func(ctx context.Context, tx storage.Tx) error {
-			return tx.Invoices().Create(ctx, invoice(t, "new", "i1", "r1"))
+			return tx.Invoices().Create(ctx, draftInvoice(t, "new", "i1", "r1"))
 		},
 		"action": func(ctx context.Context, tx storage.Tx) error {
-			return second(tx.Actions().Append(ctx, storage.Action{ID: "a1", AccountID: "new", ResourceID: "r1", Kind: "create", At: epoch}))
+			return second(tx.Actions().Append(ctx, storage.Action{Action: invoice.Action{ID: "a1", AccountID: "new", ResourceID: "r1", Kind: invoice.ActionCreate, At: epoch}}))
 		},
 		"event": func(ctx context.Context, tx storage.Tx) error {
 			return second(tx.Outbox().Append(ctx, storage.Event{ID: "e1", AccountID: "new", Stream: "r1", Kind: "k", CreatedAt: epoch}))

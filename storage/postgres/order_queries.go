@@ -14,7 +14,8 @@ const couponColumns = "code, definition, created_at, updated_at"
 
 const redemptionColumns = "id, code, account_id, order_id, status, currency, amount, created_at, updated_at"
 
-const orderColumns = "id, account_id, status, payment_id, currency, total, data, created_at, updated_at"
+const orderColumns = `id, account_id, status, payment_id, currency, total, kind, actor, coupons, items, targets, quote,
+	created_at, updated_at`
 
 func newOrderQueries(t tables) orderQueries {
 	r := strings.NewReplacer("{coupons}", t.coupons, "{redemptions}", t.redemptions, "{orders}", t.orders,
@@ -44,12 +45,13 @@ func newOrderQueries(t tables) orderQueries {
 		countRedeemed: r.Replace(`SELECT count(*), count(*) FILTER (WHERE account_id = $2) FROM {redemptions}
 			WHERE code = $1 AND status IN ('reserved', 'consumed')`),
 
-		createOrder: r.Replace(`INSERT INTO {orders} ({order}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		createOrder: r.Replace(`INSERT INTO {orders} ({order})
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 			ON CONFLICT (id) DO NOTHING`),
 		getOrder:          r.Replace(`SELECT {order} FROM {orders} WHERE id = $1 AND account_id = $2`),
 		getOrderForUpdate: r.Replace(`SELECT {order} FROM {orders} WHERE id = $1 AND account_id = $2 FOR UPDATE`),
 		updateOrder: r.Replace(`UPDATE {orders} SET status = $3, payment_id = $4, currency = $5, total = $6,
-			data = $7, updated_at = $8
+			kind = $7, actor = $8, coupons = $9, items = $10, targets = $11, quote = $12, updated_at = $14
 			WHERE id = $1 AND account_id = $2`),
 		// A NULL status list counts every status.
 		countOrders: r.Replace(`SELECT count(*) FROM {orders}

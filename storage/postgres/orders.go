@@ -7,6 +7,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
+	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/billing/order"
+	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/storage"
 )
 
@@ -21,7 +24,7 @@ func validOrder(op string, o storage.Order) (pgtype.Text, pgtype.Numeric, error)
 	switch {
 	case o.ID == "" || o.AccountID == "" || o.Status == "":
 		return fail("id, account and status are required")
-	case !allStorable(o.ID, o.AccountID, o.Status, o.PaymentID):
+	case !allStorable(o.ID, o.AccountID, string(o.Status), o.PaymentID, string(o.Kind), o.Actor) || !allStorable(o.Coupons...):
 		return fail("text must be UTF-8 without NUL bytes")
 	}
 	cur, total, ok := moneyArgs(o.Total)
@@ -40,8 +43,7 @@ func (r orders) Create(ctx context.Context, o storage.Order) error {
 	if err != nil {
 		return err
 	}
-	tag, err := r.t.pg.Exec(ctx, r.t.s.q.orders.createOrder,
-		o.ID, o.AccountID, o.Status, o.PaymentID, cur, total, o.Data, o.CreatedAt, o.UpdatedAt)
+	tag, err := r.t.pg.Exec(ctx, r.t.s.q.orders.createOrder, orderArgs(o, cur, total)...)
 	if err != nil {
 		return r.t.fail(op, err)
 	}
@@ -85,8 +87,7 @@ func (r orders) Update(ctx context.Context, o storage.Order) error {
 	if err != nil {
 		return err
 	}
-	tag, err := r.t.pg.Exec(ctx, r.t.s.q.orders.updateOrder,
-		o.ID, o.AccountID, o.Status, o.PaymentID, cur, total, o.Data, o.UpdatedAt)
+	tag, err := r.t.pg.Exec(ctx, r.t.s.q.orders.updateOrder, orderArgs(o, cur, total)...)
 	if err != nil {
 		return r.t.fail(op, err)
 	}
@@ -96,7 +97,22 @@ func (r orders) Update(ctx context.Context, o storage.Order) error {
 	return nil
 }
 
-func (r orders) CountByAccount(ctx context.Context, accountID string, statuses ...string) (int, error) {
+// orderArgs are the values of orderColumns, in order. The items, targets
+// and quote are JSONB documents; created_at ($13) is written by Create
+// only.
+func orderArgs(o storage.Order, cur pgtype.Text, total pgtype.Numeric) []any {
+	items, targets := o.Items, o.Targets
+	if items == nil {
+		items = []order.Item{}
+	}
+	if targets == nil {
+		targets = []order.Target{}
+	}
+	return []any{o.ID, o.AccountID, string(o.Status), o.PaymentID, cur, total, string(o.Kind), o.Actor, textArray(o.Coupons),
+		items, targets, o.Quote, o.CreatedAt, o.UpdatedAt}
+}
+
+func (r orders) CountByAccount(ctx context.Context, accountID string, statuses ...order.Status) (int, error) {
 	if err := r.t.check(ctx); err != nil {
 		return 0, err
 	}
@@ -109,8 +125,8 @@ func (r orders) CountByAccount(ctx context.Context, accountID string, statuses .
 	if len(statuses) > 0 {
 		list = make([]string, 0, len(statuses))
 		for _, s := range statuses {
-			if storable(s) {
-				list = append(list, s)
+			if storable(string(s)) {
+				list = append(list, string(s))
 			}
 		}
 	}
@@ -124,18 +140,39 @@ func (r orders) CountByAccount(ctx context.Context, accountID string, statuses .
 // scanOrder reads orderColumns; Total takes the row's currency.
 func scanOrder(row pgx.Row) (storage.Order, error) {
 	var (
-		o     storage.Order
-		cur   pgtype.Text
-		total pgtype.Numeric
+		o            storage.Order
+		cur          pgtype.Text
+		total        pgtype.Numeric
+		status, kind string
 	)
-	if err := row.Scan(&o.ID, &o.AccountID, &o.Status, &o.PaymentID, &cur, &total, &o.Data,
-		&o.CreatedAt, &o.UpdatedAt); err != nil {
+	if err := row.Scan(&o.ID, &o.AccountID, &status, &o.PaymentID, &cur, &total, &kind, &o.Actor, &o.Coupons,
+		&o.Items, &o.Targets, &o.Quote, &o.CreatedAt, &o.UpdatedAt); err != nil {
 		return storage.Order{}, err
 	}
 	var err error
 	if o.Total, err = readAmount(total, cur.String); err != nil {
 		return storage.Order{}, err
 	}
+	o.Status, o.Kind = order.Status(status), order.Kind(kind)
+	o.Coupons, o.Items, o.Targets = noneIfEmpty(o.Coupons), noneIfEmpty(o.Items), noneIfEmpty(o.Targets)
+	if err := restoreQuoteCurrency(&o.Quote, cur.String); err != nil {
+		return storage.Order{}, err
+	}
 	o.CreatedAt, o.UpdatedAt = o.CreatedAt.UTC(), o.UpdatedAt.UTC()
 	return o, nil
+}
+
+// restoreQuoteCurrency gives a quote read from its document the row's
+// currency. Quotes written before currencies had a text form lost theirs
+// in the document; the row's currency column always kept it.
+func restoreQuoteCurrency(q *pricing.Quote, code string) error {
+	if code == "" || !q.Currency.IsZero() {
+		return nil
+	}
+	c, err := money.LookupCurrency(code)
+	if err != nil {
+		return fmt.Errorf("postgres: order currency %q: %w", code, err)
+	}
+	q.Currency = c
+	return nil
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cloudbill/cloudbill/billing/order"
+	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/storage"
 	"github.com/cloudbill/cloudbill/storage/postgres/pgtest"
 )
@@ -134,10 +136,10 @@ func TestBadOrderInputKeepsTheTransactionUsable(t *testing.T) {
 			return tx.Resources().Create(ctx, resource("b", "seed-resource", time.Time{}))
 		}, storage.ErrDuplicate},
 		{"an invoice without kind is invalid", func(ctx context.Context, tx storage.Tx) error {
-			return tx.Invoices().Create(ctx, storage.Invoice{ID: "i", AccountID: "a", Status: "draft"})
+			return tx.Invoices().Create(ctx, storage.Invoice{Invoice: invoice.Invoice{ID: "i", AccountID: "a", Status: invoice.StatusDraft}})
 		}, storage.ErrInvalidRecord},
 		{"an invoice series with a NUL byte is invalid", func(ctx context.Context, tx storage.Tx) error {
-			return tx.Invoices().Create(ctx, storage.Invoice{ID: "i", AccountID: "a", Kind: "invoice", Status: "paid", Series: "INV\x00", Number: 1})
+			return tx.Invoices().Create(ctx, storage.Invoice{Invoice: invoice.Invoice{ID: "i", AccountID: "a", Kind: invoice.KindInvoice, Status: invoice.StatusPaid, Series: "INV\x00", Number: 1}})
 		}, storage.ErrInvalidRecord},
 		{"an empty invoice series is invalid", func(ctx context.Context, tx storage.Tx) error {
 			return second(tx.Invoices().NextNumber(ctx, ""))
@@ -149,13 +151,13 @@ func TestBadOrderInputKeepsTheTransactionUsable(t *testing.T) {
 			return second(tx.Invoices().List(ctx, "a", "", "", 0))
 		}, storage.ErrInvalidRecord},
 		{"an action without kind is invalid", func(ctx context.Context, tx storage.Tx) error {
-			return second(tx.Actions().Append(ctx, storage.Action{ID: "x", AccountID: "a", At: epoch}))
+			return second(tx.Actions().Append(ctx, storage.Action{Action: invoice.Action{ID: "x", AccountID: "a", At: epoch}}))
 		}, storage.ErrInvalidRecord},
 		{"an action actor with a NUL byte is invalid", func(ctx context.Context, tx storage.Tx) error {
-			return second(tx.Actions().Append(ctx, storage.Action{ID: "x", AccountID: "a", Kind: "create", Actor: "\x00", At: epoch}))
+			return second(tx.Actions().Append(ctx, storage.Action{Action: invoice.Action{ID: "x", AccountID: "a", Kind: invoice.ActionCreate, Actor: "\x00", At: epoch}}))
 		}, storage.ErrInvalidRecord},
 		{"an action id taken is a duplicate", func(ctx context.Context, tx storage.Tx) error {
-			return second(tx.Actions().Append(ctx, storage.Action{ID: "seed-action", AccountID: "b", Kind: "create", At: epoch}))
+			return second(tx.Actions().Append(ctx, storage.Action{Action: invoice.Action{ID: "seed-action", AccountID: "b", Kind: invoice.ActionCreate, At: epoch}}))
 		}, storage.ErrDuplicate},
 		{"an action list with limit -1 is invalid", func(ctx context.Context, tx storage.Tx) error {
 			return second(tx.Actions().List(ctx, "a", "", 0, -1))
@@ -201,7 +203,7 @@ func seedOrders(t *testing.T, st storage.Store) {
 		if err := tx.Resources().Create(ctx, resource("a", "seed-resource", time.Time{})); err != nil {
 			return err
 		}
-		if _, err := tx.Actions().Append(ctx, storage.Action{ID: "seed-action", AccountID: "a", Kind: "create", At: epoch}); err != nil {
+		if _, err := tx.Actions().Append(ctx, storage.Action{Action: invoice.Action{ID: "seed-action", AccountID: "a", Kind: invoice.ActionCreate, At: epoch}}); err != nil {
 			return err
 		}
 		_, err := tx.Outbox().Append(ctx, storage.Event{ID: "seed-event", AccountID: "a", Stream: "s", Kind: "k", CreatedAt: epoch})
@@ -214,7 +216,7 @@ func seedOrders(t *testing.T, st storage.Store) {
 func TestCountsIgnoreWhatCannotMatch(t *testing.T) {
 	st := pgtest.NewStore(t)
 	inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
-		for i, status := range []string{"paid", "completed", "payment_failed"} {
+		for i, status := range []order.Status{order.StatusPaid, order.StatusCompleted, order.StatusFailed} {
 			if err := tx.Orders().Create(ctx, storage.Order{ID: fmt.Sprintf("o%d", i), AccountID: "a", Status: status,
 				CreatedAt: epoch, UpdatedAt: epoch}); err != nil {
 				return err
@@ -224,13 +226,13 @@ func TestCountsIgnoreWhatCannotMatch(t *testing.T) {
 	})
 	for _, tc := range []struct {
 		name     string
-		statuses []string
+		statuses []order.Status
 		want     int
 	}{
 		{"no statuses count all 3 orders", nil, 3},
-		{"paid or completed count 2", []string{"paid", "completed"}, 2},
-		{"a status that is not UTF-8 counts 0", []string{"\xff"}, 0},
-		{"paid and a status with a NUL byte count 1", []string{"paid", "\x00"}, 1},
+		{"paid or completed count 2", []order.Status{order.StatusPaid, order.StatusCompleted}, 2},
+		{"a status that is not UTF-8 counts 0", []order.Status{"\xff"}, 0},
+		{"paid and a status with a NUL byte count 1", []order.Status{order.StatusPaid, "\x00"}, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			inTx(t, st, func(ctx context.Context, tx storage.Tx) error {

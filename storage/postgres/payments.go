@@ -28,7 +28,7 @@ func paymentCurrency(p storage.Payment) (string, error) {
 	if p.Attempts < 0 {
 		return fail("attempts are negative")
 	}
-	for _, s := range []string{p.ID, p.AccountID, p.Purpose, p.PurposeRef, p.Method, p.Status, p.Gateway, p.GatewayRef,
+	for _, s := range []string{p.ID, p.AccountID, string(p.Purpose), p.PurposeRef, string(p.Method), string(p.Status), p.Gateway, p.GatewayRef,
 		p.RedirectURL, p.LinkedAccountID, p.FailureReason, p.Description, p.LastError} {
 		if !storable(s) {
 			return fail("text must be UTF-8 without NUL bytes")

@@ -25,13 +25,19 @@ type resourceQueries struct {
 	appendEvent, deliverable, getEventForUpdate, updateEvent, listEvents string
 }
 
-const resourceColumns = `id, account_id, order_id, product_id, status, period_start, period_end, next_due_at, data,
-	created_at, updated_at, version`
+// resourceColumns are read by scanResource; resourceArgs gives the values
+// from order_id to updated_at.
+const resourceColumns = `id, account_id, created_at, version, order_id, product_id, status, period_start, period_end,
+	next_due_at, configuration, term_months, term_days, currency, price_per_30_days, line, coupon_shares,
+	payment_id, auto_renew, auto_renew_months, auto_renew_days, since, next_reminder, next_attempt, invoice_ids,
+	failure_reason, paid_value, value_tracked, tick_attempts, tick_error, tick_retry_at, updated_at`
 
-const invoiceColumns = `id, account_id, resource_id, order_id, kind, status, series, number, currency, total, data,
-	issued_at, created_at, updated_at`
+const invoiceColumns = `id, account_id, resource_id, order_id, kind, status, series, number, currency, total,
+	issued_at, tax_mode, subtotal, discount, net, tax, amount_paid, amount_credited, lines, due_at, paid_at, voided_at,
+	void_reason, credited_invoice_id, memo, created_at, updated_at`
 
-const actionColumns = "seq, id, account_id, resource_id, kind, actor, data, at"
+const actionColumns = `seq, id, account_id, resource_id, kind, actor, at, old_configuration, new_configuration,
+	old_start, old_end, new_start, new_end, invoice_id, note`
 
 const eventColumns = `seq, id, account_id, stream, kind, payload, attempts, next_attempt_at, last_error, delivered_at,
 	created_at`
@@ -63,13 +69,18 @@ func newResourceQueries(t tables) resourceQueries {
 		// Inserts claim their keys with ON CONFLICT DO NOTHING: a
 		// duplicate is "0 rows" and the transaction stays usable.
 		createResource: r.Replace(`INSERT INTO {resources} ({res})
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1) ON CONFLICT (id) DO NOTHING`),
+			VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+				$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31) ON CONFLICT (id) DO NOTHING`),
 		getResource:          r.Replace(`SELECT {res} FROM {resources} WHERE id = $1 AND account_id = $2`),
 		getResourceForUpdate: r.Replace(`SELECT {res} FROM {resources} WHERE id = $1 AND account_id = $2 FOR UPDATE`),
 		// created_at is not in the SET list, so it is kept; version is
 		// incremented by the database, not from the caller's copy.
 		updateResource: r.Replace(`UPDATE {resources} SET order_id = $3, product_id = $4, status = $5,
-			period_start = $6, period_end = $7, next_due_at = $8, data = $9, updated_at = $10,
+			period_start = $6, period_end = $7, next_due_at = $8, configuration = $9, term_months = $10,
+			term_days = $11, currency = $12, price_per_30_days = $13, line = $14, coupon_shares = $15,
+			payment_id = $16, auto_renew = $17, auto_renew_months = $18, auto_renew_days = $19, since = $20,
+			next_reminder = $21, next_attempt = $22, invoice_ids = $23, failure_reason = $24, paid_value = $25,
+			value_tracked = $26, tick_attempts = $27, tick_error = $28, tick_retry_at = $29, updated_at = $30,
 			version = version + 1
 			WHERE id = $1 AND account_id = $2
 			RETURNING {res}`),
@@ -92,7 +103,8 @@ func newResourceQueries(t tables) resourceQueries {
 		// (series, number) constraint alike, so a taken id and a number
 		// already used are both "0 rows".
 		createInvoice: r.Replace(`INSERT INTO {invoices} ({inv})
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT DO NOTHING`),
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+				$21, $22, $23, $24, $25, $26, $27) ON CONFLICT DO NOTHING`),
 		getInvoice:          r.Replace(`SELECT {inv} FROM {invoices} WHERE id = $1 AND account_id = $2`),
 		getInvoiceForUpdate: r.Replace(`SELECT {inv} FROM {invoices} WHERE id = $1 AND account_id = $2 FOR UPDATE`),
 		// An UPDATE cannot skip a unique violation as an INSERT can, so
@@ -107,8 +119,10 @@ func newResourceQueries(t tables) resourceQueries {
 				SELECT EXISTS (SELECT 1 FROM {invoices} WHERE series = $7 AND number = $8 AND id <> $1) AS taken
 			), updated AS (
 				UPDATE {invoices} SET resource_id = $3, order_id = $4, kind = $5, status = $6,
-					series = $7, number = $8, currency = $9, total = $10, data = $11, issued_at = $12,
-					updated_at = $13
+					series = $7, number = $8, currency = $9, total = $10, issued_at = $11, tax_mode = $12,
+					subtotal = $13, discount = $14, net = $15, tax = $16, amount_paid = $17, amount_credited = $18,
+					lines = $19, due_at = $20, paid_at = $21, voided_at = $22, void_reason = $23,
+					credited_invoice_id = $24, memo = $25, updated_at = $26
 				WHERE id = $1 AND account_id = $2 AND NOT (SELECT taken FROM taken)
 				RETURNING 1
 			)
@@ -130,8 +144,9 @@ func newResourceQueries(t tables) resourceQueries {
 			RETURNING last`),
 
 		// RETURNING gives no row when the id is taken.
-		appendAction: r.Replace(`INSERT INTO {actions} (id, account_id, resource_id, kind, actor, data, at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING seq`),
+		appendAction: r.Replace(`INSERT INTO {actions} (id, account_id, resource_id, kind, actor, at, old_configuration,
+				new_configuration, old_start, old_end, new_start, new_end, invoice_id, note)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (id) DO NOTHING RETURNING seq`),
 		listActions: [2]string{
 			r.Replace(`SELECT {act} FROM {actions} WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`),
 			r.Replace(`SELECT {act} FROM {actions} WHERE account_id = $1 AND resource_id = $4 AND seq > $2

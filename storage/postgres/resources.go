@@ -8,6 +8,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
+	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/storage"
 )
 
@@ -19,10 +21,28 @@ func validResource(op string, res storage.Resource) error {
 	switch {
 	case res.ID == "" || res.AccountID == "" || res.Status == "":
 		return invalid(op, "id, account and status are required")
-	case !allStorable(res.ID, res.AccountID, res.OrderID, res.ProductID, res.Status):
+	case !allStorable(res.ID, res.AccountID, res.OrderID, res.ProductID, string(res.Status), res.PaymentID,
+		res.FailureReason, res.TickError) || !allStorable(res.InvoiceIDs...):
 		return invalid(op, "text must be UTF-8 without NUL bytes")
+	case res.TickAttempts < 0:
+		return invalid(op, "tick attempts must not be negative")
 	}
 	return nil
+}
+
+// resourceArgs are the values of resourceColumns from order_id on, after
+// id and account_id, up to updated_at: the columns Create and Update write.
+func resourceArgs(op string, res storage.Resource) ([]any, error) {
+	cur, price, ok := moneyArgs(res.PricePer30Days)
+	if !ok {
+		return nil, invalid(op, "price currency must be three upper-case letters")
+	}
+	return []any{res.OrderID, res.ProductID, string(res.Status),
+		nullTime(res.PeriodStart), nullTime(res.PeriodEnd), nullTime(res.NextDueAt),
+		res.Configuration, res.Term.Months, res.Term.Days, cur, price, res.Line, nullJSON(len(res.CouponShares) > 0, res.CouponShares),
+		res.PaymentID, res.AutoRenew, res.AutoRenewTerm.Months, res.AutoRenewTerm.Days, nullTime(res.Since),
+		res.NextReminder, res.NextAttempt, textArray(res.InvoiceIDs), res.FailureReason, nullJSON(len(res.Value.Segments) > 0, res.Value),
+		res.ValueTracked, res.TickAttempts, res.TickError, nullTime(res.TickRetryAt), res.UpdatedAt}, nil
 }
 
 func (r resources) Create(ctx context.Context, res storage.Resource) error {
@@ -33,10 +53,11 @@ func (r resources) Create(ctx context.Context, res storage.Resource) error {
 	if err := validResource(op, res); err != nil {
 		return err
 	}
-	tag, err := r.t.pg.Exec(ctx, r.t.s.q.resources.createResource,
-		res.ID, res.AccountID, res.OrderID, res.ProductID, res.Status,
-		nullTime(res.PeriodStart), nullTime(res.PeriodEnd), nullTime(res.NextDueAt), res.Data,
-		res.CreatedAt, res.UpdatedAt)
+	args, err := resourceArgs(op, res)
+	if err != nil {
+		return err
+	}
+	tag, err := r.t.pg.Exec(ctx, r.t.s.q.resources.createResource, append([]any{res.ID, res.AccountID, res.CreatedAt}, args...)...)
 	if err != nil {
 		return r.t.fail(op, err)
 	}
@@ -80,9 +101,11 @@ func (r resources) Update(ctx context.Context, res storage.Resource) (storage.Re
 	if err := validResource(op, res); err != nil {
 		return storage.Resource{}, err
 	}
-	return queryOne(ctx, r.t, op, r.t.s.q.resources.updateResource, scanResource,
-		res.ID, res.AccountID, res.OrderID, res.ProductID, res.Status,
-		nullTime(res.PeriodStart), nullTime(res.PeriodEnd), nullTime(res.NextDueAt), res.Data, res.UpdatedAt)
+	args, err := resourceArgs(op, res)
+	if err != nil {
+		return storage.Resource{}, err
+	}
+	return queryOne(ctx, r.t, op, r.t.s.q.resources.updateResource, scanResource, append([]any{res.ID, res.AccountID}, args...)...)
 }
 
 // List pages by seq, the order in which Create inserted the rows.
@@ -145,14 +168,32 @@ func (r resources) Due(ctx context.Context, t time.Time, limit int) ([]storage.R
 // scanResource reads resourceColumns.
 func scanResource(row pgx.Row) (storage.Resource, error) {
 	var (
-		res                   storage.Resource
-		start, end, nextDueAt pgtype.Timestamptz
+		res                                 storage.Resource
+		start, end, nextDueAt, since, retry pgtype.Timestamptz
+		cur                                 pgtype.Text
+		price                               pgtype.Numeric
+		status                              string
+		shares                              map[string]money.Amount
+		value                               *lifecycle.PaidValue
 	)
-	if err := row.Scan(&res.ID, &res.AccountID, &res.OrderID, &res.ProductID, &res.Status,
-		&start, &end, &nextDueAt, &res.Data, &res.CreatedAt, &res.UpdatedAt, &res.Version); err != nil {
+	if err := row.Scan(&res.ID, &res.AccountID, &res.CreatedAt, &res.Version, &res.OrderID, &res.ProductID, &status,
+		&start, &end, &nextDueAt, &res.Configuration, &res.Term.Months, &res.Term.Days, &cur, &price, &res.Line, &shares,
+		&res.PaymentID, &res.AutoRenew, &res.AutoRenewTerm.Months, &res.AutoRenewTerm.Days, &since,
+		&res.NextReminder, &res.NextAttempt, &res.InvoiceIDs, &res.FailureReason, &value,
+		&res.ValueTracked, &res.TickAttempts, &res.TickError, &retry, &res.UpdatedAt); err != nil {
 		return storage.Resource{}, err
 	}
+	amount, err := readAmount(price, cur.String)
+	if err != nil {
+		return storage.Resource{}, err
+	}
+	res.Status, res.PricePer30Days, res.CouponShares = lifecycle.State(status), amount, shares
+	res.InvoiceIDs = noneIfEmpty(res.InvoiceIDs)
+	if value != nil {
+		res.Value = *value
+	}
 	res.PeriodStart, res.PeriodEnd, res.NextDueAt = timeOf(start), timeOf(end), timeOf(nextDueAt)
+	res.Since, res.TickRetryAt = timeOf(since), timeOf(retry)
 	res.CreatedAt, res.UpdatedAt = res.CreatedAt.UTC(), res.UpdatedAt.UTC()
 	return res, nil
 }

@@ -2,8 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"fmt"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -11,18 +9,23 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cloudbill/cloudbill/billing/order"
+	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/invoice"
+	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/storage"
 	"github.com/cloudbill/cloudbill/storage/postgres/pgtest"
 )
 
 func resource(acct, id string, due time.Time) storage.Resource {
-	return storage.Resource{ID: id, AccountID: acct, OrderID: "o1", ProductID: "vserver", Status: "active",
-		PeriodStart: epoch, PeriodEnd: epoch.AddDate(0, 1, 0), NextDueAt: due, Data: []byte(`{"n":0}`),
-		CreatedAt: epoch, UpdatedAt: epoch}
+	return storage.Resource{ID: id, AccountID: acct, OrderID: "o1", ProductID: "vserver", Status: lifecycle.StateActive,
+		PeriodStart: epoch, PeriodEnd: epoch.AddDate(0, 1, 0), NextDueAt: due,
+		ResourceDetail: storage.ResourceDetail{Configuration: pricing.Configuration{Plan: "s2"}},
+		CreatedAt:      epoch, UpdatedAt: epoch}
 }
 
 // TestResourceUpdatesAreNeverLost: 32 transactions each lock one resource,
-// read a counter from its data and write it back plus one. The counter ends
+// read a counter from its detail and write it back plus one. The counter ends
 // at 32 and the version at 33 (created, then 32 updates).
 func TestResourceUpdatesAreNeverLost(t *testing.T) {
 	st := pgtest.NewStore(t)
@@ -38,11 +41,7 @@ func TestResourceUpdatesAreNeverLost(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				var count int
-				if _, err := fmt.Sscanf(string(r.Data), `{"n":%d}`, &count); err != nil {
-					return err
-				}
-				r.Data = []byte(`{"n":` + strconv.Itoa(count+1) + `}`)
+				r.NextReminder++
 				_, err = tx.Resources().Update(ctx, r)
 				return err
 			}))
@@ -52,7 +51,7 @@ func TestResourceUpdatesAreNeverLost(t *testing.T) {
 	inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 		r, err := tx.Resources().Get(ctx, "a", "r1")
 		require.NoError(t, err)
-		assert.Equal(t, `{"n":32}`, string(r.Data))
+		assert.Equal(t, 32, r.NextReminder)
 		assert.Equal(t, int64(33), r.Version)
 		return nil
 	})
@@ -69,12 +68,12 @@ func TestResourceUpdateReturnsTheStoredRow(t *testing.T) {
 	inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 		r, err := tx.Resources().GetForUpdate(ctx, "a", "r1")
 		require.NoError(t, err)
-		r.CreatedAt, r.Version, r.NextDueAt, r.Status = epoch.Add(48*time.Hour), 99, time.Time{}, "suspended"
+		r.CreatedAt, r.Version, r.NextDueAt, r.Status = epoch.Add(48*time.Hour), 99, time.Time{}, lifecycle.StateSuspended
 		r.UpdatedAt = epoch.Add(time.Hour)
 		got, err := tx.Resources().Update(ctx, r)
 		require.NoError(t, err)
-		assert.Equal(t, storage.Resource{ID: "r1", AccountID: "a", OrderID: "o1", ProductID: "vserver", Status: "suspended",
-			PeriodStart: epoch, PeriodEnd: epoch.AddDate(0, 1, 0), Data: []byte(`{"n":0}`),
+		assert.Equal(t, storage.Resource{ID: "r1", AccountID: "a", OrderID: "o1", ProductID: "vserver", Status: lifecycle.StateSuspended,
+			PeriodStart: epoch, PeriodEnd: epoch.AddDate(0, 1, 0), ResourceDetail: storage.ResourceDetail{Configuration: pricing.Configuration{Plan: "s2"}},
 			CreatedAt: epoch, UpdatedAt: epoch.Add(time.Hour), Version: 2}, got)
 		return nil
 	})
@@ -128,23 +127,24 @@ func TestResourceCursors(t *testing.T) {
 	}
 }
 
-// TestNewRecordsRoundTripExactly: nil data stays nil and empty data stays
-// empty; the zero Amount and the zero time are NULL and come back as zero
-// values; a 3-decimal KWD total keeps its digits; times come back in UTC.
+// TestNewRecordsRoundTripExactly: a resource with nothing in its detail
+// comes back with nothing in it; the zero Amount and the zero time are NULL
+// and come back as zero values; a 3-decimal KWD total keeps its digits; times come back in UTC.
 func TestNewRecordsRoundTripExactly(t *testing.T) {
 	st := pgtest.NewStore(t)
 	kwd := amount(t, "12.345 KWD")
 	ict := time.FixedZone("ICT", 7*60*60)
-	bare := storage.Resource{ID: "bare", AccountID: "a", Status: "provisioning", Data: []byte{},
+	bare := storage.Resource{ID: "bare", AccountID: "a", Status: lifecycle.StateProvisioning,
 		CreatedAt: epoch.In(ict), UpdatedAt: epoch}
-	order := storage.Order{ID: "o1", AccountID: "a", Status: "pending_payment", Total: kwd, CreatedAt: epoch, UpdatedAt: epoch}
-	free := storage.Order{ID: "o2", AccountID: "a", Status: "completed", Data: []byte(`{}`), CreatedAt: epoch, UpdatedAt: epoch}
-	draft := storage.Invoice{ID: "d1", AccountID: "a", Kind: "invoice", Status: "draft", CreatedAt: epoch, UpdatedAt: epoch}
+	pending := storage.Order{ID: "o1", AccountID: "a", Status: order.StatusPending, Total: kwd, CreatedAt: epoch, UpdatedAt: epoch}
+	free := storage.Order{ID: "o2", AccountID: "a", Status: order.StatusCompleted, CreatedAt: epoch, UpdatedAt: epoch}
+	draft := storage.Invoice{Invoice: invoice.Invoice{ID: "d1", AccountID: "a", Kind: invoice.KindInvoice, Status: invoice.StatusDraft,
+		CreatedAt: epoch}, UpdatedAt: epoch}
 	redemption := storage.Redemption{ID: "rd1", Code: "C", AccountID: "a", OrderID: "o1", Status: "reserved", Amount: kwd,
 		CreatedAt: epoch, UpdatedAt: epoch}
 	inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 		require.NoError(t, tx.Resources().Create(ctx, bare))
-		require.NoError(t, tx.Orders().Create(ctx, order))
+		require.NoError(t, tx.Orders().Create(ctx, pending))
 		require.NoError(t, tx.Orders().Create(ctx, free))
 		require.NoError(t, tx.Invoices().Create(ctx, draft))
 		return tx.Redemptions().Create(ctx, redemption)
@@ -153,12 +153,11 @@ func TestNewRecordsRoundTripExactly(t *testing.T) {
 		r, err := tx.Resources().Get(ctx, "a", "bare")
 		require.NoError(t, err)
 		bare.CreatedAt, bare.Version = epoch, 1
-		assert.Equal(t, bare, r, "empty data, zero periods, CreatedAt in UTC")
-		assert.NotNil(t, r.Data, "empty data is not nil")
+		assert.Equal(t, bare, r, "empty detail, zero periods, CreatedAt in UTC")
 		o, err := tx.Orders().Get(ctx, "a", "o1")
 		require.NoError(t, err)
 		assert.Equal(t, "12.345 KWD", o.Total.String())
-		assert.Nil(t, o.Data, "nil data is nil")
+		assert.Nil(t, o.Items, "no items come back as none")
 		o2, err := tx.Orders().Get(ctx, "a", "o2")
 		require.NoError(t, err)
 		assert.True(t, o2.Total.Currency().IsZero(), "the zero Amount comes back")

@@ -12,31 +12,34 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cloudbill/cloudbill/billing/order"
+	"github.com/cloudbill/cloudbill/coupon"
 	"github.com/cloudbill/cloudbill/storage"
 )
 
 func (s suite) testOrders(t *testing.T) {
 	t.Run("coupons: create, get, update; duplicate code", func(t *testing.T) {
 		st := s.newStore(t)
-		c := storage.CouponRecord{Code: "SPRING20", Definition: []byte(`{"kind":"percent"}`), CreatedAt: epoch(), UpdatedAt: epoch()}
+		c := richCoupon(t, "SPRING20")
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error { return tx.Coupons().Create(ctx, c) })
 		err := st.InTx(context.Background(), func(ctx context.Context, tx storage.Tx) error { return tx.Coupons().Create(ctx, c) })
 		assert.ErrorIs(t, err, storage.ErrDuplicate)
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 			got, err := tx.Coupons().GetForUpdate(ctx, "SPRING20")
 			require.NoError(t, err)
-			assert.JSONEq(t, `{"kind":"percent"}`, string(got.Definition))
-			got.Definition, got.UpdatedAt = []byte(`{"kind":"fixed"}`), epoch().Add(time.Hour)
+			assertSame(t, c, got)
+			got.Definition.Kind, got.Definition.Products, got.UpdatedAt = coupon.KindFixed, []string{"vcdn"}, epoch().Add(time.Hour)
 			require.NoError(t, tx.Coupons().Update(ctx, got))
 			_, err = tx.Coupons().Get(ctx, "NOPE")
 			assert.ErrorIs(t, err, storage.ErrNotFound)
-			assert.ErrorIs(t, tx.Coupons().Update(ctx, storage.CouponRecord{Code: "NOPE", Definition: []byte(`{}`)}), storage.ErrNotFound)
+			assert.ErrorIs(t, tx.Coupons().Update(ctx, storage.CouponRecord{Code: "NOPE"}), storage.ErrNotFound)
 			return nil
 		})
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 			got, err := tx.Coupons().Get(ctx, "SPRING20")
 			require.NoError(t, err)
-			assert.JSONEq(t, `{"kind":"fixed"}`, string(got.Definition))
+			assert.Equal(t, coupon.KindFixed, got.Definition.Kind)
+			assert.Equal(t, []string{"vcdn"}, got.Definition.Products)
 			assert.True(t, got.CreatedAt.Equal(epoch()))
 			return nil
 		})
@@ -45,7 +48,10 @@ func (s suite) testOrders(t *testing.T) {
 	t.Run("redemptions count reserved and consumed, in total and per account", func(t *testing.T) {
 		st := s.newStore(t)
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
-			for i, r := range []struct{ acct, status string }{{"a", "reserved"}, {"a", "consumed"}, {"b", "consumed"}, {"a", "released"}} {
+			for i, r := range []struct {
+				acct   string
+				status coupon.RedemptionStatus
+			}{{"a", "reserved"}, {"a", "consumed"}, {"b", "consumed"}, {"a", "released"}} {
 				if err := tx.Redemptions().Create(ctx, storage.Redemption{ID: fmt.Sprintf("r%d", i), Code: "C", AccountID: r.acct,
 					OrderID: fmt.Sprintf("o%d", i), Status: r.status, Amount: vnd(t, 1000), CreatedAt: epoch(), UpdatedAt: epoch()}); err != nil {
 					return err
@@ -77,7 +83,7 @@ func (s suite) testOrders(t *testing.T) {
 	t.Run("a coupon limited to 3 under N concurrent redemptions: exactly 3", func(t *testing.T) {
 		st := s.newStore(t)
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
-			return tx.Coupons().Create(ctx, storage.CouponRecord{Code: "LIMIT3", Definition: []byte(`{}`), CreatedAt: epoch(), UpdatedAt: epoch()})
+			return tx.Coupons().Create(ctx, storage.CouponRecord{Code: "LIMIT3", CreatedAt: epoch(), UpdatedAt: epoch()})
 		})
 		n := s.opts.Parallelism
 		var won atomic.Int64
@@ -112,26 +118,25 @@ func (s suite) testOrders(t *testing.T) {
 
 	t.Run("orders: create, get, update, count by status, scoped", func(t *testing.T) {
 		st := s.newStore(t)
-		o := storage.Order{ID: "o1", AccountID: "a", Status: "pending_payment", Total: vnd(t, 253_000), Data: []byte(`{"items":2}`), CreatedAt: epoch(), UpdatedAt: epoch()}
+		o := richOrder(t, "a", "o1")
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error { return tx.Orders().Create(ctx, o) })
 		err := st.InTx(context.Background(), func(ctx context.Context, tx storage.Tx) error { return tx.Orders().Create(ctx, o) })
 		assert.ErrorIs(t, err, storage.ErrDuplicate)
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 			got, err := tx.Orders().GetForUpdate(ctx, "a", "o1")
 			require.NoError(t, err)
-			assert.True(t, got.Total.Equal(vnd(t, 253_000)))
-			assert.JSONEq(t, `{"items":2}`, string(got.Data))
-			got.Status, got.PaymentID = "paid", "p1"
+			assertSame(t, o, got)
+			got.Status, got.PaymentID = order.StatusPaid, "p1"
 			require.NoError(t, tx.Orders().Update(ctx, got))
 			_, err = tx.Orders().Get(ctx, "b", "o1")
 			assert.ErrorIs(t, err, storage.ErrNotFound)
 			other := got
 			other.AccountID = "b"
 			assert.ErrorIs(t, tx.Orders().Update(ctx, other), storage.ErrNotFound)
-			return tx.Orders().Create(ctx, storage.Order{ID: "o2", AccountID: "a", Status: "payment_failed", Total: vnd(t, 1), CreatedAt: epoch(), UpdatedAt: epoch()})
+			return tx.Orders().Create(ctx, storage.Order{ID: "o2", AccountID: "a", Status: order.StatusFailed, Total: vnd(t, 1), CreatedAt: epoch(), UpdatedAt: epoch()})
 		})
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
-			n, err := tx.Orders().CountByAccount(ctx, "a", "paid", "completed")
+			n, err := tx.Orders().CountByAccount(ctx, "a", order.StatusPaid, order.StatusCompleted)
 			require.NoError(t, err)
 			assert.Equal(t, 1, n)
 			n, err = tx.Orders().CountByAccount(ctx, "a")

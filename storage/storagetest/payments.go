@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/storage"
 )
 
@@ -56,7 +57,7 @@ func (s suite) testPayments(t *testing.T) {
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 			got, err := tx.Payments().LookupForUpdate(ctx, "p1")
 			require.NoError(t, err)
-			assert.Equal(t, "succeeded", got.Status)
+			assert.Equal(t, payment.StatusSucceeded, got.Status)
 			assert.Equal(t, int64(2), got.Version)
 			return nil
 		})

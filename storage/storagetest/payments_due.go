@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/storage"
 )
 
@@ -26,7 +27,7 @@ func ids(ps []storage.Payment) []string {
 
 // duePayment is a payment of acct in status, created at created minutes
 // and expiring at expires minutes (never when expires is negative).
-func duePayment(t testing.TB, acct, id, status string, created, expires int) storage.Payment {
+func duePayment(t testing.TB, acct, id string, status payment.Status, created, expires int) storage.Payment {
 	p := newPayment(t, acct, id)
 	p.Status, p.CreatedAt, p.UpdatedAt, p.ExpiresAt = status, minutes(created), minutes(created), time.Time{}
 	if expires >= 0 {

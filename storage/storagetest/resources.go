@@ -10,12 +10,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/invoice"
+	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/storage"
 )
 
 func newResource(acct, id string, due time.Time) storage.Resource {
 	return storage.Resource{ID: id, AccountID: acct, OrderID: "o1", ProductID: "vserver", Status: "active",
-		PeriodStart: epoch(), PeriodEnd: epoch().Add(30 * 24 * time.Hour), NextDueAt: due, Data: []byte(`{"vcpu":2}`),
+		PeriodStart: epoch(), PeriodEnd: epoch().Add(30 * 24 * time.Hour), NextDueAt: due, ResourceDetail: storage.ResourceDetail{Configuration: pricing.Configuration{Plan: "s2"}},
 		CreatedAt: epoch(), UpdatedAt: epoch()}
 }
 
@@ -38,9 +41,9 @@ func (s suite) testResources(t *testing.T) {
 			r, err := tx.Resources().GetForUpdate(ctx, "a", "r1")
 			require.NoError(t, err)
 			assert.Equal(t, int64(1), r.Version)
-			assert.JSONEq(t, `{"vcpu":2}`, string(r.Data))
+			assert.Equal(t, "s2", r.Configuration.Plan)
 			assert.True(t, r.PeriodEnd.Equal(epoch().Add(30*24*time.Hour)))
-			r.Status, r.Data = "grace", []byte(`{"vcpu":4}`)
+			r.Status, r.Configuration.Plan = lifecycle.StateGrace, "s4"
 			up, err := tx.Resources().Update(ctx, r)
 			require.NoError(t, err)
 			assert.Equal(t, int64(2), up.Version)
@@ -61,8 +64,8 @@ func (s suite) testResources(t *testing.T) {
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 			r, err := tx.Resources().Get(ctx, "a", "r1")
 			require.NoError(t, err)
-			assert.Equal(t, "grace", r.Status)
-			assert.JSONEq(t, `{"vcpu":4}`, string(r.Data))
+			assert.Equal(t, lifecycle.StateGrace, r.Status)
+			assert.Equal(t, "s4", r.Configuration.Plan)
 			return nil
 		})
 	})
@@ -138,9 +141,9 @@ func (s suite) testResources(t *testing.T) {
 						return err
 					}
 					got[i] = num
-					return tx.Invoices().Create(ctx, storage.Invoice{ID: fmt.Sprintf("inv%d", i), AccountID: "a", ResourceID: "r1",
-						Kind: "invoice", Status: "paid", Series: "INV-2026", Number: num, Total: vnd(t, 1000), Data: []byte(`{}`),
-						IssuedAt: epoch(), CreatedAt: epoch(), UpdatedAt: epoch()})
+					inv := invoiceRecord(t, "a", fmt.Sprintf("inv%d", i), "r1", invoice.StatusPaid, 1000, epoch())
+					inv.Series, inv.Number, inv.IssuedAt = "INV-2026", num, epoch()
+					return tx.Invoices().Create(ctx, inv)
 				})
 				assert.NoError(t, err)
 			})
@@ -169,8 +172,9 @@ func (s suite) testResources(t *testing.T) {
 			return nil
 		})
 		err := st.InTx(context.Background(), func(ctx context.Context, tx storage.Tx) error {
-			return tx.Invoices().Create(ctx, storage.Invoice{ID: "dup", AccountID: "a", Kind: "invoice", Status: "paid",
-				Series: "INV-2026", Number: 1, Total: vnd(t, 1), IssuedAt: epoch(), CreatedAt: epoch(), UpdatedAt: epoch()})
+			inv := invoiceRecord(t, "a", "dup", "r1", invoice.StatusPaid, 1, epoch())
+			inv.Series, inv.Number, inv.IssuedAt = "INV-2026", 1, epoch()
+			return tx.Invoices().Create(ctx, inv)
 		})
 		assert.ErrorIs(t, err, storage.ErrDuplicate, "a number is never used twice")
 	})
@@ -183,9 +187,8 @@ func (s suite) testResources(t *testing.T) {
 				if i == 1 {
 					res = "r2"
 				}
-				if err := tx.Invoices().Create(ctx, storage.Invoice{ID: fmt.Sprintf("i%d", i), AccountID: "a", ResourceID: res,
-					Kind: "invoice", Status: "draft", Total: vnd(t, int64(1000*(i+1))), Data: []byte(`{"lines":1}`),
-					CreatedAt: epoch().Add(time.Duration(i) * time.Minute), UpdatedAt: epoch()}); err != nil {
+				if err := tx.Invoices().Create(ctx, invoiceRecord(t, "a", fmt.Sprintf("i%d", i), res, invoice.StatusDraft,
+					int64(1000*(i+1)), epoch().Add(time.Duration(i)*time.Minute))); err != nil {
 					return err
 				}
 			}
@@ -194,7 +197,7 @@ func (s suite) testResources(t *testing.T) {
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 			inv, err := tx.Invoices().GetForUpdate(ctx, "a", "i0")
 			require.NoError(t, err)
-			inv.Status, inv.Series, inv.Number, inv.IssuedAt = "paid", "INV-2026", 7, epoch()
+			inv.Status, inv.Series, inv.Number, inv.IssuedAt = invoice.StatusPaid, "INV-2026", 7, epoch()
 			require.NoError(t, tx.Invoices().Update(ctx, inv))
 			all, err := tx.Invoices().List(ctx, "a", "", "", 10)
 			require.NoError(t, err)
@@ -213,9 +216,9 @@ func (s suite) testResources(t *testing.T) {
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 			inv, err := tx.Invoices().Get(ctx, "a", "i0")
 			require.NoError(t, err)
-			assert.Equal(t, "paid", inv.Status)
+			assert.Equal(t, invoice.StatusPaid, inv.Status)
 			assert.Equal(t, int64(7), inv.Number)
-			assert.JSONEq(t, `{"lines":1}`, string(inv.Data))
+			assert.Len(t, inv.Lines, 1)
 			return nil
 		})
 	})
@@ -224,12 +227,11 @@ func (s suite) testResources(t *testing.T) {
 		st := s.newStore(t)
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 			for i, res := range []string{"r1", "r2", "r1"} {
-				if _, err := tx.Actions().Append(ctx, storage.Action{ID: fmt.Sprintf("a%d", i), AccountID: "a", ResourceID: res,
-					Kind: "create", Actor: "user", Data: []byte(`{"i":1}`), At: epoch()}); err != nil {
+				if _, err := tx.Actions().Append(ctx, actionRecord("a", fmt.Sprintf("a%d", i), res, invoice.ActionCreate, epoch())); err != nil {
 					return err
 				}
 			}
-			_, err := tx.Actions().Append(ctx, storage.Action{ID: "a0", AccountID: "a", Kind: "create", At: epoch()})
+			_, err := tx.Actions().Append(ctx, actionRecord("a", "a0", "", invoice.ActionCreate, epoch()))
 			assert.ErrorIs(t, err, storage.ErrDuplicate)
 			return nil
 		})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cloudbill/cloudbill/billing/order"
 	"github.com/cloudbill/cloudbill/storage"
 )
 
@@ -373,7 +374,7 @@ func (w orders) Update(ctx context.Context, o storage.Order) error {
 	return w.r.Update(ctx, o)
 }
 
-func (w orders) CountByAccount(ctx context.Context, accountID string, statuses ...string) (int, error) {
+func (w orders) CountByAccount(ctx context.Context, accountID string, statuses ...order.Status) (int, error) {
 	if err := w.t.step(ctx, "Orders.CountByAccount"); err != nil {
 		return 0, err
 	}

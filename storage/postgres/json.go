@@ -1,0 +1,29 @@
+package postgres
+
+// nullJSON is v as the argument of a nullable JSONB column: SQL NULL when
+// present is false (an empty map or list, a value with nothing in it), so
+// that what is absent is stored as absent rather than as JSON null or {}.
+func nullJSON(present bool, v any) any {
+	if !present {
+		return nil
+	}
+	return v
+}
+
+// noneIfEmpty gives back nil for an empty list, so that a list read from a
+// NOT NULL column comes back as the nil a caller stored.
+func noneIfEmpty[S ~[]E, E any](s S) S {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+// textArray is ss as the argument of a NOT NULL text[] column: an empty
+// array for none.
+func textArray(ss []string) []string {
+	if ss == nil {
+		return []string{}
+	}
+	return ss
+}
