@@ -106,10 +106,17 @@ func (c *Currency) UnmarshalText(text []byte) error {
 // c unchanged, as encoding/json does for other types. Anything else is an
 // error and leaves c unchanged.
 func (c *Currency) UnmarshalJSON(b []byte) error {
-	switch s := string(bytes.TrimSpace(b)); {
-	case s == "null":
+	// The usual case, a plain code such as "VND", without building strings.
+	if len(b) == 2+3 && b[0] == '"' && b[4] == '"' {
+		if d, ok := lookupDigits(string(b[1:4])); ok {
+			*c = Currency{code: isoTable[d-3 : d], digits: int32(isoTable[d] - '0')}
+			return nil
+		}
+	}
+	switch t := bytes.TrimSpace(b); {
+	case string(t) == "null":
 		return nil
-	case len(s) > 0 && s[0] == '{':
+	case len(t) > 0 && t[0] == '{':
 		var fields map[string]json.RawMessage
 		if err := json.Unmarshal(b, &fields); err != nil {
 			return fmt.Errorf("money: currency: %w", err)
