@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"unicode"
 	"unicode/utf8"
 
@@ -35,17 +36,49 @@ func validateKey(key string) error {
 
 // requestHash is the digest that tells "the same request" from "a different
 // one": SHA-256 over the operation name and the request's JSON encoding
-// (encoding/json sorts map keys, so equal requests hash equally).
+// (encoding/json sorts map keys, so equal requests hash equally). The
+// encoding is streamed into the hash rather than built as a slice first;
+// the bytes hashed are exactly json.Marshal's, so hashes stored before
+// still match.
 func requestHash(op string, req any) (string, error) {
-	body, err := json.Marshal(struct {
+	h := hashWriter{h: sha256.New()}
+	// Encoder writes json.Marshal's bytes (HTML escaping included) and then
+	// a newline, which hashWriter leaves out.
+	if err := json.NewEncoder(&h).Encode(struct {
 		Op  string `json:"op"`
 		Req any    `json:"req"`
-	}{op, req})
-	if err != nil {
+	}{op, req}); err != nil {
 		return "", fmt.Errorf("billing: encode %s request: %w", op, err)
 	}
-	sum := sha256.Sum256(body)
-	return hex.EncodeToString(sum[:]), nil
+	var sum [sha256.Size]byte
+	var text [2 * sha256.Size]byte
+	hex.Encode(text[:], h.h.Sum(sum[:0]))
+	return string(text[:]), nil
+}
+
+// hashWriter feeds a hash everything written to it except a final newline,
+// the one json.Encoder adds after each value.
+type hashWriter struct {
+	h       hash.Hash
+	newline bool // a newline was held back from the last write
+}
+
+// Write hashes p, holding back its last byte if it is a newline until more
+// bytes follow.
+func (w *hashWriter) Write(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if w.newline {
+		w.h.Write([]byte{'\n'})
+		w.newline = false
+	}
+	body := p
+	if p[len(p)-1] == '\n' {
+		body, w.newline = p[:len(p)-1], true
+	}
+	w.h.Write(body)
+	return len(p), nil
 }
 
 // idempotent runs effect once per (accountID, key): in one transaction it

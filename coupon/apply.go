@@ -54,12 +54,13 @@ func (o order) apply(coupons []Coupon) (Result, error) {
 // eligible total and every weight is whole minor units, no share exceeds
 // what is left of its line.
 func (o order) applyOne(c Coupon, left []money.Amount, zero money.Amount) (Applied, error) {
-	weights := make([]decimal.Decimal, len(left))
+	weights := make([]money.Amount, len(left))
 	base := zero
 	var err error
 	for i, l := range o.Lines {
+		weights[i] = zero
 		if c.appliesTo(l.Product) {
-			weights[i] = left[i].Number()
+			weights[i] = left[i]
 			if base, err = base.Add(left[i]); err != nil {
 				return Applied{}, err
 			}
@@ -79,7 +80,7 @@ func (o order) applyOne(c Coupon, left []money.Amount, zero money.Amount) (Appli
 		}
 		return a, nil
 	}
-	if a.Shares, err = amount.AllocateWeights(weights...); err != nil {
+	if a.Shares, err = split(amount, weights); err != nil {
 		return Applied{}, err
 	}
 	return a, nil
@@ -122,4 +123,26 @@ func lesser(a, b money.Amount) (money.Amount, error) {
 		return b, nil
 	}
 	return a, nil
+}
+
+// split splits amount in proportion to weights, which are whole minor units
+// of its currency (what is left of each line), by the rule of
+// money.Amount.AllocateWeights. Ratios of minor units are the weights
+// scaled by a common factor, which does not change the split, and Allocate
+// on int64 ratios needs no decimal arithmetic; weights that are not whole
+// minor units take the decimal route.
+func split(amount money.Amount, weights []money.Amount) ([]money.Amount, error) {
+	ratios := make([]int64, len(weights))
+	for i, w := range weights {
+		m, err := w.MinorUnits()
+		if err != nil || m < 0 {
+			ds := make([]decimal.Decimal, len(weights))
+			for j, w := range weights {
+				ds[j] = w.Number()
+			}
+			return amount.AllocateWeights(ds...)
+		}
+		ratios[i] = m
+	}
+	return amount.Allocate(ratios...)
 }

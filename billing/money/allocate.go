@@ -2,7 +2,6 @@ package money
 
 import (
 	"fmt"
-	"math"
 	"math/big"
 	"math/bits"
 	"slices"
@@ -32,11 +31,26 @@ func (a Amount) Allocate(ratios ...int64) ([]Amount, error) {
 	if len(ratios) == 0 {
 		return nil, fmt.Errorf("%w: no ratios", ErrInvalidAllocation)
 	}
-	ws := make([]*big.Int, len(ratios))
+	sum, fits := uint64(0), true
 	for i, r := range ratios {
 		if r < 0 {
 			return nil, fmt.Errorf("%w: ratio %d is negative (%d)", ErrInvalidAllocation, i, r)
 		}
+		var carry uint64
+		sum, carry = bits.Add64(sum, uint64(r), 0)
+		fits = fits && carry == 0
+	}
+	if fits && sum > 0 {
+		if total, ok := a.minorFast(); ok {
+			ws := make([]uint64, len(ratios))
+			for i, r := range ratios {
+				ws[i] = uint64(r)
+			}
+			return a.fromParts(splitUint64(abs64(total), sum, ws), total < 0), nil
+		}
+	}
+	ws := make([]*big.Int, len(ratios))
+	for i, r := range ratios {
 		ws[i] = big.NewInt(r)
 	}
 	return a.allocate(ws)
@@ -95,33 +109,39 @@ func (a Amount) allocate(ws []*big.Int) ([]Amount, error) {
 	neg := total.Sign() < 0
 	total.Abs(total)
 
-	out := make([]Amount, len(ws))
 	if fitsUint64(total, sum) {
-		for i, p := range splitUint64(total.Uint64(), sum.Uint64(), ws) {
-			if p > math.MaxInt64 {
-				out[i] = Amount{n: minorDecimal(new(big.Int).SetUint64(p), neg, a.cur.digits), cur: a.cur}
-				continue
-			}
-			v := int64(p)
-			if neg {
-				v = -v
-			}
-			out[i] = Amount{n: decimal.New(v, -a.cur.digits), cur: a.cur}
+		w64 := make([]uint64, len(ws))
+		for i, w := range ws {
+			w64[i] = w.Uint64() // w <= sum
 		}
-		return out, nil
+		return a.fromParts(splitUint64(total.Uint64(), sum.Uint64(), w64), neg), nil
 	}
+	out := make([]Amount, len(ws))
 	for i, p := range splitBig(total, sum, ws) {
-		out[i] = Amount{n: minorDecimal(p, neg, a.cur.digits), cur: a.cur}
+		if neg {
+			p.Neg(p)
+		}
+		out[i] = makeAmount(p, -a.cur.digits, a.cur)
 	}
 	return out, nil
 }
 
-// minorDecimal returns ±m minor units as a decimal with the currency's scale.
-func minorDecimal(m *big.Int, neg bool, digits int32) decimal.Decimal {
-	if neg {
-		m.Neg(m)
+// fromParts returns the parts, negated when neg, as amounts in a's minor
+// units.
+func (a Amount) fromParts(parts []uint64, neg bool) []Amount {
+	out := make([]Amount, len(parts))
+	for i, p := range parts {
+		if v, ok := signed(p, neg); ok {
+			out[i] = Amount{coef: v, exp: -a.cur.digits, cur: a.cur}
+			continue
+		}
+		m := new(big.Int).SetUint64(p)
+		if neg {
+			m.Neg(m)
+		}
+		out[i] = makeAmount(m, -a.cur.digits, a.cur)
 	}
-	return decimal.NewFromBigInt(m, -digits)
+	return out
 }
 
 func fitsUint64(xs ...*big.Int) bool {
@@ -153,12 +173,12 @@ func splitBig(total, sum *big.Int, ws []*big.Int) []*big.Int {
 // case of every real invoice; it uses 128-bit intermediate products so that
 // total × weight never overflows. Every weight is at most sum, so the high
 // word of total × weight is below sum and bits.Div64 cannot fault.
-func splitUint64(total, sum uint64, ws []*big.Int) []uint64 {
+func splitUint64(total, sum uint64, ws []uint64) []uint64 {
 	parts := make([]uint64, len(ws))
 	rems := make([]uint64, len(ws))
 	left := total
 	for i, w := range ws {
-		hi, lo := bits.Mul64(total, w.Uint64())
+		hi, lo := bits.Mul64(total, w)
 		parts[i], rems[i] = bits.Div64(hi, lo, sum)
 		left -= parts[i]
 	}

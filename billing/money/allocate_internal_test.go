@@ -22,7 +22,7 @@ func TestSplitPathsAgree(t *testing.T) {
 		if sum.Sign() == 0 || !sum.IsUint64() {
 			t.Skip("sum must be positive and fit uint64")
 		}
-		fast := splitUint64(total, sum.Uint64(), ws)
+		fast := splitUint64(total, sum.Uint64(), raw)
 		slow := splitBig(new(big.Int).SetUint64(total), sum, ws)
 		for i := range fast {
 			if new(big.Int).SetUint64(fast[i]).Cmp(slow[i]) != 0 {

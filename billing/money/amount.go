@@ -2,6 +2,7 @@ package money
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 
 	"github.com/shopspring/decimal"
@@ -21,8 +22,14 @@ import (
 // and an amount of a real currency fails with a *CurrencyMismatchError, so use
 // Zero or Sum to start a total.
 type Amount struct {
-	n   decimal.Decimal
-	cur Currency
+	// The value is coefficient × 10^exp. The coefficient is coef when big is
+	// nil and *big otherwise; big is set only for coefficients that do not fit
+	// in an int64 (see makeAmount), so every value has one representation per
+	// exponent, and it is never changed once the Amount is built.
+	coef int64
+	big  *big.Int
+	exp  int32
+	cur  Currency
 }
 
 // maxExponent bounds the decimal exponent of every Amount (|exponent| <= 10000)
@@ -44,11 +51,12 @@ func New(number, currency string) (Amount, error) {
 	if err != nil {
 		return Amount{}, err
 	}
-	n, err := parseNumber(number)
+	a, err := parseNumber(number)
 	if err != nil {
 		return Amount{}, err
 	}
-	return Amount{n: n, cur: cur}, nil
+	a.cur = cur
+	return a, nil
 }
 
 // FromMinor returns minor minor units of currency: FromMinor(1250, "USD") is
@@ -58,7 +66,7 @@ func FromMinor(minor int64, currency string) (Amount, error) {
 	if err != nil {
 		return Amount{}, err
 	}
-	return Amount{n: decimal.New(minor, -cur.digits), cur: cur}, nil
+	return Amount{coef: minor, exp: -cur.digits, cur: cur}, nil
 }
 
 // FromDecimal returns n of currency exactly, without rounding. A decimal whose
@@ -73,7 +81,7 @@ func FromDecimal(n decimal.Decimal, currency string) (Amount, error) {
 	if e := n.Exponent(); e > maxExponent || e < -maxExponent {
 		return Amount{}, fmt.Errorf("%w: exponent %d is outside ±%d", ErrInvalidAmount, e, maxExponent)
 	}
-	return Amount{n: n, cur: cur}, nil
+	return fromDecimal(n, cur), nil
 }
 
 // Zero returns zero of currency, the starting point of a total.
@@ -82,11 +90,59 @@ func Zero(currency string) (Amount, error) {
 	if err != nil {
 		return Amount{}, err
 	}
-	return Amount{n: decimal.New(0, 0), cur: cur}, nil
+	return Amount{cur: cur}, nil
+}
+
+// makeAmount returns c × 10^exp of cur, keeping c only when it does not fit
+// in an int64. c must not be used by the caller afterwards.
+func makeAmount(c *big.Int, exp int32, cur Currency) Amount {
+	if c.IsInt64() {
+		return Amount{coef: c.Int64(), exp: exp, cur: cur}
+	}
+	return Amount{big: c, exp: exp, cur: cur}
+}
+
+// fromDecimal returns n of cur; Coefficient is a copy, so nothing is shared
+// with n.
+func fromDecimal(n decimal.Decimal, cur Currency) Amount {
+	return makeAmount(n.Coefficient(), n.Exponent(), cur)
+}
+
+// dec returns a's value as a decimal.
+func (a Amount) dec() decimal.Decimal {
+	if a.big == nil {
+		return decimal.New(a.coef, a.exp)
+	}
+	return decimal.NewFromBigInt(a.big, a.exp)
+}
+
+// coefficient returns a new big.Int holding a's coefficient, which the
+// caller may change.
+func (a Amount) coefficient() *big.Int {
+	if a.big == nil {
+		return big.NewInt(a.coef)
+	}
+	return new(big.Int).Set(a.big)
+}
+
+// small reports whether a's coefficient is held as an int64.
+func (a Amount) small() bool { return a.big == nil }
+
+// sign returns -1, 0 or +1 as a is negative, zero or positive.
+func (a Amount) sign() int {
+	switch {
+	case a.big != nil:
+		return a.big.Sign()
+	case a.coef < 0:
+		return -1
+	case a.coef > 0:
+		return 1
+	}
+	return 0
 }
 
 // Number returns the exact decimal value.
-func (a Amount) Number() decimal.Decimal { return a.n }
+func (a Amount) Number() decimal.Decimal { return a.dec() }
 
 // Currency returns the currency; the zero Amount returns the zero Currency.
 func (a Amount) Currency() Currency { return a.cur }
@@ -97,7 +153,22 @@ func (a Amount) Add(b Amount) (Amount, error) {
 	if a.cur != b.cur {
 		return Amount{}, &CurrencyMismatchError{A: a.cur.code, B: b.cur.code}
 	}
-	return Amount{n: a.n.Add(b.n), cur: a.cur}, nil
+	return add(a, b), nil
+}
+
+// add returns a+b in a's currency: in int64 when both coefficients are
+// int64 and neither the alignment nor the sum overflows, else by the
+// decimal path. Either way the exponent is the smaller of the two, as
+// decimal.Decimal.Add gives.
+func add(a, b Amount) Amount {
+	if a.small() && b.small() {
+		if x, y, e, ok := align(a.coef, a.exp, b.coef, b.exp); ok {
+			if s, ok := add64(x, y); ok {
+				return Amount{coef: s, exp: e, cur: a.cur}
+			}
+		}
+	}
+	return addDec(a, b)
 }
 
 // Sub returns a-b. Different currencies give a *CurrencyMismatchError with A
@@ -106,7 +177,14 @@ func (a Amount) Sub(b Amount) (Amount, error) {
 	if a.cur != b.cur {
 		return Amount{}, &CurrencyMismatchError{A: a.cur.code, B: b.cur.code}
 	}
-	return Amount{n: a.n.Sub(b.n), cur: a.cur}, nil
+	if a.small() && b.small() {
+		if x, y, e, ok := align(a.coef, a.exp, b.coef, b.exp); ok {
+			if d, ok := sub64(x, y); ok {
+				return Amount{coef: d, exp: e, cur: a.cur}, nil
+			}
+		}
+	}
+	return subDec(a, b), nil
 }
 
 // Mul returns the exact, unrounded product a×f in a's currency, for unit price
@@ -118,19 +196,30 @@ func (a Amount) Sub(b Amount) (Amount, error) {
 // the next Add, Sub or Cmp fail with a *CurrencyMismatchError instead of going
 // on with a wrong number.
 func (a Amount) Mul(f decimal.Decimal) Amount {
-	if f.IsZero() || a.n.IsZero() {
-		return Amount{n: decimal.New(0, 0), cur: a.cur}
+	if f.IsZero() || a.IsZero() {
+		return Amount{cur: a.cur}
 	}
-	e := int64(a.n.Exponent()) + int64(f.Exponent())
+	e := int64(a.exp) + int64(f.Exponent())
 	if e > maxExponent || e < -maxExponent {
 		return Amount{}
 	}
-	return Amount{n: a.n.Mul(f), cur: a.cur}
+	fc := f.Coefficient()
+	if a.small() && fc.IsInt64() {
+		if p, ok := mul64(a.coef, fc.Int64()); ok {
+			return Amount{coef: p, exp: int32(e), cur: a.cur}
+		}
+	}
+	return makeAmount(fc.Mul(fc, a.coefficient()), int32(e), a.cur)
 }
 
 // MulInt returns the exact product a×f.
 func (a Amount) MulInt(f int64) Amount {
-	return Amount{n: a.n.Mul(decimal.NewFromInt(f)), cur: a.cur}
+	if a.small() {
+		if p, ok := mul64(a.coef, f); ok {
+			return Amount{coef: p, exp: a.exp, cur: a.cur}
+		}
+	}
+	return mulIntDec(a, f)
 }
 
 // Div returns a÷d rounded to places fractional digits with mode (negative
@@ -147,36 +236,69 @@ func (a Amount) Div(d decimal.Decimal, places int32, mode RoundingMode) (Amount,
 	if places < -MaxPlaces || places > MaxPlaces {
 		return Amount{}, fmt.Errorf("%w: %d places", ErrInvalidPlaces, places)
 	}
-	num, den := a.n.Coefficient(), d.Coefficient()
-	if num.Sign() == 0 {
-		return Amount{n: decimal.New(0, -places), cur: a.cur}, nil
-	}
-	// a/d = num×10^ea / (den×10^eb), so the quotient in units of 10^-places is
-	// num×10^k / den with k = ea - eb + places.
-	k := int64(a.n.Exponent()) - int64(d.Exponent()) + int64(places)
-	switch {
-	case k > 3*maxExponent:
-		return Amount{}, fmt.Errorf("%w: %s ÷ %s is too large", ErrOverflow, clip(a.String()), safeDecimal(d))
-	case k >= 0:
-		num.Mul(num, pow10(k))
-	case k+maxDigits(num) < 0:
-		// |quotient| < 10^(digits(num)+k) <= 0.1 units: only Up leaves zero.
-		q := int64(0)
-		if mode == Up {
-			q = int64(num.Sign() * den.Sign())
+	if dc := d.Coefficient(); a.small() && dc.IsInt64() {
+		if q, ok := divFast(a, dc.Int64(), d.Exponent(), places, mode); ok {
+			return q, nil
 		}
-		return Amount{n: decimal.New(q, -places), cur: a.cur}, nil
-	default:
-		den.Mul(den, pow10(-k))
 	}
-	return Amount{n: decimal.NewFromBigInt(roundQuo(num, den, mode), -places), cur: a.cur}, nil
+	return divBig(a, d, places, mode)
+}
+
+// DivInt returns a÷d rounded to places fractional digits with mode, exactly
+// as Div(decimal.NewFromInt(d), places, mode) does, including its errors,
+// without building a decimal for the divisor.
+func (a Amount) DivInt(d int64, places int32, mode RoundingMode) (Amount, error) {
+	if d == 0 || places < -MaxPlaces || places > MaxPlaces || !a.small() {
+		return a.Div(decimal.NewFromInt(d), places, mode)
+	}
+	if q, ok := divFast(a, d, 0, places, mode); ok {
+		return q, nil
+	}
+	return divBig(a, decimal.NewFromInt(d), places, mode)
+}
+
+// divFast is Div for an int64 coefficient divided by den × 10^dexp (den not
+// zero, places checked), or false when an intermediate leaves int64.
+func divFast(a Amount, den int64, dexp int32, places int32, mode RoundingMode) (Amount, bool) {
+	if a.coef == 0 {
+		return Amount{exp: -places, cur: a.cur}, true
+	}
+	// As in divBig: the quotient in units of 10^-places is
+	// coef×10^k / den with k = exp - dexp + places.
+	num := a.coef
+	k := int64(a.exp) - int64(dexp) + int64(places)
+	var ok bool
+	if k >= 0 {
+		num, ok = mulPow10(num, k)
+	} else {
+		den, ok = mulPow10(den, -k)
+	}
+	if !ok {
+		return Amount{}, false
+	}
+	q, ok := roundQuo64(num, den, mode)
+	if !ok {
+		return Amount{}, false
+	}
+	return Amount{coef: q, exp: -places, cur: a.cur}, true
 }
 
 // Neg returns -a.
-func (a Amount) Neg() Amount { return Amount{n: a.n.Neg(), cur: a.cur} }
+func (a Amount) Neg() Amount {
+	if a.small() && a.coef != math.MinInt64 {
+		return Amount{coef: -a.coef, exp: a.exp, cur: a.cur}
+	}
+	c := a.coefficient()
+	return makeAmount(c.Neg(c), a.exp, a.cur)
+}
 
 // Abs returns |a|.
-func (a Amount) Abs() Amount { return Amount{n: a.n.Abs(), cur: a.cur} }
+func (a Amount) Abs() Amount {
+	if a.sign() < 0 {
+		return a.Neg()
+	}
+	return a
+}
 
 // Cmp returns -1, 0 or +1 as a is less than, equal to or greater than b.
 // Different currencies give a *CurrencyMismatchError, since ordering them
@@ -185,24 +307,40 @@ func (a Amount) Cmp(b Amount) (int, error) {
 	if a.cur != b.cur {
 		return 0, &CurrencyMismatchError{A: a.cur.code, B: b.cur.code}
 	}
-	return a.n.Cmp(b.n), nil
+	return cmpValues(a, b), nil
+}
+
+// cmpValues compares the numbers of a and b, ignoring currencies.
+func cmpValues(a, b Amount) int {
+	if a.small() && b.small() {
+		if x, y, _, ok := align(a.coef, a.exp, b.coef, b.exp); ok {
+			switch {
+			case x < y:
+				return -1
+			case x > y:
+				return 1
+			}
+			return 0
+		}
+	}
+	return a.dec().Cmp(b.dec())
 }
 
 // Equal reports whether a and b have the same currency and the same numeric
 // value; the scale is ignored, so 1.0 USD equals 1.00 USD. go-cmp uses this
 // method, so cmp.Equal and cmp.Diff compare Amounts by value.
 func (a Amount) Equal(b Amount) bool {
-	return a.cur == b.cur && a.n.Equal(b.n)
+	return a.cur == b.cur && cmpValues(a, b) == 0
 }
 
 // IsZero reports whether a is zero in any currency, including the zero Amount.
-func (a Amount) IsZero() bool { return a.n.IsZero() }
+func (a Amount) IsZero() bool { return a.sign() == 0 }
 
 // IsPositive reports whether a > 0.
-func (a Amount) IsPositive() bool { return a.n.IsPositive() }
+func (a Amount) IsPositive() bool { return a.sign() > 0 }
 
 // IsNegative reports whether a < 0.
-func (a Amount) IsNegative() bool { return a.n.IsNegative() }
+func (a Amount) IsNegative() bool { return a.sign() < 0 }
 
 // Round rounds a to its currency's minor digits with mode: 0.125 USD is
 // 0.13 with HalfUp and 0.12 with HalfEven; 7.5 VND is 8 with HalfUp.
@@ -220,31 +358,59 @@ func (a Amount) RoundTo(places int32, mode RoundingMode) Amount {
 	if places < -MaxPlaces {
 		places = -MaxPlaces
 	}
-	return Amount{n: roundDecimal(a.n, places, mode), cur: a.cur}
+	drop := -int64(a.exp) - int64(places) // digits to drop
+	if drop <= 0 {
+		return a
+	}
+	if a.small() {
+		if q, ok := roundFast(a.coef, drop, mode); ok {
+			return Amount{coef: q, exp: -places, cur: a.cur}
+		}
+	}
+	return roundDec(a, places, mode)
+}
+
+// roundFast rounds coef to a multiple of 10^drop (drop > 0) with mode and
+// returns the multiple's coefficient.
+func roundFast(coef int64, drop int64, mode RoundingMode) (int64, bool) {
+	if drop <= maxPow10 {
+		return roundQuo64(coef, pow10Int64(drop), mode)
+	}
+	// |coef| <= 2^63 < 10^19 <= 10^drop: the quotient truncates to zero.
+	m := abs64(coef)
+	if drop == maxPow10+1 {
+		const e19 = 10 * 1_000_000_000_000_000_000 // 10^19 fits a uint64
+		return roundMag(0, m, e19, coef < 0, mode)
+	}
+	// 10^drop >= 10^20 > 2m: below half a unit, so only Up leaves zero.
+	if m != 0 && mode == Up {
+		return signed(1, coef < 0)
+	}
+	return 0, true
 }
 
 // IsRounded reports whether a is a whole number of its currency's minor units,
 // that is, has no non-zero digit beyond the currency's digits (12.50 USD and
 // 12.500 USD are rounded; 12.505 USD is not).
 func (a Amount) IsRounded() bool {
-	drop := -int64(a.n.Exponent()) - int64(a.cur.digits)
-	if drop <= 0 {
+	drop := -int64(a.exp) - int64(a.cur.digits)
+	if drop <= 0 || a.IsZero() {
 		return true
 	}
-	coef := a.n.Coefficient()
-	if coef.Sign() == 0 {
-		return true
+	if a.small() {
+		// A non-zero |coef| < 10^19 cannot end in 19 or more zeros.
+		return drop <= maxPow10 && a.coef%pow10Int64(drop) == 0
 	}
-	if drop > maxDigits(coef) {
-		return false // a non-zero number shorter than drop digits cannot end in drop zeros
-	}
-	return new(big.Int).Rem(coef, pow10(drop)).Sign() == 0
+	return isRoundedBig(a, drop)
 }
 
 // MinorUnits returns a as a whole number of minor units: 12.50 USD is 1250,
 // 181000 VND is 181000. An amount with more digits than its currency gives
 // ErrNotRounded (round it first); one beyond int64 gives ErrOverflow.
 func (a Amount) MinorUnits() (int64, error) {
+	if m, ok := a.minorFast(); ok {
+		return m, nil
+	}
 	m, err := a.minorBig()
 	if err != nil {
 		return 0, err
@@ -255,13 +421,39 @@ func (a Amount) MinorUnits() (int64, error) {
 	return m.Int64(), nil
 }
 
+// minorFast returns a in minor units when a is rounded and they fit in an
+// int64; false sends the caller to minorBig for the answer or the error.
+func (a Amount) minorFast() (int64, bool) {
+	if !a.small() {
+		return 0, false
+	}
+	shift := int64(a.exp) + int64(a.cur.digits)
+	switch {
+	case shift > 0:
+		return mulPow10(a.coef, shift)
+	case shift < 0:
+		if a.coef == 0 {
+			return 0, true
+		}
+		if -shift > maxPow10 {
+			return 0, false // not rounded: minorBig says so
+		}
+		p := pow10Int64(-shift)
+		if a.coef%p != 0 {
+			return 0, false
+		}
+		return a.coef / p, true
+	}
+	return a.coef, true
+}
+
 // minorBig returns a in minor units as a new big.Int, or ErrNotRounded.
 func (a Amount) minorBig() (*big.Int, error) {
 	if !a.IsRounded() {
 		return nil, fmt.Errorf("%w: %s", ErrNotRounded, clip(a.String()))
 	}
-	coef := a.n.Coefficient()
-	shift := int64(a.n.Exponent()) + int64(a.cur.digits)
+	coef := a.coefficient()
+	shift := int64(a.exp) + int64(a.cur.digits)
 	switch {
 	case shift > 0:
 		return coef.Mul(coef, pow10(shift)), nil
@@ -279,14 +471,14 @@ func Sum(currency string, amounts ...Amount) (Amount, error) {
 	if err != nil {
 		return Amount{}, err
 	}
-	total := decimal.New(0, 0)
+	total := Amount{cur: cur}
 	for _, x := range amounts {
 		if x.cur != cur {
 			return Amount{}, &CurrencyMismatchError{A: cur.code, B: x.cur.code}
 		}
-		total = total.Add(x.n)
+		total = add(total, x)
 	}
-	return Amount{n: total, cur: cur}, nil
+	return total, nil
 }
 
 // safeDecimal formats d for an error message. A caller's decimal may carry an

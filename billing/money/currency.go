@@ -1,5 +1,12 @@
 package money
 
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
 // Currency is an ISO 4217 currency: its three-letter code and the number of
 // digits of its minor unit (VND 0, USD 2, KWD 3, CLF 4).
 //
@@ -71,3 +78,58 @@ func (c Currency) String() string { return c.code }
 
 // IsZero reports whether c is the zero Currency (no currency).
 func (c Currency) IsZero() bool { return c.code == "" }
+
+// MarshalText returns the ISO code ("VND"), or empty text for the zero
+// Currency, so that a Currency is a JSON string and a readable map key.
+func (c Currency) MarshalText() ([]byte, error) { return []byte(c.code), nil }
+
+// UnmarshalText sets c to the currency with the given ISO code, as
+// LookupCurrency reads it; empty text sets the zero Currency. An unknown
+// code gives an *UnknownCurrencyError and leaves c unchanged.
+func (c *Currency) UnmarshalText(text []byte) error {
+	if len(text) == 0 {
+		*c = Currency{}
+		return nil
+	}
+	cur, err := LookupCurrency(string(text))
+	if err != nil {
+		return err
+	}
+	*c = cur
+	return nil
+}
+
+// UnmarshalJSON accepts the JSON string MarshalText gives ("VND", or "" for
+// the zero Currency) and also the empty object {}, which is how a Currency
+// was written before it had a text form (its fields are unexported), so that
+// such stored documents still decode, to the zero Currency. JSON null leaves
+// c unchanged, as encoding/json does for other types. Anything else is an
+// error and leaves c unchanged.
+func (c *Currency) UnmarshalJSON(b []byte) error {
+	// The usual case, a plain code such as "VND", without building strings.
+	if len(b) == 2+3 && b[0] == '"' && b[4] == '"' {
+		if d, ok := lookupDigits(string(b[1:4])); ok {
+			*c = Currency{code: isoTable[d-3 : d], digits: int32(isoTable[d] - '0')}
+			return nil
+		}
+	}
+	switch t := bytes.TrimSpace(b); {
+	case string(t) == "null":
+		return nil
+	case len(t) > 0 && t[0] == '{':
+		var fields map[string]json.RawMessage
+		if err := json.Unmarshal(b, &fields); err != nil {
+			return fmt.Errorf("money: currency: %w", err)
+		}
+		if len(fields) != 0 {
+			return errors.New("money: currency: want a JSON string such as \"VND\" or {}, got an object with fields")
+		}
+		*c = Currency{}
+		return nil
+	}
+	var code string
+	if err := json.Unmarshal(b, &code); err != nil {
+		return fmt.Errorf("money: currency: want a JSON string such as \"VND\": %w", err)
+	}
+	return c.UnmarshalText([]byte(code))
+}

@@ -3,11 +3,8 @@ package money
 import (
 	"fmt"
 	"math/big"
-	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/shopspring/decimal"
 )
 
 // Limits on amount text. They are far above any real amount and keep parsing
@@ -19,15 +16,15 @@ const (
 	maxSigDigits = 40
 )
 
-// parseNumber reads the plain decimal grammar documented on New. It checks
-// every byte itself and never hands unvalidated text to a general-purpose
-// parser.
-func parseNumber(s string) (decimal.Decimal, error) {
+// parseNumber reads the plain decimal grammar documented on New and returns
+// the number as an Amount without a currency. It checks every byte itself
+// and never hands unvalidated text to a general-purpose parser.
+func parseNumber(s string) (Amount, error) {
 	if s == "" {
-		return decimal.Decimal{}, &ParseError{Input: s, Reason: "empty"}
+		return Amount{}, &ParseError{Input: s, Reason: "empty"}
 	}
 	if len(s) > maxNumberLen {
-		return decimal.Decimal{}, &ParseError{Input: s, Reason: fmt.Sprintf("longer than %d characters", maxNumberLen)}
+		return Amount{}, &ParseError{Input: s, Reason: fmt.Sprintf("longer than %d characters", maxNumberLen)}
 	}
 	i := 0
 	neg := false
@@ -41,7 +38,7 @@ func parseNumber(s string) (decimal.Decimal, error) {
 	}
 	intPart := s[intStart:i]
 	if intPart == "" {
-		return decimal.Decimal{}, &ParseError{Input: s, Reason: missingDigitReason(s, i)}
+		return Amount{}, &ParseError{Input: s, Reason: missingDigitReason(s, i)}
 	}
 	fracPart := ""
 	if i < len(s) && s[i] == '.' {
@@ -52,41 +49,46 @@ func parseNumber(s string) (decimal.Decimal, error) {
 		}
 		fracPart = s[fracStart:i]
 		if fracPart == "" {
-			return decimal.Decimal{}, &ParseError{Input: s, Reason: "no digits after the decimal point"}
+			return Amount{}, &ParseError{Input: s, Reason: "no digits after the decimal point"}
 		}
 	}
 	if i < len(s) {
-		return decimal.Decimal{}, &ParseError{Input: s, Reason: unexpectedReason(s, i)}
+		return Amount{}, &ParseError{Input: s, Reason: unexpectedReason(s, i)}
 	}
 
-	digits := strings.TrimLeft(intPart+fracPart, "0")
+	// The digits of intPart+fracPart after their leading zeros, counted
+	// without building the string.
+	lead := len(intPart) - len(strings.TrimLeft(intPart, "0"))
+	if lead == len(intPart) {
+		lead += len(fracPart) - len(strings.TrimLeft(fracPart, "0"))
+	}
+	nDigits := len(intPart) + len(fracPart) - lead
 	// Zeros ending the fraction only state a scale ("12.50"), so they are not
 	// significant; that keeps every printed amount within the limit.
-	if sig := len(digits) - (len(fracPart) - len(strings.TrimRight(fracPart, "0"))); sig > maxSigDigits {
-		return decimal.Decimal{}, &ParseError{Input: s, Reason: fmt.Sprintf("more than %d significant digits", maxSigDigits)}
+	if sig := nDigits - (len(fracPart) - len(strings.TrimRight(fracPart, "0"))); sig > maxSigDigits {
+		return Amount{}, &ParseError{Input: s, Reason: fmt.Sprintf("more than %d significant digits", maxSigDigits)}
 	}
 	exp := -int32(len(fracPart))
-	if digits == "" {
-		return decimal.New(0, exp), nil
-	}
-	if len(digits) <= 18 { // fits int64 without overflow
-		v, err := strconv.ParseInt(digits, 10, 64)
-		if err != nil { // unreachable: digits are validated ASCII digits
-			return decimal.Decimal{}, &ParseError{Input: s, Reason: "not a number"}
+	if nDigits <= 18 { // fits int64 without overflow
+		v := int64(0)
+		for _, part := range [2]string{intPart, fracPart} {
+			for j := 0; j < len(part); j++ {
+				v = v*10 + int64(part[j]-'0')
+			}
 		}
 		if neg {
 			v = -v
 		}
-		return decimal.New(v, exp), nil
+		return Amount{coef: v, exp: exp}, nil
 	}
-	v, ok := new(big.Int).SetString(digits, 10)
-	if !ok { // unreachable: digits are validated ASCII digits
-		return decimal.Decimal{}, &ParseError{Input: s, Reason: "not a number"}
+	v, ok := new(big.Int).SetString(intPart+fracPart, 10)
+	if !ok { // unreachable: the digits are validated ASCII digits
+		return Amount{}, &ParseError{Input: s, Reason: "not a number"}
 	}
 	if neg {
 		v.Neg(v)
 	}
-	return decimal.NewFromBigInt(v, exp), nil
+	return makeAmount(v, exp, Currency{}), nil
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/cloudbill/cloudbill/billing/money"
 )
 
@@ -17,21 +15,22 @@ import (
 func (c *Catalog) applyDiscounts(k *calc, lines []QuoteLine, discounts []Discount) ([]AppliedDiscount, error) {
 	// What is left of each line after the discounts applied so far.
 	left := make([]money.Amount, len(lines))
-	weights := make([]decimal.Decimal, len(lines))
+	zero := c.zero()
+	weights := make([]money.Amount, len(lines))
 	for i := range lines {
 		left[i] = lines[i].Subtotal
-		lines[i].Discount = c.zero()
+		lines[i].Discount = zero
 	}
 	applied := make([]AppliedDiscount, len(discounts))
 	for di, d := range discounts {
-		remaining := c.zero()
+		remaining := zero
 		for i := range left {
-			weights[i] = decimal.Zero
+			weights[i] = zero
 			if !appliesTo(d, lines[i].Item) {
 				continue
 			}
 			remaining = k.add(remaining, left[i])
-			weights[i] = left[i].Number()
+			weights[i] = left[i]
 		}
 		take := d.Amount
 		if k.cmp(take, remaining) > 0 {
@@ -41,7 +40,7 @@ func (c *Catalog) applyDiscounts(k *calc, lines []QuoteLine, discounts []Discoun
 		if !take.IsPositive() || remaining.IsZero() {
 			continue
 		}
-		shares, err := take.AllocateWeights(weights...)
+		shares, err := split(take, weights)
 		if err != nil {
 			return nil, fmt.Errorf("pricing: split discount %q: %w", d.Code, err)
 		}

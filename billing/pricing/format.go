@@ -1,6 +1,7 @@
 package pricing
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -10,8 +11,11 @@ import (
 // digits ("181,000", "7.7", "-1,234.5"). Breakdowns are read by people on
 // invoices, so the grouping matters more than locale fidelity; the exact
 // values are always also available as numbers.
-func formatNumber(d decimal.Decimal) string {
-	s := d.String()
+func formatNumber(d decimal.Decimal) string { return groupDigits(d.String()) }
+
+// groupDigits puts a comma every three integer digits of s, plain decimal
+// text with an optional leading '-'.
+func groupDigits(s string) string {
 	sign := ""
 	if strings.HasPrefix(s, "-") {
 		sign, s = "-", s[1:]
@@ -33,8 +37,8 @@ func formatNumber(d decimal.Decimal) string {
 	return b.String()
 }
 
-// formatInt renders n like formatNumber.
-func formatInt(n int64) string { return formatNumber(decimal.NewFromInt(n)) }
+// formatInt renders n like formatNumber, without building a decimal.
+func formatInt(n int64) string { return groupDigits(strconv.FormatInt(n, 10)) }
 
 // withUnit joins a quantity and its unit, leaving out the unit when there is
 // none ("2 vCPU", "23").

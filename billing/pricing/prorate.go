@@ -3,8 +3,6 @@ package pricing
 import (
 	"fmt"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/period"
 )
@@ -67,7 +65,7 @@ func checkPrice(p money.Amount) error {
 // prorate returns total × minutes ÷ 43,200 rounded half-up to the currency.
 // The product is exact, so this is the only rounding.
 func prorate(total money.Amount, minutes int64) (money.Amount, error) {
-	out, err := total.MulInt(minutes).Div(decimal.NewFromInt(period.MinutesPer30Days), total.Currency().Digits(), money.HalfUp)
+	out, err := total.MulInt(minutes).DivInt(period.MinutesPer30Days, total.Currency().Digits(), money.HalfUp)
 	if err != nil {
 		return money.Amount{}, fmt.Errorf("pricing: prorate: %w", err)
 	}

@@ -183,9 +183,10 @@ func (c *Catalog) Quote(req QuoteRequest) (Quote, error) {
 		return Quote{}, err
 	}
 
+	zero := c.zero()
 	q := Quote{
 		Currency: c.currency, TaxPolicy: c.tax, Lines: lines, Discounts: applied,
-		Subtotal: c.zero(), Discount: c.zero(), Net: c.zero(), Tax: c.zero(), Total: c.zero(),
+		Subtotal: zero, Discount: zero, Net: zero, Tax: zero, Total: zero,
 	}
 	for i := range lines {
 		l := &lines[i]
