@@ -17,6 +17,19 @@
 //
 // Either way the extra Days of a Term are calendar days added afterwards.
 //
+// # Billing anchors
+//
+// A resource keeps a billing anchor, the start of its first term, and every
+// renewal is measured from it (Calendar.Renew): the k-th boundary of an
+// anchor is AddMonths(anchor, k), so a resource bought on Jan 31 for one
+// calendar month renews to Feb 29 (2028), Mar 31, Apr 30, May 31, never
+// drifting to the 29th, and under ThirtyDayMonths it keeps counting 30-day
+// blocks. Boundaries keep the anchor's local wall-clock time, so one that
+// fell into a DST gap does not move the next. An end that is not a boundary
+// of the anchor (after a days term, or after matching end times) starts a
+// new schedule there: Renew and Reanchor return the anchor to store next to
+// the end.
+//
 // # Wall-clock time and DST
 //
 // All date arithmetic happens in the Calendar's IANA time zone
