@@ -30,6 +30,15 @@
 // new schedule there: Renew and Reanchor return the anchor to store next to
 // the end.
 //
+// # Terms a product sells
+//
+// A TermSet is what one product sells: exact terms (DefaultTerms, the
+// renewal cycles 1, 3, 6, 12, 24 and 36 months, when nothing is stated),
+// optionally any days-only term within Bounds, and optionally explicit spans
+// chosen to the minute within Bounds. TermSet.Check refuses anything else
+// with a *NotSoldError (ErrTermNotSold) whose message lists what is sold:
+// "period: term 7 months is not sold; allowed: 1, 3, 6, 12, 24, 36 months".
+//
 // # Wall-clock time and DST
 //
 // All date arithmetic happens in the Calendar's IANA time zone

@@ -1,6 +1,7 @@
 package period_test
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -64,4 +65,25 @@ func ExampleCalendar_Reanchor() {
 	// Output:
 	// 2028-04-30 09:30 -> 2028-01-31 09:30
 	// 2028-04-15 00:00 -> 2028-04-15 00:00
+}
+
+// A product sells the default renewal cycles unless it states otherwise;
+// anything else is a typed error that says what is sold.
+func ExampleTermSet_Check() {
+	var sold period.TermSet // the zero set: 1, 3, 6, 12, 24, 36 months
+	fmt.Println(sold.Check(period.Months(12)))
+	err := sold.Check(period.Months(7))
+	fmt.Println(err)
+	var ns *period.NotSoldError
+	if errors.As(err, &ns) {
+		fmt.Println(errors.Is(err, period.ErrTermNotSold), ns.Term, "|", ns.Allowed)
+	}
+
+	daily := period.TermSet{Terms: period.StandardCycles(), Days: period.Bounds{Min: 1, Max: 90}}
+	fmt.Println(daily.Check(period.Days(60)))
+	// Output:
+	// <nil>
+	// period: term 7 months is not sold; allowed: 1, 3, 6, 12, 24, 36 months
+	// true 7 months | 1, 3, 6, 12, 24, 36 months
+	// <nil>
 }
