@@ -47,8 +47,9 @@ type Renewal struct {
 // an anchor at end, which makes Renew exactly AddTerm(end, t).
 //
 // Errors: an invalid t (a *TermError matching ErrInvalidTerm); a zero end,
-// or an anchor after end (an *AnchorError matching ErrInvalidAnchor); a new
-// end after MaxEnd (a *RangeError matching ErrOutOfRange).
+// or an anchor a second or more after end (an *AnchorError matching
+// ErrInvalidAnchor); a new end after MaxEnd (a *RangeError matching
+// ErrOutOfRange).
 func (c Calendar) Renew(anchor, end time.Time, t Term) (Renewal, error) {
 	if err := t.Validate(); err != nil {
 		return Renewal{}, err
@@ -59,7 +60,7 @@ func (c Calendar) Renew(anchor, end time.Time, t Term) (Renewal, error) {
 	if anchor.IsZero() {
 		anchor = end
 	}
-	if anchor.After(end) {
+	if !sameSecond(anchor, end) && anchor.After(end) {
 		return Renewal{}, &AnchorError{Anchor: anchor, End: end, Reason: "the anchor is after the current end"}
 	}
 	k, ok := c.BoundaryIndex(anchor, end)
@@ -81,9 +82,10 @@ func (c Calendar) Renew(anchor, end time.Time, t Term) (Renewal, error) {
 // BoundaryIndex), otherwise end. Call it whenever an end changes other than
 // by Renew, for example after matching end times: a resource extended to a
 // boundary of its own schedule keeps its anchor, any other end starts a new
-// schedule there. A zero anchor, or one after end, also yields end.
+// schedule there. A zero anchor, or one a second or more after end, also
+// yields end.
 func (c Calendar) Reanchor(anchor, end time.Time) time.Time {
-	if anchor.IsZero() || anchor.After(end) {
+	if anchor.IsZero() || (!sameSecond(anchor, end) && anchor.After(end)) {
 		return end
 	}
 	if _, ok := c.BoundaryIndex(anchor, end); ok {
@@ -95,11 +97,13 @@ func (c Calendar) Reanchor(anchor, end time.Time) time.Time {
 // BoundaryIndex reports whether t is one of anchor's boundaries, the
 // instants AddMonths(anchor, k) for k ≥ 0 (months counted under the
 // calendar's basis, so 30-day blocks under ThirtyDayMonths), and which k.
-// The anchor itself is boundary 0. Instants are compared exactly (with
-// time.Time.Equal), so an anchor and an end stored at different precisions
-// do not match; store both at the same precision.
+// The anchor itself is boundary 0. t matches a boundary when they are less
+// than a second apart, so an anchor and an end kept at different
+// sub-second precisions (nanoseconds in JSON, microseconds in PostgreSQL,
+// whole seconds in some databases) still match; billing counts whole
+// minutes, so nothing is charged differently.
 func (c Calendar) BoundaryIndex(anchor, t time.Time) (k int, ok bool) {
-	if anchor.IsZero() || t.Before(anchor) {
+	if anchor.IsZero() {
 		return 0, false
 	}
 	loc := c.Location()
@@ -112,13 +116,20 @@ func (c Calendar) BoundaryIndex(anchor, t time.Time) (k int, ok bool) {
 	}
 	// A boundary whose wall-clock time fell into a DST gap is later than
 	// its date, by at most a day, possibly into the next month or block,
-	// so the guess may be one too high.
-	for _, k := range [...]int{guess, guess - 1} {
-		if k >= 0 && c.AddMonths(a, k).Equal(t) {
+	// so the guess may be one too high; a t kept with less precision than
+	// a boundary at midnight is on the day before, one too low.
+	for _, k := range [...]int{guess, guess - 1, guess + 1} {
+		if k >= 0 && sameSecond(c.AddMonths(a, k), t) {
 			return k, true
 		}
 	}
 	return 0, false
+}
+
+// sameSecond reports whether a and b are less than a second apart.
+func sameSecond(a, b time.Time) bool {
+	d := a.Sub(b)
+	return -time.Second < d && d < time.Second
 }
 
 // monthIndex counts months since January of year 0 for t's date.

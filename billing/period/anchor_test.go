@@ -240,3 +240,26 @@ func TestBoundaryIndex(t *testing.T) {
 		})
 	}
 }
+
+func TestRenewToleratesStoragePrecision(t *testing.T) {
+	// An anchor kept with nanoseconds (JSON) and an end kept with
+	// microseconds (PostgreSQL) or whole seconds still match, so the anchor
+	// day survives a round trip through storage.
+	const hcm = "Asia/Ho_Chi_Minh"
+	c := newCal(t, hcm, period.CalendarMonths)
+	anchor := time.Date(2028, 1, 31, 9, 30, 15, 123_456_789, c.Location())
+	r, err := c.Renew(anchor, anchor, period.Months(1))
+	require.NoError(t, err)
+	for _, precision := range []time.Duration{time.Microsecond, time.Second} {
+		stored := r.Span.End.Truncate(precision)
+		k, ok := c.BoundaryIndex(anchor, stored)
+		require.True(t, ok, "end stored to %s", precision)
+		assert.Equal(t, 1, k)
+		next, err := c.Renew(anchor, stored, period.Months(1))
+		require.NoError(t, err)
+		assert.True(t, next.Anchor.Equal(anchor))
+		assert.Equal(t, "2028-03-31T09:30:15.123456789+07:00", next.Span.End.Format(time.RFC3339Nano))
+	}
+	_, ok := c.BoundaryIndex(anchor, r.Span.End.Add(time.Second))
+	assert.False(t, ok, "a second off is another instant")
+}
