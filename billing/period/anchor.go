@@ -35,11 +35,13 @@ type Renewal struct {
 //   - When end is the k-th boundary of anchor, the months of t are counted
 //     from the anchor: the new end is boundary k + t.Months, computed
 //     directly from the anchor (never by chaining month after month, and
-//     never with time.AddDate), then t.Days calendar days later.
+//     never with time.AddDate), then t.Days calendar days later, at the
+//     anchor's wall-clock time (as AddTerm lays a term from the anchor).
 //   - Otherwise (end was set by a days term, by matching end times, or by
 //     hand) the schedule restarts at end: the new end is AddTerm(end, t).
-//   - A days-only term therefore always extends from end by t.Days days;
-//     its end usually is not a boundary, so the schedule restarts there.
+//   - A days-only term has no anchor: it always extends from end, to
+//     AddTerm(end, t); its end usually is not a boundary, so the schedule
+//     restarts there.
 //
 // The returned Anchor is the anchor used when the new end is one of its
 // boundaries, and the new end otherwise: store it with the new end and pass
@@ -67,7 +69,15 @@ func (c Calendar) Renew(anchor, end time.Time, t Term) (Renewal, error) {
 	if !ok {
 		anchor, k = end, 0
 	}
-	newEnd := c.AddDays(c.AddMonths(anchor, k+t.Months), t.Days)
+	var newEnd time.Time
+	switch {
+	case t.Months == 0:
+		newEnd = c.AddDays(end, t.Days)
+	case c.basis == CalendarMonths:
+		newEnd = c.AddDays(c.AddMonths(anchor, k+t.Months), t.Days)
+	default:
+		newEnd = c.AddDays(anchor, 30*(k+t.Months)+t.Days)
+	}
 	if newEnd.After(MaxEnd()) {
 		return Renewal{}, &RangeError{Start: end, Term: t, End: newEnd}
 	}
