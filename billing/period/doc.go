@@ -17,6 +17,28 @@
 //
 // Either way the extra Days of a Term are calendar days added afterwards.
 //
+// # Billing anchors
+//
+// A resource keeps a billing anchor, the start of its first term, and every
+// renewal is measured from it (Calendar.Renew): the k-th boundary of an
+// anchor is AddMonths(anchor, k), so a resource bought on Jan 31 for one
+// calendar month renews to Feb 29 (2028), Mar 31, Apr 30, May 31, never
+// drifting to the 29th, and under ThirtyDayMonths it keeps counting 30-day
+// blocks. Boundaries keep the anchor's local wall-clock time, so one that
+// fell into a DST gap does not move the next. An end that is not a boundary
+// of the anchor (after a days term, or after matching end times) starts a
+// new schedule there: Renew and Reanchor return the anchor to store next to
+// the end.
+//
+// # Terms a product sells
+//
+// A TermSet is what one product sells: exact terms (DefaultTerms, the
+// renewal cycles 1, 3, 6, 12, 24 and 36 months, when nothing is stated),
+// optionally any days-only term within Bounds, and optionally explicit spans
+// chosen to the minute within Bounds. TermSet.Check refuses anything else
+// with a *NotSoldError (ErrTermNotSold) whose message lists what is sold:
+// "period: term 7 months is not sold; allowed: 1, 3, 6, 12, 24, 36 months".
+//
 // # Wall-clock time and DST
 //
 // All date arithmetic happens in the Calendar's IANA time zone

@@ -25,6 +25,11 @@ var ErrInvalidSpan = errors.New("period: span ends before it starts")
 // lies outside the closed interval [Start, End].
 var ErrOutsideSpan = errors.New("period: instant outside span")
 
+// ErrInvalidAnchor is matched (errors.Is) by the *AnchorError
+// Calendar.Renew returns for a zero current end or a billing anchor after
+// it.
+var ErrInvalidAnchor = errors.New("period: invalid billing anchor")
+
 // TermError describes why a term was rejected. It unwraps to ErrInvalidTerm.
 type TermError struct {
 	// Term is the rejected term; zero when Input could not be parsed.

@@ -7,6 +7,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/billing/period"
 )
 
 // Defaults for the zero fields of Config.
@@ -107,7 +108,8 @@ type entry struct {
 // *CatalogError matching ErrInvalidCatalog and, where there is one, the
 // cause: money.ErrUnknownCurrency for the currency, ErrInvalidModel for a
 // component's model, ErrInvalidRate for a tax or term-discount rate,
-// ErrInvalidPrice for a negative plan price. Ids must be non-empty, without
+// ErrInvalidPrice for a negative plan price, period.ErrInvalidTermSet for a
+// product's Terms (and period.ErrInvalidTerm for a malformed term in it). Ids must be non-empty, without
 // surrounding space, unique among products, and unique among one product's
 // components and plans together (so a breakdown line is never ambiguous).
 func NewCatalog(cfg Config) (*Catalog, error) {
@@ -212,4 +214,50 @@ func (c *Catalog) TermDiscountRate(id string, months int) (decimal.Decimal, erro
 		return decimal.Zero, err
 	}
 	return e.p.termDiscountRate(months), nil
+}
+
+// Terms returns the terms product id sells, with period.DefaultTerms
+// applied when the product states none, as a copy; or an
+// *UnknownProductError. Product pages list the choices from it.
+func (c *Catalog) Terms(id string) (period.TermSet, error) {
+	e, err := c.lookup(id)
+	if err != nil {
+		return period.TermSet{}, err
+	}
+	return e.p.Terms.OrDefault(), nil
+}
+
+// CheckTerm returns nil when product id sells term t (see
+// period.TermSet.Check). Otherwise it returns an *UnknownProductError for
+// an unknown id, or, wrapped with the product id, the *period.TermError of
+// a malformed term (period.ErrInvalidTerm) or the *period.NotSoldError of a
+// valid term the product does not sell (period.ErrTermNotSold), e.g.
+// `pricing: product "vserver": period: term 7 months is not sold; allowed:
+// 1, 3, 6, 12, 24, 36 months`. Check every purchase, renewal and recovery;
+// the catalog's quotes do not.
+func (c *Catalog) CheckTerm(id string, t period.Term) error {
+	e, err := c.lookup(id)
+	if err != nil {
+		return err
+	}
+	if err := e.p.Terms.Check(t); err != nil {
+		return fmt.Errorf("pricing: product %q: %w", id, err)
+	}
+	return nil
+}
+
+// CheckSpan returns nil when product id sells an explicit span of s's
+// length (see period.TermSet.CheckSpan); otherwise an
+// *UnknownProductError, or a *period.NotSoldError (period.ErrTermNotSold)
+// wrapped with the product id. Check a purchase of a chosen span; an
+// extension that aligns end times is not one.
+func (c *Catalog) CheckSpan(id string, s period.Span) error {
+	e, err := c.lookup(id)
+	if err != nil {
+		return err
+	}
+	if err := e.p.Terms.CheckSpan(s); err != nil {
+		return fmt.Errorf("pricing: product %q: %w", id, err)
+	}
+	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/cloudbill/cloudbill/billing/period"
 )
 
 // DefaultMaxComponentQuantity is the largest quantity of a component a
@@ -92,6 +94,11 @@ type Product struct {
 	// TermDiscounts are the discounts for long prepaid terms; their order
 	// does not matter, their Months must be distinct.
 	TermDiscounts []TermDiscount
+	// Terms are the terms the product sells (Catalog.CheckTerm and
+	// Catalog.CheckSpan check a purchase or renewal against them). The
+	// zero value means period.DefaultTerms: 1, 3, 6, 12, 24 and 36 months,
+	// no days terms and no spans. NewCatalog refuses an invalid set.
+	Terms period.TermSet
 }
 
 // clone returns a deep copy of p, so neither the catalog nor its callers
@@ -105,6 +112,7 @@ func (p Product) clone() Product {
 	p.Components = comps
 	p.Plans = append([]Plan(nil), p.Plans...)
 	p.TermDiscounts = append([]TermDiscount(nil), p.TermDiscounts...)
+	p.Terms = p.Terms.Clone()
 	return p
 }
 
@@ -153,6 +161,9 @@ func (p Product) validate() error {
 			return &CatalogError{ProductID: p.ID, Field: field,
 				Err: fmt.Errorf("%w: %s is negative", ErrInvalidPrice, pl.Price)}
 		}
+	}
+	if err := p.Terms.Validate(); err != nil {
+		return &CatalogError{ProductID: p.ID, Field: "terms", Err: err}
 	}
 	months := make(map[int]bool, len(p.TermDiscounts))
 	for _, d := range p.TermDiscounts {
