@@ -55,7 +55,7 @@ func (m Meter) Aggregate(events []Event, span period.Span) ([]Aggregate, error) 
 			continue
 		}
 		if err := m.checkShape(ev); err != nil {
-			e := err.(*EventError) // checkShape returns only *EventError
+			e := asEventError(err)
 			e.Index = i
 			return nil, e
 		}

@@ -1,6 +1,7 @@
 package metering
 
 import (
+	"errors"
 	"strconv"
 	"time"
 	"unicode"
@@ -67,7 +68,7 @@ func (m Meter) Check(ev Event, now time.Time) error {
 func (m Meter) Partition(events []Event, now time.Time) (accepted []Event, refused []*EventError) {
 	for i, ev := range events {
 		if err := m.Check(ev, now); err != nil {
-			e := err.(*EventError) // Check returns only *EventError
+			e := asEventError(err)
 			e.Index = i
 			refused = append(refused, e)
 			continue
@@ -75,6 +76,16 @@ func (m Meter) Partition(events []Event, now time.Time) (accepted []Event, refus
 		accepted = append(accepted, ev)
 	}
 	return accepted, refused
+}
+
+// asEventError returns err as an *EventError; Check and checkShape return
+// nothing else, but a wrapper keeps a future change from panicking here.
+func asEventError(err error) *EventError {
+	var e *EventError
+	if errors.As(err, &e) {
+		return e
+	}
+	return &EventError{Index: -1, Reason: ReasonMissingField, Detail: err.Error()}
 }
 
 // checkShape is Check without the clock: every rule but the future one.
