@@ -92,4 +92,11 @@
 // the policy allows. DeleteRefund: 181,000 with 20 days unused refunds
 // 120,667. RenewPeriod extends from the current end, not from now;
 // MatchEndTime extends each resource from its own end to a common target.
+//
+// # Overdue postpaid invoices
+//
+// NextOverdueStep walks an unpaid invoice's OverduePolicy (charge attempts
+// at T, T+7, T+14, suspension at T+15, release 15 days after the
+// suspension); CheckCreditLimit and CheckPurchase refuse purchases while an
+// account is overdue or, if the policy blocks, over its credit limit.
 package lifecycle

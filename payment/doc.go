@@ -104,6 +104,13 @@
 // refunded are terminal. ApplyRefund picks the refund event from the
 // amounts and rejects refunds beyond what was paid.
 //
+// # Automatic invoice payment
+//
+// AllocateAutoPay splits available credit over open invoices: oldest issue
+// time first, then the smaller outstanding amount, then the id; each paid
+// in full while credit lasts, the last partially; nothing when the credit
+// is not positive.
+//
 // # Errors
 //
 // Every error matches a sentinel (ErrInsufficientCredit, ErrUnbalanced,
