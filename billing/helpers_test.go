@@ -12,6 +12,7 @@ import (
 	"github.com/cloudbill/cloudbill/billing"
 	"github.com/cloudbill/cloudbill/billing/clock"
 	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/billing/order"
 	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/payment"
@@ -172,8 +173,8 @@ func (e env) owe(t testing.TB, acct string, amount int64) payment.Purpose {
 	id := fmt.Sprintf("owed-%s-%d", acct, rand.Int64())
 	now := e.clk.Now()
 	err := e.st.InTx(context.Background(), func(ctx context.Context, tx storage.Tx) error {
-		return tx.Orders().Create(ctx, storage.Order{ID: id, AccountID: acct, Status: "pending_payment",
-			Total: vnd(t, amount), Data: []byte(`{"kind":"create"}`), CreatedAt: now, UpdatedAt: now})
+		return tx.Orders().Create(ctx, storage.Order{ID: id, AccountID: acct, Status: order.StatusPending,
+			Total: vnd(t, amount), Detail: order.Detail{Kind: order.KindCreate}, CreatedAt: now, UpdatedAt: now})
 	})
 	require.NoError(t, err)
 	return payment.Purpose{Kind: payment.PurposeOrder, Ref: id}

@@ -396,7 +396,7 @@ func (r *simRun) checkDirty() {
 			if err != nil {
 				return err
 			}
-			r.compareOrder(o, so.Status, minorOf(so.Total))
+			r.compareOrder(o, string(so.Status), minorOf(so.Total))
 		}
 		for id := range r.m.dirtyRes {
 			x := r.m.resources[id]
@@ -404,7 +404,7 @@ func (r *simRun) checkDirty() {
 			if err != nil {
 				return err
 			}
-			r.compareResource(x, sr.Status, sr.PeriodEnd, x.cfg)
+			r.compareResource(x, string(sr.Status), sr.PeriodEnd, x.cfg)
 			invs, err := tx.Invoices().List(ctx, x.acct, id, "", 1000)
 			if err != nil {
 				return err

@@ -2,12 +2,15 @@ package billing_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
 
 	"github.com/cloudbill/cloudbill/billing"
+	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/storage"
 	"github.com/cloudbill/cloudbill/storage/memory"
 	"github.com/cloudbill/cloudbill/storage/postgres/pgtest"
@@ -23,22 +26,19 @@ func seedResources(b *testing.B, e env, total, due int) []string {
 		b.Fatal(err)
 	}
 	now := e.clk.Now()
-	data, err := json.Marshal(map[string]any{
-		"configuration":     map[string]any{"Plan": "basic-1"},
-		"term":              map[string]int{"Months": 1},
-		"price_per_30_days": "90000 VND",
-		"since":             now.Add(-23 * 24 * time.Hour),
-	})
+	price, err := money.New("90000", "VND")
 	if err != nil {
 		b.Fatal(err)
 	}
+	detail := storage.ResourceDetail{Configuration: pricing.Configuration{Plan: "basic-1"}, Term: period.Months(1),
+		PricePer30Days: price, Since: now.Add(-23 * 24 * time.Hour)}
 	var dueIDs []string
 	const batch = 5000
 	for start := 0; start < total; start += batch {
 		err := e.st.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 			for i := start; i < min(start+batch, total); i++ {
 				r := storage.Resource{ID: fmt.Sprintf("r%07d", i), AccountID: "fleet", OrderID: "seed", ProductID: "vserver",
-					Status: "active", Data: data, CreatedAt: now, UpdatedAt: now}
+					Status: lifecycle.StateActive, ResourceDetail: detail, CreatedAt: now, UpdatedAt: now}
 				if i < due {
 					// Ends in 7 days: the T−7 reminder is due now.
 					r.PeriodStart, r.PeriodEnd, r.NextDueAt = now.Add(-23*24*time.Hour), now.Add(7*24*time.Hour), now
@@ -73,15 +73,8 @@ func rearm(b *testing.B, e env, ids []string) {
 			if err != nil {
 				return err
 			}
-			var d map[string]any
-			if err := json.Unmarshal(r.Data, &d); err != nil {
-				return err
-			}
-			d["since"], d["next_reminder"], d["next_attempt"] = now.Add(-23*24*time.Hour), 0, 0
-			if r.Data, err = json.Marshal(d); err != nil {
-				return err
-			}
-			r.Status, r.PeriodEnd, r.NextDueAt = "active", now.Add(7*24*time.Hour), now
+			r.Since, r.NextReminder, r.NextAttempt = now.Add(-23*24*time.Hour), 0, 0
+			r.Status, r.PeriodEnd, r.NextDueAt = lifecycle.StateActive, now.Add(7*24*time.Hour), now
 			if _, err := tx.Resources().Update(ctx, r); err != nil {
 				return err
 			}

@@ -3,7 +3,6 @@ package billing_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"slices"
@@ -76,9 +75,7 @@ func storedResource(t *testing.T, st storage.Store, acct, id string) (storage.Re
 		r, err = tx.Resources().Get(ctx, acct, id)
 		return err
 	}))
-	var d tickData
-	require.NoError(t, json.Unmarshal(r.Data, &d))
-	return r, d
+	return r, tickData{Attempts: r.TickAttempts, Error: r.TickError, RetryAt: r.TickRetryAt}
 }
 
 // TestOnePoisonedResourceNeverStallsTheWorker: the worker's System has a
