@@ -51,7 +51,7 @@ func newOrderQueries(t tables) orderQueries {
 		getOrder:          r.Replace(`SELECT {order} FROM {orders} WHERE id = $1 AND account_id = $2`),
 		getOrderForUpdate: r.Replace(`SELECT {order} FROM {orders} WHERE id = $1 AND account_id = $2 FOR UPDATE`),
 		updateOrder: r.Replace(`UPDATE {orders} SET status = $3, payment_id = $4, currency = $5, total = $6,
-			kind = $7, actor = $8, coupons = $9, items = $10, targets = $11, quote = $12, updated_at = $14
+			kind = $7, actor = $8, coupons = $9, items = $10, targets = $11, quote = $12, updated_at = $13
 			WHERE id = $1 AND account_id = $2`),
 		// A NULL status list counts every status.
 		countOrders: r.Replace(`SELECT count(*) FROM {orders}

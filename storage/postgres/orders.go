@@ -87,7 +87,9 @@ func (r orders) Update(ctx context.Context, o storage.Order) error {
 	if err != nil {
 		return err
 	}
-	tag, err := r.t.pg.Exec(ctx, r.t.s.q.orders.updateOrder, orderArgs(o, cur, total)...)
+	args := orderArgs(o, cur, total)
+	args = append(args[:12], o.UpdatedAt) // created_at is kept
+	tag, err := r.t.pg.Exec(ctx, r.t.s.q.orders.updateOrder, args...)
 	if err != nil {
 		return r.t.fail(op, err)
 	}
@@ -98,8 +100,8 @@ func (r orders) Update(ctx context.Context, o storage.Order) error {
 }
 
 // orderArgs are the values of orderColumns, in order. The items, targets
-// and quote are JSONB documents; created_at ($13) is written by Create
-// only.
+// and quote are JSONB documents; created_at (the 13th) is written by
+// Create only.
 func orderArgs(o storage.Order, cur pgtype.Text, total pgtype.Numeric) []any {
 	items, targets := o.Items, o.Targets
 	if items == nil {

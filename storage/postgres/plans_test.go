@@ -82,10 +82,10 @@ func seed(t testing.TB, st *postgres.Store, table, insert string, args ...any) {
 func seedResources(t testing.TB, st *postgres.Store, n, due int, at time.Time) {
 	t.Helper()
 	seed(t, st, "resources", fmt.Sprintf(`INSERT INTO %s.resources
-		(id, account_id, order_id, product_id, status, period_start, period_end, next_due_at, data, created_at, updated_at, version)
+		(id, account_id, order_id, product_id, status, period_start, period_end, next_due_at, configuration, created_at, updated_at, version)
 		SELECT 'r' || lpad(g::text, 6, '0'), 'acct-' || (g %% 100), 'o-' || g, 'vserver', 'active', $1::timestamptz, $1::timestamptz + interval '30 days',
 			CASE WHEN g <= $2::int THEN $1::timestamptz - interval '1 hour' + g * interval '1 second' ELSE $1::timestamptz + g * interval '1 minute' END,
-			'{"vcpu":2}'::bytea, $1::timestamptz, $1::timestamptz, 1
+			'{"Plan":"s2"}'::jsonb, $1::timestamptz, $1::timestamptz, 1
 		FROM generate_series(1, $3::int) g`, st.Schema()), at, due, n)
 }
 
