@@ -108,26 +108,63 @@ func (s *System) Checkout(ctx context.Context, key string, req CheckoutRequest) 
 	if err != nil {
 		return CheckoutResult{}, err
 	}
-	orderID := placed.OrderID
-	var p Payment
-	if placed.PaymentID != "" { // an order a coupon made free has no payment
-		p, err = s.submitPayment(ctx, req.AccountID, placed.PaymentID, req.ReturnURL)
+	return s.placedResult(ctx, req.AccountID, placed, req.ReturnURL)
+}
+
+// placedResult reads back what a placed order looks like now: its payment,
+// the order and its resources, in one transaction. A payment still to be
+// submitted to its gateway is submitted first, so what is read includes
+// the outcome. The order is committed before this runs: a failure reading
+// it back is reported (a retry with the same key returns the whole
+// result), never hidden behind an empty one.
+func (s *System) placedResult(ctx context.Context, accountID string, placed placedOrder, returnURL string) (CheckoutResult, error) {
+	res, unsubmitted, err := s.readPlaced(ctx, accountID, placed, true)
+	if err != nil || !unsubmitted {
+		return res, err
 	}
-	res := CheckoutResult{Payment: p}
-	// The order is committed; a failure reading it back is reported (a
-	// retry with the same key returns the whole result), never hidden
-	// behind an empty one.
-	o, oerr := s.Order(ctx, req.AccountID, orderID)
-	if oerr != nil {
-		return res, firstError(err, oerr)
-	}
-	res.Order = o
-	rs, rerr := s.OrderResources(ctx, req.AccountID, orderID)
-	if rerr != nil {
-		return res, firstError(err, rerr)
-	}
-	res.Resources = rs
-	return res, err
+	_, submitErr := s.submitPayment(ctx, accountID, placed.PaymentID, returnURL)
+	res, _, err = s.readPlaced(ctx, accountID, placed, false)
+	return res, firstError(submitErr, err)
+}
+
+// readPlaced reads a placed order's payment, order and resources in one
+// transaction. With stopIfUnsubmitted, a payment still "created" (not yet
+// sent to its gateway) ends the read early and is reported, so that the
+// caller submits it before reading the rest.
+func (s *System) readPlaced(ctx context.Context, accountID string, placed placedOrder, stopIfUnsubmitted bool) (CheckoutResult, bool, error) {
+	var res CheckoutResult
+	unsubmitted := false
+	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		res, unsubmitted = CheckoutResult{}, false
+		if placed.PaymentID != "" { // an order a coupon made free has no payment
+			sp, err := tx.Payments().Get(ctx, accountID, placed.PaymentID)
+			if err != nil {
+				return mapNotFound(err, ErrPaymentNotFound, placed.PaymentID)
+			}
+			res.Payment = paymentView(sp)
+			if unsubmitted = sp.Status == payment.StatusCreated && stopIfUnsubmitted; unsubmitted {
+				return nil
+			}
+		}
+		acct, err := getAccount(ctx, tx, accountID, false)
+		if err != nil {
+			return err
+		}
+		o, err := tx.Orders().Get(ctx, accountID, placed.OrderID)
+		if err != nil {
+			return mapNotFound(err, ErrOrderNotFound, placed.OrderID)
+		}
+		if res.Order, err = orderView(o); err != nil {
+			return err
+		}
+		list, err := tx.Resources().ListByOrder(ctx, accountID, placed.OrderID)
+		if err != nil {
+			return err
+		}
+		res.Resources, err = s.resourceViews(acct, list)
+		return err
+	})
+	return res, unsubmitted, err
 }
 
 // firstError returns a if it is set, else b.
@@ -272,8 +309,10 @@ func (s *System) recordOrder(ctx context.Context, tx storage.Tx, acct Account, s
 	if err != nil {
 		return placedOrder{}, err
 	}
-	// preparePayment may have settled the order already (credit); read it
-	// back before recording the payment id.
+	if p.Status == payment.StatusSucceeded {
+		// Settled already (credit): settling recorded the payment id.
+		return placedOrder{OrderID: orderID, PaymentID: p.ID}, nil
+	}
 	cur, err := tx.Orders().GetForUpdate(ctx, acct.ID, orderID)
 	if err != nil {
 		return placedOrder{}, err

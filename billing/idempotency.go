@@ -105,19 +105,14 @@ func idempotent[Res any](ctx context.Context, s *System, accountID, key, op stri
 	err = s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		res = zero
 		ids := tx.Idempotency()
-		first, err := ids.Get(ctx, accountID, key)
-		if err == nil {
-			return replay(first, accountID, key, op, hash, &res)
-		}
-		if !errors.Is(err, storage.ErrNotFound) {
-			return err
-		}
-		err = ids.Insert(ctx, storage.IdempotencyRecord{
+		// Claim first: a first call (the common case) costs one statement,
+		// not a lookup and then an insert. A key claimed before, or by a
+		// concurrent call that has committed since (the insert waits for
+		// it), is a duplicate whose stored result is then visible.
+		err := ids.Insert(ctx, storage.IdempotencyRecord{
 			AccountID: accountID, Key: key, Operation: op, RequestHash: hash, CreatedAt: s.now(),
 		})
 		if errors.Is(err, storage.ErrDuplicate) {
-			// A concurrent call claimed the key and has committed since
-			// our Get: its result is now visible.
 			first, err := ids.Get(ctx, accountID, key)
 			if err != nil {
 				return err

@@ -25,6 +25,9 @@ type obligation struct {
 	partial bool
 	// status is the obligation's own status, for messages.
 	status string
+	// order is the order, locked, when kind is PurposeOrder: settling it
+	// needs no second read.
+	order *storage.Order
 }
 
 // payable reports whether amount settles (part of) ob now, or the typed
@@ -57,7 +60,7 @@ func (s *System) loadObligation(ctx context.Context, tx storage.Tx, acct Account
 		if err != nil {
 			return obligation{}, mapNotFound(err, ErrOrderNotFound, purpose.Ref)
 		}
-		ob := obligation{kind: purpose.Kind, id: o.ID, outstanding: o.Total.MulInt(0), status: string(o.Status)}
+		ob := obligation{kind: purpose.Kind, id: o.ID, outstanding: o.Total.MulInt(0), status: string(o.Status), order: &o}
 		if o.Status == order.StatusPending {
 			ob.outstanding = o.Total
 		}
@@ -104,7 +107,7 @@ func (s *System) settleObligation(ctx context.Context, tx storage.Tx, acct Accou
 	}
 	switch purpose.Kind {
 	case payment.PurposeOrder:
-		return s.orderPaid(ctx, tx, acct, purpose.Ref, sp)
+		return s.settleOrder(ctx, tx, acct, *ob.order, sp)
 	default:
 		return s.invoicePaid(ctx, tx, acct, purpose.Ref, sp)
 	}

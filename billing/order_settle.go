@@ -19,13 +19,19 @@ import (
 // with an EventProvision for the host — or, for an order on existing
 // resources, the renewal, recovery or resize is applied.
 func (s *System) orderPaid(ctx context.Context, tx storage.Tx, acct Account, orderID string, sp *storage.Payment) error {
-	paymentID := ""
-	if sp != nil {
-		paymentID = sp.ID
-	}
 	o, err := tx.Orders().GetForUpdate(ctx, acct.ID, orderID)
 	if err != nil {
 		return err
+	}
+	return s.settleOrder(ctx, tx, acct, o, sp)
+}
+
+// settleOrder is orderPaid for the order o, already read and locked in tx.
+func (s *System) settleOrder(ctx context.Context, tx storage.Tx, acct Account, o storage.Order, sp *storage.Payment) error {
+	orderID := o.ID
+	paymentID := ""
+	if sp != nil {
+		paymentID = sp.ID
 	}
 	if o.Status != order.StatusPending {
 		// Callers settle only pending orders (settleObligation); reaching

@@ -1,0 +1,101 @@
+package billing_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cloudbill/cloudbill/billing"
+	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/payment"
+	"github.com/cloudbill/cloudbill/storage/postgres"
+	"github.com/cloudbill/cloudbill/storage/postgres/pgtest"
+)
+
+// statementCounter counts the statements a pool sends, each one a round
+// trip to the server (the store sends no pipelines or batches). With
+// CLOUDBILL_TRACE_SQL set it also prints each statement's start.
+type statementCounter struct{ n atomic.Int64 }
+
+func (c *statementCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	if os.Getenv("CLOUDBILL_TRACE_SQL") != "" {
+		fmt.Println("SQL:", strings.Join(strings.Fields(d.SQL), " ")[:min(110, len(strings.Join(strings.Fields(d.SQL), " ")))])
+	}
+	c.n.Add(1)
+	return ctx
+}
+
+func (c *statementCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// TestStatementsPerOperation pins how many statements (round trips,
+// BEGIN and COMMIT included) each billing operation sends to PostgreSQL,
+// as docs/ARCHITECTURE.md lists them: a change that adds a read-back or a
+// lookup shows here first. The bounds are the counts measured, so any
+// increase fails; a decrease is a reason to lower them.
+func TestStatementsPerOperation(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	cfg, err := pgxpool.ParseConfig(dsn)
+	require.NoError(t, err)
+	counter := &statementCounter{}
+	cfg.ConnConfig.Tracer = counter
+	ctx := context.Background()
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	opts := postgres.Options{Schema: pgtest.NewSchema(t, pool)}
+	require.NoError(t, pgtest.FromEnv(&opts))
+	st, err := postgres.New(pool, opts)
+	require.NoError(t, err)
+	require.NoError(t, st.Migrate(ctx))
+	e := newEnvWith(t, st, nil)
+
+	_, err = e.sys.CreateAccount(ctx, "open", billing.CreateAccountRequest{ID: "acct"})
+	require.NoError(t, err)
+	_, err = e.sys.GrantPromotionalCredit(ctx, "fund", billing.GrantRequest{AccountID: "acct", Amount: vnd(t, 100_000_000),
+		ValidFor: 3650 * 24 * time.Hour, Actor: "ops"})
+	require.NoError(t, err)
+	items := []billing.OrderItem{{ProductID: pricing.SampleVServer, Configuration: pricing.Configuration{Plan: "basic-1"},
+		Quantity: 1, Term: period.Months(1)}}
+
+	measure := func(name string, most int64, op func() error) {
+		t.Helper()
+		before := counter.n.Load()
+		require.NoError(t, op(), name)
+		got := counter.n.Load() - before
+		t.Logf("%-34s %3d statements", name, got)
+		require.LessOrEqual(t, got, most, "%s sends more statements than before", name)
+	}
+	var pending billing.Order
+	measure("Checkout by credit, one vServer", 23, func() error {
+		_, err := e.sys.Checkout(ctx, "c1", billing.CheckoutRequest{AccountID: "acct", Items: items, Method: payment.MethodCredit})
+		return err
+	})
+	measure("Checkout by gateway (pending)", 28, func() error {
+		res, err := e.sys.Checkout(ctx, "c2", billing.CheckoutRequest{AccountID: "acct", Items: items,
+			Method: payment.MethodGateway, Gateway: "sim"})
+		pending = res.Order
+		return err
+	})
+	measure("Pay by credit", 19, func() error {
+		_, err := e.sys.Pay(ctx, "p1", billing.PayRequest{AccountID: "acct", Amount: pending.Total, Method: payment.MethodCredit,
+			Purpose: payment.Purpose{Kind: payment.PurposeOrder, Ref: pending.ID}})
+		return err
+	})
+	measure("Checkout replayed (same key)", 10, func() error {
+		_, err := e.sys.Checkout(ctx, "c1", billing.CheckoutRequest{AccountID: "acct", Items: items, Method: payment.MethodCredit})
+		return err
+	})
+	measure("Wallet", 4, func() error {
+		_, err := e.sys.Wallet(ctx, "acct")
+		return err
+	})
+}
