@@ -6,6 +6,10 @@
 //		storagetest.Run(t, func(t *testing.T) storage.Store { return mystore.New(t) })
 //	}
 //
+// Each part of the contract is also its own exported test (Tx, Accounts,
+// Ledger, …, listed by Areas), so a host can run and read one area at a
+// time while building its store.
+//
 // newStore must return an empty, independent store each time it is called
 // (a fresh schema or database for stores backed by a server).
 package storagetest
@@ -34,19 +38,84 @@ func Run(t *testing.T, newStore NewStore) { RunWithOptions(t, newStore, Options{
 
 // RunWithOptions is Run with tuning options.
 func RunWithOptions(t *testing.T, newStore NewStore, opts Options) {
+	for _, area := range Areas() {
+		t.Run(area.Name, func(t *testing.T) { area.Test(t, newStore, opts) })
+	}
+}
+
+// Area is one part of the storage contract with the test of every
+// behaviour in it. A host implementing the contract step by step runs the
+// areas it has, one at a time:
+//
+//	func TestLedger(t *testing.T) { storagetest.Ledger(t, newMyStore, storagetest.Options{}) }
+type Area struct {
+	// Name is the subtest name Run gives the area.
+	Name string
+	// Test runs the area's behaviours as subtests of t.
+	Test func(t *testing.T, newStore NewStore, opts Options)
+}
+
+// Areas lists the parts of the contract in the order Run tests them.
+func Areas() []Area {
+	return []Area{
+		{"Tx", Tx}, {"Accounts", Accounts}, {"Idempotency", Idempotency}, {"Audit", Audit},
+		{"Ledger", Ledger}, {"Payments", Payments}, {"Orders", Orders}, {"Resources", Resources},
+		{"TypedRecords", TypedRecords},
+	}
+}
+
+// newSuite fills in the defaults of opts.
+func newSuite(newStore NewStore, opts Options) suite {
 	if opts.Parallelism <= 0 {
 		opts.Parallelism = 16
 	}
-	s := suite{newStore: newStore, opts: opts}
-	t.Run("Tx", s.testTx)
-	t.Run("Accounts", s.testAccounts)
-	t.Run("Idempotency", s.testIdempotency)
-	t.Run("Audit", s.testAudit)
-	t.Run("Ledger", s.testLedger)
-	t.Run("Payments", s.testPayments)
-	t.Run("Orders", s.testOrders)
-	t.Run("Resources", s.testResources)
-	t.Run("TypedRecords", s.testTypedRecords)
+	return suite{newStore: newStore, opts: opts}
+}
+
+// Tx tests the unit of work: a failed or panicking transaction undoes all
+// its writes, a cancelled context commits nothing, a Tx cannot be used
+// after its transaction, and reads see the transaction's own writes.
+func Tx(t *testing.T, newStore NewStore, opts Options) { newSuite(newStore, opts).testTx(t) }
+
+// Accounts tests creating, reading and updating accounts, and that
+// concurrent read-modify-write cycles are never lost.
+func Accounts(t *testing.T, newStore NewStore, opts Options) {
+	newSuite(newStore, opts).testAccounts(t)
+}
+
+// Idempotency tests claiming keys per account (exactly one of racing
+// claims wins), storing and reading the first result, and copies.
+func Idempotency(t *testing.T, newStore NewStore, opts Options) {
+	newSuite(newStore, opts).testIdempotency(t)
+}
+
+// Audit tests the append-only audit log and its paging.
+func Audit(t *testing.T, newStore NewStore, opts Options) { newSuite(newStore, opts).testAudit(t) }
+
+// Ledger tests journal entries, balances, the non-negative rule under
+// racing spenders, and that the cached balances agree with the postings.
+func Ledger(t *testing.T, newStore NewStore, opts Options) { newSuite(newStore, opts).testLedger(t) }
+
+// Payments tests payments, gateway events, linked accounts, payment links
+// and the worker's due-payment queries.
+func Payments(t *testing.T, newStore NewStore, opts Options) {
+	newSuite(newStore, opts).testPayments(t)
+}
+
+// Orders tests coupons, redemptions (limits under racing checkouts) and
+// orders.
+func Orders(t *testing.T, newStore NewStore, opts Options) { newSuite(newStore, opts).testOrders(t) }
+
+// Resources tests resources and the due index, invoices and gapless
+// numbering, the action log and the outbox.
+func Resources(t *testing.T, newStore NewStore, opts Options) {
+	newSuite(newStore, opts).testResources(t)
+}
+
+// TypedRecords tests that every typed field of a resource, order, invoice,
+// action and coupon comes back exactly as stored, and that reads are copies.
+func TypedRecords(t *testing.T, newStore NewStore, opts Options) {
+	newSuite(newStore, opts).testTypedRecords(t)
 }
 
 type suite struct {
