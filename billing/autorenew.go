@@ -31,7 +31,7 @@ func (s *System) SetAutoRenew(ctx context.Context, key string, req AutoRenewRequ
 	}
 	if req.Term != (period.Term{}) {
 		if err := req.Term.Validate(); err != nil {
-			return Resource{}, &RequestError{Field: "Term", Reason: err.Error()}
+			return Resource{}, &RequestError{Field: "Term", Reason: err.Error(), Err: err}
 		}
 	}
 	_, err := idempotent(ctx, s, req.AccountID, key, "resource.auto_renew", req, func(ctx context.Context, tx storage.Tx) (bool, error) {
@@ -44,6 +44,9 @@ func (s *System) SetAutoRenew(ctx context.Context, key string, req AutoRenewRequ
 		}
 		d.AutoRenew = req.On
 		if req.Term != (period.Term{}) {
+			if err := s.badTerm("Term", r.ProductID, req.Term); err != nil {
+				return false, err
+			}
 			d.AutoRenewTerm = req.Term
 		}
 		r.UpdatedAt = s.now()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/payment"
 )
 
@@ -121,6 +122,10 @@ func (e *ConfigError) Is(target error) bool { return target == ErrInvalidConfig 
 type RequestError struct {
 	Field  string
 	Reason string
+	// Err is the cause, when the request was refused because of another
+	// package's typed error (a malformed term, a term the product does not
+	// sell); errors.Is and errors.As reach it.
+	Err error
 }
 
 // Error names the field and the reason.
@@ -130,6 +135,20 @@ func (e *RequestError) Error() string {
 
 // Is makes a *RequestError match ErrInvalidRequest.
 func (e *RequestError) Is(target error) bool { return target == ErrInvalidRequest }
+
+// Unwrap returns the cause, if any.
+func (e *RequestError) Unwrap() error { return e.Err }
+
+// badTerm is the *RequestError for field's term t of product productID
+// when the catalog refuses it (malformed, or not sold), nil otherwise; an
+// unknown product is left to the pricing that follows.
+func (s *System) badTerm(field, productID string, t period.Term) error {
+	err := s.catalog.CheckTerm(productID, t)
+	if errors.Is(err, period.ErrInvalidTerm) || errors.Is(err, period.ErrTermNotSold) {
+		return &RequestError{Field: field, Reason: err.Error(), Err: err}
+	}
+	return nil
+}
 
 // IdempotencyConflictError reports a key first used by another request.
 type IdempotencyConflictError struct {

@@ -266,7 +266,7 @@ func (c *requestCheck) termEnd(s *System, field string, t period.Term) {
 		return
 	}
 	if err := t.Validate(); err != nil {
-		c.fail(field, err.Error())
+		c.err = &RequestError{Field: field, Reason: err.Error(), Err: err}
 		return
 	}
 	// UTC with the system's basis: the account's zone moves the end by
@@ -331,7 +331,11 @@ func (s *System) validateCheckout(req CheckoutRequest) error {
 	}
 	c.orderSize("Items", quantities)
 	for i, it := range req.Items {
-		c.termEnd(s, fmt.Sprintf("Items[%d].Term", i), it.Term)
+		field := fmt.Sprintf("Items[%d].Term", i)
+		c.termEnd(s, field, it.Term)
+		if c.err == nil {
+			c.err = s.badTerm(field, it.ProductID, it.Term)
+		}
 	}
 	c.paySpec(PaySpec{Gateway: req.Gateway, LinkedAccountID: req.LinkedAccountID, ReturnURL: req.ReturnURL,
 		Coupons: req.Coupons, Actor: req.Actor})

@@ -1,6 +1,9 @@
 package pricing
 
-import "github.com/shopspring/decimal"
+import (
+	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/shopspring/decimal"
+)
 
 // Ids of the products in SampleCatalog.
 const (
@@ -37,8 +40,11 @@ func SampleCatalog() (*Catalog, error) {
 		Tax:      TaxPolicy{Rate: decimal.New(1, -1), Mode: TaxExclusive},
 		Products: []Product{
 			{
-				ID:   SampleVServer,
-				Name: "vServer",
+				ID: SampleVServer,
+				// The brief's cycles, plus 2 months and any 1 to 365 days:
+				// a product states the terms it sells.
+				Terms: sampleTerms(),
+				Name:  "vServer",
 				Components: []Component{
 					{ID: "vcpu", Name: "vCPU", Unit: "vCPU", Model: PerUnit(vnd(45_000)),
 						MinQuantity: 1, MaxQuantity: 64, Required: true},
@@ -60,8 +66,11 @@ func SampleCatalog() (*Catalog, error) {
 				},
 			},
 			{
-				ID:   SampleVStorage,
-				Name: "vStorage",
+				ID: SampleVStorage,
+				// The brief's cycles, plus 2 months and any 1 to 365 days:
+				// a product states the terms it sells.
+				Terms: sampleTerms(),
+				Name:  "vStorage",
 				Components: []Component{
 					{ID: "ssd_gb", Name: "SSD block storage", Unit: "GB SSD", Model: PerUnit(vnd(700)),
 						MinQuantity: 10, MaxQuantity: 100_000},
@@ -77,8 +86,11 @@ func SampleCatalog() (*Catalog, error) {
 				},
 			},
 			{
-				ID:   SampleVMonitor,
-				Name: "vMonitor",
+				ID: SampleVMonitor,
+				// The brief's cycles, plus 2 months and any 1 to 365 days:
+				// a product states the terms it sells.
+				Terms: sampleTerms(),
+				Name:  "vMonitor",
 				Components: []Component{
 					{ID: "metrics", Name: "Metrics", Unit: "metrics", Model: Package(vnd(100), vnd(20_000)),
 						MaxQuantity: 100_000},
@@ -92,4 +104,12 @@ func SampleCatalog() (*Catalog, error) {
 			},
 		},
 	})
+}
+
+// sampleTerms is what the sample products sell: the standard cycles of 1,
+// 3, 6, 12, 24 and 36 months, 2 months, and any whole number of days from 1
+// to 365 (the worked example buys 60 days).
+func sampleTerms() period.TermSet {
+	m := period.Months
+	return period.TermSet{Terms: []period.Term{m(1), m(2), m(3), m(6), m(12), m(24), m(36)}, Days: period.Bounds{Min: 1, Max: 365}}
 }
