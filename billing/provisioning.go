@@ -89,10 +89,14 @@ func (s *System) activate(ctx context.Context, tx storage.Tx, acct Account, r *s
 		return err
 	}
 	now := s.now()
-	end, err := rules.Calendar().AddTerm(now, d.Term)
+	// The term is laid from now, which becomes the billing anchor its
+	// renewals count from.
+	ren, err := rules.Calendar().Renew(now, now, d.Term)
 	if err != nil {
 		return err
 	}
+	end := ren.Span.End
+	d.Anchor = ren.Anchor
 	r.Status, r.PeriodStart, r.PeriodEnd, r.UpdatedAt = next, now, end, now
 	d.Since, d.NextReminder, d.NextAttempt = now, 0, 0
 	discount, err := d.Line.TermDiscount.Add(d.Line.Discount)

@@ -70,12 +70,12 @@ func (s *System) Renew(ctx context.Context, key string, req RenewRequest) (Actio
 			if _, err := lifecycle.Next(lifecycle.State(r.Status), lifecycle.EventRenew); err != nil {
 				return pricing.QuoteItem{}, order.Target{}, err
 			}
-			span, err := lifecycle.RenewPeriod(s.rules(acct, r.ProductID).Calendar(), r.PeriodEnd, s.now(), req.Term)
+			ren, err := lifecycle.RenewFromAnchor(s.rules(acct, r.ProductID).Calendar(), d.Anchor, r.PeriodEnd, s.now(), req.Term)
 			if err != nil {
 				return pricing.QuoteItem{}, order.Target{}, err
 			}
 			return pricing.QuoteItem{ProductID: r.ProductID, Configuration: d.Configuration, Quantity: 1, Term: req.Term},
-				order.Target{ResourceID: r.ID, Start: span.Start, End: span.End}, nil
+				order.Target{ResourceID: r.ID, Start: ren.Span.Start, End: ren.Span.End, Anchor: ren.Anchor}, nil
 		})
 }
 
@@ -310,12 +310,20 @@ func (s *System) extendPaid(ctx context.Context, tx storage.Tx, acct Account, r 
 	line pricing.QuoteLine, target order.Target, kind order.Kind, actor string) error {
 	rules := s.rules(acct, r.ProductID)
 	from := lifecycle.State(r.Status)
+	anchor := target.Anchor
 	if !target.Start.Equal(r.PeriodEnd) {
 		// The resource changed since the order was placed (renewed twice):
 		// extend from where it ends now, by the same length.
 		target.End = r.PeriodEnd.Add(target.End.Sub(target.Start))
 		target.Start = r.PeriodEnd
+		anchor = time.Time{}
 	}
+	if anchor.IsZero() {
+		// A matched end, or a renewal that had to move: the anchor is kept
+		// if the new end is one of its boundaries, else it restarts there.
+		anchor = rules.Calendar().Reanchor(d.Anchor, target.End)
+	}
+	d.Anchor = anchor
 	v, err := viewOf(*r, *d).Renewed(target.End, s.now())
 	if err != nil {
 		return err

@@ -41,8 +41,12 @@ type Resource struct {
 // configuration and price, what the customer paid, and the lifecycle
 // bookkeeping of its current term.
 type ResourceDetail struct {
-	Configuration  pricing.Configuration
-	Term           period.Term
+	Configuration pricing.Configuration
+	Term          period.Term
+	// Anchor is the billing anchor: the instant month terms are counted
+	// from, so that renewals keep the day of the month it fell on (zero
+	// for none: renewals then count from the current end).
+	Anchor         time.Time
 	PricePer30Days money.Amount
 	// Line is the quote line the resource was bought with (quantity 1).
 	Line pricing.QuoteLine

@@ -89,6 +89,9 @@ type Target struct {
 	// Start and End bound the period the line buys (renew, match).
 	Start time.Time `json:"start"`
 	End   time.Time `json:"end"`
+	// Anchor is the billing anchor the resource keeps once the line is
+	// paid (renewals); zero when the line sets none.
+	Anchor time.Time `json:"anchor,omitzero"`
 	// Resize is the pending configuration change, for resize orders; nil
 	// otherwise.
 	Resize *Resize `json:"resize,omitempty"`

@@ -42,7 +42,7 @@ func resourceArgs(op string, res storage.Resource) ([]any, error) {
 		res.Configuration, res.Term.Months, res.Term.Days, cur, price, res.Line, nullJSON(len(res.CouponShares) > 0, res.CouponShares),
 		res.PaymentID, res.AutoRenew, res.AutoRenewTerm.Months, res.AutoRenewTerm.Days, nullTime(res.Since),
 		res.NextReminder, res.NextAttempt, textArray(res.InvoiceIDs), res.FailureReason, nullJSON(len(res.Value.Segments) > 0, res.Value),
-		res.ValueTracked, res.TickAttempts, res.TickError, nullTime(res.TickRetryAt), res.UpdatedAt}, nil
+		res.ValueTracked, res.TickAttempts, res.TickError, nullTime(res.TickRetryAt), nullTime(res.Anchor), res.UpdatedAt}, nil
 }
 
 func (r resources) Create(ctx context.Context, res storage.Resource) error {
@@ -168,19 +168,19 @@ func (r resources) Due(ctx context.Context, t time.Time, limit int) ([]storage.R
 // scanResource reads resourceColumns.
 func scanResource(row pgx.Row) (storage.Resource, error) {
 	var (
-		res                                 storage.Resource
-		start, end, nextDueAt, since, retry pgtype.Timestamptz
-		cur                                 pgtype.Text
-		price                               pgtype.Numeric
-		status                              string
-		shares                              map[string]money.Amount
-		value                               *lifecycle.PaidValue
+		res                                         storage.Resource
+		start, end, nextDueAt, since, retry, anchor pgtype.Timestamptz
+		cur                                         pgtype.Text
+		price                                       pgtype.Numeric
+		status                                      string
+		shares                                      map[string]money.Amount
+		value                                       *lifecycle.PaidValue
 	)
 	if err := row.Scan(&res.ID, &res.AccountID, &res.CreatedAt, &res.Version, &res.OrderID, &res.ProductID, &status,
 		&start, &end, &nextDueAt, &res.Configuration, &res.Term.Months, &res.Term.Days, &cur, &price, &res.Line, &shares,
 		&res.PaymentID, &res.AutoRenew, &res.AutoRenewTerm.Months, &res.AutoRenewTerm.Days, &since,
 		&res.NextReminder, &res.NextAttempt, &res.InvoiceIDs, &res.FailureReason, &value,
-		&res.ValueTracked, &res.TickAttempts, &res.TickError, &retry, &res.UpdatedAt); err != nil {
+		&res.ValueTracked, &res.TickAttempts, &res.TickError, &retry, &anchor, &res.UpdatedAt); err != nil {
 		return storage.Resource{}, err
 	}
 	amount, err := readAmount(price, cur.String)
@@ -193,7 +193,7 @@ func scanResource(row pgx.Row) (storage.Resource, error) {
 		res.Value = *value
 	}
 	res.PeriodStart, res.PeriodEnd, res.NextDueAt = timeOf(start), timeOf(end), timeOf(nextDueAt)
-	res.Since, res.TickRetryAt = timeOf(since), timeOf(retry)
+	res.Since, res.TickRetryAt, res.Anchor = timeOf(since), timeOf(retry), timeOf(anchor)
 	res.CreatedAt, res.UpdatedAt = res.CreatedAt.UTC(), res.UpdatedAt.UTC()
 	return res, nil
 }

@@ -116,6 +116,7 @@ func checkLegacyRows(t *testing.T, st *postgres.Store, acct string) {
 		assert.Equal(t, "gateway down", r.TickError)
 		assert.True(t, r.TickRetryAt.Equal(epoch.Add(4*time.Minute)))
 		assert.Equal(t, int64(4), r.Version)
+		assert.True(t, r.Anchor.IsZero(), "no anchor was recorded before")
 
 		bare, err := tx.Resources().Get(ctx, acct, "r2")
 		require.NoError(t, err)

@@ -52,7 +52,7 @@ func richResource(t testing.TB, acct, id string) storage.Resource {
 	r := newResource(acct, id, epoch().Add(time.Hour))
 	r.ResourceDetail = storage.ResourceDetail{
 		Configuration: pricing.Configuration{Plan: "s2", Components: map[string]int64{"disk_gb": 40}},
-		Term:          period.Months(1), PricePer30Days: vnd(t, 181_000), Line: richQuoteLine(t),
+		Term:          period.Months(1), Anchor: epoch().Add(-time.Hour), PricePer30Days: vnd(t, 181_000), Line: richQuoteLine(t),
 		CouponShares: map[string]money.Amount{"SPRING": vnd(t, 1_950)}, PaymentID: "pay1", AutoRenew: true,
 		AutoRenewTerm: period.Months(3), Since: epoch().Add(time.Minute), NextReminder: 2, NextAttempt: 1,
 		InvoiceIDs: []string{"inv1", "cn1"}, FailureReason: "quota",

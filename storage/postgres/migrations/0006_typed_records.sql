@@ -40,7 +40,10 @@ ALTER TABLE {{schema}}.resources
     ADD COLUMN value_tracked     boolean     NOT NULL DEFAULT false,
     ADD COLUMN tick_attempts     integer     NOT NULL DEFAULT 0 CHECK (tick_attempts >= 0),
     ADD COLUMN tick_error        text        NOT NULL DEFAULT '',
-    ADD COLUMN tick_retry_at     timestamptz;
+    ADD COLUMN tick_retry_at     timestamptz,
+    -- The billing anchor, new with this version: NULL (none) for resources
+    -- bought before, whose renewals count from their current end.
+    ADD COLUMN anchor            timestamptz;
 
 UPDATE {{schema}}.resources r SET
     configuration     = coalesce(d.j->'configuration', '{}'),
