@@ -71,7 +71,7 @@ func (s *System) creditInvoices(ctx context.Context, tx storage.Tx, acct Account
 		if err := s.storeInvoice(ctx, tx, updated, rec.OrderID, false); err != nil {
 			return credited, err
 		}
-		if err := s.emit(ctx, tx, acct.ID, r.ID, EventInvoiceIssued, "", invoicePayload{InvoiceID: note.ID,
+		if err := s.emit(ctx, tx, acct.ID, r.ID, EventInvoiceIssued, "", InvoicePayload{InvoiceID: note.ID,
 			Number: note.DisplayNumber(), ResourceID: r.ID, Total: note.Total, Status: string(note.Status)}); err != nil {
 			return credited, err
 		}

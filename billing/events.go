@@ -8,8 +8,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/cloudbill/cloudbill/billing/money"
-	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/storage"
 )
 
@@ -60,15 +58,17 @@ type Event struct {
 	// stream are delivered one at a time, in order.
 	Stream string
 	Kind   EventKind
-	// Payload is the event's JSON body (see the Payload types).
+	// Payload is the event's JSON body, one of the Payload types by Kind;
+	// read it with the typed accessors (Provision, State, …) or Decode.
 	Payload   json.RawMessage
 	Attempts  int
 	CreatedAt time.Time
 }
 
 // EventHandler is the host's code for one event. Returning nil marks the
-// event delivered; an error schedules a retry with backoff. Handlers must be
-// idempotent: delivery is at least once.
+// event delivered; an error schedules a retry with backoff. Delivery is at
+// least once and in order per stream (resource), so handlers deduplicate by
+// Event.ID. The context carries the delivering System: SystemFromContext.
 type EventHandler func(ctx context.Context, e Event) error
 
 // emit writes an event to the outbox inside the caller's transaction, so it
@@ -129,7 +129,7 @@ func (s *System) DeliverEvents(ctx context.Context, limit int) (int, error) {
 // deliver hands one event to the handler and records the outcome; it
 // reports whether the handler accepted it.
 func (s *System) deliver(ctx context.Context, e storage.Event) (bool, error) {
-	herr := s.cfg.EventHandler(ctx, Event{Seq: e.Seq, ID: e.ID, AccountID: e.AccountID, Stream: e.Stream,
+	herr := s.cfg.EventHandler(context.WithValue(ctx, systemKey{}, s), Event{Seq: e.Seq, ID: e.ID, AccountID: e.AccountID, Stream: e.Stream,
 		Kind: EventKind(e.Kind), Payload: e.Payload, Attempts: e.Attempts, CreatedAt: e.CreatedAt})
 	if herr != nil && ctx.Err() != nil {
 		return false, ctx.Err()
@@ -189,16 +189,4 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n]
-}
-
-// PaymentCreditedPayload is the body of an EventPaymentCredited event.
-type PaymentCreditedPayload struct {
-	PaymentID string `json:"payment_id"`
-	// Purpose and Ref say what the payment was meant for.
-	Purpose payment.PurposeKind `json:"purpose"`
-	Ref     string              `json:"ref"`
-	// Amount is what went to the wallet as cash.
-	Amount money.Amount `json:"amount"`
-	// Reason says why the payment could not settle its purpose.
-	Reason string `json:"reason"`
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/cloudbill/cloudbill/billing/order"
 
-	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/coupon"
 	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/storage"
@@ -75,7 +74,7 @@ func (s *System) settleOrder(ctx context.Context, tx storage.Tx, acct Account, o
 		if _, err := tx.Resources().Update(ctx, r); err != nil {
 			return err
 		}
-		if err := s.emit(ctx, tx, acct.ID, r.ID, EventProvision, "provision:"+r.ID, provisionPayload{
+		if err := s.emit(ctx, tx, acct.ID, r.ID, EventProvision, "provision:"+r.ID, ProvisionPayload{
 			ResourceID: r.ID, ProductID: r.ProductID, Configuration: d.Configuration, Term: d.Term.String(),
 		}); err != nil {
 			return err
@@ -154,12 +153,4 @@ func (s *System) moveRedemptions(ctx context.Context, tx storage.Tx, accountID, 
 		}
 	}
 	return nil
-}
-
-// provisionPayload is the body of an EventProvision event.
-type provisionPayload struct {
-	ResourceID    string                `json:"resource_id"`
-	ProductID     string                `json:"product_id"`
-	Configuration pricing.Configuration `json:"configuration"`
-	Term          string                `json:"term"`
 }

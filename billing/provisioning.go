@@ -292,7 +292,7 @@ func (s *System) issueInvoiceIn(ctx context.Context, tx storage.Tx, acct Account
 	if err := s.storeInvoice(ctx, tx, issued, r.OrderID, true); err != nil {
 		return invoice.Invoice{}, err
 	}
-	return issued, s.emit(ctx, tx, acct.ID, r.ID, EventInvoiceIssued, "", invoicePayload{InvoiceID: issued.ID,
+	return issued, s.emit(ctx, tx, acct.ID, r.ID, EventInvoiceIssued, "", InvoicePayload{InvoiceID: issued.ID,
 		Number: issued.DisplayNumber(), ResourceID: r.ID, Total: issued.Total, Status: string(issued.Status)})
 }
 
@@ -303,15 +303,6 @@ func (s *System) storeInvoice(ctx context.Context, tx storage.Tx, inv invoice.In
 		return tx.Invoices().Create(ctx, rec)
 	}
 	return tx.Invoices().Update(ctx, rec)
-}
-
-// invoicePayload is the body of an EventInvoiceIssued event.
-type invoicePayload struct {
-	InvoiceID  string       `json:"invoice_id"`
-	Number     string       `json:"number"`
-	ResourceID string       `json:"resource_id"`
-	Total      money.Amount `json:"total"`
-	Status     string       `json:"status"`
 }
 
 // logAction appends one action-log record, attributed to actor (the

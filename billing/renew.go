@@ -382,7 +382,7 @@ func (s *System) recoverPaid(ctx context.Context, tx storage.Tx, acct Account, r
 	if err := s.logAction(ctx, tx, acct, actor, r.ID, invoice.ActionRecover, d.Configuration, d.Configuration, period.Span{}, period.Span{}, "", ""); err != nil {
 		return err
 	}
-	return s.emit(ctx, tx, acct.ID, r.ID, EventProvision, "", provisionPayload{
+	return s.emit(ctx, tx, acct.ID, r.ID, EventProvision, "", ProvisionPayload{
 		ResourceID: r.ID, ProductID: r.ProductID, Configuration: d.Configuration, Term: d.Term.String(),
 	})
 }
@@ -404,19 +404,11 @@ func (s *System) hostEffects(ctx context.Context, tx storage.Tx, acct Account, r
 		if !ok {
 			continue
 		}
-		if err := s.emit(ctx, tx, acct.ID, r.ID, kind, "", statePayload{ResourceID: r.ID, From: from, To: to, PeriodEnd: r.PeriodEnd}); err != nil {
+		if err := s.emit(ctx, tx, acct.ID, r.ID, kind, "", StatePayload{ResourceID: r.ID, From: from, To: to, PeriodEnd: r.PeriodEnd}); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// statePayload is the body of resource state events.
-type statePayload struct {
-	ResourceID string          `json:"resource_id"`
-	From       lifecycle.State `json:"from"`
-	To         lifecycle.State `json:"to"`
-	PeriodEnd  time.Time       `json:"period_end"`
 }
 
 // viewOf is the lifecycle view of a stored resource.

@@ -262,18 +262,11 @@ func (s *System) applyResize(ctx context.Context, tx storage.Tx, acct Account, r
 	if err := s.saveResource(ctx, tx, r, d, s.rules(acct, r.ProductID)); err != nil {
 		return money.Amount{}, err
 	}
-	if err := s.emit(ctx, tx, acct.ID, r.ID, EventResize, "", resizePayload{ResourceID: r.ID, From: oldCfg, To: t.Configuration}); err != nil {
+	if err := s.emit(ctx, tx, acct.ID, r.ID, EventResize, "", ResizePayload{ResourceID: r.ID, From: oldCfg, To: t.Configuration}); err != nil {
 		return money.Amount{}, err
 	}
 	return refund, s.logAction(ctx, tx, acct, actor, r.ID, invoice.ActionResize, oldCfg, t.Configuration,
 		period.Span{Start: t.Start, End: t.End}, period.Span{Start: t.Start, End: t.End}, invoiceID, note)
-}
-
-// resizePayload is the body of an EventResize event.
-type resizePayload struct {
-	ResourceID string                `json:"resource_id"`
-	From       pricing.Configuration `json:"from"`
-	To         pricing.Configuration `json:"to"`
 }
 
 func sameConfiguration(a, b pricing.Configuration) bool {

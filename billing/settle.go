@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/storage"
 )
@@ -162,19 +161,8 @@ func (s *System) paymentSettled(ctx context.Context, tx storage.Tx, acct Account
 	return nil
 }
 
-// paymentEventPayload is the body of payment events.
-type paymentEventPayload struct {
-	PaymentID string              `json:"payment_id"`
-	Purpose   payment.PurposeKind `json:"purpose"`
-	Ref       string              `json:"ref"`
-	Method    payment.Method      `json:"method"`
-	Status    payment.Status      `json:"status"`
-	Amount    money.Amount        `json:"amount"`
-	Reason    string              `json:"reason,omitempty"`
-}
-
-func paymentPayload(p storage.Payment) paymentEventPayload {
-	return paymentEventPayload{PaymentID: p.ID, Purpose: p.Purpose, Ref: p.PurposeRef, Method: p.Method,
+func paymentPayload(p storage.Payment) PaymentPayload {
+	return PaymentPayload{PaymentID: p.ID, Purpose: p.Purpose, Ref: p.PurposeRef, Method: p.Method,
 		Status: p.Status, Amount: p.Amount, Reason: p.FailureReason}
 }
 
