@@ -30,8 +30,8 @@ func TestEventPayloadsKeepTheirJSON(t *testing.T) {
 	cfg := pricing.Configuration{Components: map[string]int64{"vcpu": 2, "ram_gb": 4, "ssd_gb": 40}}
 	for name, payload := range map[string]any{
 		"provision": billing.ProvisionPayload{ResourceID: "res_1", ProductID: "vserver", Configuration: cfg, Term: period.Months(1).String()},
-		"state": billing.StatePayload{ResourceID: "res_1", From: lifecycle.StateGrace, To: lifecycle.StateSuspended, PeriodEnd: at},
-		"resize": billing.ResizePayload{ResourceID: "res_1", From: cfg, To: pricing.Configuration{Plan: "basic-2"}},
+		"state":     billing.StatePayload{ResourceID: "res_1", From: lifecycle.StateGrace, To: lifecycle.StateSuspended, PeriodEnd: at},
+		"resize":    billing.ResizePayload{ResourceID: "res_1", From: cfg, To: pricing.Configuration{Plan: "basic-2"}},
 		"payment": billing.PaymentPayload{PaymentID: "pay_1", Purpose: payment.PurposeOrder, Ref: "ord_1", Method: payment.MethodGateway,
 			Status: payment.StatusFailed, Amount: vnd(t, 199_100), Reason: "card declined"},
 		"payment_credited": billing.PaymentCreditedPayload{PaymentID: "pay_2", Purpose: payment.PurposeOrder, Ref: "ord_1",

@@ -209,13 +209,15 @@ func (p Product) termDiscountRate(months int) decimal.Decimal {
 // Configuration is what a customer chose for one unit of a product: an
 // optional plan and quantities of components. With a plan, components are
 // add-ons priced on top of it; without one, the components alone make the
-// price and every Required component must be chosen.
+// price and every Required component must be chosen. Its JSON is
+// {"plan": …, "components": {…}} with empty parts left out; documents
+// written with the field names ("Plan", "Components") read back the same.
 type Configuration struct {
 	// Plan is a plan id of the product, or "" for none.
-	Plan string
+	Plan string `json:"plan,omitempty"`
 	// Components maps component ids to chosen quantities. A quantity of 0
 	// is the same as leaving the component out.
-	Components map[string]int64
+	Components map[string]int64 `json:"components,omitempty"`
 }
 
 // Clone returns a copy of c that shares no map with it.
