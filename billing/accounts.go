@@ -143,11 +143,11 @@ func (s *System) SetAccountType(ctx context.Context, key string, req SetAccountT
 	})
 }
 
-// AuditTrail returns up to limit (1–1000) of the account's audit records
+// AuditTrail returns up to limit (1–1000; 0 means DefaultPageSize) of the account's audit records
 // after the cursor afterSeq (0 for the first page), oldest first. Pass the
 // last record's Seq to get the next page.
 func (s *System) AuditTrail(ctx context.Context, accountID string, afterSeq int64, limit int) ([]storage.AuditRecord, error) {
-	if err := checkLimit(limit); err != nil {
+	if err := checkLimit(&limit); err != nil {
 		return nil, err
 	}
 	var out []storage.AuditRecord

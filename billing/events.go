@@ -107,7 +107,7 @@ func backoff(n int) time.Duration {
 	return min(d, maxBackoff)
 }
 
-// DeliverEvents hands up to limit (1–1000) due outbox events to the
+// DeliverEvents hands up to limit (1–1000; 0 means DefaultPageSize) due outbox events to the
 // configured EventHandler, oldest first and never overtaking an earlier
 // undelivered event of the same stream. A handler error keeps the event and
 // schedules a retry (10s, 20s, 40s, … up to an hour); nothing is ever lost,
@@ -116,7 +116,7 @@ func backoff(n int) time.Duration {
 // once (handlers deduplicate by Event.ID), never out of order within a
 // stream once delivered. It returns how many events were delivered.
 func (s *System) DeliverEvents(ctx context.Context, limit int) (int, error) {
-	if err := checkLimit(limit); err != nil {
+	if err := checkLimit(&limit); err != nil {
 		return 0, err
 	}
 	if s.cfg.EventHandler == nil {
@@ -158,11 +158,11 @@ func (s *System) deliver(ctx context.Context, e storage.Event) (bool, error) {
 	return herr == nil, nil
 }
 
-// Events returns up to limit (1–1000) of the account's outbox events after
+// Events returns up to limit (1–1000; 0 means DefaultPageSize) of the account's outbox events after
 // the cursor afterSeq, oldest first: the portal's notices, and what tests
 // assert on.
 func (s *System) Events(ctx context.Context, accountID string, afterSeq int64, limit int) ([]Event, error) {
-	if err := checkLimit(limit); err != nil {
+	if err := checkLimit(&limit); err != nil {
 		return nil, err
 	}
 	var out []Event

@@ -16,7 +16,7 @@ const (
 	reasonExpiredCreated = "payment expired: the gateway never answered"
 )
 
-// ExpirePendingPayments expires up to limit (1–1000) gateway payments still
+// ExpirePendingPayments expires up to limit (1–1000; 0 means DefaultPageSize) gateway payments still
 // "created" or "pending" past their expiry — abandoned by the customer, or
 // never answered by the gateway — oldest expiry first, one payment per
 // transaction. Expiring a payment releases the credit a Top up & Pay held
@@ -34,14 +34,14 @@ const (
 // returns how many payments it expired, and an error only when the sweep
 // as a whole cannot run (the store is unreachable, ctx is done).
 func (s *System) ExpirePendingPayments(ctx context.Context, limit int) (int, error) {
-	if err := checkLimit(limit); err != nil {
+	if err := checkLimit(&limit); err != nil {
 		return 0, err
 	}
 	res, err := s.expirePayments(ctx, limit)
 	return res.done, err
 }
 
-// RetryCreatedPayments asks the gateway again about up to limit (1–1000)
+// RetryCreatedPayments asks the gateway again about up to limit (1–1000; 0 means DefaultPageSize)
 // payments left "created" because their gateway never answered (a
 // temporary failure, a lost response, or a process that stopped between
 // recording the payment and calling the gateway): those created at least
@@ -58,7 +58,7 @@ func (s *System) ExpirePendingPayments(ctx context.Context, limit int) (int, err
 // its own. It returns how many payments got an answer (pending, succeeded
 // or failed), and an error only when the sweep as a whole cannot run.
 func (s *System) RetryCreatedPayments(ctx context.Context, limit int) (int, error) {
-	if err := checkLimit(limit); err != nil {
+	if err := checkLimit(&limit); err != nil {
 		return 0, err
 	}
 	res, err := s.retryPayments(ctx, limit)

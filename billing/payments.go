@@ -341,10 +341,10 @@ func (s *System) Payment(ctx context.Context, accountID, id string) (Payment, er
 	return paymentView(out), nil
 }
 
-// Payments returns up to limit (1–1000) of the account's payments, newest
+// Payments returns up to limit (1–1000; 0 means DefaultPageSize) of the account's payments, newest
 // first, after the payment afterID ("" for the first page).
 func (s *System) Payments(ctx context.Context, accountID, afterID string, limit int) ([]Payment, error) {
-	if err := checkLimit(limit); err != nil {
+	if err := checkLimit(&limit); err != nil {
 		return nil, err
 	}
 	var out []Payment
@@ -366,6 +366,9 @@ func (s *System) Payments(ctx context.Context, accountID, afterID string, limit 
 
 // gateway returns the configured gateway called name.
 func (s *System) gateway(name string) (gateway.Gateway, error) {
+	if name == "" {
+		return nil, &RequestError{Field: "Gateway", Reason: "is required for this payment method", Err: ErrUnknownGateway}
+	}
 	g, ok := s.gateways[name]
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownGateway, name)

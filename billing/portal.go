@@ -10,10 +10,16 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// checkLimit validates a page size.
-func checkLimit(limit int) error {
-	if limit < 1 || limit > 1000 {
-		return &RequestError{Field: "limit", Reason: fmt.Sprintf("%d is outside 1–1000", limit)}
+// DefaultPageSize is how many items a list returns when it is asked for 0.
+const DefaultPageSize = 100
+
+// checkLimit validates a page size, turning 0 into DefaultPageSize.
+func checkLimit(limit *int) error {
+	if *limit == 0 {
+		*limit = DefaultPageSize
+	}
+	if *limit < 1 || *limit > 1000 {
+		return &RequestError{Field: "limit", Reason: fmt.Sprintf("%d is outside 1–1000", *limit)}
 	}
 	return nil
 }
@@ -72,12 +78,12 @@ func (s *System) Resource(ctx context.Context, accountID, id string) (Resource, 
 	return out, err
 }
 
-// Resources lists up to limit (1–1000) of the account's resources in the
+// Resources lists up to limit (1–1000; 0 means DefaultPageSize) of the account's resources in the
 // order they were bought, after the resource afterID ("" for the first
 // page), each with its billing status (good / warning / alerted /
 // expired): the portal's resource list.
 func (s *System) Resources(ctx context.Context, accountID, afterID string, limit int) ([]Resource, error) {
-	if err := checkLimit(limit); err != nil {
+	if err := checkLimit(&limit); err != nil {
 		return nil, err
 	}
 	var out []Resource
@@ -124,11 +130,11 @@ func (s *System) Invoice(ctx context.Context, accountID, id string) (invoice.Inv
 	return out, err
 }
 
-// Invoices lists up to limit (1–1000) of the account's invoices and credit
+// Invoices lists up to limit (1–1000; 0 means DefaultPageSize) of the account's invoices and credit
 // notes, newest first, after the invoice afterID ("" for the first page);
 // with resourceID set, only that resource's.
 func (s *System) Invoices(ctx context.Context, accountID, resourceID, afterID string, limit int) ([]invoice.Invoice, error) {
-	if err := checkLimit(limit); err != nil {
+	if err := checkLimit(&limit); err != nil {
 		return nil, err
 	}
 	var out []invoice.Invoice
@@ -159,11 +165,11 @@ type ActionEntry struct {
 	Detail     json.RawMessage `json:"detail"`
 }
 
-// Actions lists up to limit (1–1000) of the account's action-log entries
+// Actions lists up to limit (1–1000; 0 means DefaultPageSize) of the account's action-log entries
 // after the cursor afterSeq, oldest first; with resourceID set, only that
 // resource's.
 func (s *System) Actions(ctx context.Context, accountID, resourceID string, afterSeq int64, limit int) ([]ActionEntry, error) {
-	if err := checkLimit(limit); err != nil {
+	if err := checkLimit(&limit); err != nil {
 		return nil, err
 	}
 	var out []ActionEntry

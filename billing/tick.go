@@ -108,7 +108,7 @@ type noticePayload struct {
 }
 
 // Tick is what a host's worker calls periodically (every minute, say, or
-// through RunWorker): it runs the lifecycle clock for up to limit (1–1000)
+// through RunWorker): it runs the lifecycle clock for up to limit (1–1000; 0 means DefaultPageSize)
 // due resources — reminders from T−7 and daily after T until renewal or
 // release, each sent once; automatic renewal attempts at T−7, T−4, T−1 and
 // T from credit (then the default linked account when
@@ -134,7 +134,7 @@ type noticePayload struct {
 // done, or the store cannot be read or cannot record a failure — with the
 // report of what was done until then.
 func (s *System) Tick(ctx context.Context, limit int) (TickReport, error) {
-	if err := checkLimit(limit); err != nil {
+	if err := checkLimit(&limit); err != nil {
 		return TickReport{}, err
 	}
 	var rep TickReport

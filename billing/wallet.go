@@ -81,10 +81,10 @@ type WalletEntry struct {
 	CreditAfter money.Amount
 }
 
-// WalletHistory returns up to limit (1–1000) journal entries of the
+// WalletHistory returns up to limit (1–1000; 0 means DefaultPageSize) journal entries of the
 // account after the cursor afterSeq (0 for the first page), oldest first.
 func (s *System) WalletHistory(ctx context.Context, accountID string, afterSeq int64, limit int) ([]WalletEntry, error) {
-	if err := checkLimit(limit); err != nil {
+	if err := checkLimit(&limit); err != nil {
 		return nil, err
 	}
 	var out []WalletEntry
@@ -199,7 +199,7 @@ func (s *System) GrantPromotionalCredit(ctx context.Context, key string, req Gra
 // (each expiry entry has a fixed id, so a grant expires once). It returns
 // how many grants it expired.
 func (s *System) ExpirePromotionalCredit(ctx context.Context, limit int) (int, error) {
-	if err := checkLimit(limit); err != nil {
+	if err := checkLimit(&limit); err != nil {
 		return 0, err
 	}
 	now := s.now()

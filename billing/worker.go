@@ -139,7 +139,7 @@ func (o WorkerOptions) withDefaults() (WorkerOptions, error) {
 	if o.Sleep == nil {
 		o.Sleep = sleepTimer
 	}
-	if err := checkLimit(o.BatchSize); err != nil {
+	if err := checkLimit(&o.BatchSize); err != nil {
 		return o, &RequestError{Field: "BatchSize", Reason: fmt.Sprintf("%d is outside 1–1000", o.BatchSize)}
 	}
 	if o.Interval < time.Millisecond || o.Interval > 24*time.Hour {

@@ -73,8 +73,13 @@ type Rejection struct {
 	Err error
 }
 
-// Error says why the coupon was rejected, in words a customer can read.
-func (e *Rejection) Error() string {
+// Error is Message with the package's prefix, as every error of the
+// package has: "coupon: coupon WINTER25 does not exist".
+func (e *Rejection) Error() string { return "coupon: " + e.Message() }
+
+// Message says why the coupon was rejected, in words a customer can read
+// ("coupon WINTER25 does not exist"), for showing beside the code field.
+func (e *Rejection) Message() string {
 	c := e.Code
 	switch e.Reason {
 	case ReasonMalformedCode:

@@ -75,9 +75,11 @@ func ExampleRejection() {
 	fmt.Println(err)
 	var rej *coupon.Rejection
 	if errors.As(err, &rej) {
+		fmt.Println(rej.Message())
 		fmt.Println(rej.Reason, errors.Is(err, coupon.ErrRejected))
 	}
 	// Output:
+	// coupon: coupon SPRING20 expired at 2026-03-31
 	// coupon SPRING20 expired at 2026-03-31
 	// expired true
 }

@@ -156,7 +156,8 @@ func TestEvaluateRejectsWithEveryReason(t *testing.T) {
 			got := *rej
 			got.Err = nil
 			assert.Empty(t, cmp.Diff(tt.want, got, cmp.Comparer(func(a, b money.Amount) bool { return a.Equal(b) })))
-			assert.Equal(t, tt.wantMs, err.Error())
+			assert.Equal(t, tt.wantMs, rej.Message())
+			assert.Equal(t, "coupon: "+tt.wantMs, err.Error(), "the error has the package's prefix")
 			assert.Equal(t, tt.want.Reason == coupon.ReasonMalformedCode, errors.Is(err, coupon.ErrMalformedCode))
 			seen[tt.want.Reason] = true
 		})
@@ -329,7 +330,7 @@ func TestRejectionCarriesCopies(t *testing.T) {
 
 func TestRejectionMessageForAnUnknownReason(t *testing.T) {
 	err := &coupon.Rejection{Code: "X1Y", Reason: "made_up"}
-	assert.Equal(t, "coupon X1Y rejected: made_up", err.Error())
+	assert.Equal(t, "coupon: coupon X1Y rejected: made_up", err.Error())
 	assert.ErrorIs(t, err, coupon.ErrRejected)
 	assert.False(t, coupon.Reason("made_up").Valid())
 }
