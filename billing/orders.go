@@ -31,7 +31,7 @@ type OrderItem = order.Item
 type Order struct {
 	ID        string        `json:"id"`
 	AccountID string        `json:"account_id"`
-	Status    string        `json:"status"`
+	Status    order.Status  `json:"status"`
 	PaymentID string        `json:"payment_id,omitempty"`
 	Total     money.Amount  `json:"total"`
 	Items     []OrderItem   `json:"items"`
@@ -42,7 +42,7 @@ type Order struct {
 
 func orderView(o storage.Order) (Order, error) {
 	d := o.Detail
-	return Order{ID: o.ID, AccountID: o.AccountID, Status: string(o.Status), PaymentID: o.PaymentID, Total: o.Total,
+	return Order{ID: o.ID, AccountID: o.AccountID, Status: o.Status, PaymentID: o.PaymentID, Total: o.Total,
 		Items: d.Items, Coupons: d.Coupons, Quote: d.Quote, CreatedAt: o.CreatedAt}, nil
 }
 

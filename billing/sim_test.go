@@ -480,7 +480,7 @@ func (r *simRun) checkAll() {
 		o := r.m.orders[id]
 		lo, err := r.e.sys.Order(r.ctx, o.acct, o.id)
 		r.noErr(err, "read order")
-		r.compareOrder(o, lo.Status, minorOf(lo.Total))
+		r.compareOrder(o, string(lo.Status), minorOf(lo.Total))
 	}
 	for _, id := range r.m.resIDs {
 		x := r.m.resources[id]
