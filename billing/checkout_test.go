@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cloudbill/cloudbill/billing/order"
+
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -65,7 +67,7 @@ func TestCheckoutByCreditTheSeedsFlow(t *testing.T) {
 			Method: payment.MethodCredit, ExpectedTotal: q.Total})
 		require.NoError(t, err)
 		assert.Equal(t, payment.StatusSucceeded, res.Payment.Status)
-		assert.Equal(t, "paid", res.Order.Status)
+		assert.Equal(t, order.StatusPaid, res.Order.Status)
 		require.Len(t, res.Resources, 2)
 		for _, r := range res.Resources {
 			assert.Equal(t, lifecycle.StateProvisioning, r.State, "handed to the host to provision")
@@ -109,7 +111,7 @@ func TestCheckoutByCreditTheSeedsFlow(t *testing.T) {
 
 		o, err := e.sys.Order(ctx, "acme", res.Order.ID)
 		require.NoError(t, err)
-		assert.Equal(t, "completed", o.Status)
+		assert.Equal(t, order.StatusCompleted, o.Status)
 		assert.Equal(t, int64(247_000), e.available(t, "acme"))
 		acts, err := e.sys.Actions(ctx, "acme", active[0].ID, 0, 10)
 		require.NoError(t, err)
@@ -182,7 +184,7 @@ func TestCheckoutTopUpAndPayCompletesOnTheCallback(t *testing.T) {
 		assert.NotEmpty(t, res.Payment.RedirectURL)
 		assert.Equal(t, int64(100_000), minor(t, res.Payment.FromCredit))
 		assert.Equal(t, int64(175_000), minor(t, res.Payment.FromGateway), "275,000 total − 100,000 credit")
-		assert.Equal(t, "pending_payment", res.Order.Status)
+		assert.Equal(t, order.StatusPending, res.Order.Status)
 
 		cb, err := e.sim.Complete(res.Payment.ID)
 		require.NoError(t, err)
@@ -192,7 +194,7 @@ func TestCheckoutTopUpAndPayCompletesOnTheCallback(t *testing.T) {
 		}
 		o, err := e.sys.Order(ctx, "acme", res.Order.ID)
 		require.NoError(t, err)
-		assert.Equal(t, "paid", o.Status)
+		assert.Equal(t, order.StatusPaid, o.Status)
 		rs, err := e.sys.OrderResources(ctx, "acme", res.Order.ID)
 		require.NoError(t, err)
 		require.Len(t, rs, 2)
@@ -221,7 +223,7 @@ func TestCheckoutByGatewayDeclinedReleasesEverything(t *testing.T) {
 
 		o, err := e.sys.Order(ctx, "acme", res.Order.ID)
 		require.NoError(t, err)
-		assert.Equal(t, "payment_failed", o.Status)
+		assert.Equal(t, order.StatusFailed, o.Status)
 		rs, err := e.sys.OrderResources(ctx, "acme", res.Order.ID)
 		require.NoError(t, err)
 		for _, r := range rs {
@@ -260,7 +262,7 @@ func TestProvisioningFailureRefundsThatResourceAndReleasesItsCouponShare(t *test
 		require.ErrorIs(t, err, lifecycle.ErrIllegalTransition, "a failed resource cannot become active")
 		o, err := e.sys.Order(ctx, "acme", res.Order.ID)
 		require.NoError(t, err)
-		assert.Equal(t, "completed", o.Status)
+		assert.Equal(t, order.StatusCompleted, o.Status)
 		p, err := e.sys.Payment(ctx, "acme", res.Payment.ID)
 		require.NoError(t, err)
 		assert.Equal(t, payment.StatusPartiallyRefunded, p.Status)
@@ -359,7 +361,7 @@ func TestACheckoutMadeFreeByACouponNeedsNoPayment(t *testing.T) {
 		res, err := e.sys.Checkout(ctx, "o", billing.CheckoutRequest{AccountID: "acme", Items: seedItems()[:1], Coupons: []string{"FREE"}, Method: payment.MethodCredit})
 		require.NoError(t, err)
 		assert.True(t, res.Order.Total.IsZero(), "100% off")
-		assert.Equal(t, "paid", res.Order.Status)
+		assert.Equal(t, order.StatusPaid, res.Order.Status)
 		assert.Empty(t, res.Order.PaymentID, "nothing to pay, no payment")
 		require.Len(t, res.Resources, 1)
 		assert.Equal(t, lifecycle.StateProvisioning, res.Resources[0].State)
@@ -393,7 +395,7 @@ func TestAnOrderPaidOnBehalfThroughAPaymentLink(t *testing.T) {
 
 		o, err := e.sys.Order(ctx, "acme", res.Order.ID)
 		require.NoError(t, err)
-		assert.Equal(t, "paid", o.Status)
+		assert.Equal(t, order.StatusPaid, o.Status)
 		assert.Equal(t, p.ID, o.PaymentID, "paid by the link's payment")
 		rs, err := e.sys.OrderResources(ctx, "acme", res.Order.ID)
 		require.NoError(t, err)
@@ -408,7 +410,7 @@ func TestAnOrderPaidOnBehalfThroughAPaymentLink(t *testing.T) {
 		assert.Equal(t, 1, n)
 		o, err = e.sys.Order(ctx, "acme", res.Order.ID)
 		require.NoError(t, err)
-		assert.Equal(t, "paid", o.Status)
+		assert.Equal(t, order.StatusPaid, o.Status)
 		checkLedger(t, e.st, "acme")
 	})
 }
@@ -427,7 +429,7 @@ func TestCheckoutWithALinkedAccount(t *testing.T) {
 		res, err := e.sys.Checkout(ctx, "o", billing.CheckoutRequest{AccountID: "acme", Items: seedItems(), Method: payment.MethodLinkedAccount})
 		require.NoError(t, err)
 		assert.Equal(t, payment.StatusSucceeded, res.Payment.Status, "charged without a redirect")
-		assert.Equal(t, "paid", res.Order.Status)
+		assert.Equal(t, order.StatusPaid, res.Order.Status)
 		assert.Equal(t, int64(275_000), minor(t, res.Payment.FromGateway))
 		assert.Zero(t, e.available(t, "acme"), "the wallet is untouched")
 	})

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cloudbill/cloudbill/billing/order"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -147,7 +149,7 @@ func TestAnAbandonedTopUpAndPayIsExpiredAndReleasesItsCreditAndCoupon(t *testing
 		assert.Equal(t, int64(100_000), minor(t, w.Available), "the 100,000 is back")
 		o, err := e.sys.Order(ctx, "acme", res.Order.ID)
 		require.NoError(t, err)
-		assert.Equal(t, "payment_failed", o.Status)
+		assert.Equal(t, order.StatusFailed, o.Status)
 		rs, err := e.sys.OrderResources(ctx, "acme", res.Order.ID)
 		require.NoError(t, err)
 		require.Len(t, rs, 2)
@@ -162,7 +164,7 @@ func TestAnAbandonedTopUpAndPayIsExpiredAndReleasesItsCreditAndCoupon(t *testing
 		bought, err := e.sys.Checkout(ctx, "beta-late", billing.CheckoutRequest{AccountID: "beta", Items: seedItems(),
 			Coupons: []string{"onlyone"}, Method: payment.MethodCredit})
 		require.NoError(t, err)
-		assert.Equal(t, "paid", bought.Order.Status)
+		assert.Equal(t, order.StatusPaid, bought.Order.Status)
 		assert.Equal(t, int64(300_000-253_000), e.available(t, "beta"))
 	})
 }
@@ -349,7 +351,7 @@ func TestACreatedPaymentForAnOrderPaidAnotherWayIsCanceledNotCharged(t *testing.
 		assert.Equal(t, 1, charges, "only the charge that timed out; never a second one")
 		o, err := e.sys.Order(ctx, "acme", res.Order.ID)
 		require.NoError(t, err)
-		assert.Equal(t, "paid", o.Status)
+		assert.Equal(t, order.StatusPaid, o.Status)
 		assert.Equal(t, onBehalf.ID, o.PaymentID)
 		assert.Zero(t, e.available(t, "acme"), "no money moved for the canceled payment")
 		checkLedger(t, e.st, "acme")

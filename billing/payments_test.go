@@ -406,7 +406,7 @@ func TestPaymentLinks(t *testing.T) {
 		require.NoError(t, err)
 		got, err := e.sys.PaymentLinkByToken(ctx, l.Token)
 		require.NoError(t, err)
-		assert.Equal(t, "paid", got.Status)
+		assert.Equal(t, "paid", string(got.Status))
 		assert.Equal(t, p.ID, got.PaymentID)
 		_, err = e.sys.PayLink(ctx, "payer-2", billing.PayLinkRequest{Token: l.Token, Gateway: "sim"})
 		require.ErrorIs(t, err, payment.ErrLinkPaid)

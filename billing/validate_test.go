@@ -651,7 +651,7 @@ func TestValidateTheLongestAcceptedTextGoesAllTheWayThrough(t *testing.T) {
 			assert.Equal(t, "paid", link.Status)
 			o, err := e.sys.Order(ctx, "pl", res.Order.ID)
 			require.NoError(t, err)
-			assert.Equal(t, "paid", o.Status)
+			assert.Equal(t, "paid", string(o.Status))
 		})
 
 		t.Run("a refund with a MaxReasonBytes reason is booked with it as the memo", func(t *testing.T) {
