@@ -46,6 +46,7 @@ func RunWithOptions(t *testing.T, newStore NewStore, opts Options) {
 	t.Run("Payments", s.testPayments)
 	t.Run("Orders", s.testOrders)
 	t.Run("Resources", s.testResources)
+	t.Run("Claims", s.testClaims)
 	t.Run("TypedRecords", s.testTypedRecords)
 }
 
