@@ -121,9 +121,11 @@ type noticePayload struct {
 //
 // Its cost grows with the work that is due, not with the number of
 // resources or payments: every sweep reads through an index of what is
-// due. Each resource is processed in its own transaction under its row
-// lock, its work recomputed from the locked state, so two workers ticking
-// at once never renew twice or send a notice twice.
+// due. Due resources are claimed in pages, each processed in one
+// transaction (a savepoint per resource when one of them fails), each
+// resource under its row lock with its work recomputed from the locked
+// state, so two workers ticking at once split the due resources and never
+// renew twice or send a notice twice.
 //
 // One failing item never stalls the worker: its failure is recorded on the
 // item with the reason and a retry time (Config.RetryDelay doubling up to
