@@ -71,3 +71,27 @@ func TestRenewalsKeepTheBillingAnchor(t *testing.T) {
 		})
 	}
 }
+
+// TestAutoRenewalKeepsTheBillingAnchor: an automatic renewal counts from
+// the anchor as a manual one does: bought Jan 31 (New York, calendar
+// months), it is renewed by the clock from Feb 29 to Mar 31.
+func TestAutoRenewalKeepsTheBillingAnchor(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		e := newEnvWith(t, newStore(t), func(c *billing.Config) { c.Basis = period.CalendarMonths })
+		ctx := context.Background()
+		_, err := e.sys.CreateAccount(ctx, "open", billing.CreateAccountRequest{ID: "nyc", TimeZone: "America/New_York"})
+		require.NoError(t, err)
+		e.topUp(t, "nyc", 50_000_000)
+		e.clk.Set(time.Date(2028, 1, 31, 10, 0, 0, 0, ny))
+		r := e.buy(t, "nyc", small, period.Months(1))
+		_, err = e.sys.SetAutoRenew(ctx, "auto", billing.AutoRenewRequest{AccountID: "nyc", ResourceID: r.ID, On: true})
+		require.NoError(t, err)
+		e.clk.Set(time.Date(2028, 2, 28, 12, 0, 0, 0, ny)) // the T−1 attempt is due
+		e.tick(t)
+		got, err := e.sys.Resource(ctx, "nyc", r.ID)
+		require.NoError(t, err)
+		require.Equal(t, time.Date(2028, 3, 31, 10, 0, 1, 0, ny), got.PeriodEnd.In(ny))
+	})
+}

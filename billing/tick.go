@@ -96,17 +96,6 @@ const (
 // autoRenewActor is the actor of the orders automatic renewal places.
 const autoRenewActor = ActorAutoRenew
 
-// noticePayload is the body of an EventNotice event.
-type noticePayload struct {
-	Notice     NoticeKind              `json:"notice"`
-	ResourceID string                  `json:"resource_id"`
-	ProductID  string                  `json:"product_id"`
-	State      lifecycle.State         `json:"state"`
-	PeriodEnd  time.Time               `json:"period_end"`
-	Status     lifecycle.BillingStatus `json:"billing_status,omitempty"`
-	Detail     string                  `json:"detail,omitempty"`
-}
-
 // Tick is what a host's worker calls periodically (every minute, say, or
 // through RunWorker): it runs the lifecycle clock for up to limit (1–1000; 0 means DefaultPageSize)
 // due resources — reminders from T−7 and daily after T until renewal or
@@ -121,9 +110,11 @@ type noticePayload struct {
 //
 // Its cost grows with the work that is due, not with the number of
 // resources or payments: every sweep reads through an index of what is
-// due. Each resource is processed in its own transaction under its row
-// lock, its work recomputed from the locked state, so two workers ticking
-// at once never renew twice or send a notice twice.
+// due. Due resources are claimed in pages, each processed in one
+// transaction (a savepoint per resource when one of them fails), each
+// resource under its row lock with its work recomputed from the locked
+// state, so two workers ticking at once split the due resources and never
+// renew twice or send a notice twice.
 //
 // One failing item never stalls the worker: its failure is recorded on the
 // item with the reason and a retry time (Config.RetryDelay doubling up to
@@ -173,40 +164,49 @@ func (rep *TickReport) merge(sw sweep) {
 	rep.More = rep.More || sw.full
 }
 
-// tickResources runs the lifecycle clock for one page of due resources. A
-// resource whose work fails gets its failure recorded and is moved out of
-// the way until its retry time; the others go on.
-func (s *System) tickResources(ctx context.Context, limit int, rep *TickReport) error {
-	now := s.now()
+// tickResourcesOneByOne is the lifecycle clock for one page of due
+// resources, each in its own transaction: the path a page takes when its
+// batched transaction (tickResources) could not commit. A resource whose
+// work fails gets its failure recorded and is moved out of the way until
+// its retry time; the others go on.
+func (s *System) tickResourcesOneByOne(ctx context.Context, now time.Time, limit int, rep *TickReport) (read int, err error) {
 	var due []storage.Resource
 	if err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		var err error
 		due, err = tx.Resources().Due(ctx, now, limit)
 		return err
 	}); err != nil {
-		return err
+		return 0, err
 	}
-	rep.More = rep.More || len(due) == limit
 	for _, r := range due {
-		paymentID, err := s.tickResource(ctx, r.AccountID, r.ID, rep)
+		if err := s.tickAlone(ctx, r.AccountID, r.ID, rep); err != nil {
+			return len(due), err
+		}
+	}
+	return len(due), nil
+}
+
+// tickAlone does one resource's due work in its own transaction, records
+// its failure when it fails, and charges the renewal it placed. The error
+// is for what stops the whole tick (ctx done, a failure that could not be
+// recorded).
+func (s *System) tickAlone(ctx context.Context, accountID, resourceID string, rep *TickReport) error {
+	paymentID, err := s.tickResource(ctx, accountID, resourceID, rep)
+	if err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
+		}
+		f, err := s.recordResourceFailure(ctx, accountID, resourceID, fmt.Errorf("billing: tick resource %q: %w", resourceID, err))
 		if err != nil {
-			if cerr := ctx.Err(); cerr != nil {
-				return cerr
-			}
-			f, err := s.recordResourceFailure(ctx, r.AccountID, r.ID, fmt.Errorf("billing: tick resource %q: %w", r.ID, err))
-			if err != nil {
-				return err
-			}
-			s.logFailure(ctx, f)
-			rep.Failures = append(rep.Failures, f)
-			continue
+			return err
 		}
-		rep.Resources++
-		if paymentID != "" {
-			if err := s.chargeRenewal(ctx, r.AccountID, paymentID, rep); err != nil {
-				return err
-			}
-		}
+		s.logFailure(ctx, f)
+		rep.Failures = append(rep.Failures, f)
+		return nil
+	}
+	rep.Resources++
+	if paymentID != "" {
+		return s.chargeRenewal(ctx, accountID, paymentID, rep)
 	}
 	return nil
 }
@@ -294,7 +294,32 @@ func (s *System) tickPromotions(ctx context.Context, limit int, rep *TickReport)
 func (s *System) tickResource(ctx context.Context, accountID, resourceID string, rep *TickReport) (paymentID string, err error) {
 	var local TickReport
 	err = s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		local, paymentID = TickReport{}, ""
+		var err error
+		local, paymentID, err = s.tickResourceIn(ctx, tx, accountID, resourceID)
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	rep.addCounts(local)
+	return paymentID, nil
+}
+
+// addCounts adds the work counters of one resource's tick.
+func (rep *TickReport) addCounts(local TickReport) {
+	rep.Renewed += local.Renewed
+	rep.RenewalsFailed += local.RenewalsFailed
+	rep.Transitions += local.Transitions
+	rep.Reminders += local.Reminders
+}
+
+// tickResourceIn does one resource's due work inside tx, under the
+// account's and the resource's row locks, its work recomputed from the
+// locked state, and clears the resource's failure state. It returns what
+// it did and the payment of an automatic renewal on the linked account,
+// which the caller charges after commit.
+func (s *System) tickResourceIn(ctx context.Context, tx storage.Tx, accountID, resourceID string) (local TickReport, paymentID string, err error) {
+	err = func() error {
 		acct, err := getAccount(ctx, tx, accountID, true)
 		if err != nil {
 			return err
@@ -352,15 +377,11 @@ func (s *System) tickResource(ctx context.Context, accountID, resourceID string,
 		}
 		d.TickAttempts, d.TickError, d.TickRetryAt = 0, "", time.Time{} // the tick succeeded
 		return s.saveResource(ctx, tx, &r, &d, rules)
-	})
+	}()
 	if err != nil {
-		return "", err
+		return TickReport{}, "", err
 	}
-	rep.Renewed += local.Renewed
-	rep.RenewalsFailed += local.RenewalsFailed
-	rep.Transitions += local.Transitions
-	rep.Reminders += local.Reminders
-	return paymentID, nil
+	return local, paymentID, nil
 }
 
 // autoRenew makes one automatic-renewal attempt inside the resource's
@@ -379,7 +400,7 @@ func (s *System) autoRenew(ctx context.Context, tx storage.Tx, acct Account, r *
 	if term == (period.Term{}) {
 		term = period.Months(1)
 	}
-	span, err := lifecycle.RenewPeriod(s.rules(acct, r.ProductID).Calendar(), r.PeriodEnd, s.now(), term)
+	ren, err := lifecycle.RenewFromAnchor(s.rules(acct, r.ProductID).Calendar(), d.Anchor, r.PeriodEnd, s.now(), term)
 	if err != nil {
 		return false, "", s.notify(ctx, tx, acct, r, NoticeAutoRenewFailed, w.Key, err.Error())
 	}
@@ -391,7 +412,7 @@ func (s *System) autoRenew(ctx context.Context, tx storage.Tx, acct Account, r *
 	if err != nil {
 		return false, "", err
 	}
-	spec := orderSpec{Kind: order.KindRenew, Actor: autoRenewActor, Targets: []order.Target{{ResourceID: r.ID, Start: span.Start, End: span.End}}}
+	spec := orderSpec{Kind: order.KindRenew, Actor: autoRenewActor, Targets: []order.Target{{ResourceID: r.ID, Start: ren.Span.Start, End: ren.Span.End, Anchor: ren.Anchor}}}
 	enough, err := ws.wallet.Available(s.now()).Cmp(q.Total)
 	if err != nil {
 		return false, "", err
@@ -486,7 +507,7 @@ func (s *System) notify(ctx context.Context, tx storage.Tx, acct Account, r *sto
 	if key != "" {
 		id = "notice:" + r.ID + ":" + string(kind) + ":" + key
 	}
-	p := noticePayload{Notice: kind, ResourceID: r.ID, ProductID: r.ProductID, State: lifecycle.State(r.Status), PeriodEnd: r.PeriodEnd, Detail: detail}
+	p := NoticePayload{Notice: kind, ResourceID: r.ID, ProductID: r.ProductID, State: lifecycle.State(r.Status), PeriodEnd: r.PeriodEnd, Detail: detail}
 	if lifecycle.State(r.Status).Scheduled() {
 		p.Status = s.rules(acct, r.ProductID).BillingStatus(r.PeriodEnd, s.now())
 	}

@@ -119,4 +119,11 @@ type Resources interface {
 	// due resources, not with the number of resources (stores index
 	// NextDueAt).
 	Due(ctx context.Context, t time.Time, limit int) ([]Resource, error)
+	// ClaimDue is like Due, but locks the resources it returns until the
+	// transaction ends and skips resources another transaction holds
+	// locked, so that workers claiming at once get disjoint pages instead
+	// of waiting for each other. A store whose transactions run one after
+	// the other has nothing to skip: there ClaimDue is Due. Its cost grows
+	// with the number of due resources, as Due's does.
+	ClaimDue(ctx context.Context, t time.Time, limit int) ([]Resource, error)
 }

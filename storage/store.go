@@ -61,4 +61,17 @@ type Tx interface {
 	Actions() Actions
 	// Outbox stores events to the host until they are delivered.
 	Outbox() Outbox
+	// Savepoint runs fn as a nested unit of the transaction, so that one
+	// item of a batch can fail without failing the others. fn gets a Tx
+	// on the same transaction (it sees everything written before). When
+	// fn returns nil, its writes stay in the transaction and commit or
+	// roll back with it. When fn returns an error, everything written
+	// through the nested Tx is undone (locks it took may be released)
+	// and the transaction goes on as if fn had not run; Savepoint then
+	// returns fn's error, joined with the store's when the undo itself
+	// failed — after which the transaction can no longer commit, and
+	// InTx reports that. The nested Tx must not be used after fn
+	// returns (ErrTxDone where the store can detect it); a panic in fn
+	// rolls back the whole transaction, as InTx does.
+	Savepoint(ctx context.Context, fn func(ctx context.Context, tx Tx) error) error
 }

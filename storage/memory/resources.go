@@ -167,6 +167,12 @@ func (r resources) Due(ctx context.Context, t time.Time, limit int) ([]storage.R
 	return out, nil
 }
 
+// ClaimDue is Due: transactions of this store run one after the other, so
+// no other transaction can hold a due resource while this one runs.
+func (r resources) ClaimDue(ctx context.Context, t time.Time, limit int) ([]storage.Resource, error) {
+	return r.Due(ctx, t, limit)
+}
+
 // dueIndex finds resources by NextDueAt in time proportional to what is
 // due: a min-heap of (due time, id) with lazy deletion — moving a resource
 // pushes its new key and leaves the old one to be discarded when it

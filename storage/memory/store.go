@@ -101,6 +101,24 @@ func (t *tx) rollback() {
 	t.done = true
 }
 
+// Savepoint runs fn on the same transaction and, when fn fails, undoes
+// the steps recorded since it began: the undo log is a stack, so its tail
+// is exactly what fn wrote. See storage.Tx for the contract.
+func (t *tx) Savepoint(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	mark := len(t.undo)
+	if err := fn(ctx, t); err != nil {
+		for i := len(t.undo) - 1; i >= mark; i-- {
+			t.undo[i]()
+		}
+		t.undo = t.undo[:mark]
+		return err
+	}
+	return nil
+}
+
 // check reports whether the transaction may still be used.
 func (t *tx) check(ctx context.Context) error {
 	if t.done {

@@ -10,7 +10,7 @@ import (
 type resourceQueries struct {
 	createResource, getResource, getResourceForUpdate, updateResource string
 	listResources, listResourcesAfter, resourceExists                 string
-	resourcesByOrder, dueResources                                    string
+	resourcesByOrder, dueResources, claimDueResources                 string
 
 	createInvoice, getInvoice, getInvoiceForUpdate, updateInvoice string
 	// listInvoices is indexed by [by resource][after a cursor].
@@ -98,6 +98,13 @@ func newResourceQueries(t tables) resourceQueries {
 		dueResources: r.Replace(`SELECT {res} FROM {resources}
 			WHERE next_due_at IS NOT NULL AND next_due_at <= $1
 			ORDER BY next_due_at, id LIMIT $2`),
+		// The same scan, locking what it returns; SKIP LOCKED passes
+		// over rows another worker claimed instead of waiting for its
+		// transaction, so concurrent workers split the due resources.
+		claimDueResources: r.Replace(`SELECT {res} FROM {resources}
+			WHERE next_due_at IS NOT NULL AND next_due_at <= $1
+			ORDER BY next_due_at, id LIMIT $2
+			FOR UPDATE SKIP LOCKED`),
 
 		// No conflict target: DO NOTHING covers the primary key and the
 		// (series, number) constraint alike, so a taken id and a number

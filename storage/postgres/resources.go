@@ -165,6 +165,19 @@ func (r resources) Due(ctx context.Context, t time.Time, limit int) ([]storage.R
 	return queryAll(ctx, r.t, "list due resources", r.t.s.q.resources.dueResources, scanResource, t, limit)
 }
 
+// ClaimDue is Due with FOR UPDATE SKIP LOCKED: the same range scan of
+// resources_due, locking each row it returns and passing over rows that
+// another transaction holds.
+func (r resources) ClaimDue(ctx context.Context, t time.Time, limit int) ([]storage.Resource, error) {
+	if err := r.t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkLimit("claim due resources", limit); err != nil {
+		return nil, err
+	}
+	return queryAll(ctx, r.t, "claim due resources", r.t.s.q.resources.claimDueResources, scanResource, t, limit)
+}
+
 // scanResource reads resourceColumns.
 func scanResource(row pgx.Row) (storage.Resource, error) {
 	var (

@@ -108,6 +108,41 @@ func (t *tx) Invoices() storage.Invoices             { return invoices{t} }
 func (t *tx) Actions() storage.Actions               { return actions{t} }
 func (t *tx) Outbox() storage.Outbox                 { return outbox{t} }
 
+// Savepoint runs fn in a SAVEPOINT (pgx's Begin on a transaction): a
+// failure of fn rolls back to it, which undoes fn's statements and
+// releases the row locks they took, and leaves the transaction usable.
+// See storage.Tx for the contract.
+func (t *tx) Savepoint(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	sp, err := t.pg.Begin(ctx)
+	if err != nil {
+		return t.fail("savepoint", err)
+	}
+	nested := &tx{s: t.s, pg: sp}
+	err = fn(ctx, nested)
+	nested.done.Store(true)
+	if err != nil {
+		if rerr := sp.Rollback(ctx); rerr != nil {
+			// The transaction is now unusable: an abort seen inside is the
+			// transaction's, so that InTx can run it again.
+			if t.abortCode == "" {
+				t.abortCode = nested.abortCode
+			}
+			return errors.Join(err, t.fail("rollback to savepoint", rerr))
+		}
+		return err
+	}
+	if err := sp.Commit(ctx); err != nil {
+		if t.abortCode == "" {
+			t.abortCode = nested.abortCode
+		}
+		return t.fail("release savepoint", err)
+	}
+	return nil
+}
+
 // check reports whether the transaction may still be used.
 func (t *tx) check(ctx context.Context) error {
 	if t.done.Load() {

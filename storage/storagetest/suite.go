@@ -60,7 +60,7 @@ func Areas() []Area {
 	return []Area{
 		{"Tx", Tx}, {"Accounts", Accounts}, {"Idempotency", Idempotency}, {"Audit", Audit},
 		{"Ledger", Ledger}, {"Payments", Payments}, {"Orders", Orders}, {"Resources", Resources},
-		{"TypedRecords", TypedRecords},
+		{"Claims", Claims}, {"TypedRecords", TypedRecords},
 	}
 }
 
@@ -111,6 +111,11 @@ func Orders(t *testing.T, newStore NewStore, opts Options) { newSuite(newStore, 
 func Resources(t *testing.T, newStore NewStore, opts Options) {
 	newSuite(newStore, opts).testResources(t)
 }
+
+// Claims tests what a worker needs to split due resources and isolate a
+// failing one: ClaimDue gives concurrent claimers disjoint pages, and a
+// failed Savepoint undoes only its own writes.
+func Claims(t *testing.T, newStore NewStore, opts Options) { newSuite(newStore, opts).testClaims(t) }
 
 // TypedRecords tests that every typed field of a resource, order, invoice,
 // action and coupon comes back exactly as stored, and that reads are copies.

@@ -200,6 +200,17 @@ type tx struct {
 	cancel context.CancelFunc
 }
 
+// Savepoint counts itself as one call, then runs fn in a savepoint of the
+// wrapped transaction with a Tx whose calls are counted too.
+func (t *tx) Savepoint(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) error {
+	if err := t.step(ctx, "Savepoint"); err != nil {
+		return err
+	}
+	return t.inner.Savepoint(ctx, func(ctx context.Context, inner storage.Tx) error {
+		return fn(ctx, &tx{s: t.s, inner: inner, cancel: t.cancel})
+	})
+}
+
 // step counts a repository call of the transaction.
 func (t *tx) step(ctx context.Context, op string) error { return t.s.step(ctx, op, t.cancel) }
 

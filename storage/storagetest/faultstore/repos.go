@@ -435,6 +435,13 @@ func (w resources) Due(ctx context.Context, t time.Time, limit int) ([]storage.R
 	return w.r.Due(ctx, t, limit)
 }
 
+func (w resources) ClaimDue(ctx context.Context, t time.Time, limit int) ([]storage.Resource, error) {
+	if err := w.t.step(ctx, "Resources.ClaimDue"); err != nil {
+		return nil, err
+	}
+	return w.r.ClaimDue(ctx, t, limit)
+}
+
 type invoices struct {
 	t *tx
 	r storage.Invoices
