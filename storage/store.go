@@ -61,4 +61,7 @@ type Tx interface {
 	Actions() Actions
 	// Outbox stores events to the host until they are delivered.
 	Outbox() Outbox
+	// Usage stores metered usage events, each id claimed once per account
+	// in the same transaction as its write.
+	Usage() Usage
 }

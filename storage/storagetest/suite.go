@@ -47,6 +47,7 @@ func RunWithOptions(t *testing.T, newStore NewStore, opts Options) {
 	t.Run("Orders", s.testOrders)
 	t.Run("Resources", s.testResources)
 	t.Run("TypedRecords", s.testTypedRecords)
+	t.Run("Usage", s.testUsage)
 }
 
 type suite struct {
