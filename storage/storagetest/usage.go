@@ -160,6 +160,13 @@ func (s suite) testUsage(t *testing.T) {
 		})
 		assert.ErrorIs(t, err, storage.ErrInvalidRecord)
 		assert.Empty(t, list(t, st, all("a")))
+		for _, q := range []storage.UsageQuery{{AccountID: "a", Limit: 0}, {AccountID: "a", Limit: 1001}, {Limit: 10}} {
+			err := st.InTx(context.Background(), func(ctx context.Context, tx storage.Tx) error {
+				_, err := tx.Usage().List(ctx, q)
+				return err
+			})
+			assert.ErrorIs(t, err, storage.ErrInvalidRecord, "listing %+v", q)
+		}
 	})
 
 	t.Run("concurrent inserts of the same ids: each is new exactly once", func(t *testing.T) {
