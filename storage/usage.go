@@ -36,6 +36,8 @@ type UsageEvent struct {
 // UsageCursor is a position in a Usage.List listing: the last event of the
 // previous page. The zero cursor starts at the beginning.
 type UsageCursor struct {
+	// ResourceID, At and ID are those of the last event of the previous
+	// page, the listing's sort key.
 	ResourceID string
 	At         time.Time
 	ID         string
