@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cloudbill/cloudbill/billing/clock"
+	"github.com/cloudbill/cloudbill/billing/metering"
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/billing/pricing"
@@ -86,6 +87,18 @@ type Config struct {
 	// MaxRetryDelay caps the worker's wait between tries of a failing
 	// item. Default: 1 hour. At least RetryDelay, at most 24 hours.
 	MaxRetryDelay time.Duration
+
+	// Metering declares the metered items of the whole catalog (metric,
+	// unit, aggregation, unit price, quantity rounding): New builds one
+	// metering.Meter of them, which RecordUsage checks every event with
+	// and UsageSoFar prices by. Metrics are unique across the catalog and
+	// every unit price is in DefaultCurrency. Optional: without items,
+	// every usage event is refused as an unknown metric.
+	Metering []metering.Item
+	// MeteringPolicy is how strictly usage events are checked (future
+	// tolerance, longest event id). Default: metering.Policy{} (5 minutes,
+	// 128 bytes).
+	MeteringPolicy metering.Policy
 }
 
 // withDefaults returns c with every zero field set to its default.
@@ -174,6 +187,24 @@ func (c Config) validate() error {
 	if c.MaxRetryDelay < c.RetryDelay || c.MaxRetryDelay > 24*time.Hour {
 		return &ConfigError{Field: "MaxRetryDelay", Reason: fmt.Sprintf("is %s, want RetryDelay (%s) to 24h", c.MaxRetryDelay, c.RetryDelay)}
 	}
+	if _, err := c.meter(); err != nil {
+		return err
+	}
 
 	return nil
+}
+
+// meter builds the Meter of c.Metering under c.MeteringPolicy; a bad item
+// or policy, or a price in another currency, is a *ConfigError.
+func (c Config) meter() (metering.Meter, error) {
+	m, err := metering.NewMeter(c.MeteringPolicy, c.Metering...)
+	if err != nil {
+		return metering.Meter{}, &ConfigError{Field: "Metering", Reason: err.Error()}
+	}
+	for _, it := range m.Items() {
+		if got := it.UnitPrice.Currency().Code(); got != c.DefaultCurrency {
+			return metering.Meter{}, &ConfigError{Field: "Metering", Reason: fmt.Sprintf("item %q is priced in %s but DefaultCurrency is %s", it.Metric, got, c.DefaultCurrency)}
+		}
+	}
+	return m, nil
 }

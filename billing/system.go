@@ -8,6 +8,7 @@ import (
 	"log/slog"
 
 	"github.com/cloudbill/cloudbill/billing/clock"
+	"github.com/cloudbill/cloudbill/billing/metering"
 	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/payment/gateway"
 	"github.com/cloudbill/cloudbill/storage"
@@ -24,6 +25,8 @@ type System struct {
 	log      *slog.Logger
 	cfg      Config
 	gateways map[string]gateway.Gateway
+	// meter checks and prices usage events (Config.Metering).
+	meter metering.Meter
 	// rulesCache is the only thing a System changes after New: lifecycle
 	// rules it has built, which never go stale.
 	rulesCache rulesCache
@@ -48,7 +51,12 @@ func New(cfg Config) (*System, error) {
 	for _, g := range cfg.Gateways {
 		gws[g.Name()] = g
 	}
-	return &System{store: cfg.Store, catalog: cfg.Catalog, clock: cfg.Clock, log: cfg.Logger, cfg: cfg, gateways: gws}, nil
+	meter, err := cfg.meter() // validated above; the Meter copies the items
+	if err != nil {
+		return nil, err
+	}
+	cfg.Metering = slices.Clone(cfg.Metering)
+	return &System{store: cfg.Store, catalog: cfg.Catalog, clock: cfg.Clock, log: cfg.Logger, cfg: cfg, gateways: gws, meter: meter}, nil
 }
 
 // Catalog returns the catalog the System prices with.

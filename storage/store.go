@@ -74,4 +74,8 @@ type Tx interface {
 	// returns (ErrTxDone where the store can detect it); a panic in fn
 	// rolls back the whole transaction, as InTx does.
 	Savepoint(ctx context.Context, fn func(ctx context.Context, tx Tx) error) error
+
+	// Usage stores metered usage events, each id claimed once per account
+	// in the same transaction as its write.
+	Usage() Usage
 }

@@ -32,6 +32,7 @@ type state struct {
 	payments  paymentState
 	orders    orderState
 	resources resourceState
+	usage     usageState
 }
 
 type idemKey struct{ account, key string }
@@ -48,6 +49,7 @@ func New() *Store {
 		payments:  newPaymentState(),
 		orders:    newOrderState(),
 		resources: newResourceState(),
+		usage:     newUsageState(),
 	}}
 }
 
@@ -144,3 +146,4 @@ func (t *tx) Resources() storage.Resources           { return resources{t} }
 func (t *tx) Invoices() storage.Invoices             { return invoices{t} }
 func (t *tx) Actions() storage.Actions               { return actions{t} }
 func (t *tx) Outbox() storage.Outbox                 { return outbox{t} }
+func (t *tx) Usage() storage.Usage                   { return usage{t} }

@@ -15,7 +15,7 @@ type tables struct {
 	payments, events, linked, links string
 	coupons, redemptions, orders    string
 	resources, invoices, series     string
-	actions, outbox                 string
+	actions, outbox, usage          string
 }
 
 func newTables(schema string) tables {
@@ -41,6 +41,7 @@ func newTables(schema string) tables {
 		series:         q("invoice_series"),
 		actions:        q("actions"),
 		outbox:         q("outbox"),
+		usage:          q("usage_events"),
 	}
 }
 
@@ -55,6 +56,7 @@ type queries struct {
 	payments  paymentQueries
 	orders    orderQueries
 	resources resourceQueries
+	usage     usageQueries
 }
 
 const accountColumns = "id, type, currency, time_zone, created_at, updated_at, version"
@@ -66,6 +68,7 @@ func newQueries(t tables) queries {
 		payments:  newPaymentQueries(t),
 		orders:    newOrderQueries(t),
 		resources: newResourceQueries(t),
+		usage:     newUsageQueries(t),
 		// ON CONFLICT DO NOTHING rather than a unique violation: a
 		// violation aborts the whole transaction, while "0 rows" lets the
 		// caller handle ErrDuplicate and carry on in the same transaction.

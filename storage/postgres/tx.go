@@ -107,6 +107,7 @@ func (t *tx) Resources() storage.Resources           { return resources{t} }
 func (t *tx) Invoices() storage.Invoices             { return invoices{t} }
 func (t *tx) Actions() storage.Actions               { return actions{t} }
 func (t *tx) Outbox() storage.Outbox                 { return outbox{t} }
+func (t *tx) Usage() storage.Usage                   { return usage{t} }
 
 // Savepoint runs fn in a SAVEPOINT (pgx's Begin on a transaction): a
 // failure of fn rolls back to it, which undoes fn's statements and

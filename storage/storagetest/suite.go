@@ -60,7 +60,7 @@ func Areas() []Area {
 	return []Area{
 		{"Tx", Tx}, {"Accounts", Accounts}, {"Idempotency", Idempotency}, {"Audit", Audit},
 		{"Ledger", Ledger}, {"Payments", Payments}, {"Orders", Orders}, {"Resources", Resources},
-		{"Claims", Claims}, {"TypedRecords", TypedRecords},
+		{"Claims", Claims}, {"TypedRecords", TypedRecords}, {"Usage", Usage},
 	}
 }
 
@@ -116,6 +116,11 @@ func Resources(t *testing.T, newStore NewStore, opts Options) {
 // failing one: ClaimDue gives concurrent claimers disjoint pages, and a
 // failed Savepoint undoes only its own writes.
 func Claims(t *testing.T, newStore NewStore, opts Options) { newSuite(newStore, opts).testClaims(t) }
+
+// Usage tests the usage-event repository: each event id counted once per
+// account across batches and racing senders, never claimed by a rolled-back
+// insert, and listed by period with paging.
+func Usage(t *testing.T, newStore NewStore, opts Options) { newSuite(newStore, opts).testUsage(t) }
 
 // TypedRecords tests that every typed field of a resource, order, invoice,
 // action and coupon comes back exactly as stored, and that reads are copies.

@@ -231,3 +231,4 @@ func (t *tx) Resources() storage.Resources       { return resources{t, t.inner.R
 func (t *tx) Invoices() storage.Invoices         { return invoices{t, t.inner.Invoices()} }
 func (t *tx) Actions() storage.Actions           { return actions{t, t.inner.Actions()} }
 func (t *tx) Outbox() storage.Outbox             { return outbox{t, t.inner.Outbox()} }
+func (t *tx) Usage() storage.Usage               { return usage{t, t.inner.Usage()} }

@@ -547,3 +547,22 @@ func (w outbox) List(ctx context.Context, accountID string, afterSeq int64, limi
 	}
 	return w.r.List(ctx, accountID, afterSeq, limit)
 }
+
+type usage struct {
+	t *tx
+	r storage.Usage
+}
+
+func (w usage) Insert(ctx context.Context, events []storage.UsageEvent) ([]bool, error) {
+	if err := w.t.step(ctx, "Usage.Insert"); err != nil {
+		return nil, err
+	}
+	return w.r.Insert(ctx, events)
+}
+
+func (w usage) List(ctx context.Context, q storage.UsageQuery) ([]storage.UsageEvent, error) {
+	if err := w.t.step(ctx, "Usage.List"); err != nil {
+		return nil, err
+	}
+	return w.r.List(ctx, q)
+}

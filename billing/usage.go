@@ -1,0 +1,220 @@
+package billing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/cloudbill/cloudbill/billing/metering"
+	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// MaxUsageBatch is the most events one RecordUsage call takes (1,000).
+const MaxUsageBatch = storage.MaxUsageBatch
+
+// ReasonUnknownResource is the reason RecordUsage refuses an event whose
+// resource is not a resource of the event's account: unknown, or another
+// account's (the two are one reason, so that an account cannot learn
+// which resource ids other accounts hold). Stable, like metering's reasons.
+const ReasonUnknownResource metering.Reason = "unknown_resource"
+
+// RecordUsageRequest is a batch of usage events sent by a product service.
+type RecordUsageRequest struct {
+	// Events are the usage records, at most MaxUsageBatch. Each names its
+	// account, so one batch may carry several accounts' usage. Each
+	// event's ID is its idempotency key within its account.
+	Events []metering.Event `json:"events"`
+}
+
+// UsageResult says what became of each event of a RecordUsage batch.
+// Recorded + Duplicates + len(Rejected) is the batch's length.
+type UsageResult struct {
+	// Recorded is how many events were stored by this call.
+	Recorded int `json:"recorded"`
+	// Duplicates is how many events were already stored (by an earlier
+	// call, or earlier in the same batch) and were counted no second time.
+	Duplicates int `json:"duplicates"`
+	// Rejected are the refused events in batch order, each with its Index
+	// in the batch, its id and a stable Reason: one of metering's
+	// (negative_quantity, unknown_metric, future, …) or
+	// ReasonUnknownResource. Each matches metering.ErrInvalidEvent with
+	// errors.Is.
+	Rejected []*metering.EventError `json:"rejected,omitempty"`
+}
+
+// RecordUsage stores a batch of usage events.
+//
+// Each event is checked on its own, and a bad event is refused without
+// stopping the rest: first by the System's meter (Config.Metering) at the
+// clock's now — id, text, a declared metric, a quantity within
+// metering's bounds, a value only on unique-count events, a time no later
+// than now plus MeteringPolicy.FutureTolerance — then against storage: its
+// resource must be one of its account's (ReasonUnknownResource otherwise).
+// The events that pass are stored together, in one transaction.
+//
+// Idempotency: the event id is the idempotency key, per account; there is
+// no separate key. An id is claimed by the write that stores the event, in
+// the same transaction, so an event is counted exactly once: an event sent
+// again (a retry, a second worker, the same id twice in a batch) is a
+// duplicate and counts no second time, and an event whose call failed was
+// not stored and its id not claimed, so sending it again records it —
+// never zero times. A retry should send the same batch again.
+//
+// Late events: no month close exists yet, so an event of any past time is
+// accepted and counts in the period its time falls in. Once periods can be
+// closed, events of a closed period will be refused with a typed reason
+// (or carried to the open period, by a documented policy); hosts should
+// not rely on late events being accepted.
+//
+// A resource deleted or released keeps accepting usage timed before its
+// end, which product services often report late; the resource's own
+// state is not checked.
+//
+// Errors: a batch longer than MaxUsageBatch is a *RequestError
+// (ErrInvalidRequest) and stores nothing; a storage failure stores nothing
+// and returns the error, and the batch may be sent again as it was.
+func (s *System) RecordUsage(ctx context.Context, req RecordUsageRequest) (UsageResult, error) {
+	if n := len(req.Events); n > MaxUsageBatch {
+		return UsageResult{}, &RequestError{Field: "Events", Reason: fmt.Sprintf("has %d events, at most %d", n, MaxUsageBatch)}
+	}
+	now := s.now()
+	var checked []*metering.EventError
+	good := make([]int, 0, len(req.Events))
+	for i, ev := range req.Events {
+		if err := s.meter.Check(ev, now); err != nil {
+			checked = append(checked, eventError(err, i, ev.ID))
+			continue
+		}
+		good = append(good, i)
+	}
+	if len(good) == 0 {
+		return UsageResult{Rejected: checked}, nil
+	}
+
+	var res UsageResult
+	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		// Everything below is decided from this transaction's reads, so it
+		// starts afresh when the store runs fn again.
+		res = UsageResult{Rejected: slices.Clone(checked)}
+		type owner struct{ account, resource string }
+		owned := map[owner]bool{}
+		rows := make([]storage.UsageEvent, 0, len(good))
+		for _, i := range good {
+			ev := req.Events[i]
+			k := owner{ev.AccountID, ev.ResourceID}
+			ok, seen := owned[k]
+			if !seen {
+				_, err := tx.Resources().Get(ctx, ev.AccountID, ev.ResourceID)
+				switch {
+				case err == nil:
+					ok = true
+				case !errors.Is(err, storage.ErrNotFound):
+					return err
+				}
+				owned[k] = ok
+			}
+			if !ok {
+				res.Rejected = append(res.Rejected, &metering.EventError{Index: i, EventID: ev.ID, Reason: ReasonUnknownResource,
+					Field: "ResourceID", Detail: strconv.Quote(ev.ResourceID) + " is not a resource of account " + strconv.Quote(ev.AccountID)})
+				continue
+			}
+			rows = append(rows, storage.UsageEvent{ID: ev.ID, AccountID: ev.AccountID, ResourceID: ev.ResourceID,
+				Metric: ev.Metric, Quantity: ev.Quantity, Value: ev.Value, At: ev.At, RecordedAt: now})
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		inserted, err := tx.Usage().Insert(ctx, rows)
+		if err != nil {
+			return err
+		}
+		for _, ok := range inserted {
+			if ok {
+				res.Recorded++
+			} else {
+				res.Duplicates++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return UsageResult{}, err
+	}
+	slices.SortFunc(res.Rejected, func(a, b *metering.EventError) int { return a.Index - b.Index })
+	return res, nil
+}
+
+// eventError returns err, which Meter.Check returned, as an *EventError at
+// index i of the batch.
+func eventError(err error, i int, id string) *metering.EventError {
+	var e *metering.EventError
+	if !errors.As(err, &e) {
+		// Check returns nothing else; keep the rejection typed anyway.
+		e = &metering.EventError{EventID: id, Reason: metering.ReasonMissingField, Detail: err.Error()}
+	}
+	out := *e // a copy: the Index set here is this batch's
+	out.Index = i
+	return &out
+}
+
+// UsageSoFar returns the account's usage with time in [from, to), per
+// resource and metric, aggregated by each item's aggregation and priced by
+// its unit price (metering.Meter.Aggregate and Price: the billed quantity
+// rounded by the item's rule, the amount rounded half-up to the currency
+// once per line). resourceID narrows it to one resource when not empty.
+// The charges are sorted by resource and metric; a period without usage
+// gives none. It is what the portal shows as "usage so far"; month close
+// will bill from the same aggregation.
+//
+// Errors: ErrAccountNotFound; a *RequestError when to is before from; a
+// *metering.EventError when a stored event names a metric that
+// Config.Metering no longer declares (removing an item that has usage is a
+// configuration mistake this makes visible rather than hides).
+func (s *System) UsageSoFar(ctx context.Context, accountID, resourceID string, from, to time.Time) ([]metering.Charge, error) {
+	span, err := period.NewSpan(from, to)
+	if err != nil {
+		return nil, &RequestError{Field: "to", Reason: err.Error()}
+	}
+	var events []metering.Event
+	err = s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		events = events[:0]
+		if _, err := getAccount(ctx, tx, accountID, false); err != nil {
+			return err
+		}
+		q := storage.UsageQuery{AccountID: accountID, ResourceID: resourceID, From: from, To: to, Limit: MaxUsageBatch}
+		for {
+			page, err := tx.Usage().List(ctx, q)
+			if err != nil {
+				return err
+			}
+			for _, e := range page {
+				events = append(events, metering.Event{ID: e.ID, AccountID: e.AccountID, ResourceID: e.ResourceID,
+					Metric: e.Metric, Quantity: e.Quantity, Value: e.Value, At: e.At})
+			}
+			if len(page) < q.Limit {
+				return nil
+			}
+			q.After = page[len(page)-1].Cursor()
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	aggs, err := s.meter.Aggregate(events, span)
+	if err != nil {
+		return nil, err
+	}
+	charges := make([]metering.Charge, 0, len(aggs))
+	for _, a := range aggs {
+		c, err := s.meter.Price(a)
+		if err != nil {
+			return nil, err
+		}
+		charges = append(charges, c)
+	}
+	return charges, nil
+}
