@@ -80,7 +80,7 @@ func (o order) applyOne(c Coupon, left []money.Amount, zero money.Amount) (Appli
 		}
 		return a, nil
 	}
-	if a.Shares, err = split(amount, weights); err != nil {
+	if a.Shares, err = amount.AllocateAmounts(weights...); err != nil {
 		return Applied{}, err
 	}
 	return a, nil
@@ -123,26 +123,4 @@ func lesser(a, b money.Amount) (money.Amount, error) {
 		return b, nil
 	}
 	return a, nil
-}
-
-// split splits amount in proportion to weights, which are whole minor units
-// of its currency (what is left of each line), by the rule of
-// money.Amount.AllocateWeights. Ratios of minor units are the weights
-// scaled by a common factor, which does not change the split, and Allocate
-// on int64 ratios needs no decimal arithmetic; weights that are not whole
-// minor units take the decimal route.
-func split(amount money.Amount, weights []money.Amount) ([]money.Amount, error) {
-	ratios := make([]int64, len(weights))
-	for i, w := range weights {
-		m, err := w.MinorUnits()
-		if err != nil || m < 0 {
-			ds := make([]decimal.Decimal, len(weights))
-			for j, w := range weights {
-				ds[j] = w.Number()
-			}
-			return amount.AllocateWeights(ds...)
-		}
-		ratios[i] = m
-	}
-	return amount.Allocate(ratios...)
 }

@@ -12,7 +12,7 @@ import (
 // the discounts as applied. Each discount is capped at what is left of the
 // order and split by what is left of each line, so shares sum exactly to
 // the discount and no line goes below zero (see Catalog.Quote).
-func (c *Catalog) applyDiscounts(k *calc, lines []QuoteLine, discounts []Discount) ([]AppliedDiscount, error) {
+func (c *Catalog) applyDiscounts(k *money.Calc, lines []QuoteLine, discounts []Discount) ([]AppliedDiscount, error) {
 	// What is left of each line after the discounts applied so far.
 	left := make([]money.Amount, len(lines))
 	zero := c.zero()
@@ -29,18 +29,18 @@ func (c *Catalog) applyDiscounts(k *calc, lines []QuoteLine, discounts []Discoun
 			if !appliesTo(d, lines[i].Item) {
 				continue
 			}
-			remaining = k.add(remaining, left[i])
+			remaining = k.Add(remaining, left[i])
 			weights[i] = left[i]
 		}
 		take := d.Amount
-		if k.cmp(take, remaining) > 0 {
+		if k.Cmp(take, remaining) > 0 {
 			take = remaining
 		}
 		applied[di] = AppliedDiscount{Code: d.Code, Label: d.Label, Requested: d.Amount, Applied: take}
 		if !take.IsPositive() || remaining.IsZero() {
 			continue
 		}
-		shares, err := split(take, weights)
+		shares, err := take.AllocateAmounts(weights...)
 		if err != nil {
 			return nil, fmt.Errorf("pricing: split discount %q: %w", d.Code, err)
 		}
@@ -48,8 +48,8 @@ func (c *Catalog) applyDiscounts(k *calc, lines []QuoteLine, discounts []Discoun
 			if s.IsZero() {
 				continue
 			}
-			left[i] = k.sub(left[i], s)
-			lines[i].Discount = k.add(lines[i].Discount, s)
+			left[i] = k.Sub(left[i], s)
+			lines[i].Discount = k.Add(lines[i].Discount, s)
 			lines[i].Discounts = append(lines[i].Discounts, DiscountShare{Code: d.Code, Label: d.Label, Amount: s})
 			lines[i].Breakdown = append(lines[i].Breakdown,
 				"discount "+displayName(d.Label, d.Code)+": −"+formatNumber(s.Number()))

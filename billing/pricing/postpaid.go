@@ -111,14 +111,14 @@ func PostpaidCharge(u PostpaidUsage) (PostpaidBill, error) {
 		return PostpaidBill{}, fmt.Errorf("pricing: postpaid: %w: product out of range", money.ErrOverflow)
 	}
 	tax := preTax.Mul(u.TaxRate).Round(money.HalfUp)
-	var k calc
-	gross := k.add(preTax, tax)
-	if k.cmp(coupon, gross) > 0 {
+	var k money.Calc
+	gross := k.Add(preTax, tax)
+	if k.Cmp(coupon, gross) > 0 {
 		coupon = gross
 	}
-	total := k.sub(gross, coupon)
-	if k.err != nil {
-		return PostpaidBill{}, fmt.Errorf("pricing: postpaid: %w", k.err)
+	total := k.Sub(gross, coupon)
+	if k.Err() != nil {
+		return PostpaidBill{}, fmt.Errorf("pricing: postpaid: %w", k.Err())
 	}
 
 	line := strconv.FormatInt(u.Minutes, 10) + " minutes × " + formatNumber(u.UnitPrice.Number()) +

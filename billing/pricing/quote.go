@@ -177,7 +177,7 @@ func (c *Catalog) Quote(req QuoteRequest) (Quote, error) {
 		lines[i] = l
 	}
 
-	var k calc // first arithmetic error, if an invariant ever breaks
+	var k money.Calc // first arithmetic error, if an invariant ever breaks
 	applied, err := c.applyDiscounts(&k, lines, req.Discounts)
 	if err != nil {
 		return Quote{}, err
@@ -191,14 +191,14 @@ func (c *Catalog) Quote(req QuoteRequest) (Quote, error) {
 	for i := range lines {
 		l := &lines[i]
 		c.applyTax(&k, l)
-		q.Subtotal = k.add(q.Subtotal, l.Subtotal)
-		q.Discount = k.add(q.Discount, l.Discount)
-		q.Net = k.add(q.Net, l.Net)
-		q.Tax = k.add(q.Tax, l.Tax)
-		q.Total = k.add(q.Total, l.Total)
+		q.Subtotal = k.Add(q.Subtotal, l.Subtotal)
+		q.Discount = k.Add(q.Discount, l.Discount)
+		q.Net = k.Add(q.Net, l.Net)
+		q.Tax = k.Add(q.Tax, l.Tax)
+		q.Total = k.Add(q.Total, l.Total)
 	}
-	if k.err != nil {
-		return Quote{}, fmt.Errorf("pricing: quote in %s: %w", c.currency, k.err)
+	if k.Err() != nil {
+		return Quote{}, fmt.Errorf("pricing: quote in %s: %w", c.currency, k.Err())
 	}
 	return q, nil
 }

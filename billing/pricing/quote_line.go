@@ -100,17 +100,17 @@ func (c *Catalog) billedMinutes(it QuoteItem) (int64, string, error) {
 
 // applyTax fills Net, Tax and Total of a line whose Subtotal and Discount
 // are final.
-func (c *Catalog) applyTax(k *calc, l *QuoteLine) {
-	after := k.sub(l.Subtotal, l.Discount)
+func (c *Catalog) applyTax(k *money.Calc, l *QuoteLine) {
+	after := k.Sub(l.Subtotal, l.Discount)
 	rate := c.tax.Rate
 	switch c.tax.Mode {
 	case TaxInclusive:
 		// The discounted gross contains the tax: gross = net × (1 + rate).
 		l.Total = after
 		tax, err := after.Mul(rate).Div(rate.Add(decimal.NewFromInt(1)), c.currency.Digits(), money.HalfUp)
-		k.fail(err)
+		k.Fail(err)
 		l.Tax = tax
-		l.Net = k.sub(after, tax)
+		l.Net = k.Sub(after, tax)
 		if !rate.IsZero() {
 			l.Breakdown = append(l.Breakdown, "tax "+percent(rate)+" included in "+formatNumber(after.Number())+
 				": "+formatNumber(tax.Number()))
@@ -118,7 +118,7 @@ func (c *Catalog) applyTax(k *calc, l *QuoteLine) {
 	default:
 		l.Net = after
 		l.Tax = after.Mul(rate).Round(money.HalfUp)
-		l.Total = k.add(after, l.Tax)
+		l.Total = k.Add(after, l.Tax)
 		if !rate.IsZero() {
 			l.Breakdown = append(l.Breakdown, "tax "+percent(rate)+" of "+formatNumber(after.Number())+
 				": "+formatNumber(l.Tax.Number()))

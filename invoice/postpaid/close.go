@@ -228,26 +228,26 @@ func Close(month period.Span, r Resource) (Bill, error) {
 			lines[i].Total, lines[i].Breakdown = b.Total, b.Breakdown
 			continue
 		}
-		var k calc
-		lines[i].Total = k.sub(k.add(lines[i].PreTax, lines[i].Tax), lines[i].Coupon)
+		var k money.Calc
+		lines[i].Total = k.Sub(k.Add(lines[i].PreTax, lines[i].Tax), lines[i].Coupon)
 		if lines[i].Coupon.IsPositive() {
 			lines[i].Breakdown = append(lines[i].Breakdown, "coupon: −"+lines[i].Coupon.Number().String())
 		}
-		if k.err != nil {
-			return Bill{}, k.err
+		if k.Err() != nil {
+			return Bill{}, k.Err()
 		}
 	}
 	bill := Bill{ResourceID: r.ResourceID, Month: month, Lines: lines, Coupons: uses}
-	var k calc
+	var k money.Calc
 	bill.PreTax, bill.Tax, bill.Coupon, bill.Total = zero(cur), zero(cur), zero(cur), zero(cur)
 	for _, l := range lines {
-		bill.PreTax = k.add(bill.PreTax, l.PreTax)
-		bill.Tax = k.add(bill.Tax, l.Tax)
-		bill.Coupon = k.add(bill.Coupon, l.Coupon)
-		bill.Total = k.add(bill.Total, l.Total)
+		bill.PreTax = k.Add(bill.PreTax, l.PreTax)
+		bill.Tax = k.Add(bill.Tax, l.Tax)
+		bill.Coupon = k.Add(bill.Coupon, l.Coupon)
+		bill.Total = k.Add(bill.Total, l.Total)
 	}
-	if k.err != nil {
-		return Bill{}, k.err
+	if k.Err() != nil {
+		return Bill{}, k.Err()
 	}
 	return bill, nil
 }
@@ -326,9 +326,9 @@ func (e *InputError) withField(f string) error {
 // order, and records each line's share.
 func applyCoupons(lines []Line, coupons []Coupon, cur money.Currency) ([]CouponUse, error) {
 	left := make([]money.Amount, len(lines))
-	var k calc
+	var k money.Calc
 	for i, l := range lines {
-		left[i] = k.add(l.PreTax, l.Tax)
+		left[i] = k.Add(l.PreTax, l.Tax)
 		lines[i].Coupon = zero(cur)
 	}
 	var uses []CouponUse
@@ -348,11 +348,11 @@ func applyCoupons(lines []Line, coupons []Coupon, cur money.Currency) ([]CouponU
 		total := zero(cur)
 		weights := make([]decimal.Decimal, len(left))
 		for i, l := range left {
-			total = k.add(total, l)
+			total = k.Add(total, l)
 			weights[i] = l.Number()
 		}
 		applied := c.Amount
-		if k.cmp(applied, total) > 0 {
+		if k.Cmp(applied, total) > 0 {
 			applied = total
 		}
 		uses = append(uses, CouponUse{Code: c.Code, Requested: c.Amount, Applied: applied})
@@ -367,13 +367,13 @@ func applyCoupons(lines []Line, coupons []Coupon, cur money.Currency) ([]CouponU
 			if !s.IsPositive() {
 				continue
 			}
-			left[i] = k.sub(left[i], s)
-			lines[i].Coupon = k.add(lines[i].Coupon, s)
+			left[i] = k.Sub(left[i], s)
+			lines[i].Coupon = k.Add(lines[i].Coupon, s)
 			lines[i].Coupons = append(lines[i].Coupons, CouponShare{Code: c.Code, Amount: s})
 		}
 	}
-	if k.err != nil {
-		return nil, k.err
+	if k.Err() != nil {
+		return nil, k.Err()
 	}
 	return uses, nil
 }
@@ -430,32 +430,4 @@ func checkIntervals(ivs []Interval) error {
 func zero(cur money.Currency) money.Amount {
 	z, _ := money.Zero(cur.Code()) // cannot fail: cur came from a valid amount
 	return z
-}
-
-// calc does Amount arithmetic whose currencies are already checked,
-// keeping the first error so a broken invariant surfaces as an error.
-type calc struct{ err error }
-
-func (k *calc) fail(err error) {
-	if k.err == nil && err != nil {
-		k.err = err
-	}
-}
-
-func (k *calc) add(a, b money.Amount) money.Amount {
-	r, err := a.Add(b)
-	k.fail(err)
-	return r
-}
-
-func (k *calc) sub(a, b money.Amount) money.Amount {
-	r, err := a.Sub(b)
-	k.fail(err)
-	return r
-}
-
-func (k *calc) cmp(a, b money.Amount) int {
-	r, err := a.Cmp(b)
-	k.fail(err)
-	return r
 }
