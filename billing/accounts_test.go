@@ -14,6 +14,7 @@ import (
 
 	"github.com/cloudbill/cloudbill/billing"
 	"github.com/cloudbill/cloudbill/billing/clock"
+	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/storage"
 	"github.com/cloudbill/cloudbill/storage/memory"
@@ -57,6 +58,25 @@ func TestNewValidatesConfig(t *testing.T) {
 	}
 	_, err = billing.New(billing.Config{Store: st, Catalog: cat})
 	assert.NoError(t, err, "zero fields take defaults")
+}
+
+// TestTheDefaultCurrencyIsTheCatalogs: a System on a USD catalog needs no
+// DefaultCurrency; its accounts are USD and buy in USD.
+func TestTheDefaultCurrencyIsTheCatalogs(t *testing.T) {
+	sample, err := pricing.SampleCatalog()
+	require.NoError(t, err)
+	usd, err := pricing.NewCatalog(pricing.Config{Currency: "USD", Tax: pricing.TaxPolicy{Mode: pricing.TaxExclusive}, Products: sample.Products()})
+	require.NoError(t, err)
+	sys, err := billing.New(billing.Config{Store: memory.New(), Catalog: usd})
+	require.NoError(t, err)
+	ctx := context.Background()
+	a, err := sys.CreateAccount(ctx, "open", billing.CreateAccountRequest{ID: "us-1"})
+	require.NoError(t, err)
+	assert.Equal(t, "USD", a.Currency)
+	q, err := sys.Quote(ctx, "us-1", pricing.QuoteRequest{Items: []pricing.QuoteItem{{ProductID: pricing.SampleVServer,
+		Configuration: pricing.Configuration{Plan: "basic-1"}, Quantity: 1, Term: period.Months(1)}}})
+	require.NoError(t, err)
+	assert.Equal(t, "90000.00 USD", q.Total.String())
 }
 
 func TestCreateAccount(t *testing.T) {

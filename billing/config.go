@@ -24,8 +24,8 @@ type Config struct {
 	// Store keeps every record. Required: storage/memory for tests and a
 	// single process, storage/postgres for production, or the host's own.
 	Store storage.Store
-	// Catalog prices configurations. Required; its currency must equal
-	// DefaultCurrency.
+	// Catalog prices configurations. Required; its currency is the
+	// accounts' default and must equal DefaultCurrency when that is set.
 	Catalog *pricing.Catalog
 	// Clock is the only source of time. Default: clock.System{}.
 	Clock clock.Clock
@@ -33,7 +33,8 @@ type Config struct {
 	// Default: a logger that discards everything.
 	Logger *slog.Logger
 	// DefaultCurrency is given to accounts created without one.
-	// Default: "VND".
+	// Default: the catalog's currency (a USD catalog makes USD accounts;
+	// nothing defaults to VND behind the host's back).
 	DefaultCurrency string
 	// DefaultTimeZone is the billing-calendar zone of accounts created
 	// without one. Default: period.DefaultTimeZone ("Asia/Ho_Chi_Minh").
@@ -109,8 +110,8 @@ func (c Config) withDefaults() Config {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	if c.DefaultCurrency == "" {
-		c.DefaultCurrency = "VND"
+	if c.DefaultCurrency == "" && c.Catalog != nil {
+		c.DefaultCurrency = c.Catalog.Currency().Code()
 	}
 	if c.DefaultTimeZone == "" {
 		c.DefaultTimeZone = period.DefaultTimeZone
