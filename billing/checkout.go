@@ -337,9 +337,7 @@ func (s *System) createResources(ctx context.Context, tx storage.Tx, acct Accoun
 		}
 		r := storage.Resource{ID: rid, AccountID: acct.ID, OrderID: orderID, ProductID: line.ProductID,
 			Status: lifecycle.StatePendingPayment, CreatedAt: now, UpdatedAt: now}
-		if err := encodeResource(&r, d); err != nil {
-			return err
-		}
+		r.ResourceDetail = d
 		if err := tx.Resources().Create(ctx, r); err != nil {
 			return err
 		}

@@ -58,19 +58,14 @@ func (s *System) settleOrder(ctx context.Context, tx storage.Tx, acct Account, o
 		return err
 	}
 	for _, r := range resources {
-		d, err := decodeResource(r)
-		if err != nil {
-			return err
-		}
+		d := r.ResourceDetail
 		next, err := lifecycle.Next(lifecycle.State(r.Status), lifecycle.EventPay)
 		if err != nil {
 			return err
 		}
 		r.Status, r.UpdatedAt = next, now
 		d.PaymentID = paymentID
-		if err := encodeResource(&r, d); err != nil {
-			return err
-		}
+		r.ResourceDetail = d
 		if _, err := tx.Resources().Update(ctx, r); err != nil {
 			return err
 		}

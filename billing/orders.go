@@ -16,13 +16,6 @@ import (
 // resourceData is what a resource records beyond its indexed columns.
 type resourceData = storage.ResourceDetail
 
-func decodeResource(r storage.Resource) (resourceData, error) { return r.ResourceDetail, nil }
-
-func encodeResource(r *storage.Resource, d resourceData) error {
-	r.ResourceDetail = d
-	return nil
-}
-
 // OrderItem is one line of an order: a product configuration, how many
 // resources of it, and for how long.
 type OrderItem = order.Item
@@ -111,7 +104,7 @@ func refundable(d resourceData, now time.Time) money.Amount {
 }
 
 // lockResource locks the account and then one of its resources (always in
-// that order, so operations never deadlock) and decodes the resource.
+// that order, so operations never deadlock), with its detail.
 func lockResource(ctx context.Context, tx storage.Tx, accountID, resourceID string) (Account, storage.Resource, resourceData, error) {
 	acct, err := getAccount(ctx, tx, accountID, true)
 	if err != nil {
@@ -121,6 +114,5 @@ func lockResource(ctx context.Context, tx storage.Tx, accountID, resourceID stri
 	if err != nil {
 		return Account{}, storage.Resource{}, resourceData{}, mapNotFound(err, ErrResourceNotFound, resourceID)
 	}
-	d, err := decodeResource(r)
-	return acct, r, d, err
+	return acct, r, r.ResourceDetail, nil
 }

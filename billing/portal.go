@@ -106,10 +106,7 @@ func (s *System) resourceViews(acct Account, list []storage.Resource) ([]Resourc
 	now := s.now()
 	out := make([]Resource, 0, len(list))
 	for _, r := range list {
-		d, err := decodeResource(r)
-		if err != nil {
-			return nil, err
-		}
+		d := r.ResourceDetail
 		out = append(out, resourceView(r, d, s.rules(acct, r.ProductID), now))
 	}
 	return out, nil

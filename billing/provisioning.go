@@ -121,9 +121,7 @@ func (s *System) activate(ctx context.Context, tx storage.Tx, acct Account, r *s
 	if err := s.schedule(r, d, rules); err != nil {
 		return err
 	}
-	if err := encodeResource(r, *d); err != nil {
-		return err
-	}
+	r.ResourceDetail = *d
 	if _, err := tx.Resources().Update(ctx, *r); err != nil {
 		return err
 	}
@@ -157,9 +155,7 @@ func (s *System) failProvisioning(ctx context.Context, tx storage.Tx, acct Accou
 	if err := s.releaseCouponShares(ctx, tx, acct, r.OrderID, d.CouponShares); err != nil {
 		return err
 	}
-	if err := encodeResource(r, *d); err != nil {
-		return err
-	}
+	r.ResourceDetail = *d
 	if _, err := tx.Resources().Update(ctx, *r); err != nil {
 		return err
 	}

@@ -83,10 +83,7 @@ func (s *System) refundOrderPayment(ctx context.Context, tx storage.Tx, acct Acc
 	unused := make([]money.Amount, len(resources))
 	value := amount.MulInt(0)
 	for i, r := range resources {
-		d, err := decodeResource(r)
-		if err != nil {
-			return err
-		}
+		d := r.ResourceDetail
 		if st := lifecycle.State(r.Status); st == lifecycle.StateProvisioning || st == lifecycle.StatePendingPayment {
 			if room, err = room.Sub(d.Line.Total); err != nil {
 				return err
@@ -118,10 +115,7 @@ func (s *System) refundOrderPayment(ctx context.Context, tx storage.Tx, acct Acc
 			continue
 		}
 		r := resources[i]
-		d, err := decodeResource(r)
-		if err != nil {
-			return err
-		}
+		d := r.ResourceDetail
 		if err := s.takeValue(ctx, tx, acct, &r, &d, take, clipText(reason, invoice.MaxTextLen)); err != nil {
 			return err
 		}

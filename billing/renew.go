@@ -176,10 +176,7 @@ func (s *System) actOnResources(ctx context.Context, key, op string, req any, ac
 			if err != nil {
 				return placedOrder{}, mapNotFound(err, ErrResourceNotFound, id)
 			}
-			d, err := decodeResource(r)
-			if err != nil {
-				return placedOrder{}, err
-			}
+			d := r.ResourceDetail
 			item, target, err := line(acct, r, d)
 			if err != nil {
 				return placedOrder{}, err
@@ -231,10 +228,7 @@ func (s *System) applyPaidTargets(ctx context.Context, tx storage.Tx, acct Accou
 		if err != nil {
 			return err
 		}
-		d, err := decodeResource(r)
-		if err != nil {
-			return err
-		}
+		d := r.ResourceDetail
 		line := od.Quote.Lines[i]
 		why := s.targetGone(acct, r, od.Kind)
 		if why == "" && (od.Kind == order.KindRenew || od.Kind == order.KindMatchEndTime) && !target.Start.Equal(r.PeriodEnd) {
@@ -373,9 +367,7 @@ func (s *System) recoverPaid(ctx context.Context, tx storage.Tx, acct Account, r
 	d.Line, d.Term = line, line.Term
 	// The released term's value is spent; provisioning starts a new one.
 	setValue(d, lifecycle.PaidValue{})
-	if err := encodeResource(r, *d); err != nil {
-		return err
-	}
+	r.ResourceDetail = *d
 	if _, err := tx.Resources().Update(ctx, *r); err != nil {
 		return err
 	}
@@ -422,9 +414,7 @@ func (s *System) saveResource(ctx context.Context, tx storage.Tx, r *storage.Res
 	if err := s.schedule(r, d, rules); err != nil {
 		return err
 	}
-	if err := encodeResource(r, *d); err != nil {
-		return err
-	}
+	r.ResourceDetail = *d
 	_, err := tx.Resources().Update(ctx, *r)
 	return err
 }

@@ -233,10 +233,8 @@ func (s *System) chargeRenewal(ctx context.Context, accountID, paymentID string,
 }
 
 // recordResourceFailure stores a failed tick on a resource: one more
-// attempt, the reason and the retry time in its data, and its NextDueAt
-// pushed to that time so that Due skips it until then. Data that no longer
-// decodes is kept as it is for an operator to repair, and the resource
-// waits Config.MaxRetryDelay.
+// attempt, the reason and the retry time in its detail, and its NextDueAt
+// pushed to that time so that the claim skips it until then.
 func (s *System) recordResourceFailure(ctx context.Context, accountID, resourceID string, cause error) (ItemFailure, error) {
 	var f ItemFailure
 	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
@@ -248,16 +246,10 @@ func (s *System) recordResourceFailure(ctx context.Context, accountID, resourceI
 			return err
 		}
 		now := s.now()
+		r.TickAttempts++
 		f = ItemFailure{Kind: ItemResource, ID: r.ID, AccountID: r.AccountID, Reason: truncate(cause.Error(), maxReason),
-			Attempts: 1, RetryAt: now.Add(s.cfg.MaxRetryDelay)}
-		if d, derr := decodeResource(r); derr == nil {
-			d.TickAttempts++
-			f.Attempts, f.RetryAt = d.TickAttempts, now.Add(s.retryBackoff(d.TickAttempts))
-			d.TickError, d.TickRetryAt = f.Reason, f.RetryAt
-			if err := encodeResource(&r, d); err != nil {
-				return err
-			}
-		}
+			Attempts: r.TickAttempts, RetryAt: now.Add(s.retryBackoff(r.TickAttempts))}
+		r.TickError, r.TickRetryAt = f.Reason, f.RetryAt
 		r.NextDueAt, r.UpdatedAt = f.RetryAt, now
 		_, err = tx.Resources().Update(ctx, r)
 		return err
@@ -328,10 +320,7 @@ func (s *System) tickResourceIn(ctx context.Context, tx storage.Tx, accountID, r
 		if err != nil {
 			return err
 		}
-		d, err := decodeResource(r)
-		if err != nil {
-			return err
-		}
+		d := r.ResourceDetail
 		rules := s.rules(acct, r.ProductID)
 		now := s.now()
 		for round := 0; round < 3; round++ { // a renewal restarts the list once
@@ -445,10 +434,7 @@ func (s *System) autoRenew(ctx context.Context, tx storage.Tx, acct Account, r *
 	if err != nil {
 		return false, "", err
 	}
-	fd, err := decodeResource(fresh)
-	if err != nil {
-		return false, "", err
-	}
+	fd := fresh.ResourceDetail
 	*r, *d = fresh, fd
 	if spec.Method == payment.MethodCredit {
 		return true, "", nil // paid and applied; the order told the customer
