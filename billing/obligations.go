@@ -70,21 +70,13 @@ func (s *System) loadObligation(ctx context.Context, tx storage.Tx, acct Account
 		if err != nil {
 			return obligation{}, mapNotFound(err, ErrInvoiceNotFound, purpose.Ref)
 		}
-		inv, err := decodeInvoice(rec)
-		if err != nil {
-			return obligation{}, err
-		}
+		inv := rec.Invoice
 		if inv.Kind != invoice.KindInvoice {
 			return obligation{}, fmt.Errorf("%w: %q is a credit note", ErrInvoiceNotFound, purpose.Ref)
 		}
 		return obligation{kind: purpose.Kind, id: inv.ID, outstanding: inv.AmountDue(), partial: true, status: string(inv.Status)}, nil
 	}
 	return obligation{}, &RequestError{Field: "Purpose", Reason: fmt.Sprintf("%s is not an order or an invoice", purpose.Kind)}
-}
-
-// decodeInvoice reads a stored invoice's document.
-func decodeInvoice(rec storage.Invoice) (invoice.Invoice, error) {
-	return rec.Invoice, nil
 }
 
 // settleObligation applies a succeeded payment sp to the obligation
@@ -127,10 +119,7 @@ func (s *System) invoicePaid(ctx context.Context, tx storage.Tx, acct Account, i
 	if err != nil {
 		return err
 	}
-	inv, err := decodeInvoice(rec)
-	if err != nil {
-		return err
-	}
+	inv := rec.Invoice
 	paid, err := invoice.ApplyPayment(inv, sp.Amount, s.now())
 	if err != nil {
 		return err

@@ -32,10 +32,7 @@ func (s *System) paidValue(ctx context.Context, tx storage.Tx, acct Account, r s
 		if err != nil {
 			return lifecycle.PaidValue{}, err
 		}
-		inv, err := decodeInvoice(rec)
-		if err != nil {
-			return lifecycle.PaidValue{}, err
-		}
+		inv := rec.Invoice
 		if inv.Kind != invoice.KindInvoice {
 			continue
 		}
