@@ -38,15 +38,11 @@ func invoiceArgs(op string, inv storage.Invoice) ([]any, error) {
 	if code != "" && !currencyCode(code) {
 		return nil, invalid(op, fmt.Sprintf("currency %q is not three upper-case letters", code))
 	}
-	lines := inv.Lines
-	if lines == nil {
-		lines = []invoice.Line{}
-	}
 	number := pgtype.Int8{Int64: inv.Number, Valid: inv.Number != 0}
 	return []any{inv.ID, inv.AccountID, inv.ResourceID, inv.OrderID, string(inv.Kind), string(inv.Status), nullText(inv.Series), number,
 		nullText(code), amountArg(inv.Total), nullTime(inv.IssuedAt), string(inv.TaxMode),
 		amountArg(inv.Subtotal), amountArg(inv.Discount), amountArg(inv.Net), amountArg(inv.Tax), amountArg(inv.AmountPaid),
-		amountArg(inv.AmountCredited), lines, nullTime(inv.DueAt), nullTime(inv.PaidAt), nullTime(inv.VoidedAt),
+		amountArg(inv.AmountCredited), emptyIfNone(inv.Lines), nullTime(inv.DueAt), nullTime(inv.PaidAt), nullTime(inv.VoidedAt),
 		inv.VoidReason, inv.CreditedInvoiceID, inv.Memo}, nil
 }
 

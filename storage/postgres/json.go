@@ -19,11 +19,11 @@ func noneIfEmpty[S ~[]E, E any](s S) S {
 	return s
 }
 
-// textArray is ss as the argument of a NOT NULL text[] column: an empty
-// array for none.
-func textArray(ss []string) []string {
-	if ss == nil {
-		return []string{}
+// emptyIfNone is s as the argument of a NOT NULL list column (text[], or a
+// JSONB array): an empty list for none, so the column holds [] not NULL.
+func emptyIfNone[S ~[]E, E any](s S) S {
+	if s == nil {
+		return S{}
 	}
-	return ss
+	return s
 }

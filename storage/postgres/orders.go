@@ -103,15 +103,8 @@ func (r orders) Update(ctx context.Context, o storage.Order) error {
 // and quote are JSONB documents; created_at (the 13th) is written by
 // Create only.
 func orderArgs(o storage.Order, cur pgtype.Text, total pgtype.Numeric) []any {
-	items, targets := o.Items, o.Targets
-	if items == nil {
-		items = []order.Item{}
-	}
-	if targets == nil {
-		targets = []order.Target{}
-	}
-	return []any{o.ID, o.AccountID, string(o.Status), o.PaymentID, cur, total, string(o.Kind), o.Actor, textArray(o.Coupons),
-		items, targets, o.Quote, o.CreatedAt, o.UpdatedAt}
+	return []any{o.ID, o.AccountID, string(o.Status), o.PaymentID, cur, total, string(o.Kind), o.Actor, emptyIfNone(o.Coupons),
+		emptyIfNone(o.Items), emptyIfNone(o.Targets), o.Quote, o.CreatedAt, o.UpdatedAt}
 }
 
 func (r orders) CountByAccount(ctx context.Context, accountID string, statuses ...order.Status) (int, error) {

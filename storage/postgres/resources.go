@@ -41,7 +41,7 @@ func resourceArgs(op string, res storage.Resource) ([]any, error) {
 		nullTime(res.PeriodStart), nullTime(res.PeriodEnd), nullTime(res.NextDueAt),
 		res.Configuration, res.Term.Months, res.Term.Days, cur, price, res.Line, nullJSON(len(res.CouponShares) > 0, res.CouponShares),
 		res.PaymentID, res.AutoRenew, res.AutoRenewTerm.Months, res.AutoRenewTerm.Days, nullTime(res.Since),
-		res.NextReminder, res.NextAttempt, textArray(res.InvoiceIDs), res.FailureReason, nullJSON(len(res.Value.Segments) > 0, res.Value),
+		res.NextReminder, res.NextAttempt, emptyIfNone(res.InvoiceIDs), res.FailureReason, nullJSON(len(res.Value.Segments) > 0, res.Value),
 		res.ValueTracked, res.TickAttempts, res.TickError, nullTime(res.TickRetryAt), nullTime(res.Anchor), res.UpdatedAt}, nil
 }
 
