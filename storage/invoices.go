@@ -42,6 +42,11 @@ type Invoices interface {
 	// first, after the invoice afterID ("" for the first page); with
 	// resourceID set, only that resource's.
 	List(ctx context.Context, accountID, resourceID, afterID string, limit int) ([]Invoice, error)
+	// Open returns up to limit (1–1000) of the tenant's invoices (Kind
+	// invoice, not credit notes) that are issued or partially paid — what
+	// the customer still owes — oldest IssuedAt first, then by ID. An
+	// account with more open invoices than limit gets its oldest ones.
+	Open(ctx context.Context, accountID string, limit int) ([]Invoice, error)
 	// NextNumber allocates the next number of series: 1 for a new series,
 	// then last + 1. The series stays locked until the transaction ends, so
 	// numbers are gapless (a rolled-back transaction gives its number back)

@@ -9,6 +9,7 @@ import (
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/invoice/postpaid"
 	"github.com/cloudbill/cloudbill/lifecycle"
 )
 
@@ -68,6 +69,21 @@ type ResourceDetail struct {
 	// rebuilt from their invoices.
 	Value        lifecycle.PaidValue
 	ValueTracked bool
+	// Postpaid says the resource is billed in arrears at month close
+	// instead of paid for in advance: it has no paid term (PeriodEnd is
+	// zero) and the lifecycle clock does not expire it.
+	Postpaid bool
+	// Intervals are a postpaid resource's configurations not yet billed
+	// in full, oldest first: each resize closes the last one and opens
+	// another at the same instant; month close bills them and drops the
+	// ones that ended before the month it closed.
+	Intervals []postpaid.Interval
+	// ClosedThrough is the end of the last month a postpaid resource was
+	// billed for (zero before its first close); StoppedAt is when it was
+	// deleted or released (zero while it runs). Nothing after StoppedAt
+	// is billed.
+	ClosedThrough time.Time
+	StoppedAt     time.Time
 	// TickAttempts, TickError and TickRetryAt are the worker's failure
 	// state: how many ticks of this resource failed in a row, the last
 	// reason, and when it is tried again (NextDueAt is pushed there). A
@@ -85,6 +101,7 @@ func (d ResourceDetail) Clone() ResourceDetail {
 	d.CouponShares = maps.Clone(d.CouponShares)
 	d.InvoiceIDs = slices.Clone(d.InvoiceIDs)
 	d.Value = d.Value.Clone()
+	d.Intervals = slices.Clone(d.Intervals)
 	return d
 }
 

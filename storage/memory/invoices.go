@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
+	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/storage"
 )
 
@@ -103,6 +105,35 @@ func (r invoices) List(ctx context.Context, accountID, resourceID, afterID strin
 		if inv := s.invoices[ids[i]]; resourceID == "" || inv.ResourceID == resourceID {
 			out = append(out, cloneInvoice(inv))
 		}
+	}
+	return out, nil
+}
+
+// Open scans the account's invoices: an account owes on a handful.
+func (r invoices) Open(ctx context.Context, accountID string, limit int) ([]storage.Invoice, error) {
+	if err := r.t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkLimit(limit); err != nil {
+		return nil, err
+	}
+	s := &r.t.data.resources
+	var out []storage.Invoice
+	for _, id := range s.invoicesBy[accountID] {
+		inv := s.invoices[id]
+		if inv.Kind == invoice.KindInvoice && (inv.Status == invoice.StatusIssued || inv.Status == invoice.StatusPartiallyPaid) {
+			out = append(out, inv)
+		}
+	}
+	slices.SortFunc(out, func(a, b storage.Invoice) int {
+		if c := a.IssuedAt.Compare(b.IssuedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	out = out[:min(len(out), limit)]
+	for i := range out {
+		out[i] = cloneInvoice(out[i])
 	}
 	return out, nil
 }

@@ -183,6 +183,21 @@ func (r invoices) NextNumber(ctx context.Context, series string) (int64, error) 
 	return n, nil
 }
 
+// Open reads the account's open invoices through the partial index
+// invoices_open (migration 0008).
+func (r invoices) Open(ctx context.Context, accountID string, limit int) ([]storage.Invoice, error) {
+	if err := r.t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkLimit("open invoices", limit); err != nil {
+		return nil, err
+	}
+	if !possibleKey(accountID) {
+		return nil, nil
+	}
+	return queryAll(ctx, r.t, "open invoices", r.t.s.q.resources.openInvoices, scanInvoice, accountID, limit)
+}
+
 // scanInvoice reads invoiceColumns; NULL series and number are "" and 0,
 // NULL amounts the zero Amount, NULL times the zero time.
 func scanInvoice(row pgx.Row) (storage.Invoice, error) {

@@ -16,6 +16,7 @@ type resourceQueries struct {
 	// listInvoices is indexed by [by resource][after a cursor].
 	listInvoices  [2][2]string
 	invoiceExists string
+	openInvoices  string
 	nextNumber    string
 
 	appendAction string
@@ -140,6 +141,10 @@ func newResourceQueries(t tables) resourceQueries {
 			{invoicePage(false, false), invoicePage(false, true)},
 			{invoicePage(true, false), invoicePage(true, true)},
 		},
+		// Served by the partial index invoices_open.
+		openInvoices: r.Replace(`SELECT {inv} FROM {invoices}
+			WHERE account_id = $1 AND kind = 'invoice' AND status IN ('issued', 'partially_paid')
+			ORDER BY issued_at, id LIMIT $2`),
 		invoiceExists: r.Replace(`SELECT EXISTS (SELECT 1 FROM {invoices} WHERE id = $1 AND account_id = $2)`),
 		// The upsert creates the series at 1 or adds one, and keeps the
 		// series row locked until the transaction ends: a concurrent

@@ -482,6 +482,13 @@ func (w invoices) List(ctx context.Context, accountID, resourceID, afterID strin
 	return w.r.List(ctx, accountID, resourceID, afterID, limit)
 }
 
+func (w invoices) Open(ctx context.Context, accountID string, limit int) ([]storage.Invoice, error) {
+	if err := w.t.step(ctx, "Invoices.Open"); err != nil {
+		return nil, err
+	}
+	return w.r.Open(ctx, accountID, limit)
+}
+
 func (w invoices) NextNumber(ctx context.Context, series string) (int64, error) {
 	if err := w.t.step(ctx, "Invoices.NextNumber"); err != nil {
 		return 0, err
