@@ -12,8 +12,12 @@
 // every amount non-negative and a whole number of the currency's minor units
 // (VND 0 digits, USD 2, KWD 3) and tax rounded half-up once per line:
 //
-//	exclusive: Net = Amount − Discount, Tax = round(Net × rate), Total = Net + Tax
+//	exclusive: Net = Amount − Discount, Tax = round(Net × rate), Total = Net + Tax − Coupon
 //	inclusive: Total = Amount − Discount, Tax = round(Total × rate ÷ (1 + rate)), Net = Total − Tax
+//
+// Coupon is a postpaid bill's after-tax coupon (total = pre-tax + tax −
+// coupon); only exclusive invoice lines carry one, and it is zero
+// everywhere else.
 //
 // A credit note's lines take the tax contained in their Total, round(Total ×
 // rate ÷ (1 + rate)), in both modes; every exclusive invoice line also
@@ -23,8 +27,8 @@
 // so they reconcile exactly in both modes:
 //
 //	Σ lines' Amount = Subtotal, and likewise Discount, Net, Tax, Total
-//	Net + Tax = Total
-//	exclusive: Subtotal − Discount + Tax = Total
+//	Net + Tax − Coupons() = Total
+//	exclusive: Subtotal − Discount + Tax − Coupons() = Total
 //	inclusive: Subtotal − Discount = Total, with Tax inside it
 //
 // # State tables

@@ -20,8 +20,8 @@ const MaxLines = 1000
 // reconcile exactly:
 //
 //	Subtotal = Σ Amount, Discount = Σ Discount, Net = Σ Net, Tax = Σ Tax, Total = Σ Total
-//	both modes: Net + Tax = Total
-//	exclusive:  Subtotal − Discount = Net, so Subtotal − Discount + Tax = Total
+//	both modes: Net + Tax − Coupons() = Total
+//	exclusive:  Subtotal − Discount = Net, so Subtotal − Discount + Tax − Coupons() = Total
 //	inclusive:  Subtotal − Discount = Total (the tax is inside it)
 //
 // Once issued, the lines and totals never change (ErrImmutable); only the
@@ -180,6 +180,20 @@ func sumLines(lines []Line, cur money.Currency) totals {
 		t.total, _ = t.total.Add(l.Total)
 	}
 	return t
+}
+
+// Coupons returns the after-tax coupons of the lines (Line.Coupon) summed:
+// zero except on postpaid bills. It is not stored apart from the lines.
+func (inv Invoice) Coupons() money.Amount {
+	cur, err := lookupCurrency(inv.Currency)
+	if err != nil {
+		return money.Amount{}
+	}
+	sum := zeroOf(cur)
+	for _, l := range inv.Lines {
+		sum, _ = sum.Add(l.couponIn(cur))
+	}
+	return sum
 }
 
 // lookupCurrency returns the currency of code as an *ArgumentError on failure.

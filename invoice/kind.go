@@ -23,7 +23,7 @@ type TaxMode string
 
 // The tax modes. Each fixes the identities of every line (see Line):
 //
-//	exclusive: Net = Amount − Discount, Tax = round(Net × rate), Total = Net + Tax
+//	exclusive: Net = Amount − Discount, Tax = round(Net × rate), Total = Net + Tax − Coupon
 //	inclusive: Total = Amount − Discount, Tax = round(Total × rate ÷ (1 + rate)), Net = Total − Tax
 const (
 	// TaxExclusive: prices are before tax; tax is added on top.

@@ -24,10 +24,12 @@ import (
 // The identities, exactly, by the document's tax mode (rounding is half-up
 // to the currency's digits, once per line):
 //
-//	exclusive: Net = Amount − Discount, Tax = round(Net × TaxRate), Total = Net + Tax
+//	exclusive: Net = Amount − Discount, Tax = round(Net × TaxRate), Total = Net + Tax − Coupon
 //	inclusive: Total = Amount − Discount, Tax = round(Total × TaxRate ÷ (1 + TaxRate)), Net = Total − Tax
 //
-// so in both modes Net + Tax = Total and Discount ≤ Amount. On a credit note
+// so in both modes Net + Tax − Coupon = Total and Discount ≤ Amount; Coupon
+// (a postpaid bill's after-tax coupon) is zero except on exclusive invoice
+// lines. On a credit note
 // the tax is always the tax contained in Total, round(Total × TaxRate ÷
 // (1 + TaxRate)), because a credit gives back money that was paid with its
 // tax inside; every line that satisfies the exclusive rule satisfies this one
@@ -56,7 +58,15 @@ type Line struct {
 	TaxRate decimal.Decimal `json:"tax_rate"`
 	// Tax is the line's tax.
 	Tax money.Amount `json:"tax"`
-	// Total is what the line costs, tax included.
+	// Coupon is what coupons took off after tax, so that Total = Net + Tax
+	// − Coupon: the postpaid formula (total = pre-tax + tax − coupon).
+	// Only invoice lines in exclusive mode carry one; zero (and omitted)
+	// everywhere else, including every credit note line.
+	Coupon money.Amount `json:"coupon,omitzero"`
+	// CouponCodes are the codes of the coupons in Coupon, in the order
+	// they were applied; empty when Coupon is zero.
+	CouponCodes []string `json:"coupon_codes,omitempty"`
+	// Total is what the line costs, tax included, less Coupon.
 	Total money.Amount `json:"total"`
 	// Details explain the line for people ("90,000/30 × 60 days"); at most
 	// MaxDetails, each non-empty free text.
@@ -77,7 +87,17 @@ const (
 // Clone returns a copy of l that shares no slice with it.
 func (l Line) Clone() Line {
 	l.Details = slices.Clone(l.Details)
+	l.CouponCodes = slices.Clone(l.CouponCodes)
 	return l
+}
+
+// couponIn returns the line's after-tax coupon in cur: a Coupon left as the
+// zero Amount (no currency, as an omitted JSON field decodes) is zero.
+func (l Line) couponIn(cur money.Currency) money.Amount {
+	if l.Coupon.Currency().IsZero() && l.Coupon.IsZero() {
+		return zeroOf(cur)
+	}
+	return l.Coupon
 }
 
 // LineInput describes a line for PriceLine: Quantity units at UnitPrice,
@@ -198,11 +218,15 @@ func validateLine(idx int, l Line, cur money.Currency, mode TaxMode, kind Kind) 
 	for _, f := range []struct {
 		name string
 		a    money.Amount
-	}{{"Amount", l.Amount}, {"Discount", l.Discount}, {"Net", l.Net}, {"Tax", l.Tax}, {"Total", l.Total}} {
+	}{{"Amount", l.Amount}, {"Discount", l.Discount}, {"Net", l.Net}, {"Tax", l.Tax}, {"Coupon", l.couponIn(cur)}, {"Total", l.Total}} {
 		if err := checkMoney(idx, f.name, f.a, cur); err != nil {
 			return err
 		}
 	}
+	if err := checkCoupon(idx, l, cur, mode, kind); err != nil {
+		return err
+	}
+	l.Coupon = l.couponIn(cur)
 	return checkIdentities(idx, l, mode, kind)
 }
 
@@ -278,7 +302,12 @@ func checkIdentities(idx int, l Line, mode TaxMode, kind Kind) error {
 		return &LineError{Index: idx, Field: "Discount", Reason: fmt.Sprintf("%s exceeds Amount %s", l.Discount, l.Amount)}
 	}
 	sum, _ := l.Net.Add(l.Tax)
-	if !sum.Equal(l.Total) {
+	if l.Coupon.IsPositive() {
+		sum, _ = sum.Sub(l.Coupon)
+		if !sum.Equal(l.Total) {
+			return &LineError{Index: idx, Field: "Total", Reason: fmt.Sprintf("%s is not Net %s + Tax %s − Coupon %s", l.Total, l.Net, l.Tax, l.Coupon)}
+		}
+	} else if !sum.Equal(l.Total) {
 		return &LineError{Index: idx, Field: "Total", Reason: fmt.Sprintf("%s is not Net %s + Tax %s", l.Total, l.Net, l.Tax)}
 	}
 	switch mode {
@@ -299,6 +328,28 @@ func checkIdentities(idx int, l Line, mode TaxMode, kind Kind) error {
 	}
 	if !l.Tax.Equal(want) {
 		return &LineError{Index: idx, Field: "Tax", Reason: fmt.Sprintf("%s is not %s = %s", l.Tax, taxRule(l, mode, kind), want)}
+	}
+	return nil
+}
+
+// checkCoupon checks where an after-tax coupon may be and its codes.
+func checkCoupon(idx int, l Line, cur money.Currency, mode TaxMode, kind Kind) error {
+	if !l.couponIn(cur).IsPositive() {
+		if len(l.CouponCodes) > 0 {
+			return &LineError{Index: idx, Field: "CouponCodes", Reason: "are set but Coupon is zero"}
+		}
+		return nil
+	}
+	if !usesAddedTax(mode, kind) {
+		return &LineError{Index: idx, Field: "Coupon", Reason: "is only allowed on invoice lines with tax added (exclusive mode)"}
+	}
+	if len(l.CouponCodes) == 0 || len(l.CouponCodes) > MaxDetails {
+		return &LineError{Index: idx, Field: "CouponCodes", Reason: fmt.Sprintf("has %d codes, want 1 to %d", len(l.CouponCodes), MaxDetails)}
+	}
+	for i, c := range l.CouponCodes {
+		if p := textProblem(c, true); p != "" {
+			return &LineError{Index: idx, Field: fmt.Sprintf("CouponCodes[%d]", i), Reason: p}
+		}
 	}
 	return nil
 }
