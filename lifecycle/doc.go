@@ -25,12 +25,14 @@
 //	active             renew              active               -
 //	active             resize             active               -  (the resize carries the new configuration)
 //	active             delete             deleted              release
+//	active             overdue            suspended            suspend  (postpaid: bills unpaid past the schedule)
 //	grace              grace_ended        suspended            suspend
 //	grace              renew              active               unrestrict
 //	grace              delete             deleted              release
 //	suspended          suspension_ended   released             release
 //	suspended          renew              active               resume, unrestrict
 //	suspended          delete             deleted              release
+//	suspended          overdue_paid       active               resume, unrestrict  (postpaid: the bills were paid)
 //	released           recover            provisioning         provision  (only if Policy.Recoverable)
 //
 // Every other (state, event) pair is a *TransitionError matching

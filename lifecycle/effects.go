@@ -53,7 +53,11 @@ type effect struct {
 // (successfully) created; a resize does change the host's configuration, but
 // that work carries the new configuration and is issued by the resize
 // operation itself, not derived from a change of state.
-func effectTable() [14]effect {
+//
+// Active → suspended is a postpaid resource stopped by the overdue
+// schedule: it was never restricted, and resuming it also lifts
+// restrictions, which for it is a no-op the host may ignore.
+func effectTable() [15]effect {
 	return [...]effect{
 		{StatePendingPayment, StateProvisioning, []HostAction{HostProvision}},
 		{StatePendingPayment, StateDeleted, nil},
@@ -62,6 +66,7 @@ func effectTable() [14]effect {
 		{StateActive, StateGrace, []HostAction{HostRestrict}},
 		{StateActive, StateActive, nil},
 		{StateActive, StateDeleted, []HostAction{HostRelease}},
+		{StateActive, StateSuspended, []HostAction{HostSuspend}},
 		{StateGrace, StateSuspended, []HostAction{HostSuspend}},
 		{StateGrace, StateActive, []HostAction{HostUnrestrict}},
 		{StateGrace, StateDeleted, []HostAction{HostRelease}},

@@ -31,13 +31,19 @@ const (
 	// EventRecover: a released resource was paid for again and must be
 	// created anew with its old configuration.
 	EventRecover Event = "recover"
+	// EventOverdue: a postpaid account's bill stayed unpaid past the
+	// overdue schedule's suspension day; its running resources stop.
+	EventOverdue Event = "overdue"
+	// EventOverduePaid: the overdue bills were paid; the resources the
+	// overdue schedule suspended start again.
+	EventOverduePaid Event = "overdue_paid"
 )
 
 // Events returns every event.
 func Events() []Event {
 	return []Event{EventPay, EventCancel, EventProvisioned, EventProvisionFailed,
 		EventTermEnded, EventGraceEnded, EventSuspensionEnded, EventRenew,
-		EventResize, EventDelete, EventRecover}
+		EventResize, EventDelete, EventRecover, EventOverdue, EventOverduePaid}
 }
 
 // Valid reports whether e is one of the events above.
@@ -45,7 +51,7 @@ func (e Event) Valid() bool {
 	switch e {
 	case EventPay, EventCancel, EventProvisioned, EventProvisionFailed,
 		EventTermEnded, EventGraceEnded, EventSuspensionEnded, EventRenew,
-		EventResize, EventDelete, EventRecover:
+		EventResize, EventDelete, EventRecover, EventOverdue, EventOverduePaid:
 		return true
 	}
 	return false

@@ -15,7 +15,11 @@ type Transition = fsm.Transition[State, Event]
 // Renew is legal in active, grace and suspended (the last two resume the
 // resource); a released resource can only be recovered. Cancel deletes an
 // unpaid order, which never reached the host.
-func transitionTable() [15]Transition {
+//
+// Overdue and overdue_paid are the postpaid overdue schedule's: a postpaid
+// resource has no term, so it never passes through grace; it is suspended
+// straight from active and resumed when the bills are paid.
+func transitionTable() [17]Transition {
 	return [...]Transition{
 		{From: StatePendingPayment, Event: EventPay, To: StateProvisioning},
 		{From: StatePendingPayment, Event: EventCancel, To: StateDeleted},
@@ -25,12 +29,14 @@ func transitionTable() [15]Transition {
 		{From: StateActive, Event: EventRenew, To: StateActive},
 		{From: StateActive, Event: EventResize, To: StateActive},
 		{From: StateActive, Event: EventDelete, To: StateDeleted},
+		{From: StateActive, Event: EventOverdue, To: StateSuspended},
 		{From: StateGrace, Event: EventGraceEnded, To: StateSuspended},
 		{From: StateGrace, Event: EventRenew, To: StateActive},
 		{From: StateGrace, Event: EventDelete, To: StateDeleted},
 		{From: StateSuspended, Event: EventSuspensionEnded, To: StateReleased},
 		{From: StateSuspended, Event: EventRenew, To: StateActive},
 		{From: StateSuspended, Event: EventDelete, To: StateDeleted},
+		{From: StateSuspended, Event: EventOverduePaid, To: StateActive},
 		{From: StateReleased, Event: EventRecover, To: StateProvisioning},
 	}
 }

@@ -27,6 +27,7 @@ var legal = map[lifecycle.State]map[lifecycle.Event]lifecycle.State{
 		lifecycle.EventRenew:     lifecycle.StateActive,
 		lifecycle.EventResize:    lifecycle.StateActive,
 		lifecycle.EventDelete:    lifecycle.StateDeleted,
+		lifecycle.EventOverdue:   lifecycle.StateSuspended,
 	},
 	lifecycle.StateGrace: {
 		lifecycle.EventGraceEnded: lifecycle.StateSuspended,
@@ -37,6 +38,7 @@ var legal = map[lifecycle.State]map[lifecycle.Event]lifecycle.State{
 		lifecycle.EventSuspensionEnded: lifecycle.StateReleased,
 		lifecycle.EventRenew:           lifecycle.StateActive,
 		lifecycle.EventDelete:          lifecycle.StateDeleted,
+		lifecycle.EventOverduePaid:     lifecycle.StateActive,
 	},
 	lifecycle.StateReleased: {
 		lifecycle.EventRecover: lifecycle.StateProvisioning,
@@ -52,6 +54,7 @@ var effects = map[[2]lifecycle.State][]lifecycle.HostAction{
 	{lifecycle.StateActive, lifecycle.StateGrace}:                    {lifecycle.HostRestrict},
 	{lifecycle.StateActive, lifecycle.StateActive}:                   nil,
 	{lifecycle.StateActive, lifecycle.StateDeleted}:                  {lifecycle.HostRelease},
+	{lifecycle.StateActive, lifecycle.StateSuspended}:                {lifecycle.HostSuspend},
 	{lifecycle.StateGrace, lifecycle.StateSuspended}:                 {lifecycle.HostSuspend},
 	{lifecycle.StateGrace, lifecycle.StateActive}:                    {lifecycle.HostUnrestrict},
 	{lifecycle.StateGrace, lifecycle.StateDeleted}:                   {lifecycle.HostRelease},
@@ -94,12 +97,12 @@ func TestNextEveryStateAndEventPair(t *testing.T) {
 			pairs++
 		}
 	}
-	assert.Equal(t, 13*15, pairs)
+	assert.Equal(t, 13*17, pairs)
 }
 
-func TestTransitionsTableHasTheFifteenDocumentedRows(t *testing.T) {
+func TestTransitionsTableHasTheSeventeenDocumentedRows(t *testing.T) {
 	rows := lifecycle.Transitions()
-	require.Len(t, rows, 15)
+	require.Len(t, rows, 17)
 	seen := map[lifecycle.Transition]bool{}
 	for _, r := range rows {
 		assert.Equal(t, legal[r.From][r.Event], r.To, "%+v", r)
@@ -204,7 +207,7 @@ func TestParseStateAndEventAcceptExactlyTheNames(t *testing.T) {
 		assert.Equal(t, s, got)
 	}
 	wantEvents := []string{"pay", "cancel", "provisioned", "provision_failed", "term_ended",
-		"grace_ended", "suspension_ended", "renew", "resize", "delete", "recover"}
+		"grace_ended", "suspension_ended", "renew", "resize", "delete", "recover", "overdue", "overdue_paid"}
 	for i, e := range lifecycle.Events() {
 		assert.Equal(t, wantEvents[i], string(e), "event names are stored and never change")
 		got, err := lifecycle.ParseEvent(wantEvents[i])
