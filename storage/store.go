@@ -78,4 +78,6 @@ type Tx interface {
 	// Usage stores metered usage events, each id claimed once per account
 	// in the same transaction as its write.
 	Usage() Usage
+	// Jobs stores scheduled account-level work, claimed by due time.
+	Jobs() Jobs
 }

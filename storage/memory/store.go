@@ -33,6 +33,7 @@ type state struct {
 	orders    orderState
 	resources resourceState
 	usage     usageState
+	jobs      jobState
 }
 
 type idemKey struct{ account, key string }
@@ -50,6 +51,7 @@ func New() *Store {
 		orders:    newOrderState(),
 		resources: newResourceState(),
 		usage:     newUsageState(),
+		jobs:      newJobState(),
 	}}
 }
 
@@ -147,3 +149,4 @@ func (t *tx) Invoices() storage.Invoices             { return invoices{t} }
 func (t *tx) Actions() storage.Actions               { return actions{t} }
 func (t *tx) Outbox() storage.Outbox                 { return outbox{t} }
 func (t *tx) Usage() storage.Usage                   { return usage{t} }
+func (t *tx) Jobs() storage.Jobs                     { return jobs{t} }

@@ -16,6 +16,7 @@ type tables struct {
 	coupons, redemptions, orders    string
 	resources, invoices, series     string
 	actions, outbox, usage          string
+	jobs                            string
 }
 
 func newTables(schema string) tables {
@@ -42,6 +43,7 @@ func newTables(schema string) tables {
 		actions:        q("actions"),
 		outbox:         q("outbox"),
 		usage:          q("usage_events"),
+		jobs:           q("jobs"),
 	}
 }
 
@@ -57,6 +59,7 @@ type queries struct {
 	orders    orderQueries
 	resources resourceQueries
 	usage     usageQueries
+	jobs      jobQueries
 }
 
 const accountColumns = "id, type, currency, time_zone, created_at, updated_at, version"
@@ -69,6 +72,7 @@ func newQueries(t tables) queries {
 		orders:    newOrderQueries(t),
 		resources: newResourceQueries(t),
 		usage:     newUsageQueries(t),
+		jobs:      newJobQueries(t),
 		// ON CONFLICT DO NOTHING rather than a unique violation: a
 		// violation aborts the whole transaction, while "0 rows" lets the
 		// caller handle ErrDuplicate and carry on in the same transaction.

@@ -141,10 +141,12 @@ func newResourceQueries(t tables) resourceQueries {
 			{invoicePage(false, false), invoicePage(false, true)},
 			{invoicePage(true, false), invoicePage(true, true)},
 		},
-		// Served by the partial index invoices_open.
+		// Served by the partial index invoices_open, whose order this is:
+		// the WHERE repeats its predicate and the ids compare in byte
+		// order as its last column does, so the scan stops after $2 rows.
 		openInvoices: r.Replace(`SELECT {inv} FROM {invoices}
 			WHERE account_id = $1 AND kind = 'invoice' AND status IN ('issued', 'partially_paid')
-			ORDER BY issued_at, id LIMIT $2`),
+			ORDER BY issued_at, id COLLATE "C" LIMIT $2`),
 		invoiceExists: r.Replace(`SELECT EXISTS (SELECT 1 FROM {invoices} WHERE id = $1 AND account_id = $2)`),
 		// The upsert creates the series at 1 or adds one, and keeps the
 		// series row locked until the transaction ends: a concurrent

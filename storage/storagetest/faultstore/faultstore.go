@@ -232,3 +232,4 @@ func (t *tx) Invoices() storage.Invoices         { return invoices{t, t.inner.In
 func (t *tx) Actions() storage.Actions           { return actions{t, t.inner.Actions()} }
 func (t *tx) Outbox() storage.Outbox             { return outbox{t, t.inner.Outbox()} }
 func (t *tx) Usage() storage.Usage               { return usage{t, t.inner.Usage()} }
+func (t *tx) Jobs() storage.Jobs                 { return jobs{t, t.inner.Jobs()} }

@@ -573,3 +573,50 @@ func (w usage) List(ctx context.Context, q storage.UsageQuery) ([]storage.UsageE
 	}
 	return w.r.List(ctx, q)
 }
+
+type jobs struct {
+	t *tx
+	r storage.Jobs
+}
+
+func (w jobs) Put(ctx context.Context, j storage.Job) error {
+	if err := w.t.step(ctx, "Jobs.Put"); err != nil {
+		return err
+	}
+	return w.r.Put(ctx, j)
+}
+
+func (w jobs) Ensure(ctx context.Context, j storage.Job) (bool, error) {
+	if err := w.t.step(ctx, "Jobs.Ensure"); err != nil {
+		return false, err
+	}
+	return w.r.Ensure(ctx, j)
+}
+
+func (w jobs) Get(ctx context.Context, accountID string, kind storage.JobKind, key string) (storage.Job, error) {
+	if err := w.t.step(ctx, "Jobs.Get"); err != nil {
+		return storage.Job{}, err
+	}
+	return w.r.Get(ctx, accountID, kind, key)
+}
+
+func (w jobs) Delete(ctx context.Context, accountID string, kind storage.JobKind, key string) error {
+	if err := w.t.step(ctx, "Jobs.Delete"); err != nil {
+		return err
+	}
+	return w.r.Delete(ctx, accountID, kind, key)
+}
+
+func (w jobs) List(ctx context.Context, accountID string, kind storage.JobKind) ([]storage.Job, error) {
+	if err := w.t.step(ctx, "Jobs.List"); err != nil {
+		return nil, err
+	}
+	return w.r.List(ctx, accountID, kind)
+}
+
+func (w jobs) ClaimDue(ctx context.Context, t time.Time, limit int) ([]storage.Job, error) {
+	if err := w.t.step(ctx, "Jobs.ClaimDue"); err != nil {
+		return nil, err
+	}
+	return w.r.ClaimDue(ctx, t, limit)
+}
