@@ -13,6 +13,9 @@ const (
 	// ActorProvisioning reported a provisioning outcome for a host that
 	// did not name itself.
 	ActorProvisioning = "system:provisioning"
+	// ActorOverdue suspended, resumed or released postpaid resources on
+	// the overdue schedule.
+	ActorOverdue = "system:overdue"
 )
 
 // systemActorPrefix starts every actor the library reserves for itself.

@@ -39,6 +39,9 @@ func (s *System) SetAutoRenew(ctx context.Context, key string, req AutoRenewRequ
 		if err != nil {
 			return false, err
 		}
+		if d.Postpaid {
+			return false, errPostpaidTerm(r.ID, "renew automatically")
+		}
 		if st := lifecycle.State(r.Status); st.Terminal() || st == lifecycle.StateReleased {
 			return false, fmt.Errorf("%w: auto-renewal of a %s resource", lifecycle.ErrIllegalTransition, st)
 		}

@@ -231,6 +231,9 @@ func (s *System) priceLines(ctx context.Context, tx storage.Tx, acct Account, ac
 // placeOrder records a checkout inside its transaction (the account
 // locked).
 func (s *System) placeOrder(ctx context.Context, tx storage.Tx, acct Account, req CheckoutRequest) (placedOrder, error) {
+	if acct.Type == Postpaid {
+		return s.placePostpaidOrder(ctx, tx, acct, req)
+	}
 	q, cres, err := s.priceOrder(ctx, tx, acct, req)
 	if err != nil {
 		return placedOrder{}, err
@@ -293,7 +296,7 @@ func (s *System) recordOrder(ctx context.Context, tx storage.Tx, acct Account, s
 		}
 	}
 	if spec.Kind == order.KindCreate {
-		if err := s.createResources(ctx, tx, acct, orderID, q, cres); err != nil {
+		if err := s.createResources(ctx, tx, acct, orderID, q, cres, false); err != nil {
 			return placedOrder{}, err
 		}
 	}
@@ -322,7 +325,7 @@ func (s *System) recordOrder(ctx context.Context, tx storage.Tx, acct Account, s
 }
 
 // createResources stores one resource per quote line, pending payment.
-func (s *System) createResources(ctx context.Context, tx storage.Tx, acct Account, orderID string, q pricing.Quote, cres coupon.Result) error {
+func (s *System) createResources(ctx context.Context, tx storage.Tx, acct Account, orderID string, q pricing.Quote, cres coupon.Result, postpaid bool) error {
 	now := s.now()
 	for i, line := range q.Lines {
 		price, err := s.catalog.PricePer30Days(line.ProductID, line.Configuration)
@@ -330,7 +333,7 @@ func (s *System) createResources(ctx context.Context, tx storage.Tx, acct Accoun
 			return err
 		}
 		d := resourceData{Configuration: line.Configuration, Term: line.Term, PricePer30Days: price.Amount, Line: line,
-			AutoRenewTerm: s.rules(acct, line.ProductID).Policy().AutoRenewTerm, CouponShares: lineShares(cres, i)}
+			AutoRenewTerm: s.rules(acct, line.ProductID).Policy().AutoRenewTerm, CouponShares: lineShares(cres, i), Postpaid: postpaid}
 		rid, err := s.newID("res")
 		if err != nil {
 			return err

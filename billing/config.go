@@ -96,6 +96,10 @@ type Config struct {
 	// every unit price is in DefaultCurrency. Optional: without items,
 	// every usage event is refused as an unknown metric.
 	Metering []metering.Item
+	// Postpaid is how postpaid accounts and metered usage are billed:
+	// month close, due dates, the daily jobs, the overdue schedule, the
+	// credit limit and the credit hold (see PostpaidPolicy's defaults).
+	Postpaid PostpaidPolicy
 	// MeteringPolicy is how strictly usage events are checked (future
 	// tolerance, longest event id). Default: metering.Policy{} (5 minutes,
 	// 128 bytes).
@@ -135,6 +139,7 @@ func (c Config) withDefaults() Config {
 	if c.MaxRetryDelay == 0 {
 		c.MaxRetryDelay = max(time.Hour, c.RetryDelay)
 	}
+	c.Postpaid = c.Postpaid.withDefaults()
 	return c
 }
 
@@ -189,6 +194,9 @@ func (c Config) validate() error {
 		return &ConfigError{Field: "MaxRetryDelay", Reason: fmt.Sprintf("is %s, want RetryDelay (%s) to 24h", c.MaxRetryDelay, c.RetryDelay)}
 	}
 	if _, err := c.meter(); err != nil {
+		return err
+	}
+	if err := c.Postpaid.validate(c.DefaultCurrency); err != nil {
 		return err
 	}
 

@@ -62,6 +62,9 @@ func (s *System) Delete(ctx context.Context, key string, req DeleteRequest) (Del
 		}
 		rules := s.rules(acct, r.ProductID)
 		now := s.now()
+		if d.Postpaid {
+			return outcome{Unused: d.PricePer30Days.MulInt(0), Refunded: d.PricePer30Days.MulInt(0)}, s.deletePostpaid(ctx, tx, acct, &r, &d, from, to, req)
+		}
 		unused, err := lifecycle.DeleteRefund(d.PricePer30Days, now, r.PeriodEnd, rules.Policy())
 		if err != nil {
 			return outcome{}, err

@@ -51,6 +51,10 @@ var (
 	ErrOrderNotFound = errors.New("billing: order not found")
 	// ErrResourceNotFound: no such resource in the account.
 	ErrResourceNotFound = errors.New("billing: resource not found")
+	// ErrPostpaidResource: the operation needs a paid term (renew,
+	// recover, match end time, automatic renewal) and the resource is
+	// postpaid, billed monthly in arrears with no term.
+	ErrPostpaidResource = errors.New("billing: resource is postpaid")
 	// ErrInvoiceNotFound: no such invoice in the account.
 	ErrInvoiceNotFound = errors.New("billing: invoice not found")
 	// ErrCouponExists: a different coupon already has this code.

@@ -85,6 +85,9 @@ type InvoicePayload struct {
 	Total      money.Amount `json:"total"`
 	// Status is the document's invoice.Status ("paid", "issued", …).
 	Status string `json:"status"`
+	// DueAt is when an unpaid invoice (a postpaid bill) must be paid;
+	// omitted for documents issued paid.
+	DueAt time.Time `json:"due_at,omitzero"`
 }
 
 // NoticePayload is the body of an EventNotice event: something to tell the

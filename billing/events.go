@@ -45,6 +45,13 @@ const (
 	EventInvoiceIssued EventKind = "invoice.issued"
 	// EventNotice: send the customer a notice (reminder, renewal result).
 	EventNotice EventKind = "notice"
+	// EventCollection: automatic invoice payment paid open invoices from
+	// the account's credit (CollectionPayload), for the host's e-mail.
+	EventCollection EventKind = "invoice.collected"
+	// EventUsageStop: a prepaid account's credit fell short of its usage
+	// hold too many days in a row; the host must stop its metered services
+	// (UsageStopPayload).
+	EventUsageStop EventKind = "usage.stop"
 )
 
 // Event is an outbox event handed to the host's handler.

@@ -124,7 +124,10 @@ func (s *System) invoicePaid(ctx context.Context, tx storage.Tx, acct Account, i
 	if err != nil {
 		return err
 	}
-	return s.storeInvoice(ctx, tx, paid, rec.OrderID, false)
+	if err := s.storeInvoice(ctx, tx, paid, rec.OrderID, false); err != nil {
+		return err
+	}
+	return s.invoiceSettledByPayment(ctx, tx, acct, paid)
 }
 
 // creditPayment turns a succeeded payment that settles nothing into cash

@@ -83,6 +83,9 @@ func (s *System) provisioningOutcome(ctx context.Context, key, op string, req Pr
 
 // activate starts a provisioned resource's term and issues its invoice.
 func (s *System) activate(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData, actor string) error {
+	if d.Postpaid {
+		return s.activatePostpaid(ctx, tx, acct, r, d, actor)
+	}
 	rules := s.rules(acct, r.ProductID)
 	next, err := rules.Next(lifecycle.State(r.Status), lifecycle.EventProvisioned)
 	if err != nil {

@@ -177,6 +177,9 @@ func (s *System) actOnResources(ctx context.Context, key, op string, req any, ac
 				return placedOrder{}, mapNotFound(err, ErrResourceNotFound, id)
 			}
 			d := r.ResourceDetail
+			if d.Postpaid {
+				return placedOrder{}, errPostpaidTerm(r.ID, string(kind))
+			}
 			item, target, err := line(acct, r, d)
 			if err != nil {
 				return placedOrder{}, err

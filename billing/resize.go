@@ -89,6 +89,10 @@ func (s *System) Resize(ctx context.Context, key string, req ResizeRequest) (Res
 		if sameConfiguration(d.Configuration, req.Configuration) {
 			return outcome{}, ErrSameConfiguration
 		}
+		if d.Postpaid {
+			zero := d.PricePer30Days.MulInt(0)
+			return outcome{Difference: zero, Charged: zero, Refunded: zero}, s.resizePostpaid(ctx, tx, acct, &r, &d, req)
+		}
 		now := s.now()
 		if !now.Before(r.PeriodEnd) {
 			return outcome{}, fmt.Errorf("%w: the term ended at %s", lifecycle.ErrTermEnded, r.PeriodEnd.Format(time.RFC3339))

@@ -23,6 +23,14 @@ type TickReport struct {
 	// Reminders sent, automatic renewals that succeeded and failed, and
 	// clock-driven state changes (to grace, suspended, released).
 	Reminders, Renewed, RenewalsFailed, Transitions int
+	// BillsIssued counts the postpaid month bills issued by month close.
+	BillsIssued int
+	// Collections counts the runs of automatic invoice payment, and
+	// InvoicesCollected the invoices they paid (in part or in full).
+	Collections, InvoicesCollected int
+	// OverdueSteps counts the steps of overdue schedules done (charge
+	// attempts, suspensions, releases); Holds the credit-hold runs.
+	OverdueSteps, Holds int
 	// PaymentsExpired and PromotionsExpired count the payment and wallet
 	// sweeps; EventsDelivered the outbox deliveries (when an EventHandler
 	// is configured).
@@ -53,6 +61,9 @@ const (
 	ItemPayment ItemKind = "payment"
 	// ItemEvent is an outbox event whose handler failed.
 	ItemEvent ItemKind = "event"
+	// ItemJob is a scheduled account job (automatic invoice payment, an
+	// overdue schedule, the credit hold); its ID is "<kind>:<key>".
+	ItemJob ItemKind = "job"
 	// ItemSweep is a sweep that keeps no failure state per item (the
 	// expiry of promotional credit); its ID names it.
 	ItemSweep ItemKind = "sweep"
@@ -91,6 +102,9 @@ const (
 	NoticeAutoRenewed     NoticeKind = "auto_renew_succeeded"
 	NoticeAutoRenewFailed NoticeKind = "auto_renew_failed"
 	NoticeStateChanged    NoticeKind = "state_changed"
+	// NoticeCreditLimit: a postpaid account's debt reached the notice
+	// threshold of its credit limit, or passed the limit.
+	NoticeCreditLimit NoticeKind = "credit_limit"
 )
 
 // autoRenewActor is the actor of the orders automatic renewal places.
@@ -130,6 +144,9 @@ func (s *System) Tick(ctx context.Context, limit int) (TickReport, error) {
 	}
 	var rep TickReport
 	if err := s.tickResources(ctx, limit, &rep); err != nil {
+		return rep, err
+	}
+	if err := s.tickJobs(ctx, limit, &rep); err != nil {
 		return rep, err
 	}
 	exp, err := s.expirePayments(ctx, limit)
@@ -303,6 +320,7 @@ func (rep *TickReport) addCounts(local TickReport) {
 	rep.RenewalsFailed += local.RenewalsFailed
 	rep.Transitions += local.Transitions
 	rep.Reminders += local.Reminders
+	rep.BillsIssued += local.BillsIssued
 }
 
 // tickResourceIn does one resource's due work inside tx, under the
@@ -323,6 +341,12 @@ func (s *System) tickResourceIn(ctx context.Context, tx storage.Tx, accountID, r
 		d := r.ResourceDetail
 		rules := s.rules(acct, r.ProductID)
 		now := s.now()
+		if d.Postpaid {
+			d.TickAttempts, d.TickError, d.TickRetryAt = 0, "", time.Time{}
+			bills, err := s.closePostpaid(ctx, tx, acct, &r, &d, now, time.Time{})
+			local.BillsIssued += len(bills)
+			return err
+		}
 		for round := 0; round < 3; round++ { // a renewal restarts the list once
 			work, err := rules.Due(viewOf(r, d), now)
 			if err != nil {

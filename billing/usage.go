@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cloudbill/cloudbill/billing/metering"
@@ -21,6 +22,13 @@ const MaxUsageBatch = storage.MaxUsageBatch
 // account's (the two are one reason, so that an account cannot learn
 // which resource ids other accounts hold). Stable, like metering's reasons.
 const ReasonUnknownResource metering.Reason = "unknown_resource"
+
+// ReasonPeriodClosed is the reason RecordUsage refuses an event timed in a
+// month its resource was already billed for (month close, or the end of a
+// prepaid credit hold's period): counting it now would change a bill
+// already issued. Late usage is accepted until the close, which runs
+// Config.Postpaid.CloseDelay after the month's end. Stable.
+const ReasonPeriodClosed metering.Reason = "period_closed"
 
 // RecordUsageRequest is a batch of usage events sent by a product service.
 type RecordUsageRequest struct {
@@ -64,11 +72,13 @@ type UsageResult struct {
 // not stored and its id not claimed, so sending it again records it —
 // never zero times. A retry should send the same batch again.
 //
-// Late events: no month close exists yet, so an event of any past time is
-// accepted and counts in the period its time falls in. Once periods can be
-// closed, events of a closed period will be refused with a typed reason
-// (or carried to the open period, by a documented policy); hosts should
-// not rely on late events being accepted.
+// Late events: an event counts in the month its time falls in, in the
+// account's zone. A month is open for usage until its resource's month is
+// closed — Config.Postpaid.CloseDelay (default 1 hour) after the month
+// ends — and an event timed before the end of the resource's last closed
+// month is refused with ReasonPeriodClosed, never carried silently into
+// another month. The check and the close take the same resource lock, so
+// an event is either on the month's bill or refused.
 //
 // A resource deleted or released keeps accepting usage timed before its
 // end, which product services often report late; the resource's own
@@ -101,25 +111,54 @@ func (s *System) RecordUsage(ctx context.Context, req RecordUsageRequest) (Usage
 		// starts afresh when the store runs fn again.
 		res = UsageResult{Rejected: slices.Clone(checked)}
 		type owner struct{ account, resource string }
-		owned := map[owner]bool{}
+		// The resources are locked, in a fixed order so that concurrent
+		// batches never deadlock: a month close holds the same lock while
+		// it bills, so an event is either in the month's bill or refused
+		// as late, never stored uncounted.
+		keys := make([]owner, 0, 4)
+		seenKey := map[owner]bool{}
+		for _, i := range good {
+			k := owner{req.Events[i].AccountID, req.Events[i].ResourceID}
+			if !seenKey[k] {
+				seenKey[k] = true
+				keys = append(keys, k)
+			}
+		}
+		slices.SortFunc(keys, func(a, b owner) int {
+			if c := strings.Compare(a.account, b.account); c != 0 {
+				return c
+			}
+			return strings.Compare(a.resource, b.resource)
+		})
+		// closed is, per resource, the end of its last closed month: no
+		// usage before it can be billed any more. The zero time for an
+		// unknown resource means refused.
+		type state struct {
+			known  bool
+			closed time.Time
+		}
+		owned := make(map[owner]state, len(keys))
+		for _, k := range keys {
+			r, err := tx.Resources().GetForUpdate(ctx, k.account, k.resource)
+			switch {
+			case err == nil:
+				owned[k] = state{known: true, closed: r.ClosedThrough}
+			case !errors.Is(err, storage.ErrNotFound):
+				return err
+			}
+		}
 		rows := make([]storage.UsageEvent, 0, len(good))
 		for _, i := range good {
 			ev := req.Events[i]
-			k := owner{ev.AccountID, ev.ResourceID}
-			ok, seen := owned[k]
-			if !seen {
-				_, err := tx.Resources().Get(ctx, ev.AccountID, ev.ResourceID)
-				switch {
-				case err == nil:
-					ok = true
-				case !errors.Is(err, storage.ErrNotFound):
-					return err
-				}
-				owned[k] = ok
-			}
-			if !ok {
+			st := owned[owner{ev.AccountID, ev.ResourceID}]
+			if !st.known {
 				res.Rejected = append(res.Rejected, &metering.EventError{Index: i, EventID: ev.ID, Reason: ReasonUnknownResource,
 					Field: "ResourceID", Detail: strconv.Quote(ev.ResourceID) + " is not a resource of account " + strconv.Quote(ev.AccountID)})
+				continue
+			}
+			if ev.At.Before(st.closed) {
+				res.Rejected = append(res.Rejected, &metering.EventError{Index: i, EventID: ev.ID, Reason: ReasonPeriodClosed,
+					Field: "At", Detail: "the resource's usage is billed through " + st.closed.UTC().Format(time.RFC3339)})
 				continue
 			}
 			rows = append(rows, storage.UsageEvent{ID: ev.ID, AccountID: ev.AccountID, ResourceID: ev.ResourceID,
@@ -132,14 +171,16 @@ func (s *System) RecordUsage(ctx context.Context, req RecordUsageRequest) (Usage
 		if err != nil {
 			return err
 		}
-		for _, ok := range inserted {
+		holders := map[string]bool{}
+		for i, ok := range inserted {
 			if ok {
 				res.Recorded++
+				holders[rows[i].AccountID] = true
 			} else {
 				res.Duplicates++
 			}
 		}
-		return nil
+		return s.holdForNewUsage(ctx, tx, holders, now)
 	})
 	if err != nil {
 		return UsageResult{}, err
@@ -179,42 +220,16 @@ func (s *System) UsageSoFar(ctx context.Context, accountID, resourceID string, f
 	if err != nil {
 		return nil, &RequestError{Field: "to", Reason: err.Error()}
 	}
-	var events []metering.Event
+	var charges []metering.Charge
 	err = s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		events = events[:0]
 		if _, err := getAccount(ctx, tx, accountID, false); err != nil {
 			return err
 		}
-		q := storage.UsageQuery{AccountID: accountID, ResourceID: resourceID, From: from, To: to, Limit: MaxUsageBatch}
-		for {
-			page, err := tx.Usage().List(ctx, q)
-			if err != nil {
-				return err
-			}
-			for _, e := range page {
-				events = append(events, metering.Event{ID: e.ID, AccountID: e.AccountID, ResourceID: e.ResourceID,
-					Metric: e.Metric, Quantity: e.Quantity, Value: e.Value, At: e.At})
-			}
-			if len(page) < q.Limit {
-				return nil
-			}
-			q.After = page[len(page)-1].Cursor()
-		}
+		charges, err = s.usageCharges(ctx, tx, accountID, resourceID, span)
+		return err
 	})
 	if err != nil {
 		return nil, err
-	}
-	aggs, err := s.meter.Aggregate(events, span)
-	if err != nil {
-		return nil, err
-	}
-	charges := make([]metering.Charge, 0, len(aggs))
-	for _, a := range aggs {
-		c, err := s.meter.Price(a)
-		if err != nil {
-			return nil, err
-		}
-		charges = append(charges, c)
 	}
 	return charges, nil
 }

@@ -97,6 +97,10 @@ func newTextFuzz(tb testing.TB) *textFuzz {
 	e := newEnvTB(tb, newMemory())
 	_, err := e.sys.CreateAccount(ctx, "open", billing.CreateAccountRequest{ID: "acme"})
 	require.NoError(tb, err)
+	// The type switches go to an account of their own: a postpaid "acme"
+	// would buy without paying.
+	_, err = e.sys.CreateAccount(ctx, "open-switcher", billing.CreateAccountRequest{ID: "switcher"})
+	require.NoError(tb, err)
 	top, err := e.sys.TopUp(ctx, "fund", billing.TopUpRequest{AccountID: "acme", Amount: vnd(tb, 1_000_000_000_000), Gateway: "sim"})
 	require.NoError(tb, err)
 	cb, err := e.sim.Complete(top.ID)
@@ -150,7 +154,7 @@ func (z *textFuzz) check(t *testing.T, s string) {
 
 	// An audit record's actor and reason (the type flips each time, so
 	// each accepted switch writes one).
-	a, err := e.sys.Account(ctx, "acme")
+	a, err := e.sys.Account(ctx, "switcher")
 	require.NoError(t, err)
 	to := billing.Postpaid
 	if a.Type == billing.Postpaid {
@@ -160,7 +164,7 @@ func (z *textFuzz) check(t *testing.T, s string) {
 	if actor == "" {
 		actor = "ops" // required; its emptiness is not the rule under test
 	}
-	_, err = e.sys.SetAccountType(ctx, key("switch"), billing.SetAccountTypeRequest{AccountID: "acme", Type: to, Actor: actor, Reason: s})
+	_, err = e.sys.SetAccountType(ctx, key("switch"), billing.SetAccountTypeRequest{AccountID: "switcher", Type: to, Actor: actor, Reason: s})
 	switch {
 	case !acceptableText(actor, billing.MaxActorBytes):
 		require.Equal(t, "Actor", refusedField(t, err))
@@ -168,7 +172,7 @@ func (z *textFuzz) check(t *testing.T, s string) {
 		require.Equal(t, "Reason", refusedField(t, err))
 	default:
 		require.NoError(t, err)
-		recs, err := e.sys.AuditTrail(ctx, "acme", z.auditSeq, 1000)
+		recs, err := e.sys.AuditTrail(ctx, "switcher", z.auditSeq, 1000)
 		require.NoError(t, err)
 		require.Len(t, recs, 1)
 		last := recs[0]

@@ -1,0 +1,296 @@
+package billing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/cloudbill/cloudbill/billing/metering"
+	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/invoice"
+	"github.com/cloudbill/cloudbill/invoice/postpaid"
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// monthCloseAt is when the month containing t, in cal, is closed: its end
+// plus Postpaid.CloseDelay.
+func (s *System) monthCloseAt(cal period.Calendar, t time.Time) time.Time {
+	return cal.NextMonthStart(t).Add(s.cfg.Postpaid.CloseDelay)
+}
+
+// billID is the id of a resource's bill for month: one per (resource,
+// month), so that a second close of the same month finds the first bill
+// instead of issuing another.
+func billID(resourceID string, month period.Span, cal period.Calendar) string {
+	return "bill_" + resourceID + "_" + month.Start.In(cal.Location()).Format("2006-01")
+}
+
+// nextUnclosedMonth returns the first month of a postpaid resource not yet
+// closed, in cal, and whether there is one to bill at all: a resource
+// stopped before that month started has nothing left.
+func nextUnclosedMonth(r *storage.Resource, d *resourceData, cal period.Calendar) (period.Span, bool) {
+	from := d.ClosedThrough
+	if from.IsZero() {
+		from = r.PeriodStart
+	}
+	if from.IsZero() {
+		return period.Span{}, false // not active yet: nothing runs
+	}
+	month := cal.MonthSpan(from)
+	if !d.StoppedAt.IsZero() && !d.StoppedAt.After(month.Start) {
+		return period.Span{}, false
+	}
+	return month, true
+}
+
+// closePostpaid closes, inside tx and under the resource's lock, every
+// month of a postpaid resource whose close time has come by now (through
+// the month containing through, when that is not zero), issuing one bill
+// per month that has anything to bill, and sets the resource's next due
+// time to its next close. It returns the bills issued, oldest first. A
+// month already billed (its bill exists) is not billed again.
+func (s *System) closePostpaid(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData,
+	now, through time.Time) ([]invoice.Invoice, error) {
+	cal := s.rules(acct, r.ProductID).Calendar()
+	var issued []invoice.Invoice
+	for {
+		month, ok := nextUnclosedMonth(r, d, cal)
+		if !ok {
+			r.NextDueAt = time.Time{}
+			break
+		}
+		closeAt := month.End.Add(s.cfg.Postpaid.CloseDelay)
+		if now.Before(closeAt) || (!through.IsZero() && !through.After(month.Start)) {
+			r.NextDueAt = closeAt
+			break
+		}
+		inv, billed, err := s.closeResourceMonth(ctx, tx, acct, r, d, month, cal, now)
+		if err != nil {
+			return nil, err
+		}
+		if billed {
+			issued = append(issued, inv)
+		}
+		d.ClosedThrough = month.End
+		d.Intervals = slices.DeleteFunc(d.Intervals, func(iv postpaid.Interval) bool {
+			return !iv.To.IsZero() && !iv.To.After(month.End)
+		})
+	}
+	r.UpdatedAt = now
+	r.ResourceDetail = *d
+	if _, err := tx.Resources().Update(ctx, *r); err != nil {
+		return nil, err
+	}
+	return issued, nil
+}
+
+// closeResourceMonth issues the resource's bill for month, unless it was
+// issued before (billed false, the month is done) or nothing fell in the
+// month (billed false). The coupons it used are taken off the resource's
+// remaining coupon shares.
+func (s *System) closeResourceMonth(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData,
+	month period.Span, cal period.Calendar, now time.Time) (invoice.Invoice, bool, error) {
+	id := billID(r.ID, month, cal)
+	if _, err := tx.Invoices().Get(ctx, acct.ID, id); err == nil {
+		return invoice.Invoice{}, false, nil
+	} else if !errors.Is(err, storage.ErrNotFound) {
+		return invoice.Invoice{}, false, err
+	}
+	bill, ok, err := s.monthBill(ctx, tx, acct, r, d, month, time.Time{})
+	if err != nil || !ok {
+		return invoice.Invoice{}, false, err
+	}
+	draft, err := s.billDraft(acct, r, d, bill, id, now)
+	if err != nil {
+		return invoice.Invoice{}, false, err
+	}
+	series, err := invoice.SeriesFor(invoice.KindInvoice, now, cal.Location())
+	if err != nil {
+		return invoice.Invoice{}, false, err
+	}
+	num, err := tx.Invoices().NextNumber(ctx, series)
+	if err != nil {
+		return invoice.Invoice{}, false, err
+	}
+	inv, err := invoice.Issue(draft, series, num, now, cal.AddDays(now, s.cfg.Postpaid.PaymentTermDays))
+	if err != nil {
+		return invoice.Invoice{}, false, err
+	}
+	if err := s.storeInvoice(ctx, tx, inv, "", true); err != nil {
+		return invoice.Invoice{}, false, err
+	}
+	d.InvoiceIDs = append(d.InvoiceIDs, inv.ID)
+	for _, use := range bill.Coupons {
+		left, err := d.CouponShares[use.Code].Sub(use.Applied)
+		if err != nil {
+			return invoice.Invoice{}, false, err
+		}
+		if left.IsPositive() {
+			d.CouponShares[use.Code] = left
+		} else {
+			delete(d.CouponShares, use.Code)
+		}
+	}
+	if err := s.emit(ctx, tx, acct.ID, r.ID, EventInvoiceIssued, "issued:"+inv.ID, InvoicePayload{InvoiceID: inv.ID,
+		Number: inv.DisplayNumber(), ResourceID: r.ID, Total: inv.Total, Status: string(inv.Status), DueAt: inv.DueAt}); err != nil {
+		return invoice.Invoice{}, false, err
+	}
+	if err := s.billIssued(ctx, tx, acct, inv, now); err != nil {
+		return invoice.Invoice{}, false, err
+	}
+	return inv, true, nil
+}
+
+// monthBill prices a postpaid resource's month: its configuration
+// intervals to the minute (to its stop time, or to cutoff when that is not
+// zero — a preview bills to now), its metered usage in the month, and its
+// remaining coupon shares. ok is false when nothing fell in the month.
+func (s *System) monthBill(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData,
+	month period.Span, cutoff time.Time) (postpaid.Bill, bool, error) {
+	in := postpaid.Resource{ResourceID: r.ID, Intervals: d.Intervals, StoppedAt: d.StoppedAt}
+	if !cutoff.IsZero() && (in.StoppedAt.IsZero() || cutoff.Before(in.StoppedAt)) {
+		in.StoppedAt = cutoff
+	}
+	charges, err := s.usageCharges(ctx, tx, acct.ID, r.ID, month)
+	if err != nil {
+		return postpaid.Bill{}, false, err
+	}
+	tax := s.catalog.Tax().Rate
+	for _, c := range charges {
+		in.Usage = append(in.Usage, postpaid.Metered{Charge: c, TaxRate: tax})
+	}
+	if len(in.Intervals) == 0 && len(in.Usage) == 0 {
+		return postpaid.Bill{}, false, nil
+	}
+	codes := make([]string, 0, len(d.CouponShares))
+	for code := range d.CouponShares {
+		codes = append(codes, code)
+	}
+	slices.Sort(codes)
+	for _, code := range codes {
+		in.Coupons = append(in.Coupons, postpaid.Coupon{Code: code, Amount: d.CouponShares[code]})
+	}
+	bill, err := postpaid.Close(month, in)
+	if err != nil {
+		return postpaid.Bill{}, false, err
+	}
+	return bill, len(bill.Lines) > 0, nil
+}
+
+// billDraft turns a month's bill into a draft invoice with the given id:
+// one invoice line per bill line, the pre-tax amount split into the amount
+// before the discount rate and the discount, the coupon taken after tax.
+func (s *System) billDraft(acct Account, r *storage.Resource, d *resourceData, bill postpaid.Bill, id string, now time.Time) (invoice.Invoice, error) {
+	lines := make([]invoice.Line, 0, len(bill.Lines))
+	for _, bl := range bill.Lines {
+		l, err := billLine(r.ProductID, d, bl)
+		if err != nil {
+			return invoice.Invoice{}, err
+		}
+		lines = append(lines, l)
+	}
+	month := bill.Month.Start.In(s.rules(acct, r.ProductID).Calendar().Location()).Format("January 2006")
+	return invoice.New(invoice.Draft{ID: id, AccountID: acct.ID, ResourceID: r.ID, Currency: acct.Currency,
+		TaxMode: invoice.TaxExclusive, Lines: lines, CreatedAt: now, Memo: "Postpaid bill for " + month})
+}
+
+// billLine is one bill line as an invoice line. Amount is the line's price
+// before its discount rate (configuration: minutes × unit price × quantity
+// ÷ 43,200; usage: unit price × quantity), rounded half-up; the discount is
+// what the rate took off, so that Amount − Discount is the bill's pre-tax.
+func billLine(productID string, d *resourceData, bl postpaid.Line) (invoice.Line, error) {
+	var gross money.Amount
+	switch bl.Kind {
+	case postpaid.LineConfiguration:
+		b, err := pricing.PostpaidCharge(pricing.PostpaidUsage{UnitPrice: bl.UnitPrice, Quantity: bl.Quantity, Minutes: bl.Minutes})
+		if err != nil {
+			return invoice.Line{}, err
+		}
+		gross = b.PreTax
+	default:
+		gross = bl.UnitPrice.Mul(bl.Quantity).Round(money.HalfUp)
+	}
+	discount, err := gross.Sub(bl.PreTax)
+	if err != nil {
+		return invoice.Line{}, err
+	}
+	desc := productID + " " + bl.Item
+	if bl.Kind == postpaid.LineUsage {
+		desc = productID + " usage: " + bl.Item + " (" + bl.Unit + ")"
+	} else if d.Configuration.Plan != "" && bl.Item == "" {
+		desc = productID + " " + d.Configuration.Plan
+	}
+	l := invoice.Line{Description: clipText(desc, 200), Period: bl.Period, Quantity: bl.Quantity, UnitPrice: bl.UnitPrice,
+		Amount: gross, Discount: discount, Net: bl.PreTax, TaxRate: bl.TaxRate, Tax: bl.Tax, Total: bl.Total,
+		Details: clipDetails(bl.Breakdown)}
+	if bl.Coupon.IsPositive() {
+		l.Coupon = bl.Coupon
+		for _, c := range bl.Coupons {
+			l.CouponCodes = append(l.CouponCodes, c.Code)
+		}
+	}
+	return l, nil
+}
+
+// clipDetails keeps at most invoice.MaxDetails explanations.
+func clipDetails(details []string) []string {
+	return slices.Clone(details[:min(len(details), invoice.MaxDetails)])
+}
+
+// usageCharges prices a resource's metered usage in span from the stored
+// events, inside tx: the events are aggregated per metric by the System's
+// meter and priced by its items.
+func (s *System) usageCharges(ctx context.Context, tx storage.Tx, accountID, resourceID string, span period.Span) ([]metering.Charge, error) {
+	var events []metering.Event
+	q := storage.UsageQuery{AccountID: accountID, ResourceID: resourceID, From: span.Start, To: span.End, Limit: MaxUsageBatch}
+	for {
+		page, err := tx.Usage().List(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range page {
+			events = append(events, metering.Event{ID: e.ID, AccountID: e.AccountID, ResourceID: e.ResourceID,
+				Metric: e.Metric, Quantity: e.Quantity, Value: e.Value, At: e.At})
+		}
+		if len(page) < q.Limit {
+			break
+		}
+		q.After = page[len(page)-1].Cursor()
+	}
+	if len(events) == 0 {
+		return nil, nil
+	}
+	aggs, err := s.meter.Aggregate(events, span)
+	if err != nil {
+		return nil, err
+	}
+	charges := make([]metering.Charge, 0, len(aggs))
+	for _, a := range aggs {
+		c, err := s.meter.Price(a)
+		if err != nil {
+			return nil, err
+		}
+		charges = append(charges, c)
+	}
+	return charges, nil
+}
+
+// postpaidInterval is the configuration interval a postpaid resource
+// starts at from: its price per 30 days as one unit, no discount rate,
+// the catalog's tax rate.
+func (s *System) postpaidInterval(d *resourceData, from time.Time) postpaid.Interval {
+	return postpaid.Interval{From: from, Item: describeConfiguration(d.Configuration), UnitPrice: d.PricePer30Days,
+		Quantity: decimal.NewFromInt(1), TaxRate: s.catalog.Tax().Rate}
+}
+
+// errNotPostpaid is returned by the month-close entry points for a resource
+// that is billed in advance.
+func errNotPostpaid(id string) error {
+	return fmt.Errorf("%w: resource %q is prepaid; only postpaid resources have month bills", ErrInvalidRequest, id)
+}
