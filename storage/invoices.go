@@ -44,7 +44,8 @@ type Invoices interface {
 	List(ctx context.Context, accountID, resourceID, afterID string, limit int) ([]Invoice, error)
 	// Open returns up to limit (1–1000) of the tenant's invoices (Kind
 	// invoice, not credit notes) that are issued or partially paid — what
-	// the customer still owes — oldest IssuedAt first, then by ID. An
+	// the customer still owes — oldest IssuedAt first, then by ID (byte
+	// order, as Go compares strings, whatever a database's locale). An
 	// account with more open invoices than limit gets its oldest ones.
 	Open(ctx context.Context, accountID string, limit int) ([]Invoice, error)
 	// NextNumber allocates the next number of series: 1 for a new series,

@@ -47,8 +47,9 @@ type Job struct {
 type Jobs interface {
 	// Put stores j, replacing the job with the same (AccountID, Kind, Key)
 	// if there is one (its CreatedAt is kept). AccountID and Kind are
-	// required, Kind and Key at most MaxJobKeyLen bytes of valid UTF-8
-	// without NUL, DueAt not zero; otherwise ErrInvalidRecord.
+	// required, Kind and Key at most MaxJobKeyLen bytes, DueAt not zero,
+	// and every text (AccountID, Kind, Key, LastError) valid UTF-8 without
+	// NUL; otherwise ErrInvalidRecord, and nothing changes.
 	Put(ctx context.Context, j Job) error
 	// Ensure stores j only if no job with its (AccountID, Kind, Key)
 	// exists, and reports whether it did. An existing job is left as it

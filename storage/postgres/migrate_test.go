@@ -80,7 +80,7 @@ func tablesIn(t *testing.T, pool *pgxpool.Pool, schema string) []string {
 // allTables are the tables the shipped migrations create.
 var allTables = []string{
 	"accounts", "actions", "audit_records", "coupons", "gateway_events", "idempotency_keys", "invoice_series",
-	"invoices", "ledger_balances", "ledger_entries", "ledger_postings", "linked_accounts", "orders", "outbox",
+	"invoices", "jobs", "ledger_balances", "ledger_entries", "ledger_postings", "linked_accounts", "orders", "outbox",
 	"payment_links", "payments", "redemptions", "resources", "schema_migrations", "usage_events",
 }
 
@@ -90,6 +90,8 @@ var allIndexes = []string{
 	"actions_account_resource_seq",
 	"invoices_account_resource_seq",
 	"invoices_account_seq",
+	"invoices_open WHERE ((kind = 'invoice'::text) AND (status = ANY (ARRAY['issued'::text, 'partially_paid'::text])))",
+	"jobs_due",
 	"ledger_balances_expiring WHERE ((expires_at IS NOT NULL) AND (amount > (0)::numeric))",
 	"ledger_postings_account",
 	"linked_accounts_account_created",

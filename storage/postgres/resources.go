@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/invoice/postpaid"
 	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/storage"
 )
@@ -24,10 +25,23 @@ func validResource(op string, res storage.Resource) error {
 	case !allStorable(res.ID, res.AccountID, res.OrderID, res.ProductID, string(res.Status), res.PaymentID,
 		res.FailureReason, res.TickError) || !allStorable(res.InvoiceIDs...):
 		return invalid(op, "text must be UTF-8 without NUL bytes")
+	case !intervalsStorable(res.Intervals):
+		return invalid(op, "interval items must be UTF-8 without NUL bytes")
 	case res.TickAttempts < 0:
 		return invalid(op, "tick attempts must not be negative")
 	}
 	return nil
+}
+
+// intervalsStorable reports whether every interval's text can go into
+// JSONB, which refuses the NUL character.
+func intervalsStorable(ivs []postpaid.Interval) bool {
+	for _, iv := range ivs {
+		if !storable(iv.Item) {
+			return false
+		}
+	}
+	return true
 }
 
 // resourceArgs are the values of resourceColumns from order_id on, after
@@ -42,7 +56,9 @@ func resourceArgs(op string, res storage.Resource) ([]any, error) {
 		res.Configuration, res.Term.Months, res.Term.Days, cur, price, res.Line, nullJSON(len(res.CouponShares) > 0, res.CouponShares),
 		res.PaymentID, res.AutoRenew, res.AutoRenewTerm.Months, res.AutoRenewTerm.Days, nullTime(res.Since),
 		res.NextReminder, res.NextAttempt, emptyIfNone(res.InvoiceIDs), res.FailureReason, nullJSON(len(res.Value.Segments) > 0, res.Value),
-		res.ValueTracked, res.TickAttempts, res.TickError, nullTime(res.TickRetryAt), nullTime(res.Anchor), res.UpdatedAt}, nil
+		res.ValueTracked, res.TickAttempts, res.TickError, nullTime(res.TickRetryAt), nullTime(res.Anchor),
+		res.Postpaid, nullJSON(len(res.Intervals) > 0, res.Intervals), nullTime(res.ClosedThrough), nullTime(res.StoppedAt),
+		res.UpdatedAt}, nil
 }
 
 func (r resources) Create(ctx context.Context, res storage.Resource) error {
@@ -183,6 +199,7 @@ func scanResource(row pgx.Row) (storage.Resource, error) {
 	var (
 		res                                         storage.Resource
 		start, end, nextDueAt, since, retry, anchor pgtype.Timestamptz
+		closedThrough, stoppedAt                    pgtype.Timestamptz
 		cur                                         pgtype.Text
 		price                                       pgtype.Numeric
 		status                                      string
@@ -193,7 +210,8 @@ func scanResource(row pgx.Row) (storage.Resource, error) {
 		&start, &end, &nextDueAt, &res.Configuration, &res.Term.Months, &res.Term.Days, &cur, &price, &res.Line, &shares,
 		&res.PaymentID, &res.AutoRenew, &res.AutoRenewTerm.Months, &res.AutoRenewTerm.Days, &since,
 		&res.NextReminder, &res.NextAttempt, &res.InvoiceIDs, &res.FailureReason, &value,
-		&res.ValueTracked, &res.TickAttempts, &res.TickError, &retry, &anchor, &res.UpdatedAt); err != nil {
+		&res.ValueTracked, &res.TickAttempts, &res.TickError, &retry, &anchor, &res.Postpaid, &res.Intervals,
+		&closedThrough, &stoppedAt, &res.UpdatedAt); err != nil {
 		return storage.Resource{}, err
 	}
 	amount, err := readAmount(price, cur.String)
@@ -207,6 +225,7 @@ func scanResource(row pgx.Row) (storage.Resource, error) {
 	}
 	res.PeriodStart, res.PeriodEnd, res.NextDueAt = timeOf(start), timeOf(end), timeOf(nextDueAt)
 	res.Since, res.TickRetryAt, res.Anchor = timeOf(since), timeOf(retry), timeOf(anchor)
+	res.ClosedThrough, res.StoppedAt = timeOf(closedThrough), timeOf(stoppedAt)
 	res.CreatedAt, res.UpdatedAt = res.CreatedAt.UTC(), res.UpdatedAt.UTC()
 	return res, nil
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
 
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/order"
@@ -14,6 +15,7 @@ import (
 	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/coupon"
 	"github.com/cloudbill/cloudbill/invoice"
+	"github.com/cloudbill/cloudbill/invoice/postpaid"
 	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/storage"
 )
@@ -59,8 +61,24 @@ func richResource(t testing.TB, acct, id string) storage.Resource {
 		Value: lifecycle.PaidValue{Segments: []lifecycle.ValueSegment{{From: epoch(), End: epoch().Add(30 * 24 * time.Hour),
 			Value: vnd(t, 187_000), List: vnd(t, 199_100)}}},
 		ValueTracked: true, TickAttempts: 3, TickError: "gateway down", TickRetryAt: epoch().Add(4 * time.Minute),
+		Postpaid: true, Intervals: richIntervals(t), ClosedThrough: epoch().Add(-24 * time.Hour), StoppedAt: epoch().Add(5 * time.Minute),
 	}
 	return r
+}
+
+// richIntervals are a postpaid resource's configurations: a closed one and
+// the open one after a resize, with a unit price carrying more digits than
+// the currency and rates with several places, which must all come back.
+func richIntervals(t testing.TB) []postpaid.Interval {
+	t.Helper()
+	price, err := money.New("7.7", "VND")
+	require.NoError(t, err)
+	return []postpaid.Interval{
+		{From: epoch().Add(-48 * time.Hour), To: epoch().Add(-time.Hour), Item: "vServer 2 vCPU / 4 GB / 40 GB", UnitPrice: price,
+			Quantity: decimal.RequireFromString("2.5"), DiscountRate: decimal.RequireFromString("0.125"), TaxRate: decimal.RequireFromString("0.08")},
+		{From: epoch().Add(-time.Hour), Item: "vServer 4 vCPU / 8 GB / 80 GB", UnitPrice: vnd(t, 181_000),
+			Quantity: decimal.NewFromInt(1), DiscountRate: decimal.Zero, TaxRate: decimal.RequireFromString("0.1")},
+	}
 }
 
 // richOrder is a resize order with every field of its detail set.

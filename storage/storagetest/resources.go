@@ -223,6 +223,8 @@ func (s suite) testResources(t *testing.T) {
 		})
 	})
 
+	t.Run("invoices: Open lists what the tenant still owes, oldest first", s.testOpenInvoices)
+
 	t.Run("actions: append and list per account and resource", func(t *testing.T) {
 		st := s.newStore(t)
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {

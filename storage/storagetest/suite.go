@@ -60,7 +60,7 @@ func Areas() []Area {
 	return []Area{
 		{"Tx", Tx}, {"Accounts", Accounts}, {"Idempotency", Idempotency}, {"Audit", Audit},
 		{"Ledger", Ledger}, {"Payments", Payments}, {"Orders", Orders}, {"Resources", Resources},
-		{"Claims", Claims}, {"TypedRecords", TypedRecords}, {"Usage", Usage},
+		{"Claims", Claims}, {"TypedRecords", TypedRecords}, {"Usage", Usage}, {"Jobs", Jobs},
 	}
 }
 
@@ -121,6 +121,12 @@ func Claims(t *testing.T, newStore NewStore, opts Options) { newSuite(newStore, 
 // account across batches and racing senders, never claimed by a rolled-back
 // insert, and listed by period with paging.
 func Usage(t *testing.T, newStore NewStore, opts Options) { newSuite(newStore, opts).testUsage(t) }
+
+// Jobs tests the scheduled-jobs repository: every field kept, Put
+// replacing a job but its CreatedAt, Ensure creating once, tenant scoping,
+// listing order, ClaimDue's due range, order and limits (and disjoint pages
+// for concurrent claimers), validation, and rollback.
+func Jobs(t *testing.T, newStore NewStore, opts Options) { newSuite(newStore, opts).testJobs(t) }
 
 // TypedRecords tests that every typed field of a resource, order, invoice,
 // action and coupon comes back exactly as stored, and that reads are copies.

@@ -35,6 +35,8 @@ func (s suite) testTypedRecords(t *testing.T) {
 			got.Value.Segments[0].Value = vnd(t, 1)
 			got.Line.Breakdown[0] = "changed"
 			got.Line.Price.Parts[0].Breakdown[0] = "changed"
+			got.Intervals[0].Item = "changed"
+			got.Intervals[1].To = epoch()
 			again, err := tx.Resources().Get(ctx, "a", "r1")
 			require.NoError(t, err)
 			assertSame(t, want, again)
@@ -144,6 +146,46 @@ func (s suite) testTypedRecords(t *testing.T) {
 			again, err := tx.Coupons().Get(ctx, "SPRING")
 			require.NoError(t, err)
 			assertSame(t, want, again)
+			return nil
+		})
+	})
+
+	t.Run("a postpaid resource keeps its intervals digit for digit and its close and stop times", func(t *testing.T) {
+		st := s.newStore(t)
+		r := newResource("a", "r1", epoch().Add(time.Hour))
+		r.PeriodEnd = time.Time{} // a postpaid resource has no paid term
+		r.Postpaid, r.Intervals = true, richIntervals(t)
+		r.ClosedThrough = time.Date(2025, 12, 31, 17, 0, 0, 0, time.UTC)
+		inTx(t, st, func(ctx context.Context, tx storage.Tx) error { return tx.Resources().Create(ctx, r) })
+		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+			got, err := tx.Resources().Get(ctx, "a", "r1")
+			require.NoError(t, err)
+			r.Version = 1
+			assertSame(t, r, got)
+			require.Len(t, got.Intervals, 2)
+			first := got.Intervals[0]
+			require.Equal(t, "7.7", first.UnitPrice.Number().String(), "a unit price keeps digits VND has not")
+			require.Equal(t, "VND", first.UnitPrice.Currency().Code())
+			require.Equal(t, "2.5 0.125 0.08", first.Quantity.String()+" "+first.DiscountRate.String()+" "+first.TaxRate.String())
+			require.True(t, got.Intervals[1].To.IsZero(), "the open interval stays open")
+			require.True(t, got.StoppedAt.IsZero(), "a running resource has no stop time")
+
+			// Stopping it and closing a month are updates like any other;
+			// dropping the billed intervals leaves none.
+			got.StoppedAt, got.ClosedThrough = epoch().Add(2*time.Hour), time.Date(2026, 1, 31, 17, 0, 0, 0, time.UTC)
+			got.Intervals = got.Intervals[1:]
+			up, err := tx.Resources().Update(ctx, got)
+			require.NoError(t, err)
+			read, err := tx.Resources().Get(ctx, "a", "r1")
+			require.NoError(t, err)
+			assertSame(t, up, read)
+			require.Len(t, read.Intervals, 1)
+			require.True(t, read.StoppedAt.Equal(epoch().Add(2*time.Hour)))
+			read.Intervals, read.Postpaid = nil, false
+			up, err = tx.Resources().Update(ctx, read)
+			require.NoError(t, err)
+			require.Empty(t, up.Intervals)
+			require.False(t, up.Postpaid)
 			return nil
 		})
 	})
