@@ -120,7 +120,7 @@ func jsonEnv(t *testing.T) (*billing.System, *clock.Manual, *gatewaysim.Gateway)
 	perGBHour, err := money.New("7.7", "VND")
 	require.NoError(t, err)
 	sys, err := billing.New(billing.Config{Store: memory.New(), Catalog: cat, Clock: clk, Gateways: []gateway.Gateway{sim},
-		Random: rand.NewChaCha8([32]byte{'c', 'l', 'o', 'u', 'd', 'b', 'i', 'l', 'l'}),
+		Random:   rand.NewChaCha8([32]byte{'c', 'l', 'o', 'u', 'd', 'b', 'i', 'l', 'l'}),
 		Metering: []metering.Item{{Metric: "snapshot.gb_hours", Unit: "GB-hour", Aggregation: metering.AggSum, UnitPrice: perGBHour}}})
 	require.NoError(t, err)
 	return sys, clk, sim
@@ -231,16 +231,12 @@ func TestResponseJSONGolden(t *testing.T) {
 	require.NoError(t, err)
 	values["grant"] = grant
 	step()
-	link, err := sys.CreatePaymentLink(ctx, "plink-1", billing.PaymentLinkRequest{AccountID: "acme", Amount: vnd(t, 150_000),
-		Purpose: payment.Purpose{Kind: payment.PurposeTopUp, Ref: "acme"}, Description: "top-up for the team"})
-	if err != nil {
-		// Only some purposes take a link; an order the customer owes does.
-		owed, oerr := sys.Checkout(ctx, "order-2", billing.CheckoutRequest{AccountID: "acme", Items: items[1:], Method: payment.MethodGateway,
-			Gateway: "sim"})
-		require.NoError(t, oerr)
-		link, err = sys.CreatePaymentLink(ctx, "plink-1", billing.PaymentLinkRequest{AccountID: "acme",
-			Purpose: payment.Purpose{Kind: payment.PurposeOrder, Ref: owed.Order.ID}, Description: "please pay for the volume"})
-	}
+	// A payment link pays what the customer owes: an order left to a gateway.
+	owed, err := sys.Checkout(ctx, "order-2", billing.CheckoutRequest{AccountID: "acme", Items: items[1:], Method: payment.MethodGateway,
+		Gateway: "sim"})
+	require.NoError(t, err)
+	link, err := sys.CreatePaymentLink(ctx, "plink-1", billing.PaymentLinkRequest{AccountID: "acme",
+		Purpose: payment.Purpose{Kind: payment.PurposeOrder, Ref: owed.Order.ID}, Description: "please pay for the volume"})
 	require.NoError(t, err)
 	values["payment_link"] = link
 	step()
