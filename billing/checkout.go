@@ -44,9 +44,9 @@ type CheckoutRequest struct {
 // payment (redirect the customer to Payment.RedirectURL when it is
 // pending), and one resource per unit bought.
 type CheckoutResult struct {
-	Order     Order
-	Payment   Payment
-	Resources []Resource
+	Order     Order      `json:"order"`
+	Payment   Payment    `json:"payment"`
+	Resources []Resource `json:"resources"`
 }
 
 // PreviewCheckout quotes a checkout request — the lines, each resource's

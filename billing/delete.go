@@ -23,17 +23,17 @@ type DeleteRequest struct {
 
 // DeleteResult is a delete's outcome.
 type DeleteResult struct {
-	Resource Resource
+	Resource Resource `json:"resource"`
 	// UnusedValue is the list price of the unused time: price/30 × unused
 	// days, to the minute, before tax (181,000/30 × 20 = 120,667); zero
 	// past the end or when the product does not refund deletes.
-	UnusedValue money.Amount
+	UnusedValue money.Amount `json:"unused_value"`
 	// Refunded is what went back to credit: the unused part of what the
 	// customer actually paid (after coupons, term discounts and tax as
 	// charged), pro-rata to the minute — 199,100 paid for 30 days (181,000
 	// + 10% tax) with 20 days unused refunds 132,733 — documented by
 	// credit notes.
-	Refunded money.Amount
+	Refunded money.Amount `json:"refunded"`
 }
 
 // Delete deletes an active, grace or suspended resource: the unused part

@@ -14,4 +14,11 @@
 // billing/money (exact amounts), billing/period (the billing calendar) and
 // billing/pricing (catalog, charge models, quotes). Time comes only from the
 // configured clock.
+//
+// Every value a System method returns marshals to stable snake_case JSON
+// that reads back exactly, so a host can put it in an API response as it
+// is: money as a string of the exact amount and its currency ("181000
+// VND"), a term as {"months":1} or {"days":60}, times in RFC 3339, and
+// fields whose zero value means "none" left out. testdata/json_*.json pins
+// each shape; docs/ARCHITECTURE.md ("JSON shape") has the conventions.
 package billing

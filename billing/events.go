@@ -58,18 +58,18 @@ const (
 type Event struct {
 	// Seq orders events; ID is unique (a handler may see an event more
 	// than once and can deduplicate by it).
-	Seq       int64
-	ID        string
-	AccountID string
+	Seq       int64  `json:"seq"`
+	ID        string `json:"id"`
+	AccountID string `json:"account_id"`
 	// Stream is the resource (or account) the event is about; events of a
 	// stream are delivered one at a time, in order.
-	Stream string
-	Kind   EventKind
+	Stream string    `json:"stream"`
+	Kind   EventKind `json:"kind"`
 	// Payload is the event's JSON body, one of the Payload types by Kind;
 	// read it with the typed accessors (Provision, State, …) or Decode.
-	Payload   json.RawMessage
-	Attempts  int
-	CreatedAt time.Time
+	Payload   json.RawMessage `json:"payload"`
+	Attempts  int             `json:"attempts"`
+	CreatedAt time.Time       `json:"created_at"`
 }
 
 // EventHandler is the host's code for one event. Returning nil marks the

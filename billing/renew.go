@@ -41,9 +41,9 @@ type RenewRequest struct {
 // order and payment (pending means: redirect the customer; the action
 // applies on the gateway's callback) and the resources as they are now.
 type ActionResult struct {
-	Order     Order
-	Payment   Payment
-	Resources []Resource
+	Order     Order      `json:"order"`
+	Payment   Payment    `json:"payment"`
+	Resources []Resource `json:"resources"`
 }
 
 // Renew extends resources by req.Term, priced like a purchase of that term

@@ -32,19 +32,19 @@ type ResizeRequest struct {
 
 // ResizeResult is a resize's outcome.
 type ResizeResult struct {
-	Resource Resource
+	Resource Resource `json:"resource"`
 	// Difference is new price/30 × remaining days − old price/30 ×
 	// remaining days, to the minute, before tax: positive is charged,
 	// negative refunded to credit (when the product refunds downgrades).
-	Difference money.Amount
+	Difference money.Amount `json:"difference"`
 	// Charged is what the payment takes (Difference plus its tax); zero
 	// for a downgrade.
-	Charged money.Amount
+	Charged money.Amount `json:"charged"`
 	// Refunded is what went back to credit (a downgrade).
-	Refunded money.Amount
+	Refunded money.Amount `json:"refunded"`
 	// Payment is the upgrade's payment (pending: the resize applies on the
 	// gateway's callback); zero for a downgrade.
-	Payment Payment
+	Payment Payment `json:"payment"`
 }
 
 // Resize changes an active resource's configuration keeping its end date:

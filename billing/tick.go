@@ -19,34 +19,41 @@ import (
 // TickReport counts what one Tick did.
 type TickReport struct {
 	// Resources is how many due resources were processed.
-	Resources int
+	Resources int `json:"resources"`
 	// Reminders sent, automatic renewals that succeeded and failed, and
 	// clock-driven state changes (to grace, suspended, released).
-	Reminders, Renewed, RenewalsFailed, Transitions int
+	Reminders      int `json:"reminders"`
+	Renewed        int `json:"renewed"`
+	RenewalsFailed int `json:"renewals_failed"`
+	Transitions    int `json:"transitions"`
 	// BillsIssued counts the postpaid month bills issued by month close.
-	BillsIssued int
+	BillsIssued int `json:"bills_issued"`
 	// Collections counts the runs of automatic invoice payment, and
 	// InvoicesCollected the invoices they paid (in part or in full).
-	Collections, InvoicesCollected int
+	Collections       int `json:"collections"`
+	InvoicesCollected int `json:"invoices_collected"`
 	// OverdueSteps counts the steps of overdue schedules done (charge
 	// attempts, suspensions, releases); Holds the credit-hold runs.
-	OverdueSteps, Holds int
+	OverdueSteps int `json:"overdue_steps"`
+	Holds        int `json:"holds"`
 	// PaymentsExpired and PromotionsExpired count the payment and wallet
 	// sweeps; EventsDelivered the outbox deliveries (when an EventHandler
 	// is configured).
-	PaymentsExpired, PromotionsExpired, EventsDelivered int
+	PaymentsExpired   int `json:"payments_expired"`
+	PromotionsExpired int `json:"promotions_expired"`
+	EventsDelivered   int `json:"events_delivered"`
 	// PaymentsRetried counts payments left "created" whose gateway the
 	// worker asked again and that got an answer (see
 	// RetryCreatedPayments).
-	PaymentsRetried int
+	PaymentsRetried int `json:"payments_retried"`
 	// Failures lists the items this Tick could not process, each with its
 	// reason and when it will be tried again; every other item was
 	// processed regardless. They are also logged.
-	Failures []ItemFailure
+	Failures []ItemFailure `json:"failures,omitempty"`
 	// More reports that some sweep handled a full page (limit items), so
 	// more work may be due already: a worker calls Tick again without
 	// waiting, as RunWorker does.
-	More bool
+	More bool `json:"more"`
 }
 
 // ItemKind names the kind of item an ItemFailure is about. The values are

@@ -14,26 +14,26 @@ import (
 
 // Wallet is an account's credit as the portal shows it.
 type Wallet struct {
-	AccountID string
+	AccountID string `json:"account_id"`
 	// Cash is credit from top-ups and refunds; it never expires.
-	Cash money.Amount
+	Cash money.Amount `json:"cash"`
 	// Promotional lists each promotional grant that still holds credit,
 	// soonest expiry first (expired grants awaiting the expiry sweep are
 	// listed but not Available).
-	Promotional []PromotionalCredit
+	Promotional []PromotionalCredit `json:"promotional,omitempty"`
 	// Held is credit set aside for Top up & Pay payments in progress: not
 	// spendable, returned if the gateway part fails or expires.
-	Held money.Amount
+	Held money.Amount `json:"held"`
 	// Available is what can be spent now: cash plus unexpired promotional
 	// credit.
-	Available money.Amount
+	Available money.Amount `json:"available"`
 }
 
 // PromotionalCredit is what is left of one promotional grant.
 type PromotionalCredit struct {
-	GrantID   string
-	Amount    money.Amount
-	ExpiresAt time.Time
+	GrantID   string       `json:"grant_id"`
+	Amount    money.Amount `json:"amount"`
+	ExpiresAt time.Time    `json:"expires_at"`
 }
 
 // Wallet returns the account's credit at the clock's current time.
@@ -62,23 +62,24 @@ func (s *System) Wallet(ctx context.Context, accountID string) (Wallet, error) {
 // WalletEntry is one line of the portal's wallet history.
 type WalletEntry struct {
 	// Seq orders the history; pass the last one as the next page's cursor.
-	Seq int64
-	ID  string
+	Seq int64  `json:"seq"`
+	ID  string `json:"id"`
 	// Kind is the movement ("top_up", "payment", "refund", "promo_grant",
 	// "promo_expire", "hold", "release", "capture", "gateway_payment").
-	Kind string
+	Kind string `json:"kind"`
 	// RefType and RefID name what the movement was for (a payment, an
 	// order, an invoice, a promotional grant).
-	RefType, RefID string
-	Memo           string
-	At             time.Time
+	RefType string    `json:"ref_type"`
+	RefID   string    `json:"ref_id"`
+	Memo    string    `json:"memo,omitempty"`
+	At      time.Time `json:"at"`
 	// Change is how the spendable credit (cash + promotional) moved: +
 	// for top-ups, refunds and grants, − for spending, holds and expiry,
 	// zero for movements that do not touch it (a pure gateway payment).
-	Change money.Amount
+	Change money.Amount `json:"change"`
 	// CreditAfter is the spendable credit right after the entry (before
 	// promotional expiry is applied by the sweep).
-	CreditAfter money.Amount
+	CreditAfter money.Amount `json:"credit_after"`
 }
 
 // WalletHistory returns up to limit (1–1000; 0 means DefaultPageSize) journal entries of the

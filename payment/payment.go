@@ -71,8 +71,8 @@ func (k PurposeKind) Valid() bool {
 // Purpose is what a payment pays for: a kind and the ID of the top-up,
 // order, invoice or payment link.
 type Purpose struct {
-	Kind PurposeKind
-	Ref  string
+	Kind PurposeKind `json:"kind"`
+	Ref  string      `json:"ref"`
 }
 
 // Validate reports an *ArgumentError unless Kind is known and Ref is a

@@ -23,18 +23,18 @@ func (t AccountType) Valid() bool { return t == Prepaid || t == Postpaid }
 // Account is a billing account: the tenant every other record is scoped to.
 type Account struct {
 	// ID is chosen by the host (its customer or project id); 1–128 bytes.
-	ID string
+	ID string `json:"id"`
 	// Type is Prepaid or Postpaid.
-	Type AccountType
+	Type AccountType `json:"type"`
 	// Currency is the ISO 4217 code all of the account's money is kept in.
-	Currency string
+	Currency string `json:"currency"`
 	// TimeZone is the IANA zone of the account's billing calendar.
-	TimeZone string
+	TimeZone string `json:"time_zone"`
 	// CreatedAt and UpdatedAt are set by the caller from its injected clock.
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 	// Version increases by one on every successful Update; stores set it.
-	Version int64
+	Version int64 `json:"version"`
 }
 
 // Accounts is the repository of accounts.

@@ -10,15 +10,15 @@ import (
 type AuditRecord struct {
 	// Seq is assigned by the store on Append: increasing per store, so that
 	// it orders an account's records and serves as a pagination cursor.
-	Seq       int64
-	AccountID string
+	Seq       int64  `json:"seq"`
+	AccountID string `json:"account_id"`
 	// Actor identifies who acted (an operator, "system", a host user id).
-	Actor string
+	Actor string `json:"actor"`
 	// Action names what happened ("account.type_changed", …).
-	Action string
+	Action string `json:"action"`
 	// Detail holds the action's data (old and new values) as JSON.
-	Detail []byte
-	At     time.Time
+	Detail []byte    `json:"detail,omitempty"`
+	At     time.Time `json:"at"`
 }
 
 // Audit is the repository of audit records.

@@ -104,15 +104,15 @@ func (r Reason) sentinel() error {
 type EventError struct {
 	// Index is the event's position in the batch it came in, from 0; -1
 	// when a single event was checked.
-	Index int
+	Index int `json:"index"`
 	// EventID is the event's id as given (shortened when long).
-	EventID string
+	EventID string `json:"event_id"`
 	// Reason is the stable name of the broken rule.
-	Reason Reason
+	Reason Reason `json:"reason"`
 	// Field is the event field at fault ("Quantity", "At", …).
-	Field string
+	Field string `json:"field,omitempty"`
 	// Detail says more, for people.
-	Detail string
+	Detail string `json:"detail,omitempty"`
 }
 
 // Error names the event, the field and the rule.

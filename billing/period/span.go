@@ -14,11 +14,14 @@ const minutesPerDay = 24 * 60
 // so consecutive spans that share a boundary never count an instant twice.
 // Build spans with NewSpan, which rejects End before Start; a zero-length span
 // is valid and contains nothing.
+//
+// Its JSON is {"start":…,"end":…} with RFC 3339 times; the capitalised keys
+// of documents written earlier decode too (encoding/json ignores case).
 type Span struct {
 	// Start is the first instant in the span.
-	Start time.Time
+	Start time.Time `json:"start"`
 	// End is the first instant after the span.
-	End time.Time
+	End time.Time `json:"end"`
 }
 
 // NewSpan returns [start, end), or an error wrapping ErrInvalidSpan when end

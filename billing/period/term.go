@@ -15,11 +15,16 @@ const (
 // or Term{Days: 60}. How long a month is depends on the Calendar's Basis.
 // A Term is a plain value; call Validate (or Calendar.AddTerm, which does)
 // before trusting one built from outside input.
+//
+// Its JSON is {"months":12}, {"days":60} or {"months":1,"days":5}: a zero
+// part is left out, so the zero Term is {}. Documents written before the
+// keys were snake_case ({"Months":1,"Days":0}) still decode, because
+// encoding/json matches keys without regard to case.
 type Term struct {
 	// Months is the number of months, 0..MaxTermMonths.
-	Months int
+	Months int `json:"months,omitempty"`
 	// Days is the number of extra calendar days, 0..MaxTermDays.
-	Days int
+	Days int `json:"days,omitempty"`
 }
 
 // Months returns a term of n months.

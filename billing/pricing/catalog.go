@@ -51,9 +51,9 @@ func (m TaxMode) String() string {
 // prices exclusive.
 type TaxPolicy struct {
 	// Rate is the tax rate as a fraction, 0 ≤ Rate ≤ 1 (0.1 is 10% VAT).
-	Rate decimal.Decimal
+	Rate decimal.Decimal `json:"rate"`
 	// Mode says whether prices include the tax.
-	Mode TaxMode
+	Mode TaxMode `json:"mode"`
 }
 
 // validate checks the rate range and the mode.

@@ -23,28 +23,29 @@ const (
 // Price is the price per 30 days of one unit of a configured product.
 type Price struct {
 	// ProductID is the product that was priced.
-	ProductID string
+	ProductID string `json:"product_id"`
 	// Amount is the exact sum of the parts, not rounded: rounding happens
 	// once, on the quote line, after multiplying by time and quantity.
-	Amount money.Amount
+	Amount money.Amount `json:"amount"`
 	// Parts are the plan (first, if chosen) and the chosen components in
 	// the product's display order.
-	Parts []PricePart
+	Parts []PricePart `json:"parts"`
 }
 
 // PricePart is the price of one plan or component inside a Price.
 type PricePart struct {
 	// Kind says whether ID is a plan or a component id.
-	Kind PartKind
+	Kind PartKind `json:"kind"`
 	// ID and Name identify the plan or component.
-	ID, Name string
+	ID   string `json:"id"`
+	Name string `json:"name"`
 	// Quantity is the chosen component quantity; 1 for a plan.
-	Quantity int64
+	Quantity int64 `json:"quantity"`
 	// Amount is the part's exact price per 30 days.
-	Amount money.Amount
+	Amount money.Amount `json:"amount"`
 	// Breakdown describes how Amount was computed, e.g.
 	// "2 vCPU × 45,000 = 90,000".
-	Breakdown []string
+	Breakdown []string `json:"breakdown,omitempty"`
 }
 
 // Breakdown returns every part's breakdown lines in order.

@@ -13,10 +13,10 @@ import (
 // order-level discounts (coupons) to apply.
 type QuoteRequest struct {
 	// Items are the order's rows; at least one.
-	Items []QuoteItem
+	Items []QuoteItem `json:"items"`
 	// Discounts are fixed amounts taken off the whole order, applied in
 	// order; see Catalog.Quote for how they are split and capped.
-	Discounts []Discount
+	Discounts []Discount `json:"discounts,omitempty"`
 }
 
 // QuoteItem is one row of an order: Quantity units of a configured product
@@ -24,53 +24,55 @@ type QuoteRequest struct {
 // set.
 type QuoteItem struct {
 	// ProductID is a product of the catalog.
-	ProductID string
+	ProductID string `json:"product_id"`
 	// Configuration is the chosen plan and component quantities.
-	Configuration Configuration
+	Configuration Configuration `json:"configuration"`
 	// Quantity is how many identical units, 1..Catalog.MaxItemQuantity.
-	Quantity int64
+	Quantity int64 `json:"quantity"`
 	// Term is a prepaid term (purchase or renewal). It is billed by billing
 	// days, 30 × Months + Days, whatever the calendar's day-count basis: the
 	// calendar only decides where the term ends. Term discounts apply.
-	Term period.Term
+	Term period.Term `json:"term,omitzero"`
 	// Span is an explicit period (the rest of a term on resize, a match of
 	// end times), billed to the minute: minutes ÷ 43,200 of the price per
 	// 30 days. Term discounts do not apply: a span is not a chosen term.
-	Span period.Span
+	Span period.Span `json:"span,omitzero"`
 }
 
 // Discount is a fixed amount taken off an order, such as a redeemed coupon.
 type Discount struct {
 	// Code identifies the discount on lines and invoices, e.g. a coupon code.
-	Code string
+	Code string `json:"code"`
 	// Label is the display text.
-	Label string
+	Label string `json:"label,omitempty"`
 	// Amount is the amount to take off: non-negative, in the catalog
 	// currency, a whole number of minor units.
-	Amount money.Amount
+	Amount money.Amount `json:"amount"`
 	// Items restricts the discount to these request items (indexes into
 	// QuoteRequest.Items), e.g. the lines of the products a coupon is valid
 	// for; nil means every item. It is split among those lines only.
-	Items []int
+	Items []int `json:"items,omitempty"`
 }
 
 // AppliedDiscount is one order discount as the quote used it.
 type AppliedDiscount struct {
 	// Code and Label are copied from the Discount.
-	Code, Label string
+	Code  string `json:"code"`
+	Label string `json:"label,omitempty"`
 	// Requested is the Discount's Amount.
-	Requested money.Amount
+	Requested money.Amount `json:"requested"`
 	// Applied is what was actually taken off: Requested, capped at what was
 	// left of the order when the discount was applied.
-	Applied money.Amount
+	Applied money.Amount `json:"applied"`
 }
 
 // DiscountShare is a line's share of one order discount.
 type DiscountShare struct {
 	// Code and Label are copied from the Discount.
-	Code, Label string
+	Code  string `json:"code"`
+	Label string `json:"label,omitempty"`
 	// Amount is the share taken off the line.
-	Amount money.Amount
+	Amount money.Amount `json:"amount"`
 }
 
 // QuoteLine is the priced form of one QuoteItem. Every amount is in the
@@ -82,42 +84,42 @@ type DiscountShare struct {
 // tax-inclusive.
 type QuoteLine struct {
 	// Item is the index of the QuoteItem this line prices.
-	Item int
+	Item int `json:"item"`
 	// ProductID, Configuration, Quantity, Term and Span are copied from the
 	// item.
-	ProductID     string
-	Configuration Configuration
-	Quantity      int64
-	Term          period.Term
-	Span          period.Span
+	ProductID     string        `json:"product_id"`
+	Configuration Configuration `json:"configuration"`
+	Quantity      int64         `json:"quantity"`
+	Term          period.Term   `json:"term,omitzero"`
+	Span          period.Span   `json:"span,omitzero"`
 	// Minutes is the billed time of one unit: (30 × Months + Days) × 1,440
 	// for a term, the span's whole minutes for a span.
-	Minutes int64
+	Minutes int64 `json:"minutes"`
 	// Price is the exact price per 30 days of one unit, with its parts.
-	Price Price
+	Price Price `json:"price"`
 	// Base is Price × Quantity × Minutes ÷ 43,200, rounded half-up once.
-	Base money.Amount
+	Base money.Amount `json:"base"`
 	// TermDiscountRate is the product's term discount for the term (zero
 	// for spans and short terms).
-	TermDiscountRate decimal.Decimal
+	TermDiscountRate decimal.Decimal `json:"term_discount_rate"`
 	// TermDiscount is Base × TermDiscountRate, rounded half-up.
-	TermDiscount money.Amount
+	TermDiscount money.Amount `json:"term_discount"`
 	// Subtotal is Base − TermDiscount; the lines' Subtotals sum to the
 	// quote's.
-	Subtotal money.Amount
+	Subtotal money.Amount `json:"subtotal"`
 	// Discounts are the line's non-zero shares of the order discounts.
-	Discounts []DiscountShare
+	Discounts []DiscountShare `json:"discounts,omitempty"`
 	// Discount is the sum of Discounts.
-	Discount money.Amount
+	Discount money.Amount `json:"discount"`
 	// Net is the tax-exclusive amount after all discounts.
-	Net money.Amount
+	Net money.Amount `json:"net"`
 	// Tax is the tax on Net (exclusive) or contained in the discounted
 	// gross (inclusive), rounded half-up once per line.
-	Tax money.Amount
+	Tax money.Amount `json:"tax"`
 	// Total is what the line costs the customer, tax included.
-	Total money.Amount
+	Total money.Amount `json:"total"`
 	// Breakdown says, for people, what was multiplied by what.
-	Breakdown []string
+	Breakdown []string `json:"breakdown,omitempty"`
 }
 
 // Quote is a priced order. Amounts are the sums of the lines' amounts of
@@ -127,15 +129,19 @@ type QuoteLine struct {
 //   - tax-inclusive: Subtotal − Discount = Total (tax is inside), Net + Tax = Total.
 type Quote struct {
 	// Currency is the catalog currency.
-	Currency money.Currency
+	Currency money.Currency `json:"currency"`
 	// TaxPolicy is the catalog tax policy the quote used.
-	TaxPolicy TaxPolicy
+	TaxPolicy TaxPolicy `json:"tax_policy"`
 	// Lines price the request's items, in order.
-	Lines []QuoteLine
+	Lines []QuoteLine `json:"lines"`
 	// Discounts are the order discounts as applied, in order.
-	Discounts []AppliedDiscount
+	Discounts []AppliedDiscount `json:"discounts,omitempty"`
 	// Subtotal, Discount, Net, Tax and Total are the sums over Lines.
-	Subtotal, Discount, Net, Tax, Total money.Amount
+	Subtotal money.Amount `json:"subtotal"`
+	Discount money.Amount `json:"discount"`
+	Net      money.Amount `json:"net"`
+	Tax      money.Amount `json:"tax"`
+	Total    money.Amount `json:"total"`
 }
 
 // Quote prices req.
