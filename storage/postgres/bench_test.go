@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/cloudbill/cloudbill/storage"
 	"github.com/cloudbill/cloudbill/storage/postgres/pgtest"
 )
@@ -134,4 +136,55 @@ func BenchmarkResourcesDue(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+}
+
+// BenchmarkUsageInsert measures the store's part of usage ingestion from one
+// client: each operation is one InTx inserting a batch of 1,000 new events
+// of one resource (Usage.Insert, then commit). It reports events per second.
+// The batch is built with the timer stopped. Like BenchmarkRecordUsage's,
+// every batch has the same 1,000 instants (a clock that does not move), so
+// each batch's entries in the (account, resource, at, id) index fall
+// between those of every batch before: the index's worst case.
+func BenchmarkUsageInsert(b *testing.B) { benchmarkUsageInsert(b, false) }
+
+// BenchmarkUsageInsertInOrder is BenchmarkUsageInsert with the instants of
+// each batch after those of the previous one, as a meter sending its usage
+// as it happens does: the index grows at its right edge.
+func BenchmarkUsageInsertInOrder(b *testing.B) { benchmarkUsageInsert(b, true) }
+
+func benchmarkUsageInsert(b *testing.B, inOrder bool) {
+	st := pgtest.NewStore(b)
+	ctx := context.Background()
+	qty := decimal.RequireFromString("0.25")
+	batch := make([]storage.UsageEvent, storage.MaxUsageBatch)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		b.StopTimer()
+		for j := range batch {
+			at := epoch.Add(-time.Duration(j) * time.Second)
+			if inOrder {
+				at = epoch.Add(time.Duration(i*len(batch)+j) * time.Second)
+			}
+			batch[j] = storage.UsageEvent{ID: fmt.Sprintf("ev-%d-%d", i, j), AccountID: "acme", ResourceID: "res-1",
+				Metric: "vcpu-hours", Quantity: qty, At: at, RecordedAt: epoch}
+		}
+		b.StartTimer()
+		err := st.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+			inserted, err := tx.Usage().Insert(ctx, batch)
+			if err != nil {
+				return err
+			}
+			for j, ok := range inserted {
+				if !ok {
+					return fmt.Errorf("event %d not inserted", j)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(batch))/b.Elapsed().Seconds(), "events/s")
 }

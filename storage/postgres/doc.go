@@ -317,6 +317,12 @@
 //     primary keys (DROP CONSTRAINT … , ADD CONSTRAINT … PRIMARY KEY in one
 //     ALTER TABLE), which both rewrite the table for. None of this has been
 //     run on those databases.
+//   - Usage.Insert sends SAVEPOINT, COPY … FROM STDIN (FORMAT binary) and
+//     RELEASE SAVEPOINT in one simple-protocol message, and after a unique
+//     violation ROLLBACK TO SAVEPOINT and an INSERT … ON CONFLICT DO
+//     NOTHING. Both databases document COPY FROM STDIN; whether they take
+//     the binary format inside a multi-statement message has not been
+//     tried.
 //   - Distribution: every tenant table's primary key starts with account_id
 //     (migration 0005). YugabyteDB and CockroachDB index globally, so the
 //     UNIQUE constraints on record ids work there as they do here. Citus

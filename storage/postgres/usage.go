@@ -1,14 +1,17 @@
 package postgres
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/cloudbill/cloudbill/storage"
@@ -16,15 +19,31 @@ import (
 
 // usageQueries are the statements of the usage repository.
 type usageQueries struct {
+	// copy is the fast path of Insert, one simple-protocol message: a
+	// savepoint, a binary COPY of the batch straight into the table, and
+	// the savepoint's release. It fails as a whole on the first id
+	// already stored (23505), and then insert runs instead.
+	copy string
+	// insert is the general path: the whole batch in one statement.
 	insert string
+	// rollback undoes a failed copy and leaves the transaction usable.
+	rollback string
 	// list is indexed by [narrowed to one resource].
 	list [2]string
 }
 
 const usageColumns = "account_id, id, resource_id, metric, quantity, value, at, recorded_at"
 
+// usageCopyColumns is the number of usageColumns.
+const usageCopyColumns = 8
+
+// usageSavepoint names the savepoint of the copy path; pgx names its own
+// sp_<n>, and a savepoint of the caller's around Insert is a different
+// one even with the same name (ROLLBACK TO names the innermost).
+const usageSavepoint = "cloudbill_usage_insert"
+
 func newUsageQueries(t tables) usageQueries {
-	r := strings.NewReplacer("{usage}", t.usage, "{cols}", usageColumns)
+	r := strings.NewReplacer("{usage}", t.usage, "{cols}", usageColumns, "{sp}", usageSavepoint)
 	listBy := func(resource string) string {
 		return r.Replace(`SELECT {cols} FROM {usage}
 			WHERE account_id = $1` + resource + ` AND ($3 = '' OR metric = $3)
@@ -32,12 +51,13 @@ func newUsageQueries(t tables) usageQueries {
 			ORDER BY resource_id, at, id LIMIT $9`)
 	}
 	return usageQueries{
-		// insert is a whole batch in one statement: the arrays are the
-		// columns, in the order the rows are claimed. ON CONFLICT DO
-		// NOTHING skips an id already stored — or being stored by a
-		// concurrent transaction, which this one waits for — without
-		// aborting the transaction, and RETURNING names the rows that were
-		// new.
+		copy:     r.Replace(`SAVEPOINT {sp}; COPY {usage} ({cols}) FROM STDIN (FORMAT binary); RELEASE SAVEPOINT {sp}`),
+		rollback: r.Replace(`ROLLBACK TO SAVEPOINT {sp}; RELEASE SAVEPOINT {sp}`),
+		// insert: the arrays are the columns, in the order the rows are
+		// claimed. ON CONFLICT DO NOTHING skips an id already stored — or
+		// being stored by a concurrent transaction, which this one waits
+		// for — without aborting the transaction, and RETURNING names the
+		// rows that were new.
 		insert: r.Replace(`INSERT INTO {usage} ({cols})
 			SELECT u.account_id, u.id, u.resource_id, u.metric, u.quantity, u.value, u.at, u.recorded_at
 			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::text[],
@@ -61,7 +81,17 @@ type usage struct{ t *tx }
 // Insert validates the batch in Go (so a bad one leaves the transaction
 // usable), keeps the first occurrence of each id, sorts the rest by
 // (account, id) so that two batches sharing ids take their row locks in one
-// order and cannot deadlock, and sends them as one statement.
+// order and cannot deadlock, and sends them.
+//
+// The rows go first by binary COPY in a savepoint, which PostgreSQL writes
+// several rows to a page at a time and without the speculative insertion
+// that ON CONFLICT costs each row: when every id is new — the common case —
+// that is all, and every event is reported inserted. A COPY meeting an id
+// already stored (or stored meanwhile by a concurrent transaction, which it
+// waits for like the INSERT does) fails with a unique violation; Insert then
+// rolls back to the savepoint and sends the batch again as one INSERT … ON
+// CONFLICT DO NOTHING RETURNING, which reports each row. A batch of resent
+// events thus costs a failed COPY more than before, never a wrong answer.
 func (r usage) Insert(ctx context.Context, events []storage.UsageEvent) ([]bool, error) {
 	if err := r.t.check(ctx); err != nil {
 		return nil, err
@@ -70,9 +100,6 @@ func (r usage) Insert(ctx context.Context, events []storage.UsageEvent) ([]bool,
 	if len(events) > storage.MaxUsageBatch {
 		return nil, invalid(op, fmt.Sprintf("batch of %d events, at most %d", len(events), storage.MaxUsageBatch))
 	}
-	type key struct{ account, id string }
-	first := make(map[key]int, len(events)) // index of each id's first occurrence
-	order := make([]int, 0, len(events))
 	for i, e := range events {
 		switch {
 		case e.ID == "" || e.AccountID == "" || e.ResourceID == "" || e.Metric == "" || e.At.IsZero():
@@ -80,19 +107,89 @@ func (r usage) Insert(ctx context.Context, events []storage.UsageEvent) ([]bool,
 		case !allStorable(e.ID, e.AccountID, e.ResourceID, e.Metric, e.Value):
 			return nil, invalid(op, fmt.Sprintf("event %d: text must be UTF-8 without NUL bytes", i))
 		}
-		k := key{e.AccountID, e.ID}
-		if _, dup := first[k]; !dup {
-			first[k] = i
-			order = append(order, i)
-		}
 	}
 	inserted := make([]bool, len(events))
-	if len(order) == 0 {
+	if len(events) == 0 {
 		return inserted, nil
 	}
-	slices.SortFunc(order, func(a, b int) int {
+	// order is the events' indexes by (account, id); the sort is stable,
+	// so the first of a run of equal ids is its first occurrence, the one
+	// kept.
+	order := make([]int, len(events))
+	for i := range order {
+		order[i] = i
+	}
+	byKey := func(a, b int) int {
 		return cmp.Or(strings.Compare(events[a].AccountID, events[b].AccountID), strings.Compare(events[a].ID, events[b].ID))
-	})
+	}
+	slices.SortStableFunc(order, byKey)
+	order = slices.CompactFunc(order, func(a, b int) bool { return byKey(a, b) == 0 })
+
+	copied, err := r.copy(ctx, events, order)
+	if err != nil {
+		return nil, r.t.fail(op, err)
+	}
+	if copied {
+		for _, i := range order {
+			inserted[i] = true
+		}
+		return inserted, nil
+	}
+	if err := r.insert(ctx, events, order, inserted); err != nil {
+		return nil, r.t.fail(op, err)
+	}
+	return inserted, nil
+}
+
+// copy sends the events of order by the copy statement. It reports false,
+// with the transaction usable again, when an id was already stored.
+func (r usage) copy(ctx context.Context, events []storage.UsageEvent, order []int) (bool, error) {
+	w := newCopyWriter(19 + 2 + len(order)*(2+usageCopyColumns*4+2*8+8+2*4+64))
+	for _, i := range order {
+		e := &events[i]
+		w.row(usageCopyColumns)
+		w.text(e.AccountID)
+		w.text(e.ID)
+		w.text(e.ResourceID)
+		w.text(e.Metric)
+		if err := w.numeric(e.Quantity); err != nil {
+			return false, err
+		}
+		w.text(e.Value)
+		w.timestamptz(e.At)
+		w.timestamptz(e.RecordedAt)
+	}
+	conn := r.t.pg.Conn()
+	sql := r.t.s.q.usage.copy
+	// pgx traces its own CopyFrom; this one goes to PgConn directly (to
+	// send the savepoint in the same message), so it calls the tracer.
+	tracer, _ := conn.Config().Tracer.(pgx.CopyFromTracer)
+	if tracer != nil {
+		ctx = tracer.TraceCopyFromStart(ctx, conn, pgx.TraceCopyFromStartData{
+			TableName:   pgx.Identifier{r.t.s.cfg.schema, "usage_events"},
+			ColumnNames: strings.Split(usageColumns, ", "),
+		})
+	}
+	tag, err := conn.PgConn().CopyFrom(ctx, bytes.NewReader(w.end()), sql)
+	if tracer != nil {
+		tracer.TraceCopyFromEnd(ctx, conn, pgx.TraceCopyFromEndData{CommandTag: tag, Err: err})
+	}
+	if err == nil {
+		return true, nil
+	}
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != codeUniqueViolation {
+		return false, err
+	}
+	if _, err := r.t.pg.Exec(ctx, r.t.s.q.usage.rollback); err != nil {
+		return false, err
+	}
+	return false, nil
+}
+
+// insert sends the events of order as one INSERT … ON CONFLICT DO NOTHING
+// and sets inserted for those it stored.
+func (r usage) insert(ctx context.Context, events []storage.UsageEvent, order []int, inserted []bool) error {
 	n := len(order)
 	accounts, ids, resources, metrics, values := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	quantities := make([]pgtype.Numeric, n)
@@ -105,22 +202,24 @@ func (r usage) Insert(ctx context.Context, events []storage.UsageEvent) ([]bool,
 	}
 	rows, err := r.t.pg.Query(ctx, r.t.s.q.usage.insert, accounts, ids, resources, metrics, quantities, values, ats, recorded)
 	if err != nil {
-		return nil, r.t.fail(op, err)
+		return err
 	}
 	defer rows.Close()
-	var k key
+	var account, id string
 	for rows.Next() {
-		if err := rows.Scan(&k.account, &k.id); err != nil {
-			return nil, r.t.fail(op, err)
+		if err := rows.Scan(&account, &id); err != nil {
+			return err
 		}
-		if i, ok := first[k]; ok {
-			inserted[i] = true
+		// order is sorted by (account, id) without repeats: the row
+		// returned is found by binary search.
+		j, ok := slices.BinarySearchFunc(order, 0, func(i, _ int) int {
+			return cmp.Or(strings.Compare(events[i].AccountID, account), strings.Compare(events[i].ID, id))
+		})
+		if ok {
+			inserted[order[j]] = true
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, r.t.fail(op, err)
-	}
-	return inserted, nil
+	return rows.Err()
 }
 
 // List pages with a row comparison on (resource_id, at, id), which the
