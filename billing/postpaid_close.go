@@ -118,7 +118,7 @@ func (s *System) closeResourceMonth(ctx context.Context, tx storage.Tx, acct Acc
 	if err != nil {
 		return invoice.Invoice{}, false, err
 	}
-	inv, err := invoice.Issue(draft, series, num, now, cal.AddDays(now, s.cfg.Postpaid.PaymentTermDays))
+	inv, err := invoice.Issue(draft, series, num, now, cal.AddDays(now, s.cfg.Postpaid.PaymentTermDays).UTC())
 	if err != nil {
 		return invoice.Invoice{}, false, err
 	}

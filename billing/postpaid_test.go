@@ -1,0 +1,450 @@
+package billing_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cloudbill/cloudbill/billing"
+	"github.com/cloudbill/cloudbill/billing/metering"
+	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/invoice"
+	"github.com/cloudbill/cloudbill/lifecycle"
+	"github.com/cloudbill/cloudbill/payment"
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// The tests below run in Asia/Ho_Chi_Minh (UTC+7), the default zone: April
+// 2026 runs from 2026-03-31T17:00Z to 2026-04-30T17:00Z, and its close
+// (one hour after) at 2026-04-30T18:00Z. start is 16:00 local on April 5.
+
+// aprilClose is a minute after April's close time.
+var aprilClose = time.Date(2026, 4, 30, 18, 1, 0, 0, time.UTC)
+
+// postpaidEnv is an environment metering meteredItems, with a postpaid
+// account acct.
+func postpaidEnv(t *testing.T, st storage.Store, acct string, adjust func(*billing.Config)) env {
+	t.Helper()
+	e := newEnvWith(t, st, func(c *billing.Config) {
+		c.Metering = meteredItems(t)
+		if adjust != nil {
+			adjust(c)
+		}
+	})
+	e.account(t, acct)
+	_, err := e.sys.SetAccountType(context.Background(), "postpaid-"+acct, billing.SetAccountTypeRequest{AccountID: acct,
+		Type: billing.Postpaid, Actor: "ops"})
+	require.NoError(t, err)
+	return e
+}
+
+// tickAll runs the worker until nothing more is due and returns the sum of
+// its reports' bills and job counts.
+func (e env) tickAll(t *testing.T) billing.TickReport {
+	t.Helper()
+	var sum billing.TickReport
+	for range 20 {
+		rep, err := e.sys.Tick(context.Background(), 100)
+		require.NoError(t, err)
+		require.Empty(t, rep.Failures)
+		sum.BillsIssued += rep.BillsIssued
+		sum.Collections += rep.Collections
+		sum.InvoicesCollected += rep.InvoicesCollected
+		sum.OverdueSteps += rep.OverdueSteps
+		sum.Holds += rep.Holds
+		if !rep.More {
+			return sum
+		}
+	}
+	t.Fatal("the worker never drained")
+	return sum
+}
+
+// bill returns the resource's bill (the invoice not issued paid at
+// purchase: postpaid resources have no other).
+func (e env) bills(t *testing.T, acct, resourceID string) []invoice.Invoice {
+	t.Helper()
+	invs, err := e.sys.Invoices(context.Background(), acct, resourceID, "", 1000)
+	require.NoError(t, err)
+	slices.Reverse(invs) // oldest first
+	return invs
+}
+
+func lineTotals(t *testing.T, inv invoice.Invoice) [][4]int64 {
+	var out [][4]int64
+	for _, l := range inv.Lines {
+		out = append(out, [4]int64{minor(t, l.Net), minor(t, l.Tax), minor(t, l.Coupon), minor(t, l.Total)})
+	}
+	return out
+}
+
+func TestPostpaidMonthCloseBillsTheFormula(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		e := postpaidEnv(t, newStore(t), "acme", nil)
+		// Bought at 16:00:01 local on April 5: nothing is paid now.
+		rA := e.buy(t, "acme", small, period.Months(1))
+		rB := e.buy(t, "acme", small, period.Months(1))
+		require.True(t, rA.PeriodEnd.IsZero(), "a postpaid resource has no paid term")
+		require.Equal(t, 0, e.invoiceCount(t, "acme", ""), "billed in arrears, not at purchase")
+		require.Equal(t, int64(0), e.available(t, "acme"))
+
+		// Ten days later rA grows to 520,000 per 30 days; its usage: 720
+		// GB-hours of snapshots (7.7 each) and 5.56 GB of bandwidth (5).
+		e.clk.Set(time.Date(2026, 4, 15, 9, 0, 30, 0, time.UTC))
+		res := record(t, e, []metering.Event{
+			{ID: "snap", AccountID: "acme", ResourceID: rA.ID, Metric: snapshotMetric, Quantity: decimal.NewFromInt(720), At: e.clk.Now().Add(-time.Hour)},
+			{ID: "bw", AccountID: "acme", ResourceID: rA.ID, Metric: bandwidthMetric, Quantity: decimal.RequireFromString("5.56"), At: e.clk.Now().Add(-time.Hour)},
+		})
+		require.Equal(t, 2, res.Recorded)
+		rz, err := e.sys.Resize(ctx, "grow", billing.ResizeRequest{AccountID: "acme", ResourceID: rA.ID, Configuration: large})
+		require.NoError(t, err)
+		require.True(t, rz.Charged.IsZero(), "a postpaid resize charges nothing now")
+		// Twenty days after its purchase rB is deleted.
+		e.clk.Set(time.Date(2026, 4, 25, 9, 0, 30, 0, time.UTC))
+		_, err = e.sys.Delete(ctx, "drop", billing.DeleteRequest{AccountID: "acme", ResourceID: rB.ID})
+		require.NoError(t, err)
+
+		// Late usage is accepted until the close runs ...
+		e.clk.Set(time.Date(2026, 4, 30, 17, 30, 0, 0, time.UTC))
+		require.Equal(t, 0, e.tickAll(t).BillsIssued, "April closes an hour after it ends")
+		require.Equal(t, 1, record(t, e, []metering.Event{{ID: "late", AccountID: "acme", ResourceID: rA.ID, Metric: snapshotMetric,
+			Quantity: decimal.Zero, At: time.Date(2026, 4, 30, 16, 0, 0, 0, time.UTC)}}).Recorded)
+
+		e.clk.Set(aprilClose)
+		require.Equal(t, 2, e.tickAll(t).BillsIssued)
+		a := e.bills(t, "acme", rA.ID)
+		require.Len(t, a, 1)
+		// small for 14,400 minutes: 181,000 × 14,400 ÷ 43,200 = 60,333 +
+		// 10% tax 6,033; large for the 22,080 minutes to the month's end:
+		// 265,778 + 26,578; then usage by metric: bandwidth 5,000 + 500,
+		// snapshots 5,544 + 554.
+		require.Equal(t, [][4]int64{{60_333, 6_033, 0, 66_366}, {265_778, 26_578, 0, 292_356}, {5_000, 500, 0, 5_500}, {5_544, 554, 0, 6_098}},
+			lineTotals(t, a[0]))
+		require.Equal(t, int64(370_320), minor(t, a[0].Total))
+		require.Equal(t, invoice.StatusIssued, a[0].Status, "Unpaid")
+		require.Equal(t, a[0].IssuedAt.Add(15*24*time.Hour), a[0].DueAt)
+		require.Equal(t, int64(14_400), int64(a[0].Lines[0].Period.Minutes()))
+		// rB to its stop time: 28,800 minutes, 120,667 + 12,067.
+		b := e.bills(t, "acme", rB.ID)
+		require.Len(t, b, 1)
+		require.Equal(t, [][4]int64{{120_667, 12_067, 0, 132_734}}, lineTotals(t, b[0]))
+		require.ElementsMatch(t, []int64{1, 2}, []int64{a[0].Number, b[0].Number}, "numbered gaplessly at issue")
+
+		// Running the close again bills nothing twice; April's usage is
+		// now refused as late.
+		require.Equal(t, 0, e.tickAll(t).BillsIssued)
+		require.Equal(t, 2, e.invoiceCount(t, "acme", ""))
+		late := record(t, e, []metering.Event{{ID: "too-late", AccountID: "acme", ResourceID: rA.ID, Metric: snapshotMetric,
+			Quantity: decimal.NewFromInt(1), At: time.Date(2026, 4, 30, 16, 0, 0, 0, time.UTC)}})
+		require.Len(t, late.Rejected, 1)
+		require.Equal(t, billing.ReasonPeriodClosed, late.Rejected[0].Reason)
+		require.ErrorIs(t, late.Rejected[0], metering.ErrInvalidEvent)
+
+		// Term operations do not apply to a postpaid resource.
+		_, err = e.sys.Renew(ctx, "renew", billing.RenewRequest{AccountID: "acme", ResourceIDs: []string{rA.ID}, Term: period.Months(1)})
+		require.ErrorIs(t, err, billing.ErrPostpaidResource)
+	})
+}
+
+func TestPostpaidCloseByConcurrentWorkersBillsOnce(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		e := postpaidEnv(t, newStore(t), "acme", nil)
+		for range 6 {
+			e.buy(t, "acme", small, period.Months(1))
+		}
+		e.clk.Set(aprilClose)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		bills := 0
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					rep, err := e.sys.Tick(context.Background(), 2)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					mu.Lock()
+					bills += rep.BillsIssued
+					mu.Unlock()
+					if !rep.More {
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		require.Equal(t, 6, bills)
+		invs := e.bills(t, "acme", "")
+		require.Len(t, invs, 6)
+		var numbers []int64
+		for _, inv := range invs {
+			numbers = append(numbers, inv.Number)
+		}
+		slices.Sort(numbers)
+		require.Equal(t, []int64{1, 2, 3, 4, 5, 6}, numbers)
+	})
+}
+
+func TestAutomaticInvoicePaymentOldestThenSmaller(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		// Bills fall due after 60 days here, so no overdue step interferes.
+		e := postpaidEnv(t, newStore(t), "acme", func(c *billing.Config) { c.Postpaid.PaymentTermDays = 60 })
+		rA := e.buy(t, "acme", small, period.Months(1))
+		// B and C start at 00:00 local on May 1: no April bill, a full May.
+		e.clk.Set(time.Date(2026, 4, 30, 17, 0, 0, 0, time.UTC))
+		res, err := e.sys.Checkout(context.Background(), "may", billing.CheckoutRequest{AccountID: "acme", Items: []billing.OrderItem{
+			{ProductID: pricing.SampleVServer, Configuration: pricing.Configuration{Plan: "basic-1"}, Quantity: 1, Term: period.Months(1)},
+			{ProductID: pricing.SampleVServer, Configuration: small, Quantity: 1, Term: period.Months(1)},
+		}})
+		require.NoError(t, err)
+		e.provisionAll(t, "acme", res)
+		e.clk.Set(aprilClose)
+		e.tickAll(t)
+		// April: A for 36,480 minutes, 152,844 + 15,284 = 168,128.
+		aApr := e.bills(t, "acme", rA.ID)[0]
+		require.Equal(t, int64(168_128), minor(t, aApr.Total))
+
+		// May 1 09:00 local: no credit, the daily run pays nothing.
+		e.clk.Set(time.Date(2026, 5, 1, 2, 0, 30, 0, time.UTC))
+		rep := e.tickAll(t)
+		require.Equal(t, 1, rep.Collections)
+		require.Equal(t, 0, rep.InvoicesCollected)
+
+		e.clk.Set(time.Date(2026, 5, 31, 18, 1, 0, 0, time.UTC))
+		require.Equal(t, 3, e.tickAll(t).BillsIssued)
+		// May: basic-1 for 44,640 minutes 93,000 + 9,300 = 102,300; small
+		// 187,033 + 18,703 = 205,736 (A and C).
+		e.topUp(t, "acme", 168_128+102_300+50_000)
+		e.clk.Set(time.Date(2026, 6, 1, 2, 0, 30, 0, time.UTC))
+		rep = e.tickAll(t)
+		require.Equal(t, 3, rep.InvoicesCollected)
+
+		evs, err := e.sys.Events(context.Background(), "acme", 0, 1000)
+		require.NoError(t, err)
+		var runs []billing.CollectionPayload
+		for _, ev := range evs {
+			if ev.Kind == billing.EventCollection {
+				var p billing.CollectionPayload
+				require.NoError(t, json.Unmarshal(ev.Payload, &p))
+				runs = append(runs, p)
+			}
+		}
+		require.Len(t, runs, 1)
+		got := runs[0].Paid
+		require.Len(t, got, 3)
+		// Oldest first (April's), then the smaller May bill, then the
+		// first of the two equal ones by id, partially.
+		require.Equal(t, aApr.ID, got[0].InvoiceID)
+		require.Equal(t, []int64{168_128, 102_300, 50_000}, []int64{minor(t, got[0].Amount), minor(t, got[1].Amount), minor(t, got[2].Amount)})
+		require.Equal(t, []bool{true, true, false}, []bool{got[0].Full, got[1].Full, got[2].Full})
+		require.Equal(t, int64(205_736*2-50_000), minor(t, runs[0].Outstanding))
+		partial, err := e.sys.Invoice(context.Background(), "acme", got[2].InvoiceID)
+		require.NoError(t, err)
+		require.Equal(t, invoice.StatusPartiallyPaid, partial.Status)
+		require.Equal(t, int64(155_736), minor(t, partial.AmountDue()))
+		require.Equal(t, int64(0), e.available(t, "acme"))
+		checkLedger(t, e.st, "acme")
+	})
+}
+
+// overdueSetup is a postpaid account whose April bill (168,128, due May 16
+// 01:01 local) nobody pays.
+func overdueSetup(t *testing.T, st storage.Store) (env, billing.Resource, invoice.Invoice) {
+	e := postpaidEnv(t, st, "acme", nil)
+	r := e.buy(t, "acme", small, period.Months(1))
+	e.clk.Set(aprilClose)
+	e.tickAll(t)
+	inv := e.bills(t, "acme", r.ID)[0]
+	require.Equal(t, time.Date(2026, 5, 15, 18, 1, 0, 0, time.UTC), inv.DueAt)
+	return e, r, inv
+}
+
+// dayAfterDue moves the clock to a minute after T + days and runs the
+// worker.
+func (e env) dayAfterDue(t *testing.T, due time.Time, days int) {
+	e.clk.Set(due.AddDate(0, 0, days).Add(time.Minute))
+	e.tickAll(t)
+}
+
+func TestOverdueScheduleSuspendsAndRefusesPurchases(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		e, r, inv := overdueSetup(t, newStore(t))
+		buy := func() error {
+			e.clk.Advance(time.Second)
+			_, err := e.sys.Checkout(ctx, "buy-"+e.clk.Now().String(), billing.CheckoutRequest{AccountID: "acme",
+				Items: []billing.OrderItem{{ProductID: pricing.SampleVServer, Configuration: small, Quantity: 1, Term: period.Months(1)}}})
+			return err
+		}
+		e.dayAfterDue(t, inv.DueAt, -1)
+		require.NoError(t, buy(), "not overdue before T")
+		for _, d := range []int{0, 7, 14} {
+			e.dayAfterDue(t, inv.DueAt, d)
+		}
+		require.Len(t, e.notices(t, "acme", billing.NoticeOverdueCharge), 3, "charge attempts at T, T+7 and T+14")
+		err := buy()
+		var refused *lifecycle.PurchaseRefusedError
+		require.ErrorAs(t, err, &refused)
+		require.ErrorIs(t, err, lifecycle.ErrAccountOverdue)
+		require.Equal(t, inv.DueAt, refused.OverdueSince)
+		got, err := e.sys.Resource(ctx, "acme", r.ID)
+		require.NoError(t, err)
+		require.Equal(t, lifecycle.StateActive, got.State, "still running until T+15")
+
+		e.dayAfterDue(t, inv.DueAt, 15)
+		got, err = e.sys.Resource(ctx, "acme", r.ID)
+		require.NoError(t, err)
+		require.Equal(t, lifecycle.StateSuspended, got.State)
+		require.Equal(t, 1, e.eventsOf(t, "acme", billing.EventSuspend)-0)
+
+		t.Run("paying resumes", func(t *testing.T) {
+			e.dayAfterDue(t, inv.DueAt, 20)
+			e.topUp(t, "acme", 168_128)
+			_, err := e.sys.Pay(ctx, "pay-april", billing.PayRequest{AccountID: "acme", Amount: vnd(t, 168_128), Method: payment.MethodCredit,
+				Purpose: payment.Purpose{Kind: payment.PurposeInvoice, Ref: inv.ID}})
+			require.NoError(t, err)
+			got, err := e.sys.Resource(ctx, "acme", r.ID)
+			require.NoError(t, err)
+			require.Equal(t, lifecycle.StateActive, got.State)
+			require.Positive(t, e.eventsOf(t, "acme", billing.EventResume))
+			require.NoError(t, buy(), "no longer overdue")
+			// The release day passes without a release.
+			e.dayAfterDue(t, inv.DueAt, 31)
+			got, err = e.sys.Resource(ctx, "acme", r.ID)
+			require.NoError(t, err)
+			require.NotEqual(t, lifecycle.StateReleased, got.State)
+		})
+	})
+}
+
+func TestOverdueScheduleReleasesFifteenDaysAfterSuspension(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		e, r, inv := overdueSetup(t, newStore(t))
+		for _, d := range []int{0, 7, 14, 15, 29} {
+			e.dayAfterDue(t, inv.DueAt, d)
+		}
+		got, err := e.sys.Resource(context.Background(), "acme", r.ID)
+		require.NoError(t, err)
+		require.Equal(t, lifecycle.StateSuspended, got.State, "T+29: still suspended")
+		e.dayAfterDue(t, inv.DueAt, 30)
+		got, err = e.sys.Resource(context.Background(), "acme", r.ID)
+		require.NoError(t, err)
+		require.Equal(t, lifecycle.StateReleased, got.State, "released 15 days after the suspension at T+15")
+		require.Equal(t, 1, e.eventsOf(t, "acme", billing.EventRelease))
+	})
+}
+
+func TestCreditHoldShortFiveDaysStopsTheService(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		e := newEnvWith(t, newStore(t), func(c *billing.Config) { c.Metering = meteredItems(t) })
+		// 200,000 of credit, 199,100 spent on a month of small: 900 left.
+		e.fund(t, "beta", 200_000)
+		r := e.buy(t, "beta", small, period.Months(1))
+		require.Equal(t, int64(900), e.available(t, "beta"))
+		usage := func(day int) {
+			// 1,000 GB-hours of snapshots a day (7,700), at noon local.
+			e.clk.Set(time.Date(2026, 4, 5+day, 5, 0, 0, 0, time.UTC))
+			require.Equal(t, 1, record(t, e, []metering.Event{{ID: "d" + string(rune('a'+day)), AccountID: "beta", ResourceID: r.ID,
+				Metric: snapshotMetric, Quantity: decimal.NewFromInt(1000), At: e.clk.Now()}}).Recorded)
+		}
+		for day := 0; day < 5; day++ {
+			usage(day)
+			e.clk.Set(time.Date(2026, 4, 6+day, 2, 0, 30, 0, time.UTC)) // 09:00 local the next day
+			require.Equal(t, 1, e.tickAll(t).Holds)
+			if day == 0 {
+				// 7,700 so far + 3 × 1,540 (the 5 complete days of April
+				// averaged) = 12,320 required; 900 held; 11,420 short.
+				w, err := e.sys.Wallet(ctx, "beta")
+				require.NoError(t, err)
+				require.Equal(t, int64(900), minor(t, w.Held))
+				require.Equal(t, int64(0), minor(t, w.Available), "held credit is spendable by nothing else")
+				short := e.notices(t, "beta", billing.NoticeHoldShort)
+				require.Len(t, short, 1)
+				require.True(t, strings.Contains(short[0]["detail"].(string), "top up 11420 VND"), short[0]["detail"])
+			}
+		}
+		require.Len(t, e.notices(t, "beta", billing.NoticeHoldShort), 5)
+		evs, err := e.sys.Events(ctx, "beta", 0, 1000)
+		require.NoError(t, err)
+		var stops []billing.UsageStopPayload
+		for _, ev := range evs {
+			if ev.Kind == billing.EventUsageStop {
+				var p billing.UsageStopPayload
+				require.NoError(t, json.Unmarshal(ev.Payload, &p))
+				stops = append(stops, p)
+			}
+		}
+		require.Len(t, stops, 1, "the service stops on the 5th short day")
+		require.Equal(t, []string{r.ID}, stops[0].ResourceIDs)
+		require.Equal(t, 5, stops[0].ShortDays)
+
+		// On stop the usage so far (5 × 7,700 + 10% tax = 42,350) is
+		// invoiced and paid from the released hold (900); the rest is owed.
+		w, err := e.sys.Wallet(ctx, "beta")
+		require.NoError(t, err)
+		require.True(t, w.Held.IsZero())
+		var usageBill *invoice.Invoice
+		for _, inv := range e.bills(t, "beta", r.ID) {
+			if strings.HasPrefix(inv.ID, "usage_") {
+				usageBill = &inv
+			}
+		}
+		require.NotNil(t, usageBill)
+		require.Equal(t, int64(42_350), minor(t, usageBill.Total))
+		require.Equal(t, int64(900), minor(t, usageBill.AmountPaid))
+		require.Equal(t, invoice.StatusPartiallyPaid, usageBill.Status)
+		checkLedger(t, e.st, "beta")
+
+		// The settled usage is closed: it is never billed twice.
+		late := record(t, e, []metering.Event{{ID: "old", AccountID: "beta", ResourceID: r.ID, Metric: snapshotMetric,
+			Quantity: decimal.NewFromInt(1), At: time.Date(2026, 4, 6, 5, 0, 0, 0, time.UTC)}})
+		require.Len(t, late.Rejected, 1)
+		require.Equal(t, billing.ReasonPeriodClosed, late.Rejected[0].Reason)
+	})
+}
+
+func TestPostpaidCreditLimit(t *testing.T) {
+	for _, blocks := range []bool{true, false} {
+		t.Run(map[bool]string{true: "blocks", false: "notifies"}[blocks], func(t *testing.T) {
+			forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+				e := postpaidEnv(t, newStore(t), "acme", func(c *billing.Config) {
+					c.Postpaid.CreditLimit = lifecycle.CreditLimitPolicy{Limit: vnd(t, 300_000), Blocks: blocks, NoticeAtPercent: 80}
+				})
+				// The first small (199,100 a month with tax) is within 80%
+				// of 300,000.
+				e.buy(t, "acme", small, period.Months(1))
+				require.Empty(t, e.notices(t, "acme", billing.NoticeCreditLimit))
+				// Twenty days later it has run up 132,734 unbilled; a second
+				// one would make 331,834, over the limit.
+				e.clk.Set(time.Date(2026, 4, 25, 9, 0, 1, 0, time.UTC))
+				_, err := e.sys.Checkout(context.Background(), "second", billing.CheckoutRequest{AccountID: "acme",
+					Items: []billing.OrderItem{{ProductID: pricing.SampleVServer, Configuration: small, Quantity: 1, Term: period.Months(1)}}})
+				if !blocks {
+					require.NoError(t, err)
+					n := e.notices(t, "acme", billing.NoticeCreditLimit)
+					require.Len(t, n, 1)
+					require.Contains(t, n[0]["detail"], "331834 VND")
+					return
+				}
+				require.ErrorIs(t, err, lifecycle.ErrCreditLimitExceeded)
+				var refused *lifecycle.PurchaseRefusedError
+				require.True(t, errors.As(err, &refused))
+				require.Equal(t, int64(331_834), minor(t, refused.Check.Used))
+			})
+		})
+	}
+}
