@@ -114,6 +114,14 @@ func TestPostpaidMonthCloseBillsTheFormula(t *testing.T) {
 		_, err = e.sys.Delete(ctx, "drop", billing.DeleteRequest{AccountID: "acme", ResourceID: rB.ID})
 		require.NoError(t, err)
 
+		// The preview at the month's end is the bill the close issues.
+		e.clk.Set(time.Date(2026, 4, 30, 17, 0, 0, 0, time.UTC))
+		preview, ok, err := e.sys.PreviewBill(ctx, "acme", rA.ID)
+		require.NoError(t, err)
+		require.True(t, ok)
+		require.Equal(t, invoice.StatusDraft, preview.Status)
+		require.Equal(t, int64(370_320), minor(t, preview.Total))
+
 		// Late usage is accepted until the close runs ...
 		e.clk.Set(time.Date(2026, 4, 30, 17, 30, 0, 0, time.UTC))
 		require.Equal(t, 0, e.tickAll(t).BillsIssued, "April closes an hour after it ends")
@@ -139,6 +147,11 @@ func TestPostpaidMonthCloseBillsTheFormula(t *testing.T) {
 		require.Len(t, b, 1)
 		require.Equal(t, [][4]int64{{120_667, 12_067, 0, 132_734}}, lineTotals(t, b[0]))
 		require.ElementsMatch(t, []int64{1, 2}, []int64{a[0].Number, b[0].Number}, "numbered gaplessly at issue")
+		open, owed, err := e.sys.OpenInvoices(ctx, "acme")
+		require.NoError(t, err)
+		require.Len(t, open, 2)
+		require.Equal(t, int64(370_320+132_734), minor(t, owed))
+		require.False(t, open[0].Overdue)
 
 		// Running the close again bills nothing twice; April's usage is
 		// now refused as late.
@@ -378,6 +391,10 @@ func TestCreditHoldShortFiveDaysStopsTheService(t *testing.T) {
 			}
 		}
 		require.Len(t, e.notices(t, "beta", billing.NoticeHoldShort), 5)
+		hold, err := e.sys.UsageHold(ctx, "beta")
+		require.NoError(t, err)
+		require.True(t, hold.Held.IsZero(), "settled on stop")
+		require.Equal(t, 0, hold.ShortDays)
 		evs, err := e.sys.Events(ctx, "beta", 0, 1000)
 		require.NoError(t, err)
 		var stops []billing.UsageStopPayload
