@@ -171,6 +171,16 @@ func (e Event) Invoice() (InvoicePayload, error) {
 // Notice returns the payload of an EventNotice event.
 func (e Event) Notice() (NoticePayload, error) { return decodeAs[NoticePayload](e, EventNotice) }
 
+// Collection returns the payload of an EventCollection event.
+func (e Event) Collection() (CollectionPayload, error) {
+	return decodeAs[CollectionPayload](e, EventCollection)
+}
+
+// UsageStop returns the payload of an EventUsageStop event.
+func (e Event) UsageStop() (UsageStopPayload, error) {
+	return decodeAs[UsageStopPayload](e, EventUsageStop)
+}
+
 // Decode returns e's payload as the typed value of its kind (a
 // ProvisionPayload, StatePayload, … — never a pointer), for a type switch;
 // an unknown kind is an *EventKindError.
@@ -190,6 +200,10 @@ func (e Event) Decode() (any, error) {
 		return e.Invoice()
 	case EventNotice:
 		return e.Notice()
+	case EventCollection:
+		return e.Collection()
+	case EventUsageStop:
+		return e.UsageStop()
 	}
 	return nil, &EventKindError{Got: e.Kind}
 }

@@ -39,6 +39,12 @@ func TestEventPayloadsKeepTheirJSON(t *testing.T) {
 		"invoice": billing.InvoicePayload{InvoiceID: "inv_1", Number: "INV-2026-000001", ResourceID: "res_1", Total: vnd(t, 199_100), Status: "paid"},
 		"notice": billing.NoticePayload{Notice: billing.NoticeReminder, ResourceID: "res_1", ProductID: "vserver", State: lifecycle.StateActive,
 			PeriodEnd: at, Status: lifecycle.StatusWarning, Detail: "renew by 2026-05-05"},
+		"bill": billing.InvoicePayload{InvoiceID: "bill_res_1_2026-04", Number: "INV-2026-000002", ResourceID: "res_1",
+			Total: vnd(t, 370_320), Status: "issued", DueAt: at},
+		"collection": billing.CollectionPayload{Available: vnd(t, 320_428), Outstanding: vnd(t, 361_472), Paid: []billing.CollectedInvoice{
+			{InvoiceID: "bill_res_1_2026-04", PaymentID: "pay_1", Amount: vnd(t, 168_128), Full: true},
+			{InvoiceID: "bill_res_2_2026-05", PaymentID: "pay_2", Amount: vnd(t, 50_000), Full: false}}},
+		"usage_stop": billing.UsageStopPayload{ResourceIDs: []string{"res_1"}, ShortDays: 5, Shortage: vnd(t, 29_900)},
 	} {
 		t.Run(name, func(t *testing.T) {
 			got, err := json.MarshalIndent(payload, "", "  ")

@@ -2,7 +2,6 @@ package billing_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -250,8 +249,8 @@ func TestAutomaticInvoicePaymentOldestThenSmaller(t *testing.T) {
 		var runs []billing.CollectionPayload
 		for _, ev := range evs {
 			if ev.Kind == billing.EventCollection {
-				var p billing.CollectionPayload
-				require.NoError(t, json.Unmarshal(ev.Payload, &p))
+				p, err := ev.Collection()
+				require.NoError(t, err)
 				runs = append(runs, p)
 			}
 		}
@@ -400,9 +399,9 @@ func TestCreditHoldShortFiveDaysStopsTheService(t *testing.T) {
 		var stops []billing.UsageStopPayload
 		for _, ev := range evs {
 			if ev.Kind == billing.EventUsageStop {
-				var p billing.UsageStopPayload
-				require.NoError(t, json.Unmarshal(ev.Payload, &p))
-				stops = append(stops, p)
+				v, err := ev.Decode()
+				require.NoError(t, err)
+				stops = append(stops, v.(billing.UsageStopPayload))
 			}
 		}
 		require.Len(t, stops, 1, "the service stops on the 5th short day")
