@@ -412,6 +412,12 @@ func (s *System) holdInput(u prepaidMeteredUsage, cal period.Calendar, start, no
 		in.CompleteDays = append(in.CompleteDays, p)
 		day = next
 	}
+	// The estimate averages the days since usage began: the days of the
+	// period before it are not usage of zero, and counting them would
+	// hold too little in a service's first week.
+	for len(in.CompleteDays) > 0 && in.CompleteDays[0].IsZero() {
+		in.CompleteDays = in.CompleteDays[1:]
+	}
 	return in, nil
 }
 

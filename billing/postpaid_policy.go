@@ -41,7 +41,9 @@ type PostpaidPolicy struct {
 	CreditLimit lifecycle.CreditLimitPolicy
 	// Hold is the credit-hold rule for prepaid accounts' metered usage.
 	// Default metering.DefaultHoldPolicy(): usage so far plus 3 days'
-	// estimate, the service stopped after 5 short days in a row.
+	// estimate, the service stopped after 5 short days in a row. The
+	// estimate averages the priced usage of the complete local days of the
+	// month since usage began (days before the first usage do not count).
 	Hold *metering.HoldPolicy
 }
 

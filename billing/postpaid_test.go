@@ -378,15 +378,15 @@ func TestCreditHoldShortFiveDaysStopsTheService(t *testing.T) {
 			e.clk.Set(time.Date(2026, 4, 6+day, 2, 0, 30, 0, time.UTC)) // 09:00 local the next day
 			require.Equal(t, 1, e.tickAll(t).Holds)
 			if day == 0 {
-				// 7,700 so far + 3 × 1,540 (the 5 complete days of April
-				// averaged) = 12,320 required; 900 held; 11,420 short.
+				// 7,700 so far + 3 × 7,700 (the one complete day since
+				// usage began) = 30,800 required; 900 held; 29,900 short.
 				w, err := e.sys.Wallet(ctx, "beta")
 				require.NoError(t, err)
 				require.Equal(t, int64(900), minor(t, w.Held))
 				require.Equal(t, int64(0), minor(t, w.Available), "held credit is spendable by nothing else")
 				short := e.notices(t, "beta", billing.NoticeHoldShort)
 				require.Len(t, short, 1)
-				require.True(t, strings.Contains(short[0]["detail"].(string), "top up 11420 VND"), short[0]["detail"])
+				require.True(t, strings.Contains(short[0]["detail"].(string), "top up 29900 VND"), short[0]["detail"])
 			}
 		}
 		require.Len(t, e.notices(t, "beta", billing.NoticeHoldShort), 5)

@@ -2,9 +2,11 @@ package billing
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cloudbill/cloudbill/billing/order"
@@ -297,12 +299,27 @@ func sameConfiguration(a, b pricing.Configuration) bool {
 	return true
 }
 
+// describeConfiguration names a configuration for people: its plan, then
+// its non-zero components in id order ("basic-1, ssd_gb 50").
 func describeConfiguration(c pricing.Configuration) string {
-	b, err := json.Marshal(c)
-	if err != nil {
-		return "?"
+	ids := make([]string, 0, len(c.Components))
+	for id, n := range c.Components {
+		if n != 0 {
+			ids = append(ids, id)
+		}
 	}
-	return string(b)
+	slices.Sort(ids)
+	parts := make([]string, 0, len(ids)+1)
+	if c.Plan != "" {
+		parts = append(parts, c.Plan)
+	}
+	for _, id := range ids {
+		parts = append(parts, id+" "+strconv.FormatInt(c.Components[id], 10))
+	}
+	if len(parts) == 0 {
+		return "no configuration"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // resizedList is the list value of the rest of the term after a resize:
