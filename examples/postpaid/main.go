@@ -22,7 +22,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -181,7 +180,7 @@ func vnd(n int64) money.Amount {
 // prints what the host is asked to do or tell the customer.
 func (s *story) handle(ctx context.Context, e billing.Event) error {
 	s.events = append(s.events, e)
-	p, err := decode(e)
+	p, err := e.Decode()
 	if err != nil {
 		return err
 	}
@@ -214,20 +213,6 @@ func (s *story) handle(ctx context.Context, e billing.Event) error {
 		s.say("    host: %s %s", e.Kind, e.Stream)
 	}
 	return nil
-}
-
-// decode is Event.Decode, which does not know the kinds invoice.collected
-// and usage.stop (an *EventKindError): those two are read here.
-func decode(e billing.Event) (any, error) {
-	switch e.Kind {
-	case billing.EventCollection:
-		var p billing.CollectionPayload
-		return p, json.Unmarshal(e.Payload, &p)
-	case billing.EventUsageStop:
-		var p billing.UsageStopPayload
-		return p, json.Unmarshal(e.Payload, &p)
-	}
-	return e.Decode()
 }
 
 // take returns the events delivered since the last take.
@@ -531,7 +516,7 @@ func (s *story) autoPayment(ctx context.Context) error {
 	var got *billing.CollectionPayload
 	for _, e := range s.take() {
 		if e.Kind == billing.EventCollection {
-			p, err := decode(e)
+			p, err := e.Decode()
 			if err != nil {
 				return err
 			}
@@ -709,7 +694,7 @@ func (s *story) creditHold(ctx context.Context) error {
 					s.f.HoldShort++
 				}
 			case billing.EventUsageStop:
-				p, err := decode(e)
+				p, err := e.Decode()
 				if err != nil {
 					return err
 				}
