@@ -109,6 +109,16 @@ type accountTypeChange struct {
 // SetAccountType switches an account's type and appends an
 // "account.type_changed" audit record in the same transaction. Setting the
 // type it already has is a no-op that writes no audit record.
+//
+// The type decides how the account's new purchases are paid: a prepaid
+// account pays a term in advance; a postpaid one buys without paying,
+// subject to the overdue block and the credit limit, and is billed in
+// arrears at month close. A switch changes nothing already running or
+// already billed: each resource keeps the mode it was bought in (a
+// prepaid resource runs to the end of its paid term and renews as
+// before; a postpaid one is still closed every month until it stops),
+// and open invoices stay open, collected daily and, for postpaid bills,
+// on their overdue schedule.
 func (s *System) SetAccountType(ctx context.Context, key string, req SetAccountTypeRequest) (Account, error) {
 	if err := validateSetAccountType(req); err != nil {
 		return Account{}, err

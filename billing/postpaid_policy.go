@@ -31,13 +31,11 @@ type PostpaidPolicy struct {
 	// lifecycle.DefaultOverduePolicy(): charge attempts at T, T+7 and
 	// T+14, suspension at T+15, release 15 days later.
 	Overdue *lifecycle.OverduePolicy
-	// OverdueWithLinkedAccount lets an overdue charge attempt charge the
-	// account's default linked account for what credit did not cover.
-	// Default off (credit only).
-	OverdueWithLinkedAccount bool
 	// CreditLimit caps what a postpaid account may owe (usage not yet
-	// billed plus unpaid bills); SetAccountType may set a limit per
-	// account. Default: no limit.
+	// billed plus unpaid bills plus the purchase): crossing the notice
+	// threshold or the limit sends NoticeCreditLimit, and a policy that
+	// blocks refuses the purchase (lifecycle.ErrCreditLimitExceeded). It
+	// applies to every postpaid account alike. Default: no limit.
 	CreditLimit lifecycle.CreditLimitPolicy
 	// Hold is the credit-hold rule for prepaid accounts' metered usage.
 	// Default metering.DefaultHoldPolicy(): usage so far plus 3 days'

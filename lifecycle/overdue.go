@@ -16,8 +16,8 @@ import (
 // not the default: start from DefaultOverduePolicy.
 type OverduePolicy struct {
 	// ChargeAttemptDays are the days after T of the automatic charge
-	// attempts (credit, then the default linked account if the host
-	// enables it), strictly increasing, each ≥ 0 and before
+	// attempts (billing charges the available credit), strictly
+	// increasing, each ≥ 0 and before
 	// SuspendAfterDays. Default [0, 7, 14]. Empty means no attempts.
 	ChargeAttemptDays []int
 	// SuspendAfterDays is when, counted from T, the account's resources are
