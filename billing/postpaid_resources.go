@@ -153,11 +153,20 @@ func (s *System) stopPostpaid(acct Account, r *storage.Resource, d *resourceData
 	r.ResourceDetail = *d
 }
 
-// endInterval closes the open configuration interval at t.
+// endInterval closes the open configuration interval at t. An interval
+// that ran no time at all (started and ended at the same instant, e.g. a
+// resize or delete right after provisioning) is dropped: there is nothing
+// to bill for it, and an empty interval is not a valid one.
 func endInterval(d *resourceData, t time.Time) {
-	if n := len(d.Intervals); n > 0 && d.Intervals[n-1].To.IsZero() {
-		d.Intervals[n-1].To = t
+	n := len(d.Intervals)
+	if n == 0 || !d.Intervals[n-1].To.IsZero() {
+		return
 	}
+	if !t.After(d.Intervals[n-1].From) {
+		d.Intervals = d.Intervals[:n-1]
+		return
+	}
+	d.Intervals[n-1].To = t
 }
 
 // errPostpaidTerm is the refusal of term operations (renew, recover, match

@@ -464,3 +464,24 @@ func TestPostpaidCreditLimit(t *testing.T) {
 		})
 	}
 }
+
+// A postpaid resource whose provisioning fails was never paid for and
+// never ran: nothing is refunded, nothing is billed at month close. (The
+// simulation found that this call failed, looking for a payment to refund.)
+func TestPostpaidProvisioningFailureRefundsAndBillsNothing(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		e := postpaidEnv(t, newStore(t), "acme", nil)
+		res, err := e.sys.Checkout(ctx, "buy", billing.CheckoutRequest{AccountID: "acme", Method: payment.MethodCredit,
+			Items: []billing.OrderItem{{ProductID: pricing.SampleVServer, Configuration: small, Quantity: 1, Term: period.Months(1)}}})
+		require.NoError(t, err)
+		require.Len(t, res.Resources, 1)
+		r, err := e.sys.ProvisioningFailed(ctx, "fail", billing.ProvisioningRequest{AccountID: "acme", ResourceID: res.Resources[0].ID, Reason: "no capacity"})
+		require.NoError(t, err)
+		require.Equal(t, lifecycle.StateProvisioningFailed, r.State)
+		require.Equal(t, int64(0), e.available(t, "acme"), "nothing was paid, nothing is refunded")
+		e.clk.Set(aprilClose)
+		require.Equal(t, 0, e.tickAll(t).BillsIssued)
+		require.Equal(t, 0, e.invoiceCount(t, "acme", ""))
+	})
+}

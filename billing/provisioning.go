@@ -146,7 +146,9 @@ func (s *System) failProvisioning(ctx context.Context, tx storage.Tx, acct Accou
 	now := s.now()
 	r.Status, r.UpdatedAt = next, now
 	d.FailureReason = orDefault(reason, "provisioning failed")
-	if d.Line.Total.IsPositive() {
+	// A postpaid resource was not paid for: nothing to refund, and it is
+	// never billed (it never ran).
+	if !d.Postpaid && d.Line.Total.IsPositive() {
 		sp, err := tx.Payments().GetForUpdate(ctx, acct.ID, d.PaymentID)
 		if err != nil {
 			return mapNotFound(err, ErrPaymentNotFound, d.PaymentID)

@@ -166,6 +166,8 @@ type mAccount struct {
 	promos []*mPromo
 	// linked is the default linked account's id ("" when none).
 	linked string
+	// postpaid says the account is billed monthly in arrears.
+	postpaid bool
 	// events counts the outbox events the model expects, by kind, and
 	// gotEvents those the library wrote (read by the checks).
 	events, gotEvents map[string]int
@@ -285,6 +287,8 @@ type simModel struct {
 	links     map[string]*mLink
 	linkIDs   []string
 	seenEvent map[string]bool // gateway event ids applied
+	// pp is the postpaid part: bills, usage, the daily jobs.
+	pp *mPostpaid
 
 	// dirty names what changed since the last check.
 	dirtyAcct map[string]bool
@@ -298,7 +302,7 @@ func newSimModel(now time.Time) *simModel {
 		now: now, accounts: map[string]*mAccount{}, payments: map[string]*mPayment{},
 		orders: map[string]*mOrder{}, resources: map[string]*mResource{}, links: map[string]*mLink{},
 		seenEvent: map[string]bool{}, dirtyAcct: map[string]bool{}, dirtyPay: map[string]bool{},
-		dirtyOrd: map[string]bool{}, dirtyRes: map[string]bool{},
+		dirtyOrd: map[string]bool{}, dirtyRes: map[string]bool{}, pp: newPostpaidModel(),
 	}
 }
 
@@ -325,9 +329,10 @@ func (m *simModel) available(acct string) int64 {
 	return n
 }
 
-// held is the credit held by payments in progress.
+// held is the credit held by payments in progress and by the usage
+// hold.
 func (m *simModel) held(acct string) int64 {
-	var n int64
+	n := m.usageHeld(acct)
 	for _, id := range m.payIDs {
 		p := m.payments[id]
 		if p.acct == acct {
@@ -527,6 +532,13 @@ func (m *simModel) succeed(p *mPayment) {
 			return
 		}
 		l.paidBy = p.id
+	case purposeInvoice:
+		if b := m.pp.bills[p.ref]; b.outstanding() >= p.amount {
+			m.billPaid(b, p.amount)
+		} else {
+			m.creditBack(p)
+		}
+		return
 	}
 	o := m.orders[m.orderOf(p)]
 	if !o.payable(p.amount) {
@@ -823,7 +835,7 @@ func (m *simModel) orderResources(p *mPayment) []*mResource {
 
 // refundable reports whether p can be refunded manually at all.
 func (p *mPayment) refundable() bool {
-	return p.purpose != purposeTopUp && (p.status == paySucceeded || p.status == payPartRef)
+	return p.purpose != purposeTopUp && p.purpose != purposeInvoice && (p.status == paySucceeded || p.status == payPartRef)
 }
 
 // refund applies a manual refund of x (≤ refundCap) of p.
@@ -875,6 +887,8 @@ func (m *simModel) tick() {
 			m.dirtyRes[r.id] = true
 		}
 	}
+	m.closeMonths()
+	m.runJobs()
 	for _, id := range m.payIDs {
 		p := m.payments[id]
 		if p.status == payPending && !p.expiresAt.After(m.now) {

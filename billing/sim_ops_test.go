@@ -32,7 +32,7 @@ type simOp struct {
 // simOps is the operation mix. Every operation goes through the public
 // billing.System API and tells the model what must happen.
 func simOps() []simOp {
-	return []simOp{
+	ops := []simOp{
 		{"top-up", 10, (*simRun).opTopUp},
 		{"gateway answers", 10, (*simRun).opGatewayAnswers},
 		{"deliver callback", 14, (*simRun).opDeliver},
@@ -50,6 +50,7 @@ func simOps() []simOp {
 		{"refund to credit", 7, (*simRun).opRefund},
 		{"replay a request", 3, (*simRun).opReplay},
 	}
+	return append(ops, simPostpaidOps()...)
 }
 
 // simCallback is a gateway callback waiting to be delivered.
@@ -523,6 +524,7 @@ func (r *simRun) opTick() {
 		}
 	}
 	r.m.tick()
+	r.matchJobPayments()
 	r.ticked = true
 }
 
@@ -562,6 +564,9 @@ func (r *simRun) orderLines(cfgs []int, terms []mTerm, codes []string, renew boo
 
 func (r *simRun) opCheckout() {
 	acct := r.account()
+	if r.m.accounts[acct].postpaid {
+		acct = r.other(acct)
+	}
 	var items []billing.OrderItem
 	var cfgs []int
 	var terms []mTerm

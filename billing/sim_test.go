@@ -224,7 +224,7 @@ func simEnv(st storage.Store, cat *pricing.Catalog, seed uint64, epoch time.Time
 	}
 	chacha := sha256.Sum256([]byte(fmt.Sprintf("cloudbill-sim-%d", seed)))
 	cfg := billing.Config{Store: st, Catalog: cat, Clock: clk, Gateways: []gateway.Gateway{sim},
-		Random: &lockedReader{r: rand.NewChaCha8(chacha)}}
+		Random: &lockedReader{r: rand.NewChaCha8(chacha)}, Metering: simMeter()}
 	if adjust != nil {
 		adjust(&cfg)
 	}
@@ -266,7 +266,7 @@ func newSimRun(ctx context.Context, st storage.Store, cat *pricing.Catalog, seed
 		}
 		r.total += r.ops[i].weight
 	}
-	for _, suffix := range []string{"a", "b"} {
+	for _, suffix := range []string{"a", "b", "c"} {
 		id := tag + suffix
 		if _, err := e.sys.CreateAccount(ctx, "open-"+id, billing.CreateAccountRequest{ID: id}); err != nil {
 			return nil, err
@@ -288,6 +288,9 @@ func newSimRun(ctx context.Context, st storage.Store, cat *pricing.Catalog, seed
 			renew: len(c.Actions) == 2})
 	}
 	r.linkAccount(r.m.acctIDs[0])
+	if err := r.setupPostpaid(r.m.acctIDs[2]); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -382,6 +385,9 @@ func (r *simRun) checkDirty() {
 				return err
 			}
 		}
+		if err := r.checkPostpaid(ctx, tx); err != nil {
+			return err
+		}
 		for id := range r.m.dirtyPay {
 			p := r.m.payments[id]
 			sp, err := tx.Payments().Get(ctx, p.acct, id)
@@ -453,11 +459,18 @@ func (r *simRun) checkAll() {
 		for _, id := range r.m.resIDs {
 			r.m.dirtyRes[id] = true
 		}
+		for _, id := range r.m.pp.billIDs {
+			r.m.pp.dirtyBill[id] = true
+		}
+		for _, id := range r.m.pp.resIDs {
+			r.m.pp.dirtyPost[id] = true
+		}
 		r.audit = true
 		r.checkDirty()
 		r.audit = false
 		r.checkPayments()
 		r.noErr(r.e.st.InTx(r.ctx, r.checkCoupons), "coupons")
+		r.noErr(r.e.st.InTx(r.ctx, r.checkOpenBills), "open invoices")
 		return
 	}
 	for _, id := range r.m.acctIDs {
@@ -471,6 +484,18 @@ func (r *simRun) checkAll() {
 			if err := r.checkEvents(ctx, tx, id); err != nil {
 				return err
 			}
+		}
+		for _, id := range r.m.pp.billIDs {
+			r.m.pp.dirtyBill[id] = true
+		}
+		for _, id := range r.m.pp.resIDs {
+			r.m.pp.dirtyPost[id] = true
+		}
+		if err := r.checkPostpaid(ctx, tx); err != nil {
+			return err
+		}
+		if err := r.checkOpenBills(ctx, tx); err != nil {
+			return err
 		}
 		return r.checkCoupons(ctx, tx)
 	})
@@ -568,7 +593,7 @@ func (r *simRun) checkWallet(id string) {
 		}
 	}
 	if len(promos) != len(w.Promotional) {
-		r.failf("%s: %d promotional grants hold credit, model %d (%+v)", id, len(w.Promotional), len(promos), w.Promotional)
+		r.failf("%s: %d promotional grants hold credit, model %d (%+v; model %s; usage held %d, cash %d, library held %s)", id, len(w.Promotional), len(promos), w.Promotional, describePromos(a.promos), r.m.usageHeld(id), a.cash, w.Held)
 	}
 	for i, p := range promos {
 		g := w.Promotional[i]
@@ -616,7 +641,8 @@ func (r *simRun) checkLedger(ctx context.Context, tx storage.Tx, id string, audi
 
 // simEventKinds are the outbox events the model counts.
 var simEventKinds = []string{"resource.provision", "resource.restrict", "resource.unrestrict", "resource.suspend",
-	"resource.resume", "resource.release", "resource.resize", "payment.succeeded", "payment.failed", "payment.credited"}
+	"resource.resume", "resource.release", "resource.resize", "payment.succeeded", "payment.failed", "payment.credited",
+	"invoice.collected", "usage.stop"}
 
 // checkEvents reads the account's new outbox events and compares the
 // tallies of the kinds the model counts.
@@ -677,10 +703,11 @@ func (r *simRun) compareResource(x *mResource, state string, end time.Time, cfg 
 }
 
 // compareDocuments checks a resource's documents: invoices − credit
-// notes = paid − refunded ≥ unused now.
+// notes = paid − refunded (+ its metered usage invoiced) ≥ unused now.
 func (r *simRun) compareDocuments(x *mResource, net int64) {
-	if want := x.paid - x.refunded; net != want {
-		r.failf("resource %s: invoices − credit notes = %d, paid − refunded = %d − %d", x.id, net, x.paid, x.refunded)
+	usage := r.m.pp.usageBilled[x.id]
+	if want := x.paid - x.refunded + usage; net != want {
+		r.failf("resource %s: invoices − credit notes = %d, paid − refunded + usage = %d − %d + %d", x.id, net, x.paid, x.refunded, usage)
 	}
 	if u := x.unused(r.m.now); net < u {
 		r.failf("resource %s: documents %d below its unused value %d", x.id, net, u)

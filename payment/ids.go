@@ -12,7 +12,7 @@ const MaxIDLen = 128
 
 // MaxEntryIDLen is the longest journal entry ID, in bytes, with the same
 // characters as other identifiers. It is twice MaxIDLen so that IDs derived
-// from another ID, such as "promo_expire:<grantID>" (see Wallet.PlanExpiry),
+// from another ID, such as "promo_expire:<grantID>:<time>" (see Wallet.PlanExpiry),
 // always fit.
 const MaxEntryIDLen = 2 * MaxIDLen
 

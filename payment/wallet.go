@@ -223,9 +223,12 @@ func (w Wallet) PlanSpend(amount money.Amount, at time.Time, policy SpendPolicy)
 // at at (ExpiresAt <= at) and still holds a balance, moving that whole
 // balance to "income:promo_expired", in spending order. Each entry is
 // dated at, refers to the grant ({RefGrant, grantID}) and has the ID
-// "promo_expire:<grantID>": a grant expires once, so a host that stores
-// entry IDs as unique keys cannot expire the same grant twice. Running it
-// again after the entries are stored returns none.
+// "promo_expire:<grantID>:<at>" (at in UTC, to the nanosecond). Running it
+// again after the entries are stored returns none. Credit can come back
+// to a grant after it expired — a hold taken from it before its expiry and
+// released after — and the next expiry moves that too, with an entry of
+// its own; the caller plans under the account's lock, so two workers
+// never expire the same balance.
 func (w Wallet) PlanExpiry(at time.Time) ([]Entry, error) {
 	var out []Entry
 	for _, p := range w.promos {
@@ -233,7 +236,7 @@ func (w Wallet) PlanExpiry(at time.Time) ([]Entry, error) {
 			continue
 		}
 		e, err := PromoExpireEntry(EntryMeta{
-			ID:        "promo_expire:" + p.GrantID,
+			ID:        "promo_expire:" + p.GrantID + ":" + at.UTC().Format("20060102T150405.000000000Z"),
 			Reference: Reference{Type: RefGrant, ID: p.GrantID},
 			Memo:      "promotional credit expired at " + p.ExpiresAt.Format(time.RFC3339),
 			At:        at,

@@ -213,7 +213,7 @@ func TestWalletPlanExpiry(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, es, 1)
 		e := es[0]
-		assert.Equal(t, "promo_expire:B", e.ID)
+		assert.Equal(t, "promo_expire:B:"+days(5).UTC().Format("20060102T150405.000000000Z"), e.ID)
 		assert.Equal(t, payment.EntryPromoExpire, e.Kind)
 		assert.Equal(t, payment.Reference{Type: payment.RefGrant, ID: "B"}, e.Reference)
 		assert.Equal(t, days(5), e.At)
@@ -223,9 +223,22 @@ func TestWalletPlanExpiry(t *testing.T) {
 		es, err := w.PlanExpiry(days(30))
 		require.NoError(t, err)
 		require.Len(t, es, 2)
-		assert.Equal(t, "promo_expire:B", es[0].ID)
-		assert.Equal(t, "promo_expire:A", es[1].ID)
+		assert.Equal(t, "promo_expire:B:"+days(30).UTC().Format("20060102T150405.000000000Z"), es[0].ID)
+		assert.Equal(t, "promo_expire:A:"+days(30).UTC().Format("20060102T150405.000000000Z"), es[1].ID)
 		assert.Equal(t, []string{"customer:promo:A -50000 VND", "income:promo_expired 50000 VND"}, postingStrings(es[1].Postings))
+	})
+	t.Run("credit that comes back to an expired grant expires again, with an entry of its own", func(t *testing.T) {
+		// 2,000 of grant B was held before day 5 and is released on day
+		// 6, after B's expiry: the next expiry moves it too.
+		ww, err := payment.NewWallet(vnd(t, 0), payment.PromoBalance{GrantID: "B", Balance: vnd(t, 2_000), ExpiresAt: days(5)})
+		require.NoError(t, err)
+		first, err := w.PlanExpiry(days(5))
+		require.NoError(t, err)
+		again, err := ww.PlanExpiry(days(6))
+		require.NoError(t, err)
+		require.Len(t, again, 1)
+		assert.NotEqual(t, first[0].ID, again[0].ID)
+		assert.Equal(t, []string{"customer:promo:B -2000 VND", "income:promo_expired 2000 VND"}, postingStrings(again[0].Postings))
 	})
 	t.Run("an expiry at the zero time is refused as an entry without a date", func(t *testing.T) {
 		ww, err := payment.NewWallet(vnd(t, 0), payment.PromoBalance{GrantID: "A", Balance: vnd(t, 1), ExpiresAt: time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)})

@@ -1,0 +1,670 @@
+package billing_test
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The postpaid part of the reference model (docs/RELIABILITY.md,
+// "Postpaid accounts and metered usage"): a postpaid account's resources
+// and their configuration intervals, every usage event, the month bills
+// and the usage invoices of prepaid accounts with what is paid on each,
+// the daily jobs (automatic payment, the overdue schedule of each bill,
+// the credit hold of prepaid metered usage) and the payments those jobs
+// make. Like the rest of the model it never calls the library; the
+// calendar is its own (the accounts' default zone, UTC+7 with no DST).
+
+// Policy numbers of the default postpaid policy and the sequence's meter.
+const (
+	simMetric        = "sim.requests"
+	simUnitPrice     = 3 // VND per request
+	closeDelay       = time.Hour
+	paymentTermDays  = 15
+	dailyAtHour      = 9
+	overdueSuspend   = 15 // days after the due time
+	overdueRelease   = 15 // days after the suspension
+	holdLookahead    = 3
+	holdAverageDays  = 7
+	holdStopAfter    = 5
+	invUnpaid        = "issued"
+	invPartiallyPaid = "partially_paid"
+	invPaid          = "paid"
+	purposeInvoice   = "invoice"
+)
+
+// overdueAttempts are the days after the due time of the charge attempts.
+var overdueAttempts = []int{0, 7, 14}
+
+// simZone is the accounts' billing zone (the default).
+var simZone = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+// monthOf is the local calendar month containing t.
+func monthOf(t time.Time) (start, end time.Time) {
+	l := t.In(simZone)
+	start = time.Date(l.Year(), l.Month(), 1, 0, 0, 0, 0, simZone)
+	return start, start.AddDate(0, 1, 0)
+}
+
+// addDays moves t by n local days, keeping the wall clock.
+func addDays(t time.Time, n int) time.Time {
+	l := t.In(simZone)
+	return time.Date(l.Year(), l.Month(), l.Day()+n, l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), simZone)
+}
+
+// nextDaily is the first daily run (09:00 local) strictly after t.
+func nextDaily(t time.Time) time.Time {
+	l := t.In(simZone)
+	run := time.Date(l.Year(), l.Month(), l.Day(), dailyAtHour, 0, 0, 0, simZone)
+	if !run.After(t) {
+		run = run.AddDate(0, 0, 1)
+	}
+	return run
+}
+
+// ceilDiv is a ÷ b rounded up, for a ≥ 0 and b > 0.
+func ceilDiv(a, b int64) int64 { return (a + b - 1) / b }
+
+// mInterval is a configuration a postpaid resource ran at, from–to (to
+// zero while it runs).
+type mInterval struct {
+	from, to time.Time
+	cfg      int
+}
+
+// mPostRes is a postpaid resource.
+type mPostRes struct {
+	id, acct  string
+	cfg       int
+	state     string
+	start     time.Time // activation; zero before
+	stopped   time.Time // delete or release; zero while it exists
+	closed    time.Time // the end of its last closed month
+	intervals []mInterval
+}
+
+// mUsage is one recorded usage event.
+type mUsage struct {
+	id, acct, res string
+	qty           int64
+	at            time.Time
+}
+
+// mBill is an invoice that is an obligation: a postpaid month bill or a
+// prepaid account's usage invoice.
+type mBill struct {
+	id, acct, res   string
+	total, paid     int64
+	issued, due     time.Time
+	prepaidUsage    bool
+	overdue         *mOverdueJob // its overdue schedule, nil when none
+	overdueNotified int
+}
+
+func (b *mBill) outstanding() int64 { return b.total - b.paid }
+
+func (b *mBill) status() string {
+	switch {
+	case b.paid == b.total:
+		return invPaid
+	case b.paid > 0:
+		return invPartiallyPaid
+	}
+	return invUnpaid
+}
+
+// mOverdueJob is one bill's overdue schedule.
+type mOverdueJob struct {
+	due       time.Time
+	attempts  int       // charge attempts done
+	suspended time.Time // when it suspended the account's resources
+}
+
+// mHoldJob is a prepaid account's daily credit hold.
+type mHoldJob struct {
+	due   time.Time
+	since time.Time // when the hold in force was made; zero when none
+	short int       // the streak of short days
+	parts []mPart   // the credit it holds
+}
+
+func (h *mHoldJob) held() int64 {
+	var n int64
+	for _, p := range h.parts {
+		n += p.amount
+	}
+	return n
+}
+
+// mPostpaid is the postpaid state of the model.
+type mPostpaid struct {
+	res     map[string]*mPostRes
+	resIDs  []string
+	usage   []mUsage
+	usageID map[string]mUsage
+	bills   map[string]*mBill
+	billIDs []string
+	// collect is each account's automatic-payment job (zero: none).
+	collect map[string]time.Time
+	hold    map[string]*mHoldJob
+	// closedPre is, per prepaid resource, through when its usage was
+	// invoiced; usageBilled what those invoices total.
+	closedPre   map[string]time.Time
+	usageBilled map[string]int64
+	// unmatched are the payments jobs made since the last tick, in the
+	// order they were made; their ids are learned from the library.
+	unmatched []*mPayment
+	dirtyBill map[string]bool
+	dirtyPost map[string]bool
+}
+
+func newPostpaidModel() *mPostpaid {
+	return &mPostpaid{res: map[string]*mPostRes{}, usageID: map[string]mUsage{}, bills: map[string]*mBill{},
+		collect: map[string]time.Time{}, hold: map[string]*mHoldJob{}, closedPre: map[string]time.Time{},
+		usageBilled: map[string]int64{}, dirtyBill: map[string]bool{}, dirtyPost: map[string]bool{}}
+}
+
+// usageHeld is the credit an account's usage hold holds.
+func (m *simModel) usageHeld(acct string) int64 {
+	if h := m.pp.hold[acct]; h != nil {
+		return h.held()
+	}
+	return 0
+}
+
+// overdue reports whether a purchase of acct is refused: an open bill is
+// past its due time.
+func (m *simModel) overdue(acct string) bool {
+	for _, id := range m.pp.billIDs {
+		b := m.pp.bills[id]
+		if b.acct == acct && !b.prepaidUsage && b.outstanding() > 0 && b.due.Before(m.now) {
+			return true
+		}
+	}
+	return false
+}
+
+// usagePrice is what the events of res (every prepaid resource of acct
+// when res is "") timed in [from, to) cost.
+func (m *simModel) usagePrice(acct, res string, from, to time.Time, keep func(mUsage) bool) int64 {
+	var qty int64
+	for _, u := range m.pp.usage {
+		if u.acct == acct && (res == "" || u.res == res) && !u.at.Before(from) && u.at.Before(to) && (keep == nil || keep(u)) {
+			qty += u.qty
+		}
+	}
+	return qty * simUnitPrice
+}
+
+// --- invoices and their payments ---
+
+// jobPay pays amount of bill b from the account's credit, as a job does:
+// a credit payment of its own, its id learned after the tick.
+func (m *simModel) jobPay(b *mBill, amount int64) {
+	p := &mPayment{id: fmt.Sprintf("?%d", len(m.pp.unmatched)), acct: b.acct, purpose: purposeInvoice, ref: b.id,
+		method: "credit", amount: amount, fromCred: amount, status: paySucceeded, createdAt: m.now}
+	m.take(b.acct, amount)
+	m.pp.unmatched = append(m.pp.unmatched, p)
+	m.event(b.acct, "payment.succeeded")
+	m.billPaid(b, amount)
+}
+
+// billPaid records amount paid on b; a bill paid in full ends its overdue
+// schedule and may resume what the schedule suspended.
+func (m *simModel) billPaid(b *mBill, amount int64) {
+	b.paid += amount
+	m.pp.dirtyBill[b.id] = true
+	m.touch(b.acct)
+	if b.outstanding() > 0 {
+		return
+	}
+	b.overdue = nil
+	m.resumeIfNoLongerOverdue(b.acct)
+}
+
+// openBills are acct's bills with something outstanding, in id order.
+func (m *simModel) openBills(acct string) []*mBill {
+	var out []*mBill
+	for _, id := range m.pp.billIDs {
+		if b := m.pp.bills[id]; b.acct == acct && b.outstanding() > 0 {
+			out = append(out, b)
+		}
+	}
+	slices.SortFunc(out, func(a, b *mBill) int { return strings.Compare(a.id, b.id) })
+	return out
+}
+
+// issue records a new bill; an unpaid one schedules automatic payment
+// and, with a due time, its overdue schedule.
+func (m *simModel) issue(b *mBill) {
+	m.pp.bills[b.id] = b
+	m.pp.billIDs = append(m.pp.billIDs, b.id)
+	m.pp.dirtyBill[b.id] = true
+	m.touch(b.acct)
+	if b.total <= 0 {
+		return
+	}
+	if m.pp.collect[b.acct].IsZero() {
+		m.pp.collect[b.acct] = nextDaily(m.now)
+	}
+	if !b.prepaidUsage {
+		b.overdue = &mOverdueJob{due: b.due}
+	}
+}
+
+// --- postpaid resources ---
+
+// stopInterval ends the running interval at t.
+func (x *mPostRes) stopInterval(t time.Time) {
+	if n := len(x.intervals); n > 0 && x.intervals[n-1].to.IsZero() {
+		x.intervals[n-1].to = t
+	}
+}
+
+// moveState changes a postpaid resource's state with the host event.
+func (m *simModel) moveState(x *mPostRes, state string, events ...string) {
+	x.state = state
+	for _, e := range events {
+		m.event(x.acct, e)
+	}
+	m.pp.dirtyPost[x.id] = true
+	m.touch(x.acct)
+}
+
+// resumeIfNoLongerOverdue starts the account's suspended postpaid
+// resources again when no open bill is past its suspension day.
+func (m *simModel) resumeIfNoLongerOverdue(acct string) {
+	for _, b := range m.openBills(acct) {
+		if !b.prepaidUsage && !m.now.Before(addDays(b.due, overdueSuspend)) {
+			return
+		}
+	}
+	resumed := false
+	for _, id := range m.pp.resIDs {
+		x := m.pp.res[id]
+		if x.acct == acct && x.state == stSuspended {
+			x.intervals = append(x.intervals, mInterval{from: m.now, cfg: x.cfg})
+			m.moveState(x, stActive, "resource.resume")
+			resumed = true
+		}
+	}
+	if !resumed {
+		return
+	}
+	for _, id := range m.pp.billIDs {
+		if b := m.pp.bills[id]; b.acct == acct && b.overdue != nil {
+			b.overdue.suspended = time.Time{}
+		}
+	}
+}
+
+// closeMonths issues every month bill whose close time has come: per
+// resource, from the month after its last closed one (or its start), one
+// bill per month with anything in it, until a month not yet closeable or
+// the month after its stop.
+func (m *simModel) closeMonths() {
+	for _, id := range m.pp.resIDs {
+		x := m.pp.res[id]
+		if x.start.IsZero() {
+			continue
+		}
+		for {
+			from := x.closed
+			if from.IsZero() {
+				from = x.start
+			}
+			ms, me := monthOf(from)
+			if !x.stopped.IsZero() && !x.stopped.After(ms) {
+				break
+			}
+			if m.now.Before(me.Add(closeDelay)) {
+				break
+			}
+			m.closeMonth(x, ms, me)
+			x.closed = me
+			m.pp.dirtyPost[x.id] = true
+		}
+	}
+}
+
+// closeMonth bills one month of x: each interval clipped to the month
+// (and the stop) priced by its whole minutes, prorate(price, minutes),
+// plus the month's usage.
+func (m *simModel) closeMonth(x *mPostRes, ms, me time.Time) {
+	end := me
+	if !x.stopped.IsZero() && x.stopped.Before(end) {
+		end = x.stopped
+	}
+	var total int64
+	lines := 0
+	for _, iv := range x.intervals {
+		from, to := iv.from, iv.to
+		if from.Before(ms) {
+			from = ms
+		}
+		if to.IsZero() || to.After(end) {
+			to = end
+		}
+		if !from.Before(to) {
+			continue
+		}
+		mins := minutesBetween(ms, to) - minutesBetween(ms, from)
+		if mins <= 0 {
+			continue
+		}
+		total += prorate(simConfigs[iv.cfg].price, mins)
+		lines++
+	}
+	usage := m.usagePrice(x.acct, x.id, ms, me, nil)
+	if usage > 0 {
+		lines++
+		total += usage
+	}
+	if lines == 0 {
+		return
+	}
+	id := "bill_" + x.id + "_" + ms.In(simZone).Format("2006-01")
+	m.issue(&mBill{id: id, acct: x.acct, res: x.id, total: total, issued: m.now, due: addDays(m.now, paymentTermDays)})
+}
+
+// --- the daily jobs ---
+
+// simJob is a due job in the order the worker claims them: due time,
+// account, kind, key.
+type simJob struct {
+	due             time.Time
+	acct, kind, key string
+}
+
+// runJobs runs every job due now, once each, in the worker's order.
+func (m *simModel) runJobs() {
+	var due []simJob
+	for acct, t := range m.pp.collect {
+		if !t.IsZero() && !t.After(m.now) {
+			due = append(due, simJob{t, acct, "collect", ""})
+		}
+	}
+	for acct, h := range m.pp.hold {
+		if !h.due.After(m.now) {
+			due = append(due, simJob{h.due, acct, "hold", ""})
+		}
+	}
+	for _, id := range m.pp.billIDs {
+		if b := m.pp.bills[id]; b.overdue != nil && !b.overdue.due.After(m.now) {
+			due = append(due, simJob{b.overdue.due, b.acct, "overdue", b.id})
+		}
+	}
+	slices.SortFunc(due, func(a, b simJob) int {
+		return cmp.Or(a.due.Compare(b.due), strings.Compare(a.acct, b.acct), strings.Compare(a.kind, b.kind), strings.Compare(a.key, b.key))
+	})
+	for _, j := range due {
+		switch j.kind {
+		case "collect":
+			m.runCollect(j.acct)
+		case "hold":
+			m.runHold(j.acct)
+		case "overdue":
+			if b := m.pp.bills[j.key]; b.overdue != nil {
+				m.runOverdue(b)
+			}
+		}
+	}
+}
+
+// runCollect is automatic payment: the open bills paid from the
+// available credit, oldest first, then the smaller amount, then by id;
+// the job comes back the next day while anything is owed.
+func (m *simModel) runCollect(acct string) {
+	open := m.openBills(acct)
+	slices.SortStableFunc(open, func(a, b *mBill) int {
+		return cmp.Or(a.issued.Compare(b.issued), cmp.Compare(a.outstanding(), b.outstanding()), strings.Compare(a.id, b.id))
+	})
+	left := m.available(acct)
+	var owed int64
+	for _, b := range open {
+		owed += b.outstanding()
+	}
+	paid := false
+	for _, b := range open {
+		if left <= 0 {
+			break
+		}
+		x := min(left, b.outstanding())
+		left -= x
+		owed -= x
+		m.jobPay(b, x)
+		paid = true
+	}
+	if paid {
+		m.event(acct, "invoice.collected")
+	}
+	if owed > 0 {
+		m.pp.collect[acct] = nextDaily(m.now)
+	} else {
+		delete(m.pp.collect, acct)
+	}
+}
+
+// runOverdue takes one step of a bill's overdue schedule: the latest
+// charge attempt whose day has come (from the available credit), the
+// suspension of the account's running postpaid resources, or their
+// release.
+func (m *simModel) runOverdue(b *mBill) {
+	j := b.overdue
+	if b.outstanding() <= 0 {
+		b.overdue = nil
+		return
+	}
+	action, at, attempt := m.nextOverdueStep(b.due, j)
+	if !at.After(m.now) {
+		switch action {
+		case "charge":
+			x := min(max(m.available(b.acct), 0), b.outstanding())
+			if x > 0 {
+				m.jobPay(b, x)
+			}
+			if b.outstanding() == 0 {
+				b.overdue = nil
+				return
+			}
+			j.attempts = attempt + 1
+		case "suspend":
+			for _, id := range m.pp.resIDs {
+				if x := m.pp.res[id]; x.acct == b.acct && x.state == stActive {
+					x.stopInterval(m.now)
+					m.moveState(x, stSuspended, "resource.suspend")
+				}
+			}
+			j.suspended = m.now
+		case "release":
+			for _, id := range m.pp.resIDs {
+				if x := m.pp.res[id]; x.acct == b.acct && x.state == stSuspended {
+					x.stopped = m.now
+					m.moveState(x, stReleased, "resource.release")
+				}
+			}
+			b.overdue = nil
+			return
+		}
+		action, at, _ = m.nextOverdueStep(b.due, j)
+		if action == "" {
+			b.overdue = nil
+			return
+		}
+		if !at.After(m.now) {
+			at = m.now
+		}
+	}
+	j.due = at
+}
+
+// nextOverdueStep is the schedule's next step after what j did: release
+// 15 days after a suspension; suspension from T+15; else the latest
+// charge attempt whose day has come, or the next one.
+func (m *simModel) nextOverdueStep(due time.Time, j *mOverdueJob) (action string, at time.Time, attempt int) {
+	if !j.suspended.IsZero() {
+		return "release", addDays(j.suspended, overdueRelease), 0
+	}
+	suspendAt := addDays(due, overdueSuspend)
+	if !m.now.Before(suspendAt) {
+		return "suspend", suspendAt, 0
+	}
+	latest := -1
+	for k := j.attempts; k < len(overdueAttempts); k++ {
+		if addDays(due, overdueAttempts[k]).After(m.now) {
+			break
+		}
+		latest = k
+	}
+	if latest >= 0 {
+		return "charge", addDays(due, overdueAttempts[latest]), latest
+	}
+	if j.attempts < len(overdueAttempts) {
+		return "charge", addDays(due, overdueAttempts[j.attempts]), j.attempts
+	}
+	return "suspend", suspendAt, 0
+}
+
+// prepaidUsageOf reports whether u is a prepaid resource's usage not yet
+// invoiced.
+func (m *simModel) prepaidUsageOf(u mUsage) bool {
+	if _, post := m.pp.res[u.res]; post {
+		return false
+	}
+	return !u.at.Before(m.pp.closedPre[u.res])
+}
+
+// runHold is a prepaid account's daily credit hold: a past month is
+// settled first; then usage so far this month plus three days of the
+// estimate (the average of the last seven complete local days since usage
+// began, rounded up; with no complete day, the usage so far per minute
+// times a day) is held, as much as the credit allows; short five days in
+// a row, the services are stopped and the usage so far settled.
+func (m *simModel) runHold(acct string) {
+	h := m.pp.hold[acct]
+	ms, _ := monthOf(m.now)
+	if !h.since.IsZero() && h.since.Before(ms) {
+		m.settleHold(acct, h, ms)
+		h.since = time.Time{}
+	}
+	keep := m.prepaidUsageOf
+	soFar := m.usagePrice(acct, "", ms, m.now, keep)
+	any := false
+	for _, u := range m.pp.usage {
+		if u.acct == acct && !u.at.Before(ms) && u.at.Before(m.now) && keep(u) {
+			any = true
+			break
+		}
+	}
+	if !any && h.since.IsZero() {
+		h.due, h.short = nextDaily(m.now), 0
+		return
+	}
+	var days []int64
+	for day := ms; ; {
+		next := addDays(day, 1)
+		if next.After(m.now) {
+			break
+		}
+		days = append(days, m.usagePrice(acct, "", day, next, keep))
+		day = next
+	}
+	for len(days) > 0 && days[0] == 0 {
+		days = days[1:]
+	}
+	var estimate int64
+	switch {
+	case len(days) > 0:
+		recent := days[max(0, len(days)-holdAverageDays):]
+		var sum int64
+		for _, d := range recent {
+			sum += d
+		}
+		estimate = ceilDiv(sum, int64(len(recent)))
+	default:
+		if mins := minutesBetween(ms, m.now); mins > 0 {
+			estimate = ceilDiv(soFar*24*60, mins)
+		}
+	}
+	required := soFar + holdLookahead*estimate
+	already := h.held()
+	held := min(required, already+max(m.available(acct), 0))
+	shortage := required - held
+	if held != already {
+		m.giveBack(acct, h.parts)
+		h.parts = nil
+		if held > 0 {
+			h.parts = m.take(acct, held)
+		}
+		h.since = m.now
+	} else if h.since.IsZero() {
+		h.since = m.now
+	}
+	if shortage > 0 {
+		h.short++
+	} else {
+		h.short = 0
+	}
+	if h.short >= holdStopAfter {
+		m.event(acct, "usage.stop")
+		m.settleHold(acct, h, m.now)
+		h.since, h.short = time.Time{}, 0
+	}
+	h.due = nextDaily(m.now)
+}
+
+// settleHold ends the hold in force: it is released, the usage of each
+// prepaid resource from the hold's month start (or its last settlement)
+// to end is invoiced, due at once, and paid from what was held, resource
+// by resource in id order; what it does not cover stays open.
+func (m *simModel) settleHold(acct string, h *mHoldJob, end time.Time) {
+	left := h.held()
+	m.giveBack(acct, h.parts)
+	h.parts = nil
+	start, _ := monthOf(end.Add(-time.Nanosecond))
+	if !h.since.IsZero() {
+		start, _ = monthOf(h.since)
+	}
+	if !end.After(start) {
+		return
+	}
+	var resIDs []string
+	for _, u := range m.pp.usage {
+		if u.acct == acct && !u.at.Before(start) && u.at.Before(end) && m.prepaidUsageOf(u) {
+			resIDs = append(resIDs, u.res)
+		}
+	}
+	slices.Sort(resIDs)
+	resIDs = slices.Compact(resIDs)
+	for _, rid := range resIDs {
+		from := start
+		if c := m.pp.closedPre[rid]; c.After(from) {
+			from = c
+		}
+		if !end.After(from) {
+			continue
+		}
+		total := m.usagePrice(acct, rid, from, end, nil)
+		m.pp.closedPre[rid] = end
+		if total == 0 {
+			continue
+		}
+		b := &mBill{id: "usage_" + rid + "_" + end.UTC().Format("20060102T1504Z"), acct: acct, res: rid, total: total,
+			issued: m.now, due: m.now, prepaidUsage: true}
+		m.issue(b)
+		m.pp.usageBilled[rid] += total
+		m.dirtyRes[rid] = true
+		if x := min(left, total); x > 0 {
+			m.jobPay(b, x)
+			left -= x
+		}
+	}
+}
