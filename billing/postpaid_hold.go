@@ -105,12 +105,20 @@ func (s *System) runHold(ctx context.Context, tx storage.Tx, acct Account, j sto
 	if err != nil {
 		return nil, err
 	}
-	in.AlreadyHeld, in.Available, in.ShortDays = heldBy(active, acct.Currency), ws.wallet.Available(now), j.Step
+	// Only the held credit that is still spendable counts as held: what
+	// came from a promotional grant that expired meanwhile goes back to
+	// the grant when the hold moves, and expires with it.
+	held := heldBy(active, acct.Currency)
+	live, err := liveHeld(active, ws.wallet, held, now)
+	if err != nil {
+		return nil, err
+	}
+	in.AlreadyHeld, in.Available, in.ShortDays = live, ws.wallet.Available(now), j.Step
 	h, err := metering.ComputeHold(*s.cfg.Postpaid.Hold, in)
 	if err != nil {
 		return nil, err
 	}
-	if !h.Change.IsZero() {
+	if !h.Change.IsZero() || !live.Equal(held) {
 		if err := s.moveHold(ctx, tx, acct, active, h.Held, now); err != nil {
 			return nil, err
 		}
@@ -148,6 +156,29 @@ func heldBy(hold payment.Entry, currency string) money.Amount {
 	}
 	z, _ := money.Zero(currency) // the account's currency is valid
 	return z
+}
+
+// liveHeld is the part of what hold holds (held) that is spendable
+// credit at now: all of it but what it took from promotional grants
+// expired at now.
+func liveHeld(hold payment.Entry, w payment.Wallet, held money.Amount, now time.Time) (money.Amount, error) {
+	expired := map[string]bool{}
+	for _, p := range w.Promos() {
+		if !p.ExpiresAt.After(now) {
+			expired[p.GrantID] = true
+		}
+	}
+	live := held
+	for _, p := range hold.Postings {
+		if p.Account.Kind != payment.AccountPromo || !expired[p.Account.Key] {
+			continue
+		}
+		var err error
+		if live, err = live.Add(p.Amount); err != nil { // the grant's posting is negative
+			return money.Amount{}, err
+		}
+	}
+	return live, nil
 }
 
 // moveHold replaces the active hold (if any) by one of amount: the old
@@ -221,7 +252,19 @@ func (s *System) settleHold(ctx context.Context, tx storage.Tx, acct Account, j 
 	if err != nil {
 		return err
 	}
+	// What was held pays the usage, but only as far as the credit it went
+	// back to can still be spent: credit held from a promotional grant
+	// that expired meanwhile is gone with the grant.
+	ws, err := loadWallet(ctx, tx, acct)
+	if err != nil {
+		return err
+	}
 	left := held
+	if avail := ws.wallet.Available(now); !avail.IsPositive() {
+		left = avail.MulInt(0)
+	} else if c, _ := avail.Cmp(left); c < 0 {
+		left = avail
+	}
 	for _, rid := range usage.resources {
 		r, err := tx.Resources().GetForUpdate(ctx, acct.ID, rid)
 		if err != nil {
@@ -232,35 +275,47 @@ func (s *System) settleHold(ctx context.Context, tx storage.Tx, acct Account, j 
 		if d.ClosedThrough.After(from) {
 			from = d.ClosedThrough
 		}
-		if !end.After(from) {
-			continue
-		}
-		inv, billed, err := s.usageInvoice(ctx, tx, acct, &r, &d, period.Span{Start: from, End: end}, cal, now)
-		if err != nil {
-			return err
+		// One usage invoice per calendar month of the span: a hold that
+		// was not settled for months (a worker that was down) still
+		// bills each month on its own.
+		for from.Before(end) {
+			to := cal.NextMonthStart(from)
+			if to.After(end) {
+				to = end
+			}
+			if left, err = s.settleUsageSpan(ctx, tx, acct, &r, &d, period.Span{Start: from, End: to}, cal, now, left); err != nil {
+				return err
+			}
+			from = to
 		}
 		d.ClosedThrough = end
 		r.ResourceDetail = d
 		if _, err := tx.Resources().Update(ctx, r); err != nil {
 			return err
 		}
-		if !billed || !left.IsPositive() {
-			continue
-		}
-		pay := inv.AmountDue()
-		if c, _ := pay.Cmp(left); c > 0 {
-			pay = left
-		}
-		if pay.IsPositive() {
-			if _, err := s.payInvoiceFromCredit(ctx, tx, acct, inv.ID, pay, "metered usage paid from the credit hold"); err != nil {
-				return err
-			}
-			if left, err = left.Sub(pay); err != nil {
-				return err
-			}
-		}
 	}
 	return nil
+}
+
+// settleUsageSpan invoices a prepaid resource's usage in span and pays
+// what it can of it from left, the settled hold; it returns what is left.
+func (s *System) settleUsageSpan(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData,
+	span period.Span, cal period.Calendar, now time.Time, left money.Amount) (money.Amount, error) {
+	inv, billed, err := s.usageInvoice(ctx, tx, acct, r, d, span, cal, now)
+	if err != nil || !billed || !left.IsPositive() {
+		return left, err
+	}
+	pay := inv.AmountDue()
+	if c, _ := pay.Cmp(left); c > 0 {
+		pay = left
+	}
+	if !pay.IsPositive() {
+		return left, nil
+	}
+	if _, err := s.payInvoiceFromCredit(ctx, tx, acct, inv.ID, pay, "metered usage paid from the credit hold"); err != nil {
+		return left, err
+	}
+	return left.Sub(pay)
 }
 
 // usageInvoice issues a prepaid resource's invoice for its metered usage

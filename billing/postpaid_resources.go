@@ -144,9 +144,12 @@ func (s *System) resizePostpaid(ctx context.Context, tx storage.Tx, acct Account
 func (s *System) stopPostpaid(acct Account, r *storage.Resource, d *resourceData, now time.Time) {
 	endInterval(d, now)
 	d.StoppedAt = now
+	// The next close is that of the first month not closed yet, which is
+	// the month before now's when the stop falls between a month's end and
+	// its close.
 	cal := s.rules(acct, r.ProductID).Calendar()
-	if _, ok := nextUnclosedMonth(r, d, cal); ok {
-		r.NextDueAt = s.monthCloseAt(cal, now)
+	if month, ok := nextUnclosedMonth(r, d, cal); ok {
+		r.NextDueAt = month.End.Add(s.cfg.Postpaid.CloseDelay)
 	} else {
 		r.NextDueAt = time.Time{}
 	}

@@ -485,3 +485,33 @@ func TestPostpaidProvisioningFailureRefundsAndBillsNothing(t *testing.T) {
 		require.Equal(t, 0, e.invoiceCount(t, "acme", ""))
 	})
 }
+
+// A postpaid resource deleted after its month ended but before that month
+// closed still gets the month's bill at the close, and the new month's
+// minutes before the delete on the next one. (The simulation found the
+// month skipped: the stop moved the next close to the new month's.)
+func TestPostpaidStopBeforeTheMonthClosesBillsThatMonth(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		e := postpaidEnv(t, newStore(t), "acme", nil)
+		r := e.buy(t, "acme", small, period.Months(1)) // April 5, 16:00:01 local
+		// 00:30 local on May 1: April has ended, its close is at 01:00.
+		e.clk.Set(time.Date(2026, 4, 30, 17, 30, 0, 0, time.UTC))
+		_, err := e.sys.Delete(ctx, "drop", billing.DeleteRequest{AccountID: "acme", ResourceID: r.ID})
+		require.NoError(t, err)
+		e.clk.Set(aprilClose)
+		require.Equal(t, 1, e.tickAll(t).BillsIssued, "April is billed at its close")
+		bills := e.bills(t, "acme", r.ID)
+		require.Len(t, bills, 1)
+		// April 5 16:00:01 to May 1 00:00 local, counted in whole minutes
+		// from the month's start: 43,200 − 6,720 = 36,480 minutes of
+		// 181,000 per 30 days = 152,844, + 10% tax 15,284.
+		require.Equal(t, [][4]int64{{152_844, 15_284, 0, 168_128}}, lineTotals(t, bills[0]))
+		// May's 30 minutes are billed at May's close.
+		e.clk.Set(time.Date(2026, 5, 31, 18, 1, 0, 0, time.UTC))
+		require.Equal(t, 1, e.tickAll(t).BillsIssued)
+		bills = e.bills(t, "acme", r.ID)
+		require.Len(t, bills, 2)
+		require.Equal(t, [][4]int64{{126, 13, 0, 139}}, lineTotals(t, bills[1]))
+	})
+}

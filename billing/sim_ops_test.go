@@ -513,17 +513,20 @@ func (r *simRun) opTick() {
 	r.note("clock +%s, tick", d)
 	r.e.clk.Advance(d)
 	r.m.now = r.e.clk.Now()
+	// Each call of Tick is one pass of the worker: the model takes one
+	// pass per call too (a job caught up late runs its next step in the
+	// next pass, not at once).
 	for {
 		rep, err := r.e.sys.Tick(r.ctx, 1000)
 		r.noErr(err, "tick")
 		if len(rep.Failures) > 0 {
 			r.failf("tick: %d items failed, first %+v", len(rep.Failures), rep.Failures[0])
 		}
+		r.m.tick()
 		if !rep.More {
 			break
 		}
 	}
-	r.m.tick()
 	r.matchJobPayments()
 	r.ticked = true
 }

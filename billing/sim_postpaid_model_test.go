@@ -70,6 +70,16 @@ func nextDaily(t time.Time) time.Time {
 	return run
 }
 
+// promo is acct's grant id (nil for cash or an unknown grant).
+func (m *simModel) promo(acct, id string) *mPromo {
+	for _, p := range m.accounts[acct].promos {
+		if id != "" && p.id == id {
+			return p
+		}
+	}
+	return nil
+}
+
 // ceilDiv is a ÷ b rounded up, for a ≥ 0 and b > 0.
 func ceilDiv(a, b int64) int64 { return (a + b - 1) / b }
 
@@ -595,10 +605,18 @@ func (m *simModel) runHold(acct string) {
 		}
 	}
 	required := soFar + holdLookahead*estimate
+	// What the hold took from grants expired by now is not held credit
+	// any more: it goes back to its grant and expires with it.
 	already := h.held()
-	held := min(required, already+max(m.available(acct), 0))
+	live := already
+	for _, p := range h.parts {
+		if g := m.promo(acct, p.grant); g != nil && !m.now.Before(g.expires) {
+			live -= p.amount
+		}
+	}
+	held := min(required, live+max(m.available(acct), 0))
 	shortage := required - held
-	if held != already {
+	if held != live || live != already {
 		m.giveBack(acct, h.parts)
 		h.parts = nil
 		if held > 0 {
@@ -626,8 +644,8 @@ func (m *simModel) runHold(acct string) {
 // to end is invoiced, due at once, and paid from what was held, resource
 // by resource in id order; what it does not cover stays open.
 func (m *simModel) settleHold(acct string, h *mHoldJob, end time.Time) {
-	left := h.held()
 	m.giveBack(acct, h.parts)
+	left := min(h.held(), max(m.available(acct), 0))
 	h.parts = nil
 	start, _ := monthOf(end.Add(-time.Nanosecond))
 	if !h.since.IsZero() {
@@ -652,19 +670,39 @@ func (m *simModel) settleHold(acct string, h *mHoldJob, end time.Time) {
 		if !end.After(from) {
 			continue
 		}
-		total := m.usagePrice(acct, rid, from, end, nil)
-		m.pp.closedPre[rid] = end
-		if total == 0 {
-			continue
+		for from.Before(end) {
+			_, to := monthOf(from)
+			if to.After(end) {
+				to = end
+			}
+			left = m.settleUsageSpan(acct, rid, from, to, left)
+			from = to
 		}
-		b := &mBill{id: "usage_" + rid + "_" + end.UTC().Format("20060102T1504Z"), acct: acct, res: rid, total: total,
-			issued: m.now, due: m.now, prepaidUsage: true}
-		m.issue(b)
-		m.pp.usageBilled[rid] += total
-		m.dirtyRes[rid] = true
-		if x := min(left, total); x > 0 {
-			m.jobPay(b, x)
-			left -= x
+		m.pp.closedPre[rid] = end
+	}
+}
+
+// settleUsageSpan invoices a prepaid resource's usage in [from, to), one
+// calendar month at most, and pays what it can from left.
+func (m *simModel) settleUsageSpan(acct, rid string, from, to time.Time, left int64) int64 {
+	var any bool
+	for _, u := range m.pp.usage {
+		if u.res == rid && !u.at.Before(from) && u.at.Before(to) {
+			any = true
 		}
 	}
+	if !any {
+		return left
+	}
+	total := m.usagePrice(acct, rid, from, to, nil)
+	b := &mBill{id: "usage_" + rid + "_" + to.UTC().Format("20060102T1504Z"), acct: acct, res: rid, total: total,
+		issued: m.now, due: m.now, prepaidUsage: true}
+	m.issue(b)
+	m.pp.usageBilled[rid] += total
+	m.dirtyRes[rid] = true
+	if x := min(left, total); x > 0 {
+		m.jobPay(b, x)
+		left -= x
+	}
+	return left
 }

@@ -197,8 +197,10 @@ func (s *System) GrantPromotionalCredit(ctx context.Context, key string, req Gra
 // grant whose expiry has passed to income:promo_expired, up to limit grants
 // per call (1–1000), one account per transaction. It is what a host's
 // worker runs periodically; it is safe to run from several workers at once
-// (each expiry entry has a fixed id, so a grant expires once). It returns
-// how many grants it expired.
+// (each account's expiry runs under its lock, on the balances it reads
+// there, so a balance expires once). Credit that comes back to an expired
+// grant later — a hold released after the expiry — expires at the next
+// run. It returns how many grants it expired.
 func (s *System) ExpirePromotionalCredit(ctx context.Context, limit int) (int, error) {
 	if err := checkLimit(&limit); err != nil {
 		return 0, err
@@ -233,6 +235,14 @@ func (s *System) ExpirePromotionalCredit(ctx context.Context, limit int) (int, e
 				return err
 			}
 			for _, e := range entries {
+				// Credit can come back to an expired grant (a hold taken
+				// before the expiry, released after) and expire again, even
+				// at the same instant (a second pass of a busy Tick): each
+				// expiry is an entry of its own. The account's lock keeps
+				// two workers from expiring the same balance.
+				if e.ID, err = s.newID("promo_expire"); err != nil {
+					return err
+				}
 				if _, err := appendEntry(ctx, tx, acct, e, time.Time{}); err != nil {
 					return err
 				}
