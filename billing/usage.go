@@ -222,10 +222,11 @@ func (s *System) UsageSoFar(ctx context.Context, accountID, resourceID string, f
 	}
 	var charges []metering.Charge
 	err = s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		if _, err := getAccount(ctx, tx, accountID, false); err != nil {
+		acct, err := getAccount(ctx, tx, accountID, false)
+		if err != nil {
 			return err
 		}
-		charges, err = s.usageCharges(ctx, tx, accountID, resourceID, span)
+		charges, err = s.usageCharges(ctx, tx, acct, resourceID, span)
 		return err
 	})
 	if err != nil {
