@@ -95,7 +95,6 @@ func ledgerCurrencies(t *testing.T, st storage.Store, acct string) map[string]bo
 	return out
 }
 
-
 func TestOneSystemServesVNDAndUSDAccounts(t *testing.T) {
 	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
 		ctx := context.Background()
@@ -320,7 +319,7 @@ func TestUSDUsageAndMonthCloseArePricedInUSD(t *testing.T) {
 		}
 		assert.Equal(t, map[string]string{
 			"vserver basic-1": "3.00 USD + 0.24 USD",
-			"vserver usage: " + bandwidthMetric + " (GB)":      "0.20 USD + 0.02 USD",
+			"vserver usage: " + bandwidthMetric + " (GB)":     "0.20 USD + 0.02 USD",
 			"vserver usage: " + snapshotMetric + " (GB-hour)": "0.30 USD + 0.02 USD",
 		}, lines)
 		assert.Equal(t, "3.78 USD", bill.Total.String())
