@@ -155,8 +155,9 @@ func (s *System) servedIn(currency string) (servedCurrency, error) {
 // ErrInvalidRequest and ErrCurrencyMismatch, a currency the System does not
 // serve.
 func (s *System) checkServed(field, currency string) error {
-	if _, err := s.servedIn(currency); err != nil {
-		return &RequestError{Field: field, Reason: strings.TrimPrefix(err.Error(), ErrCurrencyMismatch.Error()+": "), Err: ErrCurrencyMismatch}
+	if _, ok := s.currencies[currency]; !ok {
+		return &RequestError{Field: field, Reason: fmt.Sprintf("%s has no catalog; this system serves %s", currency, strings.Join(s.Currencies(), ", ")),
+			Err: ErrCurrencyMismatch}
 	}
 	return nil
 }

@@ -250,7 +250,7 @@ func TestAUSDAccountIsRefusedWhatItsCurrencyDoesNotSell(t *testing.T) {
 			var re *billing.RequestError
 			require.ErrorAs(t, err, &re)
 			assert.Equal(t, "Currency", re.Field)
-			assert.Contains(t, re.Error(), `no catalog prices in "EUR"; this system serves VND, USD`)
+			assert.Equal(t, "billing: invalid request: Currency EUR has no catalog; this system serves VND, USD", re.Error())
 			_, err = e.sys.Account(ctx, "eu")
 			require.ErrorIs(t, err, billing.ErrAccountNotFound)
 		})
