@@ -190,10 +190,8 @@ func expandItems(items []OrderItem) []pricing.QuoteItem {
 // applied to the eligible lines, each term checked by the catalog of the
 // account's currency.
 func (s *System) priceOrder(ctx context.Context, tx storage.Tx, acct Account, req CheckoutRequest) (pricing.Quote, coupon.Result, error) {
-	for i, it := range req.Items {
-		if err := s.badTermFor(acct.Currency, fmt.Sprintf("Items[%d].Term", i), it.ProductID, it.Term); err != nil {
-			return pricing.Quote{}, coupon.Result{}, err
-		}
+	if err := s.checkItemTerms(acct.Currency, req.Items); err != nil {
+		return pricing.Quote{}, coupon.Result{}, err
 	}
 	return s.priceLines(ctx, tx, acct, coupon.ActionCreate, expandItems(req.Items), req.Coupons)
 }

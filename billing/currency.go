@@ -98,10 +98,14 @@ func (c Config) served() (map[string]servedCurrency, error) {
 // Currencies returns the codes of the currencies the System serves,
 // DefaultCurrency first, then the others in alphabetical order. An
 // account can be created in any of them and in no other.
-func (s *System) Currencies() []string {
-	rest := slices.Sorted(maps.Keys(s.currencies))
-	rest = slices.DeleteFunc(rest, func(c string) bool { return c == s.cfg.DefaultCurrency })
-	return append([]string{s.cfg.DefaultCurrency}, rest...)
+func (s *System) Currencies() []string { return slices.Clone(s.currencyOrder) }
+
+// currencyOrder is what Currencies returns: the default currency, then
+// the others in alphabetical order.
+func currencyOrder(defaultCurrency string, served map[string]servedCurrency) []string {
+	rest := slices.Sorted(maps.Keys(served))
+	rest = slices.DeleteFunc(rest, func(c string) bool { return c == defaultCurrency })
+	return append([]string{defaultCurrency}, rest...)
 }
 
 // CatalogFor returns the catalog accounts in currency (an ISO 4217 code)
@@ -146,7 +150,7 @@ func (s *System) servedIn(currency string) (servedCurrency, error) {
 	sc, ok := s.currencies[currency]
 	if !ok {
 		return servedCurrency{}, fmt.Errorf("%w: no catalog prices in %q; this system serves %s",
-			ErrCurrencyMismatch, currency, strings.Join(s.Currencies(), ", "))
+			ErrCurrencyMismatch, currency, strings.Join(s.currencyOrder, ", "))
 	}
 	return sc, nil
 }
@@ -156,7 +160,7 @@ func (s *System) servedIn(currency string) (servedCurrency, error) {
 // serve.
 func (s *System) checkServed(field, currency string) error {
 	if _, ok := s.currencies[currency]; !ok {
-		return &RequestError{Field: field, Reason: fmt.Sprintf("%s has no catalog; this system serves %s", currency, strings.Join(s.Currencies(), ", ")),
+		return &RequestError{Field: field, Reason: fmt.Sprintf("%s has no catalog; this system serves %s", currency, strings.Join(s.currencyOrder, ", ")),
 			Err: ErrCurrencyMismatch}
 	}
 	return nil
@@ -174,13 +178,30 @@ func (s *System) badTermFor(currency, field, productID string, t period.Term) er
 	return termRefusal(field, cat.CheckTerm(productID, t))
 }
 
+// checkItemTerms is badTermFor of every item's term, on field
+// Items[i].Term.
+func (s *System) checkItemTerms(currency string, items []OrderItem) error {
+	cat, err := s.catalogFor(currency)
+	if err != nil {
+		return nil // the pricing that follows refuses the currency
+	}
+	for i, it := range items {
+		if err := cat.CheckTerm(it.ProductID, it.Term); err != nil {
+			if refusal := termRefusal(fmt.Sprintf("Items[%d].Term", i), err); refusal != nil {
+				return refusal
+			}
+		}
+	}
+	return nil
+}
+
 // badTermAnywhere is badTermFor before the account is known: the term is
 // refused only when every catalog that sells productID refuses it (with
 // the first refusal, in Currencies order); the account's own catalog
 // checks it again once the account is read.
 func (s *System) badTermAnywhere(field, productID string, t period.Term) error {
 	var first error
-	for _, cur := range s.Currencies() {
+	for _, cur := range s.currencyOrder {
 		err := s.currencies[cur].catalog.CheckTerm(productID, t)
 		if err == nil {
 			return nil

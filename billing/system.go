@@ -30,6 +30,8 @@ type System struct {
 	// currencies are the catalog, meter and credit limit of every
 	// currency served, by code (DefaultCurrency's included).
 	currencies map[string]servedCurrency
+	// currencyOrder lists the served currencies, the default first.
+	currencyOrder []string
 	// rulesCache is the only thing a System changes after New: lifecycle
 	// rules it has built, which never go stale.
 	rulesCache rulesCache
@@ -68,7 +70,7 @@ func New(cfg Config) (*System, error) {
 		cfg.Currencies[i].MeteredPrices = maps.Clone(cfg.Currencies[i].MeteredPrices)
 	}
 	return &System{store: cfg.Store, catalog: cfg.Catalog, clock: cfg.Clock, log: cfg.Logger, cfg: cfg, gateways: gws, meter: meter,
-		currencies: currencies}, nil
+		currencies: currencies, currencyOrder: currencyOrder(cfg.DefaultCurrency, currencies)}, nil
 }
 
 // Catalog returns the catalog of DefaultCurrency's accounts (Config.Catalog);
