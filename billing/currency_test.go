@@ -22,15 +22,17 @@ import (
 	"github.com/cloudbill/cloudbill/storage/memory"
 )
 
-// usdCatalog sells only the vServer plan basic-1, at 3.55 USD per 30 days
-// with 8% tax on top, in the default terms (whole months); the sample VND
+// usdCatalog sells only the vServer plans basic-1, at 3.55 USD per 30
+// days, and standard-2 at 7.10, with 8% tax on top, in the default terms
+// (whole months); the sample VND
 // catalog sells it at 90,000 VND with 10% and also sells days, and sells
 // vStorage, which the USD catalog does not.
 func usdCatalog(t testing.TB) *pricing.Catalog {
 	t.Helper()
 	c, err := pricing.NewCatalog(pricing.Config{Currency: "USD", Tax: pricing.TaxPolicy{Rate: decimal.RequireFromString("0.08"), Mode: pricing.TaxExclusive},
 		Products: []pricing.Product{{ID: pricing.SampleVServer, Name: "vServer",
-			Plans: []pricing.Plan{{ID: "basic-1", Name: "Basic 1", Price: decimal.RequireFromString("3.55")}}}}})
+			Plans: []pricing.Plan{{ID: "basic-1", Name: "Basic 1", Price: decimal.RequireFromString("3.55")},
+				{ID: "standard-2", Name: "Standard 2", Price: decimal.RequireFromString("7.10")}}}}})
 	require.NoError(t, err)
 	return c
 }
@@ -384,4 +386,40 @@ func TestNewValidatesCurrencies(t *testing.T) {
 	// Without metered items, a currency needs no metered prices.
 	_, err = billing.New(billing.Config{Store: st, Catalog: vndCat, Currencies: []billing.CurrencyConfig{{Catalog: usdCat}}})
 	require.NoError(t, err)
+}
+
+// TestUSDResizeAndMatchEndTimeArePricedInUSD: the actions on a running
+// resource of a USD account price by the USD catalog, to the minute, in
+// cents.
+func TestUSDResizeAndMatchEndTimeArePricedInUSD(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		st := newStore(t)
+		e := twoCurrencyEnv(t, st, nil)
+		e.usdAccount(t, "us", "20.00")
+		r := e.buy(t, "us", basic1, period.Months(1)) // 3.83 USD
+		end := r.PeriodEnd
+
+		// Half the term left: basic-1 for 15 days is 1.78 (1.775 half-up)
+		// + 0.14 tax, standard-2 3.55 + 0.28; the upgrade charges 1.91.
+		e.clk.Set(end.Add(-15 * 24 * time.Hour))
+		rz, err := e.sys.Resize(ctx, "grow", billing.ResizeRequest{AccountID: "us", ResourceID: r.ID,
+			Configuration: pricing.Configuration{Plan: "standard-2"}, PaySpec: billing.PaySpec{Method: payment.MethodCredit}})
+		require.NoError(t, err)
+		assert.Equal(t, "1.77 USD", rz.Difference.String(), "3.55 − 1.78 before tax")
+		assert.Equal(t, "1.91 USD", rz.Charged.String())
+
+		// Ten more days at standard-2: 7.10 × 10 ÷ 30 = 2.37 (2.366… half-up)
+		// + 0.19 tax.
+		m, err := e.sys.MatchEndTime(ctx, "align", billing.MatchEndTimeRequest{AccountID: "us", ResourceIDs: []string{r.ID},
+			End: end.Add(10 * 24 * time.Hour), PaySpec: billing.PaySpec{Method: payment.MethodCredit}})
+		require.NoError(t, err)
+		assert.Equal(t, "2.56 USD", m.Order.Total.String())
+
+		w, err := e.sys.Wallet(ctx, "us")
+		require.NoError(t, err)
+		assert.Equal(t, "11.70 USD", w.Available.String(), "20.00 − 3.83 − 1.91 − 2.56")
+		checkLedger(t, st, "us")
+		assert.Equal(t, map[string]bool{"USD": true}, ledgerCurrencies(t, st, "us"))
+	})
 }
