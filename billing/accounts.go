@@ -32,7 +32,9 @@ type CreateAccountRequest struct {
 	// ID is the host's id for the customer, 1–128 printable bytes.
 	ID string `json:"id"`
 	// Currency is an ISO 4217 code; "" means Config.DefaultCurrency. It must
-	// be the catalog's currency and never changes afterwards.
+	// be a currency the System serves (Config.Catalog's or a
+	// Config.Currencies entry's; otherwise a *RequestError on Currency
+	// matching ErrCurrencyMismatch) and never changes afterwards.
 	Currency string `json:"currency,omitempty"`
 	// TimeZone is an IANA zone for the account's billing calendar; ""
 	// means Config.DefaultTimeZone.
@@ -40,8 +42,9 @@ type CreateAccountRequest struct {
 }
 
 // CreateAccount opens a prepaid account. It is idempotent per (ID, key). An
-// existing ID returns ErrAccountExists; a bad field a *RequestError; neither
-// changes anything.
+// existing ID returns ErrAccountExists; a bad field a *RequestError (a
+// currency the System does not serve also matches ErrCurrencyMismatch);
+// neither changes anything.
 func (s *System) CreateAccount(ctx context.Context, key string, req CreateAccountRequest) (Account, error) {
 	if err := validateCreateAccount(req); err != nil {
 		return Account{}, err
@@ -58,8 +61,8 @@ func (s *System) CreateAccount(ctx context.Context, key string, req CreateAccoun
 	if _, err := money.LookupCurrency(req.Currency); err != nil {
 		return Account{}, &RequestError{Field: "Currency", Reason: err.Error()}
 	}
-	if got := s.catalog.Currency().Code(); req.Currency != got {
-		return Account{}, fmt.Errorf("%w: account in %s, catalog prices in %s", ErrCurrencyMismatch, req.Currency, got)
+	if err := s.checkServed("Currency", req.Currency); err != nil {
+		return Account{}, err
 	}
 	if _, err := period.NewCalendar(req.TimeZone, s.cfg.Basis); err != nil {
 		return Account{}, &RequestError{Field: "TimeZone", Reason: err.Error()}

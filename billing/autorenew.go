@@ -47,7 +47,7 @@ func (s *System) SetAutoRenew(ctx context.Context, key string, req AutoRenewRequ
 		}
 		d.AutoRenew = req.On
 		if req.Term != (period.Term{}) {
-			if err := s.badTerm("Term", r.ProductID, req.Term); err != nil {
+			if err := s.badTermFor(acct.Currency, "Term", r.ProductID, req.Term); err != nil {
 				return false, err
 			}
 			d.AutoRenewTerm = req.Term

@@ -187,18 +187,23 @@ func expandItems(items []OrderItem) []pricing.QuoteItem {
 }
 
 // priceOrder quotes a checkout for acct: one line per resource, coupons
-// applied to the eligible lines.
+// applied to the eligible lines, each term checked by the catalog of the
+// account's currency.
 func (s *System) priceOrder(ctx context.Context, tx storage.Tx, acct Account, req CheckoutRequest) (pricing.Quote, coupon.Result, error) {
+	if err := s.checkItemTerms(acct.Currency, req.Items); err != nil {
+		return pricing.Quote{}, coupon.Result{}, err
+	}
 	return s.priceLines(ctx, tx, acct, coupon.ActionCreate, expandItems(req.Items), req.Coupons)
 }
 
-// priceLines quotes items (quantity 1 each) for acct with the entered
-// coupons evaluated for action.
+// priceLines quotes items (quantity 1 each) for acct, by the catalog of
+// its currency, with the entered coupons evaluated for action.
 func (s *System) priceLines(ctx context.Context, tx storage.Tx, acct Account, action coupon.Action, items []pricing.QuoteItem, codes []string) (pricing.Quote, coupon.Result, error) {
-	if cur := s.catalog.Currency().Code(); acct.Currency != cur {
-		return pricing.Quote{}, coupon.Result{}, fmt.Errorf("%w: account keeps %s, catalog prices in %s", ErrCurrencyMismatch, acct.Currency, cur)
+	cat, err := s.catalogFor(acct.Currency)
+	if err != nil {
+		return pricing.Quote{}, coupon.Result{}, err
 	}
-	base, err := s.catalog.Quote(pricing.QuoteRequest{Items: items})
+	base, err := cat.Quote(pricing.QuoteRequest{Items: items})
 	if err != nil {
 		return pricing.Quote{}, coupon.Result{}, err
 	}
@@ -206,7 +211,7 @@ func (s *System) priceLines(ctx context.Context, tx storage.Tx, acct Account, ac
 	if err != nil || len(discounts) == 0 {
 		return base, cres, err
 	}
-	q, err := s.catalog.Quote(pricing.QuoteRequest{Items: items, Discounts: discounts})
+	q, err := cat.Quote(pricing.QuoteRequest{Items: items, Discounts: discounts})
 	if err != nil {
 		return pricing.Quote{}, coupon.Result{}, err
 	}
@@ -327,8 +332,12 @@ func (s *System) recordOrder(ctx context.Context, tx storage.Tx, acct Account, s
 // createResources stores one resource per quote line, pending payment.
 func (s *System) createResources(ctx context.Context, tx storage.Tx, acct Account, orderID string, q pricing.Quote, cres coupon.Result, postpaid bool) error {
 	now := s.now()
+	cat, err := s.catalogFor(acct.Currency)
+	if err != nil {
+		return err
+	}
 	for i, line := range q.Lines {
-		price, err := s.catalog.PricePer30Days(line.ProductID, line.Configuration)
+		price, err := cat.PricePer30Days(line.ProductID, line.Configuration)
 		if err != nil {
 			return err
 		}

@@ -24,22 +24,41 @@ type Config struct {
 	// Store keeps every record. Required: storage/memory for tests and a
 	// single process, storage/postgres for production, or the host's own.
 	Store storage.Store
-	// Catalog prices configurations. Required; its currency is the
-	// accounts' default and must equal DefaultCurrency when that is set.
+	// Catalog prices configurations for accounts in DefaultCurrency.
+	// Required; its currency is the accounts' default and must equal
+	// DefaultCurrency when that is set. Catalogs in other currencies go in
+	// Currencies.
 	Catalog *pricing.Catalog
+	// Currencies are the currencies the System serves besides
+	// DefaultCurrency, each at most once, each with its own catalog,
+	// metered prices and credit limit (see CurrencyConfig). An account is
+	// created in one currency the System serves and keeps it; everything it
+	// buys, renews, resizes, recovers, uses and owes is priced by that
+	// currency's catalog and metered prices, its wallet, ledger, invoices
+	// and coupons are in it, and a currency no catalog serves is refused.
+	// Optional: without entries the System serves DefaultCurrency only.
+	Currencies []CurrencyConfig
 	// Clock is the only source of time. Default: clock.System{}.
 	Clock clock.Clock
 	// Logger receives operational logs (never secrets or gateway tokens).
 	// Default: a logger that discards everything.
 	Logger *slog.Logger
-	// DefaultCurrency is given to accounts created without one.
-	// Default: the catalog's currency (a USD catalog makes USD accounts;
+	// DefaultCurrency is given to accounts created without one
+	// (CreateAccountRequest.Currency sets it per account).
+	// Default: Catalog's currency (a USD catalog makes USD accounts;
 	// nothing defaults to VND behind the host's back).
 	DefaultCurrency string
 	// DefaultTimeZone is the billing-calendar zone of accounts created
-	// without one. Default: period.DefaultTimeZone ("Asia/Ho_Chi_Minh").
+	// without one (CreateAccountRequest.TimeZone sets it per account, any
+	// IANA zone): terms end, months close and daily jobs run in the
+	// account's zone. Default: period.DefaultTimeZone ("Asia/Ho_Chi_Minh").
 	DefaultTimeZone string
-	// Basis is the day-count basis of terms. Default: period.ThirtyDayMonths.
+	// Basis is the day-count basis of every term the System sells: how
+	// long a month of a term is, and so where a renewal ends. It is the
+	// provider's policy, one for all its accounts, not an account setting:
+	// two customers buying the same term on the same day get the same end.
+	// Default: period.ThirtyDayMonths (12 months from 2023-04-05 end on
+	// 2024-03-30); period.CalendarMonths clamps to month ends instead.
 	Basis period.Basis
 
 	// Gateways are the payment gateways the host connects, by Name (which
@@ -93,8 +112,9 @@ type Config struct {
 	// unit, aggregation, unit price, quantity rounding): New builds one
 	// metering.Meter of them, which RecordUsage checks every event with
 	// and UsageSoFar prices by. Metrics are unique across the catalog and
-	// every unit price is in DefaultCurrency. Optional: without items,
-	// every usage event is refused as an unknown metric.
+	// every unit price is in DefaultCurrency; accounts in another currency
+	// are priced by its CurrencyConfig.MeteredPrices. Optional: without
+	// items, every usage event is refused as an unknown metric.
 	Metering []metering.Item
 	// Postpaid is how postpaid accounts and metered usage are billed:
 	// month close, due dates, the daily jobs, the overdue schedule, the
@@ -197,6 +217,9 @@ func (c Config) validate() error {
 		return err
 	}
 	if err := c.Postpaid.validate(c.DefaultCurrency); err != nil {
+		return err
+	}
+	if _, err := c.served(); err != nil {
 		return err
 	}
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/cloudbill/cloudbill/billing/money"
-	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/payment"
 )
 
@@ -26,7 +25,7 @@ var (
 	// ErrAccountExists: an account with that id already exists.
 	ErrAccountExists = errors.New("billing: account already exists")
 	// ErrCurrencyMismatch: the request's money is not in the account's
-	// currency (or the catalog's).
+	// currency, or the currency is one the System does not serve.
 	ErrCurrencyMismatch = errors.New("billing: currency mismatch")
 	// ErrUnknownGateway: no configured gateway has that name.
 	ErrUnknownGateway = errors.New("billing: unknown gateway")
@@ -142,17 +141,6 @@ func (e *RequestError) Is(target error) bool { return target == ErrInvalidReques
 
 // Unwrap returns the cause, if any.
 func (e *RequestError) Unwrap() error { return e.Err }
-
-// badTerm is the *RequestError for field's term t of product productID
-// when the catalog refuses it (malformed, or not sold), nil otherwise; an
-// unknown product is left to the pricing that follows.
-func (s *System) badTerm(field, productID string, t period.Term) error {
-	err := s.catalog.CheckTerm(productID, t)
-	if errors.Is(err, period.ErrInvalidTerm) || errors.Is(err, period.ErrTermNotSold) {
-		return &RequestError{Field: field, Reason: err.Error(), Err: err}
-	}
-	return nil
-}
 
 // IdempotencyConflictError reports a key first used by another request.
 type IdempotencyConflictError struct {

@@ -157,13 +157,16 @@ func (s *System) monthBill(ctx context.Context, tx storage.Tx, acct Account, r *
 	if !cutoff.IsZero() && (in.StoppedAt.IsZero() || cutoff.Before(in.StoppedAt)) {
 		in.StoppedAt = cutoff
 	}
-	charges, err := s.usageCharges(ctx, tx, acct.ID, r.ID, month)
+	charges, err := s.usageCharges(ctx, tx, acct, r.ID, month)
 	if err != nil {
 		return postpaid.Bill{}, false, err
 	}
-	tax := s.catalog.Tax().Rate
+	tax, err := s.taxFor(acct.Currency)
+	if err != nil {
+		return postpaid.Bill{}, false, err
+	}
 	for _, c := range charges {
-		in.Usage = append(in.Usage, postpaid.Metered{Charge: c, TaxRate: tax})
+		in.Usage = append(in.Usage, postpaid.Metered{Charge: c, TaxRate: tax.Rate})
 	}
 	if len(in.Intervals) == 0 && len(in.Usage) == 0 {
 		return postpaid.Bill{}, false, nil
@@ -245,10 +248,14 @@ func clipDetails(details []string) []string {
 
 // usageCharges prices a resource's metered usage in span from the stored
 // events, inside tx: the events are aggregated per metric by the System's
-// meter and priced by its items.
-func (s *System) usageCharges(ctx context.Context, tx storage.Tx, accountID, resourceID string, span period.Span) ([]metering.Charge, error) {
+// meter and priced by the metered prices of the account's currency.
+func (s *System) usageCharges(ctx context.Context, tx storage.Tx, acct Account, resourceID string, span period.Span) ([]metering.Charge, error) {
+	meter, err := s.meterFor(acct.Currency)
+	if err != nil {
+		return nil, err
+	}
 	var events []metering.Event
-	q := storage.UsageQuery{AccountID: accountID, ResourceID: resourceID, From: span.Start, To: span.End, Limit: MaxUsageBatch}
+	q := storage.UsageQuery{AccountID: acct.ID, ResourceID: resourceID, From: span.Start, To: span.End, Limit: MaxUsageBatch}
 	for {
 		page, err := tx.Usage().List(ctx, q)
 		if err != nil {
@@ -266,13 +273,13 @@ func (s *System) usageCharges(ctx context.Context, tx storage.Tx, accountID, res
 	if len(events) == 0 {
 		return nil, nil
 	}
-	aggs, err := s.meter.Aggregate(events, span)
+	aggs, err := meter.Aggregate(events, span)
 	if err != nil {
 		return nil, err
 	}
 	charges := make([]metering.Charge, 0, len(aggs))
 	for _, a := range aggs {
-		c, err := s.meter.Price(a)
+		c, err := meter.Price(a)
 		if err != nil {
 			return nil, err
 		}
@@ -283,10 +290,11 @@ func (s *System) usageCharges(ctx context.Context, tx storage.Tx, accountID, res
 
 // postpaidInterval is the configuration interval a postpaid resource
 // starts at from: its price per 30 days as one unit, no discount rate,
-// the catalog's tax rate.
-func (s *System) postpaidInterval(d *resourceData, from time.Time) postpaid.Interval {
+// the tax rate of the catalog of the price's currency.
+func (s *System) postpaidInterval(d *resourceData, from time.Time) (postpaid.Interval, error) {
+	tax, err := s.taxFor(d.PricePer30Days.Currency().Code())
 	return postpaid.Interval{From: from, Item: describeConfiguration(d.Configuration), UnitPrice: d.PricePer30Days,
-		Quantity: decimal.NewFromInt(1), TaxRate: s.catalog.Tax().Rate}
+		Quantity: decimal.NewFromInt(1), TaxRate: tax.Rate}, err
 }
 
 // errNotPostpaid is returned by the month-close entry points for a resource

@@ -328,13 +328,17 @@ func (s *System) usageInvoice(ctx context.Context, tx storage.Tx, acct Account, 
 	} else if !errors.Is(err, storage.ErrNotFound) {
 		return invoice.Invoice{}, false, err
 	}
-	charges, err := s.usageCharges(ctx, tx, acct.ID, r.ID, span)
+	charges, err := s.usageCharges(ctx, tx, acct, r.ID, span)
 	if err != nil || len(charges) == 0 {
+		return invoice.Invoice{}, false, err
+	}
+	tax, err := s.taxFor(acct.Currency)
+	if err != nil {
 		return invoice.Invoice{}, false, err
 	}
 	in := postpaid.Resource{ResourceID: r.ID}
 	for _, c := range charges {
-		in.Usage = append(in.Usage, postpaid.Metered{Charge: c, TaxRate: s.catalog.Tax().Rate})
+		in.Usage = append(in.Usage, postpaid.Metered{Charge: c, TaxRate: tax.Rate})
 	}
 	bill, err := postpaid.Close(span, in)
 	if err != nil {
@@ -378,12 +382,14 @@ func (s *System) usageInvoice(ctx context.Context, tx storage.Tx, acct Account, 
 type prepaidMeteredUsage struct {
 	events    []metering.Event
 	resources []string
+	// currency is the account's: the usage is priced in it.
+	currency string
 }
 
 // prepaidUsage reads the account's usage events in span, leaving out
 // postpaid resources' (which month close bills).
 func (s *System) prepaidUsage(ctx context.Context, tx storage.Tx, acct Account, span period.Span) (prepaidMeteredUsage, error) {
-	var out prepaidMeteredUsage
+	out := prepaidMeteredUsage{currency: acct.Currency}
 	if !span.End.After(span.Start) {
 		return out, nil
 	}
@@ -431,18 +437,22 @@ func (s *System) prepaidUsage(ctx context.Context, tx storage.Tx, acct Account, 
 // holdInput prices the usage so far and each complete day of the period
 // (local days from start to the last midnight before now) for the hold.
 func (s *System) holdInput(u prepaidMeteredUsage, cal period.Calendar, start, now time.Time) (metering.HoldInput, error) {
+	meter, err := s.meterFor(u.currency)
+	if err != nil {
+		return metering.HoldInput{}, err
+	}
 	price := func(span period.Span) (money.Amount, error) {
-		total, err := money.Zero(s.cfg.DefaultCurrency)
+		total, err := money.Zero(u.currency)
 		if err != nil {
 			return money.Amount{}, err
 		}
-		aggs, err := s.meter.Aggregate(u.events, span)
+		aggs, err := meter.Aggregate(u.events, span)
 		if err != nil {
 			return money.Amount{}, err
 		}
 		var k money.Calc
 		for _, a := range aggs {
-			c, err := s.meter.Price(a)
+			c, err := meter.Price(a)
 			if err != nil {
 				return money.Amount{}, err
 			}

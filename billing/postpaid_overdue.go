@@ -167,7 +167,11 @@ func (s *System) resumeIfNoLongerOverdue(ctx context.Context, tx storage.Tx, acc
 		}
 	}
 	n, err := s.eachPostpaid(ctx, tx, acct, lifecycle.StateSuspended, func(r *storage.Resource, d *resourceData) error {
-		d.Intervals = append(d.Intervals, s.postpaidInterval(d, now))
+		iv, err := s.postpaidInterval(d, now)
+		if err != nil {
+			return err
+		}
+		d.Intervals = append(d.Intervals, iv)
 		return s.moveByOverdue(ctx, tx, acct, r, d, lifecycle.EventOverduePaid, now)
 	})
 	if err != nil || n == 0 {

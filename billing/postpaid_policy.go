@@ -34,8 +34,11 @@ type PostpaidPolicy struct {
 	// CreditLimit caps what a postpaid account may owe (usage not yet
 	// billed plus unpaid bills plus the purchase): crossing the notice
 	// threshold or the limit sends NoticeCreditLimit, and a policy that
-	// blocks refuses the purchase (lifecycle.ErrCreditLimitExceeded). It
-	// applies to every postpaid account alike. Default: no limit.
+	// blocks refuses the purchase (lifecycle.ErrCreditLimitExceeded). Its
+	// Limit, in DefaultCurrency, applies to every postpaid account in that
+	// currency; accounts in another currency take that currency's
+	// CurrencyConfig.CreditLimit, with this notice threshold and blocking.
+	// Default: no limit.
 	CreditLimit lifecycle.CreditLimitPolicy
 	// Hold is the credit-hold rule for prepaid accounts' metered usage.
 	// Default metering.DefaultHoldPolicy(): usage so far plus 3 days'

@@ -65,18 +65,22 @@ func (s *System) placePostpaidOrder(ctx context.Context, tx storage.Tx, acct Acc
 }
 
 // monthlyPrice is what the quoted configurations cost per 30 days, tax
-// included: the pending amount a postpaid purchase adds against the
-// credit limit.
+// included, by the catalog of the quote's currency: the pending amount a
+// postpaid purchase adds against the credit limit.
 func (s *System) monthlyPrice(q pricing.Quote) (money.Amount, error) {
 	var k money.Calc
 	total := q.Total.MulInt(0)
+	cat, err := s.catalogFor(q.Total.Currency().Code())
+	if err != nil {
+		return money.Amount{}, err
+	}
 	for _, l := range q.Lines {
-		p, err := s.catalog.PricePer30Days(l.ProductID, l.Configuration)
+		p, err := cat.PricePer30Days(l.ProductID, l.Configuration)
 		if err != nil {
 			return money.Amount{}, err
 		}
 		gross := p.Amount.MulInt(int64(max(l.Quantity, 1)))
-		total = k.Add(total, k.Add(gross, gross.Mul(s.catalog.Tax().Rate).Round(money.HalfUp)))
+		total = k.Add(total, k.Add(gross, gross.Mul(cat.Tax().Rate).Round(money.HalfUp)))
 	}
 	return total, k.Err()
 }
@@ -93,7 +97,11 @@ func (s *System) activatePostpaid(ctx context.Context, tx storage.Tx, acct Accou
 	now := s.now()
 	r.Status, r.PeriodStart, r.PeriodEnd, r.UpdatedAt = next, now, time.Time{}, now
 	d.Since = now
-	d.Intervals = append(d.Intervals[:0], s.postpaidInterval(d, now))
+	iv, err := s.postpaidInterval(d, now)
+	if err != nil {
+		return err
+	}
+	d.Intervals = append(d.Intervals[:0], iv)
 	r.NextDueAt = s.monthCloseAt(rules.Calendar(), now)
 	r.ResourceDetail = *d
 	if _, err := tx.Resources().Update(ctx, *r); err != nil {
@@ -117,14 +125,22 @@ func (s *System) resizePostpaid(ctx context.Context, tx storage.Tx, acct Account
 		return &RequestError{Field: "Coupons", Reason: "do not apply to a postpaid resize: the new configuration is billed by the minute at month close"}
 	}
 	now := s.now()
-	price, err := s.catalog.PricePer30Days(r.ProductID, req.Configuration)
+	cat, err := s.catalogFor(acct.Currency)
+	if err != nil {
+		return err
+	}
+	price, err := cat.PricePer30Days(r.ProductID, req.Configuration)
 	if err != nil {
 		return err
 	}
 	oldCfg := d.Configuration
 	endInterval(d, now)
 	d.Configuration, d.PricePer30Days = req.Configuration, price.Amount
-	d.Intervals = append(d.Intervals, s.postpaidInterval(d, now))
+	iv, err := s.postpaidInterval(d, now)
+	if err != nil {
+		return err
+	}
+	d.Intervals = append(d.Intervals, iv)
 	r.UpdatedAt = now
 	r.ResourceDetail = *d
 	if _, err := tx.Resources().Update(ctx, *r); err != nil {

@@ -229,8 +229,12 @@ func (s *System) completeOrderIfDone(ctx context.Context, tx storage.Tx, acct Ac
 // the account's zone, allocated in this transaction (gapless).
 func (s *System) issueInvoice(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData,
 	details []string, span period.Span, amount, discount money.Amount, memo string) (invoice.Invoice, error) {
+	tax, err := s.taxFor(acct.Currency)
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
 	mode := invoice.TaxExclusive
-	if s.catalog.Tax().Mode.String() == "inclusive" {
+	if tax.Mode.String() == "inclusive" {
 		mode = invoice.TaxInclusive
 	}
 	return s.issueInvoiceIn(ctx, tx, acct, r, d, details, span, amount, discount, memo, mode)
@@ -261,13 +265,17 @@ func (s *System) issueValueInvoice(ctx context.Context, tx storage.Tx, acct Acco
 func (s *System) issueInvoiceIn(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData,
 	details []string, span period.Span, amount, discount money.Amount, memo string, mode invoice.TaxMode) (invoice.Invoice, error) {
 	now := s.now()
+	tax, err := s.taxFor(acct.Currency)
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
 	id, err := s.newID("inv")
 	if err != nil {
 		return invoice.Invoice{}, err
 	}
 	line, err := invoice.PriceLine(invoice.LineInput{
 		Description: describeResource(r.ProductID, d), Period: span, Quantity: decimalOne(),
-		UnitPrice: amount, Discount: discount, TaxRate: s.catalog.Tax().Rate, Details: details,
+		UnitPrice: amount, Discount: discount, TaxRate: tax.Rate, Details: details,
 	}, mode)
 	if err != nil {
 		return invoice.Invoice{}, err

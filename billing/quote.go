@@ -10,9 +10,11 @@ import (
 
 // Quote prices an order for an account without changing anything: every
 // line with its breakdown, discounts split by each line's share, tax and
-// totals that reconcile exactly. The account must exist (ErrAccountNotFound)
-// and keep its money in the catalog's currency (ErrCurrencyMismatch);
-// pricing rejections are the pricing package's typed errors.
+// totals that reconcile exactly, in the account's currency by that
+// currency's catalog. The account must exist (ErrAccountNotFound) in a
+// currency the System serves (ErrCurrencyMismatch); pricing rejections —
+// a product its currency's catalog does not sell is a
+// *pricing.UnknownProductError — are the pricing package's typed errors.
 func (s *System) Quote(ctx context.Context, accountID string, req pricing.QuoteRequest) (pricing.Quote, error) {
 	if err := validateQuote(accountID, req); err != nil {
 		return pricing.Quote{}, err
@@ -26,8 +28,9 @@ func (s *System) Quote(ctx context.Context, accountID string, req pricing.QuoteR
 	if err != nil {
 		return pricing.Quote{}, err
 	}
-	if cur := s.catalog.Currency().Code(); a.Currency != cur {
-		return pricing.Quote{}, fmt.Errorf("%w: account %q keeps %s, catalog prices in %s", ErrCurrencyMismatch, a.ID, a.Currency, cur)
+	cat, err := s.catalogFor(a.Currency)
+	if err != nil {
+		return pricing.Quote{}, fmt.Errorf("account %q: %w", a.ID, err)
 	}
-	return s.catalog.Quote(req)
+	return cat.Quote(req)
 }

@@ -64,7 +64,7 @@ func (s *System) Renew(ctx context.Context, key string, req RenewRequest) (Actio
 	}
 	return s.actOnResources(ctx, key, "resource.renew", req, req.AccountID, req.ResourceIDs, req.PaySpec, coupon.ActionRenew, order.KindRenew,
 		func(acct Account, r storage.Resource, d resourceData) (pricing.QuoteItem, order.Target, error) {
-			if err := s.badTerm("Term", r.ProductID, req.Term); err != nil {
+			if err := s.badTermFor(acct.Currency, "Term", r.ProductID, req.Term); err != nil {
 				return pricing.QuoteItem{}, order.Target{}, err
 			}
 			if _, err := lifecycle.Next(lifecycle.State(r.Status), lifecycle.EventRenew); err != nil {
@@ -131,7 +131,7 @@ func (s *System) Recover(ctx context.Context, key string, req RecoverRequest) (A
 	}
 	return s.actOnResources(ctx, key, "resource.recover", req, req.AccountID, []string{req.ResourceID}, req.PaySpec, coupon.ActionCreate, order.KindRecover,
 		func(acct Account, r storage.Resource, d resourceData) (pricing.QuoteItem, order.Target, error) {
-			if err := s.badTerm("Term", r.ProductID, req.Term); err != nil {
+			if err := s.badTermFor(acct.Currency, "Term", r.ProductID, req.Term); err != nil {
 				return pricing.QuoteItem{}, order.Target{}, err
 			}
 			if _, err := s.rules(acct, r.ProductID).Next(lifecycle.State(r.Status), lifecycle.EventRecover); err != nil {

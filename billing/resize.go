@@ -100,7 +100,11 @@ func (s *System) Resize(ctx context.Context, key string, req ResizeRequest) (Res
 			return outcome{}, fmt.Errorf("%w: the term ended at %s", lifecycle.ErrTermEnded, r.PeriodEnd.Format(time.RFC3339))
 		}
 		span := period.Span{Start: now, End: r.PeriodEnd}
-		q, err := s.catalog.Quote(pricing.QuoteRequest{Items: []pricing.QuoteItem{
+		cat, err := s.catalogFor(acct.Currency)
+		if err != nil {
+			return outcome{}, err
+		}
+		q, err := cat.Quote(pricing.QuoteRequest{Items: []pricing.QuoteItem{
 			{ProductID: r.ProductID, Configuration: d.Configuration, Quantity: 1, Span: span},
 			{ProductID: r.ProductID, Configuration: req.Configuration, Quantity: 1, Span: span},
 		}})
@@ -138,7 +142,7 @@ func (s *System) Resize(ctx context.Context, key string, req ResizeRequest) (Res
 			return outcome{}, err
 		}
 		if len(discounts) > 0 {
-			dq, err := s.catalog.Quote(pricing.QuoteRequest{
+			dq, err := cat.Quote(pricing.QuoteRequest{
 				Items:     []pricing.QuoteItem{{ProductID: r.ProductID, Configuration: req.Configuration, Quantity: 1, Span: span}},
 				Discounts: []pricing.Discount{{Code: discounts[0].Code, Label: discounts[0].Label, Amount: cres.Total}},
 			})
@@ -236,7 +240,11 @@ func (s *System) applyResize(ctx context.Context, tx storage.Tx, acct Account, r
 	if err := s.creditExactly(ctx, tx, acct, r, d, unused, clipText(note, invoice.MaxTextLen)); err != nil {
 		return money.Amount{}, err
 	}
-	price, err := s.catalog.PricePer30Days(r.ProductID, t.Configuration)
+	cat, err := s.catalogFor(acct.Currency)
+	if err != nil {
+		return money.Amount{}, err
+	}
+	price, err := cat.PricePer30Days(r.ProductID, t.Configuration)
 	if err != nil {
 		return money.Amount{}, err
 	}

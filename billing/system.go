@@ -27,6 +27,11 @@ type System struct {
 	gateways map[string]gateway.Gateway
 	// meter checks and prices usage events (Config.Metering).
 	meter metering.Meter
+	// currencies are the catalog, meter and credit limit of every
+	// currency served, by code (DefaultCurrency's included).
+	currencies map[string]servedCurrency
+	// currencyOrder lists the served currencies, the default first.
+	currencyOrder []string
 	// rulesCache is the only thing a System changes after New: lifecycle
 	// rules it has built, which never go stale.
 	rulesCache rulesCache
@@ -56,10 +61,20 @@ func New(cfg Config) (*System, error) {
 		return nil, err
 	}
 	cfg.Metering = slices.Clone(cfg.Metering)
-	return &System{store: cfg.Store, catalog: cfg.Catalog, clock: cfg.Clock, log: cfg.Logger, cfg: cfg, gateways: gws, meter: meter}, nil
+	currencies, err := cfg.served() // validated above; maps and meters are the System's own
+	if err != nil {
+		return nil, err
+	}
+	cfg.Currencies = slices.Clone(cfg.Currencies)
+	for i := range cfg.Currencies {
+		cfg.Currencies[i].MeteredPrices = maps.Clone(cfg.Currencies[i].MeteredPrices)
+	}
+	return &System{store: cfg.Store, catalog: cfg.Catalog, clock: cfg.Clock, log: cfg.Logger, cfg: cfg, gateways: gws, meter: meter,
+		currencies: currencies, currencyOrder: currencyOrder(cfg.DefaultCurrency, currencies)}, nil
 }
 
-// Catalog returns the catalog the System prices with.
+// Catalog returns the catalog of DefaultCurrency's accounts (Config.Catalog);
+// CatalogFor returns any served currency's.
 func (s *System) Catalog() *pricing.Catalog { return s.catalog }
 
 // now reads the injected clock; the only place System learns the time.

@@ -424,7 +424,11 @@ func (s *System) autoRenew(ctx context.Context, tx storage.Tx, acct Account, r *
 	if err != nil {
 		return false, "", s.notify(ctx, tx, acct, r, NoticeAutoRenewFailed, w.Key, err.Error())
 	}
-	q, err := s.catalog.Quote(pricing.QuoteRequest{Items: []pricing.QuoteItem{{ProductID: r.ProductID, Configuration: d.Configuration, Quantity: 1, Term: term}}})
+	cat, err := s.catalogFor(acct.Currency)
+	if err != nil {
+		return false, "", err
+	}
+	q, err := cat.Quote(pricing.QuoteRequest{Items: []pricing.QuoteItem{{ProductID: r.ProductID, Configuration: d.Configuration, Quantity: 1, Term: term}}})
 	if err != nil {
 		return false, "", err
 	}

@@ -204,9 +204,10 @@ func eventError(err error, i int, id string) *metering.EventError {
 
 // UsageSoFar returns the account's usage with time in [from, to), per
 // resource and metric, aggregated by each item's aggregation and priced by
-// its unit price (metering.Meter.Aggregate and Price: the billed quantity
-// rounded by the item's rule, the amount rounded half-up to the currency
-// once per line). resourceID narrows it to one resource when not empty.
+// its unit price in the account's currency (Config.Metering's, or the
+// currency's CurrencyConfig.MeteredPrices; metering.Meter.Aggregate and
+// Price: the billed quantity rounded by the item's rule, the amount
+// rounded half-up to the currency once per line). resourceID narrows it to one resource when not empty.
 // The charges are sorted by resource and metric; a period without usage
 // gives none. It is what the portal shows as "usage so far"; month close
 // will bill from the same aggregation.
@@ -222,10 +223,11 @@ func (s *System) UsageSoFar(ctx context.Context, accountID, resourceID string, f
 	}
 	var charges []metering.Charge
 	err = s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		if _, err := getAccount(ctx, tx, accountID, false); err != nil {
+		acct, err := getAccount(ctx, tx, accountID, false)
+		if err != nil {
 			return err
 		}
-		charges, err = s.usageCharges(ctx, tx, accountID, resourceID, span)
+		charges, err = s.usageCharges(ctx, tx, acct, resourceID, span)
 		return err
 	})
 	if err != nil {

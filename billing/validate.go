@@ -334,7 +334,7 @@ func (s *System) validateCheckout(req CheckoutRequest) error {
 		field := fmt.Sprintf("Items[%d].Term", i)
 		c.termEnd(s, field, it.Term)
 		if c.err == nil {
-			c.err = s.badTerm(field, it.ProductID, it.Term)
+			c.err = s.badTermAnywhere(field, it.ProductID, it.Term)
 		}
 	}
 	c.paySpec(PaySpec{Gateway: req.Gateway, LinkedAccountID: req.LinkedAccountID, ReturnURL: req.ReturnURL,
