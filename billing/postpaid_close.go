@@ -166,7 +166,11 @@ func (s *System) monthBill(ctx context.Context, tx storage.Tx, acct Account, r *
 		return postpaid.Bill{}, false, err
 	}
 	for _, c := range charges {
-		in.Usage = append(in.Usage, postpaid.Metered{Charge: c, TaxRate: tax.Rate})
+		m, err := metered(c, tax)
+		if err != nil {
+			return postpaid.Bill{}, false, err
+		}
+		in.Usage = append(in.Usage, m)
 	}
 	if len(in.Intervals) == 0 && len(in.Usage) == 0 {
 		return postpaid.Bill{}, false, nil
@@ -293,8 +297,42 @@ func (s *System) usageCharges(ctx context.Context, tx storage.Tx, acct Account, 
 // the tax rate of the catalog of the price's currency.
 func (s *System) postpaidInterval(d *resourceData, from time.Time) (postpaid.Interval, error) {
 	tax, err := s.taxFor(d.PricePer30Days.Currency().Code())
-	return postpaid.Interval{From: from, Item: describeConfiguration(d.Configuration), UnitPrice: d.PricePer30Days,
+	if err != nil {
+		return postpaid.Interval{}, err
+	}
+	price, err := preTaxUnitPrice(d.PricePer30Days, tax)
+	return postpaid.Interval{From: from, Item: describeConfiguration(d.Configuration), UnitPrice: price,
 		Quantity: decimal.NewFromInt(1), TaxRate: tax.Rate}, err
+}
+
+// unitPricePlaces is how many decimal places beyond the currency's a unit
+// price taken out of a tax-inclusive price keeps: a bill is rounded once,
+// at its line, so the total of a whole month stays within a minor unit of
+// the inclusive price.
+const unitPricePlaces = 6
+
+// preTaxUnitPrice is the price before tax of a unit priced by a catalog
+// with tax policy tax: the price itself when prices exclude tax, else the
+// price ÷ (1 + rate) to unitPricePlaces more digits than the currency's,
+// so that month close's pre-tax + tax gives back the inclusive price
+// (181,000 a month with 10% included: 164,545.454545 before tax, billed
+// 164,545 + 16,455 = 181,000 for a whole 30 days).
+func preTaxUnitPrice(price money.Amount, tax pricing.TaxPolicy) (money.Amount, error) {
+	if tax.Mode != pricing.TaxInclusive || tax.Rate.IsZero() {
+		return price, nil
+	}
+	return price.Div(decimal.NewFromInt(1).Add(tax.Rate), price.Currency().Digits()+unitPricePlaces, money.HalfUp)
+}
+
+// metered is a usage charge as a bill line's input: its unit price before
+// tax, and the tax rate, under the catalog's tax policy.
+func metered(c metering.Charge, tax pricing.TaxPolicy) (postpaid.Metered, error) {
+	p, err := preTaxUnitPrice(c.UnitPrice, tax)
+	if err != nil {
+		return postpaid.Metered{}, err
+	}
+	c.UnitPrice = p
+	return postpaid.Metered{Charge: c, TaxRate: tax.Rate}, nil
 }
 
 // errNotPostpaid is returned by the month-close entry points for a resource

@@ -338,7 +338,11 @@ func (s *System) usageInvoice(ctx context.Context, tx storage.Tx, acct Account, 
 	}
 	in := postpaid.Resource{ResourceID: r.ID}
 	for _, c := range charges {
-		in.Usage = append(in.Usage, postpaid.Metered{Charge: c, TaxRate: tax.Rate})
+		m, err := metered(c, tax)
+		if err != nil {
+			return invoice.Invoice{}, false, err
+		}
+		in.Usage = append(in.Usage, m)
 	}
 	bill, err := postpaid.Close(span, in)
 	if err != nil {

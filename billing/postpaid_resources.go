@@ -80,6 +80,10 @@ func (s *System) monthlyPrice(q pricing.Quote) (money.Amount, error) {
 			return money.Amount{}, err
 		}
 		gross := p.Amount.MulInt(int64(max(l.Quantity, 1)))
+		if cat.Tax().Mode == pricing.TaxInclusive {
+			total = k.Add(total, gross) // the price includes its tax
+			continue
+		}
 		total = k.Add(total, k.Add(gross, gross.Mul(cat.Tax().Rate).Round(money.HalfUp)))
 	}
 	return total, k.Err()

@@ -515,3 +515,30 @@ func TestPostpaidStopBeforeTheMonthClosesBillsThatMonth(t *testing.T) {
 		require.Equal(t, [][4]int64{{126, 13, 0, 139}}, lineTotals(t, bills[1]))
 	})
 }
+
+// A catalog whose prices include tax bills postpaid months from the price
+// before tax, so that a whole month costs exactly the inclusive price:
+// 181,000 a month with 10% included is 164,545.454545 before tax, billed
+// 164,545 + 16,455 = 181,000 for the 30 days of April; 720 GB-hours at
+// 7.7 (tax included) are 5,040 + 504 = 5,544.
+func TestPostpaidBillsOfATaxInclusiveCatalog(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		sample, err := pricing.SampleCatalog()
+		require.NoError(t, err)
+		inclusive, err := pricing.NewCatalog(pricing.Config{Currency: "VND", Products: sample.Products(),
+			Tax: pricing.TaxPolicy{Rate: decimal.RequireFromString("0.1"), Mode: pricing.TaxInclusive}})
+		require.NoError(t, err)
+		e := postpaidEnv(t, newStore(t), "acme", func(c *billing.Config) { c.Catalog = inclusive })
+		e.clk.Set(time.Date(2026, 3, 31, 17, 0, 0, 0, time.UTC)) // April 1, 00:00 local
+		r := e.buy(t, "acme", small, period.Months(1))
+		e.clk.Set(time.Date(2026, 4, 15, 9, 0, 0, 0, time.UTC))
+		require.Equal(t, 1, record(t, e, []metering.Event{{ID: "snap", AccountID: "acme", ResourceID: r.ID, Metric: snapshotMetric,
+			Quantity: decimal.NewFromInt(720), At: e.clk.Now().Add(-time.Hour)}}).Recorded)
+		e.clk.Set(aprilClose)
+		require.Equal(t, 1, e.tickAll(t).BillsIssued)
+		bills := e.bills(t, "acme", r.ID)
+		require.Len(t, bills, 1)
+		require.Equal(t, [][4]int64{{164_545, 16_455, 0, 181_000}, {5_040, 504, 0, 5_544}}, lineTotals(t, bills[0]))
+		require.Equal(t, int64(186_544), minor(t, bills[0].Total))
+	})
+}
