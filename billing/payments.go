@@ -341,27 +341,31 @@ func (s *System) Payment(ctx context.Context, accountID, id string) (Payment, er
 	return paymentView(out), nil
 }
 
-// Payments returns up to limit (1–1000; 0 means DefaultPageSize) of the account's payments, newest
-// first, after the payment afterID ("" for the first page).
-func (s *System) Payments(ctx context.Context, accountID, afterID string, limit int) ([]Payment, error) {
-	if err := checkLimit(&limit); err != nil {
-		return nil, err
+// Payments returns a page of the account's payments, newest first (see
+// ListRequest for paging; a cursor is a payment id).
+func (s *System) Payments(ctx context.Context, req ListRequest) (Page[Payment], error) {
+	if err := req.check(false); err != nil {
+		return Page[Payment]{}, err
 	}
 	var out []Payment
 	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		if _, err := getAccount(ctx, tx, accountID, false); err != nil {
+		if _, err := getAccount(ctx, tx, req.AccountID, false); err != nil {
 			return err
 		}
-		list, err := tx.Payments().List(ctx, accountID, afterID, limit)
+		list, err := tx.Payments().List(ctx, req.AccountID, req.After, req.Limit)
 		if err != nil {
-			return mapNotFound(err, ErrPaymentNotFound, afterID)
+			return cursorNotFound(err, ErrPaymentNotFound, req.After)
 		}
+		out = out[:0]
 		for _, p := range list {
 			out = append(out, paymentView(p))
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return Page[Payment]{}, err
+	}
+	return pageOf(out, req.Limit, func(p Payment) string { return p.ID }), nil
 }
 
 // gateway returns the configured gateway called name.

@@ -70,7 +70,7 @@ func TestTopUpThroughAGatewayCreditsTheWalletOnce(t *testing.T) {
 		got, err := e.sys.Payment(ctx, "acme", p.ID)
 		require.NoError(t, err)
 		assert.Equal(t, payment.StatusSucceeded, got.Status)
-		hist, err := e.sys.WalletHistory(ctx, "acme", 0, 10)
+		hist, err := items(e.sys.WalletHistory(ctx, billing.ListRequest{AccountID: "acme", Limit: 10}))
 		require.NoError(t, err)
 		require.Len(t, hist, 1)
 		assert.Equal(t, "top_up", hist[0].Kind)
@@ -102,7 +102,7 @@ func TestPayByCredit(t *testing.T) {
 			var ice *payment.InsufficientCreditError
 			require.ErrorAs(t, err, &ice)
 			assert.Equal(t, int64(70_000), minor(t, ice.Available))
-			list, err := e.sys.Payments(ctx, "acme", "", 10)
+			list, err := items(e.sys.Payments(ctx, billing.ListRequest{AccountID: "acme", Limit: 10}))
 			require.NoError(t, err)
 			assert.Len(t, list, 2, "the top-up and the first payment only")
 		})
@@ -134,17 +134,19 @@ func TestPromotionalCreditIsSpentSoonestExpiringFirst(t *testing.T) {
 
 		t.Run("expired promotional credit is swept to breakage and not spendable", func(t *testing.T) {
 			e.clk.Advance(10 * 24 * time.Hour)
-			n, err := e.sys.ExpirePromotionalCredit(ctx, 100)
+			rep, err := e.sys.Tick(ctx, 100)
+			n := rep.PromotionsExpired
 			require.NoError(t, err)
 			assert.Equal(t, 1, n)
-			n, err = e.sys.ExpirePromotionalCredit(ctx, 100)
+			rep, err = e.sys.Tick(ctx, 100)
+			n = rep.PromotionsExpired
 			require.NoError(t, err)
 			assert.Equal(t, 0, n, "a grant expires once")
 			w, err := e.sys.Wallet(ctx, "acme")
 			require.NoError(t, err)
 			assert.Empty(t, w.Promotional)
 			assert.Equal(t, int64(100_000), minor(t, w.Available))
-			hist, err := e.sys.WalletHistory(ctx, "acme", 0, 100)
+			hist, err := items(e.sys.WalletHistory(ctx, billing.ListRequest{AccountID: "acme", Limit: 100}))
 			require.NoError(t, err)
 			last := hist[len(hist)-1]
 			assert.Equal(t, "promo_expire", last.Kind)
@@ -217,11 +219,13 @@ func TestTopUpAndPay(t *testing.T) {
 			p, err := e.sys.Pay(ctx, "tp-3", req(e))
 			require.NoError(t, err)
 			e.clk.Advance(29 * time.Minute)
-			n, err := e.sys.ExpirePendingPayments(ctx, 100)
+			rep, err := e.sys.Tick(ctx, 100)
+			n := rep.PaymentsExpired
 			require.NoError(t, err)
 			assert.Equal(t, 0, n, "not yet")
 			e.clk.Advance(time.Minute)
-			n, err = e.sys.ExpirePendingPayments(ctx, 100)
+			rep, err = e.sys.Tick(ctx, 100)
+			n = rep.PaymentsExpired
 			require.NoError(t, err)
 			assert.Equal(t, 1, n, "expires at 30 minutes")
 			assert.Equal(t, int64(150_000), e.available(t, "acme"))
@@ -278,7 +282,7 @@ func TestLostGatewayResponseIsRetriedWithTheSameKeyAndChargesOnce(t *testing.T) 
 			}
 		}
 		assert.Equal(t, 1, charged, "charged once")
-		list, err := e.sys.Payments(ctx, "acme", "", 10)
+		list, err := items(e.sys.Payments(ctx, billing.ListRequest{AccountID: "acme", Limit: 10}))
 		require.NoError(t, err)
 		assert.Len(t, list, 1, "one payment however often it is retried")
 		checkLedger(t, e.st, "acme")
@@ -326,14 +330,14 @@ func TestLinkedAccounts(t *testing.T) {
 			e.sim.SetDefaultOutcome(gatewaysim.Succeed())
 		})
 
-		_, err = e.sys.Unlink(ctx, "unlink", "acme", start.LinkID)
+		_, err = e.sys.Unlink(ctx, "unlink", billing.LinkedAccountRequest{AccountID: "acme", LinkID: start.LinkID})
 		require.NoError(t, err)
 		list, err = e.sys.LinkedAccounts(ctx, "acme")
 		require.NoError(t, err)
 		assert.Empty(t, list)
 		_, err = e.sys.Pay(ctx, "pay-linked-3", billing.PayRequest{AccountID: "acme", Amount: vnd(t, 1_000), Method: payment.MethodLinkedAccount, Purpose: e.owe(t, "acme", 1_000)})
 		require.ErrorIs(t, err, billing.ErrLinkedAccountNotFound)
-		_, err = e.sys.Unlink(ctx, "unlink-again", "acme", start.LinkID)
+		_, err = e.sys.Unlink(ctx, "unlink-again", billing.LinkedAccountRequest{AccountID: "acme", LinkID: start.LinkID})
 		require.ErrorIs(t, err, billing.ErrLinkedAccountNotFound)
 		checkLedger(t, st, "acme")
 	})
@@ -376,7 +380,7 @@ func TestRefundToCredit(t *testing.T) {
 		assert.Equal(t, int64(120_667), minor(t, w.Cash), "refunded once in all")
 		assert.Equal(t, int64(120_667), creditNoteTotal(t, e, "acme", r.ID), "every refund is a credit note")
 
-		payments, err := e.sys.Payments(ctx, "acme", "", 10)
+		payments, err := items(e.sys.Payments(ctx, billing.ListRequest{AccountID: "acme", Limit: 10}))
 		require.NoError(t, err)
 		_, err = e.sys.RefundToCredit(ctx, "r4", billing.RefundRequest{AccountID: "acme", PaymentID: payments[len(payments)-1].ID, Amount: vnd(t, 1)})
 		require.ErrorIs(t, err, billing.ErrNotRefundable, "a top-up is credit already")
@@ -453,7 +457,7 @@ func TestPaymentBadInput(t *testing.T) {
 			})
 		}
 		assert.Equal(t, int64(100_000), e.available(t, "acme"), "nothing changed")
-		list, err := e.sys.Payments(ctx, "acme", "", 10)
+		list, err := items(e.sys.Payments(ctx, billing.ListRequest{AccountID: "acme", Limit: 10}))
 		require.NoError(t, err)
 		assert.Len(t, list, 1)
 		order = e.owe(t, "acme", 10)

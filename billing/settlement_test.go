@@ -294,7 +294,7 @@ func TestTheActionLogNamesTheActor(t *testing.T) {
 
 		actors := map[string][]string{}
 		for _, r := range rs {
-			list, err := e.sys.Actions(ctx, "acme", r.ID, 0, 100)
+			list, err := items(e.sys.Actions(ctx, billing.ListRequest{AccountID: "acme", ResourceID: r.ID, Limit: 100}))
 			require.NoError(t, err)
 			for _, a := range list {
 				actors[a.Kind] = append(actors[a.Kind], a.Actor)
@@ -386,7 +386,7 @@ func TestALongGatewayDisplayNameIsCutToWhatALinkedAccountKeeps(t *testing.T) {
 		require.Len(t, list, 1)
 		assert.LessOrEqual(t, len(list[0].Display), payment.MaxDisplayLen)
 		assert.True(t, strings.HasPrefix(list[0].Display, "MoMo •••• 4242"))
-		_, err = e.sys.SetDefaultLinkedAccount(ctx, "default", "acme", start.LinkID)
+		_, err = e.sys.SetDefaultLinkedAccount(ctx, "default", billing.LinkedAccountRequest{AccountID: "acme", LinkID: start.LinkID})
 		require.NoError(t, err, "the account stays usable")
 	})
 }

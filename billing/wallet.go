@@ -61,7 +61,7 @@ func (s *System) Wallet(ctx context.Context, accountID string) (Wallet, error) {
 
 // WalletEntry is one line of the portal's wallet history.
 type WalletEntry struct {
-	// Seq orders the history; pass the last one as the next page's cursor.
+	// Seq orders the history.
 	Seq int64  `json:"seq"`
 	ID  string `json:"id"`
 	// Kind is the movement ("top_up", "payment", "refund", "promo_grant",
@@ -82,22 +82,27 @@ type WalletEntry struct {
 	CreditAfter money.Amount `json:"credit_after"`
 }
 
-// WalletHistory returns up to limit (1–1000; 0 means DefaultPageSize) journal entries of the
-// account after the cursor afterSeq (0 for the first page), oldest first.
-func (s *System) WalletHistory(ctx context.Context, accountID string, afterSeq int64, limit int) ([]WalletEntry, error) {
-	if err := checkLimit(&limit); err != nil {
-		return nil, err
+// WalletHistory returns a page of the account's journal entries, oldest
+// first (see ListRequest for paging).
+func (s *System) WalletHistory(ctx context.Context, req ListRequest) (Page[WalletEntry], error) {
+	if err := req.check(false); err != nil {
+		return Page[WalletEntry]{}, err
+	}
+	after, err := seqCursor(req.After)
+	if err != nil {
+		return Page[WalletEntry]{}, err
 	}
 	var out []WalletEntry
-	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		acct, err := getAccount(ctx, tx, accountID, false)
+	err = s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		acct, err := getAccount(ctx, tx, req.AccountID, false)
 		if err != nil {
 			return err
 		}
-		recs, err := tx.Ledger().Entries(ctx, acct.ID, afterSeq, limit)
+		recs, err := tx.Ledger().Entries(ctx, acct.ID, after, req.Limit)
 		if err != nil {
 			return err
 		}
+		out = out[:0]
 		for _, r := range recs {
 			change, err := money.Zero(acct.Currency)
 			if err != nil {
@@ -119,7 +124,10 @@ func (s *System) WalletHistory(ctx context.Context, accountID string, afterSeq i
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return Page[WalletEntry]{}, err
+	}
+	return pageOf(out, req.Limit, func(e WalletEntry) string { return seqNext(e.Seq) }), nil
 }
 
 // GrantRequest gives an account promotional (trial) credit.
@@ -146,7 +154,7 @@ type Grant struct {
 // ValidFor: a promo_grant journal entry (expense:promotions → the grant's
 // own customer:promo bucket) and an audit record, in one transaction.
 // Spending takes it before cash by default; what is left at expiry is moved
-// to income:promo_expired by ExpirePromotionalCredit.
+// to income:promo_expired by the worker (Tick).
 func (s *System) GrantPromotionalCredit(ctx context.Context, key string, req GrantRequest) (Grant, error) {
 	if err := validateGrant(req); err != nil {
 		return Grant{}, err
@@ -193,16 +201,13 @@ func (s *System) GrantPromotionalCredit(ctx context.Context, key string, req Gra
 	})
 }
 
-// ExpirePromotionalCredit moves the unspent balance of every promotional
+// expirePromotionalCredit moves the unspent balance of every promotional
 // grant whose expiry has passed to income:promo_expired, up to limit grants
-// per call (1–1000), one account per transaction. It is what a host's
-// worker runs periodically; it is safe to run from several workers at once
-// (each expiry entry has a fixed id, so a grant expires once). It returns
-// how many grants it expired.
-func (s *System) ExpirePromotionalCredit(ctx context.Context, limit int) (int, error) {
-	if err := checkLimit(&limit); err != nil {
-		return 0, err
-	}
+// per call (1–1000), one account per transaction: the promotional sweep of
+// Tick. It is safe to run from several workers at once (each expiry entry
+// has a fixed id, so a grant expires once). It returns how many grants it
+// expired.
+func (s *System) expirePromotionalCredit(ctx context.Context, limit int) (int, error) {
 	now := s.now()
 	var due []storage.LedgerBalance
 	if err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
