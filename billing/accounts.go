@@ -56,13 +56,13 @@ func (s *System) CreateAccount(ctx context.Context, key string, req CreateAccoun
 		req.TimeZone = s.cfg.DefaultTimeZone
 	}
 	if _, err := money.LookupCurrency(req.Currency); err != nil {
-		return Account{}, &RequestError{Field: "Currency", Reason: err.Error()}
+		return Account{}, &RequestError{Field: "Currency", Reason: err.Error(), Err: err}
 	}
 	if got := s.catalog.Currency().Code(); req.Currency != got {
 		return Account{}, fmt.Errorf("%w: account in %s, catalog prices in %s", ErrCurrencyMismatch, req.Currency, got)
 	}
 	if _, err := period.NewCalendar(req.TimeZone, s.cfg.Basis); err != nil {
-		return Account{}, &RequestError{Field: "TimeZone", Reason: err.Error()}
+		return Account{}, &RequestError{Field: "TimeZone", Reason: err.Error(), Err: err}
 	}
 	return idempotent(ctx, s, req.ID, key, "account.create", req, func(ctx context.Context, tx storage.Tx) (Account, error) {
 		now := s.now()

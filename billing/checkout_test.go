@@ -116,7 +116,7 @@ func TestCheckoutByCreditTheSeedsFlow(t *testing.T) {
 		acts, err := items(e.sys.Actions(ctx, billing.ListRequest{AccountID: "acme", ResourceID: active[0].ID, Limit: 10}))
 		require.NoError(t, err)
 		require.Len(t, acts, 1)
-		assert.Equal(t, "create", acts[0].Kind)
+		assert.Equal(t, invoice.ActionCreate, acts[0].Kind)
 
 		t.Run("another account sees none of it", func(t *testing.T) {
 			e.account(t, "other")

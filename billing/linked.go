@@ -74,7 +74,7 @@ func (s *System) StartLinking(ctx context.Context, key string, req LinkAccountRe
 	}
 	redirect, err := gw.StartLink(ctx, gateway.LinkRequest{LinkID: linkID, AccountID: req.AccountID, ReturnURL: req.ReturnURL})
 	if err != nil {
-		return LinkStart{LinkID: linkID}, fmt.Errorf("%w: %s: %v", ErrGatewayUnavailable, gw.Name(), err)
+		return LinkStart{LinkID: linkID}, fmt.Errorf("%w: %s: %w", ErrGatewayUnavailable, gw.Name(), err)
 	}
 	return LinkStart{LinkID: linkID, RedirectURL: redirect.URL}, nil
 }
@@ -166,7 +166,7 @@ func (s *System) rewriteLinked(ctx context.Context, tx storage.Tx, accountID str
 	}
 	next, err := change(list)
 	if errors.Is(err, payment.ErrLinkedAccountNotFound) {
-		return fmt.Errorf("%w: %v", ErrLinkedAccountNotFound, err)
+		return fmt.Errorf("%w: %w", ErrLinkedAccountNotFound, err)
 	}
 	if err != nil {
 		return err

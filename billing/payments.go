@@ -140,10 +140,10 @@ func (s *System) TopUp(ctx context.Context, key string, req TopUpRequest) (Payme
 // gateway call made outside any transaction.
 func (s *System) pay(ctx context.Context, key, op string, req PayRequest) (Payment, error) {
 	if err := req.Purpose.Allows(req.Method); err != nil {
-		return Payment{}, &RequestError{Field: "Method", Reason: err.Error()}
+		return Payment{}, &RequestError{Field: "Method", Reason: err.Error(), Err: err}
 	}
 	if err := payment.ValidateAmount(req.Amount); err != nil {
-		return Payment{}, &RequestError{Field: "Amount", Reason: err.Error()}
+		return Payment{}, &RequestError{Field: "Amount", Reason: err.Error(), Err: err}
 	}
 	if req.Method == payment.MethodGateway || req.Method == payment.MethodTopUpAndPay {
 		if _, err := s.gateway(req.Gateway); err != nil {
@@ -271,7 +271,7 @@ func (s *System) submitPayment(ctx context.Context, accountID, id, returnURL str
 	})
 	if err != nil {
 		if gateway.Retryable(err) {
-			return p, fmt.Errorf("%w: %s: %v", ErrGatewayUnavailable, gw.Name(), err)
+			return p, fmt.Errorf("%w: %s: %w", ErrGatewayUnavailable, gw.Name(), err)
 		}
 		return s.settleFailure(ctx, p.AccountID, p.ID, payment.EventFail, "gateway refused: "+err.Error())
 	}
@@ -308,7 +308,7 @@ func (s *System) chargeLinked(ctx context.Context, gw gateway.Gateway, p Payment
 	res, err := gw.Charge(ctx, gateway.ChargeRequest{PaymentID: p.ID, AccountID: p.AccountID, Token: gateway.NewToken(token), Amount: p.FromGateway})
 	switch {
 	case err != nil && gateway.Retryable(err):
-		return p, fmt.Errorf("%w: %s: %v", ErrGatewayUnavailable, gw.Name(), err)
+		return p, fmt.Errorf("%w: %s: %w", ErrGatewayUnavailable, gw.Name(), err)
 	case err != nil:
 		return s.settleFailure(ctx, p.AccountID, p.ID, payment.EventFail, "gateway refused: "+err.Error())
 	case res.Status == gateway.ChargeSucceeded:

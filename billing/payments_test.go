@@ -73,7 +73,7 @@ func TestTopUpThroughAGatewayCreditsTheWalletOnce(t *testing.T) {
 		hist, err := items(e.sys.WalletHistory(ctx, billing.ListRequest{AccountID: "acme", Limit: 10}))
 		require.NoError(t, err)
 		require.Len(t, hist, 1)
-		assert.Equal(t, "top_up", hist[0].Kind)
+		assert.Equal(t, payment.EntryTopUp, hist[0].Kind)
 		assert.Equal(t, int64(500_000), minor(t, hist[0].Change))
 		assert.Equal(t, int64(500_000), minor(t, hist[0].CreditAfter))
 		checkLedger(t, st, "acme")
@@ -149,7 +149,7 @@ func TestPromotionalCreditIsSpentSoonestExpiringFirst(t *testing.T) {
 			hist, err := items(e.sys.WalletHistory(ctx, billing.ListRequest{AccountID: "acme", Limit: 100}))
 			require.NoError(t, err)
 			last := hist[len(hist)-1]
-			assert.Equal(t, "promo_expire", last.Kind)
+			assert.Equal(t, payment.EntryPromoExpire, last.Kind)
 			assert.Equal(t, int64(-20_000), minor(t, last.Change))
 			assert.Equal(t, int64(100_000), minor(t, last.CreditAfter))
 		})

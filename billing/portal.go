@@ -160,13 +160,14 @@ func (s *System) Invoices(ctx context.Context, req ListRequest) (Page[invoice.In
 
 // ActionEntry is one entry of the action log: who did what to a resource.
 type ActionEntry struct {
-	Seq        int64           `json:"seq"`
-	ID         string          `json:"id"`
-	ResourceID string          `json:"resource_id"`
-	Kind       string          `json:"kind"`
-	Actor      string          `json:"actor"`
-	At         time.Time       `json:"at"`
-	Detail     json.RawMessage `json:"detail"`
+	Seq        int64  `json:"seq"`
+	ID         string `json:"id"`
+	ResourceID string `json:"resource_id"`
+	// Kind is what was done (invoice.ActionCreate, ActionRenew, …).
+	Kind   invoice.ActionKind `json:"kind"`
+	Actor  string             `json:"actor"`
+	At     time.Time          `json:"at"`
+	Detail json.RawMessage    `json:"detail"`
 }
 
 // Actions returns a page of the account's action-log entries, oldest
@@ -195,7 +196,7 @@ func (s *System) Actions(ctx context.Context, req ListRequest) (Page[ActionEntry
 			if err != nil {
 				return err
 			}
-			out = append(out, ActionEntry{Seq: a.Seq, ID: a.ID, ResourceID: a.ResourceID, Kind: string(a.Kind), Actor: a.Actor, At: a.At, Detail: detail})
+			out = append(out, ActionEntry{Seq: a.Seq, ID: a.ID, ResourceID: a.ResourceID, Kind: a.Kind, Actor: a.Actor, At: a.At, Detail: detail})
 		}
 		return nil
 	})

@@ -297,7 +297,7 @@ func TestTheActionLogNamesTheActor(t *testing.T) {
 			list, err := items(e.sys.Actions(ctx, billing.ListRequest{AccountID: "acme", ResourceID: r.ID, Limit: 100}))
 			require.NoError(t, err)
 			for _, a := range list {
-				actors[a.Kind] = append(actors[a.Kind], a.Actor)
+				actors[string(a.Kind)] = append(actors[string(a.Kind)], a.Actor)
 			}
 		}
 		assert.Equal(t, []string{"ops@host", "ops@host"}, actors["create"], "the host's actor who placed the order")

@@ -570,7 +570,7 @@ func (e env) history(t *testing.T, acct string) []billing.WalletEntry {
 }
 
 // memosOf returns the memos of the entries of a kind.
-func memosOf(h []billing.WalletEntry, kind string) []string {
+func memosOf(h []billing.WalletEntry, kind payment.EntryKind) []string {
 	var out []string
 	for _, en := range h {
 		if en.Kind == kind {
@@ -648,7 +648,7 @@ func TestValidateTheLongestAcceptedTextGoesAllTheWayThrough(t *testing.T) {
 			require.NoError(t, err)
 			link, err = e.sys.PaymentLinkByToken(ctx, link.Token)
 			require.NoError(t, err)
-			assert.Equal(t, "paid", link.Status)
+			assert.Equal(t, billing.PaymentLinkPaid, link.Status)
 			o, err := e.sys.Order(ctx, "pl", res.Order.ID)
 			require.NoError(t, err)
 			assert.Equal(t, "paid", string(o.Status))

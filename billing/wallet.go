@@ -64,9 +64,10 @@ type WalletEntry struct {
 	// Seq orders the history.
 	Seq int64  `json:"seq"`
 	ID  string `json:"id"`
-	// Kind is the movement ("top_up", "payment", "refund", "promo_grant",
-	// "promo_expire", "hold", "release", "capture", "gateway_payment").
-	Kind string `json:"kind"`
+	// Kind is the movement: payment.EntryTopUp, EntryPayment, EntryRefund,
+	// EntryPromoGrant, EntryPromoExpire, EntryHold, EntryRelease,
+	// EntryCapture or EntryGatewayPayment.
+	Kind payment.EntryKind `json:"kind"`
 	// RefType and RefID name what the movement was for (a payment, an
 	// order, an invoice, a promotional grant).
 	RefType string    `json:"ref_type"`
@@ -119,7 +120,7 @@ func (s *System) WalletHistory(ctx context.Context, req ListRequest) (Page[Walle
 					}
 				}
 			}
-			out = append(out, WalletEntry{Seq: r.Seq, ID: r.ID, Kind: r.Kind, RefType: r.RefType, RefID: r.RefID,
+			out = append(out, WalletEntry{Seq: r.Seq, ID: r.ID, Kind: payment.EntryKind(r.Kind), RefType: r.RefType, RefID: r.RefID,
 				Memo: r.Memo, At: r.At, Change: change, CreditAfter: r.CreditAfter})
 		}
 		return nil
@@ -166,7 +167,7 @@ func (s *System) GrantPromotionalCredit(ctx context.Context, key string, req Gra
 		return Grant{}, &RequestError{Field: "ValidFor", Reason: fmt.Sprintf("is %s, want 1h to 10 years", req.ValidFor)}
 	}
 	if err := payment.ValidateAmount(req.Amount); err != nil {
-		return Grant{}, &RequestError{Field: "Amount", Reason: err.Error()}
+		return Grant{}, &RequestError{Field: "Amount", Reason: err.Error(), Err: err}
 	}
 	return idempotent(ctx, s, req.AccountID, key, "wallet.grant", req, func(ctx context.Context, tx storage.Tx) (Grant, error) {
 		acct, err := getAccount(ctx, tx, req.AccountID, true)

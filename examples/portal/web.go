@@ -221,7 +221,7 @@ func (d *demo) portalPage(ctx context.Context, acct string, q url.Values) (page,
 		if len(p.History) == 10 {
 			break
 		}
-		p.History = append(p.History, historyRow{Kind: h.Kind, Memo: h.Memo, Change: f.money(h.Change), After: f.money(h.CreditAfter), Date: f.time(h.At)})
+		p.History = append(p.History, historyRow{Kind: string(h.Kind), Memo: h.Memo, Change: f.money(h.Change), After: f.money(h.CreditAfter), Date: f.time(h.At)})
 	}
 
 	linked, err := d.sys.LinkedAccounts(ctx, acct)
