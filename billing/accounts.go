@@ -59,13 +59,13 @@ func (s *System) CreateAccount(ctx context.Context, key string, req CreateAccoun
 		req.TimeZone = s.cfg.DefaultTimeZone
 	}
 	if _, err := money.LookupCurrency(req.Currency); err != nil {
-		return Account{}, &RequestError{Field: "Currency", Reason: err.Error()}
+		return Account{}, &RequestError{Field: "Currency", Reason: err.Error(), Err: err}
 	}
 	if err := s.checkServed("Currency", req.Currency); err != nil {
 		return Account{}, err
 	}
 	if _, err := period.NewCalendar(req.TimeZone, s.cfg.Basis); err != nil {
-		return Account{}, &RequestError{Field: "TimeZone", Reason: err.Error()}
+		return Account{}, &RequestError{Field: "TimeZone", Reason: err.Error(), Err: err}
 	}
 	return idempotent(ctx, s, req.ID, key, "account.create", req, func(ctx context.Context, tx storage.Tx) (Account, error) {
 		now := s.now()
@@ -156,23 +156,29 @@ func (s *System) SetAccountType(ctx context.Context, key string, req SetAccountT
 	})
 }
 
-// AuditTrail returns up to limit (1–1000; 0 means DefaultPageSize) of the account's audit records
-// after the cursor afterSeq (0 for the first page), oldest first. Pass the
-// last record's Seq to get the next page.
-func (s *System) AuditTrail(ctx context.Context, accountID string, afterSeq int64, limit int) ([]storage.AuditRecord, error) {
-	if err := checkLimit(&limit); err != nil {
-		return nil, err
+// AuditTrail returns a page of the account's audit records, oldest first
+// (see ListRequest for paging).
+func (s *System) AuditTrail(ctx context.Context, req ListRequest) (Page[storage.AuditRecord], error) {
+	if err := req.check(false); err != nil {
+		return Page[storage.AuditRecord]{}, err
+	}
+	after, err := seqCursor(req.After)
+	if err != nil {
+		return Page[storage.AuditRecord]{}, err
 	}
 	var out []storage.AuditRecord
-	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		if _, err := getAccount(ctx, tx, accountID, false); err != nil {
+	err = s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		if _, err := getAccount(ctx, tx, req.AccountID, false); err != nil {
 			return err
 		}
 		var err error
-		out, err = tx.Audit().List(ctx, accountID, afterSeq, limit)
+		out, err = tx.Audit().List(ctx, req.AccountID, after, req.Limit)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return Page[storage.AuditRecord]{}, err
+	}
+	return pageOf(out, req.Limit, func(r storage.AuditRecord) string { return seqNext(r.Seq) }), nil
 }
 
 // getAccount reads (and optionally locks) an account, mapping a missing one

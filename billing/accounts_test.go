@@ -164,7 +164,7 @@ func TestAccountTypeSwitchIsAudited(t *testing.T) {
 	_, err = sys.SetAccountType(ctx, "switch-2", billing.SetAccountTypeRequest{AccountID: "cust-1", Type: billing.Postpaid, Actor: "ops@provider"})
 	require.NoError(t, err)
 
-	recs, err := sys.AuditTrail(ctx, "cust-1", 0, 10)
+	recs, err := items(sys.AuditTrail(ctx, billing.ListRequest{AccountID: "cust-1", Limit: 10}))
 	require.NoError(t, err)
 	require.Len(t, recs, 1)
 	assert.Equal(t, "account.type_changed", recs[0].Action)
@@ -179,12 +179,12 @@ func TestAccountTypeSwitchIsAudited(t *testing.T) {
 		assert.ErrorIs(t, err, billing.ErrInvalidRequest, "actor is required")
 		_, err = sys.SetAccountType(ctx, "s3", billing.SetAccountTypeRequest{AccountID: "someone-else", Type: billing.Prepaid, Actor: "ops"})
 		assert.ErrorIs(t, err, billing.ErrAccountNotFound)
-		all, err := sys.AuditTrail(ctx, "cust-1", 0, 0)
+		all, err := items(sys.AuditTrail(ctx, billing.ListRequest{AccountID: "cust-1"}))
 		require.NoError(t, err, "a zero limit is the default page")
 		assert.Len(t, all, 1)
-		_, err = sys.AuditTrail(ctx, "cust-1", 0, 1001)
+		_, err = items(sys.AuditTrail(ctx, billing.ListRequest{AccountID: "cust-1", Limit: 1001}))
 		assert.ErrorIs(t, err, billing.ErrInvalidRequest)
-		_, err = sys.AuditTrail(ctx, "someone-else", 0, 10)
+		_, err = items(sys.AuditTrail(ctx, billing.ListRequest{AccountID: "someone-else", Limit: 10}))
 		assert.ErrorIs(t, err, billing.ErrAccountNotFound)
 		a, err := sys.Account(ctx, "cust-1")
 		require.NoError(t, err)
@@ -214,7 +214,7 @@ func testIdempotencyRace(t *testing.T, st storage.Store) {
 		require.NoError(t, errs[i])
 		assert.Equal(t, int64(2), results[i].Version, "caller %d sees the first result", i)
 	}
-	recs, err := sys.AuditTrail(ctx, "racer", 0, 100)
+	recs, err := items(sys.AuditTrail(ctx, billing.ListRequest{AccountID: "racer", Limit: 100}))
 	require.NoError(t, err)
 	assert.Len(t, recs, 1, "exactly one effect")
 }

@@ -77,7 +77,7 @@ func TestCheckoutByCreditTheSeedsFlow(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, res.Order.ID, again.Order.ID, "a double-submitted checkout is one order")
 
-		events, err := e.sys.Events(ctx, "acme", 0, 100)
+		events, err := items(e.sys.Events(ctx, billing.ListRequest{AccountID: "acme", Limit: 100}))
 		require.NoError(t, err)
 		provisions := 0
 		for _, ev := range events {
@@ -95,7 +95,7 @@ func TestCheckoutByCreditTheSeedsFlow(t *testing.T) {
 			assert.Equal(t, lifecycle.StatusGood, r.BillingStatus)
 			require.Len(t, r.InvoiceIDs, 1)
 		}
-		invs, err := e.sys.Invoices(ctx, "acme", "", "", 10)
+		invs, err := items(e.sys.Invoices(ctx, billing.ListRequest{AccountID: "acme", Limit: 10}))
 		require.NoError(t, err)
 		require.Len(t, invs, 2, "one invoice per resource")
 		totals := map[string]int64{}
@@ -113,10 +113,10 @@ func TestCheckoutByCreditTheSeedsFlow(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, order.StatusCompleted, o.Status)
 		assert.Equal(t, int64(247_000), e.available(t, "acme"))
-		acts, err := e.sys.Actions(ctx, "acme", active[0].ID, 0, 10)
+		acts, err := items(e.sys.Actions(ctx, billing.ListRequest{AccountID: "acme", ResourceID: active[0].ID, Limit: 10}))
 		require.NoError(t, err)
 		require.Len(t, acts, 1)
-		assert.Equal(t, "create", acts[0].Kind)
+		assert.Equal(t, invoice.ActionCreate, acts[0].Kind)
 
 		t.Run("another account sees none of it", func(t *testing.T) {
 			e.account(t, "other")
@@ -163,7 +163,7 @@ func TestCouponSplitByEachResourcesShare(t *testing.T) {
 		assert.Equal(t, int64(50_000), minor(t, res.Order.Quote.Lines[1].Discount), "150,000 × 500,000/1,500,000")
 		e.provisionAll(t, "acme", res)
 		got := map[string]int64{}
-		invs, err := e.sys.Invoices(ctx, "acme", "", "", 10)
+		invs, err := items(e.sys.Invoices(ctx, billing.ListRequest{AccountID: "acme", Limit: 10}))
 		require.NoError(t, err)
 		for _, inv := range invs {
 			got[inv.ResourceID] = minor(t, inv.Total)
@@ -305,7 +305,7 @@ func TestCheckoutRejectionsChangeNothing(t *testing.T) {
 		_, err := e.sys.Checkout(ctx, "k", billing.CheckoutRequest{AccountID: "acme", Method: payment.MethodCredit, Items: seedItems(), Coupons: []string{"OLD"}})
 		require.ErrorAs(t, err, &rej)
 		assert.Equal(t, coupon.ReasonExpired, rej.Reason)
-		rs, err := e.sys.Resources(ctx, "acme", "", 10)
+		rs, err := items(e.sys.Resources(ctx, billing.ListRequest{AccountID: "acme", Limit: 10}))
 		require.NoError(t, err)
 		assert.Empty(t, rs, "no resource was created")
 		assert.Equal(t, int64(100_000), e.available(t, "acme"), "no credit was spent")
@@ -405,7 +405,8 @@ func TestAnOrderPaidOnBehalfThroughAPaymentLink(t *testing.T) {
 		// The customer's own redirect payment, never completed, expires
 		// without undoing the order.
 		e.clk.Advance(31 * time.Minute)
-		n, err := e.sys.ExpirePendingPayments(ctx, 10)
+		rep, err := e.sys.Tick(ctx, 10)
+		n := rep.PaymentsExpired
 		require.NoError(t, err)
 		assert.Equal(t, 1, n)
 		o, err = e.sys.Order(ctx, "acme", res.Order.ID)

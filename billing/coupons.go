@@ -30,7 +30,7 @@ func (s *System) DefineCoupon(ctx context.Context, c coupon.Coupon) error {
 		return err
 	}
 	if err := c.Validate(); err != nil {
-		return &RequestError{Field: "Coupon", Reason: err.Error()}
+		return &RequestError{Field: "Coupon", Reason: err.Error(), Err: err}
 	}
 	body, err := json.Marshal(c)
 	if err != nil {

@@ -72,7 +72,7 @@ func (s *System) creditInvoices(ctx context.Context, tx storage.Tx, acct Account
 			return credited, err
 		}
 		if err := s.emit(ctx, tx, acct.ID, r.ID, EventInvoiceIssued, "", InvoicePayload{InvoiceID: note.ID,
-			Number: note.DisplayNumber(), ResourceID: r.ID, Total: note.Total, Status: string(note.Status)}); err != nil {
+			Number: note.DisplayNumber(), ResourceID: r.ID, Total: note.Total, Status: note.Status}); err != nil {
 			return credited, err
 		}
 		d.InvoiceIDs = append(d.InvoiceIDs, note.ID)

@@ -144,7 +144,8 @@ func TestOneSystemServesVNDAndUSDAccounts(t *testing.T) {
 				require.NoError(t, err)
 				assert.Equal(t, w.afterRenew, wal.Available.String())
 
-				invs, err := e.sys.Invoices(ctx, acct, r.ID, "", 10)
+				page, err := e.sys.Invoices(ctx, billing.ListRequest{AccountID: acct, ResourceID: r.ID, Limit: 10})
+				invs := page.Items
 				require.NoError(t, err)
 				require.Len(t, invs, 2, "the purchase and the renewal")
 				for _, inv := range invs {
@@ -174,7 +175,7 @@ func TestAUSDAccountIsRefusedWhatItsCurrencyDoesNotSell(t *testing.T) {
 			wal, err := e.sys.Wallet(ctx, "us")
 			require.NoError(t, err)
 			assert.Equal(t, "20.00 USD", wal.Available.String(), "nothing was charged")
-			pays, err := e.sys.Payments(ctx, "us", "", 10)
+			pays, err := items(e.sys.Payments(ctx, billing.ListRequest{AccountID: "us", Limit: 10}))
 			require.NoError(t, err)
 			assert.Len(t, pays, 1, "no payment besides the top-up")
 		}
@@ -282,7 +283,7 @@ func TestUSDUsageAndMonthCloseArePricedInUSD(t *testing.T) {
 			{ID: "bw", AccountID: "us", ResourceID: r.ID, Metric: bandwidthMetric, Quantity: decimal.RequireFromString("5.56"), At: e.clk.Now().Add(-time.Hour)},
 		})
 		require.Equal(t, 2, res.Recorded)
-		charges, err := e.sys.UsageSoFar(ctx, "us", r.ID, start, e.clk.Now())
+		charges, err := e.sys.UsageSoFar(ctx, billing.UsageRequest{AccountID: "us", ResourceID: r.ID, From: start, To: e.clk.Now()})
 		require.NoError(t, err)
 		got := map[string]string{}
 		for _, c := range charges {

@@ -21,4 +21,32 @@
 // VND"), a term as {"months":1} or {"days":60}, times in RFC 3339, and
 // fields whose zero value means "none" left out. testdata/json_*.json pins
 // each shape; docs/ARCHITECTURE.md ("JSON shape") has the conventions.
+//
+// # Methods by area
+//
+// System's methods, grouped by what they act on (each group's requests
+// and results are named after it):
+//
+//   - Accounts: CreateAccount, Account, SetAccountType, AuditTrail.
+//   - Catalog and quotes: Catalog, Quote, PreviewCheckout, DefineCoupon.
+//   - Orders and checkout: Checkout, Order, OrderResources.
+//   - Payments and wallet: Pay, TopUp, Payment, Payments, RefundToCredit,
+//     Wallet, WalletHistory, GrantPromotionalCredit; linked accounts
+//     (StartLinking, LinkedAccounts, SetDefaultLinkedAccount, Unlink);
+//     payment links (CreatePaymentLink, PaymentLinkByToken, PayLink);
+//     gateway callbacks (HandleCallback, CallbackHandler).
+//   - Resources: ProvisioningSucceeded, ProvisioningFailed, Resource,
+//     Resources, Renew, MatchEndTime, Recover, Resize, Delete,
+//     SetAutoRenew, Actions.
+//   - Invoices: Invoice, Invoices, OpenInvoices, PreviewBill.
+//   - Usage: RecordUsage, UsageSoFar, UsageHold.
+//   - Worker and events: Tick, RunWorker, DeliverEvents, Events; the
+//     host's Config.EventHandler receives each Event, whose typed payload
+//     Event.Decode returns.
+//
+// # Lists
+//
+// Every list takes a ListRequest and answers a Page: ask with After ""
+// and pass each page's Next as the next request's After until Next is "".
+// Limit 0 means DefaultPageSize; cursors are opaque.
 package billing

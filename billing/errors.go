@@ -113,6 +113,10 @@ func (e *AmountDueError) Is(target error) bool { return target == ErrAmountDue }
 type ConfigError struct {
 	Field  string
 	Reason string
+	// Err is the cause, when another package's typed error rejected the
+	// value (an overdue or hold policy that does not validate); errors.Is
+	// and errors.As reach it.
+	Err error
 }
 
 // Error names the field and the reason.
@@ -120,6 +124,9 @@ func (e *ConfigError) Error() string { return fmt.Sprintf("billing: config %s %s
 
 // Is makes a *ConfigError match ErrInvalidConfig.
 func (e *ConfigError) Is(target error) bool { return target == ErrInvalidConfig }
+
+// Unwrap returns the cause, if any.
+func (e *ConfigError) Unwrap() error { return e.Err }
 
 // RequestError says which request field was rejected and why.
 type RequestError struct {

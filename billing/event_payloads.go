@@ -9,6 +9,7 @@ import (
 
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/payment"
 )
@@ -83,8 +84,8 @@ type InvoicePayload struct {
 	Number     string       `json:"number"`
 	ResourceID string       `json:"resource_id"`
 	Total      money.Amount `json:"total"`
-	// Status is the document's invoice.Status ("paid", "issued", …).
-	Status string `json:"status"`
+	// Status is the document's status (invoice.StatusPaid, StatusIssued, …).
+	Status invoice.Status `json:"status"`
 	// DueAt is when an unpaid invoice (a postpaid bill) must be paid;
 	// omitted for documents issued paid.
 	DueAt time.Time `json:"due_at,omitzero"`

@@ -75,7 +75,7 @@ func TestEveryEventDecodesToItsType(t *testing.T) {
 	require.NoError(t, err)
 	e.clk.Advance(40 * day) // past the end: grace, notices
 	e.tick(t)
-	evs, err := e.sys.Events(ctx, "acct", 0, 1000)
+	evs, err := items(e.sys.Events(ctx, billing.ListRequest{AccountID: "acct", Limit: 1000}))
 	require.NoError(t, err)
 	kinds := map[billing.EventKind]bool{}
 	for _, ev := range evs {

@@ -165,23 +165,31 @@ func (s *System) deliver(ctx context.Context, e storage.Event) (bool, error) {
 	return herr == nil, nil
 }
 
-// Events returns up to limit (1–1000; 0 means DefaultPageSize) of the account's outbox events after
-// the cursor afterSeq, oldest first: the portal's notices, and what tests
-// assert on.
-func (s *System) Events(ctx context.Context, accountID string, afterSeq int64, limit int) ([]Event, error) {
-	if err := checkLimit(&limit); err != nil {
-		return nil, err
+// Events returns a page of the account's outbox events, oldest first (see
+// ListRequest for paging): the portal's notices, and what tests assert on.
+// Delivered events stay listed.
+func (s *System) Events(ctx context.Context, req ListRequest) (Page[Event], error) {
+	if err := req.check(false); err != nil {
+		return Page[Event]{}, err
+	}
+	after, err := seqCursor(req.After)
+	if err != nil {
+		return Page[Event]{}, err
 	}
 	var out []Event
-	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		list, err := tx.Outbox().List(ctx, accountID, afterSeq, limit)
+	err = s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		list, err := tx.Outbox().List(ctx, req.AccountID, after, req.Limit)
+		out = out[:0]
 		for _, e := range list {
 			out = append(out, Event{Seq: e.Seq, ID: e.ID, AccountID: e.AccountID, Stream: e.Stream,
 				Kind: EventKind(e.Kind), Payload: e.Payload, Attempts: e.Attempts, CreatedAt: e.CreatedAt})
 		}
 		return err
 	})
-	return out, err
+	if err != nil {
+		return Page[Event]{}, err
+	}
+	return pageOf(out, req.Limit, func(e Event) string { return seqNext(e.Seq) }), nil
 }
 
 // truncate keeps at most n bytes of s, cut at a character boundary, with

@@ -76,7 +76,7 @@ func ExampleSystem_RecordUsage() {
 		fmt.Println("refused", r.EventID, r.Reason)
 	}
 
-	charges, err := sys.UsageSoFar(ctx, "acme", volume, start, clk.Now())
+	charges, err := sys.UsageSoFar(ctx, billing.UsageRequest{AccountID: "acme", ResourceID: volume, From: start, To: clk.Now()})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -16,56 +16,19 @@ const (
 	reasonExpiredCreated = "payment expired: the gateway never answered"
 )
 
-// ExpirePendingPayments expires up to limit (1–1000; 0 means DefaultPageSize) gateway payments still
-// "created" or "pending" past their expiry — abandoned by the customer, or
-// never answered by the gateway — oldest expiry first, one payment per
-// transaction. Expiring a payment releases the credit a Top up & Pay held
-// (a release journal entry back to the wallet's buckets); for an order it
-// also releases the order's coupon reservations, marks the order
-// payment_failed and cancels its resources; an EventPaymentFailed event
-// tells the host. So nothing stays reserved forever.
-//
-// A payment that cannot be expired does not hold up the others: the
-// failure is recorded on the payment (storage.Payment's Attempts,
-// LastError, RetryAt) and logged, and the payment is tried again after
-// Config.RetryDelay, doubling up to Config.MaxRetryDelay. A late success
-// for an expired payment is credited to the wallet as cash (see
-// HandleCallback). Tick runs it; a host may also run it on its own. It
-// returns how many payments it expired, and an error only when the sweep
-// as a whole cannot run (the store is unreachable, ctx is done).
-func (s *System) ExpirePendingPayments(ctx context.Context, limit int) (int, error) {
-	if err := checkLimit(&limit); err != nil {
-		return 0, err
-	}
-	res, err := s.expirePayments(ctx, limit)
-	return res.done, err
-}
-
-// RetryCreatedPayments asks the gateway again about up to limit (1–1000; 0 means DefaultPageSize)
-// payments left "created" because their gateway never answered (a
-// temporary failure, a lost response, or a process that stopped between
-// recording the payment and calling the gateway): those created at least
-// Config.RetryDelay ago, or whose recorded retry time has come, and not yet
-// expired, oldest first. Each is submitted again with the same payment id,
-// which gateways treat idempotently, so a payment the gateway did receive is
-// never charged twice. A payment whose order or invoice can no longer take
-// it (settled another way meanwhile, failed, voided) is canceled instead,
-// releasing what it held, so the customer is not charged for nothing. A
-// try that fails again is recorded on the payment
-// and logged, and retried after a delay that doubles up to
-// Config.MaxRetryDelay, never past the payment's expiry; once expired,
-// ExpirePendingPayments ends it. Tick runs it; a host may also run it on
-// its own. It returns how many payments got an answer (pending, succeeded
-// or failed), and an error only when the sweep as a whole cannot run.
-func (s *System) RetryCreatedPayments(ctx context.Context, limit int) (int, error) {
-	if err := checkLimit(&limit); err != nil {
-		return 0, err
-	}
-	res, err := s.retryPayments(ctx, limit)
-	return res.done, err
-}
-
-// expirePayments is the expiry sweep: one page of payments due for expiry.
+// expirePayments is the expiry sweep, one page of it: gateway payments
+// still "created" or "pending" past their expiry — abandoned by the
+// customer, or never answered by the gateway — oldest expiry first, one
+// payment per transaction. Expiring a payment releases the credit a Top up
+// & Pay held (a release journal entry back to the wallet's buckets); for
+// an order it also releases the order's coupon reservations, marks the
+// order payment_failed and cancels its resources; an EventPaymentFailed
+// event tells the host. So nothing stays reserved forever. A payment that
+// cannot be expired does not hold up the others: the failure is recorded
+// on the payment (Attempts, LastError, RetryAt) and logged, and it is
+// tried again after Config.RetryDelay, doubling up to Config.MaxRetryDelay.
+// A late success for an expired payment is credited to the wallet as cash
+// (see HandleCallback). Tick runs it.
 func (s *System) expirePayments(ctx context.Context, limit int) (sweep, error) {
 	now := s.now()
 	var due []storage.Payment
@@ -109,8 +72,18 @@ func (s *System) expirePayment(ctx context.Context, p storage.Payment) (Payment,
 	})
 }
 
-// retryPayments is the retry sweep: one page of created payments due for
-// another gateway call.
+// retryPayments is the retry sweep, one page of it: payments left
+// "created" because their gateway never answered (a temporary failure, a
+// lost response, or a process that stopped between recording the payment
+// and calling the gateway), created at least Config.RetryDelay ago or at
+// their recorded retry time, and not yet expired, oldest first. Each is
+// submitted again with the same payment id, which gateways treat
+// idempotently, so a payment the gateway did receive is never charged
+// twice. A payment whose order or invoice can no longer take it is
+// canceled instead, releasing what it held. A try that fails again is
+// recorded and retried after a delay that doubles up to
+// Config.MaxRetryDelay, never past the payment's expiry; once expired,
+// expirePayments ends it. Tick runs it.
 func (s *System) retryPayments(ctx context.Context, limit int) (sweep, error) {
 	now := s.now()
 	var due []storage.Payment

@@ -926,7 +926,7 @@ func TestFaultUnsubmittedPaymentIsNotReservedForever(t *testing.T) {
 		e.clk.Advance(time.Hour) // past the 30-minute payment timeout
 		_, err = e.sys.Tick(ctx, 1000)
 		require.NoError(t, err)
-		payments, err := e.sys.Payments(ctx, e.acct, "", 1000)
+		payments, err := items(e.sys.Payments(ctx, billing.ListRequest{AccountID: e.acct, Limit: 1000}))
 		require.NoError(t, err)
 		for _, p := range payments {
 			if p.Status == payment.StatusCreated || p.Status == payment.StatusPending {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 	"time"
 
@@ -102,7 +103,7 @@ func (e env) fund(t *testing.T, acct string, n int64) {
 // (for one resource when resourceID is set).
 func (e env) invoiceCount(t *testing.T, acct, resourceID string) int {
 	t.Helper()
-	invs, err := e.sys.Invoices(context.Background(), acct, resourceID, "", 1000)
+	invs, err := items(e.sys.Invoices(context.Background(), billing.ListRequest{AccountID: acct, ResourceID: resourceID, Limit: 1000}))
 	require.NoError(t, err)
 	return len(invs)
 }
@@ -183,7 +184,7 @@ func (e env) owe(t testing.TB, acct string, amount int64) payment.Purpose {
 // creditNoteTotal sums the credit notes issued against a resource.
 func creditNoteTotal(t testing.TB, e env, acct, resourceID string) int64 {
 	t.Helper()
-	list, err := e.sys.Invoices(context.Background(), acct, resourceID, "", 1000)
+	list, err := items(e.sys.Invoices(context.Background(), billing.ListRequest{AccountID: acct, ResourceID: resourceID, Limit: 1000}))
 	require.NoError(t, err)
 	var n int64
 	for _, inv := range list {
@@ -207,3 +208,10 @@ func (e env) linkAccount(t *testing.T, acct, display string) {
 	_, err = e.deliver(t, cb)
 	require.NoError(t, err)
 }
+
+// items unpacks a list's page for tests that read one page.
+func items[T any](p billing.Page[T], err error) ([]T, error) { return p.Items, err }
+
+// cursorAt is the cursor of a list ordered by sequence number that starts
+// after seq.
+func cursorAt(seq int64) string { return strconv.FormatInt(seq, 10) }

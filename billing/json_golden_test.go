@@ -191,10 +191,10 @@ func TestResponseJSONGolden(t *testing.T) {
 	ord, err := sys.Order(ctx, "acme", checkout.Order.ID)
 	require.NoError(t, err)
 	values["order"] = ord
-	invs, err := sys.Invoices(ctx, "acme", server, "", 10)
+	invs, err := sys.Invoices(ctx, billing.ListRequest{AccountID: "acme", ResourceID: server, Limit: 10})
 	require.NoError(t, err)
-	require.NotEmpty(t, invs)
-	values["invoice"] = invs[0]
+	require.NotEmpty(t, invs.Items)
+	values["invoice"] = invs.Items[0]
 
 	clk.Advance(10 * 24 * time.Hour)
 	renewed, err := sys.Renew(ctx, "renew-1", billing.RenewRequest{AccountID: "acme", ResourceIDs: []string{volume}, Term: period.Days(30),
@@ -208,7 +208,7 @@ func TestResponseJSONGolden(t *testing.T) {
 	require.NoError(t, err)
 	values["resize_result"] = resized
 	step()
-	actions, err := sys.Actions(ctx, "acme", server, 0, 100)
+	actions, err := sys.Actions(ctx, billing.ListRequest{AccountID: "acme", ResourceID: server, Limit: 100})
 	require.NoError(t, err)
 	values["actions"] = actions
 
@@ -222,7 +222,7 @@ func TestResponseJSONGolden(t *testing.T) {
 	require.Len(t, usage.Rejected, 2)
 	values["usage_result"] = usage
 	step()
-	charges, err := sys.UsageSoFar(ctx, "acme", volume, usedFrom, clk.Now())
+	charges, err := sys.UsageSoFar(ctx, billing.UsageRequest{AccountID: "acme", ResourceID: volume, From: usedFrom, To: clk.Now()})
 	require.NoError(t, err)
 	values["usage_charges"] = charges
 
@@ -249,19 +249,19 @@ func TestResponseJSONGolden(t *testing.T) {
 		Actor: "ops@provider", Reason: "enterprise contract"})
 	require.NoError(t, err)
 	values["account_postpaid"] = typed
-	audit, err := sys.AuditTrail(ctx, "acme", 0, 100)
+	audit, err := sys.AuditTrail(ctx, billing.ListRequest{AccountID: "acme", Limit: 100})
 	require.NoError(t, err)
 	values["audit_trail"] = audit
 	wallet, err := sys.Wallet(ctx, "acme")
 	require.NoError(t, err)
 	values["wallet"] = wallet
-	history, err := sys.WalletHistory(ctx, "acme", 0, 100)
+	history, err := sys.WalletHistory(ctx, billing.ListRequest{AccountID: "acme", Limit: 100})
 	require.NoError(t, err)
 	values["wallet_history"] = history
-	payments, err := sys.Payments(ctx, "acme", "", 100)
+	payments, err := sys.Payments(ctx, billing.ListRequest{AccountID: "acme", Limit: 100})
 	require.NoError(t, err)
 	values["payments"] = payments
-	events, err := sys.Events(ctx, "acme", 0, 100)
+	events, err := sys.Events(ctx, billing.ListRequest{AccountID: "acme", Limit: 100})
 	require.NoError(t, err)
 	values["events"] = events
 

@@ -100,7 +100,7 @@ func appendEntryAfter(ctx context.Context, tx storage.Tx, acct Account, e paymen
 	rec.CreditAfter = after
 	out, err := tx.Ledger().Append(ctx, rec)
 	if errors.Is(err, storage.ErrNegativeBalance) {
-		return storage.LedgerEntry{}, fmt.Errorf("%w: %v", payment.ErrInsufficientCredit, err)
+		return storage.LedgerEntry{}, fmt.Errorf("%w: %w", payment.ErrInsufficientCredit, err)
 	}
 	return out, err
 }

@@ -56,7 +56,7 @@ func (e env) buy(t *testing.T, acct string, cfg pricing.Configuration, term peri
 // notices returns the account's notice events of a kind.
 func (e env) notices(t *testing.T, acct string, kind billing.NoticeKind) []map[string]any {
 	t.Helper()
-	evs, err := e.sys.Events(context.Background(), acct, 0, 1000)
+	evs, err := items(e.sys.Events(context.Background(), billing.ListRequest{AccountID: acct, Limit: 1000}))
 	require.NoError(t, err)
 	var out []map[string]any
 	for _, ev := range evs {
@@ -74,7 +74,7 @@ func (e env) notices(t *testing.T, acct string, kind billing.NoticeKind) []map[s
 
 func (e env) eventsOf(t *testing.T, acct string, kind billing.EventKind) int {
 	t.Helper()
-	evs, err := e.sys.Events(context.Background(), acct, 0, 1000)
+	evs, err := items(e.sys.Events(context.Background(), billing.ListRequest{AccountID: acct, Limit: 1000}))
 	require.NoError(t, err)
 	n := 0
 	for _, ev := range evs {
@@ -107,7 +107,7 @@ func TestResizeAndDeleteWorkedExamples(t *testing.T) {
 			assert.Equal(t, payment.StatusSucceeded, res.Payment.Status)
 			assert.True(t, res.Resource.PeriodEnd.Equal(r.PeriodEnd), "the end date is kept")
 			assert.Equal(t, large, res.Resource.Configuration)
-			invs, err := e.sys.Invoices(ctx, "acme", r.ID, "", 10)
+			invs, err := items(e.sys.Invoices(ctx, billing.ListRequest{AccountID: "acme", ResourceID: r.ID, Limit: 10}))
 			require.NoError(t, err)
 			require.Len(t, invs, 3, "original, credit note, new invoice")
 			assert.Equal(t, invoice.KindInvoice, invs[0].Kind)

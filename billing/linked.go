@@ -74,7 +74,7 @@ func (s *System) StartLinking(ctx context.Context, key string, req LinkAccountRe
 	}
 	redirect, err := gw.StartLink(ctx, gateway.LinkRequest{LinkID: linkID, AccountID: req.AccountID, ReturnURL: req.ReturnURL})
 	if err != nil {
-		return LinkStart{LinkID: linkID}, fmt.Errorf("%w: %s: %v", ErrGatewayUnavailable, gw.Name(), err)
+		return LinkStart{LinkID: linkID}, fmt.Errorf("%w: %s: %w", ErrGatewayUnavailable, gw.Name(), err)
 	}
 	return LinkStart{LinkID: linkID, RedirectURL: redirect.URL}, nil
 }
@@ -99,39 +99,54 @@ func (s *System) LinkedAccounts(ctx context.Context, accountID string) ([]Linked
 	return out, err
 }
 
+// LinkedAccountRequest names one of an account's linked accounts, for
+// SetDefaultLinkedAccount and Unlink.
+type LinkedAccountRequest struct {
+	AccountID string `json:"account_id"`
+	// LinkID is the linked account's id (LinkedAccount.ID).
+	LinkID string `json:"link_id"`
+}
+
+// hashed is what the idempotency record of SetDefaultLinkedAccount
+// and Unlink hashes: the request's fields under the keys they have always
+// been hashed with, so a retry across versions still matches.
+func (r LinkedAccountRequest) hashed() any {
+	return struct{ AccountID, LinkID string }{r.AccountID, r.LinkID}
+}
+
 // SetDefaultLinkedAccount makes one active linked account the default: the
-// one charged when a payment names none (automatic renewal, invoices).
-func (s *System) SetDefaultLinkedAccount(ctx context.Context, key, accountID, linkID string) ([]LinkedAccount, error) {
-	if err := validateLinkedAccountRef(accountID, linkID); err != nil {
+// one charged when a payment names none (automatic renewal, invoices). It
+// returns the account's linked accounts afterwards.
+func (s *System) SetDefaultLinkedAccount(ctx context.Context, key string, req LinkedAccountRequest) ([]LinkedAccount, error) {
+	if err := validateLinkedAccountRef(req); err != nil {
 		return nil, err
 	}
-	req := struct{ AccountID, LinkID string }{accountID, linkID}
-	if _, err := idempotent(ctx, s, accountID, key, "linked_account.set_default", req, func(ctx context.Context, tx storage.Tx) (bool, error) {
-		return true, s.rewriteLinked(ctx, tx, accountID, func(list []payment.LinkedAccount) ([]payment.LinkedAccount, error) {
-			return payment.SetDefault(list, linkID)
+	if _, err := idempotent(ctx, s, req.AccountID, key, "linked_account.set_default", req.hashed(), func(ctx context.Context, tx storage.Tx) (bool, error) {
+		return true, s.rewriteLinked(ctx, tx, req.AccountID, func(list []payment.LinkedAccount) ([]payment.LinkedAccount, error) {
+			return payment.SetDefault(list, req.LinkID)
 		})
 	}); err != nil {
 		return nil, err
 	}
-	return s.LinkedAccounts(ctx, accountID)
+	return s.LinkedAccounts(ctx, req.AccountID)
 }
 
 // Unlink removes a linked account and forgets its token. If it was the
 // default, no account is the default afterwards: which account is charged
-// automatically is the customer's choice, never guessed.
-func (s *System) Unlink(ctx context.Context, key, accountID, linkID string) ([]LinkedAccount, error) {
-	if err := validateLinkedAccountRef(accountID, linkID); err != nil {
+// automatically is the customer's choice, never guessed. It returns the
+// account's linked accounts afterwards.
+func (s *System) Unlink(ctx context.Context, key string, req LinkedAccountRequest) ([]LinkedAccount, error) {
+	if err := validateLinkedAccountRef(req); err != nil {
 		return nil, err
 	}
-	req := struct{ AccountID, LinkID string }{accountID, linkID}
-	if _, err := idempotent(ctx, s, accountID, key, "linked_account.unlink", req, func(ctx context.Context, tx storage.Tx) (bool, error) {
-		return true, s.rewriteLinked(ctx, tx, accountID, func(list []payment.LinkedAccount) ([]payment.LinkedAccount, error) {
-			return payment.Unlink(list, linkID)
+	if _, err := idempotent(ctx, s, req.AccountID, key, "linked_account.unlink", req.hashed(), func(ctx context.Context, tx storage.Tx) (bool, error) {
+		return true, s.rewriteLinked(ctx, tx, req.AccountID, func(list []payment.LinkedAccount) ([]payment.LinkedAccount, error) {
+			return payment.Unlink(list, req.LinkID)
 		})
 	}); err != nil {
 		return nil, err
 	}
-	return s.LinkedAccounts(ctx, accountID)
+	return s.LinkedAccounts(ctx, req.AccountID)
 }
 
 // rewriteLinked applies a pure change of package payment to the account's
@@ -151,7 +166,7 @@ func (s *System) rewriteLinked(ctx context.Context, tx storage.Tx, accountID str
 	}
 	next, err := change(list)
 	if errors.Is(err, payment.ErrLinkedAccountNotFound) {
-		return fmt.Errorf("%w: %v", ErrLinkedAccountNotFound, err)
+		return fmt.Errorf("%w: %w", ErrLinkedAccountNotFound, err)
 	}
 	if err != nil {
 		return err

@@ -11,10 +11,23 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
+// PaymentLinkStatus is a payment link's status. The values are stored and
+// never change.
+type PaymentLinkStatus string
+
+// The statuses of a payment link.
+const (
+	// PaymentLinkOpen: the link can be paid until its ExpiresAt.
+	PaymentLinkOpen PaymentLinkStatus = "open"
+	// PaymentLinkPaid: a payment through the link succeeded; it cannot be
+	// paid again.
+	PaymentLinkPaid PaymentLinkStatus = "paid"
+)
+
 // Payment link statuses as stored.
 const (
-	linkOpen = "open"
-	linkPaid = "paid"
+	linkOpen = string(PaymentLinkOpen)
+	linkPaid = string(PaymentLinkPaid)
 )
 
 // PaymentLinkRequest creates a shareable link through which anyone can pay
@@ -38,17 +51,18 @@ type PaymentLink struct {
 	Amount      money.Amount    `json:"amount"`
 	Purpose     payment.Purpose `json:"purpose"`
 	Description string          `json:"description,omitempty"`
-	// Status is "open" or "paid"; an open link past ExpiresAt is unusable.
-	Status    string    `json:"status"`
-	PaymentID string    `json:"payment_id,omitempty"`
-	ExpiresAt time.Time `json:"expires_at"`
-	CreatedAt time.Time `json:"created_at"`
+	// Status is PaymentLinkOpen or PaymentLinkPaid; an open link past
+	// ExpiresAt is unusable.
+	Status    PaymentLinkStatus `json:"status"`
+	PaymentID string            `json:"payment_id,omitempty"`
+	ExpiresAt time.Time         `json:"expires_at"`
+	CreatedAt time.Time         `json:"created_at"`
 }
 
 func linkView(l storage.PaymentLink) PaymentLink {
 	return PaymentLink{Token: l.Token, AccountID: l.AccountID, Amount: l.Amount,
 		Purpose:     payment.Purpose{Kind: payment.PurposeKind(l.Purpose), Ref: l.PurposeRef},
-		Description: l.Description, Status: l.Status, PaymentID: l.PaymentID, ExpiresAt: l.ExpiresAt, CreatedAt: l.CreatedAt}
+		Description: l.Description, Status: PaymentLinkStatus(l.Status), PaymentID: l.PaymentID, ExpiresAt: l.ExpiresAt, CreatedAt: l.CreatedAt}
 }
 
 // CreatePaymentLink creates a payment link valid for Config.PaymentLinks
@@ -89,7 +103,7 @@ func (s *System) CreatePaymentLink(ctx context.Context, key string, req PaymentL
 		now := s.now()
 		l, err := payment.NewPaymentLink(s.cfg.PaymentLinks, token.String(), token, req.Purpose, req.Amount, now)
 		if err != nil {
-			return PaymentLink{}, &RequestError{Field: "PaymentLinkRequest", Reason: err.Error()}
+			return PaymentLink{}, &RequestError{Field: linkRequestField(err), Reason: err.Error(), Err: err}
 		}
 		rec := storage.PaymentLink{Token: token.String(), AccountID: acct.ID, Amount: req.Amount,
 			Purpose: string(req.Purpose.Kind), PurposeRef: req.Purpose.Ref, Description: req.Description,
@@ -158,6 +172,16 @@ func (s *System) PayLink(ctx context.Context, key string, req PayLinkRequest) (P
 		Purpose: payment.Purpose{Kind: payment.PurposePaymentLink, Ref: l.Token}, ReturnURL: req.ReturnURL,
 		Description: orDefault(l.Description, "payment on behalf"),
 	})
+}
+
+// linkRequestField names the PaymentLinkRequest field a refusal of
+// payment.NewPaymentLink is about: the amount, else the purpose.
+func linkRequestField(err error) string {
+	var ae *payment.ArgumentError
+	if errors.As(err, &ae) && ae.Name == "amount" {
+		return "Amount"
+	}
+	return "Purpose"
 }
 
 // linkPaid marks the link a succeeded payment paid, in the payment's

@@ -52,7 +52,7 @@ func (ob obligation) payable(amount money.Amount) error {
 // (ErrOrderNotFound, ErrInvoiceNotFound) exactly as if they did not exist.
 func (s *System) loadObligation(ctx context.Context, tx storage.Tx, acct Account, purpose payment.Purpose) (obligation, error) {
 	if err := purpose.Validate(); err != nil {
-		return obligation{}, &RequestError{Field: "Purpose", Reason: err.Error()}
+		return obligation{}, &RequestError{Field: "Purpose", Reason: err.Error(), Err: err}
 	}
 	switch purpose.Kind {
 	case payment.PurposeOrder:

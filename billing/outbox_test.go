@@ -79,7 +79,7 @@ func TestOutboxDeliveryRetriesInOrderAndSurvivesRestarts(t *testing.T) {
 			}
 		}
 		require.True(t, iProv >= 0 && iInv > iProv, "in order per resource: %v", seen)
-		evs, err := e.sys.Events(ctx, "acme", 0, 100)
+		evs, err := items(e.sys.Events(ctx, billing.ListRequest{AccountID: "acme", Limit: 100}))
 		require.NoError(t, err)
 		for _, ev := range evs {
 			if ev.Kind == billing.EventProvision {
@@ -141,7 +141,7 @@ func TestDoubleSubmittedCheckoutIsOneOrder(t *testing.T) {
 		for i := range n {
 			assert.Equal(t, ids[0], ids[i])
 		}
-		rs, err := e.sys.Resources(ctx, "acme", "", 100)
+		rs, err := items(e.sys.Resources(ctx, billing.ListRequest{AccountID: "acme", Limit: 100}))
 		require.NoError(t, err)
 		assert.Len(t, rs, 2, "one order's two resources")
 		assert.Equal(t, int64(1_000_000-275_000), e.available(t, "acme"), "charged once: 250,000 + 10% VAT")

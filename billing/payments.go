@@ -140,10 +140,10 @@ func (s *System) TopUp(ctx context.Context, key string, req TopUpRequest) (Payme
 // gateway call made outside any transaction.
 func (s *System) pay(ctx context.Context, key, op string, req PayRequest) (Payment, error) {
 	if err := req.Purpose.Allows(req.Method); err != nil {
-		return Payment{}, &RequestError{Field: "Method", Reason: err.Error()}
+		return Payment{}, &RequestError{Field: "Method", Reason: err.Error(), Err: err}
 	}
 	if err := payment.ValidateAmount(req.Amount); err != nil {
-		return Payment{}, &RequestError{Field: "Amount", Reason: err.Error()}
+		return Payment{}, &RequestError{Field: "Amount", Reason: err.Error(), Err: err}
 	}
 	if req.Method == payment.MethodGateway || req.Method == payment.MethodTopUpAndPay {
 		if _, err := s.gateway(req.Gateway); err != nil {
@@ -271,7 +271,7 @@ func (s *System) submitPayment(ctx context.Context, accountID, id, returnURL str
 	})
 	if err != nil {
 		if gateway.Retryable(err) {
-			return p, fmt.Errorf("%w: %s: %v", ErrGatewayUnavailable, gw.Name(), err)
+			return p, fmt.Errorf("%w: %s: %w", ErrGatewayUnavailable, gw.Name(), err)
 		}
 		return s.settleFailure(ctx, p.AccountID, p.ID, payment.EventFail, "gateway refused: "+err.Error())
 	}
@@ -308,7 +308,7 @@ func (s *System) chargeLinked(ctx context.Context, gw gateway.Gateway, p Payment
 	res, err := gw.Charge(ctx, gateway.ChargeRequest{PaymentID: p.ID, AccountID: p.AccountID, Token: gateway.NewToken(token), Amount: p.FromGateway})
 	switch {
 	case err != nil && gateway.Retryable(err):
-		return p, fmt.Errorf("%w: %s: %v", ErrGatewayUnavailable, gw.Name(), err)
+		return p, fmt.Errorf("%w: %s: %w", ErrGatewayUnavailable, gw.Name(), err)
 	case err != nil:
 		return s.settleFailure(ctx, p.AccountID, p.ID, payment.EventFail, "gateway refused: "+err.Error())
 	case res.Status == gateway.ChargeSucceeded:
@@ -341,27 +341,31 @@ func (s *System) Payment(ctx context.Context, accountID, id string) (Payment, er
 	return paymentView(out), nil
 }
 
-// Payments returns up to limit (1–1000; 0 means DefaultPageSize) of the account's payments, newest
-// first, after the payment afterID ("" for the first page).
-func (s *System) Payments(ctx context.Context, accountID, afterID string, limit int) ([]Payment, error) {
-	if err := checkLimit(&limit); err != nil {
-		return nil, err
+// Payments returns a page of the account's payments, newest first (see
+// ListRequest for paging; a cursor is a payment id).
+func (s *System) Payments(ctx context.Context, req ListRequest) (Page[Payment], error) {
+	if err := req.check(false); err != nil {
+		return Page[Payment]{}, err
 	}
 	var out []Payment
 	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		if _, err := getAccount(ctx, tx, accountID, false); err != nil {
+		if _, err := getAccount(ctx, tx, req.AccountID, false); err != nil {
 			return err
 		}
-		list, err := tx.Payments().List(ctx, accountID, afterID, limit)
+		list, err := tx.Payments().List(ctx, req.AccountID, req.After, req.Limit)
 		if err != nil {
-			return mapNotFound(err, ErrPaymentNotFound, afterID)
+			return cursorNotFound(err, ErrPaymentNotFound, req.After)
 		}
+		out = out[:0]
 		for _, p := range list {
 			out = append(out, paymentView(p))
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return Page[Payment]{}, err
+	}
+	return pageOf(out, req.Limit, func(p Payment) string { return p.ID }), nil
 }
 
 // gateway returns the configured gateway called name.

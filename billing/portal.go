@@ -78,28 +78,31 @@ func (s *System) Resource(ctx context.Context, accountID, id string) (Resource, 
 	return out, err
 }
 
-// Resources lists up to limit (1–1000; 0 means DefaultPageSize) of the account's resources in the
-// order they were bought, after the resource afterID ("" for the first
-// page), each with its billing status (good / warning / alerted /
-// expired): the portal's resource list.
-func (s *System) Resources(ctx context.Context, accountID, afterID string, limit int) ([]Resource, error) {
-	if err := checkLimit(&limit); err != nil {
-		return nil, err
+// Resources returns a page of the account's resources in the order they
+// were bought (see ListRequest for paging; a cursor is a resource id), each
+// with its billing status (good / warning / alerted / expired): the
+// portal's resource list.
+func (s *System) Resources(ctx context.Context, req ListRequest) (Page[Resource], error) {
+	if err := req.check(false); err != nil {
+		return Page[Resource]{}, err
 	}
 	var out []Resource
 	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		acct, err := getAccount(ctx, tx, accountID, false)
+		acct, err := getAccount(ctx, tx, req.AccountID, false)
 		if err != nil {
 			return err
 		}
-		list, err := tx.Resources().List(ctx, accountID, afterID, limit)
+		list, err := tx.Resources().List(ctx, req.AccountID, req.After, req.Limit)
 		if err != nil {
-			return mapNotFound(err, ErrResourceNotFound, afterID)
+			return cursorNotFound(err, ErrResourceNotFound, req.After)
 		}
 		out, err = s.resourceViews(acct, list)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return Page[Resource]{}, err
+	}
+	return pageOf(out, req.Limit, func(r Resource) string { return r.ID }), nil
 }
 
 func (s *System) resourceViews(acct Account, list []storage.Resource) ([]Resource, error) {
@@ -127,65 +130,78 @@ func (s *System) Invoice(ctx context.Context, accountID, id string) (invoice.Inv
 	return out, err
 }
 
-// Invoices lists up to limit (1–1000; 0 means DefaultPageSize) of the account's invoices and credit
-// notes, newest first, after the invoice afterID ("" for the first page);
-// with resourceID set, only that resource's.
-func (s *System) Invoices(ctx context.Context, accountID, resourceID, afterID string, limit int) ([]invoice.Invoice, error) {
-	if err := checkLimit(&limit); err != nil {
-		return nil, err
+// Invoices returns a page of the account's invoices and credit notes,
+// newest first (see ListRequest for paging; a cursor is an invoice id);
+// with ResourceID set, only that resource's.
+func (s *System) Invoices(ctx context.Context, req ListRequest) (Page[invoice.Invoice], error) {
+	if err := req.check(true); err != nil {
+		return Page[invoice.Invoice]{}, err
 	}
 	var out []invoice.Invoice
 	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		if _, err := getAccount(ctx, tx, accountID, false); err != nil {
+		if _, err := getAccount(ctx, tx, req.AccountID, false); err != nil {
 			return err
 		}
-		list, err := tx.Invoices().List(ctx, accountID, resourceID, afterID, limit)
+		list, err := tx.Invoices().List(ctx, req.AccountID, req.ResourceID, req.After, req.Limit)
 		if err != nil {
-			return mapNotFound(err, ErrInvoiceNotFound, afterID)
+			return cursorNotFound(err, ErrInvoiceNotFound, req.After)
 		}
+		out = out[:0]
 		for _, rec := range list {
 			out = append(out, rec.Invoice)
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return Page[invoice.Invoice]{}, err
+	}
+	return pageOf(out, req.Limit, func(inv invoice.Invoice) string { return inv.ID }), nil
 }
 
 // ActionEntry is one entry of the action log: who did what to a resource.
 type ActionEntry struct {
-	Seq        int64           `json:"seq"`
-	ID         string          `json:"id"`
-	ResourceID string          `json:"resource_id"`
-	Kind       string          `json:"kind"`
-	Actor      string          `json:"actor"`
-	At         time.Time       `json:"at"`
-	Detail     json.RawMessage `json:"detail"`
+	Seq        int64  `json:"seq"`
+	ID         string `json:"id"`
+	ResourceID string `json:"resource_id"`
+	// Kind is what was done (invoice.ActionCreate, ActionRenew, …).
+	Kind   invoice.ActionKind `json:"kind"`
+	Actor  string             `json:"actor"`
+	At     time.Time          `json:"at"`
+	Detail json.RawMessage    `json:"detail"`
 }
 
-// Actions lists up to limit (1–1000; 0 means DefaultPageSize) of the account's action-log entries
-// after the cursor afterSeq, oldest first; with resourceID set, only that
+// Actions returns a page of the account's action-log entries, oldest
+// first (see ListRequest for paging); with ResourceID set, only that
 // resource's.
-func (s *System) Actions(ctx context.Context, accountID, resourceID string, afterSeq int64, limit int) ([]ActionEntry, error) {
-	if err := checkLimit(&limit); err != nil {
-		return nil, err
+func (s *System) Actions(ctx context.Context, req ListRequest) (Page[ActionEntry], error) {
+	if err := req.check(true); err != nil {
+		return Page[ActionEntry]{}, err
+	}
+	after, err := seqCursor(req.After)
+	if err != nil {
+		return Page[ActionEntry]{}, err
 	}
 	var out []ActionEntry
-	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		if _, err := getAccount(ctx, tx, accountID, false); err != nil {
+	err = s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		if _, err := getAccount(ctx, tx, req.AccountID, false); err != nil {
 			return err
 		}
-		list, err := tx.Actions().List(ctx, accountID, resourceID, afterSeq, limit)
+		list, err := tx.Actions().List(ctx, req.AccountID, req.ResourceID, after, req.Limit)
 		if err != nil {
 			return err
 		}
+		out = out[:0]
 		for _, a := range list {
 			detail, err := json.Marshal(a.Action)
 			if err != nil {
 				return err
 			}
-			out = append(out, ActionEntry{Seq: a.Seq, ID: a.ID, ResourceID: a.ResourceID, Kind: string(a.Kind), Actor: a.Actor, At: a.At, Detail: detail})
+			out = append(out, ActionEntry{Seq: a.Seq, ID: a.ID, ResourceID: a.ResourceID, Kind: a.Kind, Actor: a.Actor, At: a.At, Detail: detail})
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return Page[ActionEntry]{}, err
+	}
+	return pageOf(out, req.Limit, func(a ActionEntry) string { return seqNext(a.Seq) }), nil
 }

@@ -369,7 +369,7 @@ func (s *System) usageInvoice(ctx context.Context, tx storage.Tx, acct Account, 
 		return invoice.Invoice{}, false, err
 	}
 	if err := s.emit(ctx, tx, acct.ID, r.ID, EventInvoiceIssued, "issued:"+inv.ID, InvoicePayload{InvoiceID: inv.ID,
-		Number: inv.DisplayNumber(), ResourceID: r.ID, Total: inv.Total, Status: string(inv.Status), DueAt: inv.DueAt}); err != nil {
+		Number: inv.DisplayNumber(), ResourceID: r.ID, Total: inv.Total, Status: inv.Status, DueAt: inv.DueAt}); err != nil {
 		return invoice.Invoice{}, false, err
 	}
 	if inv.AmountDue().IsPositive() {

@@ -88,10 +88,10 @@ func (p PostpaidPolicy) validate(currency string) error {
 		return bad("DailyAt", fmt.Sprintf("is %s, want 0 to 23h59m", p.DailyAt))
 	}
 	if err := p.Overdue.Validate(); err != nil {
-		return bad("Overdue", err.Error())
+		return &ConfigError{Field: "Postpaid.Overdue", Reason: err.Error(), Err: err}
 	}
 	if err := p.Hold.Validate(); err != nil {
-		return bad("Hold", err.Error())
+		return &ConfigError{Field: "Postpaid.Hold", Reason: err.Error(), Err: err}
 	}
 	if err := checkCreditLimit(p.CreditLimit, currency); err != nil {
 		return bad("CreditLimit", err.Error())

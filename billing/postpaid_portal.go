@@ -63,10 +63,20 @@ type OpenInvoice struct {
 	Overdue bool `json:"overdue"`
 }
 
+// OpenBalance is what an account still owes on its invoices.
+type OpenBalance struct {
+	// Invoices are the Unpaid and Partially paid invoices, oldest first
+	// (at most 1,000).
+	Invoices []OpenInvoice `json:"invoices"`
+	// Outstanding is the total left to pay on them, in the account's
+	// currency; zero when nothing is open.
+	Outstanding money.Amount `json:"outstanding"`
+}
+
 // OpenInvoices returns the account's Unpaid and Partially paid invoices,
 // oldest first (at most 1,000), each with what is left to pay, and the
-// total outstanding.
-func (s *System) OpenInvoices(ctx context.Context, accountID string) ([]OpenInvoice, money.Amount, error) {
+// total outstanding. The list is whole, not paged.
+func (s *System) OpenInvoices(ctx context.Context, accountID string) (OpenBalance, error) {
 	var out []OpenInvoice
 	var total money.Amount
 	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
@@ -91,7 +101,13 @@ func (s *System) OpenInvoices(ctx context.Context, accountID string) ([]OpenInvo
 		}
 		return k.Err()
 	})
-	return out, total, err
+	if err != nil {
+		return OpenBalance{}, err
+	}
+	if out == nil {
+		out = []OpenInvoice{}
+	}
+	return OpenBalance{Invoices: out, Outstanding: total}, nil
 }
 
 // UsageHold is a prepaid account's credit hold for its metered usage, for

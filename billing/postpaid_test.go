@@ -72,7 +72,7 @@ func (e env) tickAll(t *testing.T) billing.TickReport {
 // purchase: postpaid resources have no other).
 func (e env) bills(t *testing.T, acct, resourceID string) []invoice.Invoice {
 	t.Helper()
-	invs, err := e.sys.Invoices(context.Background(), acct, resourceID, "", 1000)
+	invs, err := items(e.sys.Invoices(context.Background(), billing.ListRequest{AccountID: acct, ResourceID: resourceID, Limit: 1000}))
 	require.NoError(t, err)
 	slices.Reverse(invs) // oldest first
 	return invs
@@ -146,11 +146,11 @@ func TestPostpaidMonthCloseBillsTheFormula(t *testing.T) {
 		require.Len(t, b, 1)
 		require.Equal(t, [][4]int64{{120_667, 12_067, 0, 132_734}}, lineTotals(t, b[0]))
 		require.ElementsMatch(t, []int64{1, 2}, []int64{a[0].Number, b[0].Number}, "numbered gaplessly at issue")
-		open, owed, err := e.sys.OpenInvoices(ctx, "acme")
+		open, err := e.sys.OpenInvoices(ctx, "acme")
 		require.NoError(t, err)
-		require.Len(t, open, 2)
-		require.Equal(t, int64(370_320+132_734), minor(t, owed))
-		require.False(t, open[0].Overdue)
+		require.Len(t, open.Invoices, 2)
+		require.Equal(t, int64(370_320+132_734), minor(t, open.Outstanding))
+		require.False(t, open.Invoices[0].Overdue)
 
 		// Running the close again bills nothing twice; April's usage is
 		// now refused as late.
@@ -244,7 +244,7 @@ func TestAutomaticInvoicePaymentOldestThenSmaller(t *testing.T) {
 		rep = e.tickAll(t)
 		require.Equal(t, 3, rep.InvoicesCollected)
 
-		evs, err := e.sys.Events(context.Background(), "acme", 0, 1000)
+		evs, err := items(e.sys.Events(context.Background(), billing.ListRequest{AccountID: "acme", Limit: 1000}))
 		require.NoError(t, err)
 		var runs []billing.CollectionPayload
 		for _, ev := range evs {
@@ -394,7 +394,7 @@ func TestCreditHoldShortFiveDaysStopsTheService(t *testing.T) {
 		require.NoError(t, err)
 		require.True(t, hold.Held.IsZero(), "settled on stop")
 		require.Equal(t, 0, hold.ShortDays)
-		evs, err := e.sys.Events(ctx, "beta", 0, 1000)
+		evs, err := items(e.sys.Events(ctx, billing.ListRequest{AccountID: "beta", Limit: 1000}))
 		require.NoError(t, err)
 		var stops []billing.UsageStopPayload
 		for _, ev := range evs {

@@ -302,7 +302,7 @@ func (s *System) issueInvoiceIn(ctx context.Context, tx storage.Tx, acct Account
 		return invoice.Invoice{}, err
 	}
 	return issued, s.emit(ctx, tx, acct.ID, r.ID, EventInvoiceIssued, "", InvoicePayload{InvoiceID: issued.ID,
-		Number: issued.DisplayNumber(), ResourceID: r.ID, Total: issued.Total, Status: string(issued.Status)})
+		Number: issued.DisplayNumber(), ResourceID: r.ID, Total: issued.Total, Status: issued.Status})
 }
 
 // storeInvoice writes an invoice value to the store (create or update).

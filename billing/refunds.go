@@ -41,7 +41,7 @@ func (s *System) RefundToCredit(ctx context.Context, key string, req RefundReque
 		return Payment{}, err
 	}
 	if err := payment.ValidateAmount(req.Amount); err != nil {
-		return Payment{}, &RequestError{Field: "Amount", Reason: err.Error()}
+		return Payment{}, &RequestError{Field: "Amount", Reason: err.Error(), Err: err}
 	}
 	id, err := idempotent(ctx, s, req.AccountID, key, "payment.refund", req, func(ctx context.Context, tx storage.Tx) (string, error) {
 		acct, err := getAccount(ctx, tx, req.AccountID, true)
@@ -201,7 +201,7 @@ func (s *System) refundInTx(ctx context.Context, tx storage.Tx, acct Account, sp
 	}
 	refunded, status, err := payment.ApplyRefund(payment.Status(sp.Status), sp.Amount, sp.Refunded, amount)
 	if errors.Is(err, payment.ErrIllegalTransition) {
-		return fmt.Errorf("%w: %q is %s: %v", ErrNotRefundable, sp.ID, sp.Status, err)
+		return fmt.Errorf("%w: %q is %s: %w", ErrNotRefundable, sp.ID, sp.Status, err)
 	}
 	if err != nil {
 		return err

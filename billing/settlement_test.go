@@ -294,10 +294,10 @@ func TestTheActionLogNamesTheActor(t *testing.T) {
 
 		actors := map[string][]string{}
 		for _, r := range rs {
-			list, err := e.sys.Actions(ctx, "acme", r.ID, 0, 100)
+			list, err := items(e.sys.Actions(ctx, billing.ListRequest{AccountID: "acme", ResourceID: r.ID, Limit: 100}))
 			require.NoError(t, err)
 			for _, a := range list {
-				actors[a.Kind] = append(actors[a.Kind], a.Actor)
+				actors[string(a.Kind)] = append(actors[string(a.Kind)], a.Actor)
 			}
 		}
 		assert.Equal(t, []string{"ops@host", "ops@host"}, actors["create"], "the host's actor who placed the order")
@@ -386,7 +386,7 @@ func TestALongGatewayDisplayNameIsCutToWhatALinkedAccountKeeps(t *testing.T) {
 		require.Len(t, list, 1)
 		assert.LessOrEqual(t, len(list[0].Display), payment.MaxDisplayLen)
 		assert.True(t, strings.HasPrefix(list[0].Display, "MoMo •••• 4242"))
-		_, err = e.sys.SetDefaultLinkedAccount(ctx, "default", "acme", start.LinkID)
+		_, err = e.sys.SetDefaultLinkedAccount(ctx, "default", billing.LinkedAccountRequest{AccountID: "acme", LinkID: start.LinkID})
 		require.NoError(t, err, "the account stays usable")
 	})
 }

@@ -332,7 +332,7 @@ func concCheck(t *testing.T, e env, accts []string, credit map[string]int64, fix
 		t.Error(err)
 	}
 	for _, c := range all {
-		invs, err := e.sys.Invoices(ctx, c.acct, c.id, "", 1000)
+		invs, err := items(e.sys.Invoices(ctx, billing.ListRequest{AccountID: c.acct, ResourceID: c.id, Limit: 1000}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -111,12 +111,11 @@ type mUsage struct {
 // mBill is an invoice that is an obligation: a postpaid month bill or a
 // prepaid account's usage invoice.
 type mBill struct {
-	id, acct, res   string
-	total, paid     int64
-	issued, due     time.Time
-	prepaidUsage    bool
-	overdue         *mOverdueJob // its overdue schedule, nil when none
-	overdueNotified int
+	id, acct, res string
+	total, paid   int64
+	issued, due   time.Time
+	prepaidUsage  bool
+	overdue       *mOverdueJob // its overdue schedule, nil when none
 }
 
 func (b *mBill) outstanding() int64 { return b.total - b.paid }

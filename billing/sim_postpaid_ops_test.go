@@ -361,7 +361,7 @@ func (r *simRun) matchJobPayments() {
 		if _, ok := byAcct[p.acct]; ok {
 			continue
 		}
-		list, err := r.e.sys.Payments(r.ctx, p.acct, "", 1000)
+		list, err := items(r.e.sys.Payments(r.ctx, billing.ListRequest{AccountID: p.acct, Limit: 1000}))
 		r.noErr(err, "list payments")
 		var fresh []billing.Payment
 		for _, lp := range list {

@@ -503,7 +503,7 @@ func (r *simRun) checkAll() {
 		lr, err := r.e.sys.Resource(r.ctx, x.acct, x.id)
 		r.noErr(err, "read resource")
 		r.compareResource(x, string(lr.State), lr.PeriodEnd, configIndex(lr.Configuration))
-		invs, err := r.e.sys.Invoices(r.ctx, x.acct, x.id, "", 1000)
+		invs, err := items(r.e.sys.Invoices(r.ctx, billing.ListRequest{AccountID: x.acct, ResourceID: x.id, Limit: 1000}))
 		r.noErr(err, "invoices")
 		var net int64
 		for _, inv := range invs {
@@ -519,7 +519,7 @@ func (r *simRun) checkAll() {
 // worker ran.
 func (r *simRun) checkPayments() {
 	for _, id := range r.m.acctIDs {
-		list, err := r.e.sys.Payments(r.ctx, id, "", 1000)
+		list, err := items(r.e.sys.Payments(r.ctx, billing.ListRequest{AccountID: id, Limit: 1000}))
 		r.noErr(err, "list payments")
 		n := 0
 		for _, lp := range list {

@@ -46,7 +46,7 @@ func TestOnlyTheTermsAProductSellsAreBought(t *testing.T) {
 		require.ErrorIs(t, checkout("days", period.Days(366)), period.ErrTermNotSold)
 		require.ErrorIs(t, checkout("mixed", period.Term{Months: 2, Days: 3}), period.ErrTermNotSold)
 		require.ErrorIs(t, checkout("bad", period.Term{Months: -1}), period.ErrInvalidTerm, "a malformed term keeps its cause too")
-		rs, err := e.sys.Resources(ctx, "acct", "", 100)
+		rs, err := items(e.sys.Resources(ctx, billing.ListRequest{AccountID: "acct", Limit: 100}))
 		require.NoError(t, err)
 		assert.Empty(t, rs, "nothing was bought")
 		assert.Equal(t, int64(10_000_000), e.available(t, "acct"), "no money moved")

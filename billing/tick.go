@@ -43,8 +43,7 @@ type TickReport struct {
 	PromotionsExpired int `json:"promotions_expired"`
 	EventsDelivered   int `json:"events_delivered"`
 	// PaymentsRetried counts payments left "created" whose gateway the
-	// worker asked again and that got an answer (see
-	// RetryCreatedPayments).
+	// worker asked again and that got an answer.
 	PaymentsRetried int `json:"payments_retried"`
 	// Failures lists the items this Tick could not process, each with its
 	// reason and when it will be tried again; every other item was
@@ -124,10 +123,10 @@ const autoRenewActor = ActorAutoRenew
 // T from credit (then the default linked account when
 // Config.AutoRenewWithLinkedAccount is set); the moves to grace at T,
 // suspension at T+15 days and release at T+30 days — and then, up to limit
-// each, expires created and pending payments past their expiry
-// (ExpirePendingPayments), asks the gateway again about payments it never
-// answered (RetryCreatedPayments), expires promotional credit and, with an
-// EventHandler configured, delivers outbox events.
+// each, expires created and pending payments past their expiry (releasing
+// what they held), asks the gateway again about payments it never
+// answered, expires promotional credit and, with an EventHandler
+// configured, delivers outbox events (DeliverEvents).
 //
 // Its cost grows with the work that is due, not with the number of
 // resources or payments: every sweep reads through an index of what is
@@ -288,7 +287,7 @@ func (s *System) recordResourceFailure(ctx context.Context, accountID, resourceI
 // failure state per account, so a failure is reported as the sweep's and
 // the sweep runs again on the next Tick.
 func (s *System) tickPromotions(ctx context.Context, limit int, rep *TickReport) error {
-	n, err := s.ExpirePromotionalCredit(ctx, limit)
+	n, err := s.expirePromotionalCredit(ctx, limit)
 	rep.PromotionsExpired = n
 	rep.More = rep.More || n >= limit
 	if err == nil {

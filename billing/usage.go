@@ -202,32 +202,57 @@ func eventError(err error, i int, id string) *metering.EventError {
 	return &out
 }
 
-// UsageSoFar returns the account's usage with time in [from, to), per
+// UsageRequest asks for an account's priced usage over a period.
+type UsageRequest struct {
+	AccountID string `json:"account_id"`
+	// ResourceID narrows it to one resource when not empty.
+	ResourceID string `json:"resource_id,omitempty"`
+	// From and To bound the period, half-open: usage timed in [From, To).
+	// Both are required and To may not be before From.
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+}
+
+// UsageSoFar returns the account's usage with time in [From, To), per
 // resource and metric, aggregated by each item's aggregation and priced by
 // its unit price in the account's currency (Config.Metering's, or the
 // currency's CurrencyConfig.MeteredPrices; metering.Meter.Aggregate and
 // Price: the billed quantity rounded by the item's rule, the amount
-// rounded half-up to the currency once per line). resourceID narrows it to one resource when not empty.
+// rounded half-up to the currency once per line). ResourceID narrows it to one resource when not empty.
 // The charges are sorted by resource and metric; a period without usage
 // gives none. It is what the portal shows as "usage so far"; month close
-// will bill from the same aggregation.
+// bills from the same aggregation. The charges are one per (resource,
+// metric), so the answer is whole, not paged.
 //
-// Errors: ErrAccountNotFound; a *RequestError when to is before from; a
-// *metering.EventError when a stored event names a metric that
-// Config.Metering no longer declares (removing an item that has usage is a
-// configuration mistake this makes visible rather than hides).
-func (s *System) UsageSoFar(ctx context.Context, accountID, resourceID string, from, to time.Time) ([]metering.Charge, error) {
-	span, err := period.NewSpan(from, to)
+// Errors: ErrAccountNotFound; a *RequestError naming From or To when one
+// is missing or To is before From; a *metering.EventError when a stored
+// event names a metric that Config.Metering no longer declares (removing
+// an item that has usage is a configuration mistake this makes visible
+// rather than hides).
+func (s *System) UsageSoFar(ctx context.Context, req UsageRequest) ([]metering.Charge, error) {
+	var c requestCheck
+	c.accountID("AccountID", req.AccountID)
+	c.ref("ResourceID", req.ResourceID, false)
+	if req.From.IsZero() {
+		c.fail("From", "is required")
+	}
+	if req.To.IsZero() {
+		c.fail("To", "is required")
+	}
+	if c.err != nil {
+		return nil, c.err
+	}
+	span, err := period.NewSpan(req.From, req.To)
 	if err != nil {
-		return nil, &RequestError{Field: "to", Reason: err.Error()}
+		return nil, &RequestError{Field: "To", Reason: err.Error(), Err: err}
 	}
 	var charges []metering.Charge
 	err = s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		acct, err := getAccount(ctx, tx, accountID, false)
+		acct, err := getAccount(ctx, tx, req.AccountID, false)
 		if err != nil {
 			return err
 		}
-		charges, err = s.usageCharges(ctx, tx, acct, resourceID, span)
+		charges, err = s.usageCharges(ctx, tx, acct, req.ResourceID, span)
 		return err
 	})
 	if err != nil {

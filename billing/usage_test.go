@@ -65,7 +65,7 @@ func hourly(acct, resource, prefix string, n int, now time.Time) []metering.Even
 func usageAmount(t *testing.T, e env, acct, resource string) (int64, string) {
 	t.Helper()
 	now := e.clk.Now()
-	charges, err := e.sys.UsageSoFar(context.Background(), acct, resource, now.Add(-31*24*time.Hour), now.Add(time.Hour))
+	charges, err := e.sys.UsageSoFar(context.Background(), billing.UsageRequest{AccountID: acct, ResourceID: resource, From: now.Add(-31 * 24 * time.Hour), To: now.Add(time.Hour)})
 	require.NoError(t, err)
 	for _, c := range charges {
 		if c.Metric == snapshotMetric {
@@ -227,16 +227,16 @@ func TestRecordUsage(t *testing.T) {
 				{ID: "old", AccountID: "acme", ResourceID: res, Metric: bandwidthMetric, Quantity: decimal.NewFromInt(100), At: now.Add(-40 * 24 * time.Hour)},
 			})
 			require.Equal(t, 3, got.Recorded)
-			charges, err := e.sys.UsageSoFar(context.Background(), "acme", "", now.Add(-24*time.Hour), now)
+			charges, err := e.sys.UsageSoFar(context.Background(), billing.UsageRequest{AccountID: "acme", From: now.Add(-24 * time.Hour), To: now})
 			require.NoError(t, err)
 			require.Len(t, charges, 1)
 			assert.Equal(t, "5.56", charges[0].Used.String())
 			assert.Equal(t, "5", charges[0].Quantity.String())
 			assert.Equal(t, int64(5_000), minor(t, charges[0].Amount))
 
-			_, err = e.sys.UsageSoFar(context.Background(), "nobody", "", now.Add(-time.Hour), now)
+			_, err = e.sys.UsageSoFar(context.Background(), billing.UsageRequest{AccountID: "nobody", From: now.Add(-time.Hour), To: now})
 			assert.ErrorIs(t, err, billing.ErrAccountNotFound)
-			_, err = e.sys.UsageSoFar(context.Background(), "acme", "", now, now.Add(-time.Hour))
+			_, err = e.sys.UsageSoFar(context.Background(), billing.UsageRequest{AccountID: "acme", From: now, To: now.Add(-time.Hour)})
 			assert.ErrorIs(t, err, billing.ErrInvalidRequest)
 		})
 	})

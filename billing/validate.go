@@ -391,12 +391,11 @@ func validateLinkAccount(req LinkAccountRequest) error {
 	return c.err
 }
 
-// validateLinkedAccountRef checks the arguments of SetDefaultLinkedAccount
-// and Unlink.
-func validateLinkedAccountRef(accountID, linkID string) error {
+// validateLinkedAccountRef checks a LinkedAccountRequest.
+func validateLinkedAccountRef(req LinkedAccountRequest) error {
 	var c requestCheck
-	c.accountID("AccountID", accountID)
-	c.ref("LinkID", linkID, true)
+	c.accountID("AccountID", req.AccountID)
+	c.ref("LinkID", req.LinkID, true)
 	return c.err
 }
 

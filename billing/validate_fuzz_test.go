@@ -142,7 +142,7 @@ func (z *textFuzz) check(t *testing.T, s string) {
 		got, err := e.sys.Payment(ctx, "acme", p.ID)
 		require.NoError(t, err)
 		require.Equal(t, s, got.Description)
-		h, err := e.sys.WalletHistory(ctx, "acme", z.historySeq, 1000)
+		h, err := items(e.sys.WalletHistory(ctx, billing.ListRequest{AccountID: "acme", After: cursorAt(z.historySeq), Limit: 1000}))
 		require.NoError(t, err)
 		require.NotEmpty(t, h)
 		z.historySeq = h[len(h)-1].Seq
@@ -172,7 +172,7 @@ func (z *textFuzz) check(t *testing.T, s string) {
 		require.Equal(t, "Reason", refusedField(t, err))
 	default:
 		require.NoError(t, err)
-		recs, err := e.sys.AuditTrail(ctx, "switcher", z.auditSeq, 1000)
+		recs, err := items(e.sys.AuditTrail(ctx, billing.ListRequest{AccountID: "switcher", After: cursorAt(z.auditSeq), Limit: 1000}))
 		require.NoError(t, err)
 		require.Len(t, recs, 1)
 		last := recs[0]

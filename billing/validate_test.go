@@ -69,20 +69,20 @@ func (e env) snapshot(t *testing.T, acct string) snapshot {
 	var err error
 	s.Wallet, err = e.sys.Wallet(ctx, acct)
 	require.NoError(t, err)
-	s.History, err = e.sys.WalletHistory(ctx, acct, 0, 1000)
+	s.History, err = items(e.sys.WalletHistory(ctx, billing.ListRequest{AccountID: acct, Limit: 1000}))
 	require.NoError(t, err)
-	s.Payments, err = e.sys.Payments(ctx, acct, "", 1000)
+	s.Payments, err = items(e.sys.Payments(ctx, billing.ListRequest{AccountID: acct, Limit: 1000}))
 	require.NoError(t, err)
-	s.Resources, err = e.sys.Resources(ctx, acct, "", 1000)
+	s.Resources, err = items(e.sys.Resources(ctx, billing.ListRequest{AccountID: acct, Limit: 1000}))
 	require.NoError(t, err)
 	s.Invoices = e.invoiceCount(t, acct, "")
-	audit, err := e.sys.AuditTrail(ctx, acct, 0, 1000)
+	audit, err := items(e.sys.AuditTrail(ctx, billing.ListRequest{AccountID: acct, Limit: 1000}))
 	require.NoError(t, err)
 	s.Audit = len(audit)
-	actions, err := e.sys.Actions(ctx, acct, "", 0, 1000)
+	actions, err := items(e.sys.Actions(ctx, billing.ListRequest{AccountID: acct, Limit: 1000}))
 	require.NoError(t, err)
 	s.Actions = len(actions)
-	events, err := e.sys.Events(ctx, acct, 0, 1000)
+	events, err := items(e.sys.Events(ctx, billing.ListRequest{AccountID: acct, Limit: 1000}))
 	require.NoError(t, err)
 	s.Events = len(events)
 	s.Linked, err = e.sys.LinkedAccounts(ctx, acct)
@@ -391,19 +391,19 @@ func fieldCases(t *testing.T, e env, fx fixture) []fieldCase {
 			return err
 		}},
 		{"SetDefaultLinkedAccount", "AccountID", accountIDField, 0, func(ctx context.Context, k, v string) error {
-			_, err := s.SetDefaultLinkedAccount(ctx, k, v, "lnk_1")
+			_, err := s.SetDefaultLinkedAccount(ctx, k, billing.LinkedAccountRequest{AccountID: v, LinkID: "lnk_1"})
 			return err
 		}},
 		{"SetDefaultLinkedAccount", "LinkID", refField, 0, func(ctx context.Context, k, v string) error {
-			_, err := s.SetDefaultLinkedAccount(ctx, k, "acme", v)
+			_, err := s.SetDefaultLinkedAccount(ctx, k, billing.LinkedAccountRequest{AccountID: "acme", LinkID: v})
 			return err
 		}},
 		{"Unlink", "AccountID", accountIDField, 0, func(ctx context.Context, k, v string) error {
-			_, err := s.Unlink(ctx, k, v, "lnk_1")
+			_, err := s.Unlink(ctx, k, billing.LinkedAccountRequest{AccountID: v, LinkID: "lnk_1"})
 			return err
 		}},
 		{"Unlink", "LinkID", refField, 0, func(ctx context.Context, k, v string) error {
-			_, err := s.Unlink(ctx, k, "acme", v)
+			_, err := s.Unlink(ctx, k, billing.LinkedAccountRequest{AccountID: "acme", LinkID: v})
 			return err
 		}},
 		{"RefundToCredit", "AccountID", accountIDField, 0, func(ctx context.Context, k, v string) error {
@@ -564,13 +564,13 @@ func TestValidateIdempotencyKeysMustBeValidUTF8(t *testing.T) {
 // history returns the account's wallet history, oldest first.
 func (e env) history(t *testing.T, acct string) []billing.WalletEntry {
 	t.Helper()
-	h, err := e.sys.WalletHistory(context.Background(), acct, 0, 1000)
+	h, err := items(e.sys.WalletHistory(context.Background(), billing.ListRequest{AccountID: acct, Limit: 1000}))
 	require.NoError(t, err)
 	return h
 }
 
 // memosOf returns the memos of the entries of a kind.
-func memosOf(h []billing.WalletEntry, kind string) []string {
+func memosOf(h []billing.WalletEntry, kind payment.EntryKind) []string {
 	var out []string
 	for _, en := range h {
 		if en.Kind == kind {
@@ -648,7 +648,7 @@ func TestValidateTheLongestAcceptedTextGoesAllTheWayThrough(t *testing.T) {
 			require.NoError(t, err)
 			link, err = e.sys.PaymentLinkByToken(ctx, link.Token)
 			require.NoError(t, err)
-			assert.Equal(t, "paid", link.Status)
+			assert.Equal(t, billing.PaymentLinkPaid, link.Status)
 			o, err := e.sys.Order(ctx, "pl", res.Order.ID)
 			require.NoError(t, err)
 			assert.Equal(t, "paid", string(o.Status))
@@ -682,7 +682,7 @@ func TestValidateTheLongestAcceptedTextGoesAllTheWayThrough(t *testing.T) {
 			require.NoError(t, err)
 			require.True(t, res.Refunded.IsPositive())
 			assert.Equal(t, []string{reason + ": unused time refunded"}, memosOf(e.history(t, "dl"), "refund"))
-			invs, err := e.sys.Invoices(ctx, "dl", r.ID, "", 10)
+			invs, err := items(e.sys.Invoices(ctx, billing.ListRequest{AccountID: "dl", ResourceID: r.ID, Limit: 10}))
 			require.NoError(t, err)
 			require.Len(t, invs, 2, "the invoice and its credit note")
 			assert.Equal(t, reason+": unused time refunded", invs[0].Memo)
@@ -693,7 +693,7 @@ func TestValidateTheLongestAcceptedTextGoesAllTheWayThrough(t *testing.T) {
 			actor := textOf(billing.MaxActorBytes)
 			_, err := e.sys.SetAccountType(ctx, "switch", billing.SetAccountTypeRequest{AccountID: "sw", Type: billing.Postpaid, Actor: actor, Reason: reason})
 			require.NoError(t, err)
-			recs, err := e.sys.AuditTrail(ctx, "sw", 0, 10)
+			recs, err := items(e.sys.AuditTrail(ctx, billing.ListRequest{AccountID: "sw", Limit: 10}))
 			require.NoError(t, err)
 			require.Len(t, recs, 1)
 			assert.Equal(t, actor, recs[0].Actor)

@@ -61,12 +61,13 @@ func (s *System) Wallet(ctx context.Context, accountID string) (Wallet, error) {
 
 // WalletEntry is one line of the portal's wallet history.
 type WalletEntry struct {
-	// Seq orders the history; pass the last one as the next page's cursor.
+	// Seq orders the history.
 	Seq int64  `json:"seq"`
 	ID  string `json:"id"`
-	// Kind is the movement ("top_up", "payment", "refund", "promo_grant",
-	// "promo_expire", "hold", "release", "capture", "gateway_payment").
-	Kind string `json:"kind"`
+	// Kind is the movement: payment.EntryTopUp, EntryPayment, EntryRefund,
+	// EntryPromoGrant, EntryPromoExpire, EntryHold, EntryRelease,
+	// EntryCapture or EntryGatewayPayment.
+	Kind payment.EntryKind `json:"kind"`
 	// RefType and RefID name what the movement was for (a payment, an
 	// order, an invoice, a promotional grant).
 	RefType string    `json:"ref_type"`
@@ -82,22 +83,27 @@ type WalletEntry struct {
 	CreditAfter money.Amount `json:"credit_after"`
 }
 
-// WalletHistory returns up to limit (1–1000; 0 means DefaultPageSize) journal entries of the
-// account after the cursor afterSeq (0 for the first page), oldest first.
-func (s *System) WalletHistory(ctx context.Context, accountID string, afterSeq int64, limit int) ([]WalletEntry, error) {
-	if err := checkLimit(&limit); err != nil {
-		return nil, err
+// WalletHistory returns a page of the account's journal entries, oldest
+// first (see ListRequest for paging).
+func (s *System) WalletHistory(ctx context.Context, req ListRequest) (Page[WalletEntry], error) {
+	if err := req.check(false); err != nil {
+		return Page[WalletEntry]{}, err
+	}
+	after, err := seqCursor(req.After)
+	if err != nil {
+		return Page[WalletEntry]{}, err
 	}
 	var out []WalletEntry
-	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		acct, err := getAccount(ctx, tx, accountID, false)
+	err = s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		acct, err := getAccount(ctx, tx, req.AccountID, false)
 		if err != nil {
 			return err
 		}
-		recs, err := tx.Ledger().Entries(ctx, acct.ID, afterSeq, limit)
+		recs, err := tx.Ledger().Entries(ctx, acct.ID, after, req.Limit)
 		if err != nil {
 			return err
 		}
+		out = out[:0]
 		for _, r := range recs {
 			change, err := money.Zero(acct.Currency)
 			if err != nil {
@@ -114,12 +120,15 @@ func (s *System) WalletHistory(ctx context.Context, accountID string, afterSeq i
 					}
 				}
 			}
-			out = append(out, WalletEntry{Seq: r.Seq, ID: r.ID, Kind: r.Kind, RefType: r.RefType, RefID: r.RefID,
+			out = append(out, WalletEntry{Seq: r.Seq, ID: r.ID, Kind: payment.EntryKind(r.Kind), RefType: r.RefType, RefID: r.RefID,
 				Memo: r.Memo, At: r.At, Change: change, CreditAfter: r.CreditAfter})
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return Page[WalletEntry]{}, err
+	}
+	return pageOf(out, req.Limit, func(e WalletEntry) string { return seqNext(e.Seq) }), nil
 }
 
 // GrantRequest gives an account promotional (trial) credit.
@@ -146,7 +155,7 @@ type Grant struct {
 // ValidFor: a promo_grant journal entry (expense:promotions → the grant's
 // own customer:promo bucket) and an audit record, in one transaction.
 // Spending takes it before cash by default; what is left at expiry is moved
-// to income:promo_expired by ExpirePromotionalCredit.
+// to income:promo_expired by the worker (Tick).
 func (s *System) GrantPromotionalCredit(ctx context.Context, key string, req GrantRequest) (Grant, error) {
 	if err := validateGrant(req); err != nil {
 		return Grant{}, err
@@ -158,7 +167,7 @@ func (s *System) GrantPromotionalCredit(ctx context.Context, key string, req Gra
 		return Grant{}, &RequestError{Field: "ValidFor", Reason: fmt.Sprintf("is %s, want 1h to 10 years", req.ValidFor)}
 	}
 	if err := payment.ValidateAmount(req.Amount); err != nil {
-		return Grant{}, &RequestError{Field: "Amount", Reason: err.Error()}
+		return Grant{}, &RequestError{Field: "Amount", Reason: err.Error(), Err: err}
 	}
 	return idempotent(ctx, s, req.AccountID, key, "wallet.grant", req, func(ctx context.Context, tx storage.Tx) (Grant, error) {
 		acct, err := getAccount(ctx, tx, req.AccountID, true)
@@ -193,18 +202,15 @@ func (s *System) GrantPromotionalCredit(ctx context.Context, key string, req Gra
 	})
 }
 
-// ExpirePromotionalCredit moves the unspent balance of every promotional
+// expirePromotionalCredit moves the unspent balance of every promotional
 // grant whose expiry has passed to income:promo_expired, up to limit grants
-// per call (1–1000), one account per transaction. It is what a host's
-// worker runs periodically; it is safe to run from several workers at once
-// (each account's expiry runs under its lock, on the balances it reads
-// there, so a balance expires once). Credit that comes back to an expired
-// grant later — a hold released after the expiry — expires at the next
-// run. It returns how many grants it expired.
-func (s *System) ExpirePromotionalCredit(ctx context.Context, limit int) (int, error) {
-	if err := checkLimit(&limit); err != nil {
-		return 0, err
-	}
+// per call (1–1000), one account per transaction: the promotional sweep of
+// Tick. It is safe to run from several workers at once (each account's
+// expiry runs under its lock, on the balances it reads there, so a balance
+// expires once). Credit that comes back to an expired grant later — a hold
+// released after the expiry — expires at the next run. It returns how many
+// grants it expired.
+func (s *System) expirePromotionalCredit(ctx context.Context, limit int) (int, error) {
 	now := s.now()
 	var due []storage.LedgerBalance
 	if err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {

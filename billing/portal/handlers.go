@@ -19,11 +19,11 @@ func (h *Handler) listResources(w http.ResponseWriter, r *http.Request, acct str
 	if err != nil {
 		return err
 	}
-	list, err := h.sys.Resources(r.Context(), acct, cursor, limit+1)
+	list, err := h.sys.Resources(r.Context(), billing.ListRequest{AccountID: acct, After: cursor, Limit: limit + 1})
 	if err != nil {
 		return cursorError(err, cursor, billing.ErrResourceNotFound)
 	}
-	return writeJSON(w, http.StatusOK, page(list, limit, func(x billing.Resource) string { return x.ID }, resourceJSON))
+	return writeJSON(w, http.StatusOK, page(list.Items, limit, func(x billing.Resource) string { return x.ID }, resourceJSON))
 }
 
 func (h *Handler) getResource(w http.ResponseWriter, r *http.Request, acct string) error {
@@ -39,11 +39,11 @@ func (h *Handler) listInvoices(w http.ResponseWriter, r *http.Request, acct stri
 	if err != nil {
 		return err
 	}
-	list, err := h.sys.Invoices(r.Context(), acct, r.URL.Query().Get("resource_id"), cursor, limit+1)
+	list, err := h.sys.Invoices(r.Context(), billing.ListRequest{AccountID: acct, ResourceID: r.URL.Query().Get("resource_id"), After: cursor, Limit: limit + 1})
 	if err != nil {
 		return cursorError(err, cursor, billing.ErrInvoiceNotFound)
 	}
-	return writeJSON(w, http.StatusOK, page(list, limit, func(x invoice.Invoice) string { return x.ID },
+	return writeJSON(w, http.StatusOK, page(list.Items, limit, func(x invoice.Invoice) string { return x.ID },
 		func(x invoice.Invoice) Invoice { return invoiceJSON(x, false) }))
 }
 
@@ -162,17 +162,16 @@ func (h *Handler) walletHistory(w http.ResponseWriter, r *http.Request, acct str
 	if err != nil {
 		return err
 	}
-	var after int64
 	if cursor != "" {
-		if after, err = strconv.ParseInt(cursor, 10, 64); err != nil || after < 0 {
+		if after, err := strconv.ParseInt(cursor, 10, 64); err != nil || after < 0 {
 			return badRequest("cursor", "is not a cursor this API returned")
 		}
 	}
-	list, err := h.sys.WalletHistory(r.Context(), acct, after, limit+1)
+	list, err := h.sys.WalletHistory(r.Context(), billing.ListRequest{AccountID: acct, After: cursor, Limit: limit + 1})
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, page(list, limit,
+	return writeJSON(w, http.StatusOK, page(list.Items, limit,
 		func(x billing.WalletEntry) string { return strconv.FormatInt(x.Seq, 10) }, walletEntryJSON))
 }
 
@@ -181,11 +180,11 @@ func (h *Handler) listPayments(w http.ResponseWriter, r *http.Request, acct stri
 	if err != nil {
 		return err
 	}
-	list, err := h.sys.Payments(r.Context(), acct, cursor, limit+1)
+	list, err := h.sys.Payments(r.Context(), billing.ListRequest{AccountID: acct, After: cursor, Limit: limit + 1})
 	if err != nil {
 		return cursorError(err, cursor, billing.ErrPaymentNotFound)
 	}
-	return writeJSON(w, http.StatusOK, page(list, limit, func(x billing.Payment) string { return x.ID }, paymentJSON))
+	return writeJSON(w, http.StatusOK, page(list.Items, limit, func(x billing.Payment) string { return x.ID }, paymentJSON))
 }
 
 func (h *Handler) getPayment(w http.ResponseWriter, r *http.Request, acct string) error {
@@ -222,7 +221,7 @@ func (h *Handler) startLinking(w http.ResponseWriter, r *http.Request, acct stri
 }
 
 func (h *Handler) setDefault(w http.ResponseWriter, r *http.Request, acct string) error {
-	list, err := h.sys.SetDefaultLinkedAccount(r.Context(), r.Header.Get(IdempotencyKeyHeader), acct, r.PathValue("id"))
+	list, err := h.sys.SetDefaultLinkedAccount(r.Context(), r.Header.Get(IdempotencyKeyHeader), billing.LinkedAccountRequest{AccountID: acct, LinkID: r.PathValue("id")})
 	if err != nil {
 		return err
 	}
@@ -230,7 +229,7 @@ func (h *Handler) setDefault(w http.ResponseWriter, r *http.Request, acct string
 }
 
 func (h *Handler) unlink(w http.ResponseWriter, r *http.Request, acct string) error {
-	list, err := h.sys.Unlink(r.Context(), r.Header.Get(IdempotencyKeyHeader), acct, r.PathValue("id"))
+	list, err := h.sys.Unlink(r.Context(), r.Header.Get(IdempotencyKeyHeader), billing.LinkedAccountRequest{AccountID: acct, LinkID: r.PathValue("id")})
 	if err != nil {
 		return err
 	}

@@ -104,10 +104,10 @@ func (e *env) customer(t *testing.T, id string) string {
 // invoiceOf returns the first invoice id of the account.
 func (e *env) invoiceOf(t *testing.T, acct string) string {
 	t.Helper()
-	invs, err := e.sys.Invoices(context.Background(), acct, "", "", 10)
+	invs, err := e.sys.Invoices(context.Background(), billing.ListRequest{AccountID: acct, Limit: 10})
 	require.NoError(t, err)
-	require.NotEmpty(t, invs)
-	return invs[len(invs)-1].ID
+	require.NotEmpty(t, invs.Items)
+	return invs.Items[len(invs.Items)-1].ID
 }
 
 // call makes a request as acct ("" for none) and returns the response

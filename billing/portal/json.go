@@ -288,7 +288,7 @@ func walletJSON(w billing.Wallet, currency string) Wallet {
 }
 
 func walletEntryJSON(e billing.WalletEntry) WalletEntry {
-	return WalletEntry{ID: e.ID, Kind: e.Kind, RefType: e.RefType, RefID: e.RefID, Memo: e.Memo, At: e.At,
+	return WalletEntry{ID: e.ID, Kind: string(e.Kind), RefType: e.RefType, RefID: e.RefID, Memo: e.Memo, At: e.At,
 		Change: e.Change, CreditAfter: e.CreditAfter}
 }
 

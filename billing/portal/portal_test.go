@@ -40,9 +40,9 @@ func TestAnotherAccountsObjectsAreNotFound(t *testing.T) {
 	aliceRes := e.customer(t, "alice")
 	e.customer(t, "bob")
 	aliceInv := e.invoiceOf(t, "alice")
-	payments, err := e.sys.Payments(context.Background(), "alice", "", 10)
+	payments, err := e.sys.Payments(context.Background(), billing.ListRequest{AccountID: "alice", Limit: 10})
 	require.NoError(t, err)
-	alicePay := payments[0].ID
+	alicePay := payments.Items[0].ID
 
 	for _, path := range []string{
 		"/resources/" + aliceRes, "/invoices/" + aliceInv, "/invoices/" + aliceInv + "/html",
@@ -148,16 +148,16 @@ func TestBadInputIsAProblem(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			before, err := e.sys.Payments(context.Background(), "alice", "", 100)
+			before, err := e.sys.Payments(context.Background(), billing.ListRequest{AccountID: "alice", Limit: 100})
 			require.NoError(t, err)
 			resp, body := e.call(t, c.method, c.path, "alice", c.body, c.header)
 			p := problem(t, resp, body, c.status, c.typ)
 			if c.field != "" {
 				assert.Equal(t, c.field, p.Field)
 			}
-			after, err := e.sys.Payments(context.Background(), "alice", "", 100)
+			after, err := e.sys.Payments(context.Background(), billing.ListRequest{AccountID: "alice", Limit: 100})
 			require.NoError(t, err)
-			assert.Len(t, after, len(before), "nothing changed")
+			assert.Len(t, after.Items, len(before.Items), "nothing changed")
 		})
 	}
 	t.Run("a wrong method lists the allowed ones", func(t *testing.T) {
@@ -323,10 +323,10 @@ func TestDocuments(t *testing.T) {
 	del, err := e.sys.Delete(ctx, "delete-1", billing.DeleteRequest{AccountID: "alice", ResourceID: rid, Reason: "no longer needed"})
 	require.NoError(t, err)
 	require.True(t, del.Refunded.IsPositive())
-	invs, err := e.sys.Invoices(ctx, "alice", "", "", 10)
+	invs, err := e.sys.Invoices(ctx, billing.ListRequest{AccountID: "alice", Limit: 10})
 	require.NoError(t, err)
-	require.Len(t, invs, 2)
-	note := invs[0]
+	require.Len(t, invs.Items, 2)
+	note := invs.Items[0]
 	require.Equal(t, "credit_note", string(note.Kind))
 	paid, err := e.sys.Invoice(ctx, "alice", inv)
 	require.NoError(t, err)

@@ -242,13 +242,13 @@ func (w *walk) story(ctx context.Context) error {
 		return err
 	}
 
-	invs, err := sys.Invoices(ctx, "acme", "", "", 100)
+	invs, err := sys.Invoices(ctx, billing.ListRequest{AccountID: "acme", Limit: 100})
 	if err != nil {
 		return err
 	}
 	w.say("— invoices and credit notes")
-	for i := len(invs) - 1; i >= 0; i-- {
-		inv := invs[i]
+	for i := len(invs.Items) - 1; i >= 0; i-- {
+		inv := invs.Items[i]
 		w.say("    %-16s %-12s %-6s %s %s", inv.DisplayNumber(), inv.Kind, inv.Status, inv.ResourceID, inv.Total)
 	}
 	wallet, err := sys.Wallet(ctx, "acme")

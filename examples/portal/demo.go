@@ -280,10 +280,10 @@ func (d *demo) buy(ctx context.Context, acct, key string, item billing.OrderItem
 // deleteLast deletes the account's newest resource, refunding its unused
 // value to credit with a credit note.
 func (d *demo) deleteLast(ctx context.Context, acct string) error {
-	rs, err := d.sys.Resources(ctx, acct, "", 100)
-	if err != nil || len(rs) == 0 {
+	rs, err := d.sys.Resources(ctx, billing.ListRequest{AccountID: acct, Limit: 100})
+	if err != nil || len(rs.Items) == 0 {
 		return fmt.Errorf("no resource to delete: %w", err)
 	}
-	_, err = d.sys.Delete(ctx, "delete-test", billing.DeleteRequest{AccountID: acct, ResourceID: rs[len(rs)-1].ID, Reason: "test server no longer needed"})
+	_, err = d.sys.Delete(ctx, "delete-test", billing.DeleteRequest{AccountID: acct, ResourceID: rs.Items[len(rs.Items)-1].ID, Reason: "test server no longer needed"})
 	return err
 }

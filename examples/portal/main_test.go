@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cloudbill/cloudbill/billing"
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/invoice/document"
@@ -70,19 +71,19 @@ func TestSeedShowsEveryBillingStatus(t *testing.T) {
 	ctx := context.Background()
 	statuses := map[lifecycle.BillingStatus]bool{}
 	for _, c := range customers() {
-		rs, err := d.sys.Resources(ctx, c.ID, "", 100)
+		rs, err := d.sys.Resources(ctx, billing.ListRequest{AccountID: c.ID, Limit: 100})
 		require.NoError(t, err)
-		for _, r := range rs {
+		for _, r := range rs.Items {
 			statuses[r.BillingStatus] = true
 		}
 	}
 	for _, s := range []lifecycle.BillingStatus{lifecycle.StatusGood, lifecycle.StatusWarning, lifecycle.StatusAlerted, lifecycle.StatusExpired} {
 		assert.True(t, statuses[s], "some demo resource is %s", s)
 	}
-	invs, err := d.sys.Invoices(ctx, "minhanh", "", "", 100)
+	invs, err := d.sys.Invoices(ctx, billing.ListRequest{AccountID: "minhanh", Limit: 100})
 	require.NoError(t, err)
 	kinds := map[invoice.Kind]int{}
-	for _, inv := range invs {
+	for _, inv := range invs.Items {
 		kinds[inv.Kind]++
 	}
 	assert.Equal(t, 4, kinds[invoice.KindInvoice])

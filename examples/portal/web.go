@@ -177,21 +177,21 @@ func (d *demo) portalPage(ctx context.Context, acct string, q url.Values) (page,
 		p.Promotional = append(p.Promotional, [2]string{f.money(pr.Amount), f.time(pr.ExpiresAt)})
 	}
 
-	rs, err := d.sys.Resources(ctx, acct, "", 100)
+	rs, err := d.sys.Resources(ctx, billing.ListRequest{AccountID: acct, Limit: 100})
 	if err != nil {
 		return page{}, err
 	}
-	for _, r := range rs {
+	for _, r := range rs.Items {
 		row := resourceRow{ID: r.ID, Product: d.productName(r.ProductID), Configuration: configText(r),
 			State: string(r.State), Status: string(r.BillingStatus), Ends: f.time(r.PeriodEnd)}
 		p.Resources = append(p.Resources, row)
 	}
 
-	invs, err := d.sys.Invoices(ctx, acct, "", "", 100)
+	invs, err := d.sys.Invoices(ctx, billing.ListRequest{AccountID: acct, Limit: 100})
 	if err != nil {
 		return page{}, err
 	}
-	for _, inv := range invs {
+	for _, inv := range invs.Items {
 		kind := "Invoice"
 		if inv.Kind == invoice.KindCreditNote {
 			kind = "Credit note"
@@ -204,24 +204,24 @@ func (d *demo) portalPage(ctx context.Context, acct string, q url.Values) (page,
 			Status: string(inv.Status), Total: f.money(inv.Total), Date: f.time(date)})
 	}
 
-	pays, err := d.sys.Payments(ctx, acct, "", 10)
+	pays, err := d.sys.Payments(ctx, billing.ListRequest{AccountID: acct, Limit: 10})
 	if err != nil {
 		return page{}, err
 	}
-	for _, pay := range pays {
+	for _, pay := range pays.Items {
 		p.Payments = append(p.Payments, paymentRow{ID: pay.ID, Purpose: string(pay.Purpose.Kind), Method: string(pay.Method),
 			Status: string(pay.Status), Amount: f.money(pay.Amount), Date: f.time(pay.CreatedAt)})
 	}
 
-	hist, err := d.sys.WalletHistory(ctx, acct, 0, 1000)
+	hist, err := d.sys.WalletHistory(ctx, billing.ListRequest{AccountID: acct, Limit: 1000})
 	if err != nil {
 		return page{}, err
 	}
-	for _, h := range slices.Backward(hist) {
+	for _, h := range slices.Backward(hist.Items) {
 		if len(p.History) == 10 {
 			break
 		}
-		p.History = append(p.History, historyRow{Kind: h.Kind, Memo: h.Memo, Change: f.money(h.Change), After: f.money(h.CreditAfter), Date: f.time(h.At)})
+		p.History = append(p.History, historyRow{Kind: string(h.Kind), Memo: h.Memo, Change: f.money(h.Change), After: f.money(h.CreditAfter), Date: f.time(h.At)})
 	}
 
 	linked, err := d.sys.LinkedAccounts(ctx, acct)
@@ -354,13 +354,13 @@ func (d *demo) unlink(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *demo) linkedAction(w http.ResponseWriter, r *http.Request,
-	act func(ctx context.Context, key, accountID, linkID string) ([]billing.LinkedAccount, error)) {
+	act func(ctx context.Context, key string, req billing.LinkedAccountRequest) ([]billing.LinkedAccount, error)) {
 	acct, ok := d.account(r)
 	if !ok {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	if _, err := act(r.Context(), r.PostFormValue("key"), acct, r.PathValue("id")); err != nil {
+	if _, err := act(r.Context(), r.PostFormValue("key"), billing.LinkedAccountRequest{AccountID: acct, LinkID: r.PathValue("id")}); err != nil {
 		backWithError(w, r, err.Error())
 		return
 	}

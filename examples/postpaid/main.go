@@ -277,13 +277,13 @@ func (s *story) event(acct, resource, id, metric string, qty string, at time.Tim
 
 // bills returns the account's invoices issued in [from, to), oldest first.
 func (s *story) bills(ctx context.Context, acct string, from, to time.Time) ([]invoice.Invoice, error) {
-	all, err := s.sys.Invoices(ctx, acct, "", "", 1000)
+	all, err := s.sys.Invoices(ctx, billing.ListRequest{AccountID: acct, Limit: 1000})
 	if err != nil {
 		return nil, err
 	}
 	var out []invoice.Invoice
-	for i := len(all) - 1; i >= 0; i-- { // the portal lists newest first
-		if inv := all[i]; inv.Kind == invoice.KindInvoice && !inv.IssuedAt.Before(from) && inv.IssuedAt.Before(to) {
+	for i := len(all.Items) - 1; i >= 0; i-- { // the portal lists newest first
+		if inv := all.Items[i]; inv.Kind == invoice.KindInvoice && !inv.IssuedAt.Before(from) && inv.IssuedAt.Before(to) {
 			out = append(out, inv)
 		}
 	}
@@ -384,7 +384,7 @@ func (s *story) monthOne(ctx context.Context) error {
 	if ur.Recorded != len(evs) {
 		return fmt.Errorf("recorded %d usage events of %d: %+v", ur.Recorded, len(evs), ur.Rejected)
 	}
-	so, err := sys.UsageSoFar(ctx, "acme", s.server, time.Date(2026, 4, 1, 0, 0, 0, 0, s.loc), s.clk.Now())
+	so, err := sys.UsageSoFar(ctx, billing.UsageRequest{AccountID: "acme", ResourceID: s.server, From: time.Date(2026, 4, 1, 0, 0, 0, 0, s.loc), To: s.clk.Now()})
 	if err != nil {
 		return err
 	}
@@ -483,11 +483,11 @@ func (s *story) partialPayment(ctx context.Context) error {
 
 // billOf returns the id of the newest bill of a resource ("" for none).
 func (s *story) billOf(ctx context.Context, resourceID string) string {
-	invs, err := s.sys.Invoices(ctx, "acme", resourceID, "", 1)
-	if err != nil || len(invs) == 0 {
+	invs, err := s.sys.Invoices(ctx, billing.ListRequest{AccountID: "acme", ResourceID: resourceID, Limit: 1})
+	if err != nil || len(invs.Items) == 0 {
 		return ""
 	}
-	return invs[0].ID
+	return invs.Items[0].ID
 }
 
 func (s *story) autoPayment(ctx context.Context) error {
@@ -732,13 +732,13 @@ func (s *story) checkWallet(ctx context.Context, acct string) error {
 	if err != nil {
 		return err
 	}
-	hist, err := s.sys.WalletHistory(ctx, acct, 0, 1000)
+	hist, err := s.sys.WalletHistory(ctx, billing.ListRequest{AccountID: acct, Limit: 1000})
 	if err != nil {
 		return err
 	}
 	sum, held := vnd(0), vnd(0)
 	var k money.Calc
-	for _, h := range hist {
+	for _, h := range hist.Items {
 		sum = k.Add(sum, h.Change)
 		if !sum.Equal(h.CreditAfter) {
 			return fmt.Errorf("wallet history of %s: after %s %s the changes add to %s, the entry says %s", acct, h.Kind, h.ID, sum, h.CreditAfter)
@@ -750,7 +750,7 @@ func (s *story) checkWallet(ctx context.Context, acct string) error {
 	if k.Err() != nil {
 		return k.Err()
 	}
-	s.say("  history: %d entries add up to %s; holds less releases %s", len(hist), sum, held)
+	s.say("  history: %d entries add up to %s; holds less releases %s", len(hist.Items), sum, held)
 	if !sum.Equal(w.Available) || !held.Equal(w.Held) {
 		return fmt.Errorf("wallet of %s: available %s held %s, history says %s and %s", acct, w.Available, w.Held, sum, held)
 	}

@@ -217,21 +217,21 @@ func (s *story) printQuote(q pricing.Quote) {
 }
 
 func (s *story) portal(ctx context.Context) error {
-	rs, err := s.sys.Resources(ctx, s.account, "", 100)
+	rs, err := s.sys.Resources(ctx, billing.ListRequest{AccountID: s.account, Limit: 100})
 	if err != nil {
 		return err
 	}
 	s.say("  resources:")
-	for _, r := range rs {
+	for _, r := range rs.Items {
 		s.say("    %-9s %-8s until %s  billing status %s", r.ProductID, r.State, r.PeriodEnd.Format("2006-01-02 15:04 MST"), r.BillingStatus)
 	}
-	invs, err := s.sys.Invoices(ctx, s.account, "", "", 100)
+	invs, err := s.sys.Invoices(ctx, billing.ListRequest{AccountID: s.account, Limit: 100})
 	if err != nil {
 		return err
 	}
 	s.say("  invoices:")
-	for i := len(invs) - 1; i >= 0; i-- {
-		inv := invs[i]
+	for i := len(invs.Items) - 1; i >= 0; i-- {
+		inv := invs.Items[i]
 		s.say("    %s  %-6s net %s + VAT %s = %s", inv.DisplayNumber(), inv.Status, inv.Net, inv.Tax, inv.Total)
 	}
 	w, err := s.sys.Wallet(ctx, s.account)
@@ -239,11 +239,11 @@ func (s *story) portal(ctx context.Context) error {
 		return err
 	}
 	s.say("  wallet: available %s, held %s", w.Available, w.Held)
-	hist, err := s.sys.WalletHistory(ctx, s.account, 0, 100)
+	hist, err := s.sys.WalletHistory(ctx, billing.ListRequest{AccountID: s.account, Limit: 100})
 	if err != nil {
 		return err
 	}
-	for _, h := range hist {
+	for _, h := range hist.Items {
 		s.say("    %-8s %12s → %s", h.Kind, h.Change, h.CreditAfter)
 	}
 	return nil
