@@ -382,7 +382,7 @@ func validateItems(items []OrderItem) error {
 			return &RequestError{Field: fmt.Sprintf("Items[%d].Quantity", i), Reason: fmt.Sprintf("%d is outside 1–%d", it.Quantity, maxOrderResources)}
 		}
 		if err := it.Term.Validate(); err != nil {
-			return &RequestError{Field: fmt.Sprintf("Items[%d].Term", i), Reason: err.Error()}
+			return &RequestError{Field: fmt.Sprintf("Items[%d].Term", i), Reason: err.Error(), Err: err}
 		}
 		total += it.Quantity
 	}

@@ -65,7 +65,7 @@ type Config struct {
 	// must be unique). Optional: without one, only credit payments work.
 	Gateways []gateway.Gateway
 	// PaymentTimeout is how long a redirect payment stays payable before
-	// ExpirePendingPayments expires it and releases any credit it holds.
+	// the worker (Tick) expires it and releases any credit it holds.
 	// Default: 30 minutes.
 	PaymentTimeout time.Duration
 	// SpendPolicy orders the wallet's buckets when paying from credit.
