@@ -21,20 +21,42 @@ import (
 	"github.com/cloudbill/cloudbill/storage/postgres/pgtest"
 )
 
-// statementCounter counts the statements a pool sends, each one a round
-// trip to the server (the store sends no pipelines or batches). With
+// statementCounter counts the statements a pool sends (n) and the round
+// trips they take (trips): a statement sent alone is one of each; a pgx
+// batch is one round trip for all its statements. With
 // CLOUDBILL_TRACE_SQL set it also prints each statement's start.
-type statementCounter struct{ n atomic.Int64 }
+type statementCounter struct{ n, trips atomic.Int64 }
+
+// traceSQL prints the start of a statement when CLOUDBILL_TRACE_SQL is set.
+func traceSQL(prefix, sql string) {
+	if os.Getenv("CLOUDBILL_TRACE_SQL") != "" {
+		s := strings.Join(strings.Fields(sql), " ")
+		fmt.Println(prefix, s[:min(110, len(s))])
+	}
+}
 
 func (c *statementCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
-	if os.Getenv("CLOUDBILL_TRACE_SQL") != "" {
-		fmt.Println("SQL:", strings.Join(strings.Fields(d.SQL), " ")[:min(110, len(strings.Join(strings.Fields(d.SQL), " ")))])
-	}
+	traceSQL("SQL:", d.SQL)
 	c.n.Add(1)
+	c.trips.Add(1)
 	return ctx
 }
 
 func (c *statementCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+func (c *statementCounter) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
+	if d.Batch != nil {
+		traceSQL(fmt.Sprintf("SQL: batch of %d:", d.Batch.Len()), d.Batch.QueuedQueries[0].SQL)
+	}
+	c.trips.Add(1)
+	return ctx
+}
+
+func (c *statementCounter) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {
+	c.n.Add(1)
+}
+
+func (c *statementCounter) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
 
 // TestStatementsPerOperation pins how many statements (round trips,
 // BEGIN and COMMIT included) each billing operation sends to PostgreSQL,
