@@ -119,14 +119,19 @@ func (s *System) tickPage(ctx context.Context, now time.Time, size int, seen map
 			return err
 		}
 		claimed = len(due)
+		// The page's postpaid resources are closed together after the
+		// others.
 		var closing []storage.Resource
+		if !isolate {
+			closing = make([]storage.Resource, 0, len(due))
+		}
 		for _, r := range due {
 			if seen[r.ID] {
 				continue
 			}
 			it := pageItem{accountID: r.AccountID, id: r.ID}
 			if !isolate && r.Postpaid {
-				closing = append(closing, r) // closed together below
+				closing = append(closing, r)
 				continue
 			}
 			if !isolate {
@@ -187,7 +192,8 @@ func (s *System) tickPage(ctx context.Context, now time.Time, size int, seen map
 // in one call. It does what tickResourceIn does for each resource, except
 // that it does not look for bills issued already: a month whose bill
 // exists fails the write with storage.ErrDuplicate, and the caller then
-// runs the page again one resource at a time, which finds it.
+// runs the page again one resource at a time, which finds it. The
+// resources of due are changed in place (they become what is stored).
 func (s *System) closePage(ctx context.Context, tx storage.Tx, due []storage.Resource) ([]pageItem, error) {
 	if len(due) == 0 {
 		return nil, nil
@@ -211,10 +217,10 @@ func (s *System) closePage(ctx context.Context, tx storage.Tx, due []storage.Res
 		cal    period.Calendar
 		series string
 	}
-	var bills []drafted
+	bills := make([]drafted, 0, len(due))
 	items := make([]pageItem, 0, len(due))
-	updated := make([]storage.Resource, 0, len(due))
-	for _, r := range due {
+	for i := range due {
+		r := &due[i] // closing's own copy, updated in place
 		acct, ok := accts[r.AccountID]
 		if !ok {
 			return nil, fmt.Errorf("%w: %q", ErrAccountNotFound, r.AccountID)
@@ -222,7 +228,7 @@ func (s *System) closePage(ctx context.Context, tx storage.Tx, due []storage.Res
 		d := r.ResourceDetail // the claim's copy is this call's own
 		d.TickAttempts, d.TickError, d.TickRetryAt = 0, "", time.Time{}
 		cal := s.rules(acct, r.ProductID).Calendar()
-		drafts, err := s.planClose(ctx, tx, acct, &r, &d, cal, now, time.Time{}, false)
+		drafts, err := s.planClose(ctx, tx, acct, r, &d, cal, now, time.Time{}, false)
 		if err != nil {
 			return nil, err
 		}
@@ -236,7 +242,6 @@ func (s *System) closePage(ctx context.Context, tx storage.Tx, due []storage.Res
 			}
 		}
 		r.UpdatedAt, r.ResourceDetail = now, d
-		updated = append(updated, r)
 		items = append(items, pageItem{accountID: r.AccountID, id: r.ID, local: TickReport{BillsIssued: len(drafts)}})
 	}
 
@@ -260,8 +265,8 @@ func (s *System) closePage(ctx context.Context, tx storage.Tx, due []storage.Res
 
 	invs := make([]storage.Invoice, 0, len(bills))
 	events := make([]storage.Event, 0, len(bills))
-	var overdue, collect []storage.Job
-	collecting := map[string]bool{}
+	overdue, collect := make([]storage.Job, 0, len(bills)), make([]storage.Job, 0, len(accts))
+	collecting := make(map[string]bool, len(accts))
 	for _, b := range bills {
 		inv, err := s.issueBill(b.draft, b.series, next[b.series], b.cal, now)
 		if err != nil {
@@ -301,7 +306,7 @@ func (s *System) closePage(ctx context.Context, tx storage.Tx, due []storage.Res
 	if err := tx.Jobs().PutMany(ctx, overdue); err != nil {
 		return nil, err
 	}
-	if err := tx.Resources().UpdateMany(ctx, updated); err != nil {
+	if err := tx.Resources().UpdateMany(ctx, due); err != nil {
 		return nil, err
 	}
 	return items, nil
