@@ -5,19 +5,22 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// The repositories' …Many methods queue one statement per record in a pgx
-// batch and send it in one round trip: the server runs the statements
-// one after the other inside the transaction, as if they had been sent
-// alone, and the client waits once. Each record is checked in Go before
-// anything is sent, so a bad one changes nothing; a failure on the
-// server stops the reading at that statement (the transaction is then
-// the caller's to end).
+// The repositories' …Many methods send many records in one round trip:
+// jobs and events as one statement whose parameters are the columns as
+// arrays, invoices and resources (wider rows, with numeric and JSON
+// columns) as a pgx batch of one statement per record, which the server
+// runs one after the other inside the transaction as if they had been
+// sent alone. Each record is checked in Go before anything is sent, so a
+// bad one changes nothing; a failure on the server stops the reading at
+// that statement (the transaction is then the caller's to end).
 
 // sendBatch sends b and reads its n results in order with read; the first
 // error read ends it. Closing the batch reports a failure read did not.
@@ -105,8 +108,9 @@ func (r invoices) CreateMany(ctx context.Context, invs []storage.Invoice) error 
 	})
 }
 
-// AppendMany queues appendEvent once per event; Seq comes from the
-// identity column in queue order.
+// AppendMany sends the events as one insert of arrays, in order (the
+// identity column numbers the rows as the ordered SELECT yields them); an
+// id already stored, or given twice, inserts fewer rows than events.
 func (r outbox) AppendMany(ctx context.Context, events []storage.Event) error {
 	if err := r.t.check(ctx); err != nil {
 		return err
@@ -114,8 +118,13 @@ func (r outbox) AppendMany(ctx context.Context, events []storage.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
-	b := &pgx.Batch{}
-	for _, e := range events {
+	n := len(events)
+	ids, accounts, streams, kinds, errs := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	payloads := make([][]byte, n)
+	attempts := make([]int32, n)
+	next, created := make([]time.Time, n), make([]time.Time, n)
+	delivered := make([]pgtype.Timestamptz, n)
+	for i, e := range events {
 		op := fmt.Sprintf("append event %q", e.ID)
 		switch {
 		case e.ID == "" || e.AccountID == "" || e.Stream == "" || e.Kind == "":
@@ -126,52 +135,85 @@ func (r outbox) AppendMany(ctx context.Context, events []storage.Event) error {
 		if err := validDelivery(op, e); err != nil {
 			return err
 		}
-		b.Queue(r.t.s.q.resources.appendEvent, e.ID, e.AccountID, e.Stream, e.Kind, e.Payload, e.Attempts,
-			e.NextAttemptAt, e.LastError, nullTime(e.DeliveredAt), e.CreatedAt)
+		ids[i], accounts[i], streams[i], kinds[i], errs[i] = e.ID, e.AccountID, e.Stream, e.Kind, e.LastError
+		payloads[i], attempts[i] = e.Payload, int32(e.Attempts)
+		next[i], created[i], delivered[i] = e.NextAttemptAt, e.CreatedAt, nullTime(e.DeliveredAt)
 	}
-	return r.t.sendBatch(ctx, "append events", b, func(i int, br pgx.BatchResults) error {
-		op := fmt.Sprintf("append event %q", events[i].ID)
-		tag, err := br.Exec()
-		if err != nil {
-			return r.t.fail(op, err)
-		}
-		if tag.RowsAffected() == 0 {
-			return duplicate(op) // ON CONFLICT DO NOTHING inserted nothing
-		}
-		return nil
-	})
+	op := fmt.Sprintf("append %d events", n)
+	tag, err := r.t.pg.Exec(ctx, r.t.s.q.resources.appendEvents, ids, accounts, streams, kinds, payloads, attempts, next, errs,
+		delivered, created)
+	if err != nil {
+		return r.t.fail(op, err)
+	}
+	if int(tag.RowsAffected()) < n {
+		return duplicate(op + ": an id is already stored or given twice")
+	}
+	return nil
 }
 
-// PutMany queues the put upsert once per job.
+// PutMany sends the jobs as one upsert of arrays. A key given twice is
+// one row, the last job given with the CreatedAt of the first (what Put of
+// each in order leaves), since one statement cannot update a row twice.
 func (r jobs) PutMany(ctx context.Context, js []storage.Job) error {
-	return r.many(ctx, "put", r.t.s.q.jobs.put, js)
-}
-
-// EnsureMany queues the ensure insert once per job.
-func (r jobs) EnsureMany(ctx context.Context, js []storage.Job) error {
-	return r.many(ctx, "ensure", r.t.s.q.jobs.ensure, js)
-}
-
-func (r jobs) many(ctx context.Context, verb, query string, js []storage.Job) error {
 	if err := r.t.check(ctx); err != nil {
 		return err
 	}
+	type key struct {
+		account string
+		kind    storage.JobKind
+		key     string
+	}
+	at := make(map[key]int, len(js))
+	rows := make([]storage.Job, 0, len(js))
+	for _, j := range js {
+		if err := validJob(fmt.Sprintf("put job %q/%q", j.Kind, j.Key), j); err != nil {
+			return err
+		}
+		k := key{j.AccountID, j.Kind, j.Key}
+		if i, ok := at[k]; ok {
+			j.CreatedAt = rows[i].CreatedAt
+			rows[i] = j
+			continue
+		}
+		at[k] = len(rows)
+		rows = append(rows, j)
+	}
+	return r.many(ctx, "put jobs", r.t.s.q.jobs.putMany, rows)
+}
+
+// EnsureMany sends the jobs as one insert of arrays that skips the keys
+// already stored (and repeated ones after the first).
+func (r jobs) EnsureMany(ctx context.Context, js []storage.Job) error {
+	if err := r.t.check(ctx); err != nil {
+		return err
+	}
+	for _, j := range js {
+		if err := validJob(fmt.Sprintf("ensure job %q/%q", j.Kind, j.Key), j); err != nil {
+			return err
+		}
+	}
+	return r.many(ctx, "ensure jobs", r.t.s.q.jobs.ensureMany, js)
+}
+
+// many runs query with the jobs' columns as arrays.
+func (r jobs) many(ctx context.Context, op, query string, js []storage.Job) error {
 	if len(js) == 0 {
 		return nil
 	}
-	b := &pgx.Batch{}
-	for _, j := range js {
-		if err := validJob(fmt.Sprintf("%s job %q/%q", verb, j.Kind, j.Key), j); err != nil {
-			return err
-		}
-		b.Queue(query, jobArgs(j)...)
+	n := len(js)
+	accounts, kinds, keys, errs := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	due, created, updated := make([]time.Time, n), make([]time.Time, n), make([]time.Time, n)
+	since := make([]pgtype.Timestamptz, n)
+	steps, attempts := make([]int64, n), make([]int64, n)
+	for i, j := range js {
+		accounts[i], kinds[i], keys[i], errs[i] = j.AccountID, string(j.Kind), j.Key, j.LastError
+		due[i], created[i], updated[i], since[i] = j.DueAt, j.CreatedAt, j.UpdatedAt, nullTime(j.Since)
+		steps[i], attempts[i] = int64(j.Step), int64(j.Attempts)
 	}
-	return r.t.sendBatch(ctx, verb+" jobs", b, func(i int, br pgx.BatchResults) error {
-		if _, err := br.Exec(); err != nil {
-			return r.t.fail(fmt.Sprintf("%s job %q/%q", verb, js[i].Kind, js[i].Key), err)
-		}
-		return nil
-	})
+	if _, err := r.t.pg.Exec(ctx, query, accounts, kinds, keys, due, steps, since, attempts, errs, created, updated); err != nil {
+		return r.t.fail(op, err)
+	}
+	return nil
 }
 
 // UpdateMany queues the update without RETURNING once per resource; an

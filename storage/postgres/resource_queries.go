@@ -27,6 +27,8 @@ type resourceQueries struct {
 	listActions [2]string
 
 	appendEvent, deliverable, getEventForUpdate, updateEvent, listEvents string
+	// appendEvents is appendEvent of many events, the columns as arrays.
+	appendEvents string
 }
 
 // updateResourceSet is the UPDATE of Update and UpdateMany: created_at is
@@ -180,6 +182,15 @@ func newResourceQueries(t tables) resourceQueries {
 				ORDER BY seq LIMIT $3`),
 		},
 
+		appendEvents: r.Replace(`INSERT INTO {outbox} (id, account_id, stream, kind, payload, attempts, next_attempt_at,
+				last_error, delivered_at, created_at)
+			SELECT u.id, u.account_id, u.stream, u.kind, u.payload, u.attempts, u.next_attempt_at, u.last_error,
+				u.delivered_at, u.created_at
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::integer[], $7::timestamptz[],
+				$8::text[], $9::timestamptz[], $10::timestamptz[]) WITH ORDINALITY
+				AS u (id, account_id, stream, kind, payload, attempts, next_attempt_at, last_error, delivered_at, created_at, ord)
+			ORDER BY u.ord
+			ON CONFLICT (id) DO NOTHING`),
 		appendEvent: r.Replace(`INSERT INTO {outbox} (id, account_id, stream, kind, payload, attempts, next_attempt_at,
 				last_error, delivered_at, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING RETURNING seq`),

@@ -214,6 +214,10 @@ func (s suite) testBatches(t *testing.T) {
 		})
 		assert.ErrorIs(t, err, storage.ErrDuplicate)
 		err = st.InTx(context.Background(), func(ctx context.Context, tx storage.Tx) error {
+			return tx.Outbox().AppendMany(ctx, []storage.Event{ev("e7", "r1"), ev("e7", "r2")})
+		})
+		assert.ErrorIs(t, err, storage.ErrDuplicate, "an id given twice")
+		err = st.InTx(context.Background(), func(ctx context.Context, tx storage.Tx) error {
 			return tx.Outbox().AppendMany(ctx, []storage.Event{ev("e5", "r1"), ev("e6", "")})
 		})
 		assert.ErrorIs(t, err, storage.ErrInvalidRecord, "an event without a stream")
@@ -229,8 +233,9 @@ func (s suite) testBatches(t *testing.T) {
 			// a's job exists (kept at 5 h); b's and c's are new.
 			require.NoError(t, tx.Jobs().EnsureMany(ctx, []storage.Job{newJob("a", jobAutoPay, "", at(1)),
 				newJob("b", jobAutoPay, "", at(2)), newJob("c", jobAutoPay, "", at(3)), newJob("b", jobAutoPay, "", at(9))}))
-			return tx.Jobs().PutMany(ctx, []storage.Job{newJob("a", jobOverdue, "i1", at(24)), newJob("a", jobOverdue, "i2", at(48)),
-				newJob("a", jobAutoPay, "", at(7))})
+			// i1 twice: the later one stands, as after Put of each in order.
+			return tx.Jobs().PutMany(ctx, []storage.Job{newJob("a", jobOverdue, "i1", at(20)), newJob("a", jobOverdue, "i2", at(48)),
+				newJob("a", jobAutoPay, "", at(7)), newJob("a", jobOverdue, "i1", at(24))})
 		})
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 			for _, want := range []struct {
