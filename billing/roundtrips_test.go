@@ -124,11 +124,12 @@ func TestStatementsPerOperation(t *testing.T) {
 	})
 
 	// Month close: a Tick closing 3 postpaid resources of 3 accounts, one
-	// page: BEGIN, the claim, the 3 accounts locked, the 3 numbers, then
-	// 5 batches of 3 (invoices, events, collection jobs, overdue jobs,
-	// resources) and COMMIT — 20 statements in 10 round trips — and the
+	// page: BEGIN, the claim, the 3 accounts locked, the 3 numbers, a
+	// batch of 3 invoice inserts, one statement each for the 3 events,
+	// the 3 collection jobs and the 3 overdue jobs, a batch of 3 resource
+	// updates, and COMMIT — 14 statements in 10 round trips — and the
 	// other sweeps' 4 read-only transactions (12). The page's round trips
-	// do not grow with its size; its statements grow by 5 per bill.
+	// do not grow with its size; its statements grow by 2 per bill.
 	var due time.Time
 	for _, id := range []string{"pp1", "pp2", "pp3"} {
 		_, err := e.sys.CreateAccount(ctx, "open-"+id, billing.CreateAccountRequest{ID: id})
@@ -154,7 +155,7 @@ func TestStatementsPerOperation(t *testing.T) {
 	require.NoError(t, err)
 	e.clk.Set(due.Add(time.Minute))
 	tripsBefore := counter.trips.Load()
-	measure("Tick closing 3 postpaid resources", 32, func() error {
+	measure("Tick closing 3 postpaid resources", 26, func() error {
 		rep, err := e.sys.Tick(ctx, 100)
 		if err == nil && rep.BillsIssued != 3 {
 			err = fmt.Errorf("month close issued %d bills, want 3", rep.BillsIssued)
