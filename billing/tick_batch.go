@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/cloudbill/cloudbill/billing/period"
@@ -182,7 +183,7 @@ func (s *System) tickPage(ctx context.Context, now time.Time, size int, seen map
 }
 
 // closePage is the month close of a page's claimed postpaid resources, all
-// together, in a fixed number of statements whatever the page's size: the
+// together, in a fixed number of round trips whatever the page's size: the
 // accounts locked in one call, each resource's months planned in Go from
 // the row the claim locked and returned (no second read), the page's
 // invoice numbers taken per series in one call (gapless: all are issued
@@ -245,7 +246,9 @@ func (s *System) closePage(ctx context.Context, tx storage.Tx, due []storage.Res
 		items = append(items, pageItem{accountID: r.AccountID, id: r.ID, local: TickReport{BillsIssued: len(drafts)}})
 	}
 
-	// One allocation per series, in the order the series first appear.
+	// One allocation per series, the series locked in name order so that
+	// two workers whose pages span the same series never wait on each
+	// other in a cycle.
 	next := map[string]int64{}
 	var order []string
 	need := map[string]int{}
@@ -255,6 +258,7 @@ func (s *System) closePage(ctx context.Context, tx storage.Tx, due []storage.Res
 		}
 		need[b.series]++
 	}
+	slices.Sort(order)
 	for _, series := range order {
 		first, err := tx.Invoices().NextNumbers(ctx, series, need[series])
 		if err != nil {
