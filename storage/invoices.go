@@ -61,8 +61,8 @@ type Invoices interface {
 	// CreateMany stores new invoices as Create would, in order. It checks
 	// every invoice first (ErrInvalidRecord stores none); an existing ID
 	// or an issued (Series, Number) already used is ErrDuplicate naming
-	// it, and the invoices before it in invs may then be stored: a caller
-	// ends its transaction (or savepoint) on any error.
+	// it, and the other invoices of invs may then be stored or not: a
+	// caller ends its transaction (or savepoint) on any error.
 	CreateMany(ctx context.Context, invs []Invoice) error
 }
 

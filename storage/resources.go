@@ -128,9 +128,9 @@ type Resources interface {
 	Update(ctx context.Context, r Resource) (Resource, error)
 	// UpdateMany is Update of each resource in order, without reading the
 	// stored values back. Every resource is validated first
-	// (ErrInvalidRecord changes nothing); a missing one is ErrNotFound
-	// naming it, after which the ones before it may be updated: a caller
-	// ends its transaction (or savepoint) on any error.
+	// (ErrInvalidRecord changes nothing); a missing one is ErrNotFound,
+	// and the others may then be updated or not: a caller ends its
+	// transaction (or savepoint) on any error.
 	UpdateMany(ctx context.Context, rs []Resource) error
 	// List returns up to limit (1–1000) of the tenant's resources in
 	// creation order, after the resource afterID ("" for the first page).
