@@ -131,20 +131,21 @@ func (f *closeFleet) close(b *testing.B) (bills int, busy time.Duration) {
 // benchmarkMonthClose measures month close: each iteration writes perIter
 // fresh postpaid resources due now (timer stopped), then times Tick(1000)
 // until all are closed, and checks one bill was issued per resource.
-// statements, when not nil, counts the statements sent to the store.
+// statements, when not nil, counts the statements sent to the store and
+// the round trips they took.
 func benchmarkMonthClose(b *testing.B, st storage.Store, accounts, perIter int, statements *statementCounter) {
 	f := newCloseFleet(b, st, accounts)
 	b.ReportAllocs()
 	var busy time.Duration
-	var bills, sent int64
+	var bills, sent, trips int64
 	round := 0
 	for b.Loop() {
 		b.StopTimer()
 		round++
 		f.seed(b, round, perIter)
-		var before int64
+		var before, tripsBefore int64
 		if statements != nil {
-			before = statements.n.Load()
+			before, tripsBefore = statements.n.Load(), statements.trips.Load()
 		}
 		b.StartTimer()
 		n, d := f.close(b)
@@ -154,6 +155,7 @@ func benchmarkMonthClose(b *testing.B, st storage.Store, accounts, perIter int, 
 		}
 		if statements != nil {
 			sent += statements.n.Load() - before
+			trips += statements.trips.Load() - tripsBefore
 		}
 		busy += d
 		bills += int64(n)
@@ -163,6 +165,7 @@ func benchmarkMonthClose(b *testing.B, st storage.Store, accounts, perIter int, 
 	b.ReportMetric(float64(busy.Nanoseconds())/float64(bills), "ns/invoice")
 	if statements != nil {
 		b.ReportMetric(float64(sent)/float64(bills), "stmts/invoice")
+		b.ReportMetric(float64(trips)/float64(bills), "trips/invoice")
 	}
 }
 
@@ -173,8 +176,8 @@ func BenchmarkMonthCloseMemory(b *testing.B) {
 }
 
 // BenchmarkMonthClosePostgres: 1,000 postpaid resources over 100 accounts
-// closed per iteration, on PostgreSQL, counting the statements sent
-// (CLOUDBILL_TRACE_SQL=1 prints each).
+// closed per iteration, on PostgreSQL, counting the statements sent and
+// their round trips (CLOUDBILL_TRACE_SQL=1 prints each).
 func BenchmarkMonthClosePostgres(b *testing.B) {
 	dsn := pgtest.DSN(b)
 	cfg, err := pgxpool.ParseConfig(dsn)

@@ -58,7 +58,55 @@ func nextUnclosedMonth(r *storage.Resource, d *resourceData, cal period.Calendar
 func (s *System) closePostpaid(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData,
 	now, through time.Time) ([]invoice.Invoice, error) {
 	cal := s.rules(acct, r.ProductID).Calendar()
-	var issued []invoice.Invoice
+	drafts, err := s.planClose(ctx, tx, acct, r, d, cal, now, through, true)
+	if err != nil {
+		return nil, err
+	}
+	issued := make([]invoice.Invoice, 0, len(drafts))
+	for _, draft := range drafts {
+		series, err := invoice.SeriesFor(invoice.KindInvoice, now, cal.Location())
+		if err != nil {
+			return nil, err
+		}
+		num, err := tx.Invoices().NextNumber(ctx, series)
+		if err != nil {
+			return nil, err
+		}
+		inv, err := s.issueBill(draft, series, num, cal, now)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.storeInvoice(ctx, tx, inv, "", true); err != nil {
+			return nil, err
+		}
+		if err := s.emit(ctx, tx, acct.ID, r.ID, EventInvoiceIssued, billIssuedKey(inv), billIssuedPayload(inv)); err != nil {
+			return nil, err
+		}
+		if err := s.billIssued(ctx, tx, acct, inv, now); err != nil {
+			return nil, err
+		}
+		issued = append(issued, inv)
+	}
+	r.UpdatedAt = now
+	r.ResourceDetail = *d
+	if _, err := tx.Resources().Update(ctx, *r); err != nil {
+		return nil, err
+	}
+	return issued, nil
+}
+
+// planClose decides, without writing, what closing a postpaid resource's
+// months does: for every month whose close time has come by now (through
+// the month containing through, when that is not zero) and that has
+// anything to bill, a draft bill with the month's bill id, oldest first.
+// It moves d on as issuing them does (months closed, ended intervals
+// dropped, coupon shares used, bill ids listed) and sets r's next due time
+// to its next close. With check set, a month whose bill exists already is
+// closed without a bill; without it, the caller's write of the bill finds
+// the existing one (storage.ErrDuplicate) and must not keep the close.
+func (s *System) planClose(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData,
+	cal period.Calendar, now, through time.Time, check bool) ([]invoice.Invoice, error) {
+	var drafts []invoice.Invoice
 	for {
 		month, ok := nextUnclosedMonth(r, d, cal)
 		if !ok {
@@ -70,37 +118,34 @@ func (s *System) closePostpaid(ctx context.Context, tx storage.Tx, acct Account,
 			r.NextDueAt = closeAt
 			break
 		}
-		inv, billed, err := s.closeResourceMonth(ctx, tx, acct, r, d, month, cal, now)
+		draft, billed, err := s.planMonth(ctx, tx, acct, r, d, month, cal, now, check)
 		if err != nil {
 			return nil, err
 		}
 		if billed {
-			issued = append(issued, inv)
+			drafts = append(drafts, draft)
 		}
 		d.ClosedThrough = month.End
 		d.Intervals = slices.DeleteFunc(d.Intervals, func(iv postpaid.Interval) bool {
 			return !iv.To.IsZero() && !iv.To.After(month.End)
 		})
 	}
-	r.UpdatedAt = now
-	r.ResourceDetail = *d
-	if _, err := tx.Resources().Update(ctx, *r); err != nil {
-		return nil, err
-	}
-	return issued, nil
+	return drafts, nil
 }
 
-// closeResourceMonth issues the resource's bill for month, unless it was
-// issued before (billed false, the month is done) or nothing fell in the
-// month (billed false). The coupons it used are taken off the resource's
-// remaining coupon shares.
-func (s *System) closeResourceMonth(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData,
-	month period.Span, cal period.Calendar, now time.Time) (invoice.Invoice, bool, error) {
+// planMonth drafts the resource's bill for month and takes the coupons it
+// used off the resource's remaining coupon shares. billed is false when
+// nothing fell in the month, or, with check set, when the month's bill was
+// issued before (the month is done).
+func (s *System) planMonth(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, d *resourceData,
+	month period.Span, cal period.Calendar, now time.Time, check bool) (invoice.Invoice, bool, error) {
 	id := billID(r.ID, month, cal)
-	if _, err := tx.Invoices().Get(ctx, acct.ID, id); err == nil {
-		return invoice.Invoice{}, false, nil
-	} else if !errors.Is(err, storage.ErrNotFound) {
-		return invoice.Invoice{}, false, err
+	if check {
+		if _, err := tx.Invoices().Get(ctx, acct.ID, id); err == nil {
+			return invoice.Invoice{}, false, nil
+		} else if !errors.Is(err, storage.ErrNotFound) {
+			return invoice.Invoice{}, false, err
+		}
 	}
 	bill, ok, err := s.monthBill(ctx, tx, acct, r, d, month, time.Time{})
 	if err != nil || !ok {
@@ -110,22 +155,7 @@ func (s *System) closeResourceMonth(ctx context.Context, tx storage.Tx, acct Acc
 	if err != nil {
 		return invoice.Invoice{}, false, err
 	}
-	series, err := invoice.SeriesFor(invoice.KindInvoice, now, cal.Location())
-	if err != nil {
-		return invoice.Invoice{}, false, err
-	}
-	num, err := tx.Invoices().NextNumber(ctx, series)
-	if err != nil {
-		return invoice.Invoice{}, false, err
-	}
-	inv, err := invoice.Issue(draft, series, num, now, cal.AddDays(now, s.cfg.Postpaid.PaymentTermDays).UTC())
-	if err != nil {
-		return invoice.Invoice{}, false, err
-	}
-	if err := s.storeInvoice(ctx, tx, inv, "", true); err != nil {
-		return invoice.Invoice{}, false, err
-	}
-	d.InvoiceIDs = append(d.InvoiceIDs, inv.ID)
+	d.InvoiceIDs = append(d.InvoiceIDs, draft.ID)
 	for _, use := range bill.Coupons {
 		left, err := d.CouponShares[use.Code].Sub(use.Applied)
 		if err != nil {
@@ -137,14 +167,23 @@ func (s *System) closeResourceMonth(ctx context.Context, tx storage.Tx, acct Acc
 			delete(d.CouponShares, use.Code)
 		}
 	}
-	if err := s.emit(ctx, tx, acct.ID, r.ID, EventInvoiceIssued, "issued:"+inv.ID, InvoicePayload{InvoiceID: inv.ID,
-		Number: inv.DisplayNumber(), ResourceID: r.ID, Total: inv.Total, Status: inv.Status, DueAt: inv.DueAt}); err != nil {
-		return invoice.Invoice{}, false, err
-	}
-	if err := s.billIssued(ctx, tx, acct, inv, now); err != nil {
-		return invoice.Invoice{}, false, err
-	}
-	return inv, true, nil
+	return draft, true, nil
+}
+
+// issueBill issues a drafted month bill as number num of series, due
+// Postpaid.PaymentTermDays days after now on the account's calendar.
+func (s *System) issueBill(draft invoice.Invoice, series string, num int64, cal period.Calendar, now time.Time) (invoice.Invoice, error) {
+	return invoice.Issue(draft, series, num, now, cal.AddDays(now, s.cfg.Postpaid.PaymentTermDays).UTC())
+}
+
+// billIssuedKey is the outbox key of a bill's invoice.issued event: one
+// event per bill, whatever retries happen.
+func billIssuedKey(inv invoice.Invoice) string { return "issued:" + inv.ID }
+
+// billIssuedPayload is the invoice.issued payload of an issued month bill.
+func billIssuedPayload(inv invoice.Invoice) InvoicePayload {
+	return InvoicePayload{InvoiceID: inv.ID, Number: inv.DisplayNumber(), ResourceID: inv.ResourceID, Total: inv.Total,
+		Status: inv.Status, DueAt: inv.DueAt}
 }
 
 // monthBill prices a postpaid resource's month: its configuration
@@ -213,8 +252,10 @@ func (s *System) billDraft(acct Account, r *storage.Resource, d *resourceData, b
 // what the rate took off, so that Amount − Discount is the bill's pre-tax.
 func billLine(productID string, d *resourceData, bl postpaid.Line) (invoice.Line, error) {
 	var gross money.Amount
-	switch bl.Kind {
-	case postpaid.LineConfiguration:
+	switch {
+	case bl.DiscountRate.IsZero():
+		gross = bl.PreTax // no rate took anything off: the same product, rounded the same way
+	case bl.Kind == postpaid.LineConfiguration:
 		b, err := pricing.PostpaidCharge(pricing.PostpaidUsage{UnitPrice: bl.UnitPrice, Quantity: bl.Quantity, Minutes: bl.Minutes})
 		if err != nil {
 			return invoice.Line{}, err
@@ -252,11 +293,16 @@ func clipDetails(details []string) []string {
 
 // usageCharges prices a resource's metered usage in span from the stored
 // events, inside tx: the events are aggregated per metric by the System's
-// meter and priced by the metered prices of the account's currency.
+// meter and priced by the metered prices of the account's currency. A
+// System without metered items bills no usage and reads none (RecordUsage
+// refuses every event there).
 func (s *System) usageCharges(ctx context.Context, tx storage.Tx, acct Account, resourceID string, span period.Span) ([]metering.Charge, error) {
 	meter, err := s.meterFor(acct.Currency)
 	if err != nil {
 		return nil, err
+	}
+	if len(meter.Items()) == 0 {
+		return nil, nil
 	}
 	var events []metering.Event
 	q := storage.UsageQuery{AccountID: acct.ID, ResourceID: resourceID, From: span.Start, To: span.End, Limit: MaxUsageBatch}

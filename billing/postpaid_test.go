@@ -542,3 +542,49 @@ func TestPostpaidBillsOfATaxInclusiveCatalog(t *testing.T) {
 		require.Equal(t, int64(186_544), minor(t, bills[0].Total))
 	})
 }
+
+// A month whose bill exists already is closed without a second bill, even
+// when the resource's own record says it is still open (a resource
+// restored from before the close).
+func TestPostpaidCloseSkipsAMonthAlreadyBilled(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		st := newStore(t)
+		e := postpaidEnv(t, st, "acme", nil)
+		var ids []string
+		for range 3 {
+			ids = append(ids, e.buy(t, "acme", small, period.Months(1)).ID)
+		}
+		// The first resource as it was before April closed, to put back
+		// after: as if restored from a backup taken before the close.
+		var before storage.Resource
+		require.NoError(t, st.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+			var err error
+			before, err = tx.Resources().Get(ctx, "acme", ids[0])
+			return err
+		}))
+		e.clk.Set(aprilClose)
+		require.Equal(t, 3, e.tickAll(t).BillsIssued, "April: one bill per resource")
+		require.NoError(t, st.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+			_, err := tx.Resources().Update(ctx, before)
+			return err
+		}))
+
+		// At May's close the page holds a resource whose April bill
+		// exists: April is not billed again, May is billed for all three,
+		// and the numbers go on from 4 without a gap.
+		e.clk.Set(time.Date(2026, 5, 31, 18, 1, 0, 0, time.UTC))
+		require.Equal(t, 3, e.tickAll(t).BillsIssued)
+		var numbers []int64
+		for _, inv := range e.bills(t, "acme", "") {
+			numbers = append(numbers, inv.Number)
+		}
+		slices.Sort(numbers)
+		require.Equal(t, []int64{1, 2, 3, 4, 5, 6}, numbers)
+		first := e.bills(t, "acme", ids[0])
+		require.Len(t, first, 2, "April once, May once")
+		require.True(t, strings.HasSuffix(first[0].ID, "_2026-04") && strings.HasSuffix(first[1].ID, "_2026-05"),
+			"bills %s and %s", first[0].ID, first[1].ID)
+		require.Equal(t, 0, e.tickAll(t).BillsIssued, "nothing more is due")
+	})
+}

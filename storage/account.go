@@ -51,4 +51,10 @@ type Accounts interface {
 	// Version and returns the stored value. Unknown ID returns ErrNotFound.
 	// CreatedAt is kept as first stored.
 	Update(ctx context.Context, a Account) (Account, error)
+	// GetManyForUpdate is GetForUpdate for several accounts in one call:
+	// it returns the accounts of ids that exist, each once, in ascending
+	// ID order (byte order), locked until the transaction ends, the locks
+	// taken in that order. An id no account has is left out, not an
+	// error.
+	GetManyForUpdate(ctx context.Context, ids []string) ([]Account, error)
 }

@@ -53,6 +53,17 @@ type Invoices interface {
 	// numbers are gapless (a rolled-back transaction gives its number back)
 	// and unique under any concurrency.
 	NextNumber(ctx context.Context, series string) (int64, error)
+	// NextNumbers allocates n (n ≥ 1) consecutive numbers of series at
+	// once and returns the first: first, first+1, …, first+n−1 are the
+	// caller's, as if NextNumber had been called n times, with the same
+	// lock, so the caller issues all n or rolls its transaction back.
+	NextNumbers(ctx context.Context, series string, n int) (first int64, err error)
+	// CreateMany stores new invoices as Create would, in order. It checks
+	// every invoice first (ErrInvalidRecord stores none); an existing ID
+	// or an issued (Series, Number) already used is ErrDuplicate naming
+	// it, and the other invoices of invs may then be stored or not: a
+	// caller ends its transaction (or savepoint) on any error.
+	CreateMany(ctx context.Context, invs []Invoice) error
 }
 
 // Action is one entry of the action log: who did what to a resource,

@@ -55,6 +55,13 @@ type Jobs interface {
 	// exists, and reports whether it did. An existing job is left as it
 	// is. Validation as Put.
 	Ensure(ctx context.Context, j Job) (created bool, err error)
+	// PutMany is Put of each job in order, and EnsureMany Ensure of each
+	// (jobs that exist already are left as they are). Every job is
+	// validated first (ErrInvalidRecord changes nothing); another error
+	// may leave some of them stored, so a caller ends its transaction (or
+	// savepoint) on any error.
+	PutMany(ctx context.Context, jobs []Job) error
+	EnsureMany(ctx context.Context, jobs []Job) error
 	// Get returns the job, or ErrNotFound.
 	Get(ctx context.Context, accountID string, kind JobKind, key string) (Job, error)
 	// Delete removes the job; a missing job is not an error.

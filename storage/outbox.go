@@ -41,6 +41,10 @@ type Event struct {
 type Outbox interface {
 	// Append stores e and returns it with Seq set.
 	Append(ctx context.Context, e Event) (Event, error)
+	// AppendMany stores events as Append would, in order, each with a
+	// greater Seq than the one before. An error may leave some of them
+	// stored: a caller ends its transaction (or savepoint) on any error.
+	AppendMany(ctx context.Context, events []Event) error
 	// Deliverable returns up to limit undelivered events that are the
 	// oldest undelivered event of their stream and whose NextAttemptAt is
 	// at or before t, in Seq order: the events a delivery worker may hand

@@ -126,6 +126,12 @@ type Resources interface {
 	// increments Version and returns the stored value; ErrNotFound if
 	// missing. CreatedAt is kept.
 	Update(ctx context.Context, r Resource) (Resource, error)
+	// UpdateMany is Update of each resource in order, without reading the
+	// stored values back. Every resource is validated first
+	// (ErrInvalidRecord changes nothing); a missing one is ErrNotFound,
+	// and the others may then be updated or not: a caller ends its
+	// transaction (or savepoint) on any error.
+	UpdateMany(ctx context.Context, rs []Resource) error
 	// List returns up to limit (1–1000) of the tenant's resources in
 	// creation order, after the resource afterID ("" for the first page).
 	List(ctx context.Context, accountID, afterID string, limit int) ([]Resource, error)

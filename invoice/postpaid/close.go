@@ -217,6 +217,9 @@ func Close(month period.Span, r Resource) (Bill, error) {
 	}
 	for i := range lines {
 		if lines[i].Kind == LineConfiguration {
+			if !lines[i].Coupon.IsPositive() {
+				continue // configurationLine's total and breakdown stand
+			}
 			// Price the line again with its coupon, so the total is
 			// PostpaidCharge's own.
 			iv := intervalOf(lines[i])
@@ -266,7 +269,7 @@ func configurationLine(iv Interval, span period.Span, minutes int64) (Line, erro
 	}
 	return Line{Kind: LineConfiguration, Item: iv.Item, Unit: "30 days", Period: span, Minutes: minutes,
 		UnitPrice: iv.UnitPrice, Quantity: iv.Quantity, DiscountRate: iv.DiscountRate, TaxRate: iv.TaxRate,
-		PreTax: b.PreTax, Tax: b.Tax, Coupon: b.Coupon, Breakdown: b.Breakdown}, nil
+		PreTax: b.PreTax, Tax: b.Tax, Coupon: b.Coupon, Total: b.Total, Breakdown: b.Breakdown}, nil
 }
 
 // usageLine prices one metered charge without coupons.

@@ -95,6 +95,16 @@ func (r resources) Update(ctx context.Context, res storage.Resource) (storage.Re
 	if err := r.t.check(ctx); err != nil {
 		return storage.Resource{}, err
 	}
+	stored, err := r.update(res)
+	if err != nil {
+		return storage.Resource{}, err
+	}
+	return cloneResource(stored), nil
+}
+
+// update stores a copy of res over the resource and returns the stored
+// value itself (the caller clones it before handing it out).
+func (r resources) update(res storage.Resource) (storage.Resource, error) {
 	s := &r.t.data.resources
 	old, ok := s.resources[res.ID]
 	if !ok || old.AccountID != res.AccountID {
@@ -110,7 +120,7 @@ func (r resources) Update(ctx context.Context, res storage.Resource) (storage.Re
 		appendTo(r.t, s.byOrder, [2]string{res.AccountID, res.OrderID}, res.ID)
 	}
 	r.reindex(res.ID, old.NextDueAt, res.NextDueAt)
-	return cloneResource(res), nil
+	return res, nil
 }
 
 func (r resources) List(ctx context.Context, accountID, afterID string, limit int) ([]storage.Resource, error) {

@@ -15,6 +15,9 @@ import (
 // jobQueries are the statements of the jobs repository.
 type jobQueries struct {
 	put, ensure, get, del string
+	// putMany and ensureMany are put and ensure of many jobs in one
+	// statement, the columns as arrays.
+	putMany, ensureMany string
 	// list is indexed by [narrowed to one kind].
 	list     [2]string
 	claimDue string
@@ -24,7 +27,14 @@ const jobColumns = "account_id, kind, key, due_at, step, since, attempts, last_e
 
 func newJobQueries(t tables) jobQueries {
 	r := strings.NewReplacer("{jobs}", t.jobs, "{cols}", jobColumns)
+	const rows = `SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::bigint[],
+		$6::timestamptz[], $7::bigint[], $8::text[], $9::timestamptz[], $10::timestamptz[])`
+	const replace = ` ON CONFLICT (account_id, kind, key) DO UPDATE SET due_at = EXCLUDED.due_at, step = EXCLUDED.step,
+				since = EXCLUDED.since, attempts = EXCLUDED.attempts, last_error = EXCLUDED.last_error,
+				updated_at = EXCLUDED.updated_at`
 	return jobQueries{
+		putMany:    r.Replace(`INSERT INTO {jobs} ({cols}) ` + rows + replace),
+		ensureMany: r.Replace(`INSERT INTO {jobs} ({cols}) ` + rows + ` ON CONFLICT (account_id, kind, key) DO NOTHING`),
 		// created_at is not in the SET list, so a replaced job keeps it.
 		put: r.Replace(`INSERT INTO {jobs} ({cols}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 			ON CONFLICT (account_id, kind, key) DO UPDATE SET due_at = EXCLUDED.due_at, step = EXCLUDED.step,

@@ -51,6 +51,7 @@ func newTables(schema string) tables {
 // in at construction.
 type queries struct {
 	createAccount, getAccount, getAccountForUpdate, updateAccount string
+	getAccountsForUpdate                                          string
 	insertIdempotency, getIdempotency, setIdempotencyResponse     string
 	appendAudit, listAudit                                        string
 
@@ -80,6 +81,11 @@ func newQueries(t tables) queries {
 			VALUES ($1, $2, $3, $4, $5, $6, 1) ON CONFLICT (id) DO NOTHING`),
 		getAccount:          r.Replace(`SELECT {cols} FROM {accounts} WHERE id = $1`),
 		getAccountForUpdate: r.Replace(`SELECT {cols} FROM {accounts} WHERE id = $1 FOR UPDATE`),
+		// The rows are locked as they leave the sort, so every caller
+		// takes the locks of a set of accounts in the same (byte) order
+		// and two such callers never deadlock on each other.
+		getAccountsForUpdate: r.Replace(`SELECT {cols} FROM {accounts} WHERE id = ANY($1::text[])
+			ORDER BY id COLLATE "C" FOR UPDATE`),
 		// version is incremented by the database, not from the caller's
 		// copy, so a stale value cannot roll it back.
 		updateAccount: r.Replace(`UPDATE {accounts}

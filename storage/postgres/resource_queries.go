@@ -18,13 +18,31 @@ type resourceQueries struct {
 	invoiceExists string
 	openInvoices  string
 	nextNumber    string
+	nextNumbers   string
+	// updateResourceQuiet is updateResource without reading the row back.
+	updateResourceQuiet string
 
 	appendAction string
 	// listActions is indexed by [by resource].
 	listActions [2]string
 
 	appendEvent, deliverable, getEventForUpdate, updateEvent, listEvents string
+	// appendEvents is appendEvent of many events, the columns as arrays.
+	appendEvents string
 }
+
+// updateResourceSet is the UPDATE of Update and UpdateMany: created_at is
+// not in the SET list, so it is kept; version is incremented by the
+// database, not from the caller's copy.
+const updateResourceSet = `UPDATE {resources} SET order_id = $3, product_id = $4, status = $5,
+			period_start = $6, period_end = $7, next_due_at = $8, configuration = $9, term_months = $10,
+			term_days = $11, currency = $12, price_per_30_days = $13, line = $14, coupon_shares = $15,
+			payment_id = $16, auto_renew = $17, auto_renew_months = $18, auto_renew_days = $19, since = $20,
+			next_reminder = $21, next_attempt = $22, invoice_ids = $23, failure_reason = $24, paid_value = $25,
+			value_tracked = $26, tick_attempts = $27, tick_error = $28, tick_retry_at = $29, anchor = $30,
+			postpaid = $31, intervals = $32, closed_through = $33, stopped_at = $34, updated_at = $35,
+			version = version + 1
+			WHERE id = $1 AND account_id = $2`
 
 // resourceColumns are read by scanResource; resourceArgs gives the values
 // from order_id to updated_at.
@@ -75,19 +93,9 @@ func newResourceQueries(t tables) resourceQueries {
 				$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36) ON CONFLICT (id) DO NOTHING`),
 		getResource:          r.Replace(`SELECT {res} FROM {resources} WHERE id = $1 AND account_id = $2`),
 		getResourceForUpdate: r.Replace(`SELECT {res} FROM {resources} WHERE id = $1 AND account_id = $2 FOR UPDATE`),
-		// created_at is not in the SET list, so it is kept; version is
-		// incremented by the database, not from the caller's copy.
-		updateResource: r.Replace(`UPDATE {resources} SET order_id = $3, product_id = $4, status = $5,
-			period_start = $6, period_end = $7, next_due_at = $8, configuration = $9, term_months = $10,
-			term_days = $11, currency = $12, price_per_30_days = $13, line = $14, coupon_shares = $15,
-			payment_id = $16, auto_renew = $17, auto_renew_months = $18, auto_renew_days = $19, since = $20,
-			next_reminder = $21, next_attempt = $22, invoice_ids = $23, failure_reason = $24, paid_value = $25,
-			value_tracked = $26, tick_attempts = $27, tick_error = $28, tick_retry_at = $29, anchor = $30,
-			postpaid = $31, intervals = $32, closed_through = $33, stopped_at = $34, updated_at = $35,
-			version = version + 1
-			WHERE id = $1 AND account_id = $2
-			RETURNING {res}`),
-		listResources: r.Replace(`SELECT {res} FROM {resources} WHERE account_id = $1 ORDER BY seq LIMIT $2`),
+		updateResource:       r.Replace(updateResourceSet + ` RETURNING {res}`),
+		updateResourceQuiet:  r.Replace(updateResourceSet),
+		listResources:        r.Replace(`SELECT {res} FROM {resources} WHERE account_id = $1 ORDER BY seq LIMIT $2`),
 		listResourcesAfter: r.Replace(`SELECT {res} FROM {resources}
 			WHERE account_id = $1 AND seq > (SELECT seq FROM {resources} WHERE id = $2 AND account_id = $1)
 			ORDER BY seq LIMIT $3`),
@@ -158,6 +166,11 @@ func newResourceQueries(t tables) resourceQueries {
 		nextNumber: r.Replace(`INSERT INTO {series} (series, last) VALUES ($1, 1)
 			ON CONFLICT (series) DO UPDATE SET last = {series}.last + 1
 			RETURNING last`),
+		// The same upsert moving the series on by $2 at once; the caller
+		// owns last − $2 + 1 … last.
+		nextNumbers: r.Replace(`INSERT INTO {series} (series, last) VALUES ($1, $2)
+			ON CONFLICT (series) DO UPDATE SET last = {series}.last + $2
+			RETURNING last`),
 
 		// RETURNING gives no row when the id is taken.
 		appendAction: r.Replace(`INSERT INTO {actions} (id, account_id, resource_id, kind, actor, at, old_configuration,
@@ -169,6 +182,15 @@ func newResourceQueries(t tables) resourceQueries {
 				ORDER BY seq LIMIT $3`),
 		},
 
+		appendEvents: r.Replace(`INSERT INTO {outbox} (id, account_id, stream, kind, payload, attempts, next_attempt_at,
+				last_error, delivered_at, created_at)
+			SELECT u.id, u.account_id, u.stream, u.kind, u.payload, u.attempts, u.next_attempt_at, u.last_error,
+				u.delivered_at, u.created_at
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::integer[], $7::timestamptz[],
+				$8::text[], $9::timestamptz[], $10::timestamptz[]) WITH ORDINALITY
+				AS u (id, account_id, stream, kind, payload, attempts, next_attempt_at, last_error, delivered_at, created_at, ord)
+			ORDER BY u.ord
+			ON CONFLICT (id) DO NOTHING`),
 		appendEvent: r.Replace(`INSERT INTO {outbox} (id, account_id, stream, kind, payload, attempts, next_attempt_at,
 				last_error, delivered_at, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING RETURNING seq`),

@@ -222,8 +222,10 @@ func (r usage) insert(ctx context.Context, events []storage.UsageEvent, order []
 	return rows.Err()
 }
 
-// List pages with a row comparison on (resource_id, at, id), which the
-// index usage_events_account_resource_at serves in order.
+// List pages with a row comparison on (resource_id, at, id): the index
+// usage_events_account_resource_at (account_id, resource_id, at; see
+// migration 0010) serves it in (resource_id, at) order, and the events of
+// one instant are sorted by id (an incremental sort of a few rows).
 func (r usage) List(ctx context.Context, q storage.UsageQuery) ([]storage.UsageEvent, error) {
 	if err := r.t.check(ctx); err != nil {
 		return nil, err

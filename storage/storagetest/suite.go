@@ -61,6 +61,7 @@ func Areas() []Area {
 		{"Tx", Tx}, {"Accounts", Accounts}, {"Idempotency", Idempotency}, {"Audit", Audit},
 		{"Ledger", Ledger}, {"Payments", Payments}, {"Orders", Orders}, {"Resources", Resources},
 		{"Claims", Claims}, {"TypedRecords", TypedRecords}, {"Usage", Usage}, {"Jobs", Jobs},
+		{"Batches", Batches},
 	}
 }
 
@@ -127,6 +128,13 @@ func Usage(t *testing.T, newStore NewStore, opts Options) { newSuite(newStore, o
 // listing order, ClaimDue's due range, order and limits (and disjoint pages
 // for concurrent claimers), validation, and rollback.
 func Jobs(t *testing.T, newStore NewStore, opts Options) { newSuite(newStore, opts).testJobs(t) }
+
+// Batches tests the calls that lock or write many records at once
+// (GetManyForUpdate, NextNumbers, CreateMany, AppendMany, PutMany,
+// EnsureMany, UpdateMany): each does what its single-record call does for
+// every record, checks them all before writing any, and reports a
+// duplicate or missing record; locks and numbers hold under concurrency.
+func Batches(t *testing.T, newStore NewStore, opts Options) { newSuite(newStore, opts).testBatches(t) }
 
 // TypedRecords tests that every typed field of a resource, order, invoice,
 // action and coupon comes back exactly as stored, and that reads are copies.

@@ -620,3 +620,54 @@ func (w jobs) ClaimDue(ctx context.Context, t time.Time, limit int) ([]storage.J
 	}
 	return w.r.ClaimDue(ctx, t, limit)
 }
+
+// The batch methods count as one call each, as they are one round trip.
+
+func (w accounts) GetManyForUpdate(ctx context.Context, ids []string) ([]storage.Account, error) {
+	if err := w.t.step(ctx, "Accounts.GetManyForUpdate"); err != nil {
+		return nil, err
+	}
+	return w.r.GetManyForUpdate(ctx, ids)
+}
+
+func (w invoices) NextNumbers(ctx context.Context, series string, n int) (int64, error) {
+	if err := w.t.step(ctx, "Invoices.NextNumbers"); err != nil {
+		return 0, err
+	}
+	return w.r.NextNumbers(ctx, series, n)
+}
+
+func (w invoices) CreateMany(ctx context.Context, invs []storage.Invoice) error {
+	if err := w.t.step(ctx, "Invoices.CreateMany"); err != nil {
+		return err
+	}
+	return w.r.CreateMany(ctx, invs)
+}
+
+func (w outbox) AppendMany(ctx context.Context, events []storage.Event) error {
+	if err := w.t.step(ctx, "Outbox.AppendMany"); err != nil {
+		return err
+	}
+	return w.r.AppendMany(ctx, events)
+}
+
+func (w jobs) PutMany(ctx context.Context, js []storage.Job) error {
+	if err := w.t.step(ctx, "Jobs.PutMany"); err != nil {
+		return err
+	}
+	return w.r.PutMany(ctx, js)
+}
+
+func (w jobs) EnsureMany(ctx context.Context, js []storage.Job) error {
+	if err := w.t.step(ctx, "Jobs.EnsureMany"); err != nil {
+		return err
+	}
+	return w.r.EnsureMany(ctx, js)
+}
+
+func (w resources) UpdateMany(ctx context.Context, rs []storage.Resource) error {
+	if err := w.t.step(ctx, "Resources.UpdateMany"); err != nil {
+		return err
+	}
+	return w.r.UpdateMany(ctx, rs)
+}
