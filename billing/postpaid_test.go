@@ -112,6 +112,13 @@ func TestPostpaidMonthCloseBillsTheFormula(t *testing.T) {
 		e.clk.Set(time.Date(2026, 4, 25, 9, 0, 30, 0, time.UTC))
 		_, err = e.sys.Delete(ctx, "drop", billing.DeleteRequest{AccountID: "acme", ResourceID: rB.ID})
 		require.NoError(t, err)
+		// Usage of rB after its stop could never be billed: refused.
+		stopped := record(t, e, []metering.Event{
+			{ID: "b-after", AccountID: "acme", ResourceID: rB.ID, Metric: snapshotMetric, Quantity: decimal.NewFromInt(5), At: e.clk.Now()},
+		})
+		require.Equal(t, 0, stopped.Recorded)
+		require.Len(t, stopped.Rejected, 1)
+		require.Equal(t, billing.ReasonResourceStopped, stopped.Rejected[0].Reason)
 
 		// The preview at the month's end is the bill the close issues.
 		e.clk.Set(time.Date(2026, 4, 30, 17, 0, 0, 0, time.UTC))

@@ -30,6 +30,12 @@ const ReasonUnknownResource metering.Reason = "unknown_resource"
 // Config.Postpaid.CloseDelay after the month's end. Stable.
 const ReasonPeriodClosed metering.Reason = "period_closed"
 
+// ReasonResourceStopped is the reason RecordUsage refuses an event of a
+// postpaid resource timed at or after the resource stopped (deleted or
+// released): its last month bill ends at the stop, so the usage could
+// never be billed. Stable.
+const ReasonResourceStopped metering.Reason = "resource_stopped"
+
 // RecordUsageRequest is a batch of usage events sent by a product service.
 type RecordUsageRequest struct {
 	// Events are the usage records, at most MaxUsageBatch. Each names its
@@ -134,15 +140,20 @@ func (s *System) RecordUsage(ctx context.Context, req RecordUsageRequest) (Usage
 		// usage before it can be billed any more. The zero time for an
 		// unknown resource means refused.
 		type state struct {
-			known  bool
-			closed time.Time
+			known   bool
+			closed  time.Time
+			stopped time.Time // a postpaid resource's stop
 		}
 		owned := make(map[owner]state, len(keys))
 		for _, k := range keys {
 			r, err := tx.Resources().GetForUpdate(ctx, k.account, k.resource)
 			switch {
 			case err == nil:
-				owned[k] = state{known: true, closed: r.ClosedThrough}
+				st := state{known: true, closed: r.ClosedThrough}
+				if r.Postpaid {
+					st.stopped = r.StoppedAt
+				}
+				owned[k] = st
 			case !errors.Is(err, storage.ErrNotFound):
 				return err
 			}
@@ -159,6 +170,11 @@ func (s *System) RecordUsage(ctx context.Context, req RecordUsageRequest) (Usage
 			if ev.At.Before(st.closed) {
 				res.Rejected = append(res.Rejected, &metering.EventError{Index: i, EventID: ev.ID, Reason: ReasonPeriodClosed,
 					Field: "At", Detail: "the resource's usage is billed through " + st.closed.UTC().Format(time.RFC3339)})
+				continue
+			}
+			if !st.stopped.IsZero() && !ev.At.Before(st.stopped) {
+				res.Rejected = append(res.Rejected, &metering.EventError{Index: i, EventID: ev.ID, Reason: ReasonResourceStopped,
+					Field: "At", Detail: "the resource stopped at " + st.stopped.UTC().Format(time.RFC3339)})
 				continue
 			}
 			rows = append(rows, storage.UsageEvent{ID: ev.ID, AccountID: ev.AccountID, ResourceID: ev.ResourceID,
