@@ -595,3 +595,31 @@ func TestPostpaidCloseSkipsAMonthAlreadyBilled(t *testing.T) {
 		require.Equal(t, 0, e.tickAll(t).BillsIssued, "nothing more is due")
 	})
 }
+
+// A retry of an event counted before its month closed, or before its
+// resource stopped, is a duplicate, never a refusal: the sender must not
+// think a counted event was lost.
+func TestUsageRetriedAfterTheCloseIsADuplicate(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		e := postpaidEnv(t, newStore(t), "acme", nil)
+		r := e.buy(t, "acme", small, period.Months(1))
+		ev := metering.Event{ID: "snap-1", AccountID: "acme", ResourceID: r.ID, Metric: snapshotMetric,
+			Quantity: decimal.NewFromInt(720), At: e.clk.Now()}
+		require.Equal(t, 1, record(t, e, []metering.Event{ev}).Recorded)
+		_, err := e.sys.Delete(ctx, "drop", billing.DeleteRequest{AccountID: "acme", ResourceID: r.ID}) // at the event's instant
+		require.NoError(t, err)
+		again := record(t, e, []metering.Event{ev})
+		require.Equal(t, 1, again.Duplicates, "counted before the stop")
+		require.Empty(t, again.Rejected)
+		e.clk.Set(aprilClose)
+		require.Equal(t, 1, e.tickAll(t).BillsIssued)
+		late := ev
+		late.ID = "snap-2"
+		res := record(t, e, []metering.Event{ev, late})
+		require.Equal(t, 1, res.Duplicates, "counted on April's bill")
+		require.Len(t, res.Rejected, 1)
+		require.Equal(t, billing.ReasonPeriodClosed, res.Rejected[0].Reason)
+		require.Equal(t, 1, res.Rejected[0].Index)
+	})
+}

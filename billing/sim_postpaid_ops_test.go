@@ -208,11 +208,8 @@ func (r *simRun) opRecordUsage() {
 		w := want{u: u}
 		switch n := r.intn(20); {
 		case n < 2 && len(r.m.pp.usage) > 0:
-			old, _ := pickFrom(r, r.m.pp.usage) // a retried event: counted once, or late now
+			old, _ := pickFrom(r, r.m.pp.usage) // a retried event: counted once, even after its month closed
 			u, w = old, want{dup: true, u: old}
-			if old.at.Before(r.closedThrough(old.res)) {
-				w = want{reason: billing.ReasonPeriodClosed, u: old}
-			}
 		case n < 3:
 			w.reason = metering.ReasonNegativeQuantity
 			u.qty = -u.qty

@@ -84,11 +84,14 @@ type UsageResult struct {
 // ends — and an event timed before the end of the resource's last closed
 // month is refused with ReasonPeriodClosed, never carried silently into
 // another month. The check and the close take the same resource lock, so
-// an event is either on the month's bill or refused.
+// an event is either on the month's bill or refused. A late event whose id
+// was stored before (a retry of one counted in time) is a duplicate, not a
+// refusal.
 //
 // A resource deleted or released keeps accepting usage timed before its
-// end, which product services often report late; the resource's own
-// state is not checked.
+// stop, which product services often report late; a postpaid resource's
+// usage timed at or after its stop is refused with ReasonResourceStopped
+// (its last bill ends at the stop).
 //
 // Errors: a batch longer than MaxUsageBatch is a *RequestError
 // (ErrInvalidRequest) and stores nothing; a storage failure stores nothing
@@ -167,14 +170,28 @@ func (s *System) RecordUsage(ctx context.Context, req RecordUsageRequest) (Usage
 					Field: "ResourceID", Detail: strconv.Quote(ev.ResourceID) + " is not a resource of account " + strconv.Quote(ev.AccountID)})
 				continue
 			}
-			if ev.At.Before(st.closed) {
-				res.Rejected = append(res.Rejected, &metering.EventError{Index: i, EventID: ev.ID, Reason: ReasonPeriodClosed,
-					Field: "At", Detail: "the resource's usage is billed through " + st.closed.UTC().Format(time.RFC3339)})
-				continue
+			var late *metering.EventError
+			switch {
+			case ev.At.Before(st.closed):
+				late = &metering.EventError{Index: i, EventID: ev.ID, Reason: ReasonPeriodClosed,
+					Field: "At", Detail: "the resource's usage is billed through " + st.closed.UTC().Format(time.RFC3339)}
+			case !st.stopped.IsZero() && !ev.At.Before(st.stopped):
+				late = &metering.EventError{Index: i, EventID: ev.ID, Reason: ReasonResourceStopped,
+					Field: "At", Detail: "the resource stopped at " + st.stopped.UTC().Format(time.RFC3339)}
 			}
-			if !st.stopped.IsZero() && !ev.At.Before(st.stopped) {
-				res.Rejected = append(res.Rejected, &metering.EventError{Index: i, EventID: ev.ID, Reason: ReasonResourceStopped,
-					Field: "At", Detail: "the resource stopped at " + st.stopped.UTC().Format(time.RFC3339)})
+			if late != nil {
+				// A retry of an event stored before its period closed (or
+				// its resource stopped) was counted: it is a duplicate,
+				// not a refusal that would make the sender think it lost.
+				stored, err := usageStored(ctx, tx, ev)
+				if err != nil {
+					return err
+				}
+				if stored {
+					res.Duplicates++
+				} else {
+					res.Rejected = append(res.Rejected, late)
+				}
 				continue
 			}
 			rows = append(rows, storage.UsageEvent{ID: ev.ID, AccountID: ev.AccountID, ResourceID: ev.ResourceID,
@@ -275,4 +292,27 @@ func (s *System) UsageSoFar(ctx context.Context, req UsageRequest) ([]metering.C
 		return nil, err
 	}
 	return charges, nil
+}
+
+// usageStored reports whether ev's id is stored already for its account
+// and resource, at its time: the events listed at that instant (a
+// millisecond either side, whatever precision the store keeps) are few.
+func usageStored(ctx context.Context, tx storage.Tx, ev metering.Event) (bool, error) {
+	q := storage.UsageQuery{AccountID: ev.AccountID, ResourceID: ev.ResourceID, From: ev.At.Add(-time.Millisecond),
+		To: ev.At.Add(time.Millisecond), Limit: MaxUsageBatch}
+	for {
+		page, err := tx.Usage().List(ctx, q)
+		if err != nil {
+			return false, err
+		}
+		for _, e := range page {
+			if e.ID == ev.ID {
+				return true, nil
+			}
+		}
+		if len(page) < q.Limit {
+			return false, nil
+		}
+		q.After = page[len(page)-1].Cursor()
+	}
 }
