@@ -88,8 +88,9 @@ func (s *System) tickJobs(ctx context.Context, limit int, rep *TickReport) error
 	rep.More = rep.More || len(due) >= limit
 	for _, j := range due {
 		var local TickReport
+		var out jobOutcome
 		err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-			local = TickReport{}
+			local, out = TickReport{}, jobOutcome{}
 			acct, err := getAccount(ctx, tx, j.AccountID, true)
 			if err != nil {
 				return err
@@ -101,10 +102,15 @@ func (s *System) tickJobs(ctx context.Context, limit int, rep *TickReport) error
 			if err != nil || cur.DueAt.After(s.now()) {
 				return err
 			}
-			return s.runJob(ctx, tx, acct, cur, &local)
+			return s.runJob(ctx, tx, acct, cur, &local, &out)
 		})
 		if err == nil {
 			rep.addJobCounts(local)
+			if out.charge != "" {
+				if err := s.chargeAfterCommit(ctx, j.AccountID, out.charge, rep); err != nil {
+					return err
+				}
+			}
 			continue
 		}
 		if ctx.Err() != nil {
@@ -120,10 +126,16 @@ func (s *System) tickJobs(ctx context.Context, limit int, rep *TickReport) error
 	return nil
 }
 
+// jobOutcome is what a job leaves to do after its transaction commits.
+type jobOutcome struct {
+	// charge is a linked-account payment to send to its gateway.
+	charge string
+}
+
 // runJob does one due job inside tx and stores what comes next (the job
 // rescheduled, or deleted when its work is over). A run that succeeds
 // clears the job's failure state.
-func (s *System) runJob(ctx context.Context, tx storage.Tx, acct Account, j storage.Job, rep *TickReport) error {
+func (s *System) runJob(ctx context.Context, tx storage.Tx, acct Account, j storage.Job, rep *TickReport, out *jobOutcome) error {
 	now := s.now()
 	j.Attempts, j.LastError, j.UpdatedAt = 0, "", now
 	var next *storage.Job
@@ -132,7 +144,7 @@ func (s *System) runJob(ctx context.Context, tx storage.Tx, acct Account, j stor
 	case jobCollect:
 		next, err = s.runCollection(ctx, tx, acct, j, now, rep)
 	case jobOverdue:
-		next, err = s.runOverdue(ctx, tx, acct, j, now, rep)
+		next, err = s.runOverdue(ctx, tx, acct, j, now, rep, out)
 	case jobHold:
 		next, err = s.runHold(ctx, tx, acct, j, now, rep)
 	default:

@@ -9,6 +9,7 @@ import (
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/lifecycle"
+	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/storage"
 )
 
@@ -32,7 +33,7 @@ const (
 // released. An attempt or step whose time has passed is done once, late;
 // earlier missed attempts are skipped. A paid bill ends the schedule
 // (invoiceSettledByPayment also resumes what it suspended).
-func (s *System) runOverdue(ctx context.Context, tx storage.Tx, acct Account, j storage.Job, now time.Time, rep *TickReport) (*storage.Job, error) {
+func (s *System) runOverdue(ctx context.Context, tx storage.Tx, acct Account, j storage.Job, now time.Time, rep *TickReport, out *jobOutcome) (*storage.Job, error) {
 	rec, err := tx.Invoices().GetForUpdate(ctx, acct.ID, j.Key)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, nil
@@ -57,7 +58,7 @@ func (s *System) runOverdue(ctx context.Context, tx storage.Tx, acct Account, j 
 		rep.OverdueSteps++
 		switch step.Action {
 		case lifecycle.OverdueCharge:
-			paid, err := s.overdueCharge(ctx, tx, acct, rec.Invoice, step)
+			paid, err := s.overdueCharge(ctx, tx, acct, rec.Invoice, step, out)
 			if err != nil {
 				return nil, err
 			}
@@ -89,9 +90,12 @@ func (s *System) runOverdue(ctx context.Context, tx storage.Tx, acct Account, j 
 }
 
 // overdueCharge is one charge attempt of an overdue bill: as much of what
-// is outstanding as the available credit covers. It reports whether the
-// bill is paid in full now. The customer is told either way.
-func (s *System) overdueCharge(ctx context.Context, tx storage.Tx, acct Account, inv invoice.Invoice, step lifecycle.OverdueStep) (bool, error) {
+// is outstanding as the available credit covers, and, with
+// Postpaid.ChargeLinkedAccount, the rest on the default linked account (a
+// payment placed here and sent to the gateway after commit, out.charge).
+// It reports whether the bill is paid in full now. The customer is told
+// either way.
+func (s *System) overdueCharge(ctx context.Context, tx storage.Tx, acct Account, inv invoice.Invoice, step lifecycle.OverdueStep, out *jobOutcome) (bool, error) {
 	ws, err := loadWallet(ctx, tx, acct)
 	if err != nil {
 		return false, err
@@ -103,20 +107,37 @@ func (s *System) overdueCharge(ctx context.Context, tx storage.Tx, acct Account,
 	} else if c > 0 {
 		pay = due
 	}
-	detail := fmt.Sprintf("attempt %d for invoice %s: nothing paid, %s outstanding", step.Attempt+1, inv.DisplayNumber(), due)
-	full := false
+	left := due
+	detail := fmt.Sprintf("attempt %d for invoice %s: nothing paid from credit", step.Attempt+1, inv.DisplayNumber())
 	if pay.IsPositive() {
 		if _, err := s.payInvoiceFromCredit(ctx, tx, acct, inv.ID, pay, "overdue charge"); err != nil {
 			return false, err
 		}
-		left, err := due.Sub(pay)
+		if left, err = due.Sub(pay); err != nil {
+			return false, err
+		}
+		detail = fmt.Sprintf("attempt %d for invoice %s: %s paid from credit", step.Attempt+1, inv.DisplayNumber(), pay)
+	}
+	if left.IsPositive() && s.cfg.Postpaid.ChargeLinkedAccount {
+		linked, err := s.hasDefaultLinked(ctx, tx, acct.ID)
 		if err != nil {
 			return false, err
 		}
-		full = !left.IsPositive()
-		detail = fmt.Sprintf("attempt %d for invoice %s: %s paid from credit, %s outstanding", step.Attempt+1, inv.DisplayNumber(), pay, left)
+		if linked {
+			p, err := s.preparePayment(ctx, tx, acct, PayRequest{AccountID: acct.ID, Amount: left, Method: payment.MethodLinkedAccount,
+				Purpose:     payment.Purpose{Kind: payment.PurposeInvoice, Ref: inv.ID},
+				Description: clipText(fmt.Sprintf("overdue charge of invoice %s on the linked account", inv.ID), payment.MaxMemoLen)})
+			if err != nil {
+				return false, err
+			}
+			out.charge = p.ID
+			detail += fmt.Sprintf(", %s charged to the linked account", left)
+		}
 	}
-	return full, s.emit(ctx, tx, acct.ID, acct.ID, EventNotice, step.Key+":"+inv.ID, NoticePayload{Notice: NoticeOverdueCharge,
+	if out.charge == "" {
+		detail += fmt.Sprintf(", %s outstanding", left)
+	}
+	return !left.IsPositive(), s.emit(ctx, tx, acct.ID, acct.ID, EventNotice, step.Key+":"+inv.ID, NoticePayload{Notice: NoticeOverdueCharge,
 		Detail: detail, PeriodEnd: inv.DueAt})
 }
 

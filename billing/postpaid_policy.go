@@ -31,6 +31,14 @@ type PostpaidPolicy struct {
 	// lifecycle.DefaultOverduePolicy(): charge attempts at T, T+7 and
 	// T+14, suspension at T+15, release 15 days later.
 	Overdue *lifecycle.OverduePolicy
+	// ChargeLinkedAccount makes each charge attempt of the overdue
+	// schedule charge what the available credit does not cover to the
+	// account's default linked account (a card or wallet on file), when it
+	// has one: the charge is a payment of its own on the invoice, sent to
+	// the gateway after the worker's transaction commits, and a failure is
+	// the payment's (retried by the worker, the invoice still open).
+	// Default false: credit only.
+	ChargeLinkedAccount bool
 	// CreditLimit caps what a postpaid account may owe (usage not yet
 	// billed plus unpaid bills plus the purchase): crossing the notice
 	// threshold or the limit sends NoticeCreditLimit, and a policy that

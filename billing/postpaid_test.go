@@ -19,6 +19,7 @@ import (
 	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/payment"
+	"github.com/cloudbill/cloudbill/payment/gatewaysim"
 	"github.com/cloudbill/cloudbill/storage"
 )
 
@@ -621,5 +622,55 @@ func TestUsageRetriedAfterTheCloseIsADuplicate(t *testing.T) {
 		require.Len(t, res.Rejected, 1)
 		require.Equal(t, billing.ReasonPeriodClosed, res.Rejected[0].Reason)
 		require.Equal(t, 1, res.Rejected[0].Index)
+	})
+}
+
+// With Postpaid.ChargeLinkedAccount, an overdue charge attempt takes what
+// credit covers and charges the rest to the default linked account: the
+// April bill of 168,128 at T is 50,000 from credit and 118,128 on the card,
+// declined; at T+7 the card is charged again and pays it, so nothing is
+// suspended at T+15.
+func TestOverdueChargeFallsBackToTheLinkedAccount(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		e := postpaidEnv(t, newStore(t), "acme", func(c *billing.Config) { c.Postpaid.ChargeLinkedAccount = true })
+		e.linkAccount(t, "acme", "Visa •••• 4242")
+		r := e.buy(t, "acme", small, period.Months(1))
+		e.clk.Set(aprilClose)
+		e.tickAll(t)
+		inv := e.bills(t, "acme", r.ID)[0]
+		require.Equal(t, int64(168_128), minor(t, inv.Total))
+
+		e.clk.Set(inv.DueAt.Add(-time.Minute))
+		e.topUp(t, "acme", 50_000)
+		e.sim.SetDefaultOutcome(gatewaysim.Decline("card declined"))
+		e.dayAfterDue(t, inv.DueAt, 0)
+		got, err := e.sys.Invoice(ctx, "acme", inv.ID)
+		require.NoError(t, err)
+		require.Equal(t, invoice.StatusPartiallyPaid, got.Status)
+		require.Equal(t, int64(118_128), minor(t, got.AmountDue()))
+		notes := e.notices(t, "acme", billing.NoticeOverdueCharge)
+		require.Len(t, notes, 1)
+		require.Contains(t, notes[0]["detail"], "118128 VND charged to the linked account")
+
+		e.sim.SetDefaultOutcome(gatewaysim.Succeed())
+		e.dayAfterDue(t, inv.DueAt, 7)
+		got, err = e.sys.Invoice(ctx, "acme", inv.ID)
+		require.NoError(t, err)
+		require.Equal(t, invoice.StatusPaid, got.Status)
+		pays, err := items(e.sys.Payments(ctx, billing.ListRequest{AccountID: "acme", Limit: 100}))
+		require.NoError(t, err)
+		var card []string
+		for _, p := range pays {
+			if p.Method == payment.MethodLinkedAccount {
+				card = append(card, string(p.Status)+" "+p.Amount.String())
+			}
+		}
+		require.ElementsMatch(t, []string{"failed 118128 VND", "succeeded 118128 VND"}, card)
+
+		e.dayAfterDue(t, inv.DueAt, 15)
+		res, err := e.sys.Resource(ctx, "acme", r.ID)
+		require.NoError(t, err)
+		require.Equal(t, lifecycle.StateActive, res.State, "paid before T+15: not suspended")
 	})
 }

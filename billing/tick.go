@@ -239,20 +239,39 @@ func (s *System) tickAlone(ctx context.Context, accountID, resourceID string, re
 // payment's: recorded on it and retried by the retry sweep. The error is
 // for a failure that could not be recorded.
 func (s *System) chargeRenewal(ctx context.Context, accountID, paymentID string, rep *TickReport) error {
-	p, err := s.submitPayment(ctx, accountID, paymentID, "")
+	p, err := s.submitOrRecord(ctx, accountID, paymentID, rep)
 	switch {
 	case err != nil:
-		var res sweep
-		if err := s.paymentTryFailed(ctx, storage.Payment{AccountID: accountID, ID: paymentID}, err, &res); err != nil {
-			return err
-		}
-		rep.Failures = append(rep.Failures, res.failures...)
+		return err
 	case p.Status == payment.StatusSucceeded:
 		rep.Renewed++
 	case p.Status == payment.StatusFailed:
 		rep.RenewalsFailed++
 	}
 	return nil
+}
+
+// chargeAfterCommit submits a linked-account payment a worker job placed
+// (an overdue charge), after the job's transaction.
+func (s *System) chargeAfterCommit(ctx context.Context, accountID, paymentID string, rep *TickReport) error {
+	_, err := s.submitOrRecord(ctx, accountID, paymentID, rep)
+	return err
+}
+
+// submitOrRecord submits a created payment to its gateway; a failure to
+// reach it is the payment's, recorded on it for the retry sweep and
+// reported in rep. The error is for a failure that could not be recorded.
+func (s *System) submitOrRecord(ctx context.Context, accountID, paymentID string, rep *TickReport) (Payment, error) {
+	p, err := s.submitPayment(ctx, accountID, paymentID, "")
+	if err == nil {
+		return p, nil
+	}
+	var res sweep
+	if err := s.paymentTryFailed(ctx, storage.Payment{AccountID: accountID, ID: paymentID}, err, &res); err != nil {
+		return Payment{}, err
+	}
+	rep.Failures = append(rep.Failures, res.failures...)
+	return Payment{}, nil
 }
 
 // recordResourceFailure stores a failed tick on a resource: one more
