@@ -27,7 +27,7 @@
 // System's methods, grouped by what they act on (each group's requests
 // and results are named after it):
 //
-//   - Accounts: CreateAccount, Account, SetAccountType, AuditTrail.
+//   - Accounts: CreateAccount, Account, SetAccountType, SetCreditLimit, AuditTrail.
 //   - Catalog and quotes: Catalog, Quote, PreviewCheckout, DefineCoupon.
 //   - Orders and checkout: Checkout, Order, OrderResources.
 //   - Payments and wallet: Pay, TopUp, Payment, Payments, RefundToCredit,

@@ -38,7 +38,7 @@ func (s *System) checkPostpaidPurchase(ctx context.Context, tx storage.Tx, acct 
 	if k.Err() != nil {
 		return k.Err()
 	}
-	limit := s.creditLimitFor(acct.Currency)
+	limit := s.accountCreditLimit(acct)
 	check := lifecycle.CreditCheck{Status: lifecycle.CreditWithin}
 	if !limit.Limit.Currency().IsZero() {
 		unbilled, err := s.unbilled(ctx, tx, acct, now)

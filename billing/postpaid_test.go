@@ -14,6 +14,7 @@ import (
 
 	"github.com/cloudbill/cloudbill/billing"
 	"github.com/cloudbill/cloudbill/billing/metering"
+	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/invoice"
@@ -672,5 +673,55 @@ func TestOverdueChargeFallsBackToTheLinkedAccount(t *testing.T) {
 		res, err := e.sys.Resource(ctx, "acme", r.ID)
 		require.NoError(t, err)
 		require.Equal(t, lifecycle.StateActive, res.State, "paid before T+15: not suspended")
+	})
+}
+
+// An account's own credit limit replaces the configured one for its
+// purchases: with 300,000 configured (blocking), an account given 500,000
+// buys the second small server (331,834 owed with it); taken back to the
+// default, a third is refused. Bad limits are refused naming Limit, and
+// every change is in the audit trail.
+func TestPostpaidCreditLimitPerAccount(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		e := postpaidEnv(t, newStore(t), "acme", func(c *billing.Config) {
+			c.Postpaid.CreditLimit = lifecycle.CreditLimitPolicy{Limit: vnd(t, 300_000), Blocks: true, NoticeAtPercent: 80}
+		})
+		set := func(key string, limit money.Amount) (billing.Account, error) {
+			return e.sys.SetCreditLimit(ctx, key, billing.SetCreditLimitRequest{AccountID: "acme", Limit: limit, Actor: "ops", Reason: "reviewed"})
+		}
+		for _, bad := range []money.Amount{usd(t, "10"), vnd(t, -1), func() money.Amount { a, err := money.New("0.5", "VND"); require.NoError(t, err); return a }()} {
+			_, err := set("bad-"+bad.String(), bad)
+			var re *billing.RequestError
+			require.ErrorAs(t, err, &re, "limit %s", bad)
+			require.Equal(t, "Limit", re.Field)
+		}
+		a, err := set("raise", vnd(t, 500_000))
+		require.NoError(t, err)
+		require.Equal(t, int64(500_000), minor(t, a.CreditLimit))
+		e.buy(t, "acme", small, period.Months(1))
+		e.clk.Set(time.Date(2026, 4, 25, 9, 0, 1, 0, time.UTC))
+		buy := func(key string) error {
+			_, err := e.sys.Checkout(ctx, key, billing.CheckoutRequest{AccountID: "acme",
+				Items: []billing.OrderItem{{ProductID: pricing.SampleVServer, Configuration: small, Quantity: 1, Term: period.Months(1)}}})
+			return err
+		}
+		require.NoError(t, buy("second"), "331,834 is within the account's 500,000")
+		require.Empty(t, e.notices(t, "acme", billing.NoticeCreditLimit), "and under its 80% notice threshold, 400,000")
+
+		a, err = set("default", money.Amount{})
+		require.NoError(t, err)
+		require.True(t, a.CreditLimit.Currency().IsZero(), "no limit of its own")
+		require.ErrorIs(t, buy("third"), lifecycle.ErrCreditLimitExceeded, "the configured 300,000 applies again")
+
+		trail, err := items(e.sys.AuditTrail(ctx, billing.ListRequest{AccountID: "acme", Limit: 100}))
+		require.NoError(t, err)
+		var changes int
+		for _, r := range trail {
+			if r.Action == "account.credit_limit_changed" {
+				changes++
+			}
+		}
+		require.Equal(t, 2, changes)
 	})
 }

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"github.com/cloudbill/cloudbill/billing/money"
 	"time"
 )
 
@@ -30,6 +31,10 @@ type Account struct {
 	Currency string `json:"currency"`
 	// TimeZone is the IANA zone of the account's billing calendar.
 	TimeZone string `json:"time_zone"`
+	// CreditLimit is a postpaid account's own credit limit, in Currency
+	// and never negative; the zero Amount means none of its own (the
+	// configured default applies).
+	CreditLimit money.Amount `json:"credit_limit,omitzero"`
 	// CreatedAt and UpdatedAt are set by the caller from its injected clock.
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`

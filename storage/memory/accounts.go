@@ -16,6 +16,9 @@ func (r accounts) Create(ctx context.Context, a storage.Account) error {
 	if a.ID == "" || !a.Type.Valid() {
 		return fmt.Errorf("memory: account %q type %q: %w", a.ID, a.Type, storage.ErrInvalidRecord)
 	}
+	if err := checkCreditLimit(a); err != nil {
+		return err
+	}
 	m := r.t.data.accounts
 	if _, ok := m[a.ID]; ok {
 		return fmt.Errorf("memory: account %q: %w", a.ID, storage.ErrDuplicate)
@@ -54,8 +57,21 @@ func (r accounts) Update(ctx context.Context, a storage.Account) (storage.Accoun
 	if !a.Type.Valid() {
 		return storage.Account{}, fmt.Errorf("memory: account %q type %q: %w", a.ID, a.Type, storage.ErrInvalidRecord)
 	}
+	if err := checkCreditLimit(a); err != nil {
+		return storage.Account{}, err
+	}
 	a.CreatedAt = old.CreatedAt
 	a.Version = old.Version + 1
 	put(r.t, m, a.ID, a)
 	return a, nil
+}
+
+// checkCreditLimit refuses what the PostgreSQL store refuses: a credit
+// limit that is negative or not in the account's currency.
+func checkCreditLimit(a storage.Account) error {
+	l := a.CreditLimit
+	if l.Currency().IsZero() || (l.Currency().Code() == a.Currency && !l.IsNegative()) {
+		return nil
+	}
+	return fmt.Errorf("memory: account %q: credit limit %s must be a non-negative amount in %s: %w", a.ID, l, a.Currency, storage.ErrInvalidRecord)
 }

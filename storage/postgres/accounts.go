@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/cloudbill/cloudbill/storage"
 )
@@ -25,6 +26,8 @@ func validAccount(a storage.Account) error {
 		reason = fmt.Sprintf("unknown type %q", a.Type)
 	case !currencyCode(a.Currency):
 		reason = fmt.Sprintf("currency %q is not three upper-case letters", a.Currency)
+	case !a.CreditLimit.Currency().IsZero() && (a.CreditLimit.Currency().Code() != a.Currency || a.CreditLimit.IsNegative()):
+		reason = fmt.Sprintf("credit limit %s must be a non-negative amount in %s", a.CreditLimit, a.Currency)
 	default:
 		return nil
 	}
@@ -44,7 +47,8 @@ func (r accounts) Create(ctx context.Context, a storage.Account) error {
 	if err := validAccount(a); err != nil {
 		return err
 	}
-	tag, err := r.t.pg.Exec(ctx, r.t.s.q.createAccount, a.ID, string(a.Type), a.Currency, a.TimeZone, a.CreatedAt, a.UpdatedAt)
+	tag, err := r.t.pg.Exec(ctx, r.t.s.q.createAccount, a.ID, string(a.Type), a.Currency, a.TimeZone, a.CreatedAt, a.UpdatedAt,
+		amountArg(a.CreditLimit))
 	if err != nil {
 		return r.t.fail(fmt.Sprintf("create account %q", a.ID), err)
 	}
@@ -89,7 +93,8 @@ func (r accounts) Update(ctx context.Context, a storage.Account) (storage.Accoun
 	if err := validAccount(a); err != nil {
 		return storage.Account{}, err
 	}
-	got, err := scanAccount(r.t.pg.QueryRow(ctx, r.t.s.q.updateAccount, a.ID, string(a.Type), a.Currency, a.TimeZone, a.UpdatedAt))
+	got, err := scanAccount(r.t.pg.QueryRow(ctx, r.t.s.q.updateAccount, a.ID, string(a.Type), a.Currency, a.TimeZone, a.UpdatedAt,
+		amountArg(a.CreditLimit)))
 	if err != nil {
 		return storage.Account{}, r.t.fail(fmt.Sprintf("update account %q", a.ID), err)
 	}
@@ -101,7 +106,12 @@ func (r accounts) Update(ctx context.Context, a storage.Account) (storage.Accoun
 func scanAccount(row pgx.Row) (storage.Account, error) {
 	var a storage.Account
 	var typ string
-	if err := row.Scan(&a.ID, &typ, &a.Currency, &a.TimeZone, &a.CreatedAt, &a.UpdatedAt, &a.Version); err != nil {
+	var limit pgtype.Numeric
+	if err := row.Scan(&a.ID, &typ, &a.Currency, &a.TimeZone, &a.CreatedAt, &a.UpdatedAt, &a.Version, &limit); err != nil {
+		return storage.Account{}, err
+	}
+	var err error
+	if a.CreditLimit, err = readAmount(limit, a.Currency); err != nil {
 		return storage.Account{}, err
 	}
 	a.Type = storage.AccountType(typ)

@@ -107,7 +107,7 @@ func TestMigrate0005OnTopOf0004(t *testing.T) {
 	require.NoError(t, err)
 	var eventSeq int64
 	inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
-		require.NoError(t, tx.Accounts().Create(ctx, account("old")))
+		require.NoError(t, insertOldAccount(ctx, tx, schema, "old"))
 		_, err := tx.Audit().Append(ctx, storage.AuditRecord{AccountID: "old", Actor: "op", Action: "account.created", At: epoch})
 		require.NoError(t, err)
 		_, err = tx.Ledger().Append(ctx, ledgerEntry(t, "old", "fund", 181_000, "gateway:clearing:sim", "customer:cash"))

@@ -290,7 +290,7 @@ func TestMigrate0003OnTopOf0002(t *testing.T) {
 	st, err := postgres.New(pool, postgres.Options{Schema: schema})
 	require.NoError(t, err)
 	inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
-		if err := tx.Accounts().Create(ctx, account("old")); err != nil {
+		if err := insertOldAccount(ctx, tx, schema, "old"); err != nil {
 			return err
 		}
 		if _, err := tx.Ledger().Append(ctx, ledgerEntry(t, "old", "fund", 181_000, "gateway:clearing:sim", "customer:cash")); err != nil {

@@ -28,6 +28,17 @@ func insertOldPayment(ctx context.Context, tx storage.Tx, schema, acct, id, stat
 	return err
 }
 
+// insertOldAccount writes account id the way builds before version 11
+// stored accounts (no credit limit), for tests that start from an older
+// schema.
+func insertOldAccount(ctx context.Context, tx storage.Tx, schema, id string) error {
+	q, _ := postgres.SQL(tx)
+	_, err := q.Exec(ctx, `INSERT INTO `+pgx.Identifier{schema, "accounts"}.Sanitize()+`
+		(id, type, currency, time_zone, created_at, updated_at, version)
+		VALUES ($1, 'prepaid', 'VND', 'Asia/Ho_Chi_Minh', $2, $2, 1)`, id, epoch)
+	return err
+}
+
 // TestMigrate0004OnTopOf0003 starts from a schema an older build left at
 // version 3 holding a pending and a created payment, and checks that
 // Migrate applies only version 4, that both payments read back with no

@@ -3,6 +3,7 @@ package storagetest
 import (
 	"context"
 	"fmt"
+	"github.com/cloudbill/cloudbill/billing/money"
 	"sync"
 	"testing"
 	"time"
@@ -19,6 +20,7 @@ func (s suite) testAccounts(t *testing.T) {
 		st := s.newStore(t)
 		want := newAccount("acct-1")
 		want.Currency, want.TimeZone = "USD", "America/New_York"
+		want.CreditLimit = mustAmount("1000.00", "USD")
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error { return tx.Accounts().Create(ctx, want) })
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 			got, err := tx.Accounts().Get(ctx, "acct-1")
@@ -53,12 +55,42 @@ func (s suite) testAccounts(t *testing.T) {
 		for name, a := range map[string]storage.Account{
 			"empty id":     newAccount(""),
 			"unknown type": func() storage.Account { a := newAccount("x"); a.Type = "credit"; return a }(),
+			"a negative credit limit": func() storage.Account {
+				a := newAccount("x")
+				a.CreditLimit = mustAmount("-1", "VND")
+				return a
+			}(),
+			"a credit limit in another currency": func() storage.Account {
+				a := newAccount("x")
+				a.CreditLimit = mustAmount("10", "USD")
+				return a
+			}(),
 		} {
 			t.Run(name, func(t *testing.T) {
 				err := st.InTx(context.Background(), func(ctx context.Context, tx storage.Tx) error {
 					return tx.Accounts().Create(ctx, a)
 				})
 				assert.ErrorIs(t, err, storage.ErrInvalidRecord)
+			})
+		}
+	})
+
+	t.Run("a credit limit is set, changed and removed by Update", func(t *testing.T) {
+		st := s.newStore(t)
+		inTx(t, st, func(ctx context.Context, tx storage.Tx) error { return tx.Accounts().Create(ctx, newAccount("lim")) })
+		for _, limit := range []money.Amount{mustAmount("5000000", "VND"), mustAmount("250000", "VND"), {}} {
+			inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+				a, err := tx.Accounts().GetForUpdate(ctx, "lim")
+				require.NoError(t, err)
+				a.CreditLimit = limit
+				_, err = tx.Accounts().Update(ctx, a)
+				return err
+			})
+			inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+				a, err := tx.Accounts().Get(ctx, "lim")
+				require.NoError(t, err)
+				assert.True(t, a.CreditLimit.Equal(limit) && a.CreditLimit.Currency() == limit.Currency(), "limit %s, want %s", a.CreditLimit, limit)
+				return nil
 			})
 		}
 	})
@@ -140,4 +172,13 @@ func (s suite) testAccounts(t *testing.T) {
 			return nil
 		})
 	})
+}
+
+// mustAmount is the amount s in currency, for test fixtures.
+func mustAmount(s, currency string) money.Amount {
+	a, err := money.New(s, currency)
+	if err != nil {
+		panic(err)
+	}
+	return a
 }
