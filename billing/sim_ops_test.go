@@ -528,6 +528,7 @@ func (r *simRun) opTick() {
 		}
 	}
 	r.matchJobPayments()
+	r.drain() // callbacks of linked-account charges the jobs made
 	r.ticked = true
 }
 

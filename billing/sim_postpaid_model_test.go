@@ -221,6 +221,22 @@ func (m *simModel) jobPay(b *mBill, amount int64) {
 	p := &mPayment{id: fmt.Sprintf("?%d", len(m.pp.unmatched)), acct: b.acct, purpose: purposeInvoice, ref: b.id,
 		method: "credit", amount: amount, fromCred: amount, status: paySucceeded, createdAt: m.now}
 	m.take(b.acct, amount)
+	m.jobPaid(b, p)
+}
+
+// jobCharge pays amount of bill b on the account's default linked
+// account, as an overdue charge attempt does after its transaction: the
+// simulated gateway answers at once, and it succeeds.
+func (m *simModel) jobCharge(b *mBill, amount int64) {
+	p := &mPayment{id: fmt.Sprintf("?%d", len(m.pp.unmatched)), acct: b.acct, purpose: purposeInvoice, ref: b.id,
+		method: "linked_account", amount: amount, fromGw: amount, status: paySucceeded, createdAt: m.now,
+		expiresAt: m.now.Add(paymentTimeout)}
+	m.jobPaid(b, p)
+}
+
+// jobPaid records a payment a job made on b.
+func (m *simModel) jobPaid(b *mBill, p *mPayment) {
+	amount := p.amount
 	m.pp.unmatched = append(m.pp.unmatched, p)
 	m.event(b.acct, "payment.succeeded")
 	m.billPaid(b, amount)
@@ -479,6 +495,11 @@ func (m *simModel) runOverdue(b *mBill) {
 			x := min(max(m.available(b.acct), 0), b.outstanding())
 			if x > 0 {
 				m.jobPay(b, x)
+			}
+			// The rest goes on the default linked account
+			// (Postpaid.ChargeLinkedAccount, on in every sequence).
+			if left := b.outstanding(); left > 0 && m.accounts[b.acct].linked != "" {
+				m.jobCharge(b, left)
 			}
 			if b.outstanding() == 0 {
 				b.overdue = nil

@@ -215,7 +215,8 @@ func simEnv(st storage.Store, cat *pricing.Catalog, seed uint64, epoch time.Time
 	}
 	chacha := sha256.Sum256([]byte(fmt.Sprintf("cloudbill-sim-%d", seed)))
 	cfg := billing.Config{Store: st, Catalog: cat, Clock: clk, Gateways: []gateway.Gateway{sim},
-		Random: &lockedReader{r: rand.NewChaCha8(chacha)}, Metering: simMeter()}
+		Random: &lockedReader{r: rand.NewChaCha8(chacha)}, Metering: simMeter(),
+		Postpaid: billing.PostpaidPolicy{ChargeLinkedAccount: true}}
 	if adjust != nil {
 		adjust(&cfg)
 	}
@@ -282,6 +283,7 @@ func newSimRun(ctx context.Context, st storage.Store, cat *pricing.Catalog, seed
 	if err := r.setupPostpaid(r.m.acctIDs[2]); err != nil {
 		return nil, err
 	}
+	r.linkAccount(r.m.acctIDs[2]) // overdue charges fall back to it
 	return r, nil
 }
 
