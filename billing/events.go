@@ -83,22 +83,32 @@ type EventHandler func(ctx context.Context, e Event) error
 // from key when given (an event that must exist once, e.g. one reminder),
 // else random.
 func (s *System) emit(ctx context.Context, tx storage.Tx, accountID, stream string, kind EventKind, key string, payload any) error {
+	ev, err := s.outboxEvent(accountID, stream, kind, key, payload)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Outbox().Append(ctx, ev)
+	return err
+}
+
+// outboxEvent is the outbox record emit writes: the payload encoded, the
+// id key (a fresh one when key is empty), due for delivery now. Callers
+// that write many events at once (the batched month close) append what it
+// returns themselves.
+func (s *System) outboxEvent(accountID, stream string, kind EventKind, key string, payload any) (storage.Event, error) {
 	body, err := json.Marshal(payload)
 	if err != nil {
-		return fmt.Errorf("billing: encode %s event: %w", kind, err)
+		return storage.Event{}, fmt.Errorf("billing: encode %s event: %w", kind, err)
 	}
 	id := key
 	if id == "" {
 		if id, err = s.newID("evt"); err != nil {
-			return err
+			return storage.Event{}, err
 		}
 	}
 	now := s.now()
-	_, err = tx.Outbox().Append(ctx, storage.Event{
-		ID: id, AccountID: accountID, Stream: stream, Kind: string(kind), Payload: body,
-		NextAttemptAt: now, CreatedAt: now,
-	})
-	return err
+	return storage.Event{ID: id, AccountID: accountID, Stream: stream, Kind: string(kind), Payload: body,
+		NextAttemptAt: now, CreatedAt: now}, nil
 }
 
 // maxBackoff caps the delay between delivery attempts of one event.

@@ -204,12 +204,8 @@ func (s *System) monthBill(ctx context.Context, tx storage.Tx, acct Account, r *
 	if err != nil {
 		return postpaid.Bill{}, false, err
 	}
-	for _, c := range charges {
-		m, err := metered(c, tax)
-		if err != nil {
-			return postpaid.Bill{}, false, err
-		}
-		in.Usage = append(in.Usage, m)
+	if in.Usage, err = metered(charges, tax); err != nil {
+		return postpaid.Bill{}, false, err
 	}
 	if len(in.Intervals) == 0 && len(in.Usage) == 0 {
 		return postpaid.Bill{}, false, nil
@@ -305,20 +301,12 @@ func (s *System) usageCharges(ctx context.Context, tx storage.Tx, acct Account, 
 		return nil, nil
 	}
 	var events []metering.Event
-	q := storage.UsageQuery{AccountID: acct.ID, ResourceID: resourceID, From: span.Start, To: span.End, Limit: MaxUsageBatch}
-	for {
-		page, err := tx.Usage().List(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range page {
-			events = append(events, metering.Event{ID: e.ID, AccountID: e.AccountID, ResourceID: e.ResourceID,
-				Metric: e.Metric, Quantity: e.Quantity, Value: e.Value, At: e.At})
-		}
-		if len(page) < q.Limit {
-			break
-		}
-		q.After = page[len(page)-1].Cursor()
+	q := storage.UsageQuery{AccountID: acct.ID, ResourceID: resourceID, From: span.Start, To: span.End}
+	if err := eachUsage(ctx, tx, q, func(e storage.UsageEvent) (bool, error) {
+		events = append(events, meteringEvent(e))
+		return false, nil
+	}); err != nil {
+		return nil, err
 	}
 	if len(events) == 0 {
 		return nil, nil
@@ -370,15 +358,19 @@ func preTaxUnitPrice(price money.Amount, tax pricing.TaxPolicy) (money.Amount, e
 	return price.Div(decimal.NewFromInt(1).Add(tax.Rate), price.Currency().Digits()+unitPricePlaces, money.HalfUp)
 }
 
-// metered is a usage charge as a bill line's input: its unit price before
-// tax, and the tax rate, under the catalog's tax policy.
-func metered(c metering.Charge, tax pricing.TaxPolicy) (postpaid.Metered, error) {
-	p, err := preTaxUnitPrice(c.UnitPrice, tax)
-	if err != nil {
-		return postpaid.Metered{}, err
+// metered is usage charges as a bill's input: each with its unit price
+// before tax and the tax rate, under the catalog's tax policy.
+func metered(charges []metering.Charge, tax pricing.TaxPolicy) ([]postpaid.Metered, error) {
+	var out []postpaid.Metered
+	for _, c := range charges {
+		p, err := preTaxUnitPrice(c.UnitPrice, tax)
+		if err != nil {
+			return nil, err
+		}
+		c.UnitPrice = p
+		out = append(out, postpaid.Metered{Charge: c, TaxRate: tax.Rate})
 	}
-	c.UnitPrice = p
-	return postpaid.Metered{Charge: c, TaxRate: tax.Rate}, nil
+	return out, nil
 }
 
 // errNotPostpaid is returned by the month-close entry points for a resource

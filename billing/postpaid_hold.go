@@ -337,12 +337,8 @@ func (s *System) usageInvoice(ctx context.Context, tx storage.Tx, acct Account, 
 		return invoice.Invoice{}, false, err
 	}
 	in := postpaid.Resource{ResourceID: r.ID}
-	for _, c := range charges {
-		m, err := metered(c, tax)
-		if err != nil {
-			return invoice.Invoice{}, false, err
-		}
-		in.Usage = append(in.Usage, m)
+	if in.Usage, err = metered(charges, tax); err != nil {
+		return invoice.Invoice{}, false, err
 	}
 	bill, err := postpaid.Close(span, in)
 	if err != nil {
@@ -404,35 +400,28 @@ func (s *System) prepaidUsage(ctx context.Context, tx storage.Tx, acct Account, 
 		closed   time.Time
 	}
 	seen := map[string]skip{}
-	q := storage.UsageQuery{AccountID: acct.ID, From: span.Start, To: span.End, Limit: MaxUsageBatch}
-	for {
-		page, err := tx.Usage().List(ctx, q)
-		if err != nil {
-			return out, err
-		}
-		for _, e := range page {
-			sk, ok := seen[e.ResourceID]
-			if !ok {
-				r, err := tx.Resources().Get(ctx, acct.ID, e.ResourceID)
-				if err != nil {
-					return out, err
-				}
-				sk = skip{postpaid: r.Postpaid, closed: r.ClosedThrough}
-				seen[e.ResourceID] = sk
+	q := storage.UsageQuery{AccountID: acct.ID, From: span.Start, To: span.End}
+	err := eachUsage(ctx, tx, q, func(e storage.UsageEvent) (bool, error) {
+		sk, ok := seen[e.ResourceID]
+		if !ok {
+			r, err := tx.Resources().Get(ctx, acct.ID, e.ResourceID)
+			if err != nil {
+				return true, err
 			}
-			if sk.postpaid || e.At.Before(sk.closed) {
-				continue
-			}
-			if n := len(out.resources); n == 0 || out.resources[n-1] != e.ResourceID {
-				out.resources = append(out.resources, e.ResourceID)
-			}
-			out.events = append(out.events, metering.Event{ID: e.ID, AccountID: e.AccountID, ResourceID: e.ResourceID,
-				Metric: e.Metric, Quantity: e.Quantity, Value: e.Value, At: e.At})
+			sk = skip{postpaid: r.Postpaid, closed: r.ClosedThrough}
+			seen[e.ResourceID] = sk
 		}
-		if len(page) < q.Limit {
-			break
+		if sk.postpaid || e.At.Before(sk.closed) {
+			return false, nil
 		}
-		q.After = page[len(page)-1].Cursor()
+		if n := len(out.resources); n == 0 || out.resources[n-1] != e.ResourceID {
+			out.resources = append(out.resources, e.ResourceID)
+		}
+		out.events = append(out.events, meteringEvent(e))
+		return false, nil
+	})
+	if err != nil {
+		return out, err
 	}
 	out.resources = slices.Compact(out.resources) // listed in resource order already
 	return out, nil

@@ -255,13 +255,11 @@ func (s *System) moveByOverdue(ctx context.Context, tx storage.Tx, acct Account,
 	}
 	r.Status, r.UpdatedAt = to, now
 	r.ResourceDetail = *d
-	if ev == lifecycle.EventOverduePaid {
-		// The overdue schedule suspended it straight from active, never
-		// restricted: starting it again is a resume and nothing else.
-		if err := s.emit(ctx, tx, acct.ID, r.ID, EventResume, "", StatePayload{ResourceID: r.ID, From: from, To: to}); err != nil {
-			return err
-		}
-	} else if err := s.hostEffects(ctx, tx, acct, r, from, to); err != nil {
+	actions, err := lifecycle.EffectsOf(ev, from, to)
+	if err != nil {
+		return err
+	}
+	if err := s.emitHostActions(ctx, tx, acct, r, from, to, actions); err != nil {
 		return err
 	}
 	if _, err := tx.Resources().Update(ctx, *r); err != nil {

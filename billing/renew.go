@@ -391,6 +391,12 @@ func (s *System) hostEffects(ctx context.Context, tx storage.Tx, acct Account, r
 	if err != nil {
 		return err
 	}
+	return s.emitHostActions(ctx, tx, acct, r, from, to, actions)
+}
+
+// emitHostActions writes one host event per action of a move from → to.
+func (s *System) emitHostActions(ctx context.Context, tx storage.Tx, acct Account, r *storage.Resource, from, to lifecycle.State,
+	actions []lifecycle.HostAction) error {
 	for _, a := range actions {
 		kind, ok := map[lifecycle.HostAction]EventKind{
 			lifecycle.HostProvision: EventProvision, lifecycle.HostRestrict: EventRestrict, lifecycle.HostUnrestrict: EventUnrestrict,

@@ -496,8 +496,8 @@ func (m *simModel) runOverdue(b *mBill) {
 			if x > 0 {
 				m.jobPay(b, x)
 			}
-			// The rest goes on the default linked account
-			// (Postpaid.ChargeLinkedAccount, on in every sequence).
+			// The rest goes on the default linked account, when there is
+			// one (Postpaid.ChargeLinkedAccount is on in every sequence).
 			if left := b.outstanding(); left > 0 && m.accounts[b.acct].linked != "" {
 				m.jobCharge(b, left)
 			}

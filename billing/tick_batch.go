@@ -2,7 +2,6 @@ package billing
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -278,12 +277,11 @@ func (s *System) closePage(ctx context.Context, tx storage.Tx, due []storage.Res
 		}
 		next[b.series]++
 		invs = append(invs, storage.Invoice{Invoice: inv, UpdatedAt: now})
-		body, err := json.Marshal(billIssuedPayload(inv))
+		ev, err := s.outboxEvent(b.acct.ID, inv.ResourceID, EventInvoiceIssued, billIssuedKey(inv), billIssuedPayload(inv))
 		if err != nil {
-			return nil, fmt.Errorf("billing: encode %s event: %w", EventInvoiceIssued, err)
+			return nil, err
 		}
-		events = append(events, storage.Event{ID: billIssuedKey(inv), AccountID: b.acct.ID, Stream: inv.ResourceID,
-			Kind: string(EventInvoiceIssued), Payload: body, NextAttemptAt: now, CreatedAt: now})
+		events = append(events, ev)
 		// What billIssued schedules, each account's collection once.
 		if !inv.AmountDue().IsPositive() {
 			continue

@@ -299,20 +299,38 @@ func (s *System) UsageSoFar(ctx context.Context, req UsageRequest) ([]metering.C
 // millisecond either side, whatever precision the store keeps) are few.
 func usageStored(ctx context.Context, tx storage.Tx, ev metering.Event) (bool, error) {
 	q := storage.UsageQuery{AccountID: ev.AccountID, ResourceID: ev.ResourceID, From: ev.At.Add(-time.Millisecond),
-		To: ev.At.Add(time.Millisecond), Limit: MaxUsageBatch}
+		To: ev.At.Add(time.Millisecond)}
+	stored := false
+	err := eachUsage(ctx, tx, q, func(e storage.UsageEvent) (bool, error) {
+		stored = e.ID == ev.ID
+		return stored, nil
+	})
+	return stored, err
+}
+
+// eachUsage calls fn with every stored event q matches, in the store's
+// order, reading MaxUsageBatch at a time; fn returns true to stop early.
+func eachUsage(ctx context.Context, tx storage.Tx, q storage.UsageQuery, fn func(storage.UsageEvent) (stop bool, err error)) error {
+	q.Limit = MaxUsageBatch
 	for {
 		page, err := tx.Usage().List(ctx, q)
 		if err != nil {
-			return false, err
+			return err
 		}
 		for _, e := range page {
-			if e.ID == ev.ID {
-				return true, nil
+			if stop, err := fn(e); err != nil || stop {
+				return err
 			}
 		}
 		if len(page) < q.Limit {
-			return false, nil
+			return nil
 		}
 		q.After = page[len(page)-1].Cursor()
 	}
+}
+
+// meteringEvent is a stored usage event as the meter reads it.
+func meteringEvent(e storage.UsageEvent) metering.Event {
+	return metering.Event{ID: e.ID, AccountID: e.AccountID, ResourceID: e.ResourceID, Metric: e.Metric,
+		Quantity: e.Quantity, Value: e.Value, At: e.At}
 }

@@ -93,3 +93,15 @@ func Effects(from, to State) ([]HostAction, error) {
 	}
 	return nil, &StateChangeError{From: from, To: to}
 }
+
+// EffectsOf is Effects for the transition event ev made from from to to:
+// the same actions, except where the event says more than the two states
+// do. A resource the overdue schedule suspended (EventOverdue) went
+// straight from active, never restricted, so EventOverduePaid resumes it
+// and lifts no restriction.
+func EffectsOf(ev Event, from, to State) ([]HostAction, error) {
+	if ev == EventOverduePaid && from == StateSuspended && to == StateActive {
+		return []HostAction{HostResume}, nil
+	}
+	return Effects(from, to)
+}

@@ -274,3 +274,21 @@ func TestRulesNextGuardsRecoveryByPolicy(t *testing.T) {
 	require.NoError(t, err, "the zero Rules uses the default policy, which allows recovery")
 	assert.Equal(t, lifecycle.StateProvisioning, got)
 }
+
+// EffectsOf tells the host what the event did: a resource the overdue
+// schedule suspended straight from active is only resumed when its bill
+// is paid, while a resource suspended after grace is also unrestricted.
+func TestEffectsOfAnOverduePaymentResumeOnly(t *testing.T) {
+	got, err := lifecycle.EffectsOf(lifecycle.EventOverduePaid, lifecycle.StateSuspended, lifecycle.StateActive)
+	require.NoError(t, err)
+	require.Equal(t, []lifecycle.HostAction{lifecycle.HostResume}, got)
+	got, err = lifecycle.EffectsOf(lifecycle.EventOverdue, lifecycle.StateActive, lifecycle.StateSuspended)
+	require.NoError(t, err)
+	require.Equal(t, []lifecycle.HostAction{lifecycle.HostSuspend}, got)
+	want, err := lifecycle.Effects(lifecycle.StateSuspended, lifecycle.StateActive)
+	require.NoError(t, err)
+	got, err = lifecycle.EffectsOf(lifecycle.EventRenew, lifecycle.StateSuspended, lifecycle.StateActive)
+	require.NoError(t, err)
+	require.Equal(t, want, got)
+	require.Equal(t, []lifecycle.HostAction{lifecycle.HostResume, lifecycle.HostUnrestrict}, got)
+}
