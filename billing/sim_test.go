@@ -286,7 +286,7 @@ func newSimRun(ctx context.Context, st storage.Store, cat *pricing.Catalog, seed
 	// In half the sequences the postpaid account has a card that its
 	// overdue charges fall back to; in the others its bills stay unpaid
 	// long enough for the schedule to suspend, release and resume.
-	if seed%2 == 0 {
+	if seed%2 == 1 {
 		r.linkAccount(r.m.acctIDs[2])
 	}
 	return r, nil
