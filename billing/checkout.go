@@ -14,9 +14,6 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// maxOrderResources bounds how many resources one checkout creates.
-const maxOrderResources = 100
-
 // CheckoutRequest is step 2 of the seed's flow: quantity and usage time,
 // coupons, and the way to pay.
 type CheckoutRequest struct {
@@ -378,16 +375,16 @@ func validateItems(items []OrderItem) error {
 	}
 	total := int64(0)
 	for i, it := range items {
-		if it.Quantity < 1 || it.Quantity > maxOrderResources {
-			return &RequestError{Field: fmt.Sprintf("Items[%d].Quantity", i), Reason: fmt.Sprintf("%d is outside 1–%d", it.Quantity, maxOrderResources)}
+		if it.Quantity < 1 || it.Quantity > MaxOrderResources {
+			return &RequestError{Field: fmt.Sprintf("Items[%d].Quantity", i), Reason: fmt.Sprintf("%d is outside 1–%d", it.Quantity, MaxOrderResources)}
 		}
 		if err := it.Term.Validate(); err != nil {
 			return &RequestError{Field: fmt.Sprintf("Items[%d].Term", i), Reason: err.Error(), Err: err}
 		}
 		total += it.Quantity
 	}
-	if total > maxOrderResources {
-		return &RequestError{Field: "Items", Reason: fmt.Sprintf("%d resources in one order (at most %d)", total, maxOrderResources)}
+	if total > MaxOrderResources {
+		return &RequestError{Field: "Items", Reason: fmt.Sprintf("%d resources in one order (at most %d)", total, MaxOrderResources)}
 	}
 	return nil
 }

@@ -159,7 +159,7 @@ func (c Config) withDefaults() Config {
 	if c.MaxRetryDelay == 0 {
 		c.MaxRetryDelay = max(time.Hour, c.RetryDelay)
 	}
-	c.Postpaid = c.Postpaid.withDefaults()
+	c.Postpaid = postpaidWithDefaults(c.Postpaid)
 	return c
 }
 
@@ -216,7 +216,7 @@ func (c Config) validate() error {
 	if _, err := c.meter(); err != nil {
 		return err
 	}
-	if err := c.Postpaid.validate(c.DefaultCurrency); err != nil {
+	if err := validatePostpaid(c.Postpaid, c.DefaultCurrency); err != nil {
 		return err
 	}
 	if _, err := c.served(); err != nil {

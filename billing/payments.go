@@ -254,7 +254,7 @@ func (s *System) preparePayment(ctx context.Context, tx storage.Tx, acct Account
 // outside any transaction, and records the answer. Payments past that
 // step are returned as they are.
 func (s *System) submitPayment(ctx context.Context, accountID, id, returnURL string) (Payment, error) {
-	p, err := s.Payment(ctx, accountID, id)
+	p, err := s.readPayment(ctx, accountID, id)
 	if err != nil || p.Status != payment.StatusCreated {
 		return p, err
 	}
@@ -329,6 +329,11 @@ func (s *System) chargeLinked(ctx context.Context, gw gateway.Gateway, p Payment
 // Payment returns one of the account's payments, or ErrPaymentNotFound
 // (also for another account's payment).
 func (s *System) Payment(ctx context.Context, accountID, id string) (Payment, error) {
+	return s.readPayment(ctx, accountID, id)
+}
+
+// readPayment reads one payment of an account in its own transaction.
+func (s *System) readPayment(ctx context.Context, accountID, id string) (Payment, error) {
 	var out storage.Payment
 	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		var err error

@@ -105,7 +105,7 @@ func (s *System) tickJobs(ctx context.Context, limit int, rep *TickReport) error
 			return s.runJob(ctx, tx, acct, cur, &local, &out)
 		})
 		if err == nil {
-			rep.addJobCounts(local)
+			addJobCounts(rep, local)
 			if out.charge != "" {
 				if err := s.chargeAfterCommit(ctx, j.AccountID, out.charge, rep); err != nil {
 					return err
@@ -186,7 +186,7 @@ func (s *System) recordJobFailure(ctx context.Context, j storage.Job, cause erro
 }
 
 // addJobCounts adds the counters of one job's run.
-func (rep *TickReport) addJobCounts(local TickReport) {
+func addJobCounts(rep *TickReport, local TickReport) {
 	rep.Collections += local.Collections
 	rep.InvoicesCollected += local.InvoicesCollected
 	rep.OverdueSteps += local.OverdueSteps

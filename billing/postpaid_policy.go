@@ -56,8 +56,8 @@ type PostpaidPolicy struct {
 	Hold *metering.HoldPolicy
 }
 
-// withDefaults returns p with every zero field set to its default.
-func (p PostpaidPolicy) withDefaults() PostpaidPolicy {
+// postpaidWithDefaults returns p with every zero field set to its default.
+func postpaidWithDefaults(p PostpaidPolicy) PostpaidPolicy {
 	if p.CloseDelay == 0 {
 		p.CloseDelay = time.Hour
 	}
@@ -83,9 +83,9 @@ func (p PostpaidPolicy) withDefaults() PostpaidPolicy {
 	return p
 }
 
-// validate reports the first field of a defaulted p outside its range, as
+// validatePostpaid reports the first field of a defaulted p outside its range, as
 // a *ConfigError naming it.
-func (p PostpaidPolicy) validate(currency string) error {
+func validatePostpaid(p PostpaidPolicy, currency string) error {
 	bad := func(field, reason string) error { return &ConfigError{Field: "Postpaid." + field, Reason: reason} }
 	switch {
 	case p.CloseDelay < time.Minute || p.CloseDelay > 7*24*time.Hour:

@@ -151,8 +151,8 @@ type lineFor func(acct Account, r storage.Resource, d resourceData) (pricing.Quo
 // records an order with its payment; the gateway is called after it.
 func (s *System) actOnResources(ctx context.Context, key, op string, req any, accountID string, ids []string, pay PaySpec,
 	action coupon.Action, kind order.Kind, line lineFor) (ActionResult, error) {
-	if len(ids) == 0 || len(ids) > maxOrderResources {
-		return ActionResult{}, &RequestError{Field: "ResourceIDs", Reason: fmt.Sprintf("%d resources (want 1–%d)", len(ids), maxOrderResources)}
+	if len(ids) == 0 || len(ids) > MaxOrderResources {
+		return ActionResult{}, &RequestError{Field: "ResourceIDs", Reason: fmt.Sprintf("%d resources (want 1–%d)", len(ids), MaxOrderResources)}
 	}
 	if pay.Method == payment.MethodGateway || pay.Method == payment.MethodTopUpAndPay {
 		if _, err := s.gateway(pay.Gateway); err != nil {

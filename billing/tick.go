@@ -157,13 +157,13 @@ func (s *System) Tick(ctx context.Context, limit int) (TickReport, error) {
 	}
 	exp, err := s.expirePayments(ctx, limit)
 	rep.PaymentsExpired = exp.done
-	rep.merge(exp)
+	mergeSweep(&rep, exp)
 	if err != nil {
 		return rep, err
 	}
 	retried, err := s.retryPayments(ctx, limit)
 	rep.PaymentsRetried = retried.done
-	rep.merge(retried)
+	mergeSweep(&rep, retried)
 	if err != nil {
 		return rep, err
 	}
@@ -173,7 +173,7 @@ func (s *System) Tick(ctx context.Context, limit int) (TickReport, error) {
 	if s.cfg.EventHandler != nil {
 		ev, err := s.deliverEvents(ctx, limit)
 		rep.EventsDelivered = ev.done
-		rep.merge(ev)
+		mergeSweep(&rep, ev)
 		if err != nil {
 			return rep, err
 		}
@@ -181,8 +181,8 @@ func (s *System) Tick(ctx context.Context, limit int) (TickReport, error) {
 	return rep, nil
 }
 
-// merge adds a sweep's failures and page state to the report.
-func (rep *TickReport) merge(sw sweep) {
+// mergeSweep adds a sweep's failures and page state to the report.
+func mergeSweep(rep *TickReport, sw sweep) {
 	rep.Failures = append(rep.Failures, sw.failures...)
 	rep.More = rep.More || sw.full
 }
@@ -335,12 +335,12 @@ func (s *System) tickResource(ctx context.Context, accountID, resourceID string,
 	if err != nil {
 		return "", err
 	}
-	rep.addCounts(local)
+	addCounts(rep, local)
 	return paymentID, nil
 }
 
 // addCounts adds the work counters of one resource's tick.
-func (rep *TickReport) addCounts(local TickReport) {
+func addCounts(rep *TickReport, local TickReport) {
 	rep.Renewed += local.Renewed
 	rep.RenewalsFailed += local.RenewalsFailed
 	rep.Transitions += local.Transitions

@@ -83,7 +83,7 @@ func (s *System) tickResources(ctx context.Context, limit int, rep *TickReport) 
 				}
 				continue
 			}
-			rep.addCounts(it.local)
+			addCounts(rep, it.local)
 			rep.Resources++
 			if it.paymentID != "" {
 				if err := s.chargeRenewal(ctx, it.accountID, it.paymentID, rep); err != nil {

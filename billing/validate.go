@@ -90,7 +90,7 @@ const (
 	// total over its items (each item's Quantity is 1 to this), and the
 	// most resources one Renew or MatchEndTime may act on; the same for
 	// Quote, PreviewCheckout and Checkout.
-	MaxOrderResources = maxOrderResources
+	MaxOrderResources = 100
 
 	// TermEndSlack is how long after a checkout or a recovery its term may
 	// start (the host provisions it a little later, and the account's time
