@@ -83,15 +83,15 @@ func (s *System) runHold(ctx context.Context, tx storage.Tx, acct Account, j sto
 		}
 		j.Since = time.Time{}
 	}
-	usage, err := s.prepaidUsage(ctx, tx, acct, period.Span{Start: month.Start, End: now})
+	used, err := s.prepaidUsage(ctx, tx, acct, period.Span{Start: month.Start, End: now})
 	if err != nil {
 		return nil, err
 	}
-	if len(usage.events) == 0 && j.Since.IsZero() {
+	if len(used.events) == 0 && j.Since.IsZero() {
 		j.DueAt, j.Step = s.nextDaily(cal, now), 0
 		return &j, nil
 	}
-	in, err := s.holdInput(usage, cal, month.Start, now)
+	in, err := s.holdInput(used, cal, month.Start, now)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +134,7 @@ func (s *System) runHold(ctx context.Context, tx storage.Tx, acct Account, j sto
 		}
 	}
 	if h.Stop {
-		if err := s.emit(ctx, tx, acct.ID, acct.ID, EventUsageStop, "", UsageStopPayload{ResourceIDs: usage.resources,
+		if err := s.emit(ctx, tx, acct.ID, acct.ID, EventUsageStop, "", UsageStopPayload{ResourceIDs: used.resources,
 			ShortDays: h.ShortDays, Shortage: h.Shortage}); err != nil {
 			return nil, err
 		}
@@ -248,7 +248,7 @@ func (s *System) settleHold(ctx context.Context, tx storage.Tx, acct Account, j 
 	if !end.After(start) {
 		return nil
 	}
-	usage, err := s.prepaidUsage(ctx, tx, acct, period.Span{Start: start, End: end})
+	used, err := s.prepaidUsage(ctx, tx, acct, period.Span{Start: start, End: end})
 	if err != nil {
 		return err
 	}
@@ -265,7 +265,7 @@ func (s *System) settleHold(ctx context.Context, tx storage.Tx, acct Account, j 
 	} else if c, _ := avail.Cmp(left); c < 0 {
 		left = avail
 	}
-	for _, rid := range usage.resources {
+	for _, rid := range used.resources {
 		r, err := tx.Resources().GetForUpdate(ctx, acct.ID, rid)
 		if err != nil {
 			return err
@@ -305,17 +305,17 @@ func (s *System) settleUsageSpan(ctx context.Context, tx storage.Tx, acct Accoun
 	if err != nil || !billed || !left.IsPositive() {
 		return left, err
 	}
-	pay := inv.AmountDue()
-	if c, _ := pay.Cmp(left); c > 0 {
-		pay = left
+	toPay := inv.AmountDue()
+	if c, _ := toPay.Cmp(left); c > 0 {
+		toPay = left
 	}
-	if !pay.IsPositive() {
+	if !toPay.IsPositive() {
 		return left, nil
 	}
-	if _, err := s.payInvoiceFromCredit(ctx, tx, acct, inv.ID, pay, "metered usage paid from the credit hold"); err != nil {
+	if _, err := s.payInvoiceFromCredit(ctx, tx, acct, inv.ID, toPay, "metered usage paid from the credit hold"); err != nil {
 		return left, err
 	}
-	return left.Sub(pay)
+	return left.Sub(toPay)
 }
 
 // usageInvoice issues a prepaid resource's invoice for its metered usage

@@ -101,22 +101,22 @@ func (s *System) overdueCharge(ctx context.Context, tx storage.Tx, acct Account,
 		return false, err
 	}
 	due := inv.AmountDue()
-	pay := ws.wallet.Available(s.now())
-	if c, err := pay.Cmp(due); err != nil {
+	toPay := ws.wallet.Available(s.now())
+	if c, err := toPay.Cmp(due); err != nil {
 		return false, err
 	} else if c > 0 {
-		pay = due
+		toPay = due
 	}
 	left := due
 	detail := fmt.Sprintf("attempt %d for invoice %s: nothing paid from credit", step.Attempt+1, inv.DisplayNumber())
-	if pay.IsPositive() {
-		if _, err := s.payInvoiceFromCredit(ctx, tx, acct, inv.ID, pay, "overdue charge"); err != nil {
+	if toPay.IsPositive() {
+		if _, err := s.payInvoiceFromCredit(ctx, tx, acct, inv.ID, toPay, "overdue charge"); err != nil {
 			return false, err
 		}
-		if left, err = due.Sub(pay); err != nil {
+		if left, err = due.Sub(toPay); err != nil {
 			return false, err
 		}
-		detail = fmt.Sprintf("attempt %d for invoice %s: %s paid from credit", step.Attempt+1, inv.DisplayNumber(), pay)
+		detail = fmt.Sprintf("attempt %d for invoice %s: %s paid from credit", step.Attempt+1, inv.DisplayNumber(), toPay)
 	}
 	if left.IsPositive() && s.cfg.Postpaid.ChargeLinkedAccount {
 		linked, err := s.hasDefaultLinked(ctx, tx, acct.ID)
