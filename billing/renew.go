@@ -149,13 +149,13 @@ type lineFor func(acct Account, r storage.Resource, d resourceData) (pricing.Quo
 // actOnResources is the shared body of Renew, MatchEndTime and Recover: one
 // idempotent transaction locks the resources, prices one line each, and
 // records an order with its payment; the gateway is called after it.
-func (s *System) actOnResources(ctx context.Context, key, op string, req any, accountID string, ids []string, pay PaySpec,
+func (s *System) actOnResources(ctx context.Context, key, op string, req any, accountID string, ids []string, spec PaySpec,
 	action coupon.Action, kind order.Kind, line lineFor) (ActionResult, error) {
 	if len(ids) == 0 || len(ids) > MaxOrderResources {
 		return ActionResult{}, &RequestError{Field: "ResourceIDs", Reason: fmt.Sprintf("%d resources (want 1–%d)", len(ids), MaxOrderResources)}
 	}
-	if pay.Method == payment.MethodGateway || pay.Method == payment.MethodTopUpAndPay {
-		if _, err := s.gateway(pay.Gateway); err != nil {
+	if spec.Method == payment.MethodGateway || spec.Method == payment.MethodTopUpAndPay {
+		if _, err := s.gateway(spec.Gateway); err != nil {
 			return ActionResult{}, err
 		}
 	}
@@ -186,20 +186,20 @@ func (s *System) actOnResources(ctx context.Context, key, op string, req any, ac
 			}
 			items, targets = append(items, item), append(targets, target)
 		}
-		q, cres, err := s.priceLines(ctx, tx, acct, action, items, pay.Coupons)
+		q, cres, err := s.priceLines(ctx, tx, acct, action, items, spec.Coupons)
 		if err != nil {
 			return placedOrder{}, err
 		}
-		return s.recordOrder(ctx, tx, acct, orderSpec{Kind: kind, Coupons: pay.Coupons, Actor: pay.Actor, Targets: targets,
-			Method: pay.Method, Gateway: pay.Gateway, LinkedAccountID: pay.LinkedAccountID, ReturnURL: pay.ReturnURL,
-			ExpectedTotal: pay.ExpectedTotal}, q, cres)
+		return s.recordOrder(ctx, tx, acct, orderSpec{Kind: kind, Coupons: spec.Coupons, Actor: spec.Actor, Targets: targets,
+			Method: spec.Method, Gateway: spec.Gateway, LinkedAccountID: spec.LinkedAccountID, ReturnURL: spec.ReturnURL,
+			ExpectedTotal: spec.ExpectedTotal}, q, cres)
 	})
 	if err != nil {
 		return ActionResult{}, err
 	}
 	var res ActionResult
 	if placed.PaymentID != "" {
-		res.Payment, err = s.submitPayment(ctx, accountID, placed.PaymentID, pay.ReturnURL)
+		res.Payment, err = s.submitPayment(ctx, accountID, placed.PaymentID, spec.ReturnURL)
 	}
 	o, oerr := s.Order(ctx, accountID, placed.OrderID)
 	if oerr != nil {
