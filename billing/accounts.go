@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/cloudbill/cloudbill/billing/internal/core"
+	"github.com/cloudbill/cloudbill/billing/internal/txn"
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/storage"
@@ -61,14 +63,14 @@ func (s *System) CreateAccount(ctx context.Context, key string, req CreateAccoun
 	if _, err := money.LookupCurrency(req.Currency); err != nil {
 		return Account{}, &RequestError{Field: "Currency", Reason: err.Error(), Err: err}
 	}
-	if err := s.checkServed("Currency", req.Currency); err != nil {
+	if err := s.env.CheckServed("Currency", req.Currency); err != nil {
 		return Account{}, err
 	}
 	if _, err := period.NewCalendar(req.TimeZone, s.cfg.Basis); err != nil {
 		return Account{}, &RequestError{Field: "TimeZone", Reason: err.Error(), Err: err}
 	}
-	return idempotent(ctx, s, req.ID, key, "account.create", req, func(ctx context.Context, tx storage.Tx) (Account, error) {
-		now := s.now()
+	return txn.Idempotent(ctx, s.env, req.ID, key, "account.create", req, func(ctx context.Context, tx storage.Tx) (Account, error) {
+		now := s.env.Now()
 		a := Account{ID: req.ID, Type: Prepaid, Currency: req.Currency, TimeZone: req.TimeZone, CreatedAt: now, UpdatedAt: now}
 		if err := tx.Accounts().Create(ctx, a); err != nil {
 			if errors.Is(err, storage.ErrDuplicate) {
@@ -83,9 +85,9 @@ func (s *System) CreateAccount(ctx context.Context, key string, req CreateAccoun
 // Account returns the account with id, or ErrAccountNotFound.
 func (s *System) Account(ctx context.Context, id string) (Account, error) {
 	var a Account
-	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		var err error
-		a, err = getAccount(ctx, tx, id, false)
+		a, err = core.GetAccount(ctx, tx, id, false)
 		return err
 	})
 	return a, err
@@ -132,8 +134,8 @@ func (s *System) SetAccountType(ctx context.Context, key string, req SetAccountT
 	if req.Actor == "" {
 		return Account{}, &RequestError{Field: "Actor", Reason: "is required for the audit trail"}
 	}
-	return idempotent(ctx, s, req.AccountID, key, "account.set_type", req, func(ctx context.Context, tx storage.Tx) (Account, error) {
-		a, err := getAccount(ctx, tx, req.AccountID, true)
+	return txn.Idempotent(ctx, s.env, req.AccountID, key, "account.set_type", req, func(ctx context.Context, tx storage.Tx) (Account, error) {
+		a, err := core.GetAccount(ctx, tx, req.AccountID, true)
 		if err != nil {
 			return Account{}, err
 		}
@@ -144,7 +146,7 @@ func (s *System) SetAccountType(ctx context.Context, key string, req SetAccountT
 		if err != nil {
 			return Account{}, err
 		}
-		now := s.now()
+		now := s.env.Now()
 		a.Type, a.UpdatedAt = req.Type, now
 		if a, err = tx.Accounts().Update(ctx, a); err != nil {
 			return Account{}, err
@@ -167,8 +169,8 @@ func (s *System) AuditTrail(ctx context.Context, req ListRequest) (Page[storage.
 		return Page[storage.AuditRecord]{}, err
 	}
 	var out []storage.AuditRecord
-	err = s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		if _, err := getAccount(ctx, tx, req.AccountID, false); err != nil {
+	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		if _, err := core.GetAccount(ctx, tx, req.AccountID, false); err != nil {
 			return err
 		}
 		var err error
@@ -181,26 +183,12 @@ func (s *System) AuditTrail(ctx context.Context, req ListRequest) (Page[storage.
 	return pageOf(out, req.Limit, func(r storage.AuditRecord) string { return seqNext(r.Seq) }), nil
 }
 
-// getAccount reads (and optionally locks) an account, mapping a missing one
-// to ErrAccountNotFound.
-func getAccount(ctx context.Context, tx storage.Tx, id string, forUpdate bool) (Account, error) {
-	get := tx.Accounts().Get
-	if forUpdate {
-		get = tx.Accounts().GetForUpdate
-	}
-	a, err := get(ctx, id)
-	if errors.Is(err, storage.ErrNotFound) {
-		return Account{}, fmt.Errorf("%w: %q", ErrAccountNotFound, id)
-	}
-	return a, err
-}
-
 // validateAccountID rejects ids a host could not have meant.
 func validateAccountID(id string) error {
 	if id == "" || len(id) > maxAccountIDLen {
 		return &RequestError{Field: "ID", Reason: fmt.Sprintf("must be 1–%d bytes, got %d", maxAccountIDLen, len(id))}
 	}
-	if err := validateKey(id); err != nil {
+	if err := txn.ValidateKey(id); err != nil {
 		return &RequestError{Field: "ID", Reason: "must be printable"}
 	}
 	return nil

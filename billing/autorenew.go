@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/cloudbill/cloudbill/billing/internal/invoicing"
+	"github.com/cloudbill/cloudbill/billing/internal/resource"
+	"github.com/cloudbill/cloudbill/billing/internal/txn"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/invoice"
@@ -34,33 +37,33 @@ func (s *System) SetAutoRenew(ctx context.Context, key string, req AutoRenewRequ
 			return Resource{}, &RequestError{Field: "Term", Reason: err.Error(), Err: err}
 		}
 	}
-	_, err := idempotent(ctx, s, req.AccountID, key, "resource.auto_renew", req, func(ctx context.Context, tx storage.Tx) (bool, error) {
-		acct, r, d, err := lockResource(ctx, tx, req.AccountID, req.ResourceID)
+	_, err := txn.Idempotent(ctx, s.env, req.AccountID, key, "resource.auto_renew", req, func(ctx context.Context, tx storage.Tx) (bool, error) {
+		acct, r, d, err := txn.LockResource(ctx, tx, req.AccountID, req.ResourceID)
 		if err != nil {
 			return false, err
 		}
 		if d.Postpaid {
-			return false, errPostpaidTerm(r.ID, "renew automatically")
+			return false, resource.ErrPostpaidTerm(r.ID, "renew automatically")
 		}
 		if st := lifecycle.State(r.Status); st.Terminal() || st == lifecycle.StateReleased {
 			return false, fmt.Errorf("%w: auto-renewal of a %s resource", lifecycle.ErrIllegalTransition, st)
 		}
 		d.AutoRenew = req.On
 		if req.Term != (period.Term{}) {
-			if err := s.badTermFor(acct.Currency, "Term", r.ProductID, req.Term); err != nil {
+			if err := s.env.BadTermFor(acct.Currency, "Term", r.ProductID, req.Term); err != nil {
 				return false, err
 			}
 			d.AutoRenewTerm = req.Term
 		}
-		r.UpdatedAt = s.now()
-		if err := s.saveResource(ctx, tx, &r, &d, s.rules(acct, r.ProductID)); err != nil {
+		r.UpdatedAt = s.env.Now()
+		if err := resource.SaveResource(ctx, s.env, tx, &r, &d, s.env.Rules(acct, r.ProductID)); err != nil {
 			return false, err
 		}
 		kind := invoice.ActionAutoRenewOff
 		if req.On {
 			kind = invoice.ActionAutoRenewOn
 		}
-		return true, s.logAction(ctx, tx, acct, req.Actor, r.ID, kind, pricing.Configuration{}, pricing.Configuration{}, period.Span{}, period.Span{}, "", d.AutoRenewTerm.String())
+		return true, invoicing.LogAction(ctx, s.env, tx, acct, req.Actor, r.ID, kind, pricing.Configuration{}, pricing.Configuration{}, period.Span{}, period.Span{}, "", d.AutoRenewTerm.String())
 	})
 	if err != nil {
 		return Resource{}, err

@@ -6,28 +6,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"time"
 
-	"github.com/cloudbill/cloudbill/payment"
-	"github.com/cloudbill/cloudbill/payment/gateway"
+	"github.com/cloudbill/cloudbill/billing/internal/core"
+	"github.com/cloudbill/cloudbill/billing/internal/pay"
 	"github.com/cloudbill/cloudbill/storage"
 )
-
-// CallbackResult says what a gateway callback did.
-type CallbackResult struct {
-	EventID string            `json:"event_id"`
-	Type    gateway.EventType `json:"type"`
-	// Duplicate is true when the event was applied before (a retried,
-	// duplicated or replayed delivery): nothing changed this time.
-	Duplicate bool `json:"duplicate"`
-	// PaymentID or LinkID names what the event settled.
-	PaymentID string `json:"payment_id,omitempty"`
-	LinkID    string `json:"link_id,omitempty"`
-	// LateCredit is true when money arrived for a payment that had already
-	// failed or expired: it was credited to the wallet as cash instead of
-	// being lost.
-	LateCredit bool `json:"late_credit"`
-}
 
 // HandleCallback verifies one callback of the named gateway (signature,
 // timestamp window, against the injected clock) and applies it exactly
@@ -43,11 +26,11 @@ type CallbackResult struct {
 // link.succeeded activates a linked account with its token; link.failed
 // marks it failed; refund.succeeded is recorded only.
 func (s *System) HandleCallback(ctx context.Context, gatewayName string, header http.Header, body []byte) (CallbackResult, error) {
-	gw, err := s.gateway(gatewayName)
+	gw, err := s.env.Gateway(gatewayName)
 	if err != nil {
 		return CallbackResult{}, err
 	}
-	ev, err := gw.ParseCallback(s.now(), header, body)
+	ev, err := gw.ParseCallback(s.env.Now(), header, body)
 	if err != nil {
 		return CallbackResult{}, fmt.Errorf("%w: %w", ErrCallbackRejected, err)
 	}
@@ -58,22 +41,22 @@ func (s *System) HandleCallback(ctx context.Context, gatewayName string, header 
 		return CallbackResult{}, fmt.Errorf("%w: event of gateway %q delivered to %q", ErrCallbackRejected, ev.Gateway, gw.Name())
 	}
 	res := CallbackResult{EventID: ev.ID, Type: ev.Type, PaymentID: ev.PaymentID, LinkID: ev.LinkID}
-	owner, err := s.callbackOwner(ctx, ev)
+	owner, err := pay.CallbackOwner(ctx, s.env, ev)
 	if err != nil {
 		return CallbackResult{}, err
 	}
-	err = s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		res.LateCredit = false
 		// Lock the account before anything of it, as every operation does,
 		// so a callback never waits on a lock order another operation
 		// holds the other way round.
-		if _, err := getAccount(ctx, tx, owner, true); err != nil {
+		if _, err := core.GetAccount(ctx, tx, owner, true); err != nil {
 			return err
 		}
-		if err := tx.GatewayEvents().Record(ctx, ev.Gateway, ev.ID, s.now()); err != nil {
+		if err := tx.GatewayEvents().Record(ctx, ev.Gateway, ev.ID, s.env.Now()); err != nil {
 			return err
 		}
-		return s.applyEvent(ctx, tx, owner, ev, &res)
+		return pay.ApplyEvent(ctx, s.env, tx, owner, ev, &res)
 	})
 	if errors.Is(err, storage.ErrDuplicate) {
 		res.Duplicate = true
@@ -82,98 +65,9 @@ func (s *System) HandleCallback(ctx context.Context, gatewayName string, header 
 	if err != nil {
 		return CallbackResult{}, err
 	}
-	s.log.InfoContext(ctx, "gateway callback applied", "gateway", ev.Gateway, "event", ev.ID, "type", ev.Type.String(),
+	s.env.Log.InfoContext(ctx, "gateway callback applied", "gateway", ev.Gateway, "event", ev.ID, "type", ev.Type.String(),
 		"payment", ev.PaymentID, "link", ev.LinkID, "late_credit", res.LateCredit)
 	return res, nil
-}
-
-// callbackOwner finds the account a verified event concerns (callbacks
-// name our payment or link id, not the tenant), in a short transaction of
-// its own.
-func (s *System) callbackOwner(ctx context.Context, ev gateway.Event) (string, error) {
-	var owner string
-	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		switch ev.Type {
-		case gateway.EventLinkSucceeded, gateway.EventLinkFailed:
-			l, err := tx.LinkedAccounts().LookupForUpdate(ctx, ev.LinkID)
-			owner = l.AccountID
-			return mapNotFound(err, ErrCallbackRejected, ev.LinkID)
-		case gateway.EventRefundSucceeded:
-			if ev.PaymentID == "" {
-				return fmt.Errorf("%w: refund event without a payment id", ErrCallbackRejected)
-			}
-		}
-		p, err := tx.Payments().LookupForUpdate(ctx, ev.PaymentID)
-		owner = p.AccountID
-		return mapNotFound(err, ErrCallbackRejected, ev.PaymentID)
-	})
-	return owner, err
-}
-
-// applyEvent applies a verified, first-seen event of account owner inside
-// tx, which holds the account's lock.
-func (s *System) applyEvent(ctx context.Context, tx storage.Tx, owner string, ev gateway.Event, res *CallbackResult) error {
-	switch ev.Type {
-	case gateway.EventLinkSucceeded, gateway.EventLinkFailed:
-		return s.activateLink(ctx, tx, owner, ev)
-	case gateway.EventRefundSucceeded:
-		return nil
-	}
-	sp, err := tx.Payments().GetForUpdate(ctx, owner, ev.PaymentID)
-	if err != nil {
-		return mapNotFound(err, ErrCallbackRejected, ev.PaymentID)
-	}
-	if sp.Gateway != ev.Gateway {
-		return fmt.Errorf("%w: payment %q is not a %s payment", ErrCallbackRejected, sp.ID, ev.Gateway)
-	}
-	if ev.Type == gateway.EventPaymentSucceeded && !ev.Amount.Equal(sp.FromGateway) {
-		return fmt.Errorf("%w: payment %q expects %s from the gateway, callback says %s", ErrCallbackRejected, sp.ID, sp.FromGateway, ev.Amount)
-	}
-	before := sp
-	st := payment.Status(sp.Status)
-	switch ev.Type {
-	case gateway.EventPaymentSucceeded:
-		if st == payment.StatusFailed || st == payment.StatusExpired || st == payment.StatusCanceled {
-			res.LateCredit = true
-			return s.creditLatePayment(ctx, tx, sp)
-		}
-		err = s.completeSuccess(ctx, tx, &sp, ev.GatewayRef)
-	case gateway.EventPaymentFailed:
-		err = s.completeFailure(ctx, tx, &sp, payment.EventFail, orDefault(ev.FailureReason, "declined by the gateway"))
-	case gateway.EventPaymentExpired:
-		err = s.completeFailure(ctx, tx, &sp, payment.EventExpire, "expired at the gateway")
-	default:
-		return fmt.Errorf("%w: unhandled event type %s", ErrCallbackRejected, ev.Type)
-	}
-	if err != nil || sp == before {
-		return err
-	}
-	_, err = tx.Payments().Update(ctx, sp)
-	return err
-}
-
-// creditLatePayment books money a gateway collected for a payment that had
-// already ended as cash credit (gateway clearing → customer cash), so the
-// customer keeps it; the payment itself stays ended.
-func (s *System) creditLatePayment(ctx context.Context, tx storage.Tx, sp storage.Payment) error {
-	acct, err := getAccount(ctx, tx, sp.AccountID, true)
-	if err != nil {
-		return err
-	}
-	e, err := payment.TopUpEntry(payment.EntryMeta{
-		ID: "late_" + entryID(payment.EntryTopUp, sp.ID), At: s.now(),
-		Memo:      "gateway confirmed payment " + sp.ID + " after it ended; credited to the wallet",
-		Reference: payment.Reference{Type: payment.RefPayment, ID: sp.ID},
-	}, sp.Gateway, sp.FromGateway)
-	if err != nil {
-		return err
-	}
-	if _, err := appendEntry(ctx, tx, acct, e, time.Time{}); err != nil {
-		return err
-	}
-	return s.emit(ctx, tx, acct.ID, acct.ID, EventPaymentCredited, "credited:"+sp.ID, PaymentCreditedPayload{
-		PaymentID: sp.ID, Purpose: sp.Purpose, Ref: sp.PurposeRef, Amount: sp.FromGateway,
-		Reason: "the gateway confirmed the payment after it had " + string(sp.Status)})
 }
 
 // maxCallbackBody bounds what CallbackHandler reads; gateway callbacks are
@@ -203,18 +97,11 @@ func (s *System) CallbackHandler(gatewayName string) http.Handler {
 		case err == nil:
 			w.WriteHeader(http.StatusOK)
 		case errors.Is(err, ErrCallbackRejected), errors.Is(err, ErrUnknownGateway):
-			s.log.WarnContext(r.Context(), "gateway callback rejected", "gateway", gatewayName, "error", err)
+			s.env.Log.WarnContext(r.Context(), "gateway callback rejected", "gateway", gatewayName, "error", err)
 			http.Error(w, "rejected", http.StatusBadRequest)
 		default:
-			s.log.ErrorContext(r.Context(), "gateway callback failed", "gateway", gatewayName, "error", err)
+			s.env.Log.ErrorContext(r.Context(), "gateway callback failed", "gateway", gatewayName, "error", err)
 			http.Error(w, "internal error", http.StatusInternalServerError)
 		}
 	})
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }

@@ -5,20 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 
-	"github.com/cloudbill/cloudbill/billing/order"
-
-	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/coupon"
 	"github.com/cloudbill/cloudbill/storage"
-)
-
-// Redemption statuses as stored (see coupon.RedemptionStatus).
-const (
-	redemptionReserved = coupon.RedemptionReserved
-	redemptionConsumed = coupon.RedemptionConsumed
-	redemptionReleased = coupon.RedemptionReleased
 )
 
 // DefineCoupon stores a coupon definition. It is idempotent by code:
@@ -36,8 +25,8 @@ func (s *System) DefineCoupon(ctx context.Context, c coupon.Coupon) error {
 	if err != nil {
 		return err
 	}
-	return s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		now := s.now()
+	return s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		now := s.env.Now()
 		err := tx.Coupons().Create(ctx, storage.CouponRecord{Code: c.Code, Definition: c, CreatedAt: now, UpdatedAt: now})
 		if !errors.Is(err, storage.ErrDuplicate) {
 			return err
@@ -55,66 +44,4 @@ func (s *System) DefineCoupon(ctx context.Context, c coupon.Coupon) error {
 		}
 		return nil
 	})
-}
-
-// applyCoupons evaluates the entered codes against an order's lines inside
-// the checkout transaction. It locks each coupon (so concurrent checkouts
-// of one coupon serialise and its limits hold), reads usage, and returns
-// the quote discounts (restricted to the eligible lines) and the coupon
-// result. Unknown codes are rejected by coupon.Evaluate.
-func (s *System) applyCoupons(ctx context.Context, tx storage.Tx, acct Account, action coupon.Action, codes []string, lines []pricing.QuoteLine) ([]pricing.Discount, coupon.Result, error) {
-	if len(codes) == 0 {
-		return nil, coupon.Result{}, nil
-	}
-	req := coupon.Request{Codes: codes, AccountID: acct.ID, Action: action, Currency: acct.Currency, Now: s.now(), Usage: map[string]coupon.Usage{}}
-	for _, l := range lines {
-		req.Lines = append(req.Lines, coupon.Line{Product: l.ProductID, Amount: l.Subtotal})
-	}
-	// Lock in a fixed (sorted) order so two checkouts entering the same
-	// coupons in different orders cannot deadlock.
-	sorted := slices.Clone(codes)
-	for i, c := range sorted {
-		if n, err := coupon.NormalizeCode(c); err == nil {
-			sorted[i] = n
-		}
-	}
-	slices.Sort(sorted)
-	for _, code := range slices.Compact(sorted) {
-		rec, err := tx.Coupons().GetForUpdate(ctx, code)
-		if errors.Is(err, storage.ErrNotFound) {
-			continue // Evaluate reports it as unknown
-		}
-		if err != nil {
-			return nil, coupon.Result{}, err
-		}
-		req.Coupons = append(req.Coupons, rec.Definition)
-		total, mine, err := tx.Redemptions().Count(ctx, code, acct.ID)
-		if err != nil {
-			return nil, coupon.Result{}, err
-		}
-		req.Usage[code] = coupon.Usage{Total: total, Account: mine}
-	}
-	prior, err := tx.Orders().CountByAccount(ctx, acct.ID, order.StatusPaid, order.StatusCompleted, order.StatusPending)
-	if err != nil {
-		return nil, coupon.Result{}, err
-	}
-	req.FirstOrder = prior == 0
-	res, err := coupon.Evaluate(req)
-	if err != nil {
-		return nil, coupon.Result{}, err
-	}
-	var discounts []pricing.Discount
-	for _, a := range res.Applied {
-		d := pricing.Discount{Code: a.Code, Label: "coupon " + a.Code, Amount: a.Amount, Items: []int{}}
-		for i, share := range a.Shares {
-			if share.IsPositive() {
-				d.Items = append(d.Items, i)
-			}
-		}
-		if len(d.Items) == 0 {
-			continue
-		}
-		discounts = append(discounts, d)
-	}
-	return discounts, res, nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 
+	"github.com/cloudbill/cloudbill/billing/internal/core"
+	"github.com/cloudbill/cloudbill/billing/internal/txn"
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/storage"
@@ -51,8 +53,8 @@ func (s *System) SetCreditLimit(ctx context.Context, key string, req SetCreditLi
 	if c.err != nil {
 		return Account{}, c.err
 	}
-	return idempotent(ctx, s, req.AccountID, key, "account.set_credit_limit", req, func(ctx context.Context, tx storage.Tx) (Account, error) {
-		a, err := getAccount(ctx, tx, req.AccountID, true)
+	return txn.Idempotent(ctx, s.env, req.AccountID, key, "account.set_credit_limit", req, func(ctx context.Context, tx storage.Tx) (Account, error) {
+		a, err := core.GetAccount(ctx, tx, req.AccountID, true)
 		if err != nil {
 			return Account{}, err
 		}
@@ -68,7 +70,7 @@ func (s *System) SetCreditLimit(ctx context.Context, key string, req SetCreditLi
 		if err != nil {
 			return Account{}, err
 		}
-		now := s.now()
+		now := s.env.Now()
 		a.CreditLimit, a.UpdatedAt = req.Limit, now
 		if a, err = tx.Accounts().Update(ctx, a); err != nil {
 			return Account{}, err
@@ -78,15 +80,4 @@ func (s *System) SetCreditLimit(ctx context.Context, key string, req SetCreditLi
 		})
 		return a, err
 	})
-}
-
-// accountCreditLimit is the credit-limit policy of acct's postpaid
-// purchases: the configured one for its currency, with the account's own
-// limit when it has one.
-func (s *System) accountCreditLimit(acct Account) lifecycle.CreditLimitPolicy {
-	p := s.creditLimitFor(acct.Currency)
-	if !acct.CreditLimit.Currency().IsZero() {
-		p.Limit = acct.CreditLimit
-	}
-	return p
 }

@@ -3,6 +3,12 @@ package billing
 import (
 	"context"
 
+	"github.com/cloudbill/cloudbill/billing/internal/core"
+	"github.com/cloudbill/cloudbill/billing/internal/invoicing"
+	"github.com/cloudbill/cloudbill/billing/internal/ledger"
+	"github.com/cloudbill/cloudbill/billing/internal/outbox"
+	"github.com/cloudbill/cloudbill/billing/internal/resource"
+	"github.com/cloudbill/cloudbill/billing/internal/txn"
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/billing/pricing"
@@ -11,15 +17,6 @@ import (
 	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/storage"
 )
-
-// DeleteRequest deletes a resource at the customer's request.
-type DeleteRequest struct {
-	AccountID  string `json:"account_id"`
-	ResourceID string `json:"resource_id"`
-	Reason     string `json:"reason,omitempty"`
-	// Actor is who deleted it, for the action log; default the account.
-	Actor string `json:"actor,omitempty"`
-}
 
 // DeleteResult is a delete's outcome.
 type DeleteResult struct {
@@ -50,8 +47,8 @@ func (s *System) Delete(ctx context.Context, key string, req DeleteRequest) (Del
 		Unused   money.Amount `json:"unused"`
 		Refunded money.Amount `json:"refunded"`
 	}
-	out, err := idempotent(ctx, s, req.AccountID, key, "resource.delete", req, func(ctx context.Context, tx storage.Tx) (outcome, error) {
-		acct, r, d, err := lockResource(ctx, tx, req.AccountID, req.ResourceID)
+	out, err := txn.Idempotent(ctx, s.env, req.AccountID, key, "resource.delete", req, func(ctx context.Context, tx storage.Tx) (outcome, error) {
+		acct, r, d, err := txn.LockResource(ctx, tx, req.AccountID, req.ResourceID)
 		if err != nil {
 			return outcome{}, err
 		}
@@ -60,10 +57,10 @@ func (s *System) Delete(ctx context.Context, key string, req DeleteRequest) (Del
 		if err != nil {
 			return outcome{}, err
 		}
-		rules := s.rules(acct, r.ProductID)
-		now := s.now()
+		rules := s.env.Rules(acct, r.ProductID)
+		now := s.env.Now()
 		if d.Postpaid {
-			return outcome{Unused: d.PricePer30Days.MulInt(0), Refunded: d.PricePer30Days.MulInt(0)}, s.deletePostpaid(ctx, tx, acct, &r, &d, from, to, req)
+			return outcome{Unused: d.PricePer30Days.MulInt(0), Refunded: d.PricePer30Days.MulInt(0)}, resource.DeletePostpaid(ctx, s.env, tx, acct, &r, &d, from, to, req)
 		}
 		unused, err := lifecycle.DeleteRefund(d.PricePer30Days, now, r.PeriodEnd, rules.Policy())
 		if err != nil {
@@ -71,29 +68,29 @@ func (s *System) Delete(ctx context.Context, key string, req DeleteRequest) (Del
 		}
 		refunded := unused.MulInt(0)
 		if rules.Policy().RefundOnDelete {
-			if refunded, _, err = s.unusedValue(ctx, tx, acct, r, d, now); err != nil {
+			if refunded, _, err = resource.UnusedValue(ctx, s.env, tx, acct, r, d, now); err != nil {
 				return outcome{}, err
 			}
 		}
 		if refunded.IsPositive() {
-			reason := clipText(orDefault(req.Reason, "deleted")+": unused time refunded", invoice.MaxTextLen)
-			if err := s.creditExactly(ctx, tx, acct, &r, &d, refunded, reason); err != nil {
+			reason := core.ClipText(core.OrDefault(req.Reason, "deleted")+": unused time refunded", invoice.MaxTextLen)
+			if err := resource.CreditExactly(ctx, s.env, tx, acct, &r, &d, refunded, reason); err != nil {
 				return outcome{}, err
 			}
-			if err := s.refundToCash(ctx, tx, acct, refunded, payment.RefResource, r.ID, clipText(reason, payment.MaxMemoLen)); err != nil {
+			if err := ledger.RefundToCash(ctx, s.env, tx, acct, refunded, payment.RefResource, r.ID, core.ClipText(reason, payment.MaxMemoLen)); err != nil {
 				return outcome{}, err
 			}
 		}
-		setValue(&d, lifecycle.PaidValue{})
+		resource.SetValue(&d, lifecycle.PaidValue{})
 		oldSpan := period.Span{Start: r.PeriodStart, End: r.PeriodEnd}
 		r.Status, r.UpdatedAt = to, now
-		if err := s.hostEffects(ctx, tx, acct, &r, from, to); err != nil {
+		if err := outbox.HostEffects(ctx, s.env, tx, acct, &r, from, to); err != nil {
 			return outcome{}, err
 		}
-		if err := s.saveResource(ctx, tx, &r, &d, rules); err != nil {
+		if err := resource.SaveResource(ctx, s.env, tx, &r, &d, rules); err != nil {
 			return outcome{}, err
 		}
-		if err := s.logAction(ctx, tx, acct, req.Actor, r.ID, invoice.ActionDelete, d.Configuration, pricing.Configuration{}, oldSpan, period.Span{}, "", req.Reason); err != nil {
+		if err := invoicing.LogAction(ctx, s.env, tx, acct, req.Actor, r.ID, invoice.ActionDelete, d.Configuration, pricing.Configuration{}, oldSpan, period.Span{}, "", req.Reason); err != nil {
 			return outcome{}, err
 		}
 		return outcome{Unused: unused, Refunded: refunded}, nil

@@ -2,22 +2,15 @@ package billing
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 	"time"
 
+	"github.com/cloudbill/cloudbill/billing/internal/core"
+	"github.com/cloudbill/cloudbill/billing/internal/pay"
+	"github.com/cloudbill/cloudbill/billing/internal/txn"
 	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/payment/gateway"
 	"github.com/cloudbill/cloudbill/storage"
-)
-
-// Linked account statuses as stored.
-const (
-	linkPending = "pending"
-	linkActive  = "active"
-	linkFailed  = "failed"
-	linkRemoved = "removed"
 )
 
 // LinkedAccount is a linked payment method as the customer sees it: masked,
@@ -52,21 +45,21 @@ func (s *System) StartLinking(ctx context.Context, key string, req LinkAccountRe
 	if err := validateLinkAccount(req); err != nil {
 		return LinkStart{}, err
 	}
-	gw, err := s.gateway(req.Gateway)
+	gw, err := s.env.Gateway(req.Gateway)
 	if err != nil {
 		return LinkStart{}, err
 	}
-	linkID, err := idempotent(ctx, s, req.AccountID, key, "linked_account.start", req, func(ctx context.Context, tx storage.Tx) (string, error) {
-		if _, err := getAccount(ctx, tx, req.AccountID, true); err != nil {
+	linkID, err := txn.Idempotent(ctx, s.env, req.AccountID, key, "linked_account.start", req, func(ctx context.Context, tx storage.Tx) (string, error) {
+		if _, err := core.GetAccount(ctx, tx, req.AccountID, true); err != nil {
 			return "", err
 		}
-		id, err := s.newID("lnk")
+		id, err := s.env.NewID("lnk")
 		if err != nil {
 			return "", err
 		}
-		now := s.now()
+		now := s.env.Now()
 		return id, tx.LinkedAccounts().Create(ctx, storage.LinkedAccount{
-			ID: id, AccountID: req.AccountID, Gateway: req.Gateway, Status: linkPending, CreatedAt: now, UpdatedAt: now,
+			ID: id, AccountID: req.AccountID, Gateway: req.Gateway, Status: core.LinkPending, CreatedAt: now, UpdatedAt: now,
 		})
 	})
 	if err != nil {
@@ -83,11 +76,11 @@ func (s *System) StartLinking(ctx context.Context, key string, req LinkAccountRe
 // the order they were linked.
 func (s *System) LinkedAccounts(ctx context.Context, accountID string) ([]LinkedAccount, error) {
 	var out []LinkedAccount
-	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		if _, err := getAccount(ctx, tx, accountID, false); err != nil {
+	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		if _, err := core.GetAccount(ctx, tx, accountID, false); err != nil {
 			return err
 		}
-		list, err := activeLinked(ctx, tx, accountID)
+		list, err := pay.ActiveLinked(ctx, tx, accountID)
 		if err != nil {
 			return err
 		}
@@ -121,8 +114,8 @@ func (s *System) SetDefaultLinkedAccount(ctx context.Context, key string, req Li
 	if err := validateLinkedAccountRef(req); err != nil {
 		return nil, err
 	}
-	if _, err := idempotent(ctx, s, req.AccountID, key, "linked_account.set_default", req.hashed(), func(ctx context.Context, tx storage.Tx) (bool, error) {
-		return true, s.rewriteLinked(ctx, tx, req.AccountID, func(list []payment.LinkedAccount) ([]payment.LinkedAccount, error) {
+	if _, err := txn.Idempotent(ctx, s.env, req.AccountID, key, "linked_account.set_default", req.hashed(), func(ctx context.Context, tx storage.Tx) (bool, error) {
+		return true, pay.RewriteLinked(ctx, s.env, tx, req.AccountID, func(list []payment.LinkedAccount) ([]payment.LinkedAccount, error) {
 			return payment.SetDefault(list, req.LinkID)
 		})
 	}); err != nil {
@@ -139,135 +132,12 @@ func (s *System) Unlink(ctx context.Context, key string, req LinkedAccountReques
 	if err := validateLinkedAccountRef(req); err != nil {
 		return nil, err
 	}
-	if _, err := idempotent(ctx, s, req.AccountID, key, "linked_account.unlink", req.hashed(), func(ctx context.Context, tx storage.Tx) (bool, error) {
-		return true, s.rewriteLinked(ctx, tx, req.AccountID, func(list []payment.LinkedAccount) ([]payment.LinkedAccount, error) {
+	if _, err := txn.Idempotent(ctx, s.env, req.AccountID, key, "linked_account.unlink", req.hashed(), func(ctx context.Context, tx storage.Tx) (bool, error) {
+		return true, pay.RewriteLinked(ctx, s.env, tx, req.AccountID, func(list []payment.LinkedAccount) ([]payment.LinkedAccount, error) {
 			return payment.Unlink(list, req.LinkID)
 		})
 	}); err != nil {
 		return nil, err
 	}
 	return s.LinkedAccounts(ctx, req.AccountID)
-}
-
-// rewriteLinked applies a pure change of package payment to the account's
-// active linked accounts and stores the difference: accounts that left the
-// list are removed (token wiped), default marks are updated.
-func (s *System) rewriteLinked(ctx context.Context, tx storage.Tx, accountID string, change func([]payment.LinkedAccount) ([]payment.LinkedAccount, error)) error {
-	if _, err := getAccount(ctx, tx, accountID, true); err != nil {
-		return err
-	}
-	stored, err := activeLinked(ctx, tx, accountID)
-	if err != nil {
-		return err
-	}
-	list := make([]payment.LinkedAccount, len(stored))
-	for i, l := range stored {
-		list[i] = payment.LinkedAccount{ID: l.ID, Gateway: l.Gateway, Display: l.Display, IsDefault: l.IsDefault, CreatedAt: l.CreatedAt}
-	}
-	next, err := change(list)
-	if errors.Is(err, payment.ErrLinkedAccountNotFound) {
-		return fmt.Errorf("%w: %w", ErrLinkedAccountNotFound, err)
-	}
-	if err != nil {
-		return err
-	}
-	kept := map[string]payment.LinkedAccount{}
-	for _, l := range next {
-		kept[l.ID] = l
-	}
-	now := s.now()
-	for _, l := range stored {
-		n, ok := kept[l.ID]
-		switch {
-		case !ok:
-			l.Status, l.Token, l.IsDefault, l.UpdatedAt = linkRemoved, "", false, now
-		case n.IsDefault != l.IsDefault:
-			l.IsDefault, l.UpdatedAt = n.IsDefault, now
-		default:
-			continue
-		}
-		if err := tx.LinkedAccounts().Update(ctx, l); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// activeLinked returns the account's active linked accounts.
-func activeLinked(ctx context.Context, tx storage.Tx, accountID string) ([]storage.LinkedAccount, error) {
-	all, err := tx.LinkedAccounts().List(ctx, accountID)
-	if err != nil {
-		return nil, err
-	}
-	var out []storage.LinkedAccount
-	for _, l := range all {
-		if l.Status == linkActive {
-			out = append(out, l)
-		}
-	}
-	return out, nil
-}
-
-// chosenLinkedAccount returns the active linked account id of the account,
-// or its default when id is "".
-func (s *System) chosenLinkedAccount(ctx context.Context, tx storage.Tx, accountID, id string) (storage.LinkedAccount, error) {
-	list, err := activeLinked(ctx, tx, accountID)
-	if err != nil {
-		return storage.LinkedAccount{}, err
-	}
-	for _, l := range list {
-		if (id == "" && l.IsDefault) || (id != "" && l.ID == id) {
-			if _, err := s.gateway(l.Gateway); err != nil {
-				return storage.LinkedAccount{}, err
-			}
-			return l, nil
-		}
-	}
-	if id == "" {
-		return storage.LinkedAccount{}, fmt.Errorf("%w: account %q has no default linked account", ErrLinkedAccountNotFound, accountID)
-	}
-	return storage.LinkedAccount{}, fmt.Errorf("%w: %q", ErrLinkedAccountNotFound, id)
-}
-
-// activateLink applies a link.succeeded or link.failed callback.
-func (s *System) activateLink(ctx context.Context, tx storage.Tx, owner string, ev gateway.Event) error {
-	l, err := tx.LinkedAccounts().Get(ctx, owner, ev.LinkID)
-	if err != nil {
-		return mapNotFound(err, ErrCallbackRejected, ev.LinkID)
-	}
-	if l.Gateway != ev.Gateway {
-		return fmt.Errorf("%w: link %q belongs to gateway %q, callback came from %q", ErrCallbackRejected, l.ID, l.Gateway, ev.Gateway)
-	}
-	if l.Status != linkPending {
-		return nil // already settled; a late or repeated outcome changes nothing
-	}
-	now := s.now()
-	l.UpdatedAt = now
-	if ev.Type == gateway.EventLinkFailed {
-		l.Status = linkFailed
-		return tx.LinkedAccounts().Update(ctx, l)
-	}
-	if ev.Token.IsZero() {
-		return fmt.Errorf("%w: link.succeeded without a token", ErrCallbackRejected)
-	}
-	active, err := activeLinked(ctx, tx, l.AccountID)
-	if err != nil {
-		return err
-	}
-	_, hasDefault := func() (storage.LinkedAccount, bool) {
-		for _, a := range active {
-			if a.IsDefault {
-				return a, true
-			}
-		}
-		return storage.LinkedAccount{}, false
-	}()
-	l.Status, l.Token, l.IsDefault = linkActive, ev.Token.Reveal(), !hasDefault
-	// A gateway's display text is shown as given, made printable and cut
-	// to what a linked account keeps.
-	l.Display = strings.TrimSpace(clipText(gatewayText(ev.Display), payment.MaxDisplayLen))
-	if l.Display == "" {
-		l.Display = l.Gateway + " " + payment.MaskToken(ev.Token.Reveal())
-	}
-	return tx.LinkedAccounts().Update(ctx, l)
 }

@@ -3,31 +3,15 @@ package billing
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
+	"github.com/cloudbill/cloudbill/billing/internal/core"
+	"github.com/cloudbill/cloudbill/billing/internal/pay"
+	"github.com/cloudbill/cloudbill/billing/internal/settle"
+	"github.com/cloudbill/cloudbill/billing/internal/txn"
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/storage"
-)
-
-// PaymentLinkStatus is a payment link's status. The values are stored and
-// never change.
-type PaymentLinkStatus string
-
-// The statuses of a payment link.
-const (
-	// PaymentLinkOpen: the link can be paid until its ExpiresAt.
-	PaymentLinkOpen PaymentLinkStatus = "open"
-	// PaymentLinkPaid: a payment through the link succeeded; it cannot be
-	// paid again.
-	PaymentLinkPaid PaymentLinkStatus = "paid"
-)
-
-// Payment link statuses as stored.
-const (
-	linkOpen = string(PaymentLinkOpen)
-	linkPaid = string(PaymentLinkPaid)
 )
 
 // PaymentLinkRequest creates a shareable link through which anyone can pay
@@ -75,39 +59,39 @@ func (s *System) CreatePaymentLink(ctx context.Context, key string, req PaymentL
 	if err := validatePaymentLink(req); err != nil {
 		return PaymentLink{}, err
 	}
-	return idempotent(ctx, s, req.AccountID, key, "payment_link.create", req, func(ctx context.Context, tx storage.Tx) (PaymentLink, error) {
-		acct, err := getAccount(ctx, tx, req.AccountID, true)
+	return txn.Idempotent(ctx, s.env, req.AccountID, key, "payment_link.create", req, func(ctx context.Context, tx storage.Tx) (PaymentLink, error) {
+		acct, err := core.GetAccount(ctx, tx, req.AccountID, true)
 		if err != nil {
 			return PaymentLink{}, err
 		}
-		ob, err := s.loadObligation(ctx, tx, acct, req.Purpose)
+		ob, err := settle.LoadObligation(ctx, s.env, tx, acct, req.Purpose)
 		if err != nil {
 			return PaymentLink{}, err
 		}
 		if req.Amount.IsZero() && req.Amount.Currency().IsZero() {
-			req.Amount = ob.outstanding
+			req.Amount = ob.Outstanding
 		}
-		if err := sameCurrency(acct, req.Amount); err != nil {
+		if err := core.SameCurrency(acct, req.Amount); err != nil {
 			return PaymentLink{}, err
 		}
-		if err := ob.payable(req.Amount); err != nil {
+		if err := ob.Payable(req.Amount); err != nil {
 			return PaymentLink{}, err
 		}
-		if c, _ := req.Amount.Cmp(ob.outstanding); c != 0 {
-			return PaymentLink{}, &AmountDueError{Kind: ob.kind, ID: ob.id, Due: ob.outstanding, Got: req.Amount}
+		if c, _ := req.Amount.Cmp(ob.Outstanding); c != 0 {
+			return PaymentLink{}, &AmountDueError{Kind: ob.Kind, ID: ob.Id, Due: ob.Outstanding, Got: req.Amount}
 		}
 		token, err := payment.ReadLinkToken(s.cfg.Random)
 		if err != nil {
 			return PaymentLink{}, err
 		}
-		now := s.now()
+		now := s.env.Now()
 		l, err := payment.NewPaymentLink(s.cfg.PaymentLinks, token.String(), token, req.Purpose, req.Amount, now)
 		if err != nil {
 			return PaymentLink{}, &RequestError{Field: linkRequestField(err), Reason: err.Error(), Err: err}
 		}
 		rec := storage.PaymentLink{Token: token.String(), AccountID: acct.ID, Amount: req.Amount,
 			Purpose: string(req.Purpose.Kind), PurposeRef: req.Purpose.Ref, Description: req.Description,
-			Status: linkOpen, ExpiresAt: l.ExpiresAt, CreatedAt: now, UpdatedAt: now}
+			Status: core.LinkOpen, ExpiresAt: l.ExpiresAt, CreatedAt: now, UpdatedAt: now}
 		if err := tx.PaymentLinks().Create(ctx, rec); err != nil {
 			return PaymentLink{}, err
 		}
@@ -119,10 +103,10 @@ func (s *System) CreatePaymentLink(ctx context.Context, key string, req PaymentL
 // ErrPaymentLinkNotFound.
 func (s *System) PaymentLinkByToken(ctx context.Context, token string) (PaymentLink, error) {
 	var out PaymentLink
-	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		l, err := tx.PaymentLinks().GetForUpdate(ctx, token)
 		if err != nil {
-			return mapNotFound(err, ErrPaymentLinkNotFound, "")
+			return core.MapNotFound(err, ErrPaymentLinkNotFound, "")
 		}
 		out = linkView(l)
 		return nil
@@ -148,29 +132,29 @@ func (s *System) PayLink(ctx context.Context, key string, req PayLinkRequest) (P
 		return Payment{}, err
 	}
 	var l storage.PaymentLink
-	if err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	if err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		var err error
 		l, err = tx.PaymentLinks().GetForUpdate(ctx, req.Token)
 		if err != nil {
-			return mapNotFound(err, ErrPaymentLinkNotFound, "")
+			return core.MapNotFound(err, ErrPaymentLinkNotFound, "")
 		}
-		if err := pureLink(l).Check(s.now()); err != nil {
+		if err := core.PureLink(l).Check(s.env.Now()); err != nil {
 			return err
 		}
 		// A link whose order or invoice was settled another way takes no
 		// more money.
-		ob, err := s.loadObligation(ctx, tx, Account{ID: l.AccountID}, payment.Purpose{Kind: payment.PurposeKind(l.Purpose), Ref: l.PurposeRef})
+		ob, err := settle.LoadObligation(ctx, s.env, tx, Account{ID: l.AccountID}, payment.Purpose{Kind: payment.PurposeKind(l.Purpose), Ref: l.PurposeRef})
 		if err != nil {
 			return err
 		}
-		return ob.payable(l.Amount)
+		return ob.Payable(l.Amount)
 	}); err != nil {
 		return Payment{}, err
 	}
-	return s.pay(ctx, key, "payment_link.pay", PayRequest{
+	return pay.Pay(ctx, s.env, key, "payment_link.pay", PayRequest{
 		AccountID: l.AccountID, Amount: l.Amount, Method: payment.MethodGateway, Gateway: req.Gateway,
 		Purpose: payment.Purpose{Kind: payment.PurposePaymentLink, Ref: l.Token}, ReturnURL: req.ReturnURL,
-		Description: orDefault(l.Description, "payment on behalf"),
+		Description: core.OrDefault(l.Description, "payment on behalf"),
 	})
 }
 
@@ -182,38 +166,4 @@ func linkRequestField(err error) string {
 		return "Amount"
 	}
 	return "Purpose"
-}
-
-// linkPaid marks the link a succeeded payment paid, in the payment's
-// transaction. A link paid meanwhile by another payment, or expired before
-// this payer started paying, is not paid twice: the money is refunded to
-// the account's cash credit instead, so nobody's money is lost.
-func (s *System) linkPaid(ctx context.Context, tx storage.Tx, acct Account, p *storage.Payment) error {
-	l, err := tx.PaymentLinks().GetForUpdate(ctx, p.PurposeRef)
-	if err != nil {
-		return err
-	}
-	pl, err := pureLink(l).MarkPaid(p.ID, p.CreatedAt)
-	if errors.Is(err, payment.ErrLinkPaid) || errors.Is(err, payment.ErrLinkExpired) {
-		return s.creditPayment(ctx, tx, acct, p, "the payment link was already paid or had expired")
-	}
-	if err != nil {
-		return fmt.Errorf("billing: payment link of %q: %w", p.ID, err)
-	}
-	l.Status, l.PaymentID, l.UpdatedAt = linkPaid, pl.PaymentID, s.now()
-	if err := tx.PaymentLinks().Update(ctx, l); err != nil {
-		return err
-	}
-	return s.settleObligation(ctx, tx, acct, p, payment.Purpose{Kind: payment.PurposeKind(l.Purpose), Ref: l.PurposeRef})
-}
-
-// pureLink converts a stored link into package payment's rules.
-func pureLink(l storage.PaymentLink) payment.PaymentLink {
-	pl := payment.PaymentLink{ID: l.Token, Token: payment.LinkToken(l.Token), Amount: l.Amount,
-		Purpose:   payment.Purpose{Kind: payment.PurposeKind(l.Purpose), Ref: l.PurposeRef},
-		CreatedAt: l.CreatedAt, ExpiresAt: l.ExpiresAt, PaymentID: l.PaymentID}
-	if l.Status == linkPaid {
-		pl.PaidAt = l.UpdatedAt
-	}
-	return pl
 }

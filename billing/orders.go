@@ -1,12 +1,10 @@
 package billing
 
 import (
-	"context"
 	"time"
 
-	"github.com/cloudbill/cloudbill/billing/order"
-
 	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/billing/order"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/lifecycle"
@@ -14,7 +12,7 @@ import (
 )
 
 // resourceData is what a resource records beyond its indexed columns.
-type resourceData = storage.ResourceDetail
+type ResourceData = storage.ResourceDetail
 
 // OrderItem is one line of an order: a product configuration, how many
 // resources of it, and for how long.
@@ -67,7 +65,7 @@ type Resource struct {
 }
 
 // resourceView builds the portal view; rules give the billing status.
-func resourceView(r storage.Resource, d resourceData, rules lifecycle.Rules, now time.Time) Resource {
+func resourceView(r storage.Resource, d ResourceData, rules lifecycle.Rules, now time.Time) Resource {
 	// Times are shown in the account's billing zone, whatever the store
 	// returns them in.
 	loc := rules.Calendar().Location()
@@ -91,7 +89,7 @@ func resourceView(r storage.Resource, d resourceData, rules lifecycle.Rules, now
 // refundable is resourceView's unused paid value: zero when it cannot be
 // computed (a record from before the value was tracked, whose value is
 // derived from its invoices inside a transaction).
-func refundable(d resourceData, now time.Time) money.Amount {
+func refundable(d ResourceData, now time.Time) money.Amount {
 	cur := d.PricePer30Days.Currency().Code()
 	if cur == "" {
 		return money.Amount{}
@@ -101,18 +99,4 @@ func refundable(d resourceData, now time.Time) money.Amount {
 		return d.PricePer30Days.MulInt(0)
 	}
 	return u
-}
-
-// lockResource locks the account and then one of its resources (always in
-// that order, so operations never deadlock), with its detail.
-func lockResource(ctx context.Context, tx storage.Tx, accountID, resourceID string) (Account, storage.Resource, resourceData, error) {
-	acct, err := getAccount(ctx, tx, accountID, true)
-	if err != nil {
-		return Account{}, storage.Resource{}, resourceData{}, err
-	}
-	r, err := tx.Resources().GetForUpdate(ctx, acct.ID, resourceID)
-	if err != nil {
-		return Account{}, storage.Resource{}, resourceData{}, mapNotFound(err, ErrResourceNotFound, resourceID)
-	}
-	return acct, r, r.ResourceDetail, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cloudbill/cloudbill/billing/internal/core"
 	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/storage"
 )
@@ -27,10 +28,10 @@ func checkLimit(limit *int) error {
 // Order returns one of the account's orders, or ErrOrderNotFound.
 func (s *System) Order(ctx context.Context, accountID, id string) (Order, error) {
 	var out Order
-	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		o, err := tx.Orders().Get(ctx, accountID, id)
 		if err != nil {
-			return mapNotFound(err, ErrOrderNotFound, id)
+			return core.MapNotFound(err, ErrOrderNotFound, id)
 		}
 		out, err = orderView(o)
 		return err
@@ -41,8 +42,8 @@ func (s *System) Order(ctx context.Context, accountID, id string) (Order, error)
 // OrderResources returns the resources an order bought, in order.
 func (s *System) OrderResources(ctx context.Context, accountID, orderID string) ([]Resource, error) {
 	var out []Resource
-	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		acct, err := getAccount(ctx, tx, accountID, false)
+	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		acct, err := core.GetAccount(ctx, tx, accountID, false)
 		if err != nil {
 			return err
 		}
@@ -60,14 +61,14 @@ func (s *System) OrderResources(ctx context.Context, accountID, orderID string) 
 // or ErrResourceNotFound (also for another account's resource).
 func (s *System) Resource(ctx context.Context, accountID, id string) (Resource, error) {
 	var out Resource
-	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		acct, err := getAccount(ctx, tx, accountID, false)
+	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		acct, err := core.GetAccount(ctx, tx, accountID, false)
 		if err != nil {
 			return err
 		}
 		r, err := tx.Resources().Get(ctx, accountID, id)
 		if err != nil {
-			return mapNotFound(err, ErrResourceNotFound, id)
+			return core.MapNotFound(err, ErrResourceNotFound, id)
 		}
 		views, err := s.resourceViews(acct, []storage.Resource{r})
 		if err == nil {
@@ -87,8 +88,8 @@ func (s *System) Resources(ctx context.Context, req ListRequest) (Page[Resource]
 		return Page[Resource]{}, err
 	}
 	var out []Resource
-	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		acct, err := getAccount(ctx, tx, req.AccountID, false)
+	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		acct, err := core.GetAccount(ctx, tx, req.AccountID, false)
 		if err != nil {
 			return err
 		}
@@ -106,11 +107,11 @@ func (s *System) Resources(ctx context.Context, req ListRequest) (Page[Resource]
 }
 
 func (s *System) resourceViews(acct Account, list []storage.Resource) ([]Resource, error) {
-	now := s.now()
+	now := s.env.Now()
 	out := make([]Resource, 0, len(list))
 	for _, r := range list {
 		d := r.ResourceDetail
-		out = append(out, resourceView(r, d, s.rules(acct, r.ProductID), now))
+		out = append(out, resourceView(r, d, s.env.Rules(acct, r.ProductID), now))
 	}
 	return out, nil
 }
@@ -119,10 +120,10 @@ func (s *System) resourceViews(acct Account, list []storage.Resource) ([]Resourc
 // lines, or ErrInvoiceNotFound.
 func (s *System) Invoice(ctx context.Context, accountID, id string) (invoice.Invoice, error) {
 	var out invoice.Invoice
-	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		rec, err := tx.Invoices().Get(ctx, accountID, id)
 		if err != nil {
-			return mapNotFound(err, ErrInvoiceNotFound, id)
+			return core.MapNotFound(err, ErrInvoiceNotFound, id)
 		}
 		out = rec.Invoice
 		return nil
@@ -138,8 +139,8 @@ func (s *System) Invoices(ctx context.Context, req ListRequest) (Page[invoice.In
 		return Page[invoice.Invoice]{}, err
 	}
 	var out []invoice.Invoice
-	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		if _, err := getAccount(ctx, tx, req.AccountID, false); err != nil {
+	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		if _, err := core.GetAccount(ctx, tx, req.AccountID, false); err != nil {
 			return err
 		}
 		list, err := tx.Invoices().List(ctx, req.AccountID, req.ResourceID, req.After, req.Limit)
@@ -182,8 +183,8 @@ func (s *System) Actions(ctx context.Context, req ListRequest) (Page[ActionEntry
 		return Page[ActionEntry]{}, err
 	}
 	var out []ActionEntry
-	err = s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		if _, err := getAccount(ctx, tx, req.AccountID, false); err != nil {
+	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		if _, err := core.GetAccount(ctx, tx, req.AccountID, false); err != nil {
 			return err
 		}
 		list, err := tx.Actions().List(ctx, req.AccountID, req.ResourceID, after, req.Limit)

@@ -5,6 +5,11 @@ import (
 	"errors"
 	"time"
 
+	"github.com/cloudbill/cloudbill/billing/internal/core"
+	"github.com/cloudbill/cloudbill/billing/internal/ledger"
+	"github.com/cloudbill/cloudbill/billing/internal/monthclose"
+	"github.com/cloudbill/cloudbill/billing/internal/postpaid"
+	"github.com/cloudbill/cloudbill/billing/internal/usage"
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/invoice"
@@ -22,30 +27,30 @@ import (
 // Errors: ErrAccountNotFound, ErrResourceNotFound, and ErrInvalidRequest
 // for a prepaid resource.
 func (s *System) PreviewBill(ctx context.Context, accountID, resourceID string) (bill invoice.Invoice, ok bool, err error) {
-	err = s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		acct, err := getAccount(ctx, tx, accountID, false)
+	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		acct, err := core.GetAccount(ctx, tx, accountID, false)
 		if err != nil {
 			return err
 		}
 		r, err := tx.Resources().Get(ctx, acct.ID, resourceID)
 		if err != nil {
-			return mapNotFound(err, ErrResourceNotFound, resourceID)
+			return core.MapNotFound(err, ErrResourceNotFound, resourceID)
 		}
 		d := r.ResourceDetail
 		if !d.Postpaid {
-			return errNotPostpaid(resourceID)
+			return monthclose.ErrNotPostpaid(resourceID)
 		}
-		now := s.now()
-		cal := s.rules(acct, r.ProductID).Calendar()
-		month, open := nextUnclosedMonth(&r, &d, cal)
+		now := s.env.Now()
+		cal := s.env.Rules(acct, r.ProductID).Calendar()
+		month, open := monthclose.NextUnclosedMonth(&r, &d, cal)
 		if !open || !now.After(month.Start) {
 			return nil
 		}
-		b, billed, err := s.monthBill(ctx, tx, acct, &r, &d, month, now)
+		b, billed, err := monthclose.MonthBill(ctx, s.env, tx, acct, &r, &d, month, now)
 		if err != nil || !billed {
 			return err
 		}
-		if bill, err = s.billDraft(acct, &r, &d, b, "preview_"+r.ID, now); err != nil {
+		if bill, err = monthclose.BillDraft(s.env, acct, &r, &d, b, "preview_"+r.ID, now); err != nil {
 			return err
 		}
 		bill.ID, ok = "", true
@@ -79,12 +84,12 @@ type OpenBalance struct {
 func (s *System) OpenInvoices(ctx context.Context, accountID string) (OpenBalance, error) {
 	var out []OpenInvoice
 	var total money.Amount
-	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		acct, err := getAccount(ctx, tx, accountID, false)
+	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		acct, err := core.GetAccount(ctx, tx, accountID, false)
 		if err != nil {
 			return err
 		}
-		open, err := tx.Invoices().Open(ctx, acct.ID, maxOpenScan)
+		open, err := tx.Invoices().Open(ctx, acct.ID, core.MaxOpenScan)
 		if err != nil {
 			return err
 		}
@@ -92,7 +97,7 @@ func (s *System) OpenInvoices(ctx context.Context, accountID string) (OpenBalanc
 			return err
 		}
 		out = out[:0]
-		now := s.now()
+		now := s.env.Now()
 		var k money.Calc
 		for _, rec := range open {
 			due := rec.AmountDue()
@@ -131,8 +136,8 @@ type UsageHold struct {
 // UsageHold returns the account's credit hold and what it covers.
 func (s *System) UsageHold(ctx context.Context, accountID string) (UsageHold, error) {
 	var out UsageHold
-	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		acct, err := getAccount(ctx, tx, accountID, false)
+	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		acct, err := core.GetAccount(ctx, tx, accountID, false)
 		if err != nil {
 			return err
 		}
@@ -141,7 +146,7 @@ func (s *System) UsageHold(ctx context.Context, accountID string) (UsageHold, er
 			return err
 		}
 		out = UsageHold{Held: zero, UsageSoFar: zero}
-		j, err := tx.Jobs().Get(ctx, acct.ID, jobHold, "")
+		j, err := tx.Jobs().Get(ctx, acct.ID, core.JobHold, "")
 		switch {
 		case errors.Is(err, storage.ErrNotFound):
 		case err != nil:
@@ -149,22 +154,22 @@ func (s *System) UsageHold(ctx context.Context, accountID string) (UsageHold, er
 		default:
 			out.Since, out.ShortDays, out.NextRun = j.Since, j.Step, j.DueAt
 			if !j.Since.IsZero() {
-				e, err := findEntry(ctx, tx, acct.ID, holdEntryID(acct.ID, j.Since))
+				e, err := ledger.FindEntry(ctx, tx, acct.ID, ledger.HoldEntryID(acct.ID, j.Since))
 				if err != nil && !errors.Is(err, storage.ErrNotFound) {
 					return err
 				}
-				out.Held = heldBy(e, acct.Currency)
-				if _, released := findEntry(ctx, tx, acct.ID, entryID(payment.EntryRelease, e.ID)); released == nil {
+				out.Held = postpaid.HeldBy(e, acct.Currency)
+				if _, released := ledger.FindEntry(ctx, tx, acct.ID, ledger.EntryID(payment.EntryRelease, e.ID)); released == nil {
 					out.Held = zero
 				}
 			}
 		}
-		now := s.now()
-		u, err := s.prepaidUsage(ctx, tx, acct, period.Span{Start: s.accountCalendar(acct).MonthStart(now), End: now})
-		if err != nil || len(u.events) == 0 {
+		now := s.env.Now()
+		u, err := usage.PrepaidUsage(ctx, s.env, tx, acct, period.Span{Start: monthclose.AccountCalendar(s.env, acct).MonthStart(now), End: now})
+		if err != nil || len(u.Events) == 0 {
 			return err
 		}
-		in, err := s.holdInput(u, s.accountCalendar(acct), s.accountCalendar(acct).MonthStart(now), now)
+		in, err := usage.HoldInput(s.env, u, monthclose.AccountCalendar(s.env, acct), monthclose.AccountCalendar(s.env, acct).MonthStart(now), now)
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/cloudbill/cloudbill/billing/internal/core"
 	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/storage"
 )
@@ -20,15 +21,15 @@ func (s *System) Quote(ctx context.Context, accountID string, req pricing.QuoteR
 		return pricing.Quote{}, err
 	}
 	var a Account
-	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		var err error
-		a, err = getAccount(ctx, tx, accountID, false)
+		a, err = core.GetAccount(ctx, tx, accountID, false)
 		return err
 	})
 	if err != nil {
 		return pricing.Quote{}, err
 	}
-	cat, err := s.catalogFor(a.Currency)
+	cat, err := s.env.CatalogFor(a.Currency)
 	if err != nil {
 		return pricing.Quote{}, fmt.Errorf("account %q: %w", a.ID, err)
 	}

@@ -2,13 +2,14 @@ package billing
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"time"
 
-	"github.com/cloudbill/cloudbill/billing/order"
-
+	"github.com/cloudbill/cloudbill/billing/internal/core"
+	"github.com/cloudbill/cloudbill/billing/internal/ledger"
+	"github.com/cloudbill/cloudbill/billing/internal/resource"
+	"github.com/cloudbill/cloudbill/billing/internal/txn"
 	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/billing/order"
 	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/payment"
@@ -43,19 +44,19 @@ func (s *System) RefundToCredit(ctx context.Context, key string, req RefundReque
 	if err := payment.ValidateAmount(req.Amount); err != nil {
 		return Payment{}, &RequestError{Field: "Amount", Reason: err.Error(), Err: err}
 	}
-	id, err := idempotent(ctx, s, req.AccountID, key, "payment.refund", req, func(ctx context.Context, tx storage.Tx) (string, error) {
-		acct, err := getAccount(ctx, tx, req.AccountID, true)
+	id, err := txn.Idempotent(ctx, s.env, req.AccountID, key, "payment.refund", req, func(ctx context.Context, tx storage.Tx) (string, error) {
+		acct, err := core.GetAccount(ctx, tx, req.AccountID, true)
 		if err != nil {
 			return "", err
 		}
-		if err := sameCurrency(acct, req.Amount); err != nil {
+		if err := core.SameCurrency(acct, req.Amount); err != nil {
 			return "", err
 		}
 		sp, err := tx.Payments().GetForUpdate(ctx, acct.ID, req.PaymentID)
 		if err != nil {
-			return "", mapNotFound(err, ErrPaymentNotFound, req.PaymentID)
+			return "", core.MapNotFound(err, ErrPaymentNotFound, req.PaymentID)
 		}
-		return sp.ID, s.refundOrderPayment(ctx, tx, acct, &sp, req.Amount, orDefault(req.Reason, "refund"))
+		return sp.ID, s.refundOrderPayment(ctx, tx, acct, &sp, req.Amount, core.OrDefault(req.Reason, "refund"))
 	})
 	if err != nil {
 		return Payment{}, err
@@ -73,7 +74,7 @@ func (s *System) refundOrderPayment(ctx context.Context, tx storage.Tx, acct Acc
 	if err != nil {
 		return err
 	}
-	now := s.now()
+	now := s.env.Now()
 	// What the payment still holds, less what resources still being
 	// provisioned may need back if their provisioning fails.
 	room, err := sp.Amount.Sub(sp.Refunded)
@@ -91,7 +92,7 @@ func (s *System) refundOrderPayment(ctx context.Context, tx storage.Tx, acct Acc
 			unused[i] = value.MulInt(0)
 			continue
 		}
-		if unused[i], _, err = s.unusedValue(ctx, tx, acct, r, d, now); err != nil {
+		if unused[i], _, err = resource.UnusedValue(ctx, s.env, tx, acct, r, d, now); err != nil {
 			return err
 		}
 		if value, err = value.Add(unused[i]); err != nil {
@@ -116,18 +117,18 @@ func (s *System) refundOrderPayment(ctx context.Context, tx storage.Tx, acct Acc
 		}
 		r := resources[i]
 		d := r.ResourceDetail
-		if err := s.takeValue(ctx, tx, acct, &r, &d, take, clipText(reason, invoice.MaxTextLen)); err != nil {
+		if err := resource.TakeValue(ctx, s.env, tx, acct, &r, &d, take, core.ClipText(reason, invoice.MaxTextLen)); err != nil {
 			return err
 		}
 		r.UpdatedAt = now
-		if err := s.saveResource(ctx, tx, &r, &d, s.rules(acct, r.ProductID)); err != nil {
+		if err := resource.SaveResource(ctx, s.env, tx, &r, &d, s.env.Rules(acct, r.ProductID)); err != nil {
 			return err
 		}
 		if left, err = left.Sub(take); err != nil {
 			return err
 		}
 	}
-	return s.refundInTx(ctx, tx, acct, sp, amount, clipText(reason, payment.MaxMemoLen))
+	return ledger.RefundInTx(ctx, s.env, tx, acct, sp, amount, core.ClipText(reason, payment.MaxMemoLen))
 }
 
 // paidOrder returns the order a succeeded payment paid, directly or through
@@ -155,7 +156,7 @@ func (s *System) paidOrder(ctx context.Context, tx storage.Tx, acct Account, sp 
 func (s *System) orderResources(ctx context.Context, tx storage.Tx, acct Account, orderID string) ([]storage.Resource, error) {
 	o, err := tx.Orders().GetForUpdate(ctx, acct.ID, orderID)
 	if err != nil {
-		return nil, mapNotFound(err, ErrOrderNotFound, orderID)
+		return nil, core.MapNotFound(err, ErrOrderNotFound, orderID)
 	}
 	od := o.Detail
 	var out []storage.Resource
@@ -188,40 +189,4 @@ func minAmount(a, b money.Amount) money.Amount {
 		return b
 	}
 	return a
-}
-
-// refundInTx refunds amount of sp to cash credit inside the caller's
-// transaction (the account locked) and stores sp.
-func (s *System) refundInTx(ctx context.Context, tx storage.Tx, acct Account, sp *storage.Payment, amount money.Amount, reason string) error {
-	if sp.Purpose == payment.PurposeTopUp {
-		return fmt.Errorf("%w: %q is a top-up", ErrNotRefundable, sp.ID)
-	}
-	if err := sameCurrency(acct, amount); err != nil {
-		return err
-	}
-	refunded, status, err := payment.ApplyRefund(payment.Status(sp.Status), sp.Amount, sp.Refunded, amount)
-	if errors.Is(err, payment.ErrIllegalTransition) {
-		return fmt.Errorf("%w: %q is %s: %w", ErrNotRefundable, sp.ID, sp.Status, err)
-	}
-	if err != nil {
-		return err
-	}
-	now := s.now()
-	refundID, err := s.newID("rfd")
-	if err != nil {
-		return err
-	}
-	e, err := payment.RefundEntry(payment.EntryMeta{
-		ID: entryID(payment.EntryRefund, refundID), At: now, Memo: reason,
-		Reference: payment.Reference{Type: payment.RefPayment, ID: sp.ID},
-	}, amount)
-	if err != nil {
-		return err
-	}
-	if _, err := appendEntry(ctx, tx, acct, e, time.Time{}); err != nil {
-		return err
-	}
-	sp.Refunded, sp.Status, sp.UpdatedAt = refunded, status, now
-	_, err = tx.Payments().Update(ctx, *sp)
-	return err
 }

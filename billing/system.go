@@ -3,15 +3,10 @@ package billing
 import (
 	"maps"
 	"slices"
-	"time"
 
-	"log/slog"
-
-	"github.com/cloudbill/cloudbill/billing/clock"
-	"github.com/cloudbill/cloudbill/billing/metering"
+	"github.com/cloudbill/cloudbill/billing/internal/core"
 	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/payment/gateway"
-	"github.com/cloudbill/cloudbill/storage"
 )
 
 // System runs Cloudbill's operations over one store. Apart from a cache of
@@ -19,22 +14,11 @@ import (
 // System is safe for concurrent use by any number of goroutines, and several
 // processes may share one database.
 type System struct {
-	store    storage.Store
-	catalog  *pricing.Catalog
-	clock    clock.Clock
-	log      *slog.Logger
-	cfg      Config
-	gateways map[string]gateway.Gateway
-	// meter checks and prices usage events (Config.Metering).
-	meter metering.Meter
-	// currencies are the catalog, meter and credit limit of every
-	// currency served, by code (DefaultCurrency's included).
-	currencies map[string]servedCurrency
-	// currencyOrder lists the served currencies, the default first.
-	currencyOrder []string
-	// rulesCache is the only thing a System changes after New: lifecycle
-	// rules it has built, which never go stale.
-	rulesCache rulesCache
+	// env is what every capability reads: store, clock, ids, gateways,
+	// currencies, rules and settings. It never changes after New.
+	env *core.Env
+	// cfg is the host's Config with its defaults applied.
+	cfg Config
 }
 
 // New validates cfg (after applying defaults) and returns a System. An
@@ -69,13 +53,15 @@ func New(cfg Config) (*System, error) {
 	for i := range cfg.Currencies {
 		cfg.Currencies[i].MeteredPrices = maps.Clone(cfg.Currencies[i].MeteredPrices)
 	}
-	return &System{store: cfg.Store, catalog: cfg.Catalog, clock: cfg.Clock, log: cfg.Logger, cfg: cfg, gateways: gws, meter: meter,
-		currencies: currencies, currencyOrder: currencyOrder(cfg.DefaultCurrency, currencies)}, nil
+	env := &core.Env{Store: cfg.Store, Catalog: cfg.Catalog, Clock: cfg.Clock, Log: cfg.Logger, Gateways: gws, Meter: meter,
+		Currencies: currencies, CurrencyOrder: currencyOrder(cfg.DefaultCurrency, currencies),
+		Cfg: core.Settings{DefaultCurrency: cfg.DefaultCurrency, DefaultTimeZone: cfg.DefaultTimeZone, Basis: cfg.Basis,
+			PaymentTimeout: cfg.PaymentTimeout, SpendPolicy: cfg.SpendPolicy, PaymentLinks: cfg.PaymentLinks, Random: cfg.Random,
+			Lifecycle: cfg.Lifecycle, DefaultLifecycle: cfg.DefaultLifecycle, AutoRenewWithLinkedAccount: cfg.AutoRenewWithLinkedAccount,
+			RetryDelay: cfg.RetryDelay, MaxRetryDelay: cfg.MaxRetryDelay, Postpaid: cfg.Postpaid}}
+	return &System{env: env, cfg: cfg}, nil
 }
 
 // Catalog returns the catalog of DefaultCurrency's accounts (Config.Catalog);
 // CatalogFor returns any served currency's.
-func (s *System) Catalog() *pricing.Catalog { return s.catalog }
-
-// now reads the injected clock; the only place System learns the time.
-func (s *System) now() time.Time { return s.clock.Now() }
+func (s *System) Catalog() *pricing.Catalog { return s.env.Catalog }

@@ -9,13 +9,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cloudbill/cloudbill/billing/internal/core"
+	"github.com/cloudbill/cloudbill/billing/internal/postpaid"
+	"github.com/cloudbill/cloudbill/billing/internal/usage"
 	"github.com/cloudbill/cloudbill/billing/metering"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/storage"
 )
-
-// MaxUsageBatch is the most events one RecordUsage call takes (1,000).
-const MaxUsageBatch = storage.MaxUsageBatch
 
 // ReasonUnknownResource is the reason RecordUsage refuses an event whose
 // resource is not a resource of the event's account: unknown, or another
@@ -100,12 +100,12 @@ func (s *System) RecordUsage(ctx context.Context, req RecordUsageRequest) (Usage
 	if n := len(req.Events); n > MaxUsageBatch {
 		return UsageResult{}, &RequestError{Field: "Events", Reason: fmt.Sprintf("has %d events, at most %d", n, MaxUsageBatch)}
 	}
-	now := s.now()
+	now := s.env.Now()
 	var checked []*metering.EventError
 	good := make([]int, 0, len(req.Events))
 	for i, ev := range req.Events {
-		if err := s.meter.Check(ev, now); err != nil {
-			checked = append(checked, eventError(err, i, ev.ID))
+		if err := s.env.Meter.Check(ev, now); err != nil {
+			checked = append(checked, usage.EventError(err, i, ev.ID))
 			continue
 		}
 		good = append(good, i)
@@ -115,7 +115,7 @@ func (s *System) RecordUsage(ctx context.Context, req RecordUsageRequest) (Usage
 	}
 
 	var res UsageResult
-	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		// Everything below is decided from this transaction's reads, so it
 		// starts afresh when the store runs fn again.
 		res = UsageResult{Rejected: slices.Clone(checked)}
@@ -183,7 +183,7 @@ func (s *System) RecordUsage(ctx context.Context, req RecordUsageRequest) (Usage
 				// A retry of an event stored before its period closed (or
 				// its resource stopped) was counted: it is a duplicate,
 				// not a refusal that would make the sender think it lost.
-				stored, err := usageStored(ctx, tx, ev)
+				stored, err := usage.UsageStored(ctx, tx, ev)
 				if err != nil {
 					return err
 				}
@@ -213,26 +213,13 @@ func (s *System) RecordUsage(ctx context.Context, req RecordUsageRequest) (Usage
 				res.Duplicates++
 			}
 		}
-		return s.holdForNewUsage(ctx, tx, holders, now)
+		return postpaid.HoldForNewUsage(ctx, s.env, tx, holders, now)
 	})
 	if err != nil {
 		return UsageResult{}, err
 	}
 	slices.SortFunc(res.Rejected, func(a, b *metering.EventError) int { return a.Index - b.Index })
 	return res, nil
-}
-
-// eventError returns err, which Meter.Check returned, as an *EventError at
-// index i of the batch.
-func eventError(err error, i int, id string) *metering.EventError {
-	var e *metering.EventError
-	if !errors.As(err, &e) {
-		// Check returns nothing else; keep the rejection typed anyway.
-		e = &metering.EventError{EventID: id, Reason: metering.ReasonMissingField, Detail: err.Error()}
-	}
-	out := *e // a copy: the Index set here is this batch's
-	out.Index = i
-	return &out
 }
 
 // UsageRequest asks for an account's priced usage over a period.
@@ -280,57 +267,16 @@ func (s *System) UsageSoFar(ctx context.Context, req UsageRequest) ([]metering.C
 		return nil, &RequestError{Field: "To", Reason: err.Error(), Err: err}
 	}
 	var charges []metering.Charge
-	err = s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		acct, err := getAccount(ctx, tx, req.AccountID, false)
+	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		acct, err := core.GetAccount(ctx, tx, req.AccountID, false)
 		if err != nil {
 			return err
 		}
-		charges, err = s.usageCharges(ctx, tx, acct, req.ResourceID, span)
+		charges, err = usage.UsageCharges(ctx, s.env, tx, acct, req.ResourceID, span)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return charges, nil
-}
-
-// usageStored reports whether ev's id is stored already for its account
-// and resource, at its time: the events listed at that instant (a
-// millisecond either side, whatever precision the store keeps) are few.
-func usageStored(ctx context.Context, tx storage.Tx, ev metering.Event) (bool, error) {
-	q := storage.UsageQuery{AccountID: ev.AccountID, ResourceID: ev.ResourceID, From: ev.At.Add(-time.Millisecond),
-		To: ev.At.Add(time.Millisecond)}
-	stored := false
-	err := eachUsage(ctx, tx, q, func(e storage.UsageEvent) (bool, error) {
-		stored = e.ID == ev.ID
-		return stored, nil
-	})
-	return stored, err
-}
-
-// eachUsage calls fn with every stored event q matches, in the store's
-// order, reading MaxUsageBatch at a time; fn returns true to stop early.
-func eachUsage(ctx context.Context, tx storage.Tx, q storage.UsageQuery, fn func(storage.UsageEvent) (stop bool, err error)) error {
-	q.Limit = MaxUsageBatch
-	for {
-		page, err := tx.Usage().List(ctx, q)
-		if err != nil {
-			return err
-		}
-		for _, e := range page {
-			if stop, err := fn(e); err != nil || stop {
-				return err
-			}
-		}
-		if len(page) < q.Limit {
-			return nil
-		}
-		q.After = page[len(page)-1].Cursor()
-	}
-}
-
-// meteringEvent is a stored usage event as the meter reads it.
-func meteringEvent(e storage.UsageEvent) metering.Event {
-	return metering.Event{ID: e.ID, AccountID: e.AccountID, ResourceID: e.ResourceID, Metric: e.Metric,
-		Quantity: e.Quantity, Value: e.Value, At: e.At}
 }

@@ -3,10 +3,12 @@ package billing
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
+	"github.com/cloudbill/cloudbill/billing/internal/core"
+	"github.com/cloudbill/cloudbill/billing/internal/ledger"
+	"github.com/cloudbill/cloudbill/billing/internal/txn"
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/storage"
@@ -39,17 +41,17 @@ type PromotionalCredit struct {
 // Wallet returns the account's credit at the clock's current time.
 func (s *System) Wallet(ctx context.Context, accountID string) (Wallet, error) {
 	var out Wallet
-	err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		acct, err := getAccount(ctx, tx, accountID, false)
+	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		acct, err := core.GetAccount(ctx, tx, accountID, false)
 		if err != nil {
 			return err
 		}
-		ws, err := loadWallet(ctx, tx, acct)
+		ws, err := ledger.LoadWallet(ctx, tx, acct)
 		if err != nil {
 			return err
 		}
-		out = Wallet{AccountID: acct.ID, Cash: ws.wallet.Cash(), Held: ws.held, Available: ws.wallet.Available(s.now())}
-		for _, p := range ws.wallet.Promos() {
+		out = Wallet{AccountID: acct.ID, Cash: ws.Wallet.Cash(), Held: ws.Held, Available: ws.Wallet.Available(s.env.Now())}
+		for _, p := range ws.Wallet.Promos() {
 			if p.Balance.IsPositive() {
 				out.Promotional = append(out.Promotional, PromotionalCredit{GrantID: p.GrantID, Amount: p.Balance, ExpiresAt: p.ExpiresAt})
 			}
@@ -94,8 +96,8 @@ func (s *System) WalletHistory(ctx context.Context, req ListRequest) (Page[Walle
 		return Page[WalletEntry]{}, err
 	}
 	var out []WalletEntry
-	err = s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		acct, err := getAccount(ctx, tx, req.AccountID, false)
+	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		acct, err := core.GetAccount(ctx, tx, req.AccountID, false)
 		if err != nil {
 			return err
 		}
@@ -169,28 +171,28 @@ func (s *System) GrantPromotionalCredit(ctx context.Context, key string, req Gra
 	if err := payment.ValidateAmount(req.Amount); err != nil {
 		return Grant{}, &RequestError{Field: "Amount", Reason: err.Error(), Err: err}
 	}
-	return idempotent(ctx, s, req.AccountID, key, "wallet.grant", req, func(ctx context.Context, tx storage.Tx) (Grant, error) {
-		acct, err := getAccount(ctx, tx, req.AccountID, true)
+	return txn.Idempotent(ctx, s.env, req.AccountID, key, "wallet.grant", req, func(ctx context.Context, tx storage.Tx) (Grant, error) {
+		acct, err := core.GetAccount(ctx, tx, req.AccountID, true)
 		if err != nil {
 			return Grant{}, err
 		}
-		if err := sameCurrency(acct, req.Amount); err != nil {
+		if err := core.SameCurrency(acct, req.Amount); err != nil {
 			return Grant{}, err
 		}
-		id, err := s.newID("grant")
+		id, err := s.env.NewID("grant")
 		if err != nil {
 			return Grant{}, err
 		}
-		now := s.now()
+		now := s.env.Now()
 		g := Grant{GrantID: id, AccountID: acct.ID, Amount: req.Amount, ExpiresAt: now.Add(req.ValidFor)}
 		e, err := payment.PromoGrantEntry(payment.EntryMeta{
-			ID: entryID(payment.EntryPromoGrant, id), At: now, Memo: req.Reason,
+			ID: ledger.EntryID(payment.EntryPromoGrant, id), At: now, Memo: req.Reason,
 			Reference: payment.Reference{Type: payment.RefGrant, ID: id},
 		}, id, req.Amount)
 		if err != nil {
 			return Grant{}, err
 		}
-		if _, err := appendEntry(ctx, tx, acct, e, g.ExpiresAt); err != nil {
+		if _, err := ledger.AppendEntry(ctx, tx, acct, e, g.ExpiresAt); err != nil {
 			return Grant{}, err
 		}
 		detail, err := json.Marshal(g)
@@ -200,78 +202,4 @@ func (s *System) GrantPromotionalCredit(ctx context.Context, key string, req Gra
 		_, err = tx.Audit().Append(ctx, storage.AuditRecord{AccountID: acct.ID, Actor: req.Actor, Action: "wallet.promo_granted", Detail: detail, At: now})
 		return g, err
 	})
-}
-
-// expirePromotionalCredit moves the unspent balance of every promotional
-// grant whose expiry has passed to income:promo_expired, up to limit grants
-// per call (1–1000), one account per transaction: the promotional sweep of
-// Tick. It is safe to run from several workers at once (each account's
-// expiry runs under its lock, on the balances it reads there, so a balance
-// expires once). Credit that comes back to an expired grant later — a hold
-// released after the expiry — expires at the next run. It returns how many
-// grants it expired.
-func (s *System) expirePromotionalCredit(ctx context.Context, limit int) (int, error) {
-	now := s.now()
-	var due []storage.LedgerBalance
-	if err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		var err error
-		due, err = tx.Ledger().Expiring(ctx, now, limit)
-		return err
-	}); err != nil {
-		return 0, err
-	}
-	accounts := map[string]bool{}
-	for _, b := range due {
-		accounts[b.AccountID] = true
-	}
-	expired := 0
-	for id := range accounts {
-		n := 0
-		err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-			acct, err := getAccount(ctx, tx, id, true)
-			if err != nil {
-				return err
-			}
-			ws, err := loadWallet(ctx, tx, acct)
-			if err != nil {
-				return err
-			}
-			entries, err := ws.wallet.PlanExpiry(now)
-			if err != nil {
-				return err
-			}
-			for _, e := range entries {
-				// Credit can come back to an expired grant (a hold taken
-				// before the expiry, released after) and expire again, even
-				// at the same instant (a second pass of a busy Tick): each
-				// expiry is an entry of its own. The account's lock keeps
-				// two workers from expiring the same balance.
-				if e.ID, err = s.newID("promo_expire"); err != nil {
-					return err
-				}
-				if _, err := appendEntry(ctx, tx, acct, e, time.Time{}); err != nil {
-					return err
-				}
-			}
-			n = len(entries)
-			return nil
-		})
-		switch {
-		case err == nil:
-			expired += n
-		case errors.Is(err, storage.ErrDuplicate):
-			// Another worker expired these grants first.
-		default:
-			return expired, err
-		}
-	}
-	return expired, nil
-}
-
-// sameCurrency rejects money not in the account's currency.
-func sameCurrency(acct Account, a money.Amount) error {
-	if got := a.Currency().Code(); got != acct.Currency {
-		return fmt.Errorf("%w: %s for an account in %s", ErrCurrencyMismatch, got, acct.Currency)
-	}
-	return nil
 }

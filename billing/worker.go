@@ -6,54 +6,24 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/cloudbill/cloudbill/billing/internal/core"
+	"github.com/cloudbill/cloudbill/billing/internal/worker"
 	"github.com/cloudbill/cloudbill/storage"
 )
-
-// maxReason bounds the failure reasons the worker stores and reports, in
-// bytes.
-const maxReason = 500
-
-// sweep is what one of Tick's sweeps did with its page of items.
-type sweep struct {
-	// done counts the items handled (expired, answered, delivered).
-	done int
-	// full reports that the page held limit items: more may be due.
-	full bool
-	// failures are the items that failed, recorded for a retry.
-	failures []ItemFailure
-}
-
-// retryBackoff is the worker's wait after the n-th failed try in a row of
-// an item: Config.RetryDelay, doubled for each further failure, capped at
-// Config.MaxRetryDelay.
-func (s *System) retryBackoff(n int) time.Duration {
-	d := s.cfg.RetryDelay
-	for i := 1; i < n && d < s.cfg.MaxRetryDelay; i++ {
-		d *= 2
-	}
-	return min(d, s.cfg.MaxRetryDelay)
-}
-
-// logFailure tells the host's logger about an item the worker will retry.
-func (s *System) logFailure(ctx context.Context, f ItemFailure) {
-	s.log.LogAttrs(ctx, slog.LevelWarn, "billing: worker item failed; it will be retried",
-		slog.String("kind", string(f.Kind)), slog.String("id", f.ID), slog.String("account", f.AccountID),
-		slog.Int("attempts", f.Attempts), slog.Time("retry_at", f.RetryAt), slog.String("reason", f.Reason))
-}
 
 // deliverEvents is DeliverEvents' loop: it hands up to limit due events to
 // the EventHandler, round after round (each round delivers the oldest
 // undelivered event of every stream, so the next one can deliver what was
 // behind them), and reports every handler failure with the delivery state
 // the outbox recorded for it.
-func (s *System) deliverEvents(ctx context.Context, limit int) (sweep, error) {
-	var res sweep
+func (s *System) deliverEvents(ctx context.Context, limit int) (core.Sweep, error) {
+	var res core.Sweep
 	handled := 0
 	for handled < limit {
 		var due []storage.Event
-		if err := s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		if err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 			var err error
-			due, err = tx.Outbox().Deliverable(ctx, s.now(), limit-handled)
+			due, err = tx.Outbox().Deliverable(ctx, s.env.Now(), limit-handled)
 			return err
 		}); err != nil {
 			return res, err
@@ -68,38 +38,20 @@ func (s *System) deliverEvents(ctx context.Context, limit int) (sweep, error) {
 			}
 			handled++
 			if ok {
-				res.done++
+				res.Done++
 				continue
 			}
-			f, failed, err := s.eventFailure(ctx, e)
+			f, failed, err := worker.EventFailure(ctx, s.env, e)
 			if err != nil {
 				return res, err
 			}
 			if failed {
-				res.failures = append(res.failures, f)
+				res.Failures = append(res.Failures, f)
 			}
 		}
 	}
-	res.full = handled >= limit
+	res.Full = handled >= limit
 	return res, nil
-}
-
-// eventFailure reads back the delivery state deliver recorded for an
-// event its handler refused (deliver has logged it). failed is false when
-// another worker delivered it meanwhile.
-func (s *System) eventFailure(ctx context.Context, e storage.Event) (f ItemFailure, failed bool, err error) {
-	err = s.store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		list, err := tx.Outbox().List(ctx, e.AccountID, e.Seq-1, 1)
-		if err != nil || len(list) == 0 || list[0].Seq != e.Seq || !list[0].DeliveredAt.IsZero() {
-			return err
-		}
-		cur := list[0]
-		f = ItemFailure{Kind: ItemEvent, ID: cur.ID, AccountID: cur.AccountID, Reason: cur.LastError,
-			Attempts: cur.Attempts, RetryAt: cur.NextAttemptAt}
-		failed = true
-		return nil
-	})
-	return f, failed, err
 }
 
 // WorkerOptions tunes RunWorker. Zero fields take the documented defaults.
@@ -137,7 +89,7 @@ func (o WorkerOptions) withDefaults() (WorkerOptions, error) {
 		o.Interval = time.Minute
 	}
 	if o.Sleep == nil {
-		o.Sleep = sleepTimer
+		o.Sleep = worker.SleepTimer
 	}
 	if err := checkLimit(&o.BatchSize); err != nil {
 		return o, &RequestError{Field: "BatchSize", Reason: fmt.Sprintf("%d is outside 1–1000", o.BatchSize)}
@@ -146,19 +98,6 @@ func (o WorkerOptions) withDefaults() (WorkerOptions, error) {
 		return o, &RequestError{Field: "Interval", Reason: fmt.Sprintf("is %s, want 1ms to 24h", o.Interval)}
 	}
 	return o, nil
-}
-
-// sleepTimer is the default WorkerOptions.Sleep: a timer on the machine's
-// clock, stopped early when ctx is done.
-func sleepTimer(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // RunWorker is a ready-made worker loop for a host to start on a goroutine
@@ -185,7 +124,7 @@ func (s *System) RunWorker(ctx context.Context, opts WorkerOptions) error {
 		}
 		switch {
 		case err != nil:
-			s.log.LogAttrs(ctx, slog.LevelError, "billing: worker tick failed; it will be retried",
+			s.env.Log.LogAttrs(ctx, slog.LevelError, "billing: worker tick failed; it will be retried",
 				slog.Duration("after", opts.Interval), slog.String("error", err.Error()))
 			if opts.OnError != nil {
 				opts.OnError(err)

@@ -1,0 +1,8 @@
+package core
+
+import (
+	"time"
+)
+
+// now reads the injected clock; the only place System learns the time.
+func (s *Env) Now() time.Time { return s.Clock.Now() }

@@ -1,0 +1,147 @@
+package invoicing
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cloudbill/cloudbill/billing/billingtype"
+	"github.com/cloudbill/cloudbill/billing/internal/core"
+	"github.com/cloudbill/cloudbill/billing/internal/outbox"
+	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/invoice"
+	"github.com/cloudbill/cloudbill/storage"
+	"github.com/shopspring/decimal"
+)
+
+// issueInvoice creates and issues a resource's invoice, Paid, with one line
+// for span: amount before discounts, the discounts (term and coupon
+// shares), and the catalog's tax. Numbers come from the year's series in
+// the account's zone, allocated in this transaction (gapless).
+func IssueInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail,
+	details []string, span period.Span, amount, discount money.Amount, memo string) (invoice.Invoice, error) {
+	tax, err := s.TaxFor(acct.Currency)
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	mode := invoice.TaxExclusive
+	if tax.Mode.String() == "inclusive" {
+		mode = invoice.TaxInclusive
+	}
+	return issueInvoiceIn(ctx, s, tx, acct, r, d, details, span, amount, discount, memo, mode)
+}
+
+// issueValueInvoice issues a resource's Paid invoice whose total is
+// exactly value, tax included: the line's amount is the list total listTotal
+// (tax included) and the difference is the customer's discount. A resize
+// uses it for the value carried into the new configuration, which is
+// money already paid with its tax, so the document states prices with tax
+// included whatever the catalog's mode.
+func IssueValueInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail,
+	details []string, span period.Span, listTotal, value money.Amount, memo string) (invoice.Invoice, error) {
+	amount := listTotal
+	if c, err := value.Cmp(listTotal); err != nil {
+		return invoice.Invoice{}, err
+	} else if c > 0 {
+		amount = value
+	}
+	discount, err := amount.Sub(value)
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	return issueInvoiceIn(ctx, s, tx, acct, r, d, details, span, amount, discount, memo, invoice.TaxInclusive)
+}
+
+// issueInvoiceIn is issueInvoice with the document's tax mode given.
+func issueInvoiceIn(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail,
+	details []string, span period.Span, amount, discount money.Amount, memo string, mode invoice.TaxMode) (invoice.Invoice, error) {
+	now := s.Now()
+	tax, err := s.TaxFor(acct.Currency)
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	id, err := s.NewID("inv")
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	line, err := invoice.PriceLine(invoice.LineInput{
+		Description: describeResource(r.ProductID, d), Period: span, Quantity: decimalOne(),
+		UnitPrice: amount, Discount: discount, TaxRate: tax.Rate, Details: details,
+	}, mode)
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	draft, err := invoice.New(invoice.Draft{ID: id, AccountID: acct.ID, ResourceID: r.ID, Currency: acct.Currency,
+		TaxMode: mode, Lines: []invoice.Line{line}, CreatedAt: now, Memo: memo})
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	cal := s.Rules(acct, r.ProductID).Calendar()
+	series, err := invoice.SeriesFor(invoice.KindInvoice, now, cal.Location())
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	num, err := tx.Invoices().NextNumber(ctx, series)
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	issued, err := invoice.IssuePaid(draft, series, num, now)
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	if err := StoreInvoice(ctx, s, tx, issued, r.OrderID, true); err != nil {
+		return invoice.Invoice{}, err
+	}
+	return issued, outbox.Emit(ctx, s, tx, acct.ID, r.ID, billingtype.EventInvoiceIssued, "", billingtype.InvoicePayload{InvoiceID: issued.ID,
+		Number: issued.DisplayNumber(), ResourceID: r.ID, Total: issued.Total, Status: issued.Status})
+}
+
+// storeInvoice writes an invoice value to the store (create or update).
+func StoreInvoice(ctx context.Context, s *core.Env, tx storage.Tx, inv invoice.Invoice, orderID string, create bool) error {
+	rec := storage.Invoice{Invoice: inv, OrderID: orderID, UpdatedAt: s.Now()}
+	if create {
+		return tx.Invoices().Create(ctx, rec)
+	}
+	return tx.Invoices().Update(ctx, rec)
+}
+
+// logAction appends one action-log record, attributed to actor (the
+// account itself when empty).
+func LogAction(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, actor, resourceID string, kind invoice.ActionKind,
+	oldCfg, newCfg pricing.Configuration, oldSpan, newSpan period.Span, invoiceID, note string) error {
+	id, err := s.NewID("act")
+	if err != nil {
+		return err
+	}
+	_, err = tx.Actions().Append(ctx, storage.Action{Action: invoice.Action{ID: id, AccountID: acct.ID, ResourceID: resourceID,
+		Kind: kind, Actor: core.OrDefault(actor, acct.ID), At: s.Now(), OldConfiguration: actionConfig(oldCfg),
+		NewConfiguration: actionConfig(newCfg), OldPeriod: oldSpan, NewPeriod: newSpan, InvoiceID: invoiceID, Note: note}})
+	return err
+}
+
+// actionConfig is a catalog configuration as the action log records it.
+func actionConfig(c pricing.Configuration) invoice.Configuration {
+	return invoice.Configuration{Plan: c.Plan, Components: c.Components}
+}
+
+func describeResource(productID string, d *storage.ResourceDetail) string {
+	if d.Configuration.Plan != "" {
+		return fmt.Sprintf("%s %s", productID, d.Configuration.Plan)
+	}
+	return productID
+}
+
+func decimalOne() decimal.Decimal { return decimal.NewFromInt(1) }
+
+// orderActor returns who placed an order ("" when unknown).
+func OrderActor(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, orderID string) (string, error) {
+	if orderID == "" {
+		return "", nil
+	}
+	o, err := tx.Orders().Get(ctx, acct.ID, orderID)
+	if err != nil {
+		return "", err
+	}
+	return o.Actor, nil
+}

@@ -1,0 +1,225 @@
+package ordering
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cloudbill/cloudbill/billing/billingtype"
+	"github.com/cloudbill/cloudbill/billing/internal/core"
+	"github.com/cloudbill/cloudbill/billing/internal/pay"
+	"github.com/cloudbill/cloudbill/billing/internal/settle"
+	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/billing/order"
+	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/coupon"
+	"github.com/cloudbill/cloudbill/lifecycle"
+	"github.com/cloudbill/cloudbill/payment"
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// firstError returns a if it is set, else b.
+func FirstError(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// expandItems turns order items into one quote item per resource.
+func expandItems(items []order.Item) []pricing.QuoteItem {
+	var out []pricing.QuoteItem
+	for _, it := range items {
+		for range it.Quantity {
+			out = append(out, pricing.QuoteItem{ProductID: it.ProductID, Configuration: it.Configuration, Quantity: 1, Term: it.Term})
+		}
+	}
+	return out
+}
+
+// priceOrder quotes a checkout for acct: one line per resource, coupons
+// applied to the eligible lines, each term checked by the catalog of the
+// account's currency.
+func PriceOrder(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, req billingtype.CheckoutRequest) (pricing.Quote, coupon.Result, error) {
+	if err := s.CheckItemTerms(acct.Currency, req.Items); err != nil {
+		return pricing.Quote{}, coupon.Result{}, err
+	}
+	return PriceLines(ctx, s, tx, acct, coupon.ActionCreate, expandItems(req.Items), req.Coupons)
+}
+
+// priceLines quotes items (quantity 1 each) for acct, by the catalog of
+// its currency, with the entered coupons evaluated for action.
+func PriceLines(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, action coupon.Action, items []pricing.QuoteItem, codes []string) (pricing.Quote, coupon.Result, error) {
+	cat, err := s.CatalogFor(acct.Currency)
+	if err != nil {
+		return pricing.Quote{}, coupon.Result{}, err
+	}
+	base, err := cat.Quote(pricing.QuoteRequest{Items: items})
+	if err != nil {
+		return pricing.Quote{}, coupon.Result{}, err
+	}
+	discounts, cres, err := ApplyCoupons(ctx, s, tx, acct, action, codes, base.Lines)
+	if err != nil || len(discounts) == 0 {
+		return base, cres, err
+	}
+	q, err := cat.Quote(pricing.QuoteRequest{Items: items, Discounts: discounts})
+	if err != nil {
+		return pricing.Quote{}, coupon.Result{}, err
+	}
+	// The quote splits each coupon exactly as the coupon rules did; a
+	// difference would be a bug, never silently charged.
+	for _, a := range cres.Applied {
+		for i, share := range a.Shares {
+			got := money.Amount{}
+			for _, d := range q.Lines[i].Discounts {
+				if d.Code == a.Code {
+					got = d.Amount
+				}
+			}
+			if !share.IsZero() && !got.Equal(share) {
+				return pricing.Quote{}, coupon.Result{}, fmt.Errorf("billing: coupon %s split %s on line %d but quoted %s", a.Code, share, i, got)
+			}
+		}
+	}
+	return q, cres, nil
+}
+
+// placeOrder records a checkout inside its transaction (the account
+// locked).
+func PlaceOrder(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, req billingtype.CheckoutRequest) (PlacedOrder, error) {
+	if acct.Type == storage.Postpaid {
+		return placePostpaidOrder(ctx, s, tx, acct, req)
+	}
+	q, cres, err := PriceOrder(ctx, s, tx, acct, req)
+	if err != nil {
+		return PlacedOrder{}, err
+	}
+	return RecordOrder(ctx, s, tx, acct, OrderSpec{Kind: order.KindCreate, Items: req.Items, Coupons: req.Coupons, Actor: req.Actor,
+		Method: req.Method, Gateway: req.Gateway, LinkedAccountID: req.LinkedAccountID, ReturnURL: req.ReturnURL,
+		ExpectedTotal: req.ExpectedTotal}, q, cres)
+}
+
+// orderSpec is what recordOrder needs besides the quote.
+type OrderSpec struct {
+	Kind    order.Kind
+	Items   []order.Item
+	Coupons []string
+	Actor   string
+	// Targets are the existing resources the lines act on (renew,
+	// recover, match end time), by line; empty for a checkout, which
+	// creates its resources.
+	Targets         []order.Target
+	Method          payment.Method
+	Gateway         string
+	LinkedAccountID string
+	ReturnURL       string
+	ExpectedTotal   money.Amount
+}
+
+// placedOrder is what recording an order gives back: the order and its
+// payment ("" when nothing was left to pay).
+type PlacedOrder struct {
+	OrderID   string `json:"order_id"`
+	PaymentID string `json:"payment_id,omitempty"`
+}
+
+// recordOrder stores an order for quote q, the coupon reservations, the
+// resources it creates (checkout) and its single payment, and settles the
+// order at once when nothing is left to pay through a gateway.
+func RecordOrder(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, spec OrderSpec, q pricing.Quote, cres coupon.Result) (PlacedOrder, error) {
+	if !spec.ExpectedTotal.IsZero() && !spec.ExpectedTotal.Equal(q.Total) {
+		return PlacedOrder{}, &billingtype.QuoteChangedError{Expected: spec.ExpectedTotal, Current: q.Total}
+	}
+	now := s.Now()
+	orderID, err := s.NewID("ord")
+	if err != nil {
+		return PlacedOrder{}, err
+	}
+	actor := core.OrDefault(spec.Actor, acct.ID)
+	detail := order.Detail{Kind: spec.Kind, Items: spec.Items, Coupons: spec.Coupons, Quote: q, Actor: actor, Targets: spec.Targets}
+	if err := tx.Orders().Create(ctx, storage.Order{ID: orderID, AccountID: acct.ID, Status: order.StatusPending, Total: q.Total,
+		Detail: detail, CreatedAt: now, UpdatedAt: now}); err != nil {
+		return PlacedOrder{}, err
+	}
+	for _, a := range cres.Applied {
+		rid, err := s.NewID("rdm")
+		if err != nil {
+			return PlacedOrder{}, err
+		}
+		if err := tx.Redemptions().Create(ctx, storage.Redemption{ID: rid, Code: a.Code, AccountID: acct.ID, OrderID: orderID,
+			Status: core.RedemptionReserved, Amount: a.Amount, CreatedAt: now, UpdatedAt: now}); err != nil {
+			return PlacedOrder{}, err
+		}
+	}
+	if spec.Kind == order.KindCreate {
+		if err := createResources(ctx, s, tx, acct, orderID, q, cres, false); err != nil {
+			return PlacedOrder{}, err
+		}
+	}
+	if !q.Total.IsPositive() {
+		// Nothing to pay (a 100% coupon): the order is paid as placed.
+		return PlacedOrder{OrderID: orderID}, settle.OrderPaid(ctx, s, tx, acct, orderID, nil)
+	}
+	p, err := pay.PreparePayment(ctx, s, tx, acct, billingtype.PayRequest{
+		AccountID: acct.ID, Amount: q.Total, Method: spec.Method, Gateway: spec.Gateway, LinkedAccountID: spec.LinkedAccountID,
+		ReturnURL: spec.ReturnURL, Description: fmt.Sprintf("%s order %s", spec.Kind, orderID),
+		Purpose: payment.Purpose{Kind: payment.PurposeOrder, Ref: orderID},
+	})
+	if err != nil {
+		return PlacedOrder{}, err
+	}
+	if p.Status == payment.StatusSucceeded {
+		// Settled already (credit): settling recorded the payment id.
+		return PlacedOrder{OrderID: orderID, PaymentID: p.ID}, nil
+	}
+	cur, err := tx.Orders().GetForUpdate(ctx, acct.ID, orderID)
+	if err != nil {
+		return PlacedOrder{}, err
+	}
+	cur.PaymentID = p.ID
+	return PlacedOrder{OrderID: orderID, PaymentID: p.ID}, tx.Orders().Update(ctx, cur)
+}
+
+// createResources stores one resource per quote line, pending payment.
+func createResources(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, orderID string, q pricing.Quote, cres coupon.Result, postpaid bool) error {
+	now := s.Now()
+	cat, err := s.CatalogFor(acct.Currency)
+	if err != nil {
+		return err
+	}
+	for i, line := range q.Lines {
+		price, err := cat.PricePer30Days(line.ProductID, line.Configuration)
+		if err != nil {
+			return err
+		}
+		d := storage.ResourceDetail{Configuration: line.Configuration, Term: line.Term, PricePer30Days: price.Amount, Line: line,
+			AutoRenewTerm: s.Rules(acct, line.ProductID).Policy().AutoRenewTerm, CouponShares: lineShares(cres, i), Postpaid: postpaid}
+		rid, err := s.NewID("res")
+		if err != nil {
+			return err
+		}
+		r := storage.Resource{ID: rid, AccountID: acct.ID, OrderID: orderID, ProductID: line.ProductID,
+			Status: lifecycle.StatePendingPayment, CreatedAt: now, UpdatedAt: now}
+		r.ResourceDetail = d
+		if err := tx.Resources().Create(ctx, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lineShares returns line i's share of each applied coupon, by code.
+func lineShares(cres coupon.Result, i int) map[string]money.Amount {
+	var out map[string]money.Amount
+	for _, a := range cres.Applied {
+		if i < len(a.Shares) && a.Shares[i].IsPositive() {
+			if out == nil {
+				out = map[string]money.Amount{}
+			}
+			out[a.Code] = a.Shares[i]
+		}
+	}
+	return out
+}
+
+// emptyCoupons is the coupon result of an order without coupons.
+func emptyCoupons() coupon.Result { return coupon.Result{} }

@@ -1,0 +1,207 @@
+package pay
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/cloudbill/cloudbill/billing/billingtype"
+	"github.com/cloudbill/cloudbill/billing/internal/core"
+	"github.com/cloudbill/cloudbill/billing/internal/ledger"
+	"github.com/cloudbill/cloudbill/billing/internal/settle"
+	"github.com/cloudbill/cloudbill/billing/internal/txn"
+	"github.com/cloudbill/cloudbill/payment"
+	"github.com/cloudbill/cloudbill/payment/gateway"
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// pay runs the two halves of every payment: the idempotent transaction
+// that records it (and settles it when no gateway is involved), then the
+// gateway call made outside any transaction.
+func Pay(ctx context.Context, s *core.Env, key, op string, req billingtype.PayRequest) (billingtype.Payment, error) {
+	if err := req.Purpose.Allows(req.Method); err != nil {
+		return billingtype.Payment{}, &billingtype.RequestError{Field: "Method", Reason: err.Error(), Err: err}
+	}
+	if err := payment.ValidateAmount(req.Amount); err != nil {
+		return billingtype.Payment{}, &billingtype.RequestError{Field: "Amount", Reason: err.Error(), Err: err}
+	}
+	if req.Method == payment.MethodGateway || req.Method == payment.MethodTopUpAndPay {
+		if _, err := s.Gateway(req.Gateway); err != nil {
+			return billingtype.Payment{}, err
+		}
+	}
+	id, err := txn.Idempotent(ctx, s, req.AccountID, key, op, req, func(ctx context.Context, tx storage.Tx) (string, error) {
+		acct, err := core.GetAccount(ctx, tx, req.AccountID, true)
+		if err != nil {
+			return "", err
+		}
+		if k := req.Purpose.Kind; k == payment.PurposeOrder || k == payment.PurposeInvoice {
+			// What is paid for must be owed, by this account, for this
+			// amount — checked before any money moves.
+			ob, err := settle.LoadObligation(ctx, s, tx, acct, req.Purpose)
+			if err != nil {
+				return "", err
+			}
+			if err := core.SameCurrency(acct, req.Amount); err != nil {
+				return "", err
+			}
+			if err := ob.Payable(req.Amount); err != nil {
+				return "", err
+			}
+		}
+		p, err := PreparePayment(ctx, s, tx, acct, req)
+		return p.ID, err
+	})
+	if err != nil {
+		return billingtype.Payment{}, err
+	}
+	return SubmitPayment(ctx, s, req.AccountID, id, req.ReturnURL)
+}
+
+// preparePayment records a payment inside the caller's transaction (the
+// account already locked): it splits the amount, spends or holds the credit
+// part, and settles at once when no gateway is needed. Checkout calls it
+// inside its own transaction so that the order and its payment commit
+// together.
+func PreparePayment(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, req billingtype.PayRequest) (storage.Payment, error) {
+	if err := core.SameCurrency(acct, req.Amount); err != nil {
+		return storage.Payment{}, err
+	}
+	ws, err := ledger.LoadWallet(ctx, tx, acct)
+	if err != nil {
+		return storage.Payment{}, err
+	}
+	now := s.Now()
+	split, err := payment.SplitPayment(req.Method, req.Amount, ws.Wallet.Available(now))
+	if err != nil {
+		return storage.Payment{}, err
+	}
+	id, err := s.NewID("pay")
+	if err != nil {
+		return storage.Payment{}, err
+	}
+	zero := req.Amount.MulInt(0)
+	p := storage.Payment{
+		ID: id, AccountID: acct.ID, Purpose: req.Purpose.Kind, PurposeRef: req.Purpose.Ref,
+		Method: req.Method, Status: payment.StatusCreated,
+		Amount: req.Amount, FromCredit: split.FromCredit, FromGateway: split.FromGateway, Refunded: zero,
+		Description: req.Description, CreatedAt: now, UpdatedAt: now,
+	}
+	if split.NeedsGateway() {
+		p.ExpiresAt = now.Add(s.Cfg.PaymentTimeout)
+		if req.Method == payment.MethodLinkedAccount {
+			la, err := chosenLinkedAccount(ctx, s, tx, acct.ID, req.LinkedAccountID)
+			if err != nil {
+				return storage.Payment{}, err
+			}
+			p.LinkedAccountID, p.Gateway = la.ID, la.Gateway
+		} else {
+			p.Gateway = req.Gateway
+		}
+	}
+	if split.FromCredit.IsPositive() {
+		plan, err := ws.Wallet.PlanSpend(split.FromCredit, now, s.Cfg.SpendPolicy)
+		if err != nil {
+			return storage.Payment{}, err
+		}
+		meta := payment.EntryMeta{At: now, Memo: req.Description, Reference: payment.Reference{Type: payment.RefPayment, ID: id}}
+		var e payment.Entry
+		if split.NeedsGateway() {
+			meta.ID = ledger.EntryID(payment.EntryHold, id)
+			e, err = payment.HoldEntry(meta, id, plan)
+		} else {
+			meta.ID = ledger.EntryID(payment.EntryPayment, id)
+			e, err = payment.SpendEntry(meta, plan)
+		}
+		if err != nil {
+			return storage.Payment{}, err
+		}
+		if _, err := ledger.AppendEntryAfter(ctx, tx, acct, e, time.Time{}, &ws); err != nil {
+			return storage.Payment{}, err
+		}
+	}
+	if !split.NeedsGateway() {
+		p.Status = payment.StatusSucceeded
+		if err := tx.Payments().Create(ctx, p); err != nil {
+			return storage.Payment{}, err
+		}
+		return p, settle.PaymentSettled(ctx, s, tx, acct, &p)
+	}
+	return p, tx.Payments().Create(ctx, p)
+}
+
+// submitPayment hands a created payment's gateway part to its gateway,
+// outside any transaction, and records the answer. Payments past that
+// step are returned as they are.
+func SubmitPayment(ctx context.Context, s *core.Env, accountID, id, returnURL string) (billingtype.Payment, error) {
+	p, err := s.ReadPayment(ctx, accountID, id)
+	if err != nil || p.Status != payment.StatusCreated {
+		return p, err
+	}
+	gw, err := s.Gateway(p.Gateway)
+	if err != nil {
+		return p, err
+	}
+	if p.Method == payment.MethodLinkedAccount {
+		return chargeLinked(ctx, s, gw, p)
+	}
+	redirect, err := gw.CreatePayment(ctx, gateway.PaymentRequest{
+		PaymentID: p.ID, AccountID: p.AccountID, Amount: p.FromGateway,
+		Description: p.Description, ReturnURL: returnURL, ExpiresAt: p.ExpiresAt,
+	})
+	if err != nil {
+		if gateway.Retryable(err) {
+			return p, fmt.Errorf("%w: %s: %w", billingtype.ErrGatewayUnavailable, gw.Name(), err)
+		}
+		return settle.SettleFailure(ctx, s, p.AccountID, p.ID, payment.EventFail, "gateway refused: "+err.Error())
+	}
+	return settle.UpdatePayment(ctx, s, p.AccountID, p.ID, func(ctx context.Context, tx storage.Tx, sp *storage.Payment) error {
+		if payment.Status(sp.Status) != payment.StatusCreated {
+			return nil // a callback got here first
+		}
+		next, err := payment.Next(payment.StatusCreated, payment.EventSubmit)
+		if err != nil {
+			return err
+		}
+		sp.Status, sp.RedirectURL, sp.GatewayRef = next, redirect.URL, redirect.GatewayRef
+		return nil
+	})
+}
+
+// chargeLinked charges a linked account's token and records the result.
+func chargeLinked(ctx context.Context, s *core.Env, gw gateway.Gateway, p billingtype.Payment) (billingtype.Payment, error) {
+	var token string
+	err := s.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		la, err := tx.LinkedAccounts().Get(ctx, p.AccountID, p.LinkedAccountID)
+		if err != nil {
+			return err
+		}
+		token = la.Token
+		return nil
+	})
+	if err != nil {
+		return p, err
+	}
+	if token == "" {
+		return settle.SettleFailure(ctx, s, p.AccountID, p.ID, payment.EventFail, "linked account was unlinked")
+	}
+	res, err := gw.Charge(ctx, gateway.ChargeRequest{PaymentID: p.ID, AccountID: p.AccountID, Token: gateway.NewToken(token), Amount: p.FromGateway})
+	switch {
+	case err != nil && gateway.Retryable(err):
+		return p, fmt.Errorf("%w: %s: %w", billingtype.ErrGatewayUnavailable, gw.Name(), err)
+	case err != nil:
+		return settle.SettleFailure(ctx, s, p.AccountID, p.ID, payment.EventFail, "gateway refused: "+err.Error())
+	case res.Status == gateway.ChargeSucceeded:
+		return settle.SettleSuccess(ctx, s, p.AccountID, p.ID, res.GatewayRef)
+	case res.Status == gateway.ChargeFailed:
+		return settle.SettleFailure(ctx, s, p.AccountID, p.ID, payment.EventFail, res.FailureReason)
+	default: // pending: the callback settles it
+		return settle.UpdatePayment(ctx, s, p.AccountID, p.ID, func(ctx context.Context, tx storage.Tx, sp *storage.Payment) error {
+			if payment.Status(sp.Status) != payment.StatusCreated {
+				return nil
+			}
+			sp.Status, sp.GatewayRef = payment.StatusPending, res.GatewayRef
+			return nil
+		})
+	}
+}

@@ -1,0 +1,153 @@
+package settle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/cloudbill/cloudbill/billing/billingtype"
+	"github.com/cloudbill/cloudbill/billing/internal/core"
+	"github.com/cloudbill/cloudbill/billing/internal/outbox"
+	"github.com/cloudbill/cloudbill/billing/order"
+	"github.com/cloudbill/cloudbill/coupon"
+	"github.com/cloudbill/cloudbill/lifecycle"
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// orderPaid settles an order whose payment sp succeeded (nil for an order
+// a coupon made free), in the payment's transaction: the order is paid, its
+// coupon reservations consumed, and every resource moves to provisioning
+// with an EventProvision for the host — or, for an order on existing
+// resources, the renewal, recovery or resize is applied.
+func OrderPaid(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, orderID string, sp *storage.Payment) error {
+	o, err := tx.Orders().GetForUpdate(ctx, acct.ID, orderID)
+	if err != nil {
+		return err
+	}
+	return settleOrder(ctx, s, tx, acct, o, sp)
+}
+
+// settleOrder is orderPaid for the order o, already read and locked in tx.
+func settleOrder(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, o storage.Order, sp *storage.Payment) error {
+	orderID := o.ID
+	paymentID := ""
+	if sp != nil {
+		paymentID = sp.ID
+	}
+	if o.Status != order.StatusPending {
+		// Callers settle only pending orders (settleObligation); reaching
+		// here otherwise is a bug that must not take money silently.
+		return fmt.Errorf("billing: order %q is %s, not payable", o.ID, o.Status)
+	}
+	now := s.Now()
+	o.Status, o.PaymentID, o.UpdatedAt = order.StatusPaid, paymentID, now
+	od := o.Detail
+	if od.Kind != order.KindCreate && od.Kind != "" {
+		// Renewals and recoveries act on existing resources at once.
+		o.Status = order.StatusCompleted
+	}
+	if err := tx.Orders().Update(ctx, o); err != nil {
+		return err
+	}
+	if err := moveRedemptions(ctx, s, tx, acct.ID, orderID, coupon.RedemptionConsume); err != nil {
+		return err
+	}
+	if od.Kind != order.KindCreate && od.Kind != "" {
+		return applyPaidTargets(ctx, s, tx, acct, o, od, sp)
+	}
+	resources, err := tx.Resources().ListByOrder(ctx, acct.ID, orderID)
+	if err != nil {
+		return err
+	}
+	for _, r := range resources {
+		d := r.ResourceDetail
+		next, err := lifecycle.Next(lifecycle.State(r.Status), lifecycle.EventPay)
+		if err != nil {
+			return err
+		}
+		r.Status, r.UpdatedAt = next, now
+		d.PaymentID = paymentID
+		r.ResourceDetail = d
+		if _, err := tx.Resources().Update(ctx, r); err != nil {
+			return err
+		}
+		if err := outbox.Emit(ctx, s, tx, acct.ID, r.ID, billingtype.EventProvision, "provision:"+r.ID, billingtype.ProvisionPayload{
+			ResourceID: r.ID, ProductID: r.ProductID, Configuration: d.Configuration, Term: d.Term.String(),
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// orderPaymentFailed ends an order whose payment failed, expired or was
+// canceled: the order is marked, the coupons released, the resources
+// canceled.
+func orderPaymentFailed(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, orderID string) error {
+	o, err := tx.Orders().GetForUpdate(ctx, acct.ID, orderID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil
+	}
+	if err != nil || o.Status != order.StatusPending {
+		return err
+	}
+	now := s.Now()
+	o.Status, o.UpdatedAt = order.StatusFailed, now
+	if err := tx.Orders().Update(ctx, o); err != nil {
+		return err
+	}
+	if err := moveRedemptions(ctx, s, tx, acct.ID, orderID, coupon.RedemptionRelease); err != nil {
+		return err
+	}
+	od := o.Detail
+	if od.Kind != order.KindCreate && od.Kind != "" {
+		// A failed renewal, recovery or resize leaves its resources as
+		// they are; an automatic renewal tells the customer.
+		if od.Actor == billingtype.ActorAutoRenew || od.Actor == billingtype.LegacyAutoRenewActor {
+			for _, t := range od.Targets {
+				r, err := tx.Resources().Get(ctx, acct.ID, t.ResourceID)
+				if err != nil {
+					return err
+				}
+				if err := outbox.Notify(ctx, s, tx, acct, &r, billingtype.NoticeAutoRenewFailed, "", "the linked account was not charged"); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	resources, err := tx.Resources().ListByOrder(ctx, acct.ID, orderID)
+	if err != nil {
+		return err
+	}
+	for _, r := range resources {
+		next, err := lifecycle.Next(lifecycle.State(r.Status), lifecycle.EventCancel)
+		if err != nil {
+			return err
+		}
+		r.Status, r.UpdatedAt = next, now
+		if _, err := tx.Resources().Update(ctx, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// moveRedemptions applies ev to every live redemption of an order.
+func moveRedemptions(ctx context.Context, s *core.Env, tx storage.Tx, accountID, orderID string, ev coupon.RedemptionEvent) error {
+	list, err := tx.Redemptions().ListByOrder(ctx, accountID, orderID)
+	if err != nil {
+		return err
+	}
+	for _, r := range list {
+		next, err := coupon.NextRedemption(coupon.RedemptionStatus(r.Status), ev)
+		if err != nil {
+			continue // already released: nothing to do
+		}
+		r.Status, r.UpdatedAt = next, s.Now()
+		if err := tx.Redemptions().Update(ctx, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
