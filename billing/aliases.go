@@ -2,9 +2,6 @@ package billing
 
 import "github.com/cloudbill/cloudbill/billing/billingtype"
 
-// ResizeRequest changes a resource's configuration mid-term.
-type ResizeRequest = billingtype.ResizeRequest
-
 // Actors the library records in the action log when no person or host
 // service acted. A host's own Actor (an operator, a support tool, the
 // customer's id) is recorded as given; requests that leave it empty are
@@ -207,51 +204,12 @@ type Payment = billingtype.Payment
 // PayRequest pays an amount of an account by one of the seed's methods.
 type PayRequest = billingtype.PayRequest
 
-// CollectedInvoice is one invoice an automatic payment paid (part of).
-type CollectedInvoice = billingtype.CollectedInvoice
-
-// CollectionPayload is the body of an EventCollection event: what one run
-// of automatic invoice payment paid from the account's credit, for the
-// host's e-mail.
-type CollectionPayload = billingtype.CollectionPayload
-
-// NoticeHoldShort: the credit could not cover the day's hold for
-// metered usage; Detail names the amount to top up.
-const NoticeHoldShort = billingtype.NoticeHoldShort
-
-// RefUsageHold is the reference type of the journal entries of a prepaid
-// account's credit hold for metered usage: the hold, its release and the
-// payment of the usage from it.
-const RefUsageHold = billingtype.RefUsageHold
-
-// UsageStopPayload is the body of an EventUsageStop event: a prepaid
-// account's credit fell short of its usage hold on StopAfterShortDays days
-// in a row, so the host must stop its metered services (the resources
-// listed). The usage so far was settled from the hold when the event was
-// written.
-type UsageStopPayload = billingtype.UsageStopPayload
-
-// The notices of the overdue schedule.
-const (
-	// NoticeOverdueCharge: an overdue bill's charge attempt ran; Detail
-	// says what was paid and what is still owed.
-	NoticeOverdueCharge = billingtype.NoticeOverdueCharge
-	// NoticeOverdueSuspended: the account's resources were suspended
-	// because a bill is unpaid past the suspension day.
-	NoticeOverdueSuspended = billingtype.NoticeOverdueSuspended
-	// NoticeOverdueReleased: the suspended resources were released.
-	NoticeOverdueReleased = billingtype.NoticeOverdueReleased
-)
-
-// PostpaidPolicy is how postpaid accounts and metered usage are billed:
-// when a month closes, when bills fall due, when the daily jobs run, the
-// overdue schedule, the credit limit and the credit hold. Zero fields take
-// the documented defaults (Config.Postpaid).
-type PostpaidPolicy = billingtype.PostpaidPolicy
-
 // PaySpec says how an action on existing resources is paid; the fields are
 // as in CheckoutRequest.
 type PaySpec = billingtype.PaySpec
+
+// ResizeRequest changes a resource's configuration mid-term.
+type ResizeRequest = billingtype.ResizeRequest
 
 // TickReport counts what one Tick did.
 type TickReport = billingtype.TickReport
@@ -295,6 +253,45 @@ const (
 	// threshold of its credit limit, or passed the limit.
 	NoticeCreditLimit = billingtype.NoticeCreditLimit
 )
+
+// MaxUsageBatch is the most events one RecordUsage call takes (1,000).
+const MaxUsageBatch = billingtype.MaxUsageBatch
+
+// The notices of the overdue schedule.
+const (
+	// NoticeOverdueCharge: an overdue bill's charge attempt ran; Detail
+	// says what was paid and what is still owed.
+	NoticeOverdueCharge = billingtype.NoticeOverdueCharge
+	// NoticeOverdueSuspended: the account's resources were suspended
+	// because a bill is unpaid past the suspension day.
+	NoticeOverdueSuspended = billingtype.NoticeOverdueSuspended
+	// NoticeOverdueReleased: the suspended resources were released.
+	NoticeOverdueReleased = billingtype.NoticeOverdueReleased
+)
+
+// CollectedInvoice is one invoice an automatic payment paid (part of).
+type CollectedInvoice = billingtype.CollectedInvoice
+
+// CollectionPayload is the body of an EventCollection event: what one run
+// of automatic invoice payment paid from the account's credit, for the
+// host's e-mail.
+type CollectionPayload = billingtype.CollectionPayload
+
+// NoticeHoldShort: the credit could not cover the day's hold for
+// metered usage; Detail names the amount to top up.
+const NoticeHoldShort = billingtype.NoticeHoldShort
+
+// RefUsageHold is the reference type of the journal entries of a prepaid
+// account's credit hold for metered usage: the hold, its release and the
+// payment of the usage from it.
+const RefUsageHold = billingtype.RefUsageHold
+
+// UsageStopPayload is the body of an EventUsageStop event: a prepaid
+// account's credit fell short of its usage hold on StopAfterShortDays days
+// in a row, so the host must stop its metered services (the resources
+// listed). The usage so far was settled from the hold when the event was
+// written.
+type UsageStopPayload = billingtype.UsageStopPayload
 
 // Limits on what a public request may carry. Every public call checks its
 // request against them before it does anything, and answers a
@@ -371,5 +368,8 @@ const (
 	TermEndSlack = billingtype.TermEndSlack
 )
 
-// MaxUsageBatch is the most events one RecordUsage call takes (1,000).
-const MaxUsageBatch = billingtype.MaxUsageBatch
+// PostpaidPolicy is how postpaid accounts and metered usage are billed:
+// when a month closes, when bills fall due, when the daily jobs run, the
+// overdue schedule, the credit limit and the credit hold. Zero fields take
+// the documented defaults (Config.Postpaid).
+type PostpaidPolicy = billingtype.PostpaidPolicy

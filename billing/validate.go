@@ -10,7 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/cloudbill/cloudbill/billing/billingtype"
+	"github.com/cloudbill/cloudbill/billing/internal/core"
 	"github.com/cloudbill/cloudbill/billing/internal/txn"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/billing/pricing"
@@ -147,7 +147,7 @@ func (c *requestCheck) orderSize(field string, quantities []int64) {
 // cannot be spoofed.
 func (c *requestCheck) actor(a string) {
 	c.text("Actor", a, MaxActorBytes)
-	if c.err == nil && (strings.HasPrefix(a, billingtype.SystemActorPrefix) || a == billingtype.LegacyAutoRenewActor) {
+	if c.err == nil && (strings.HasPrefix(a, core.SystemActorPrefix) || a == core.LegacyAutoRenewActor) {
 		c.err = &RequestError{Field: "Actor", Reason: fmt.Sprintf("%q is reserved for the library's own actions", a)}
 	}
 }

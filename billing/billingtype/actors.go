@@ -17,10 +17,3 @@ const (
 	// the overdue schedule.
 	ActorOverdue = "system:overdue"
 )
-
-// systemActorPrefix starts every actor the library reserves for itself.
-const SystemActorPrefix = "system:"
-
-// legacyAutoRenewActor is how automatic renewals were marked before the
-// system actors existed; orders stored with it are still recognised.
-const LegacyAutoRenewActor = "auto-renew"

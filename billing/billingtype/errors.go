@@ -8,6 +8,12 @@ import (
 	"github.com/cloudbill/cloudbill/payment"
 )
 
+// QuoteChangedError reports a checkout whose price changed since the
+// customer confirmed the quote.
+type QuoteChangedError struct {
+	Expected, Current money.Amount
+}
+
 // Sentinel errors of the billing entry point. Each typed error below matches
 // one of them with errors.Is. Their meanings never change.
 var (

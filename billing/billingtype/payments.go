@@ -5,7 +5,24 @@ import (
 
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/payment"
+	"github.com/cloudbill/cloudbill/payment/gateway"
 )
+
+// CallbackResult says what a gateway callback did.
+type CallbackResult struct {
+	EventID string            `json:"event_id"`
+	Type    gateway.EventType `json:"type"`
+	// Duplicate is true when the event was applied before (a retried,
+	// duplicated or replayed delivery): nothing changed this time.
+	Duplicate bool `json:"duplicate"`
+	// PaymentID or LinkID names what the event settled.
+	PaymentID string `json:"payment_id,omitempty"`
+	LinkID    string `json:"link_id,omitempty"`
+	// LateCredit is true when money arrived for a payment that had already
+	// failed or expired: it was credited to the wallet as cash instead of
+	// being lost.
+	LateCredit bool `json:"late_credit"`
+}
 
 // Payment is a payment as the portal and the host see it.
 type Payment struct {
@@ -30,25 +47,4 @@ type Payment struct {
 	ExpiresAt       time.Time `json:"expires_at"`
 	CreatedAt       time.Time `json:"created_at"`
 	UpdatedAt       time.Time `json:"updated_at"`
-}
-
-// PayRequest pays an amount of an account by one of the seed's methods.
-type PayRequest struct {
-	AccountID string       `json:"account_id"`
-	Amount    money.Amount `json:"amount"`
-	// Method is payment.MethodCredit, MethodTopUpAndPay, MethodGateway or
-	// MethodLinkedAccount.
-	Method payment.Method `json:"method"`
-	// Purpose says what is paid: an order or an invoice (top-ups go
-	// through TopUp, payment links through PayLink).
-	Purpose payment.Purpose `json:"purpose"`
-	// Gateway names the gateway of a MethodGateway or MethodTopUpAndPay
-	// payment (ignored when credit covers all of it).
-	Gateway string `json:"gateway,omitempty"`
-	// LinkedAccountID picks the linked account of a MethodLinkedAccount
-	// payment; "" means the account's default.
-	LinkedAccountID string `json:"linked_account_id,omitempty"`
-	// ReturnURL is where the gateway sends the customer back to.
-	ReturnURL   string `json:"return_url,omitempty"`
-	Description string `json:"description,omitempty"`
 }

@@ -83,17 +83,3 @@ type ItemFailure struct {
 	// delivery backoff for events, the next Tick for a sweep).
 	RetryAt time.Time `json:"retry_at"`
 }
-
-// NoticeKind names a customer notice in an EventNotice payload.
-type NoticeKind string
-
-// The notices Tick sends.
-const (
-	NoticeReminder        NoticeKind = "renewal_reminder"
-	NoticeAutoRenewed     NoticeKind = "auto_renew_succeeded"
-	NoticeAutoRenewFailed NoticeKind = "auto_renew_failed"
-	NoticeStateChanged    NoticeKind = "state_changed"
-	// NoticeCreditLimit: a postpaid account's debt reached the notice
-	// threshold of its credit limit, or passed the limit.
-	NoticeCreditLimit NoticeKind = "credit_limit"
-)

@@ -7,11 +7,24 @@ import (
 
 	"github.com/cloudbill/cloudbill/billing/billingtype"
 	"github.com/cloudbill/cloudbill/billing/metering"
+	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/order"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/lifecycle"
+	"github.com/cloudbill/cloudbill/storage"
 )
+
+// accountCreditLimit is the credit-limit policy of acct's postpaid
+// purchases: the configured one for its currency, with the account's own
+// limit when it has one.
+func (s *Env) AccountCreditLimit(acct storage.Account) lifecycle.CreditLimitPolicy {
+	p := s.creditLimitFor(acct.Currency)
+	if !acct.CreditLimit.Currency().IsZero() {
+		p.Limit = acct.CreditLimit
+	}
+	return p
+}
 
 // servedCurrency is what a System prices one currency's accounts with.
 type ServedCurrency struct {
@@ -122,6 +135,14 @@ func (s *Env) BadTermAnywhere(field, productID string, t period.Term) error {
 func termRefusal(field string, err error) error {
 	if errors.Is(err, period.ErrInvalidTerm) || errors.Is(err, period.ErrTermNotSold) {
 		return &billingtype.RequestError{Field: field, Reason: err.Error(), Err: err}
+	}
+	return nil
+}
+
+// sameCurrency rejects money not in the account's currency.
+func SameCurrency(acct storage.Account, a money.Amount) error {
+	if got := a.Currency().Code(); got != acct.Currency {
+		return fmt.Errorf("%w: %s for an account in %s", billingtype.ErrCurrencyMismatch, got, acct.Currency)
 	}
 	return nil
 }

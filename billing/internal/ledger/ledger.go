@@ -132,3 +132,9 @@ func FindEntry(ctx context.Context, tx storage.Tx, accountID, id string) (paymen
 func EntryID(kind payment.EntryKind, ref string) string {
 	return string(kind) + ":" + strings.TrimSpace(ref)
 }
+
+// holdEntryID names the hold entry made by the computation at t: one hold
+// is active at a time, and the job's Since says which.
+func HoldEntryID(accountID string, t time.Time) string {
+	return EntryID(payment.EntryHold, "usage:"+accountID+":"+t.UTC().Format("20060102T150405Z"))
+}

@@ -6,7 +6,11 @@ import (
 	"github.com/cloudbill/cloudbill/coupon"
 	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/payment/gateway"
+	"github.com/cloudbill/cloudbill/storage"
 )
+
+// MaxUsageBatch is the most events one RecordUsage call takes (1,000).
+const MaxUsageBatch = storage.MaxUsageBatch
 
 // Limits on what a public request may carry. Every public call checks its
 // request against them before it does anything, and answers a

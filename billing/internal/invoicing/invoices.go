@@ -3,6 +3,9 @@ package invoicing
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/cloudbill/cloudbill/billing/billingtype"
 	"github.com/cloudbill/cloudbill/billing/internal/core"
@@ -14,6 +17,29 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 	"github.com/shopspring/decimal"
 )
+
+// describeConfiguration names a configuration for people: its plan, then
+// its non-zero components in id order ("basic-1, ssd_gb 50").
+func DescribeConfiguration(c pricing.Configuration) string {
+	ids := make([]string, 0, len(c.Components))
+	for id, n := range c.Components {
+		if n != 0 {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	parts := make([]string, 0, len(ids)+1)
+	if c.Plan != "" {
+		parts = append(parts, c.Plan)
+	}
+	for _, id := range ids {
+		parts = append(parts, id+" "+strconv.FormatInt(c.Components[id], 10))
+	}
+	if len(parts) == 0 {
+		return "no configuration"
+	}
+	return strings.Join(parts, ", ")
+}
 
 // issueInvoice creates and issues a resource's invoice, Paid, with one line
 // for span: amount before discounts, the discounts (term and coupon
@@ -106,20 +132,6 @@ func StoreInvoice(ctx context.Context, s *core.Env, tx storage.Tx, inv invoice.I
 	return tx.Invoices().Update(ctx, rec)
 }
 
-// logAction appends one action-log record, attributed to actor (the
-// account itself when empty).
-func LogAction(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, actor, resourceID string, kind invoice.ActionKind,
-	oldCfg, newCfg pricing.Configuration, oldSpan, newSpan period.Span, invoiceID, note string) error {
-	id, err := s.NewID("act")
-	if err != nil {
-		return err
-	}
-	_, err = tx.Actions().Append(ctx, storage.Action{Action: invoice.Action{ID: id, AccountID: acct.ID, ResourceID: resourceID,
-		Kind: kind, Actor: core.OrDefault(actor, acct.ID), At: s.Now(), OldConfiguration: actionConfig(oldCfg),
-		NewConfiguration: actionConfig(newCfg), OldPeriod: oldSpan, NewPeriod: newSpan, InvoiceID: invoiceID, Note: note}})
-	return err
-}
-
 // actionConfig is a catalog configuration as the action log records it.
 func actionConfig(c pricing.Configuration) invoice.Configuration {
 	return invoice.Configuration{Plan: c.Plan, Components: c.Components}
@@ -133,15 +145,3 @@ func describeResource(productID string, d *storage.ResourceDetail) string {
 }
 
 func decimalOne() decimal.Decimal { return decimal.NewFromInt(1) }
-
-// orderActor returns who placed an order ("" when unknown).
-func OrderActor(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, orderID string) (string, error) {
-	if orderID == "" {
-		return "", nil
-	}
-	o, err := tx.Orders().Get(ctx, acct.ID, orderID)
-	if err != nil {
-		return "", err
-	}
-	return o.Actor, nil
-}

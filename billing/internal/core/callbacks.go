@@ -1,8 +1,0 @@
-package core
-
-func OrDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}

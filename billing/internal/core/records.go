@@ -1,0 +1,46 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/cloudbill/cloudbill/billing/billingtype"
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// getAccount reads (and optionally locks) an account, mapping a missing one
+// to ErrAccountNotFound.
+func GetAccount(ctx context.Context, tx storage.Tx, id string, forUpdate bool) (storage.Account, error) {
+	get := tx.Accounts().Get
+	if forUpdate {
+		get = tx.Accounts().GetForUpdate
+	}
+	a, err := get(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return storage.Account{}, fmt.Errorf("%w: %q", billingtype.ErrAccountNotFound, id)
+	}
+	return a, err
+}
+
+// readPayment reads one payment of an account in its own transaction.
+func (s *Env) ReadPayment(ctx context.Context, accountID, id string) (billingtype.Payment, error) {
+	var out storage.Payment
+	err := s.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		var err error
+		out, err = tx.Payments().Get(ctx, accountID, id)
+		return MapNotFound(err, billingtype.ErrPaymentNotFound, id)
+	})
+	if err != nil {
+		return billingtype.Payment{}, err
+	}
+	return PaymentView(out), nil
+}
+
+// mapNotFound turns storage.ErrNotFound into the caller's typed error.
+func MapNotFound(err, target error, id string) error {
+	if errors.Is(err, storage.ErrNotFound) {
+		return fmt.Errorf("%w: %q", target, id)
+	}
+	return err
+}

@@ -1,0 +1,30 @@
+package core
+
+import (
+	"github.com/cloudbill/cloudbill/billing/billingtype"
+	"github.com/cloudbill/cloudbill/payment"
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// pureLink converts a stored link into package payment's rules.
+func PureLink(l storage.PaymentLink) payment.PaymentLink {
+	pl := payment.PaymentLink{ID: l.Token, Token: payment.LinkToken(l.Token), Amount: l.Amount,
+		Purpose:   payment.Purpose{Kind: payment.PurposeKind(l.Purpose), Ref: l.PurposeRef},
+		CreatedAt: l.CreatedAt, ExpiresAt: l.ExpiresAt, PaymentID: l.PaymentID}
+	if l.Status == LinkPaid {
+		pl.PaidAt = l.UpdatedAt
+	}
+	return pl
+}
+
+func PaymentView(p storage.Payment) billingtype.Payment {
+	return billingtype.Payment{
+		ID: p.ID, AccountID: p.AccountID,
+		Purpose: payment.Purpose{Kind: payment.PurposeKind(p.Purpose), Ref: p.PurposeRef},
+		Method:  payment.Method(p.Method), Status: payment.Status(p.Status),
+		Amount: p.Amount, FromCredit: p.FromCredit, FromGateway: p.FromGateway, Refunded: p.Refunded,
+		Gateway: p.Gateway, GatewayRef: p.GatewayRef, RedirectURL: p.RedirectURL,
+		LinkedAccountID: p.LinkedAccountID, FailureReason: p.FailureReason, Description: p.Description,
+		ExpiresAt: p.ExpiresAt, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+	}
+}
