@@ -107,8 +107,11 @@ type upgradeResults struct {
 	// PaymentLinks are the tokens of the links the scenario made (a
 	// store can be read for a link by its token only).
 	PaymentLinks []string `json:"payment_links"`
-	// PendingPayment is the gateway payment left pending at the end.
-	PendingPayment string `json:"pending_payment"`
+	// PendingPayment is the gateway payment left pending at the end, and
+	// PendingCallback its success callback as the simulator signed it
+	// then (a simulator in another process does not know the payment).
+	PendingPayment  string          `json:"pending_payment"`
+	PendingCallback upgradeCallback `json:"pending_callback"`
 }
 
 // upgradeMethod makes a keyed call from its request's JSON.
@@ -146,7 +149,6 @@ type upgradeRun struct {
 	ctx context.Context
 	sys *billing.System
 	clk *clock.Manual
-	sim *gatewaysim.Gateway
 	out upgradeResults
 }
 
@@ -199,6 +201,7 @@ func (r *upgradeRun) usage(name string, events ...metering.Event) {
 	r.record(upgradeCall{Name: name}, res)
 }
 
+// upgradeVND is n đồng.
 func upgradeVND(t *testing.T, n int64) money.Amount {
 	t.Helper()
 	a, err := money.FromMinor(n, "VND")
@@ -207,9 +210,8 @@ func upgradeVND(t *testing.T, n int64) money.Amount {
 }
 
 // runUpgradeScenario runs the scenario on st, an empty store, and returns
-// what it recorded and the simulator, which still knows the pending
-// payment.
-func runUpgradeScenario(t *testing.T, st storage.Store) (upgradeResults, *gatewaysim.Gateway) {
+// what it recorded, the pending payment's callback included.
+func runUpgradeScenario(t *testing.T, st storage.Store) upgradeResults {
 	t.Helper()
 	handler := func(_ context.Context, e billing.Event) error {
 		if e.Kind == billing.EventNotice {
@@ -218,7 +220,7 @@ func runUpgradeScenario(t *testing.T, st storage.Store) (upgradeResults, *gatewa
 		return nil
 	}
 	sys, clk, sim := upgradeSystem(t, st, upgradeStart, upgradeSeed, handler)
-	r := &upgradeRun{t: t, ctx: context.Background(), sys: sys, clk: clk, sim: sim}
+	r := &upgradeRun{t: t, ctx: context.Background(), sys: sys, clk: clk}
 	vnd := func(n int64) money.Amount { return upgradeVND(t, n) }
 	step := func() { clk.Advance(time.Minute) }
 	small := pricing.Configuration{Components: map[string]int64{"vcpu": 2, "ram_gb": 4, "ssd_gb": 40}}
@@ -269,17 +271,13 @@ func runUpgradeScenario(t *testing.T, st storage.Store) (upgradeResults, *gatewa
 	keyed[billing.Resource](r, "ProvisioningSucceeded", upgradePostpaid, "provisioned-"+postpaidServer, billing.ProvisioningRequest{
 		AccountID: upgradePostpaid, ResourceID: postpaidServer})
 
-	// A week later: renew the volume, grow the server, refund a goodwill
-	// amount of the first order to credit.
+	// A week later: renew the volume, grow the server.
 	clk.Set(time.Date(2026, 4, 12, 3, 0, 0, 0, time.UTC))
 	keyed[billing.ActionResult](r, "Renew", upgradePrepaid, "renew-1", billing.RenewRequest{AccountID: upgradePrepaid,
 		ResourceIDs: []string{volume}, Term: period.Days(30), PaySpec: billing.PaySpec{Method: payment.MethodCredit}})
 	step()
 	keyed[billing.ResizeResult](r, "Resize", upgradePrepaid, "resize-1", billing.ResizeRequest{AccountID: upgradePrepaid,
 		ResourceID: server, Configuration: large, PaySpec: billing.PaySpec{Method: payment.MethodCredit, Actor: "alice@acme"}})
-	step()
-	keyed[billing.Payment](r, "RefundToCredit", upgradePrepaid, "refund-1", billing.RefundRequest{AccountID: upgradePrepaid,
-		PaymentID: bought.Payment.ID, Amount: vnd(10_000), Reason: "outage goodwill"})
 
 	// Metered usage of the postpaid server.
 	clk.Set(time.Date(2026, 4, 20, 3, 0, 0, 0, time.UTC))
@@ -294,6 +292,10 @@ func runUpgradeScenario(t *testing.T, st storage.Store) (upgradeResults, *gatewa
 	clk.Set(time.Date(2026, 4, 30, 18, 1, 0, 0, time.UTC))
 	r.tick("tick april close")
 	step()
+	// A goodwill refund of the first order to credit, whose credit note's
+	// event stays undelivered.
+	keyed[billing.Payment](r, "RefundToCredit", upgradePrepaid, "refund-1", billing.RefundRequest{AccountID: upgradePrepaid,
+		PaymentID: bought.Payment.ID, Amount: vnd(10_000), Reason: "outage goodwill"})
 	r.usage("usage may",
 		metering.Event{ID: "snap-may", AccountID: upgradePostpaid, ResourceID: postpaidServer, Metric: "snapshot.gb_hours", Quantity: decimal.NewFromInt(24), At: clk.Now()})
 	step()
@@ -315,5 +317,8 @@ func runUpgradeScenario(t *testing.T, st storage.Store) (upgradeResults, *gatewa
 	require.Equal(t, payment.StatusPending, pending.Payment.Status)
 	r.out.PendingPayment = pending.Payment.ID
 	r.out.EndAt = clk.Now()
-	return r.out, sim
+	cb, err = sim.Complete(pending.Payment.ID)
+	require.NoError(t, err)
+	r.out.PendingCallback = upgradeCallback{Header: cb.Header, Body: string(cb.Body)}
+	return r.out
 }
