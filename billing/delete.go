@@ -3,18 +3,9 @@ package billing
 import (
 	"context"
 
-	"github.com/cloudbill/cloudbill/billing/internal/core"
-	"github.com/cloudbill/cloudbill/billing/internal/invoicing"
-	"github.com/cloudbill/cloudbill/billing/internal/ledger"
-	"github.com/cloudbill/cloudbill/billing/internal/outbox"
 	"github.com/cloudbill/cloudbill/billing/internal/resource"
 	"github.com/cloudbill/cloudbill/billing/internal/txn"
 	"github.com/cloudbill/cloudbill/billing/money"
-	"github.com/cloudbill/cloudbill/billing/period"
-	"github.com/cloudbill/cloudbill/billing/pricing"
-	"github.com/cloudbill/cloudbill/invoice"
-	"github.com/cloudbill/cloudbill/lifecycle"
-	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/storage"
 )
 
@@ -48,49 +39,8 @@ func (s *System) Delete(ctx context.Context, key string, req DeleteRequest) (Del
 		Refunded money.Amount `json:"refunded"`
 	}
 	out, err := txn.Idempotent(ctx, s.env, req.AccountID, key, "resource.delete", req, func(ctx context.Context, tx storage.Tx) (outcome, error) {
-		acct, r, d, err := txn.LockResource(ctx, tx, req.AccountID, req.ResourceID)
+		unused, refunded, err := resource.Delete(ctx, s.env, tx, req)
 		if err != nil {
-			return outcome{}, err
-		}
-		from := lifecycle.State(r.Status)
-		to, err := lifecycle.Next(from, lifecycle.EventDelete)
-		if err != nil {
-			return outcome{}, err
-		}
-		rules := s.env.Rules(acct, r.ProductID)
-		now := s.env.Now()
-		if d.Postpaid {
-			return outcome{Unused: d.PricePer30Days.MulInt(0), Refunded: d.PricePer30Days.MulInt(0)}, resource.DeletePostpaid(ctx, s.env, tx, acct, &r, &d, from, to, req)
-		}
-		unused, err := lifecycle.DeleteRefund(d.PricePer30Days, now, r.PeriodEnd, rules.Policy())
-		if err != nil {
-			return outcome{}, err
-		}
-		refunded := unused.MulInt(0)
-		if rules.Policy().RefundOnDelete {
-			if refunded, _, err = resource.UnusedValue(ctx, s.env, tx, acct, r, d, now); err != nil {
-				return outcome{}, err
-			}
-		}
-		if refunded.IsPositive() {
-			reason := core.ClipText(core.OrDefault(req.Reason, "deleted")+": unused time refunded", invoice.MaxTextLen)
-			if err := resource.CreditExactly(ctx, s.env, tx, acct, &r, &d, refunded, reason); err != nil {
-				return outcome{}, err
-			}
-			if err := ledger.RefundToCash(ctx, s.env, tx, acct, refunded, payment.RefResource, r.ID, core.ClipText(reason, payment.MaxMemoLen)); err != nil {
-				return outcome{}, err
-			}
-		}
-		resource.SetValue(&d, lifecycle.PaidValue{})
-		oldSpan := period.Span{Start: r.PeriodStart, End: r.PeriodEnd}
-		r.Status, r.UpdatedAt = to, now
-		if err := outbox.HostEffects(ctx, s.env, tx, acct, &r, from, to); err != nil {
-			return outcome{}, err
-		}
-		if err := resource.SaveResource(ctx, s.env, tx, &r, &d, rules); err != nil {
-			return outcome{}, err
-		}
-		if err := invoicing.LogAction(ctx, s.env, tx, acct, req.Actor, r.ID, invoice.ActionDelete, d.Configuration, pricing.Configuration{}, oldSpan, period.Span{}, "", req.Reason); err != nil {
 			return outcome{}, err
 		}
 		return outcome{Unused: unused, Refunded: refunded}, nil

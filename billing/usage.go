@@ -2,11 +2,8 @@ package billing
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/cloudbill/cloudbill/billing/internal/core"
@@ -16,25 +13,6 @@ import (
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/storage"
 )
-
-// ReasonUnknownResource is the reason RecordUsage refuses an event whose
-// resource is not a resource of the event's account: unknown, or another
-// account's (the two are one reason, so that an account cannot learn
-// which resource ids other accounts hold). Stable, like metering's reasons.
-const ReasonUnknownResource metering.Reason = "unknown_resource"
-
-// ReasonPeriodClosed is the reason RecordUsage refuses an event timed in a
-// month its resource was already billed for (month close, or the end of a
-// prepaid credit hold's period): counting it now would change a bill
-// already issued. Late usage is accepted until the close, which runs
-// Config.Postpaid.CloseDelay after the month's end. Stable.
-const ReasonPeriodClosed metering.Reason = "period_closed"
-
-// ReasonResourceStopped is the reason RecordUsage refuses an event of a
-// postpaid resource timed at or after the resource stopped (deleted or
-// released): its last month bill ends at the stop, so the usage could
-// never be billed. Stable.
-const ReasonResourceStopped metering.Reason = "resource_stopped"
 
 // RecordUsageRequest is a batch of usage events sent by a product service.
 type RecordUsageRequest struct {
@@ -116,102 +94,12 @@ func (s *System) RecordUsage(ctx context.Context, req RecordUsageRequest) (Usage
 
 	var res UsageResult
 	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		// Everything below is decided from this transaction's reads, so it
-		// starts afresh when the store runs fn again.
-		res = UsageResult{Rejected: slices.Clone(checked)}
-		type owner struct{ account, resource string }
-		// The resources are locked, in a fixed order so that concurrent
-		// batches never deadlock: a month close holds the same lock while
-		// it bills, so an event is either in the month's bill or refused
-		// as late, never stored uncounted.
-		keys := make([]owner, 0, 4)
-		seenKey := map[owner]bool{}
-		for _, i := range good {
-			k := owner{req.Events[i].AccountID, req.Events[i].ResourceID}
-			if !seenKey[k] {
-				seenKey[k] = true
-				keys = append(keys, k)
-			}
-		}
-		slices.SortFunc(keys, func(a, b owner) int {
-			if c := strings.Compare(a.account, b.account); c != 0 {
-				return c
-			}
-			return strings.Compare(a.resource, b.resource)
-		})
-		// closed is, per resource, the end of its last closed month: no
-		// usage before it can be billed any more. The zero time for an
-		// unknown resource means refused.
-		type state struct {
-			known   bool
-			closed  time.Time
-			stopped time.Time // a postpaid resource's stop
-		}
-		owned := make(map[owner]state, len(keys))
-		for _, k := range keys {
-			r, err := tx.Resources().GetForUpdate(ctx, k.account, k.resource)
-			switch {
-			case err == nil:
-				st := state{known: true, closed: r.ClosedThrough}
-				if r.Postpaid {
-					st.stopped = r.StoppedAt
-				}
-				owned[k] = st
-			case !errors.Is(err, storage.ErrNotFound):
-				return err
-			}
-		}
-		rows := make([]storage.UsageEvent, 0, len(good))
-		for _, i := range good {
-			ev := req.Events[i]
-			st := owned[owner{ev.AccountID, ev.ResourceID}]
-			if !st.known {
-				res.Rejected = append(res.Rejected, &metering.EventError{Index: i, EventID: ev.ID, Reason: ReasonUnknownResource,
-					Field: "ResourceID", Detail: strconv.Quote(ev.ResourceID) + " is not a resource of account " + strconv.Quote(ev.AccountID)})
-				continue
-			}
-			var late *metering.EventError
-			switch {
-			case ev.At.Before(st.closed):
-				late = &metering.EventError{Index: i, EventID: ev.ID, Reason: ReasonPeriodClosed,
-					Field: "At", Detail: "the resource's usage is billed through " + st.closed.UTC().Format(time.RFC3339)}
-			case !st.stopped.IsZero() && !ev.At.Before(st.stopped):
-				late = &metering.EventError{Index: i, EventID: ev.ID, Reason: ReasonResourceStopped,
-					Field: "At", Detail: "the resource stopped at " + st.stopped.UTC().Format(time.RFC3339)}
-			}
-			if late != nil {
-				// A retry of an event stored before its period closed (or
-				// its resource stopped) was counted: it is a duplicate,
-				// not a refusal that would make the sender think it lost.
-				stored, err := usage.UsageStored(ctx, tx, ev)
-				if err != nil {
-					return err
-				}
-				if stored {
-					res.Duplicates++
-				} else {
-					res.Rejected = append(res.Rejected, late)
-				}
-				continue
-			}
-			rows = append(rows, storage.UsageEvent{ID: ev.ID, AccountID: ev.AccountID, ResourceID: ev.ResourceID,
-				Metric: ev.Metric, Quantity: ev.Quantity, Value: ev.Value, At: ev.At, RecordedAt: now})
-		}
-		if len(rows) == 0 {
-			return nil
-		}
-		inserted, err := tx.Usage().Insert(ctx, rows)
+		var holders map[string]bool
+		var err error
+		res = UsageResult{}
+		res.Recorded, res.Duplicates, res.Rejected, holders, err = usage.Record(ctx, tx, req.Events, good, checked, now)
 		if err != nil {
 			return err
-		}
-		holders := map[string]bool{}
-		for i, ok := range inserted {
-			if ok {
-				res.Recorded++
-				holders[rows[i].AccountID] = true
-			} else {
-				res.Duplicates++
-			}
 		}
 		return postpaid.HoldForNewUsage(ctx, s.env, tx, holders, now)
 	})

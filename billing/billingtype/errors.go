@@ -173,3 +173,6 @@ func (e *IdempotencyConflictError) Error() string {
 
 // Is makes an *IdempotencyConflictError match ErrIdempotencyConflict.
 func (e *IdempotencyConflictError) Is(target error) bool { return target == ErrIdempotencyConflict }
+
+// ErrSameConfiguration: a resize to the configuration the resource has.
+var ErrSameConfiguration = errors.New("billing: resize to the same configuration")

@@ -1,0 +1,148 @@
+package settle
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cloudbill/cloudbill/billing/billingtype"
+	"github.com/cloudbill/cloudbill/billing/internal/core"
+	"github.com/cloudbill/cloudbill/billing/internal/ledger"
+	"github.com/cloudbill/cloudbill/billing/internal/resource"
+	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/billing/order"
+	"github.com/cloudbill/cloudbill/invoice"
+	"github.com/cloudbill/cloudbill/lifecycle"
+	"github.com/cloudbill/cloudbill/payment"
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// RefundOrderPayment refunds amount of a succeeded order payment to the
+// account's cash credit (RefundToCredit's transaction body): at most what
+// the payment still holds, less what resources still being provisioned may
+// need back, and at most the unused paid value of the resources it paid,
+// which shrinks by as much (oldest line first).
+func RefundOrderPayment(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, sp *storage.Payment, amount money.Amount, reason string) error {
+	orderID, err := paidOrder(ctx, tx, acct, *sp)
+	if err != nil {
+		return err
+	}
+	resources, err := orderResources(ctx, tx, acct, orderID)
+	if err != nil {
+		return err
+	}
+	now := s.Now()
+	// What the payment still holds, less what resources still being
+	// provisioned may need back if their provisioning fails.
+	room, err := sp.Amount.Sub(sp.Refunded)
+	if err != nil {
+		return err
+	}
+	unused := make([]money.Amount, len(resources))
+	value := amount.MulInt(0)
+	for i, r := range resources {
+		d := r.ResourceDetail
+		if st := lifecycle.State(r.Status); st == lifecycle.StateProvisioning || st == lifecycle.StatePendingPayment {
+			if room, err = room.Sub(d.Line.Total); err != nil {
+				return err
+			}
+			unused[i] = value.MulInt(0)
+			continue
+		}
+		if unused[i], _, err = resource.UnusedValue(ctx, s, tx, acct, r, d, now); err != nil {
+			return err
+		}
+		if value, err = value.Add(unused[i]); err != nil {
+			return err
+		}
+	}
+	limit := minAmount(room, value)
+	if c, err := amount.Cmp(limit); err != nil {
+		return err
+	} else if c > 0 {
+		return fmt.Errorf("%w: payment %q can refund at most %s now (it holds %s; its resources' unused paid value is %s)",
+			payment.ErrOverRefund, sp.ID, limit, room, value)
+	}
+	left := amount
+	for i := range resources {
+		if !left.IsPositive() {
+			break
+		}
+		take := minAmount(left, unused[i])
+		if !take.IsPositive() {
+			continue
+		}
+		r := resources[i]
+		d := r.ResourceDetail
+		if err := resource.TakeValue(ctx, s, tx, acct, &r, &d, take, core.ClipText(reason, invoice.MaxTextLen)); err != nil {
+			return err
+		}
+		r.UpdatedAt = now
+		if err := resource.SaveResource(ctx, s, tx, &r, &d, s.Rules(acct, r.ProductID)); err != nil {
+			return err
+		}
+		if left, err = left.Sub(take); err != nil {
+			return err
+		}
+	}
+	return ledger.RefundInTx(ctx, s, tx, acct, sp, amount, core.ClipText(reason, payment.MaxMemoLen))
+}
+
+// paidOrder returns the order a succeeded payment paid, directly or through
+// a payment link, or billingtype.ErrNotRefundable for payments that paid no order.
+func paidOrder(ctx context.Context, tx storage.Tx, acct storage.Account, sp storage.Payment) (string, error) {
+	switch payment.PurposeKind(sp.Purpose) {
+	case payment.PurposeOrder:
+		return sp.PurposeRef, nil
+	case payment.PurposePaymentLink:
+		l, err := tx.PaymentLinks().GetForUpdate(ctx, sp.PurposeRef)
+		if err != nil {
+			return "", err
+		}
+		if payment.PurposeKind(l.Purpose) == payment.PurposeOrder {
+			return l.PurposeRef, nil
+		}
+	case payment.PurposeTopUp:
+		return "", fmt.Errorf("%w: %q is a top-up, which is credit already", billingtype.ErrNotRefundable, sp.ID)
+	}
+	return "", fmt.Errorf("%w: %q paid %s %q, not an order", billingtype.ErrNotRefundable, sp.ID, sp.Purpose, sp.PurposeRef)
+}
+
+// orderResources returns, locked, the resources an order bought or acts
+// on, in the order's line order.
+func orderResources(ctx context.Context, tx storage.Tx, acct storage.Account, orderID string) ([]storage.Resource, error) {
+	o, err := tx.Orders().GetForUpdate(ctx, acct.ID, orderID)
+	if err != nil {
+		return nil, core.MapNotFound(err, billingtype.ErrOrderNotFound, orderID)
+	}
+	od := o.Detail
+	var out []storage.Resource
+	if od.Kind == order.KindCreate || od.Kind == "" {
+		list, err := tx.Resources().ListByOrder(ctx, acct.ID, orderID)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range list {
+			if r, err = tx.Resources().GetForUpdate(ctx, acct.ID, r.ID); err != nil {
+				return nil, err
+			}
+			out = append(out, r)
+		}
+		return out, nil
+	}
+	for _, t := range od.Targets {
+		r, err := tx.Resources().GetForUpdate(ctx, acct.ID, t.ResourceID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// minAmount returns the smaller of two amounts of one currency.
+func minAmount(a, b money.Amount) money.Amount {
+	if c, err := a.Cmp(b); err == nil && c > 0 {
+		return b
+	}
+	return a
+}
