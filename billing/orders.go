@@ -11,7 +11,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// resourceData is what a resource records beyond its indexed columns.
+// ResourceData is what a resource records beyond its indexed columns.
 type ResourceData = storage.ResourceDetail
 
 // OrderItem is one line of an order: a product configuration, how many

@@ -15,7 +15,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// accountCreditLimit is the credit-limit policy of acct's postpaid
+// AccountCreditLimit is the credit-limit policy of acct's postpaid
 // purchases: the configured one for its currency, with the account's own
 // limit when it has one.
 func (s *Env) AccountCreditLimit(acct storage.Account) lifecycle.CreditLimitPolicy {
@@ -26,21 +26,21 @@ func (s *Env) AccountCreditLimit(acct storage.Account) lifecycle.CreditLimitPoli
 	return p
 }
 
-// servedCurrency is what a System prices one currency's accounts with.
+// ServedCurrency is what a System prices one currency's accounts with.
 type ServedCurrency struct {
 	Catalog *pricing.Catalog
 	Meter   metering.Meter
 	Limit   lifecycle.CreditLimitPolicy
 }
 
-// catalogFor is the catalog of currency's accounts, or an error matching
+// CatalogFor is the catalog of currency's accounts, or an error matching
 // ErrCurrencyMismatch when no catalog prices in it.
 func (s *Env) CatalogFor(currency string) (*pricing.Catalog, error) {
 	sc, err := s.servedIn(currency)
 	return sc.Catalog, err
 }
 
-// meterFor is the meter pricing the usage of currency's accounts.
+// MeterFor is the meter pricing the usage of currency's accounts.
 func (s *Env) MeterFor(currency string) (metering.Meter, error) {
 	sc, err := s.servedIn(currency)
 	return sc.Meter, err
@@ -53,7 +53,7 @@ func (s *Env) creditLimitFor(currency string) lifecycle.CreditLimitPolicy {
 	return s.Currencies[currency].Limit
 }
 
-// taxFor is the tax policy of the catalog of currency's accounts.
+// TaxFor is the tax policy of the catalog of currency's accounts.
 func (s *Env) TaxFor(currency string) (pricing.TaxPolicy, error) {
 	cat, err := s.CatalogFor(currency)
 	if err != nil {
@@ -72,7 +72,7 @@ func (s *Env) servedIn(currency string) (ServedCurrency, error) {
 	return sc, nil
 }
 
-// checkServed refuses, as a *RequestError on field matching both
+// CheckServed refuses, as a *RequestError on field matching both
 // ErrInvalidRequest and ErrCurrencyMismatch, a currency the System does not
 // serve.
 func (s *Env) CheckServed(field, currency string) error {
@@ -83,7 +83,7 @@ func (s *Env) CheckServed(field, currency string) error {
 	return nil
 }
 
-// badTermFor is the *RequestError for field's term t of product productID
+// BadTermFor is the *RequestError for field's term t of product productID
 // when the catalog of currency's accounts refuses it (malformed, or not
 // sold), nil otherwise; an unknown product or currency is left to the
 // pricing that follows.
@@ -95,7 +95,7 @@ func (s *Env) BadTermFor(currency, field, productID string, t period.Term) error
 	return termRefusal(field, cat.CheckTerm(productID, t))
 }
 
-// checkItemTerms is badTermFor of every item's term, on field
+// CheckItemTerms is badTermFor of every item's term, on field
 // Items[i].Term.
 func (s *Env) CheckItemTerms(currency string, items []order.Item) error {
 	cat, err := s.CatalogFor(currency)
@@ -112,7 +112,7 @@ func (s *Env) CheckItemTerms(currency string, items []order.Item) error {
 	return nil
 }
 
-// badTermAnywhere is badTermFor before the account is known: the term is
+// BadTermAnywhere is badTermFor before the account is known: the term is
 // refused only when every catalog that sells productID refuses it (with
 // the first refusal, in Currencies order); the account's own catalog
 // checks it again once the account is read.
@@ -139,7 +139,7 @@ func termRefusal(field string, err error) error {
 	return nil
 }
 
-// sameCurrency rejects money not in the account's currency.
+// SameCurrency rejects money not in the account's currency.
 func SameCurrency(acct storage.Account, a money.Amount) error {
 	if got := a.Currency().Code(); got != acct.Currency {
 		return fmt.Errorf("%w: %s for an account in %s", billingtype.ErrCurrencyMismatch, got, acct.Currency)

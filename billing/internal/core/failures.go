@@ -8,21 +8,21 @@ import (
 	"github.com/cloudbill/cloudbill/billing/billingtype"
 )
 
-// maxReason bounds the failure reasons the worker stores and reports, in
+// MaxReason bounds the failure reasons the worker stores and reports, in
 // bytes.
 const MaxReason = 500
 
-// sweep is what one of Tick's sweeps did with its page of items.
+// Sweep is what one of Tick's sweeps did with its page of items.
 type Sweep struct {
-	// done counts the items handled (expired, answered, delivered).
+	// Done counts the items handled (expired, answered, delivered).
 	Done int
-	// full reports that the page held limit items: more may be due.
+	// Full reports that the page held limit items: more may be due.
 	Full bool
-	// failures are the items that failed, recorded for a retry.
+	// Failures are the items that failed, recorded for a retry.
 	Failures []billingtype.ItemFailure
 }
 
-// retryBackoff is the worker's wait after the n-th failed try in a row of
+// RetryBackoff is the worker's wait after the n-th failed try in a row of
 // an item: Config.RetryDelay, doubled for each further failure, capped at
 // Config.MaxRetryDelay.
 func (s *Env) RetryBackoff(n int) time.Duration {
@@ -33,7 +33,7 @@ func (s *Env) RetryBackoff(n int) time.Duration {
 	return min(d, s.Cfg.MaxRetryDelay)
 }
 
-// logFailure tells the host's logger about an item the worker will retry.
+// LogFailure tells the host's logger about an item the worker will retry.
 func (s *Env) LogFailure(ctx context.Context, f billingtype.ItemFailure) {
 	s.Log.LogAttrs(ctx, slog.LevelWarn, "billing: worker item failed; it will be retried",
 		slog.String("kind", string(f.Kind)), slog.String("id", f.ID), slog.String("account", f.AccountID),

@@ -7,7 +7,7 @@ import (
 	"github.com/cloudbill/cloudbill/payment/gateway"
 )
 
-// gateway returns the configured gateway called name.
+// Gateway returns the configured gateway called name.
 func (s *Env) Gateway(name string) (gateway.Gateway, error) {
 	if name == "" {
 		return nil, &billingtype.RequestError{Field: "Gateway", Reason: "is required for this payment method", Err: billingtype.ErrUnknownGateway}

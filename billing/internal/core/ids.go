@@ -10,7 +10,7 @@ import (
 // state.
 const idAlphabet = "abcdefghijklmnopqrstuvwxyz234567"
 
-// newID returns prefix + "_" + 80 random bits, e.g. "pay_3k7q…". Ids need
+// NewID returns prefix + "_" + 80 random bits, e.g. "pay_3k7q…". Ids need
 // only be unique, not secret; payment-link tokens use their own, longer
 // secret. 80 bits are exactly 16 base32 digits, built in place so that an
 // id costs one allocation.

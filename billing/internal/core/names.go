@@ -6,10 +6,10 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// systemActorPrefix starts every actor the library reserves for itself.
+// SystemActorPrefix starts every actor the library reserves for itself.
 const SystemActorPrefix = "system:"
 
-// legacyAutoRenewActor is how automatic renewals were marked before the
+// LegacyAutoRenewActor is how automatic renewals were marked before the
 // system actors existed; orders stored with it are still recognised.
 const LegacyAutoRenewActor = "auto-renew"
 
@@ -34,24 +34,24 @@ const (
 	LinkPaid = string(billingtype.PaymentLinkPaid)
 )
 
-// autoRenewActor is the actor of the orders automatic renewal places.
+// AutoRenewActor is the actor of the orders automatic renewal places.
 const AutoRenewActor = billingtype.ActorAutoRenew
 
-// maxOpenScan is how many open invoices the purchase and collection
+// MaxOpenScan is how many open invoices the purchase and collection
 // checks read: an account owes on a handful, and the oldest come first.
 const MaxOpenScan = 1000
 
 // The account jobs the worker runs. The names are stored, so they never
 // change.
 const (
-	// jobCollect is an account's daily automatic invoice payment; it
+	// JobCollect is an account's daily automatic invoice payment; it
 	// exists while the account has open invoices.
 	JobCollect storage.JobKind = "collect"
-	// jobOverdue is one unpaid bill's overdue schedule (Key: the invoice
+	// JobOverdue is one unpaid bill's overdue schedule (Key: the invoice
 	// id); Step counts the charge attempts made, Since is when the
 	// account's resources were suspended for it.
 	JobOverdue storage.JobKind = "overdue"
-	// jobHold is a prepaid account's daily credit hold for its metered
+	// JobHold is a prepaid account's daily credit hold for its metered
 	// usage; Step is the streak of short days.
 	JobHold storage.JobKind = "hold"
 )

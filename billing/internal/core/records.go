@@ -9,7 +9,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// getAccount reads (and optionally locks) an account, mapping a missing one
+// GetAccount reads (and optionally locks) an account, mapping a missing one
 // to ErrAccountNotFound.
 func GetAccount(ctx context.Context, tx storage.Tx, id string, forUpdate bool) (storage.Account, error) {
 	get := tx.Accounts().Get
@@ -23,7 +23,7 @@ func GetAccount(ctx context.Context, tx storage.Tx, id string, forUpdate bool) (
 	return a, err
 }
 
-// readPayment reads one payment of an account in its own transaction.
+// ReadPayment reads one payment of an account in its own transaction.
 func (s *Env) ReadPayment(ctx context.Context, accountID, id string) (billingtype.Payment, error) {
 	var out storage.Payment
 	err := s.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
@@ -37,7 +37,7 @@ func (s *Env) ReadPayment(ctx context.Context, accountID, id string) (billingtyp
 	return PaymentView(out), nil
 }
 
-// mapNotFound turns storage.ErrNotFound into the caller's typed error.
+// MapNotFound turns storage.ErrNotFound into the caller's typed error.
 func MapNotFound(err, target error, id string) error {
 	if errors.Is(err, storage.ErrNotFound) {
 		return fmt.Errorf("%w: %q", target, id)

@@ -8,7 +8,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// rulesCache keeps the lifecycle rules built for each (time zone, product):
+// RulesCache keeps the lifecycle rules built for each (time zone, product):
 // building them loads the zone's tzdata from disk, which would otherwise
 // happen several times per operation and per due resource in Tick. The
 // policies and the day-count basis are fixed when the System is built, so
@@ -19,7 +19,7 @@ type RulesCache struct {
 
 type rulesKey struct{ zone, product string }
 
-// rules returns the lifecycle rules of a product for an account: the
+// Rules returns the lifecycle rules of a product for an account: the
 // product's policy (or the default) in the account's billing calendar.
 func (s *Env) Rules(acct storage.Account, productID string) lifecycle.Rules {
 	key := rulesKey{acct.TimeZone, productID}

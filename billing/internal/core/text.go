@@ -15,7 +15,7 @@ func OrDefault(s, def string) string {
 	return s
 }
 
-// truncate keeps at most n bytes of s, cut at a character boundary, with
+// Truncate keeps at most n bytes of s, cut at a character boundary, with
 // NUL bytes and invalid UTF-8 removed: stores keep text columns as valid
 // UTF-8.
 func Truncate(s string, n int) string {
@@ -29,7 +29,7 @@ func Truncate(s string, n int) string {
 	return s[:n]
 }
 
-// clipText shortens s to at most n bytes without splitting a rune (and
+// ClipText shortens s to at most n bytes without splitting a rune (and
 // with any invalid UTF-8 replaced), so a note the library derives from
 // accepted input always fits where it goes.
 func ClipText(s string, n int) string {
@@ -44,7 +44,7 @@ func ClipText(s string, n int) string {
 	return s
 }
 
-// gatewayText makes text a gateway or its adapter produced — a failure
+// GatewayText makes text a gateway or its adapter produced — a failure
 // reason, an error message — safe to keep as a payment's failure reason
 // and a journal-entry memo, whatever the gateway sent: invalid UTF-8
 // becomes U+FFFD, control characters become spaces, and the result is

@@ -6,7 +6,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// pureLink converts a stored link into package payment's rules.
+// PureLink converts a stored link into package payment's rules.
 func PureLink(l storage.PaymentLink) payment.PaymentLink {
 	pl := payment.PaymentLink{ID: l.Token, Token: payment.LinkToken(l.Token), Amount: l.Amount,
 		Purpose:   payment.Purpose{Kind: payment.PurposeKind(l.Purpose), Ref: l.PurposeRef},

@@ -10,7 +10,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// logAction appends one action-log record, attributed to actor (the
+// LogAction appends one action-log record, attributed to actor (the
 // account itself when empty).
 func LogAction(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, actor, resourceID string, kind invoice.ActionKind,
 	oldCfg, newCfg pricing.Configuration, oldSpan, newSpan period.Span, invoiceID, note string) error {
@@ -24,7 +24,7 @@ func LogAction(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Acc
 	return err
 }
 
-// orderActor returns who placed an order ("" when unknown).
+// OrderActor returns who placed an order ("" when unknown).
 func OrderActor(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, orderID string) (string, error) {
 	if orderID == "" {
 		return "", nil

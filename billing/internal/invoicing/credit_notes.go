@@ -12,7 +12,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// creditInvoices issues credit notes for up to amount against the
+// CreditInvoices issues credit notes for up to amount against the
 // resource's invoices, newest first, each capped at what is still
 // creditable, and returns how much was credited.
 func CreditInvoices(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail, amount money.Amount, reason string) (money.Amount, error) {

@@ -18,7 +18,7 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// describeConfiguration names a configuration for people: its plan, then
+// DescribeConfiguration names a configuration for people: its plan, then
 // its non-zero components in id order ("basic-1, ssd_gb 50").
 func DescribeConfiguration(c pricing.Configuration) string {
 	ids := make([]string, 0, len(c.Components))
@@ -41,7 +41,7 @@ func DescribeConfiguration(c pricing.Configuration) string {
 	return strings.Join(parts, ", ")
 }
 
-// issueInvoice creates and issues a resource's invoice, Paid, with one line
+// IssueInvoice creates and issues a resource's invoice, Paid, with one line
 // for span: amount before discounts, the discounts (term and coupon
 // shares), and the catalog's tax. Numbers come from the year's series in
 // the account's zone, allocated in this transaction (gapless).
@@ -58,7 +58,7 @@ func IssueInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.
 	return issueInvoiceIn(ctx, s, tx, acct, r, d, details, span, amount, discount, memo, mode)
 }
 
-// issueValueInvoice issues a resource's Paid invoice whose total is
+// IssueValueInvoice issues a resource's Paid invoice whose total is
 // exactly value, tax included: the line's amount is the list total listTotal
 // (tax included) and the difference is the customer's discount. A resize
 // uses it for the value carried into the new configuration, which is
@@ -123,7 +123,7 @@ func issueInvoiceIn(ctx context.Context, s *core.Env, tx storage.Tx, acct storag
 		Number: issued.DisplayNumber(), ResourceID: r.ID, Total: issued.Total, Status: issued.Status})
 }
 
-// storeInvoice writes an invoice value to the store (create or update).
+// StoreInvoice writes an invoice value to the store (create or update).
 func StoreInvoice(ctx context.Context, s *core.Env, tx storage.Tx, inv invoice.Invoice, orderID string, create bool) error {
 	rec := storage.Invoice{Invoice: inv, OrderID: orderID, UpdatedAt: s.Now()}
 	if create {

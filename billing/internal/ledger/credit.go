@@ -14,7 +14,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// creditLatePayment books money a gateway collected for a payment that had
+// CreditLatePayment books money a gateway collected for a payment that had
 // already ended as cash credit (gateway clearing → customer cash), so the
 // customer keeps it; the payment itself stays ended.
 func CreditLatePayment(ctx context.Context, s *core.Env, tx storage.Tx, sp storage.Payment) error {
@@ -38,7 +38,7 @@ func CreditLatePayment(ctx context.Context, s *core.Env, tx storage.Tx, sp stora
 		Reason: "the gateway confirmed the payment after it had " + string(sp.Status)})
 }
 
-// refundToCash credits amount to the account's cash (a refund entry that
+// RefundToCash credits amount to the account's cash (a refund entry that
 // is not tied to a payment: a downgrade or a delete).
 func RefundToCash(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, amount money.Amount, refType payment.ReferenceType, refID, memo string) error {
 	id, err := s.NewID("rfd")
@@ -54,7 +54,7 @@ func RefundToCash(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.
 	return err
 }
 
-// creditToCash refunds amount of the succeeded payment sp to the
+// CreditToCash refunds amount of the succeeded payment sp to the
 // account's cash credit and tells the host why with an
 // EventPaymentCredited (its id derived from eventKey when given). Nothing
 // happens for a nil payment or a zero amount.
@@ -70,7 +70,7 @@ func CreditToCash(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.
 		PaymentID: sp.ID, Purpose: payment.PurposeKind(sp.Purpose), Ref: sp.PurposeRef, Amount: amount, Reason: reason})
 }
 
-// refundInTx refunds amount of sp to cash credit inside the caller's
+// RefundInTx refunds amount of sp to cash credit inside the caller's
 // transaction (the account locked) and stores sp.
 func RefundInTx(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, sp *storage.Payment, amount money.Amount, reason string) error {
 	if sp.Purpose == payment.PurposeTopUp {

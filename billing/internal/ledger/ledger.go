@@ -15,11 +15,11 @@ import (
 // walletState is a tenant's wallet as the ledger's cached balances show it.
 type walletState struct {
 	Wallet payment.Wallet
-	// held is the credit set aside for Top up & Pay payments in progress.
+	// Held is the credit set aside for Top up & Pay payments in progress.
 	Held money.Amount
 }
 
-// loadWallet reads the tenant's balances and builds the spendable wallet.
+// LoadWallet reads the tenant's balances and builds the spendable wallet.
 // Callers that will spend lock the account first (getAccount forUpdate), so
 // the balances cannot change under them.
 func LoadWallet(ctx context.Context, tx storage.Tx, acct storage.Account) (walletState, error) {
@@ -56,7 +56,7 @@ func LoadWallet(ctx context.Context, tx storage.Tx, acct storage.Account) (walle
 	return walletState{Wallet: w, Held: held}, nil
 }
 
-// appendEntry stores a journal entry built by package payment. Every
+// AppendEntry stores a journal entry built by package payment. Every
 // customer account is marked NonNegative, so the store refuses an entry
 // that would overdraw the wallet even if a caller's check was wrong; a
 // promotional grant's expiry travels with its first posting. The entry
@@ -65,7 +65,7 @@ func AppendEntry(ctx context.Context, tx storage.Tx, acct storage.Account, e pay
 	return AppendEntryAfter(ctx, tx, acct, e, expiresAt, nil)
 }
 
-// appendEntryAfter is appendEntry for a caller that has just read the
+// AppendEntryAfter is appendEntry for a caller that has just read the
 // wallet (under the account lock, so it is still current): the running
 // balance starts from it instead of a second read.
 func AppendEntryAfter(ctx context.Context, tx storage.Tx, acct storage.Account, e payment.Entry, expiresAt time.Time, before *walletState) (storage.LedgerEntry, error) {
@@ -105,7 +105,7 @@ func AppendEntryAfter(ctx context.Context, tx storage.Tx, acct storage.Account, 
 	return out, err
 }
 
-// findEntry returns the tenant's entry id as a payment.Entry (for
+// FindEntry returns the tenant's entry id as a payment.Entry (for
 // releasing or capturing a hold), or storage.ErrNotFound.
 func FindEntry(ctx context.Context, tx storage.Tx, accountID, id string) (payment.Entry, error) {
 	rec, err := tx.Ledger().Entry(ctx, accountID, id)
@@ -126,14 +126,14 @@ func FindEntry(ctx context.Context, tx storage.Tx, accountID, id string) (paymen
 	return e, nil
 }
 
-// entryID names the journal entry of one movement of one payment, so that
+// EntryID names the journal entry of one movement of one payment, so that
 // applying the same movement twice collides on the ledger's unique id
 // instead of moving money twice.
 func EntryID(kind payment.EntryKind, ref string) string {
 	return string(kind) + ":" + strings.TrimSpace(ref)
 }
 
-// holdEntryID names the hold entry made by the computation at t: one hold
+// HoldEntryID names the hold entry made by the computation at t: one hold
 // is active at a time, and the job's Since says which.
 func HoldEntryID(accountID string, t time.Time) string {
 	return EntryID(payment.EntryHold, "usage:"+accountID+":"+t.UTC().Format("20060102T150405Z"))

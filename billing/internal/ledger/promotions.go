@@ -9,7 +9,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// expirePromotionalCredit moves the unspent balance of every promotional
+// ExpirePromotionalCredit moves the unspent balance of every promotional
 // grant whose expiry has passed to income:promo_expired, up to limit grants
 // per call (1–1000), one account per transaction: the promotional sweep of
 // Tick. It is safe to run from several workers at once (each account's

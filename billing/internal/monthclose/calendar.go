@@ -10,7 +10,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// nextDaily returns the first daily run time, Postpaid.DailyAt on the
+// NextDaily returns the first daily run time, Postpaid.DailyAt on the
 // account's wall clock, strictly after t. Wall-clock arithmetic keeps the
 // run at 09:00 local across DST changes.
 func NextDaily(s *core.Env, cal period.Calendar, t time.Time) time.Time {
@@ -24,7 +24,7 @@ func NextDaily(s *core.Env, cal period.Calendar, t time.Time) time.Time {
 	return run
 }
 
-// accountCalendar is the billing calendar of the account's zone.
+// AccountCalendar is the billing calendar of the account's zone.
 func AccountCalendar(s *core.Env, acct storage.Account) period.Calendar {
 	return s.Rules(acct, "").Calendar()
 }
@@ -47,7 +47,7 @@ func billIssued(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Ac
 		CreatedAt: now, UpdatedAt: now})
 }
 
-// ensureCollection schedules the account's daily automatic invoice payment
+// EnsureCollection schedules the account's daily automatic invoice payment
 // at the next daily run, unless it is scheduled already.
 func EnsureCollection(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, now time.Time) error {
 	_, err := tx.Jobs().Ensure(ctx, storage.Job{AccountID: acct.ID, Kind: core.JobCollect,

@@ -21,7 +21,7 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// monthCloseAt is when the month containing t, in cal, is closed: its end
+// MonthCloseAt is when the month containing t, in cal, is closed: its end
 // plus Postpaid.CloseDelay.
 func MonthCloseAt(s *core.Env, cal period.Calendar, t time.Time) time.Time {
 	return cal.NextMonthStart(t).Add(s.Cfg.Postpaid.CloseDelay)
@@ -34,7 +34,7 @@ func billID(resourceID string, month period.Span, cal period.Calendar) string {
 	return "bill_" + resourceID + "_" + month.Start.In(cal.Location()).Format("2006-01")
 }
 
-// nextUnclosedMonth returns the first month of a postpaid resource not yet
+// NextUnclosedMonth returns the first month of a postpaid resource not yet
 // closed, in cal, and whether there is one to bill at all: a resource
 // stopped before that month started has nothing left.
 func NextUnclosedMonth(r *storage.Resource, d *storage.ResourceDetail, cal period.Calendar) (period.Span, bool) {
@@ -52,7 +52,7 @@ func NextUnclosedMonth(r *storage.Resource, d *storage.ResourceDetail, cal perio
 	return month, true
 }
 
-// closePostpaid closes, inside tx and under the resource's lock, every
+// ClosePostpaid closes, inside tx and under the resource's lock, every
 // month of a postpaid resource whose close time has come by now (through
 // the month containing through, when that is not zero), issuing one bill
 // per month that has anything to bill, and sets the resource's next due
@@ -189,7 +189,7 @@ func billIssuedPayload(inv invoice.Invoice) billingtype.InvoicePayload {
 		Status: inv.Status, DueAt: inv.DueAt}
 }
 
-// monthBill prices a postpaid resource's month: its configuration
+// MonthBill prices a postpaid resource's month: its configuration
 // intervals to the minute (to its stop time, or to cutoff when that is not
 // zero — a preview bills to now), its metered usage in the month, and its
 // remaining coupon shares. ok is false when nothing fell in the month.
@@ -228,7 +228,7 @@ func MonthBill(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Acc
 	return bill, len(bill.Lines) > 0, nil
 }
 
-// billDraft turns a month's bill into a draft invoice with the given id:
+// BillDraft turns a month's bill into a draft invoice with the given id:
 // one invoice line per bill line, the pre-tax amount split into the amount
 // before the discount rate and the discount, the coupon taken after tax.
 func BillDraft(s *core.Env, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail, bill postpaid.Bill, id string, now time.Time) (invoice.Invoice, error) {
@@ -290,7 +290,7 @@ func clipDetails(details []string) []string {
 	return slices.Clone(details[:min(len(details), invoice.MaxDetails)])
 }
 
-// postpaidInterval is the configuration interval a postpaid resource
+// PostpaidInterval is the configuration interval a postpaid resource
 // starts at from: its price per 30 days as one unit, no discount rate,
 // the tax rate of the catalog of the price's currency.
 func PostpaidInterval(s *core.Env, d *storage.ResourceDetail, from time.Time) (postpaid.Interval, error) {
@@ -303,7 +303,7 @@ func PostpaidInterval(s *core.Env, d *storage.ResourceDetail, from time.Time) (p
 		Quantity: decimal.NewFromInt(1), TaxRate: tax.Rate}, err
 }
 
-// errNotPostpaid is returned by the month-close entry points for a resource
+// ErrNotPostpaid is returned by the month-close entry points for a resource
 // that is billed in advance.
 func ErrNotPostpaid(id string) error {
 	return fmt.Errorf("%w: resource %q is prepaid; only postpaid resources have month bills", billingtype.ErrInvalidRequest, id)

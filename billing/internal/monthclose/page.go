@@ -14,7 +14,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// pageItem is what processing one claimed resource inside a page left
+// PageItem is what processing one claimed resource inside a page left
 // behind: its counters and renewal payment when it succeeded, its error
 // when its savepoint was rolled back.
 type PageItem struct {
@@ -24,7 +24,7 @@ type PageItem struct {
 	Err           error
 }
 
-// closePage is the month close of a page's claimed postpaid resources, all
+// ClosePage is the month close of a page's claimed postpaid resources, all
 // together, in a fixed number of round trips whatever the page's size: the
 // accounts locked in one call, each resource's months planned in Go from
 // the row the claim locked and returned (no second read), the page's

@@ -18,7 +18,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// autoRenew makes one automatic-renewal attempt inside the resource's
+// AutoRenew makes one automatic-renewal attempt inside the resource's
 // transaction: from credit when it covers the renewal (renewed at once),
 // else — when the host allows it — by an order on the default linked
 // account whose payment the caller submits after commit; otherwise the

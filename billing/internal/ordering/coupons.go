@@ -12,7 +12,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// applyCoupons evaluates the entered codes against an order's lines inside
+// ApplyCoupons evaluates the entered codes against an order's lines inside
 // the checkout transaction. It locks each coupon (so concurrent checkouts
 // of one coupon serialise and its limits hold), reads usage, and returns
 // the quote discounts (restricted to the eligible lines) and the coupon

@@ -17,7 +17,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// firstError returns a if it is set, else b.
+// FirstError returns a if it is set, else b.
 func FirstError(a, b error) error {
 	if a != nil {
 		return a
@@ -36,7 +36,7 @@ func expandItems(items []order.Item) []pricing.QuoteItem {
 	return out
 }
 
-// priceOrder quotes a checkout for acct: one line per resource, coupons
+// PriceOrder quotes a checkout for acct: one line per resource, coupons
 // applied to the eligible lines, each term checked by the catalog of the
 // account's currency.
 func PriceOrder(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, req billingtype.CheckoutRequest) (pricing.Quote, coupon.Result, error) {
@@ -46,7 +46,7 @@ func PriceOrder(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Ac
 	return PriceLines(ctx, s, tx, acct, coupon.ActionCreate, expandItems(req.Items), req.Coupons)
 }
 
-// priceLines quotes items (quantity 1 each) for acct, by the catalog of
+// PriceLines quotes items (quantity 1 each) for acct, by the catalog of
 // its currency, with the entered coupons evaluated for action.
 func PriceLines(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, action coupon.Action, items []pricing.QuoteItem, codes []string) (pricing.Quote, coupon.Result, error) {
 	cat, err := s.CatalogFor(acct.Currency)
@@ -83,7 +83,7 @@ func PriceLines(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Ac
 	return q, cres, nil
 }
 
-// placeOrder records a checkout inside its transaction (the account
+// PlaceOrder records a checkout inside its transaction (the account
 // locked).
 func PlaceOrder(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, req billingtype.CheckoutRequest) (PlacedOrder, error) {
 	if acct.Type == storage.Postpaid {
@@ -98,7 +98,7 @@ func PlaceOrder(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Ac
 		ExpectedTotal: req.ExpectedTotal}, q, cres)
 }
 
-// orderSpec is what recordOrder needs besides the quote.
+// OrderSpec is what recordOrder needs besides the quote.
 type OrderSpec struct {
 	Kind    order.Kind
 	Items   []order.Item
@@ -115,14 +115,14 @@ type OrderSpec struct {
 	ExpectedTotal   money.Amount
 }
 
-// placedOrder is what recording an order gives back: the order and its
+// PlacedOrder is what recording an order gives back: the order and its
 // payment ("" when nothing was left to pay).
 type PlacedOrder struct {
 	OrderID   string `json:"order_id"`
 	PaymentID string `json:"payment_id,omitempty"`
 }
 
-// recordOrder stores an order for quote q, the coupon reservations, the
+// RecordOrder stores an order for quote q, the coupon reservations, the
 // resources it creates (checkout) and its single payment, and settles the
 // order at once when nothing is left to pay through a gateway.
 func RecordOrder(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, spec OrderSpec, q pricing.Quote, cres coupon.Result) (PlacedOrder, error) {

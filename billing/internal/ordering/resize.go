@@ -11,7 +11,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// recordResizeOrder stores an upgrade's order and payment.
+// RecordResizeOrder stores an upgrade's order and payment.
 func RecordResizeOrder(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, req billingtype.ResizeRequest, charge pricing.Quote, target order.Resize, cres coupon.Result) (PlacedOrder, error) {
 	return RecordOrder(ctx, s, tx, acct, OrderSpec{Kind: order.KindResize, Actor: req.Actor,
 		Targets: []order.Target{{ResourceID: target.ResourceID, Start: target.Start, End: target.End, Resize: &target}},

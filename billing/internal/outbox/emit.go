@@ -11,7 +11,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// emit writes an event to the outbox inside the caller's transaction, so it
+// Emit writes an event to the outbox inside the caller's transaction, so it
 // exists if and only if the change it reports commits. An id is derived
 // from key when given (an event that must exist once, e.g. one reminder),
 // else random.
@@ -24,7 +24,7 @@ func Emit(ctx context.Context, s *core.Env, tx storage.Tx, accountID, stream str
 	return err
 }
 
-// outboxEvent is the outbox record emit writes: the payload encoded, the
+// OutboxEvent is the outbox record emit writes: the payload encoded, the
 // id key (a fresh one when key is empty), due for delivery now. Callers
 // that write many events at once (the batched month close) append what it
 // returns themselves.
@@ -47,7 +47,7 @@ func OutboxEvent(s *core.Env, accountID, stream string, kind billingtype.EventKi
 // maxBackoff caps the delay between delivery attempts of one event.
 const maxBackoff = time.Hour
 
-// backoff is the delay after the n-th failed delivery: 10s, 20s, 40s, …,
+// Backoff is the delay after the n-th failed delivery: 10s, 20s, 40s, …,
 // capped at an hour.
 func Backoff(n int) time.Duration {
 	d := 10 * time.Second

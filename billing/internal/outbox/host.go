@@ -9,7 +9,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// hostEffects emits the events the host must act on for a state change.
+// HostEffects emits the events the host must act on for a state change.
 func HostEffects(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, from, to lifecycle.State) error {
 	if from == to {
 		return nil
@@ -21,7 +21,7 @@ func HostEffects(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.A
 	return EmitHostActions(ctx, s, tx, acct, r, from, to, actions)
 }
 
-// emitHostActions writes one host event per action of a move from → to.
+// EmitHostActions writes one host event per action of a move from → to.
 func EmitHostActions(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, from, to lifecycle.State,
 	actions []lifecycle.HostAction) error {
 	for _, a := range actions {

@@ -9,7 +9,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// notify writes a customer notice to the outbox. key (a lifecycle work
+// Notify writes a customer notice to the outbox. key (a lifecycle work
 // key) makes the event id stable: one notice per resource and work.
 func Notify(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, kind billingtype.NoticeKind, key, detail string) error {
 	id := ""

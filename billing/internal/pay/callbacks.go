@@ -13,7 +13,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// callbackOwner finds the account a verified event concerns (callbacks
+// CallbackOwner finds the account a verified event concerns (callbacks
 // name our payment or link id, not the tenant), in a short transaction of
 // its own.
 func CallbackOwner(ctx context.Context, s *core.Env, ev gateway.Event) (string, error) {
@@ -36,7 +36,7 @@ func CallbackOwner(ctx context.Context, s *core.Env, ev gateway.Event) (string, 
 	return owner, err
 }
 
-// applyEvent applies a verified, first-seen event of account owner inside
+// ApplyEvent applies a verified, first-seen event of account owner inside
 // tx, which holds the account's lock.
 func ApplyEvent(ctx context.Context, s *core.Env, tx storage.Tx, owner string, ev gateway.Event, res *billingtype.CallbackResult) error {
 	switch ev.Type {

@@ -19,7 +19,7 @@ const (
 	reasonExpiredCreated = "payment expired: the gateway never answered"
 )
 
-// expirePayments is the expiry sweep, one page of it: gateway payments
+// ExpirePayments is the expiry sweep, one page of it: gateway payments
 // still "created" or "pending" past their expiry — abandoned by the
 // customer, or never answered by the gateway — oldest expiry first, one
 // payment per transaction. Expiring a payment releases the credit a Top up
@@ -75,7 +75,7 @@ func expirePayment(ctx context.Context, s *core.Env, p storage.Payment) (billing
 	})
 }
 
-// retryPayments is the retry sweep, one page of it: payments left
+// RetryPayments is the retry sweep, one page of it: payments left
 // "created" because their gateway never answered (a temporary failure, a
 // lost response, or a process that stopped between recording the payment
 // and calling the gateway), created at least Config.RetryDelay ago or at
@@ -164,7 +164,7 @@ func cancelUnpayable(ctx context.Context, s *core.Env, p storage.Payment) (bool,
 	return canceled, err
 }
 
-// paymentTryFailed records that the worker's try at p failed with cause
+// PaymentTryFailed records that the worker's try at p failed with cause
 // and adds the failure to res (see recordPaymentFailure). It returns an
 // error only when ctx is done or the failure could not be recorded: then
 // the sweep stops.

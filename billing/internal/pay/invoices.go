@@ -11,7 +11,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// payInvoiceFromCredit pays amount of an open invoice from the account's
+// PayInvoiceFromCredit pays amount of an open invoice from the account's
 // credit inside tx: a succeeded credit payment settles it at once (the
 // invoice becomes partially paid or paid).
 func PayInvoiceFromCredit(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, invoiceID string, amount money.Amount, why string) (storage.Payment, error) {

@@ -13,7 +13,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// rewriteLinked applies a pure change of package payment to the account's
+// RewriteLinked applies a pure change of package payment to the account's
 // active linked accounts and stores the difference: accounts that left the
 // list are removed (token wiped), default marks are updated.
 func RewriteLinked(ctx context.Context, s *core.Env, tx storage.Tx, accountID string, change func([]payment.LinkedAccount) ([]payment.LinkedAccount, error)) error {
@@ -57,7 +57,7 @@ func RewriteLinked(ctx context.Context, s *core.Env, tx storage.Tx, accountID st
 	return nil
 }
 
-// activeLinked returns the account's active linked accounts.
+// ActiveLinked returns the account's active linked accounts.
 func ActiveLinked(ctx context.Context, tx storage.Tx, accountID string) ([]storage.LinkedAccount, error) {
 	all, err := tx.LinkedAccounts().List(ctx, accountID)
 	if err != nil {
@@ -136,7 +136,7 @@ func activateLink(ctx context.Context, s *core.Env, tx storage.Tx, owner string,
 	return tx.LinkedAccounts().Update(ctx, l)
 }
 
-// hasDefaultLinked reports whether the account has a default linked
+// HasDefaultLinked reports whether the account has a default linked
 // account; a storage failure is an error, not a "no".
 func HasDefaultLinked(ctx context.Context, s *core.Env, tx storage.Tx, accountID string) (bool, error) {
 	_, err := chosenLinkedAccount(ctx, s, tx, accountID, "")

@@ -15,7 +15,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// pay runs the two halves of every payment: the idempotent transaction
+// Pay runs the two halves of every payment: the idempotent transaction
 // that records it (and settles it when no gateway is involved), then the
 // gateway call made outside any transaction.
 func Pay(ctx context.Context, s *core.Env, key, op string, req billingtype.PayRequest) (billingtype.Payment, error) {
@@ -58,7 +58,7 @@ func Pay(ctx context.Context, s *core.Env, key, op string, req billingtype.PayRe
 	return SubmitPayment(ctx, s, req.AccountID, id, req.ReturnURL)
 }
 
-// preparePayment records a payment inside the caller's transaction (the
+// PreparePayment records a payment inside the caller's transaction (the
 // account already locked): it splits the amount, spends or holds the credit
 // part, and settles at once when no gateway is needed. Checkout calls it
 // inside its own transaction so that the order and its payment commit
@@ -130,7 +130,7 @@ func PreparePayment(ctx context.Context, s *core.Env, tx storage.Tx, acct storag
 	return p, tx.Payments().Create(ctx, p)
 }
 
-// submitPayment hands a created payment's gateway part to its gateway,
+// SubmitPayment hands a created payment's gateway part to its gateway,
 // outside any transaction, and records the answer. Payments past that
 // step are returned as they are.
 func SubmitPayment(ctx context.Context, s *core.Env, accountID, id, returnURL string) (billingtype.Payment, error) {

@@ -122,7 +122,7 @@ func runHold(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Accou
 	return &j, nil
 }
 
-// heldBy is what a hold entry holds (zero for none).
+// HeldBy is what a hold entry holds (zero for none).
 func HeldBy(hold payment.Entry, currency string) money.Amount {
 	for _, p := range hold.Postings {
 		if p.Account.Kind == payment.AccountHeld {
@@ -351,7 +351,7 @@ func usageInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.
 	return inv, true, nil
 }
 
-// holdForNewUsage schedules the credit hold of every prepaid account that
+// HoldForNewUsage schedules the credit hold of every prepaid account that
 // just recorded usage (postpaid accounts' usage goes on their month
 // bills).
 func HoldForNewUsage(ctx context.Context, s *core.Env, tx storage.Tx, accounts map[string]bool, now time.Time) error {

@@ -8,13 +8,13 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// jobOutcome is what a job leaves to do after its transaction commits.
+// JobOutcome is what a job leaves to do after its transaction commits.
 type JobOutcome struct {
-	// charge is a linked-account payment to send to its gateway.
+	// Charge is a linked-account payment to send to its gateway.
 	Charge string
 }
 
-// runJob does one due job inside tx and stores what comes next (the job
+// RunJob does one due job inside tx and stores what comes next (the job
 // rescheduled, or deleted when its work is over). A run that succeeds
 // clears the job's failure state.
 func RunJob(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, j storage.Job, rep *billingtype.TickReport, out *JobOutcome) error {
@@ -44,7 +44,7 @@ func RunJob(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Accoun
 	return tx.Jobs().Put(ctx, *next)
 }
 
-// addJobCounts adds the counters of one job's run.
+// AddJobCounts adds the counters of one job's run.
 func AddJobCounts(rep *billingtype.TickReport, local billingtype.TickReport) {
 	rep.Collections += local.Collections
 	rep.InvoicesCollected += local.InvoicesCollected

@@ -18,7 +18,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// activate starts a provisioned resource's term and issues its invoice.
+// Activate starts a provisioned resource's term and issues its invoice.
 func Activate(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail, actor string) error {
 	if d.Postpaid {
 		return activatePostpaid(ctx, s, tx, acct, r, d, actor)
@@ -74,7 +74,7 @@ func Activate(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Acco
 		period.Span{}, period.Span{Start: now, End: end}, inv.ID, "")
 }
 
-// failProvisioning refunds a resource that could not be created.
+// FailProvisioning refunds a resource that could not be created.
 func FailProvisioning(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail, reason, actor string) error {
 	next, err := lifecycle.Next(lifecycle.State(r.Status), lifecycle.EventProvisionFailed)
 	if err != nil {
@@ -140,7 +140,7 @@ func releaseCouponShares(ctx context.Context, s *core.Env, tx storage.Tx, acct s
 	return nil
 }
 
-// completeOrderIfDone marks a paid order completed once every resource has
+// CompleteOrderIfDone marks a paid order completed once every resource has
 // a provisioning outcome.
 func CompleteOrderIfDone(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, orderID string) error {
 	resources, err := tx.Resources().ListByOrder(ctx, acct.ID, orderID)

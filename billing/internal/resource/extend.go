@@ -17,7 +17,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// targetGone says why a paid order's line can no longer apply to resource
+// TargetGone says why a paid order's line can no longer apply to resource
 // r ("" when it can).
 func TargetGone(s *core.Env, acct storage.Account, r storage.Resource, kind order.Kind) string {
 	st := lifecycle.State(r.Status)
@@ -39,7 +39,7 @@ func TargetGone(s *core.Env, acct storage.Account, r storage.Resource, kind orde
 	return ""
 }
 
-// extendPaid renews one resource to target.End and issues its invoice.
+// ExtendPaid renews one resource to target.End and issues its invoice.
 func ExtendPaid(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail,
 	line pricing.QuoteLine, target order.Target, kind order.Kind, actor string) error {
 	rules := s.Rules(acct, r.ProductID)
@@ -96,7 +96,7 @@ func ExtendPaid(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Ac
 		period.Span{Start: r.PeriodStart, End: r.PeriodEnd}, inv.ID, "")
 }
 
-// recoverPaid sends a released resource back to provisioning with its new
+// RecoverPaid sends a released resource back to provisioning with its new
 // line; ProvisioningSucceeded then starts its term and invoices it.
 func RecoverPaid(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail, line pricing.QuoteLine, orderID, actor string) error {
 	next, err := s.Rules(acct, r.ProductID).Next(lifecycle.State(r.Status), lifecycle.EventRecover)
@@ -119,13 +119,13 @@ func RecoverPaid(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.A
 	})
 }
 
-// viewOf is the lifecycle view of a stored resource.
+// ViewOf is the lifecycle view of a stored resource.
 func ViewOf(r storage.Resource, d storage.ResourceDetail) lifecycle.ResourceView {
 	return lifecycle.ResourceView{State: lifecycle.State(r.Status), End: r.PeriodEnd, Since: d.Since, AutoRenew: d.AutoRenew,
 		NextReminder: d.NextReminder, NextAttempt: d.NextAttempt}
 }
 
-// saveResource reschedules and stores a resource.
+// SaveResource reschedules and stores a resource.
 func SaveResource(ctx context.Context, s *core.Env, tx storage.Tx, r *storage.Resource, d *storage.ResourceDetail, rules lifecycle.Rules) error {
 	if err := schedule(s, r, d, rules); err != nil {
 		return err

@@ -16,7 +16,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// suspendForOverdue suspends every running postpaid resource of the
+// SuspendForOverdue suspends every running postpaid resource of the
 // account: the host stops it (EventSuspend) and its billing pauses at this
 // minute.
 func SuspendForOverdue(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, inv invoice.Invoice, now time.Time) error {
@@ -31,7 +31,7 @@ func SuspendForOverdue(ctx context.Context, s *core.Env, tx storage.Tx, acct sto
 		Detail: fmt.Sprintf("%d resources suspended: invoice %s is unpaid past due", n, inv.DisplayNumber()), PeriodEnd: inv.DueAt})
 }
 
-// releaseAfterOverdue releases the account's suspended postpaid resources
+// ReleaseAfterOverdue releases the account's suspended postpaid resources
 // at the end of the overdue schedule: the host deletes them
 // (EventRelease); their month is still closed and billed.
 func ReleaseAfterOverdue(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, inv invoice.Invoice, now time.Time) error {
@@ -46,7 +46,7 @@ func ReleaseAfterOverdue(ctx context.Context, s *core.Env, tx storage.Tx, acct s
 		Detail: fmt.Sprintf("%d resources released: invoice %s stayed unpaid", n, inv.DisplayNumber()), PeriodEnd: inv.DueAt})
 }
 
-// resumeIfNoLongerOverdue starts the account's overdue-suspended postpaid
+// ResumeIfNoLongerOverdue starts the account's overdue-suspended postpaid
 // resources again when none of its open bills is past its suspension day
 // any more, and restarts the suspension step of the bills still in their
 // schedule.

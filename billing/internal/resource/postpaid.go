@@ -18,7 +18,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// monthlyPrice is what the quoted configurations cost per 30 days, tax
+// MonthlyPrice is what the quoted configurations cost per 30 days, tax
 // included, by the catalog of the quote's currency: the pending amount a
 // postpaid purchase adds against the credit limit.
 func MonthlyPrice(s *core.Env, q pricing.Quote) (money.Amount, error) {
@@ -74,7 +74,7 @@ func activatePostpaid(ctx context.Context, s *core.Env, tx storage.Tx, acct stor
 		period.Span{}, period.Span{Start: now}, "", "postpaid: billed monthly in arrears")
 }
 
-// resizePostpaid changes a postpaid resource's configuration at now:
+// ResizePostpaid changes a postpaid resource's configuration at now:
 // nothing is charged or refunded now; the configuration in force ends at
 // this minute and the new one starts, so month close bills each for its
 // own minutes.
@@ -146,13 +146,13 @@ func endInterval(d *storage.ResourceDetail, t time.Time) {
 	d.Intervals[n-1].To = t
 }
 
-// errPostpaidTerm is the refusal of term operations (renew, recover, match
+// ErrPostpaidTerm is the refusal of term operations (renew, recover, match
 // end time, automatic renewal) on a postpaid resource.
 func ErrPostpaidTerm(id, op string) error {
 	return fmt.Errorf("%w: resource %q is postpaid, billed monthly with no term to %s", billingtype.ErrPostpaidResource, id, op)
 }
 
-// deletePostpaid deletes a postpaid resource: nothing is refunded (nothing
+// DeletePostpaid deletes a postpaid resource: nothing is refunded (nothing
 // was paid in advance); its billing stops at this minute and its month is
 // still closed to bill it to now.
 func DeletePostpaid(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail,

@@ -18,7 +18,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// applyResize applies a resize at now in the caller's transaction. The
+// ApplyResize applies a resize at now in the caller's transaction. The
 // customer's unused paid value U is credited off the current invoices and
 // a new Paid invoice is issued at the new configuration for the rest of
 // the term, worth U + charged for an upgrade (charged is what the upgrade

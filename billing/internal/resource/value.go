@@ -62,7 +62,7 @@ func listValue(line pricing.QuoteLine) (money.Amount, error) {
 	return line.Total.Mul(line.Base.Number()).Div(line.Net.Number(), line.Total.Currency().Digits(), money.HalfUp)
 }
 
-// unusedValue returns what the customer paid for the resource's time after
+// UnusedValue returns what the customer paid for the resource's time after
 // t, with the value it was computed from.
 func UnusedValue(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r storage.Resource, d storage.ResourceDetail, t time.Time) (money.Amount, lifecycle.PaidValue, error) {
 	v, err := paidValue(ctx, s, tx, acct, r, d)
@@ -73,12 +73,12 @@ func UnusedValue(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.A
 	return u, v, err
 }
 
-// setValue records the resource's refundable value after a change.
+// SetValue records the resource's refundable value after a change.
 func SetValue(d *storage.ResourceDetail, v lifecycle.PaidValue) {
 	d.Value, d.ValueTracked = v, true
 }
 
-// creditExactly issues credit notes for exactly amount against the
+// CreditExactly issues credit notes for exactly amount against the
 // resource's invoices. The invoices always hold at least the unused value
 // (every payment for the resource is invoiced and every refund credited),
 // so a shortfall is a broken invariant, reported rather than papered over.
@@ -96,7 +96,7 @@ func CreditExactly(ctx context.Context, s *core.Env, tx storage.Tx, acct storage
 	return nil
 }
 
-// takeValue takes amount out of a resource's unused value at now: credit
+// TakeValue takes amount out of a resource's unused value at now: credit
 // notes against its invoices document it, and the value that remains is
 // spread over the rest of the term. The caller moves the money to cash.
 // amount must not exceed the unused value.

@@ -23,7 +23,7 @@ import (
 type obligation struct {
 	Kind payment.PurposeKind
 	Id   string
-	// outstanding is what is still owed; zero once settled.
+	// Outstanding is what is still owed; zero once settled.
 	Outstanding money.Amount
 	// partial is true when a payment may cover part of outstanding.
 	partial bool
@@ -34,7 +34,7 @@ type obligation struct {
 	order *storage.Order
 }
 
-// payable reports whether amount settles (part of) ob now, or the typed
+// Payable reports whether amount settles (part of) ob now, or the typed
 // error saying why not: *NotPayableError when nothing is outstanding, and
 // *AmountDueError when amount is not what ob accepts.
 func (ob obligation) Payable(amount money.Amount) error {
@@ -51,7 +51,7 @@ func (ob obligation) Payable(amount money.Amount) error {
 	return nil
 }
 
-// loadObligation reads and locks the obligation purpose names, scoped to
+// LoadObligation reads and locks the obligation purpose names, scoped to
 // acct: another account's, unknown or malformed references are not found
 // (ErrOrderNotFound, ErrInvoiceNotFound) exactly as if they did not exist.
 func LoadObligation(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, purpose payment.Purpose) (obligation, error) {
@@ -109,7 +109,7 @@ func settleObligation(ctx context.Context, s *core.Env, tx storage.Tx, acct stor
 	}
 }
 
-// isNotSettleable reports the errors that mean "this money cannot settle
+// IsNotSettleable reports the errors that mean "this money cannot settle
 // that obligation" rather than a failure of the store.
 func IsNotSettleable(err error) bool {
 	return errors.Is(err, billingtype.ErrNotPayable) || errors.Is(err, billingtype.ErrAmountDue) || errors.Is(err, billingtype.ErrOrderNotFound) ||

@@ -14,7 +14,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// orderPaid settles an order whose payment sp succeeded (nil for an order
+// OrderPaid settles an order whose payment sp succeeded (nil for an order
 // a coupon made free), in the payment's transaction: the order is paid, its
 // coupon reservations consumed, and every resource moves to provisioning
 // with an EventProvision for the host — or, for an order on existing

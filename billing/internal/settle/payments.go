@@ -13,7 +13,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// settleSuccess records, in one transaction, that the gateway part of a
+// SettleSuccess records, in one transaction, that the gateway part of a
 // payment was received: the payment succeeds and its money moves (see
 // completeSuccess).
 func SettleSuccess(ctx context.Context, s *core.Env, accountID, id, gatewayRef string) (billingtype.Payment, error) {
@@ -22,7 +22,7 @@ func SettleSuccess(ctx context.Context, s *core.Env, accountID, id, gatewayRef s
 	})
 }
 
-// completeSuccess moves a created or pending payment to succeeded with its
+// CompleteSuccess moves a created or pending payment to succeeded with its
 // journal entries: a top-up credits cash; a Top up & Pay captures its hold
 // plus the gateway part; a gateway payment books the gateway part as
 // revenue. Then the purpose is settled. A payment already past that point
@@ -72,7 +72,7 @@ func CompleteSuccess(ctx context.Context, s *core.Env, tx storage.Tx, sp *storag
 	return PaymentSettled(ctx, s, tx, acct, sp)
 }
 
-// settleFailure ends a created or pending payment with ev (fail, expire or
+// SettleFailure ends a created or pending payment with ev (fail, expire or
 // cancel), releasing any credit it held, in one transaction.
 func SettleFailure(ctx context.Context, s *core.Env, accountID, id string, ev payment.Event, reason string) (billingtype.Payment, error) {
 	return UpdatePayment(ctx, s, accountID, id, func(ctx context.Context, tx storage.Tx, sp *storage.Payment) error {
@@ -80,7 +80,7 @@ func SettleFailure(ctx context.Context, s *core.Env, accountID, id string, ev pa
 	})
 }
 
-// completeFailure is settleFailure inside the caller's transaction.
+// CompleteFailure is settleFailure inside the caller's transaction.
 func CompleteFailure(ctx context.Context, s *core.Env, tx storage.Tx, sp *storage.Payment, ev payment.Event, reason string) error {
 	reason = core.GatewayText(reason)
 	st := payment.Status(sp.Status)
@@ -116,7 +116,7 @@ func CompleteFailure(ctx context.Context, s *core.Env, tx storage.Tx, sp *storag
 	return paymentFailed(ctx, s, tx, acct, *sp)
 }
 
-// updatePayment locks one payment, lets change modify it, stores it, and
+// UpdatePayment locks one payment, lets change modify it, stores it, and
 // returns the result.
 func UpdatePayment(ctx context.Context, s *core.Env, accountID, id string, change func(ctx context.Context, tx storage.Tx, sp *storage.Payment) error) (billingtype.Payment, error) {
 	var out storage.Payment
@@ -147,7 +147,7 @@ func UpdatePayment(ctx context.Context, s *core.Env, accountID, id string, chang
 	return core.PaymentView(out), nil
 }
 
-// paymentSettled settles what a succeeded payment paid for, in the same
+// PaymentSettled settles what a succeeded payment paid for, in the same
 // transaction; it may change sp (a refund). Top-ups are done by their
 // journal entry; payment links are marked paid; orders and invoices are
 // settled exactly (settleObligation), and money that can no longer settle

@@ -16,11 +16,11 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// maxKeyLen bounds idempotency keys so that a host cannot store unbounded
+// MaxKeyLen bounds idempotency keys so that a host cannot store unbounded
 // data through them; 255 fits UUIDs, ULIDs and composite keys.
 const MaxKeyLen = 255
 
-// validateKey rejects keys that are empty, too long or not printable.
+// ValidateKey rejects keys that are empty, too long or not printable.
 func ValidateKey(key string) error {
 	if key == "" || len(key) > MaxKeyLen {
 		return fmt.Errorf("%w: length %d (want 1–%d bytes)", billingtype.ErrInvalidIdempotencyKey, len(key), MaxKeyLen)
@@ -83,7 +83,7 @@ func (w *hashWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// idempotent runs effect once per (accountID, key): in one transaction it
+// Idempotent runs effect once per (accountID, key): in one transaction it
 // claims the key, runs effect and stores effect's result with the claim, so
 // the effect and the record commit together. A later call with the same key
 // and request gets the stored result; with a different request, an

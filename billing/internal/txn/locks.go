@@ -8,7 +8,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// lockResource locks the account and then one of its resources (always in
+// LockResource locks the account and then one of its resources (always in
 // that order, so operations never deadlock), with its detail.
 func LockResource(ctx context.Context, tx storage.Tx, accountID, resourceID string) (storage.Account, storage.Resource, storage.ResourceDetail, error) {
 	acct, err := core.GetAccount(ctx, tx, accountID, true)

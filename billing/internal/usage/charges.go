@@ -13,7 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// usageCharges prices a resource's metered usage in span from the stored
+// UsageCharges prices a resource's metered usage in span from the stored
 // events, inside tx: the events are aggregated per metric by the System's
 // meter and priced by the metered prices of the account's currency. A
 // System without metered items bills no usage and reads none (RecordUsage
@@ -58,7 +58,7 @@ func UsageCharges(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.
 // the inclusive price.
 const unitPricePlaces = 6
 
-// preTaxUnitPrice is the price before tax of a unit priced by a catalog
+// PreTaxUnitPrice is the price before tax of a unit priced by a catalog
 // with tax policy tax: the price itself when prices exclude tax, else the
 // price ÷ (1 + rate) to unitPricePlaces more digits than the currency's,
 // so that month close's pre-tax + tax gives back the inclusive price
@@ -71,7 +71,7 @@ func PreTaxUnitPrice(price money.Amount, tax pricing.TaxPolicy) (money.Amount, e
 	return price.Div(decimal.NewFromInt(1).Add(tax.Rate), price.Currency().Digits()+unitPricePlaces, money.HalfUp)
 }
 
-// metered is usage charges as a bill's input: each with its unit price
+// Metered is usage charges as a bill's input: each with its unit price
 // before tax and the tax rate, under the catalog's tax policy.
 func Metered(charges []metering.Charge, tax pricing.TaxPolicy) ([]postpaid.Metered, error) {
 	var out []postpaid.Metered

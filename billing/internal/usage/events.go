@@ -10,7 +10,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// eventError returns err, which Meter.Check returned, as an *EventError at
+// EventError returns err, which Meter.Check returned, as an *EventError at
 // index i of the batch.
 func EventError(err error, i int, id string) *metering.EventError {
 	var e *metering.EventError
@@ -23,7 +23,7 @@ func EventError(err error, i int, id string) *metering.EventError {
 	return &out
 }
 
-// usageStored reports whether ev's id is stored already for its account
+// UsageStored reports whether ev's id is stored already for its account
 // and resource, at its time: the events listed at that instant (a
 // millisecond either side, whatever precision the store keeps) are few.
 func UsageStored(ctx context.Context, tx storage.Tx, ev metering.Event) (bool, error) {

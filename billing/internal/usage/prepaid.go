@@ -22,7 +22,7 @@ type prepaidMeteredUsage struct {
 	currency string
 }
 
-// prepaidUsage reads the account's usage events in span, leaving out
+// PrepaidUsage reads the account's usage events in span, leaving out
 // postpaid resources' (which month close bills).
 func PrepaidUsage(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, span period.Span) (prepaidMeteredUsage, error) {
 	out := prepaidMeteredUsage{currency: acct.Currency}
@@ -63,7 +63,7 @@ func PrepaidUsage(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.
 	return out, nil
 }
 
-// holdInput prices the usage so far and each complete day of the period
+// HoldInput prices the usage so far and each complete day of the period
 // (local days from start to the last midnight before now) for the hold.
 func HoldInput(s *core.Env, u prepaidMeteredUsage, cal period.Calendar, start, now time.Time) (metering.HoldInput, error) {
 	meter, err := s.MeterFor(u.currency)

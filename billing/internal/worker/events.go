@@ -9,7 +9,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// eventFailure reads back the delivery state deliver recorded for an
+// EventFailure reads back the delivery state deliver recorded for an
 // event its handler refused (deliver has logged it). failed is false when
 // another worker delivered it meanwhile.
 func EventFailure(ctx context.Context, s *core.Env, e storage.Event) (f billingtype.ItemFailure, failed bool, err error) {
@@ -27,7 +27,7 @@ func EventFailure(ctx context.Context, s *core.Env, e storage.Event) (f billingt
 	return f, failed, err
 }
 
-// sleepTimer is the default WorkerOptions.Sleep: a timer on the machine's
+// SleepTimer is the default WorkerOptions.Sleep: a timer on the machine's
 // clock, stopped early when ctx is done.
 func SleepTimer(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)

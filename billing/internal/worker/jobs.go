@@ -10,7 +10,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// tickJobs runs up to limit due account jobs, each in its own
+// TickJobs runs up to limit due account jobs, each in its own
 // transaction under the account's lock, its due time checked again under
 // the lock so that two workers never run one job twice. A job that fails
 // keeps its failure (Attempts, LastError) and is tried again after the

@@ -23,7 +23,7 @@ const tickPageSize = 100
 // again with one savepoint per resource.
 var errPageItemFailed = errors.New("billing: a resource of the page failed")
 
-// tickResources runs the lifecycle clock for up to limit due resources, a
+// TickResources runs the lifecycle clock for up to limit due resources, a
 // page at a time. Each page is claimed (locked, skipping what another
 // worker holds) and processed in one transaction, each resource inside its
 // own savepoint: a resource whose work fails is rolled back alone while the

@@ -25,7 +25,7 @@ import (
 // Sweep names, the IDs of ItemSweep failures.
 const sweepPromotions = "promotional_credit"
 
-// mergeSweep adds a sweep's failures and page state to the report.
+// MergeSweep adds a sweep's failures and page state to the report.
 func MergeSweep(rep *billingtype.TickReport, sw core.Sweep) {
 	rep.Failures = append(rep.Failures, sw.Failures...)
 	rep.More = rep.More || sw.Full
@@ -146,7 +146,7 @@ func recordResourceFailure(ctx context.Context, s *core.Env, accountID, resource
 	return f, nil
 }
 
-// tickPromotions runs the expiry of promotional credit. It keeps no
+// TickPromotions runs the expiry of promotional credit. It keeps no
 // failure state per account, so a failure is reported as the sweep's and
 // the sweep runs again on the next Tick.
 func TickPromotions(ctx context.Context, s *core.Env, limit int, rep *billingtype.TickReport) error {
