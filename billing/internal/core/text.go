@@ -8,6 +8,7 @@ import (
 	"github.com/cloudbill/cloudbill/billing/billingtype"
 )
 
+// OrDefault is s, or def when s is empty.
 func OrDefault(s, def string) string {
 	if s == "" {
 		return def

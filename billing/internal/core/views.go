@@ -17,6 +17,7 @@ func PureLink(l storage.PaymentLink) payment.PaymentLink {
 	return pl
 }
 
+// PaymentView is a stored payment as the public API shows it.
 func PaymentView(p storage.Payment) billingtype.Payment {
 	return billingtype.Payment{
 		ID: p.ID, AccountID: p.AccountID,

@@ -105,6 +105,8 @@ func ApplyResize(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.A
 		period.Span{Start: t.Start, End: t.End}, period.Span{Start: t.Start, End: t.End}, invoiceID, note)
 }
 
+// SameConfiguration reports whether two configurations are the same plan
+// with the same non-zero components (a resize between them changes nothing).
 func SameConfiguration(a, b pricing.Configuration) bool {
 	if a.Plan != b.Plan {
 		return false
