@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"time"
 
 	"github.com/cloudbill/cloudbill/billing/internal/core"
 	"github.com/cloudbill/cloudbill/billing/order"
@@ -72,4 +73,21 @@ func ApplyCoupons(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.
 		discounts = append(discounts, d)
 	}
 	return discounts, res, nil
+}
+
+// reserveRedemptions records the coupons an order applied as reserved
+// redemptions of the order: they count against the coupons' limits until
+// the order is paid (redeemed) or fails (released).
+func reserveRedemptions(ctx context.Context, s *core.Env, tx storage.Tx, accountID, orderID string, applied []coupon.Applied, now time.Time) error {
+	for _, a := range applied {
+		rid, err := s.NewID("rdm")
+		if err != nil {
+			return err
+		}
+		if err := tx.Redemptions().Create(ctx, storage.Redemption{ID: rid, Code: a.Code, AccountID: accountID, OrderID: orderID,
+			Status: core.RedemptionReserved, Amount: a.Amount, CreatedAt: now, UpdatedAt: now}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

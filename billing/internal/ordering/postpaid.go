@@ -45,15 +45,8 @@ func placePostpaidOrder(ctx context.Context, s *core.Env, tx storage.Tx, acct st
 		Total: q.Total.MulInt(0), Detail: detail, CreatedAt: now, UpdatedAt: now}); err != nil {
 		return PlacedOrder{}, err
 	}
-	for _, a := range cres.Applied {
-		rid, err := s.NewID("rdm")
-		if err != nil {
-			return PlacedOrder{}, err
-		}
-		if err := tx.Redemptions().Create(ctx, storage.Redemption{ID: rid, Code: a.Code, AccountID: acct.ID, OrderID: orderID,
-			Status: core.RedemptionReserved, Amount: a.Amount, CreatedAt: now, UpdatedAt: now}); err != nil {
-			return PlacedOrder{}, err
-		}
+	if err := reserveRedemptions(ctx, s, tx, acct.ID, orderID, cres.Applied, now); err != nil {
+		return PlacedOrder{}, err
 	}
 	if err := createResources(ctx, s, tx, acct, orderID, q, cres, true); err != nil {
 		return PlacedOrder{}, err
