@@ -39,3 +39,13 @@ func (s *Env) LogFailure(ctx context.Context, f billingtype.ItemFailure) {
 		slog.String("kind", string(f.Kind)), slog.String("id", f.ID), slog.String("account", f.AccountID),
 		slog.Int("attempts", f.Attempts), slog.Time("retry_at", f.RetryAt), slog.String("reason", f.Reason))
 }
+
+// Failed is the ItemFailure of an item that has just failed its
+// attempts-th try in a row at now: the cause as its reason, cut to
+// MaxReason bytes of valid UTF-8 (stores keep it as text), and its next try
+// after RetryBackoff(attempts). The worker's sweeps (payments, resources,
+// postpaid jobs) record every failure through it, each in its own record.
+func (s *Env) Failed(kind billingtype.ItemKind, id, accountID string, attempts int, cause error, now time.Time) billingtype.ItemFailure {
+	return billingtype.ItemFailure{Kind: kind, ID: id, AccountID: accountID, Reason: Truncate(cause.Error(), MaxReason),
+		Attempts: attempts, RetryAt: now.Add(s.RetryBackoff(attempts))}
+}

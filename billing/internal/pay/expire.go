@@ -204,17 +204,15 @@ func recordPaymentFailure(ctx context.Context, s *core.Env, accountID, id string
 		}
 		now := s.Now()
 		sp.Attempts++
-		sp.LastError = core.Truncate(cause.Error(), core.MaxReason)
-		sp.RetryAt = now.Add(s.RetryBackoff(sp.Attempts))
-		if sp.ExpiresAt.After(now) && sp.RetryAt.After(sp.ExpiresAt) {
-			sp.RetryAt = sp.ExpiresAt
+		f = s.Failed(billingtype.ItemPayment, sp.ID, sp.AccountID, sp.Attempts, cause, now)
+		// A payment is not retried past its expiry: then it is expired.
+		if sp.ExpiresAt.After(now) && f.RetryAt.After(sp.ExpiresAt) {
+			f.RetryAt = sp.ExpiresAt
 		}
-		sp.UpdatedAt = now
+		sp.LastError, sp.RetryAt, sp.UpdatedAt = f.Reason, f.RetryAt, now
 		if _, err := tx.Payments().Update(ctx, sp); err != nil {
 			return err
 		}
-		f = billingtype.ItemFailure{Kind: billingtype.ItemPayment, ID: sp.ID, AccountID: sp.AccountID, Reason: sp.LastError,
-			Attempts: sp.Attempts, RetryAt: sp.RetryAt}
 		ok = true
 		return nil
 	})

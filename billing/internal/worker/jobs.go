@@ -79,11 +79,8 @@ func recordJobFailure(ctx context.Context, s *core.Env, j storage.Job, cause err
 		}
 		now := s.Now()
 		cur.Attempts++
-		cur.LastError = core.ClipText(cause.Error(), core.MaxReason)
-		cur.DueAt = now.Add(s.RetryBackoff(cur.Attempts))
-		cur.UpdatedAt = now
-		f = billingtype.ItemFailure{Kind: billingtype.ItemJob, ID: string(cur.Kind) + ":" + cur.Key, AccountID: cur.AccountID, Reason: cur.LastError,
-			Attempts: cur.Attempts, RetryAt: cur.DueAt}
+		f = s.Failed(billingtype.ItemJob, string(cur.Kind)+":"+cur.Key, cur.AccountID, cur.Attempts, cause, now)
+		cur.LastError, cur.DueAt, cur.UpdatedAt = f.Reason, f.RetryAt, now
 		return tx.Jobs().Put(ctx, cur)
 	})
 	return f, err

@@ -133,8 +133,7 @@ func recordResourceFailure(ctx context.Context, s *core.Env, accountID, resource
 		}
 		now := s.Now()
 		r.TickAttempts++
-		f = billingtype.ItemFailure{Kind: billingtype.ItemResource, ID: r.ID, AccountID: r.AccountID, Reason: core.Truncate(cause.Error(), core.MaxReason),
-			Attempts: r.TickAttempts, RetryAt: now.Add(s.RetryBackoff(r.TickAttempts))}
+		f = s.Failed(billingtype.ItemResource, r.ID, r.AccountID, r.TickAttempts, cause, now)
 		r.TickError, r.TickRetryAt = f.Reason, f.RetryAt
 		r.NextDueAt, r.UpdatedAt = f.RetryAt, now
 		_, err = tx.Resources().Update(ctx, r)
