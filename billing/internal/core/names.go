@@ -16,7 +16,6 @@ const LegacyAutoRenewActor = "auto-renew"
 // Redemption statuses as stored (see coupon.RedemptionStatus).
 const (
 	RedemptionReserved = coupon.RedemptionReserved
-	redemptionConsumed = coupon.RedemptionConsumed
 	RedemptionReleased = coupon.RedemptionReleased
 )
 
@@ -34,8 +33,12 @@ const (
 	LinkPaid = string(billingtype.PaymentLinkPaid)
 )
 
-// AutoRenewActor is the actor of the orders automatic renewal places.
-const AutoRenewActor = billingtype.ActorAutoRenew
+// IsAutoRenewal reports whether an order's actor marks it as placed by
+// automatic renewal: ActorAutoRenew, or the mark orders had before the
+// system actors existed.
+func IsAutoRenewal(actor string) bool {
+	return actor == billingtype.ActorAutoRenew || actor == LegacyAutoRenewActor
+}
 
 // MaxOpenScan is how many open invoices the purchase and collection
 // checks read: an account owes on a handful, and the oldest come first.

@@ -17,10 +17,7 @@ func GetAccount(ctx context.Context, tx storage.Tx, id string, forUpdate bool) (
 		get = tx.Accounts().GetForUpdate
 	}
 	a, err := get(ctx, id)
-	if errors.Is(err, storage.ErrNotFound) {
-		return storage.Account{}, fmt.Errorf("%w: %q", billingtype.ErrAccountNotFound, id)
-	}
-	return a, err
+	return a, MapNotFound(err, billingtype.ErrAccountNotFound, id)
 }
 
 // ReadPayment reads one payment of an account in its own transaction.

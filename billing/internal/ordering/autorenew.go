@@ -50,7 +50,7 @@ func AutoRenew(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Acc
 	if err != nil {
 		return false, "", err
 	}
-	spec := OrderSpec{Kind: order.KindRenew, Actor: core.AutoRenewActor, Targets: []order.Target{{ResourceID: r.ID, Start: ren.Span.Start, End: ren.Span.End, Anchor: ren.Anchor}}}
+	spec := OrderSpec{Kind: order.KindRenew, Actor: billingtype.ActorAutoRenew, Targets: []order.Target{{ResourceID: r.ID, Start: ren.Span.Start, End: ren.Span.End, Anchor: ren.Anchor}}}
 	enough, err := ws.Wallet.Available(s.Now()).Cmp(q.Total)
 	if err != nil {
 		return false, "", err

@@ -103,7 +103,7 @@ func orderPaymentFailed(ctx context.Context, s *core.Env, tx storage.Tx, acct st
 	if od.Kind != order.KindCreate && od.Kind != "" {
 		// A failed renewal, recovery or resize leaves its resources as
 		// they are; an automatic renewal tells the customer.
-		if od.Actor == billingtype.ActorAutoRenew || od.Actor == core.LegacyAutoRenewActor {
+		if core.IsAutoRenewal(od.Actor) {
 			for _, t := range od.Targets {
 				r, err := tx.Resources().Get(ctx, acct.ID, t.ResourceID)
 				if err != nil {

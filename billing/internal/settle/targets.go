@@ -70,7 +70,7 @@ func applyPaidTargets(ctx context.Context, s *core.Env, tx storage.Tx, acct stor
 		if err != nil {
 			return err
 		}
-		if od.Actor == billingtype.ActorAutoRenew || od.Actor == core.LegacyAutoRenewActor {
+		if core.IsAutoRenewal(od.Actor) {
 			if err := outbox.Notify(ctx, s, tx, acct, &r, billingtype.NoticeAutoRenewed, "", "renewed until "+r.PeriodEnd.Format(time.RFC3339)); err != nil {
 				return err
 			}
