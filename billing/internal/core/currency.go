@@ -95,7 +95,7 @@ func (s *Env) BadTermFor(currency, field, productID string, t period.Term) error
 	return termRefusal(field, cat.CheckTerm(productID, t))
 }
 
-// CheckItemTerms is badTermFor of every item's term, on field
+// CheckItemTerms is BadTermFor of every item's term, on field
 // Items[i].Term.
 func (s *Env) CheckItemTerms(currency string, items []order.Item) error {
 	cat, err := s.CatalogFor(currency)
@@ -112,7 +112,7 @@ func (s *Env) CheckItemTerms(currency string, items []order.Item) error {
 	return nil
 }
 
-// BadTermAnywhere is badTermFor before the account is known: the term is
+// BadTermAnywhere is BadTermFor before the account is known: the term is
 // refused only when every catalog that sells productID refuses it (with
 // the first refusal, in Currencies order); the account's own catalog
 // checks it again once the account is read.

@@ -79,7 +79,7 @@ func IssueValueInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct sto
 	return issueInvoiceIn(ctx, s, tx, acct, r, d, details, span, amount, discount, memo, invoice.TaxInclusive)
 }
 
-// issueInvoiceIn is issueInvoice with the document's tax mode given.
+// issueInvoiceIn is IssueInvoice with the document's tax mode given.
 func issueInvoiceIn(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail,
 	details []string, span period.Span, amount, discount money.Amount, memo string, mode invoice.TaxMode) (invoice.Invoice, error) {
 	now := s.Now()

@@ -20,7 +20,7 @@ type walletState struct {
 }
 
 // LoadWallet reads the tenant's balances and builds the spendable wallet.
-// Callers that will spend lock the account first (getAccount forUpdate), so
+// Callers that will spend lock the account first (GetAccount forUpdate), so
 // the balances cannot change under them.
 func LoadWallet(ctx context.Context, tx storage.Tx, acct storage.Account) (walletState, error) {
 	bals, err := tx.Ledger().Balances(ctx, acct.ID)
@@ -65,7 +65,7 @@ func AppendEntry(ctx context.Context, tx storage.Tx, acct storage.Account, e pay
 	return AppendEntryAfter(ctx, tx, acct, e, expiresAt, nil)
 }
 
-// AppendEntryAfter is appendEntry for a caller that has just read the
+// AppendEntryAfter is AppendEntry for a caller that has just read the
 // wallet (under the account lock, so it is still current): the running
 // balance starts from it instead of a second read.
 func AppendEntryAfter(ctx context.Context, tx storage.Tx, acct storage.Account, e payment.Entry, expiresAt time.Time, before *walletState) (storage.LedgerEntry, error) {

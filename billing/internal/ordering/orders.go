@@ -98,7 +98,7 @@ func PlaceOrder(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Ac
 		ExpectedTotal: req.ExpectedTotal}, q, cres)
 }
 
-// OrderSpec is what recordOrder needs besides the quote.
+// OrderSpec is what RecordOrder needs besides the quote.
 type OrderSpec struct {
 	Kind    order.Kind
 	Items   []order.Item

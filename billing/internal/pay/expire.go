@@ -58,7 +58,7 @@ func ExpirePayments(ctx context.Context, s *core.Env, limit int) (core.Sweep, er
 	return res, nil
 }
 
-// expirePayment ends one payment as expired (see completeFailure) and
+// expirePayment ends one payment as expired (see CompleteFailure) and
 // clears the worker's failure state, in one transaction. A payment that
 // ended meanwhile is left as it is.
 func expirePayment(ctx context.Context, s *core.Env, p storage.Payment) (billingtype.Payment, error) {
@@ -86,7 +86,7 @@ func expirePayment(ctx context.Context, s *core.Env, p storage.Payment) (billing
 // canceled instead, releasing what it held. A try that fails again is
 // recorded and retried after a delay that doubles up to
 // Config.MaxRetryDelay, never past the payment's expiry; once expired,
-// expirePayments ends it. Tick runs it.
+// ExpirePayments ends it. Tick runs it.
 func RetryPayments(ctx context.Context, s *core.Env, limit int) (core.Sweep, error) {
 	now := s.Now()
 	var due []storage.Payment

@@ -120,7 +120,7 @@ func eachPostpaid(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.
 }
 
 // moveByOverdue applies an overdue-schedule event to a postpaid resource,
-// tells the host (hostEffects), stores it and records the action.
+// tells the host (HostEffects), stores it and records the action.
 func moveByOverdue(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail,
 	ev lifecycle.Event, now time.Time) error {
 	from := lifecycle.State(r.Status)

@@ -27,7 +27,7 @@ func OrderPaid(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Acc
 	return settleOrder(ctx, s, tx, acct, o, sp)
 }
 
-// settleOrder is orderPaid for the order o, already read and locked in tx.
+// settleOrder is OrderPaid for the order o, already read and locked in tx.
 func settleOrder(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, o storage.Order, sp *storage.Payment) error {
 	orderID := o.ID
 	paymentID := ""

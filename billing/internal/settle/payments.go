@@ -15,7 +15,7 @@ import (
 
 // SettleSuccess records, in one transaction, that the gateway part of a
 // payment was received: the payment succeeds and its money moves (see
-// completeSuccess).
+// CompleteSuccess).
 func SettleSuccess(ctx context.Context, s *core.Env, accountID, id, gatewayRef string) (billingtype.Payment, error) {
 	return UpdatePayment(ctx, s, accountID, id, func(ctx context.Context, tx storage.Tx, sp *storage.Payment) error {
 		return CompleteSuccess(ctx, s, tx, sp, gatewayRef)
@@ -80,7 +80,7 @@ func SettleFailure(ctx context.Context, s *core.Env, accountID, id string, ev pa
 	})
 }
 
-// CompleteFailure is settleFailure inside the caller's transaction.
+// CompleteFailure is SettleFailure inside the caller's transaction.
 func CompleteFailure(ctx context.Context, s *core.Env, tx storage.Tx, sp *storage.Payment, ev payment.Event, reason string) error {
 	reason = core.GatewayText(reason)
 	st := payment.Status(sp.Status)

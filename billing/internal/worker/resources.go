@@ -33,7 +33,7 @@ func MergeSweep(rep *billingtype.TickReport, sw core.Sweep) {
 
 // tickResourcesOneByOne is the lifecycle clock for one page of due
 // resources, each in its own transaction: the path a page takes when its
-// batched transaction (tickResources) could not commit. A resource whose
+// batched transaction (TickResources) could not commit. A resource whose
 // work fails gets its failure recorded and is moved out of the way until
 // its retry time; the others go on.
 func tickResourcesOneByOne(ctx context.Context, s *core.Env, now time.Time, limit int, rep *billingtype.TickReport) (read int, err error) {
