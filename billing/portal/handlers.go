@@ -221,6 +221,9 @@ func (h *Handler) startLinking(w http.ResponseWriter, r *http.Request, acct stri
 }
 
 func (h *Handler) setDefault(w http.ResponseWriter, r *http.Request, acct string) error {
+	if err := noBody(r); err != nil {
+		return err
+	}
 	list, err := h.sys.SetDefaultLinkedAccount(r.Context(), r.Header.Get(IdempotencyKeyHeader), billing.LinkedAccountRequest{AccountID: acct, LinkID: r.PathValue("id")})
 	if err != nil {
 		return err
@@ -229,6 +232,9 @@ func (h *Handler) setDefault(w http.ResponseWriter, r *http.Request, acct string
 }
 
 func (h *Handler) unlink(w http.ResponseWriter, r *http.Request, acct string) error {
+	if err := noBody(r); err != nil {
+		return err
+	}
 	list, err := h.sys.Unlink(r.Context(), r.Header.Get(IdempotencyKeyHeader), billing.LinkedAccountRequest{AccountID: acct, LinkID: r.PathValue("id")})
 	if err != nil {
 		return err

@@ -6,10 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode"
@@ -226,7 +225,33 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, newProblem(http.StatusUnauthorized, ProblemUnauthenticated, "sign in to see your billing"))
 		return
 	}
+	if !canonicalPath(r.URL) {
+		// http.ServeMux would redirect to the cleaned path, which is
+		// relative to the mount point and so leaves the host's prefix.
+		writeProblem(w, r, newProblem(http.StatusNotFound, ProblemNotFound,
+			"no such endpoint: a path with an empty, \".\" or \"..\" segment names nothing"))
+		return
+	}
 	h.mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), accountKey{}, accountID)))
+}
+
+// canonicalPath reports whether u's path is one http.ServeMux serves as
+// it is: it starts with "/", and neither as sent nor decoded ("%2e%2e",
+// "..%2F") has it an empty segment (but a final one) or a "." or ".."
+// segment.
+func canonicalPath(u *url.URL) bool {
+	for _, p := range []string{u.EscapedPath(), u.Path} {
+		if !strings.HasPrefix(p, "/") {
+			return false
+		}
+		segs := strings.Split(p[1:], "/")
+		for i, seg := range segs {
+			if seg == "." || seg == ".." || (seg == "" && i < len(segs)-1) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // writeJSON answers status with v as JSON.
@@ -240,44 +265,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	w.WriteHeader(status)
 	_, _ = w.Write(append(b, '\n')) // the status is sent; a failed write has no one to tell
 	return nil
-}
-
-// decodeBody reads a JSON request body into v: application/json only, at
-// most maxBody bytes, one value, no unknown fields.
-func decodeBody(r *http.Request, v any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || mt != "application/json" {
-			return newProblem(http.StatusUnsupportedMediaType, ProblemUnsupportedMediaType, "send the body as application/json")
-		}
-	}
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody+1))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		if errors.Is(err, io.EOF) {
-			return badRequest("", "the request body is empty; send a JSON object")
-		}
-		return badRequest(jsonField(err), "the body is not valid: "+err.Error())
-	}
-	if dec.More() {
-		return badRequest("", "the body has more than one JSON value")
-	}
-	if dec.InputOffset() > maxBody {
-		return badRequest("", fmt.Sprintf("the body is larger than %d bytes", maxBody))
-	}
-	return nil
-}
-
-// jsonField names the field a decoding error is about, when it says.
-func jsonField(err error) string {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return te.Field
-	}
-	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return strings.Trim(f, `"`)
-	}
-	return ""
 }
 
 // pageParams reads limit and cursor. The cursor is decoded from its opaque

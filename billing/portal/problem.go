@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cloudbill/cloudbill/billing"
 	"github.com/cloudbill/cloudbill/billing/money"
@@ -97,10 +98,14 @@ func (h *Handler) problemFor(r *http.Request, err error) *Problem {
 	switch {
 	case errors.As(err, &p):
 		return p
-	case errors.Is(err, billing.ErrAccountNotFound), errors.Is(err, billing.ErrResourceNotFound),
-		errors.Is(err, billing.ErrInvoiceNotFound), errors.Is(err, billing.ErrPaymentNotFound),
-		errors.Is(err, billing.ErrLinkedAccountNotFound), errors.Is(err, billing.ErrOrderNotFound):
-		return newProblem(http.StatusNotFound, ProblemNotFound, err.Error())
+	case notFound(err) != nil:
+		// The sentinel's text and the path's id, quoted and bounded: the
+		// error's own text quotes the id in full.
+		detail := notFound(err).Error()
+		if id := r.PathValue("id"); id != "" {
+			detail += ": " + quoteInput(id)
+		}
+		return newProblem(http.StatusNotFound, ProblemNotFound, detail)
 	case errors.As(err, &re):
 		return badRequest(snake(re.Field), err.Error())
 	case errors.Is(err, billing.ErrInvalidIdempotencyKey):
@@ -130,14 +135,38 @@ func (h *Handler) problemFor(r *http.Request, err error) *Problem {
 	return newProblem(http.StatusInternalServerError, ProblemInternal, "")
 }
 
-// writeProblem answers with p as application/problem+json.
+// notFound returns the not-found sentinel err matches, or nil.
+func notFound(err error) error {
+	for _, s := range []error{billing.ErrAccountNotFound, billing.ErrResourceNotFound, billing.ErrInvoiceNotFound,
+		billing.ErrPaymentNotFound, billing.ErrLinkedAccountNotFound, billing.ErrOrderNotFound} {
+		if errors.Is(err, s) {
+			return s
+		}
+	}
+	return nil
+}
+
+// Bounds of what a problem echoes of the request, in bytes.
+const (
+	maxDetail   = 400
+	maxField    = 64
+	maxInstance = 256
+)
+
+// writeProblem answers with p as application/problem+json. Detail, Field
+// and Instance are bounded (maxDetail, maxField, maxInstance bytes) and
+// valid UTF-8, whatever the request held; client text inside a detail is
+// already quoted by quoteInput.
 func writeProblem(w http.ResponseWriter, r *http.Request, p *Problem) {
 	out := *p
 	// The path as the client sent it, before any prefix the host strips.
-	out.Instance = r.URL.Path
+	out.Instance = r.URL.EscapedPath()
 	if path, _, _ := strings.Cut(r.RequestURI, "?"); strings.HasPrefix(path, "/") {
 		out.Instance = path
 	}
+	out.Instance = bound(out.Instance, maxInstance)
+	out.Detail = bound(out.Detail, maxDetail)
+	out.Field = bound(out.Field, maxField)
 	if out.Title == "" {
 		out.Title = http.StatusText(out.Status)
 	}
@@ -148,4 +177,22 @@ func writeProblem(w http.ResponseWriter, r *http.Request, p *Problem) {
 	}
 	w.WriteHeader(out.Status)
 	_ = json.NewEncoder(w).Encode(out) // the status is sent; a failed write has no one to tell
+}
+
+// bound makes s valid UTF-8 of at most limit bytes, cut on a rune boundary
+// and ending in "..." when cut.
+func bound(s string, limit int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= limit {
+		return s
+	}
+	cut := limit - len("...")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	// Nor inside a percent-escape of a path.
+	if i := strings.LastIndexByte(s[max(0, cut-2):cut], '%'); i >= 0 {
+		cut = max(0, cut-2) + i
+	}
+	return s[:cut] + "..."
 }
