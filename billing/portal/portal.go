@@ -96,11 +96,13 @@ type Config struct {
 // next_cursor) and answer a Page. Mutating requests (POST, DELETE) need an
 // Idempotency-Key header, which becomes the billing operation's
 // idempotency key: a retry with the same key returns the first result and
-// has no second effect. Request bodies are JSON (Content-Type
-// application/json, unknown fields refused). Every error is an
+// has no second effect; there are no PUT endpoints. Request bodies are
+// one UTF-8 JSON object with no duplicate or unknown keys (see the package
+// doc for the exact rules). Every error is an
 // application/problem+json Problem: 401 without an account, 404 for
 // anything not in the caller's account (another account's objects
-// included), 400 for bad input, 405, 415, 422 for a key reused with a
+// included, and any path with "." or ".." segments), 400 for bad input,
+// 405, 415 for a body not sent as UTF-8 JSON, 422 for a key reused with a
 // different request, 503 when the gateway is unavailable, 500 otherwise.
 //
 // A Handler is safe for concurrent use.

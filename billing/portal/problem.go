@@ -24,7 +24,8 @@ const (
 	// ProblemUnauthenticated: the request has no account (401).
 	ProblemUnauthenticated = "urn:cloudbill:problem:unauthenticated"
 	// ProblemNotFound: no such object in the caller's account, including
-	// another account's objects (404).
+	// another account's objects, and no path with a "." or ".." segment
+	// (404).
 	ProblemNotFound = "urn:cloudbill:problem:not-found"
 	// ProblemMethodNotAllowed: the path exists, the method does not (405).
 	ProblemMethodNotAllowed = "urn:cloudbill:problem:method-not-allowed"
@@ -37,7 +38,8 @@ const (
 	// ProblemIdempotencyConflict: the Idempotency-Key was first used for a
 	// different request (422).
 	ProblemIdempotencyConflict = "urn:cloudbill:problem:idempotency-conflict"
-	// ProblemUnsupportedMediaType: the body is not application/json (415).
+	// ProblemUnsupportedMediaType: the body is not sent as UTF-8
+	// application/json without a Content-Encoding (415).
 	ProblemUnsupportedMediaType = "urn:cloudbill:problem:unsupported-media-type"
 	// ProblemNotPayable: the object has nothing outstanding (409).
 	ProblemNotPayable = "urn:cloudbill:problem:not-payable"
