@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudbill/cloudbill/billing"
+	"github.com/cloudbill/cloudbill/billing/metering"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/storage"
@@ -153,5 +154,29 @@ func TestSetDiscountRateIsAuditedIdempotentAndChecked(t *testing.T) {
 		off, err := e.sys.SetDiscountRate(ctx, "k3", billing.SetDiscountRateRequest{AccountID: "acme", Actor: "ops"})
 		require.NoError(t, err)
 		require.True(t, off.DiscountRate.IsZero())
+	})
+}
+
+// TestCreditHoldEstimatesAtTheDiscount: the credit hold of a prepaid
+// account with a 10 % contract discount holds what its usage invoice will
+// bill: 1,000 GB-hours of snapshots a day at 7.7 is 7,700, at 10 % off
+// 6,930; so far 6,930 + 3 × 6,930 = 27,720 held (30,800 without it).
+func TestCreditHoldEstimatesAtTheDiscount(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		e := newEnvWith(t, newStore(t), func(c *billing.Config) { c.Metering = meteredItems(t) })
+		e.fund(t, "beta", 1_000_000)
+		_, err := e.sys.SetDiscountRate(ctx, "contract", billing.SetDiscountRateRequest{AccountID: "beta",
+			Rate: decimal.RequireFromString("0.1"), Actor: "ops"})
+		require.NoError(t, err)
+		r := e.buy(t, "beta", small, period.Months(1))
+		e.clk.Set(time.Date(2026, 4, 5, 5, 0, 0, 0, time.UTC))
+		require.Equal(t, 1, record(t, e, []metering.Event{{ID: "d0", AccountID: "beta", ResourceID: r.ID,
+			Metric: snapshotMetric, Quantity: decimal.NewFromInt(1000), At: e.clk.Now()}}).Recorded)
+		e.clk.Set(time.Date(2026, 4, 6, 2, 0, 30, 0, time.UTC)) // 09:00 local the next day
+		require.Equal(t, 1, e.tickAll(t).Holds)
+		w, err := e.sys.Wallet(ctx, "beta")
+		require.NoError(t, err)
+		require.Equal(t, int64(27_720), minor(t, w.Held))
 	})
 }

@@ -210,7 +210,7 @@ func MonthBill(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Acc
 	if in.Usage, err = usage.Metered(charges, tax); err != nil {
 		return postpaid.Bill{}, false, err
 	}
-	rate := DiscountRate(s, acct, r.ProductID, d.Configuration)
+	rate := usage.DiscountRate(s, acct, r.ProductID, d.Configuration)
 	for i := range in.Usage {
 		in.Usage[i].DiscountRate = rate
 	}
@@ -230,27 +230,6 @@ func MonthBill(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Acc
 		return postpaid.Bill{}, false, err
 	}
 	return bill, len(bill.Lines) > 0, nil
-}
-
-// DiscountRate is the postpaid discount of a resource of product productID
-// at configuration cfg for acct: the account's contract discount
-// (storage.Account.DiscountRate) when it has one, else the catalog's
-// (pricing.Catalog.PostpaidDiscountRate: the plan's, else the product's),
-// zero for a product the account's catalog no longer has — a month close
-// never fails for want of a discount.
-func DiscountRate(s *core.Env, acct storage.Account, productID string, cfg pricing.Configuration) decimal.Decimal {
-	if !acct.DiscountRate.IsZero() {
-		return acct.DiscountRate
-	}
-	cat, err := s.CatalogFor(acct.Currency)
-	if err != nil {
-		return decimal.Zero
-	}
-	rate, err := cat.PostpaidDiscountRate(productID, cfg)
-	if err != nil {
-		return decimal.Zero
-	}
-	return rate
 }
 
 // withAccountDiscount returns the intervals to bill for acct: each at the
@@ -352,7 +331,7 @@ func PostpaidInterval(s *core.Env, productID string, d *storage.ResourceDetail, 
 	if err != nil {
 		return postpaid.Interval{}, err
 	}
-	rate := DiscountRate(s, storage.Account{Currency: cur}, productID, d.Configuration)
+	rate := usage.DiscountRate(s, storage.Account{Currency: cur}, productID, d.Configuration)
 	price, err := usage.PreTaxUnitPrice(d.PricePer30Days, tax)
 	return postpaid.Interval{From: from, Item: invoicing.DescribeConfiguration(d.Configuration), UnitPrice: price,
 		Quantity: decimal.NewFromInt(1), DiscountRate: rate, TaxRate: tax.Rate}, err
