@@ -252,12 +252,7 @@ func withAccountDiscount(ivs []postpaid.Interval, acct storage.Account) []postpa
 // before the discount rate and the discount, the coupon taken after tax.
 func BillDraft(s *core.Env, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail, bill postpaid.Bill, id string, now time.Time) (invoice.Invoice, error) {
 	lines := make([]invoice.Line, 0, len(bill.Lines))
-	service := ""
-	if cat, err := s.CatalogFor(acct.Currency); err == nil {
-		if p, err := cat.Product(r.ProductID); err == nil {
-			service = p.Name
-		}
-	}
+	service := invoicing.ServiceName(s, acct.Currency, r.ProductID)
 	for _, bl := range bill.Lines {
 		l, err := billLine(r, service, d, bl)
 		if err != nil {
