@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 
+	"github.com/cloudbill/cloudbill/billing/billingtype"
 	"github.com/cloudbill/cloudbill/billing/internal/core"
+	"github.com/cloudbill/cloudbill/billing/internal/postpaid"
 	"github.com/cloudbill/cloudbill/billing/internal/txn"
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/lifecycle"
@@ -79,5 +81,25 @@ func (s *System) SetCreditLimit(ctx context.Context, key string, req SetCreditLi
 			AccountID: a.ID, Actor: req.Actor, Action: "account.credit_limit_changed", Detail: detail, At: now,
 		})
 		return a, err
+	})
+}
+
+// SetDiscountRateRequest gives an account a postpaid discount of its own.
+type SetDiscountRateRequest = billingtype.SetDiscountRateRequest
+
+// SetDiscountRate sets the account's contract discount on its postpaid
+// bills (an audited, idempotent operation,
+// "account.discount_rate_changed"); see SetDiscountRateRequest. Errors: a
+// *RequestError naming AccountID, Rate, Actor or Reason; ErrAccountNotFound.
+func (s *System) SetDiscountRate(ctx context.Context, key string, req SetDiscountRateRequest) (Account, error) {
+	var c requestCheck
+	c.accountID("AccountID", req.AccountID)
+	c.actor(req.Actor)
+	c.text("Reason", req.Reason, MaxReasonBytes)
+	if c.err != nil {
+		return Account{}, c.err
+	}
+	return txn.Idempotent(ctx, s.env, req.AccountID, key, "account.set_discount_rate", req, func(ctx context.Context, tx storage.Tx) (Account, error) {
+		return postpaid.SetDiscountRate(ctx, s.env, tx, req)
 	})
 }

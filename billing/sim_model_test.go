@@ -168,6 +168,9 @@ type mAccount struct {
 	linked string
 	// postpaid says the account is billed monthly in arrears.
 	postpaid bool
+	// discount is the account's contract discount on its postpaid bills,
+	// in percent (SetDiscountRate); 0 for none.
+	discount int64
 	// events counts the outbox events the model expects, by kind, and
 	// gotEvents those the library wrote (read by the checks).
 	events, gotEvents map[string]int

@@ -173,6 +173,9 @@ type mPostpaid struct {
 	unmatched []*mPayment
 	dirtyBill map[string]bool
 	dirtyPost map[string]bool
+	// discountedCloses counts the months closed at a contract discount:
+	// how often the discount rule fired.
+	discountedCloses int
 }
 
 func newPostpaidModel() *mPostpaid {
@@ -370,6 +373,10 @@ func (m *simModel) closeMonth(x *mPostRes, ms, me time.Time) {
 	}
 	var total int64
 	lines := 0
+	disc := m.accounts[x.acct].discount
+	if disc > 0 {
+		m.pp.discountedCloses++
+	}
 	for _, iv := range x.intervals {
 		from, to := iv.from, iv.to
 		if from.Before(ms) {
@@ -385,10 +392,15 @@ func (m *simModel) closeMonth(x *mPostRes, ms, me time.Time) {
 		if mins <= 0 {
 			continue
 		}
-		total += prorate(simConfigs[iv.cfg].price, mins)
+		// pricing.PostpaidCharge: minutes × price × (1 − discount) ÷
+		// 43,200, rounded half-up once.
+		total += divRound(simConfigs[iv.cfg].price*(100-disc)*mins, 100*minutesPer30Days)
 		lines++
 	}
 	usage := m.usagePrice(x.acct, x.id, ms, me, nil)
+	if usage > 0 && disc > 0 {
+		usage = divRound(usage*(100-disc), 100) // a metered line: quantity × unit price × (1 − discount), rounded once
+	}
 	if usage > 0 {
 		lines++
 		total += usage

@@ -29,6 +29,7 @@ func simPostpaidOps() []simOp {
 		{"postpaid delete", 1, (*simRun).opPostpaidDelete},
 		{"record usage", 6, (*simRun).opRecordUsage},
 		{"pay bill", 5, (*simRun).opPayBill},
+		{"set discount", 1, (*simRun).opSetDiscount},
 	}
 }
 
@@ -453,4 +454,19 @@ func describePromos(ps []*mPromo) string {
 		s += fmt.Sprintf("{%s %d until %s} ", p.id, p.amount, p.expires)
 	}
 	return s
+}
+
+// opSetDiscount sets the postpaid account's contract discount to 0, 10 or
+// 25 %: every month closed from now on bills its intervals and usage at it
+// (the model's closeMonth).
+func (r *simRun) opSetDiscount() {
+	acct := r.postpaidAccount()
+	pct := []int64{0, 10, 25}[r.intn(3)]
+	r.note("set discount %s %d%%", acct, pct)
+	a, err := r.e.sys.SetDiscountRate(r.ctx, r.key(), billing.SetDiscountRateRequest{AccountID: acct, Rate: decimal.New(pct, -2), Actor: "sim"})
+	r.noErr(err, "set discount")
+	if err == nil && !a.DiscountRate.Equal(decimal.New(pct, -2)) {
+		r.failf("set discount: the account has %s, want %d%%", a.DiscountRate, pct)
+	}
+	r.m.accounts[acct].discount = pct
 }

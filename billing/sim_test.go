@@ -149,7 +149,10 @@ func TestSimulation(t *testing.T) {
 // seqResult is what one sequence did.
 type seqResult struct {
 	ops, checks int
-	failure     string
+	// discounted counts the months the model closed at a contract
+	// discount (opSetDiscount): how often that rule was reached.
+	discounted int
+	failure    string
 }
 
 // simulateMany runs sequences with seeds base, base+1, … until budget
@@ -166,7 +169,7 @@ func simulateMany(t *testing.T, name string, base uint64, budget, workers int, c
 		t.Skip("no operations asked for")
 	}
 	began := time.Now()
-	var next, ops, checks atomic.Int64
+	var next, ops, checks, discounted atomic.Int64
 	var stop atomic.Bool
 	var mu sync.Mutex
 	var failures []string
@@ -183,6 +186,7 @@ func simulateMany(t *testing.T, name string, base uint64, budget, workers int, c
 				res := runSequence(context.Background(), newStore(), cat, seeds[i], start, fmt.Sprintf("s%x", seeds[i]), opts)
 				done := ops.Add(int64(res.ops))
 				checks.Add(int64(res.checks))
+				discounted.Add(int64(res.discounted))
 				if res.failure != "" {
 					stop.Store(true)
 					mu.Lock()
@@ -193,8 +197,8 @@ func simulateMany(t *testing.T, name string, base uint64, budget, workers int, c
 		}()
 	}
 	wg.Wait()
-	line := fmt.Sprintf("simulation: %d operations, %d checks, seed %d (%s, %d sequences, %d workers, %s)",
-		ops.Load(), checks.Load(), base, name, min(int(next.Load()), len(seeds)), workers, time.Since(began).Round(time.Millisecond))
+	line := fmt.Sprintf("simulation: %d operations, %d checks, %d months closed at a discount, seed %d (%s, %d sequences, %d workers, %s)",
+		ops.Load(), checks.Load(), discounted.Load(), base, name, min(int(next.Load()), len(seeds)), workers, time.Since(began).Round(time.Millisecond))
 	t.Log(line)
 	if testing.Verbose() {
 		fmt.Println(line)
@@ -318,7 +322,7 @@ func runSequence(ctx context.Context, st storage.Store, cat *pricing.Catalog, se
 	}
 	r.publicSweep = seed%4 == 0
 	r.runSteps(seqLength(seed))
-	return seqResult{ops: r.step, checks: r.checks}
+	return seqResult{ops: r.step, checks: r.checks, discounted: r.m.pp.discountedCloses}
 }
 
 // runSteps runs n operations, comparing after each, and a full comparison

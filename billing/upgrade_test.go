@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -81,9 +82,38 @@ func compareUpgradeAfter(t *testing.T, name string, got upgradeAfter) {
 func compareUpgradeFile(t *testing.T, name string, v any) {
 	t.Helper()
 	want := string(readUpgradeFile(t, name, nil))
-	if got := string(upgradeJSON(t, v)); got != want {
+	if got := withoutNewLineFields(string(upgradeJSON(t, v))); got != want {
 		t.Errorf("%s differs from what the older build wrote (-fixture +now):\n%s", name, cmp.Diff(want, got))
 	}
+}
+
+// newLineFields are the invoice.Line fields added after the fixture's build
+// (issue 20: the typed fields the brief's invoice line shows), in the
+// order Line declares them, each right after "description".
+var newLineFields = []string{`"resource_id"`, `"resource_name"`, `"product"`, `"service"`, `"item"`, `"unit"`}
+
+// withoutNewLineFields takes out of the generator's indented JSON the
+// invoice line fields an older build could not write: the keys of
+// newLineFields that follow a line's "description", and "discount_rate"
+// after its "discount". Lines the older build stored read back without
+// them (the records of the fixture's stores compare equal); lines this
+// build issues carry them, and every other byte must still be the same.
+func withoutNewLineFields(s string) string {
+	lines := strings.Split(s, "\n")
+	out := lines[:0]
+	after := ""
+	for _, l := range lines {
+		key, _, _ := strings.Cut(strings.TrimSpace(l), ":")
+		switch {
+		case after == `"description"` && slices.Contains(newLineFields, key):
+			continue
+		case after == `"discount"` && key == `"discount_rate"`:
+			continue
+		}
+		after = key
+		out = append(out, l)
+	}
+	return strings.Join(out, "\n")
 }
 
 // loadUpgradeStore returns a store on a fresh schema, migrated by the

@@ -37,6 +37,18 @@ import (
 type Line struct {
 	// Description is what the line is for, e.g. "vServer 2 vCPU / 4 GB".
 	Description string `json:"description"`
+	// ResourceID and ResourceName identify the resource the line bills;
+	// empty on lines stored before they existed and on one-off lines.
+	ResourceID   string `json:"resource_id,omitempty"`
+	ResourceName string `json:"resource_name,omitempty"`
+	// Product is the catalog product ("vserver"), Service the product's
+	// name for people ("vServer"), Item what of it the line bills (a
+	// configuration "2 vCPU / 4 GB" or a metric "bandwidth") and Unit the
+	// unit of Quantity ("30 days", "GB-hour"). Each optional free text.
+	Product string `json:"product,omitempty"`
+	Service string `json:"service,omitempty"`
+	Item    string `json:"item,omitempty"`
+	Unit    string `json:"unit,omitempty"`
 	// Period is the time the line pays for; the zero Span for a line that
 	// is not periodic (a one-off fee). A non-zero Period must have Start
 	// before End.
@@ -51,6 +63,12 @@ type Line struct {
 	Amount money.Amount `json:"amount"`
 	// Discount is what coupons and other discounts took off Amount.
 	Discount money.Amount `json:"discount"`
+	// DiscountRate is the rate Discount was taken at, as a fraction, 0 ≤
+	// DiscountRate ≤ 1 (0.1 is 10%) with at most MaxRatePlaces places:
+	// the postpaid discount (pre-tax = Amount × (1 − DiscountRate),
+	// rounded once). Zero (and omitted) when no rate applies; it is for
+	// people and not checked against Discount, which is authoritative.
+	DiscountRate decimal.Decimal `json:"discount_rate,omitzero"`
 	// Net is the tax-exclusive amount after discounts.
 	Net money.Amount `json:"net"`
 	// TaxRate is the tax rate as a fraction, 0 ≤ TaxRate ≤ 1 (0.1 is 10%),
@@ -112,6 +130,10 @@ type LineInput struct {
 	Discount money.Amount
 	TaxRate  decimal.Decimal
 	Details  []string
+	// ResourceID, ResourceName, Product, Service, Item, Unit and
+	// DiscountRate are copied to the line's fields of those names.
+	ResourceID, ResourceName, Product, Service, Item, Unit string
+	DiscountRate                                           decimal.Decimal
 }
 
 // PriceLine prices in for a document in mode: Amount = UnitPrice × Quantity
@@ -131,7 +153,8 @@ func PriceLine(in LineInput, mode TaxMode) (Line, error) {
 	l := Line{
 		Description: in.Description, Period: in.Period, Quantity: in.Quantity,
 		UnitPrice: in.UnitPrice, Discount: in.Discount, TaxRate: in.TaxRate,
-		Details: slices.Clone(in.Details),
+		Details: slices.Clone(in.Details), ResourceID: in.ResourceID, ResourceName: in.ResourceName,
+		Product: in.Product, Service: in.Service, Item: in.Item, Unit: in.Unit, DiscountRate: in.DiscountRate,
 	}
 	// Check the factors before multiplying, so that a hostile quantity or
 	// rate never reaches the arithmetic.
@@ -200,6 +223,18 @@ func zeroOf(cur money.Currency) money.Amount {
 func validateLine(idx int, l Line, cur money.Currency, mode TaxMode, kind Kind) error {
 	if p := textProblem(l.Description, true); p != "" {
 		return &LineError{Index: idx, Field: "Description", Reason: p}
+	}
+	for _, f := range []struct{ name, v string }{{"ResourceID", l.ResourceID}, {"ResourceName", l.ResourceName},
+		{"Product", l.Product}, {"Service", l.Service}, {"Item", l.Item}, {"Unit", l.Unit}} {
+		if p := textProblem(f.v, false); p != "" {
+			return &LineError{Index: idx, Field: f.name, Reason: p}
+		}
+	}
+	if p := decimalProblem(l.DiscountRate, 0, MaxRatePlaces); p != "" {
+		return &LineError{Index: idx, Field: "DiscountRate", Reason: p}
+	}
+	if l.DiscountRate.IsNegative() || l.DiscountRate.GreaterThan(decimal.NewFromInt(1)) {
+		return &LineError{Index: idx, Field: "DiscountRate", Reason: fmt.Sprintf("%s is not in [0, 1]", l.DiscountRate)}
 	}
 	if len(l.Details) > MaxDetails {
 		return &LineError{Index: idx, Field: "Details", Reason: fmt.Sprintf("has %d entries, more than %d", len(l.Details), MaxDetails)}

@@ -2,8 +2,12 @@ package storage
 
 import (
 	"context"
-	"github.com/cloudbill/cloudbill/billing/money"
+	"fmt"
 	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/cloudbill/cloudbill/billing/money"
 )
 
 // AccountType says how an account pays: prepaid accounts buy terms in
@@ -35,6 +39,11 @@ type Account struct {
 	// and never negative; the zero Amount means none of its own (the
 	// configured default applies).
 	CreditLimit money.Amount `json:"credit_limit,omitzero"`
+	// DiscountRate is the account's contract discount on its postpaid
+	// bills, a fraction 0 ≤ rate ≤ 1 (0.1 is 10%) with at most
+	// MaxDiscountRatePlaces places (CheckDiscountRate); zero means none of
+	// its own (the product's or plan's discount applies).
+	DiscountRate decimal.Decimal `json:"discount_rate,omitzero"`
 	// CreatedAt and UpdatedAt are set by the caller from its injected clock.
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
@@ -62,4 +71,25 @@ type Accounts interface {
 	// taken in that order. An id no account has is left out, not an
 	// error.
 	GetManyForUpdate(ctx context.Context, ids []string) ([]Account, error)
+}
+
+// MaxDiscountRatePlaces is the most decimal places Account.DiscountRate may
+// have: the precision of an invoice line's rate.
+const MaxDiscountRatePlaces = 10
+
+// CheckDiscountRate returns nil for a discount rate an account may store —
+// in [0, 1] with at most MaxDiscountRatePlaces places — and a description of
+// what is wrong otherwise. Every store refuses the others with
+// ErrInvalidRecord.
+func CheckDiscountRate(r decimal.Decimal) error {
+	if r.IsZero() {
+		return nil
+	}
+	if e := r.Exponent(); e > 0 || e < -(MaxDiscountRatePlaces+20) || !r.Equal(r.Truncate(MaxDiscountRatePlaces)) {
+		return fmt.Errorf("discount rate %s has more than %d decimal places or is out of range", r, MaxDiscountRatePlaces)
+	}
+	if r.IsNegative() || r.GreaterThan(decimal.NewFromInt(1)) {
+		return fmt.Errorf("discount rate %s is not in [0, 1]", r)
+	}
+	return nil
 }

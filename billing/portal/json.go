@@ -106,6 +106,15 @@ type Invoice struct {
 type Line struct {
 	// Description says what the line is for.
 	Description string `json:"description"`
+	// ResourceID, ResourceName, Product, Service, Item and Unit say what
+	// the line bills (invoice.Line's fields of those names); each absent
+	// when the line does not carry it, as lines issued before them.
+	ResourceID   string `json:"resource_id,omitempty"`
+	ResourceName string `json:"resource_name,omitempty"`
+	Product      string `json:"product,omitempty"`
+	Service      string `json:"service,omitempty"`
+	Item         string `json:"item,omitempty"`
+	Unit         string `json:"unit,omitempty"`
 	// PeriodStart and PeriodEnd bound what the line pays for, to the
 	// minute; absent for a one-off line.
 	PeriodStart time.Time `json:"period_start,omitzero"`
@@ -117,11 +126,18 @@ type Line struct {
 	// Amount − discount = net (exclusive) and net + tax = total.
 	Amount   money.Amount `json:"amount"`
 	Discount money.Amount `json:"discount"`
-	Net      money.Amount `json:"net"`
+	// DiscountRate is the rate of a postpaid discount as a fraction ("0.1"
+	// is 10%); absent when none applied.
+	DiscountRate string       `json:"discount_rate,omitempty"`
+	Net          money.Amount `json:"net"`
 	// TaxRate is a fraction: "0.1" is 10%.
 	TaxRate string       `json:"tax_rate"`
 	Tax     money.Amount `json:"tax"`
-	Total   money.Amount `json:"total"`
+	// Coupon is what coupons took off after tax (a postpaid bill's line)
+	// and CouponCodes their codes; both absent when none did.
+	Coupon      money.Amount `json:"coupon,omitzero"`
+	CouponCodes []string     `json:"coupon_codes,omitempty"`
+	Total       money.Amount `json:"total"`
 	// Details explain how the line was priced.
 	Details []string `json:"details,omitempty"`
 }
@@ -273,6 +289,13 @@ func invoiceJSON(inv invoice.Invoice, withLines bool) Invoice {
 				Description: l.Description, PeriodStart: l.Period.Start, PeriodEnd: l.Period.End,
 				Quantity: l.Quantity.String(), UnitPrice: l.UnitPrice, Amount: l.Amount, Discount: l.Discount,
 				Net: l.Net, TaxRate: l.TaxRate.String(), Tax: l.Tax, Total: l.Total, Details: slices.Clone(l.Details),
+				ResourceID: l.ResourceID, ResourceName: l.ResourceName, Product: l.Product, Service: l.Service, Item: l.Item, Unit: l.Unit,
+			}
+			if !l.DiscountRate.IsZero() {
+				out.Lines[i].DiscountRate = l.DiscountRate.String()
+			}
+			if l.Coupon.IsPositive() {
+				out.Lines[i].Coupon, out.Lines[i].CouponCodes = l.Coupon, slices.Clone(l.CouponCodes)
 			}
 		}
 	}

@@ -216,6 +216,23 @@ func (c *Catalog) TermDiscountRate(id string, months int) (decimal.Decimal, erro
 	return e.p.termDiscountRate(months), nil
 }
 
+// PostpaidDiscountRate returns the postpaid discount of product id at
+// configuration cfg: the plan's PostpaidDiscount when cfg names a plan that
+// has one, else the product's (zero when neither has one); or an
+// *UnknownProductError. An unknown plan id gives the product's rate.
+func (c *Catalog) PostpaidDiscountRate(id string, cfg Configuration) (decimal.Decimal, error) {
+	e, err := c.lookup(id)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	for _, pl := range e.p.Plans {
+		if cfg.Plan != "" && pl.ID == cfg.Plan && !pl.PostpaidDiscount.IsZero() {
+			return pl.PostpaidDiscount, nil
+		}
+	}
+	return e.p.PostpaidDiscount, nil
+}
+
 // Terms returns the terms product id sells, with period.DefaultTerms
 // applied when the product states none, as a copy; or an
 // *UnknownProductError. Product pages list the choices from it.

@@ -66,6 +66,10 @@ type Plan struct {
 	// as the catalog's TaxPolicy says; it may carry more digits than the
 	// currency.
 	Price decimal.Decimal
+	// PostpaidDiscount is the fraction taken off the plan's postpaid bills
+	// before tax, 0 ≤ rate ≤ 1 (0.1 is 10%); zero means the product's
+	// PostpaidDiscount applies. See Catalog.PostpaidDiscountRate.
+	PostpaidDiscount decimal.Decimal
 }
 
 // TermDiscount lowers the price of prepaid terms of at least Months months:
@@ -99,6 +103,12 @@ type Product struct {
 	// zero value means period.DefaultTerms: 1, 3, 6, 12, 24 and 36 months,
 	// no days terms and no spans. NewCatalog refuses an invalid set.
 	Terms period.TermSet
+	// PostpaidDiscount is the fraction taken off the product's postpaid
+	// bills before tax — configuration and metered lines alike — in the
+	// formula pre-tax = minutes × unit price × quantity × (1 − discount) ÷
+	// 43,200; 0 ≤ rate ≤ 1, zero for none. A plan's own PostpaidDiscount
+	// replaces it. Prepaid prices are not affected (TermDiscounts are).
+	PostpaidDiscount decimal.Decimal
 }
 
 // clone returns a deep copy of p, so neither the catalog nor its callers
@@ -161,6 +171,12 @@ func (p Product) validate() error {
 			return &CatalogError{ProductID: p.ID, Field: field,
 				Err: fmt.Errorf("%w: %s is negative", ErrInvalidPrice, pl.Price)}
 		}
+		if err := checkDiscountRate(pl.PostpaidDiscount); err != nil {
+			return &CatalogError{ProductID: p.ID, Field: field + " postpaid discount", Err: err}
+		}
+	}
+	if err := checkDiscountRate(p.PostpaidDiscount); err != nil {
+		return &CatalogError{ProductID: p.ID, Field: "postpaid discount", Err: err}
 	}
 	if err := p.Terms.Validate(); err != nil {
 		return &CatalogError{ProductID: p.ID, Field: "terms", Err: err}
@@ -179,6 +195,25 @@ func (p Product) validate() error {
 			return &CatalogError{ProductID: p.ID, Field: field,
 				Err: fmt.Errorf("%w: %s is not in [0, 1)", ErrInvalidRate, d.Rate)}
 		}
+	}
+	return nil
+}
+
+// MaxDiscountPlaces is the most decimal places a postpaid discount rate
+// may have (the precision of an invoice line's rates).
+const MaxDiscountPlaces = 10
+
+// checkDiscountRate refuses a postpaid discount outside [0, 1] or with more
+// than MaxDiscountPlaces places, with ErrInvalidRate.
+func checkDiscountRate(r decimal.Decimal) error {
+	if r.IsZero() {
+		return nil
+	}
+	if e := r.Exponent(); e > 0 || e < -(MaxDiscountPlaces+20) || !r.Equal(r.Truncate(MaxDiscountPlaces)) {
+		return fmt.Errorf("%w: postpaid discount %s has more than %d decimal places or is out of range", ErrInvalidRate, r, MaxDiscountPlaces)
+	}
+	if r.IsNegative() || r.GreaterThan(decimal.NewFromInt(1)) {
+		return fmt.Errorf("%w: postpaid discount %s is not in [0, 1]", ErrInvalidRate, r)
 	}
 	return nil
 }

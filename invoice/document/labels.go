@@ -28,6 +28,11 @@ type Labels struct {
 	// The totals: subtotal, discounts, net, tax (and "on" before the
 	// amount it is on), the invoice total and the credit note total.
 	Subtotal, Discounts, Net, Tax, TaxOn, GrandTotal, CreditTotal string
+	// What a line bills, shown under its description when the line says
+	// so: the catalog's service, the item, the unit of its quantity and
+	// the after-tax coupon. (The resource uses Resource, the discount rate
+	// Discount.)
+	Service, Item, Unit, Coupon string
 	// The settlement of an invoice: paid, credited, outstanding.
 	AmountPaid, AmountCredited, Outstanding string
 	// The statuses as customers read them.
@@ -73,6 +78,10 @@ func builtinLabels(lang string) Labels {
 			Total:               "Tổng",
 			Subtotal:            "Cộng tiền hàng",
 			Discounts:           "Chiết khấu",
+			Service:             "Dịch vụ",
+			Item:                "Hạng mục",
+			Unit:                "Đơn vị tính",
+			Coupon:              "Mã giảm giá",
 			Net:                 "Tiền trước thuế",
 			Tax:                 "Thuế GTGT",
 			TaxOn:               "trên",
@@ -124,6 +133,10 @@ func builtinLabels(lang string) Labels {
 		Total:               "Total",
 		Subtotal:            "Subtotal",
 		Discounts:           "Discounts",
+		Service:             "Service",
+		Item:                "Item",
+		Unit:                "Unit",
+		Coupon:              "Coupon",
 		Net:                 "Net",
 		Tax:                 "VAT",
 		TaxOn:               "on",

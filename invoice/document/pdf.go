@@ -301,6 +301,9 @@ func (p *pdfDoc) table(v View) {
 		if l.Period != "" {
 			write(l.Period, false, 6.5, small, colMuted)
 		}
+		for _, d := range l.Facts {
+			write(d, false, 6.5, small, colMuted)
+		}
 		for _, d := range l.Details {
 			write(d, false, 6.5, small, colMuted)
 		}

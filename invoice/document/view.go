@@ -137,6 +137,16 @@ type LineView struct {
 	Period string
 	// Details explain the line (how it was priced, the coupon's share).
 	Details []string
+	// Resource ("web-1 · res_1"), Service ("vServer · vserver"), Item,
+	// Unit, DiscountRate ("10%") and Coupon (the after-tax coupon and its
+	// codes, "5.164 ₫ · POSTPAID20K") are the line's typed fields for
+	// people; each "" when the line does not carry it (lines stored before
+	// they existed carry none).
+	Resource, Service, Item, Unit, DiscountRate, Coupon string
+	// Facts are those of the six that are set, each "label: value" in the
+	// document's language, in that order: what the templates show under
+	// the description.
+	Facts []string
 	// Quantity is the number of units, exact, in the locale's digits.
 	Quantity string
 	// UnitPrice, Amount, Discount, Tax and Total are formatted money;
@@ -225,6 +235,7 @@ func buildView(inv invoice.Invoice, opts Options, labels func(lang string) Label
 		for _, d := range line.Details {
 			lv.Details = append(lv.Details, nfc(d))
 		}
+		lineFacts(&lv, line, lb, f)
 		v.Lines = append(v.Lines, lv)
 	}
 	v.Totals = append(v.Totals, Field{Label: lb.Subtotal, Value: f.money(inv.Subtotal)})
@@ -251,6 +262,35 @@ func buildView(inv invoice.Invoice, opts Options, labels func(lang string) Label
 		v.Settlement = append(v.Settlement, Field{Label: lb.Outstanding, Value: f.money(inv.AmountDue()), Strong: true})
 	}
 	return v, nil
+}
+
+// lineFacts fills the typed fields of lv from line and lists those set as
+// Facts.
+func lineFacts(lv *LineView, line invoice.Line, lb Labels, f formatter) {
+	join := func(a, b string) string {
+		switch {
+		case a == "" || a == b:
+			return nfc(b)
+		case b == "":
+			return nfc(a)
+		}
+		return nfc(a) + " · " + nfc(b)
+	}
+	lv.Resource = join(line.ResourceName, line.ResourceID)
+	lv.Service = join(line.Service, line.Product)
+	lv.Item, lv.Unit = nfc(line.Item), nfc(line.Unit)
+	if !line.DiscountRate.IsZero() {
+		lv.DiscountRate = f.percent(line.DiscountRate)
+	}
+	if line.Coupon.IsPositive() {
+		lv.Coupon = join(f.money(line.Coupon), strings.Join(line.CouponCodes, ", "))
+	}
+	for _, fact := range []struct{ label, value string }{{lb.Resource, lv.Resource}, {lb.Service, lv.Service}, {lb.Item, lv.Item},
+		{lb.Unit, lv.Unit}, {lb.Discount, lv.DiscountRate}, {lb.Coupon, lv.Coupon}} {
+		if fact.value != "" {
+			lv.Facts = append(lv.Facts, fact.label+": "+fact.value)
+		}
+	}
 }
 
 // documentDate is the date a document carries: when it was issued, or

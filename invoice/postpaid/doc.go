@@ -26,6 +26,21 @@
 //	tax     = pre-tax × tax rate, rounded half-up
 //	total   = pre-tax + tax − coupon
 //
+// The discount is the product's or plan's postpaid discount
+// (pricing.Product.PostpaidDiscount), or the account's contract discount,
+// which replaces it (billing.System.SetDiscountRate). A 10 % discount on a
+// March bill in Asia/Ho_Chi_Minh — 181,000 per 30 days from 1 March,
+// resized to 520,000 at 10:30 on 11 March, deleted at 00:00 on 21 March,
+// tax 10 % (ExampleClose_discount):
+//
+//	15,030 min × 181,000 × (1 − 10%) ÷ 43,200 = 56,675.625 → 56,676; tax 5,668; total 62,344
+//	13,770 min × 520,000 × (1 − 10%) ÷ 43,200 = 149,175;             tax 14,918; total 164,093
+//	bill: 205,851 + 20,586 = 226,437
+//
+// On the invoice (billing's month close) each line's Amount is its price
+// before the discount (62,973 and 165,750), Discount what the rate took off
+// (6,297 and 16,575) and DiscountRate the rate.
+//
 // # Metered lines
 //
 // Each Metered is a metering.Charge of the month: pre-tax = billed quantity

@@ -67,8 +67,12 @@ func (r accounts) Update(ctx context.Context, a storage.Account) (storage.Accoun
 }
 
 // checkCreditLimit refuses what the PostgreSQL store refuses: a credit
-// limit that is negative or not in the account's currency.
+// limit that is negative or not in the account's currency, and a discount
+// rate storage.CheckDiscountRate refuses.
 func checkCreditLimit(a storage.Account) error {
+	if err := storage.CheckDiscountRate(a.DiscountRate); err != nil {
+		return fmt.Errorf("memory: account %q: %w: %w", a.ID, err, storage.ErrInvalidRecord)
+	}
 	l := a.CreditLimit
 	if l.Currency().IsZero() || (l.Currency().Code() == a.Currency && !l.IsNegative()) {
 		return nil

@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/shopspring/decimal"
 
 	"github.com/cloudbill/cloudbill/storage"
 )
@@ -28,6 +29,8 @@ func validAccount(a storage.Account) error {
 		reason = fmt.Sprintf("currency %q is not three upper-case letters", a.Currency)
 	case !a.CreditLimit.Currency().IsZero() && (a.CreditLimit.Currency().Code() != a.Currency || a.CreditLimit.IsNegative()):
 		reason = fmt.Sprintf("credit limit %s must be a non-negative amount in %s", a.CreditLimit, a.Currency)
+	case storage.CheckDiscountRate(a.DiscountRate) != nil:
+		reason = storage.CheckDiscountRate(a.DiscountRate).Error()
 	default:
 		return nil
 	}
@@ -48,7 +51,7 @@ func (r accounts) Create(ctx context.Context, a storage.Account) error {
 		return err
 	}
 	tag, err := r.t.pg.Exec(ctx, r.t.s.q.createAccount, a.ID, string(a.Type), a.Currency, a.TimeZone, a.CreatedAt, a.UpdatedAt,
-		amountArg(a.CreditLimit))
+		amountArg(a.CreditLimit), rateArg(a.DiscountRate))
 	if err != nil {
 		return r.t.fail(fmt.Sprintf("create account %q", a.ID), err)
 	}
@@ -94,7 +97,7 @@ func (r accounts) Update(ctx context.Context, a storage.Account) (storage.Accoun
 		return storage.Account{}, err
 	}
 	got, err := scanAccount(r.t.pg.QueryRow(ctx, r.t.s.q.updateAccount, a.ID, string(a.Type), a.Currency, a.TimeZone, a.UpdatedAt,
-		amountArg(a.CreditLimit)))
+		amountArg(a.CreditLimit), rateArg(a.DiscountRate)))
 	if err != nil {
 		return storage.Account{}, r.t.fail(fmt.Sprintf("update account %q", a.ID), err)
 	}
@@ -106,15 +109,30 @@ func (r accounts) Update(ctx context.Context, a storage.Account) (storage.Accoun
 func scanAccount(row pgx.Row) (storage.Account, error) {
 	var a storage.Account
 	var typ string
-	var limit pgtype.Numeric
-	if err := row.Scan(&a.ID, &typ, &a.Currency, &a.TimeZone, &a.CreatedAt, &a.UpdatedAt, &a.Version, &limit); err != nil {
+	var limit, rate pgtype.Numeric
+	if err := row.Scan(&a.ID, &typ, &a.Currency, &a.TimeZone, &a.CreatedAt, &a.UpdatedAt, &a.Version, &limit, &rate); err != nil {
 		return storage.Account{}, err
 	}
 	var err error
+	if rate.Valid {
+		if a.DiscountRate, err = decimalOf(rate); err != nil {
+			return storage.Account{}, err
+		}
+	}
 	if a.CreditLimit, err = readAmount(limit, a.Currency); err != nil {
 		return storage.Account{}, err
 	}
 	a.Type = storage.AccountType(typ)
 	a.CreatedAt, a.UpdatedAt = a.CreatedAt.UTC(), a.UpdatedAt.UTC()
 	return a, nil
+}
+
+// rateArg is a discount rate as a NUMERIC argument: NULL for zero (no
+// discount of the account's own), so rows written before the column read
+// the same as rows without one.
+func rateArg(r decimal.Decimal) pgtype.Numeric {
+	if r.IsZero() {
+		return pgtype.Numeric{}
+	}
+	return numeric(r)
 }

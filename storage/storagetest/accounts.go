@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -65,6 +66,21 @@ func (s suite) testAccounts(t *testing.T) {
 				a.CreditLimit = mustAmount("10", "USD")
 				return a
 			}(),
+			"a negative discount rate": func() storage.Account {
+				a := newAccount("x")
+				a.DiscountRate = decimal.RequireFromString("-0.1")
+				return a
+			}(),
+			"a discount rate above 1": func() storage.Account {
+				a := newAccount("x")
+				a.DiscountRate = decimal.RequireFromString("1.01")
+				return a
+			}(),
+			"a discount rate with 11 places": func() storage.Account {
+				a := newAccount("x")
+				a.DiscountRate = decimal.RequireFromString("0.12345678901")
+				return a
+			}(),
 		} {
 			t.Run(name, func(t *testing.T) {
 				err := st.InTx(context.Background(), func(ctx context.Context, tx storage.Tx) error {
@@ -90,6 +106,30 @@ func (s suite) testAccounts(t *testing.T) {
 				a, err := tx.Accounts().Get(ctx, "lim")
 				require.NoError(t, err)
 				assert.True(t, a.CreditLimit.Equal(limit) && a.CreditLimit.Currency() == limit.Currency(), "limit %s, want %s", a.CreditLimit, limit)
+				return nil
+			})
+		}
+	})
+
+	t.Run("a discount rate is set, changed and removed by Update", func(t *testing.T) {
+		st := s.newStore(t)
+		want := newAccount("disc")
+		want.DiscountRate = decimal.RequireFromString("0.1")
+		inTx(t, st, func(ctx context.Context, tx storage.Tx) error { return tx.Accounts().Create(ctx, want) })
+		for _, rate := range []string{"0.1", "0.125", "1", "0.0000000001", "0"} {
+			if rate != "0.1" {
+				inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+					a, err := tx.Accounts().GetForUpdate(ctx, "disc")
+					require.NoError(t, err)
+					a.DiscountRate = decimal.RequireFromString(rate)
+					_, err = tx.Accounts().Update(ctx, a)
+					return err
+				})
+			}
+			inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+				a, err := tx.Accounts().Get(ctx, "disc")
+				require.NoError(t, err)
+				assert.True(t, a.DiscountRate.Equal(decimal.RequireFromString(rate)), "rate %s, want %s", a.DiscountRate, rate)
 				return nil
 			})
 		}

@@ -94,6 +94,8 @@ func issueInvoiceIn(ctx context.Context, s *core.Env, tx storage.Tx, acct storag
 	line, err := invoice.PriceLine(invoice.LineInput{
 		Description: describeResource(r.ProductID, d), Period: span, Quantity: decimalOne(),
 		UnitPrice: amount, Discount: discount, TaxRate: tax.Rate, Details: details,
+		ResourceID: r.ID, Product: core.ClipText(r.ProductID, 200), Service: core.ClipText(ServiceName(s, acct.Currency, r.ProductID), 200),
+		Item: core.ClipText(DescribeConfiguration(d.Configuration), 200), Unit: PeriodUnit,
 	}, mode)
 	if err != nil {
 		return invoice.Invoice{}, err
@@ -135,6 +137,25 @@ func StoreInvoice(ctx context.Context, s *core.Env, tx storage.Tx, inv invoice.I
 // actionConfig is a catalog configuration as the action log records it.
 func actionConfig(c pricing.Configuration) invoice.Configuration {
 	return invoice.Configuration{Plan: c.Plan, Components: c.Components}
+}
+
+// PeriodUnit is the unit of a prepaid invoice line: one resource at its
+// configuration for the line's Period.
+const PeriodUnit = "period"
+
+// ServiceName is the catalog's display name of product productID in
+// currency's catalog ("vServer"), or "" when the catalog has no such
+// product (any longer).
+func ServiceName(s *core.Env, currency, productID string) string {
+	cat, err := s.CatalogFor(currency)
+	if err != nil {
+		return ""
+	}
+	p, err := cat.Product(productID)
+	if err != nil {
+		return ""
+	}
+	return p.Name
 }
 
 func describeResource(productID string, d *storage.ResourceDetail) string {

@@ -195,7 +195,7 @@ func billIssuedPayload(inv invoice.Invoice) billingtype.InvoicePayload {
 // remaining coupon shares. ok is false when nothing fell in the month.
 func MonthBill(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail,
 	month period.Span, cutoff time.Time) (postpaid.Bill, bool, error) {
-	in := postpaid.Resource{ResourceID: r.ID, Intervals: d.Intervals, StoppedAt: d.StoppedAt}
+	in := postpaid.Resource{ResourceID: r.ID, Intervals: withAccountDiscount(d.Intervals, acct), StoppedAt: d.StoppedAt}
 	if !cutoff.IsZero() && (in.StoppedAt.IsZero() || cutoff.Before(in.StoppedAt)) {
 		in.StoppedAt = cutoff
 	}
@@ -209,6 +209,10 @@ func MonthBill(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Acc
 	}
 	if in.Usage, err = usage.Metered(charges, tax); err != nil {
 		return postpaid.Bill{}, false, err
+	}
+	rate := usage.DiscountRate(s, acct, r.ProductID, d.Configuration)
+	for i := range in.Usage {
+		in.Usage[i].DiscountRate = rate
 	}
 	if len(in.Intervals) == 0 && len(in.Usage) == 0 {
 		return postpaid.Bill{}, false, nil
@@ -228,13 +232,29 @@ func MonthBill(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Acc
 	return bill, len(bill.Lines) > 0, nil
 }
 
+// withAccountDiscount returns the intervals to bill for acct: each at the
+// account's contract discount when it has one (it applies to every month
+// not yet closed, whole), else at the catalog discount fixed on the
+// interval when its configuration took effect. ivs is not changed.
+func withAccountDiscount(ivs []postpaid.Interval, acct storage.Account) []postpaid.Interval {
+	if acct.DiscountRate.IsZero() {
+		return ivs
+	}
+	out := slices.Clone(ivs)
+	for i := range out {
+		out[i].DiscountRate = acct.DiscountRate
+	}
+	return out
+}
+
 // BillDraft turns a month's bill into a draft invoice with the given id:
 // one invoice line per bill line, the pre-tax amount split into the amount
 // before the discount rate and the discount, the coupon taken after tax.
 func BillDraft(s *core.Env, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail, bill postpaid.Bill, id string, now time.Time) (invoice.Invoice, error) {
 	lines := make([]invoice.Line, 0, len(bill.Lines))
+	service := invoicing.ServiceName(s, acct.Currency, r.ProductID)
 	for _, bl := range bill.Lines {
-		l, err := billLine(r.ProductID, d, bl)
+		l, err := billLine(r, service, d, bl)
 		if err != nil {
 			return invoice.Invoice{}, err
 		}
@@ -249,7 +269,8 @@ func BillDraft(s *core.Env, acct storage.Account, r *storage.Resource, d *storag
 // before its discount rate (configuration: minutes × unit price × quantity
 // ÷ 43,200; usage: unit price × quantity), rounded half-up; the discount is
 // what the rate took off, so that Amount − Discount is the bill's pre-tax.
-func billLine(productID string, d *storage.ResourceDetail, bl postpaid.Line) (invoice.Line, error) {
+func billLine(r *storage.Resource, service string, d *storage.ResourceDetail, bl postpaid.Line) (invoice.Line, error) {
+	productID := r.ProductID
 	var gross money.Amount
 	switch {
 	case bl.DiscountRate.IsZero():
@@ -275,7 +296,11 @@ func billLine(productID string, d *storage.ResourceDetail, bl postpaid.Line) (in
 	}
 	l := invoice.Line{Description: core.ClipText(desc, 200), Period: bl.Period, Quantity: bl.Quantity, UnitPrice: bl.UnitPrice,
 		Amount: gross, Discount: discount, Net: bl.PreTax, TaxRate: bl.TaxRate, Tax: bl.Tax, Total: bl.Total,
-		Details: clipDetails(bl.Breakdown)}
+		Details: clipDetails(bl.Breakdown), ResourceID: r.ID, Product: core.ClipText(productID, 200), Service: core.ClipText(service, 200),
+		Item: core.ClipText(bl.Item, 200), Unit: core.ClipText(bl.Unit, 200), DiscountRate: bl.DiscountRate}
+	if l.Item == "" && bl.Kind == postpaid.LineConfiguration {
+		l.Item = core.ClipText(d.Configuration.Plan, 200)
+	}
 	if bl.Coupon.IsPositive() {
 		l.Coupon = bl.Coupon
 		for _, c := range bl.Coupons {
@@ -290,17 +315,21 @@ func clipDetails(details []string) []string {
 	return slices.Clone(details[:min(len(details), invoice.MaxDetails)])
 }
 
-// PostpaidInterval is the configuration interval a postpaid resource
-// starts at from: its price per 30 days as one unit, no discount rate,
+// PostpaidInterval is the configuration interval a postpaid resource of
+// product productID starts at from: its price per 30 days as one unit, the
+// catalog's postpaid discount of its configuration (the plan's, else the
+// product's: fixed when the configuration takes effect, as its price is),
 // the tax rate of the catalog of the price's currency.
-func PostpaidInterval(s *core.Env, d *storage.ResourceDetail, from time.Time) (postpaid.Interval, error) {
-	tax, err := s.TaxFor(d.PricePer30Days.Currency().Code())
+func PostpaidInterval(s *core.Env, productID string, d *storage.ResourceDetail, from time.Time) (postpaid.Interval, error) {
+	cur := d.PricePer30Days.Currency().Code()
+	tax, err := s.TaxFor(cur)
 	if err != nil {
 		return postpaid.Interval{}, err
 	}
+	rate := usage.DiscountRate(s, storage.Account{Currency: cur}, productID, d.Configuration)
 	price, err := usage.PreTaxUnitPrice(d.PricePer30Days, tax)
 	return postpaid.Interval{From: from, Item: invoicing.DescribeConfiguration(d.Configuration), UnitPrice: price,
-		Quantity: decimal.NewFromInt(1), TaxRate: tax.Rate}, err
+		Quantity: decimal.NewFromInt(1), DiscountRate: rate, TaxRate: tax.Rate}, err
 }
 
 // ErrNotPostpaid is returned by the month-close entry points for a resource

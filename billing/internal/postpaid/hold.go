@@ -315,6 +315,10 @@ func usageInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.
 	if in.Usage, err = usage.Metered(charges, tax); err != nil {
 		return invoice.Invoice{}, false, err
 	}
+	rate := usage.DiscountRate(s, acct, r.ProductID, d.Configuration)
+	for i := range in.Usage {
+		in.Usage[i].DiscountRate = rate
+	}
 	bill, err := postpaid.Close(span, in)
 	if err != nil {
 		return invoice.Invoice{}, false, err

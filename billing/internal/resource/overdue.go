@@ -63,7 +63,7 @@ func ResumeIfNoLongerOverdue(ctx context.Context, s *core.Env, tx storage.Tx, ac
 		}
 	}
 	n, err := eachPostpaid(ctx, s, tx, acct, lifecycle.StateSuspended, func(r *storage.Resource, d *storage.ResourceDetail) error {
-		iv, err := monthclose.PostpaidInterval(s, d, now)
+		iv, err := monthclose.PostpaidInterval(s, r.ProductID, d, now)
 		if err != nil {
 			return err
 		}

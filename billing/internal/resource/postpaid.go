@@ -55,7 +55,7 @@ func activatePostpaid(ctx context.Context, s *core.Env, tx storage.Tx, acct stor
 	now := s.Now()
 	r.Status, r.PeriodStart, r.PeriodEnd, r.UpdatedAt = next, now, time.Time{}, now
 	d.Since = now
-	iv, err := monthclose.PostpaidInterval(s, d, now)
+	iv, err := monthclose.PostpaidInterval(s, r.ProductID, d, now)
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func ResizePostpaid(ctx context.Context, s *core.Env, tx storage.Tx, acct storag
 	oldCfg := d.Configuration
 	endInterval(d, now)
 	d.Configuration, d.PricePer30Days = req.Configuration, price.Amount
-	iv, err := monthclose.PostpaidInterval(s, d, now)
+	iv, err := monthclose.PostpaidInterval(s, r.ProductID, d, now)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/cloudbill/cloudbill/billing/internal/core"
 	"github.com/cloudbill/cloudbill/billing/metering"
 	"github.com/cloudbill/cloudbill/billing/money"
@@ -18,6 +20,9 @@ import (
 type prepaidMeteredUsage struct {
 	Events    []metering.Event
 	Resources []string
+	// rates are the resources' postpaid discounts (DiscountRate), by id;
+	// the hold estimates usage at them, as the usage invoice bills it.
+	rates map[string]decimal.Decimal
 	// currency is the account's: the usage is priced in it.
 	currency string
 }
@@ -25,7 +30,7 @@ type prepaidMeteredUsage struct {
 // PrepaidUsage reads the account's usage events in span, leaving out
 // postpaid resources' (which month close bills).
 func PrepaidUsage(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, span period.Span) (prepaidMeteredUsage, error) {
-	out := prepaidMeteredUsage{currency: acct.Currency}
+	out := prepaidMeteredUsage{currency: acct.Currency, rates: map[string]decimal.Decimal{}}
 	if !span.End.After(span.Start) {
 		return out, nil
 	}
@@ -45,6 +50,9 @@ func PrepaidUsage(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.
 				return true, err
 			}
 			sk = skip{postpaid: r.Postpaid, closed: r.ClosedThrough}
+			if rate := DiscountRate(s, acct, r.ProductID, r.Configuration); !rate.IsZero() {
+				out.rates[r.ID] = rate
+			}
 			seen[e.ResourceID] = sk
 		}
 		if sk.postpaid || e.At.Before(sk.closed) {
@@ -85,7 +93,7 @@ func HoldInput(s *core.Env, u prepaidMeteredUsage, cal period.Calendar, start, n
 			if err != nil {
 				return money.Amount{}, err
 			}
-			total = k.Add(total, c.Amount)
+			total = k.Add(total, discounted(c, u.rates[a.ResourceID]))
 		}
 		return total, k.Err()
 	}
