@@ -97,7 +97,7 @@ func (s *System) RecordUsage(ctx context.Context, req RecordUsageRequest) (Usage
 		var holders map[string]bool
 		var err error
 		res = UsageResult{}
-		res.Recorded, res.Duplicates, res.Rejected, holders, err = usage.Record(ctx, tx, req.Events, good, checked, now)
+		res.Recorded, res.Duplicates, res.Rejected, holders, err = usage.Record(ctx, s.env, tx, req.Events, good, checked, now)
 		if err != nil {
 			return err
 		}
