@@ -184,3 +184,38 @@ func TestEventIDReusedWithOtherContentIsRefused(t *testing.T) {
 		require.Equal(t, map[string]string{r1.ID + " " + bandwidthMetric: "6", r2.ID + " " + bandwidthMetric: "2"}, used)
 	})
 }
+
+// Issue 20, 1: a month that cannot be billed — usage over the bound
+// written into the store around RecordUsage (or before the bound
+// existed): two events of 6×10^14 requests — fails alone, reported as an
+// ItemFailure of its resource, while the other resource's April bill is
+// issued (docs/ARCHITECTURE.md, "Repairing a month that cannot be
+// billed", is the operator's path).
+func TestUnbillableMonthFailsAloneAndIsRepairable(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		st := newStore(t)
+		e := ingestEnv(t, st)
+		bad := e.buy(t, "acme", small, period.Months(1))
+		good := e.buy(t, "acme", small, period.Months(1))
+		at := e.clk.Now()
+		require.NoError(t, st.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+			var rows []storage.UsageEvent
+			for _, id := range []string{"x1", "x2"} {
+				rows = append(rows, storage.UsageEvent{ID: id, AccountID: "acme", ResourceID: bad.ID, Metric: requestMetric,
+					Quantity: decimal.New(6, 14), At: at, RecordedAt: at})
+			}
+			_, err := tx.Usage().Insert(ctx, rows)
+			return err
+		}))
+		e.clk.Set(aprilClose)
+		rep, err := e.sys.Tick(ctx, 100)
+		require.NoError(t, err)
+		require.Equal(t, 1, rep.BillsIssued, "the other resource's bill")
+		require.Len(t, rep.Failures, 1)
+		require.Equal(t, billing.ItemResource, rep.Failures[0].Kind)
+		require.Equal(t, bad.ID, rep.Failures[0].ID)
+		require.Len(t, e.bills(t, "acme", good.ID), 1)
+		require.Empty(t, e.bills(t, "acme", bad.ID))
+	})
+}
