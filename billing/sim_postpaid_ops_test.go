@@ -281,10 +281,10 @@ func (r *simRun) opRecordUsage() {
 		wants = append(wants, w)
 	}
 	// The month bound and id conflicts, in batch order: an event past
-	// the earlier checks counts in its resource's month (stored events
-	// plus the batch's so far) unless its id is stored in that month
-	// (a duplicate or a conflict); one that would take the month past
-	// 10^15 VND is refused; one whose id is stored elsewhere is then a
+	// the earlier checks that is not a retry counts in its resource's
+	// month (the stored events plus the batch's counted so far), an id
+	// stored with other content included; one that would take the month
+	// past 10^15 VND is refused; one whose id is stored is then a
 	// conflict, having counted.
 	type monthKey struct {
 		res   string
@@ -296,21 +296,15 @@ func (r *simRun) opRecordUsage() {
 		if w.reason != "" || w.dup {
 			continue
 		}
-		stored, isStored := r.m.pp.usageID[w.u.id]
 		start, end := monthOf(w.u.at)
 		k := monthKey{w.u.res, start}
-		storedMonth, _ := monthOf(stored.at)
-		if isStored && stored.res == w.u.res && storedMonth.Equal(start) {
-			w.reason = metering.ReasonIDConflict // stored in the month with other content
-			continue
-		}
 		month := r.m.usagePrice(w.u.acct, w.u.res, start, end, nil) + (batchQty[k]+w.u.qty)*simUnitPrice
 		if month > 1_000_000_000_000_000 {
 			w.reason = metering.ReasonAggregateOutOfRange
 			continue
 		}
 		batchQty[k] += w.u.qty
-		if isStored {
+		if r.m.pp.usageID[w.u.id].id != "" {
 			w.reason = metering.ReasonIDConflict
 		}
 	}

@@ -90,14 +90,12 @@ func Record(ctx context.Context, s *core.Env, tx storage.Tx, events []metering.E
 			return 0, 0, nil, nil, err
 		}
 	}
-	// months holds, per resource, metric and month, the aggregate so far
-	// (stored, then this batch's accepted events) and the ids stored.
-	months := map[monthKey]*monthUsage{}
-	// first is the batch's first accepted event of each (account, id).
+	// first is the batch's first candidate of each (account, id); an
+	// identical event later in the batch shares its fate (sameAs).
 	type accountID struct{ account, id string }
-	first := map[accountID]metering.Event{}
-	rows := make([]storage.UsageEvent, 0, len(good))
-	at := make([]int, 0, len(good)) // the batch index of each row
+	first := map[accountID]int{}
+	sameAs := map[int]int{}
+	var cands []candidate
 	for _, i := range good {
 		ev := events[i]
 		st := owned[owner{ev.AccountID, ev.ResourceID}]
@@ -138,63 +136,74 @@ func Record(ctx context.Context, s *core.Env, tx storage.Tx, events []metering.E
 			}
 			continue
 		}
-		if prev, ok := first[accountID{ev.AccountID, ev.ID}]; ok {
-			if SameEvent(prev, ev) {
-				duplicates++
+		if j, ok := first[accountID{ev.AccountID, ev.ID}]; ok {
+			if SameEvent(events[j], ev) {
+				sameAs[i] = j
 			} else {
-				refuse(metering.ReasonIDConflict, "ID", "is the id of event "+strconv.Quote(clip(prev.ID))+" earlier in the batch, with other content")
+				refuse(metering.ReasonIDConflict, "ID", "is the id of event "+strconv.Itoa(j)+" of the batch, with other content")
 			}
 			continue
 		}
-		mu, err := monthOf(ctx, tx, months, st.meter, st.cal, ev)
-		if err != nil {
-			return 0, 0, nil, nil, err
-		}
-		if prev, ok := mu.stored[ev.ID]; ok {
-			if SameEvent(prev, ev) {
-				duplicates++
-			} else {
-				refuse(metering.ReasonIDConflict, "ID", "is stored with other content")
-			}
-			continue
-		}
-		if err := mu.add(st.meter, ev, true); err != nil {
-			rejected = append(rejected, EventError(err, i, ev.ID))
-			continue
-		}
-		first[accountID{ev.AccountID, ev.ID}] = ev
-		rows = append(rows, storage.UsageEvent{ID: ev.ID, AccountID: ev.AccountID, ResourceID: ev.ResourceID,
-			Metric: ev.Metric, Quantity: ev.Quantity, Value: ev.Value, At: ev.At, RecordedAt: now})
-		at = append(at, i)
+		first[accountID{ev.AccountID, ev.ID}] = i
+		span := st.cal.MonthSpan(ev.At)
+		cands = append(cands, candidate{i: i, ev: ev, meter: st.meter, span: span,
+			key: monthKey{ev.AccountID, ev.ResourceID, ev.Metric, span.Start}})
 	}
-	if len(rows) == 0 {
-		return 0, duplicates, rejected, nil, nil
-	}
-	inserted, err := tx.Usage().Insert(ctx, rows)
+	keep, dups, refused, err := boundMonths(ctx, tx, cands)
 	if err != nil {
 		return 0, 0, nil, nil, err
 	}
-	holders = map[string]bool{}
-	for j, ok := range inserted {
-		if ok {
-			recorded++
-			holders[rows[j].AccountID] = true
-			continue
+	duplicates += dups
+	rejected = append(rejected, refused...)
+	// outcome is, per candidate's batch index, its refusal (nil: recorded
+	// or a duplicate), for the identical events that share its fate.
+	outcome := map[int]*metering.EventError{}
+	for _, e := range refused {
+		outcome[e.Index] = e
+	}
+	if len(keep) > 0 {
+		rows := make([]storage.UsageEvent, len(keep))
+		for j, c := range keep {
+			ev := c.ev
+			rows[j] = storage.UsageEvent{ID: ev.ID, AccountID: ev.AccountID, ResourceID: ev.ResourceID,
+				Metric: ev.Metric, Quantity: ev.Quantity, Value: ev.Value, At: ev.At, RecordedAt: now}
 		}
-		// The id is stored already, not in this resource's month of the
-		// metric (or the month's listing would have found it): another
-		// resource, metric or month, so other content.
-		ev := events[at[j]]
-		stored, err := UsageStored(ctx, tx, ev)
+		inserted, err := tx.Usage().Insert(ctx, rows)
 		if err != nil {
 			return 0, 0, nil, nil, err
 		}
-		if stored {
-			duplicates++
-			continue
+		holders = map[string]bool{}
+		for j, ok := range inserted {
+			if ok {
+				recorded++
+				holders[rows[j].AccountID] = true
+				continue
+			}
+			// The id is stored already: a duplicate if with this content,
+			// else a conflict.
+			ev := keep[j].ev
+			stored, err := UsageStored(ctx, tx, ev)
+			if err != nil {
+				return 0, 0, nil, nil, err
+			}
+			if stored {
+				duplicates++
+				continue
+			}
+			e := &metering.EventError{Index: keep[j].i, EventID: ev.ID, Reason: metering.ReasonIDConflict, Field: "ID",
+				Detail: "is stored with other content"}
+			rejected = append(rejected, e)
+			outcome[e.Index] = e
 		}
-		rejected = append(rejected, &metering.EventError{Index: at[j], EventID: ev.ID, Reason: metering.ReasonIDConflict, Field: "ID",
-			Detail: "is stored with other content"})
+	}
+	for i, j := range sameAs {
+		if e := outcome[j]; e != nil {
+			c := *e
+			c.Index = i
+			rejected = append(rejected, &c)
+		} else {
+			duplicates++
+		}
 	}
 	return recorded, duplicates, rejected, holders, nil
 }
