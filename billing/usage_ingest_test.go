@@ -64,8 +64,14 @@ func TestUsageMonthAggregateIsBoundedAtIngestion(t *testing.T) {
 		res = record(t, e, []metering.Event{ev("s1", snapshotMetric, decimal.New(1, 14)), ev("s2", snapshotMetric, decimal.New(1, 14))})
 		require.Equal(t, 1, res.Recorded)
 		require.Equal(t, map[int]metering.Reason{1: metering.ReasonAggregateOutOfRange}, reasons(res))
-		// A retry of the accepted event is still a duplicate.
+		// A retry of the accepted event is still a duplicate, also in a
+		// batch that a new request would take past the bound: the
+		// retries of 6×10^14 and 4×10^14 count nothing, the new 1 is
+		// refused.
 		require.Equal(t, billing.UsageResult{Duplicates: 1}, record(t, e, []metering.Event{ev("r1", requestMetric, six)}))
+		res = record(t, e, []metering.Event{ev("r1", requestMetric, six), ev("r3", requestMetric, decimal.New(4, 14)), ev("r5", requestMetric, decimal.NewFromInt(1))})
+		require.Equal(t, 2, res.Duplicates)
+		require.Equal(t, map[int]metering.Reason{2: metering.ReasonAggregateOutOfRange}, reasons(res))
 
 		e.clk.Set(aprilClose)
 		rep, err := e.sys.Tick(context.Background(), 100)
