@@ -207,11 +207,3 @@ func Record(ctx context.Context, s *core.Env, tx storage.Tx, events []metering.E
 	}
 	return recorded, duplicates, rejected, holders, nil
 }
-
-// clip shortens an id for a message.
-func clip(s string) string {
-	if len(s) > 80 {
-		return s[:80] + "..."
-	}
-	return s
-}
