@@ -2,10 +2,13 @@ package billing_test
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudbill/cloudbill/billing"
@@ -223,5 +226,33 @@ func TestUnbillableMonthFailsAloneAndIsRepairable(t *testing.T) {
 		require.Equal(t, bad.ID, rep.Failures[0].ID)
 		require.Len(t, e.bills(t, "acme", good.ID), 1)
 		require.Empty(t, e.bills(t, "acme", bad.ID))
+	})
+}
+
+// Two senders at once, each with 6×10^14 requests for one resource's
+// month under its own id: the resource lock serialises them, so exactly
+// one is recorded and the other refused aggregate_out_of_range.
+func TestConcurrentSendersCannotOverfillAMonth(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		e := ingestEnv(t, newStore(t))
+		r := e.buy(t, "acme", small, period.Months(1))
+		at := e.clk.Now()
+		results := make([]billing.UsageResult, 2)
+		var wg sync.WaitGroup
+		for i := range results {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				res, err := e.sys.RecordUsage(context.Background(), billing.RecordUsageRequest{Events: []metering.Event{{
+					ID: fmt.Sprintf("sender-%d", i), AccountID: "acme", ResourceID: r.ID, Metric: requestMetric, Quantity: decimal.New(6, 14), At: at}}})
+				assert.NoError(t, err)
+				results[i] = res
+			}()
+		}
+		wg.Wait()
+		require.Equal(t, 1, results[0].Recorded+results[1].Recorded)
+		refused := append(results[0].Rejected, results[1].Rejected...)
+		require.Len(t, refused, 1)
+		require.Equal(t, metering.ReasonAggregateOutOfRange, refused[0].Reason)
 	})
 }
