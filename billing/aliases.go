@@ -392,3 +392,9 @@ const ReasonPeriodClosed = billingtype.ReasonPeriodClosed
 // released): its last month bill ends at the stop, so the usage could
 // never be billed. Stable.
 const ReasonResourceStopped = billingtype.ReasonResourceStopped
+
+// ReasonBeforeStart is the reason RecordUsage refuses an event of a
+// postpaid resource timed before the resource started (its first bill
+// starts there), or sent before it started at all: such usage could
+// never be on a bill. Stable.
+const ReasonBeforeStart = billingtype.ReasonBeforeStart

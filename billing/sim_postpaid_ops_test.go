@@ -3,6 +3,7 @@ package billing_test
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -186,6 +187,19 @@ func (r *simRun) usageTargets() []usageTarget {
 	return out
 }
 
+// simHugeUsage is the quantity of the events that test the month bound:
+// 2×10^14 requests at 3 VND are 6×10^14 VND, so a second in one
+// resource's month (1.2×10^15 VND) is past one bill line's 10^15 minor
+// units and refused aggregate_out_of_range.
+const simHugeUsage = 200_000_000_000_000
+
+// simRefusals counts, across sequences, the usage refusals the model
+// predicted, by reason; the simulation's log line reports them.
+var simRefusals = struct {
+	sync.Mutex
+	n map[metering.Reason]int
+}{n: map[metering.Reason]int{}}
+
 func (r *simRun) opRecordUsage() {
 	targets := r.usageTargets()
 	if len(targets) == 0 {
@@ -198,19 +212,37 @@ func (r *simRun) opRecordUsage() {
 	}
 	var events []metering.Event
 	var wants []want
+	inBatch := map[string]bool{}
+	// fresh draws an event id no event of the account was stored with.
+	fresh := func() string {
+		id := fmt.Sprintf("%s-u%d", r.tag, r.keyN)
+		r.keyN++
+		return id
+	}
+	// storedOf is the stored events of acct whose id is not in the batch.
+	storedOf := func(acct string) []mUsage {
+		var out []mUsage
+		for _, u := range r.m.pp.usage {
+			if (acct == "" || u.acct == acct) && !inBatch[u.id] {
+				out = append(out, u)
+			}
+		}
+		return out
+	}
 	for range 1 + r.intn(4) {
 		t, _ := pickFrom(r, targets)
 		at := r.m.now.Add(-time.Duration(r.intn(48*60)) * time.Minute)
 		if at.Before(t.from) {
 			at = t.from
 		}
-		u := mUsage{id: fmt.Sprintf("%s-u%d", r.tag, r.keyN), acct: t.acct, res: t.res, qty: int64(1 + r.intn(2000)), at: at}
-		r.keyN++
+		u := mUsage{id: fresh(), acct: t.acct, res: t.res, qty: int64(1 + r.intn(2000)), at: at}
 		w := want{u: u}
+		post := r.m.pp.res[t.res]
 		switch n := r.intn(20); {
-		case n < 2 && len(r.m.pp.usage) > 0:
-			old, _ := pickFrom(r, r.m.pp.usage) // a retried event: counted once, even after its month closed
-			u, w = old, want{dup: true, u: old}
+		case n < 2:
+			if old, ok := pickFrom(r, storedOf("")); ok { // a retried event: counted once, even after its month closed
+				u, w = old, want{dup: true, u: old}
+			}
 		case n < 3:
 			w.reason = metering.ReasonNegativeQuantity
 			u.qty = -u.qty
@@ -222,17 +254,60 @@ func (r *simRun) opRecordUsage() {
 				w.reason = billing.ReasonPeriodClosed
 				u.at = closed.Add(-time.Duration(1+r.intn(600)) * time.Minute)
 			}
-		}
-		// Within one batch an id counts once: the second copy is a
-		// duplicate.
-		for _, prev := range wants {
-			if prev.reason == "" && prev.u.id == u.id {
-				w = want{dup: true, u: u}
+		case n < 6:
+			if post != nil { // before the postpaid resource started (its month or years before)
+				w.reason = billing.ReasonBeforeStart
+				u.at = post.start.Add(-time.Duration(1+r.intn(3)*r.intn(400_000)) * time.Minute)
+			}
+		case n < 7:
+			// The id of one of the account's stored events, with other
+			// content: refused id_conflict (unless the month bound
+			// refuses it first).
+			if old, ok := pickFrom(r, storedOf(t.acct)); ok {
+				u.id = old.id
+				if u.res == old.res && u.qty == old.qty {
+					u.qty++
+				}
+				w.u = u
+			}
+		case n < 8:
+			if post != nil {
+				u.qty = simHugeUsage
+				w.u = u
 			}
 		}
+		inBatch[u.id] = true
 		events = append(events, metering.Event{ID: u.id, AccountID: u.acct, ResourceID: u.res, Metric: simMetric,
 			Quantity: decimal.NewFromInt(u.qty), At: u.at})
 		wants = append(wants, w)
+	}
+	// The month bound and id conflicts, in batch order: an event past
+	// the earlier checks that is not a retry counts in its resource's
+	// month (the stored events plus the batch's counted so far), an id
+	// stored with other content included; one that would take the month
+	// past 10^15 VND is refused; one whose id is stored is then a
+	// conflict, having counted.
+	type monthKey struct {
+		res   string
+		start time.Time
+	}
+	batchQty := map[monthKey]int64{}
+	for i := range wants {
+		w := &wants[i]
+		if w.reason != "" || w.dup {
+			continue
+		}
+		start, end := monthOf(w.u.at)
+		k := monthKey{w.u.res, start}
+		month := r.m.usagePrice(w.u.acct, w.u.res, start, end, nil) + (batchQty[k]+w.u.qty)*simUnitPrice
+		if month > 1_000_000_000_000_000 {
+			w.reason = metering.ReasonAggregateOutOfRange
+			continue
+		}
+		batchQty[k] += w.u.qty
+		if r.m.pp.usageID[w.u.id].id != "" {
+			w.reason = metering.ReasonIDConflict
+		}
 	}
 	r.note("record %d usage events %+v", len(events), wants)
 	res, err := r.e.sys.RecordUsage(r.ctx, billing.RecordUsageRequest{Events: events})
@@ -244,7 +319,7 @@ func (r *simRun) opRecordUsage() {
 		switch {
 		case w.reason != "":
 			rejected = append(rejected, w.reason)
-		case w.dup || r.m.pp.usageID[w.u.id].id != "":
+		case w.dup:
 			dups++
 		default:
 			recorded++
@@ -261,6 +336,11 @@ func (r *simRun) opRecordUsage() {
 		r.failf("record usage: %d recorded, %d duplicates, rejected %v; model %d, %d, %v", res.Recorded, res.Duplicates, got,
 			recorded, dups, rejected)
 	}
+	simRefusals.Lock()
+	for _, reason := range rejected {
+		simRefusals.n[reason]++
+	}
+	simRefusals.Unlock()
 	for acct := range holders {
 		if !r.m.accounts[acct].postpaid && r.m.pp.hold[acct] == nil {
 			r.m.pp.hold[acct] = &mHoldJob{due: nextDaily(r.m.now)}

@@ -199,6 +199,9 @@ func simulateMany(t *testing.T, name string, base uint64, budget, workers int, c
 	wg.Wait()
 	line := fmt.Sprintf("simulation: %d operations, %d checks, %d months closed at a discount, seed %d (%s, %d sequences, %d workers, %s)",
 		ops.Load(), checks.Load(), discounted.Load(), base, name, min(int(next.Load()), len(seeds)), workers, time.Since(began).Round(time.Millisecond))
+	simRefusals.Lock()
+	line += fmt.Sprintf("; usage refused so far by reason %v", simRefusals.n)
+	simRefusals.Unlock()
 	t.Log(line)
 	if testing.Verbose() {
 		fmt.Println(line)

@@ -18,7 +18,9 @@ import (
 type RecordUsageRequest struct {
 	// Events are the usage records, at most MaxUsageBatch. Each names its
 	// account, so one batch may carry several accounts' usage. Each
-	// event's ID is its idempotency key within its account.
+	// event's ID is its idempotency key within its account — not its
+	// resource: two resources of one account may not share an id (the
+	// second is refused metering.ReasonIDConflict).
 	Events []metering.Event `json:"events"`
 }
 
@@ -69,7 +71,15 @@ type UsageResult struct {
 // A resource deleted or released keeps accepting usage timed before its
 // stop, which product services often report late; a postpaid resource's
 // usage timed at or after its stop is refused with ReasonResourceStopped
-// (its last bill ends at the stop).
+// (its last bill ends at the stop), and one timed before a postpaid
+// resource started, or sent before it started, with ReasonBeforeStart.
+// An event that would take its resource's month aggregate of the metric
+// past one bill line (metering.Meter.CheckAggregate: 10^15 billed units or
+// 10^15 minor units) is refused metering.ReasonAggregateOutOfRange, so
+// month close never fails on accepted usage. An id the account stored
+// (or sent earlier in the batch) with another resource, metric, time,
+// quantity or value is refused metering.ReasonIDConflict; the same
+// content is a duplicate.
 //
 // Errors: a batch longer than MaxUsageBatch is a *RequestError
 // (ErrInvalidRequest) and stores nothing; a storage failure stores nothing
@@ -97,7 +107,7 @@ func (s *System) RecordUsage(ctx context.Context, req RecordUsageRequest) (Usage
 		var holders map[string]bool
 		var err error
 		res = UsageResult{}
-		res.Recorded, res.Duplicates, res.Rejected, holders, err = usage.Record(ctx, tx, req.Events, good, checked, now)
+		res.Recorded, res.Duplicates, res.Rejected, holders, err = usage.Record(ctx, s.env, tx, req.Events, good, checked, now)
 		if err != nil {
 			return err
 		}

@@ -108,3 +108,15 @@ func (c UsageCursor) Before(e UsageEvent) bool {
 func (e UsageEvent) Cursor() UsageCursor {
 	return UsageCursor{ResourceID: e.ResourceID, At: e.At, ID: e.ID}
 }
+
+// UsageTotaler is implemented by a Usage that totals events in the store,
+// so that a caller bounding a month of usage reads two numbers instead of
+// every event. Both shipped stores implement it; callers fall back to
+// List for a Usage that does not.
+type UsageTotaler interface {
+	// Total returns the sum of Quantity and the number of the account's
+	// events that q selects (q.After and q.Limit are ignored; an empty
+	// ResourceID or Metric selects every one), in the caller's
+	// transaction. A missing AccountID returns ErrInvalidRecord.
+	Total(ctx context.Context, q UsageQuery) (sum decimal.Decimal, events int, err error)
+}

@@ -20,3 +20,9 @@ const ReasonPeriodClosed metering.Reason = "period_closed"
 // released): its last month bill ends at the stop, so the usage could
 // never be billed. Stable.
 const ReasonResourceStopped metering.Reason = "resource_stopped"
+
+// ReasonBeforeStart is the reason RecordUsage refuses an event of a
+// postpaid resource timed before the resource started (its first bill
+// starts there), or sent before it started at all: such usage could
+// never be on a bill. Stable.
+const ReasonBeforeStart metering.Reason = "before_start"

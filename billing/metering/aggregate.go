@@ -1,6 +1,7 @@
 package metering
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -158,4 +159,45 @@ func (m Meter) Price(a Aggregate) (Charge, error) {
 		AccountID: a.AccountID, ResourceID: a.ResourceID, Metric: a.Metric, Unit: it.Unit, Period: a.Period,
 		Used: a.Quantity, Quantity: q, UnitPrice: it.UnitPrice, Amount: amount.Round(money.HalfUp),
 	}, nil
+}
+
+// MaxLineAmountMinor is the largest amount, in minor units of its
+// currency, one metered bill line may cost before tax: 10^15, the most one
+// payment may carry. A month bill has at most invoice.MaxLines lines, so
+// with tax of at most 100% its total stays far within int64 minor units.
+const MaxLineAmountMinor = 1_000_000_000_000_000
+
+// CheckAggregate returns nil when a, as one resource's month of a metric,
+// fits one bill line: priced by Price, its billed quantity is at most
+// MaxQuantity() (10^15, what an invoice line accepts) and its amount at
+// most MaxLineAmountMinor minor units. Otherwise it returns an
+// *EventError (Index -1) with ReasonAggregateOutOfRange. Hosts ingesting
+// usage call it with the month's aggregate including a new event, and
+// refuse the event that would not fit, so that month close never meets
+// an aggregate it cannot bill: two events of 6×10^14 GB-hours make 1.2×10^15,
+// and the second is refused.
+func (m Meter) CheckAggregate(a Aggregate) error {
+	bad := func(detail string) error {
+		return &EventError{Index: -1, Reason: ReasonAggregateOutOfRange, Field: "Quantity",
+			Detail: "the month's " + clip(a.Metric) + " of resource " + clip(a.ResourceID) + " " + detail}
+	}
+	if e := a.Quantity.Exponent(); e > 30 {
+		return bad("would be " + safeDecimal(a.Quantity) + ", above 10^15")
+	}
+	c, err := m.Price(a)
+	if err != nil {
+		var ee *EventError
+		if errors.As(err, &ee) {
+			return err // an undeclared metric
+		}
+		return bad("cannot be priced: " + err.Error())
+	}
+	if c.Quantity.GreaterThan(MaxQuantity()) {
+		return bad("would be " + safeDecimal(c.Quantity) + ", above 10^15")
+	}
+	minor := c.Amount.Number().Shift(c.Amount.Currency().Digits())
+	if minor.GreaterThan(decimal.New(MaxLineAmountMinor, 0)) {
+		return bad("would cost " + clip(c.Amount.String()) + ", above 10^15 minor units")
+	}
+	return nil
 }

@@ -22,6 +22,11 @@
 // unknown_metric, future, empty_id, id_too_long, invalid_text, …) and which
 // matches both ErrInvalidEvent and the reason's own sentinel with
 // errors.Is. Meter.Partition checks a batch and keeps the good events.
+// Two reasons are the store's to give, since they need what is stored:
+// id_conflict (an id of the account reused with other content; the id's
+// scope is the account) and aggregate_out_of_range (the event would push
+// its resource's month aggregate of the metric past one bill line, which
+// Meter.CheckAggregate decides: 10^15 billed units, 10^15 minor units).
 //
 // A unique-count event carries the counted thing in Value (a user id, an
 // image digest); its Quantity is not used. Other events leave Value empty.

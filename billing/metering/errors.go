@@ -48,6 +48,17 @@ var (
 	// carries a Value.
 	ErrUnexpectedValue = errors.New("metering: value on an event that is not unique-count")
 
+	// ErrAggregateOutOfRange: a usage event would push its resource's
+	// aggregate of a metric in a month past what one bill line accepts
+	// (a billed quantity above MaxQuantity, or an amount above
+	// MaxLineAmountMinor minor units). See Meter.CheckAggregate.
+	ErrAggregateOutOfRange = errors.New("metering: aggregate out of range")
+
+	// ErrEventIDConflict: a usage event reuses the id of a stored event (or
+	// of an earlier event of its batch) with other content: another
+	// resource, metric, time, quantity or value.
+	ErrEventIDConflict = errors.New("metering: event id reused with other content")
+
 	// ErrInvalidPolicy: a Policy or HoldPolicy breaks a rule. See
 	// *PolicyError.
 	ErrInvalidPolicy = errors.New("metering: invalid policy")
@@ -74,6 +85,14 @@ const (
 	ReasonInvalidText        Reason = "invalid_text"          // ErrInvalidText
 	ReasonMissingField       Reason = "missing_field"         // ErrMissingField
 	ReasonUnexpectedValue    Reason = "unexpected_value"      // ErrUnexpectedValue
+	// ReasonAggregateOutOfRange: with this event, its resource's month
+	// aggregate of the metric would not fit one bill line
+	// (Meter.CheckAggregate); the month's other usage stays billable.
+	ReasonAggregateOutOfRange Reason = "aggregate_out_of_range" // ErrAggregateOutOfRange
+	// ReasonIDConflict: the event's id is its account's id of another
+	// event (stored, or earlier in the batch) with other content; an
+	// exact retry is a duplicate instead.
+	ReasonIDConflict Reason = "id_conflict" // ErrEventIDConflict
 )
 
 // sentinel returns the sentinel error of r, or nil for an unknown reason.
@@ -95,6 +114,10 @@ func (r Reason) sentinel() error {
 		return ErrMissingField
 	case ReasonUnexpectedValue:
 		return ErrUnexpectedValue
+	case ReasonAggregateOutOfRange:
+		return ErrAggregateOutOfRange
+	case ReasonIDConflict:
+		return ErrEventIDConflict
 	}
 	return nil
 }

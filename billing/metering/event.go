@@ -22,6 +22,12 @@ import (
 type Event struct {
 	// ID is the sender's idempotency key for this record: 1 to
 	// Policy.MaxIDLen bytes of valid UTF-8 without control characters.
+	// Its scope is the account: two events of one account, whatever
+	// their resources, must not share an id (an hour stamp alone is not
+	// an id; prefix it with the resource). A stored id sent again with
+	// the same resource, metric, time (to the microsecond), quantity and
+	// value is a duplicate; with any of them different it is refused
+	// with ReasonIDConflict.
 	ID string `json:"id"`
 	// AccountID and ResourceID locate the usage; both required, at most
 	// MaxMetricLen bytes each.
@@ -30,7 +36,10 @@ type Event struct {
 	// Metric names a declared Item.
 	Metric string `json:"metric"`
 	// Quantity is how much was used, 0 ≤ Quantity ≤ MaxQuantity() with at
-	// most MaxQuantityPlaces decimal places.
+	// most MaxQuantityPlaces decimal places; whatever its value (zero
+	// included) it is written with an exponent from -1,000 to 15, so that
+	// 0E-100000 is refused (ReasonQuantityOutOfRange) rather than stored
+	// differently by different stores.
 	Quantity decimal.Decimal `json:"quantity"`
 	// Value is the counted value of a unique-count event; empty otherwise.
 	Value string `json:"value,omitempty"`
@@ -138,21 +147,29 @@ func (m Meter) checkShape(ev Event) error {
 	return nil
 }
 
+// minQuantityExponent is the lowest exponent a quantity may be written
+// with, zero included: 1,000 decimal places as written (trailing zeros
+// count), far within PostgreSQL's numeric scale of 16,383, so that every
+// store keeps an accepted quantity as given.
+const minQuantityExponent = -1000
+
 // quantityProblem returns why q is not a quantity one event may carry, or
 // "". The exponent is checked first, so a hostile exponent never reaches
 // the arithmetic.
 func quantityProblem(q decimal.Decimal) string {
-	if q.IsZero() {
-		return ""
-	}
 	e := q.Exponent()
 	switch {
+	case e < minQuantityExponent:
+		// Even a zero: 0E-100000 is a value no store can keep alike.
+		return "has exponent " + strconv.Itoa(int(e)) + ", below " + strconv.Itoa(minQuantityExponent)
+	case e > 15 && q.IsZero():
+		return "has exponent " + strconv.Itoa(int(e)) + ", above 15"
+	case q.IsZero():
+		return ""
 	case q.IsNegative():
 		return safeDecimal(q) + " is negative"
 	case e > 15:
 		return safeDecimal(q) + " is above 10^15"
-	case e < -1000:
-		return "has more than 18 decimal places"
 	case e < -MaxQuantityPlaces && !q.Equal(q.Truncate(MaxQuantityPlaces)):
 		return "has more than 18 decimal places"
 	case q.GreaterThan(MaxQuantity()):

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/cloudbill/cloudbill/storage"
 )
 
@@ -105,4 +107,25 @@ func (r usage) List(ctx context.Context, q storage.UsageQuery) ([]storage.UsageE
 		out = out[:q.Limit]
 	}
 	return slices.Clip(out), nil
+}
+
+// Total sums the events List would select, without paging.
+func (r usage) Total(ctx context.Context, q storage.UsageQuery) (decimal.Decimal, int, error) {
+	if err := r.t.check(ctx); err != nil {
+		return decimal.Zero, 0, err
+	}
+	if q.AccountID == "" {
+		return decimal.Zero, 0, fmt.Errorf("memory: usage total without account: %w", storage.ErrInvalidRecord)
+	}
+	sum, n := decimal.Zero, 0
+	for _, e := range r.t.data.usage.byAccount[q.AccountID] {
+		switch {
+		case q.ResourceID != "" && e.ResourceID != q.ResourceID,
+			q.Metric != "" && e.Metric != q.Metric,
+			e.At.Before(q.From), !e.At.Before(q.To):
+			continue
+		}
+		sum, n = sum.Add(e.Quantity), n+1
+	}
+	return sum, n, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/shopspring/decimal"
 
 	"github.com/cloudbill/cloudbill/storage"
 )
@@ -30,6 +31,8 @@ type usageQueries struct {
 	rollback string
 	// list is indexed by [narrowed to one resource].
 	list [2]string
+	// total sums events in a period, indexed like list.
+	total [2]string
 }
 
 const usageColumns = "account_id, id, resource_id, metric, quantity, value, at, recorded_at"
@@ -66,6 +69,12 @@ func newUsageQueries(t tables) usageQueries {
 			ORDER BY u.ord
 			ON CONFLICT (account_id, id) DO NOTHING
 			RETURNING account_id, id`),
+		total: [2]string{
+			r.Replace(`SELECT coalesce(sum(quantity), 0), count(*) FROM {usage}
+				WHERE account_id = $1 AND $2::text IS NOT NULL AND ($3 = '' OR metric = $3) AND at >= $4 AND at < $5`),
+			r.Replace(`SELECT coalesce(sum(quantity), 0), count(*) FROM {usage}
+				WHERE account_id = $1 AND resource_id = $2 AND ($3 = '' OR metric = $3) AND at >= $4 AND at < $5`),
+		},
 		// Two statements rather than "$2 = '' OR resource_id = $2", so
 		// that a generic plan still uses the index for one resource.
 		list: [2]string{
@@ -261,4 +270,33 @@ func scanUsage(row pgx.Row) (storage.UsageEvent, error) {
 	}
 	e.Quantity, e.At, e.RecordedAt = d, e.At.UTC(), e.RecordedAt.UTC()
 	return e, nil
+}
+
+// Total sums in the database with the index on (account_id, resource_id,
+// at) when the resource is given.
+func (r usage) Total(ctx context.Context, q storage.UsageQuery) (decimal.Decimal, int, error) {
+	if err := r.t.check(ctx); err != nil {
+		return decimal.Zero, 0, err
+	}
+	const op = "total usage events"
+	if q.AccountID == "" {
+		return decimal.Zero, 0, invalid(op, "account is required")
+	}
+	if !allStorable(q.AccountID, q.ResourceID, q.Metric) {
+		return decimal.Zero, 0, nil // text no stored event can hold matches nothing
+	}
+	var sum pgtype.Numeric
+	var n int64
+	byResource := 0
+	if q.ResourceID != "" {
+		byResource = 1
+	}
+	if err := r.t.pg.QueryRow(ctx, r.t.s.q.usage.total[byResource], q.AccountID, q.ResourceID, q.Metric, q.From, q.To).Scan(&sum, &n); err != nil {
+		return decimal.Zero, 0, r.t.fail(op, err)
+	}
+	d, err := decimalOf(sum)
+	if err != nil {
+		return decimal.Zero, 0, r.t.fail(op, err)
+	}
+	return d, int(n), nil
 }

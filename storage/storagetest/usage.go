@@ -66,6 +66,44 @@ func (s suite) testUsage(t *testing.T) {
 		assert.True(t, stored[0].Quantity.Equal(decimal.RequireFromString("1.5")), "e1 keeps its first quantity, got %s", stored[0].Quantity)
 	})
 
+	t.Run("Total sums what List selects, tenant and period bounded", func(t *testing.T) {
+		st := s.newStore(t)
+		other := ev("a", "e4", epoch())
+		other.ResourceID, other.Quantity = "r2", decimal.NewFromInt(7)
+		insert(t, st, ev("a", "e1", epoch()), ev("a", "e2", epoch().Add(time.Minute)), ev("a", "e3", epoch().Add(2*time.Hour)), other,
+			ev("b", "e1", epoch()))
+		total := func(q storage.UsageQuery) (string, int) {
+			var sum decimal.Decimal
+			var n int
+			inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+				tt, ok := tx.Usage().(storage.UsageTotaler)
+				require.True(t, ok, "the store totals usage")
+				var err error
+				sum, n, err = tt.Total(ctx, q)
+				return err
+			})
+			return sum.String(), n
+		}
+		q := all("a")
+		q.ResourceID = "r1"
+		sum, n := total(q)
+		assert.Equal(t, "3", sum, "1.5 + 1.5; e3 is outside the period, e4 another resource's, b another tenant's")
+		assert.Equal(t, 2, n)
+		q.ResourceID, q.Metric = "", "snapshot.gb_hours"
+		sum, n = total(q)
+		assert.Equal(t, "10", sum)
+		assert.Equal(t, 3, n)
+		q.Metric = "none"
+		sum, n = total(q)
+		assert.Equal(t, "0", sum)
+		assert.Equal(t, 0, n)
+		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+			_, _, err := tx.Usage().(storage.UsageTotaler).Total(ctx, storage.UsageQuery{})
+			assert.ErrorIs(t, err, storage.ErrInvalidRecord)
+			return nil
+		})
+	})
+
 	t.Run("a rolled-back insert leaves its ids unclaimed", func(t *testing.T) {
 		st := s.newStore(t)
 		boom := errors.New("boom")

@@ -23,16 +23,16 @@ func EventError(err error, i int, id string) *metering.EventError {
 	return &out
 }
 
-// UsageStored reports whether ev's id is stored already for its account
-// and resource, at its time: the events listed at that instant (a
+// UsageStored reports whether ev is stored already, with its content
+// (SameEvent), for its account and resource, at its time: the events listed at that instant (a
 // millisecond either side, whatever precision the store keeps) are few.
 func UsageStored(ctx context.Context, tx storage.Tx, ev metering.Event) (bool, error) {
 	q := storage.UsageQuery{AccountID: ev.AccountID, ResourceID: ev.ResourceID, From: ev.At.Add(-time.Millisecond),
 		To: ev.At.Add(time.Millisecond)}
 	stored := false
 	err := eachUsage(ctx, tx, q, func(e storage.UsageEvent) (bool, error) {
-		stored = e.ID == ev.ID
-		return stored, nil
+		stored = e.ID == ev.ID && SameEvent(meteringEvent(e), ev)
+		return e.ID == ev.ID, nil
 	})
 	return stored, err
 }

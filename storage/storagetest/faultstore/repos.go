@@ -2,7 +2,10 @@ package faultstore
 
 import (
 	"context"
+	"fmt"
 	"time"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/cloudbill/cloudbill/billing/order"
 	"github.com/cloudbill/cloudbill/storage"
@@ -565,6 +568,18 @@ func (w usage) Insert(ctx context.Context, events []storage.UsageEvent) ([]bool,
 		return nil, err
 	}
 	return w.r.Insert(ctx, events)
+}
+
+// Total forwards to the wrapped Usage's Total, or totals a listing when
+// it has none.
+func (w usage) Total(ctx context.Context, q storage.UsageQuery) (decimal.Decimal, int, error) {
+	if err := w.t.step(ctx, "Usage.Total"); err != nil {
+		return decimal.Zero, 0, err
+	}
+	if tt, ok := w.r.(storage.UsageTotaler); ok {
+		return tt.Total(ctx, q)
+	}
+	return decimal.Zero, 0, fmt.Errorf("faultstore: the wrapped usage has no Total: %w", storage.ErrInvalidRecord)
 }
 
 func (w usage) List(ctx context.Context, q storage.UsageQuery) ([]storage.UsageEvent, error) {
