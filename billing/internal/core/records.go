@@ -22,16 +22,20 @@ func GetAccount(ctx context.Context, tx storage.Tx, id string, forUpdate bool) (
 
 // ReadPayment reads one payment of an account in its own transaction.
 func (s *Env) ReadPayment(ctx context.Context, accountID, id string) (billingtype.Payment, error) {
-	var out storage.Payment
+	var out billingtype.Payment
 	err := s.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		var err error
-		out, err = tx.Payments().Get(ctx, accountID, id)
-		return MapNotFound(err, billingtype.ErrPaymentNotFound, id)
+		sp, err := tx.Payments().Get(ctx, accountID, id)
+		if err != nil {
+			return MapNotFound(err, billingtype.ErrPaymentNotFound, id)
+		}
+		acct, err := GetAccount(ctx, tx, accountID, false)
+		out = PaymentView(sp, s.Zone(acct))
+		return err
 	})
 	if err != nil {
 		return billingtype.Payment{}, err
 	}
-	return PaymentView(out), nil
+	return out, nil
 }
 
 // MapNotFound turns storage.ErrNotFound into the caller's typed error.
