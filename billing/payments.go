@@ -78,7 +78,7 @@ func (s *System) TopUp(ctx context.Context, key string, req TopUpRequest) (Payme
 // Payment returns one of the account's payments, or ErrPaymentNotFound
 // (also for another account's payment).
 func (s *System) Payment(ctx context.Context, accountID, id string) (Payment, error) {
-	return s.env.ReadPayment(ctx, accountID, id)
+	return s.env.ShowPayment(ctx, accountID, id)
 }
 
 // Payments returns a page of the account's payments, newest first (see

@@ -121,9 +121,8 @@ func (s *System) resourceViews(acct Account, list []storage.Resource) ([]Resourc
 }
 
 // Invoice returns one of the account's invoices or credit notes with its
-// lines, or ErrInvoiceNotFound. Its times are shown in the account's
-// billing time zone (Account.TimeZone), as those of Invoices and
-// OpenInvoices are.
+// lines, or ErrInvoiceNotFound; like Invoices and OpenInvoices, it shows
+// its times in the account's billing time zone (Account.TimeZone).
 func (s *System) Invoice(ctx context.Context, accountID, id string) (invoice.Invoice, error) {
 	var out invoice.Invoice
 	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {

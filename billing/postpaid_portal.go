@@ -67,8 +67,7 @@ type OpenInvoice struct {
 	Outstanding money.Amount `json:"outstanding"`
 	// Overdue says the due time has passed.
 	Overdue bool `json:"overdue"`
-	// TimeZone names the account's billing time zone, in which the
-	// invoice's times are shown.
+	// TimeZone names the account's billing zone, the invoice's times' zone.
 	TimeZone string `json:"time_zone"`
 }
 
