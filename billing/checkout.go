@@ -109,12 +109,13 @@ func (s *System) readPlaced(ctx context.Context, accountID string, placed orderi
 	unsubmitted := false
 	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		res, unsubmitted = CheckoutResult{}, false
+		var sp storage.Payment
 		if placed.PaymentID != "" { // an order a coupon made free has no payment
-			sp, err := tx.Payments().Get(ctx, accountID, placed.PaymentID)
-			if err != nil {
+			var err error
+			if sp, err = tx.Payments().Get(ctx, accountID, placed.PaymentID); err != nil {
 				return core.MapNotFound(err, ErrPaymentNotFound, placed.PaymentID)
 			}
-			res.Payment = core.PaymentView(sp)
+			res.Payment = core.PaymentView(sp, nil) // shown in the account's zone below
 			if unsubmitted = sp.Status == payment.StatusCreated && stopIfUnsubmitted; unsubmitted {
 				return nil
 			}
@@ -127,7 +128,10 @@ func (s *System) readPlaced(ctx context.Context, accountID string, placed orderi
 		if err != nil {
 			return core.MapNotFound(err, ErrOrderNotFound, placed.OrderID)
 		}
-		if res.Order, err = orderView(o); err != nil {
+		if placed.PaymentID != "" {
+			res.Payment = core.PaymentView(sp, s.env.Zone(acct))
+		}
+		if res.Order, err = orderView(o, s.env.Zone(acct)); err != nil {
 			return err
 		}
 		list, err := tx.Resources().ListByOrder(ctx, accountID, placed.OrderID)

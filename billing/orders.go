@@ -3,6 +3,7 @@ package billing
 import (
 	"time"
 
+	"github.com/cloudbill/cloudbill/billing/internal/core"
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/order"
 	"github.com/cloudbill/cloudbill/billing/period"
@@ -28,17 +29,19 @@ type Order struct {
 	Items     []OrderItem   `json:"items"`
 	Coupons   []string      `json:"coupons,omitempty"`
 	Quote     pricing.Quote `json:"quote"`
-	CreatedAt time.Time     `json:"created_at"`
+	// CreatedAt is shown in the account's billing time zone, TimeZone.
+	CreatedAt time.Time `json:"created_at"`
+	TimeZone  string    `json:"time_zone"`
 }
 
-func orderView(o storage.Order) (Order, error) {
+func orderView(o storage.Order, loc *time.Location) (Order, error) {
 	d := o.Detail
 	return Order{ID: o.ID, AccountID: o.AccountID, Status: o.Status, PaymentID: o.PaymentID, Total: o.Total,
-		Items: d.Items, Coupons: d.Coupons, Quote: d.Quote, CreatedAt: o.CreatedAt}, nil
+		Items: d.Items, Coupons: d.Coupons, Quote: d.Quote, CreatedAt: core.InZone(o.CreatedAt, loc), TimeZone: core.ZoneName(loc)}, nil
 }
 
 // Resource is a purchased resource as the portal shows it. Its times are in
-// the account's billing time zone.
+// the account's billing time zone, which TimeZone names.
 type Resource struct {
 	ID            string                `json:"id"`
 	AccountID     string                `json:"account_id"`
@@ -62,6 +65,7 @@ type Resource struct {
 	InvoiceIDs     []string     `json:"invoice_ids,omitempty"`
 	FailureReason  string       `json:"failure_reason,omitempty"`
 	CreatedAt      time.Time    `json:"created_at"`
+	TimeZone       string       `json:"time_zone"`
 }
 
 // resourceView builds the portal view; rules give the billing status.
@@ -69,16 +73,11 @@ func resourceView(r storage.Resource, d ResourceData, rules lifecycle.Rules, now
 	// Times are shown in the account's billing zone, whatever the store
 	// returns them in.
 	loc := rules.Calendar().Location()
-	inZone := func(t time.Time) time.Time {
-		if t.IsZero() || loc == nil {
-			return t
-		}
-		return t.In(loc)
-	}
+	inZone := func(t time.Time) time.Time { return core.InZone(t, loc) }
 	v := Resource{ID: r.ID, AccountID: r.AccountID, OrderID: r.OrderID, ProductID: r.ProductID,
 		Configuration: d.Configuration, State: lifecycle.State(r.Status), PeriodStart: inZone(r.PeriodStart), PeriodEnd: inZone(r.PeriodEnd),
 		PricePer30Days: d.PricePer30Days, AutoRenew: d.AutoRenew, AutoRenewTerm: d.AutoRenewTerm,
-		InvoiceIDs: d.InvoiceIDs, FailureReason: d.FailureReason, CreatedAt: inZone(r.CreatedAt)}
+		InvoiceIDs: d.InvoiceIDs, FailureReason: d.FailureReason, CreatedAt: inZone(r.CreatedAt), TimeZone: core.ZoneName(loc)}
 	if !r.PeriodEnd.IsZero() && v.State.Scheduled() {
 		v.BillingStatus = rules.BillingStatus(r.PeriodEnd, now)
 	}

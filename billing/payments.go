@@ -78,7 +78,7 @@ func (s *System) TopUp(ctx context.Context, key string, req TopUpRequest) (Payme
 // Payment returns one of the account's payments, or ErrPaymentNotFound
 // (also for another account's payment).
 func (s *System) Payment(ctx context.Context, accountID, id string) (Payment, error) {
-	return s.env.ReadPayment(ctx, accountID, id)
+	return s.env.ShowPayment(ctx, accountID, id)
 }
 
 // Payments returns a page of the account's payments, newest first (see
@@ -89,7 +89,8 @@ func (s *System) Payments(ctx context.Context, req ListRequest) (Page[Payment], 
 	}
 	var out []Payment
 	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		if _, err := core.GetAccount(ctx, tx, req.AccountID, false); err != nil {
+		acct, err := core.GetAccount(ctx, tx, req.AccountID, false)
+		if err != nil {
 			return err
 		}
 		list, err := tx.Payments().List(ctx, req.AccountID, req.After, req.Limit)
@@ -98,7 +99,7 @@ func (s *System) Payments(ctx context.Context, req ListRequest) (Page[Payment], 
 		}
 		out = out[:0]
 		for _, p := range list {
-			out = append(out, core.PaymentView(p))
+			out = append(out, core.PaymentView(p, s.env.Zone(acct)))
 		}
 		return nil
 	})

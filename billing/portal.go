@@ -33,7 +33,11 @@ func (s *System) Order(ctx context.Context, accountID, id string) (Order, error)
 		if err != nil {
 			return core.MapNotFound(err, ErrOrderNotFound, id)
 		}
-		out, err = orderView(o)
+		acct, err := core.GetAccount(ctx, tx, accountID, false)
+		if err != nil {
+			return err
+		}
+		out, err = orderView(o, s.env.Zone(acct))
 		return err
 	})
 	return out, err
@@ -117,7 +121,8 @@ func (s *System) resourceViews(acct Account, list []storage.Resource) ([]Resourc
 }
 
 // Invoice returns one of the account's invoices or credit notes with its
-// lines, or ErrInvoiceNotFound.
+// lines, or ErrInvoiceNotFound; like Invoices and OpenInvoices, it shows
+// its times in the account's billing time zone (Account.TimeZone).
 func (s *System) Invoice(ctx context.Context, accountID, id string) (invoice.Invoice, error) {
 	var out invoice.Invoice
 	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
@@ -125,8 +130,9 @@ func (s *System) Invoice(ctx context.Context, accountID, id string) (invoice.Inv
 		if err != nil {
 			return core.MapNotFound(err, ErrInvoiceNotFound, id)
 		}
-		out = rec.Invoice
-		return nil
+		acct, err := core.GetAccount(ctx, tx, accountID, false)
+		out = core.InvoiceInZone(rec.Invoice, s.env.Zone(acct))
+		return err
 	})
 	return out, err
 }
@@ -140,7 +146,8 @@ func (s *System) Invoices(ctx context.Context, req ListRequest) (Page[invoice.In
 	}
 	var out []invoice.Invoice
 	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		if _, err := core.GetAccount(ctx, tx, req.AccountID, false); err != nil {
+		acct, err := core.GetAccount(ctx, tx, req.AccountID, false)
+		if err != nil {
 			return err
 		}
 		list, err := tx.Invoices().List(ctx, req.AccountID, req.ResourceID, req.After, req.Limit)
@@ -148,8 +155,9 @@ func (s *System) Invoices(ctx context.Context, req ListRequest) (Page[invoice.In
 			return cursorNotFound(err, ErrInvoiceNotFound, req.After)
 		}
 		out = out[:0]
+		loc := s.env.Zone(acct)
 		for _, rec := range list {
-			out = append(out, rec.Invoice)
+			out = append(out, core.InvoiceInZone(rec.Invoice, loc))
 		}
 		return nil
 	})

@@ -54,6 +54,7 @@ func (s *System) PreviewBill(ctx context.Context, accountID, resourceID string) 
 			return err
 		}
 		bill.ID, ok = "", true
+		bill = core.InvoiceInZone(bill, s.env.Zone(acct))
 		return nil
 	})
 	return bill, ok, err
@@ -66,6 +67,8 @@ type OpenInvoice struct {
 	Outstanding money.Amount `json:"outstanding"`
 	// Overdue says the due time has passed.
 	Overdue bool `json:"overdue"`
+	// TimeZone names the account's billing zone, the invoice's times' zone.
+	TimeZone string `json:"time_zone"`
 }
 
 // OpenBalance is what an account still owes on its invoices.
@@ -97,12 +100,13 @@ func (s *System) OpenInvoices(ctx context.Context, accountID string) (OpenBalanc
 			return err
 		}
 		out = out[:0]
-		now := s.env.Now()
+		now, loc := s.env.Now(), s.env.Zone(acct)
 		var k money.Calc
 		for _, rec := range open {
 			due := rec.AmountDue()
 			total = k.Add(total, due)
-			out = append(out, OpenInvoice{Invoice: rec.Invoice, Outstanding: due, Overdue: !rec.DueAt.IsZero() && rec.DueAt.Before(now)})
+			out = append(out, OpenInvoice{Invoice: core.InvoiceInZone(rec.Invoice, loc), Outstanding: due,
+				Overdue: !rec.DueAt.IsZero() && rec.DueAt.Before(now), TimeZone: core.ZoneName(loc)})
 		}
 		return k.Err()
 	})

@@ -289,7 +289,7 @@ func overdueSetup(t *testing.T, st storage.Store) (env, billing.Resource, invoic
 	e.clk.Set(aprilClose)
 	e.tickAll(t)
 	inv := e.bills(t, "acme", r.ID)[0]
-	require.Equal(t, time.Date(2026, 5, 15, 18, 1, 0, 0, time.UTC), inv.DueAt)
+	require.Equal(t, time.Date(2026, 5, 15, 18, 1, 0, 0, time.UTC), inv.DueAt.UTC(), "due an instant, shown in the account zone")
 	return e, r, inv
 }
 
@@ -320,7 +320,7 @@ func TestOverdueScheduleSuspendsAndRefusesPurchases(t *testing.T) {
 		var refused *lifecycle.PurchaseRefusedError
 		require.ErrorAs(t, err, &refused)
 		require.ErrorIs(t, err, lifecycle.ErrAccountOverdue)
-		require.Equal(t, inv.DueAt, refused.OverdueSince)
+		require.True(t, inv.DueAt.Equal(refused.OverdueSince), "overdue since the due time")
 		got, err := e.sys.Resource(ctx, "acme", r.ID)
 		require.NoError(t, err)
 		require.Equal(t, lifecycle.StateActive, got.State, "still running until T+15")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cloudbill/cloudbill/billing"
 	"github.com/cloudbill/cloudbill/billing/metering"
+	"github.com/cloudbill/cloudbill/billing/order"
 	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/payment"
@@ -79,9 +80,10 @@ func (r *simRun) opPostpaidCheckout() {
 		return
 	}
 	r.noErr(err, "postpaid checkout")
-	if len(res.Resources) != 1 || res.Payment.ID != "" || !res.Order.Total.IsZero() {
-		r.failf("postpaid checkout: %d resources, payment %q, total %s; want one resource, no payment, nothing due",
-			len(res.Resources), res.Payment.ID, res.Order.Total)
+	if len(res.Resources) != 1 || res.Payment.ID != "" || !res.Order.Total.IsZero() ||
+		res.Order.Status != order.StatusBilledInArrears || !res.Order.Quote.Estimate || !res.Order.Quote.Total.IsPositive() {
+		r.failf("postpaid checkout: %d resources, payment %q, total %s, status %s, estimate %v of %s; want one resource, no payment, nothing due, billed in arrears, a positive estimate",
+			len(res.Resources), res.Payment.ID, res.Order.Total, res.Order.Status, res.Order.Quote.Estimate, res.Order.Quote.Total)
 	}
 	x := &mPostRes{id: res.Resources[0].ID, acct: acct, cfg: cfg, state: stProvisioning}
 	r.m.pp.res[x.id] = x

@@ -30,6 +30,11 @@ type StatePayload struct {
 	From       lifecycle.State `json:"from"`
 	To         lifecycle.State `json:"to"`
 	PeriodEnd  time.Time       `json:"period_end"`
+	// TimeZone is the account's billing time zone (an IANA name such as
+	// "Asia/Ho_Chi_Minh"), in which the payload's times are shown; the
+	// times are instants either way. Empty in events stored by builds
+	// before it was added.
+	TimeZone string `json:"time_zone,omitempty"`
 }
 
 // ResizePayload is the body of an EventResize event: apply the new
@@ -80,6 +85,11 @@ type InvoicePayload struct {
 	// DueAt is when an unpaid invoice (a postpaid bill) must be paid;
 	// omitted for documents issued paid.
 	DueAt time.Time `json:"due_at,omitzero"`
+	// TimeZone is the account's billing time zone (an IANA name such as
+	// "Asia/Ho_Chi_Minh"), in which the payload's times are shown; the
+	// times are instants either way. Empty in events stored by builds
+	// before it was added.
+	TimeZone string `json:"time_zone,omitempty"`
 }
 
 // NoticePayload is the body of an EventNotice event: something to tell the
@@ -95,6 +105,11 @@ type NoticePayload struct {
 	Status lifecycle.BillingStatus `json:"billing_status,omitempty"`
 	// Detail is a short explanation (a failure reason, an amount).
 	Detail string `json:"detail,omitempty"`
+	// TimeZone is the account's billing time zone (an IANA name such as
+	// "Asia/Ho_Chi_Minh"), in which the payload's times are shown; the
+	// times are instants either way. Empty in events stored by builds
+	// before it was added.
+	TimeZone string `json:"time_zone,omitempty"`
 }
 
 // EventKind names an event the host must act on. The values are stored and

@@ -47,4 +47,7 @@ type Payment struct {
 	ExpiresAt       time.Time `json:"expires_at"`
 	CreatedAt       time.Time `json:"created_at"`
 	UpdatedAt       time.Time `json:"updated_at"`
+	// TimeZone is the account's billing time zone (an IANA name), in
+	// which the payment's times are shown; they are instants either way.
+	TimeZone string `json:"time_zone"`
 }

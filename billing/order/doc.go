@@ -7,5 +7,7 @@
 // may be paid exactly in full by its own payment; once paid it is settled
 // (StatusPaid, then StatusCompleted when every resource it bought or acted
 // on has its invoice). A failed or expired payment leaves it
-// StatusFailed.
+// StatusFailed. A postpaid account's purchase is no obligation: it is
+// StatusBilledInArrears from the start, nothing is due on it, and its
+// resources are billed by month for the minutes they run.
 package order

@@ -25,12 +25,18 @@ const (
 	// StatusCompleted: paid, and every resource it acted on has its
 	// invoice.
 	StatusCompleted Status = "completed"
+	// StatusBilledInArrears: a postpaid account's purchase. Nothing is due
+	// on the order and no payment settles it: its resources are billed by
+	// month, in arrears, from the minute they are provisioned, and its
+	// quote is an estimate (pricing.Quote.Estimate). The order stays in
+	// this status; its resources carry their own lifecycle.
+	StatusBilledInArrears Status = "billed_in_arrears"
 )
 
 // Valid reports whether s is one of the statuses above.
 func (s Status) Valid() bool {
 	switch s {
-	case StatusPending, StatusPaid, StatusFailed, StatusCompleted:
+	case StatusPending, StatusPaid, StatusFailed, StatusCompleted, StatusBilledInArrears:
 		return true
 	}
 	return false

@@ -142,6 +142,12 @@ type Quote struct {
 	Net      money.Amount `json:"net"`
 	Tax      money.Amount `json:"tax"`
 	Total    money.Amount `json:"total"`
+	// Estimate marks a quote for a postpaid account: nothing is charged
+	// at checkout; the resources are billed monthly in arrears for the
+	// minutes they run, so Total is what the items would cost for their
+	// terms at today's prices, not an amount due. False for prepaid
+	// quotes, which are charged exactly.
+	Estimate bool `json:"estimate,omitempty"`
 }
 
 // Quote prices req.

@@ -353,8 +353,8 @@ func (s *story) monthOne(ctx context.Context) error {
 		return fmt.Errorf("checkout made %d resources, want 2", len(res.Resources))
 	}
 	s.server, s.volume = res.Resources[0].ID, res.Resources[1].ID
-	s.say("bought without paying (order %s: %s, %s due now): vServer %s at %s and vStorage %s at %s per 30 days",
-		res.Order.ID, res.Order.Status, res.Order.Total, s.server, res.Resources[0].PricePer30Days, s.volume, res.Resources[1].PricePer30Days)
+	s.say("bought without paying (order %s: %s, %s due now, an estimate of %s for the terms): vServer %s at %s and vStorage %s at %s per 30 days",
+		res.Order.ID, res.Order.Status, res.Order.Total, res.Order.Quote.Total, s.server, res.Resources[0].PricePer30Days, s.volume, res.Resources[1].PricePer30Days)
 	s.clk.Advance(2 * time.Minute)
 	if err := s.deliver(ctx); err != nil {
 		return err

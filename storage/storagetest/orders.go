@@ -116,6 +116,27 @@ func (s suite) testOrders(t *testing.T) {
 		assert.Equal(t, int64(3), won.Load())
 	})
 
+	t.Run("orders: a postpaid order billed in arrears, its quote an estimate, is stored and counted", func(t *testing.T) {
+		st := s.newStore(t)
+		o := richOrder(t, "a", "o1")
+		o.Status, o.Total = order.StatusBilledInArrears, vnd(t, 0)
+		o.Detail.Quote.Estimate = true
+		inTx(t, st, func(ctx context.Context, tx storage.Tx) error { return tx.Orders().Create(ctx, o) })
+		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+			got, err := tx.Orders().Get(ctx, "a", "o1")
+			require.NoError(t, err)
+			assertSame(t, o, got)
+			assert.True(t, got.Detail.Quote.Estimate)
+			n, err := tx.Orders().CountByAccount(ctx, "a", order.StatusBilledInArrears)
+			require.NoError(t, err)
+			assert.Equal(t, 1, n)
+			n, err = tx.Orders().CountByAccount(ctx, "a", order.StatusPaid, order.StatusCompleted)
+			require.NoError(t, err)
+			assert.Equal(t, 0, n)
+			return nil
+		})
+	})
+
 	t.Run("orders: create, get, update, count by status, scoped", func(t *testing.T) {
 		st := s.newStore(t)
 		o := richOrder(t, "a", "o1")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/cloudbill/cloudbill/billing/billingtype"
+	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/storage"
 )
 
@@ -20,18 +21,39 @@ func GetAccount(ctx context.Context, tx storage.Tx, id string, forUpdate bool) (
 	return a, MapNotFound(err, billingtype.ErrAccountNotFound, id)
 }
 
-// ReadPayment reads one payment of an account in its own transaction.
+// ReadPayment reads one payment of an account in its own transaction. A
+// payment still created (about to be submitted to its gateway) comes with
+// its times as the store returned them; any other is shown, its times in
+// the account's billing zone, which TimeZone names (one more read, of the
+// account).
 func (s *Env) ReadPayment(ctx context.Context, accountID, id string) (billingtype.Payment, error) {
-	var out storage.Payment
+	return s.readPayment(ctx, accountID, id, false)
+}
+
+// ShowPayment is ReadPayment that always shows the payment in the
+// account's billing zone.
+func (s *Env) ShowPayment(ctx context.Context, accountID, id string) (billingtype.Payment, error) {
+	return s.readPayment(ctx, accountID, id, true)
+}
+
+func (s *Env) readPayment(ctx context.Context, accountID, id string, zoned bool) (billingtype.Payment, error) {
+	var out billingtype.Payment
 	err := s.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		var err error
-		out, err = tx.Payments().Get(ctx, accountID, id)
-		return MapNotFound(err, billingtype.ErrPaymentNotFound, id)
+		sp, err := tx.Payments().Get(ctx, accountID, id)
+		if err != nil {
+			return MapNotFound(err, billingtype.ErrPaymentNotFound, id)
+		}
+		if out = PaymentView(sp, nil); !zoned && sp.Status == payment.StatusCreated {
+			return nil
+		}
+		acct, err := GetAccount(ctx, tx, accountID, false)
+		out = PaymentView(sp, s.Zone(acct))
+		return err
 	})
 	if err != nil {
 		return billingtype.Payment{}, err
 	}
-	return PaymentView(out), nil
+	return out, nil
 }
 
 // MapNotFound turns storage.ErrNotFound into the caller's typed error.

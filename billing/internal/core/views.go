@@ -1,6 +1,8 @@
 package core
 
 import (
+	"time"
+
 	"github.com/cloudbill/cloudbill/billing/billingtype"
 	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/storage"
@@ -17,8 +19,9 @@ func PureLink(l storage.PaymentLink) payment.PaymentLink {
 	return pl
 }
 
-// PaymentView is a stored payment as the public API shows it.
-func PaymentView(p storage.Payment) billingtype.Payment {
+// PaymentView is a stored payment as the public API shows it, its times in
+// the account's billing zone loc (see Zone), which TimeZone names.
+func PaymentView(p storage.Payment, loc *time.Location) billingtype.Payment {
 	return billingtype.Payment{
 		ID: p.ID, AccountID: p.AccountID,
 		Purpose: payment.Purpose{Kind: payment.PurposeKind(p.Purpose), Ref: p.PurposeRef},
@@ -26,6 +29,7 @@ func PaymentView(p storage.Payment) billingtype.Payment {
 		Amount: p.Amount, FromCredit: p.FromCredit, FromGateway: p.FromGateway, Refunded: p.Refunded,
 		Gateway: p.Gateway, GatewayRef: p.GatewayRef, RedirectURL: p.RedirectURL,
 		LinkedAccountID: p.LinkedAccountID, FailureReason: p.FailureReason, Description: p.Description,
-		ExpiresAt: p.ExpiresAt, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+		ExpiresAt: InZone(p.ExpiresAt, loc), CreatedAt: InZone(p.CreatedAt, loc), UpdatedAt: InZone(p.UpdatedAt, loc),
+		TimeZone: ZoneName(loc),
 	}
 }

@@ -121,8 +121,8 @@ func issueInvoiceIn(ctx context.Context, s *core.Env, tx storage.Tx, acct storag
 	if err := StoreInvoice(ctx, s, tx, issued, r.OrderID, true); err != nil {
 		return invoice.Invoice{}, err
 	}
-	return issued, outbox.Emit(ctx, s, tx, acct.ID, r.ID, billingtype.EventInvoiceIssued, "", billingtype.InvoicePayload{InvoiceID: issued.ID,
-		Number: issued.DisplayNumber(), ResourceID: r.ID, Total: issued.Total, Status: issued.Status})
+	return issued, outbox.Emit(ctx, s, tx, acct.ID, r.ID, billingtype.EventInvoiceIssued, "", outbox.Zoned(s, acct, billingtype.InvoicePayload{InvoiceID: issued.ID,
+		Number: issued.DisplayNumber(), ResourceID: r.ID, Total: issued.Total, Status: issued.Status}))
 }
 
 // StoreInvoice writes an invoice value to the store (create or update).

@@ -120,7 +120,7 @@ func ClosePage(ctx context.Context, s *core.Env, tx storage.Tx, due []storage.Re
 		}
 		next[b.series]++
 		invs = append(invs, storage.Invoice{Invoice: inv, UpdatedAt: now})
-		ev, err := outbox.OutboxEvent(s, b.acct.ID, inv.ResourceID, billingtype.EventInvoiceIssued, billIssuedKey(inv), billIssuedPayload(inv))
+		ev, err := outbox.OutboxEvent(s, b.acct.ID, inv.ResourceID, billingtype.EventInvoiceIssued, billIssuedKey(inv), outbox.Zoned(s, b.acct, billIssuedPayload(inv)))
 		if err != nil {
 			return nil, err
 		}

@@ -50,7 +50,7 @@ func ApplyCoupons(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.
 		}
 		req.Usage[code] = coupon.Usage{Total: total, Account: mine}
 	}
-	prior, err := tx.Orders().CountByAccount(ctx, acct.ID, order.StatusPaid, order.StatusCompleted, order.StatusPending)
+	prior, err := tx.Orders().CountByAccount(ctx, acct.ID, order.StatusPaid, order.StatusCompleted, order.StatusPending, order.StatusBilledInArrears)
 	if err != nil {
 		return nil, coupon.Result{}, err
 	}

@@ -53,8 +53,8 @@ func checkPostpaidPurchase(ctx context.Context, s *core.Env, tx storage.Tx, acct
 		return err
 	}
 	if check.Status != lifecycle.CreditWithin {
-		return outbox.Emit(ctx, s, tx, acct.ID, acct.ID, billingtype.EventNotice, "", billingtype.NoticePayload{Notice: billingtype.NoticeCreditLimit,
-			Detail: "owed with this purchase: " + check.Used.String() + " of a limit of " + limit.Limit.String()})
+		return outbox.Emit(ctx, s, tx, acct.ID, acct.ID, billingtype.EventNotice, "", outbox.Zoned(s, acct, billingtype.NoticePayload{Notice: billingtype.NoticeCreditLimit,
+			Detail: "owed with this purchase: " + check.Used.String() + " of a limit of " + limit.Limit.String()}))
 	}
 	return nil
 }

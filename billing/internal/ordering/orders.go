@@ -38,12 +38,16 @@ func expandItems(items []order.Item) []pricing.QuoteItem {
 
 // PriceOrder quotes a checkout for acct: one line per resource, coupons
 // applied to the eligible lines, each term checked by the catalog of the
-// account's currency.
+// account's currency. A postpaid account's quote is marked Estimate.
 func PriceOrder(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, req billingtype.CheckoutRequest) (pricing.Quote, coupon.Result, error) {
 	if err := s.CheckItemTerms(acct.Currency, req.Items); err != nil {
 		return pricing.Quote{}, coupon.Result{}, err
 	}
-	return PriceLines(ctx, s, tx, acct, coupon.ActionCreate, expandItems(req.Items), req.Coupons)
+	q, cres, err := PriceLines(ctx, s, tx, acct, coupon.ActionCreate, expandItems(req.Items), req.Coupons)
+	// A postpaid account pays nothing at checkout: its quote is what the
+	// items would cost for their terms, an estimate of bills to come.
+	q.Estimate = err == nil && acct.Type == storage.Postpaid
+	return q, cres, err
 }
 
 // PriceLines quotes items (quantity 1 each) for acct, by the catalog of

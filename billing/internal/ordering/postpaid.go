@@ -14,7 +14,8 @@ import (
 // placePostpaidOrder records a postpaid account's checkout inside its
 // transaction (the account locked): nothing is paid now, so the purchase
 // is first checked against the overdue block and the credit limit, then
-// the order is recorded with nothing due and settled at once, and its
+// the order is recorded with nothing due and no payment, status
+// order.StatusBilledInArrears, its quote marked an estimate, and its
 // resources go to provisioning. They are billed in arrears at month close
 // from the minute they are provisioned. Coupons are reserved now and
 // consumed by the order; each resource's share comes off its bills.

@@ -56,3 +56,23 @@ func Backoff(n int) time.Duration {
 	}
 	return min(d, maxBackoff)
 }
+
+// Zoned is payload as the account acct is shown it: the times of a
+// StatePayload, NoticePayload or InvoicePayload in the account's billing
+// zone (the same instants) and the zone named in TimeZone. Other payloads
+// come back unchanged.
+func Zoned(s *core.Env, acct storage.Account, payload any) any {
+	loc := s.Zone(acct)
+	switch p := payload.(type) {
+	case billingtype.StatePayload:
+		p.PeriodEnd, p.TimeZone = core.InZone(p.PeriodEnd, loc), core.ZoneName(loc)
+		return p
+	case billingtype.NoticePayload:
+		p.PeriodEnd, p.TimeZone = core.InZone(p.PeriodEnd, loc), core.ZoneName(loc)
+		return p
+	case billingtype.InvoicePayload:
+		p.DueAt, p.TimeZone = core.InZone(p.DueAt, loc), core.ZoneName(loc)
+		return p
+	}
+	return payload
+}

@@ -32,7 +32,7 @@ func EmitHostActions(ctx context.Context, s *core.Env, tx storage.Tx, acct stora
 		if !ok {
 			continue
 		}
-		if err := Emit(ctx, s, tx, acct.ID, r.ID, kind, "", billingtype.StatePayload{ResourceID: r.ID, From: from, To: to, PeriodEnd: r.PeriodEnd}); err != nil {
+		if err := Emit(ctx, s, tx, acct.ID, r.ID, kind, "", Zoned(s, acct, billingtype.StatePayload{ResourceID: r.ID, From: from, To: to, PeriodEnd: r.PeriodEnd})); err != nil {
 			return err
 		}
 	}

@@ -20,5 +20,5 @@ func Notify(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Accoun
 	if lifecycle.State(r.Status).Scheduled() {
 		p.Status = s.Rules(acct, r.ProductID).BillingStatus(r.PeriodEnd, s.Now())
 	}
-	return Emit(ctx, s, tx, acct.ID, r.ID, billingtype.EventNotice, id, p)
+	return Emit(ctx, s, tx, acct.ID, r.ID, billingtype.EventNotice, id, Zoned(s, acct, p))
 }

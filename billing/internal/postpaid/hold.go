@@ -103,8 +103,8 @@ func runHold(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Accou
 	}
 	j.Step = h.ShortDays
 	if h.Short() {
-		if err := outbox.Emit(ctx, s, tx, acct.ID, acct.ID, billingtype.EventNotice, "", billingtype.NoticePayload{Notice: billingtype.NoticeHoldShort,
-			Detail: "top up " + h.Shortage.String() + " to cover metered usage so far and the next days (held " + h.Held.String() + " of " + h.Required.String() + ")"}); err != nil {
+		if err := outbox.Emit(ctx, s, tx, acct.ID, acct.ID, billingtype.EventNotice, "", outbox.Zoned(s, acct, billingtype.NoticePayload{Notice: billingtype.NoticeHoldShort,
+			Detail: "top up " + h.Shortage.String() + " to cover metered usage so far and the next days (held " + h.Held.String() + " of " + h.Required.String() + ")"})); err != nil {
 			return nil, err
 		}
 	}
@@ -343,8 +343,8 @@ func usageInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.
 	if err := invoicing.StoreInvoice(ctx, s, tx, inv, "", true); err != nil {
 		return invoice.Invoice{}, false, err
 	}
-	if err := outbox.Emit(ctx, s, tx, acct.ID, r.ID, billingtype.EventInvoiceIssued, "issued:"+inv.ID, billingtype.InvoicePayload{InvoiceID: inv.ID,
-		Number: inv.DisplayNumber(), ResourceID: r.ID, Total: inv.Total, Status: inv.Status, DueAt: inv.DueAt}); err != nil {
+	if err := outbox.Emit(ctx, s, tx, acct.ID, r.ID, billingtype.EventInvoiceIssued, "issued:"+inv.ID, outbox.Zoned(s, acct, billingtype.InvoicePayload{InvoiceID: inv.ID,
+		Number: inv.DisplayNumber(), ResourceID: r.ID, Total: inv.Total, Status: inv.Status, DueAt: inv.DueAt})); err != nil {
 		return invoice.Invoice{}, false, err
 	}
 	if inv.AmountDue().IsPositive() {

@@ -131,6 +131,6 @@ func overdueCharge(ctx context.Context, s *core.Env, tx storage.Tx, acct storage
 	if out.Charge == "" {
 		detail += fmt.Sprintf(", %s outstanding", left)
 	}
-	return !left.IsPositive(), outbox.Emit(ctx, s, tx, acct.ID, acct.ID, billingtype.EventNotice, step.Key+":"+inv.ID, billingtype.NoticePayload{Notice: billingtype.NoticeOverdueCharge,
-		Detail: detail, PeriodEnd: inv.DueAt})
+	return !left.IsPositive(), outbox.Emit(ctx, s, tx, acct.ID, acct.ID, billingtype.EventNotice, step.Key+":"+inv.ID, outbox.Zoned(s, acct, billingtype.NoticePayload{Notice: billingtype.NoticeOverdueCharge,
+		Detail: detail, PeriodEnd: inv.DueAt}))
 }

@@ -27,8 +27,8 @@ func SuspendForOverdue(ctx context.Context, s *core.Env, tx storage.Tx, acct sto
 	if err != nil || n == 0 {
 		return err
 	}
-	return outbox.Emit(ctx, s, tx, acct.ID, acct.ID, billingtype.EventNotice, "overdue_suspended:"+inv.ID, billingtype.NoticePayload{Notice: billingtype.NoticeOverdueSuspended,
-		Detail: fmt.Sprintf("%d resources suspended: invoice %s is unpaid past due", n, inv.DisplayNumber()), PeriodEnd: inv.DueAt})
+	return outbox.Emit(ctx, s, tx, acct.ID, acct.ID, billingtype.EventNotice, "overdue_suspended:"+inv.ID, outbox.Zoned(s, acct, billingtype.NoticePayload{Notice: billingtype.NoticeOverdueSuspended,
+		Detail: fmt.Sprintf("%d resources suspended: invoice %s is unpaid past due", n, inv.DisplayNumber()), PeriodEnd: inv.DueAt}))
 }
 
 // ReleaseAfterOverdue releases the account's suspended postpaid resources
@@ -42,8 +42,8 @@ func ReleaseAfterOverdue(ctx context.Context, s *core.Env, tx storage.Tx, acct s
 	if err != nil || n == 0 {
 		return err
 	}
-	return outbox.Emit(ctx, s, tx, acct.ID, acct.ID, billingtype.EventNotice, "overdue_released:"+inv.ID, billingtype.NoticePayload{Notice: billingtype.NoticeOverdueReleased,
-		Detail: fmt.Sprintf("%d resources released: invoice %s stayed unpaid", n, inv.DisplayNumber()), PeriodEnd: inv.DueAt})
+	return outbox.Emit(ctx, s, tx, acct.ID, acct.ID, billingtype.EventNotice, "overdue_released:"+inv.ID, outbox.Zoned(s, acct, billingtype.NoticePayload{Notice: billingtype.NoticeOverdueReleased,
+		Detail: fmt.Sprintf("%d resources released: invoice %s stayed unpaid", n, inv.DisplayNumber()), PeriodEnd: inv.DueAt}))
 }
 
 // ResumeIfNoLongerOverdue starts the account's overdue-suspended postpaid

@@ -42,6 +42,11 @@ func settleOrder(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.A
 	now := s.Now()
 	o.Status, o.PaymentID, o.UpdatedAt = order.StatusPaid, paymentID, now
 	od := o.Detail
+	if sp == nil && od.Quote.Estimate {
+		// A postpaid purchase: nothing was paid, its resources are billed
+		// in arrears (placePostpaidOrder); say so rather than "paid".
+		o.Status = order.StatusBilledInArrears
+	}
 	if od.Kind != order.KindCreate && od.Kind != "" {
 		// Renewals and recoveries act on existing resources at once.
 		o.Status = order.StatusCompleted

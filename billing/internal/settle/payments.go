@@ -120,12 +120,15 @@ func CompleteFailure(ctx context.Context, s *core.Env, tx storage.Tx, sp *storag
 // returns the result.
 func UpdatePayment(ctx context.Context, s *core.Env, accountID, id string, change func(ctx context.Context, tx storage.Tx, sp *storage.Payment) error) (billingtype.Payment, error) {
 	var out storage.Payment
+	var loc *time.Location
 	err := s.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		// The account first, then its payment: the lock order of every
 		// operation.
-		if _, err := core.GetAccount(ctx, tx, accountID, true); err != nil {
+		acct, err := core.GetAccount(ctx, tx, accountID, true)
+		if err != nil {
 			return err
 		}
+		loc = s.Zone(acct)
 		sp, err := tx.Payments().GetForUpdate(ctx, accountID, id)
 		if err != nil {
 			return core.MapNotFound(err, billingtype.ErrPaymentNotFound, id)
@@ -144,7 +147,7 @@ func UpdatePayment(ctx context.Context, s *core.Env, accountID, id string, chang
 	if err != nil {
 		return billingtype.Payment{}, err
 	}
-	return core.PaymentView(out), nil
+	return core.PaymentView(out, loc), nil
 }
 
 // PaymentSettled settles what a succeeded payment paid for, in the same
