@@ -2,6 +2,7 @@ package billing_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -30,10 +31,15 @@ type deliveryLog struct {
 	// block, when set, is called (outside the lock) before an event is
 	// accepted; a test stalls a worker with it.
 	block func(billing.Event)
+	// refuse, when set, says which calls the handler fails (read under
+	// the lock); accepted counts the calls it did not.
+	refuse   func(billing.Event) bool
+	accepted map[string]int
+	refused  int
 }
 
 func newDeliveryLog() *deliveryLog {
-	return &deliveryLog{calls: map[string]int{}, last: map[string]int64{}, inFlight: map[string]int{}}
+	return &deliveryLog{calls: map[string]int{}, last: map[string]int64{}, inFlight: map[string]int{}, accepted: map[string]int{}}
 }
 
 func (l *deliveryLog) handle(_ context.Context, e billing.Event) error {
@@ -49,6 +55,7 @@ func (l *deliveryLog) handle(_ context.Context, e billing.Event) error {
 		l.problems = append(l.problems, fmt.Sprintf("stream %s: %d deliveries at once", e.Stream, n))
 	}
 	block := l.block
+	refuse := l.refuse != nil && l.refuse(e)
 	l.mu.Unlock()
 	if block != nil {
 		block(e)
@@ -56,8 +63,13 @@ func (l *deliveryLog) handle(_ context.Context, e billing.Event) error {
 		time.Sleep(50 * time.Microsecond) // a handler does some work: workers overlap
 	}
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	l.inFlight[e.Stream]--
-	l.mu.Unlock()
+	if refuse {
+		l.refused++
+		return errors.New("host API down")
+	}
+	l.accepted[e.ID]++
 	return nil
 }
 
