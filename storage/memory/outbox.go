@@ -72,6 +72,14 @@ func claimed(e storage.Event, t time.Time, token string) bool {
 	return e.ClaimToken != "" && e.ClaimToken != token && e.ClaimedUntil.After(t)
 }
 
+// priorClaim is the claim an event had before Claim replaced it, which a
+// rollback restores.
+type priorClaim struct {
+	i     int
+	token string
+	until time.Time
+}
+
 // Claim chooses as Deliverable does, passing over the heads that another
 // token's running claim holds, and writes the lease on what it returns.
 // Transactions of this store run one at a time, so two claims never see
@@ -93,6 +101,7 @@ func (r outbox) Claim(ctx context.Context, t time.Time, token string, until time
 	}
 	blocked := map[string]bool{}
 	var out []storage.Event
+	var prev []priorClaim
 	for i := s.pending; i < len(s.events); i++ {
 		e := s.events[i]
 		if !e.DeliveredAt.IsZero() || blocked[e.Stream] {
@@ -102,14 +111,21 @@ func (r outbox) Claim(ctx context.Context, t time.Time, token string, until time
 		if e.NextAttemptAt.After(t) || claimed(e, t, token) {
 			continue
 		}
-		old := e
+		prev = append(prev, priorClaim{i, e.ClaimToken, e.ClaimedUntil})
 		e.ClaimToken, e.ClaimedUntil = token, until
-		s.events[i] = e
-		r.t.undo = append(r.t.undo, func() { s.events[i] = old })
+		s.events[i].ClaimToken, s.events[i].ClaimedUntil = token, until
 		out = append(out, cloneEvent(e))
 		if len(out) == limit {
 			break
 		}
+	}
+	if len(prev) > 0 {
+		// One undo step for the page: the claims it replaced.
+		r.t.undo = append(r.t.undo, func() {
+			for _, p := range prev {
+				s.events[p.i].ClaimToken, s.events[p.i].ClaimedUntil = p.token, p.until
+			}
+		})
 	}
 	return out, nil
 }
