@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/cloudbill/cloudbill/billing/internal/core"
-	"github.com/cloudbill/cloudbill/billing/internal/outbox"
 	"github.com/cloudbill/cloudbill/storage"
 )
 
@@ -39,9 +37,14 @@ type EventHandler func(ctx context.Context, e Event) error
 // undelivered event of the same stream. A handler error keeps the event and
 // schedules a retry (10s, 20s, 40s, … up to an hour); nothing is ever lost,
 // and delivery state is in the store, so it survives restarts. Several
-// workers may run it at once; an event may then reach the handler more than
-// once (handlers deduplicate by Event.ID), never out of order within a
-// stream once delivered. It returns how many events were delivered.
+// workers may run it at once: each first claims a page of due events for 5
+// minutes (a lease in the store; SKIP LOCKED on PostgreSQL), so they split
+// the outbox and, with no failure, each event reaches the handler once,
+// and a stream is handled by one worker at a time. Delivery is still at
+// least once: a worker that dies or stalls past its lease loses its claim
+// and another delivers the event again (handlers deduplicate by
+// Event.ID), never out of order within a stream once delivered. It
+// returns how many events were delivered.
 func (s *System) DeliverEvents(ctx context.Context, limit int) (int, error) {
 	if err := checkLimit(&limit); err != nil {
 		return 0, err
@@ -53,36 +56,10 @@ func (s *System) DeliverEvents(ctx context.Context, limit int) (int, error) {
 	return res.Done, err
 }
 
-// deliver hands one event to the handler and records the outcome; it
-// reports whether the handler accepted it.
-func (s *System) deliver(ctx context.Context, e storage.Event) (bool, error) {
-	herr := s.cfg.EventHandler(context.WithValue(ctx, systemKey{}, s), Event{Seq: e.Seq, ID: e.ID, AccountID: e.AccountID, Stream: e.Stream,
+// handleEvent hands e to the EventHandler, with the System in the context.
+func (s *System) handleEvent(ctx context.Context, e storage.Event) error {
+	return s.cfg.EventHandler(context.WithValue(ctx, systemKey{}, s), Event{Seq: e.Seq, ID: e.ID, AccountID: e.AccountID, Stream: e.Stream,
 		Kind: EventKind(e.Kind), Payload: e.Payload, Attempts: e.Attempts, CreatedAt: e.CreatedAt})
-	if herr != nil && ctx.Err() != nil {
-		return false, ctx.Err()
-	}
-	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		cur, err := tx.Outbox().GetForUpdate(ctx, e.Seq)
-		if err != nil || !cur.DeliveredAt.IsZero() {
-			return err // another worker recorded it first
-		}
-		now := s.env.Now()
-		if herr == nil {
-			cur.DeliveredAt = now
-		} else {
-			cur.Attempts++
-			cur.LastError = core.Truncate(herr.Error(), 500)
-			cur.NextAttemptAt = now.Add(outbox.Backoff(cur.Attempts))
-		}
-		return tx.Outbox().Update(ctx, cur)
-	})
-	if err != nil {
-		return false, err
-	}
-	if herr != nil {
-		s.env.Log.WarnContext(ctx, "event handler failed; will retry", "event", e.ID, "kind", e.Kind, "attempt", e.Attempts+1, "error", herr)
-	}
-	return herr == nil, nil
 }
 
 // Events returns a page of the account's outbox events, oldest first (see

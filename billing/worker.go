@@ -8,50 +8,12 @@ import (
 
 	"github.com/cloudbill/cloudbill/billing/internal/core"
 	"github.com/cloudbill/cloudbill/billing/internal/worker"
-	"github.com/cloudbill/cloudbill/storage"
 )
 
-// deliverEvents is DeliverEvents' loop: it hands up to limit due events to
-// the EventHandler, round after round (each round delivers the oldest
-// undelivered event of every stream, so the next one can deliver what was
-// behind them), and reports every handler failure with the delivery state
-// the outbox recorded for it.
+// deliverEvents is DeliverEvents' loop (worker.DeliverEvents): claim a
+// page, hand it to the EventHandler, record the outcomes, round after round.
 func (s *System) deliverEvents(ctx context.Context, limit int) (core.Sweep, error) {
-	var res core.Sweep
-	handled := 0
-	for handled < limit {
-		var due []storage.Event
-		if err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-			var err error
-			due, err = tx.Outbox().Deliverable(ctx, s.env.Now(), limit-handled)
-			return err
-		}); err != nil {
-			return res, err
-		}
-		if len(due) == 0 {
-			break
-		}
-		for _, e := range due {
-			ok, err := s.deliver(ctx, e)
-			if err != nil {
-				return res, err
-			}
-			handled++
-			if ok {
-				res.Done++
-				continue
-			}
-			f, failed, err := worker.EventFailure(ctx, s.env, e)
-			if err != nil {
-				return res, err
-			}
-			if failed {
-				res.Failures = append(res.Failures, f)
-			}
-		}
-	}
-	res.Full = handled >= limit
-	return res, nil
+	return worker.DeliverEvents(ctx, s.env, s.handleEvent, limit)
 }
 
 // WorkerOptions tunes RunWorker. Zero fields take the documented defaults.

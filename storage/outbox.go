@@ -29,6 +29,14 @@ type Event struct {
 	// DeliveredAt is set once a handler accepted the event.
 	DeliveredAt time.Time
 	CreatedAt   time.Time
+	// ClaimToken and ClaimedUntil are the lease of the delivery worker
+	// that claimed the event (OutboxClaimer.Claim): until ClaimedUntil no
+	// other worker claims it. Both are zero when no worker holds it; a
+	// claim whose ClaimedUntil has passed has expired (the worker died or
+	// is too slow), and another worker may claim the event again. Append
+	// ignores them: a new event is unclaimed.
+	ClaimToken   string
+	ClaimedUntil time.Time
 }
 
 // Outbox is the repository of events to the host.
@@ -54,9 +62,33 @@ type Outbox interface {
 	// transaction ends, or ErrNotFound.
 	GetForUpdate(ctx context.Context, seq int64) (Event, error)
 	// Update stores the delivery state of e (Attempts, NextAttemptAt,
-	// LastError, DeliveredAt), matched by Seq; ErrNotFound if missing.
+	// LastError, DeliveredAt, and on a store whose Outbox is an
+	// OutboxClaimer the claim, ClaimToken and ClaimedUntil), matched by
+	// Seq; ErrNotFound if missing.
 	Update(ctx context.Context, e Event) error
 	// List returns up to limit (1–1000) of the account's events with Seq >
 	// afterSeq, oldest first (for the portal's notices and for tests).
 	List(ctx context.Context, accountID string, afterSeq int64, limit int) ([]Event, error)
+}
+
+// OutboxClaimer is implemented by an Outbox that leases events to one
+// delivery worker at a time, so that concurrent workers split the outbox
+// instead of handing the same event to the host at once. Both stores of
+// this module implement it; a worker uses it when tx.Outbox() does
+// (a type assertion) and Deliverable otherwise.
+type OutboxClaimer interface {
+	// Claim leases up to limit events to the worker named by token
+	// (non-empty UTF-8 text without NUL bytes) until until (after t), and
+	// returns them in Seq order with ClaimToken and ClaimedUntil set.
+	//
+	// It chooses as Deliverable(t, limit) does — the oldest undelivered
+	// event of its stream, NextAttemptAt at or before t — and passes over
+	// an event whose claim by another token is still running at t
+	// (ClaimedUntil after t); that event still holds back the rest of its
+	// stream. An expired claim, or one held by token itself, is claimed
+	// again. On PostgreSQL the claim is an UPDATE of rows chosen with
+	// FOR UPDATE SKIP LOCKED, so workers claiming at once never wait for
+	// one another and never claim one event twice; callers run it in a
+	// short transaction of its own and commit before delivering.
+	Claim(ctx context.Context, t time.Time, token string, until time.Time, limit int) ([]Event, error)
 }

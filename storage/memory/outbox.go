@@ -29,6 +29,7 @@ func (r outbox) Append(ctx context.Context, e storage.Event) (storage.Event, err
 	}
 	put(r.t, s.eventIDs, e.ID, true)
 	e = cloneEvent(e)
+	e.ClaimToken, e.ClaimedUntil = "", time.Time{} // a new event is unclaimed
 	e.Seq = int64(len(s.events)) + 1
 	s.events = append(s.events, e)
 	r.t.undo = append(r.t.undo, func() { s.events = s.events[:len(s.events)-1] })
@@ -65,6 +66,70 @@ func (r outbox) Deliverable(ctx context.Context, t time.Time, limit int) ([]stor
 	return out, nil
 }
 
+// claimed reports whether e is held at t by a running claim of a token
+// other than token.
+func claimed(e storage.Event, t time.Time, token string) bool {
+	return e.ClaimToken != "" && e.ClaimToken != token && e.ClaimedUntil.After(t)
+}
+
+// priorClaim is the claim an event had before Claim replaced it, which a
+// rollback restores.
+type priorClaim struct {
+	i     int
+	token string
+	until time.Time
+}
+
+// Claim chooses as Deliverable does, passing over the heads that another
+// token's running claim holds, and writes the lease on what it returns.
+// Transactions of this store run one at a time, so two claims never see
+// the same unclaimed head.
+func (r outbox) Claim(ctx context.Context, t time.Time, token string, until time.Time, limit int) ([]storage.Event, error) {
+	if err := r.t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkLimit(limit); err != nil {
+		return nil, err
+	}
+	if token == "" || !usageText(token) || !until.After(t) {
+		return nil, fmt.Errorf("memory: claim of events by %q until %s at %s: the token must be non-empty UTF-8 text without NUL bytes and the lease must end after t: %w",
+			token, until, t, storage.ErrInvalidRecord)
+	}
+	s := &r.t.data.resources
+	for s.pending < len(s.events) && !s.events[s.pending].DeliveredAt.IsZero() {
+		s.pending++
+	}
+	blocked := map[string]bool{}
+	var out []storage.Event
+	var prev []priorClaim
+	for i := s.pending; i < len(s.events); i++ {
+		e := s.events[i]
+		if !e.DeliveredAt.IsZero() || blocked[e.Stream] {
+			continue
+		}
+		blocked[e.Stream] = true // later events of the stream wait for this one
+		if e.NextAttemptAt.After(t) || claimed(e, t, token) {
+			continue
+		}
+		prev = append(prev, priorClaim{i, e.ClaimToken, e.ClaimedUntil})
+		e.ClaimToken, e.ClaimedUntil = token, until
+		s.events[i].ClaimToken, s.events[i].ClaimedUntil = token, until
+		out = append(out, cloneEvent(e))
+		if len(out) == limit {
+			break
+		}
+	}
+	if len(prev) > 0 {
+		// One undo step for the page: the claims it replaced.
+		r.t.undo = append(r.t.undo, func() {
+			for _, p := range prev {
+				s.events[p.i].ClaimToken, s.events[p.i].ClaimedUntil = p.token, p.until
+			}
+		})
+	}
+	return out, nil
+}
+
 func (r outbox) GetForUpdate(ctx context.Context, seq int64) (storage.Event, error) {
 	if err := r.t.check(ctx); err != nil {
 		return storage.Event{}, err
@@ -87,10 +152,14 @@ func (r outbox) Update(ctx context.Context, e storage.Event) error {
 	if e.Attempts < 0 {
 		return fmt.Errorf("memory: event %d with %d attempts: %w", e.Seq, e.Attempts, storage.ErrInvalidRecord)
 	}
+	if !usageText(e.ClaimToken) || e.ClaimToken == "" && !e.ClaimedUntil.IsZero() {
+		return fmt.Errorf("memory: event %d claimed by %q until %s: %w", e.Seq, e.ClaimToken, e.ClaimedUntil, storage.ErrInvalidRecord)
+	}
 	i := e.Seq - 1
 	old := s.events[i]
 	next := old
 	next.Attempts, next.NextAttemptAt, next.LastError, next.DeliveredAt = e.Attempts, e.NextAttemptAt, e.LastError, e.DeliveredAt
+	next.ClaimToken, next.ClaimedUntil = e.ClaimToken, e.ClaimedUntil
 	s.events[i] = next
 	r.t.undo = append(r.t.undo, func() {
 		s.events[i] = old

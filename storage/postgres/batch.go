@@ -126,6 +126,7 @@ func (r outbox) AppendMany(ctx context.Context, events []storage.Event) error {
 	delivered := make([]pgtype.Timestamptz, n)
 	for i, e := range events {
 		op := fmt.Sprintf("append event %q", e.ID)
+		e.ClaimToken, e.ClaimedUntil = "", time.Time{} // a new event is unclaimed
 		switch {
 		case e.ID == "" || e.AccountID == "" || e.Stream == "" || e.Kind == "":
 			return invalid(op, "id, account, stream and kind are required")

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -25,6 +26,8 @@ func validDelivery(op string, e storage.Event) error {
 		return invalid(op, fmt.Sprintf("attempts %d not in 0–%d", e.Attempts, math.MaxInt32))
 	case !storable(e.LastError):
 		return invalid(op, "last error must be UTF-8 without NUL bytes")
+	case !storable(e.ClaimToken) || e.ClaimToken == "" && !e.ClaimedUntil.IsZero():
+		return invalid(op, "a claim needs a token of UTF-8 text without NUL bytes")
 	}
 	return nil
 }
@@ -41,6 +44,7 @@ func (r outbox) Append(ctx context.Context, e storage.Event) (storage.Event, err
 		return storage.Event{}, err
 	}
 	op := fmt.Sprintf("append event %q", e.ID)
+	e.ClaimToken, e.ClaimedUntil = "", time.Time{} // a new event is unclaimed
 	switch {
 	case e.ID == "" || e.AccountID == "" || e.Stream == "" || e.Kind == "":
 		return storage.Event{}, invalid(op, "id, account, stream and kind are required")
@@ -77,6 +81,27 @@ func (r outbox) Deliverable(ctx context.Context, t time.Time, limit int) ([]stor
 	return queryAll(ctx, r.t, "list deliverable events", r.t.s.q.resources.deliverable, scanEvent, t, limit)
 }
 
+// Claim runs claimEvents: one statement that chooses, locks (SKIP LOCKED)
+// and leases the events, returned in Seq order.
+func (r outbox) Claim(ctx context.Context, t time.Time, token string, until time.Time, limit int) ([]storage.Event, error) {
+	if err := r.t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkLimit("claim events", limit); err != nil {
+		return nil, err
+	}
+	if !possibleKey(token) || !until.After(t) {
+		return nil, invalid(fmt.Sprintf("claim events by %q until %s at %s", token, until, t),
+			"the token must be non-empty UTF-8 text without NUL bytes and the lease must end after t")
+	}
+	out, err := queryAll(ctx, r.t, "claim events", r.t.s.q.resources.claimEvents, scanEvent, t, token, until, limit)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b storage.Event) int { return cmp.Compare(a.Seq, b.Seq) })
+	return out, nil
+}
+
 // GetForUpdate is not scoped by tenant: delivery workers serve every
 // tenant, and seq is not something a tenant supplies.
 func (r outbox) GetForUpdate(ctx context.Context, seq int64) (storage.Event, error) {
@@ -97,7 +122,7 @@ func (r outbox) Update(ctx context.Context, e storage.Event) error {
 		return err
 	}
 	tag, err := r.t.pg.Exec(ctx, r.t.s.q.resources.updateEvent,
-		e.Seq, e.Attempts, e.NextAttemptAt, e.LastError, nullTime(e.DeliveredAt))
+		e.Seq, e.Attempts, e.NextAttemptAt, e.LastError, nullTime(e.DeliveredAt), e.ClaimToken, nullTime(e.ClaimedUntil))
 	if err != nil {
 		return r.t.fail(op, err)
 	}
@@ -126,13 +151,14 @@ func scanEvent(row pgx.Row) (storage.Event, error) {
 		e         storage.Event
 		attempts  int32
 		delivered pgtype.Timestamptz
+		claimed   pgtype.Timestamptz
 	)
 	if err := row.Scan(&e.Seq, &e.ID, &e.AccountID, &e.Stream, &e.Kind, &e.Payload, &attempts,
-		&e.NextAttemptAt, &e.LastError, &delivered, &e.CreatedAt); err != nil {
+		&e.NextAttemptAt, &e.LastError, &delivered, &e.CreatedAt, &e.ClaimToken, &claimed); err != nil {
 		return storage.Event{}, err
 	}
 	e.Attempts = int(attempts)
-	e.DeliveredAt = timeOf(delivered)
+	e.DeliveredAt, e.ClaimedUntil = timeOf(delivered), timeOf(claimed)
 	e.NextAttemptAt, e.CreatedAt = e.NextAttemptAt.UTC(), e.CreatedAt.UTC()
 	return e, nil
 }

@@ -27,6 +27,9 @@ type resourceQueries struct {
 	listActions [2]string
 
 	appendEvent, deliverable, getEventForUpdate, updateEvent, listEvents string
+	// claimEvents is Outbox Claim: $1 t, $2 the token, $3 the lease's
+	// end, $4 the limit.
+	claimEvents string
 	// appendEvents is appendEvent of many events, the columns as arrays.
 	appendEvents string
 }
@@ -60,7 +63,7 @@ const actionColumns = `seq, id, account_id, resource_id, kind, actor, at, old_co
 	old_start, old_end, new_start, new_end, invoice_id, note`
 
 const eventColumns = `seq, id, account_id, stream, kind, payload, attempts, next_attempt_at, last_error, delivered_at,
-	created_at`
+	created_at, claim_token, claimed_until`
 
 func newResourceQueries(t tables) resourceQueries {
 	r := strings.NewReplacer("{resources}", t.resources, "{invoices}", t.invoices, "{series}", t.series,
@@ -207,8 +210,31 @@ func newResourceQueries(t tables) resourceQueries {
 			) head
 			WHERE next_attempt_at <= $1
 			ORDER BY seq LIMIT $2`),
+		// claimEvents chooses the heads as deliverable does, then locks
+		// the due ones that no other token's running lease holds with
+		// SKIP LOCKED, so a concurrent claim passes over what this one is
+		// taking instead of waiting for it, and writes the lease on them.
+		// The conditions on o are read again from the locked row version
+		// (READ COMMITTED rechecks a row a committed claim changed), so
+		// two claims never both take one event. A claimed head is still a
+		// head: it holds back the rest of its stream.
+		claimEvents: r.Replace(`WITH head AS (
+				SELECT DISTINCT ON (stream) seq FROM {outbox}
+				WHERE delivered_at IS NULL
+				ORDER BY stream, seq
+			), pick AS (
+				SELECT o.seq AS claim_seq FROM {outbox} o JOIN head h ON h.seq = o.seq
+				WHERE o.delivered_at IS NULL AND o.next_attempt_at <= $1
+					AND (o.claimed_until IS NULL OR o.claimed_until <= $1 OR o.claim_token = $2)
+				ORDER BY o.seq LIMIT $4
+				FOR UPDATE OF o SKIP LOCKED
+			)
+			UPDATE {outbox} SET claim_token = $2, claimed_until = $3
+			FROM pick WHERE seq = pick.claim_seq
+			RETURNING {ev}`),
 		getEventForUpdate: r.Replace(`SELECT {ev} FROM {outbox} WHERE seq = $1 FOR UPDATE`),
-		updateEvent: r.Replace(`UPDATE {outbox} SET attempts = $2, next_attempt_at = $3, last_error = $4, delivered_at = $5
+		updateEvent: r.Replace(`UPDATE {outbox} SET attempts = $2, next_attempt_at = $3, last_error = $4, delivered_at = $5,
+				claim_token = $6, claimed_until = $7
 			WHERE seq = $1`),
 		listEvents: r.Replace(`SELECT {ev} FROM {outbox} WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`),
 	}

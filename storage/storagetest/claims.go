@@ -184,4 +184,6 @@ func (s suite) testClaims(t *testing.T) {
 			return nil
 		})
 	})
+
+	s.testOutboxClaims(t)
 }

@@ -686,3 +686,15 @@ func (w resources) UpdateMany(ctx context.Context, rs []storage.Resource) error 
 	}
 	return w.r.UpdateMany(ctx, rs)
 }
+
+// Claim forwards to the wrapped Outbox's Claim when it has one; otherwise
+// it is Deliverable, which leases nothing.
+func (w outbox) Claim(ctx context.Context, t time.Time, token string, until time.Time, limit int) ([]storage.Event, error) {
+	if err := w.t.step(ctx, "Outbox.Claim"); err != nil {
+		return nil, err
+	}
+	if c, ok := w.r.(storage.OutboxClaimer); ok {
+		return c.Claim(ctx, t, token, until, limit)
+	}
+	return w.r.Deliverable(ctx, t, limit)
+}
