@@ -29,6 +29,7 @@ func simPostpaidOps() []simOp {
 		{"postpaid delete", 1, (*simRun).opPostpaidDelete},
 		{"record usage", 6, (*simRun).opRecordUsage},
 		{"pay bill", 5, (*simRun).opPayBill},
+		{"credit before an overdue step", 1, (*simRun).opCreditBeforeOverdue},
 	}
 }
 
@@ -152,6 +153,37 @@ func (r *simRun) opPostpaidDelete() {
 	x.stopInterval(r.m.now)
 	x.stopped = r.m.now
 	r.m.moveState(x, stDeleted, "resource.release")
+}
+
+// opCreditBeforeOverdue is issue 20's scenario: credit arrives shortly
+// before the next overdue step of the postpaid account's bills (its
+// charge attempts pay from it, older and smaller bills first) while
+// other bills may be open. The clock moves to 30 minutes before the step
+// (the worker runs on the way), promotional credit worth part of what is
+// owed is granted, and the worker runs just past the step.
+func (r *simRun) opCreditBeforeOverdue() {
+	acct := r.postpaidAccount()
+	var next time.Time
+	var owed int64
+	for _, b := range r.m.openBills(acct) {
+		owed += b.outstanding()
+		if b.overdue != nil && (next.IsZero() || b.overdue.due.Before(next)) {
+			next = b.overdue.due
+		}
+	}
+	if next.IsZero() || next.Before(r.m.now.Add(time.Hour)) || next.After(r.m.now.Add(20*24*time.Hour)) {
+		return
+	}
+	r.tickAfter(next.Add(-30 * time.Minute).Sub(r.m.now))
+	if owed = 0; true {
+		for _, b := range r.m.openBills(acct) {
+			owed += b.outstanding()
+		}
+	}
+	if amt := owed * int64(1+r.intn(9)) / 10; amt > 0 {
+		r.grant(acct, amt, 20*24*time.Hour)
+	}
+	r.tickAfter(31 * time.Minute)
 }
 
 // usageTarget is a resource usage can be recorded for: a running postpaid
@@ -372,7 +404,7 @@ func (r *simRun) matchJobPayments() {
 		fresh := byAcct[p.acct]
 		found := -1
 		for i, lp := range fresh {
-			if lp.Purpose.Kind == payment.PurposeInvoice && lp.Purpose.Ref == p.ref && minorOf(lp.Amount) == p.amount {
+			if lp.Purpose.Kind == payment.PurposeInvoice && lp.Purpose.Ref == p.ref && minorOf(lp.Amount) == p.amount && string(lp.Method) == p.method {
 				found = i
 				break
 			}

@@ -4,10 +4,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -150,6 +152,7 @@ func TestSimulation(t *testing.T) {
 type seqResult struct {
 	ops, checks int
 	failure     string
+	hits        map[string]int // simModel.hits
 }
 
 // simulateMany runs sequences with seeds base, base+1, … until budget
@@ -170,6 +173,7 @@ func simulateMany(t *testing.T, name string, base uint64, budget, workers int, c
 	var stop atomic.Bool
 	var mu sync.Mutex
 	var failures []string
+	hits := map[string]int{}
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -183,6 +187,11 @@ func simulateMany(t *testing.T, name string, base uint64, budget, workers int, c
 				res := runSequence(context.Background(), newStore(), cat, seeds[i], start, fmt.Sprintf("s%x", seeds[i]), opts)
 				done := ops.Add(int64(res.ops))
 				checks.Add(int64(res.checks))
+				mu.Lock()
+				for k, v := range res.hits {
+					hits[k] += v
+				}
+				mu.Unlock()
 				if res.failure != "" {
 					stop.Store(true)
 					mu.Lock()
@@ -195,6 +204,10 @@ func simulateMany(t *testing.T, name string, base uint64, budget, workers int, c
 	wg.Wait()
 	line := fmt.Sprintf("simulation: %d operations, %d checks, seed %d (%s, %d sequences, %d workers, %s)",
 		ops.Load(), checks.Load(), base, name, min(int(next.Load()), len(seeds)), workers, time.Since(began).Round(time.Millisecond))
+	names := slices.Sorted(maps.Keys(hits))
+	for _, k := range names {
+		line += fmt.Sprintf("; %s: %d", k, hits[k])
+	}
 	t.Log(line)
 	if testing.Verbose() {
 		fmt.Println(line)
@@ -318,7 +331,7 @@ func runSequence(ctx context.Context, st storage.Store, cat *pricing.Catalog, se
 	}
 	r.publicSweep = seed%4 == 0
 	r.runSteps(seqLength(seed))
-	return seqResult{ops: r.step, checks: r.checks}
+	return seqResult{ops: r.step, checks: r.checks, hits: r.m.hits}
 }
 
 // runSteps runs n operations, comparing after each, and a full comparison
