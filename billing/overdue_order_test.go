@@ -11,6 +11,7 @@ import (
 
 	"github.com/cloudbill/cloudbill/billing"
 	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/payment"
@@ -131,5 +132,84 @@ func TestOverdueChargePaysItsOwnBillWithWhatOlderBillsLeave(t *testing.T) {
 		e.dayAfterDue(t, b.DueAt, 7)
 		require.Len(t, e.notices(t, "acme", billing.NoticeOverdueCharge), 4)
 		checkLedger(t, e.st, "acme")
+	})
+}
+
+// Issue 20, bullet 6: while a postpaid account is overdue, whatever adds
+// charges is refused with the checkout's typed error, and nothing
+// changes; a downgrade, a delete and payments stay allowed. The April
+// bill of the small vServer (181,000 per 30 days; 168,128) falls due on
+// May 16 01:01 local; at T+3 an upgrade to the large one (520,000) is
+// refused, a downgrade to basic-1 (90,000) is not, and neither is the
+// way back to small once the bill is paid.
+func TestOverdueAccountRefusesWhatAddsCharges(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		e, r, inv := overdueSetup(t, newStore(t))
+		e.clk.Set(inv.DueAt.AddDate(0, 0, 3))
+		resize := func(key string, cfg pricing.Configuration) error {
+			_, err := e.sys.Resize(ctx, key, billing.ResizeRequest{AccountID: "acme", ResourceID: r.ID, Configuration: cfg,
+				PaySpec: billing.PaySpec{Method: payment.MethodCredit}})
+			return err
+		}
+		refusedOverdue := func(err error) {
+			t.Helper()
+			var refused *lifecycle.PurchaseRefusedError
+			require.ErrorAs(t, err, &refused)
+			require.ErrorIs(t, err, lifecycle.ErrAccountOverdue)
+			require.Equal(t, inv.DueAt, refused.OverdueSince)
+		}
+		resizes := e.eventsOf(t, "acme", billing.EventResize)
+
+		refusedOverdue(resize("up", large))
+		got, err := e.sys.Resource(ctx, "acme", r.ID)
+		require.NoError(t, err)
+		require.Equal(t, small, got.Configuration, "nothing changed")
+		require.Equal(t, resizes, e.eventsOf(t, "acme", billing.EventResize))
+		refusedOverdue(resize("up", large)) // the key's retry is refused too
+
+		_, err = e.sys.Recover(ctx, "recover", billing.RecoverRequest{AccountID: "acme", ResourceID: r.ID, Term: period.Months(1),
+			PaySpec: billing.PaySpec{Method: payment.MethodCredit}})
+		refusedOverdue(err)
+		_, err = e.sys.Renew(ctx, "renew", billing.RenewRequest{AccountID: "acme", ResourceIDs: []string{r.ID}, Term: period.Months(1),
+			PaySpec: billing.PaySpec{Method: payment.MethodCredit}})
+		refusedOverdue(err)
+
+		basic := pricing.Configuration{Plan: "basic-1"}
+		require.NoError(t, resize("down", basic), "a downgrade adds no charges")
+		refusedOverdue(resize("back-up", small))
+
+		e.topUp(t, "acme", 168_128)
+		_, err = e.sys.Pay(ctx, "pay-april", billing.PayRequest{AccountID: "acme", Amount: vnd(t, 168_128), Method: payment.MethodCredit,
+			Purpose: payment.Purpose{Kind: payment.PurposeInvoice, Ref: inv.ID}})
+		require.NoError(t, err, "paying stays allowed")
+		require.NoError(t, resize("back-up-paid", small), "no longer overdue")
+		got, err = e.sys.Resource(ctx, "acme", r.ID)
+		require.NoError(t, err)
+		require.Equal(t, small, got.Configuration)
+		// Term operations stay refused for a postpaid resource, now for
+		// that reason alone.
+		_, err = e.sys.Recover(ctx, "recover-paid", billing.RecoverRequest{AccountID: "acme", ResourceID: r.ID, Term: period.Months(1),
+			PaySpec: billing.PaySpec{Method: payment.MethodCredit}})
+		require.ErrorIs(t, err, billing.ErrPostpaidResource)
+	})
+}
+
+// A delete while overdue is allowed (it stops charges), and so is a resize
+// at the same price or at T−1, before the bill is overdue.
+func TestOverdueAccountStillDeletes(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		e, r, inv := overdueSetup(t, newStore(t))
+		e.clk.Set(inv.DueAt.AddDate(0, 0, -1))
+		_, err := e.sys.Resize(ctx, "up-before-due", billing.ResizeRequest{AccountID: "acme", ResourceID: r.ID, Configuration: large,
+			PaySpec: billing.PaySpec{Method: payment.MethodCredit}})
+		require.NoError(t, err, "not overdue before T")
+		e.clk.Set(inv.DueAt.AddDate(0, 0, 3))
+		_, err = e.sys.Delete(ctx, "delete", billing.DeleteRequest{AccountID: "acme", ResourceID: r.ID})
+		require.NoError(t, err)
+		got, err := e.sys.Resource(ctx, "acme", r.ID)
+		require.NoError(t, err)
+		require.Equal(t, lifecycle.StateDeleted, got.State)
 	})
 }

@@ -27,6 +27,7 @@ func simPostpaidOps() []simOp {
 		{"postpaid provisioning", 3, (*simRun).opPostpaidProvision},
 		{"postpaid resize", 2, (*simRun).opPostpaidResize},
 		{"postpaid delete", 1, (*simRun).opPostpaidDelete},
+		{"postpaid recover", 1, (*simRun).opPostpaidRecover},
 		{"record usage", 6, (*simRun).opRecordUsage},
 		{"pay bill", 5, (*simRun).opPayBill},
 		{"credit before an overdue step", 1, (*simRun).opCreditBeforeOverdue},
@@ -130,12 +131,40 @@ func (r *simRun) opPostpaidResize() {
 	case cfg == x.cfg:
 		r.expectErr(err, "resize to the same configuration", billing.ErrSameConfiguration)
 		return
+	case simConfigs[cfg].price > simConfigs[x.cfg].price && r.m.overdue(x.acct):
+		// An upgrade adds charges: refused while the account is overdue.
+		r.m.hits["postpaid upgrade refused while overdue"]++
+		r.expectErr(err, "a postpaid upgrade while overdue", lifecycle.ErrAccountOverdue)
+		return
+	}
+	if r.m.overdue(x.acct) {
+		r.m.hits["postpaid downgrade while overdue"]++
 	}
 	r.noErr(err, "postpaid resize")
 	x.stopInterval(r.m.now)
 	x.cfg = cfg
 	x.intervals = append(x.intervals, mInterval{from: r.m.now, cfg: cfg})
 	r.m.moveState(x, stActive, "resource.resize")
+}
+
+// opPostpaidRecover asks to buy a postpaid resource again: a term
+// operation, refused for a postpaid resource, and first of all while the
+// account is overdue (it would add charges).
+func (r *simRun) opPostpaidRecover() {
+	x := r.pickPostRes(func(x *mPostRes) bool { return true })
+	if x == nil {
+		return
+	}
+	overdue := r.m.overdue(x.acct)
+	r.note("postpaid recover %s (%s, overdue %v)", x.id, x.state, overdue)
+	_, err := r.e.sys.Recover(r.ctx, r.key(), billing.RecoverRequest{AccountID: x.acct, ResourceID: x.id, Term: mTerm{months: 1}.period(),
+		PaySpec: billing.PaySpec{Method: payment.MethodCredit}})
+	if overdue {
+		r.m.hits["postpaid recover refused while overdue"]++
+		r.expectErr(err, "a postpaid recover while overdue", lifecycle.ErrAccountOverdue)
+		return
+	}
+	r.expectErr(err, "recover a postpaid resource", billing.ErrPostpaidResource)
 }
 
 func (r *simRun) opPostpaidDelete() {
