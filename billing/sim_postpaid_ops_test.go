@@ -30,7 +30,7 @@ func simPostpaidOps() []simOp {
 		{"postpaid recover", 1, (*simRun).opPostpaidRecover},
 		{"record usage", 6, (*simRun).opRecordUsage},
 		{"pay bill", 5, (*simRun).opPayBill},
-		{"credit before an overdue step", 1, (*simRun).opCreditBeforeOverdue},
+		{"credit before a collection", 2, (*simRun).opCreditBeforeCollection},
 	}
 }
 
@@ -184,32 +184,35 @@ func (r *simRun) opPostpaidDelete() {
 	r.m.moveState(x, stDeleted, "resource.release")
 }
 
-// opCreditBeforeOverdue is issue 20's scenario: credit arrives shortly
-// before the next overdue step of the postpaid account's bills (its
-// charge attempts pay from it, older and smaller bills first) while
-// other bills may be open. The clock moves to 30 minutes before the step
-// (the worker runs on the way), promotional credit worth part of what is
-// owed is granted, and the worker runs just past the step.
-func (r *simRun) opCreditBeforeOverdue() {
+// opCreditBeforeCollection is issue 20's scenario: credit arrives shortly
+// before a collection from credit while the postpaid account has bills
+// open — before the next step of their overdue schedules (a charge
+// attempt pays from it, bills ahead of its own first; a suspension step
+// leaves it to the next automatic payment) or before the next automatic
+// payment. The clock moves to 30 minutes before the job (the worker runs
+// on the way), promotional credit worth 10 % to 120 % of what is owed is
+// granted, and the worker runs just past the job.
+func (r *simRun) opCreditBeforeCollection() {
 	acct := r.postpaidAccount()
-	var next time.Time
-	var owed int64
+	var step time.Time
 	for _, b := range r.m.openBills(acct) {
-		owed += b.outstanding()
-		if b.overdue != nil && (next.IsZero() || b.overdue.due.Before(next)) {
-			next = b.overdue.due
+		if b.overdue != nil && (step.IsZero() || b.overdue.due.Before(step)) {
+			step = b.overdue.due
 		}
+	}
+	next := r.m.pp.collect[acct]
+	if step.After(r.m.now.Add(time.Hour)) && (next.IsZero() || r.pct(50)) {
+		next = step
 	}
 	if next.IsZero() || next.Before(r.m.now.Add(time.Hour)) || next.After(r.m.now.Add(20*24*time.Hour)) {
 		return
 	}
 	r.tickAfter(next.Add(-30 * time.Minute).Sub(r.m.now))
-	if owed = 0; true {
-		for _, b := range r.m.openBills(acct) {
-			owed += b.outstanding()
-		}
+	var owed int64
+	for _, b := range r.m.openBills(acct) {
+		owed += b.outstanding()
 	}
-	if amt := owed * int64(1+r.intn(9)) / 10; amt > 0 {
+	if amt := owed * int64(1+r.intn(12)) / 10; amt > 0 {
 		r.grant(acct, amt, 20*24*time.Hour)
 	}
 	r.tickAfter(31 * time.Minute)
