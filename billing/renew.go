@@ -138,7 +138,8 @@ type lineFor func(acct Account, r storage.Resource, d ResourceData) (pricing.Quo
 
 // actOnResources is the shared body of Renew, MatchEndTime and Recover: one
 // idempotent transaction locks the resources, prices one line each, and
-// records an order with its payment; the gateway is called after it.
+// records an order with its payment (none while a postpaid account is
+// overdue: ordering.RefuseWhileOverdue); the gateway is called after it.
 func (s *System) actOnResources(ctx context.Context, key, op string, req any, accountID string, ids []string, spec PaySpec,
 	action coupon.Action, kind order.Kind, line lineFor) (ActionResult, error) {
 	if len(ids) == 0 || len(ids) > MaxOrderResources {
@@ -152,6 +153,9 @@ func (s *System) actOnResources(ctx context.Context, key, op string, req any, ac
 	placed, err := txn.Idempotent(ctx, s.env, accountID, key, op, req, func(ctx context.Context, tx storage.Tx) (ordering.PlacedOrder, error) {
 		acct, err := core.GetAccount(ctx, tx, accountID, true)
 		if err != nil {
+			return ordering.PlacedOrder{}, err
+		}
+		if err := ordering.RefuseWhileOverdue(ctx, s.env, tx, acct); err != nil {
 			return ordering.PlacedOrder{}, err
 		}
 		var items []pricing.QuoteItem

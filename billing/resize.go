@@ -45,8 +45,9 @@ type ResizeResult struct {
 // difference and taken off the new invoice, so the charge drops by the
 // discount and its tax (a downgrade with coupons is a *RequestError).
 // The host gets an EventResize. Resizing to the same configuration is
-// ErrSameConfiguration; outside active, lifecycle.ErrIllegalTransition;
-// nothing changes on rejection.
+// ErrSameConfiguration; outside active, lifecycle.ErrIllegalTransition; a
+// postpaid upgrade (a higher price per 30 days) while the account has a bill
+// past due, lifecycle.ErrAccountOverdue; nothing changes on rejection.
 func (s *System) Resize(ctx context.Context, key string, req ResizeRequest) (ResizeResult, error) {
 	if err := validateResize(req); err != nil {
 		return ResizeResult{}, err

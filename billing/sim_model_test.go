@@ -292,6 +292,9 @@ type simModel struct {
 	seenEvent map[string]bool // gateway event ids applied
 	// pp is the postpaid part: bills, usage, the daily jobs.
 	pp *mPostpaid
+	// hits counts how often the model's rare rules fired (a refusal or an
+	// ordering rule reached), by name; the run reports the totals.
+	hits map[string]int
 
 	// dirty names what changed since the last check.
 	dirtyAcct map[string]bool
@@ -305,7 +308,7 @@ func newSimModel(now time.Time) *simModel {
 		now: now, accounts: map[string]*mAccount{}, payments: map[string]*mPayment{},
 		orders: map[string]*mOrder{}, resources: map[string]*mResource{}, links: map[string]*mLink{},
 		seenEvent: map[string]bool{}, dirtyAcct: map[string]bool{}, dirtyPay: map[string]bool{},
-		dirtyOrd: map[string]bool{}, dirtyRes: map[string]bool{}, pp: newPostpaidModel(),
+		dirtyOrd: map[string]bool{}, dirtyRes: map[string]bool{}, pp: newPostpaidModel(), hits: map[string]int{},
 	}
 }
 

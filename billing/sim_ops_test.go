@@ -486,6 +486,11 @@ func (r *simRun) opGrant() {
 	acct := r.account()
 	amt := r.amount(300)
 	valid := time.Duration(1+r.intn(20*24)) * time.Hour
+	r.grant(acct, amt, valid)
+}
+
+// grant gives acct amt of promotional credit valid for valid.
+func (r *simRun) grant(acct string, amt int64, valid time.Duration) {
 	r.note("grant %s %d for %s", acct, amt, valid)
 	key := r.key()
 	req := billing.GrantRequest{AccountID: acct, Amount: simVND(amt), ValidFor: valid, Actor: "sim"}
@@ -510,6 +515,12 @@ func (r *simRun) opTick() {
 	default:
 		d = time.Duration(1+r.intn(10))*24*time.Hour + time.Duration(r.intn(1440))*time.Minute
 	}
+	r.tickAfter(d)
+}
+
+// tickAfter advances the clock by d and runs the worker until it has
+// nothing more to do now.
+func (r *simRun) tickAfter(d time.Duration) {
 	r.note("clock +%s, tick", d)
 	r.e.clk.Advance(d)
 	r.m.now = r.e.clk.Now()

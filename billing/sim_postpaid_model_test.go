@@ -460,10 +460,7 @@ func (m *simModel) runJobs() {
 // available credit, oldest first, then the smaller amount, then by id;
 // the job comes back the next day while anything is owed.
 func (m *simModel) runCollect(acct string) {
-	open := m.openBills(acct)
-	slices.SortStableFunc(open, func(a, b *mBill) int {
-		return cmp.Or(a.issued.Compare(b.issued), cmp.Compare(a.outstanding(), b.outstanding()), strings.Compare(a.id, b.id))
-	})
+	open := m.collectionOrder(acct)
 	left := m.available(acct)
 	var owed int64
 	for _, b := range open {
@@ -490,6 +487,42 @@ func (m *simModel) runCollect(acct string) {
 	}
 }
 
+// collectionOrder is acct's open bills in the order every collection
+// from credit pays them (automatic payment and the overdue charge
+// attempts alike): oldest first, then the smaller amount, then by id.
+func (m *simModel) collectionOrder(acct string) []*mBill {
+	open := m.openBills(acct)
+	slices.SortStableFunc(open, func(a, b *mBill) int {
+		return cmp.Or(a.issued.Compare(b.issued), cmp.Compare(a.outstanding(), b.outstanding()), strings.Compare(a.id, b.id))
+	})
+	return open
+}
+
+// overdueCollect is the credit part of a charge attempt of b: a
+// collection in the collection order that stops after b, so the older
+// open bills (prepaid usage invoices included) are paid first and b gets
+// only what they leave. It counts the attempts where an older bill took
+// credit ahead of b.
+func (m *simModel) overdueCollect(b *mBill) {
+	if open := m.collectionOrder(b.acct); len(open) > 1 && open[0] != b {
+		m.hits["overdue charge attempt with an older bill open"]++
+	}
+	for _, o := range m.collectionOrder(b.acct) {
+		left := m.available(b.acct)
+		if left <= 0 {
+			return
+		}
+		x := min(left, o.outstanding())
+		if o != b {
+			m.hits["overdue charge paid an older bill first"]++
+		}
+		m.jobPay(o, x)
+		if o == b {
+			return
+		}
+	}
+}
+
 // runOverdue takes one step of a bill's overdue schedule: the latest
 // charge attempt whose day has come (from the available credit), the
 // suspension of the account's running postpaid resources, or their
@@ -504,10 +537,7 @@ func (m *simModel) runOverdue(b *mBill) {
 	if !at.After(m.now) {
 		switch action {
 		case "charge":
-			x := min(max(m.available(b.acct), 0), b.outstanding())
-			if x > 0 {
-				m.jobPay(b, x)
-			}
+			m.overdueCollect(b)
 			// The rest goes on the default linked account, when there is
 			// one (Postpaid.ChargeLinkedAccount is on in every sequence).
 			if left := b.outstanding(); left > 0 && m.accounts[b.acct].linked != "" {

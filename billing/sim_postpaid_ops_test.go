@@ -29,9 +29,11 @@ func simPostpaidOps() []simOp {
 		{"postpaid provisioning", 3, (*simRun).opPostpaidProvision},
 		{"postpaid resize", 2, (*simRun).opPostpaidResize},
 		{"postpaid delete", 1, (*simRun).opPostpaidDelete},
+		{"postpaid recover", 1, (*simRun).opPostpaidRecover},
 		{"record usage", 6, (*simRun).opRecordUsage},
 		{"pay bill", 5, (*simRun).opPayBill},
 		{"set discount", 1, (*simRun).opSetDiscount},
+		{"credit before a collection", 2, (*simRun).opCreditBeforeCollection},
 	}
 }
 
@@ -133,12 +135,40 @@ func (r *simRun) opPostpaidResize() {
 	case cfg == x.cfg:
 		r.expectErr(err, "resize to the same configuration", billing.ErrSameConfiguration)
 		return
+	case simConfigs[cfg].price > simConfigs[x.cfg].price && r.m.overdue(x.acct):
+		// An upgrade adds charges: refused while the account is overdue.
+		r.m.hits["postpaid upgrade refused while overdue"]++
+		r.expectErr(err, "a postpaid upgrade while overdue", lifecycle.ErrAccountOverdue)
+		return
+	}
+	if r.m.overdue(x.acct) {
+		r.m.hits["postpaid downgrade while overdue"]++
 	}
 	r.noErr(err, "postpaid resize")
 	x.stopInterval(r.m.now)
 	x.cfg = cfg
 	x.intervals = append(x.intervals, mInterval{from: r.m.now, cfg: cfg})
 	r.m.moveState(x, stActive, "resource.resize")
+}
+
+// opPostpaidRecover asks to buy a postpaid resource again: a term
+// operation, refused for a postpaid resource, and first of all while the
+// account is overdue (it would add charges).
+func (r *simRun) opPostpaidRecover() {
+	x := r.pickPostRes(func(x *mPostRes) bool { return true })
+	if x == nil {
+		return
+	}
+	overdue := r.m.overdue(x.acct)
+	r.note("postpaid recover %s (%s, overdue %v)", x.id, x.state, overdue)
+	_, err := r.e.sys.Recover(r.ctx, r.key(), billing.RecoverRequest{AccountID: x.acct, ResourceID: x.id, Term: mTerm{months: 1}.period(),
+		PaySpec: billing.PaySpec{Method: payment.MethodCredit}})
+	if overdue {
+		r.m.hits["postpaid recover refused while overdue"]++
+		r.expectErr(err, "a postpaid recover while overdue", lifecycle.ErrAccountOverdue)
+		return
+	}
+	r.expectErr(err, "recover a postpaid resource", billing.ErrPostpaidResource)
 }
 
 func (r *simRun) opPostpaidDelete() {
@@ -156,6 +186,43 @@ func (r *simRun) opPostpaidDelete() {
 	x.stopInterval(r.m.now)
 	x.stopped = r.m.now
 	r.m.moveState(x, stDeleted, "resource.release")
+}
+
+// opCreditBeforeCollection is issue 20's scenario: credit arrives shortly
+// before a collection from credit while the postpaid account has bills
+// open — before the next step of their overdue schedules (a charge
+// attempt pays from it, bills ahead of its own first; a suspension step
+// leaves it to the next automatic payment) or before the next automatic
+// payment. The clock moves to 30 minutes before the job (the worker runs
+// on the way), promotional credit worth 10 % to 120 % of what is owed is
+// granted, and the worker runs just past the job.
+func (r *simRun) opCreditBeforeCollection() {
+	acct := r.postpaidAccount()
+	var step time.Time
+	for _, b := range r.m.openBills(acct) {
+		if b.overdue != nil && (step.IsZero() || b.overdue.due.Before(step)) {
+			step = b.overdue.due
+		}
+	}
+	next := r.m.pp.collect[acct]
+	if step.After(r.m.now.Add(time.Hour)) && (next.IsZero() || r.pct(50)) {
+		next = step
+	}
+	if next.IsZero() || next.Before(r.m.now.Add(time.Hour)) || next.After(r.m.now.Add(20*24*time.Hour)) {
+		return
+	}
+	r.tickAfter(next.Add(-30 * time.Minute).Sub(r.m.now))
+	var owed int64
+	for _, b := range r.m.openBills(acct) {
+		owed += b.outstanding()
+	}
+	// Bills of very large usage (aggregate_out_of_range's neighbourhood)
+	// can owe more than one grant accepts (10^15 minor units): grant at
+	// most 10^14 then, which still covers the everyday bills in full.
+	if amt := min(owed*int64(1+r.intn(12))/10, 1e14); amt > 0 {
+		r.grant(acct, amt, 20*24*time.Hour)
+	}
+	r.tickAfter(31 * time.Minute)
 }
 
 // usageTarget is a resource usage can be recorded for: a running postpaid
@@ -455,7 +522,7 @@ func (r *simRun) matchJobPayments() {
 		fresh := byAcct[p.acct]
 		found := -1
 		for i, lp := range fresh {
-			if lp.Purpose.Kind == payment.PurposeInvoice && lp.Purpose.Ref == p.ref && minorOf(lp.Amount) == p.amount {
+			if lp.Purpose.Kind == payment.PurposeInvoice && lp.Purpose.Ref == p.ref && minorOf(lp.Amount) == p.amount && string(lp.Method) == p.method {
 				found = i
 				break
 			}

@@ -4,10 +4,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -153,6 +155,7 @@ type seqResult struct {
 	// discount (opSetDiscount): how often that rule was reached.
 	discounted int
 	failure    string
+	hits       map[string]int // simModel.hits
 }
 
 // simulateMany runs sequences with seeds base, base+1, … until budget
@@ -173,6 +176,7 @@ func simulateMany(t *testing.T, name string, base uint64, budget, workers int, c
 	var stop atomic.Bool
 	var mu sync.Mutex
 	var failures []string
+	hits := map[string]int{}
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -187,6 +191,11 @@ func simulateMany(t *testing.T, name string, base uint64, budget, workers int, c
 				done := ops.Add(int64(res.ops))
 				checks.Add(int64(res.checks))
 				discounted.Add(int64(res.discounted))
+				mu.Lock()
+				for k, v := range res.hits {
+					hits[k] += v
+				}
+				mu.Unlock()
 				if res.failure != "" {
 					stop.Store(true)
 					mu.Lock()
@@ -202,6 +211,10 @@ func simulateMany(t *testing.T, name string, base uint64, budget, workers int, c
 	simRefusals.Lock()
 	line += fmt.Sprintf("; usage refused so far by reason %v", simRefusals.n)
 	simRefusals.Unlock()
+	names := slices.Sorted(maps.Keys(hits))
+	for _, k := range names {
+		line += fmt.Sprintf("; %s: %d", k, hits[k])
+	}
 	t.Log(line)
 	if testing.Verbose() {
 		fmt.Println(line)
@@ -325,7 +338,7 @@ func runSequence(ctx context.Context, st storage.Store, cat *pricing.Catalog, se
 	}
 	r.publicSweep = seed%4 == 0
 	r.runSteps(seqLength(seed))
-	return seqResult{ops: r.step, checks: r.checks, discounted: r.m.pp.discountedCloses}
+	return seqResult{ops: r.step, checks: r.checks, discounted: r.m.pp.discountedCloses, hits: r.m.hits}
 }
 
 // runSteps runs n operations, comparing after each, and a full comparison

@@ -26,13 +26,10 @@ func checkPostpaidPurchase(ctx context.Context, s *core.Env, tx storage.Tx, acct
 	if err != nil {
 		return err
 	}
-	var oldestDue time.Time
+	oldestDue := oldestDue(open)
 	unpaid := pending.MulInt(0)
 	var k money.Calc
 	for _, inv := range open {
-		if !inv.DueAt.IsZero() && (oldestDue.IsZero() || inv.DueAt.Before(oldestDue)) {
-			oldestDue = inv.DueAt
-		}
 		unpaid = k.Add(unpaid, inv.AmountDue())
 	}
 	if k.Err() != nil {
@@ -57,6 +54,37 @@ func checkPostpaidPurchase(ctx context.Context, s *core.Env, tx storage.Tx, acct
 			Detail: "owed with this purchase: " + check.Used.String() + " of a limit of " + limit.Limit.String()}))
 	}
 	return nil
+}
+
+// oldestDue is the earliest due time of the open invoices (the zero time
+// when none has one).
+func oldestDue(open []storage.Invoice) time.Time {
+	var oldest time.Time
+	for _, inv := range open {
+		if !inv.DueAt.IsZero() && (oldest.IsZero() || inv.DueAt.Before(oldest)) {
+			oldest = inv.DueAt
+		}
+	}
+	return oldest
+}
+
+// RefuseWhileOverdue refuses, inside the operation's transaction, what
+// would add charges to a postpaid account while one of its unpaid bills
+// is past its due time: the *lifecycle.PurchaseRefusedError of a checkout
+// (lifecycle.ErrAccountOverdue, OverdueSince the earliest due time). A
+// checkout, an upgrade of a postpaid resource and the term operations
+// (renew, recover, match end time) are refused alike; downgrades, deletes
+// and payments are not checked. A prepaid account is never refused here:
+// its bills have no overdue schedule.
+func RefuseWhileOverdue(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account) error {
+	if acct.Type != storage.Postpaid {
+		return nil
+	}
+	open, err := tx.Invoices().Open(ctx, acct.ID, core.MaxOpenScan)
+	if err != nil {
+		return err
+	}
+	return lifecycle.CheckPurchase(oldestDue(open), s.Now(), lifecycle.CreditCheck{Status: lifecycle.CreditWithin})
 }
 
 // unbilled is what the account's postpaid resources have run up this

@@ -46,6 +46,9 @@ func Resize(ctx context.Context, s *core.Env, tx storage.Tx, req billingtype.Res
 		return ResizeOutcome{}, billingtype.ErrSameConfiguration
 	}
 	if d.Postpaid {
+		if err := refusePostpaidUpgrade(ctx, s, tx, acct, &r, &d, req.Configuration); err != nil {
+			return ResizeOutcome{}, err
+		}
 		zero := d.PricePer30Days.MulInt(0)
 		return ResizeOutcome{Difference: zero, Charged: zero, Refunded: zero}, resource.ResizePostpaid(ctx, s, tx, acct, &r, &d, req)
 	}
@@ -127,4 +130,25 @@ func Resize(ctx context.Context, s *core.Env, tx storage.Tx, req billingtype.Res
 		Subtotal: diff, Discount: couponOff, Net: diffNet, Tax: diffTax, Total: diffTotal}
 	placed, err := RecordResizeOrder(ctx, s, tx, acct, req, charge, target, cres)
 	return ResizeOutcome{OrderID: placed.OrderID, PaymentID: placed.PaymentID, Difference: diff, Charged: diffTotal, Refunded: zero}, err
+}
+
+// refusePostpaidUpgrade refuses a postpaid resize that adds charges — the
+// new configuration costs more per 30 days than the one in force — while
+// the account is overdue (RefuseWhileOverdue). A downgrade, or a change
+// at the same price, is allowed: it adds nothing to what the account
+// owes.
+func refusePostpaidUpgrade(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail,
+	cfg pricing.Configuration) error {
+	cat, err := s.CatalogFor(acct.Currency)
+	if err != nil {
+		return err
+	}
+	price, err := cat.PricePer30Days(r.ProductID, cfg)
+	if err != nil {
+		return err
+	}
+	if c, err := price.Amount.Cmp(d.PricePer30Days); err != nil || c <= 0 {
+		return err
+	}
+	return RefuseWhileOverdue(ctx, s, tx, acct)
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/cloudbill/cloudbill/billing/billingtype"
 	"github.com/cloudbill/cloudbill/billing/internal/core"
-	"github.com/cloudbill/cloudbill/billing/internal/ledger"
 	"github.com/cloudbill/cloudbill/billing/internal/monthclose"
 	"github.com/cloudbill/cloudbill/billing/internal/outbox"
 	"github.com/cloudbill/cloudbill/billing/internal/pay"
@@ -83,34 +82,38 @@ func runOverdue(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Ac
 	return &j, nil
 }
 
-// overdueCharge is one charge attempt of an overdue bill: as much of what
-// is outstanding as the available credit covers, and, with
-// Postpaid.ChargeLinkedAccount, the rest on the default linked account (a
-// payment placed here and sent to the gateway after commit, out.charge).
-// It reports whether the bill is paid in full now. The customer is told
-// either way.
+// overdueCharge is one charge attempt of an overdue bill: a collection
+// from the available credit in the automatic-payment order that stops
+// after this bill (collect with through), so the account's older open
+// bills — oldest first, then the smaller — are paid before it and it
+// gets only the credit they leave; then, with
+// Postpaid.ChargeLinkedAccount, the rest of this bill on the default
+// linked account (a payment placed here and sent to the gateway after
+// commit, out.charge). It reports whether the bill is paid in full now.
+// The customer is told either way.
 func overdueCharge(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, inv invoice.Invoice, step lifecycle.OverdueStep, out *JobOutcome) (bool, error) {
-	ws, err := ledger.LoadWallet(ctx, tx, acct)
+	paid, _, _, err := collect(ctx, s, tx, acct, s.Now(), "overdue charge", &inv)
 	if err != nil {
 		return false, err
 	}
 	due := inv.AmountDue()
-	toPay := ws.Wallet.Available(s.Now())
-	if c, err := toPay.Cmp(due); err != nil {
-		return false, err
-	} else if c > 0 {
-		toPay = due
-	}
 	left := due
 	detail := fmt.Sprintf("attempt %d for invoice %s: nothing paid from credit", step.Attempt+1, inv.DisplayNumber())
-	if toPay.IsPositive() {
-		if _, err := pay.PayInvoiceFromCredit(ctx, s, tx, acct, inv.ID, toPay, "overdue charge"); err != nil {
+	older := due.MulInt(0)
+	for _, c := range paid {
+		if c.InvoiceID != inv.ID {
+			if older, err = older.Add(c.Amount); err != nil {
+				return false, err
+			}
+			continue
+		}
+		if left, err = due.Sub(c.Amount); err != nil {
 			return false, err
 		}
-		if left, err = due.Sub(toPay); err != nil {
-			return false, err
-		}
-		detail = fmt.Sprintf("attempt %d for invoice %s: %s paid from credit", step.Attempt+1, inv.DisplayNumber(), toPay)
+		detail = fmt.Sprintf("attempt %d for invoice %s: %s paid from credit", step.Attempt+1, inv.DisplayNumber(), c.Amount)
+	}
+	if older.IsPositive() {
+		detail += fmt.Sprintf(" (%s went to older invoices first)", older)
 	}
 	if left.IsPositive() && s.Cfg.Postpaid.ChargeLinkedAccount {
 		linked, err := pay.HasDefaultLinked(ctx, s, tx, acct.ID)
