@@ -359,6 +359,11 @@ const (
 	// most resources one Renew or MatchEndTime may act on; the same for
 	// Quote, PreviewCheckout and Checkout.
 	MaxOrderResources = billingtype.MaxOrderResources
+	// MaxResourceNameBytes is the longest name an order item may give its
+	// resources (OrderItem.Name), in bytes; an item of several resources
+	// adds "-n" (at most 4 bytes) to each, and invoice lines show the
+	// result (invoice.MaxTextLen leaves room).
+	MaxResourceNameBytes = billingtype.MaxResourceNameBytes
 	// TermEndSlack is how long after a checkout or a recovery its term may
 	// start (the host provisions it a little later, and the account's time
 	// zone shifts the end by hours) and still end by period.MaxEnd: a term

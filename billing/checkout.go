@@ -157,6 +157,9 @@ func validateItems(items []OrderItem) error {
 		if err := it.Term.Validate(); err != nil {
 			return &RequestError{Field: fmt.Sprintf("Items[%d].Term", i), Reason: err.Error(), Err: err}
 		}
+		if reason := textProblem(it.Name, MaxResourceNameBytes); reason != "" {
+			return &RequestError{Field: fmt.Sprintf("Items[%d].Name", i), Reason: reason}
+		}
 		total += it.Quantity
 	}
 	if total > MaxOrderResources {

@@ -43,10 +43,13 @@ func orderView(o storage.Order, loc *time.Location) (Order, error) {
 // Resource is a purchased resource as the portal shows it. Its times are in
 // the account's billing time zone, which TimeZone names.
 type Resource struct {
-	ID            string                `json:"id"`
-	AccountID     string                `json:"account_id"`
-	OrderID       string                `json:"order_id"`
-	ProductID     string                `json:"product_id"`
+	ID        string `json:"id"`
+	AccountID string `json:"account_id"`
+	OrderID   string `json:"order_id"`
+	ProductID string `json:"product_id"`
+	// Name is the host's name for the resource (OrderItem.Name, numbered
+	// when the item made several); empty when it has none.
+	Name          string                `json:"name,omitempty"`
 	Configuration pricing.Configuration `json:"configuration"`
 	State         lifecycle.State       `json:"state"`
 	// PeriodStart and PeriodEnd bound the paid term (zero until active).
@@ -74,7 +77,7 @@ func resourceView(r storage.Resource, d ResourceData, rules lifecycle.Rules, now
 	// returns them in.
 	loc := rules.Calendar().Location()
 	inZone := func(t time.Time) time.Time { return core.InZone(t, loc) }
-	v := Resource{ID: r.ID, AccountID: r.AccountID, OrderID: r.OrderID, ProductID: r.ProductID,
+	v := Resource{ID: r.ID, AccountID: r.AccountID, OrderID: r.OrderID, ProductID: r.ProductID, Name: d.Name,
 		Configuration: d.Configuration, State: lifecycle.State(r.Status), PeriodStart: inZone(r.PeriodStart), PeriodEnd: inZone(r.PeriodEnd),
 		PricePer30Days: d.PricePer30Days, AutoRenew: d.AutoRenew, AutoRenewTerm: d.AutoRenewTerm,
 		InvoiceIDs: d.InvoiceIDs, FailureReason: d.FailureReason, CreatedAt: inZone(r.CreatedAt), TimeZone: core.ZoneName(loc)}

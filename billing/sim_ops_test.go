@@ -585,16 +585,33 @@ func (r *simRun) opCheckout() {
 	var items []billing.OrderItem
 	var cfgs []int
 	var terms []mTerm
+	var names []string
+	badName := false
 	for range 1 + r.intn(5)/4 {
 		cfg, qty, term := r.intn(len(simConfigs)), 1+r.intn(4)/3, r.term()
+		name, bad := r.resourceName()
+		badName = badName || bad
 		items = append(items, billing.OrderItem{ProductID: pricing.SampleVServer, Configuration: simConfiguration(cfg),
-			Quantity: int64(qty), Term: term.period()})
-		for range qty {
+			Quantity: int64(qty), Term: term.period(), Name: name})
+		for k := range qty {
 			cfgs, terms = append(cfgs, cfg), append(terms, term)
+			if name != "" && qty > 1 {
+				name = fmt.Sprintf("%s-%d", items[len(items)-1].Name, k+1)
+			}
+			names = append(names, name)
 		}
 	}
 	codes := r.couponCodes(false)
 	method := r.method()
+	if badName {
+		// A bad name is refused at the call: nothing is priced, reserved,
+		// charged or created (the model checks after the step say so).
+		_, err := r.e.sys.Checkout(r.ctx, r.key(), billing.CheckoutRequest{AccountID: acct, Items: items, Coupons: codes,
+			Method: method, Gateway: "sim"})
+		r.expectErr(err, "checkout with a bad resource name", billing.ErrInvalidRequest)
+		r.m.hits["checkout refused for a bad resource name"]++
+		return
+	}
 	lines, rdms, total, ok := r.orderLines(cfgs, terms, codes, false)
 	r.note("checkout %s %d units %v by %s: total %d (coupon ok %v)", acct, len(cfgs), codes, method, total, ok)
 	req := billing.CheckoutRequest{AccountID: acct, Items: items, Coupons: codes, Method: method, Gateway: "sim"}
@@ -626,6 +643,12 @@ func (r *simRun) opCheckout() {
 		if configIndex(lr.Configuration) != lines[i].cfg {
 			r.failf("checkout: resource %d has configuration %+v, want %s", i, lr.Configuration, simConfigs[lines[i].cfg].name)
 		}
+		if lr.Name != names[i] {
+			r.failf("checkout: resource %d is named %q, want %q", i, lr.Name, names[i])
+		}
+		if lr.Name != "" {
+			r.m.hits["resources named at checkout"]++
+		}
 		lines[i].resource = lr.ID
 		r.m.addResource(&mResource{id: lr.ID, acct: acct, order: o.id, cfg: lines[i].cfg, state: stPendingPayment,
 			term: lines[i].term, line: lines[i].total, base: lines[i].base, shares: lines[i].shares})
@@ -638,6 +661,22 @@ func (r *simRun) opCheckout() {
 		r.paid(acct, purposeOrder, o.id, method, total, pl, res.Payment)
 	}
 	r.setReplay(acct, func() error { _, err := r.e.sys.Checkout(r.ctx, key, req); r.drain(); return err })
+}
+
+// resourceName draws an item's name: often none, mostly a short one, and
+// one time in 40 one the call must refuse (101 bytes, or a control
+// character), reported as bad.
+func (r *simRun) resourceName() (string, bool) {
+	switch n := r.intn(40); {
+	case n < 15:
+		return "", false
+	case n < 39:
+		return fmt.Sprintf("srv%d", r.intn(100)), false
+	case r.pct(50):
+		return strings.Repeat("n", billing.MaxResourceNameBytes+1), true
+	default:
+		return "web\n1", true
+	}
 }
 
 // pickObligation draws the order a payment or a payment link names: most

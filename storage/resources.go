@@ -42,6 +42,12 @@ type Resource struct {
 // configuration and price, what the customer paid, and the lifecycle
 // bookkeeping of its current term.
 type ResourceDetail struct {
+	// Name is the host's name for the resource (order.Item.Name, numbered
+	// when the item made several); invoice lines show it. Empty for
+	// resources bought without one and those recorded before names; left
+	// out of JSON while empty, so records of older builds encode as they
+	// did.
+	Name          string `json:",omitempty"`
 	Configuration pricing.Configuration
 	Term          period.Term
 	// Anchor is the billing anchor: the instant month terms are counted

@@ -80,6 +80,11 @@ type Item struct {
 	Quantity int64 `json:"quantity"`
 	// Term is the usage time bought (e.g. period.Months(1), period.Days(60)).
 	Term period.Term `json:"term"`
+	// Name is the host's name for the item's resources, shown on their
+	// invoice lines (optional, at most billing.MaxResourceNameBytes of
+	// printable text). With Quantity 1 the resource gets it as given; with
+	// Quantity n > 1 they are named Name-1 … Name-n in creation order.
+	Name string `json:"name,omitempty"`
 }
 
 // Clone returns a copy of it that shares no memory with it.

@@ -29,8 +29,10 @@ type Page[T any] struct {
 type Resource struct {
 	ID string `json:"id"`
 	// OrderID is the order that bought it; ProductID its catalog product.
-	OrderID       string        `json:"order_id"`
-	ProductID     string        `json:"product_id"`
+	OrderID   string `json:"order_id"`
+	ProductID string `json:"product_id"`
+	// Name is the host's name for the resource; absent when it has none.
+	Name          string        `json:"name,omitempty"`
 	Configuration Configuration `json:"configuration"`
 	// State is the lifecycle state (pending_payment, provisioning, active,
 	// grace, suspended, released, deleted, failed).
@@ -261,7 +263,7 @@ type LinkStart struct {
 
 func resourceJSON(r billing.Resource) Resource {
 	out := Resource{
-		ID: r.ID, OrderID: r.OrderID, ProductID: r.ProductID, State: string(r.State),
+		ID: r.ID, OrderID: r.OrderID, ProductID: r.ProductID, Name: r.Name, State: string(r.State),
 		BillingStatus: string(r.BillingStatus), PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd,
 		PricePer30Days: r.PricePer30Days, AutoRenew: r.AutoRenew, InvoiceIDs: slices.Clone(r.InvoiceIDs),
 		CreatedAt:     r.CreatedAt,

@@ -44,16 +44,16 @@ const updateResourceSet = `UPDATE {resources} SET order_id = $3, product_id = $4
 			next_reminder = $21, next_attempt = $22, invoice_ids = $23, failure_reason = $24, paid_value = $25,
 			value_tracked = $26, tick_attempts = $27, tick_error = $28, tick_retry_at = $29, anchor = $30,
 			postpaid = $31, intervals = $32, closed_through = $33, stopped_at = $34, updated_at = $35,
-			version = version + 1
+			name = $36, version = version + 1
 			WHERE id = $1 AND account_id = $2`
 
 // resourceColumns are read by scanResource; resourceArgs gives the values
-// from order_id to updated_at.
+// from order_id to name.
 const resourceColumns = `id, account_id, created_at, version, order_id, product_id, status, period_start, period_end,
 	next_due_at, configuration, term_months, term_days, currency, price_per_30_days, line, coupon_shares,
 	payment_id, auto_renew, auto_renew_months, auto_renew_days, since, next_reminder, next_attempt, invoice_ids,
 	failure_reason, paid_value, value_tracked, tick_attempts, tick_error, tick_retry_at, anchor, postpaid, intervals,
-	closed_through, stopped_at, updated_at`
+	closed_through, stopped_at, updated_at, name`
 
 const invoiceColumns = `id, account_id, resource_id, order_id, kind, status, series, number, currency, total,
 	issued_at, tax_mode, subtotal, discount, net, tax, amount_paid, amount_credited, lines, due_at, paid_at, voided_at,
@@ -93,7 +93,7 @@ func newResourceQueries(t tables) resourceQueries {
 		// duplicate is "0 rows" and the transaction stays usable.
 		createResource: r.Replace(`INSERT INTO {resources} ({res})
 			VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-				$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36) ON CONFLICT (id) DO NOTHING`),
+				$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37) ON CONFLICT (id) DO NOTHING`),
 		getResource:          r.Replace(`SELECT {res} FROM {resources} WHERE id = $1 AND account_id = $2`),
 		getResourceForUpdate: r.Replace(`SELECT {res} FROM {resources} WHERE id = $1 AND account_id = $2 FOR UPDATE`),
 		updateResource:       r.Replace(updateResourceSet + ` RETURNING {res}`),

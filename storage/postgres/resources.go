@@ -23,7 +23,7 @@ func validResource(op string, res storage.Resource) error {
 	case res.ID == "" || res.AccountID == "" || res.Status == "":
 		return invalid(op, "id, account and status are required")
 	case !allStorable(res.ID, res.AccountID, res.OrderID, res.ProductID, string(res.Status), res.PaymentID,
-		res.FailureReason, res.TickError) || !allStorable(res.InvoiceIDs...):
+		res.FailureReason, res.TickError, res.Name) || !allStorable(res.InvoiceIDs...):
 		return invalid(op, "text must be UTF-8 without NUL bytes")
 	case !intervalsStorable(res.Intervals):
 		return invalid(op, "interval items must be UTF-8 without NUL bytes")
@@ -45,7 +45,7 @@ func intervalsStorable(ivs []postpaid.Interval) bool {
 }
 
 // resourceArgs are the values of resourceColumns from order_id on, after
-// id and account_id, up to updated_at: the columns Create and Update write.
+// id and account_id, up to name: the columns Create and Update write.
 func resourceArgs(op string, res storage.Resource) ([]any, error) {
 	cur, price, ok := moneyArgs(res.PricePer30Days)
 	if !ok {
@@ -58,7 +58,7 @@ func resourceArgs(op string, res storage.Resource) ([]any, error) {
 		res.NextReminder, res.NextAttempt, emptyIfNone(res.InvoiceIDs), res.FailureReason, nullJSON(len(res.Value.Segments) > 0, res.Value),
 		res.ValueTracked, res.TickAttempts, res.TickError, nullTime(res.TickRetryAt), nullTime(res.Anchor),
 		res.Postpaid, nullJSON(len(res.Intervals) > 0, res.Intervals), nullTime(res.ClosedThrough), nullTime(res.StoppedAt),
-		res.UpdatedAt}, nil
+		res.UpdatedAt, res.Name}, nil
 }
 
 func (r resources) Create(ctx context.Context, res storage.Resource) error {
@@ -211,7 +211,7 @@ func scanResource(row pgx.Row) (storage.Resource, error) {
 		&res.PaymentID, &res.AutoRenew, &res.AutoRenewTerm.Months, &res.AutoRenewTerm.Days, &since,
 		&res.NextReminder, &res.NextAttempt, &res.InvoiceIDs, &res.FailureReason, &value,
 		&res.ValueTracked, &res.TickAttempts, &res.TickError, &retry, &anchor, &res.Postpaid, &res.Intervals,
-		&closedThrough, &stoppedAt, &res.UpdatedAt); err != nil {
+		&closedThrough, &stoppedAt, &res.UpdatedAt, &res.Name); err != nil {
 		return storage.Resource{}, err
 	}
 	amount, err := readAmount(price, cur.String)

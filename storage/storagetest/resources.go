@@ -70,6 +70,40 @@ func (s suite) testResources(t *testing.T) {
 		})
 	})
 
+	t.Run("a resource keeps its name through create, update and UpdateMany; none reads as empty", func(t *testing.T) {
+		st := s.newStore(t)
+		named := newResource("a", "r1", time.Time{})
+		named.Name = "web-1 — Hà Nội"
+		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+			if err := tx.Resources().Create(ctx, named); err != nil {
+				return err
+			}
+			return tx.Resources().Create(ctx, newResource("a", "r2", time.Time{}))
+		})
+		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+			r1, err := tx.Resources().Get(ctx, "a", "r1")
+			require.NoError(t, err)
+			assert.Equal(t, "web-1 — Hà Nội", r1.Name)
+			r2, err := tx.Resources().Get(ctx, "a", "r2")
+			require.NoError(t, err)
+			assert.Equal(t, "", r2.Name, "a resource stored without a name has none")
+			r1.Name = "web-renamed"
+			up, err := tx.Resources().Update(ctx, r1)
+			require.NoError(t, err)
+			assert.Equal(t, "web-renamed", up.Name)
+			r2.Name = "db"
+			up.Name = ""
+			return tx.Resources().UpdateMany(ctx, []storage.Resource{up, r2})
+		})
+		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+			list, err := tx.Resources().List(ctx, "a", "", 10)
+			require.NoError(t, err)
+			require.Len(t, list, 2)
+			assert.Equal(t, []string{"", "db"}, []string{list[0].Name, list[1].Name})
+			return nil
+		})
+	})
+
 	t.Run("due resources are found by NextDueAt, earliest first, and follow updates and rollbacks", func(t *testing.T) {
 		st := s.newStore(t)
 		at := func(h int) time.Time { return epoch().Add(time.Duration(h) * time.Hour) }

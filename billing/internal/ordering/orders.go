@@ -36,6 +36,23 @@ func expandItems(items []order.Item) []pricing.QuoteItem {
 	return out
 }
 
+// resourceNames names the resources of items, one per quote line of
+// expandItems: an item's Name as given when it makes one resource, Name-1
+// … Name-n when it makes n, "" for every resource of an unnamed item.
+func resourceNames(items []order.Item) []string {
+	var out []string
+	for _, it := range items {
+		for k := range it.Quantity {
+			name := it.Name
+			if name != "" && it.Quantity > 1 {
+				name = fmt.Sprintf("%s-%d", it.Name, k+1)
+			}
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
 // PriceOrder quotes a checkout for acct: one line per resource, coupons
 // applied to the eligible lines, each term checked by the catalog of the
 // account's currency. A postpaid account's quote is marked Estimate.
@@ -148,7 +165,7 @@ func RecordOrder(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.A
 		return PlacedOrder{}, err
 	}
 	if spec.Kind == order.KindCreate {
-		if err := createResources(ctx, s, tx, acct, orderID, q, cres, false); err != nil {
+		if err := createResources(ctx, s, tx, acct, orderID, q, cres, resourceNames(spec.Items), false); err != nil {
 			return PlacedOrder{}, err
 		}
 	}
@@ -176,8 +193,12 @@ func RecordOrder(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.A
 	return PlacedOrder{OrderID: orderID, PaymentID: p.ID}, tx.Orders().Update(ctx, cur)
 }
 
-// createResources stores one resource per quote line, pending payment.
-func createResources(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, orderID string, q pricing.Quote, cres coupon.Result, postpaid bool) error {
+// createResources stores one resource per quote line, pending payment,
+// line i named names[i].
+func createResources(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, orderID string, q pricing.Quote, cres coupon.Result, names []string, postpaid bool) error {
+	if len(names) != len(q.Lines) {
+		return fmt.Errorf("ordering: %d resource names for %d quote lines", len(names), len(q.Lines))
+	}
 	now := s.Now()
 	cat, err := s.CatalogFor(acct.Currency)
 	if err != nil {
@@ -189,7 +210,7 @@ func createResources(ctx context.Context, s *core.Env, tx storage.Tx, acct stora
 			return err
 		}
 		d := storage.ResourceDetail{Configuration: line.Configuration, Term: line.Term, PricePer30Days: price.Amount, Line: line,
-			AutoRenewTerm: s.Rules(acct, line.ProductID).Policy().AutoRenewTerm, CouponShares: lineShares(cres, i), Postpaid: postpaid}
+			AutoRenewTerm: s.Rules(acct, line.ProductID).Policy().AutoRenewTerm, CouponShares: lineShares(cres, i), Postpaid: postpaid, Name: names[i]}
 		rid, err := s.NewID("res")
 		if err != nil {
 			return err

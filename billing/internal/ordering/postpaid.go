@@ -49,7 +49,7 @@ func placePostpaidOrder(ctx context.Context, s *core.Env, tx storage.Tx, acct st
 	if err := reserveRedemptions(ctx, s, tx, acct.ID, orderID, cres.Applied, now); err != nil {
 		return PlacedOrder{}, err
 	}
-	if err := createResources(ctx, s, tx, acct, orderID, q, cres, true); err != nil {
+	if err := createResources(ctx, s, tx, acct, orderID, q, cres, resourceNames(req.Items), true); err != nil {
 		return PlacedOrder{}, err
 	}
 	return PlacedOrder{OrderID: orderID}, settle.OrderPaid(ctx, s, tx, acct, orderID, nil)
