@@ -322,6 +322,11 @@ func (r *simRun) opRecordUsage() {
 			if closed := r.closedThrough(u.res); !closed.IsZero() {
 				w.reason = billing.ReasonPeriodClosed
 				u.at = closed.Add(-time.Duration(1+r.intn(600)) * time.Minute)
+				if post != nil && u.at.Before(post.start) {
+					// A resource started shortly before its first close:
+					// before its start is the first reason that applies.
+					w.reason = billing.ReasonBeforeStart
+				}
 			}
 		case n < 6:
 			if post != nil { // before the postpaid resource started (its month or years before)
