@@ -48,12 +48,8 @@ type creditLimitChange struct {
 // negative, or finer than the currency's minor unit), Actor or Reason;
 // ErrAccountNotFound.
 func (s *System) SetCreditLimit(ctx context.Context, key string, req SetCreditLimitRequest) (Account, error) {
-	var c requestCheck
-	c.accountID("AccountID", req.AccountID)
-	c.actor(req.Actor)
-	c.text("Reason", req.Reason, MaxReasonBytes)
-	if c.err != nil {
-		return Account{}, c.err
+	if err := checkAuditedChange(req.AccountID, req.Actor, req.Reason); err != nil {
+		return Account{}, err
 	}
 	return txn.Idempotent(ctx, s.env, req.AccountID, key, "account.set_credit_limit", req, func(ctx context.Context, tx storage.Tx) (Account, error) {
 		a, err := core.GetAccount(ctx, tx, req.AccountID, true)
@@ -92,14 +88,20 @@ type SetDiscountRateRequest = billingtype.SetDiscountRateRequest
 // "account.discount_rate_changed"); see SetDiscountRateRequest. Errors: a
 // *RequestError naming AccountID, Rate, Actor or Reason; ErrAccountNotFound.
 func (s *System) SetDiscountRate(ctx context.Context, key string, req SetDiscountRateRequest) (Account, error) {
-	var c requestCheck
-	c.accountID("AccountID", req.AccountID)
-	c.actor(req.Actor)
-	c.text("Reason", req.Reason, MaxReasonBytes)
-	if c.err != nil {
-		return Account{}, c.err
+	if err := checkAuditedChange(req.AccountID, req.Actor, req.Reason); err != nil {
+		return Account{}, err
 	}
 	return txn.Idempotent(ctx, s.env, req.AccountID, key, "account.set_discount_rate", req, func(ctx context.Context, tx storage.Tx) (Account, error) {
 		return postpaid.SetDiscountRate(ctx, s.env, tx, req)
 	})
+}
+
+// checkAuditedChange checks the fields every audited change of an account
+// carries: the account, who acted and why.
+func checkAuditedChange(accountID, actor, reason string) error {
+	var c requestCheck
+	c.accountID("AccountID", accountID)
+	c.actor(actor)
+	c.text("Reason", reason, MaxReasonBytes)
+	return c.err
 }
