@@ -291,7 +291,11 @@ func (inv Invoice) checkLine(l Line, adjusting bool) *InvoiceError {
 		if a.v.Currency().Code() != inv.Currency {
 			return fieldErr(a.name, fmt.Sprintf("is in %q, not the invoice's %s", a.v.Currency().Code(), inv.Currency))
 		}
-		if !a.v.IsRounded() {
+		if a.name == "unit_price" {
+			if -a.v.Number().Exponent() > maxUnitPricePlaces {
+				return fieldErr(a.name, fmt.Sprintf("has more than %d decimal places", maxUnitPricePlaces))
+			}
+		} else if !a.v.IsRounded() {
 			return fieldErr(a.name, "is finer than the currency's minor unit")
 		}
 		if a.v.IsNegative() && !adjusting {

@@ -106,7 +106,7 @@ func (inv Invoice) XML() (*etree.Document, error) {
 		}
 		optional(el, "DVTinh", l.Unit)
 		text(el, "SLuong", l.Quantity.String())
-		text(el, "DGia", amount(l.UnitPrice))
+		text(el, "DGia", unitPrice(l.UnitPrice))
 		if !l.Discount.IsZero() {
 			text(el, "STCKhau", amount(l.Discount))
 		}
@@ -147,6 +147,12 @@ func optional(parent *etree.Element, tag, value string) {
 	if value != "" {
 		text(parent, tag, value)
 	}
+}
+
+// unitPrice writes a unit price with the places it has (at least the
+// currency's): a pre-tax unit price may be finer than the minor unit.
+func unitPrice(a money.Amount) string {
+	return a.Number().StringFixed(max(a.Currency().Digits(), -a.Number().Exponent()))
 }
 
 // amount writes an amount as the format's decimal number: no grouping, a
