@@ -79,6 +79,11 @@ type Invoice struct {
 	// Memo is free text shown on the document; on a credit note, the reason
 	// for the credit.
 	Memo string `json:"memo,omitempty"`
+	// Seller and Buyer are the legal parties as they were when the
+	// document was issued (WithParties); nil when none was given, and on
+	// documents issued before parties were recorded.
+	Seller *Party `json:"seller,omitempty"`
+	Buyer  *Party `json:"buyer,omitempty"`
 }
 
 // Draft describes a new invoice for New.
@@ -208,6 +213,14 @@ func lookupCurrency(code string) (money.Currency, error) {
 // Clone returns a copy of inv that shares no slice with it, so changing the
 // copy's lines never changes inv.
 func (inv Invoice) Clone() Invoice {
+	if inv.Seller != nil {
+		p := *inv.Seller
+		inv.Seller = &p
+	}
+	if inv.Buyer != nil {
+		p := *inv.Buyer
+		inv.Buyer = &p
+	}
 	if inv.Lines != nil {
 		lines := make([]Line, len(inv.Lines))
 		for i, l := range inv.Lines {

@@ -47,6 +47,20 @@ func (inv Invoice) Validate() error {
 	if err := inv.checkKindFields(); err != nil {
 		return err
 	}
+	for _, p := range []struct {
+		name  string
+		party *Party
+	}{{"Seller", inv.Seller}, {"Buyer", inv.Buyer}} {
+		if p.party == nil {
+			continue
+		}
+		if p.party.IsZero() {
+			return &ArgumentError{Name: p.name, Reason: "is set but empty"}
+		}
+		if err := CheckParty(p.name, *p.party); err != nil {
+			return err
+		}
+	}
 	cur, err := lookupCurrency(inv.Currency)
 	if err != nil {
 		return err

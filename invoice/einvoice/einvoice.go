@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/invoice"
 )
 
 // VATRate is a line's VAT treatment as the invoice writes it (TSuat).
@@ -59,29 +60,9 @@ func (r VATRate) Valid() bool {
 	return false
 }
 
-// Party is a seller's or buyer's legal details as the invoice prints them.
-// They are copied onto the invoice when it is issued and never read again
-// from the account, so an issued invoice does not change when they do.
-type Party struct {
-	// Name is the legal name (of the organisation, or the person's name
-	// for a buyer without one). Required for the seller.
-	Name string `json:"name"`
-	// TaxCode is the tax identification number: 10 digits, or 10 digits,
-	// a hyphen and 3 for a branch (0101234567-001); 12 digits for a
-	// person's identity number. Required for the seller.
-	TaxCode string `json:"tax_code,omitempty"`
-	// Address is the registered address. Required for the seller.
-	Address string `json:"address,omitempty"`
-	// Phone and Email are how to reach the party.
-	Phone string `json:"phone,omitempty"`
-	Email string `json:"email,omitempty"`
-	// BankAccount and BankName are where the party is paid.
-	BankAccount string `json:"bank_account,omitempty"`
-	BankName    string `json:"bank_name,omitempty"`
-	// BuyerName is the person who buys for a buyer organisation (họ tên
-	// người mua hàng); unused for the seller.
-	BuyerName string `json:"buyer_name,omitempty"`
-}
+// Party is a seller's or buyer's legal details as the invoice prints them
+// (NBan, NMua): the document's own snapshot, taken when it was issued.
+type Party = invoice.Party
 
 // Nature is what a line is (TChat).
 type Nature int
