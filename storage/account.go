@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/invoice"
 )
 
 // AccountType says how an account pays: prepaid accounts buy terms in
@@ -44,6 +45,11 @@ type Account struct {
 	// MaxDiscountRatePlaces places (CheckDiscountRate); zero means none of
 	// its own (the product's or plan's discount applies).
 	DiscountRate decimal.Decimal `json:"discount_rate,omitzero"`
+	// Legal is the account holder's legal details as its documents name
+	// the buyer (invoice.CheckParty); the zero Party means none given.
+	// Documents copy it when they are issued, so a later change reaches
+	// only later documents.
+	Legal invoice.Party `json:"legal,omitzero"`
 	// CreatedAt and UpdatedAt are set by the caller from its injected clock.
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`

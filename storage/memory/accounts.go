@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/storage"
 )
 
@@ -68,9 +69,13 @@ func (r accounts) Update(ctx context.Context, a storage.Account) (storage.Accoun
 
 // checkCreditLimit refuses what the PostgreSQL store refuses: a credit
 // limit that is negative or not in the account's currency, and a discount
-// rate storage.CheckDiscountRate refuses.
+// rate storage.CheckDiscountRate refuses, and legal details
+// invoice.CheckParty refuses.
 func checkCreditLimit(a storage.Account) error {
 	if err := storage.CheckDiscountRate(a.DiscountRate); err != nil {
+		return fmt.Errorf("memory: account %q: %w: %w", a.ID, err, storage.ErrInvalidRecord)
+	}
+	if err := invoice.CheckParty("Legal", a.Legal); err != nil {
 		return fmt.Errorf("memory: account %q: %w: %w", a.ID, err, storage.ErrInvalidRecord)
 	}
 	l := a.CreditLimit

@@ -2,12 +2,14 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/shopspring/decimal"
 
+	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/storage"
 )
 
@@ -31,6 +33,8 @@ func validAccount(a storage.Account) error {
 		reason = fmt.Sprintf("credit limit %s must be a non-negative amount in %s", a.CreditLimit, a.Currency)
 	case storage.CheckDiscountRate(a.DiscountRate) != nil:
 		reason = storage.CheckDiscountRate(a.DiscountRate).Error()
+	case invoice.CheckParty("Legal", a.Legal) != nil:
+		reason = invoice.CheckParty("Legal", a.Legal).Error()
 	default:
 		return nil
 	}
@@ -51,7 +55,7 @@ func (r accounts) Create(ctx context.Context, a storage.Account) error {
 		return err
 	}
 	tag, err := r.t.pg.Exec(ctx, r.t.s.q.createAccount, a.ID, string(a.Type), a.Currency, a.TimeZone, a.CreatedAt, a.UpdatedAt,
-		amountArg(a.CreditLimit), rateArg(a.DiscountRate))
+		amountArg(a.CreditLimit), rateArg(a.DiscountRate), legalArg(a.Legal))
 	if err != nil {
 		return r.t.fail(fmt.Sprintf("create account %q", a.ID), err)
 	}
@@ -97,7 +101,7 @@ func (r accounts) Update(ctx context.Context, a storage.Account) (storage.Accoun
 		return storage.Account{}, err
 	}
 	got, err := scanAccount(r.t.pg.QueryRow(ctx, r.t.s.q.updateAccount, a.ID, string(a.Type), a.Currency, a.TimeZone, a.UpdatedAt,
-		amountArg(a.CreditLimit), rateArg(a.DiscountRate)))
+		amountArg(a.CreditLimit), rateArg(a.DiscountRate), legalArg(a.Legal)))
 	if err != nil {
 		return storage.Account{}, r.t.fail(fmt.Sprintf("update account %q", a.ID), err)
 	}
@@ -110,10 +114,16 @@ func scanAccount(row pgx.Row) (storage.Account, error) {
 	var a storage.Account
 	var typ string
 	var limit, rate pgtype.Numeric
-	if err := row.Scan(&a.ID, &typ, &a.Currency, &a.TimeZone, &a.CreatedAt, &a.UpdatedAt, &a.Version, &limit, &rate); err != nil {
+	var legal []byte
+	if err := row.Scan(&a.ID, &typ, &a.Currency, &a.TimeZone, &a.CreatedAt, &a.UpdatedAt, &a.Version, &limit, &rate, &legal); err != nil {
 		return storage.Account{}, err
 	}
 	var err error
+	if legal != nil {
+		if err := json.Unmarshal(legal, &a.Legal); err != nil {
+			return storage.Account{}, fmt.Errorf("account %q legal details: %w", a.ID, err)
+		}
+	}
 	if rate.Valid {
 		if a.DiscountRate, err = decimalOf(rate); err != nil {
 			return storage.Account{}, err
@@ -125,6 +135,16 @@ func scanAccount(row pgx.Row) (storage.Account, error) {
 	a.Type = storage.AccountType(typ)
 	a.CreatedAt, a.UpdatedAt = a.CreatedAt.UTC(), a.UpdatedAt.UTC()
 	return a, nil
+}
+
+// legalArg is an account's legal details as a JSONB argument: NULL for
+// none. Marshalling a Party of strings cannot fail.
+func legalArg(p invoice.Party) any {
+	if p.IsZero() {
+		return nil
+	}
+	b, _ := json.Marshal(p)
+	return string(b)
 }
 
 // rateArg is a discount rate as a NUMERIC argument: NULL for zero (no

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/storage"
 )
 
@@ -81,6 +82,16 @@ func (s suite) testAccounts(t *testing.T) {
 				a.DiscountRate = decimal.RequireFromString("0.12345678901")
 				return a
 			}(),
+			"legal details without a name": func() storage.Account {
+				a := newAccount("x")
+				a.Legal = invoice.Party{TaxCode: "0312345678"}
+				return a
+			}(),
+			"legal details with a NUL byte": func() storage.Account {
+				a := newAccount("x")
+				a.Legal = invoice.Party{Name: "An\x00Bình"}
+				return a
+			}(),
 		} {
 			t.Run(name, func(t *testing.T) {
 				err := st.InTx(context.Background(), func(ctx context.Context, tx storage.Tx) error {
@@ -130,6 +141,34 @@ func (s suite) testAccounts(t *testing.T) {
 				a, err := tx.Accounts().Get(ctx, "disc")
 				require.NoError(t, err)
 				assert.True(t, a.DiscountRate.Equal(decimal.RequireFromString(rate)), "rate %s, want %s", a.DiscountRate, rate)
+				return nil
+			})
+		}
+	})
+
+	t.Run("legal details are set, changed and removed by Update", func(t *testing.T) {
+		st := s.newStore(t)
+		want := newAccount("legal")
+		want.Legal = invoice.Party{Name: "Công ty TNHH An Bình", TaxCode: "0312345678-001", Address: "12 Nguyễn Huệ\nTP. Hồ Chí Minh",
+			Email: "ketoan@example.com", BuyerName: "Nguyễn Văn An"}
+		inTx(t, st, func(ctx context.Context, tx storage.Tx) error { return tx.Accounts().Create(ctx, want) })
+		for i, legal := range []invoice.Party{want.Legal, {Name: "Trần Thị Bình", Phone: "+84 90 000 0000"}, {}} {
+			if i > 0 {
+				inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+					a, err := tx.Accounts().GetForUpdate(ctx, "legal")
+					require.NoError(t, err)
+					a.Legal = legal
+					_, err = tx.Accounts().Update(ctx, a)
+					return err
+				})
+			}
+			inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+				a, err := tx.Accounts().Get(ctx, "legal")
+				require.NoError(t, err)
+				assert.Equal(t, legal, a.Legal)
+				many, err := tx.Accounts().GetManyForUpdate(ctx, []string{"legal"})
+				require.NoError(t, err)
+				assert.Equal(t, legal, many[0].Legal)
 				return nil
 			})
 		}
