@@ -401,7 +401,12 @@ func (r *simRun) opTopUp() {
 	r.noErr(err, "top-up")
 	r.paid(acct, purposeTopUp, "wallet", method, amt, pl, lp)
 	r.setReplay(acct, func() error { _, err := r.e.sys.TopUp(r.ctx, key, req); r.drain(); return err })
-	r.setConflict(acct, func() error { other := req; other.Amount = simVND(amt + 1); _, err := r.e.sys.TopUp(r.ctx, key, other); return err })
+	r.setConflict(acct, func() error {
+		other := req
+		other.Amount = simVND(amt + 1)
+		_, err := r.e.sys.TopUp(r.ctx, key, other)
+		return err
+	})
 }
 
 func (r *simRun) opGatewayAnswers() {
@@ -729,7 +734,12 @@ func (r *simRun) opPay() {
 	r.noErr(err, "pay")
 	r.paid(acct, purposeOrder, o.id, method, amt, pl, lp)
 	r.setReplay(acct, func() error { _, err := r.e.sys.Pay(r.ctx, key, req); r.drain(); return err })
-	r.setConflict(acct, func() error { other := req; other.Amount = simVND(amt + 1); _, err := r.e.sys.Pay(r.ctx, key, other); return err })
+	r.setConflict(acct, func() error {
+		other := req
+		other.Amount = simVND(amt + 1)
+		_, err := r.e.sys.Pay(r.ctx, key, other)
+		return err
+	})
 }
 
 func (r *simRun) opCreateLink() {
@@ -961,11 +971,12 @@ func (r *simRun) opResize() {
 	}
 	o := &mOrder{acct: res.acct, kind: kindResize, total: charge, status: ordPending, redemptions: rdms,
 		lines: []mLine{{resource: res.id, cfg: cfg, total: charge, base: c}}}
+	old := res.cfg
 	if r.payAction(o, method, call) {
 		r.countCoupons("resize", codes)
 		r.setConflict(res.acct, func() error {
 			other := req
-			other.Configuration = simConfiguration(res.cfg)
+			other.Configuration = simConfiguration(old)
 			_, err := r.e.sys.Resize(r.ctx, key, other)
 			return err
 		})
@@ -1001,7 +1012,12 @@ func (r *simRun) opDelete() {
 		r.failf("delete of %s refunded %d, want %d", res.id, minorOf(out.Refunded), refund)
 	}
 	r.setReplay(acct, func() error { _, err := r.e.sys.Delete(r.ctx, key, req); return err })
-	r.setConflict(acct, func() error { other := req; other.Reason = "another"; _, err := r.e.sys.Delete(r.ctx, key, other); return err })
+	r.setConflict(acct, func() error {
+		other := req
+		other.Reason = "another"
+		_, err := r.e.sys.Delete(r.ctx, key, other)
+		return err
+	})
 }
 
 func (r *simRun) opRecover() {

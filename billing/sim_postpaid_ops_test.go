@@ -505,7 +505,12 @@ func (r *simRun) opPayBill() {
 	r.noErr(err, "pay a bill")
 	r.paid(acct, purposeInvoice, b.id, method, amt, pl, lp)
 	r.setReplay(acct, func() error { _, err := r.e.sys.Pay(r.ctx, key, req); return err })
-	r.setConflict(acct, func() error { other := req; other.Amount = simVND(amt + 1); _, err := r.e.sys.Pay(r.ctx, key, other); return err })
+	r.setConflict(acct, func() error {
+		other := req
+		other.Amount = simVND(amt + 1)
+		_, err := r.e.sys.Pay(r.ctx, key, other)
+		return err
+	})
 }
 
 // matchJobPayments learns the ids of the payments the jobs of the last
