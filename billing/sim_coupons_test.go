@@ -175,7 +175,7 @@ func (r *simRun) setupExtra(epoch time.Time) error {
 		{code: "WIN" + code, fixed: 15_000, from: from, until: until},
 		{code: "MIN" + code, percent: 15, cap: 80_000, minSpend: 150_000, products: []string{pricing.SampleVServer}},
 		{code: "NEW" + code, fixed: 40_000, firstOnly: true},
-		{code: "ACC" + code, fixed: 20_000, acctLimit: 2,
+		{code: "ACC" + code, fixed: 20_000, acctLimit: 1,
 			actions: []coupon.Action{coupon.ActionCreate, coupon.ActionRenew, coupon.ActionResize}},
 		{code: "REN" + code, percent: 25, cap: 100_000, actions: []coupon.Action{coupon.ActionRenew, coupon.ActionResize}},
 	}
