@@ -103,5 +103,8 @@ func checkAuditedChange(accountID, actor, reason string) error {
 	c.accountID("AccountID", accountID)
 	c.actor(actor)
 	c.text("Reason", reason, MaxReasonBytes)
+	if c.err == nil && actor == "" {
+		c.err = &RequestError{Field: "Actor", Reason: "is required for the audit trail"}
+	}
 	return c.err
 }

@@ -696,6 +696,11 @@ func TestPostpaidCreditLimitPerAccount(t *testing.T) {
 			require.ErrorAs(t, err, &re, "limit %s", bad)
 			require.Equal(t, "Limit", re.Field)
 		}
+		// The operator is required: an audit record names who acted.
+		_, err := e.sys.SetCreditLimit(ctx, "no-actor", billing.SetCreditLimitRequest{AccountID: "acme", Limit: vnd(t, 500_000)})
+		var re *billing.RequestError
+		require.ErrorAs(t, err, &re, "a limit of 500,000 without an actor")
+		require.Equal(t, "Actor", re.Field)
 		a, err := set("raise", vnd(t, 500_000))
 		require.NoError(t, err)
 		require.Equal(t, int64(500_000), minor(t, a.CreditLimit))

@@ -272,7 +272,7 @@ func concWorker(ctx context.Context, e env, rng *rand.Rand, accts []string, fixe
 			}
 			tl.credit[acct] += amt
 		case op < 6: // checkout by credit, with a coupon now and then
-			cfg, days := rng.IntN(len(simConfigs)), int64(1+rng.IntN(20))
+			cfg, days := rng.IntN(simVServerConfigs), int64(1+rng.IntN(20))
 			var codes []string
 			switch rng.IntN(4) {
 			case 0:

@@ -488,34 +488,6 @@ func (m *simModel) couponCount(code string) int {
 	return n
 }
 
-func (m *simModel) coupon(code string) *mCoupon {
-	for _, c := range m.coupons {
-		if c.code == code {
-			return c
-		}
-	}
-	return nil
-}
-
-// couponDiscount is what coupon c takes off lines of these subtotals, and
-// each line's share; ok is false when the coupon is rejected (its limit).
-func (m *simModel) couponDiscount(c *mCoupon, subtotals []int64) (total int64, shares []int64, ok bool) {
-	if c.limit > 0 && m.couponCount(c.code) >= c.limit {
-		return 0, nil, false
-	}
-	var base int64
-	for _, s := range subtotals {
-		base += s
-	}
-	if c.percent {
-		total = min(divRound(base*percentOff, 100), percentCap)
-	} else {
-		total = fixedOff
-	}
-	total = min(total, base)
-	return total, allocate(total, subtotals), true
-}
-
 // succeed records that a created or pending payment's money arrived:
 // top-ups credit cash; a held credit part is captured; then the
 // obligation is settled if it is still payable for the amount, else the
@@ -664,13 +636,13 @@ func (m *simModel) orderPaid(o *mOrder, p *mPayment) {
 			m.event(o.acct, "resource.provision")
 		case kindRecover:
 			r.state, r.payment, r.order = stProvisioning, pid, o.id
-			r.line, r.base, r.term, r.shares, r.segs = l.total, l.base, l.term, nil, nil
+			r.line, r.base, r.term, r.shares, r.segs = l.total, l.base, l.term, l.shares, nil
 			r.start, r.end = time.Time{}, time.Time{}
 			m.event(o.acct, "resource.provision")
 		case kindRenew:
 			m.applyRenew(r, l)
 		case kindResize:
-			m.applyUpgrade(r, l.cfg, o.total)
+			m.applyUpgrade(r, l.cfg, o.total, max(l.base, o.total))
 		}
 	}
 }
@@ -696,10 +668,11 @@ func (m *simModel) applyRenew(r *mResource, l mLine) {
 	m.dirtyRes[r.id] = true
 }
 
-// applyUpgrade applies a paid upgrade of charge c now.
-func (m *simModel) applyUpgrade(r *mResource, cfg int, c int64) {
+// applyUpgrade applies a paid upgrade of charge c, list charge list
+// (before its coupons), now.
+func (m *simModel) applyUpgrade(r *mResource, cfg int, c, list int64) {
 	u, ul := r.unused(m.now), r.unusedList(m.now)
-	r.segs = rebase(m.now, r.end, u+c, ul+c)
+	r.segs = rebase(m.now, r.end, u+c, ul+list)
 	r.cfg = cfg
 	r.paid += c
 	m.event(r.acct, "resource.resize")

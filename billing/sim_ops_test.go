@@ -50,6 +50,7 @@ func simOps() []simOp {
 		{"refund to credit", 7, (*simRun).opRefund},
 		{"replay a request", 3, (*simRun).opReplay},
 	}
+	ops = append(ops, simExtraOps()...)
 	return append(ops, simPostpaidOps()...)
 }
 
@@ -98,6 +99,8 @@ type simRun struct {
 	publicSweep bool
 	// audit makes checkDirty recompute every ledger from its postings.
 	audit bool
+	// x is the state of sim_coupons_test.go's operations.
+	x *simExtra
 }
 
 // simOptions tune a sequence.
@@ -264,6 +267,9 @@ func (r *simRun) term() mTerm {
 func (t mTerm) period() period.Term { return period.Term{Months: t.months, Days: t.days} }
 
 func simConfiguration(i int) pricing.Configuration {
+	if i >= simVServerConfigs {
+		return simStorageConfiguration(i)
+	}
 	switch i {
 	case 0:
 		return pricing.Configuration{Plan: "basic-1"}
@@ -275,6 +281,9 @@ func simConfiguration(i int) pricing.Configuration {
 
 // configIndex maps a library configuration back to simConfigs.
 func configIndex(c pricing.Configuration) int {
+	if i, ok := simStorageIndex(c); ok {
+		return i
+	}
 	switch {
 	case c.Plan == "basic-1":
 		return 0
@@ -294,18 +303,6 @@ func (r *simRun) method() payment.Method {
 		return payment.MethodGateway
 	default:
 		return payment.MethodLinkedAccount
-	}
-}
-
-// couponCodes draws the coupons entered (none most of the time).
-func (r *simRun) couponCodes(renew bool) []string {
-	switch n := r.intn(10); {
-	case n < 6:
-		return nil
-	case n < 8 || renew:
-		return []string{r.m.coupons[0].code}
-	default:
-		return []string{r.m.coupons[1].code}
 	}
 }
 
@@ -404,6 +401,12 @@ func (r *simRun) opTopUp() {
 	r.noErr(err, "top-up")
 	r.paid(acct, purposeTopUp, "wallet", method, amt, pl, lp)
 	r.setReplay(acct, func() error { _, err := r.e.sys.TopUp(r.ctx, key, req); r.drain(); return err })
+	r.setConflict(acct, func() error {
+		other := req
+		other.Amount = simVND(amt + 1)
+		_, err := r.e.sys.TopUp(r.ctx, key, other)
+		return err
+	})
 }
 
 func (r *simRun) opGatewayAnswers() {
@@ -545,36 +548,17 @@ func (r *simRun) tickAfter(d time.Duration) {
 
 // orderLines prices items for the model: one line per unit, coupons
 // split by each line's share. ok is false when the coupon is rejected.
-func (r *simRun) orderLines(cfgs []int, terms []mTerm, codes []string, renew bool) (lines []mLine, rdms []*mRedemption, total int64, ok bool) {
-	subtotals := make([]int64, len(cfgs))
+func (r *simRun) orderLines(acct string, action coupon.Action, cfgs []int, terms []mTerm, codes []string) (lines []mLine, rdms []*mRedemption, total int64, rej coupon.Reason) {
 	for i := range cfgs {
-		subtotals[i] = termSubtotal(simConfigs[cfgs[i]].price, terms[i])
-		lines = append(lines, mLine{cfg: cfgs[i], term: terms[i], total: subtotals[i], base: termBase(simConfigs[cfgs[i]].price, terms[i])})
+		lines = append(lines, mLine{cfg: cfgs[i], term: terms[i], total: lineSubtotal(cfgs[i], terms[i]), base: termBase(simConfigs[cfgs[i]].price, terms[i])})
 	}
-	for _, code := range codes {
-		c := r.m.coupon(code)
-		if renew && !c.renew {
-			return nil, nil, 0, false
-		}
-		amt, shares, fits := r.m.couponDiscount(c, subtotals)
-		if !fits {
-			return nil, nil, 0, false
-		}
-		rdms = append(rdms, &mRedemption{code: code, amount: amt, status: rdmReserved})
-		for i, s := range shares {
-			lines[i].total -= s
-			if s > 0 {
-				if lines[i].shares == nil {
-					lines[i].shares = map[string]int64{}
-				}
-				lines[i].shares[code] = s
-			}
-		}
+	if rdms, rej = r.applyCoupons(acct, action, lines, codes); rej != "" {
+		return nil, nil, 0, rej
 	}
 	for _, l := range lines {
 		total += l.total
 	}
-	return lines, rdms, total, true
+	return lines, rdms, total, ""
 }
 
 func (r *simRun) opCheckout() {
@@ -588,10 +572,10 @@ func (r *simRun) opCheckout() {
 	var names []string
 	badName := false
 	for range 1 + r.intn(5)/4 {
-		cfg, qty, term := r.intn(len(simConfigs)), 1+r.intn(4)/3, r.term()
+		cfg, qty, term := r.drawConfig(), 1+r.intn(4)/3, r.term()
 		name, bad := r.resourceName()
 		badName = badName || bad
-		items = append(items, billing.OrderItem{ProductID: pricing.SampleVServer, Configuration: simConfiguration(cfg),
+		items = append(items, billing.OrderItem{ProductID: simProduct(cfg), Configuration: simConfiguration(cfg),
 			Quantity: int64(qty), Term: term.period(), Name: name})
 		for k := range qty {
 			cfgs, terms = append(cfgs, cfg), append(terms, term)
@@ -601,7 +585,7 @@ func (r *simRun) opCheckout() {
 			names = append(names, name)
 		}
 	}
-	codes := r.couponCodes(false)
+	codes := r.drawCodes()
 	method := r.method()
 	if badName {
 		// A bad name is refused at the call: nothing is priced, reserved,
@@ -612,8 +596,9 @@ func (r *simRun) opCheckout() {
 		r.m.hits["checkout refused for a bad resource name"]++
 		return
 	}
-	lines, rdms, total, ok := r.orderLines(cfgs, terms, codes, false)
-	r.note("checkout %s %d units %v by %s: total %d (coupon ok %v)", acct, len(cfgs), codes, method, total, ok)
+	lines, rdms, total, rej := r.orderLines(acct, coupon.ActionCreate, cfgs, terms, codes)
+	ok := rej == ""
+	r.note("checkout %s %d units %v by %s: total %d (coupon refused %q)", acct, len(cfgs), codes, method, total, rej)
 	req := billing.CheckoutRequest{AccountID: acct, Items: items, Coupons: codes, Method: method, Gateway: "sim"}
 	if method == payment.MethodLinkedAccount {
 		req.LinkedAccountID = r.m.accounts[acct].linked
@@ -628,7 +613,7 @@ func (r *simRun) opCheckout() {
 	r.withDecline(pl, func() { res, err = r.e.sys.Checkout(r.ctx, key, req) })
 	switch {
 	case !ok:
-		r.expectErr(err, "checkout with a coupon past its limit", coupon.ErrRejected)
+		r.expectRejection(err, "checkout with a coupon", rej)
 		return
 	case pl.reject != nil:
 		r.expectErr(err, "checkout", pl.reject)
@@ -661,6 +646,14 @@ func (r *simRun) opCheckout() {
 		r.paid(acct, purposeOrder, o.id, method, total, pl, res.Payment)
 	}
 	r.setReplay(acct, func() error { _, err := r.e.sys.Checkout(r.ctx, key, req); r.drain(); return err })
+	r.countCoupons("create", codes)
+	r.setConflict(acct, func() error {
+		other := req
+		other.Items = append([]billing.OrderItem(nil), req.Items...)
+		other.Items[0].Quantity++
+		_, err := r.e.sys.Checkout(r.ctx, key, other)
+		return err
+	})
 }
 
 // resourceName draws an item's name: often none, mostly a short one, and
@@ -741,6 +734,12 @@ func (r *simRun) opPay() {
 	r.noErr(err, "pay")
 	r.paid(acct, purposeOrder, o.id, method, amt, pl, lp)
 	r.setReplay(acct, func() error { _, err := r.e.sys.Pay(r.ctx, key, req); r.drain(); return err })
+	r.setConflict(acct, func() error {
+		other := req
+		other.Amount = simVND(amt + 1)
+		_, err := r.e.sys.Pay(r.ctx, key, other)
+		return err
+	})
 }
 
 func (r *simRun) opCreateLink() {
@@ -855,7 +854,7 @@ func (r *simRun) opRenew() {
 		return
 	}
 	term := r.term()
-	codes := r.couponCodes(true)
+	codes := r.drawCodes()
 	method := r.method()
 	r.note("renew %s (%s, ends %s) by %v %s", res.id, res.state, res.end.Format(time.RFC3339), term, method)
 	req := billing.RenewRequest{AccountID: res.acct, ResourceIDs: []string{res.id}, Term: term.period(),
@@ -879,16 +878,23 @@ func (r *simRun) opRenew() {
 		r.expectErr(err, "renew into the past", lifecycle.ErrRenewalInPast)
 		return
 	}
-	lines, rdms, total, ok := r.orderLines([]int{res.cfg}, []mTerm{term}, codes, true)
-	if !ok {
+	lines, rdms, total, rej := r.orderLines(res.acct, coupon.ActionRenew, []int{res.cfg}, []mTerm{term}, codes)
+	if rej != "" {
 		_, _, err := call()
-		r.expectErr(err, "renew with a rejected coupon", coupon.ErrRejected)
+		r.expectRejection(err, "renew with a coupon", rej)
 		return
 	}
 	lines[0].resource, lines[0].start, lines[0].end = res.id, res.end, end
 	o := &mOrder{acct: res.acct, kind: kindRenew, total: total, status: ordPending, lines: lines, redemptions: rdms}
 	if r.payAction(o, method, call) {
 		r.setReplay(res.acct, func() error { _, _, err := call(); r.drain(); return err })
+		r.countCoupons("renew", codes)
+		r.setConflict(res.acct, func() error {
+			other := req
+			other.Term = otherTerm(term).period()
+			_, err := r.e.sys.Renew(r.ctx, key, other)
+			return err
+		})
 	}
 }
 
@@ -897,7 +903,7 @@ func (r *simRun) opResize() {
 	if res == nil {
 		return
 	}
-	cfg := r.intn(len(simConfigs))
+	cfg := r.resizeConfig(res.cfg)
 	method := r.method()
 	r.note("resize %s (%s) %s → %s by %s", res.id, res.state, simConfigs[res.cfg].name, simConfigs[cfg].name, method)
 	req := billing.ResizeRequest{AccountID: res.acct, ResourceID: res.id, Configuration: simConfiguration(cfg),
@@ -936,6 +942,14 @@ func (r *simRun) opResize() {
 		return
 	}
 	c := prorate(simConfigs[cfg].price, mins) - prorate(simConfigs[res.cfg].price, mins)
+	if c <= 0 && r.pct(10) {
+		req.Coupons = []string{r.m.coupons[0].code}
+		r.note("with coupon %v", req.Coupons)
+		call()
+		r.expectErr(err, "a downgrade with a coupon", billing.ErrInvalidRequest)
+		r.m.hits["downgrade with coupon refused"]++
+		return
+	}
 	if c <= 0 {
 		segs := fmt.Sprintf("%+v unused %d, list %d → %d over %d minutes", res.segs, res.unused(r.m.now),
 			prorate(simConfigs[res.cfg].price, mins), prorate(simConfigs[cfg].price, mins), mins)
@@ -947,9 +961,26 @@ func (r *simRun) opResize() {
 		}
 		return
 	}
-	o := &mOrder{acct: res.acct, kind: kindResize, total: c, status: ordPending,
-		lines: []mLine{{resource: res.id, cfg: cfg, total: c}}}
-	r.payAction(o, method, call)
+	codes, charge, rdms, rej := r.resizeCoupons(res, c)
+	req.Coupons = codes
+	r.note("upgrade %d with coupons %v: charge %d (refused %q)", c, codes, charge, rej)
+	if rej != "" {
+		call()
+		r.expectRejection(err, "resize with a coupon", rej)
+		return
+	}
+	o := &mOrder{acct: res.acct, kind: kindResize, total: charge, status: ordPending, redemptions: rdms,
+		lines: []mLine{{resource: res.id, cfg: cfg, total: charge, base: c}}}
+	old := res.cfg
+	if r.payAction(o, method, call) {
+		r.countCoupons("resize", codes)
+		r.setConflict(res.acct, func() error {
+			other := req
+			other.Configuration = simConfiguration(old)
+			_, err := r.e.sys.Resize(r.ctx, key, other)
+			return err
+		})
+	}
 }
 
 func (r *simRun) opDelete() {
@@ -981,6 +1012,12 @@ func (r *simRun) opDelete() {
 		r.failf("delete of %s refunded %d, want %d", res.id, minorOf(out.Refunded), refund)
 	}
 	r.setReplay(acct, func() error { _, err := r.e.sys.Delete(r.ctx, key, req); return err })
+	r.setConflict(acct, func() error {
+		other := req
+		other.Reason = "another"
+		_, err := r.e.sys.Delete(r.ctx, key, other)
+		return err
+	})
 }
 
 func (r *simRun) opRecover() {
@@ -990,9 +1027,10 @@ func (r *simRun) opRecover() {
 	}
 	term := r.term()
 	method := r.method()
-	r.note("recover %s (%s) for %v by %s", res.id, res.state, term, method)
+	codes := r.drawCodes()
+	r.note("recover %s (%s) for %v by %s with %v", res.id, res.state, term, method, codes)
 	req := billing.RecoverRequest{AccountID: res.acct, ResourceID: res.id, Term: term.period(),
-		PaySpec: billing.PaySpec{Method: method, Gateway: "sim"}}
+		PaySpec: billing.PaySpec{Method: method, Gateway: "sim", Coupons: codes}}
 	if method == payment.MethodLinkedAccount {
 		req.LinkedAccountID = r.m.accounts[res.acct].linked
 	}
@@ -1006,10 +1044,17 @@ func (r *simRun) opRecover() {
 		r.expectErr(err, "recover a "+res.state+" resource", lifecycle.ErrIllegalTransition)
 		return
 	}
-	lines, _, total, _ := r.orderLines([]int{res.cfg}, []mTerm{term}, nil, false)
+	lines, rdms, total, rej := r.orderLines(res.acct, coupon.ActionCreate, []int{res.cfg}, []mTerm{term}, codes)
+	if rej != "" {
+		_, _, err := call()
+		r.expectRejection(err, "recover with a coupon", rej)
+		return
+	}
 	lines[0].resource = res.id
-	o := &mOrder{acct: res.acct, kind: kindRecover, total: total, status: ordPending, lines: lines}
-	r.payAction(o, method, call)
+	o := &mOrder{acct: res.acct, kind: kindRecover, total: total, status: ordPending, lines: lines, redemptions: rdms}
+	if r.payAction(o, method, call) {
+		r.countCoupons("recover", codes)
+	}
 }
 
 func (r *simRun) opRefund() {

@@ -11,7 +11,6 @@ import (
 	"github.com/cloudbill/cloudbill/billing"
 	"github.com/cloudbill/cloudbill/billing/metering"
 	"github.com/cloudbill/cloudbill/billing/order"
-	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/storage"
@@ -71,14 +70,20 @@ func (r *simRun) pickPostRes(filter func(*mPostRes) bool) *mPostRes {
 
 func (r *simRun) opPostpaidCheckout() {
 	acct := r.postpaidAccount()
-	cfg := r.intn(len(simConfigs))
+	cfg := r.drawConfig()
 	overdue := r.m.overdue(acct)
 	r.note("postpaid checkout %s %s (overdue %v)", acct, simConfigs[cfg].name, overdue)
 	req := billing.CheckoutRequest{AccountID: acct, Method: payment.MethodCredit,
-		Items: []billing.OrderItem{{ProductID: pricing.SampleVServer, Configuration: simConfiguration(cfg), Quantity: 1, Term: mTerm{months: 1}.period()}}}
+		Items: []billing.OrderItem{{ProductID: simProduct(cfg), Configuration: simConfiguration(cfg), Quantity: 1, Term: mTerm{months: 1}.period()}}}
+	refused := r.creditRefused(acct, cfg)
 	res, err := r.e.sys.Checkout(r.ctx, r.key(), req)
 	if overdue {
 		r.expectErr(err, "a purchase while overdue", lifecycle.ErrAccountOverdue)
+		return
+	}
+	if refused {
+		r.expectErr(err, "a purchase over the credit limit", lifecycle.ErrCreditLimitExceeded)
+		r.m.hits["purchase refused over the credit limit"]++
 		return
 	}
 	r.noErr(err, "postpaid checkout")
@@ -124,7 +129,7 @@ func (r *simRun) opPostpaidResize() {
 	if x == nil {
 		return
 	}
-	cfg := r.intn(len(simConfigs))
+	cfg := r.resizeConfig(x.cfg)
 	r.note("postpaid resize %s (%s) %s → %s", x.id, x.state, simConfigs[x.cfg].name, simConfigs[cfg].name)
 	_, err := r.e.sys.Resize(r.ctx, r.key(), billing.ResizeRequest{AccountID: x.acct, ResourceID: x.id,
 		Configuration: simConfiguration(cfg), PaySpec: billing.PaySpec{Method: payment.MethodCredit}})
@@ -490,6 +495,7 @@ func (r *simRun) opPayBill() {
 		pl = r.planPay(acct, amt, method)
 	}
 	key := r.key()
+	r.countBillOrder(acct, b)
 	lp, err := r.e.sys.Pay(r.ctx, key, req)
 	if pl.reject != nil {
 		r.expectErr(err, "pay a bill", pl.reject)
@@ -499,6 +505,12 @@ func (r *simRun) opPayBill() {
 	r.noErr(err, "pay a bill")
 	r.paid(acct, purposeInvoice, b.id, method, amt, pl, lp)
 	r.setReplay(acct, func() error { _, err := r.e.sys.Pay(r.ctx, key, req); return err })
+	r.setConflict(acct, func() error {
+		other := req
+		other.Amount = simVND(amt + 1)
+		_, err := r.e.sys.Pay(r.ctx, key, other)
+		return err
+	})
 }
 
 // matchJobPayments learns the ids of the payments the jobs of the last

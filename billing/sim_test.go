@@ -24,6 +24,7 @@ import (
 	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/coupon"
 	"github.com/cloudbill/cloudbill/invoice"
+	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/payment/gateway"
 	"github.com/cloudbill/cloudbill/payment/gatewaysim"
@@ -236,7 +237,9 @@ func simEnv(st storage.Store, cat *pricing.Catalog, seed uint64, epoch time.Time
 	chacha := sha256.Sum256([]byte(fmt.Sprintf("cloudbill-sim-%d", seed)))
 	cfg := billing.Config{Store: st, Catalog: cat, Clock: clk, Gateways: []gateway.Gateway{sim},
 		Random: &lockedReader{r: rand.NewChaCha8(chacha)}, Metering: simMeter(),
-		Postpaid: billing.PostpaidPolicy{ChargeLinkedAccount: true}}
+		// A credit limit blocks purchases; only an account's own one is set
+		// (opCreditLimit).
+		Postpaid: billing.PostpaidPolicy{ChargeLinkedAccount: true, CreditLimit: lifecycle.CreditLimitPolicy{Blocks: true}}}
 	if adjust != nil {
 		adjust(&cfg)
 	}
@@ -301,6 +304,9 @@ func newSimRun(ctx context.Context, st storage.Store, cat *pricing.Catalog, seed
 	}
 	r.linkAccount(r.m.acctIDs[0])
 	if err := r.setupPostpaid(r.m.acctIDs[2]); err != nil {
+		return nil, err
+	}
+	if err := r.setupExtra(epoch); err != nil {
 		return nil, err
 	}
 	// In half the sequences the postpaid account has a card that its

@@ -9,6 +9,7 @@ import (
 	"github.com/cloudbill/cloudbill/billing/internal/core"
 	"github.com/cloudbill/cloudbill/billing/internal/invoicing"
 	"github.com/cloudbill/cloudbill/billing/internal/outbox"
+	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/order"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/billing/pricing"
@@ -105,6 +106,17 @@ func RecoverPaid(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.A
 	}
 	r.Status, r.OrderID, r.PeriodStart, r.PeriodEnd, r.NextDueAt, r.UpdatedAt = next, orderID, time.Time{}, time.Time{}, time.Time{}, s.Now()
 	d.Line, d.Term = line, line.Term
+	// The recovery's own coupon shares are what a failed provisioning
+	// gives back, not those of the purchase it replaces.
+	d.CouponShares = nil
+	for _, ds := range line.Discounts {
+		if ds.Code != "" && ds.Amount.IsPositive() {
+			if d.CouponShares == nil {
+				d.CouponShares = map[string]money.Amount{}
+			}
+			d.CouponShares[ds.Code] = ds.Amount
+		}
+	}
 	// The released term's value is spent; provisioning starts a new one.
 	SetValue(d, lifecycle.PaidValue{})
 	r.ResourceDetail = *d
