@@ -12,6 +12,7 @@ import (
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/payment/gateway"
@@ -124,6 +125,15 @@ type Config struct {
 	// tolerance, longest event id). Default: metering.Policy{} (5 minutes,
 	// 128 bytes).
 	MeteringPolicy metering.Policy
+
+	// Seller is the provider's legal details (legal name, tax code,
+	// address, contacts, bank account), printed as the seller on every
+	// invoice and credit note: each document takes a copy when it is
+	// issued, next to the account's own details (SetLegalDetails) as the
+	// buyer, so re-rendering it later shows both as they were that day.
+	// Optional: without it documents name no seller. Checked by
+	// invoice.CheckParty.
+	Seller invoice.Party
 }
 
 // withDefaults returns c with every zero field set to its default.
@@ -165,6 +175,9 @@ func (c Config) withDefaults() Config {
 
 // validate reports the first problem with a defaulted config.
 func (c Config) validate() error {
+	if err := invoice.CheckParty("Seller", c.Seller); err != nil {
+		return &ConfigError{Field: "Seller", Reason: err.Error()}
+	}
 	if c.Store == nil {
 		return &ConfigError{Field: "Store", Reason: "is required"}
 	}

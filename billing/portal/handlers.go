@@ -114,7 +114,9 @@ func (h *Handler) documentOptions(r *http.Request, acct string, inv invoice.Invo
 		return document.Options{}, fmt.Errorf("portal: account %q time zone: %w", acct, err)
 	}
 	buyer := document.Party{Name: acct}
-	if h.buyer != nil {
+	// A document issued with its buyer shows that one; the host is asked
+	// only for documents issued without.
+	if h.buyer != nil && inv.Buyer == nil {
 		if buyer, err = h.buyer(ctx, acct); err != nil {
 			return document.Options{}, fmt.Errorf("portal: buyer of %q: %w", acct, err)
 		}

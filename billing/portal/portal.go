@@ -52,12 +52,15 @@ type Config struct {
 	// Renderer renders invoice documents; nil means a Renderer with the
 	// embedded template and font (document.NewRenderer(document.Config{})).
 	Renderer *document.Renderer
-	// Seller is the provider's legal party printed on every document; its
-	// Name is required.
+	// Seller is the provider's legal party printed on documents issued
+	// without one (billing.Config.Seller unset, or issued before it was
+	// set); its Name is required. A document issued with parties shows
+	// its own.
 	Seller document.Party
-	// Buyer returns the customer's legal party for documents; nil prints
-	// the account id as the buyer's name. Errors answer 500 and are
-	// logged.
+	// Buyer returns the customer's legal party for documents issued
+	// without one (the account had no legal details then,
+	// billing.System.SetLegalDetails); nil prints the account id as the
+	// buyer's name. Errors answer 500 and are logged.
 	Buyer func(ctx context.Context, accountID string) (document.Party, error)
 	// Locale returns the locale documents are rendered in; nil means: the
 	// "lang" query parameter ("vi", "vi-VN", "en", "en-US"), else the

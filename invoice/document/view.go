@@ -35,7 +35,10 @@ type Party struct {
 
 // Options are what one rendering needs besides the document itself.
 type Options struct {
-	// Seller and Buyer are the legal parties; both need a Name.
+	// Seller and Buyer are the legal parties of a document that carries
+	// none of its own; both need a Name. A document issued with its
+	// parties (invoice.WithParties) always shows those instead, so it
+	// reads the same however often, and however late, it is rendered.
 	Seller, Buyer Party
 	// Locale chooses the labels and the number, money and date formats;
 	// "" means EnUS.
@@ -179,7 +182,7 @@ func buildView(inv invoice.Invoice, opts Options, labels func(lang string) Label
 	if err := inv.Validate(); err != nil {
 		return View{}, fmt.Errorf("%w: document: %w", ErrInvalidOptions, err)
 	}
-	opts, err := opts.normalised()
+	opts, err := opts.withPartiesOf(inv).normalised()
 	if err != nil {
 		return View{}, err
 	}
@@ -255,10 +258,9 @@ func buildView(inv invoice.Invoice, opts Options, labels func(lang string) Label
 	}
 	v.Totals = append(v.Totals, Field{Label: total, Value: f.money(inv.Total), Strong: true})
 	if !v.IsCreditNote && inv.Status != invoice.StatusDraft && inv.Status != invoice.StatusVoid {
+		// Credits are not shown: each credit note is a document of its
+		// own, and an issued invoice must read the same after one.
 		v.Settlement = append(v.Settlement, Field{Label: lb.AmountPaid, Value: f.money(inv.AmountPaid)})
-		if !inv.AmountCredited.IsZero() {
-			v.Settlement = append(v.Settlement, Field{Label: lb.AmountCredited, Value: f.money(inv.AmountCredited)})
-		}
 		v.Settlement = append(v.Settlement, Field{Label: lb.Outstanding, Value: f.money(inv.AmountDue()), Strong: true})
 	}
 	return v, nil
@@ -365,6 +367,24 @@ func (f formatter) decimal(d decimal.Decimal) string {
 func (f formatter) percent(d decimal.Decimal) string {
 	s, _ := FormatPercent(d, f.l)
 	return s
+}
+
+// withPartiesOf puts the parties a document was issued with in place of
+// the options': a document shows its own parties, as they were at issue.
+func (o Options) withPartiesOf(inv invoice.Invoice) Options {
+	if inv.Seller != nil {
+		o.Seller = PartyOf(*inv.Seller)
+	}
+	if inv.Buyer != nil {
+		o.Buyer = PartyOf(*inv.Buyer)
+	}
+	return o
+}
+
+// PartyOf is a document's party as a Party: its name, address, tax code,
+// email and phone.
+func PartyOf(p invoice.Party) Party {
+	return Party{Name: p.Name, Address: p.Address, TaxID: p.TaxCode, Email: p.Email, Phone: p.Phone}
 }
 
 // normalised applies the defaults and checks every field.

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -16,7 +17,7 @@ import (
 type invoices struct{ t *tx }
 
 // invoiceArgs checks inv in Go and returns the arguments of its columns in
-// invoiceColumns order up to memo ($1–$25 of createInvoice and
+// invoiceColumns order up to buyer ($1–$27 of createInvoice and
 // updateInvoice; the callers add created_at and updated_at). An invoice without a series (a draft) stores NULL series, and
 // a zero number NULL number: NULLs never conflict in the (series, number)
 // constraint.
@@ -27,6 +28,13 @@ func invoiceArgs(op string, inv storage.Invoice) ([]any, error) {
 	case !allStorable(inv.ID, inv.AccountID, inv.ResourceID, inv.OrderID, string(inv.Kind), string(inv.Status), inv.Series,
 		string(inv.TaxMode), inv.VoidReason, inv.CreditedInvoiceID, inv.Memo):
 		return nil, invalid(op, "text must be UTF-8 without NUL bytes")
+	}
+	for _, p := range []*invoice.Party{inv.Seller, inv.Buyer} {
+		if p != nil {
+			if err := invoice.CheckParty("party", *p); err != nil {
+				return nil, invalid(op, err.Error())
+			}
+		}
 	}
 	code, ok := sharedCurrency(inv.Total, inv.Subtotal, inv.Discount, inv.Net, inv.Tax, inv.AmountPaid, inv.AmountCredited)
 	switch {
@@ -43,7 +51,29 @@ func invoiceArgs(op string, inv storage.Invoice) ([]any, error) {
 		nullText(code), amountArg(inv.Total), nullTime(inv.IssuedAt), string(inv.TaxMode),
 		amountArg(inv.Subtotal), amountArg(inv.Discount), amountArg(inv.Net), amountArg(inv.Tax), amountArg(inv.AmountPaid),
 		amountArg(inv.AmountCredited), emptyIfNone(inv.Lines), nullTime(inv.DueAt), nullTime(inv.PaidAt), nullTime(inv.VoidedAt),
-		inv.VoidReason, inv.CreditedInvoiceID, inv.Memo}, nil
+		inv.VoidReason, inv.CreditedInvoiceID, inv.Memo, partyArg(inv.Seller), partyArg(inv.Buyer)}, nil
+}
+
+// partyArg is a document's party as a JSONB argument: NULL for none.
+// Marshalling a Party of strings cannot fail.
+func partyArg(p *invoice.Party) any {
+	if p == nil {
+		return nil
+	}
+	b, _ := json.Marshal(p)
+	return string(b)
+}
+
+// partyOf reads a JSONB party column: nil for NULL.
+func partyOf(b []byte) (*invoice.Party, error) {
+	if b == nil {
+		return nil, nil
+	}
+	var p invoice.Party
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
 }
 
 // Create inserts with ON CONFLICT DO NOTHING and no conflict target, so an
@@ -208,12 +238,20 @@ func scanInvoice(row pgx.Row) (storage.Invoice, error) {
 		total, subtotal, discount, net, tax, paid, cred pgtype.Numeric
 		issued, due, paidAt, voided                     pgtype.Timestamptz
 		kind, status, taxMode                           string
+		seller, buyer                                   []byte
 	)
 	if err := row.Scan(&inv.ID, &inv.AccountID, &inv.ResourceID, &inv.OrderID, &kind, &status,
 		&series, &number, &cur, &total, &issued, &taxMode, &subtotal, &discount, &net, &tax, &paid, &cred,
 		&inv.Lines, &due, &paidAt, &voided, &inv.VoidReason, &inv.CreditedInvoiceID, &inv.Memo,
-		&inv.CreatedAt, &inv.UpdatedAt); err != nil {
+		&seller, &buyer, &inv.CreatedAt, &inv.UpdatedAt); err != nil {
 		return storage.Invoice{}, err
+	}
+	var err error
+	if inv.Seller, err = partyOf(seller); err != nil {
+		return storage.Invoice{}, fmt.Errorf("invoice %q seller: %w", inv.ID, err)
+	}
+	if inv.Buyer, err = partyOf(buyer); err != nil {
+		return storage.Invoice{}, fmt.Errorf("invoice %q buyer: %w", inv.ID, err)
 	}
 	for _, a := range []struct {
 		dst *money.Amount

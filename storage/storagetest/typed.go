@@ -82,6 +82,9 @@ func (s suite) testTypedRecords(t *testing.T) {
 		want.AmountPaid = want.Total
 		want.Lines[0].Period = period.Span{Start: epoch(), End: epoch().Add(720 * time.Hour)}
 		want.Lines[0].Details = []string{"2 vCPU × 45,000"}
+		want.Seller = &invoice.Party{Name: "Công ty Cổ phần Mây Việt", TaxCode: "0101234567", Address: "Số 1 Phố Huế\nHà Nội",
+			BankAccount: "0011001234567", BankName: "Vietcombank"}
+		want.Buyer = &invoice.Party{Name: "Công ty TNHH An Bình", TaxCode: "0312345678-001", BuyerName: "Nguyễn Văn An"}
 		note := invoiceRecord(t, "a", "cn1", "r1", invoice.StatusIssued, 87_483, epoch())
 		note.Kind, note.CreditedInvoiceID, note.VoidReason = invoice.KindCreditNote, "i1", ""
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
@@ -98,6 +101,7 @@ func (s suite) testTypedRecords(t *testing.T) {
 			require.NoError(t, err)
 			assertSame(t, note, gotNote)
 			got.Lines[0].Details[0] = "changed"
+			got.Buyer.Name = "changed"
 			again, err := tx.Invoices().Get(ctx, "a", "i1")
 			require.NoError(t, err)
 			assertSame(t, want, again)

@@ -16,6 +16,7 @@ import (
 	"github.com/cloudbill/cloudbill/billing/metering"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/payment/gateway"
@@ -61,4 +62,5 @@ type Settings struct {
 	RetryDelay                 time.Duration
 	MaxRetryDelay              time.Duration
 	Postpaid                   billingtype.PostpaidPolicy
+	Seller                     invoice.Party
 }

@@ -51,6 +51,9 @@ func CreditInvoices(ctx context.Context, s *core.Env, tx storage.Tx, acct storag
 		if err != nil {
 			return credited, err
 		}
+		if draft, err = WithParties(s, acct, draft); err != nil {
+			return credited, err
+		}
 		series, err := invoice.SeriesFor(invoice.KindCreditNote, now, s.Rules(acct, r.ProductID).Calendar().Location())
 		if err != nil {
 			return credited, err

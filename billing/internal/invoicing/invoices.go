@@ -105,6 +105,9 @@ func issueInvoiceIn(ctx context.Context, s *core.Env, tx storage.Tx, acct storag
 	if err != nil {
 		return invoice.Invoice{}, err
 	}
+	if draft, err = WithParties(s, acct, draft); err != nil {
+		return invoice.Invoice{}, err
+	}
 	cal := s.Rules(acct, r.ProductID).Calendar()
 	series, err := invoice.SeriesFor(invoice.KindInvoice, now, cal.Location())
 	if err != nil {

@@ -261,8 +261,12 @@ func BillDraft(s *core.Env, acct storage.Account, r *storage.Resource, d *storag
 		lines = append(lines, l)
 	}
 	month := bill.Month.Start.In(s.Rules(acct, r.ProductID).Calendar().Location()).Format("January 2006")
-	return invoice.New(invoice.Draft{ID: id, AccountID: acct.ID, ResourceID: r.ID, Currency: acct.Currency,
+	draft, err := invoice.New(invoice.Draft{ID: id, AccountID: acct.ID, ResourceID: r.ID, Currency: acct.Currency,
 		TaxMode: invoice.TaxExclusive, Lines: lines, CreatedAt: now, Memo: "Postpaid bill for " + month})
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	return invoicing.WithParties(s, acct, draft)
 }
 
 // billLine is one bill line as an invoice line. Amount is the line's price

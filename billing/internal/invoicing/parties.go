@@ -1,0 +1,55 @@
+package invoicing
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/cloudbill/cloudbill/billing/billingtype"
+	"github.com/cloudbill/cloudbill/billing/internal/core"
+	"github.com/cloudbill/cloudbill/invoice"
+	"github.com/cloudbill/cloudbill/storage"
+)
+
+// AuditLegalChanged is the audit action of a change of an account's legal
+// details.
+const AuditLegalChanged = "account.legal_details_changed"
+
+// WithParties snapshots the provider's legal details (the seller) and the
+// account's (the buyer) onto a draft about to be issued: the document
+// keeps them as they are now, whatever changes later.
+func WithParties(s *core.Env, acct storage.Account, draft invoice.Invoice) (invoice.Invoice, error) {
+	return invoice.WithParties(draft, s.Cfg.Seller, acct.Legal)
+}
+
+// legalChange is the audit detail of a change of legal details.
+type legalChange struct {
+	From   invoice.Party `json:"from,omitzero"`
+	To     invoice.Party `json:"to,omitzero"`
+	Reason string        `json:"reason,omitempty"`
+}
+
+// SetLegalDetails replaces the account's legal details (audited); setting
+// the details it has changes nothing and writes no audit record.
+func SetLegalDetails(ctx context.Context, s *core.Env, tx storage.Tx, req billingtype.SetLegalDetailsRequest) (storage.Account, error) {
+	if err := invoice.CheckParty("Legal", req.Legal); err != nil {
+		return storage.Account{}, &billingtype.RequestError{Field: "Legal", Reason: err.Error()}
+	}
+	a, err := core.GetAccount(ctx, tx, req.AccountID, true)
+	if err != nil {
+		return storage.Account{}, err
+	}
+	if a.Legal == req.Legal {
+		return a, nil
+	}
+	detail, err := json.Marshal(legalChange{From: a.Legal, To: req.Legal, Reason: req.Reason})
+	if err != nil {
+		return storage.Account{}, err
+	}
+	now := s.Now()
+	a.Legal, a.UpdatedAt = req.Legal, now
+	if a, err = tx.Accounts().Update(ctx, a); err != nil {
+		return storage.Account{}, err
+	}
+	_, err = tx.Audit().Append(ctx, storage.AuditRecord{AccountID: a.ID, Actor: req.Actor, Action: AuditLegalChanged, Detail: detail, At: now})
+	return a, err
+}
