@@ -8,7 +8,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/go-pdf/fpdf"
+	"codeberg.org/go-pdf/fpdf"
 
 	"github.com/cloudbill/cloudbill/invoice"
 )
