@@ -104,6 +104,8 @@ type simRun struct {
 type simOptions struct {
 	// cfg adjusts the System's config (a policy).
 	cfg func(*billing.Config)
+	// world is the sequence's world; nil draws it from the seed.
+	world *simWorld
 }
 
 func (r *simRun) failf(format string, args ...any) {
@@ -873,7 +875,7 @@ func (r *simRun) opRenew() {
 		r.expectErr(err, "renew a "+res.state+" resource", lifecycle.ErrIllegalTransition)
 		return
 	}
-	end := res.end.Add(time.Duration(term.billingDays()) * 24 * time.Hour)
+	end, anchor := r.m.renewal(res.acct, res.anchor, res.end, term)
 	if !end.After(r.m.now) {
 		_, _, err := call()
 		r.expectErr(err, "renew into the past", lifecycle.ErrRenewalInPast)
@@ -885,7 +887,7 @@ func (r *simRun) opRenew() {
 		r.expectErr(err, "renew with a rejected coupon", coupon.ErrRejected)
 		return
 	}
-	lines[0].resource, lines[0].start, lines[0].end = res.id, res.end, end
+	lines[0].resource, lines[0].start, lines[0].end, lines[0].anchor = res.id, res.end, end, anchor
 	o := &mOrder{acct: res.acct, kind: kindRenew, total: total, status: ordPending, lines: lines, redemptions: rdms}
 	if r.payAction(o, method, call) {
 		r.setReplay(res.acct, func() error { _, _, err := call(); r.drain(); return err })

@@ -371,7 +371,7 @@ func (r *simRun) opRecordUsage() {
 		if w.reason != "" || w.dup {
 			continue
 		}
-		start, end := monthOf(w.u.at)
+		start, end := r.m.monthOf(w.u.acct, w.u.at)
 		k := monthKey{w.u.res, start}
 		month := r.m.usagePrice(w.u.acct, w.u.res, start, end, nil) + (batchQty[k]+w.u.qty)*simUnitPrice
 		if month > 1_000_000_000_000_000 {
@@ -417,7 +417,7 @@ func (r *simRun) opRecordUsage() {
 	simRefusals.Unlock()
 	for acct := range holders {
 		if !r.m.accounts[acct].postpaid && r.m.pp.hold[acct] == nil {
-			r.m.pp.hold[acct] = &mHoldJob{due: nextDaily(r.m.now)}
+			r.m.pp.hold[acct] = &mHoldJob{due: r.m.nextDaily(acct, r.m.now)}
 		}
 	}
 }
