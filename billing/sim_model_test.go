@@ -257,9 +257,11 @@ type mResource struct {
 	base            int64 // the same line at list price
 	shares          map[string]int64
 	payment         string // the payment that paid its current line
-	anchor          time.Time // the billing anchor its renewals count months from
 	segs            []mSeg
 	paid, refunded  int64
+
+	// anchor is the billing anchor its renewals count months from.
+	anchor time.Time
 }
 
 // mCoupon is a coupon defined for the sequence.
