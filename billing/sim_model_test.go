@@ -730,7 +730,7 @@ func (m *simModel) applyUpgrade(r *mResource, cfg int, c int64) {
 // U ≥ UL.
 func (m *simModel) downgrade(r *mResource, cfg int) int64 {
 	mins := minutesBetween(m.now, r.end)
-	d := prorate(simConfigs[r.cfg].price, mins) - prorate(simConfigs[cfg].price, mins)
+	d := m.withTax(prorate(simConfigs[r.cfg].price, mins)) - m.withTax(prorate(simConfigs[cfg].price, mins))
 	u, ul := r.unused(m.now), r.unusedList(m.now)
 	var refund int64
 	switch {

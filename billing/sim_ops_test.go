@@ -573,8 +573,9 @@ func (r *simRun) orderLines(cfgs []int, terms []mTerm, codes []string, renew boo
 			}
 		}
 	}
-	for _, l := range lines {
-		total += l.total
+	for i := range lines {
+		r.m.taxLine(&lines[i])
+		total += lines[i].total
 	}
 	return lines, rdms, total, true
 }
@@ -937,7 +938,7 @@ func (r *simRun) opResize() {
 		r.expectErr(err, "resize with under a minute left")
 		return
 	}
-	c := prorate(simConfigs[cfg].price, mins) - prorate(simConfigs[res.cfg].price, mins)
+	c := r.m.withTax(prorate(simConfigs[cfg].price, mins)) - r.m.withTax(prorate(simConfigs[res.cfg].price, mins))
 	if c <= 0 {
 		segs := fmt.Sprintf("%+v unused %d, list %d → %d over %d minutes", res.segs, res.unused(r.m.now),
 			prorate(simConfigs[res.cfg].price, mins), prorate(simConfigs[cfg].price, mins), mins)

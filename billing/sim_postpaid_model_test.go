@@ -365,12 +365,12 @@ func (m *simModel) closeMonth(x *mPostRes, ms, me time.Time) {
 		}
 		// pricing.PostpaidCharge: minutes × price × (1 − discount) ÷
 		// 43,200, rounded half-up once.
-		total += divRound(simConfigs[iv.cfg].price*(100-disc)*mins, 100*minutesPer30Days)
+		total += m.intervalTotal(simConfigs[iv.cfg].price, mins, disc)
 		lines++
 	}
 	usage := m.usagePrice(x.acct, x.id, ms, me, nil)
-	if usage > 0 && disc > 0 {
-		usage = divRound(usage*(100-disc), 100) // a metered line: quantity × unit price × (1 − discount), rounded once
+	if usage > 0 {
+		usage = m.meteredTotal(usage, disc) // a metered line: quantity × unit price × (1 − discount), rounded once, and its tax
 	}
 	if usage > 0 {
 		lines++
@@ -728,7 +728,7 @@ func (m *simModel) settleUsageSpan(acct, rid string, from, to time.Time, left in
 	if !any {
 		return left
 	}
-	total := m.usagePrice(acct, rid, from, to, nil)
+	total := m.meteredTotal(m.usagePrice(acct, rid, from, to, nil), 0)
 	b := &mBill{id: "usage_" + rid + "_" + to.UTC().Format("20060102T1504Z"), acct: acct, res: rid, total: total,
 		issued: m.now, due: m.now, prepaidUsage: true}
 	m.issue(b)

@@ -552,6 +552,7 @@ func (r *simRun) checkPostpaid(ctx context.Context, tx storage.Tx) error {
 			return fmt.Errorf("bill %s of %s (model %d, paid %d): %w", id, b.acct, b.total, b.paid, err)
 		}
 		r.checks++
+		r.checkDocTax(inv.Invoice)
 		if minorOf(inv.Total) != b.total || minorOf(inv.AmountDue()) != b.outstanding() || string(inv.Status) != b.status() ||
 			!inv.DueAt.Equal(b.due) {
 			r.failf("bill %s: total %d, outstanding %d, %s, due %s; model %d, %d, %s, due %s", id, minorOf(inv.Total),

@@ -455,6 +455,7 @@ func (r *simRun) checkDirty() {
 			var net int64
 			for _, inv := range invs {
 				net += signedTotal(invoice.Kind(inv.Kind), minorOf(inv.Total))
+				r.checkDocTax(inv.Invoice)
 			}
 			r.compareDocuments(x, net)
 		}

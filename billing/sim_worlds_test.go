@@ -1,7 +1,10 @@
 package billing_test
 
 import (
+	"fmt"
+	"math/big"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 
@@ -10,6 +13,7 @@ import (
 	"github.com/cloudbill/cloudbill/billing"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/invoice"
 )
 
 // The simulation's worlds (issue 21, "Worlds, not one world"): each
@@ -93,7 +97,6 @@ func drawWorld(seed uint64, epoch time.Time) *simWorld {
 		w.basis = period.CalendarMonths
 	}
 	w.tax = simTaxMode(rng.IntN(3))
-	w.tax = taxNone // TEMP
 	// One account in four is created in another zone than the default.
 	for _, suffix := range []string{"a", "b", "c"} {
 		if rng.IntN(4) == 0 {
@@ -391,4 +394,124 @@ func (m *simModel) monthClosed(acct string, ms, me time.Time) {
 		m.hits["31-day months closed"]++
 	}
 	m.dstChanges(acct, "months closed across a DST change", ms, me)
+}
+
+// listOf is what a prepaid line's time costs at list price as paid, tax
+// included: total scaled back by the discounts the line got (base ÷ the
+// discounted amount before tax is added), rounded half-up; total itself
+// without discounts; base when the line is free.
+func listOf(base, after, total int64) int64 {
+	switch {
+	case after <= 0:
+		return base
+	case after == base:
+		return total
+	}
+	return mulDivRound(total, base, after)
+}
+
+// mulDivRound is a × b ÷ c rounded half-up, for a, b ≥ 0 and c > 0, in
+// big integers (usage quantities overflow int64 products).
+func mulDivRound(a, b, c int64) int64 {
+	n := new(big.Int).Mul(big.NewInt(a), big.NewInt(b))
+	n.Mul(n, big.NewInt(2)).Add(n, big.NewInt(c))
+	return n.Quo(n, big.NewInt(2*c)).Int64()
+}
+
+// microPreTax is price per unit before tax in millionths of a minor unit:
+// the price itself, or price ÷ 1.1 to six more places when prices include
+// the tax (usage.PreTaxUnitPrice: 181,000 → 164,545.454545).
+func (m *simModel) microPreTax(price int64) int64 {
+	if m.tax == taxInclusive {
+		return mulDivRound(price, 1_000_000*100, 100+simTaxPercent)
+	}
+	return price * 1_000_000
+}
+
+// intervalTotal is a postpaid interval's bill line: pre-tax = minutes ×
+// price before tax × (1 − discount) ÷ 43,200 rounded once, plus its tax
+// rounded (none without tax).
+func (m *simModel) intervalTotal(price, mins, disc int64) int64 {
+	pre := mulDivRound(m.microPreTax(price)*(100-disc), mins, 1_000_000*100*minutesPer30Days)
+	return m.billTax(pre)
+}
+
+// meteredTotal is a metered bill line of usage priced amount at the
+// configured unit price: quantity × unit price before tax × (1 −
+// discount) rounded once, plus its tax.
+func (m *simModel) meteredTotal(amount, disc int64) int64 {
+	qty := amount / simUnitPrice
+	pre := mulDivRound(qty*(100-disc), m.microPreTax(simUnitPrice), 1_000_000*100)
+	return m.billTax(pre)
+}
+
+// billTax adds a postpaid line's tax to its pre-tax amount: pre-tax ×
+// rate rounded half-up, whatever the catalog's mode (an inclusive price
+// was taken out of its tax before).
+func (m *simModel) billTax(pre int64) int64 {
+	if m.tax == taxNone {
+		return pre
+	}
+	if m.tax == taxExclusive {
+		m.hits["tax-exclusive postpaid lines"]++
+	} else {
+		m.hits["tax-inclusive postpaid lines"]++
+	}
+	return pre + divRound(pre*simTaxPercent, 100)
+}
+
+// taxLine adds its tax to a priced line whose total is the amount after
+// discounts, and sets its list value as paid.
+func (m *simModel) taxLine(l *mLine) {
+	after := l.total
+	l.total = m.withTax(after)
+	l.base = listOf(l.base, after, l.total)
+	if m.tax == taxExclusive && after > 0 {
+		m.hits["tax-exclusive prepaid lines"]++
+	} else if m.tax == taxInclusive && after > 0 {
+		m.hits["tax-inclusive prepaid lines"]++
+	}
+}
+
+// checkDocTax checks a document's tax against the world: every line taxed
+// at the catalog's rate (10 % in the taxed worlds, else 0), its tax the
+// rounded rate of its net (prices without tax) or the rounded share of its
+// total (prices with tax included, and every credit note), and Net + Tax −
+// Coupon = Total; an
+// invoice of an order (create, renew, recover) in the catalog's mode, a
+// month bill or usage invoice with the tax added to its pre-tax amounts.
+func (r *simRun) checkDocTax(inv invoice.Invoice) {
+	r.checks++
+	// Month bills and prepaid usage invoices (ids bill_…, usage_…) bill
+	// usage the postpaid way.
+	monthBill := strings.HasPrefix(inv.ID, "bill_") || strings.HasPrefix(inv.ID, "usage_")
+	rate := int64(0)
+	if r.m.tax != taxNone {
+		rate = simTaxPercent
+	}
+	switch {
+	case monthBill && inv.TaxMode != invoice.TaxExclusive:
+		r.failf("bill %s is %s, want tax added to its pre-tax amounts", inv.ID, inv.TaxMode)
+	case !monthBill && inv.Kind == invoice.KindInvoice && inv.Memo != "resize" && (inv.TaxMode == invoice.TaxInclusive) != (r.m.tax == taxInclusive):
+		r.failf("invoice %s of %s is %s in a %s world", inv.ID, inv.ResourceID, inv.TaxMode, r.m.tax)
+	}
+	for i, l := range inv.Lines {
+		if !l.TaxRate.Equal(decimal.New(rate, -2)) {
+			r.failf("%s %s line %d taxed at %s, want %d%%", inv.Kind, inv.ID, i, l.TaxRate, rate)
+		}
+		net, tax, total, cpn := minorOf(l.Net), minorOf(l.Tax), minorOf(l.Total), minorOf(l.Coupon)
+		want := divRoundSigned(net*rate, 100)
+		if inv.TaxMode == invoice.TaxInclusive || inv.Kind == invoice.KindCreditNote {
+			// A credit note gives back money paid with its tax inside:
+			// its tax is the tax its total contains, in both modes.
+			want = divRoundSigned(total*rate, 100+rate)
+		}
+		if tax != want || net+tax-cpn != total {
+			r.failf("%s %s (%s) line %d: net %d + tax %d − coupon %d = total %d; want tax %d at %d%%", inv.Kind, inv.ID, inv.TaxMode, i,
+				net, tax, cpn, total, want, rate)
+		}
+	}
+	if rate > 0 && inv.Kind == invoice.KindInvoice {
+		r.m.hits[fmt.Sprintf("%s documents checked", inv.TaxMode)]++
+	}
 }
