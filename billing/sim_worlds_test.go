@@ -511,7 +511,7 @@ func (r *simRun) checkDocTax(inv invoice.Invoice) {
 				net, tax, cpn, total, want, rate)
 		}
 	}
-	if rate > 0 && inv.Kind == invoice.KindInvoice {
-		r.m.hits[fmt.Sprintf("%s documents checked", inv.TaxMode)]++
+	if rate > 0 {
+		r.m.hits[fmt.Sprintf("tax-%s %ss checked", inv.TaxMode, strings.ReplaceAll(string(inv.Kind), "_", " "))]++
 	}
 }
