@@ -386,22 +386,28 @@ func (r *simRun) countCoupons(kind string, codes []string) {
 	}
 }
 
-// resizeCoupons prices an upgrade's coupons: evaluated on the difference
-// c, taken off the charge. A coupon that would make the upgrade free is
+// resizeCoupons prices an upgrade's coupons from the two configurations'
+// prorated prices pNew and pOld. A coupon that would make the upgrade free is
 // not entered (a free resize order has no payment to find it by).
-func (r *simRun) resizeCoupons(res *mResource, c int64) (codes []string, charge int64, rdms []*mRedemption, rej coupon.Reason) {
+func (r *simRun) resizeCoupons(res *mResource, pNew, pOld int64) (codes []string, charge int64, rdms []*mRedemption, rej coupon.Reason) {
+	// The coupon is evaluated on the difference before tax and taken off
+	// the new configuration's line: the charge is that line's total less
+	// the old one's, never below zero (ordering.Resize).
+	c := r.m.withTax(pNew) - r.m.withTax(pOld)
 	codes = r.drawCodes()
 	if len(codes) == 0 {
 		return nil, c, nil, ""
 	}
-	discounts, _, rej := r.evalCoupons(res.acct, coupon.ActionResize, []string{simProduct(res.cfg)}, []int64{c}, codes)
+	diff := r.m.netOf(pNew) - r.m.netOf(pOld)
+	discounts, _, rej := r.evalCoupons(res.acct, coupon.ActionResize, []string{simProduct(res.cfg)}, []int64{diff}, codes)
 	if rej != "" {
 		return codes, 0, nil, rej
 	}
-	if discounts[0] >= c {
+	charge = r.m.withTax(pNew-discounts[0]) - r.m.withTax(pOld)
+	if charge <= 0 {
 		return nil, c, nil, ""
 	}
-	return codes, c - discounts[0], []*mRedemption{{code: codes[0], amount: discounts[0], status: rdmReserved}}, ""
+	return codes, charge, []*mRedemption{{code: codes[0], amount: discounts[0], status: rdmReserved}}, ""
 }
 
 // opWindowEdge moves the clock onto an edge of the windowed coupon (a
@@ -522,7 +528,7 @@ func (r *simRun) unbilled(acct string) int64 {
 			from = x.start
 		}
 		for {
-			ms, me := monthOf(from)
+			ms, me := r.m.monthOf(x.acct, from)
 			if (!x.stopped.IsZero() && !x.stopped.After(ms)) || !r.m.now.After(ms) {
 				break
 			}
@@ -556,12 +562,12 @@ func (r *simRun) monthSoFar(x *mPostRes, ms, me time.Time) int64 {
 			continue
 		}
 		if mins := minutesBetween(ms, to) - minutesBetween(ms, from); mins > 0 {
-			total += divRound(simConfigs[iv.cfg].price*(100-disc)*mins, 100*minutesPer30Days)
+			total += r.m.intervalTotal(simConfigs[iv.cfg].price, mins, disc)
 		}
 	}
 	usage := r.m.usagePrice(x.acct, x.id, ms, me, nil)
-	if usage > 0 && disc > 0 {
-		usage = divRound(usage*(100-disc), 100)
+	if usage > 0 {
+		usage = r.m.meteredTotal(usage, disc)
 	}
 	return total + usage
 }
@@ -590,7 +596,7 @@ func (r *simRun) pastDue(acct string) bool {
 // refused by its own credit limit (the sequence's policy blocks).
 func (r *simRun) creditRefused(acct string, cfg int) bool {
 	l := r.x.limit[acct]
-	return l >= 0 && r.owed(acct)+simConfigs[cfg].price > l
+	return l >= 0 && r.owed(acct)+r.m.withTax(simConfigs[cfg].price) > l
 }
 
 // setLimit sets acct's own credit limit (-1: none) and checks the result.

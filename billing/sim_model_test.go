@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"time"
+
+	"github.com/cloudbill/cloudbill/billing/period"
 )
 
 // The reference model of the simulation: every account's money and every
@@ -203,8 +205,9 @@ type mLine struct {
 	total    int64
 	base     int64            // the line at list price
 	shares   map[string]int64 // coupon shares by code
-	// start, end: the period a renew line buys.
-	start, end time.Time
+	// start, end: the period a renew line buys; anchor: the billing
+	// anchor to keep with end.
+	start, end, anchor time.Time
 }
 
 // mRedemption is one coupon redemption of an order.
@@ -256,6 +259,9 @@ type mResource struct {
 	payment         string // the payment that paid its current line
 	segs            []mSeg
 	paid, refunded  int64
+
+	// anchor is the billing anchor its renewals count months from.
+	anchor time.Time
 }
 
 // mCoupon is a coupon defined for the sequence.
@@ -295,6 +301,13 @@ type simModel struct {
 	// hits counts how often the model's rare rules fired (a refusal or an
 	// ordering rule reached), by name; the run reports the totals.
 	hits map[string]int
+	// zone, acctZone, basis and tax are the sequence's world: the default
+	// zone, the accounts created in another, the day-count basis and the
+	// catalog's tax mode (sim_worlds_test.go).
+	zone     string
+	acctZone map[string]string
+	basis    period.Basis
+	tax      simTaxMode
 
 	// dirty names what changed since the last check.
 	dirtyAcct map[string]bool
@@ -309,6 +322,7 @@ func newSimModel(now time.Time) *simModel {
 		orders: map[string]*mOrder{}, resources: map[string]*mResource{}, links: map[string]*mLink{},
 		seenEvent: map[string]bool{}, dirtyAcct: map[string]bool{}, dirtyPay: map[string]bool{},
 		dirtyOrd: map[string]bool{}, dirtyRes: map[string]bool{}, pp: newPostpaidModel(), hits: map[string]int{},
+		zone: simZoneNames[0], acctZone: map[string]string{},
 	}
 }
 
@@ -649,11 +663,14 @@ func (m *simModel) orderPaid(o *mOrder, p *mPayment) {
 
 // applyRenew extends a resource by a paid renewal line.
 func (m *simModel) applyRenew(r *mResource, l mLine) {
-	start, end := l.start, l.end
+	start, end, anchor := l.start, l.end, l.anchor
 	if !start.Equal(r.end) {
 		end = r.end.Add(end.Sub(start))
 		start = r.end
+		anchor = m.reanchor(r.acct, r.anchor, end)
 	}
+	r.anchor = anchor
+	m.dstChanges(r.acct, "terms renewed across a DST change", start, end)
 	switch r.state {
 	case stGrace:
 		m.event(r.acct, "resource.unrestrict")
@@ -686,7 +703,7 @@ func (m *simModel) applyUpgrade(r *mResource, cfg int, c, list int64) {
 // U ≥ UL.
 func (m *simModel) downgrade(r *mResource, cfg int) int64 {
 	mins := minutesBetween(m.now, r.end)
-	d := prorate(simConfigs[r.cfg].price, mins) - prorate(simConfigs[cfg].price, mins)
+	d := m.withTax(prorate(simConfigs[r.cfg].price, mins)) - m.withTax(prorate(simConfigs[cfg].price, mins))
 	u, ul := r.unused(m.now), r.unusedList(m.now)
 	var refund int64
 	switch {
@@ -723,7 +740,8 @@ func (m *simModel) remove(r *mResource) int64 {
 func (m *simModel) provisioned(r *mResource) {
 	r.state = stActive
 	r.start = m.now
-	r.end = m.now.Add(time.Duration(r.term.billingDays()) * 24 * time.Hour)
+	r.end, r.anchor = m.renewal(r.acct, m.now, m.now, r.term)
+	m.termBought(r)
 	r.segs = rebase(r.start, r.end, r.line, r.base)
 	r.paid += r.line
 	m.dirtyRes[r.id] = true
@@ -854,9 +872,9 @@ func (m *simModel) tick() {
 			case stActive:
 				next, kind, at = stGrace, "resource.restrict", r.end
 			case stGrace:
-				next, kind, at = stSuspended, "resource.suspend", r.end.Add(graceDays*24*time.Hour)
+				next, kind, at = stSuspended, "resource.suspend", m.addDays(r.acct, r.end, graceDays)
 			case stSuspended:
-				next, kind, at = stReleased, "resource.release", r.end.Add(releaseDays*24*time.Hour)
+				next, kind, at = stReleased, "resource.release", m.addDays(r.acct, r.end, releaseDays)
 			}
 			if next == "" || at.After(m.now) {
 				break
@@ -864,6 +882,7 @@ func (m *simModel) tick() {
 			r.state = next
 			m.event(r.acct, kind)
 			m.dirtyRes[r.id] = true
+			m.dstChanges(r.acct, "grace or suspension across a DST change", r.end, at)
 		}
 	}
 	m.closeMonths()

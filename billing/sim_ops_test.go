@@ -107,6 +107,8 @@ type simRun struct {
 type simOptions struct {
 	// cfg adjusts the System's config (a policy).
 	cfg func(*billing.Config)
+	// world is the sequence's world; nil draws it from the seed.
+	world *simWorld
 }
 
 func (r *simRun) failf(format string, args ...any) {
@@ -555,8 +557,9 @@ func (r *simRun) orderLines(acct string, action coupon.Action, cfgs []int, terms
 	if rdms, rej = r.applyCoupons(acct, action, lines, codes); rej != "" {
 		return nil, nil, 0, rej
 	}
-	for _, l := range lines {
-		total += l.total
+	for i := range lines {
+		r.m.taxLine(&lines[i])
+		total += lines[i].total
 	}
 	return lines, rdms, total, ""
 }
@@ -872,7 +875,7 @@ func (r *simRun) opRenew() {
 		r.expectErr(err, "renew a "+res.state+" resource", lifecycle.ErrIllegalTransition)
 		return
 	}
-	end := res.end.Add(time.Duration(term.billingDays()) * 24 * time.Hour)
+	end, anchor := r.m.renewal(res.acct, res.anchor, res.end, term)
 	if !end.After(r.m.now) {
 		_, _, err := call()
 		r.expectErr(err, "renew into the past", lifecycle.ErrRenewalInPast)
@@ -884,7 +887,7 @@ func (r *simRun) opRenew() {
 		r.expectRejection(err, "renew with a coupon", rej)
 		return
 	}
-	lines[0].resource, lines[0].start, lines[0].end = res.id, res.end, end
+	lines[0].resource, lines[0].start, lines[0].end, lines[0].anchor = res.id, res.end, end, anchor
 	o := &mOrder{acct: res.acct, kind: kindRenew, total: total, status: ordPending, lines: lines, redemptions: rdms}
 	if r.payAction(o, method, call) {
 		r.setReplay(res.acct, func() error { _, _, err := call(); r.drain(); return err })
@@ -941,7 +944,8 @@ func (r *simRun) opResize() {
 		r.expectErr(err, "resize with under a minute left")
 		return
 	}
-	c := prorate(simConfigs[cfg].price, mins) - prorate(simConfigs[res.cfg].price, mins)
+	pNew, pOld := prorate(simConfigs[cfg].price, mins), prorate(simConfigs[res.cfg].price, mins)
+	c := r.m.withTax(pNew) - r.m.withTax(pOld)
 	if c <= 0 && r.pct(10) {
 		req.Coupons = []string{r.m.coupons[0].code}
 		r.note("with coupon %v", req.Coupons)
@@ -961,7 +965,7 @@ func (r *simRun) opResize() {
 		}
 		return
 	}
-	codes, charge, rdms, rej := r.resizeCoupons(res, c)
+	codes, charge, rdms, rej := r.resizeCoupons(res, pNew, pOld)
 	req.Coupons = codes
 	r.note("upgrade %d with coupons %v: charge %d (refused %q)", c, codes, charge, rej)
 	if rej != "" {

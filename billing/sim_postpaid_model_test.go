@@ -38,37 +38,8 @@ const (
 // overdueAttempts are the days after the due time of the charge attempts.
 var overdueAttempts = []int{0, 7, 14}
 
-// simZone is the accounts' billing zone (the default).
-var simZone = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
-
-// monthOf is the local calendar month containing t.
-func monthOf(t time.Time) (start, end time.Time) {
-	l := t.In(simZone)
-	start = time.Date(l.Year(), l.Month(), 1, 0, 0, 0, 0, simZone)
-	return start, start.AddDate(0, 1, 0)
-}
-
-// addDays moves t by n local days, keeping the wall clock.
-func addDays(t time.Time, n int) time.Time {
-	l := t.In(simZone)
-	return time.Date(l.Year(), l.Month(), l.Day()+n, l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), simZone)
-}
-
-// nextDaily is the first daily run (09:00 local) strictly after t.
-func nextDaily(t time.Time) time.Time {
-	l := t.In(simZone)
-	run := time.Date(l.Year(), l.Month(), l.Day(), dailyAtHour, 0, 0, 0, simZone)
-	if !run.After(t) {
-		run = run.AddDate(0, 0, 1)
-	}
-	return run
-}
+// The calendar (monthOf, addDays, nextDaily) is the account's: see
+// sim_worlds_test.go.
 
 // promo is acct's grant id (nil for cash or an unknown grant).
 func (m *simModel) promo(acct, id string) *mPromo {
@@ -281,7 +252,7 @@ func (m *simModel) issue(b *mBill) {
 		return
 	}
 	if m.pp.collect[b.acct].IsZero() {
-		m.pp.collect[b.acct] = nextDaily(m.now)
+		m.pp.collect[b.acct] = m.nextDaily(b.acct, m.now)
 	}
 	if !b.prepaidUsage {
 		b.overdue = &mOverdueJob{due: b.due}
@@ -311,7 +282,7 @@ func (m *simModel) moveState(x *mPostRes, state string, events ...string) {
 // resources again when no open bill is past its suspension day.
 func (m *simModel) resumeIfNoLongerOverdue(acct string) {
 	for _, b := range m.openBills(acct) {
-		if !b.prepaidUsage && !m.now.Before(addDays(b.due, overdueSuspend)) {
+		if !b.prepaidUsage && !m.now.Before(m.addDays(acct, b.due, overdueSuspend)) {
 			return
 		}
 	}
@@ -349,7 +320,7 @@ func (m *simModel) closeMonths() {
 			if from.IsZero() {
 				from = x.start
 			}
-			ms, me := monthOf(from)
+			ms, me := m.monthOf(x.acct, from)
 			if !x.stopped.IsZero() && !x.stopped.After(ms) {
 				break
 			}
@@ -394,12 +365,12 @@ func (m *simModel) closeMonth(x *mPostRes, ms, me time.Time) {
 		}
 		// pricing.PostpaidCharge: minutes × price × (1 − discount) ÷
 		// 43,200, rounded half-up once.
-		total += divRound(simConfigs[iv.cfg].price*(100-disc)*mins, 100*minutesPer30Days)
+		total += m.intervalTotal(simConfigs[iv.cfg].price, mins, disc)
 		lines++
 	}
 	usage := m.usagePrice(x.acct, x.id, ms, me, nil)
-	if usage > 0 && disc > 0 {
-		usage = divRound(usage*(100-disc), 100) // a metered line: quantity × unit price × (1 − discount), rounded once
+	if usage > 0 {
+		usage = m.meteredTotal(usage, disc) // a metered line: quantity × unit price × (1 − discount), rounded once, and its tax
 	}
 	if usage > 0 {
 		lines++
@@ -408,8 +379,9 @@ func (m *simModel) closeMonth(x *mPostRes, ms, me time.Time) {
 	if lines == 0 {
 		return
 	}
-	id := "bill_" + x.id + "_" + ms.In(simZone).Format("2006-01")
-	m.issue(&mBill{id: id, acct: x.acct, res: x.id, total: total, issued: m.now, due: addDays(m.now, paymentTermDays)})
+	m.monthClosed(x.acct, ms, me)
+	id := "bill_" + x.id + "_" + ms.In(m.loc(x.acct)).Format("2006-01")
+	m.issue(&mBill{id: id, acct: x.acct, res: x.id, total: total, issued: m.now, due: m.addDays(x.acct, m.now, paymentTermDays)})
 }
 
 // --- the daily jobs ---
@@ -481,7 +453,7 @@ func (m *simModel) runCollect(acct string) {
 		m.event(acct, "invoice.collected")
 	}
 	if owed > 0 {
-		m.pp.collect[acct] = nextDaily(m.now)
+		m.pp.collect[acct] = m.nextDaily(acct, m.now)
 	} else {
 		delete(m.pp.collect, acct)
 	}
@@ -533,7 +505,7 @@ func (m *simModel) runOverdue(b *mBill) {
 		b.overdue = nil
 		return
 	}
-	action, at, attempt := m.nextOverdueStep(b.due, j)
+	action, at, attempt := m.nextOverdueStep(b.acct, b.due, j)
 	if !at.After(m.now) {
 		switch action {
 		case "charge":
@@ -566,7 +538,7 @@ func (m *simModel) runOverdue(b *mBill) {
 			b.overdue = nil
 			return
 		}
-		action, at, _ = m.nextOverdueStep(b.due, j)
+		action, at, _ = m.nextOverdueStep(b.acct, b.due, j)
 		if action == "" {
 			b.overdue = nil
 			return
@@ -581,26 +553,26 @@ func (m *simModel) runOverdue(b *mBill) {
 // nextOverdueStep is the schedule's next step after what j did: release
 // 15 days after a suspension; suspension from T+15; else the latest
 // charge attempt whose day has come, or the next one.
-func (m *simModel) nextOverdueStep(due time.Time, j *mOverdueJob) (action string, at time.Time, attempt int) {
+func (m *simModel) nextOverdueStep(acct string, due time.Time, j *mOverdueJob) (action string, at time.Time, attempt int) {
 	if !j.suspended.IsZero() {
-		return "release", addDays(j.suspended, overdueRelease), 0
+		return "release", m.addDays(acct, j.suspended, overdueRelease), 0
 	}
-	suspendAt := addDays(due, overdueSuspend)
+	suspendAt := m.addDays(acct, due, overdueSuspend)
 	if !m.now.Before(suspendAt) {
 		return "suspend", suspendAt, 0
 	}
 	latest := -1
 	for k := j.attempts; k < len(overdueAttempts); k++ {
-		if addDays(due, overdueAttempts[k]).After(m.now) {
+		if m.addDays(acct, due, overdueAttempts[k]).After(m.now) {
 			break
 		}
 		latest = k
 	}
 	if latest >= 0 {
-		return "charge", addDays(due, overdueAttempts[latest]), latest
+		return "charge", m.addDays(acct, due, overdueAttempts[latest]), latest
 	}
 	if j.attempts < len(overdueAttempts) {
-		return "charge", addDays(due, overdueAttempts[j.attempts]), j.attempts
+		return "charge", m.addDays(acct, due, overdueAttempts[j.attempts]), j.attempts
 	}
 	return "suspend", suspendAt, 0
 }
@@ -622,7 +594,7 @@ func (m *simModel) prepaidUsageOf(u mUsage) bool {
 // a row, the services are stopped and the usage so far settled.
 func (m *simModel) runHold(acct string) {
 	h := m.pp.hold[acct]
-	ms, _ := monthOf(m.now)
+	ms, _ := m.monthOf(acct, m.now)
 	if !h.since.IsZero() && h.since.Before(ms) {
 		m.settleHold(acct, h, ms)
 		h.since = time.Time{}
@@ -637,12 +609,12 @@ func (m *simModel) runHold(acct string) {
 		}
 	}
 	if !any && h.since.IsZero() {
-		h.due, h.short = nextDaily(m.now), 0
+		h.due, h.short = m.nextDaily(acct, m.now), 0
 		return
 	}
 	var days []int64
 	for day := ms; ; {
-		next := addDays(day, 1)
+		next := m.addDays(acct, day, 1)
 		if next.After(m.now) {
 			break
 		}
@@ -698,7 +670,7 @@ func (m *simModel) runHold(acct string) {
 		m.settleHold(acct, h, m.now)
 		h.since, h.short = time.Time{}, 0
 	}
-	h.due = nextDaily(m.now)
+	h.due = m.nextDaily(acct, m.now)
 }
 
 // settleHold ends the hold in force: it is released, the usage of each
@@ -709,9 +681,9 @@ func (m *simModel) settleHold(acct string, h *mHoldJob, end time.Time) {
 	m.giveBack(acct, h.parts)
 	left := min(h.held(), max(m.available(acct), 0))
 	h.parts = nil
-	start, _ := monthOf(end.Add(-time.Nanosecond))
+	start, _ := m.monthOf(acct, end.Add(-time.Nanosecond))
 	if !h.since.IsZero() {
-		start, _ = monthOf(h.since)
+		start, _ = m.monthOf(acct, h.since)
 	}
 	if !end.After(start) {
 		return
@@ -733,7 +705,7 @@ func (m *simModel) settleHold(acct string, h *mHoldJob, end time.Time) {
 			continue
 		}
 		for from.Before(end) {
-			_, to := monthOf(from)
+			_, to := m.monthOf(acct, from)
 			if to.After(end) {
 				to = end
 			}
@@ -756,7 +728,7 @@ func (m *simModel) settleUsageSpan(acct, rid string, from, to time.Time, left in
 	if !any {
 		return left
 	}
-	total := m.usagePrice(acct, rid, from, to, nil)
+	total := m.meteredTotal(m.usagePrice(acct, rid, from, to, nil), 0)
 	b := &mBill{id: "usage_" + rid + "_" + to.UTC().Format("20060102T1504Z"), acct: acct, res: rid, total: total,
 		issued: m.now, due: m.now, prepaidUsage: true}
 	m.issue(b)

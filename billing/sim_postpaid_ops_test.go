@@ -376,7 +376,7 @@ func (r *simRun) opRecordUsage() {
 		if w.reason != "" || w.dup {
 			continue
 		}
-		start, end := monthOf(w.u.at)
+		start, end := r.m.monthOf(w.u.acct, w.u.at)
 		k := monthKey{w.u.res, start}
 		month := r.m.usagePrice(w.u.acct, w.u.res, start, end, nil) + (batchQty[k]+w.u.qty)*simUnitPrice
 		if month > 1_000_000_000_000_000 {
@@ -422,7 +422,7 @@ func (r *simRun) opRecordUsage() {
 	simRefusals.Unlock()
 	for acct := range holders {
 		if !r.m.accounts[acct].postpaid && r.m.pp.hold[acct] == nil {
-			r.m.pp.hold[acct] = &mHoldJob{due: nextDaily(r.m.now)}
+			r.m.pp.hold[acct] = &mHoldJob{due: r.m.nextDaily(acct, r.m.now)}
 		}
 	}
 }
@@ -564,6 +564,7 @@ func (r *simRun) checkPostpaid(ctx context.Context, tx storage.Tx) error {
 			return fmt.Errorf("bill %s of %s (model %d, paid %d): %w", id, b.acct, b.total, b.paid, err)
 		}
 		r.checks++
+		r.checkDocTax(inv.Invoice)
 		if minorOf(inv.Total) != b.total || minorOf(inv.AmountDue()) != b.outstanding() || string(inv.Status) != b.status() ||
 			!inv.DueAt.Equal(b.due) {
 			r.failf("bill %s: total %d, outstanding %d, %s, due %s; model %d, %d, %s, due %s", id, minorOf(inv.Total),

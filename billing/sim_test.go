@@ -266,12 +266,28 @@ func (l *lockedReader) Read(p []byte) (int, error) {
 // newSimRun sets up a sequence: two accounts (the first with a linked
 // card) and the two coupons.
 func newSimRun(ctx context.Context, st storage.Store, cat *pricing.Catalog, seed uint64, epoch time.Time, tag string, ch chooser, opts simOptions) (*simRun, error) {
-	e, err := simEnv(st, cat, seed, epoch, tag, opts.cfg)
+	w := opts.world
+	if w == nil {
+		w = drawWorld(seed, epoch)
+	}
+	cat, err := w.catalog(cat)
+	if err != nil {
+		return nil, err
+	}
+	epoch = w.epoch
+	e, err := simEnv(st, cat, seed, epoch, tag, func(c *billing.Config) {
+		w.configure(c)
+		if opts.cfg != nil {
+			opts.cfg(c)
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
 	r := &simRun{ctx: ctx, e: e, m: newSimModel(epoch), ch: ch, tag: tag, opts: opts, ops: simOps(),
 		eventSeq: map[string]int64{}, trace: os.Getenv(envSimTrace) != ""}
+	r.m.zone, r.m.basis, r.m.tax = w.zone, w.basis, w.tax
+	r.m.countWorld(w)
 	skip := strings.Split(os.Getenv(envSimSkip), ",")
 	for i, op := range r.ops {
 		for _, name := range skip {
@@ -283,8 +299,11 @@ func newSimRun(ctx context.Context, st storage.Store, cat *pricing.Catalog, seed
 	}
 	for _, suffix := range []string{"a", "b", "c"} {
 		id := tag + suffix
-		if _, err := e.sys.CreateAccount(ctx, "open-"+id, billing.CreateAccountRequest{ID: id}); err != nil {
+		if _, err := e.sys.CreateAccount(ctx, "open-"+id, billing.CreateAccountRequest{ID: id, TimeZone: w.accountZone(suffix)}); err != nil {
 			return nil, err
+		}
+		if z := w.accountZone(suffix); z != "" {
+			r.m.acctZone[id] = z
 		}
 		r.m.addAccount(id)
 	}
@@ -442,6 +461,7 @@ func (r *simRun) checkDirty() {
 			var net int64
 			for _, inv := range invs {
 				net += signedTotal(invoice.Kind(inv.Kind), minorOf(inv.Total))
+				r.checkDocTax(inv.Invoice)
 			}
 			r.compareDocuments(x, net)
 		}
@@ -774,7 +794,10 @@ func TestSimulationRegressionSeeds(t *testing.T) {
 	cat := taxFree(t)
 	for _, c := range simRegressionSeeds {
 		t.Run(c.name, func(t *testing.T) {
-			if res := runSequence(context.Background(), memory.New(), cat, c.seed, start, "", nil); res.failure != "" {
+			// In the world they were found in: the default zone, 30-day
+			// months, no tax.
+			opts := &simOptions{world: defaultWorld(start)}
+			if res := runSequence(context.Background(), memory.New(), cat, c.seed, start, "", opts); res.failure != "" {
 				t.Fatal(res.failure)
 			}
 		})

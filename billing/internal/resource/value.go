@@ -50,16 +50,24 @@ func paidValue(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Acc
 }
 
 // listValue returns what a quote line's time costs at list price, tax
-// included: its total scaled back by the discounts it got (Base ÷ Net).
-// Without discounts it is exactly the line's total.
+// included: its total scaled back by the discounts it got (Base ÷ the
+// discounted amount, Subtotal − Discount, both before tax is added or both
+// with it included). Without discounts it is exactly the line's total.
+// (Net is no measure of the discounts: with tax-inclusive prices it is the
+// amount without its tax, so Base ÷ Net would count the tax as a
+// discount and value the time above what it cost.)
 func listValue(line pricing.QuoteLine) (money.Amount, error) {
-	if line.Net.Equal(line.Base) || !line.Net.IsPositive() {
+	after, err := line.Subtotal.Sub(line.Discount)
+	if err != nil {
+		return money.Amount{}, err
+	}
+	if after.Equal(line.Base) || !after.IsPositive() {
 		if line.Total.IsPositive() {
 			return line.Total, nil
 		}
 		return line.Base, nil
 	}
-	return line.Total.Mul(line.Base.Number()).Div(line.Net.Number(), line.Total.Currency().Digits(), money.HalfUp)
+	return line.Total.Mul(line.Base.Number()).Div(after.Number(), line.Total.Currency().Digits(), money.HalfUp)
 }
 
 // UnusedValue returns what the customer paid for the resource's time after
