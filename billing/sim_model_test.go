@@ -292,6 +292,8 @@ type simModel struct {
 	seenEvent map[string]bool // gateway event ids applied
 	// pp is the postpaid part: bills, usage, the daily jobs.
 	pp *mPostpaid
+	// rn is the lifecycle clock of prepaid resources (sim_renewals_test.go).
+	rn *mRenewals
 	// hits counts how often the model's rare rules fired (a refusal or an
 	// ordering rule reached), by name; the run reports the totals.
 	hits map[string]int
@@ -308,7 +310,7 @@ func newSimModel(now time.Time) *simModel {
 		now: now, accounts: map[string]*mAccount{}, payments: map[string]*mPayment{},
 		orders: map[string]*mOrder{}, resources: map[string]*mResource{}, links: map[string]*mLink{},
 		seenEvent: map[string]bool{}, dirtyAcct: map[string]bool{}, dirtyPay: map[string]bool{},
-		dirtyOrd: map[string]bool{}, dirtyRes: map[string]bool{}, pp: newPostpaidModel(), hits: map[string]int{},
+		dirtyOrd: map[string]bool{}, dirtyRes: map[string]bool{}, pp: newPostpaidModel(), hits: map[string]int{}, rn: newRenewals(),
 	}
 }
 
@@ -690,6 +692,7 @@ func (m *simModel) applyRenew(r *mResource, l mLine) {
 		m.event(r.acct, "resource.unrestrict")
 	}
 	r.state, r.end = stActive, end
+	m.renewedNow(r)
 	r.segs = append(r.segs, mSeg{from: start, end: end, value: l.total, list: l.base})
 	r.paid += l.total
 	r.payment = ""
@@ -753,6 +756,7 @@ func (m *simModel) provisioned(r *mResource) {
 	r.end = m.now.Add(time.Duration(r.term.billingDays()) * 24 * time.Hour)
 	r.segs = rebase(r.start, r.end, r.line, r.base)
 	r.paid += r.line
+	m.activatedNow(r)
 	m.dirtyRes[r.id] = true
 	m.completeIfDone(r.order)
 }
@@ -872,27 +876,7 @@ func (m *simModel) refund(p *mPayment, x int64) {
 // of payments past their expiry, then of promotional credit.
 func (m *simModel) tick() {
 	m.tickedAt = m.now
-	for _, id := range m.resIDs {
-		r := m.resources[id]
-		for {
-			var next, kind string
-			var at time.Time
-			switch r.state {
-			case stActive:
-				next, kind, at = stGrace, "resource.restrict", r.end
-			case stGrace:
-				next, kind, at = stSuspended, "resource.suspend", r.end.Add(graceDays*24*time.Hour)
-			case stSuspended:
-				next, kind, at = stReleased, "resource.release", r.end.Add(releaseDays*24*time.Hour)
-			}
-			if next == "" || at.After(m.now) {
-				break
-			}
-			r.state = next
-			m.event(r.acct, kind)
-			m.dirtyRes[r.id] = true
-		}
-	}
+	m.clockResources() // sim_renewals_test.go
 	m.closeMonths()
 	m.runJobs()
 	for _, id := range m.payIDs {

@@ -236,7 +236,7 @@ func simEnv(st storage.Store, cat *pricing.Catalog, seed uint64, epoch time.Time
 	chacha := sha256.Sum256([]byte(fmt.Sprintf("cloudbill-sim-%d", seed)))
 	cfg := billing.Config{Store: st, Catalog: cat, Clock: clk, Gateways: []gateway.Gateway{sim},
 		Random: &lockedReader{r: rand.NewChaCha8(chacha)}, Metering: simMeter(),
-		Postpaid: billing.PostpaidPolicy{ChargeLinkedAccount: true}}
+		Postpaid: billing.PostpaidPolicy{ChargeLinkedAccount: true}, AutoRenewWithLinkedAccount: simAutoRenewLinked(seed)}
 	if adjust != nil {
 		adjust(&cfg)
 	}
@@ -309,6 +309,7 @@ func newSimRun(ctx context.Context, st storage.Store, cat *pricing.Catalog, seed
 	if seed%2 == 1 {
 		r.linkAccount(r.m.acctIDs[2])
 	}
+	r.m.rn.linked, r.m.rn.postpaidCard = simAutoRenewLinked(seed), seed%2 == 1
 	return r, nil
 }
 
@@ -494,6 +495,8 @@ func (r *simRun) checkAll() {
 	for _, id := range r.m.acctIDs {
 		r.checkWallet(id)
 	}
+	r.audit = true
+	defer func() { r.audit = false }()
 	err := r.e.st.InTx(r.ctx, func(ctx context.Context, tx storage.Tx) error {
 		for _, id := range r.m.acctIDs {
 			if err := r.checkLedger(ctx, tx, id, true); err != nil {
@@ -530,6 +533,7 @@ func (r *simRun) checkAll() {
 		lr, err := r.e.sys.Resource(r.ctx, x.acct, x.id)
 		r.noErr(err, "read resource")
 		r.compareResource(x, string(lr.State), lr.PeriodEnd, configIndex(lr.Configuration))
+		r.compareStatus(x, lr)
 		invs, err := items(r.e.sys.Invoices(r.ctx, billing.ListRequest{AccountID: x.acct, ResourceID: x.id, Limit: 1000}))
 		r.noErr(err, "invoices")
 		var net int64
@@ -676,6 +680,9 @@ func (r *simRun) checkEvents(ctx context.Context, tx storage.Tx, id string) erro
 		}
 		for _, ev := range evs {
 			a.gotEvents[ev.Kind]++
+			if ev.Kind == string(billing.EventNotice) {
+				r.tallyNotice(a.gotEvents, ev)
+			}
 			r.eventSeq[id] = ev.Seq
 		}
 		if len(evs) < 1000 {
@@ -686,6 +693,10 @@ func (r *simRun) checkEvents(ctx context.Context, tx storage.Tx, id string) erro
 		if a.gotEvents[k] != a.events[k] {
 			r.failf("%s: %d %s events, model %d", id, a.gotEvents[k], k, a.events[k])
 		}
+	}
+	r.checkEventKinds(id)
+	if r.audit {
+		return r.checkInvoiceEvents(ctx, tx, id)
 	}
 	return nil
 }
