@@ -295,7 +295,11 @@ func (m *simModel) clockResource(r *mResource) {
 			if k := firstReminderAfter(r.end, m.now) - 1; k >= 0 && k >= s.nextRem && s.owed(reminderAt(r.end, k)) {
 				s.nextRem = k + 1
 				m.hits["reminders"]++
-				m.hits[fmt.Sprintf("reminder at T%+d", k-reminderLead)]++
+				if k < reminderLead {
+					m.hits["reminders before the end"]++
+				} else {
+					m.hits["reminders from the end"]++
+				}
 				m.resNotice(r, "renewal_reminder")
 			}
 		}
@@ -578,7 +582,7 @@ func (r *simRun) opSetAutoRenew() {
 // instant: another resource's end, or an arbitrary minute (sometimes with
 // seconds) after their ends; now and then one that must be refused.
 func (r *simRun) opMatchEndTime() {
-	first := r.pickResource(func(x *mResource) bool { return scheduled(x.state) || r.pct(10) })
+	first := r.pickResource(func(x *mResource) bool { return scheduled(x.state) || r.pct(3) })
 	if first == nil {
 		return
 	}
