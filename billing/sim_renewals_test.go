@@ -533,6 +533,28 @@ func simRenewalOps() []simOp {
 		{"set auto-renew", 3, (*simRun).opSetAutoRenew},
 		{"match end time", 3, (*simRun).opMatchEndTime},
 		{"credit hold runs short", 1, (*simRun).opShortHold},
+		{"clock to a renewal instant", 2, (*simRun).opClockToRenewalInstant},
+	}
+}
+
+// opClockToRenewalInstant steps the clock onto the next instant the
+// lifecycle clock acts at (an attempt, a reminder, a state change), or
+// just before or after it.
+func (r *simRun) opClockToRenewalInstant() {
+	next := r.m.renewalInstants()
+	if len(next) == 0 {
+		return
+	}
+	at := next[0]
+	switch r.intn(3) {
+	case 0:
+		at = at.Add(-time.Minute)
+	case 1:
+		at = at.Add(time.Duration(r.intn(60)) * time.Second)
+	}
+	if d := at.Sub(r.m.now); d > 0 {
+		r.m.hits["clock steps onto a renewal instant"]++
+		r.tickAfter(d)
 	}
 }
 
