@@ -693,6 +693,7 @@ func (m *simModel) applyRenew(r *mResource, l mLine) {
 	}
 	r.state, r.end = stActive, end
 	m.renewedNow(r)
+	m.invoiced(r, l.total)
 	r.segs = append(r.segs, mSeg{from: start, end: end, value: l.total, list: l.base})
 	r.paid += l.total
 	r.payment = ""
@@ -702,6 +703,10 @@ func (m *simModel) applyRenew(r *mResource, l mLine) {
 // applyUpgrade applies a paid upgrade of charge c now.
 func (m *simModel) applyUpgrade(r *mResource, cfg int, c int64) {
 	u, ul := r.unused(m.now), r.unusedList(m.now)
+	m.credited(r, u)
+	if u+c > 0 {
+		m.invoiced(r, u+c)
+	}
 	r.segs = rebase(m.now, r.end, u+c, ul+c)
 	r.cfg = cfg
 	r.paid += c
@@ -726,6 +731,10 @@ func (m *simModel) downgrade(r *mResource, cfg int) int64 {
 	default:
 		refund = min(u, divRound(d*u, ul))
 	}
+	m.credited(r, u)
+	if u-refund > 0 {
+		m.invoiced(r, u-refund)
+	}
 	r.segs = rebase(m.now, r.end, u-refund, max(ul-d, u-refund))
 	r.cfg = cfg
 	r.refunded += refund
@@ -739,6 +748,7 @@ func (m *simModel) downgrade(r *mResource, cfg int) int64 {
 // remove deletes a resource now and returns the refund.
 func (m *simModel) remove(r *mResource) int64 {
 	refund := r.unused(m.now)
+	m.credited(r, refund)
 	r.segs = nil
 	r.refunded += refund
 	r.state = stDeleted
@@ -757,6 +767,7 @@ func (m *simModel) provisioned(r *mResource) {
 	r.segs = rebase(r.start, r.end, r.line, r.base)
 	r.paid += r.line
 	m.activatedNow(r)
+	m.invoiced(r, r.line)
 	m.dirtyRes[r.id] = true
 	m.completeIfDone(r.order)
 }
@@ -866,6 +877,7 @@ func (m *simModel) refund(p *mPayment, x int64) {
 			continue
 		}
 		left -= taken
+		m.credited(r, taken)
 		r.segs = rebase(m.now, r.end, u-taken, r.unusedList(m.now))
 		r.refunded += taken
 		m.dirtyRes[r.id] = true

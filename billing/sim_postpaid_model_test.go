@@ -273,6 +273,7 @@ func (m *simModel) openBills(acct string) []*mBill {
 // issue records a new bill; an unpaid one schedules automatic payment
 // and, with a due time, its overdue schedule.
 func (m *simModel) issue(b *mBill) {
+	m.event(b.acct, "invoice.issued")
 	m.pp.bills[b.id] = b
 	m.pp.billIDs = append(m.pp.billIDs, b.id)
 	m.pp.dirtyBill[b.id] = true
