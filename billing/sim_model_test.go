@@ -298,6 +298,8 @@ type simModel struct {
 	seenEvent map[string]bool // gateway event ids applied
 	// pp is the postpaid part: bills, usage, the daily jobs.
 	pp *mPostpaid
+	// rn is the lifecycle clock of prepaid resources (sim_renewals_test.go).
+	rn *mRenewals
 	// hits counts how often the model's rare rules fired (a refusal or an
 	// ordering rule reached), by name; the run reports the totals.
 	hits map[string]int
@@ -321,7 +323,7 @@ func newSimModel(now time.Time) *simModel {
 		now: now, accounts: map[string]*mAccount{}, payments: map[string]*mPayment{},
 		orders: map[string]*mOrder{}, resources: map[string]*mResource{}, links: map[string]*mLink{},
 		seenEvent: map[string]bool{}, dirtyAcct: map[string]bool{}, dirtyPay: map[string]bool{},
-		dirtyOrd: map[string]bool{}, dirtyRes: map[string]bool{}, pp: newPostpaidModel(), hits: map[string]int{},
+		dirtyOrd: map[string]bool{}, dirtyRes: map[string]bool{}, pp: newPostpaidModel(), hits: map[string]int{}, rn: newRenewals(),
 		zone: simZoneNames[0], acctZone: map[string]string{},
 	}
 }
@@ -679,6 +681,8 @@ func (m *simModel) applyRenew(r *mResource, l mLine) {
 		m.event(r.acct, "resource.unrestrict")
 	}
 	r.state, r.end = stActive, end
+	m.renewedNow(r)
+	m.invoiced(r, l.total)
 	r.segs = append(r.segs, mSeg{from: start, end: end, value: l.total, list: l.base})
 	r.paid += l.total
 	r.payment = ""
@@ -689,6 +693,10 @@ func (m *simModel) applyRenew(r *mResource, l mLine) {
 // (before its coupons), now.
 func (m *simModel) applyUpgrade(r *mResource, cfg int, c, list int64) {
 	u, ul := r.unused(m.now), r.unusedList(m.now)
+	m.credited(r, u)
+	if u+c > 0 {
+		m.invoiced(r, u+c)
+	}
 	r.segs = rebase(m.now, r.end, u+c, ul+list)
 	r.cfg = cfg
 	r.paid += c
@@ -713,6 +721,10 @@ func (m *simModel) downgrade(r *mResource, cfg int) int64 {
 	default:
 		refund = min(u, divRound(d*u, ul))
 	}
+	m.credited(r, u)
+	if u-refund > 0 {
+		m.invoiced(r, u-refund)
+	}
 	r.segs = rebase(m.now, r.end, u-refund, max(ul-d, u-refund))
 	r.cfg = cfg
 	r.refunded += refund
@@ -726,6 +738,7 @@ func (m *simModel) downgrade(r *mResource, cfg int) int64 {
 // remove deletes a resource now and returns the refund.
 func (m *simModel) remove(r *mResource) int64 {
 	refund := r.unused(m.now)
+	m.credited(r, refund)
 	r.segs = nil
 	r.refunded += refund
 	r.state = stDeleted
@@ -744,6 +757,8 @@ func (m *simModel) provisioned(r *mResource) {
 	m.termBought(r)
 	r.segs = rebase(r.start, r.end, r.line, r.base)
 	r.paid += r.line
+	m.activatedNow(r)
+	m.invoiced(r, r.line)
 	m.dirtyRes[r.id] = true
 	m.completeIfDone(r.order)
 }
@@ -853,6 +868,7 @@ func (m *simModel) refund(p *mPayment, x int64) {
 			continue
 		}
 		left -= taken
+		m.credited(r, taken)
 		r.segs = rebase(m.now, r.end, u-taken, r.unusedList(m.now))
 		r.refunded += taken
 		m.dirtyRes[r.id] = true
@@ -863,28 +879,7 @@ func (m *simModel) refund(p *mPayment, x int64) {
 // of payments past their expiry, then of promotional credit.
 func (m *simModel) tick() {
 	m.tickedAt = m.now
-	for _, id := range m.resIDs {
-		r := m.resources[id]
-		for {
-			var next, kind string
-			var at time.Time
-			switch r.state {
-			case stActive:
-				next, kind, at = stGrace, "resource.restrict", r.end
-			case stGrace:
-				next, kind, at = stSuspended, "resource.suspend", m.addDays(r.acct, r.end, graceDays)
-			case stSuspended:
-				next, kind, at = stReleased, "resource.release", m.addDays(r.acct, r.end, releaseDays)
-			}
-			if next == "" || at.After(m.now) {
-				break
-			}
-			r.state = next
-			m.event(r.acct, kind)
-			m.dirtyRes[r.id] = true
-			m.dstChanges(r.acct, "grace or suspension across a DST change", r.end, at)
-		}
-	}
+	m.clockResources() // sim_renewals_test.go
 	m.closeMonths()
 	m.runJobs()
 	for _, id := range m.payIDs {

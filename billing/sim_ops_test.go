@@ -51,6 +51,7 @@ func simOps() []simOp {
 		{"replay a request", 3, (*simRun).opReplay},
 	}
 	ops = append(ops, simExtraOps()...)
+	ops = append(ops, simRenewalOps()...)
 	return append(ops, simPostpaidOps()...)
 }
 
@@ -532,18 +533,21 @@ func (r *simRun) tickAfter(d time.Duration) {
 	// Each call of Tick is one pass of the worker: the model takes one
 	// pass per call too (a job caught up late runs its next step in the
 	// next pass, not at once).
-	for {
-		rep, err := r.e.sys.Tick(r.ctx, 1000)
-		r.noErr(err, "tick")
-		if len(rep.Failures) > 0 {
-			r.failf("tick: %d items failed, first %+v", len(rep.Failures), rep.Failures[0])
+	r.withRenewalDeclines(func() {
+		for {
+			rep, err := r.e.sys.Tick(r.ctx, 1000)
+			r.noErr(err, "tick")
+			if len(rep.Failures) > 0 {
+				r.failf("tick: %d items failed, first %+v", len(rep.Failures), rep.Failures[0])
+			}
+			r.m.tick()
+			if !rep.More {
+				break
+			}
 		}
-		r.m.tick()
-		if !rep.More {
-			break
-		}
-	}
+	})
 	r.matchJobPayments()
+	r.matchRenewals()
 	r.drain() // callbacks of linked-account charges the jobs made
 	r.ticked = true
 }

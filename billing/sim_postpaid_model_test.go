@@ -244,6 +244,7 @@ func (m *simModel) openBills(acct string) []*mBill {
 // issue records a new bill; an unpaid one schedules automatic payment
 // and, with a due time, its overdue schedule.
 func (m *simModel) issue(b *mBill) {
+	m.event(b.acct, "invoice.issued")
 	m.pp.bills[b.id] = b
 	m.pp.billIDs = append(m.pp.billIDs, b.id)
 	m.pp.dirtyBill[b.id] = true
@@ -509,6 +510,7 @@ func (m *simModel) runOverdue(b *mBill) {
 	if !at.After(m.now) {
 		switch action {
 		case "charge":
+			m.notice(b.acct, "overdue_charge", "")
 			m.overdueCollect(b)
 			// The rest goes on the default linked account, when there is
 			// one (Postpaid.ChargeLinkedAccount is on in every sequence).
@@ -521,19 +523,29 @@ func (m *simModel) runOverdue(b *mBill) {
 			}
 			j.attempts = attempt + 1
 		case "suspend":
+			n := 0
 			for _, id := range m.pp.resIDs {
 				if x := m.pp.res[id]; x.acct == b.acct && x.state == stActive {
 					x.stopInterval(m.now)
 					m.moveState(x, stSuspended, "resource.suspend")
+					n++
 				}
+			}
+			if n > 0 {
+				m.notice(b.acct, "overdue_suspended", "")
 			}
 			j.suspended = m.now
 		case "release":
+			n := 0
 			for _, id := range m.pp.resIDs {
 				if x := m.pp.res[id]; x.acct == b.acct && x.state == stSuspended {
 					x.stopped = m.now
 					m.moveState(x, stReleased, "resource.release")
+					n++
 				}
+			}
+			if n > 0 {
+				m.notice(b.acct, "overdue_released", "")
 			}
 			b.overdue = nil
 			return
@@ -662,11 +674,14 @@ func (m *simModel) runHold(acct string) {
 	}
 	if shortage > 0 {
 		h.short++
+		m.notice(acct, "hold_short", "")
 	} else {
 		h.short = 0
 	}
 	if h.short >= holdStopAfter {
 		m.event(acct, "usage.stop")
+		m.hits["stops after short days"]++
+		m.rn.stopped[acct] = true
 		m.settleHold(acct, h, m.now)
 		h.since, h.short = time.Time{}, 0
 	}

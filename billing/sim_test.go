@@ -239,7 +239,8 @@ func simEnv(st storage.Store, cat *pricing.Catalog, seed uint64, epoch time.Time
 		Random: &lockedReader{r: rand.NewChaCha8(chacha)}, Metering: simMeter(),
 		// A credit limit blocks purchases; only an account's own one is set
 		// (opCreditLimit).
-		Postpaid: billing.PostpaidPolicy{ChargeLinkedAccount: true, CreditLimit: lifecycle.CreditLimitPolicy{Blocks: true}}}
+		Postpaid:                   billing.PostpaidPolicy{ChargeLinkedAccount: true, CreditLimit: lifecycle.CreditLimitPolicy{Blocks: true}},
+		AutoRenewWithLinkedAccount: simAutoRenewLinked(seed)}
 	if adjust != nil {
 		adjust(&cfg)
 	}
@@ -334,6 +335,7 @@ func newSimRun(ctx context.Context, st storage.Store, cat *pricing.Catalog, seed
 	if seed%2 == 1 {
 		r.linkAccount(r.m.acctIDs[2])
 	}
+	r.m.rn.linked, r.m.rn.postpaidCard = simAutoRenewLinked(seed), seed%2 == 1
 	return r, nil
 }
 
@@ -520,6 +522,8 @@ func (r *simRun) checkAll() {
 	for _, id := range r.m.acctIDs {
 		r.checkWallet(id)
 	}
+	r.audit = true
+	defer func() { r.audit = false }()
 	err := r.e.st.InTx(r.ctx, func(ctx context.Context, tx storage.Tx) error {
 		for _, id := range r.m.acctIDs {
 			if err := r.checkLedger(ctx, tx, id, true); err != nil {
@@ -556,6 +560,7 @@ func (r *simRun) checkAll() {
 		lr, err := r.e.sys.Resource(r.ctx, x.acct, x.id)
 		r.noErr(err, "read resource")
 		r.compareResource(x, string(lr.State), lr.PeriodEnd, configIndex(lr.Configuration))
+		r.compareStatus(x, lr)
 		invs, err := items(r.e.sys.Invoices(r.ctx, billing.ListRequest{AccountID: x.acct, ResourceID: x.id, Limit: 1000}))
 		r.noErr(err, "invoices")
 		var net int64
@@ -702,6 +707,9 @@ func (r *simRun) checkEvents(ctx context.Context, tx storage.Tx, id string) erro
 		}
 		for _, ev := range evs {
 			a.gotEvents[ev.Kind]++
+			if ev.Kind == string(billing.EventNotice) {
+				r.tallyNotice(a.gotEvents, ev)
+			}
 			r.eventSeq[id] = ev.Seq
 		}
 		if len(evs) < 1000 {
@@ -712,6 +720,10 @@ func (r *simRun) checkEvents(ctx context.Context, tx storage.Tx, id string) erro
 		if a.gotEvents[k] != a.events[k] {
 			r.failf("%s: %d %s events, model %d", id, a.gotEvents[k], k, a.events[k])
 		}
+	}
+	r.checkEventKinds(id)
+	if r.audit {
+		return r.checkInvoiceEvents(ctx, tx, id)
 	}
 	return nil
 }
