@@ -38,10 +38,13 @@ func simOps() []simOp {
 		{"deliver callback", 14, (*simRun).opDeliver},
 		{"grant", 4, (*simRun).opGrant},
 		{"tick", 5, (*simRun).opTick},
+		{"clock to an instant", 4, (*simRun).opInstant},
 		{"checkout", 7, (*simRun).opCheckout},
 		{"pay order", 7, (*simRun).opPay},
 		{"create payment link", 3, (*simRun).opCreateLink},
 		{"pay link", 3, (*simRun).opPayLink},
+		{"payment link for a bill", 2, (*simRun).opBillLink},
+		{"link paid across its expiry", 1, (*simRun).opLinkAcrossExpiry},
 		{"provisioning outcome", 6, (*simRun).opProvision},
 		{"renew", 4, (*simRun).opRenew},
 		{"resize", 4, (*simRun).opResize},
@@ -434,7 +437,11 @@ func (r *simRun) opDeliver() {
 	if len(r.callbacks) == 0 {
 		return
 	}
-	i := r.intn(len(r.callbacks))
+	r.deliverOne(r.intn(len(r.callbacks)))
+}
+
+// deliverOne delivers the i-th waiting callback.
+func (r *simRun) deliverOne(i int) {
 	c := r.callbacks[i]
 	if r.pct(8) {
 		r.note("deliver %s %s signed 10 minutes ago", c.kind, c.payment)
@@ -454,6 +461,7 @@ func (r *simRun) opDeliver() {
 		r.m.seenEvent[c.cb.Event.ID] = true
 		p := r.m.payments[c.payment]
 		open := p.status == payCreated || p.status == payPending
+		r.noteCallbackAt(p, open)
 		late := false
 		switch {
 		case c.kind == gateway.EventPaymentSucceeded && open:
@@ -769,15 +777,21 @@ func (r *simRun) opCreateLink() {
 }
 
 func (r *simRun) opPayLink() {
-	token, ok := pickFrom(r, r.m.linkIDs)
+	token, ok := r.pickLink()
 	if !ok {
 		return
 	}
+	r.payLink(token)
+}
+
+// payLink pays the link token through the gateway.
+func (r *simRun) payLink(token string) {
 	l := r.m.links[token]
 	r.note("pay link of %s order %s", l.acct, l.order)
 	key := r.key()
 	req := billing.PayLinkRequest{Token: token, Gateway: "sim"}
 	lp, err := r.e.sys.PayLink(r.ctx, key, req)
+	r.noteLinkPay(l)
 	switch {
 	case l.paidBy != "":
 		r.expectErr(err, "pay a paid link", payment.ErrLinkPaid)
@@ -785,12 +799,16 @@ func (r *simRun) opPayLink() {
 	case !r.m.now.Before(l.expires):
 		r.expectErr(err, "pay an expired link", payment.ErrLinkExpired)
 		return
-	case r.m.orders[l.order].status != ordPending:
+	case l.bill != "" && r.billLinkRefusal(l) != nil:
+		r.expectErr(err, "pay the link of a bill", r.billLinkRefusal(l))
+		return
+	case l.bill == "" && r.m.orders[l.order].status != ordPending:
 		r.expectErr(err, "pay the link of a "+r.m.orders[l.order].status+" order", billing.ErrNotPayable)
 		return
 	}
 	r.noErr(err, "pay link")
-	r.paid(l.acct, purposeLink, token, payment.MethodGateway, l.amount, payPlan{fromGw: l.amount}, lp)
+	p := r.paid(l.acct, purposeLink, token, payment.MethodGateway, l.amount, payPlan{fromGw: l.amount}, lp)
+	p.billLink = l.bill != ""
 }
 
 func (r *simRun) opProvision() {

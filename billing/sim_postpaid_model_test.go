@@ -310,6 +310,7 @@ func (m *simModel) moveState(x *mPostRes, state string, events ...string) {
 // resumeIfNoLongerOverdue starts the account's suspended postpaid
 // resources again when no open bill is past its suspension day.
 func (m *simModel) resumeIfNoLongerOverdue(acct string) {
+	m.noteResume(acct)
 	for _, b := range m.openBills(acct) {
 		if !b.prepaidUsage && !m.now.Before(addDays(b.due, overdueSuspend)) {
 			return
@@ -553,6 +554,7 @@ func (m *simModel) runOverdue(b *mBill) {
 				if x := m.pp.res[id]; x.acct == b.acct && x.state == stActive {
 					x.stopInterval(m.now)
 					m.moveState(x, stSuspended, "resource.suspend")
+					m.hits["overdue suspensions"]++
 				}
 			}
 			j.suspended = m.now
@@ -561,6 +563,7 @@ func (m *simModel) runOverdue(b *mBill) {
 				if x := m.pp.res[id]; x.acct == b.acct && x.state == stSuspended {
 					x.stopped = m.now
 					m.moveState(x, stReleased, "resource.release")
+					m.hits["overdue releases"]++
 				}
 			}
 			b.overdue = nil
