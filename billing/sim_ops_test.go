@@ -16,6 +16,7 @@ import (
 	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/payment/gateway"
 	"github.com/cloudbill/cloudbill/payment/gatewaysim"
+	"github.com/cloudbill/cloudbill/storage/storagetest/faultstore"
 )
 
 // chooser is where a sequence's decisions come from: a seeded PCG for the
@@ -101,6 +102,9 @@ type simRun struct {
 	publicSweep bool
 	// audit makes checkDirty recompute every ledger from its postings.
 	audit bool
+	// faults is the fault store the System works on in a faulty
+	// sequence (sim_faults_run_test.go); nil in the others.
+	faults *faultstore.Store
 }
 
 // simOptions tune a sequence.

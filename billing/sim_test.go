@@ -263,11 +263,13 @@ func (l *lockedReader) Read(p []byte) (int, error) {
 // newSimRun sets up a sequence: two accounts (the first with a linked
 // card) and the two coupons.
 func newSimRun(ctx context.Context, st storage.Store, cat *pricing.Catalog, seed uint64, epoch time.Time, tag string, ch chooser, opts simOptions) (*simRun, error) {
-	e, err := simEnv(st, cat, seed, epoch, tag, opts.cfg)
+	sysStore, faults := simFaultyStore(st, seed)
+	e, err := simEnv(sysStore, cat, seed, epoch, tag, opts.cfg)
 	if err != nil {
 		return nil, err
 	}
-	r := &simRun{ctx: ctx, e: e, m: newSimModel(epoch), ch: ch, tag: tag, opts: opts, ops: simOps(),
+	e.st = st // the checks read the store itself, never faulted
+	r := &simRun{ctx: ctx, e: e, m: newSimModel(epoch), ch: ch, tag: tag, opts: opts, ops: simOps(), faults: faults,
 		eventSeq: map[string]int64{}, trace: os.Getenv(envSimTrace) != ""}
 	skip := strings.Split(os.Getenv(envSimSkip), ",")
 	for i, op := range r.ops {
@@ -359,7 +361,7 @@ func (r *simRun) runOne() {
 		k := r.intn(r.total)
 		for _, op := range r.ops {
 			if k < op.weight {
-				op.run(r)
+				r.runOp(op)
 				break
 			}
 			k -= op.weight
@@ -489,6 +491,7 @@ func (r *simRun) checkAll() {
 		r.checkPayments()
 		r.noErr(r.e.st.InTx(r.ctx, r.checkCoupons), "coupons")
 		r.noErr(r.e.st.InTx(r.ctx, r.checkOpenBills), "open invoices")
+		r.checkInvoiceNumbers()
 		return
 	}
 	for _, id := range r.m.acctIDs {
@@ -519,6 +522,7 @@ func (r *simRun) checkAll() {
 	})
 	r.noErr(err, "reading the store")
 	r.checkPayments()
+	r.checkInvoiceNumbers()
 	for _, id := range r.m.orderIDs {
 		o := r.m.orders[id]
 		lo, err := r.e.sys.Order(r.ctx, o.acct, o.id)
