@@ -222,6 +222,7 @@ func simulateMany(t *testing.T, name string, base uint64, budget, workers int, c
 	for _, f := range failures {
 		t.Error(f)
 	}
+	simCoverage(t, name, int(ops.Load()), hits, int(discounted.Load()))
 }
 
 // simEnv builds a System for one sequence: the tax-free catalog, a manual
