@@ -89,7 +89,7 @@ func (r *simRun) runOp(op simOp) {
 	r.ctx = ctx
 	if !fired {
 		if failure != nil {
-			panic(failure)
+			panic(*failure)
 		}
 		return
 	}
