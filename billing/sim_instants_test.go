@@ -361,3 +361,40 @@ func (r *simRun) opLinkAcrossExpiry() {
 	}
 	r.deliverOne(len(r.callbacks) - 1)
 }
+
+// opPayOverdueBill pays a bill past its due time in full from credit
+// (granted first when short): the payment that ends an overdue schedule,
+// after which the suspended resources resume — or stay suspended while
+// another bill is past its suspension day.
+func (r *simRun) opPayOverdueBill() {
+	var list []*mBill
+	for _, id := range r.m.pp.billIDs {
+		if b := r.m.pp.bills[id]; !b.prepaidUsage && b.outstanding() > 0 && b.due.Before(r.m.now) {
+			list = append(list, b)
+		}
+	}
+	b, ok := pickFrom(r, list)
+	if !ok {
+		return
+	}
+	amt := b.outstanding()
+	if short := amt - r.m.available(b.acct); short > 0 {
+		if short > 1e14 {
+			return // more than one grant accepts
+		}
+		r.grant(b.acct, short, 20*24*time.Hour)
+	}
+	r.note("pay overdue bill %s of %s in full (%d) by credit", b.id, b.acct, amt)
+	req := billing.PayRequest{AccountID: b.acct, Amount: simVND(amt), Method: payment.MethodCredit,
+		Purpose: payment.Purpose{Kind: payment.PurposeInvoice, Ref: b.id}}
+	pl := r.planPay(b.acct, amt, payment.MethodCredit)
+	key := r.key()
+	lp, err := r.e.sys.Pay(r.ctx, key, req)
+	if pl.reject != nil {
+		r.expectErr(err, "pay an overdue bill", pl.reject)
+		return
+	}
+	r.noErr(err, "pay an overdue bill")
+	r.paid(b.acct, purposeInvoice, b.id, payment.MethodCredit, amt, pl, lp)
+	r.setReplay(b.acct, func() error { _, err := r.e.sys.Pay(r.ctx, key, req); return err })
+}

@@ -46,6 +46,7 @@ func simOps() []simOp {
 		{"pay link", 3, (*simRun).opPayLink},
 		{"payment link for a bill", 2, (*simRun).opBillLink},
 		{"link paid across its expiry", 1, (*simRun).opLinkAcrossExpiry},
+		{"pay an overdue bill in full", 1, (*simRun).opPayOverdueBill},
 		{"provisioning outcome", 6, (*simRun).opProvision},
 		{"renew", 4, (*simRun).opRenew},
 		{"resize", 4, (*simRun).opResize},
