@@ -321,12 +321,21 @@ func (m *simModel) linkBillPaid(p *mPayment, bill string) {
 // past it, the payment is expired by the worker — or not yet, when the
 // worker has not run — and the money becomes cash or settles.
 func (r *simRun) opLinkAcrossExpiry() {
-	var live []string
-	for _, t := range r.m.linkIDs {
-		l := r.m.links[t]
-		if l.paidBy == "" && l.expires.After(r.m.now.Add(10*time.Minute)) && !l.expires.After(r.m.now.Add(10*24*time.Hour)) {
-			live = append(live, t)
+	liveLinks := func() []string {
+		var live []string
+		for _, t := range r.m.linkIDs {
+			l := r.m.links[t]
+			if l.paidBy == "" && l.expires.After(r.m.now.Add(10*time.Minute)) && !l.expires.After(r.m.now.Add(10*24*time.Hour)) {
+				live = append(live, t)
+			}
 		}
+		return live
+	}
+	live := liveLinks()
+	if len(live) == 0 {
+		// None: a link for an open bill, if there is one.
+		r.opBillLink()
+		live = liveLinks()
 	}
 	token, ok := pickFrom(r, live)
 	if !ok {
