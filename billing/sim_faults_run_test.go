@@ -12,7 +12,7 @@ import (
 )
 
 // Faults inside the run (issue 21): in one sequence in four (drawn from
-// the seed) the System works on the fault store, and one operation in five
+// the seed) the System works on the fault store, and one operation in ten
 // of the kinds below runs with a fault armed at a random storage call — an
 // injected error, or the context cancelled. When the fault fires and the
 // operation fails, the model was not told anything, so the store must
@@ -65,7 +65,7 @@ func (c *simRecChooser) IntN(n int) int {
 
 // runOp runs op, under a fault now and then in a faulty sequence.
 func (r *simRun) runOp(op simOp) {
-	if r.faults == nil || !simFaultable[op.name] || !r.pct(20) {
+	if r.faults == nil || !simFaultable[op.name] || !r.pct(10) {
 		op.run(r)
 		return
 	}
