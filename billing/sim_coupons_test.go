@@ -599,6 +599,29 @@ func (r *simRun) creditRefused(acct string, cfg int) bool {
 	return l >= 0 && r.owed(acct)+r.m.withTax(simConfigs[cfg].price) > l
 }
 
+// simCreditNoticePercent is the share of its credit limit from which a
+// postpaid purchase the limit allows is noticed (credit_limit).
+const simCreditNoticePercent = 80
+
+// nearLimit reports whether a postpaid purchase of cfg the credit limit
+// allows is noticed: from simCreditNoticePercent of the limit, with the
+// purchase, the customer is warned (checkPostpaidPurchase). Asked before
+// the purchase; the notice is the model's once the purchase succeeded.
+func (r *simRun) nearLimit(acct string, cfg int) bool {
+	l := r.x.limit[acct]
+	used := r.owed(acct) + r.m.withTax(simConfigs[cfg].price)
+	return l >= 0 && used*100 >= simCreditNoticePercent*l && used <= l
+}
+
+// creditNotice is the credit_limit notice of a purchase nearLimit found
+// near the limit.
+func (r *simRun) creditNotice(acct string, near bool) {
+	if near {
+		r.m.notice(acct, "credit_limit", "")
+		r.m.hits["purchase near the credit limit noticed"]++
+	}
+}
+
 // setLimit sets acct's own credit limit (-1: none) and checks the result.
 func (r *simRun) setLimit(acct string, limit int64) {
 	req := billing.SetCreditLimitRequest{AccountID: acct, Actor: "sim", Reason: "sim"}
@@ -680,6 +703,7 @@ func (r *simRun) postpaidPurchase(acct string, cfg int) {
 	r.note("postpaid purchase %s %s (overdue %v, over its limit %v)", acct, simConfigs[cfg].name, overdue, refused)
 	req := billing.CheckoutRequest{AccountID: acct, Method: payment.MethodCredit,
 		Items: []billing.OrderItem{{ProductID: simProduct(cfg), Configuration: simConfiguration(cfg), Quantity: 1, Term: mTerm{months: 1}.period()}}}
+	near := !overdue && !refused && r.nearLimit(acct, cfg) // owed before the purchase
 	res, err := r.e.sys.Checkout(r.ctx, r.key(), req)
 	r.m.touch(acct)
 	switch {
@@ -692,6 +716,7 @@ func (r *simRun) postpaidPurchase(acct string, cfg int) {
 		return
 	}
 	r.noErr(err, "postpaid purchase within the credit limit")
+	r.creditNotice(acct, near)
 	if r.x.limit[acct] >= 0 {
 		r.m.hits["purchase within the credit limit"]++
 	}

@@ -192,6 +192,9 @@ type mPayment struct {
 	expiresAt time.Time
 	createdAt time.Time
 	hold      []mPart // the credit a Top up & Pay payment holds
+	// billLink marks a payment of a bill's payment link: it paid no
+	// order, so it is not refundable.
+	billLink bool
 	// gwOpen is true while the simulated gateway can still be told to
 	// complete or expire it.
 	gwOpen bool
@@ -275,6 +278,7 @@ type mCoupon struct {
 // mLink is a payment link.
 type mLink struct {
 	token, acct, order string
+	bill               string // the bill a link pays instead of an order
 	amount             int64
 	expires            time.Time
 	paidBy             string
@@ -385,6 +389,7 @@ func (m *simModel) take(acct string, amount int64) []mPart {
 		if amount == 0 {
 			break
 		}
+		m.notePromoSpend(p)
 		if !m.now.Before(p.expires) || p.amount == 0 {
 			continue
 		}
@@ -521,11 +526,18 @@ func (m *simModel) succeed(p *mPayment) {
 		return
 	case purposeLink:
 		l := m.links[p.ref]
+		if !m.now.Before(l.expires) {
+			m.hits["link payments after expiry"]++
+		}
 		if l.paidBy != "" || !p.createdAt.Before(l.expires) {
 			m.creditBack(p)
 			return
 		}
 		l.paidBy = p.id
+		if l.bill != "" {
+			m.linkBillPaid(p, l.bill)
+			return
+		}
 	case purposeInvoice:
 		if b := m.pp.bills[p.ref]; b.outstanding() >= p.amount {
 			m.billPaid(b, p.amount)
@@ -847,7 +859,7 @@ func (m *simModel) orderResources(p *mPayment) []*mResource {
 
 // refundable reports whether p can be refunded manually at all.
 func (p *mPayment) refundable() bool {
-	return p.purpose != purposeTopUp && p.purpose != purposeInvoice && (p.status == paySucceeded || p.status == payPartRef)
+	return p.purpose != purposeTopUp && p.purpose != purposeInvoice && !p.billLink && (p.status == paySucceeded || p.status == payPartRef)
 }
 
 // refund applies a manual refund of x (≤ refundCap) of p.

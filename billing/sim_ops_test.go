@@ -16,6 +16,7 @@ import (
 	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/payment/gateway"
 	"github.com/cloudbill/cloudbill/payment/gatewaysim"
+	"github.com/cloudbill/cloudbill/storage/storagetest/faultstore"
 )
 
 // chooser is where a sequence's decisions come from: a seeded PCG for the
@@ -38,10 +39,14 @@ func simOps() []simOp {
 		{"deliver callback", 14, (*simRun).opDeliver},
 		{"grant", 4, (*simRun).opGrant},
 		{"tick", 5, (*simRun).opTick},
+		{"clock to an instant", 4, (*simRun).opInstant},
 		{"checkout", 7, (*simRun).opCheckout},
 		{"pay order", 7, (*simRun).opPay},
 		{"create payment link", 3, (*simRun).opCreateLink},
 		{"pay link", 3, (*simRun).opPayLink},
+		{"payment link for a bill", 2, (*simRun).opBillLink},
+		{"link paid across its expiry", 1, (*simRun).opLinkAcrossExpiry},
+		{"pay an overdue bill in full", 1, (*simRun).opPayOverdueBill},
 		{"provisioning outcome", 6, (*simRun).opProvision},
 		{"renew", 4, (*simRun).opRenew},
 		{"resize", 4, (*simRun).opResize},
@@ -102,6 +107,9 @@ type simRun struct {
 	audit bool
 	// x is the state of sim_coupons_test.go's operations.
 	x *simExtra
+	// faults is the fault store the System works on in a faulty
+	// sequence (sim_faults_run_test.go); nil in the others.
+	faults *faultstore.Store
 }
 
 // simOptions tune a sequence.
@@ -440,7 +448,11 @@ func (r *simRun) opDeliver() {
 	if len(r.callbacks) == 0 {
 		return
 	}
-	i := r.intn(len(r.callbacks))
+	r.deliverOne(r.intn(len(r.callbacks)))
+}
+
+// deliverOne delivers the i-th waiting callback.
+func (r *simRun) deliverOne(i int) {
 	c := r.callbacks[i]
 	if r.pct(8) {
 		r.note("deliver %s %s signed 10 minutes ago", c.kind, c.payment)
@@ -460,6 +472,7 @@ func (r *simRun) opDeliver() {
 		r.m.seenEvent[c.cb.Event.ID] = true
 		p := r.m.payments[c.payment]
 		open := p.status == payCreated || p.status == payPending
+		r.noteCallbackAt(p, open)
 		late := false
 		switch {
 		case c.kind == gateway.EventPaymentSucceeded && open:
@@ -775,15 +788,21 @@ func (r *simRun) opCreateLink() {
 }
 
 func (r *simRun) opPayLink() {
-	token, ok := pickFrom(r, r.m.linkIDs)
+	token, ok := r.pickLink()
 	if !ok {
 		return
 	}
+	r.payLink(token)
+}
+
+// payLink pays the link token through the gateway.
+func (r *simRun) payLink(token string) {
 	l := r.m.links[token]
 	r.note("pay link of %s order %s", l.acct, l.order)
 	key := r.key()
 	req := billing.PayLinkRequest{Token: token, Gateway: "sim"}
 	lp, err := r.e.sys.PayLink(r.ctx, key, req)
+	r.noteLinkPay(l)
 	switch {
 	case l.paidBy != "":
 		r.expectErr(err, "pay a paid link", payment.ErrLinkPaid)
@@ -791,12 +810,16 @@ func (r *simRun) opPayLink() {
 	case !r.m.now.Before(l.expires):
 		r.expectErr(err, "pay an expired link", payment.ErrLinkExpired)
 		return
-	case r.m.orders[l.order].status != ordPending:
+	case l.bill != "" && r.billLinkRefusal(l) != nil:
+		r.expectErr(err, "pay the link of a bill", r.billLinkRefusal(l))
+		return
+	case l.bill == "" && r.m.orders[l.order].status != ordPending:
 		r.expectErr(err, "pay the link of a "+r.m.orders[l.order].status+" order", billing.ErrNotPayable)
 		return
 	}
 	r.noErr(err, "pay link")
-	r.paid(l.acct, purposeLink, token, payment.MethodGateway, l.amount, payPlan{fromGw: l.amount}, lp)
+	p := r.paid(l.acct, purposeLink, token, payment.MethodGateway, l.amount, payPlan{fromGw: l.amount}, lp)
+	p.billLink = l.bill != ""
 }
 
 func (r *simRun) opProvision() {

@@ -282,6 +282,7 @@ func (m *simModel) moveState(x *mPostRes, state string, events ...string) {
 // resumeIfNoLongerOverdue starts the account's suspended postpaid
 // resources again when no open bill is past its suspension day.
 func (m *simModel) resumeIfNoLongerOverdue(acct string) {
+	m.noteResume(acct)
 	for _, b := range m.openBills(acct) {
 		if !b.prepaidUsage && !m.now.Before(m.addDays(acct, b.due, overdueSuspend)) {
 			return
@@ -529,6 +530,7 @@ func (m *simModel) runOverdue(b *mBill) {
 					x.stopInterval(m.now)
 					m.moveState(x, stSuspended, "resource.suspend")
 					n++
+					m.hits["overdue suspensions"]++
 				}
 			}
 			if n > 0 {
@@ -542,6 +544,7 @@ func (m *simModel) runOverdue(b *mBill) {
 					x.stopped = m.now
 					m.moveState(x, stReleased, "resource.release")
 					n++
+					m.hits["overdue releases"]++
 				}
 			}
 			if n > 0 {

@@ -76,6 +76,7 @@ func (r *simRun) opPostpaidCheckout() {
 	req := billing.CheckoutRequest{AccountID: acct, Method: payment.MethodCredit,
 		Items: []billing.OrderItem{{ProductID: simProduct(cfg), Configuration: simConfiguration(cfg), Quantity: 1, Term: mTerm{months: 1}.period()}}}
 	refused := r.creditRefused(acct, cfg)
+	near := !overdue && !refused && r.nearLimit(acct, cfg) // owed before the purchase
 	res, err := r.e.sys.Checkout(r.ctx, r.key(), req)
 	if overdue {
 		r.expectErr(err, "a purchase while overdue", lifecycle.ErrAccountOverdue)
@@ -87,6 +88,7 @@ func (r *simRun) opPostpaidCheckout() {
 		return
 	}
 	r.noErr(err, "postpaid checkout")
+	r.creditNotice(acct, near)
 	if len(res.Resources) != 1 || res.Payment.ID != "" || !res.Order.Total.IsZero() ||
 		res.Order.Status != order.StatusBilledInArrears || !res.Order.Quote.Estimate || !res.Order.Quote.Total.IsPositive() {
 		r.failf("postpaid checkout: %d resources, payment %q, total %s, status %s, estimate %v of %s; want one resource, no payment, nothing due, billed in arrears, a positive estimate",

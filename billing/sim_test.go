@@ -4,12 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
-	"maps"
 	"math/rand/v2"
 	"os"
 	"runtime"
 	"runtime/debug"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -209,13 +207,7 @@ func simulateMany(t *testing.T, name string, base uint64, budget, workers int, c
 	wg.Wait()
 	line := fmt.Sprintf("simulation: %d operations, %d checks, %d months closed at a discount, seed %d (%s, %d sequences, %d workers, %s)",
 		ops.Load(), checks.Load(), discounted.Load(), base, name, min(int(next.Load()), len(seeds)), workers, time.Since(began).Round(time.Millisecond))
-	simRefusals.Lock()
-	line += fmt.Sprintf("; usage refused so far by reason %v", simRefusals.n)
-	simRefusals.Unlock()
-	names := slices.Sorted(maps.Keys(hits))
-	for _, k := range names {
-		line += fmt.Sprintf("; %s: %d", k, hits[k])
-	}
+	// The counters follow, one line each (simCoverage).
 	t.Log(line)
 	if testing.Verbose() {
 		fmt.Println(line)
@@ -223,6 +215,7 @@ func simulateMany(t *testing.T, name string, base uint64, budget, workers int, c
 	for _, f := range failures {
 		t.Error(f)
 	}
+	simCoverage(t, name, int(ops.Load()), hits, int(discounted.Load()))
 }
 
 // simEnv builds a System for one sequence: the tax-free catalog, a manual
@@ -237,9 +230,10 @@ func simEnv(st storage.Store, cat *pricing.Catalog, seed uint64, epoch time.Time
 	chacha := sha256.Sum256([]byte(fmt.Sprintf("cloudbill-sim-%d", seed)))
 	cfg := billing.Config{Store: st, Catalog: cat, Clock: clk, Gateways: []gateway.Gateway{sim},
 		Random: &lockedReader{r: rand.NewChaCha8(chacha)}, Metering: simMeter(),
-		// A credit limit blocks purchases; only an account's own one is set
-		// (opCreditLimit).
-		Postpaid:                   billing.PostpaidPolicy{ChargeLinkedAccount: true, CreditLimit: lifecycle.CreditLimitPolicy{Blocks: true}},
+		// A credit limit blocks purchases and warns from 80 % of it; only
+		// an account's own one is set (opCreditLimit).
+		Postpaid: billing.PostpaidPolicy{ChargeLinkedAccount: true,
+			CreditLimit: lifecycle.CreditLimitPolicy{Blocks: true, NoticeAtPercent: simCreditNoticePercent}},
 		AutoRenewWithLinkedAccount: simAutoRenewLinked(seed)}
 	if adjust != nil {
 		adjust(&cfg)
@@ -276,7 +270,8 @@ func newSimRun(ctx context.Context, st storage.Store, cat *pricing.Catalog, seed
 		return nil, err
 	}
 	epoch = w.epoch
-	e, err := simEnv(st, cat, seed, epoch, tag, func(c *billing.Config) {
+	sysStore, faults := simFaultyStore(st, seed)
+	e, err := simEnv(sysStore, cat, seed, epoch, tag, func(c *billing.Config) {
 		w.configure(c)
 		if opts.cfg != nil {
 			opts.cfg(c)
@@ -285,7 +280,8 @@ func newSimRun(ctx context.Context, st storage.Store, cat *pricing.Catalog, seed
 	if err != nil {
 		return nil, err
 	}
-	r := &simRun{ctx: ctx, e: e, m: newSimModel(epoch), ch: ch, tag: tag, opts: opts, ops: simOps(),
+	e.st = st // the checks read the store itself, never faulted
+	r := &simRun{ctx: ctx, e: e, m: newSimModel(epoch), ch: ch, tag: tag, opts: opts, ops: simOps(), faults: faults,
 		eventSeq: map[string]int64{}, trace: os.Getenv(envSimTrace) != ""}
 	r.m.zone, r.m.basis, r.m.tax = w.zone, w.basis, w.tax
 	r.m.countWorld(w)
@@ -386,7 +382,7 @@ func (r *simRun) runOne() {
 		k := r.intn(r.total)
 		for _, op := range r.ops {
 			if k < op.weight {
-				op.run(r)
+				r.runOp(op)
 				break
 			}
 			k -= op.weight
@@ -517,6 +513,7 @@ func (r *simRun) checkAll() {
 		r.checkPayments()
 		r.noErr(r.e.st.InTx(r.ctx, r.checkCoupons), "coupons")
 		r.noErr(r.e.st.InTx(r.ctx, r.checkOpenBills), "open invoices")
+		r.checkInvoiceNumbers()
 		return
 	}
 	for _, id := range r.m.acctIDs {
@@ -549,6 +546,7 @@ func (r *simRun) checkAll() {
 	})
 	r.noErr(err, "reading the store")
 	r.checkPayments()
+	r.checkInvoiceNumbers()
 	for _, id := range r.m.orderIDs {
 		o := r.m.orders[id]
 		lo, err := r.e.sys.Order(r.ctx, o.acct, o.id)
