@@ -231,11 +231,6 @@ var simRequiredCounters = []simRequired{
 func simCoverage(t *testing.T, name string, ops int, hits map[string]int, discounted int) {
 	all := maps.Clone(hits)
 	all["months closed at a discount"] = discounted
-	simRefusals.Lock()
-	for reason, n := range simRefusals.n {
-		all["usage refused: "+string(reason)] = n
-	}
-	simRefusals.Unlock()
 	for _, c := range simRequiredCounters {
 		if _, ok := all[c.counter]; !ok {
 			all[c.counter] = 0

@@ -3,7 +3,6 @@ package billing_test
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -269,13 +268,6 @@ func (r *simRun) usageTargets() []usageTarget {
 // units and refused aggregate_out_of_range.
 const simHugeUsage = 200_000_000_000_000
 
-// simRefusals counts, across sequences, the usage refusals the model
-// predicted, by reason; the simulation's log line reports them.
-var simRefusals = struct {
-	sync.Mutex
-	n map[metering.Reason]int
-}{n: map[metering.Reason]int{}}
-
 func (r *simRun) opRecordUsage() {
 	targets := r.usageTargets()
 	if len(targets) == 0 {
@@ -417,11 +409,10 @@ func (r *simRun) opRecordUsage() {
 		r.failf("record usage: %d recorded, %d duplicates, rejected %v; model %d, %d, %v", res.Recorded, res.Duplicates, got,
 			recorded, dups, rejected)
 	}
-	simRefusals.Lock()
+	// Counted per sequence, so each store's run reports its own.
 	for _, reason := range rejected {
-		simRefusals.n[reason]++
+		r.m.hits["usage refused: "+string(reason)]++
 	}
-	simRefusals.Unlock()
 	for acct := range holders {
 		if !r.m.accounts[acct].postpaid && r.m.pp.hold[acct] == nil {
 			r.m.pp.hold[acct] = &mHoldJob{due: r.m.nextDaily(acct, r.m.now)}
