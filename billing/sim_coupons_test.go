@@ -548,28 +548,8 @@ func (r *simRun) monthSoFar(x *mPostRes, ms, me time.Time) int64 {
 	if r.m.now.Before(end) {
 		end = r.m.now
 	}
-	disc := r.m.accounts[x.acct].discount
-	var total int64
-	for _, iv := range x.intervals {
-		from, to := iv.from, iv.to
-		if from.Before(ms) {
-			from = ms
-		}
-		if to.IsZero() || to.After(end) {
-			to = end
-		}
-		if !from.Before(to) {
-			continue
-		}
-		if mins := minutesBetween(ms, to) - minutesBetween(ms, from); mins > 0 {
-			total += r.m.intervalTotal(simConfigs[iv.cfg].price, mins, disc)
-		}
-	}
-	usage := r.m.usagePrice(x.acct, x.id, ms, me, nil)
-	if usage > 0 {
-		usage = r.m.meteredTotal(usage, disc)
-	}
-	return total + usage
+	total, _ := r.m.monthCharge(x, ms, me, end)
+	return total
 }
 
 // owed is what acct owes for a credit check: unbilled plus its open bills.

@@ -344,12 +344,24 @@ func (m *simModel) closeMonth(x *mPostRes, ms, me time.Time) {
 	if !x.stopped.IsZero() && x.stopped.Before(end) {
 		end = x.stopped
 	}
-	var total int64
-	lines := 0
-	disc := m.accounts[x.acct].discount
-	if disc > 0 {
+	if m.accounts[x.acct].discount > 0 {
 		m.pp.discountedCloses++
 	}
+	total, lines := m.monthCharge(x, ms, me, end)
+	if lines == 0 {
+		return
+	}
+	m.monthClosed(x.acct, ms, me)
+	id := "bill_" + x.id + "_" + ms.In(m.loc(x.acct)).Format("2006-01")
+	m.issue(&mBill{id: id, acct: x.acct, res: x.id, total: total, issued: m.now, due: m.addDays(x.acct, m.now, paymentTermDays)})
+}
+
+// monthCharge is what month ms–me of x costs when billed up to end: each
+// interval clipped to the month and to end, priced by its whole minutes,
+// plus the month's usage, each line with its tax and the account's
+// discount; and how many lines that makes.
+func (m *simModel) monthCharge(x *mPostRes, ms, me, end time.Time) (total int64, lines int) {
+	disc := m.accounts[x.acct].discount
 	for _, iv := range x.intervals {
 		from, to := iv.from, iv.to
 		if from.Before(ms) {
@@ -370,20 +382,15 @@ func (m *simModel) closeMonth(x *mPostRes, ms, me time.Time) {
 		total += m.intervalTotal(simConfigs[iv.cfg].price, mins, disc)
 		lines++
 	}
-	usage := m.usagePrice(x.acct, x.id, ms, me, nil)
-	if usage > 0 {
-		usage = m.meteredTotal(usage, disc) // a metered line: quantity × unit price × (1 − discount), rounded once, and its tax
+	// A metered line: quantity × unit price × (1 − discount), rounded
+	// once, and its tax.
+	if usage := m.usagePrice(x.acct, x.id, ms, me, nil); usage > 0 {
+		if usage = m.meteredTotal(usage, disc); usage > 0 {
+			lines++
+			total += usage
+		}
 	}
-	if usage > 0 {
-		lines++
-		total += usage
-	}
-	if lines == 0 {
-		return
-	}
-	m.monthClosed(x.acct, ms, me)
-	id := "bill_" + x.id + "_" + ms.In(m.loc(x.acct)).Format("2006-01")
-	m.issue(&mBill{id: id, acct: x.acct, res: x.id, total: total, issued: m.now, due: m.addDays(x.acct, m.now, paymentTermDays)})
+	return total, lines
 }
 
 // --- the daily jobs ---

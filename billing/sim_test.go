@@ -489,24 +489,7 @@ func (r *simRun) clearDirty() {
 // at the end of one sequence in four, else straight from the store.
 func (r *simRun) checkAll() {
 	if !r.publicSweep {
-		for _, id := range r.m.acctIDs {
-			r.m.dirtyAcct[id] = true
-		}
-		for _, id := range r.m.payIDs {
-			r.m.dirtyPay[id] = true
-		}
-		for _, id := range r.m.orderIDs {
-			r.m.dirtyOrd[id] = true
-		}
-		for _, id := range r.m.resIDs {
-			r.m.dirtyRes[id] = true
-		}
-		for _, id := range r.m.pp.billIDs {
-			r.m.pp.dirtyBill[id] = true
-		}
-		for _, id := range r.m.pp.resIDs {
-			r.m.pp.dirtyPost[id] = true
-		}
+		r.markAllDirty()
 		r.audit = true
 		r.checkDirty()
 		r.audit = false
