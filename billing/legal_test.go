@@ -67,7 +67,8 @@ func TestIssuedDocumentsKeepTheirParties(t *testing.T) {
 		renderer, err := document.NewRenderer(document.Config{})
 		require.NoError(t, err)
 		html, pdf := renderBoth(t, renderer, inv)
-		for _, want := range []string{"Công ty TNHH Phần mềm An Bình", "0312345678-001", "Công ty Cổ phần Điện toán Mây Việt", "0101234567"} {
+		for _, want := range []string{"Công ty TNHH Phần mềm An Bình", "0312345678-001", "Công ty Cổ phần Điện toán Mây Việt", "0101234567",
+			"Họ tên người mua hàng: Nguyễn Văn An", "Số tài khoản: 0011001234567 — Vietcombank"} {
 			require.Contains(t, string(html), want)
 		}
 		require.NotContains(t, string(html), "today&#39;s buyer")

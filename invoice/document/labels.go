@@ -13,8 +13,9 @@ type Labels struct {
 	Number, Series, Status, Resource, NotNumbered string
 	// The dates: created, issued, due, paid, voided.
 	Created, Issued, Due, PaidAt, VoidedAt string
-	// The parties' headings and the tax id's label.
-	Seller, Buyer, TaxID string
+	// The parties' headings, the tax id's label, and the labels of the
+	// person who buys for a buyer organisation and of a bank account.
+	Seller, Buyer, TaxID, BuyerName, BankAccount string
 	// A credit note's corrected invoice and reason; an invoice's memo and
 	// void reason.
 	Corrects, Reason, Memo, VoidReason string
@@ -59,6 +60,8 @@ func builtinLabels(lang string) Labels {
 			Seller:              "Đơn vị bán hàng",
 			Buyer:               "Người mua hàng",
 			TaxID:               "Mã số thuế",
+			BuyerName:           "Họ tên người mua hàng",
+			BankAccount:         "Số tài khoản",
 			Corrects:            "Điều chỉnh cho hóa đơn",
 			Reason:              "Lý do",
 			Memo:                "Ghi chú",
@@ -114,6 +117,8 @@ func builtinLabels(lang string) Labels {
 		Seller:              "Seller",
 		Buyer:               "Bill to",
 		TaxID:               "Tax ID",
+		BuyerName:           "Buyer's name",
+		BankAccount:         "Bank account",
 		Corrects:            "Corrects invoice",
 		Reason:              "Reason",
 		Memo:                "Note",

@@ -239,6 +239,9 @@ func (p *pdfDoc) party(x, y, w float64, heading string, pv PartyView, taxLabel s
 			line(s, false, 8.5, 4.2)
 		}
 	}
+	for _, d := range pv.Details {
+		line(d, false, 8.5, 4.2)
+	}
 	return y
 }
 

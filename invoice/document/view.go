@@ -31,6 +31,12 @@ type Party struct {
 	Email string `json:"email,omitempty"`
 	// Phone is an optional contact number.
 	Phone string `json:"phone,omitempty"`
+	// BankAccount and BankName are where the party is paid (optional).
+	BankAccount string `json:"bank_account,omitempty"`
+	BankName    string `json:"bank_name,omitempty"`
+	// BuyerName is the person who buys for a buyer organisation
+	// (optional).
+	BuyerName string `json:"buyer_name,omitempty"`
 }
 
 // Options are what one rendering needs besides the document itself.
@@ -127,6 +133,9 @@ type PartyView struct {
 	TaxID string
 	// Email and Phone are the contact details, "" when not given.
 	Email, Phone string
+	// Details are the block's further lines, each with its label: the
+	// buyer's name and the bank account, when given.
+	Details []string
 }
 
 // LineView is one line as printed.
@@ -192,7 +201,7 @@ func buildView(inv invoice.Invoice, opts Options, labels func(lang string) Label
 	v := View{
 		Lang: l.Language(), Locale: l, Labels: lb, StatusCode: inv.Status,
 		IsCreditNote: inv.Kind == invoice.KindCreditNote,
-		Seller:       partyView(opts.Seller), Buyer: partyView(opts.Buyer),
+		Seller:       partyView(opts.Seller, lb), Buyer: partyView(opts.Buyer, lb),
 		ResourceID: inv.ResourceID, Currency: inv.Currency, Footer: opts.Footer,
 		Memo: nfc(inv.Memo), VoidReason: nfc(inv.VoidReason), Invoice: inv.Clone(),
 	}
@@ -382,9 +391,10 @@ func (o Options) withPartiesOf(inv invoice.Invoice) Options {
 }
 
 // PartyOf is a document's party as a Party: its name, address, tax code,
-// email and phone.
+// contacts, bank account and buyer's name.
 func PartyOf(p invoice.Party) Party {
-	return Party{Name: p.Name, Address: p.Address, TaxID: p.TaxCode, Email: p.Email, Phone: p.Phone}
+	return Party{Name: p.Name, Address: p.Address, TaxID: p.TaxCode, Email: p.Email, Phone: p.Phone,
+		BankAccount: p.BankAccount, BankName: p.BankName, BuyerName: p.BuyerName}
 }
 
 // normalised applies the defaults and checks every field.
@@ -408,7 +418,8 @@ func (o Options) normalised() (Options, error) {
 		for _, t := range []struct {
 			name string
 			s    *string
-		}{{"Name", &p.p.Name}, {"Address", &p.p.Address}, {"TaxID", &p.p.TaxID}, {"Email", &p.p.Email}, {"Phone", &p.p.Phone}} {
+		}{{"Name", &p.p.Name}, {"Address", &p.p.Address}, {"TaxID", &p.p.TaxID}, {"Email", &p.p.Email}, {"Phone", &p.p.Phone},
+			{"BankAccount", &p.p.BankAccount}, {"BankName", &p.p.BankName}, {"BuyerName", &p.p.BuyerName}} {
 			if err := checkText(p.name+"."+t.name, *t.s, t.name == "Address"); err != nil {
 				return o, err
 			}
@@ -442,8 +453,17 @@ func checkText(field, s string, multiline bool) error {
 	return nil
 }
 
-func partyView(p Party) PartyView {
+func partyView(p Party, lb Labels) PartyView {
 	v := PartyView{Name: p.Name, TaxID: p.TaxID, Email: p.Email, Phone: p.Phone}
+	if p.BuyerName != "" {
+		v.Details = append(v.Details, lb.BuyerName+": "+p.BuyerName)
+	}
+	if bank := strings.TrimSpace(strings.Join([]string{p.BankAccount, p.BankName}, " ")); bank != "" {
+		if p.BankAccount != "" && p.BankName != "" {
+			bank = p.BankAccount + " — " + p.BankName
+		}
+		v.Details = append(v.Details, lb.BankAccount+": "+bank)
+	}
 	for line := range strings.Lines(strings.ReplaceAll(p.Address, "\r", "")) {
 		if line = strings.TrimSpace(line); line != "" {
 			v.AddressLines = append(v.AddressLines, line)
