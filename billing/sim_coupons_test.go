@@ -21,8 +21,8 @@ import (
 
 // The simulation's second product, its restricted coupons, idempotency
 // keys reused with another request, bill payments aimed at any open bill,
-// and the credit-limit and account-type changes of an operator
-// (issue 21). The coupon rules are package coupon's (coupon/doc.go): the
+// and the credit-limit and account-type changes of an operator. The
+// coupon rules are package coupon's (coupon/doc.go): the
 // model predicts which coupon is accepted or refused, with its reason, and
 // the discount to the minor unit.
 

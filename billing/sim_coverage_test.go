@@ -9,7 +9,7 @@ import (
 	"github.com/cloudbill/cloudbill/billing/metering"
 )
 
-// Coverage that fails loudly (issue 21): the run prints one line per
+// Coverage that fails loudly: the run prints one line per
 // rule-bearing counter, sorted, and at the CI budget of its store fails if
 // a counter on the required list is zero — a rule the simulation no longer
 // reaches is a rule a defect can break unnoticed.

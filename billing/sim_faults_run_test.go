@@ -11,7 +11,7 @@ import (
 	"github.com/cloudbill/cloudbill/storage/storagetest/faultstore"
 )
 
-// Faults inside the run (issue 21): in one sequence in four (drawn from
+// Faults inside the run: in one sequence in four (drawn from
 // the seed) the System works on the fault store, and one operation in ten
 // of the kinds below runs with a fault armed at a random storage call — an
 // injected error, or the context cancelled. When the fault fires and the

@@ -9,7 +9,7 @@ import (
 	"github.com/cloudbill/cloudbill/payment/gatewaysim"
 )
 
-// Clock steps onto the interesting instants (issue 21): besides the random
+// Clock steps onto the interesting instants: besides the random
 // steps of opTick, the clock moves to just before, exactly onto or just
 // after the next instant at which a rule of some account changes its
 // answer — a payment's or a link's expiry, a promotional grant's expiry, a

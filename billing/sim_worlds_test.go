@@ -16,7 +16,7 @@ import (
 	"github.com/cloudbill/cloudbill/invoice"
 )
 
-// The simulation's worlds (issue 21, "Worlds, not one world"): each
+// The simulation's worlds: each
 // sequence draws from its seed a billing time zone (one without daylight
 // saving and two with it, and now and then another zone for one of its
 // accounts), the day-count basis of terms (30-day or calendar months),
@@ -81,7 +81,7 @@ type simWorld struct {
 	label string
 }
 
-// defaultWorld is the world the simulation knew before issue 21: the
+// defaultWorld is the world the simulation knew before it had worlds: the
 // default zone, 30-day months, no tax, at epoch.
 func defaultWorld(epoch time.Time) *simWorld {
 	return &simWorld{zone: simZoneNames[0], basis: period.ThirtyDayMonths, tax: taxNone, epoch: epoch, label: "default epoch"}
