@@ -130,7 +130,7 @@ func TestTopUpThroughTheGatewayPages(t *testing.T) {
 
 	gw, at := post("/topup", url.Values{"amount": {"250000"}, "key": {key[1]}})
 	require.Contains(t, at, base+"/gateway/pay/", "the browser is sent to the gateway")
-	assert.Contains(t, gw, "250.000 ₫")
+	assert.Contains(t, gw, "250.000 ₫")
 	// The same form submitted twice is one payment.
 	_, again := post("/topup", url.Values{"amount": {"250000"}, "key": {key[1]}})
 	assert.Equal(t, at, again)

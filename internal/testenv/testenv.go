@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -42,6 +43,10 @@ func LookPath(t testing.TB, fix string, names ...string) string {
 	Unavailable(t, names[0]+" is not installed", fix)
 	return ""
 }
+
+// PDFSearchable is s as PDFText returns it: pdftotext extracts a no-break
+// space (the one between an amount and its currency) as a space.
+func PDFSearchable(s string) string { return strings.ReplaceAll(s, "\u00a0", " ") }
 
 // PDFText returns the text of pdf as pdftotext (poppler-utils) extracts
 // it, in UTF-8: what a reader's search or copy would see.

@@ -55,14 +55,14 @@ func ExampleRenderer() {
 	for _, f := range v.Totals {
 		fmt.Printf("%s: %s\n", f.Label, f.Value)
 	}
-	fmt.Println("HTML has the total:", strings.Contains(html.String(), "199.100 ₫"))
+	fmt.Println("HTML has the total:", strings.Contains(html.String(), "199.100 ₫"))
 	fmt.Println("PDF:", bytes.HasPrefix(pdf.Bytes(), []byte("%PDF-")))
 	// Output:
 	// Hóa đơn giá trị gia tăng INV-2026-000001 — Đã thanh toán
-	// Cộng tiền hàng: 181.000 ₫
-	// Tiền trước thuế: 181.000 ₫
-	// Thuế GTGT 10%: 18.100 ₫
-	// Tổng tiền thanh toán: 199.100 ₫
+	// Cộng tiền hàng: 181.000 ₫
+	// Tiền trước thuế: 181.000 ₫
+	// Thuế GTGT 10%: 18.100 ₫
+	// Tổng tiền thanh toán: 199.100 ₫
 	// HTML has the total: true
 	// PDF: true
 }
@@ -78,7 +78,7 @@ func ExampleFormatMoney() {
 		fmt.Printf("%s in %s: %s\n", c.a, c.l, s)
 	}
 	// Output:
-	// 230000 VND in vi-VN: 230.000 ₫
+	// 230000 VND in vi-VN: 230.000 ₫
 	// 1234.50 USD in en-US: $1,234.50
-	// 1234.50 USD in vi-VN: 1.234,50 US$
+	// 1234.50 USD in vi-VN: 1.234,50 US$
 }

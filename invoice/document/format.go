@@ -62,6 +62,9 @@ func (l Locale) style() numberStyle {
 	}}
 }
 
+// nbsp is the no-break space CLDR puts between a number and its currency.
+const nbsp = "\u00a0"
+
 // FormatMoney writes a for people in locale l, with its exact value: the
 // currency's minor digits at least, and every further non-zero digit a has
 // (a unit price of 7.7 VND is "7,7 ₫" in vi-VN, never rounded to 8). Digits
@@ -95,12 +98,14 @@ func FormatMoney(a money.Amount, l Locale) (string, error) {
 	switch {
 	case st.symbolFirst && ok:
 		return sign + sym + digits, nil
+	// A no-break space keeps the number and its currency on one line, as
+	// CLDR writes them ("230.000 ₫", "KWD 12.345").
 	case st.symbolFirst:
-		return sign + code + " " + digits, nil
+		return sign + code + nbsp + digits, nil
 	case ok:
-		return sign + digits + " " + sym, nil
+		return sign + digits + nbsp + sym, nil
 	default:
-		return sign + digits + " " + code, nil
+		return sign + digits + nbsp + code, nil
 	}
 }
 

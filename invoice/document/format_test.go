@@ -10,26 +10,29 @@ import (
 	"github.com/cloudbill/cloudbill/invoice/document"
 )
 
+// TestFormatMoney: the number and its currency are joined by a no-break
+// space where CLDR puts one ("230.000\u00a0₫", "KWD\u00a012.345"), so a
+// line never breaks between them.
 func TestFormatMoney(t *testing.T) {
 	cases := []struct {
 		amount string
 		locale document.Locale
 		want   string
 	}{
-		{"230000 VND", document.ViVN, "230.000 ₫"},
+		{"230000 VND", document.ViVN, "230.000\u00a0₫"},
 		{"230000 VND", document.EnUS, "₫230,000"},
 		{"1234.5 USD", document.EnUS, "$1,234.50"},
-		{"1234.5 USD", document.ViVN, "1.234,50 US$"},
+		{"1234.5 USD", document.ViVN, "1.234,50\u00a0US$"},
 		{"1234567890.12 USD", document.EnUS, "$1,234,567,890.12"},
-		{"0 VND", document.ViVN, "0 ₫"},
-		{"999 VND", document.ViVN, "999 ₫"},
-		{"1000 VND", document.ViVN, "1.000 ₫"},
+		{"0 VND", document.ViVN, "0\u00a0₫"},
+		{"999 VND", document.ViVN, "999\u00a0₫"},
+		{"1000 VND", document.ViVN, "1.000\u00a0₫"},
 		{"-5 USD", document.EnUS, "-$5.00"},
-		{"-20000 VND", document.ViVN, "-20.000 ₫"},
-		{"7.7 VND", document.ViVN, "7,7 ₫"}, // a unit price keeps its digits
+		{"-20000 VND", document.ViVN, "-20.000\u00a0₫"},
+		{"7.7 VND", document.ViVN, "7,7\u00a0₫"}, // a unit price keeps its digits
 		{"0.125 USD", document.EnUS, "$0.125"},
-		{"12.345 KWD", document.EnUS, "KWD 12.345"},
-		{"1234.5 KWD", document.ViVN, "1.234,500 KWD"},
+		{"12.345 KWD", document.EnUS, "KWD\u00a012.345"},
+		{"1234.5 KWD", document.ViVN, "1.234,500\u00a0KWD"},
 		{"99.99 EUR", document.EnUS, "€99.99"},
 	}
 	for _, c := range cases {
