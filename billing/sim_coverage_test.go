@@ -163,6 +163,9 @@ var simRequiredCounters = []simRequired{
 	{"renew with coupon", true},
 	{"resize with coupon", false},
 	{"recover with coupon", false},
+	// A recovery whose provisioning fails gives back its own coupon
+	// shares, not those of the purchase it replaced.
+	{"failed recovery gives back its coupon", false},
 	{"match end time with coupon", true},
 	{"downgrade with coupon refused", false},
 	// A key reused with another request is a typed conflict, nothing

@@ -793,6 +793,10 @@ func (m *simModel) provisionFailed(r *mResource) {
 		m.touch(r.acct)
 	}
 	o := m.orders[r.order]
+	if o.kind == kindRecover && len(r.shares) > 0 {
+		// The recovery's own coupon shares go back (mutation 40).
+		m.hits["failed recovery gives back its coupon"]++
+	}
 	for _, rd := range o.redemptions {
 		share, ok := r.shares[rd.code]
 		if !ok || rd.status == rdmReleased {
