@@ -72,9 +72,9 @@ func FromDocument(doc invoice.Invoice, is Issue) (Invoice, error) {
 		method = "TM/CK"
 	}
 	out := Invoice{Form: is.Form, Symbol: sym, Number: is.Number, Issued: doc.IssuedAt, Zone: is.Zone,
-		Currency: doc.Currency, ExchangeRate: rate, PaymentMethod: method, Seller: *doc.Seller, Lines: lines}
+		Currency: doc.Currency, ExchangeRate: rate, PaymentMethod: method, Seller: oneLineParty(*doc.Seller), Lines: lines}
 	if doc.Buyer != nil {
-		out.Buyer = *doc.Buyer
+		out.Buyer = oneLineParty(*doc.Buyer)
 	}
 	switch {
 	case doc.Kind == invoice.KindCreditNote && is.Adjusts == nil:
@@ -93,6 +93,20 @@ func FromDocument(doc invoice.Invoice, is Issue) (Invoice, error) {
 		return Invoice{}, err
 	}
 	return out, nil
+}
+
+// oneLineParty is p with its address on one line, as the e-invoice's DChi
+// holds it: a document's address may have a line per line of the
+// envelope, which the e-invoice joins with commas.
+func oneLineParty(p Party) Party {
+	var lines []string
+	for l := range strings.Lines(p.Address) {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	p.Address = strings.Join(lines, ", ")
+	return p
 }
 
 // oneLine turns the control characters a memo may have (line breaks,

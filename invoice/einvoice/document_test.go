@@ -12,7 +12,9 @@ import (
 
 func withParties(t *testing.T, draft invoice.Invoice) invoice.Invoice {
 	t.Helper()
-	inv, err := invoice.WithParties(draft, twoRateInvoice(t).Seller, twoRateInvoice(t).Buyer)
+	seller := twoRateInvoice(t).Seller
+	seller.Address = "Số 1 Phố Huế\nHai Bà Trưng, Hà Nội" // a document's address may have lines
+	inv, err := invoice.WithParties(draft, seller, twoRateInvoice(t).Buyer)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,6 +42,11 @@ func TestFromDocumentSignsAnIssuedInvoiceAndItsCreditNote(t *testing.T) {
 	e, err := einvoice.FromDocument(doc, is)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The seller's address has two lines on the document and one on the
+	// e-invoice.
+	if e.Seller.Address != "Số 1 Phố Huế, Hai Bà Trưng, Hà Nội" {
+		t.Errorf("seller's address on one line: %q", e.Seller.Address)
 	}
 	if e.Symbol.String() != "C26TAA" || e.Buyer.TaxCode != "0312345678-001" || e.PaymentMethod != "TM/CK" {
 		t.Errorf("e-invoice header: %s %+v %q", e.Symbol, e.Buyer, e.PaymentMethod)
