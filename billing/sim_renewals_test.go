@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -508,13 +509,7 @@ func (r *simRun) checkEventKinds(id string) {
 	for k := range a.gotEvents {
 		kinds[k] = true
 	}
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range kinds {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, k := range slices.Sorted(maps.Keys(kinds)) {
 		if a.gotEvents[k] != a.events[k] {
 			r.failf("%s: %d %s events, model %d", id, a.gotEvents[k], k, a.events[k])
 		}

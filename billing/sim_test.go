@@ -669,13 +669,8 @@ func (r *simRun) checkLedger(ctx context.Context, tx storage.Tx, id string, audi
 	return nil
 }
 
-// simEventKinds are the outbox events the model counts.
-var simEventKinds = []string{"resource.provision", "resource.restrict", "resource.unrestrict", "resource.suspend",
-	"resource.resume", "resource.release", "resource.resize", "payment.succeeded", "payment.failed", "payment.credited",
-	"invoice.collected", "usage.stop"}
-
 // checkEvents reads the account's new outbox events and compares the
-// tallies of the kinds the model counts.
+// tallies of every kind with the model's.
 func (r *simRun) checkEvents(ctx context.Context, tx storage.Tx, id string) error {
 	a := r.m.accounts[id]
 	if a.gotEvents == nil {
@@ -697,11 +692,7 @@ func (r *simRun) checkEvents(ctx context.Context, tx storage.Tx, id string) erro
 			break
 		}
 	}
-	for _, k := range simEventKinds {
-		if a.gotEvents[k] != a.events[k] {
-			r.failf("%s: %d %s events, model %d", id, a.gotEvents[k], k, a.events[k])
-		}
-	}
+	// Every kind either side counted, host events and notices alike.
 	r.checkEventKinds(id)
 	if r.audit {
 		return r.checkInvoiceEvents(ctx, tx, id)
