@@ -15,6 +15,25 @@
 // ErrUnsupported are final; anything else, notably ErrTemporary, means the
 // outcome is unknown and the library may retry with the same id (Retryable).
 //
+// # Gateways with their own wire format, status queries
+//
+// Real gateways do not speak this package's callback format: VNPay
+// delivers its IPN as a GET whose query string is signed and expects a JSON
+// answer such as {"RspCode":"00","Message":"Confirm Success"}; MoMo and
+// ZaloPay POST their own signed JSON and expect their own answers. Such an
+// adapter also implements WireFormat: the methods it accepts, ReadCallback
+// over the whole CallbackRequest, and Reply, the exact answer for each
+// CallbackOutcome (applied, duplicate, unknown payment, wrong amount,
+// rejected, failed). Adapters under payment/gateway/ (vnpay, momo, zalopay,
+// stripe) implement it for their providers.
+//
+// An adapter whose provider can be asked where a payment or refund stands
+// implements Querier (and LinkQuerier for links). The library asks before
+// expiring a payment whose callback never came, so a lost callback does not
+// leave the money at the provider, and when a host reconciles a payment on
+// demand. Every request carries the library's time (CreatedAt, Now):
+// adapters never read a clock of their own.
+//
 // # Tokens
 //
 // A Token can charge a user's account, so it never prints: fmt, encoding/json,

@@ -232,6 +232,7 @@ func TestEventTypeText(t *testing.T) {
 		gateway.EventLinkSucceeded:    "link.succeeded",
 		gateway.EventLinkFailed:       "link.failed",
 		gateway.EventRefundSucceeded:  "refund.succeeded",
+		gateway.EventRefundFailed:     "refund.failed",
 	}
 	for typ, name := range names {
 		t.Run(name+" round-trips", func(t *testing.T) {
@@ -248,7 +249,7 @@ func TestEventTypeText(t *testing.T) {
 	}
 	assert.Equal(t, "EventType(0)", gateway.EventType(0).String())
 	assert.False(t, gateway.EventType(0).Valid())
-	assert.False(t, gateway.EventType(7).Valid())
+	assert.False(t, gateway.EventType(8).Valid())
 	var back gateway.EventType = gateway.EventLinkFailed
 	assert.ErrorIs(t, back.UnmarshalText([]byte("EventType(0)")), gateway.ErrMalformedEvent)
 	assert.Equal(t, gateway.EventLinkFailed, back, "unchanged on error")

@@ -13,9 +13,9 @@ func validateEvent(ev Event) error {
 		{"id", ev.ID, true},
 		{"gateway", ev.Gateway, true},
 		{"payment_id", ev.PaymentID, ev.Type == EventPaymentSucceeded || ev.Type == EventPaymentFailed ||
-			ev.Type == EventPaymentExpired || ev.Type == EventRefundSucceeded},
+			ev.Type == EventPaymentExpired || ev.Type == EventRefundSucceeded || ev.Type == EventRefundFailed},
 		{"link_id", ev.LinkID, ev.Type == EventLinkSucceeded || ev.Type == EventLinkFailed},
-		{"refund_id", ev.RefundID, ev.Type == EventRefundSucceeded},
+		{"refund_id", ev.RefundID, ev.Type == EventRefundSucceeded || ev.Type == EventRefundFailed},
 		{"gateway_ref", ev.GatewayRef, ev.Type == EventPaymentSucceeded},
 		{"token", ev.Token.Reveal(), ev.Type == EventLinkSucceeded},
 	}

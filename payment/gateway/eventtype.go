@@ -26,6 +26,9 @@ const (
 	EventLinkFailed
 	// EventRefundSucceeded ("refund.succeeded"): a refund was paid out.
 	EventRefundSucceeded
+	// EventRefundFailed ("refund.failed"): the provider refused or gave up a
+	// refund; nothing was returned.
+	EventRefundFailed
 )
 
 // String returns the wire name ("payment.succeeded"), or "EventType(<n>)"
@@ -53,17 +56,19 @@ func (t EventType) name() string {
 		return "link.failed"
 	case EventRefundSucceeded:
 		return "refund.succeeded"
+	case EventRefundFailed:
+		return "refund.failed"
 	}
 	return ""
 }
 
 // Valid reports whether t is one of the defined types.
-func (t EventType) Valid() bool { return t >= EventPaymentSucceeded && t <= EventRefundSucceeded }
+func (t EventType) Valid() bool { return t >= EventPaymentSucceeded && t <= EventRefundFailed }
 
 // ParseEventType returns the type whose wire name is s, exactly (names are
 // case-sensitive), or an *EventError matching ErrMalformedEvent.
 func ParseEventType(s string) (EventType, error) {
-	for t := EventPaymentSucceeded; t <= EventRefundSucceeded; t++ {
+	for t := EventPaymentSucceeded; t <= EventRefundFailed; t++ {
 		if t.name() == s {
 			return t, nil
 		}

@@ -27,7 +27,7 @@ func genEvent(t *rapid.T) gateway.Event {
 	ev := gateway.Event{
 		ID:         id.Draw(t, "id"),
 		Gateway:    id.Draw(t, "gateway"),
-		Type:       gateway.EventType(rapid.IntRange(1, 6).Draw(t, "type")),
+		Type:       gateway.EventType(rapid.IntRange(1, 7).Draw(t, "type")),
 		OccurredAt: time.Unix(rapid.Int64Range(1, 253402300799).Draw(t, "sec"), rapid.Int64Range(0, 999999999).Draw(t, "nsec")).UTC(),
 	}
 	optional := func(label string) bool { return rapid.Bool().Draw(t, label) }
@@ -54,6 +54,10 @@ func genEvent(t *rapid.T) gateway.Event {
 		ev.PaymentID = id.Draw(t, "payment_id")
 		ev.RefundID = id.Draw(t, "refund_id")
 		ev.Amount = a
+	case gateway.EventRefundFailed:
+		ev.PaymentID = id.Draw(t, "payment_id")
+		ev.RefundID = id.Draw(t, "refund_id")
+		ev.FailureReason = text.Draw(t, "reason")
 	}
 	return ev
 }

@@ -35,6 +35,14 @@ type PaymentRequest struct {
 	// ExpiresAt is when the payment page stops accepting payment; the zero
 	// time means the provider's default.
 	ExpiresAt time.Time
+	// CreatedAt is the library's time when it created the payment. Adapters
+	// use it, never their own clock, where the provider wants a creation
+	// time (VNPay's vnp_CreateDate, ZaloPay's app_time), and the library
+	// hands the same value back in PaymentQuery.CreatedAt.
+	CreatedAt time.Time
+	// ClientIP is the payer's IP address as the host saw it, for providers
+	// that require one (VNPay's vnp_IpAddr); optional.
+	ClientIP string
 }
 
 // Validate reports the first unacceptable field as a *RequestError: missing
@@ -47,6 +55,7 @@ func (r PaymentRequest) Validate() error {
 		checkAmount("Amount", r.Amount),
 		checkText("Description", r.Description),
 		checkText("ReturnURL", r.ReturnURL),
+		checkText("ClientIP", r.ClientIP),
 	)
 }
 
@@ -70,6 +79,9 @@ type ChargeRequest struct {
 	Token Token
 	// Amount is positive and whole minor units of its currency.
 	Amount money.Amount
+	// CreatedAt is the library's time when it created the payment (see
+	// PaymentRequest.CreatedAt).
+	CreatedAt time.Time
 }
 
 // Validate reports the first unacceptable field as a *RequestError; the
@@ -137,6 +149,21 @@ type RefundRequest struct {
 	GatewayRef string
 	// Amount is positive, whole minor units, in the payment's currency.
 	Amount money.Amount
+	// AccountID is the account that paid; optional.
+	AccountID string
+	// PaymentAmount is what the refunded payment paid, so an adapter can
+	// tell a full refund from a partial one (VNPay's vnp_TransactionType 02
+	// or 03); optional.
+	PaymentAmount money.Amount
+	// PaymentCreatedAt is the library's time when the refunded payment was
+	// created (PaymentRequest.CreatedAt); optional.
+	PaymentCreatedAt time.Time
+	// CreatedAt is the library's time when it requested this refund; the
+	// library hands it back in RefundQuery.CreatedAt.
+	CreatedAt time.Time
+	// Reason is why the money goes back, for the provider's records;
+	// optional, free text.
+	Reason string
 }
 
 // Validate reports the first unacceptable field as a *RequestError.
@@ -146,6 +173,7 @@ func (r RefundRequest) Validate() error {
 		checkID("RefundID", r.RefundID),
 		checkID("GatewayRef", r.GatewayRef),
 		checkAmount("Amount", r.Amount),
+		checkText("Reason", r.Reason),
 	)
 }
 
@@ -153,6 +181,13 @@ func (r RefundRequest) Validate() error {
 type RefundResult struct {
 	// GatewayRef is the provider's reference for the refund.
 	GatewayRef string
+	// Status is the refund's state when the provider answers at once
+	// (RefundSucceeded or RefundFailed); RefundPending, or the zero value
+	// from adapters that do not say, means a refund.succeeded or
+	// refund.failed callback, or a QueryRefund, will settle it.
+	Status RefundState
+	// FailureReason says why a RefundFailed refund failed.
+	FailureReason string
 }
 
 // LinkRequest asks to start linking a user's account at the provider.
