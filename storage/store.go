@@ -78,6 +78,9 @@ type Tx interface {
 	// Usage stores metered usage events, each id claimed once per account
 	// in the same transaction as its write.
 	Usage() Usage
+
+	// EInvoices stores legal e-invoices and their submission status.
+	EInvoices() EInvoices
 	// Jobs stores scheduled account-level work, claimed by due time.
 	Jobs() Jobs
 }
