@@ -134,6 +134,10 @@ type Config struct {
 	// Optional: without it documents name no seller. Checked by
 	// invoice.CheckParty.
 	Seller invoice.Party
+
+	// EInvoice, when set, issues legal e-invoices (see EInvoiceConfig);
+	// it needs Seller with a name and a tax code. Default: none.
+	EInvoice *EInvoiceConfig
 }
 
 // withDefaults returns c with every zero field set to its default.
@@ -177,6 +181,9 @@ func (c Config) withDefaults() Config {
 func (c Config) validate() error {
 	if err := invoice.CheckParty("Seller", c.Seller); err != nil {
 		return &ConfigError{Field: "Seller", Reason: err.Error()}
+	}
+	if _, err := c.EInvoice.settings(c.Seller); err != nil {
+		return err
 	}
 	if c.Store == nil {
 		return &ConfigError{Field: "Store", Reason: "is required"}

@@ -56,8 +56,15 @@ func (s *System) DeliverEvents(ctx context.Context, limit int) (int, error) {
 	return res.Done, err
 }
 
-// handleEvent hands e to the EventHandler, with the System in the context.
+// handleEvent hands e to the EventHandler, with the System in the context;
+// an einvoice.issued event goes to the e-invoice provider first, when one
+// is configured.
 func (s *System) handleEvent(ctx context.Context, e storage.Event) error {
+	if e.Kind == string(EventEInvoiceIssued) && s.cfg.EInvoice != nil && s.cfg.EInvoice.Provider != nil {
+		if err := s.submitEInvoice(ctx, e); err != nil {
+			return err
+		}
+	}
 	return s.cfg.EventHandler(context.WithValue(ctx, systemKey{}, s), Event{Seq: e.Seq, ID: e.ID, AccountID: e.AccountID, Stream: e.Stream,
 		Kind: EventKind(e.Kind), Payload: e.Payload, Attempts: e.Attempts, CreatedAt: e.CreatedAt})
 }

@@ -53,13 +53,17 @@ func New(cfg Config) (*System, error) {
 	for i := range cfg.Currencies {
 		cfg.Currencies[i].MeteredPrices = maps.Clone(cfg.Currencies[i].MeteredPrices)
 	}
+	einv, err := cfg.EInvoice.settings(cfg.Seller) // validated above; the settings are the System's own
+	if err != nil {
+		return nil, err
+	}
 	env := &core.Env{Store: cfg.Store, Catalog: cfg.Catalog, Clock: cfg.Clock, Log: cfg.Logger, Gateways: gws, Meter: meter,
 		Currencies: currencies, CurrencyOrder: currencyOrder(cfg.DefaultCurrency, currencies),
 		Cfg: core.Settings{DefaultCurrency: cfg.DefaultCurrency, DefaultTimeZone: cfg.DefaultTimeZone, Basis: cfg.Basis,
 			PaymentTimeout: cfg.PaymentTimeout, SpendPolicy: cfg.SpendPolicy, PaymentLinks: cfg.PaymentLinks, Random: cfg.Random,
 			Lifecycle: cfg.Lifecycle, DefaultLifecycle: cfg.DefaultLifecycle, AutoRenewWithLinkedAccount: cfg.AutoRenewWithLinkedAccount,
 			RetryDelay: cfg.RetryDelay, MaxRetryDelay: cfg.MaxRetryDelay, Postpaid: cfg.Postpaid,
-			Seller: cfg.Seller}}
+			Seller: cfg.Seller, EInvoice: einv}}
 	return &System{env: env, cfg: cfg}, nil
 }
 

@@ -34,6 +34,16 @@ type Issue struct {
 	// Adjusts is the e-invoice a credit note adjusts: required for a
 	// credit note, refused for an invoice.
 	Adjusts *Related
+	// Replaces is the e-invoice this one replaces (with the same content
+	// and, where it was wrong, the buyer corrected): only for invoices, and
+	// not with Adjusts.
+	Replaces *Related
+	// IssuedAt is the date of issue; the zero time means the document's
+	// own (the latest of FromDocuments' documents).
+	IssuedAt time.Time
+	// Buyer, when set, is stated instead of the documents' buyer: a
+	// replacement's corrected legal details.
+	Buyer *Party
 }
 
 // FromDocument builds the e-invoice of an issued invoice or credit note:
@@ -44,6 +54,32 @@ type Issue struct {
 // (Invoice.Check). Errors: an *InvoiceError naming what is missing or
 // wrong.
 func FromDocument(doc invoice.Invoice, is Issue) (Invoice, error) {
+	return FromDocuments([]invoice.Invoice{doc}, is)
+}
+
+// FromDocuments builds one e-invoice stating several issued documents of
+// one kind, currency, tax mode and parties, in order: the per-resource
+// invoices of one order, say. The seller and buyer are the first
+// document's, the lines are each document's in turn, and the date of issue
+// is is.IssuedAt, or the latest document's. Errors: as FromDocument, and an
+// *InvoiceError when the documents differ in kind, currency, tax mode or
+// parties, or when there are none.
+func FromDocuments(docs []invoice.Invoice, is Issue) (Invoice, error) {
+	if len(docs) == 0 {
+		return Invoice{}, fieldErr("documents", "is empty")
+	}
+	doc := docs[0]
+	issued := is.IssuedAt
+	for i, d := range docs {
+		if i > 0 {
+			if err := sameHeading(doc, d); err != nil {
+				return Invoice{}, fieldErr(fmt.Sprintf("documents[%d]", i), err.Error())
+			}
+		}
+		if is.IssuedAt.IsZero() && d.IssuedAt.After(issued) {
+			issued = d.IssuedAt
+		}
+	}
 	if doc.Seller == nil {
 		return Invoice{}, fieldErr("document.seller", "is missing: the document was issued without the seller's legal details")
 	}
@@ -51,7 +87,7 @@ func FromDocument(doc invoice.Invoice, is Issue) (Invoice, error) {
 	if err != nil || is.Zone == "" {
 		return Invoice{}, fieldErr("zone", fmt.Sprintf("%q is not a time zone", clip(is.Zone)))
 	}
-	sym, err := is.Symbol.ForYear(doc.IssuedAt, loc)
+	sym, err := is.Symbol.ForYear(issued, loc)
 	if err != nil {
 		return Invoice{}, fieldErr("symbol", err.Error())
 	}
@@ -59,9 +95,13 @@ func FromDocument(doc invoice.Invoice, is Issue) (Invoice, error) {
 	if zero == "" {
 		zero = VAT0
 	}
-	lines, err := LinesOf(doc, zero)
-	if err != nil {
-		return Invoice{}, err
+	var lines []Line
+	for _, d := range docs {
+		ls, err := LinesOf(d, zero)
+		if err != nil {
+			return Invoice{}, err
+		}
+		lines = append(lines, ls...)
 	}
 	rate := is.ExchangeRate
 	if rate.IsZero() {
@@ -71,12 +111,17 @@ func FromDocument(doc invoice.Invoice, is Issue) (Invoice, error) {
 	if method == "" {
 		method = "TM/CK"
 	}
-	out := Invoice{Form: is.Form, Symbol: sym, Number: is.Number, Issued: doc.IssuedAt, Zone: is.Zone,
+	out := Invoice{Form: is.Form, Symbol: sym, Number: is.Number, Issued: issued, Zone: is.Zone,
 		Currency: doc.Currency, ExchangeRate: rate, PaymentMethod: method, Seller: oneLineParty(*doc.Seller), Lines: lines}
-	if doc.Buyer != nil {
+	switch {
+	case is.Buyer != nil:
+		out.Buyer = oneLineParty(*is.Buyer)
+	case doc.Buyer != nil:
 		out.Buyer = oneLineParty(*doc.Buyer)
 	}
 	switch {
+	case is.Adjusts != nil && is.Replaces != nil:
+		return Invoice{}, fieldErr("replaces", "is set with adjusts; an e-invoice does one or the other")
 	case doc.Kind == invoice.KindCreditNote && is.Adjusts == nil:
 		return Invoice{}, fieldErr("adjusts", "is required for a credit note: the e-invoice it adjusts")
 	case doc.Kind == invoice.KindCreditNote:
@@ -88,11 +133,37 @@ func FromDocument(doc invoice.Invoice, is Issue) (Invoice, error) {
 		out.Related = &rel
 	case is.Adjusts != nil:
 		return Invoice{}, fieldErr("adjusts", "is set on an invoice; only a credit note adjusts")
+	case is.Replaces != nil:
+		rel := *is.Replaces
+		rel.Kind = Replaces
+		out.Related = &rel
 	}
 	if err := out.Check(); err != nil {
 		return Invoice{}, err
 	}
 	return out, nil
+}
+
+// sameHeading says why b cannot share an e-invoice with a, or nil.
+func sameHeading(a, b invoice.Invoice) error {
+	switch {
+	case a.Kind != b.Kind:
+		return fmt.Errorf("is a %s, the first a %s", b.Kind, a.Kind)
+	case a.Currency != b.Currency:
+		return fmt.Errorf("is in %s, the first in %s", b.Currency, a.Currency)
+	case a.TaxMode != b.TaxMode:
+		return fmt.Errorf("states prices %s of tax, the first %s", b.TaxMode, a.TaxMode)
+	case !sameParty(a.Seller, b.Seller) || !sameParty(a.Buyer, b.Buyer):
+		return fmt.Errorf("was issued to or by other parties than the first")
+	}
+	return nil
+}
+
+func sameParty(a, b *Party) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
 }
 
 // oneLineParty is p with its address on one line, as the e-invoice's DChi

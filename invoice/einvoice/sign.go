@@ -1,6 +1,7 @@
 package einvoice
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -175,4 +176,38 @@ func elementText(el *etree.Element, path string) string {
 		return found.Text()
 	}
 	return ""
+}
+
+// VerifyAgainst is Verify, and checks that the signed invoice states
+// exactly what issued does (the invoice as its seller's system wrote it,
+// signed or not): the canonical DLHDon of both are the same bytes. It is
+// how an invoice signed elsewhere (by an e-invoice provider holding the
+// seller's certificate) is accepted as the one that was issued. Errors:
+// ErrSignature, also when the content differs.
+func VerifyAgainst(signed, issued []byte) (Verified, error) {
+	v, err := Verify(signed)
+	if err != nil {
+		return Verified{}, err
+	}
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(issued); err != nil {
+		return Verified{}, fmt.Errorf("%w: the issued invoice is not XML: %v", ErrSignature, err)
+	}
+	data := doc.FindElement("/HDon/DLHDon")
+	if data == nil {
+		return Verified{}, fmt.Errorf("%w: the issued invoice has no HDon/DLHDon", ErrSignature)
+	}
+	c14n := dsig.MakeC14N10RecCanonicalizer()
+	want, err := c14n.Canonicalize(data)
+	if err != nil {
+		return Verified{}, fmt.Errorf("%w: %v", ErrSignature, err)
+	}
+	got, err := c14n.Canonicalize(v.Data)
+	if err != nil {
+		return Verified{}, fmt.Errorf("%w: %v", ErrSignature, err)
+	}
+	if !bytes.Equal(got, want) {
+		return Verified{}, fmt.Errorf("%w: the signed invoice does not state what was issued", ErrSignature)
+	}
+	return v, nil
 }

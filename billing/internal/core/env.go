@@ -17,6 +17,7 @@ import (
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/invoice"
+	"github.com/cloudbill/cloudbill/invoice/einvoice"
 	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/payment/gateway"
@@ -63,4 +64,18 @@ type Settings struct {
 	MaxRetryDelay              time.Duration
 	Postpaid                   billingtype.PostpaidPolicy
 	Seller                     invoice.Party
+	// EInvoice is nil when the System issues no e-invoices.
+	EInvoice *EInvoiceSettings
+}
+
+// EInvoiceSettings are Config.EInvoice's, checked and with defaults set.
+type EInvoiceSettings struct {
+	Form          einvoice.Form
+	Symbol        einvoice.Symbol
+	Grouping      billingtype.EInvoiceGrouping
+	Zone          *time.Location
+	PaymentMethod string
+	ZeroRate      einvoice.VATRate
+	Signer        *einvoice.Signer
+	Provider      billingtype.EInvoiceProvider
 }

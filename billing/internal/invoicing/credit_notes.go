@@ -76,6 +76,9 @@ func CreditInvoices(ctx context.Context, s *core.Env, tx storage.Tx, acct storag
 		if err := StoreInvoice(ctx, s, tx, updated, rec.OrderID, false); err != nil {
 			return credited, err
 		}
+		if err := EInvoiceIssued(ctx, s, tx, note, ""); err != nil {
+			return credited, err
+		}
 		if err := outbox.Emit(ctx, s, tx, acct.ID, r.ID, billingtype.EventInvoiceIssued, "", outbox.Zoned(s, acct, billingtype.InvoicePayload{InvoiceID: note.ID,
 			Number: note.DisplayNumber(), ResourceID: r.ID, Total: note.Total, Status: note.Status})); err != nil {
 			return credited, err

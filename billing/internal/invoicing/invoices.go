@@ -55,7 +55,23 @@ func IssueInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.
 	if tax.Mode.String() == "inclusive" {
 		mode = invoice.TaxInclusive
 	}
-	return issueInvoiceIn(ctx, s, tx, acct, r, d, details, span, amount, discount, memo, mode)
+	return issueInvoiceIn(ctx, s, tx, acct, r, d, details, span, amount, discount, memo, mode, "")
+}
+
+// IssueStartInvoice is IssueInvoice for the invoice of a resource's first
+// term, issued when it starts: when e-invoices are grouped per order, the
+// order's e-invoice states it (EInvoiceOrder), not one of its own.
+func IssueStartInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail,
+	details []string, span period.Span, amount, discount money.Amount) (invoice.Invoice, error) {
+	tax, err := s.TaxFor(acct.Currency)
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	mode := invoice.TaxExclusive
+	if tax.Mode.String() == "inclusive" {
+		mode = invoice.TaxInclusive
+	}
+	return issueInvoiceIn(ctx, s, tx, acct, r, d, details, span, amount, discount, "", mode, r.OrderID)
 }
 
 // IssueValueInvoice issues a resource's Paid invoice whose total is
@@ -76,12 +92,13 @@ func IssueValueInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct sto
 	if err != nil {
 		return invoice.Invoice{}, err
 	}
-	return issueInvoiceIn(ctx, s, tx, acct, r, d, details, span, amount, discount, memo, invoice.TaxInclusive)
+	return issueInvoiceIn(ctx, s, tx, acct, r, d, details, span, amount, discount, memo, invoice.TaxInclusive, "")
 }
 
-// issueInvoiceIn is IssueInvoice with the document's tax mode given.
+// issueInvoiceIn is IssueInvoice with the document's tax mode given, and
+// the order whose e-invoice states it (or "").
 func issueInvoiceIn(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail,
-	details []string, span period.Span, amount, discount money.Amount, memo string, mode invoice.TaxMode) (invoice.Invoice, error) {
+	details []string, span period.Span, amount, discount money.Amount, memo string, mode invoice.TaxMode, groupOrder string) (invoice.Invoice, error) {
 	now := s.Now()
 	tax, err := s.TaxFor(acct.Currency)
 	if err != nil {
@@ -122,6 +139,9 @@ func issueInvoiceIn(ctx context.Context, s *core.Env, tx storage.Tx, acct storag
 		return invoice.Invoice{}, err
 	}
 	if err := StoreInvoice(ctx, s, tx, issued, r.OrderID, true); err != nil {
+		return invoice.Invoice{}, err
+	}
+	if err := EInvoiceIssued(ctx, s, tx, issued, groupOrder); err != nil {
 		return invoice.Invoice{}, err
 	}
 	return issued, outbox.Emit(ctx, s, tx, acct.ID, r.ID, billingtype.EventInvoiceIssued, "", outbox.Zoned(s, acct, billingtype.InvoicePayload{InvoiceID: issued.ID,

@@ -82,6 +82,9 @@ func ClosePostpaid(ctx context.Context, s *core.Env, tx storage.Tx, acct storage
 		if err := invoicing.StoreInvoice(ctx, s, tx, inv, "", true); err != nil {
 			return nil, err
 		}
+		if err := invoicing.EInvoiceIssued(ctx, s, tx, inv, ""); err != nil {
+			return nil, err
+		}
 		if err := outbox.Emit(ctx, s, tx, acct.ID, r.ID, billingtype.EventInvoiceIssued, billIssuedKey(inv), outbox.Zoned(s, acct, billIssuedPayload(inv))); err != nil {
 			return nil, err
 		}

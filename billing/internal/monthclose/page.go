@@ -8,6 +8,7 @@ import (
 
 	"github.com/cloudbill/cloudbill/billing/billingtype"
 	"github.com/cloudbill/cloudbill/billing/internal/core"
+	"github.com/cloudbill/cloudbill/billing/internal/invoicing"
 	"github.com/cloudbill/cloudbill/billing/internal/outbox"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/invoice"
@@ -141,6 +142,11 @@ func ClosePage(ctx context.Context, s *core.Env, tx storage.Tx, due []storage.Re
 	}
 	if err := tx.Invoices().CreateMany(ctx, invs); err != nil {
 		return nil, err
+	}
+	for _, inv := range invs {
+		if err := invoicing.EInvoiceIssued(ctx, s, tx, inv.Invoice, ""); err != nil {
+			return nil, err
+		}
 	}
 	if err := tx.Outbox().AppendMany(ctx, events); err != nil {
 		return nil, err

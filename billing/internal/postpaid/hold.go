@@ -343,6 +343,9 @@ func usageInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.
 	if err := invoicing.StoreInvoice(ctx, s, tx, inv, "", true); err != nil {
 		return invoice.Invoice{}, false, err
 	}
+	if err := invoicing.EInvoiceIssued(ctx, s, tx, inv, ""); err != nil {
+		return invoice.Invoice{}, false, err
+	}
 	if err := outbox.Emit(ctx, s, tx, acct.ID, r.ID, billingtype.EventInvoiceIssued, "issued:"+inv.ID, outbox.Zoned(s, acct, billingtype.InvoicePayload{InvoiceID: inv.ID,
 		Number: inv.DisplayNumber(), ResourceID: r.ID, Total: inv.Total, Status: inv.Status, DueAt: inv.DueAt})); err != nil {
 		return invoice.Invoice{}, false, err

@@ -43,7 +43,7 @@ func Activate(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Acco
 	if err != nil {
 		return err
 	}
-	inv, err := invoicing.IssueInvoice(ctx, s, tx, acct, r, d, d.Line.Breakdown, period.Span{Start: now, End: end}, d.Line.Base, discount, "")
+	inv, err := invoicing.IssueStartInvoice(ctx, s, tx, acct, r, d, d.Line.Breakdown, period.Span{Start: now, End: end}, d.Line.Base, discount)
 	if err != nil {
 		return err
 	}
@@ -70,8 +70,11 @@ func Activate(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Acco
 			return err
 		}
 	}
-	return invoicing.LogAction(ctx, s, tx, acct, actor, r.ID, invoice.ActionCreate, pricing.Configuration{}, d.Configuration,
-		period.Span{}, period.Span{Start: now, End: end}, inv.ID, "")
+	if err := invoicing.LogAction(ctx, s, tx, acct, actor, r.ID, invoice.ActionCreate, pricing.Configuration{}, d.Configuration,
+		period.Span{}, period.Span{Start: now, End: end}, inv.ID, ""); err != nil {
+		return err
+	}
+	return invoicing.EInvoiceOrder(ctx, s, tx, acct.ID, r.OrderID, false)
 }
 
 // FailProvisioning refunds a resource that could not be created.
@@ -101,8 +104,13 @@ func FailProvisioning(ctx context.Context, s *core.Env, tx storage.Tx, acct stor
 	if _, err := tx.Resources().Update(ctx, *r); err != nil {
 		return err
 	}
-	return invoicing.LogAction(ctx, s, tx, acct, actor, r.ID, invoice.ActionProvisionFailed, d.Configuration, pricing.Configuration{},
-		period.Span{}, period.Span{}, "", d.FailureReason)
+	if err := invoicing.LogAction(ctx, s, tx, acct, actor, r.ID, invoice.ActionProvisionFailed, d.Configuration, pricing.Configuration{},
+		period.Span{}, period.Span{}, "", d.FailureReason); err != nil {
+		return err
+	}
+	// The resource that failed may have been the last its order's
+	// e-invoice waited for.
+	return invoicing.EInvoiceOrder(ctx, s, tx, acct.ID, r.OrderID, false)
 }
 
 // releaseCouponShares gives a failed resource's coupon shares back: each
