@@ -39,19 +39,44 @@ const (
 // an *InvoiceError for an invoice XML refuses, ErrSigner for a missing or
 // non-RSA key or a certificate of another key.
 func (inv Invoice) SignedXML(s Signer) ([]byte, error) {
-	if s.Key == nil || s.Certificate == nil {
-		return nil, fmt.Errorf("%w: a key and its certificate are required", ErrSigner)
-	}
-	pub, ok := s.Key.Public().(*rsa.PublicKey)
-	if !ok {
-		return nil, fmt.Errorf("%w: the key is not RSA", ErrSigner)
-	}
-	if cert, ok := s.Certificate.PublicKey.(*rsa.PublicKey); !ok || !cert.Equal(pub) {
-		return nil, fmt.Errorf("%w: the certificate is not the key's", ErrSigner)
+	if err := s.check(); err != nil {
+		return nil, err
 	}
 	doc, err := inv.XML()
 	if err != nil {
 		return nil, err
+	}
+	return SignXML(doc, s)
+}
+
+// check refuses a missing or non-RSA key or a certificate of another key.
+func (s Signer) check() error {
+	if s.Key == nil || s.Certificate == nil {
+		return fmt.Errorf("%w: a key and its certificate are required", ErrSigner)
+	}
+	pub, ok := s.Key.Public().(*rsa.PublicKey)
+	if !ok {
+		return fmt.Errorf("%w: the key is not RSA", ErrSigner)
+	}
+	if cert, ok := s.Certificate.PublicKey.(*rsa.PublicKey); !ok || !cert.Equal(pub) {
+		return fmt.Errorf("%w: the certificate is not the key's", ErrSigner)
+	}
+	return nil
+}
+
+// SignXML signs an e-invoice already written as XML (an HDon document
+// with DLHDon Id="data" and an empty DSCKS/NBan, as Invoice.XML writes
+// it): what an e-invoice provider holding the seller's key does with an
+// invoice it receives unsigned. doc gets the signature. Errors: ErrSigner
+// for the key, or for a document without DLHDon or DSCKS/NBan.
+func SignXML(doc *etree.Document, s Signer) ([]byte, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	data := doc.FindElement("/HDon/DLHDon")
+	slot := doc.FindElement("/HDon/DSCKS/NBan")
+	if data == nil || slot == nil {
+		return nil, fmt.Errorf("%w: the document has no HDon/DLHDon or HDon/DSCKS/NBan", ErrSigner)
 	}
 	ctx, err := dsig.NewSigningContext(s.Key, [][]byte{s.Certificate.Raw})
 	if err != nil {
@@ -65,12 +90,11 @@ func (inv Invoice) SignedXML(s Signer) ([]byte, error) {
 	if err := ctx.SetSignatureMethod(signatureAlgorithm); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrSigner, err)
 	}
-	data := doc.FindElement("/HDon/DLHDon")
 	sig, err := ctx.ConstructSignature(data, false)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrSigner, err)
 	}
-	doc.FindElement("/HDon/DSCKS/NBan").AddChild(sig)
+	slot.AddChild(sig)
 	out, err := doc.WriteToBytes()
 	if err != nil {
 		return nil, fmt.Errorf("einvoice: writing the XML: %w", err)
