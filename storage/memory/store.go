@@ -34,6 +34,7 @@ type state struct {
 	resources resourceState
 	usage     usageState
 	jobs      jobState
+	einvoices einvoiceState
 }
 
 type idemKey struct{ account, key string }
@@ -52,6 +53,7 @@ func New() *Store {
 		resources: newResourceState(),
 		usage:     newUsageState(),
 		jobs:      newJobState(),
+		einvoices: newEInvoiceState(),
 	}}
 }
 
@@ -150,3 +152,4 @@ func (t *tx) Actions() storage.Actions               { return actions{t} }
 func (t *tx) Outbox() storage.Outbox                 { return outbox{t} }
 func (t *tx) Usage() storage.Usage                   { return usage{t} }
 func (t *tx) Jobs() storage.Jobs                     { return jobs{t} }
+func (t *tx) EInvoices() storage.EInvoices           { return einvoices{t} }

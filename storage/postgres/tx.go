@@ -109,6 +109,7 @@ func (t *tx) Actions() storage.Actions               { return actions{t} }
 func (t *tx) Outbox() storage.Outbox                 { return outbox{t} }
 func (t *tx) Usage() storage.Usage                   { return usage{t} }
 func (t *tx) Jobs() storage.Jobs                     { return jobs{t} }
+func (t *tx) EInvoices() storage.EInvoices           { return einvoices{t} }
 
 // Savepoint runs fn in a SAVEPOINT (pgx's Begin on a transaction): a
 // failure of fn rolls back to it, which undoes fn's statements and

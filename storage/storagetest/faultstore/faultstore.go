@@ -233,3 +233,4 @@ func (t *tx) Actions() storage.Actions           { return actions{t, t.inner.Act
 func (t *tx) Outbox() storage.Outbox             { return outbox{t, t.inner.Outbox()} }
 func (t *tx) Usage() storage.Usage               { return usage{t, t.inner.Usage()} }
 func (t *tx) Jobs() storage.Jobs                 { return jobs{t, t.inner.Jobs()} }
+func (t *tx) EInvoices() storage.EInvoices       { return einvoices{t, t.inner.EInvoices()} }
