@@ -17,7 +17,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudbill/cloudbill/billing"
-	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/billing/pricing"
 	"github.com/cloudbill/cloudbill/invoice"
@@ -112,8 +111,9 @@ func TestEInvoiceOfAnOrder(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, []billing.EInvoice{orig}, again, "one e-invoice states both invoices")
 
-		// Deleting the second server credits its unused time: an
-		// adjustment of the order's e-invoice.
+		// Ten days later, deleting the second server credits its unused
+		// time: an adjustment of the order's e-invoice.
+		e.clk.Advance(10 * 24 * time.Hour)
 		_, err = e.sys.Delete(ctx, "drop", billing.DeleteRequest{AccountID: "acme", ResourceID: second.ID})
 		require.NoError(t, err)
 		bills := e.bills(t, "acme", second.ID)
@@ -134,6 +134,7 @@ func TestEInvoiceOfAnOrder(t *testing.T) {
 		require.Equal(t, "-"+strconv.FormatInt(minor(t, note.Total), 10), xmlText(t, adj[0].XML, "/HDon/DLHDon/NDHDon/TToan/TgTTTBSo"))
 
 		// A replacement with the buyer's tax code corrected.
+		e.clk.Advance(time.Hour)
 		fixed := legalBuyer
 		fixed.TaxCode = "0312345678-002"
 		rep, err := e.sys.ReplaceEInvoice(ctx, "replace", billing.ReplaceEInvoiceRequest{AccountID: "acme", EInvoiceID: orig.ID,
@@ -422,5 +423,4 @@ func TestEInvoiceConfigIsChecked(t *testing.T) {
 			require.Equal(t, tc.field, ce.Field)
 		})
 	}
-	_ = money.Amount{}
 }
