@@ -139,3 +139,47 @@ func TestVerifyAgainstTheIssuedContent(t *testing.T) {
 		t.Errorf("an empty document: %v", err)
 	}
 }
+
+// TestParseXMLReadsBackWhatWasWritten: an invoice of two rates and an
+// adjustment, written and signed, read back state the same form, symbol,
+// number, parties, lines and totals; a stated total the lines do not make
+// is refused.
+func TestParseXMLReadsBackWhatWasWritten(t *testing.T) {
+	inv := twoRateInvoice(t)
+	inv.Issued = time.Date(2026, 6, 1, 3, 0, 0, 0, time.UTC)
+	signed, err := inv.SignedXML(testSigner(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := einvoice.ParseXML(signed, inv.Zone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := inv.Totals()
+	got, err := back.Totals()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Symbol != inv.Symbol || back.Number != inv.Number || back.Seller != inv.Seller || back.Buyer != inv.Buyer ||
+		len(back.Lines) != len(inv.Lines) || !got.Payable.Equal(want.Payable) || got.InWords != want.InWords || len(got.ByRate) != len(want.ByRate) {
+		t.Fatalf("read back %+v, totals %+v; want %+v", back, got, want)
+	}
+	if back.Issued.Format(time.DateOnly) != "2026-06-01" {
+		t.Errorf("date of issue %s", back.Issued)
+	}
+	d := etree.NewDocument()
+	if err := d.ReadFromBytes(signed); err != nil {
+		t.Fatal(err)
+	}
+	d.FindElement("/HDon/DLHDon/NDHDon/TToan/TgTTTBSo").SetText("1")
+	changed, _ := d.WriteToBytes()
+	if _, err := einvoice.ParseXML(changed, inv.Zone); !errors.Is(err, einvoice.ErrInvoice) {
+		t.Errorf("a stated total the lines do not make: %v", err)
+	}
+	if _, err := einvoice.ParseXML([]byte("<HDon/>"), inv.Zone); !errors.Is(err, einvoice.ErrInvoice) {
+		t.Errorf("no DLHDon: %v", err)
+	}
+	if _, err := einvoice.ParseXML(signed, "Mars/Base"); !errors.Is(err, einvoice.ErrInvoice) {
+		t.Errorf("no zone: %v", err)
+	}
+}
