@@ -77,7 +77,7 @@ func (c *EInvoiceConfig) settings(seller invoice.Party) (*core.EInvoiceSettings,
 	if err != nil {
 		return nil, &ConfigError{Field: "EInvoice.TimeZone", Reason: err.Error()}
 	}
-	if c.Grouping != EInvoicePerInvoice && c.Grouping != EInvoicePerOrder {
+	if c.Grouping != EInvoicePerInvoice && c.Grouping != EInvoiceGrouped {
 		return nil, &ConfigError{Field: "EInvoice.Grouping", Reason: fmt.Sprintf("%d is not a grouping", c.Grouping)}
 	}
 	zero := c.ZeroRate
@@ -153,7 +153,7 @@ const (
 	EInvoiceAdjustment  = billingtype.EInvoiceAdjustment
 	EInvoiceReplacement = billingtype.EInvoiceReplacement
 	EInvoicePerInvoice  = billingtype.EInvoicePerInvoice
-	EInvoicePerOrder    = billingtype.EInvoicePerOrder
+	EInvoiceGrouped    = billingtype.EInvoiceGrouped
 	EventEInvoiceIssued = billingtype.EventEInvoiceIssued
 	EventEInvoiceStatus = billingtype.EventEInvoiceStatus
 	EventEInvoiceFailed = billingtype.EventEInvoiceFailed

@@ -72,7 +72,7 @@ func TestEInvoiceOfAnOrder(t *testing.T) {
 	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
 		ctx := context.Background()
 		signer := sellerSigner(t)
-		e := eInvoiceEnv(t, newStore(t), billing.EInvoiceConfig{Symbol: "C26TAA", Grouping: billing.EInvoicePerOrder, Signer: signer})
+		e := eInvoiceEnv(t, newStore(t), billing.EInvoiceConfig{Symbol: "C26TAA", Grouping: billing.EInvoiceGrouped, Signer: signer})
 		res, err := e.sys.Checkout(ctx, "buy", billing.CheckoutRequest{AccountID: "acme", Method: payment.MethodCredit,
 			Items: []billing.OrderItem{{ProductID: pricing.SampleVServer, Configuration: small, Quantity: 2, Term: period.Months(1)}}})
 		require.NoError(t, err)
@@ -323,7 +323,7 @@ func TestEInvoiceProviderReceivesEachOnce(t *testing.T) {
 		e := eInvoiceEnv(t, newStore(t), billing.EInvoiceConfig{Symbol: "C26TAA", Signer: sellerSigner(t), Provider: prov})
 		handled := 0
 		sys, err := billing.New(billing.Config{Store: e.st, Catalog: e.sys.Catalog(), Clock: e.clk, Seller: legalSeller,
-			EInvoice: &billing.EInvoiceConfig{Symbol: "C26TAA", Signer: sellerSigner(t), Provider: prov},
+			EInvoice:     &billing.EInvoiceConfig{Symbol: "C26TAA", Signer: sellerSigner(t), Provider: prov},
 			EventHandler: func(context.Context, billing.Event) error { handled++; return nil }})
 		require.NoError(t, err)
 		einv := buyOneEInvoice(t, e)
@@ -421,6 +421,55 @@ func TestEInvoiceConfigIsChecked(t *testing.T) {
 			var ce *billing.ConfigError
 			require.ErrorAs(t, err, &ce)
 			require.Equal(t, tc.field, ce.Field)
+		})
+	}
+}
+
+// TestEInvoiceOfAPostpaidMonth: grouped, April's two bills (66,366 … and
+// 132,734 … VND) share one e-invoice, issued at the daily run after the
+// close (09:00 on 1 May in Hồ Chí Minh City); per invoice, each bill has
+// its own at once.
+func TestEInvoiceOfAPostpaidMonth(t *testing.T) {
+	for name, grouping := range map[string]billing.EInvoiceGrouping{"grouped": billing.EInvoiceGrouped, "per invoice": billing.EInvoicePerInvoice} {
+		t.Run(name, func(t *testing.T) { eInvoiceOfAPostpaidMonth(t, grouping) })
+	}
+}
+
+func eInvoiceOfAPostpaidMonth(t *testing.T, grouping billing.EInvoiceGrouping) {
+	{
+		forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+			ctx := context.Background()
+			e := postpaidEnv(t, newStore(t), "acme", func(c *billing.Config) {
+				c.Seller = legalSeller
+				c.EInvoice = &billing.EInvoiceConfig{Symbol: "C26TAA", Grouping: grouping, Signer: sellerSigner(t)}
+			})
+			rA := e.buy(t, "acme", small, period.Months(1))
+			rB := e.buy(t, "acme", small, period.Months(1))
+			e.clk.Set(aprilClose)
+			require.Equal(t, 2, e.tickAll(t).BillsIssued)
+			a, b := e.bills(t, "acme", rA.ID)[0], e.bills(t, "acme", rB.ID)[0]
+			page, err := e.sys.EInvoices(ctx, billing.ListRequest{AccountID: "acme"})
+			require.NoError(t, err)
+			if grouping == billing.EInvoicePerInvoice {
+				require.Len(t, page.Items, 2, "one per bill, at the close")
+				return
+			}
+			require.Empty(t, page.Items, "the month's e-invoice waits for the daily run")
+			e.clk.Set(time.Date(2026, 5, 1, 2, 0, 30, 0, time.UTC)) // 09:00:30 in Hồ Chí Minh City
+			e.tickAll(t)
+			page, err = e.sys.EInvoices(ctx, billing.ListRequest{AccountID: "acme"})
+			require.NoError(t, err)
+			require.Len(t, page.Items, 1)
+			got := page.Items[0]
+			require.ElementsMatch(t, []string{a.ID, b.ID}, got.DocumentIDs)
+			require.Equal(t, "00000001", got.Number)
+			require.Equal(t, strconv.FormatInt(minor(t, a.Total)+minor(t, b.Total), 10), xmlText(t, got.XML, "/HDon/DLHDon/NDHDon/TToan/TgTTTBSo"))
+			// The job ran once: nothing more is issued.
+			e.clk.Set(time.Date(2026, 5, 2, 2, 0, 30, 0, time.UTC))
+			e.tickAll(t)
+			page, err = e.sys.EInvoices(ctx, billing.ListRequest{AccountID: "acme"})
+			require.NoError(t, err)
+			require.Len(t, page.Items, 1)
 		})
 	}
 }

@@ -101,11 +101,14 @@ const (
 	// resource's invoice at purchase, renewal, resize, recovery; each
 	// postpaid account-month's bill), one adjustment per credit note.
 	EInvoicePerInvoice EInvoiceGrouping = iota
-	// EInvoicePerOrder: the per-resource invoices a prepaid order issues
+	// EInvoiceGrouped: the per-resource invoices a prepaid order issues
 	// when its resources start share one e-invoice, issued once the last
 	// of them has started or failed (or earlier, when one of them is
-	// credited first); everything else as EInvoicePerInvoice.
-	EInvoicePerOrder
+	// credited first); a postpaid account's bills of one month share one,
+	// issued at the account's daily run after the month's close. A
+	// document issued after its group's e-invoice gets its own; everything
+	// else is as EInvoicePerInvoice.
+	EInvoiceGrouped
 )
 
 // EInvoice is a legal e-invoice as the library issued it.

@@ -57,4 +57,8 @@ const (
 	// JobHold is a prepaid account's daily credit hold for its metered
 	// usage; Step is the streak of short days.
 	JobHold storage.JobKind = "hold"
+	// JobEInvoiceMonth issues the e-invoice of an account's postpaid
+	// bills of one month when e-invoices are grouped (Key: the month,
+	// invoicing.MonthKey).
+	JobEInvoiceMonth storage.JobKind = "einvoice_month"
 )

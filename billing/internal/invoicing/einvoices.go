@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/cloudbill/cloudbill/billing/billingtype"
 	"github.com/cloudbill/cloudbill/billing/internal/core"
 	"github.com/cloudbill/cloudbill/billing/internal/outbox"
+	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/invoice/einvoice"
 	"github.com/cloudbill/cloudbill/lifecycle"
@@ -20,6 +24,7 @@ func invoiceSource(id string) string    { return "invoice:" + id }
 func orderSource(id string) string      { return "order:" + id }
 func creditSource(id string) string     { return "credit:" + id }
 func replaceSource(id string) string    { return "replace:" + id }
+func monthSource(key string) string     { return "month:" + key }
 func einvoiceSeries(s string) string    { return "einvoice/" + s }
 func einvoiceStream(acct string) string { return "einvoice:" + acct }
 
@@ -43,7 +48,7 @@ func EInvoiceIssued(ctx context.Context, s *core.Env, tx storage.Tx, doc invoice
 	if doc.Kind == invoice.KindCreditNote {
 		return eInvoiceAdjustment(ctx, s, tx, doc)
 	}
-	if orderID != "" && cfg.Grouping == billingtype.EInvoicePerOrder {
+	if orderID != "" && cfg.Grouping == billingtype.EInvoiceGrouped {
 		_, err := tx.EInvoices().BySource(ctx, doc.AccountID, orderSource(orderID))
 		if errors.Is(err, storage.ErrNotFound) {
 			return nil // the order's e-invoice will state it
@@ -64,7 +69,7 @@ func EInvoiceIssued(ctx context.Context, s *core.Env, tx storage.Tx, doc invoice
 // state, gets none.
 func EInvoiceOrder(ctx context.Context, s *core.Env, tx storage.Tx, accountID, orderID string, force bool) error {
 	cfg := s.Cfg.EInvoice
-	if cfg == nil || cfg.Grouping != billingtype.EInvoicePerOrder || orderID == "" {
+	if cfg == nil || cfg.Grouping != billingtype.EInvoiceGrouped || orderID == "" {
 		return nil
 	}
 	if _, err := tx.EInvoices().BySource(ctx, accountID, orderSource(orderID)); err == nil {
@@ -267,4 +272,89 @@ func Payload(rec storage.EInvoice) billingtype.EInvoicePayload {
 	return billingtype.EInvoicePayload{EInvoiceID: rec.ID, Kind: billingtype.EInvoiceKind(rec.Kind), DocumentIDs: rec.DocumentIDs,
 		Series: rec.Series, Number: n, Status: billingtype.EInvoiceStatus(rec.Status), RelatedID: rec.RelatedID,
 		AuthorityCode: rec.AuthorityCode, LookupCode: rec.LookupCode, Reason: rec.Reason}
+}
+
+// GroupsBills reports whether a postpaid account's bills of one month
+// share an e-invoice (e-invoices on and grouped): the month close then
+// schedules EInvoiceMonth instead of calling EInvoiceIssued.
+func GroupsBills(s *core.Env) bool {
+	return s.Cfg.EInvoice != nil && s.Cfg.EInvoice.Grouping == billingtype.EInvoiceGrouped
+}
+
+// MonthKey names a bill's month in the job that e-invoices it: the
+// month's start and end, UTC.
+func MonthKey(month period.Span) string {
+	return month.Start.UTC().Format(time.RFC3339) + "/" + month.End.UTC().Format(time.RFC3339)
+}
+
+// maxMonthScan bounds how many of an account's newest documents
+// EInvoiceMonth reads back to find a month's bills.
+const maxMonthScan = 10_000
+
+// EInvoiceMonth issues the e-invoice of an account's postpaid bills of the
+// month key names (MonthKey): one e-invoice stating every bill of that
+// month not e-invoiced yet, oldest first. A bill issued after it (a late
+// close) gets its own. A month with no such bill gets none.
+func EInvoiceMonth(ctx context.Context, s *core.Env, tx storage.Tx, accountID, key string) error {
+	if s.Cfg.EInvoice == nil {
+		return nil
+	}
+	from, to, ok := strings.Cut(key, "/")
+	start, err1 := time.Parse(time.RFC3339, from)
+	end, err2 := time.Parse(time.RFC3339, to)
+	if !ok || err1 != nil || err2 != nil {
+		return fmt.Errorf("billing: e-invoice month job key %q is not a month", key)
+	}
+	if _, err := tx.EInvoices().BySource(ctx, accountID, monthSource(key)); err == nil {
+		return nil
+	} else if !errors.Is(err, storage.ErrNotFound) {
+		return err
+	}
+	var docs []invoice.Invoice
+	after := ""
+	for scanned := 0; scanned < maxMonthScan; {
+		page, err := tx.Invoices().List(ctx, accountID, "", after, 1000)
+		if err != nil {
+			return err
+		}
+		for _, rec := range page {
+			if isMonthBill(rec.Invoice, start, end) {
+				stated, err := tx.EInvoices().ByDocument(ctx, accountID, rec.ID)
+				if err != nil {
+					return err
+				}
+				if len(stated) == 0 {
+					docs = append(docs, rec.Invoice)
+				}
+			}
+		}
+		scanned += len(page)
+		// Bills are issued after their month ends: older documents are of
+		// earlier months.
+		if len(page) < 1000 || page[len(page)-1].IssuedAt.Before(end) {
+			break
+		}
+		after = page[len(page)-1].ID
+	}
+	if len(docs) == 0 {
+		return nil
+	}
+	slices.Reverse(docs)
+	_, err := issue(ctx, s, tx, spec{account: accountID, source: monthSource(key), kind: billingtype.EInvoiceOriginal, docs: docs})
+	return reportFailure(ctx, s, tx, docs, err)
+}
+
+// isMonthBill reports whether doc is a postpaid bill of the month [start,
+// end): an issued invoice with a due date, in VND, every line's period in
+// the month.
+func isMonthBill(doc invoice.Invoice, start, end time.Time) bool {
+	if doc.Kind != invoice.KindInvoice || doc.DueAt.IsZero() || doc.Number == 0 || doc.Currency != eInvoiceCurrency || len(doc.Lines) == 0 {
+		return false
+	}
+	for _, l := range doc.Lines {
+		if l.Period.Start.Before(start) || l.Period.End.After(end) {
+			return false
+		}
+	}
+	return true
 }

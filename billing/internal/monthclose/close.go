@@ -82,7 +82,7 @@ func ClosePostpaid(ctx context.Context, s *core.Env, tx storage.Tx, acct storage
 		if err := invoicing.StoreInvoice(ctx, s, tx, inv, "", true); err != nil {
 			return nil, err
 		}
-		if err := invoicing.EInvoiceIssued(ctx, s, tx, inv, ""); err != nil {
+		if err := eInvoiceBill(ctx, s, tx, acct, cal, inv, now); err != nil {
 			return nil, err
 		}
 		if err := outbox.Emit(ctx, s, tx, acct.ID, r.ID, billingtype.EventInvoiceIssued, billIssuedKey(inv), outbox.Zoned(s, acct, billIssuedPayload(inv))); err != nil {
@@ -343,4 +343,22 @@ func PostpaidInterval(s *core.Env, productID string, d *storage.ResourceDetail, 
 // that is billed in advance.
 func ErrNotPostpaid(id string) error {
 	return fmt.Errorf("%w: resource %q is prepaid; only postpaid resources have month bills", billingtype.ErrInvalidRequest, id)
+}
+
+// eInvoiceBill is what a bill calls for when e-invoices are issued: its
+// own, or, grouped, the account-month's, issued by a job at the next daily
+// run, when the close of every resource of the account is done.
+func eInvoiceBill(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, cal period.Calendar, inv invoice.Invoice, now time.Time) error {
+	if !invoicing.GroupsBills(s) {
+		return invoicing.EInvoiceIssued(ctx, s, tx, inv, "")
+	}
+	_, err := tx.Jobs().Ensure(ctx, eInvoiceMonthJob(s, acct, cal, inv, now))
+	return err
+}
+
+// eInvoiceMonthJob is the job that e-invoices the month of bill inv.
+func eInvoiceMonthJob(s *core.Env, acct storage.Account, cal period.Calendar, inv invoice.Invoice, now time.Time) storage.Job {
+	month := cal.MonthSpan(inv.Lines[0].Period.Start)
+	return storage.Job{AccountID: acct.ID, Kind: core.JobEInvoiceMonth, Key: invoicing.MonthKey(month),
+		DueAt: NextDaily(s, AccountCalendar(s, acct), now), CreatedAt: now, UpdatedAt: now}
 }

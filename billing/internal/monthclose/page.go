@@ -143,9 +143,19 @@ func ClosePage(ctx context.Context, s *core.Env, tx storage.Tx, due []storage.Re
 	if err := tx.Invoices().CreateMany(ctx, invs); err != nil {
 		return nil, err
 	}
-	for _, inv := range invs {
-		if err := invoicing.EInvoiceIssued(ctx, s, tx, inv.Invoice, ""); err != nil {
+	if invoicing.GroupsBills(s) {
+		var months []storage.Job
+		for i, b := range bills {
+			months = append(months, eInvoiceMonthJob(s, b.acct, b.cal, invs[i].Invoice, now))
+		}
+		if err := tx.Jobs().EnsureMany(ctx, months); err != nil {
 			return nil, err
+		}
+	} else {
+		for _, inv := range invs {
+			if err := invoicing.EInvoiceIssued(ctx, s, tx, inv.Invoice, ""); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if err := tx.Outbox().AppendMany(ctx, events); err != nil {

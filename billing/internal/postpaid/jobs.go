@@ -5,6 +5,7 @@ import (
 
 	"github.com/cloudbill/cloudbill/billing/billingtype"
 	"github.com/cloudbill/cloudbill/billing/internal/core"
+	"github.com/cloudbill/cloudbill/billing/internal/invoicing"
 	"github.com/cloudbill/cloudbill/storage"
 )
 
@@ -29,6 +30,8 @@ func RunJob(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Accoun
 		next, err = runOverdue(ctx, s, tx, acct, j, now, rep, out)
 	case core.JobHold:
 		next, err = runHold(ctx, s, tx, acct, j, now, rep)
+	case core.JobEInvoiceMonth:
+		err = invoicing.EInvoiceMonth(ctx, s, tx, acct.ID, j.Key)
 	default:
 		// A kind this version does not know (written by a newer one):
 		// leave it for that version, well out of the way.
