@@ -153,7 +153,7 @@ const (
 	EInvoiceAdjustment  = billingtype.EInvoiceAdjustment
 	EInvoiceReplacement = billingtype.EInvoiceReplacement
 	EInvoicePerInvoice  = billingtype.EInvoicePerInvoice
-	EInvoiceGrouped    = billingtype.EInvoiceGrouped
+	EInvoiceGrouped     = billingtype.EInvoiceGrouped
 	EventEInvoiceIssued = billingtype.EventEInvoiceIssued
 	EventEInvoiceStatus = billingtype.EventEInvoiceStatus
 	EventEInvoiceFailed = billingtype.EventEInvoiceFailed

@@ -106,6 +106,19 @@ var simRequiredCounters = []simRequired{
 	{"faults after a commit", false},
 	// Invoice and credit note numbers are gapless per series.
 	{"invoice series checked gapless", true},
+	// E-invoices (sim_einvoice_test.go): off, per invoice or grouped per
+	// sequence; every issued VND document stated once, or waiting for its
+	// group, or refused with an event; totals and adjustments match the
+	// documents; every series gapless.
+	{"sequences without e-invoices", true},
+	{"sequences with an e-invoice per invoice", true},
+	{"sequences with grouped e-invoices", true},
+	{"e-invoice series checked gapless", true},
+	{"e-invoices checked against their documents", true},
+	{"e-invoice adjustments checked", true},
+	{"e-invoices stating several documents", true},
+	{"documents waiting for their group's e-invoice", true},
+	{"documents an e-invoice refused", false},
 	// Automatic-renewal attempts, reminders and state changes are
 	// instants too.
 	{"clock steps onto an instant: auto-renewal, reminder and state change", true},

@@ -74,6 +74,9 @@ type simFailure struct{ msg string }
 // simRun is one sequence: a System on a store, its model and its
 // decisions.
 type simRun struct {
+	// einvoicing is whether the System issues e-invoices (checkEInvoices).
+	einvoicing simEInvoicing
+
 	ctx   context.Context
 	e     env
 	m     *simModel

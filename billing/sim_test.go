@@ -262,8 +262,10 @@ func (l *lockedReader) Read(p []byte) (int, error) {
 // card) and the two coupons.
 func newSimRun(ctx context.Context, st storage.Store, cat *pricing.Catalog, seed uint64, epoch time.Time, tag string, ch chooser, opts simOptions) (*simRun, error) {
 	w := opts.world
+	einvoicing := einvoicesOff
 	if w == nil {
 		w = drawWorld(seed, epoch)
+		einvoicing = drawEInvoicing(seed)
 	}
 	cat, err := w.catalog(cat)
 	if err != nil {
@@ -273,6 +275,7 @@ func newSimRun(ctx context.Context, st storage.Store, cat *pricing.Catalog, seed
 	sysStore, faults := simFaultyStore(st, seed)
 	e, err := simEnv(sysStore, cat, seed, epoch, tag, func(c *billing.Config) {
 		w.configure(c)
+		einvoicing.configure(c)
 		if opts.cfg != nil {
 			opts.cfg(c)
 		}
@@ -285,6 +288,8 @@ func newSimRun(ctx context.Context, st storage.Store, cat *pricing.Catalog, seed
 		eventSeq: map[string]int64{}, trace: os.Getenv(envSimTrace) != ""}
 	r.m.zone, r.m.basis, r.m.tax = w.zone, w.basis, w.tax
 	r.m.countWorld(w)
+	r.einvoicing = einvoicing
+	r.m.hits["sequences "+einvoicing.String()]++
 	skip := strings.Split(os.Getenv(envSimSkip), ",")
 	for i, op := range r.ops {
 		for _, name := range skip {
@@ -497,6 +502,7 @@ func (r *simRun) checkAll() {
 		r.noErr(r.e.st.InTx(r.ctx, r.checkCoupons), "coupons")
 		r.noErr(r.e.st.InTx(r.ctx, r.checkOpenBills), "open invoices")
 		r.checkInvoiceNumbers()
+		r.checkEInvoices()
 		return
 	}
 	for _, id := range r.m.acctIDs {
@@ -530,6 +536,7 @@ func (r *simRun) checkAll() {
 	r.noErr(err, "reading the store")
 	r.checkPayments()
 	r.checkInvoiceNumbers()
+	r.checkEInvoices()
 	for _, id := range r.m.orderIDs {
 		o := r.m.orders[id]
 		lo, err := r.e.sys.Order(r.ctx, o.acct, o.id)

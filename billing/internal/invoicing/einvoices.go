@@ -90,22 +90,27 @@ func EInvoiceOrder(ctx context.Context, s *core.Env, tx storage.Tx, accountID, o
 			}
 			continue
 		}
-		if r.Postpaid || len(r.InvoiceIDs) == 0 {
+		if r.Postpaid {
 			continue
 		}
-		rec, err := tx.Invoices().Get(ctx, accountID, r.InvoiceIDs[0])
-		if err != nil {
-			return err
+		// The invoices of the order's resources that no e-invoice states
+		// are the starting invoices it deferred: every other invoice got
+		// its own when it was issued.
+		for _, id := range r.InvoiceIDs {
+			rec, err := tx.Invoices().Get(ctx, accountID, id)
+			if err != nil {
+				return err
+			}
+			if rec.Kind != invoice.KindInvoice || rec.Currency != eInvoiceCurrency {
+				continue
+			}
+			if stated, err := tx.EInvoices().ByDocument(ctx, accountID, rec.ID); err != nil {
+				return err
+			} else if len(stated) > 0 {
+				continue
+			}
+			docs = append(docs, rec.Invoice)
 		}
-		if rec.Currency != eInvoiceCurrency {
-			return nil
-		}
-		if stated, err := tx.EInvoices().ByDocument(ctx, accountID, rec.ID); err != nil {
-			return err
-		} else if len(stated) > 0 {
-			continue
-		}
-		docs = append(docs, rec.Invoice)
 	}
 	if len(docs) == 0 {
 		return nil
