@@ -43,10 +43,11 @@ func DescribeConfiguration(c pricing.Configuration) string {
 
 // IssueInvoice creates and issues a resource's invoice, Paid, with one line
 // for span: amount before discounts, the discounts (term and coupon
-// shares), and the catalog's tax. Numbers come from the year's series in
-// the account's zone, allocated in this transaction (gapless).
+// shares), and the tax the line was priced with (see TaxOfLine). Numbers
+// come from the year's series in the account's zone, allocated in this
+// transaction (gapless).
 func IssueInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail,
-	details []string, span period.Span, amount, discount money.Amount, memo string) (invoice.Invoice, error) {
+	details []string, span period.Span, amount, discount money.Amount, memo string, lt LineTax) (invoice.Invoice, error) {
 	tax, err := s.TaxFor(acct.Currency)
 	if err != nil {
 		return invoice.Invoice{}, err
@@ -55,7 +56,7 @@ func IssueInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.
 	if tax.Mode.String() == "inclusive" {
 		mode = invoice.TaxInclusive
 	}
-	return issueInvoiceIn(ctx, s, tx, acct, r, d, details, span, amount, discount, memo, mode)
+	return issueInvoiceIn(ctx, s, tx, acct, r, d, details, span, amount, discount, memo, mode, lt)
 }
 
 // IssueValueInvoice issues a resource's Paid invoice whose total is
@@ -65,7 +66,7 @@ func IssueInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.
 // money already paid with its tax, so the document states prices with tax
 // included whatever the catalog's mode.
 func IssueValueInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail,
-	details []string, span period.Span, listTotal, value money.Amount, memo string) (invoice.Invoice, error) {
+	details []string, span period.Span, listTotal, value money.Amount, memo string, lt LineTax) (invoice.Invoice, error) {
 	amount := listTotal
 	if c, err := value.Cmp(listTotal); err != nil {
 		return invoice.Invoice{}, err
@@ -76,24 +77,20 @@ func IssueValueInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct sto
 	if err != nil {
 		return invoice.Invoice{}, err
 	}
-	return issueInvoiceIn(ctx, s, tx, acct, r, d, details, span, amount, discount, memo, invoice.TaxInclusive)
+	return issueInvoiceIn(ctx, s, tx, acct, r, d, details, span, amount, discount, memo, invoice.TaxInclusive, lt)
 }
 
 // issueInvoiceIn is IssueInvoice with the document's tax mode given.
 func issueInvoiceIn(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail,
-	details []string, span period.Span, amount, discount money.Amount, memo string, mode invoice.TaxMode) (invoice.Invoice, error) {
+	details []string, span period.Span, amount, discount money.Amount, memo string, mode invoice.TaxMode, lt LineTax) (invoice.Invoice, error) {
 	now := s.Now()
-	tax, err := s.TaxFor(acct.Currency)
-	if err != nil {
-		return invoice.Invoice{}, err
-	}
 	id, err := s.NewID("inv")
 	if err != nil {
 		return invoice.Invoice{}, err
 	}
 	line, err := invoice.PriceLine(invoice.LineInput{
 		Description: describeResource(r.ProductID, d), Period: span, Quantity: decimalOne(),
-		UnitPrice: amount, Discount: discount, TaxRate: tax.Rate, Details: details,
+		UnitPrice: amount, Discount: discount, TaxRate: lt.Rate, TaxTreatment: lt.Treatment, Details: details,
 		ResourceID: r.ID, ResourceName: d.Name, Product: core.ClipText(r.ProductID, 200), Service: core.ClipText(ServiceName(s, acct.Currency, r.ProductID), 200),
 		Item: core.ClipText(DescribeConfiguration(d.Configuration), 200), Unit: PeriodUnit,
 	}, mode)
