@@ -34,6 +34,10 @@ type QuoteChangedError = billingtype.QuoteChangedError
 // DeleteRequest deletes a resource at the customer's request.
 type DeleteRequest = billingtype.DeleteRequest
 
+// SetTaxTreatmentRequest says how an account's purchases are taxed (VAT):
+// standard, exempt (KCT), zero-rated (0 %) or not declared (KKKNT).
+type SetTaxTreatmentRequest = billingtype.SetTaxTreatmentRequest
+
 // Sentinel errors of the billing entry point. Each typed error below matches
 // one of them with errors.Is. Their meanings never change.
 var (

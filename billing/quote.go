@@ -13,7 +13,9 @@ import (
 // line with its breakdown, discounts split by each line's share, tax and
 // totals that reconcile exactly, in the account's currency by that
 // currency's catalog. The account must exist (ErrAccountNotFound) in a
-// currency the System serves (ErrCurrencyMismatch); pricing rejections —
+// currency the System serves (ErrCurrencyMismatch). Each line is taxed at
+// pricing.Catalog.TaxRate of its product and the account's treatment (see
+// SetTaxTreatment); req.TaxTreatment is ignored. Pricing rejections —
 // a product its currency's catalog does not sell is a
 // *pricing.UnknownProductError — are the pricing package's typed errors.
 func (s *System) Quote(ctx context.Context, accountID string, req pricing.QuoteRequest) (pricing.Quote, error) {
@@ -33,5 +35,7 @@ func (s *System) Quote(ctx context.Context, accountID string, req pricing.QuoteR
 	if err != nil {
 		return pricing.Quote{}, fmt.Errorf("account %q: %w", a.ID, err)
 	}
+	// The account's VAT treatment decides the tax, whatever req says.
+	req.TaxTreatment = a.TaxTreatment
 	return cat.Quote(req)
 }

@@ -199,7 +199,7 @@ func creditLine(orig Line, share money.Amount, mode TaxMode) (Line, error) {
 	if mode == TaxInclusive {
 		amount = share
 	}
-	return Line{
+	l := Line{
 		Description: orig.Description,
 		Period:      orig.Period,
 		Quantity:    decimal.NewFromInt(1),
@@ -211,7 +211,11 @@ func creditLine(orig Line, share money.Amount, mode TaxMode) (Line, error) {
 		Tax:         tax,
 		Total:       share,
 		Details:     []string{fmt.Sprintf("credits %s of the line total %s", share, orig.Total)},
-	}, nil
+	}
+	// The note reverses the tax as the invoice declared it (KCT stays
+	// KCT), whatever the customer's treatment is today.
+	l.TaxTreatment = orig.TaxTreatment
+	return l, nil
 }
 
 // newNote builds the draft credit note of of with lines.

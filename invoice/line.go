@@ -74,6 +74,11 @@ type Line struct {
 	// TaxRate is the tax rate as a fraction, 0 ≤ TaxRate ≤ 1 (0.1 is 10%),
 	// with at most MaxRatePlaces decimal places.
 	TaxRate decimal.Decimal `json:"tax_rate"`
+	// TaxTreatment says why a line without VAT has none: TaxExempt (the
+	// document writes "KCT"), TaxZeroRated ("0%") or TaxNotDeclared
+	// ("KKKNT"), each with TaxRate 0. Empty (or TaxStandard) for a line
+	// taxed at TaxRate, and on every line stored before it existed.
+	TaxTreatment TaxTreatment `json:"tax_treatment,omitempty"`
 	// Tax is the line's tax.
 	Tax money.Amount `json:"tax"`
 	// Coupon is what coupons took off after tax, so that Total = Net + Tax
@@ -129,7 +134,9 @@ type LineInput struct {
 	// Discount is taken off the rounded amount; the zero Amount means none.
 	Discount money.Amount
 	TaxRate  decimal.Decimal
-	Details  []string
+	// TaxTreatment is copied to the line (see Line.TaxTreatment).
+	TaxTreatment TaxTreatment
+	Details      []string
 	// ResourceID, ResourceName, Product, Service, Item, Unit and
 	// DiscountRate are copied to the line's fields of those names.
 	ResourceID, ResourceName, Product, Service, Item, Unit string
@@ -152,7 +159,7 @@ func PriceLine(in LineInput, mode TaxMode) (Line, error) {
 	}
 	l := Line{
 		Description: in.Description, Period: in.Period, Quantity: in.Quantity,
-		UnitPrice: in.UnitPrice, Discount: in.Discount, TaxRate: in.TaxRate,
+		UnitPrice: in.UnitPrice, Discount: in.Discount, TaxRate: in.TaxRate, TaxTreatment: in.TaxTreatment,
 		Details: slices.Clone(in.Details), ResourceID: in.ResourceID, ResourceName: in.ResourceName,
 		Product: in.Product, Service: in.Service, Item: in.Item, Unit: in.Unit, DiscountRate: in.DiscountRate,
 	}
@@ -287,7 +294,7 @@ func checkFactors(idx int, l *Line, cur money.Currency) error {
 	if l.TaxRate.IsNegative() || l.TaxRate.GreaterThan(decimal.NewFromInt(1)) {
 		return &LineError{Index: idx, Field: "TaxRate", Reason: fmt.Sprintf("%s is not in [0, 1]", l.TaxRate)}
 	}
-	return nil
+	return checkTreatment(idx, *l)
 }
 
 // decimalProblem says why d is not a usable factor, or "": it must have at

@@ -50,6 +50,12 @@ type Account struct {
 	// Documents copy it when they are issued, so a later change reaches
 	// only later documents.
 	Legal invoice.Party `json:"legal,omitzero"`
+	// TaxTreatment is how the account's purchases are taxed (VAT):
+	// invoice.TaxStandard, TaxExempt (KCT), TaxZeroRated (0 %, exports) or
+	// TaxNotDeclared (KKKNT); empty means none chosen, taxed as standard.
+	// Every store refuses any other value with ErrInvalidRecord. It applies
+	// to what is priced after it changes; issued documents keep theirs.
+	TaxTreatment invoice.TaxTreatment `json:"tax_treatment,omitempty"`
 	// CreatedAt and UpdatedAt are set by the caller from its injected clock.
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`

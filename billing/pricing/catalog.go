@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"fmt"
+	"maps"
 	"strconv"
 
 	"github.com/shopspring/decimal"
@@ -74,6 +75,12 @@ type Config struct {
 	Currency string
 	// Tax is the tax policy; the zero value is no tax.
 	Tax TaxPolicy
+	// TaxCategories are the reduced (or other) VAT rates of product
+	// categories: category id → rate, 0 ≤ rate ≤ 1 with at most
+	// invoice.MaxRatePlaces places (0.05 is 5 %, 0.08 the reduction from
+	// 10 %). A product names its category in Product.TaxCategory; a product
+	// that names none is taxed at Tax.Rate. Tax.Mode applies to every rate.
+	TaxCategories map[string]decimal.Decimal
 	// Products are the products, in display order; ids must be unique.
 	Products []Product
 	// MaxItemQuantity bounds QuoteItem.Quantity; zero means
@@ -89,12 +96,14 @@ type Config struct {
 // copies of its inputs and hands out copies), so it is safe for concurrent
 // use.
 type Catalog struct {
-	currency   money.Currency
-	tax        TaxPolicy
-	maxQty     int64
-	maxMinutes int64
-	products   []entry
-	index      map[string]int
+	currency money.Currency
+	tax      TaxPolicy
+	// taxCategories is a copy of Config.TaxCategories.
+	taxCategories map[string]decimal.Decimal
+	maxQty        int64
+	maxMinutes    int64
+	products      []entry
+	index         map[string]int
 }
 
 // entry is a product with lookup tables built once at construction.
@@ -120,22 +129,29 @@ func NewCatalog(cfg Config) (*Catalog, error) {
 	if err := cfg.Tax.validate(); err != nil {
 		return nil, &CatalogError{Field: "tax", Err: err}
 	}
+	if err := checkTaxCategories(cfg.TaxCategories); err != nil {
+		return nil, err
+	}
 	if cfg.MaxItemQuantity < 0 || cfg.MaxBillingDays < 0 {
 		return nil, &CatalogError{Field: "limits", Reason: "must not be negative"}
 	}
 	c := &Catalog{
-		currency:   cur,
-		tax:        cfg.Tax,
-		maxQty:     orDefault(cfg.MaxItemQuantity, DefaultMaxItemQuantity),
-		maxMinutes: orDefault(cfg.MaxBillingDays, DefaultMaxBillingDays) * minutesPerDay,
-		products:   make([]entry, 0, len(cfg.Products)),
-		index:      make(map[string]int, len(cfg.Products)),
+		currency:      cur,
+		tax:           cfg.Tax,
+		taxCategories: maps.Clone(cfg.TaxCategories),
+		maxQty:        orDefault(cfg.MaxItemQuantity, DefaultMaxItemQuantity),
+		maxMinutes:    orDefault(cfg.MaxBillingDays, DefaultMaxBillingDays) * minutesPerDay,
+		products:      make([]entry, 0, len(cfg.Products)),
+		index:         make(map[string]int, len(cfg.Products)),
 	}
 	if c.maxMinutes/minutesPerDay != orDefault(cfg.MaxBillingDays, DefaultMaxBillingDays) {
 		return nil, &CatalogError{Field: "limits", Reason: "max billing days overflows minutes"}
 	}
 	for _, p := range cfg.Products {
 		if err := p.validate(); err != nil {
+			return nil, err
+		}
+		if err := checkProductCategory(p, cfg.TaxCategories); err != nil {
 			return nil, err
 		}
 		if _, dup := c.index[p.ID]; dup {

@@ -109,6 +109,11 @@ type Product struct {
 	// 43,200; 0 ≤ rate ≤ 1, zero for none. A plan's own PostpaidDiscount
 	// replaces it. Prepaid prices are not affected (TermDiscounts are).
 	PostpaidDiscount decimal.Decimal
+	// TaxCategory names the product's VAT category in the catalog's
+	// Config.TaxCategories (e.g. "reduced-8" at 8 %); empty for the
+	// catalog's Tax.Rate. NewCatalog refuses a category it does not
+	// define (ErrUnknownTaxCategory). See Catalog.TaxRate.
+	TaxCategory string
 }
 
 // clone returns a deep copy of p, so neither the catalog nor its callers

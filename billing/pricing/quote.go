@@ -7,6 +7,7 @@ import (
 
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/invoice"
 )
 
 // QuoteRequest asks for the prepaid price of an order: some items and the
@@ -17,6 +18,10 @@ type QuoteRequest struct {
 	// Discounts are fixed amounts taken off the whole order, applied in
 	// order; see Catalog.Quote for how they are split and capped.
 	Discounts []Discount `json:"discounts,omitempty"`
+	// TaxTreatment is the customer's VAT treatment; empty is
+	// invoice.TaxStandard. Each line is taxed at Catalog.TaxRate of its
+	// product and this treatment.
+	TaxTreatment invoice.TaxTreatment `json:"tax_treatment,omitempty"`
 }
 
 // QuoteItem is one row of an order: Quantity units of a configured product
@@ -113,6 +118,13 @@ type QuoteLine struct {
 	Discount money.Amount `json:"discount"`
 	// Net is the tax-exclusive amount after all discounts.
 	Net money.Amount `json:"net"`
+	// TaxRate is the line's VAT rate (Catalog.TaxRate of its product and
+	// the request's treatment) and TaxTreatment what the line declares:
+	// invoice.TaxStandard for a line taxed at TaxRate, else the untaxed
+	// treatment (exempt: KCT; zero_rated: 0 %) with TaxRate 0. Lines
+	// stored before these fields existed have TaxTreatment empty.
+	TaxRate      decimal.Decimal      `json:"tax_rate"`
+	TaxTreatment invoice.TaxTreatment `json:"tax_treatment,omitempty"`
 	// Tax is the tax on Net (exclusive) or contained in the discounted
 	// gross (inclusive), rounded half-up once per line.
 	Tax money.Amount `json:"tax"`
@@ -161,8 +173,9 @@ type Quote struct {
 // exactly to the discount; leftover minor units go to the largest
 // remainders, ties to the earlier line), so 150,000 on lines of 1,000,000
 // and 500,000 is 100,000 + 50,000 and no line goes below zero. Tax is then
-// computed per line on the discounted amount (see TaxPolicy) and rounded
-// half-up.
+// computed per line on the discounted amount (see TaxPolicy), at the
+// line's own rate (Catalog.TaxRate of its product and req.TaxTreatment),
+// and rounded half-up.
 //
 // Errors: ErrEmptyQuote; an *ItemError wrapping the item's cause (the
 // errors of PricePer30Days, a *QuantityError for a quantity outside
@@ -170,10 +183,14 @@ type Quote struct {
 // period.ErrInvalidTerm or period.ErrInvalidSpan where one applies — for a
 // missing, doubled, empty or too long period); a *DiscountError for a
 // negative discount, one not in whole minor units, or one in another
-// currency (also matching money.ErrCurrencyMismatch).
+// currency (also matching money.ErrCurrencyMismatch); a
+// *TaxTreatmentError for an undeclared treatment.
 func (c *Catalog) Quote(req QuoteRequest) (Quote, error) {
 	if len(req.Items) == 0 {
 		return Quote{}, ErrEmptyQuote
+	}
+	if err := CheckTaxTreatment(req.TaxTreatment); err != nil {
+		return Quote{}, err
 	}
 	for i, d := range req.Discounts {
 		if err := c.checkDiscount(i, d, len(req.Items)); err != nil {
@@ -182,7 +199,7 @@ func (c *Catalog) Quote(req QuoteRequest) (Quote, error) {
 	}
 	lines := make([]QuoteLine, len(req.Items))
 	for i, it := range req.Items {
-		l, err := c.quoteLine(i, it)
+		l, err := c.quoteLine(i, it, req.TaxTreatment)
 		if err != nil {
 			return Quote{}, &ItemError{Index: i, ProductID: it.ProductID, Err: err}
 		}
@@ -203,6 +220,7 @@ func (c *Catalog) Quote(req QuoteRequest) (Quote, error) {
 	for i := range lines {
 		l := &lines[i]
 		c.applyTax(&k, l)
+		noteUntaxed(l)
 		q.Subtotal = k.Add(q.Subtotal, l.Subtotal)
 		q.Discount = k.Add(q.Discount, l.Discount)
 		q.Net = k.Add(q.Net, l.Net)

@@ -8,11 +8,12 @@ import (
 
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/invoice"
 )
 
 // quoteLine prices one item up to its Subtotal; order discounts and tax are
 // added by Quote. Errors are the item's cause, unwrapped.
-func (c *Catalog) quoteLine(i int, it QuoteItem) (QuoteLine, error) {
+func (c *Catalog) quoteLine(i int, it QuoteItem, treatment invoice.TaxTreatment) (QuoteLine, error) {
 	e, err := c.lookup(it.ProductID)
 	if err != nil {
 		return QuoteLine{}, err
@@ -54,7 +55,9 @@ func (c *Catalog) quoteLine(i int, it QuoteItem) (QuoteLine, error) {
 		breakdown = append(breakdown, "term discount "+it.Term.String()+" "+percent(rate)+
 			": −"+formatNumber(termDiscount.Number()))
 	}
+	taxRate, treatment := c.lineTax(e, treatment)
 	return QuoteLine{
+		TaxRate: taxRate, TaxTreatment: treatment,
 		Item: i, ProductID: it.ProductID, Configuration: it.Configuration.Clone(), Quantity: it.Quantity,
 		Term: it.Term, Span: it.Span, Minutes: minutes, Price: price,
 		Base: base, TermDiscountRate: rate, TermDiscount: termDiscount, Subtotal: subtotal,
@@ -98,11 +101,11 @@ func (c *Catalog) billedMinutes(it QuoteItem) (int64, string, error) {
 	}
 }
 
-// applyTax fills Net, Tax and Total of a line whose Subtotal and Discount
-// are final.
+// applyTax fills Net, Tax and Total of a line whose Subtotal, Discount and
+// TaxRate are final.
 func (c *Catalog) applyTax(k *money.Calc, l *QuoteLine) {
 	after := k.Sub(l.Subtotal, l.Discount)
-	rate := c.tax.Rate
+	rate := l.TaxRate
 	switch c.tax.Mode {
 	case TaxInclusive:
 		// The discounted gross contains the tax: gross = net × (1 + rate).

@@ -235,7 +235,7 @@ func buildView(inv invoice.Invoice, opts Options, labels func(lang string) Label
 	for i, line := range inv.Lines {
 		lv := LineView{
 			No: i + 1, Description: nfc(line.Description), Quantity: f.decimal(line.Quantity),
-			UnitPrice: f.money(line.UnitPrice), Amount: f.money(line.Amount), TaxRate: f.percent(line.TaxRate),
+			UnitPrice: f.money(line.UnitPrice), Amount: f.money(line.Amount), TaxRate: f.rate(line),
 			Tax: f.money(line.Tax), Total: f.money(line.Total),
 		}
 		if !line.Discount.IsZero() {
@@ -257,7 +257,7 @@ func buildView(inv invoice.Invoice, opts Options, labels func(lang string) Label
 	v.Totals = append(v.Totals, Field{Label: lb.Net, Value: f.money(inv.Net)})
 	for _, g := range taxByRate(inv) {
 		v.Totals = append(v.Totals, Field{
-			Label: lb.Tax + " " + f.percent(g.rate), Value: f.money(g.tax),
+			Label: lb.Tax + " " + f.groupRate(g), Value: f.money(g.tax),
 			Note: lb.TaxOn + " " + f.money(g.base),
 		})
 	}
@@ -338,21 +338,23 @@ func statusLabel(inv invoice.Invoice, lb Labels) string {
 // taxGroup is the tax of the lines at one rate and the net it is on.
 type taxGroup struct {
 	rate      decimal.Decimal
+	label     string // the treatment's label ("KCT"), "" for a taxed rate
 	base, tax money.Amount
 }
 
 // taxByRate sums the lines' net and tax per tax rate, in the order the
-// rates first appear. inv is valid, so every amount is in one currency.
+// rates first appear; lines without VAT group by why (KCT apart from 0%). inv is valid, so every amount is in one currency.
 func taxByRate(inv invoice.Invoice) []taxGroup {
 	var groups []taxGroup
 	for _, l := range inv.Lines {
 		i := 0
-		for i < len(groups) && !groups[i].rate.Equal(l.TaxRate) {
+		label := l.TaxTreatment.Label()
+		for i < len(groups) && !(groups[i].rate.Equal(l.TaxRate) && groups[i].label == label) {
 			i++
 		}
 		if i == len(groups) {
 			zero := l.Net.MulInt(0)
-			groups = append(groups, taxGroup{rate: l.TaxRate, base: zero, tax: zero})
+			groups = append(groups, taxGroup{rate: l.TaxRate, label: label, base: zero, tax: zero})
 		}
 		groups[i].base, _ = groups[i].base.Add(l.Net)
 		groups[i].tax, _ = groups[i].tax.Add(l.Tax)

@@ -37,7 +37,8 @@ func RateOf(rate decimal.Decimal, zero VATRate) (VATRate, error) {
 }
 
 // LinesOf writes an issued document's lines as e-invoice lines, the tax
-// declared per line as RateOf says (zero: how a 0 % line is declared):
+// declared per line as RateOf says (zero: how a 0 % line is declared,
+// unless the line's treatment says it — see ZeroOf):
 //
 //   - an invoice line taxed on top of its price (exclusive) keeps its
 //     quantity, unit price and discount; its amount is Net and its VAT Tax;
@@ -59,7 +60,7 @@ func LinesOf(doc invoice.Invoice, zero VATRate) ([]Line, error) {
 	credit := doc.Kind == invoice.KindCreditNote
 	out := make([]Line, 0, len(doc.Lines))
 	for i, l := range doc.Lines {
-		vat, err := RateOf(l.TaxRate, zero)
+		vat, err := RateOf(l.TaxRate, ZeroOf(l, zero))
 		if err != nil {
 			return nil, fieldErr(fmt.Sprintf("document.lines[%d].tax_rate", i), err.Error())
 		}

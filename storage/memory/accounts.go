@@ -69,14 +69,17 @@ func (r accounts) Update(ctx context.Context, a storage.Account) (storage.Accoun
 
 // checkCreditLimit refuses what the PostgreSQL store refuses: a credit
 // limit that is negative or not in the account's currency, and a discount
-// rate storage.CheckDiscountRate refuses, and legal details
-// invoice.CheckParty refuses.
+// rate storage.CheckDiscountRate refuses, legal details
+// invoice.CheckParty refuses, and an undeclared tax treatment.
 func checkCreditLimit(a storage.Account) error {
 	if err := storage.CheckDiscountRate(a.DiscountRate); err != nil {
 		return fmt.Errorf("memory: account %q: %w: %w", a.ID, err, storage.ErrInvalidRecord)
 	}
 	if err := invoice.CheckParty("Legal", a.Legal); err != nil {
 		return fmt.Errorf("memory: account %q: %w: %w", a.ID, err, storage.ErrInvalidRecord)
+	}
+	if !a.TaxTreatment.Valid() {
+		return fmt.Errorf("memory: account %q: unknown tax treatment %q: %w", a.ID, a.TaxTreatment, storage.ErrInvalidRecord)
 	}
 	l := a.CreditLimit
 	if l.Currency().IsZero() || (l.Currency().Code() == a.Currency && !l.IsNegative()) {

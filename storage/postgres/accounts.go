@@ -35,6 +35,8 @@ func validAccount(a storage.Account) error {
 		reason = storage.CheckDiscountRate(a.DiscountRate).Error()
 	case invoice.CheckParty("Legal", a.Legal) != nil:
 		reason = invoice.CheckParty("Legal", a.Legal).Error()
+	case !a.TaxTreatment.Valid():
+		reason = fmt.Sprintf("unknown tax treatment %q", a.TaxTreatment)
 	default:
 		return nil
 	}
@@ -55,7 +57,7 @@ func (r accounts) Create(ctx context.Context, a storage.Account) error {
 		return err
 	}
 	tag, err := r.t.pg.Exec(ctx, r.t.s.q.createAccount, a.ID, string(a.Type), a.Currency, a.TimeZone, a.CreatedAt, a.UpdatedAt,
-		amountArg(a.CreditLimit), rateArg(a.DiscountRate), legalArg(a.Legal))
+		amountArg(a.CreditLimit), rateArg(a.DiscountRate), legalArg(a.Legal), treatmentArg(a.TaxTreatment))
 	if err != nil {
 		return r.t.fail(fmt.Sprintf("create account %q", a.ID), err)
 	}
@@ -101,7 +103,7 @@ func (r accounts) Update(ctx context.Context, a storage.Account) (storage.Accoun
 		return storage.Account{}, err
 	}
 	got, err := scanAccount(r.t.pg.QueryRow(ctx, r.t.s.q.updateAccount, a.ID, string(a.Type), a.Currency, a.TimeZone, a.UpdatedAt,
-		amountArg(a.CreditLimit), rateArg(a.DiscountRate), legalArg(a.Legal)))
+		amountArg(a.CreditLimit), rateArg(a.DiscountRate), legalArg(a.Legal), treatmentArg(a.TaxTreatment)))
 	if err != nil {
 		return storage.Account{}, r.t.fail(fmt.Sprintf("update account %q", a.ID), err)
 	}
@@ -115,7 +117,8 @@ func scanAccount(row pgx.Row) (storage.Account, error) {
 	var typ string
 	var limit, rate pgtype.Numeric
 	var legal []byte
-	if err := row.Scan(&a.ID, &typ, &a.Currency, &a.TimeZone, &a.CreatedAt, &a.UpdatedAt, &a.Version, &limit, &rate, &legal); err != nil {
+	var treatment pgtype.Text
+	if err := row.Scan(&a.ID, &typ, &a.Currency, &a.TimeZone, &a.CreatedAt, &a.UpdatedAt, &a.Version, &limit, &rate, &legal, &treatment); err != nil {
 		return storage.Account{}, err
 	}
 	var err error
@@ -133,6 +136,7 @@ func scanAccount(row pgx.Row) (storage.Account, error) {
 		return storage.Account{}, err
 	}
 	a.Type = storage.AccountType(typ)
+	a.TaxTreatment = invoice.TaxTreatment(treatment.String) // NULL: none chosen
 	a.CreatedAt, a.UpdatedAt = a.CreatedAt.UTC(), a.UpdatedAt.UTC()
 	return a, nil
 }
@@ -145,6 +149,12 @@ func legalArg(p invoice.Party) any {
 	}
 	b, _ := json.Marshal(p)
 	return string(b)
+}
+
+// treatmentArg is a tax treatment as a TEXT argument: NULL for none
+// chosen, so rows written before the column read the same.
+func treatmentArg(t invoice.TaxTreatment) pgtype.Text {
+	return pgtype.Text{String: string(t), Valid: t != ""}
 }
 
 // rateArg is a discount rate as a NUMERIC argument: NULL for zero (no

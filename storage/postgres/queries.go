@@ -65,7 +65,7 @@ type queries struct {
 	einvoices einvoiceQueries
 }
 
-const accountColumns = "id, type, currency, time_zone, created_at, updated_at, version, credit_limit, discount_rate, legal"
+const accountColumns = "id, type, currency, time_zone, created_at, updated_at, version, credit_limit, discount_rate, legal, tax_treatment"
 
 func newQueries(t tables) queries {
 	r := strings.NewReplacer("{accounts}", t.accounts, "{idem}", t.idempotency, "{audit}", t.audit, "{cols}", accountColumns)
@@ -81,7 +81,7 @@ func newQueries(t tables) queries {
 		// violation aborts the whole transaction, while "0 rows" lets the
 		// caller handle ErrDuplicate and carry on in the same transaction.
 		createAccount: r.Replace(`INSERT INTO {accounts} ({cols})
-			VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9) ON CONFLICT (id) DO NOTHING`),
+			VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`),
 		getAccount:          r.Replace(`SELECT {cols} FROM {accounts} WHERE id = $1`),
 		getAccountForUpdate: r.Replace(`SELECT {cols} FROM {accounts} WHERE id = $1 FOR UPDATE`),
 		// The rows are locked as they leave the sort, so every caller
@@ -93,7 +93,7 @@ func newQueries(t tables) queries {
 		// copy, so a stale value cannot roll it back.
 		updateAccount: r.Replace(`UPDATE {accounts}
 			SET type = $2, currency = $3, time_zone = $4, updated_at = $5, version = version + 1, credit_limit = $6, discount_rate = $7,
-			    legal = $8
+			    legal = $8, tax_treatment = $9
 			WHERE id = $1 RETURNING {cols}`),
 
 		// A concurrent uncommitted claim of the same key makes this insert

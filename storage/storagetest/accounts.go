@@ -251,6 +251,8 @@ func (s suite) testAccounts(t *testing.T) {
 			return nil
 		})
 	})
+
+	s.testAccountTaxTreatment(t)
 }
 
 // mustAmount is the amount s in currency, for test fixtures.

@@ -43,35 +43,40 @@ func DescribeConfiguration(c pricing.Configuration) string {
 
 // IssueInvoice creates and issues a resource's invoice, Paid, with one line
 // for span: amount before discounts, the discounts (term and coupon
-// shares), and the catalog's tax. Numbers come from the year's series in
-// the account's zone, allocated in this transaction (gapless).
+// shares), and the tax the line was priced with (see TaxOfLine). Numbers
+// come from the year's series in the account's zone, allocated in this
+// transaction (gapless).
 func IssueInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail,
-	details []string, span period.Span, amount, discount money.Amount, memo string) (invoice.Invoice, error) {
-	tax, err := s.TaxFor(acct.Currency)
+	details []string, span period.Span, amount, discount money.Amount, memo string, lt LineTax) (invoice.Invoice, error) {
+	mode, err := catalogMode(s, acct)
 	if err != nil {
 		return invoice.Invoice{}, err
 	}
-	mode := invoice.TaxExclusive
-	if tax.Mode.String() == "inclusive" {
-		mode = invoice.TaxInclusive
-	}
-	return issueInvoiceIn(ctx, s, tx, acct, r, d, details, span, amount, discount, memo, mode, "")
+	return issueInvoiceIn(ctx, s, tx, acct, r, d, details, span, amount, discount, memo, mode, lt, "")
 }
 
 // IssueStartInvoice is IssueInvoice for the invoice of a resource's first
 // term, issued when it starts: when e-invoices are grouped per order, the
 // order's e-invoice states it (EInvoiceOrder), not one of its own.
 func IssueStartInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail,
-	details []string, span period.Span, amount, discount money.Amount) (invoice.Invoice, error) {
-	tax, err := s.TaxFor(acct.Currency)
+	details []string, span period.Span, amount, discount money.Amount, lt LineTax) (invoice.Invoice, error) {
+	mode, err := catalogMode(s, acct)
 	if err != nil {
 		return invoice.Invoice{}, err
 	}
-	mode := invoice.TaxExclusive
-	if tax.Mode.String() == "inclusive" {
-		mode = invoice.TaxInclusive
+	return issueInvoiceIn(ctx, s, tx, acct, r, d, details, span, amount, discount, "", mode, lt, r.OrderID)
+}
+
+// catalogMode is whether the account's catalog states prices with tax.
+func catalogMode(s *core.Env, acct storage.Account) (invoice.TaxMode, error) {
+	tax, err := s.TaxFor(acct.Currency)
+	if err != nil {
+		return invoice.TaxExclusive, err
 	}
-	return issueInvoiceIn(ctx, s, tx, acct, r, d, details, span, amount, discount, "", mode, r.OrderID)
+	if tax.Mode.String() == "inclusive" {
+		return invoice.TaxInclusive, nil
+	}
+	return invoice.TaxExclusive, nil
 }
 
 // IssueValueInvoice issues a resource's Paid invoice whose total is
@@ -81,7 +86,7 @@ func IssueStartInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct sto
 // money already paid with its tax, so the document states prices with tax
 // included whatever the catalog's mode.
 func IssueValueInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail,
-	details []string, span period.Span, listTotal, value money.Amount, memo string) (invoice.Invoice, error) {
+	details []string, span period.Span, listTotal, value money.Amount, memo string, lt LineTax) (invoice.Invoice, error) {
 	amount := listTotal
 	if c, err := value.Cmp(listTotal); err != nil {
 		return invoice.Invoice{}, err
@@ -92,25 +97,21 @@ func IssueValueInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct sto
 	if err != nil {
 		return invoice.Invoice{}, err
 	}
-	return issueInvoiceIn(ctx, s, tx, acct, r, d, details, span, amount, discount, memo, invoice.TaxInclusive, "")
+	return issueInvoiceIn(ctx, s, tx, acct, r, d, details, span, amount, discount, memo, invoice.TaxInclusive, lt, "")
 }
 
 // issueInvoiceIn is IssueInvoice with the document's tax mode given, and
 // the order whose e-invoice states it (or "").
 func issueInvoiceIn(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail,
-	details []string, span period.Span, amount, discount money.Amount, memo string, mode invoice.TaxMode, groupOrder string) (invoice.Invoice, error) {
+	details []string, span period.Span, amount, discount money.Amount, memo string, mode invoice.TaxMode, lt LineTax, groupOrder string) (invoice.Invoice, error) {
 	now := s.Now()
-	tax, err := s.TaxFor(acct.Currency)
-	if err != nil {
-		return invoice.Invoice{}, err
-	}
 	id, err := s.NewID("inv")
 	if err != nil {
 		return invoice.Invoice{}, err
 	}
 	line, err := invoice.PriceLine(invoice.LineInput{
 		Description: describeResource(r.ProductID, d), Period: span, Quantity: decimalOne(),
-		UnitPrice: amount, Discount: discount, TaxRate: tax.Rate, Details: details,
+		UnitPrice: amount, Discount: discount, TaxRate: lt.Rate, TaxTreatment: lt.Treatment, Details: details,
 		ResourceID: r.ID, ResourceName: d.Name, Product: core.ClipText(r.ProductID, 200), Service: core.ClipText(ServiceName(s, acct.Currency, r.ProductID), 200),
 		Item: core.ClipText(DescribeConfiguration(d.Configuration), 200), Unit: PeriodUnit,
 	}, mode)

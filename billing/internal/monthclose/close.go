@@ -206,13 +206,14 @@ func MonthBill(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Acc
 	if err != nil {
 		return postpaid.Bill{}, false, err
 	}
-	tax, err := s.TaxFor(acct.Currency)
+	tax, err := s.PriceTax(acct.Currency, r.ProductID)
 	if err != nil {
 		return postpaid.Bill{}, false, err
 	}
 	if in.Usage, err = usage.Metered(charges, tax); err != nil {
 		return postpaid.Bill{}, false, err
 	}
+	WithAccountTax(&in, acct)
 	rate := usage.DiscountRate(s, acct, r.ProductID, d.Configuration)
 	for i := range in.Usage {
 		in.Usage[i].DiscountRate = rate
@@ -260,6 +261,9 @@ func BillDraft(s *core.Env, acct storage.Account, r *storage.Resource, d *storag
 		l, err := billLine(r, service, d, bl)
 		if err != nil {
 			return invoice.Invoice{}, err
+		}
+		if acct.TaxTreatment.Untaxed() {
+			l.TaxTreatment = acct.TaxTreatment // declared KCT, 0% or KKKNT
 		}
 		lines = append(lines, l)
 	}
@@ -326,10 +330,12 @@ func clipDetails(details []string) []string {
 // product productID starts at from: its price per 30 days as one unit, the
 // catalog's postpaid discount of its configuration (the plan's, else the
 // product's: fixed when the configuration takes effect, as its price is),
-// the tax rate of the catalog of the price's currency.
+// the tax rate of the product's category in the catalog of the price's
+// currency (the account's treatment is applied when a month is billed:
+// WithAccountTax).
 func PostpaidInterval(s *core.Env, productID string, d *storage.ResourceDetail, from time.Time) (postpaid.Interval, error) {
 	cur := d.PricePer30Days.Currency().Code()
-	tax, err := s.TaxFor(cur)
+	tax, err := s.PriceTax(cur, productID)
 	if err != nil {
 		return postpaid.Interval{}, err
 	}

@@ -42,7 +42,8 @@ func AutoRenew(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Acc
 	if err != nil {
 		return false, "", err
 	}
-	q, err := cat.Quote(pricing.QuoteRequest{Items: []pricing.QuoteItem{{ProductID: r.ProductID, Configuration: d.Configuration, Quantity: 1, Term: term}}})
+	q, err := cat.Quote(pricing.QuoteRequest{Items: []pricing.QuoteItem{{ProductID: r.ProductID, Configuration: d.Configuration, Quantity: 1, Term: term}},
+		TaxTreatment: acct.TaxTreatment})
 	if err != nil {
 		return false, "", err
 	}

@@ -68,13 +68,14 @@ func PriceOrder(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Ac
 }
 
 // PriceLines quotes items (quantity 1 each) for acct, by the catalog of
-// its currency, with the entered coupons evaluated for action.
+// its currency and taxed by the account's treatment, with the entered
+// coupons evaluated for action.
 func PriceLines(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, action coupon.Action, items []pricing.QuoteItem, codes []string) (pricing.Quote, coupon.Result, error) {
 	cat, err := s.CatalogFor(acct.Currency)
 	if err != nil {
 		return pricing.Quote{}, coupon.Result{}, err
 	}
-	base, err := cat.Quote(pricing.QuoteRequest{Items: items})
+	base, err := cat.Quote(pricing.QuoteRequest{Items: items, TaxTreatment: acct.TaxTreatment})
 	if err != nil {
 		return pricing.Quote{}, coupon.Result{}, err
 	}
@@ -82,7 +83,7 @@ func PriceLines(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Ac
 	if err != nil || len(discounts) == 0 {
 		return base, cres, err
 	}
-	q, err := cat.Quote(pricing.QuoteRequest{Items: items, Discounts: discounts})
+	q, err := cat.Quote(pricing.QuoteRequest{Items: items, Discounts: discounts, TaxTreatment: acct.TaxTreatment})
 	if err != nil {
 		return pricing.Quote{}, coupon.Result{}, err
 	}

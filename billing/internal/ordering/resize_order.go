@@ -64,7 +64,7 @@ func Resize(ctx context.Context, s *core.Env, tx storage.Tx, req billingtype.Res
 	q, err := cat.Quote(pricing.QuoteRequest{Items: []pricing.QuoteItem{
 		{ProductID: r.ProductID, Configuration: d.Configuration, Quantity: 1, Span: span},
 		{ProductID: r.ProductID, Configuration: req.Configuration, Quantity: 1, Span: span},
-	}})
+	}, TaxTreatment: acct.TaxTreatment})
 	if err != nil {
 		return ResizeOutcome{}, err
 	}
@@ -100,8 +100,9 @@ func Resize(ctx context.Context, s *core.Env, tx storage.Tx, req billingtype.Res
 	}
 	if len(discounts) > 0 {
 		dq, err := cat.Quote(pricing.QuoteRequest{
-			Items:     []pricing.QuoteItem{{ProductID: r.ProductID, Configuration: req.Configuration, Quantity: 1, Span: span}},
-			Discounts: []pricing.Discount{{Code: discounts[0].Code, Label: discounts[0].Label, Amount: cres.Total}},
+			Items:        []pricing.QuoteItem{{ProductID: r.ProductID, Configuration: req.Configuration, Quantity: 1, Span: span}},
+			Discounts:    []pricing.Discount{{Code: discounts[0].Code, Label: discounts[0].Label, Amount: cres.Total}},
+			TaxTreatment: acct.TaxTreatment,
 		})
 		if err != nil {
 			return ResizeOutcome{}, err

@@ -307,7 +307,7 @@ func usageInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.
 	if err != nil || len(charges) == 0 {
 		return invoice.Invoice{}, false, err
 	}
-	tax, err := s.TaxFor(acct.Currency)
+	tax, err := s.PriceTax(acct.Currency, r.ProductID)
 	if err != nil {
 		return invoice.Invoice{}, false, err
 	}
@@ -315,6 +315,7 @@ func usageInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.
 	if in.Usage, err = usage.Metered(charges, tax); err != nil {
 		return invoice.Invoice{}, false, err
 	}
+	monthclose.WithAccountTax(&in, acct)
 	rate := usage.DiscountRate(s, acct, r.ProductID, d.Configuration)
 	for i := range in.Usage {
 		in.Usage[i].DiscountRate = rate

@@ -43,7 +43,11 @@ func Activate(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Acco
 	if err != nil {
 		return err
 	}
-	inv, err := invoicing.IssueStartInvoice(ctx, s, tx, acct, r, d, d.Line.Breakdown, period.Span{Start: now, End: end}, d.Line.Base, discount)
+	lt, err := invoicing.TaxOfLine(s, acct, d.Line)
+	if err != nil {
+		return err
+	}
+	inv, err := invoicing.IssueStartInvoice(ctx, s, tx, acct, r, d, d.Line.Breakdown, period.Span{Start: now, End: end}, d.Line.Base, discount, lt)
 	if err != nil {
 		return err
 	}

@@ -74,7 +74,11 @@ func ExtendPaid(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Ac
 	if err != nil {
 		return err
 	}
-	inv, err := invoicing.IssueInvoice(ctx, s, tx, acct, r, d, line.Breakdown, period.Span{Start: target.Start, End: target.End}, line.Base, discount, string(kind))
+	lt, err := invoicing.TaxOfLine(s, acct, line)
+	if err != nil {
+		return err
+	}
+	inv, err := invoicing.IssueInvoice(ctx, s, tx, acct, r, d, line.Breakdown, period.Span{Start: target.Start, End: target.End}, line.Base, discount, string(kind), lt)
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,8 @@ func MonthlyPrice(s *core.Env, q pricing.Quote) (money.Amount, error) {
 			total = k.Add(total, gross) // the price includes its tax
 			continue
 		}
-		total = k.Add(total, k.Add(gross, gross.Mul(cat.Tax().Rate).Round(money.HalfUp)))
+		// The line's rate: its category's, or none for an untaxed account.
+		total = k.Add(total, k.Add(gross, gross.Mul(l.TaxRate).Round(money.HalfUp)))
 	}
 	return total, k.Err()
 }

@@ -73,7 +73,11 @@ func ApplyResize(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.A
 	d.Configuration, d.PricePer30Days = t.Configuration, price.Amount
 	invoiceID := ""
 	if after.IsPositive() {
-		inv, err := invoicing.IssueValueInvoice(ctx, s, tx, acct, r, d, t.NewLine.Breakdown, period.Span{Start: t.Start, End: t.End}, t.NewLine.Total, after, "resize")
+		lt, err := invoicing.TaxOfLine(s, acct, t.NewLine)
+		if err != nil {
+			return money.Amount{}, err
+		}
+		inv, err := invoicing.IssueValueInvoice(ctx, s, tx, acct, r, d, t.NewLine.Breakdown, period.Span{Start: t.Start, End: t.End}, t.NewLine.Total, after, "resize", lt)
 		if err != nil {
 			return money.Amount{}, err
 		}
