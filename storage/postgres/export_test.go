@@ -13,3 +13,11 @@ func ExpiryDueQuery(s *Store) string { return s.q.payments.expiryDue }
 
 // RetryDueQuery is the statement behind Payments.RetryDue, for plan tests.
 func RetryDueQuery(s *Store) string { return s.q.payments.retryDue }
+
+// EInvoicesByDocumentQuery is the statement behind EInvoices.ByDocument,
+// for plan tests.
+func EInvoicesByDocumentQuery(s *Store) string { return s.q.einvoices.byDocument }
+
+// EInvoicesListAfterQuery is the statement behind a page of EInvoices.List
+// after a cursor, for plan tests.
+func EInvoicesListAfterQuery(s *Store) string { return s.q.einvoices.list[1] }

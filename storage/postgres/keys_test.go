@@ -50,6 +50,8 @@ var globalKeys = map[string]string{
 	"actions UNIQUE (id)":                            "ids are unique per store (storage contract)",
 	"outbox UNIQUE (id)":                             "ids are unique per store (storage contract)",
 	"outbox UNIQUE (seq)":                            "the worker reads and locks an event by seq alone",
+	"einvoices UNIQUE (id)":                          "ids are unique per store (storage contract)",
+	"einvoices UNIQUE (series, number)":              "e-invoice numbers are the seller's, unique per series across the issuer",
 }
 
 // TestEveryTenantKeyStartsWithTheTenant checks the key layout a database

@@ -79,7 +79,7 @@ func tablesIn(t *testing.T, pool *pgxpool.Pool, schema string) []string {
 
 // allTables are the tables the shipped migrations create.
 var allTables = []string{
-	"accounts", "actions", "audit_records", "coupons", "gateway_events", "idempotency_keys", "invoice_series",
+	"accounts", "actions", "audit_records", "coupons", "einvoices", "gateway_events", "idempotency_keys", "invoice_series",
 	"invoices", "jobs", "ledger_balances", "ledger_entries", "ledger_postings", "linked_accounts", "orders", "outbox",
 	"payment_links", "payments", "redemptions", "resources", "schema_migrations", "usage_events",
 }
@@ -88,6 +88,8 @@ var allTables = []string{
 // that back no primary key or unique constraint), with their WHERE clause.
 var allIndexes = []string{
 	"actions_account_resource_seq",
+	"einvoices_account_created",
+	"einvoices_documents",
 	"invoices_account_resource_seq",
 	"invoices_account_seq",
 	"invoices_open WHERE ((kind = 'invoice'::text) AND (status = ANY (ARRAY['issued'::text, 'partially_paid'::text])))",

@@ -61,7 +61,7 @@ func Areas() []Area {
 		{"Tx", Tx}, {"Accounts", Accounts}, {"Idempotency", Idempotency}, {"Audit", Audit},
 		{"Ledger", Ledger}, {"Payments", Payments}, {"Orders", Orders}, {"Resources", Resources},
 		{"Claims", Claims}, {"TypedRecords", TypedRecords}, {"Usage", Usage}, {"Jobs", Jobs},
-		{"Batches", Batches},
+		{"Batches", Batches}, {"EInvoices", EInvoices},
 	}
 }
 
@@ -128,6 +128,16 @@ func Usage(t *testing.T, newStore NewStore, opts Options) { newSuite(newStore, o
 // listing order, ClaimDue's due range, order and limits (and disjoint pages
 // for concurrent claimers), validation, and rollback.
 func Jobs(t *testing.T, newStore NewStore, opts Options) { newSuite(newStore, opts).testJobs(t) }
+
+// EInvoices tests the e-invoice repository: every field kept and read back
+// as a copy, the lookups by source and by document (oldest first), Update
+// changing only what may change after issue, paging newest first, the
+// three unique keys (id, source per account, number per series across
+// accounts), validation, tenant scoping, racing creates and updates, and
+// rollback.
+func EInvoices(t *testing.T, newStore NewStore, opts Options) {
+	newSuite(newStore, opts).testEInvoices(t)
+}
 
 // Batches tests the calls that lock or write many records at once
 // (GetManyForUpdate, NextNumbers, CreateMany, AppendMany, PutMany,
