@@ -7,6 +7,7 @@ import (
 
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/invoice"
 )
 
 // QuoteRequest asks for the prepaid price of an order: some items and the
@@ -120,6 +121,9 @@ type QuoteLine struct {
 	Total money.Amount `json:"total"`
 	// Breakdown says, for people, what was multiplied by what.
 	Breakdown []string `json:"breakdown,omitempty"`
+	// Explain is Breakdown as numbers (invoice.Detail), one for each of
+	// its texts, for documents in other languages.
+	Explain []invoice.Detail `json:"explain,omitempty"`
 }
 
 // Quote is a priced order. Amounts are the sums of the lines' amounts of

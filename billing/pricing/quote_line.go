@@ -50,15 +50,17 @@ func (c *Catalog) quoteLine(i int, it QuoteItem) (QuoteLine, error) {
 	}
 	breakdown[len(breakdown)-1] = formatNumber(price.Amount.Number()) + " per 30 days" + qty + timeText +
 		" = " + formatNumber(base.Number())
+	explain := append(price.Explain(), proratedExplain(it, price.Amount.Number(), base.Number(), minutes))
 	if !termDiscount.IsZero() {
 		breakdown = append(breakdown, "term discount "+it.Term.String()+" "+percent(rate)+
 			": −"+formatNumber(termDiscount.Number()))
+		explain = append(explain, termDiscountExplain(it.Term, rate, termDiscount.Number()))
 	}
 	return QuoteLine{
 		Item: i, ProductID: it.ProductID, Configuration: it.Configuration.Clone(), Quantity: it.Quantity,
 		Term: it.Term, Span: it.Span, Minutes: minutes, Price: price,
 		Base: base, TermDiscountRate: rate, TermDiscount: termDiscount, Subtotal: subtotal,
-		Breakdown: breakdown,
+		Breakdown: breakdown, Explain: explain,
 	}, nil
 }
 
@@ -114,6 +116,7 @@ func (c *Catalog) applyTax(k *money.Calc, l *QuoteLine) {
 		if !rate.IsZero() {
 			l.Breakdown = append(l.Breakdown, "tax "+percent(rate)+" included in "+formatNumber(after.Number())+
 				": "+formatNumber(tax.Number()))
+			l.Explain = append(l.Explain, taxExplain(true, rate, after.Number(), tax.Number()))
 		}
 	default:
 		l.Net = after
@@ -122,6 +125,7 @@ func (c *Catalog) applyTax(k *money.Calc, l *QuoteLine) {
 		if !rate.IsZero() {
 			l.Breakdown = append(l.Breakdown, "tax "+percent(rate)+" of "+formatNumber(after.Number())+
 				": "+formatNumber(l.Tax.Number()))
+			l.Explain = append(l.Explain, taxExplain(false, rate, after.Number(), l.Tax.Number()))
 		}
 	}
 }

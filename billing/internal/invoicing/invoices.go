@@ -46,7 +46,7 @@ func DescribeConfiguration(c pricing.Configuration) string {
 // shares), and the catalog's tax. Numbers come from the year's series in
 // the account's zone, allocated in this transaction (gapless).
 func IssueInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail,
-	details []string, span period.Span, amount, discount money.Amount, memo string) (invoice.Invoice, error) {
+	details []string, explain []invoice.Detail, span period.Span, amount, discount money.Amount, memo string) (invoice.Invoice, error) {
 	tax, err := s.TaxFor(acct.Currency)
 	if err != nil {
 		return invoice.Invoice{}, err
@@ -55,7 +55,7 @@ func IssueInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.
 	if tax.Mode.String() == "inclusive" {
 		mode = invoice.TaxInclusive
 	}
-	return issueInvoiceIn(ctx, s, tx, acct, r, d, details, span, amount, discount, memo, mode)
+	return issueInvoiceIn(ctx, s, tx, acct, r, d, details, explain, span, amount, discount, memo, mode)
 }
 
 // IssueValueInvoice issues a resource's Paid invoice whose total is
@@ -65,7 +65,7 @@ func IssueInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.
 // money already paid with its tax, so the document states prices with tax
 // included whatever the catalog's mode.
 func IssueValueInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail,
-	details []string, span period.Span, listTotal, value money.Amount, memo string) (invoice.Invoice, error) {
+	details []string, explain []invoice.Detail, span period.Span, listTotal, value money.Amount, memo string) (invoice.Invoice, error) {
 	amount := listTotal
 	if c, err := value.Cmp(listTotal); err != nil {
 		return invoice.Invoice{}, err
@@ -76,12 +76,12 @@ func IssueValueInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct sto
 	if err != nil {
 		return invoice.Invoice{}, err
 	}
-	return issueInvoiceIn(ctx, s, tx, acct, r, d, details, span, amount, discount, memo, invoice.TaxInclusive)
+	return issueInvoiceIn(ctx, s, tx, acct, r, d, details, explain, span, amount, discount, memo, invoice.TaxInclusive)
 }
 
 // issueInvoiceIn is IssueInvoice with the document's tax mode given.
 func issueInvoiceIn(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail,
-	details []string, span period.Span, amount, discount money.Amount, memo string, mode invoice.TaxMode) (invoice.Invoice, error) {
+	details []string, explain []invoice.Detail, span period.Span, amount, discount money.Amount, memo string, mode invoice.TaxMode) (invoice.Invoice, error) {
 	now := s.Now()
 	tax, err := s.TaxFor(acct.Currency)
 	if err != nil {
@@ -93,7 +93,7 @@ func issueInvoiceIn(ctx context.Context, s *core.Env, tx storage.Tx, acct storag
 	}
 	line, err := invoice.PriceLine(invoice.LineInput{
 		Description: describeResource(r.ProductID, d), Period: span, Quantity: decimalOne(),
-		UnitPrice: amount, Discount: discount, TaxRate: tax.Rate, Details: details,
+		UnitPrice: amount, Discount: discount, TaxRate: tax.Rate, Details: details, Explain: explain,
 		ResourceID: r.ID, ResourceName: d.Name, Product: core.ClipText(r.ProductID, 200), Service: core.ClipText(ServiceName(s, acct.Currency, r.ProductID), 200),
 		Item: core.ClipText(DescribeConfiguration(d.Configuration), 200), Unit: PeriodUnit,
 	}, mode)

@@ -43,7 +43,7 @@ func Activate(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Acco
 	if err != nil {
 		return err
 	}
-	inv, err := invoicing.IssueInvoice(ctx, s, tx, acct, r, d, d.Line.Breakdown, period.Span{Start: now, End: end}, d.Line.Base, discount, "")
+	inv, err := invoicing.IssueInvoice(ctx, s, tx, acct, r, d, d.Line.Breakdown, d.Line.Explain, period.Span{Start: now, End: end}, d.Line.Base, discount, "")
 	if err != nil {
 		return err
 	}

@@ -74,7 +74,7 @@ func ExtendPaid(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Ac
 	if err != nil {
 		return err
 	}
-	inv, err := invoicing.IssueInvoice(ctx, s, tx, acct, r, d, line.Breakdown, period.Span{Start: target.Start, End: target.End}, line.Base, discount, string(kind))
+	inv, err := invoicing.IssueInvoice(ctx, s, tx, acct, r, d, line.Breakdown, line.Explain, period.Span{Start: target.Start, End: target.End}, line.Base, discount, string(kind))
 	if err != nil {
 		return err
 	}

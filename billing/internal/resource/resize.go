@@ -59,7 +59,8 @@ func ApplyResize(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.A
 	}
 	oldCfg := d.Configuration
 	note := "resize: " + invoicing.DescribeConfiguration(oldCfg) + " → " + invoicing.DescribeConfiguration(t.Configuration)
-	if err := CreditExactly(ctx, s, tx, acct, r, d, unused, core.ClipText(note, invoice.MaxTextLen)); err != nil {
+	coded := invoice.CreditReason{Code: invoice.CreditResize, Note: core.ClipText(invoicing.DescribeConfiguration(oldCfg)+" → "+invoicing.DescribeConfiguration(t.Configuration), invoice.MaxTextLen)}
+	if err := CreditExactly(ctx, s, tx, acct, r, d, unused, core.ClipText(note, invoice.MaxTextLen), coded); err != nil {
 		return money.Amount{}, err
 	}
 	cat, err := s.CatalogFor(acct.Currency)
@@ -73,7 +74,7 @@ func ApplyResize(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.A
 	d.Configuration, d.PricePer30Days = t.Configuration, price.Amount
 	invoiceID := ""
 	if after.IsPositive() {
-		inv, err := invoicing.IssueValueInvoice(ctx, s, tx, acct, r, d, t.NewLine.Breakdown, period.Span{Start: t.Start, End: t.End}, t.NewLine.Total, after, "resize")
+		inv, err := invoicing.IssueValueInvoice(ctx, s, tx, acct, r, d, t.NewLine.Breakdown, t.NewLine.Explain, period.Span{Start: t.Start, End: t.End}, t.NewLine.Total, after, "resize")
 		if err != nil {
 			return money.Amount{}, err
 		}
