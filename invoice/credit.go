@@ -16,6 +16,9 @@ type CreditRequest struct {
 	// Reason says why, e.g. "delete: unused 20 days refunded"; required. It
 	// becomes the note's Memo.
 	Reason string
+	// CodedReason is Reason as a code (optional), which documents write in
+	// the reader's language; it becomes the note's CodedReason.
+	CodedReason CreditReason
 	// At is the host clock's reading; not before the invoice was issued.
 	At time.Time
 }
@@ -159,6 +162,9 @@ func checkCreditable(of Invoice, req CreditRequest) error {
 	if err := checkText("Reason", req.Reason, true); err != nil {
 		return err
 	}
+	if err := req.CodedReason.check("CodedReason"); err != nil {
+		return err
+	}
 	if err := checkTime("At", req.At); err != nil {
 		return err
 	}
@@ -211,6 +217,7 @@ func creditLine(orig Line, share money.Amount, mode TaxMode) (Line, error) {
 		Tax:         tax,
 		Total:       share,
 		Details:     []string{fmt.Sprintf("credits %s of the line total %s", share, orig.Total)},
+		Explain:     []Detail{{Kind: DetailCredit, Amount: share.Number(), Base: orig.Total.Number()}},
 	}
 	// The note reverses the tax as the invoice declared it (KCT stays
 	// KCT), whatever the customer's treatment is today.
@@ -224,6 +231,7 @@ func newNote(of Invoice, lines []Line, req CreditRequest) (Invoice, error) {
 		ID: req.ID, AccountID: of.AccountID, ResourceID: of.ResourceID, Kind: KindCreditNote,
 		Status: StatusDraft, Currency: of.Currency, TaxMode: of.TaxMode,
 		CreatedAt: req.At, CreditedInvoiceID: of.ID, Memo: req.Reason,
+		CodedReason: req.CodedReason,
 	}
 	return withLines(note, lines)
 }

@@ -79,6 +79,10 @@ type Invoice struct {
 	// Memo is free text shown on the document; on a credit note, the reason
 	// for the credit.
 	Memo string `json:"memo,omitempty"`
+	// CodedReason is, on a credit note, Memo's reason as a code, which
+	// documents write in the reader's language; zero when the note was
+	// made without one, and always zero on an invoice.
+	CodedReason CreditReason `json:"coded_reason,omitzero"`
 	// Seller and Buyer are the legal parties as they were when the
 	// document was issued (WithParties); nil when none was given, and on
 	// documents issued before parties were recorded.

@@ -94,6 +94,10 @@ type Line struct {
 	// Details explain the line for people ("90,000/30 × 60 days"); at most
 	// MaxDetails, each non-empty free text.
 	Details []string `json:"details,omitempty"`
+	// Explain is the same explanation as numbers (see Detail), which a
+	// document writes in its reader's language; at most MaxDetails. Empty
+	// on lines stored before it existed, whose Details are then shown.
+	Explain []Detail `json:"explain,omitempty"`
 }
 
 // Limits on line numbers. A quantity or rate outside them is a mistake, and
@@ -111,6 +115,7 @@ const (
 func (l Line) Clone() Line {
 	l.Details = slices.Clone(l.Details)
 	l.CouponCodes = slices.Clone(l.CouponCodes)
+	l.Explain = slices.Clone(l.Explain)
 	return l
 }
 
@@ -137,6 +142,8 @@ type LineInput struct {
 	// TaxTreatment is copied to the line (see Line.TaxTreatment).
 	TaxTreatment TaxTreatment
 	Details      []string
+	// Explain is copied to the line's Explain.
+	Explain []Detail
 	// ResourceID, ResourceName, Product, Service, Item, Unit and
 	// DiscountRate are copied to the line's fields of those names.
 	ResourceID, ResourceName, Product, Service, Item, Unit string
@@ -160,7 +167,7 @@ func PriceLine(in LineInput, mode TaxMode) (Line, error) {
 	l := Line{
 		Description: in.Description, Period: in.Period, Quantity: in.Quantity,
 		UnitPrice: in.UnitPrice, Discount: in.Discount, TaxRate: in.TaxRate, TaxTreatment: in.TaxTreatment,
-		Details: slices.Clone(in.Details), ResourceID: in.ResourceID, ResourceName: in.ResourceName,
+		Details: slices.Clone(in.Details), Explain: slices.Clone(in.Explain), ResourceID: in.ResourceID, ResourceName: in.ResourceName,
 		Product: in.Product, Service: in.Service, Item: in.Item, Unit: in.Unit, DiscountRate: in.DiscountRate,
 	}
 	// Check the factors before multiplying, so that a hostile quantity or
@@ -249,6 +256,14 @@ func validateLine(idx int, l Line, cur money.Currency, mode TaxMode, kind Kind) 
 	for i, d := range l.Details {
 		if p := textProblem(d, true); p != "" {
 			return &LineError{Index: idx, Field: fmt.Sprintf("Details[%d]", i), Reason: p}
+		}
+	}
+	if len(l.Explain) > MaxDetails {
+		return &LineError{Index: idx, Field: "Explain", Reason: fmt.Sprintf("has %d entries, more than %d", len(l.Explain), MaxDetails)}
+	}
+	for i, d := range l.Explain {
+		if field, p := detailProblem(d); p != "" {
+			return &LineError{Index: idx, Field: fmt.Sprintf("Explain[%d].%s", i, field), Reason: p}
 		}
 	}
 	if p := periodProblem(l.Period); p != "" {

@@ -80,10 +80,16 @@ func (inv Invoice) checkKindFields() error {
 		if err := checkID("CreditedInvoiceID", inv.CreditedInvoiceID); err != nil {
 			return err
 		}
+		if err := inv.CodedReason.check("CodedReason"); err != nil {
+			return err
+		}
 		return checkText("Memo", inv.Memo, true)
 	}
 	if inv.CreditedInvoiceID != "" {
 		return &ArgumentError{Name: "CreditedInvoiceID", Reason: "is set on an invoice"}
+	}
+	if !inv.CodedReason.IsZero() {
+		return &ArgumentError{Name: "CodedReason", Reason: "is set on an invoice"}
 	}
 	return checkText("Memo", inv.Memo, false)
 }

@@ -9,6 +9,7 @@ func (p Price) Clone() Price {
 		parts := make([]PricePart, len(p.Parts))
 		for i, part := range p.Parts {
 			part.Breakdown = slices.Clone(part.Breakdown)
+			part.Explain = cloneExplain(part.Explain)
 			parts[i] = part
 		}
 		p.Parts = parts
@@ -22,6 +23,7 @@ func (l QuoteLine) Clone() QuoteLine {
 	l.Price = l.Price.Clone()
 	l.Discounts = slices.Clone(l.Discounts)
 	l.Breakdown = slices.Clone(l.Breakdown)
+	l.Explain = cloneExplain(l.Explain)
 	return l
 }
 

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/invoice"
 )
 
 // applyDiscounts applies the order discounts to lines whose Subtotal is
@@ -53,6 +54,8 @@ func (c *Catalog) applyDiscounts(k *money.Calc, lines []QuoteLine, discounts []D
 			lines[i].Discounts = append(lines[i].Discounts, DiscountShare{Code: d.Code, Label: d.Label, Amount: s})
 			lines[i].Breakdown = append(lines[i].Breakdown,
 				"discount "+displayName(d.Label, d.Code)+": −"+formatNumber(s.Number()))
+			lines[i].Explain = append(lines[i].Explain,
+				invoice.Detail{Kind: invoice.DetailDiscount, Name: displayName(d.Label, d.Code), Amount: s.Number()})
 		}
 	}
 	return applied, nil

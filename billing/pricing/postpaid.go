@@ -8,6 +8,7 @@ import (
 
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/invoice"
 )
 
 // MaxPostpaidMinutes is the most minutes one monthly postpaid charge may
@@ -58,6 +59,9 @@ type PostpaidBill struct {
 	Total money.Amount
 	// Breakdown says, for people, what was multiplied by what.
 	Breakdown []string
+	// Explain is Breakdown as numbers (invoice.Detail), one for each of
+	// its texts, for documents in other languages.
+	Explain []invoice.Detail
 }
 
 // PostpaidCharge computes the monthly postpaid bill of one resource from u.
@@ -129,10 +133,13 @@ func PostpaidCharge(u PostpaidUsage) (PostpaidBill, error) {
 	line += " ÷ " + formatInt(period.MinutesPer30Days) + " = " + formatNumber(preTax.Number())
 	breakdown := []string{line, "tax " + percent(u.TaxRate) + " of " + formatNumber(preTax.Number()) + ": " +
 		formatNumber(tax.Number())}
+	explain := []invoice.Detail{{Kind: invoice.DetailPostpaid, Minutes: u.Minutes, Price: u.UnitPrice.Number(), Quantity: u.Quantity,
+		Rate: u.DiscountRate, Amount: preTax.Number()}, taxExplain(false, u.TaxRate, preTax.Number(), tax.Number())}
 	if !coupon.IsZero() {
 		breakdown = append(breakdown, "coupon: −"+formatNumber(coupon.Number()))
+		explain = append(explain, invoice.Detail{Kind: invoice.DetailCoupon, Amount: coupon.Number()})
 	}
-	return PostpaidBill{PreTax: preTax, Tax: tax, Coupon: coupon, Total: total, Breakdown: breakdown}, nil
+	return PostpaidBill{PreTax: preTax, Tax: tax, Coupon: coupon, Total: total, Breakdown: breakdown, Explain: explain}, nil
 }
 
 // BandwidthGB converts transferred bytes to billed gigabytes of bytesPerGB

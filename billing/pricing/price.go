@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/invoice"
 )
 
 // PartKind says whether a PricePart is a plan or a component.
@@ -46,6 +47,8 @@ type PricePart struct {
 	// Breakdown describes how Amount was computed, e.g.
 	// "2 vCPU × 45,000 = 90,000".
 	Breakdown []string `json:"breakdown,omitempty"`
+	// Explain is Breakdown as numbers, for documents in other languages.
+	Explain []invoice.Detail `json:"explain,omitempty"`
 }
 
 // Breakdown returns every part's breakdown lines in order.
@@ -97,6 +100,7 @@ func (c *Catalog) price(e *entry, cfg Configuration) (Price, error) {
 			Kind: PartPlan, ID: pl.ID, Name: pl.Name, Quantity: 1,
 			Amount:    amt,
 			Breakdown: []string{"plan " + displayName(pl.Name, pl.ID) + " " + formatNumber(pl.Price)},
+			Explain:   planExplain(displayName(pl.Name, pl.ID), pl.Price),
 		})
 	}
 	for _, comp := range p.Components {
@@ -131,6 +135,7 @@ func (c *Catalog) price(e *entry, cfg Configuration) (Price, error) {
 			Kind: PartComponent, ID: comp.ID, Name: comp.Name, Quantity: q,
 			Amount:    amt,
 			Breakdown: componentBreakdown(comp, ch),
+			Explain:   componentExplain(comp, ch),
 		})
 	}
 	if len(parts) == 0 {

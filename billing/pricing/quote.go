@@ -132,6 +132,9 @@ type QuoteLine struct {
 	Total money.Amount `json:"total"`
 	// Breakdown says, for people, what was multiplied by what.
 	Breakdown []string `json:"breakdown,omitempty"`
+	// Explain is Breakdown as numbers (invoice.Detail), one for each of
+	// its texts, for documents in other languages.
+	Explain []invoice.Detail `json:"explain,omitempty"`
 }
 
 // Quote is a priced order. Amounts are the sums of the lines' amounts of

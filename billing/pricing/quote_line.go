@@ -51,9 +51,11 @@ func (c *Catalog) quoteLine(i int, it QuoteItem, treatment invoice.TaxTreatment)
 	}
 	breakdown[len(breakdown)-1] = formatNumber(price.Amount.Number()) + " per 30 days" + qty + timeText +
 		" = " + formatNumber(base.Number())
+	explain := append(price.Explain(), proratedExplain(it, price.Amount.Number(), base.Number(), minutes))
 	if !termDiscount.IsZero() {
 		breakdown = append(breakdown, "term discount "+it.Term.String()+" "+percent(rate)+
 			": −"+formatNumber(termDiscount.Number()))
+		explain = append(explain, termDiscountExplain(it.Term, rate, termDiscount.Number()))
 	}
 	taxRate, treatment := c.lineTax(e, treatment)
 	return QuoteLine{
@@ -61,7 +63,7 @@ func (c *Catalog) quoteLine(i int, it QuoteItem, treatment invoice.TaxTreatment)
 		Item: i, ProductID: it.ProductID, Configuration: it.Configuration.Clone(), Quantity: it.Quantity,
 		Term: it.Term, Span: it.Span, Minutes: minutes, Price: price,
 		Base: base, TermDiscountRate: rate, TermDiscount: termDiscount, Subtotal: subtotal,
-		Breakdown: breakdown,
+		Breakdown: breakdown, Explain: explain,
 	}, nil
 }
 
@@ -117,6 +119,7 @@ func (c *Catalog) applyTax(k *money.Calc, l *QuoteLine) {
 		if !rate.IsZero() {
 			l.Breakdown = append(l.Breakdown, "tax "+percent(rate)+" included in "+formatNumber(after.Number())+
 				": "+formatNumber(tax.Number()))
+			l.Explain = append(l.Explain, taxExplain(true, rate, after.Number(), tax.Number()))
 		}
 	default:
 		l.Net = after
@@ -125,6 +128,7 @@ func (c *Catalog) applyTax(k *money.Calc, l *QuoteLine) {
 		if !rate.IsZero() {
 			l.Breakdown = append(l.Breakdown, "tax "+percent(rate)+" of "+formatNumber(after.Number())+
 				": "+formatNumber(l.Tax.Number()))
+			l.Explain = append(l.Explain, taxExplain(false, rate, after.Number(), l.Tax.Number()))
 		}
 	}
 }

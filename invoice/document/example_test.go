@@ -11,6 +11,7 @@ import (
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/invoice/document"
+	"github.com/cloudbill/cloudbill/invoice/einvoice"
 )
 
 // Render a paid invoice as HTML and PDF for a Vietnamese customer. The
@@ -81,4 +82,36 @@ func ExampleFormatMoney() {
 	// 230000 VND in vi-VN: 230.000 ₫
 	// 1234.50 USD in en-US: $1,234.50
 	// 1234.50 USD in vi-VN: 1.234,50 US$
+}
+
+// Render the PDF view of a Vietnamese e-invoice: the signed XML is the
+// invoice, and this is the copy a buyer reads, with the tax authority's
+// code and the lookup code once the provider has them.
+func ExampleRenderer_EInvoicePDF() {
+	hcm, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
+	sym, _ := einvoice.ParseSymbol("C26TAA")
+	vnd := func(s string) money.Amount { a, _ := money.New(s, "VND"); return a }
+	inv := einvoice.Invoice{
+		Form: einvoice.FormVAT, Symbol: sym, Number: 1, Issued: time.Date(2026, 4, 5, 9, 0, 0, 0, hcm),
+		Zone: "Asia/Ho_Chi_Minh", Currency: "VND", ExchangeRate: decimal.NewFromInt(1), PaymentMethod: "TM/CK",
+		Seller: invoice.Party{Name: "Công ty TNHH Mây Xanh", TaxCode: "0312345678", Address: "123 Nguyễn Huệ, Quận 1, TP. Hồ Chí Minh"},
+		Buyer:  invoice.Party{Name: "Công ty TNHH Minh Anh", TaxCode: "0301234567"},
+		Lines: []einvoice.Line{{Nature: einvoice.NatureGoods, Name: "vServer 1 vCPU / 2 GB RAM", Unit: "tháng",
+			Quantity: decimal.NewFromInt(1), UnitPrice: vnd("181000"), Discount: vnd("0"), Amount: vnd("181000"),
+			VAT: einvoice.VAT10, Tax: vnd("18100")}},
+	}
+	r, _ := document.NewRenderer(document.Config{})
+	var pdf bytes.Buffer
+	err := r.EInvoicePDF(&pdf, inv, document.EInvoiceStatus{
+		LookupCode: "MX7K2Q9P", AuthorityCode: "00A1B2C3D4E5F60718293A4B5C6D7E8F90",
+		SignedBy: "CÔNG TY TNHH MÂY XANH", SignedAt: time.Date(2026, 4, 5, 9, 1, 0, 0, hcm),
+	})
+	totals, _ := inv.Totals()
+	fmt.Println("PDF:", err == nil && bytes.HasPrefix(pdf.Bytes(), []byte("%PDF-")))
+	fmt.Println("Ký hiệu:", einvoice.SeriesKey(inv.Form, inv.Symbol))
+	fmt.Println("Số tiền viết bằng chữ:", totals.InWords)
+	// Output:
+	// PDF: true
+	// Ký hiệu: 1C26TAA
+	// Số tiền viết bằng chữ: Một trăm chín mươi chín nghìn một trăm đồng
 }

@@ -4,8 +4,13 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
+	"golang.org/x/text/currency"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 
 	"github.com/cloudbill/cloudbill/billing/money"
 )
@@ -45,27 +50,41 @@ type numberStyle struct {
 	// symbolFirst puts the currency sign before the number ("$1.00"),
 	// otherwise after it with a space ("1,00 US$").
 	symbolFirst bool
-	// symbols are the currency signs the locale uses; other currencies are
-	// written with their ISO code.
-	symbols map[string]string
 }
 
 // style returns l's number style; l must be valid.
 func (l Locale) style() numberStyle {
 	if l == ViVN {
-		return numberStyle{group: ".", decimal: ",", symbols: map[string]string{
-			"VND": "₫", "USD": "US$", "EUR": "€", "GBP": "£", "JPY": "JP¥", "CNY": "CN¥",
-		}}
+		return numberStyle{group: ".", decimal: ",", symbolFirst: false}
 	}
-	return numberStyle{group: ",", decimal: ".", symbolFirst: true, symbols: map[string]string{
-		"USD": "$", "VND": "₫", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "CN¥",
-	}}
+	return numberStyle{group: ",", decimal: ".", symbolFirst: true}
+}
+
+// symbol is the currency sign CLDR gives code in l ("₫", "US$" in vi-VN,
+// "$" in en-US), from golang.org/x/text/currency; a currency without one
+// is written with its ISO code ("KWD").
+func (l Locale) symbol(code string) string {
+	u, err := currency.ParseISO(code)
+	if err != nil {
+		return code
+	}
+	return message.NewPrinter(language.Make(string(l))).Sprint(currency.Symbol(u))
+}
+
+// endsInLetter reports whether s ends in a letter: CLDR's currency spacing
+// puts a no-break space between such a sign and the digits ("KWD 12.345",
+// "SGD 5.00"), none after a symbol ("$5.00", "CN¥5.00").
+func endsInLetter(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return unicode.IsLetter(r)
 }
 
 // nbsp is the no-break space CLDR puts between a number and its currency.
 const nbsp = "\u00a0"
 
-// FormatMoney writes a for people in locale l, with its exact value: the
+// FormatMoney writes a for people in locale l as CLDR writes money, with
+// its exact value: the sign CLDR gives the currency in the locale
+// (golang.org/x/text/currency), the locale's digit grouping, and the
 // currency's minor digits at least, and every further non-zero digit a has
 // (a unit price of 7.7 VND is "7,7 ₫" in vi-VN, never rounded to 8). Digits
 // are grouped by thousands. Examples:
@@ -94,18 +113,16 @@ func FormatMoney(a money.Amount, l Locale) (string, error) {
 	if neg {
 		sign = "-"
 	}
-	sym, ok := st.symbols[code]
-	switch {
-	case st.symbolFirst && ok:
-		return sign + sym + digits, nil
+	sym := l.symbol(code)
 	// A no-break space keeps the number and its currency on one line, as
 	// CLDR writes them ("230.000 ₫", "KWD 12.345").
+	switch {
+	case st.symbolFirst && endsInLetter(sym):
+		return sign + sym + nbsp + digits, nil
 	case st.symbolFirst:
-		return sign + code + nbsp + digits, nil
-	case ok:
-		return sign + digits + nbsp + sym, nil
+		return sign + sym + digits, nil
 	default:
-		return sign + digits + nbsp + code, nil
+		return sign + digits + nbsp + sym, nil
 	}
 }
 

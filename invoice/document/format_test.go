@@ -34,6 +34,11 @@ func TestFormatMoney(t *testing.T) {
 		{"12.345 KWD", document.EnUS, "KWD\u00a012.345"},
 		{"1234.5 KWD", document.ViVN, "1.234,500\u00a0KWD"},
 		{"99.99 EUR", document.EnUS, "€99.99"},
+		// CLDR's own signs, from golang.org/x/text/currency.
+		{"1500 JPY", document.ViVN, "1.500 JP¥"},
+		{"1500 JPY", document.EnUS, "¥1,500"},
+		{"100 THB", document.ViVN, "100,00 ฿"},
+		{"100 THB", document.EnUS, "THB 100.00"},
 	}
 	for _, c := range cases {
 		t.Run(c.amount+" in "+string(c.locale), func(t *testing.T) {

@@ -44,7 +44,7 @@ func TestDocumentsShowTheLineFields(t *testing.T) {
 	}{
 		{document.EnUS, []string{"Resource: web-1 · res_1", "Service: vServer · vserver", "Item: 2 vCPU / 4 GB", "Unit: 30 days",
 			"Discount: 10%", "Coupon: ₫1,000 · MARCH1K", "₫62,973", "₫6,297", "₫61,344"}},
-		{document.ViVN, []string{"Dịch vụ: vServer · vserver", "Hạng mục: 2 vCPU / 4 GB", "Đơn vị tính: 30 days", "Chiết khấu: 10%",
+		{document.ViVN, []string{"Dịch vụ: vServer · vserver", "Hạng mục: 2 vCPU / 4 GB", "Đơn vị tính: 30 ngày", "Chiết khấu: 10%",
 			"Mã giảm giá: 1.000 ₫ · MARCH1K", "61.344 ₫"}},
 	} {
 		t.Run(string(c.locale), func(t *testing.T) {

@@ -190,9 +190,13 @@ func (p *pdfDoc) document(v View) {
 // fields writes "label: value" pairs in a column at x from y, wrapping
 // values, and returns the y below them.
 func (p *pdfDoc) fields(x, y, w float64, fs []Field) float64 {
+	return p.fieldsWith(x, y, w, min(w*0.38, 36), fs)
+}
+
+// fieldsWith is fields with the labels' column labelW wide.
+func (p *pdfDoc) fieldsWith(x, y, w, labelW float64, fs []Field) float64 {
 	f := p.f
 	const lh = 4.6
-	labelW := min(w*0.38, 36)
 	for _, fd := range fs {
 		lines := p.wrapWith(fd.Value, w-labelW, fd.Strong, 9)
 		y = p.ensureAt(y, lh)

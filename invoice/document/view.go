@@ -96,7 +96,9 @@ type View struct {
 	// Corrects is, on a credit note, the number (or id) of the invoice it
 	// corrects; Reason is the note's reason. Both "" on an invoice.
 	Corrects string
-	// Reason is, on a credit note, why it was issued.
+	// Reason is, on a credit note, why it was issued: its Memo, or in
+	// another language than English its coded reason in that language
+	// when it has one (see FormatCreditReason).
 	Reason string
 	// Memo is an invoice's free text.
 	Memo string
@@ -147,7 +149,10 @@ type LineView struct {
 	// Period is the span the line pays for, to the minute; "" when the
 	// line is not periodic.
 	Period string
-	// Details explain the line (how it was priced, the coupon's share).
+	// Details explain the line (how it was priced, the coupon's share):
+	// in English the line's Details as they were written, in another
+	// language its Explain in that language's words and digits (see
+	// FormatDetail).
 	Details []string
 	// Resource ("web-1 · res_1"), Service ("vServer · vserver"), Item,
 	// Unit, DiscountRate ("10%") and Coupon (the after-tax coupon and its
@@ -212,7 +217,7 @@ func buildView(inv invoice.Invoice, opts Options, labels func(lang string) Label
 		if v.Corrects == "" {
 			v.Corrects = inv.CreditedInvoiceID
 		}
-		v.Reason, v.Memo = v.Memo, ""
+		v.Reason, v.Memo = creditReason(inv, l), ""
 	}
 	v.Number, v.Series = inv.DisplayNumber(), inv.Series
 	if v.Number == "" {
@@ -244,9 +249,7 @@ func buildView(inv invoice.Invoice, opts Options, labels func(lang string) Label
 		if !line.Period.Start.IsZero() {
 			lv.Period = formatTime(line.Period.Start, loc, l) + " – " + formatTime(line.Period.End, loc, l)
 		}
-		for _, d := range line.Details {
-			lv.Details = append(lv.Details, nfc(d))
-		}
+		lv.Details = lineDetails(line, l)
 		lineFacts(&lv, line, lb, f)
 		v.Lines = append(v.Lines, lv)
 	}
@@ -289,7 +292,7 @@ func lineFacts(lv *LineView, line invoice.Line, lb Labels, f formatter) {
 	}
 	lv.Resource = join(line.ResourceName, line.ResourceID)
 	lv.Service = join(line.Service, line.Product)
-	lv.Item, lv.Unit = nfc(line.Item), nfc(line.Unit)
+	lv.Item, lv.Unit = nfc(line.Item), nfc(unitName(line.Unit, f.l))
 	if !line.DiscountRate.IsZero() {
 		lv.DiscountRate = f.percent(line.DiscountRate)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/invoice"
 )
 
 // Interval is one configuration of a resource and the time it was in
@@ -121,6 +122,9 @@ type Line struct {
 	Coupons []CouponShare
 	// Breakdown says, for people, what was multiplied by what.
 	Breakdown []string
+	// Explain is Breakdown as numbers (invoice.Detail), one for each of
+	// its texts, which a document writes in its reader's language.
+	Explain []invoice.Detail
 }
 
 // CouponUse says how much of a coupon the bill used.
@@ -228,13 +232,14 @@ func Close(month period.Span, r Resource) (Bill, error) {
 			if err != nil {
 				return Bill{}, &InputError{Field: "Intervals", Reason: "cannot be priced with its coupon", Err: err}
 			}
-			lines[i].Total, lines[i].Breakdown = b.Total, b.Breakdown
+			lines[i].Total, lines[i].Breakdown, lines[i].Explain = b.Total, b.Breakdown, b.Explain
 			continue
 		}
 		var k money.Calc
 		lines[i].Total = k.Sub(k.Add(lines[i].PreTax, lines[i].Tax), lines[i].Coupon)
 		if lines[i].Coupon.IsPositive() {
 			lines[i].Breakdown = append(lines[i].Breakdown, "coupon: −"+lines[i].Coupon.Number().String())
+			lines[i].Explain = append(lines[i].Explain, invoice.Detail{Kind: invoice.DetailCoupon, Amount: lines[i].Coupon.Number()})
 		}
 		if k.Err() != nil {
 			return Bill{}, k.Err()
@@ -269,7 +274,7 @@ func configurationLine(iv Interval, span period.Span, minutes int64) (Line, erro
 	}
 	return Line{Kind: LineConfiguration, Item: iv.Item, Unit: "30 days", Period: span, Minutes: minutes,
 		UnitPrice: iv.UnitPrice, Quantity: iv.Quantity, DiscountRate: iv.DiscountRate, TaxRate: iv.TaxRate,
-		PreTax: b.PreTax, Tax: b.Tax, Coupon: b.Coupon, Total: b.Total, Breakdown: b.Breakdown}, nil
+		PreTax: b.PreTax, Tax: b.Tax, Coupon: b.Coupon, Total: b.Total, Breakdown: b.Breakdown, Explain: b.Explain}, nil
 }
 
 // usageLine prices one metered charge without coupons.
@@ -312,7 +317,9 @@ func usageLine(u Metered, month period.Span, cur money.Currency) (Line, *InputEr
 	detail += " = " + preTax.Number().String()
 	return Line{Kind: LineUsage, Item: c.Metric, Unit: c.Unit, Period: span, UnitPrice: c.UnitPrice, Quantity: c.Quantity,
 		DiscountRate: u.DiscountRate, TaxRate: u.TaxRate, PreTax: preTax, Tax: tax, Coupon: zero(cur),
-		Breakdown: []string{detail, "tax " + u.TaxRate.Shift(2).String() + "% of " + preTax.Number().String() + ": " + tax.Number().String()}}, nil
+		Breakdown: []string{detail, "tax " + u.TaxRate.Shift(2).String() + "% of " + preTax.Number().String() + ": " + tax.Number().String()},
+		Explain: []invoice.Detail{{Kind: invoice.DetailUsage, Quantity: c.Quantity, Unit: c.Unit, Price: c.UnitPrice.Number(),
+			Rate: u.DiscountRate, Amount: preTax.Number()}, {Kind: invoice.DetailTax, Rate: u.TaxRate, Base: preTax.Number(), Amount: tax.Number()}}}, nil
 }
 
 // withField sets the error's field and returns it as an error.

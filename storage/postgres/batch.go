@@ -93,7 +93,7 @@ func (r invoices) CreateMany(ctx context.Context, invs []storage.Invoice) error 
 		if err != nil {
 			return err
 		}
-		b.Queue(r.t.s.q.resources.createInvoice, append(args, inv.CreatedAt, inv.UpdatedAt)...)
+		b.Queue(r.t.s.q.resources.createInvoice, append(args, inv.CreatedAt, inv.UpdatedAt, codedReasonArg(inv.CodedReason))...)
 	}
 	return r.t.sendBatch(ctx, "create invoices", b, func(i int, br pgx.BatchResults) error {
 		op := fmt.Sprintf("create invoice %q", invs[i].ID)

@@ -64,6 +64,16 @@ func partyArg(p *invoice.Party) any {
 	return string(b)
 }
 
+// codedReasonArg is a credit note's coded reason as a JSONB argument: NULL
+// for none. Marshalling a struct of strings cannot fail.
+func codedReasonArg(r invoice.CreditReason) any {
+	if r.IsZero() {
+		return nil
+	}
+	b, _ := json.Marshal(r)
+	return string(b)
+}
+
 // partyOf reads a JSONB party column: nil for NULL.
 func partyOf(b []byte) (*invoice.Party, error) {
 	if b == nil {
@@ -89,7 +99,7 @@ func (r invoices) Create(ctx context.Context, inv storage.Invoice) error {
 	if err != nil {
 		return err
 	}
-	tag, err := r.t.pg.Exec(ctx, r.t.s.q.resources.createInvoice, append(args, inv.CreatedAt, inv.UpdatedAt)...)
+	tag, err := r.t.pg.Exec(ctx, r.t.s.q.resources.createInvoice, append(args, inv.CreatedAt, inv.UpdatedAt, codedReasonArg(inv.CodedReason))...)
 	if err != nil {
 		return r.t.fail(op, err)
 	}
@@ -137,7 +147,7 @@ func (r invoices) Update(ctx context.Context, inv storage.Invoice) error {
 		return err
 	}
 	var found, taken, updated bool
-	if err := r.t.pg.QueryRow(ctx, r.t.s.q.resources.updateInvoice, append(args, inv.UpdatedAt)...).
+	if err := r.t.pg.QueryRow(ctx, r.t.s.q.resources.updateInvoice, append(args, inv.UpdatedAt, codedReasonArg(inv.CodedReason))...).
 		Scan(&found, &taken, &updated); err != nil {
 		return r.t.fail(op, err)
 	}
@@ -238,12 +248,12 @@ func scanInvoice(row pgx.Row) (storage.Invoice, error) {
 		total, subtotal, discount, net, tax, paid, cred pgtype.Numeric
 		issued, due, paidAt, voided                     pgtype.Timestamptz
 		kind, status, taxMode                           string
-		seller, buyer                                   []byte
+		seller, buyer, coded                            []byte
 	)
 	if err := row.Scan(&inv.ID, &inv.AccountID, &inv.ResourceID, &inv.OrderID, &kind, &status,
 		&series, &number, &cur, &total, &issued, &taxMode, &subtotal, &discount, &net, &tax, &paid, &cred,
 		&inv.Lines, &due, &paidAt, &voided, &inv.VoidReason, &inv.CreditedInvoiceID, &inv.Memo,
-		&seller, &buyer, &inv.CreatedAt, &inv.UpdatedAt); err != nil {
+		&seller, &buyer, &inv.CreatedAt, &inv.UpdatedAt, &coded); err != nil {
 		return storage.Invoice{}, err
 	}
 	var err error
@@ -252,6 +262,11 @@ func scanInvoice(row pgx.Row) (storage.Invoice, error) {
 	}
 	if inv.Buyer, err = partyOf(buyer); err != nil {
 		return storage.Invoice{}, fmt.Errorf("invoice %q buyer: %w", inv.ID, err)
+	}
+	if coded != nil {
+		if err := json.Unmarshal(coded, &inv.CodedReason); err != nil {
+			return storage.Invoice{}, fmt.Errorf("invoice %q coded reason: %w", inv.ID, err)
+		}
 	}
 	for _, a := range []struct {
 		dst *money.Amount

@@ -57,7 +57,7 @@ const resourceColumns = `id, account_id, created_at, version, order_id, product_
 
 const invoiceColumns = `id, account_id, resource_id, order_id, kind, status, series, number, currency, total,
 	issued_at, tax_mode, subtotal, discount, net, tax, amount_paid, amount_credited, lines, due_at, paid_at, voided_at,
-	void_reason, credited_invoice_id, memo, seller, buyer, created_at, updated_at`
+	void_reason, credited_invoice_id, memo, seller, buyer, created_at, updated_at, coded_reason`
 
 const actionColumns = `seq, id, account_id, resource_id, kind, actor, at, old_configuration, new_configuration,
 	old_start, old_end, new_start, new_end, invoice_id, note`
@@ -125,7 +125,7 @@ func newResourceQueries(t tables) resourceQueries {
 		// already used are both "0 rows".
 		createInvoice: r.Replace(`INSERT INTO {invoices} ({inv})
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-				$21, $22, $23, $24, $25, $26, $27, $28, $29) ON CONFLICT DO NOTHING`),
+				$21, $22, $23, $24, $25, $26, $27, $28, $29, $30) ON CONFLICT DO NOTHING`),
 		getInvoice:          r.Replace(`SELECT {inv} FROM {invoices} WHERE id = $1 AND account_id = $2`),
 		getInvoiceForUpdate: r.Replace(`SELECT {inv} FROM {invoices} WHERE id = $1 AND account_id = $2 FOR UPDATE`),
 		// An UPDATE cannot skip a unique violation as an INSERT can, so
@@ -143,7 +143,8 @@ func newResourceQueries(t tables) resourceQueries {
 					series = $7, number = $8, currency = $9, total = $10, issued_at = $11, tax_mode = $12,
 					subtotal = $13, discount = $14, net = $15, tax = $16, amount_paid = $17, amount_credited = $18,
 					lines = $19, due_at = $20, paid_at = $21, voided_at = $22, void_reason = $23,
-					credited_invoice_id = $24, memo = $25, seller = $26, buyer = $27, updated_at = $28
+					credited_invoice_id = $24, memo = $25, seller = $26, buyer = $27, updated_at = $28,
+					coded_reason = $29
 				WHERE id = $1 AND account_id = $2 AND NOT (SELECT taken FROM taken)
 				RETURNING 1
 			)

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudbill/cloudbill/billing/money"
@@ -82,11 +83,14 @@ func (s suite) testTypedRecords(t *testing.T) {
 		want.AmountPaid = want.Total
 		want.Lines[0].Period = period.Span{Start: epoch(), End: epoch().Add(720 * time.Hour)}
 		want.Lines[0].Details = []string{"2 vCPU × 45,000"}
+		want.Lines[0].Explain = []invoice.Detail{{Kind: invoice.DetailUnits, Name: "vCPU", Unit: "vCPU", Quantity: decimal.NewFromInt(2),
+			Price: decimal.NewFromInt(45_000), Amount: decimal.NewFromInt(90_000)}}
 		want.Seller = &invoice.Party{Name: "Công ty Cổ phần Mây Việt", TaxCode: "0101234567", Address: "Số 1 Phố Huế\nHà Nội",
 			BankAccount: "0011001234567", BankName: "Vietcombank"}
 		want.Buyer = &invoice.Party{Name: "Công ty TNHH An Bình", TaxCode: "0312345678-001", BuyerName: "Nguyễn Văn An"}
 		note := invoiceRecord(t, "a", "cn1", "r1", invoice.StatusIssued, 87_483, epoch())
 		note.Kind, note.CreditedInvoiceID, note.VoidReason = invoice.KindCreditNote, "i1", ""
+		note.CodedReason = invoice.CreditReason{Code: invoice.CreditResize, Note: "s2 → s4"}
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 			if err := tx.Invoices().Create(ctx, want); err != nil {
 				return err
@@ -101,6 +105,7 @@ func (s suite) testTypedRecords(t *testing.T) {
 			require.NoError(t, err)
 			assertSame(t, note, gotNote)
 			got.Lines[0].Details[0] = "changed"
+			got.Lines[0].Explain[0].Name = "changed"
 			got.Buyer.Name = "changed"
 			again, err := tx.Invoices().Get(ctx, "a", "i1")
 			require.NoError(t, err)

@@ -14,8 +14,10 @@ import (
 
 // CreditInvoices issues credit notes for up to amount against the
 // resource's invoices, newest first, each capped at what is still
-// creditable, and returns how much was credited.
-func CreditInvoices(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail, amount money.Amount, reason string) (money.Amount, error) {
+// creditable, and returns how much was credited. reason is the notes'
+// English memo, coded the same reason as a code for documents in other
+// languages.
+func CreditInvoices(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail, amount money.Amount, reason string, coded invoice.CreditReason) (money.Amount, error) {
 	left := amount
 	credited := amount.MulInt(0)
 	for i := len(d.InvoiceIDs) - 1; i >= 0 && left.IsPositive(); i-- {
@@ -47,7 +49,7 @@ func CreditInvoices(ctx context.Context, s *core.Env, tx storage.Tx, acct storag
 			return credited, err
 		}
 		now := s.Now()
-		draft, err := invoice.NewCreditNote(inv, take, invoice.CreditRequest{ID: id, Reason: reason, At: now})
+		draft, err := invoice.NewCreditNote(inv, take, invoice.CreditRequest{ID: id, Reason: reason, CodedReason: coded, At: now})
 		if err != nil {
 			return credited, err
 		}

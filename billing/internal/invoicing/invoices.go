@@ -41,30 +41,41 @@ func DescribeConfiguration(c pricing.Configuration) string {
 	return strings.Join(parts, ", ")
 }
 
+// Charge is what a resource's invoice line states: its explanation (the
+// English details and the steps as numbers), its period, the amount
+// before discounts and the discounts, the memo, and the tax the line was
+// priced with (see TaxOfLine).
+type Charge struct {
+	Details          []string
+	Explain          []invoice.Detail
+	Span             period.Span
+	Amount, Discount money.Amount
+	Memo             string
+	Tax              LineTax
+}
+
 // IssueInvoice creates and issues a resource's invoice, Paid, with one line
-// for span: amount before discounts, the discounts (term and coupon
-// shares), and the tax the line was priced with (see TaxOfLine). Numbers
-// come from the year's series in the account's zone, allocated in this
-// transaction (gapless).
-func IssueInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail,
-	details []string, span period.Span, amount, discount money.Amount, memo string, lt LineTax) (invoice.Invoice, error) {
+// for c's span: amount before discounts, the discounts (term and coupon
+// shares), and the tax the line was priced with. Numbers come from the
+// year's series in the account's zone, allocated in this transaction
+// (gapless).
+func IssueInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail, c Charge) (invoice.Invoice, error) {
 	mode, err := catalogMode(s, acct)
 	if err != nil {
 		return invoice.Invoice{}, err
 	}
-	return issueInvoiceIn(ctx, s, tx, acct, r, d, details, span, amount, discount, memo, mode, lt, "")
+	return issueInvoiceIn(ctx, s, tx, acct, r, d, c, mode, "")
 }
 
 // IssueStartInvoice is IssueInvoice for the invoice of a resource's first
 // term, issued when it starts: when e-invoices are grouped per order, the
 // order's e-invoice states it (EInvoiceOrder), not one of its own.
-func IssueStartInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail,
-	details []string, span period.Span, amount, discount money.Amount, lt LineTax) (invoice.Invoice, error) {
+func IssueStartInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail, c Charge) (invoice.Invoice, error) {
 	mode, err := catalogMode(s, acct)
 	if err != nil {
 		return invoice.Invoice{}, err
 	}
-	return issueInvoiceIn(ctx, s, tx, acct, r, d, details, span, amount, discount, "", mode, lt, r.OrderID)
+	return issueInvoiceIn(ctx, s, tx, acct, r, d, c, mode, r.OrderID)
 }
 
 // catalogMode is whether the account's catalog states prices with tax.
@@ -80,38 +91,38 @@ func catalogMode(s *core.Env, acct storage.Account) (invoice.TaxMode, error) {
 }
 
 // IssueValueInvoice issues a resource's Paid invoice whose total is
-// exactly value, tax included: the line's amount is the list total listTotal
-// (tax included) and the difference is the customer's discount. A resize
-// uses it for the value carried into the new configuration, which is
-// money already paid with its tax, so the document states prices with tax
-// included whatever the catalog's mode.
+// exactly value, tax included: the line's amount is the list total
+// c.Amount (tax included) and the difference is the customer's discount
+// (c.Discount is ignored). A resize uses it for the value carried into the
+// new configuration, which is money already paid with its tax, so the
+// document states prices with tax included whatever the catalog's mode.
 func IssueValueInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail,
-	details []string, span period.Span, listTotal, value money.Amount, memo string, lt LineTax) (invoice.Invoice, error) {
-	amount := listTotal
-	if c, err := value.Cmp(listTotal); err != nil {
+	c Charge, value money.Amount) (invoice.Invoice, error) {
+	if cmp, err := value.Cmp(c.Amount); err != nil {
 		return invoice.Invoice{}, err
-	} else if c > 0 {
-		amount = value
+	} else if cmp > 0 {
+		c.Amount = value
 	}
-	discount, err := amount.Sub(value)
+	discount, err := c.Amount.Sub(value)
 	if err != nil {
 		return invoice.Invoice{}, err
 	}
-	return issueInvoiceIn(ctx, s, tx, acct, r, d, details, span, amount, discount, memo, invoice.TaxInclusive, lt, "")
+	c.Discount = discount
+	return issueInvoiceIn(ctx, s, tx, acct, r, d, c, invoice.TaxInclusive, "")
 }
 
 // issueInvoiceIn is IssueInvoice with the document's tax mode given, and
 // the order whose e-invoice states it (or "").
 func issueInvoiceIn(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail,
-	details []string, span period.Span, amount, discount money.Amount, memo string, mode invoice.TaxMode, lt LineTax, groupOrder string) (invoice.Invoice, error) {
+	c Charge, mode invoice.TaxMode, groupOrder string) (invoice.Invoice, error) {
 	now := s.Now()
 	id, err := s.NewID("inv")
 	if err != nil {
 		return invoice.Invoice{}, err
 	}
 	line, err := invoice.PriceLine(invoice.LineInput{
-		Description: describeResource(r.ProductID, d), Period: span, Quantity: decimalOne(),
-		UnitPrice: amount, Discount: discount, TaxRate: lt.Rate, TaxTreatment: lt.Treatment, Details: details,
+		Description: describeResource(r.ProductID, d), Period: c.Span, Quantity: decimalOne(),
+		UnitPrice: c.Amount, Discount: c.Discount, TaxRate: c.Tax.Rate, TaxTreatment: c.Tax.Treatment, Details: c.Details, Explain: c.Explain,
 		ResourceID: r.ID, ResourceName: d.Name, Product: core.ClipText(r.ProductID, 200), Service: core.ClipText(ServiceName(s, acct.Currency, r.ProductID), 200),
 		Item: core.ClipText(DescribeConfiguration(d.Configuration), 200), Unit: PeriodUnit,
 	}, mode)
@@ -119,7 +130,7 @@ func issueInvoiceIn(ctx context.Context, s *core.Env, tx storage.Tx, acct storag
 		return invoice.Invoice{}, err
 	}
 	draft, err := invoice.New(invoice.Draft{ID: id, AccountID: acct.ID, ResourceID: r.ID, Currency: acct.Currency,
-		TaxMode: mode, Lines: []invoice.Line{line}, CreatedAt: now, Memo: memo})
+		TaxMode: mode, Lines: []invoice.Line{line}, CreatedAt: now, Memo: c.Memo})
 	if err != nil {
 		return invoice.Invoice{}, err
 	}

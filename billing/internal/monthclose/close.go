@@ -307,7 +307,7 @@ func billLine(r *storage.Resource, service string, d *storage.ResourceDetail, bl
 	}
 	l := invoice.Line{Description: core.ClipText(desc, 200), Period: bl.Period, Quantity: bl.Quantity, UnitPrice: bl.UnitPrice,
 		Amount: gross, Discount: discount, Net: bl.PreTax, TaxRate: bl.TaxRate, Tax: bl.Tax, Total: bl.Total,
-		Details: clipDetails(bl.Breakdown), ResourceID: r.ID, ResourceName: d.Name, Product: core.ClipText(productID, 200), Service: core.ClipText(service, 200),
+		Details: clipDetails(bl.Breakdown), Explain: clipExplain(bl.Explain), ResourceID: r.ID, ResourceName: d.Name, Product: core.ClipText(productID, 200), Service: core.ClipText(service, 200),
 		Item: core.ClipText(bl.Item, 200), Unit: core.ClipText(bl.Unit, 200), DiscountRate: bl.DiscountRate}
 	if l.Item == "" && bl.Kind == postpaid.LineConfiguration {
 		l.Item = core.ClipText(d.Configuration.Plan, 200)
@@ -319,6 +319,11 @@ func billLine(r *storage.Resource, service string, d *storage.ResourceDetail, bl
 		}
 	}
 	return l, nil
+}
+
+// clipExplain keeps at most invoice.MaxDetails explanations.
+func clipExplain(explain []invoice.Detail) []invoice.Detail {
+	return slices.Clone(explain[:min(len(explain), invoice.MaxDetails)])
 }
 
 // clipDetails keeps at most invoice.MaxDetails explanations.

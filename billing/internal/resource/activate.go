@@ -47,7 +47,8 @@ func Activate(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Acco
 	if err != nil {
 		return err
 	}
-	inv, err := invoicing.IssueStartInvoice(ctx, s, tx, acct, r, d, d.Line.Breakdown, period.Span{Start: now, End: end}, d.Line.Base, discount, lt)
+	inv, err := invoicing.IssueStartInvoice(ctx, s, tx, acct, r, d, invoicing.Charge{Details: d.Line.Breakdown, Explain: d.Line.Explain,
+		Span: period.Span{Start: now, End: end}, Amount: d.Line.Base, Discount: discount, Tax: lt})
 	if err != nil {
 		return err
 	}

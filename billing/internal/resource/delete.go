@@ -53,7 +53,8 @@ func Delete(ctx context.Context, s *core.Env, tx storage.Tx, req billingtype.Del
 	}
 	if refunded.IsPositive() {
 		reason := core.ClipText(core.OrDefault(req.Reason, "deleted")+": unused time refunded", invoice.MaxTextLen)
-		if err := CreditExactly(ctx, s, tx, acct, &r, &d, refunded, reason); err != nil {
+		coded := invoice.CreditReason{Code: invoice.CreditUnusedTime, Note: core.ClipText(req.Reason, invoice.MaxTextLen)}
+		if err := CreditExactly(ctx, s, tx, acct, &r, &d, refunded, reason, coded); err != nil {
 			return zero, zero, err
 		}
 		if err := ledger.RefundToCash(ctx, s, tx, acct, refunded, payment.RefResource, r.ID, core.ClipText(reason, payment.MaxMemoLen)); err != nil {

@@ -78,7 +78,8 @@ func ExtendPaid(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Ac
 	if err != nil {
 		return err
 	}
-	inv, err := invoicing.IssueInvoice(ctx, s, tx, acct, r, d, line.Breakdown, period.Span{Start: target.Start, End: target.End}, line.Base, discount, string(kind), lt)
+	inv, err := invoicing.IssueInvoice(ctx, s, tx, acct, r, d, invoicing.Charge{Details: line.Breakdown, Explain: line.Explain,
+		Span: period.Span{Start: target.Start, End: target.End}, Amount: line.Base, Discount: discount, Memo: string(kind), Tax: lt})
 	if err != nil {
 		return err
 	}

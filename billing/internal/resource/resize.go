@@ -59,7 +59,8 @@ func ApplyResize(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.A
 	}
 	oldCfg := d.Configuration
 	note := "resize: " + invoicing.DescribeConfiguration(oldCfg) + " → " + invoicing.DescribeConfiguration(t.Configuration)
-	if err := CreditExactly(ctx, s, tx, acct, r, d, unused, core.ClipText(note, invoice.MaxTextLen)); err != nil {
+	coded := invoice.CreditReason{Code: invoice.CreditResize, Note: core.ClipText(invoicing.DescribeConfiguration(oldCfg)+" → "+invoicing.DescribeConfiguration(t.Configuration), invoice.MaxTextLen)}
+	if err := CreditExactly(ctx, s, tx, acct, r, d, unused, core.ClipText(note, invoice.MaxTextLen), coded); err != nil {
 		return money.Amount{}, err
 	}
 	cat, err := s.CatalogFor(acct.Currency)
@@ -77,7 +78,8 @@ func ApplyResize(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.A
 		if err != nil {
 			return money.Amount{}, err
 		}
-		inv, err := invoicing.IssueValueInvoice(ctx, s, tx, acct, r, d, t.NewLine.Breakdown, period.Span{Start: t.Start, End: t.End}, t.NewLine.Total, after, "resize", lt)
+		inv, err := invoicing.IssueValueInvoice(ctx, s, tx, acct, r, d, invoicing.Charge{Details: t.NewLine.Breakdown, Explain: t.NewLine.Explain,
+			Span: period.Span{Start: t.Start, End: t.End}, Amount: t.NewLine.Total, Memo: "resize", Tax: lt}, after)
 		if err != nil {
 			return money.Amount{}, err
 		}

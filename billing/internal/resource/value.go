@@ -90,11 +90,11 @@ func SetValue(d *storage.ResourceDetail, v lifecycle.PaidValue) {
 // resource's invoices. The invoices always hold at least the unused value
 // (every payment for the resource is invoiced and every refund credited),
 // so a shortfall is a broken invariant, reported rather than papered over.
-func CreditExactly(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail, amount money.Amount, reason string) error {
+func CreditExactly(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail, amount money.Amount, reason string, coded invoice.CreditReason) error {
 	if !amount.IsPositive() {
 		return nil
 	}
-	credited, err := invoicing.CreditInvoices(ctx, s, tx, acct, r, d, amount, reason)
+	credited, err := invoicing.CreditInvoices(ctx, s, tx, acct, r, d, amount, reason, coded)
 	if err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func CreditExactly(ctx context.Context, s *core.Env, tx storage.Tx, acct storage
 // notes against its invoices document it, and the value that remains is
 // spread over the rest of the term. The caller moves the money to cash.
 // amount must not exceed the unused value.
-func TakeValue(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail, amount money.Amount, reason string) error {
+func TakeValue(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, d *storage.ResourceDetail, amount money.Amount, reason string, coded invoice.CreditReason) error {
 	now := s.Now()
 	unused, v, err := UnusedValue(ctx, s, tx, acct, *r, *d, now)
 	if err != nil {
@@ -125,7 +125,7 @@ func TakeValue(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Acc
 	if left.IsNegative() {
 		return fmt.Errorf("billing: resource %q: refund %s exceeds its unused value %s", r.ID, amount, unused)
 	}
-	if err := CreditExactly(ctx, s, tx, acct, r, d, amount, reason); err != nil {
+	if err := CreditExactly(ctx, s, tx, acct, r, d, amount, reason, coded); err != nil {
 		return err
 	}
 	// The time left keeps its list price; the customer now holds less of

@@ -73,7 +73,8 @@ func RefundOrderPayment(ctx context.Context, s *core.Env, tx storage.Tx, acct st
 		}
 		r := resources[i]
 		d := r.ResourceDetail
-		if err := resource.TakeValue(ctx, s, tx, acct, &r, &d, take, core.ClipText(reason, invoice.MaxTextLen)); err != nil {
+		coded := invoice.CreditReason{Code: invoice.CreditRefund, Note: core.ClipText(reason, invoice.MaxTextLen)}
+		if err := resource.TakeValue(ctx, s, tx, acct, &r, &d, take, core.ClipText(reason, invoice.MaxTextLen), coded); err != nil {
 			return err
 		}
 		r.UpdatedAt = now
