@@ -209,8 +209,12 @@ func newSnakeFixture(t testing.TB) snakeFixture {
 	})
 	require.NoError(t, err)
 	for i := range q.Lines {
-		// Documents of that build have no line tax rate or treatment.
-		q.Lines[i].TaxRate, q.Lines[i].TaxTreatment = decimal.Decimal{}, ""
+		// Documents of that build have no line tax rate or treatment, and
+		// no explanations as numbers.
+		q.Lines[i].TaxRate, q.Lines[i].TaxTreatment, q.Lines[i].Explain = decimal.Decimal{}, "", nil
+		for j := range q.Lines[i].Price.Parts {
+			q.Lines[i].Price.Parts[j].Explain = nil
+		}
 	}
 	listCharge, err := money.FromMinor(12_345, "VND")
 	require.NoError(t, err)
