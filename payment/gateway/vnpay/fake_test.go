@@ -121,9 +121,9 @@ func (f *fakeVNPay) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	f.requests = append(f.requests, req)
-	order := queryReqOrder
+	order, ansOrder := queryReqOrder, queryAnsOrder
 	if req["vnp_Command"] == "refund" {
-		order = refundReqOrder
+		order, ansOrder = refundReqOrder, refundAnsOrder
 	}
 	if req["vnp_TmnCode"] != f.tmn {
 		f.answer(w, map[string]string{"vnp_ResponseCode": "02", "vnp_Message": "Invalid TmnCode"}, nil)
@@ -145,11 +145,11 @@ func (f *fakeVNPay) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case dup:
 		base["vnp_ResponseCode"], base["vnp_Message"] = "94", "Duplicate request"
-		f.answer(w, base, refundAnsOrder)
+		f.answer(w, base, ansOrder)
 		return
 	case tx == nil || tx.createDate != req["vnp_TransactionDate"]:
 		base["vnp_ResponseCode"], base["vnp_Message"] = "91", "Transaction not found"
-		f.answer(w, base, refundAnsOrder)
+		f.answer(w, base, ansOrder)
 		return
 	}
 	if req["vnp_Command"] == "refund" {

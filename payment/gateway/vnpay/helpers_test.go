@@ -64,3 +64,5 @@ func ipnRequest(raw string) gateway.CallbackRequest {
 	q, _ := url.ParseQuery(raw)
 	return gateway.CallbackRequest{Method: "GET", Query: q, RawQuery: raw}
 }
+
+func contextWithCancel() (context.Context, context.CancelFunc) { return context.WithCancel(ctx) }
