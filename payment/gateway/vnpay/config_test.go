@@ -68,7 +68,7 @@ func TestSecretNeverPrints(t *testing.T) {
 		assert.NotContains(t, out, secret, verb)
 		assert.NotContains(t, out, fmt.Sprintf("%x", secret), verb)
 	}
-	b, err := json.Marshal(cfg)
+	b, err := json.Marshal(struct{ HashSecret vnpay.Secret }{cfg.HashSecret})
 	require.NoError(t, err)
 	assert.NotContains(t, string(b), secret)
 	assert.Contains(t, string(b), `"HashSecret":"[REDACTED]"`)

@@ -77,7 +77,9 @@ func (g *Gateway) queryDR(ctx context.Context, txnRef, transNo string, created, 
 // payment (vnp_TransactionType 02 or 03) the payment was paid:
 // PaymentSucceeded, without an Amount, since the answer's is the refund's.
 // Answer "91" (no such transaction) is PaymentNotFound. Other answers
-// follow apiFailure's rules; an unknown status matches ErrTemporary.
+// follow apiFailure's rules; an unknown status matches ErrTemporary. An
+// answer other than "00" is checked too when it carries a checksum, and
+// refused when it does not match.
 func (g *Gateway) QueryPayment(ctx context.Context, q gateway.PaymentQuery) (gateway.PaymentStatus, error) {
 	txnRef, err := TxnRef(q.PaymentID)
 	if err != nil {
