@@ -53,7 +53,7 @@ func (g *Gateway) Charge(ctx context.Context, req gateway.ChargeRequest) (gatewa
 	params.SetIdempotencyKey(idempotencyKey("payment", req.PaymentID))
 	pi, err := g.api.V1PaymentIntents.Create(ctx, params)
 	if err != nil {
-		return chargeError(err)
+		return g.chargeError(err)
 	}
 	if pi.ID == "" {
 		return gateway.ChargeResult{}, incomplete("create payment intent")
@@ -84,7 +84,7 @@ func (g *Gateway) Charge(ctx context.Context, req gateway.ChargeRequest) (gatewa
 // chargeError turns a failed PaymentIntent creation into Charge's answer:
 // a card error is a ChargeFailed result (with the PaymentIntent's id when
 // Stripe returned it), anything else the classified error.
-func chargeError(err error) (gateway.ChargeResult, error) {
+func (g *Gateway) chargeError(err error) (gateway.ChargeResult, error) {
 	var se *stripego.Error
 	if errors.As(err, &se) && se.Type == stripego.ErrorTypeCard {
 		res := gateway.ChargeResult{
@@ -96,7 +96,7 @@ func chargeError(err error) (gateway.ChargeResult, error) {
 		}
 		return res, nil
 	}
-	return gateway.ChargeResult{}, classify("create payment intent", err)
+	return gateway.ChargeResult{}, g.classify("create payment intent", err)
 }
 
 // paymentErrorReason is DeclineReason of a PaymentIntent's last error.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	stripego "github.com/stripe/stripe-go/v82"
 
@@ -63,8 +64,10 @@ func (e *APIError) Unwrap() error { return e.Class }
 // never work as given); 402 ErrDeclined; 409 (a concurrent request with
 // the same key), 429 and 5xx ErrTemporary. Anything else (a network
 // error, a cancelled context, an answer that did not decode) is
-// ErrTemporary, because the request may have taken effect.
-func classify(op string, err error) error {
+// ErrTemporary, because the request may have taken effect. The secret key
+// is removed from Stripe's message, which may quote the Authorization
+// header it refused.
+func (g *Gateway) classify(op string, err error) error {
 	var se *stripego.Error
 	if !errors.As(err, &se) {
 		return fmt.Errorf("stripe: %s: %w: %w", op, gateway.ErrTemporary, err)
@@ -75,7 +78,7 @@ func classify(op string, err error) error {
 		Type:        string(se.Type),
 		Code:        string(se.Code),
 		DeclineCode: string(se.DeclineCode),
-		Message:     se.Msg,
+		Message:     strings.ReplaceAll(se.Msg, g.cfg.SecretKey, redacted),
 		RequestID:   se.RequestID,
 	}
 	switch {

@@ -2,11 +2,15 @@ package stripe_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -19,7 +23,7 @@ import (
 )
 
 const (
-	testKey    = "sk_test_cloudbill_unit_key"
+	testKey    = "sk_test_4eC39HqLyjWDarjtT1zdp7dcCloudbill"
 	testSecret = "whsec_cloudbill_test_secret"
 )
 
@@ -81,6 +85,9 @@ func (r *recorder) sent() []sent {
 }
 
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := req.Context().Err(); err != nil {
+		return nil, err
+	}
 	var body []byte
 	if req.Body != nil {
 		var err error
@@ -208,4 +215,20 @@ func stripeError(typ, code, declineCode, extra string) string {
 		s += "," + extra
 	}
 	return s + `}}`
+}
+
+// contextCancelled returns a context that is already cancelled.
+func contextCancelled(t *testing.T) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	return ctx, cancel
+}
+
+func sprint(format string, v any) string { return fmt.Sprintf(format, v) }
+
+// logged is v as log/slog's JSON handler writes it.
+func logged(v any) string {
+	var b strings.Builder
+	slog.New(slog.NewJSONHandler(&b, nil)).Info("config", "value", v)
+	return b.String()
 }

@@ -35,7 +35,7 @@ func (g *Gateway) StartLink(ctx context.Context, req gateway.LinkRequest) (gatew
 	cp.SetIdempotencyKey(idempotencyKey("link-customer", req.LinkID))
 	cus, err := g.api.V1Customers.Create(ctx, cp)
 	if err != nil {
-		return gateway.Redirect{}, classify("create customer", err)
+		return gateway.Redirect{}, g.classify("create customer", err)
 	}
 	if cus.ID == "" {
 		return gateway.Redirect{}, incomplete("create customer")
@@ -55,7 +55,7 @@ func (g *Gateway) StartLink(ctx context.Context, req gateway.LinkRequest) (gatew
 	sp.SetIdempotencyKey(idempotencyKey("link", req.LinkID))
 	s, err := g.api.V1CheckoutSessions.Create(ctx, sp)
 	if err != nil {
-		return gateway.Redirect{}, classify("create checkout session", err)
+		return gateway.Redirect{}, g.classify("create checkout session", err)
 	}
 	if s.ID == "" || s.URL == "" {
 		return gateway.Redirect{}, incomplete("create checkout session")
@@ -75,7 +75,7 @@ func (g *Gateway) linkedCard(ctx context.Context, si *stripego.SetupIntent, acco
 		var err error
 		pm, err = g.api.V1PaymentMethods.Retrieve(ctx, si.PaymentMethod.ID, nil)
 		if err != nil {
-			return gateway.Token{}, "", classify("retrieve payment method", err)
+			return gateway.Token{}, "", g.classify("retrieve payment method", err)
 		}
 	}
 	return newToken(si.Customer.ID, si.PaymentMethod.ID, accountID), Display(pm), nil

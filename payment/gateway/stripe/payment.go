@@ -101,7 +101,7 @@ func (g *Gateway) CreatePayment(ctx context.Context, req gateway.PaymentRequest)
 	params.SetIdempotencyKey(idempotencyKey("payment", req.PaymentID))
 	s, err := g.api.V1CheckoutSessions.Create(ctx, params)
 	if err != nil {
-		return gateway.Redirect{}, classify("create checkout session", err)
+		return gateway.Redirect{}, g.classify("create checkout session", err)
 	}
 	if s.ID == "" || s.URL == "" {
 		return gateway.Redirect{}, incomplete("create checkout session")

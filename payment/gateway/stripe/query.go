@@ -32,7 +32,7 @@ func (g *Gateway) QueryPayment(ctx context.Context, q gateway.PaymentQuery) (gat
 	case strings.HasPrefix(ref, "cs_"):
 		s, err := g.api.V1CheckoutSessions.Retrieve(ctx, ref, nil)
 		if err != nil {
-			return notFoundPayment(classify("retrieve checkout session", err))
+			return notFoundPayment(g.classify("retrieve checkout session", err))
 		}
 		if s.Metadata[MetaPaymentID] != q.PaymentID {
 			return gateway.PaymentStatus{}, otherObject("GatewayRef", "payment")
@@ -41,7 +41,7 @@ func (g *Gateway) QueryPayment(ctx context.Context, q gateway.PaymentQuery) (gat
 	case strings.HasPrefix(ref, "pi_"):
 		pi, err := g.api.V1PaymentIntents.Retrieve(ctx, ref, nil)
 		if err != nil {
-			return notFoundPayment(classify("retrieve payment intent", err))
+			return notFoundPayment(g.classify("retrieve payment intent", err))
 		}
 		if pi.Metadata[MetaPaymentID] != q.PaymentID {
 			return gateway.PaymentStatus{}, otherObject("GatewayRef", "payment")
@@ -53,7 +53,7 @@ func (g *Gateway) QueryPayment(ctx context.Context, q gateway.PaymentQuery) (gat
 		params.Limit = stripego.Int64(1)
 		for pi, err := range g.api.V1PaymentIntents.Search(ctx, params) {
 			if err != nil {
-				return gateway.PaymentStatus{}, classify("search payment intents", err)
+				return gateway.PaymentStatus{}, g.classify("search payment intents", err)
 			}
 			if pi.Metadata[MetaPaymentID] == q.PaymentID {
 				return intentStatus(pi)
@@ -131,7 +131,7 @@ func (g *Gateway) QueryRefund(ctx context.Context, q gateway.RefundQuery) (gatew
 			if isNotFound(err) {
 				return gateway.RefundStatus{State: gateway.RefundNotFound}, nil
 			}
-			return gateway.RefundStatus{}, classify("retrieve refund", err)
+			return gateway.RefundStatus{}, g.classify("retrieve refund", err)
 		}
 		if r.Metadata[MetaRefundID] != q.RefundID {
 			return gateway.RefundStatus{}, otherObject("GatewayRef", "refund")
@@ -165,7 +165,7 @@ func (g *Gateway) QueryRefund(ctx context.Context, q gateway.RefundQuery) (gatew
 			if isNotFound(err) {
 				return gateway.RefundStatus{State: gateway.RefundNotFound}, nil
 			}
-			return gateway.RefundStatus{}, classify("list refunds", err)
+			return gateway.RefundStatus{}, g.classify("list refunds", err)
 		}
 		if r.Metadata[MetaRefundID] == q.RefundID {
 			return refundStatus(r)
@@ -211,7 +211,7 @@ func (g *Gateway) QueryLink(ctx context.Context, q gateway.LinkQuery) (gateway.L
 		if isNotFound(err) {
 			return gateway.LinkStatus{State: gateway.PaymentNotFound}, nil
 		}
-		return gateway.LinkStatus{}, classify("retrieve checkout session", err)
+		return gateway.LinkStatus{}, g.classify("retrieve checkout session", err)
 	}
 	if s.Metadata[MetaLinkID] != q.LinkID {
 		return gateway.LinkStatus{}, otherObject("GatewayRef", "link")

@@ -61,7 +61,7 @@ func (g *Gateway) Refund(ctx context.Context, req gateway.RefundRequest) (gatewa
 	params.SetIdempotencyKey(idempotencyKey("refund", req.RefundID))
 	r, err := g.api.V1Refunds.Create(ctx, params)
 	if err != nil {
-		return gateway.RefundResult{}, classify("create refund", err)
+		return gateway.RefundResult{}, g.classify("create refund", err)
 	}
 	if r.ID == "" {
 		return gateway.RefundResult{}, incomplete("create refund")
@@ -75,7 +75,7 @@ func (g *Gateway) Refund(ctx context.Context, req gateway.RefundRequest) (gatewa
 func (g *Gateway) sessionPaymentIntent(ctx context.Context, sessionID string) (string, error) {
 	s, err := g.api.V1CheckoutSessions.Retrieve(ctx, sessionID, nil)
 	if err != nil {
-		return "", classify("retrieve checkout session", err)
+		return "", g.classify("retrieve checkout session", err)
 	}
 	if s.PaymentIntent == nil || s.PaymentIntent.ID == "" {
 		return "", &gateway.RequestError{Field: "GatewayRef", Reason: "names a Checkout Session that was not paid"}
