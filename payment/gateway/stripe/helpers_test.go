@@ -232,3 +232,12 @@ func logged(v any) string {
 	slog.New(slog.NewJSONHandler(&b, nil)).Info("config", "value", v)
 	return b.String()
 }
+
+// amtNoT parses an amount in a table built outside a test.
+func amtNoT(s string) money.Amount {
+	a, err := money.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return a
+}

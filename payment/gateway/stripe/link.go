@@ -78,13 +78,13 @@ func (g *Gateway) linkedCard(ctx context.Context, si *stripego.SetupIntent, acco
 			return gateway.Token{}, "", g.classify("retrieve payment method", err)
 		}
 	}
-	return newToken(si.Customer.ID, si.PaymentMethod.ID, accountID), Display(pm), nil
+	return newToken(si.Customer.ID, si.PaymentMethod.ID, accountID), display(pm), nil
 }
 
-// Display returns the masked name of a saved payment method, safe to show
+// display returns the masked name of a saved payment method, safe to show
 // and log: "Visa •••• 4242", "Mastercard •••• 4444", or the method's kind
 // when it has no card ("SEPA Direct Debit •••• 3000", "Card").
-func Display(pm *stripego.PaymentMethod) string {
+func display(pm *stripego.PaymentMethod) string {
 	const dots = " •••• "
 	if pm == nil {
 		return "Card"
