@@ -1,0 +1,13 @@
+package gateway
+
+import "errors"
+
+// ErrIgnoredEvent: a callback delivery was authentic but reports nothing the
+// library acts on, such as one of the many event types a provider like
+// Stripe sends to the same endpoint, or an event about an object the
+// library did not create. ParseCallback and WireFormat.ReadCallback return
+// an error matching it with the zero Event. It is not a rejection: nothing
+// was forged, and a provider that sees its deliveries refused keeps
+// retrying them and may disable the endpoint, so the library changes
+// nothing and answers as for a duplicate, Reply(CallbackDuplicate).
+var ErrIgnoredEvent = errors.New("gateway: event ignored")
