@@ -16,7 +16,7 @@ type tables struct {
 	coupons, redemptions, orders    string
 	resources, invoices, series     string
 	actions, outbox, usage          string
-	jobs                            string
+	jobs, refunds                   string
 }
 
 func newTables(schema string) tables {
@@ -44,6 +44,7 @@ func newTables(schema string) tables {
 		outbox:         q("outbox"),
 		usage:          q("usage_events"),
 		jobs:           q("jobs"),
+		refunds:        q("refunds"),
 	}
 }
 
@@ -61,6 +62,7 @@ type queries struct {
 	resources resourceQueries
 	usage     usageQueries
 	jobs      jobQueries
+	refunds   refundQueries
 }
 
 const accountColumns = "id, type, currency, time_zone, created_at, updated_at, version, credit_limit, discount_rate, legal"
@@ -74,6 +76,7 @@ func newQueries(t tables) queries {
 		resources: newResourceQueries(t),
 		usage:     newUsageQueries(t),
 		jobs:      newJobQueries(t),
+		refunds:   newRefundQueries(t),
 		// ON CONFLICT DO NOTHING rather than a unique violation: a
 		// violation aborts the whole transaction, while "0 rows" lets the
 		// caller handle ErrDuplicate and carry on in the same transaction.
