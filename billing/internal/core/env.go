@@ -61,6 +61,7 @@ type Settings struct {
 	AutoRenewWithLinkedAccount bool
 	RetryDelay                 time.Duration
 	MaxRetryDelay              time.Duration
+	ReconcileAttempts          int
 	Postpaid                   billingtype.PostpaidPolicy
 	Seller                     invoice.Party
 }
