@@ -41,7 +41,9 @@ func CreditLatePayment(ctx context.Context, s *core.Env, tx storage.Tx, sp stora
 // LateCreditEntryID is the id of the journal entry CreditLatePayment
 // writes for payment id: one per payment, so a success reported again
 // under another event id finds it.
-func LateCreditEntryID(paymentID string) string { return "late_" + EntryID(payment.EntryTopUp, paymentID) }
+func LateCreditEntryID(paymentID string) string {
+	return "late_" + EntryID(payment.EntryTopUp, paymentID)
+}
 
 // RefundToCash credits amount to the account's cash (a refund entry that
 // is not tied to a payment: a downgrade or a delete).
