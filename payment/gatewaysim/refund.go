@@ -60,7 +60,10 @@ func (g *Gateway) Refund(ctx context.Context, req gateway.RefundRequest) (result
 		return gateway.RefundResult{}, &gateway.RequestError{Field: "Amount", Reason: "exceeds the amount paid less earlier refunds"}
 	}
 
-	o := g.outcomes[req.RefundID]
+	o, ok := g.outcomes[req.RefundID]
+	if !ok {
+		o = g.refundOutcome
+	}
 	switch o.kind {
 	case timeout:
 		return gateway.RefundResult{}, fmt.Errorf("%w: simulated timeout refunding %q", gateway.ErrTemporary, req.RefundID)
@@ -110,6 +113,15 @@ const (
 	RefundByQuery
 )
 
+// SetDefaultRefundOutcome programs what happens to every refund without
+// its own outcome (SetOutcome with its RefundID); refunds succeed until
+// it is called.
+func (g *Gateway) SetDefaultRefundOutcome(o Outcome) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.refundOutcome = o
+}
+
 // SetRefundSettlement programs how refunds accepted from now on settle.
 func (g *Gateway) SetRefundSettlement(m RefundSettlement) {
 	g.mu.Lock()
@@ -134,7 +146,10 @@ func (g *Gateway) CompleteRefund(refundID string) (Callback, error) {
 	}
 	ev := gateway.Event{Type: gateway.EventRefundSucceeded, PaymentID: r.req.PaymentID, RefundID: refundID,
 		GatewayRef: r.result.GatewayRef, Amount: r.req.Amount}
-	o := g.outcomes[refundID]
+	o, ok := g.outcomes[refundID]
+	if !ok {
+		o = g.refundOutcome
+	}
 	if o.kind == decline {
 		ev.Type, ev.FailureReason, ev.Amount = gateway.EventRefundFailed, o.reason, money.Amount{}
 	}

@@ -30,6 +30,7 @@ type Gateway struct {
 	calls          []Call
 	queryErr       error            // returned by every query while set
 	refundMode     RefundSettlement // how accepted refunds are settled
+	refundOutcome  Outcome          // for refunds without an outcome of their own
 }
 
 var (
