@@ -23,6 +23,66 @@ const (
 // CallbackResult says what a gateway callback did.
 type CallbackResult = billingtype.CallbackResult
 
+// RefundPaymentRequest asks to return (part of) a succeeded gateway
+// payment to the method that paid it.
+type RefundPaymentRequest = billingtype.RefundPaymentRequest
+
+// GatewayRefund is a refund to a payment's original method as the host
+// sees it.
+type GatewayRefund = billingtype.GatewayRefund
+
+// ReconcileResult is what ReconcilePayment found at the gateway and did.
+type ReconcileResult = billingtype.ReconcileResult
+
+// ReconcileAction says what reconciling a payment did.
+type ReconcileAction = billingtype.ReconcileAction
+
+// The actions of a reconciliation.
+const (
+	// ReconcileApplied: the gateway says paid; the payment was settled as
+	// a payment.succeeded callback would have settled it.
+	ReconcileApplied = billingtype.ReconcileApplied
+	// ReconcileEnded: the gateway says failed or expired; the payment was
+	// ended.
+	ReconcileEnded = billingtype.ReconcileEnded
+	// ReconcileMismatch: the gateway says paid with another amount or
+	// currency; recorded (EventPaymentMismatch), nothing applied.
+	ReconcileMismatch = billingtype.ReconcileMismatch
+	// ReconcileNone: nothing changed (the state was reached already, or
+	// the gateway has no final answer).
+	ReconcileNone = billingtype.ReconcileNone
+	// ReconcileUnsupported: the payment's gateway cannot be asked.
+	ReconcileUnsupported = billingtype.ReconcileUnsupported
+)
+
+// CallbackUnknownError reports a verified callback naming a payment,
+// refund or link the library does not have; it matches
+// ErrCallbackRejected.
+type CallbackUnknownError = billingtype.CallbackUnknownError
+
+// RefundUnsupportedError reports a refund to the original method the
+// payment's gateway cannot make; it matches ErrNotRefundable and
+// gateway.ErrUnsupported.
+type RefundUnsupportedError = billingtype.RefundUnsupportedError
+
+// RefundFailedError reports a refund to the original method the gateway
+// refused at once; it matches ErrNotRefundable.
+type RefundFailedError = billingtype.RefundFailedError
+
+// CreditToTakeBackError reports a top-up refund larger than the cash left
+// in the wallet; it matches payment.ErrInsufficientCredit.
+type CreditToTakeBackError = billingtype.CreditToTakeBackError
+
+// PaymentMismatchPayload is the body of an EventPaymentMismatch event.
+type PaymentMismatchPayload = billingtype.PaymentMismatchPayload
+
+// RefundPayload is the body of the refund events.
+type RefundPayload = billingtype.RefundPayload
+
+// AuditPaymentMismatch is the audit action recording a gateway's report
+// of a payment with the wrong amount or currency.
+const AuditPaymentMismatch = billingtype.AuditPaymentMismatch
+
 // CheckoutRequest is step 2 of the seed's flow: quantity and usage time,
 // coupons, and the way to pay.
 type CheckoutRequest = billingtype.CheckoutRequest
@@ -187,6 +247,14 @@ const (
 	// hold too many days in a row; the host must stop its metered services
 	// (UsageStopPayload).
 	EventUsageStop = billingtype.EventUsageStop
+	// EventPaymentMismatch: a gateway reported a payment paid with another
+	// amount or currency; nothing was applied (PaymentMismatchPayload).
+	EventPaymentMismatch = billingtype.EventPaymentMismatch
+	// EventRefundRequested, EventRefundSucceeded and EventRefundFailed
+	// follow a refund to a payment's original method (RefundPayload).
+	EventRefundRequested = billingtype.EventRefundRequested
+	EventRefundSucceeded = billingtype.EventRefundSucceeded
+	EventRefundFailed    = billingtype.EventRefundFailed
 )
 
 // PaymentLinkStatus is a payment link's status. The values are stored and

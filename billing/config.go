@@ -108,6 +108,16 @@ type Config struct {
 	// MaxRetryDelay caps the worker's wait between tries of a failing
 	// item. Default: 1 hour. At least RetryDelay, at most 24 hours.
 	MaxRetryDelay time.Duration
+	// ReconcileAttempts is how many times the worker asks a gateway that
+	// implements gateway.Querier where a payment stands, once the payment
+	// is due for expiry, before it expires it anyway. A pending or unknown
+	// answer (or none) is asked again after RetryDelay, doubling up to
+	// MaxRetryDelay: with the defaults 1, 2, 4, 8, 16, 32, 60 minutes, so
+	// 8 queries span about two hours after the expiry. A paid answer
+	// settles the payment as its callback would have; a failed or expired
+	// one ends it. Default: 8; 1 to 100. A gateway without Querier is not
+	// asked and its payments expire at once, as before.
+	ReconcileAttempts int
 
 	// Metering declares the metered items of the whole catalog (metric,
 	// unit, aggregation, unit price, quantity rounding): New builds one
@@ -170,6 +180,9 @@ func (c Config) withDefaults() Config {
 	if c.RetryDelay == 0 {
 		c.RetryDelay = min(time.Minute, c.PaymentTimeout/2)
 	}
+	if c.ReconcileAttempts == 0 {
+		c.ReconcileAttempts = 8
+	}
 	if c.MaxRetryDelay == 0 {
 		c.MaxRetryDelay = max(time.Hour, c.RetryDelay)
 	}
@@ -229,6 +242,9 @@ func (c Config) validate() error {
 	}
 	if c.RetryDelay < time.Second || c.RetryDelay > 24*time.Hour || c.RetryDelay >= c.PaymentTimeout {
 		return &ConfigError{Field: "RetryDelay", Reason: fmt.Sprintf("is %s, want 1s to 24h and less than PaymentTimeout (%s)", c.RetryDelay, c.PaymentTimeout)}
+	}
+	if c.ReconcileAttempts < 1 || c.ReconcileAttempts > 100 {
+		return &ConfigError{Field: "ReconcileAttempts", Reason: fmt.Sprintf("is %d, want 1 to 100", c.ReconcileAttempts)}
 	}
 	if c.MaxRetryDelay < c.RetryDelay || c.MaxRetryDelay > 24*time.Hour {
 		return &ConfigError{Field: "MaxRetryDelay", Reason: fmt.Sprintf("is %s, want RetryDelay (%s) to 24h", c.MaxRetryDelay, c.RetryDelay)}

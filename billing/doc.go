@@ -34,7 +34,10 @@
 //     Wallet, WalletHistory, GrantPromotionalCredit; linked accounts
 //     (StartLinking, LinkedAccounts, SetDefaultLinkedAccount, Unlink);
 //     payment links (CreatePaymentLink, PaymentLinkByToken, PayLink);
-//     gateway callbacks (HandleCallback, CallbackHandler).
+//     gateway callbacks (HandleCallback, HandleCallbackRequest,
+//     CallbackHandler, answering in a gateway's own wire format);
+//     reconciliation with the gateway (ReconcilePayment); refunds to a
+//     payment's original method (RefundPayment, Refund).
 //   - Resources: ProvisioningSucceeded, ProvisioningFailed, Resource,
 //     Resources, Renew, MatchEndTime, Recover, Resize, Delete,
 //     SetAutoRenew, Actions.

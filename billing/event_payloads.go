@@ -83,6 +83,17 @@ func (e Event) UsageStop() (UsageStopPayload, error) {
 	return decodeAs[UsageStopPayload](e, EventUsageStop)
 }
 
+// PaymentMismatch returns the payload of an EventPaymentMismatch event.
+func (e Event) PaymentMismatch() (PaymentMismatchPayload, error) {
+	return decodeAs[PaymentMismatchPayload](e, EventPaymentMismatch)
+}
+
+// Refund returns the payload of an EventRefundRequested,
+// EventRefundSucceeded or EventRefundFailed event.
+func (e Event) Refund() (RefundPayload, error) {
+	return decodeAs[RefundPayload](e, EventRefundRequested, EventRefundSucceeded, EventRefundFailed)
+}
+
 // Decode returns e's payload as the typed value of its kind (a
 // ProvisionPayload, StatePayload, … — never a pointer), for a type switch;
 // an unknown kind is an *EventKindError.
@@ -106,6 +117,10 @@ func (e Event) Decode() (any, error) {
 		return e.Collection()
 	case EventUsageStop:
 		return e.UsageStop()
+	case EventPaymentMismatch:
+		return e.PaymentMismatch()
+	case EventRefundRequested, EventRefundSucceeded, EventRefundFailed:
+		return e.Refund()
 	}
 	return nil, &EventKindError{Got: e.Kind}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/payment"
+	"github.com/cloudbill/cloudbill/payment/gateway"
 	"github.com/cloudbill/cloudbill/storage"
 	"github.com/cloudbill/cloudbill/storage/memory"
 	"github.com/cloudbill/cloudbill/storage/storagetest/faultstore"
@@ -273,9 +274,13 @@ func faultCallback(t *testing.T, e faultEnv, paymentID string) faultOp {
 	require.NoError(t, err)
 	return func(ctx context.Context) (any, error) {
 		res, err := e.sys.HandleCallback(ctx, "sim", cb.Header, cb.Body)
-		// A redelivery after the event was applied says Duplicate; the
-		// state comparison proves whether it was applied once.
+		// A redelivery after the event was applied says Duplicate (and
+		// its outcome duplicate); the state comparison proves whether it
+		// was applied once.
 		res.Duplicate = false
+		if res.Outcome == gateway.CallbackDuplicate {
+			res.Outcome = gateway.CallbackApplied
+		}
 		return res, err
 	}
 }

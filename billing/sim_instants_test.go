@@ -369,7 +369,7 @@ func (r *simRun) opLinkAcrossExpiry() {
 	}
 	cb, err := r.e.sim.Complete(p.id)
 	r.noErr(err, "gateway answer")
-	p.gwOpen = false
+	p.gwOpen, p.gwSays = false, cb.Event.Type
 	r.callbacks = append(r.callbacks, simCallback{cb: cb, payment: p.id, kind: cb.Event.Type})
 	after := l.expires.Add([]time.Duration{time.Second, time.Minute, 20 * time.Minute, 40 * time.Minute}[r.intn(4)])
 	if r.pct(50) {

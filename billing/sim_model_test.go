@@ -2,6 +2,7 @@ package billing_test
 
 import (
 	"cmp"
+	"github.com/cloudbill/cloudbill/payment/gateway"
 	"slices"
 	"time"
 
@@ -198,6 +199,10 @@ type mPayment struct {
 	// gwOpen is true while the simulated gateway can still be told to
 	// complete or expire it.
 	gwOpen bool
+	// gwSays is what the simulated gateway answers a status query once it
+	// settled the payment (its callback may be lost or late): the event
+	// type it reported, zero while it has not.
+	gwSays gateway.EventType
 }
 
 // mLine is one resource line of an order.
@@ -286,20 +291,23 @@ type mLink struct {
 
 // simModel is the whole model of one sequence.
 type simModel struct {
-	now       time.Time
-	tickedAt  time.Time // when the worker last ran
-	accounts  map[string]*mAccount
-	acctIDs   []string
-	payments  map[string]*mPayment
-	payIDs    []string
-	orders    map[string]*mOrder
-	orderIDs  []string
-	resources map[string]*mResource
-	resIDs    []string
-	coupons   []*mCoupon
-	links     map[string]*mLink
-	linkIDs   []string
-	seenEvent map[string]bool // gateway event ids applied
+	// reconciled counts payments the worker settled or ended on the
+	// gateway's answer to a status query instead of expiring them.
+	reconciled int
+	now        time.Time
+	tickedAt   time.Time // when the worker last ran
+	accounts   map[string]*mAccount
+	acctIDs    []string
+	payments   map[string]*mPayment
+	payIDs     []string
+	orders     map[string]*mOrder
+	orderIDs   []string
+	resources  map[string]*mResource
+	resIDs     []string
+	coupons    []*mCoupon
+	links      map[string]*mLink
+	linkIDs    []string
+	seenEvent  map[string]bool // gateway event ids applied
 	// pp is the postpaid part: bills, usage, the daily jobs.
 	pp *mPostpaid
 	// rn is the lifecycle clock of prepaid resources (sim_renewals_test.go).
@@ -898,10 +906,28 @@ func (m *simModel) tick() {
 	m.clockResources() // sim_renewals_test.go
 	m.closeMonths()
 	m.runJobs()
-	for _, id := range m.payIDs {
+	// The expiry sweep takes due payments by expiry, then id: a payment
+	// it settles may decide what the next one finds.
+	due := slices.Clone(m.payIDs)
+	slices.SortFunc(due, func(a, b string) int {
+		return cmp.Or(m.payments[a].expiresAt.Compare(m.payments[b].expiresAt), cmp.Compare(a, b))
+	})
+	for _, id := range due {
 		p := m.payments[id]
 		if p.status == payPending && !p.expiresAt.After(m.now) {
-			m.fail(p, payExpired)
+			// The worker asks the gateway first: a payment it was told is
+			// paid or declined is settled as that callback would have
+			// settled it; one still unpaid is expired.
+			switch p.gwSays {
+			case gateway.EventPaymentSucceeded:
+				m.succeed(p)
+				m.reconciled++
+			case gateway.EventPaymentFailed:
+				m.fail(p, payFailed)
+				m.reconciled++
+			default:
+				m.fail(p, payExpired)
+			}
 		}
 	}
 	for _, id := range m.acctIDs {

@@ -443,7 +443,7 @@ func (r *simRun) opGatewayAnswers() {
 		cb, err = r.e.sim.Complete(p.id)
 	}
 	r.noErr(err, "gateway answer")
-	p.gwOpen = false
+	p.gwOpen, p.gwSays = false, cb.Event.Type
 	r.callbacks = append(r.callbacks, simCallback{cb: cb, payment: p.id, kind: cb.Event.Type})
 }
 

@@ -62,7 +62,7 @@ func New(cfg Config) (*System, error) {
 		Cfg: core.Settings{DefaultCurrency: cfg.DefaultCurrency, DefaultTimeZone: cfg.DefaultTimeZone, Basis: cfg.Basis,
 			PaymentTimeout: cfg.PaymentTimeout, SpendPolicy: cfg.SpendPolicy, PaymentLinks: cfg.PaymentLinks, Random: cfg.Random,
 			Lifecycle: cfg.Lifecycle, DefaultLifecycle: cfg.DefaultLifecycle, AutoRenewWithLinkedAccount: cfg.AutoRenewWithLinkedAccount,
-			RetryDelay: cfg.RetryDelay, MaxRetryDelay: cfg.MaxRetryDelay, Postpaid: cfg.Postpaid,
+			RetryDelay: cfg.RetryDelay, MaxRetryDelay: cfg.MaxRetryDelay, ReconcileAttempts: cfg.ReconcileAttempts, Postpaid: cfg.Postpaid,
 			Seller: cfg.Seller, EInvoice: einv}}
 	return &System{env: env, cfg: cfg}, nil
 }

@@ -47,7 +47,7 @@ func (s *System) Tick(ctx context.Context, limit int) (TickReport, error) {
 		return rep, err
 	}
 	exp, err := pay.ExpirePayments(ctx, s.env, limit)
-	rep.PaymentsExpired = exp.Done
+	rep.PaymentsExpired, rep.PaymentsReconciled = exp.Done, exp.Reconciled
 	worker.MergeSweep(&rep, exp)
 	if err != nil {
 		return rep, err
@@ -55,6 +55,12 @@ func (s *System) Tick(ctx context.Context, limit int) (TickReport, error) {
 	retried, err := pay.RetryPayments(ctx, s.env, limit)
 	rep.PaymentsRetried = retried.Done
 	worker.MergeSweep(&rep, retried)
+	if err != nil {
+		return rep, err
+	}
+	refunds, err := pay.SettleRefunds(ctx, s.env, limit)
+	rep.RefundsSettled = refunds.Done
+	worker.MergeSweep(&rep, refunds)
 	if err != nil {
 		return rep, err
 	}

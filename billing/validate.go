@@ -516,3 +516,21 @@ func grouped(n int) string {
 	}
 	return b.String()
 }
+
+// validateRefundPayment checks a RefundPaymentRequest; the amount is
+// checked in the call.
+func validateRefundPayment(req RefundPaymentRequest) error {
+	var c requestCheck
+	c.accountID("AccountID", req.AccountID)
+	c.ref("PaymentID", req.PaymentID, true)
+	c.text("Reason", req.Reason, MaxReasonBytes)
+	return c.err
+}
+
+// validateIDs checks an account id and the id of one of its records.
+func validateIDs(accountID, id, field string) error {
+	var c requestCheck
+	c.accountID("AccountID", accountID)
+	c.ref(field, id, true)
+	return c.err
+}

@@ -58,13 +58,19 @@ const (
 	// EntryGatewayPayment: an order or invoice paid wholly through a gateway
 	// (or a linked account). gateway:clearing:<gw> −x, revenue:sales +x.
 	EntryGatewayPayment EntryKind = "gateway_payment"
+	// EntryGatewayRefund: money goes back to the payer through the gateway
+	// that collected it (a refund to the original method), so it leaves
+	// the business: gateway:clearing:<gw> +x, and revenue:refunds −x for a
+	// paid order, invoice or link, or customer:held:<refund> −x for a
+	// top-up, whose cash was set aside when the refund was asked for.
+	EntryGatewayRefund EntryKind = "gateway_refund"
 )
 
 // Valid reports whether k is one of the kinds above.
 func (k EntryKind) Valid() bool {
 	switch k {
 	case EntryTopUp, EntryPayment, EntryHold, EntryCapture, EntryRelease,
-		EntryRefund, EntryPromoGrant, EntryPromoExpire, EntryGatewayPayment:
+		EntryRefund, EntryPromoGrant, EntryPromoExpire, EntryGatewayPayment, EntryGatewayRefund:
 		return true
 	}
 	return false
@@ -87,7 +93,8 @@ func (k EntryKind) direction(a AccountKind) int {
 		pair{EntryRefund, AccountCash},
 		pair{EntryPromoGrant, AccountPromo},
 		pair{EntryPromoExpire, AccountPromoExpired},
-		pair{EntryGatewayPayment, AccountSales}:
+		pair{EntryGatewayPayment, AccountSales},
+		pair{EntryGatewayRefund, AccountClearing}:
 		return +1
 	case pair{EntryTopUp, AccountClearing},
 		pair{EntryPayment, AccountCash}, pair{EntryPayment, AccountPromo},
@@ -97,7 +104,8 @@ func (k EntryKind) direction(a AccountKind) int {
 		pair{EntryRefund, AccountRefunds},
 		pair{EntryPromoGrant, AccountPromotions},
 		pair{EntryPromoExpire, AccountPromo},
-		pair{EntryGatewayPayment, AccountClearing}:
+		pair{EntryGatewayPayment, AccountClearing},
+		pair{EntryGatewayRefund, AccountRefunds}, pair{EntryGatewayRefund, AccountHeld}:
 		return -1
 	}
 	return 0

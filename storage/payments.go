@@ -49,6 +49,11 @@ type Payment struct {
 	Attempts  int
 	LastError string
 	RetryAt   time.Time
+	// QueryAttempts counts the worker's status queries to the gateway
+	// about this payment, due for expiry, that gave no final answer
+	// (pending, not found, or no answer at all). The worker asks again at
+	// RetryAt until a limit, then expires the payment. Never negative.
+	QueryAttempts int
 }
 
 // Payments is the repository of payments.

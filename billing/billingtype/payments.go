@@ -22,6 +22,13 @@ type CallbackResult struct {
 	// failed or expired: it was credited to the wallet as cash instead of
 	// being lost.
 	LateCredit bool `json:"late_credit"`
+	// Outcome is what the library made of the delivery (applied,
+	// duplicate, unknown_payment, wrong_amount, rejected, failed), the
+	// value a gateway's WireFormat turns into its answer. It is set on
+	// errors too.
+	Outcome gateway.CallbackOutcome `json:"outcome"`
+	// RefundID names the refund a refund event settled.
+	RefundID string `json:"refund_id,omitempty"`
 }
 
 // Payment is a payment as the portal and the host see it.

@@ -33,6 +33,13 @@ type TickReport struct {
 	// PaymentsRetried counts payments left "created" whose gateway the
 	// worker asked again and that got an answer.
 	PaymentsRetried int `json:"payments_retried"`
+	// PaymentsReconciled counts payments due for expiry that their
+	// gateway, asked where they stand, reported paid, failed or expired,
+	// and that were settled or ended accordingly.
+	PaymentsReconciled int `json:"payments_reconciled"`
+	// RefundsSettled counts pending refunds to a payment's original method
+	// that the worker saw settled (by a result or a status query).
+	RefundsSettled int `json:"refunds_settled"`
 	// Failures lists the items this Tick could not process, each with its
 	// reason and when it will be tried again; every other item was
 	// processed regardless. They are also logged.
@@ -61,6 +68,9 @@ const (
 	// ItemSweep is a sweep that keeps no failure state per item (the
 	// expiry of promotional credit); its ID names it.
 	ItemSweep ItemKind = "sweep"
+	// ItemRefund is a pending refund to a payment's original method being
+	// sent again or asked about.
+	ItemRefund ItemKind = "refund"
 )
 
 // ItemFailure is one item the worker could not process in a Tick. The item

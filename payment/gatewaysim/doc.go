@@ -26,6 +26,19 @@
 // reorders a batch reproducibly, SignedAt re-signs at another time (late or
 // future delivery) and Forge signs with a wrong secret.
 //
+// # Status queries and refunds
+//
+// The simulator implements gateway.Querier: QueryPayment tells where a
+// payment stands (a test loses a callback by not delivering what Complete
+// returned; the query still says paid, and an unpaid redirect page past its
+// ExpiresAt is expired), QueryRefund where a refund does; SetQueryFailure
+// takes the query API down. SetReportedAmount makes the provider report
+// another amount than was asked. Refunds settle as SetRefundSettlement
+// says (by callback, the default; at once in the result; or only by
+// query), and with the Pending outcome (SetOutcome or
+// SetDefaultRefundOutcome) wait for CompleteRefund. Send signs any event
+// as the provider's next callback.
+//
 // # Assertions
 //
 // Calls records every CreatePayment, Charge, Refund and StartLink with

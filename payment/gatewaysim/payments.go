@@ -39,6 +39,7 @@ func (g *Gateway) CreatePayment(ctx context.Context, req gateway.PaymentRequest)
 		accountID: req.AccountID,
 		amount:    req.Amount,
 		redirect:  gateway.Redirect{URL: g.cfg.BaseURL + "/pay/" + ref, GatewayRef: ref},
+		expiresAt: req.ExpiresAt,
 	}
 	g.payments[req.PaymentID] = p
 	applied = true
@@ -124,6 +125,9 @@ func (p *payment) chargeResult() gateway.ChargeResult {
 // mu and has ruled out Timeout. p is changed only on success.
 func (g *Gateway) settle(paymentID string, p *payment, o Outcome) (Callback, error) {
 	ev := gateway.Event{PaymentID: paymentID, GatewayRef: p.redirect.GatewayRef, Amount: p.amount}
+	if !p.reported.Currency().IsZero() {
+		ev.Amount = p.reported
+	}
 	state := stateSucceeded
 	if o.kind == decline {
 		state = stateFailed

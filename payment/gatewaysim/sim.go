@@ -28,9 +28,15 @@ type Gateway struct {
 	tokens         map[string]string // raw token (Reveal) -> owning AccountID; a Token cannot be a map key
 	queue          []Callback
 	calls          []Call
+	queryErr       error            // returned by every query while set
+	refundMode     RefundSettlement // how accepted refunds are settled
+	refundOutcome  Outcome          // for refunds without an outcome of their own
 }
 
-var _ gateway.Gateway = (*Gateway)(nil)
+var (
+	_ gateway.Gateway = (*Gateway)(nil)
+	_ gateway.Querier = (*Gateway)(nil)
+)
 
 // paymentState is where a simulated payment is.
 type paymentState uint8
@@ -52,12 +58,22 @@ type payment struct {
 	state     paymentState
 	reason    string       // failure reason, once failed
 	refunded  money.Amount // sum of refunds so far
+	// reported is the amount the provider reports as paid when it is not
+	// amount (SetReportedAmount); zero: amount.
+	reported money.Amount
+	// expiresAt is the request's ExpiresAt: a payment page still unpaid
+	// then is reported expired by QueryPayment.
+	expiresAt time.Time
 }
 
 // refund is the simulator's record of a Refund.
 type refund struct {
 	req    gateway.RefundRequest
 	result gateway.RefundResult
+	// state is where the refund stands (pending until CompleteRefund for
+	// a Pending outcome).
+	state  gateway.RefundState
+	reason string
 }
 
 // link is the simulator's record of a StartLink.
@@ -121,6 +137,21 @@ func (g *Gateway) SetDefaultOutcome(o Outcome) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.defaultOutcome = o
+}
+
+// SetReportedAmount makes the provider report paymentID as paid with
+// amount, in its success callback and its status queries, whatever was
+// asked: a provider that took another amount. A payment not created yet
+// is ErrNotFound-wrapped.
+func (g *Gateway) SetReportedAmount(paymentID string, amount money.Amount) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	p, ok := g.payments[paymentID]
+	if !ok {
+		return fmt.Errorf("%w: payment %q", gateway.ErrNotFound, paymentID)
+	}
+	p.reported = amount
+	return nil
 }
 
 // outcomeFor returns the outcome for a payment id; the caller holds mu.

@@ -42,7 +42,7 @@ func (r payments) Create(ctx context.Context, p storage.Payment) error {
 	if err := r.t.check(ctx); err != nil {
 		return err
 	}
-	if p.ID == "" || p.AccountID == "" || p.Status == "" || p.Attempts < 0 {
+	if p.ID == "" || p.AccountID == "" || p.Status == "" || p.Attempts < 0 || p.QueryAttempts < 0 {
 		return fmt.Errorf("memory: payment without id, account or status, or with negative attempts: %w", storage.ErrInvalidRecord)
 	}
 	s := &r.t.data.payments
@@ -110,7 +110,7 @@ func (r payments) Update(ctx context.Context, p storage.Payment) (storage.Paymen
 	if !ok || old.AccountID != p.AccountID {
 		return storage.Payment{}, fmt.Errorf("memory: payment %q: %w", p.ID, storage.ErrNotFound)
 	}
-	if p.Status == "" || p.Attempts < 0 {
+	if p.Status == "" || p.Attempts < 0 || p.QueryAttempts < 0 {
 		return storage.Payment{}, fmt.Errorf("memory: payment %q without status or with negative attempts: %w", p.ID, storage.ErrInvalidRecord)
 	}
 	p.CreatedAt, p.Version = old.CreatedAt, old.Version+1

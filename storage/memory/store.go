@@ -30,6 +30,7 @@ type state struct {
 	auditSeq  int64
 	ledger    ledgerState
 	payments  paymentState
+	refunds   refundState
 	orders    orderState
 	resources resourceState
 	usage     usageState
@@ -49,6 +50,7 @@ func New() *Store {
 		audit:     map[string][]storage.AuditRecord{},
 		ledger:    newLedgerState(),
 		payments:  newPaymentState(),
+		refunds:   newRefundState(),
 		orders:    newOrderState(),
 		resources: newResourceState(),
 		usage:     newUsageState(),

@@ -41,6 +41,7 @@ var globalKeys = map[string]string{
 	"invoices UNIQUE (series, number)":               "numbers are gapless per series across the issuer",
 	"schema_migrations PRIMARY KEY (version)":        "the schema's own bookkeeping",
 	"payments UNIQUE (id)":                           "ids are unique per store; gateway callbacks look a payment up by id alone",
+	"refunds UNIQUE (id)":                            "ids are unique per store; refund callbacks look a refund up by id alone",
 	"linked_accounts UNIQUE (id)":                    "ids are unique per store; gateway callbacks look a linked account up by id alone",
 	"payment_links UNIQUE (token)":                   "tokens are unique per store; a payer opens a link by its token alone",
 	"redemptions UNIQUE (id)":                        "ids are unique per store (storage contract)",
@@ -114,7 +115,8 @@ func TestMigrate0005OnTopOf0004(t *testing.T) {
 		require.NoError(t, err)
 		_, err = tx.Ledger().Append(ctx, ledgerEntry(t, "old", "fund", 181_000, "gateway:clearing:sim", "customer:cash"))
 		require.NoError(t, err)
-		require.NoError(t, tx.Payments().Create(ctx, payment(t, "old", "p1", epoch)))
+		// By hand: the store's own insert writes columns later versions added.
+		require.NoError(t, insertOldPayment(ctx, tx, schema, "old", "p1", "pending", epoch))
 		require.NoError(t, tx.LinkedAccounts().Create(ctx, storage.LinkedAccount{ID: "la1", AccountID: "old", Gateway: "sim",
 			Status: "active", CreatedAt: epoch, UpdatedAt: epoch}))
 		require.NoError(t, tx.PaymentLinks().Create(ctx, storage.PaymentLink{Token: "tok1", AccountID: "old", Amount: vnd(t, 1000),

@@ -81,7 +81,7 @@ func tablesIn(t *testing.T, pool *pgxpool.Pool, schema string) []string {
 var allTables = []string{
 	"accounts", "actions", "audit_records", "coupons", "einvoices", "gateway_events", "idempotency_keys", "invoice_series",
 	"invoices", "jobs", "ledger_balances", "ledger_entries", "ledger_postings", "linked_accounts", "orders", "outbox",
-	"payment_links", "payments", "redemptions", "resources", "schema_migrations", "usage_events",
+	"payment_links", "payments", "redemptions", "refunds", "resources", "schema_migrations", "usage_events",
 }
 
 // allIndexes are the secondary indexes the shipped migrations create (those
@@ -104,6 +104,8 @@ var allIndexes = []string{
 	"payments_open_expiry WHERE (status = ANY (ARRAY['created'::text, 'pending'::text]))",
 	"redemptions_account_order",
 	"redemptions_code_status",
+	"refunds_payment",
+	"refunds_pending WHERE (status = 'pending'::text)",
 	"resources_account_order",
 	"resources_account_seq",
 	"resources_due WHERE (next_due_at IS NOT NULL)",

@@ -14,7 +14,7 @@ type paymentQueries struct {
 
 const paymentColumns = `id, account_id, purpose, purpose_ref, method, status, currency, amount, from_credit, from_gateway, refunded,
 	gateway, gateway_ref, redirect_url, linked_account_id, failure_reason, description, expires_at, created_at, updated_at, version,
-	attempts, last_error, retry_at`
+	attempts, last_error, retry_at, query_attempts`
 
 const linkedColumns = "id, account_id, gateway, status, token, display, is_default, created_at, updated_at"
 
@@ -28,7 +28,7 @@ func newPaymentQueries(t tables) paymentQueries {
 		// duplicate is "0 rows", which keeps the transaction usable, and
 		// a concurrent uncommitted insert of the same key is waited for.
 		createPayment: r.Replace(`INSERT INTO {payments} ({pay})
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $22, $23)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $22, $23, $24)
 			ON CONFLICT (id) DO NOTHING`),
 		getPayment:             r.Replace(`SELECT {pay} FROM {payments} WHERE id = $1 AND account_id = $2`),
 		getPaymentForUpdate:    r.Replace(`SELECT {pay} FROM {payments} WHERE id = $1 AND account_id = $2 FOR UPDATE`),
@@ -40,7 +40,7 @@ func newPaymentQueries(t tables) paymentQueries {
 			amount = $8, from_credit = $9, from_gateway = $10, refunded = $11,
 			gateway = $12, gateway_ref = $13, redirect_url = $14, linked_account_id = $15,
 			failure_reason = $16, description = $17, expires_at = $18, updated_at = $19,
-			attempts = $20, last_error = $21, retry_at = $22,
+			attempts = $20, last_error = $21, retry_at = $22, query_attempts = $23,
 			version = version + 1
 			WHERE id = $1 AND account_id = $2
 			RETURNING {pay}`),

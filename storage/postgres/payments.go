@@ -25,7 +25,7 @@ func paymentCurrency(p storage.Payment) (string, error) {
 	if p.ID == "" || p.AccountID == "" || p.Status == "" {
 		return fail("id, account and status are required")
 	}
-	if p.Attempts < 0 {
+	if p.Attempts < 0 || p.QueryAttempts < 0 {
 		return fail("attempts are negative")
 	}
 	for _, s := range []string{p.ID, p.AccountID, string(p.Purpose), p.PurposeRef, string(p.Method), string(p.Status), p.Gateway, p.GatewayRef,
@@ -56,7 +56,7 @@ func (r payments) Create(ctx context.Context, p storage.Payment) error {
 		p.ID, p.AccountID, p.Purpose, p.PurposeRef, p.Method, p.Status, nullText(cur),
 		amountArg(p.Amount), amountArg(p.FromCredit), amountArg(p.FromGateway), amountArg(p.Refunded),
 		p.Gateway, p.GatewayRef, p.RedirectURL, p.LinkedAccountID, p.FailureReason, p.Description,
-		nullTime(p.ExpiresAt), p.CreatedAt, p.UpdatedAt, p.Attempts, p.LastError, nullTime(p.RetryAt))
+		nullTime(p.ExpiresAt), p.CreatedAt, p.UpdatedAt, p.Attempts, p.LastError, nullTime(p.RetryAt), p.QueryAttempts)
 	if err != nil {
 		return r.t.fail(fmt.Sprintf("create payment %q", p.ID), err)
 	}
@@ -118,7 +118,7 @@ func (r payments) Update(ctx context.Context, p storage.Payment) (storage.Paymen
 		p.ID, p.AccountID, p.Purpose, p.PurposeRef, p.Method, p.Status, nullText(cur),
 		amountArg(p.Amount), amountArg(p.FromCredit), amountArg(p.FromGateway), amountArg(p.Refunded),
 		p.Gateway, p.GatewayRef, p.RedirectURL, p.LinkedAccountID, p.FailureReason, p.Description,
-		nullTime(p.ExpiresAt), p.UpdatedAt, p.Attempts, p.LastError, nullTime(p.RetryAt)))
+		nullTime(p.ExpiresAt), p.UpdatedAt, p.Attempts, p.LastError, nullTime(p.RetryAt), p.QueryAttempts))
 	if err != nil {
 		return storage.Payment{}, r.t.fail(op, err)
 	}
@@ -213,7 +213,7 @@ func scanPayment(row pgx.Row) (storage.Payment, error) {
 	if err := row.Scan(&p.ID, &p.AccountID, &p.Purpose, &p.PurposeRef, &p.Method, &p.Status, &cur,
 		&amount, &fromCredit, &fromGateway, &refunded,
 		&p.Gateway, &p.GatewayRef, &p.RedirectURL, &p.LinkedAccountID, &p.FailureReason, &p.Description,
-		&expires, &p.CreatedAt, &p.UpdatedAt, &p.Version, &p.Attempts, &p.LastError, &retry); err != nil {
+		&expires, &p.CreatedAt, &p.UpdatedAt, &p.Version, &p.Attempts, &p.LastError, &retry, &p.QueryAttempts); err != nil {
 		return storage.Payment{}, err
 	}
 	for _, f := range []struct {

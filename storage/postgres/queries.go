@@ -16,7 +16,7 @@ type tables struct {
 	coupons, redemptions, orders    string
 	resources, invoices, series     string
 	actions, outbox, usage          string
-	jobs, einvoices                 string
+	jobs, einvoices, refunds        string
 }
 
 func newTables(schema string) tables {
@@ -45,6 +45,7 @@ func newTables(schema string) tables {
 		usage:          q("usage_events"),
 		jobs:           q("jobs"),
 		einvoices:      q("einvoices"),
+		refunds:        q("refunds"),
 	}
 }
 
@@ -63,6 +64,7 @@ type queries struct {
 	usage     usageQueries
 	jobs      jobQueries
 	einvoices einvoiceQueries
+	refunds   refundQueries
 }
 
 const accountColumns = "id, type, currency, time_zone, created_at, updated_at, version, credit_limit, discount_rate, legal, tax_treatment"
@@ -77,6 +79,7 @@ func newQueries(t tables) queries {
 		usage:     newUsageQueries(t),
 		jobs:      newJobQueries(t),
 		einvoices: newEInvoiceQueries(t),
+		refunds:   newRefundQueries(t),
 		// ON CONFLICT DO NOTHING rather than a unique violation: a
 		// violation aborts the whole transaction, while "0 rows" lets the
 		// caller handle ErrDuplicate and carry on in the same transaction.

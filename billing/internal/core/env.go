@@ -62,6 +62,7 @@ type Settings struct {
 	AutoRenewWithLinkedAccount bool
 	RetryDelay                 time.Duration
 	MaxRetryDelay              time.Duration
+	ReconcileAttempts          int
 	Postpaid                   billingtype.PostpaidPolicy
 	Seller                     invoice.Party
 	// EInvoice is nil when the System issues no e-invoices.

@@ -18,6 +18,9 @@ type Sweep struct {
 	Done int
 	// Full reports that the page held limit items: more may be due.
 	Full bool
+	// Reconciled counts the items the gateway's answer to a status query
+	// settled or ended (the expiry sweep's reconciliation).
+	Reconciled int
 	// Failures are the items that failed, recorded for a retry.
 	Failures []billingtype.ItemFailure
 }

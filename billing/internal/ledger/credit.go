@@ -23,7 +23,7 @@ func CreditLatePayment(ctx context.Context, s *core.Env, tx storage.Tx, sp stora
 		return err
 	}
 	e, err := payment.TopUpEntry(payment.EntryMeta{
-		ID: "late_" + EntryID(payment.EntryTopUp, sp.ID), At: s.Now(),
+		ID: LateCreditEntryID(sp.ID), At: s.Now(),
 		Memo:      "gateway confirmed payment " + sp.ID + " after it ended; credited to the wallet",
 		Reference: payment.Reference{Type: payment.RefPayment, ID: sp.ID},
 	}, sp.Gateway, sp.FromGateway)
@@ -36,6 +36,13 @@ func CreditLatePayment(ctx context.Context, s *core.Env, tx storage.Tx, sp stora
 	return outbox.Emit(ctx, s, tx, acct.ID, acct.ID, billingtype.EventPaymentCredited, "credited:"+sp.ID, billingtype.PaymentCreditedPayload{
 		PaymentID: sp.ID, Purpose: sp.Purpose, Ref: sp.PurposeRef, Amount: sp.FromGateway,
 		Reason: "the gateway confirmed the payment after it had " + string(sp.Status)})
+}
+
+// LateCreditEntryID is the id of the journal entry CreditLatePayment
+// writes for payment id: one per payment, so a success reported again
+// under another event id finds it.
+func LateCreditEntryID(paymentID string) string {
+	return "late_" + EntryID(payment.EntryTopUp, paymentID)
 }
 
 // RefundToCash credits amount to the account's cash (a refund entry that

@@ -32,6 +32,13 @@ const (
 // tried again after Config.RetryDelay, doubling up to Config.MaxRetryDelay.
 // A late success for an expired payment is credited to the wallet as cash
 // (see HandleCallback). Tick runs it.
+//
+// Before it expires a payment whose gateway implements gateway.Querier,
+// the sweep asks the gateway (reconcileDue): paid settles the payment as
+// its callback would have, failed or expired ends it, and no final answer
+// asks again after the worker's backoff, up to Config.ReconcileAttempts
+// queries; then, or when the gateway reports another amount (recorded as
+// a mismatch), the payment is expired as before.
 func ExpirePayments(ctx context.Context, s *core.Env, limit int) (core.Sweep, error) {
 	now := s.Now()
 	var due []storage.Payment
@@ -44,6 +51,16 @@ func ExpirePayments(ctx context.Context, s *core.Env, limit int) (core.Sweep, er
 	}
 	res := core.Sweep{Full: len(due) == limit}
 	for _, p := range due {
+		// A gateway that can be asked is asked first: a lost callback
+		// must not leave the customer's money at the gateway.
+		if handled, err := reconcileDue(ctx, s, p, &res); err != nil || handled {
+			if err != nil {
+				if err := PaymentTryFailed(ctx, s, p, err, &res); err != nil {
+					return res, err
+				}
+			}
+			continue
+		}
 		got, err := expirePayment(ctx, s, p)
 		if err != nil {
 			if err := PaymentTryFailed(ctx, s, p, err, &res); err != nil {

@@ -94,29 +94,29 @@ func chosenLinkedAccount(ctx context.Context, s *core.Env, tx storage.Tx, accoun
 }
 
 // activateLink applies a link.succeeded or link.failed callback.
-func activateLink(ctx context.Context, s *core.Env, tx storage.Tx, owner string, ev gateway.Event) error {
+func activateLink(ctx context.Context, s *core.Env, tx storage.Tx, owner string, ev gateway.Event) (bool, error) {
 	l, err := tx.LinkedAccounts().Get(ctx, owner, ev.LinkID)
 	if err != nil {
-		return core.MapNotFound(err, billingtype.ErrCallbackRejected, ev.LinkID)
+		return false, unknown(err, "link", ev.LinkID)
 	}
 	if l.Gateway != ev.Gateway {
-		return fmt.Errorf("%w: link %q belongs to gateway %q, callback came from %q", billingtype.ErrCallbackRejected, l.ID, l.Gateway, ev.Gateway)
+		return false, fmt.Errorf("%w: link %q belongs to gateway %q, callback came from %q", billingtype.ErrCallbackRejected, l.ID, l.Gateway, ev.Gateway)
 	}
 	if l.Status != core.LinkPending {
-		return nil // already settled; a late or repeated outcome changes nothing
+		return false, nil // already settled; a late or repeated outcome changes nothing
 	}
 	now := s.Now()
 	l.UpdatedAt = now
 	if ev.Type == gateway.EventLinkFailed {
 		l.Status = core.LinkFailed
-		return tx.LinkedAccounts().Update(ctx, l)
+		return true, tx.LinkedAccounts().Update(ctx, l)
 	}
 	if ev.Token.IsZero() {
-		return fmt.Errorf("%w: link.succeeded without a token", billingtype.ErrCallbackRejected)
+		return false, fmt.Errorf("%w: link.succeeded without a token", billingtype.ErrCallbackRejected)
 	}
 	active, err := ActiveLinked(ctx, tx, l.AccountID)
 	if err != nil {
-		return err
+		return false, err
 	}
 	_, hasDefault := func() (storage.LinkedAccount, bool) {
 		for _, a := range active {
@@ -133,7 +133,7 @@ func activateLink(ctx context.Context, s *core.Env, tx storage.Tx, owner string,
 	if l.Display == "" {
 		l.Display = l.Gateway + " " + payment.MaskToken(ev.Token.Reveal())
 	}
-	return tx.LinkedAccounts().Update(ctx, l)
+	return true, tx.LinkedAccounts().Update(ctx, l)
 }
 
 // HasDefaultLinked reports whether the account has a default linked

@@ -147,7 +147,7 @@ func SubmitPayment(ctx context.Context, s *core.Env, accountID, id, returnURL st
 	}
 	redirect, err := gw.CreatePayment(ctx, gateway.PaymentRequest{
 		PaymentID: p.ID, AccountID: p.AccountID, Amount: p.FromGateway,
-		Description: p.Description, ReturnURL: returnURL, ExpiresAt: p.ExpiresAt,
+		Description: p.Description, ReturnURL: returnURL, ExpiresAt: p.ExpiresAt, CreatedAt: p.CreatedAt,
 	})
 	if err != nil {
 		if gateway.Retryable(err) {
@@ -185,7 +185,7 @@ func chargeLinked(ctx context.Context, s *core.Env, gw gateway.Gateway, p billin
 	if token == "" {
 		return settle.SettleFailure(ctx, s, p.AccountID, p.ID, payment.EventFail, "linked account was unlinked")
 	}
-	res, err := gw.Charge(ctx, gateway.ChargeRequest{PaymentID: p.ID, AccountID: p.AccountID, Token: gateway.NewToken(token), Amount: p.FromGateway})
+	res, err := gw.Charge(ctx, gateway.ChargeRequest{PaymentID: p.ID, AccountID: p.AccountID, Token: gateway.NewToken(token), Amount: p.FromGateway, CreatedAt: p.CreatedAt})
 	switch {
 	case err != nil && gateway.Retryable(err):
 		return p, fmt.Errorf("%w: %s: %w", billingtype.ErrGatewayUnavailable, gw.Name(), err)
