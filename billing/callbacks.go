@@ -2,6 +2,7 @@ package billing
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -34,8 +35,11 @@ import (
 // reported again under another event id credits nothing); wrong_amount (a
 // success whose amount or currency is not the payment's: recorded with an
 // audit record and an EventPaymentMismatch, nothing applied, nil error);
-// unknown_payment (a *CallbackUnknownError); rejected (verification
-// failed: an error matching ErrCallbackRejected and the gateway's own);
+// unknown_payment (a *CallbackUnknownError); ignored (authentic, but an
+// event type the library does not act on or a payment the provider has
+// not settled: gateway.ErrIgnoredEvent, gateway.ErrNotFinal; nil error,
+// nothing changed); rejected (verification failed: an error matching
+// ErrCallbackRejected and the gateway's own);
 // failed (the store failed; the gateway should deliver it again).
 func (s *System) HandleCallback(ctx context.Context, gatewayName string, header http.Header, body []byte) (CallbackResult, error) {
 	gw, err := s.env.Gateway(gatewayName)
@@ -44,7 +48,7 @@ func (s *System) HandleCallback(ctx context.Context, gatewayName string, header 
 	}
 	ev, err := gw.ParseCallback(s.env.Now(), header, body)
 	if err != nil {
-		return CallbackResult{Outcome: gateway.CallbackRejected}, fmt.Errorf("%w: %w", ErrCallbackRejected, err)
+		return readFailure(err)
 	}
 	return s.applyCallback(ctx, gw, ev)
 }
@@ -66,9 +70,20 @@ func (s *System) HandleCallbackRequest(ctx context.Context, gatewayName string, 
 		ev, err = gw.ParseCallback(s.env.Now(), req.Header, req.Body)
 	}
 	if err != nil {
-		return CallbackResult{Outcome: gateway.CallbackRejected}, fmt.Errorf("%w: %w", ErrCallbackRejected, err)
+		return readFailure(err)
 	}
 	return s.applyCallback(ctx, gw, ev)
+}
+
+// readFailure is what a delivery the gateway could not read comes to: an
+// authentic one that reports nothing to apply (gateway.ErrIgnoredEvent,
+// gateway.ErrNotFinal) is ignored, with no error and nothing changed;
+// anything else is rejected.
+func readFailure(err error) (CallbackResult, error) {
+	if errors.Is(err, gateway.ErrIgnoredEvent) || errors.Is(err, gateway.ErrNotFinal) {
+		return CallbackResult{Outcome: gateway.CallbackIgnored}, nil
+	}
+	return CallbackResult{Outcome: gateway.CallbackRejected}, fmt.Errorf("%w: %w", ErrCallbackRejected, err)
 }
 
 // applyCallback applies a verified event of gw.

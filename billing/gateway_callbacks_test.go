@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -169,6 +171,10 @@ type vnpayLike struct{ *gatewaysim.Gateway }
 func (vnpayLike) CallbackMethods() []string { return []string{http.MethodGet} }
 
 func (g vnpayLike) ReadCallback(now time.Time, req gateway.CallbackRequest) (gateway.Event, error) {
+	if req.Query.Get("status") == "01" {
+		// An authentic notice of a payment not settled yet.
+		return gateway.Event{}, fmt.Errorf("status 01: %w", gateway.ErrNotFinal)
+	}
 	h := http.Header{}
 	h.Set(gateway.SignatureHeader, req.Query.Get("sig"))
 	return g.ParseCallback(now, h, []byte(req.Query.Get("event")))
@@ -176,7 +182,8 @@ func (g vnpayLike) ReadCallback(now time.Time, req gateway.CallbackRequest) (gat
 
 func (vnpayLike) Reply(o gateway.CallbackOutcome) gateway.CallbackReply {
 	code := map[gateway.CallbackOutcome]string{gateway.CallbackApplied: "00", gateway.CallbackDuplicate: "02",
-		gateway.CallbackUnknownPayment: "01", gateway.CallbackWrongAmount: "04", gateway.CallbackRejected: "97"}[o]
+		gateway.CallbackUnknownPayment: "01", gateway.CallbackWrongAmount: "04", gateway.CallbackRejected: "97",
+		gateway.CallbackIgnored: "00"}[o]
 	if code == "" {
 		code = "99"
 	}
@@ -202,7 +209,18 @@ func TestCallbackHandlerAnswersInTheGatewaysWireFormat(t *testing.T) {
 			h.ServeHTTP(w, httptest.NewRequest(method, "/ipn?"+q, nil))
 			return w
 		}
-		w := get(cb, http.MethodGet)
+		// A notice that the payment is not settled yet changes nothing
+		// and is acknowledged.
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/ipn?status=01", nil))
+		assert.JSONEq(t, `{"RspCode":"00","Message":"ignored"}`, w.Body.String())
+		assert.Equal(t, int64(0), e.cash(t, "acme"))
+		res, err := sys.HandleCallbackRequest(context.Background(), "sim", gateway.CallbackRequest{Method: http.MethodGet,
+			Query: url.Values{"status": {"01"}}})
+		require.NoError(t, err)
+		assert.Equal(t, gateway.CallbackIgnored, res.Outcome)
+
+		w = get(cb, http.MethodGet)
 		assert.Equal(t, http.StatusOK, w.Code)
 		assert.Equal(t, "application/json", w.Header().Get("Content-Type"))
 		assert.JSONEq(t, `{"RspCode":"00","Message":"applied"}`, w.Body.String())

@@ -17,6 +17,7 @@ func TestCallbackOutcomeNamesAndDefaultReplies(t *testing.T) {
 		gateway.CallbackApplied:        {"applied", http.StatusOK},
 		gateway.CallbackDuplicate:      {"duplicate", http.StatusOK},
 		gateway.CallbackUnknownPayment: {"unknown_payment", http.StatusBadRequest},
+		gateway.CallbackIgnored:        {"ignored", http.StatusOK},
 		gateway.CallbackWrongAmount:    {"wrong_amount", http.StatusBadRequest},
 		gateway.CallbackRejected:       {"rejected", http.StatusBadRequest},
 		gateway.CallbackFailed:         {"failed", http.StatusInternalServerError},
@@ -27,8 +28,8 @@ func TestCallbackOutcomeNamesAndDefaultReplies(t *testing.T) {
 		assert.Equal(t, w.status, gateway.DefaultReply(o).Status, w.name)
 	}
 	assert.False(t, gateway.CallbackOutcome(0).Valid())
-	assert.False(t, gateway.CallbackOutcome(7).Valid())
-	assert.Equal(t, "CallbackOutcome(7)", gateway.CallbackOutcome(7).String())
+	assert.False(t, gateway.CallbackOutcome(8).Valid())
+	assert.Equal(t, "CallbackOutcome(8)", gateway.CallbackOutcome(8).String())
 	assert.Equal(t, http.StatusInternalServerError, gateway.DefaultReply(0).Status, "an unknown outcome is retried")
 }
 

@@ -7,7 +7,7 @@ func (o CallbackOutcome) MarshalText() ([]byte, error) { return []byte(o.String(
 // UnmarshalText sets o from its name (see String); an unknown name is an
 // *EventError on the field "outcome" and leaves o unchanged.
 func (o *CallbackOutcome) UnmarshalText(b []byte) error {
-	for c := CallbackApplied; c <= CallbackFailed; c++ {
+	for c := CallbackApplied; c <= CallbackIgnored; c++ {
 		if c.String() == string(b) {
 			*o = c
 			return nil

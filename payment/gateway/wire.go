@@ -51,10 +51,15 @@ const (
 	// CallbackFailed: the library could not record the event (storage
 	// failure); the gateway should deliver it again.
 	CallbackFailed
+	// CallbackIgnored: the delivery was authentic but reports nothing to
+	// apply (ErrIgnoredEvent: an event type the library does not act on;
+	// ErrNotFinal: a payment the provider has not settled yet). Nothing
+	// changed; the gateway should stop delivering it.
+	CallbackIgnored
 )
 
 // String returns "applied", "duplicate", "unknown_payment", "wrong_amount",
-// "rejected" or "failed", and "CallbackOutcome(<n>)" for other values.
+// "rejected", "failed" or "ignored", and "CallbackOutcome(<n>)" for other values.
 func (o CallbackOutcome) String() string {
 	switch o {
 	case CallbackApplied:
@@ -69,12 +74,14 @@ func (o CallbackOutcome) String() string {
 		return "rejected"
 	case CallbackFailed:
 		return "failed"
+	case CallbackIgnored:
+		return "ignored"
 	}
 	return "CallbackOutcome(" + strconv.Itoa(int(o)) + ")"
 }
 
 // Valid reports whether o is one of the defined outcomes.
-func (o CallbackOutcome) Valid() bool { return o >= CallbackApplied && o <= CallbackFailed }
+func (o CallbackOutcome) Valid() bool { return o >= CallbackApplied && o <= CallbackIgnored }
 
 // CallbackReply is the HTTP answer a gateway expects to a callback.
 type CallbackReply struct {
@@ -110,12 +117,12 @@ type WireFormat interface {
 }
 
 // DefaultReply is the answer to this package's callback format: 200 with an
-// empty body for an applied, duplicate or unknown-payment event (retrying
-// cannot help the last), 400 for a wrong amount or a rejected delivery, and
-// 500 for a failure, which the sender retries.
+// empty body for an applied, duplicate or ignored event, 400 for an unknown
+// payment, a wrong amount or a rejected delivery, and 500 for a failure,
+// which the sender retries.
 func DefaultReply(outcome CallbackOutcome) CallbackReply {
 	switch outcome {
-	case CallbackApplied, CallbackDuplicate:
+	case CallbackApplied, CallbackDuplicate, CallbackIgnored:
 		return CallbackReply{Status: http.StatusOK}
 	case CallbackUnknownPayment, CallbackWrongAmount, CallbackRejected:
 		return CallbackReply{Status: http.StatusBadRequest}

@@ -3,7 +3,6 @@ package momo
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -14,7 +13,7 @@ import (
 // ErrNotFinal: an authentic IPN reports a state that is not final (1000,
 // 7000, 7002, 8000); it carries no event. MoMo notifies the final state
 // later.
-var ErrNotFinal = errors.New("momo: notification of a state that is not final")
+var ErrNotFinal = gateway.ErrNotFinal
 
 // ipnFields returns the IPN's signed fields, in the order of the signed
 // string after accessKey. Numbers are kept as their JSON text, since the
@@ -181,7 +180,7 @@ func (g *Gateway) event(v map[string]string) (gateway.Event, error) {
 // failure to record it, so that MoMo may deliver it again. None has a body.
 func (g *Gateway) Reply(outcome gateway.CallbackOutcome) gateway.CallbackReply {
 	switch outcome {
-	case gateway.CallbackApplied, gateway.CallbackDuplicate, gateway.CallbackUnknownPayment, gateway.CallbackWrongAmount:
+	case gateway.CallbackApplied, gateway.CallbackDuplicate, gateway.CallbackUnknownPayment, gateway.CallbackWrongAmount, gateway.CallbackIgnored:
 		return gateway.CallbackReply{Status: http.StatusNoContent}
 	case gateway.CallbackRejected:
 		return gateway.CallbackReply{Status: http.StatusBadRequest}

@@ -36,7 +36,7 @@ func (g *Gateway) CallbackMethods() []string { return []string{http.MethodPost} 
 // 500, which Stripe retries.
 func (g *Gateway) Reply(outcome gateway.CallbackOutcome) gateway.CallbackReply {
 	switch outcome {
-	case gateway.CallbackApplied, gateway.CallbackDuplicate, gateway.CallbackUnknownPayment, gateway.CallbackWrongAmount:
+	case gateway.CallbackApplied, gateway.CallbackDuplicate, gateway.CallbackUnknownPayment, gateway.CallbackWrongAmount, gateway.CallbackIgnored:
 		return gateway.CallbackReply{Status: http.StatusOK}
 	case gateway.CallbackRejected:
 		return gateway.CallbackReply{Status: http.StatusBadRequest}

@@ -2,7 +2,6 @@ package vnpay
 
 import (
 	"encoding/hex"
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -21,7 +20,7 @@ const maxParams = 64
 // settled (status 01 not completed, 04 reversed, 07 or code 07 held for
 // fraud review). The payment stays pending; QueryPayment tells its state
 // later. Every *StatusError matches it.
-var ErrNotFinal = errors.New("vnpay: the payment is not final")
+var ErrNotFinal = gateway.ErrNotFinal
 
 // StatusError is an authentic message whose codes do not settle the
 // payment. It matches ErrNotFinal.

@@ -22,7 +22,7 @@ import (
 func (g *Gateway) Reply(outcome gateway.CallbackOutcome) gateway.CallbackReply {
 	code, message := "99", "Unknow error"
 	switch outcome {
-	case gateway.CallbackApplied:
+	case gateway.CallbackApplied, gateway.CallbackIgnored:
 		code, message = "00", "Confirm Success"
 	case gateway.CallbackDuplicate:
 		code, message = "02", "Order already confirmed"

@@ -135,7 +135,7 @@ func (g *Gateway) Reply(outcome gateway.CallbackOutcome) gateway.CallbackReply {
 	switch outcome {
 	case gateway.CallbackApplied:
 		body = `{"return_code":1,"return_message":"success"}`
-	case gateway.CallbackDuplicate:
+	case gateway.CallbackDuplicate, gateway.CallbackIgnored:
 		body = `{"return_code":2,"return_message":"duplicate"}`
 	case gateway.CallbackUnknownPayment:
 		body = `{"return_code":-1,"return_message":"unknown order"}`
