@@ -1,6 +1,7 @@
 package billing_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -19,7 +20,9 @@ import (
 	"github.com/cloudbill/cloudbill/billing"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/internal/testenv"
 	"github.com/cloudbill/cloudbill/invoice"
+	"github.com/cloudbill/cloudbill/invoice/document"
 	"github.com/cloudbill/cloudbill/invoice/einvoice"
 	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/storage"
@@ -472,4 +475,75 @@ func eInvoiceOfAPostpaidMonth(t *testing.T, grouping billing.EInvoiceGrouping) {
 			require.Len(t, page.Items, 1)
 		})
 	}
+}
+
+// TestEInvoiceOfATwoRateOrder: an order of a server (1,000,000 VND at the
+// catalog's 10 %) and software (1,000,000 at the 8 % category) is one
+// signed e-invoice: 2,000,000 before VAT, 100,000 + 80,000 VAT, 2,180,000
+// payable, "Hai triệu một trăm tám mươi nghìn đồng"; deleting the software
+// after ten days issues an adjustment naming it; its PDF view shows the
+// symbol, the number, both tax codes and the words. On both stores.
+func TestEInvoiceOfATwoRateOrder(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		signer := sellerSigner(t)
+		e := newEnvWith(t, newStore(t), func(c *billing.Config) {
+			c.Catalog = vatCatalog(t, pricing.TaxExclusive)
+			c.Seller = legalSeller
+			c.EInvoice = &billing.EInvoiceConfig{Symbol: "C26TAA", Grouping: billing.EInvoiceGrouped, Signer: signer}
+		})
+		e.fund(t, "acme", 10_000_000)
+		_, err := e.sys.SetLegalDetails(ctx, "legal", billing.SetLegalDetailsRequest{AccountID: "acme", Legal: legalBuyer, Actor: "ops@provider"})
+		require.NoError(t, err)
+		res, err := e.sys.Checkout(ctx, "buy", billing.CheckoutRequest{AccountID: "acme", Method: payment.MethodCredit,
+			Items: []billing.OrderItem{
+				{ProductID: "server", Configuration: planP, Quantity: 1, Term: period.Months(1)},
+				{ProductID: "software", Configuration: planP, Quantity: 1, Term: period.Months(1)},
+			}})
+		require.NoError(t, err)
+		rs := e.provisionAll(t, "acme", res)
+		page, err := e.sys.EInvoices(ctx, billing.ListRequest{AccountID: "acme"})
+		require.NoError(t, err)
+		require.Len(t, page.Items, 1)
+		orig := page.Items[0]
+		require.Len(t, orig.DocumentIDs, 2)
+		_, err = einvoice.Verify(orig.XML)
+		require.NoError(t, err)
+		const total = "/HDon/DLHDon/NDHDon/TToan/"
+		require.Equal(t, "2000000", xmlText(t, orig.XML, total+"TgTCThue"))
+		require.Equal(t, "180000", xmlText(t, orig.XML, total+"TgTThue"))
+		require.Equal(t, "2180000", xmlText(t, orig.XML, total+"TgTTTBSo"))
+		require.Equal(t, "Hai triệu một trăm tám mươi nghìn đồng", xmlText(t, orig.XML, total+"TgTTTBChu"))
+		parsed, err := einvoice.ParseXML(orig.XML, "Asia/Ho_Chi_Minh")
+		require.NoError(t, err)
+		tot, err := parsed.Totals()
+		require.NoError(t, err)
+		require.Len(t, tot.ByRate, 2)
+		require.Equal(t, einvoice.VAT10, tot.ByRate[0].Rate)
+		require.Equal(t, int64(100_000), minor(t, tot.ByRate[0].Tax))
+		require.Equal(t, einvoice.VAT8, tot.ByRate[1].Rate)
+		require.Equal(t, int64(80_000), minor(t, tot.ByRate[1].Tax))
+
+		e.clk.Advance(10 * 24 * time.Hour)
+		_, err = e.sys.Delete(ctx, "drop", billing.DeleteRequest{AccountID: "acme", ResourceID: rs[1].ID})
+		require.NoError(t, err)
+		page, err = e.sys.EInvoices(ctx, billing.ListRequest{AccountID: "acme"})
+		require.NoError(t, err)
+		require.Len(t, page.Items, 2)
+		adj := page.Items[0]
+		require.Equal(t, billing.EInvoiceAdjustment, adj.Kind)
+		require.Equal(t, "00000002", adj.Number)
+		require.Equal(t, orig.ID, adj.RelatedID)
+		require.Equal(t, "1", xmlText(t, adj.XML, "/HDon/DLHDon/TTChung/TTHDLQuan/SHDCLQuan"))
+		require.Equal(t, "8%", xmlText(t, adj.XML, "/HDon/DLHDon/NDHDon/DSHHDVu/HHDVu/TSuat"), "the software's 8 % is adjusted")
+
+		renderer, err := document.NewRenderer(document.Config{})
+		require.NoError(t, err)
+		var pdf bytes.Buffer
+		require.NoError(t, renderer.EInvoicePDF(&pdf, parsed, document.EInvoiceStatus{SignedBy: legalSeller.Name}))
+		text := testenv.PDFSearchable(testenv.PDFText(t, pdf.Bytes()))
+		for _, want := range []string{"C26TAA", "00000001", legalSeller.TaxCode, legalBuyer.TaxCode, "Hai triệu một trăm tám mươi nghìn đồng"} {
+			require.Contains(t, text, want)
+		}
+	})
 }
