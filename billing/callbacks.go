@@ -39,7 +39,8 @@ import (
 // event type the library does not act on or a payment the provider has
 // not settled: gateway.ErrIgnoredEvent, gateway.ErrNotFinal; nil error,
 // nothing changed); rejected (verification failed: an error matching
-// ErrCallbackRejected and the gateway's own);
+// ErrCallbackRejected and the gateway's own); failed also when the adapter
+// could not finish reading the delivery (gateway.ErrTemporary);
 // failed (the store failed; the gateway should deliver it again).
 func (s *System) HandleCallback(ctx context.Context, gatewayName string, header http.Header, body []byte) (CallbackResult, error) {
 	gw, err := s.env.Gateway(gatewayName)
@@ -82,6 +83,12 @@ func (s *System) HandleCallbackRequest(ctx context.Context, gatewayName string, 
 func readFailure(err error) (CallbackResult, error) {
 	if errors.Is(err, gateway.ErrIgnoredEvent) || errors.Is(err, gateway.ErrNotFinal) {
 		return CallbackResult{Outcome: gateway.CallbackIgnored}, nil
+	}
+	if errors.Is(err, gateway.ErrTemporary) {
+		// The adapter could not finish reading an authentic delivery (a
+		// call it makes to the provider failed): the gateway delivers it
+		// again.
+		return CallbackResult{Outcome: gateway.CallbackFailed}, err
 	}
 	return CallbackResult{Outcome: gateway.CallbackRejected}, fmt.Errorf("%w: %w", ErrCallbackRejected, err)
 }

@@ -171,9 +171,14 @@ type vnpayLike struct{ *gatewaysim.Gateway }
 func (vnpayLike) CallbackMethods() []string { return []string{http.MethodGet} }
 
 func (g vnpayLike) ReadCallback(now time.Time, req gateway.CallbackRequest) (gateway.Event, error) {
-	if req.Query.Get("status") == "01" {
+	switch req.Query.Get("status") {
+	case "01":
 		// An authentic notice of a payment not settled yet.
 		return gateway.Event{}, fmt.Errorf("status 01: %w", gateway.ErrNotFinal)
+	case "busy":
+		// The adapter could not finish reading it (a call it makes to the
+		// provider failed).
+		return gateway.Event{}, fmt.Errorf("provider busy: %w", gateway.ErrTemporary)
 	}
 	h := http.Header{}
 	h.Set(gateway.SignatureHeader, req.Query.Get("sig"))
@@ -219,6 +224,10 @@ func TestCallbackHandlerAnswersInTheGatewaysWireFormat(t *testing.T) {
 			Query: url.Values{"status": {"01"}}})
 		require.NoError(t, err)
 		assert.Equal(t, gateway.CallbackIgnored, res.Outcome)
+		// One it could not finish reading is delivered again.
+		w = httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/ipn?status=busy", nil))
+		assert.JSONEq(t, `{"RspCode":"99","Message":"failed"}`, w.Body.String())
 
 		w = get(cb, http.MethodGet)
 		assert.Equal(t, http.StatusOK, w.Code)

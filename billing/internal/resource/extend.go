@@ -109,6 +109,12 @@ func RecoverPaid(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.A
 	if err != nil {
 		return err
 	}
+	// The resource leaves its order for the recovery's: the order's
+	// e-invoice, if it still waits, is issued now with what it has, or
+	// the starting invoice it deferred would never be stated.
+	if err := invoicing.EInvoiceOrder(ctx, s, tx, acct.ID, r.OrderID, true); err != nil {
+		return err
+	}
 	r.Status, r.OrderID, r.PeriodStart, r.PeriodEnd, r.NextDueAt, r.UpdatedAt = next, orderID, time.Time{}, time.Time{}, time.Time{}, s.Now()
 	d.Line, d.Term = line, line.Term
 	// The recovery's own coupon shares are what a failed provisioning
