@@ -93,7 +93,7 @@ func TestChargeDeclinesAreFailedResultsWithAReasonForThePayer(t *testing.T) {
 
 func TestPendingChargeIsSettledByTheIPNOrAQuery(t *testing.T) {
 	for name, ipn := range map[string]func(f *fakeMoMo) []byte{
-		"payment IPN":             func(f *fakeMoMo) []byte { return f.pay("pay_1", 0) },
+		"payment IPN":            func(f *fakeMoMo) []byte { return f.pay("pay_1", 0) },
 		"IPN with the client id": func(f *fakeMoMo) []byte { return f.payLinked("pay_1", "acct_1", 0) },
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -52,7 +52,7 @@ func TestStartLinkSendsTheDocumentedBindingRequest(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, r, again, "the same LinkID gives the same redirect")
 
-	_, err = g.StartLink(context.Background(), linkReq("lnk_2", "user@example.com:42/" + strings.Repeat("x", 60)))
+	_, err = g.StartLink(context.Background(), linkReq("lnk_2", "user@example.com:42/"+strings.Repeat("x", 60)))
 	require.NoError(t, err)
 	client := f.requests[len(f.requests)-1]["partnerClientId"].(string)
 	assert.Len(t, client, 41, "an AccountID outside MoMo's pattern becomes h and 40 hex digits")
@@ -234,7 +234,10 @@ func TestLinkedWalletsAreOffWithoutMoMosPublicKey(t *testing.T) {
 	g := f.gateway(t)
 	for name, call := range map[string]func() error{
 		"StartLink": func() error { _, err := g.StartLink(context.Background(), linkReq("lnk_1", "acct_1")); return err },
-		"Charge":    func() error { _, err := g.Charge(context.Background(), chargeReq(t, "pay_1", "acct_1", gateway.Token{})); return err },
+		"Charge": func() error {
+			_, err := g.Charge(context.Background(), chargeReq(t, "pay_1", "acct_1", gateway.Token{}))
+			return err
+		},
 		"QueryLink": func() error {
 			_, err := g.QueryLink(context.Background(), gateway.LinkQuery{LinkID: "lnk_1", AccountID: "acct_1", Now: t0})
 			return err
