@@ -2,6 +2,7 @@ package momo
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -23,6 +24,16 @@ func ipnFields() [12]string {
 		"partnerCode", "payType", "requestId", "responseTime", "resultCode", "transId"}
 }
 
+// bindingFields returns the signed fields of an IPN that carries
+// partnerClientId or callbackToken (an account binding, or a payment with a
+// linked wallet), in the order of the signed string after accessKey: the
+// payment IPN's fields with callbackToken and partnerClientId in their
+// alphabetical places.
+func bindingFields() [14]string {
+	return [...]string{"amount", "callbackToken", "extraData", "message", "orderId", "orderInfo", "orderType",
+		"partnerClientId", "partnerCode", "payType", "requestId", "responseTime", "resultCode", "transId"}
+}
+
 // numeric marks the IPN fields that MoMo sends as JSON numbers.
 func numeric(name string) bool {
 	switch name {
@@ -32,68 +43,89 @@ func numeric(name string) bool {
 	return false
 }
 
-// ReadCallback authenticates and decodes one IPN: a POST of one JSON object
-// whose signature (hex HMAC-SHA256 under the secret key of the fields listed
-// in the package documentation, accessKey first) must match, whose
-// partnerCode must be this gateway's and whose extraData must carry the
-// PaymentID. It returns payment.succeeded, payment.failed or
-// payment.expired (see the package documentation), ErrNotFinal for a state
-// that is not final, or a *gateway.SignatureError or *gateway.EventError
-// and the zero Event. MoMo's IPN has no signed timestamp beyond
-// responseTime, which becomes OccurredAt; now is not needed because the
-// library applies each event id once, so a replayed IPN changes nothing.
-func (g *Gateway) ReadCallback(_ time.Time, req gateway.CallbackRequest) (gateway.Event, error) {
+// ReadCallbackContext authenticates and decodes one IPN: a POST of one
+// JSON object whose signature (hex HMAC-SHA256 under the secret key of the
+// fields listed in the package documentation, accessKey first; with
+// callbackToken and partnerClientId when the IPN has them) must match,
+// whose partnerCode must be this gateway's and whose extraData must carry
+// the PaymentID, or the LinkID and AccountID of a binding.
+//
+// A payment's IPN becomes payment.succeeded, payment.failed or
+// payment.expired (see the package documentation). A binding's IPN becomes
+// link.succeeded once ctx's one request to MoMo has exchanged its
+// callbackToken for the wallet's token, or link.failed; if that request
+// fails the error matches gateway.ErrTemporary, and QueryLink completes
+// the link later. A state that is not final is ErrNotFinal. Anything else
+// is a *gateway.SignatureError or *gateway.EventError and the zero Event.
+// MoMo's IPN has no signed timestamp beyond responseTime, which becomes
+// OccurredAt; now only makes the bind request's id, because the library
+// applies each event id once, so a replayed IPN changes nothing.
+func (g *Gateway) ReadCallbackContext(ctx context.Context, now time.Time, req gateway.CallbackRequest) (gateway.Event, error) {
 	if req.Method != http.MethodPost {
 		return gateway.Event{}, &gateway.EventError{Reason: "was not delivered by POST"}
 	}
 	if len(req.Body) > gateway.MaxEventSize {
 		return gateway.Event{}, &gateway.EventError{Reason: "is larger than the callback size limit"}
 	}
-	values, sig, err := decodeIPN(req.Body)
+	values, binding, sig, err := decodeIPN(req.Body)
 	if err != nil {
 		return gateway.Event{}, err
 	}
-	signed := make([]field, 0, 13)
+	signed := make([]field, 0, 15)
 	signed = append(signed, field{"accessKey", g.cfg.AccessKey})
-	for _, name := range ipnFields() {
-		signed = append(signed, field{name, values[name]})
+	if binding {
+		for _, name := range bindingFields() {
+			signed = append(signed, field{name, values[name]})
+		}
+	} else {
+		for _, name := range ipnFields() {
+			signed = append(signed, field{name, values[name]})
+		}
 	}
 	if !signatureMatches(g.cfg.SecretKey, rawString(signed...), sig) {
 		return gateway.Event{}, &gateway.SignatureError{Err: gateway.ErrBadSignature, Reason: "the IPN signature does not match"}
+	}
+	if e := decodeExtraOf(values["extraData"]); e.LinkID != "" && e.PaymentID == "" {
+		return g.linkEvent(ctx, now, values, e)
 	}
 	return g.event(values)
 }
 
 // decodeIPN reads the body as one JSON object and returns the text of every
-// signed field (a missing one is "", which then fails the signature) and the
-// signature. Fields MoMo adds later are ignored, as they are not signed.
-func decodeIPN(body []byte) (map[string]string, string, error) {
+// signed field (a missing one is "", which then fails the signature),
+// whether the IPN is signed with callbackToken and partnerClientId (it has
+// either), and the signature. Fields MoMo adds later are ignored, as they
+// are not signed.
+func decodeIPN(body []byte) (map[string]string, bool, string, error) {
 	var raw map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(&raw); err != nil || raw == nil {
-		return nil, "", &gateway.EventError{Reason: "is not a JSON object"}
+		return nil, false, "", &gateway.EventError{Reason: "is not a JSON object"}
 	}
 	if dec.More() {
-		return nil, "", &gateway.EventError{Reason: "has data after the JSON object"}
+		return nil, false, "", &gateway.EventError{Reason: "has data after the JSON object"}
 	}
-	values := make(map[string]string, 12)
-	for _, name := range ipnFields() {
+	_, hasClient := raw["partnerClientId"]
+	_, hasCallback := raw["callbackToken"]
+	binding := hasClient || hasCallback
+	values := make(map[string]string, 14)
+	for _, name := range bindingFields() {
 		v, ok := raw[name]
 		if !ok {
 			continue
 		}
 		text, ok := scalar(v, numeric(name))
 		if !ok {
-			return nil, "", &gateway.EventError{Field: name, Reason: "is not of the type MoMo sends"}
+			return nil, false, "", &gateway.EventError{Field: name, Reason: "is not of the type MoMo sends"}
 		}
 		values[name] = text
 	}
 	var sig string
 	if v, ok := raw["signature"]; !ok || json.Unmarshal(v, &sig) != nil || sig == "" {
-		return nil, "", &gateway.SignatureError{Err: gateway.ErrNotSigned, Reason: "the IPN has no signature"}
+		return nil, false, "", &gateway.SignatureError{Err: gateway.ErrNotSigned, Reason: "the IPN has no signature"}
 	}
-	return values, sig, nil
+	return values, binding, sig, nil
 }
 
 // scalar returns the text of a JSON string, or of an integer (as a JSON

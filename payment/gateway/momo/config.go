@@ -1,12 +1,14 @@
 package momo
 
 import (
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // Defaults for zero Config fields.
@@ -19,6 +21,10 @@ const (
 	ProductionEndpoint = "https://payment.momo.vn"
 	// DefaultLang is the language of MoMo's messages.
 	DefaultLang = "vi"
+	// DefaultCallbackTimeout bounds the request ReadCallback makes to turn
+	// an account-binding IPN into a token: 30 seconds, the wait MoMo asks
+	// of callers.
+	DefaultCallbackTimeout = 30 * time.Second
 )
 
 // ErrInvalidConfig: New was given an unusable Config. Every *ConfigError
@@ -43,7 +49,12 @@ func (e *ConfigError) Is(target error) bool { return target == ErrInvalidConfig 
 // Config configures a MoMo gateway. PartnerCode, AccessKey, SecretKey and
 // IPNURL are required; zero fields take the documented defaults. Printing or
 // logging a Config (fmt, slog) shows the partner code and endpoints but never
-// AccessKey or SecretKey.
+// AccessKey, SecretKey or AESKey.
+//
+// Linked wallets (StartLink, Charge, QueryLink) are enabled by
+// RSAPublicKey; without it those calls return gateway.ErrUnsupported. MoMo
+// grants account binding per merchant, so a merchant that has not been
+// granted it leaves RSAPublicKey empty.
 type Config struct {
 	// Name is the gateway's Name and every event's Gateway; default "momo".
 	Name string
@@ -65,6 +76,26 @@ type Config struct {
 	// HTTPClient sends the requests; default a client with a 30-second
 	// timeout, the minimum MoMo asks callers to wait.
 	HTTPClient *http.Client
+
+	// RSAPublicKey is MoMo's RSA public key from the merchant portal, which
+	// encrypts a linked wallet's token on every payment: PEM ("PUBLIC KEY"
+	// or "RSA PUBLIC KEY") or the bare base64 DER the portal shows, at least
+	// 2048 bits. Empty disables linked wallets.
+	RSAPublicKey string
+	// AESKey is the 32-byte AES-256 key that decrypts the token MoMo
+	// returns for a linked wallet; default SecretKey, which MoMo uses for
+	// it. Only used with RSAPublicKey.
+	AESKey string
+	// CallbackTimeout bounds the request ReadCallback makes for an
+	// account-binding IPN (fetching the wallet's token); default
+	// DefaultCallbackTimeout.
+	CallbackTimeout time.Duration
+}
+
+// linkKeys are the parsed keys of linked wallets; nil when they are off.
+type linkKeys struct {
+	rsa *rsa.PublicKey
+	aes []byte
 }
 
 // normalise applies defaults and validates.
@@ -107,7 +138,36 @@ func (c Config) normalise() (Config, error) {
 	if c.HTTPClient == nil {
 		c.HTTPClient = &http.Client{Timeout: defaultTimeout}
 	}
+	if c.CallbackTimeout < 0 {
+		return c, &ConfigError{Field: "CallbackTimeout", Reason: "is negative"}
+	}
+	if c.CallbackTimeout == 0 {
+		c.CallbackTimeout = DefaultCallbackTimeout
+	}
 	return c, nil
+}
+
+// keys parses the linked-wallet keys of a normalised config: nil when
+// RSAPublicKey is empty.
+func (c Config) keys() (*linkKeys, error) {
+	if c.RSAPublicKey == "" {
+		if c.AESKey != "" {
+			return nil, &ConfigError{Field: "AESKey", Reason: "is set without RSAPublicKey, which enables linked wallets"}
+		}
+		return nil, nil
+	}
+	pub, err := parseRSAPublicKey(c.RSAPublicKey)
+	if err != nil {
+		return nil, err
+	}
+	field, key := "AESKey", c.AESKey
+	if key == "" {
+		field, key = "SecretKey", c.SecretKey
+	}
+	if len(key) != aesKeyLen {
+		return nil, &ConfigError{Field: field, Reason: "must be 32 bytes to decrypt linked-wallet tokens (AES-256); set AESKey"}
+	}
+	return &linkKeys{rsa: pub, aes: []byte(key)}, nil
 }
 
 // absoluteURL reports whether s is an absolute http or https URL; query
@@ -127,8 +187,8 @@ func notPrintableASCII(r rune) bool { return r < '!' || r > '~' }
 
 // String describes the config without its keys.
 func (c Config) String() string {
-	return fmt.Sprintf("momo.Config{Name:%q PartnerCode:%q Endpoint:%q IPNURL:%q AccessKey:%s SecretKey:%s}",
-		c.Name, c.PartnerCode, c.Endpoint, c.IPNURL, redact(c.AccessKey), redact(c.SecretKey))
+	return fmt.Sprintf("momo.Config{Name:%q PartnerCode:%q Endpoint:%q IPNURL:%q AccessKey:%s SecretKey:%s LinkedWallets:%t AESKey:%s}",
+		c.Name, c.PartnerCode, c.Endpoint, c.IPNURL, redact(c.AccessKey), redact(c.SecretKey), c.RSAPublicKey != "", redact(c.AESKey))
 }
 
 // GoString is String, so %#v hides the keys too.
@@ -146,6 +206,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("ipn_url", c.IPNURL),
 		slog.String("access_key", redact(c.AccessKey)),
 		slog.String("secret_key", redact(c.SecretKey)),
+		slog.Bool("linked_wallets", c.RSAPublicKey != ""),
+		slog.String("aes_key", redact(c.AESKey)),
 	)
 }
 

@@ -44,6 +44,8 @@ type fakeMoMo struct {
 	badSigs  int
 	requests []map[string]any
 	nextTx   int64
+
+	fakeLinked // the account-binding side, in fake_link_test.go
 }
 
 type fakeOrder struct {
@@ -60,7 +62,8 @@ type fakeT interface {
 }
 
 func newFake(t fakeT) *fakeMoMo {
-	f := &fakeMoMo{t: t, orders: map[string]*fakeOrder{}, refunds: map[string]*fakeOrder{}, codes: map[string]int64{}, nextTx: 4088878653}
+	f := &fakeMoMo{t: t, orders: map[string]*fakeOrder{}, refunds: map[string]*fakeOrder{}, codes: map[string]int64{}, nextTx: 4088878653,
+		fakeLinked: fakeLinked{links: map[string]*fakeLink{}}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -129,6 +132,9 @@ func (f *fakeMoMo) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.requests = append(f.requests, m)
+	if f.serveLinked(w, r.URL.Path, m) {
+		return
+	}
 	var names []string
 	switch r.URL.Path {
 	case "/v2/gateway/api/create":

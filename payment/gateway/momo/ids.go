@@ -60,29 +60,65 @@ func validOrderID(s string) bool {
 	return prevAlnum
 }
 
-// extra is what the adapter puts in extraData.
+// extra is what the adapter puts in extraData: the PaymentID of a payment,
+// or the LinkID and AccountID of an account binding.
 type extra struct {
-	PaymentID string `json:"paymentId"`
+	PaymentID string `json:"paymentId,omitempty"`
+	LinkID    string `json:"linkId,omitempty"`
+	AccountID string `json:"accountId,omitempty"`
 }
 
 // encodeExtra returns extraData for a payment: base64 of {"paymentId":"..."}.
 func encodeExtra(paymentID string) string {
-	b, _ := json.Marshal(extra{PaymentID: paymentID}) // a struct of one string always marshals
+	return encodeExtraOf(extra{PaymentID: paymentID})
+}
+
+// encodeExtraOf returns base64 of e's JSON.
+func encodeExtraOf(e extra) string {
+	b, _ := json.Marshal(e) // a struct of strings always marshals
 	return base64.StdEncoding.EncodeToString(b)
 }
 
 // decodeExtra reads the PaymentID back from extraData, or "" when it is not
 // the adapter's.
 func decodeExtra(s string) string {
+	return decodeExtraOf(s).PaymentID
+}
+
+// decodeExtraOf reads extraData back, or the zero extra when it is not the
+// adapter's.
+func decodeExtraOf(s string) extra {
 	b, err := base64.StdEncoding.DecodeString(s)
 	if err != nil {
-		return ""
+		return extra{}
 	}
 	var e extra
 	if json.Unmarshal(b, &e) != nil {
-		return ""
+		return extra{}
 	}
-	return e.PaymentID
+	return e
+}
+
+// linkOrderID returns the MoMo orderId of an account binding: orderID of
+// "link-" and the LinkID, so that a LinkID equal to a PaymentID never
+// names the same MoMo order.
+func linkOrderID(linkID string) string { return orderID("link-" + linkID) }
+
+// MaxClientIDLen is the longest partnerClientId the adapter sends.
+const MaxClientIDLen = 50
+
+// clientID returns the partnerClientId, MoMo's name for the merchant's
+// user, of an account: the AccountID itself when it matches MoMo's pattern
+// ^[0-9a-zA-Z]([-_.@]*[0-9a-zA-Z]+)*$ within MaxClientIDLen bytes,
+// otherwise "h" and 40 hex digits of its SHA-256. It is a function of the
+// AccountID alone, so every binding and payment of one account names the
+// same MoMo user.
+func clientID(accountID string) string {
+	if len(accountID) <= MaxClientIDLen && validOrderID(strings.ReplaceAll(accountID, "@", "_")) {
+		return accountID
+	}
+	sum := sha256.Sum256([]byte(accountID))
+	return "h" + hex.EncodeToString(sum[:20])
 }
 
 // vnd returns a as whole VND within MoMo's bounds, or a *RequestError for

@@ -16,13 +16,15 @@ const defaultTimeout = 30 * time.Second
 // Gateway is a MoMo adapter. It is immutable after New and safe for
 // concurrent use.
 type Gateway struct {
-	cfg Config
+	cfg  Config
+	keys *linkKeys // nil when linked wallets are off
 }
 
 var (
-	_ gateway.Gateway    = (*Gateway)(nil)
-	_ gateway.WireFormat = (*Gateway)(nil)
-	_ gateway.Querier    = (*Gateway)(nil)
+	_ gateway.Gateway     = (*Gateway)(nil)
+	_ gateway.WireFormat  = (*Gateway)(nil)
+	_ gateway.Querier     = (*Gateway)(nil)
+	_ gateway.LinkQuerier = (*Gateway)(nil)
 )
 
 // New returns a MoMo gateway for cfg, or a *ConfigError.
@@ -31,7 +33,11 @@ func New(cfg Config) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Gateway{cfg: cfg}, nil
+	keys, err := cfg.keys()
+	if err != nil {
+		return nil, err
+	}
+	return &Gateway{cfg: cfg, keys: keys}, nil
 }
 
 // Name returns Config.Name.
@@ -47,16 +53,13 @@ func (g *Gateway) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "momo.Gateway(%q)", g.cfg.Name)
 }
 
-// Charge returns gateway.ErrUnsupported: see the package documentation on
-// linked accounts.
-func (g *Gateway) Charge(context.Context, gateway.ChargeRequest) (gateway.ChargeResult, error) {
-	return gateway.ChargeResult{}, fmt.Errorf("%w: momo: charging a linked wallet", gateway.ErrUnsupported)
-}
-
-// StartLink returns gateway.ErrUnsupported: see the package documentation
-// on linked accounts.
-func (g *Gateway) StartLink(context.Context, gateway.LinkRequest) (gateway.Redirect, error) {
-	return gateway.Redirect{}, fmt.Errorf("%w: momo: linking a wallet", gateway.ErrUnsupported)
+// linking reports whether linked wallets are configured, or returns the
+// gateway.ErrUnsupported error for op.
+func (g *Gateway) linking(op string) error {
+	if g.keys == nil {
+		return fmt.Errorf("%w: momo: %s needs Config.RSAPublicKey (linked wallets are off)", gateway.ErrUnsupported, op)
+	}
+	return nil
 }
 
 // CallbackMethods returns POST, the only method MoMo's IPN uses.
@@ -65,4 +68,14 @@ func (g *Gateway) CallbackMethods() []string { return []string{http.MethodPost} 
 // ParseCallback reads an IPN POSTed with header and body; see ReadCallback.
 func (g *Gateway) ParseCallback(now time.Time, header http.Header, body []byte) (gateway.Event, error) {
 	return g.ReadCallback(now, gateway.CallbackRequest{Method: http.MethodPost, Header: header, Body: body})
+}
+
+// ReadCallback is ReadCallbackContext bounded by Config.CallbackTimeout.
+// The contract gives ReadCallback no context, and an account-binding IPN
+// needs one request to MoMo; a host that has the request's context should
+// call ReadCallbackContext.
+func (g *Gateway) ReadCallback(now time.Time, req gateway.CallbackRequest) (gateway.Event, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), g.cfg.CallbackTimeout)
+	defer cancel()
+	return g.ReadCallbackContext(ctx, now, req)
 }
