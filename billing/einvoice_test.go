@@ -225,6 +225,12 @@ func TestEInvoiceStatusesMoveForward(t *testing.T) {
 		for _, ev := range events {
 			if ev.Stream == "einvoice:acme" {
 				kinds = append(kinds, ev.Kind)
+				v, err := ev.Decode()
+				require.NoError(t, err)
+				p, ok := v.(billing.EInvoicePayload)
+				require.True(t, ok, "%T", v)
+				require.Equal(t, einv.ID, p.EInvoiceID)
+				require.Equal(t, ev.Kind == billing.EventEInvoiceIssued, len(p.XML) > 0, "only einvoice.issued carries the XML")
 			}
 		}
 		require.Equal(t, []billing.EventKind{billing.EventEInvoiceIssued, billing.EventEInvoiceStatus, billing.EventEInvoiceStatus}, kinds)

@@ -94,6 +94,17 @@ func (e Event) Refund() (RefundPayload, error) {
 	return decodeAs[RefundPayload](e, EventRefundRequested, EventRefundSucceeded, EventRefundFailed)
 }
 
+// EInvoice returns the payload of an EventEInvoiceIssued or
+// EventEInvoiceStatus event.
+func (e Event) EInvoice() (EInvoicePayload, error) {
+	return decodeAs[EInvoicePayload](e, EventEInvoiceIssued, EventEInvoiceStatus)
+}
+
+// EInvoiceFailed returns the payload of an EventEInvoiceFailed event.
+func (e Event) EInvoiceFailed() (EInvoiceFailedPayload, error) {
+	return decodeAs[EInvoiceFailedPayload](e, EventEInvoiceFailed)
+}
+
 // Decode returns e's payload as the typed value of its kind (a
 // ProvisionPayload, StatePayload, … — never a pointer), for a type switch;
 // an unknown kind is an *EventKindError.
@@ -121,6 +132,10 @@ func (e Event) Decode() (any, error) {
 		return e.PaymentMismatch()
 	case EventRefundRequested, EventRefundSucceeded, EventRefundFailed:
 		return e.Refund()
+	case EventEInvoiceIssued, EventEInvoiceStatus:
+		return e.EInvoice()
+	case EventEInvoiceFailed:
+		return e.EInvoiceFailed()
 	}
 	return nil, &EventKindError{Got: e.Kind}
 }
