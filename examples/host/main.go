@@ -12,6 +12,10 @@
 //   - bob (postpaid) buys a server without paying, sends bandwidth usage,
 //     gets a bill at the month's close and tops up; the daily run
 //     collects the bill from his credit;
+//   - alice also asks for part of a top-up back on her card (refunded by
+//     the gateway), for more (the card issuer refuses it), and tops up
+//     once with a card that reports another amount than asked (nothing
+//     is credited; the host is told of the mismatch);
 //   - carol (prepaid, metered) cannot cover the credit hold of her
 //     snapshot usage five days in a row, and her metered services are
 //     stopped.
@@ -54,7 +58,16 @@ var AllEventKinds = []billing.EventKind{
 	billing.EventSuspend, billing.EventResume, billing.EventRelease,
 	billing.EventResize, billing.EventPaymentSucceeded, billing.EventPaymentFailed,
 	billing.EventPaymentCredited, billing.EventInvoiceIssued, billing.EventNotice,
-	billing.EventCollection, billing.EventUsageStop,
+	billing.EventCollection, billing.EventUsageStop, billing.EventPaymentMismatch,
+	billing.EventRefundRequested, billing.EventRefundSucceeded, billing.EventRefundFailed,
+}
+
+// ShownElsewhere are the event kinds this US-dollar host cannot meet: the
+// e-invoice events need Config.EInvoice, a seller registered with the
+// Vietnamese tax authority and documents in VND. ExampleSystem_RecordEInvoiceStatus
+// in package billing applies them.
+var ShownElsewhere = []billing.EventKind{
+	billing.EventEInvoiceIssued, billing.EventEInvoiceStatus, billing.EventEInvoiceFailed,
 }
 
 // The products and metered items of this host's catalog.
@@ -261,6 +274,10 @@ func (h *host) handle(ctx context.Context, e billing.Event) error {
 		h.lastNotice[e.AccountID+" "+p.ResourceID] = run
 	case billing.CollectionPayload:
 		h.say("  [%s] e-mail %s: paid %d invoice(s) from %s of credit, %s still owed", e.Kind, e.AccountID, len(p.Paid), p.Available, p.Outstanding)
+	case billing.RefundPayload:
+		h.say("  [%s] tell %s: refund %s of %s (%s) to the card is %s%s", e.Kind, e.AccountID, p.RefundID, p.Amount, p.Purpose, p.Status, reasonText(p.Reason))
+	case billing.PaymentMismatchPayload:
+		h.say("  [%s] alert finance: %s reported %s paid for %s, which asked %s (from its %s)", e.Kind, p.Gateway, p.Reported, p.PaymentID, p.Expected, p.Source)
 	case billing.UsageStopPayload:
 		h.say("  [%s] stop metered services %s of %s after %d short days (short %s)", e.Kind, strings.Join(p.ResourceIDs, ", "), e.AccountID, p.ShortDays, p.Shortage)
 	default:
@@ -279,6 +296,13 @@ func (h *host) local(t time.Time) string { return t.In(h.loc).Format("2006-01-02
 
 func (h *host) say(format string, args ...any) {
 	fmt.Fprintf(h.out, "%s  %s\n", h.local(h.clk.Now()), fmt.Sprintf(format, args...))
+}
+
+func reasonText(reason string) string {
+	if reason == "" {
+		return ""
+	}
+	return " (" + reason + ")"
 }
 
 func configText(c pricing.Configuration) string {
@@ -319,20 +343,20 @@ func (h *host) tick(ctx context.Context) error {
 
 // topUp adds cash credit by card: the customer pays on the gateway's page
 // and the gateway's signed callback credits the wallet.
-func (h *host) topUp(ctx context.Context, acct string, amount money.Amount) error {
+func (h *host) topUp(ctx context.Context, acct string, amount money.Amount) (paymentID string, err error) {
 	p, err := h.sys.TopUp(ctx, h.key("topup-"+acct), billing.TopUpRequest{AccountID: acct, Amount: amount, Gateway: "card"})
 	if err != nil {
-		return err
+		return "", err
 	}
 	if err := h.callback(ctx, p.ID, h.card.Complete); err != nil {
-		return err
+		return "", err
 	}
 	w, err := h.sys.Wallet(ctx, acct)
 	if err != nil {
-		return err
+		return "", err
 	}
 	h.say("%s topped up %s by card: %s available", acct, amount, w.Available)
-	return h.deliver(ctx)
+	return p.ID, h.deliver(ctx)
 }
 
 // callback has the gateway settle a payment one way and posts its signed
@@ -379,7 +403,8 @@ func (h *host) alice(ctx context.Context) error {
 	if _, err := h.sys.CreateAccount(ctx, "signup-alice", billing.CreateAccountRequest{ID: "alice"}); err != nil {
 		return err
 	}
-	if err := h.topUp(ctx, "alice", usd("250.00")); err != nil {
+	firstTopUp, err := h.topUp(ctx, "alice", usd("250.00"))
+	if err != nil {
 		return err
 	}
 	res, err := h.buy(ctx, "alice", payment.MethodCredit, item(productServer, small), item(productVolume, disk50))
@@ -435,6 +460,61 @@ func (h *host) alice(ctx context.Context) error {
 		return err
 	}
 	h.say("alice's wallet: %s available", w.Available)
+	return h.refunds(ctx, firstTopUp)
+}
+
+// refunds returns money to alice's card: 20.00 of her first top-up, which
+// the gateway pays back, then 5.00 more, which the card's issuer refuses
+// (the 5.00 set aside for it is hers to spend again). Then a top-up the
+// card reports as another amount: nothing is credited, and the mismatch is
+// the host's to look into.
+func (h *host) refunds(ctx context.Context, topUpID string) error {
+	r, err := h.sys.RefundPayment(ctx, h.key("refund"), billing.RefundPaymentRequest{AccountID: "alice", PaymentID: topUpID,
+		Amount: usd("20.00"), Reason: "customer asked for part of her top-up back"})
+	if err != nil {
+		return err
+	}
+	h.say("alice asked for %s of top-up %s back on her card: refund %s %s", r.Amount, topUpID, r.ID, r.Status)
+	// The gateway's refund.succeeded callback.
+	for _, cb := range h.card.Drain() {
+		if _, err := h.sys.HandleCallback(ctx, "card", cb.Header, cb.Body); err != nil {
+			return err
+		}
+	}
+	if err := h.deliver(ctx); err != nil {
+		return err
+	}
+
+	h.card.SetDefaultRefundOutcome(gatewaysim.Decline("card account closed"))
+	_, err = h.sys.RefundPayment(ctx, h.key("refund"), billing.RefundPaymentRequest{AccountID: "alice", PaymentID: topUpID, Amount: usd("5.00")})
+	var refused *billing.RefundFailedError
+	if !errors.As(err, &refused) {
+		return fmt.Errorf("a refund the card refuses: got %v", err)
+	}
+	h.card.SetDefaultRefundOutcome(gatewaysim.Succeed())
+	h.say("alice asked for 5.00 USD more: refund %s refused (%s)", refused.RefundID, refused.Reason)
+	if err := h.deliver(ctx); err != nil {
+		return err
+	}
+
+	p, err := h.sys.TopUp(ctx, h.key("topup-alice"), billing.TopUpRequest{AccountID: "alice", Amount: usd("10.00"), Gateway: "card"})
+	if err != nil {
+		return err
+	}
+	if err := h.card.SetReportedAmount(p.ID, usd("1.00")); err != nil {
+		return err
+	}
+	if err := h.callback(ctx, p.ID, h.card.Complete); err != nil {
+		return err
+	}
+	if err := h.deliver(ctx); err != nil {
+		return err
+	}
+	w, err := h.sys.Wallet(ctx, "alice")
+	if err != nil {
+		return err
+	}
+	h.say("alice's wallet: %s available", w.Available)
 	return nil
 }
 
@@ -462,7 +542,7 @@ func (h *host) carol(ctx context.Context) error {
 	if _, err := h.sys.CreateAccount(ctx, "signup-carol", billing.CreateAccountRequest{ID: "carol"}); err != nil {
 		return err
 	}
-	if err := h.topUp(ctx, "carol", usd("20.00")); err != nil {
+	if _, err := h.topUp(ctx, "carol", usd("20.00")); err != nil {
 		return err
 	}
 	res, err := h.buy(ctx, "carol", payment.MethodCredit, item(productVolume, disk50))
@@ -511,7 +591,7 @@ func (h *host) worker(ctx context.Context) error {
 			}
 			if len(open.Invoices) > 0 {
 				h.say("bob owes %s on %d bill(s); he tops up before the 09:00 run", open.Outstanding, len(open.Invoices))
-				if err := h.topUp(ctx, "bob", open.Outstanding); err != nil {
+				if _, err := h.topUp(ctx, "bob", open.Outstanding); err != nil {
 					return err
 				}
 				bobPaid = true
@@ -557,7 +637,7 @@ func (h *host) payOverdue(ctx context.Context, acct string) error {
 		return err
 	}
 	h.say("%s owes %s past due; he tops up and pays", acct, open.Outstanding)
-	if err := h.topUp(ctx, acct, open.Outstanding); err != nil {
+	if _, err := h.topUp(ctx, acct, open.Outstanding); err != nil {
 		return err
 	}
 	for _, inv := range open.Invoices {
