@@ -553,3 +553,44 @@ func TestEInvoiceOfATwoRateOrder(t *testing.T) {
 		}
 	})
 }
+
+// TestEInvoicePostpaidCouponRefused: a postpaid month with a 20,000 VND
+// coupon taken after tax is billed (the coupon off its total), but its
+// e-invoice is refused — an e-invoice line cannot state a discount taken
+// after the VAT — so no e-invoice is issued and one einvoice.failed event
+// names the bill and the coupon line; the number series stays unused.
+func TestEInvoicePostpaidCouponRefused(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		e := postpaidEnv(t, newStore(t), "acme", func(c *billing.Config) {
+			c.Seller = legalSeller
+			c.EInvoice = &billing.EInvoiceConfig{Symbol: "C26TAA", Grouping: billing.EInvoicePerInvoice, Signer: sellerSigner(t)}
+		})
+		require.NoError(t, e.sys.DefineCoupon(ctx, fixedCoupon(t, "WELCOME20K", 20_000)))
+		res, err := e.sys.Checkout(ctx, "buy-with-coupon", billing.CheckoutRequest{AccountID: "acme", Method: payment.MethodCredit,
+			Coupons: []string{"WELCOME20K"}, Items: []billing.OrderItem{{ProductID: pricing.SampleVServer, Configuration: small, Quantity: 1, Term: period.Months(1)}}})
+		require.NoError(t, err)
+		r := e.provisionAll(t, "acme", res)[0]
+		e.clk.Set(aprilClose)
+		require.Equal(t, 1, e.tickAll(t).BillsIssued)
+		bill := e.bills(t, "acme", r.ID)[0]
+		require.Equal(t, int64(20_000), minor(t, bill.Lines[0].Coupon), "the coupon is taken off the month")
+
+		page, err := e.sys.EInvoices(ctx, billing.ListRequest{AccountID: "acme"})
+		require.NoError(t, err)
+		require.Empty(t, page.Items, "no e-invoice states a discount after tax")
+		evs, err := items(e.sys.Events(ctx, billing.ListRequest{AccountID: "acme", Limit: 1000}))
+		require.NoError(t, err)
+		var failed []billing.EInvoiceFailedPayload
+		for _, ev := range evs {
+			if ev.Kind == billing.EventEInvoiceFailed {
+				p, err := ev.EInvoiceFailed()
+				require.NoError(t, err)
+				failed = append(failed, p)
+			}
+		}
+		require.Len(t, failed, 1)
+		require.Equal(t, []string{bill.ID}, failed[0].DocumentIDs)
+		require.Contains(t, failed[0].Reason, "coupon")
+	})
+}
