@@ -125,6 +125,17 @@ func TestRefundOutcomes(t *testing.T) {
 			rf, err := e.sys.RefundPayment(ctx, "r", billing.RefundPaymentRequest{AccountID: "acme", PaymentID: top, Amount: vnd(t, 70_000)})
 			require.NoError(t, err)
 			assert.Equal(t, int64(30_000), e.available(t, "acme"))
+			// The worker asks after a minute and again after its backoff;
+			// a refund the gateway still holds is waiting, not failing.
+			for _, wait := range []time.Duration{time.Minute, time.Minute, 2 * time.Minute} {
+				e.clk.Advance(wait)
+				rep := e.tick(t)
+				assert.Zero(t, rep.RefundsSettled)
+				assert.Empty(t, rep.Failures, "a refund pending at the gateway is no failure")
+			}
+			waiting, err := e.sys.Refund(ctx, "acme", rf.ID)
+			require.NoError(t, err)
+			assert.Equal(t, payment.RefundPending, waiting.Status)
 			e.sim.SetDefaultRefundOutcome(gatewaysim.Decline("bank refused"))
 			cb, err := e.sim.CompleteRefund(rf.ID)
 			require.NoError(t, err)

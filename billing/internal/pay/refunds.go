@@ -442,7 +442,12 @@ func SettleRefunds(ctx context.Context, s *core.Env, limit int) (core.Sweep, err
 	for _, r := range due {
 		out, err := tryRefund(ctx, s, r)
 		if err == nil && out.Status == payment.RefundPending {
-			err = errors.New("the gateway has not settled the refund yet")
+			// Accepted and not paid out yet: gateways take days over a
+			// refund. Asked again after the backoff, but nothing failed.
+			if err := refundTryFailed(ctx, s, r, errRefundNotSettled, nil); err != nil {
+				return res, err
+			}
+			continue
 		}
 		if err != nil && out.Status != payment.RefundFailed {
 			if err := refundTryFailed(ctx, s, r, err, &res); err != nil {
@@ -484,8 +489,13 @@ func tryRefund(ctx context.Context, s *core.Env, r storage.Refund) (billingtype.
 	return refundView(r), nil
 }
 
-// refundTryFailed records a failed try at a pending refund (attempts,
-// reason, retry time by the worker's backoff) and adds it to res.
+// errRefundNotSettled is the reason kept on a refund its gateway accepted
+// and has not settled yet.
+var errRefundNotSettled = errors.New("the gateway has not settled the refund yet")
+
+// refundTryFailed records a try at a pending refund that did not settle
+// it (attempts, reason, retry time by the worker's backoff) and, when res
+// is not nil, adds it to res as a failure.
 func refundTryFailed(ctx context.Context, s *core.Env, r storage.Refund, cause error, res *core.Sweep) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -514,7 +524,7 @@ func refundTryFailed(ctx context.Context, s *core.Env, r storage.Refund, cause e
 	if err != nil {
 		return fmt.Errorf("billing: record the failure of refund %q (%v): %w", r.ID, cause, err)
 	}
-	if recorded {
+	if recorded && res != nil {
 		s.LogFailure(ctx, f)
 		res.Failures = append(res.Failures, f)
 	}
