@@ -118,6 +118,17 @@ var simRequiredCounters = []simRequired{
 	{"e-invoice adjustments checked", true},
 	{"e-invoices stating several documents", true},
 	{"documents waiting for their group's e-invoice", true},
+	// Refunds to the original method (sim_refunds_test.go).
+	{"refunds to the method succeeded: top_up", false},
+	{"refunds to the method succeeded: order", false},
+	{"refunds to the method failed", false},
+	{"refunds to the method settled by callback", false},
+	{"refunds to the method settled by the worker's query", false},
+	{"refunds to the method sent again by the worker", false},
+	{"refunds to the method still pending at the gateway", false},
+	{"refunds to the method refused: over the cap", false},
+	{"refunds to the method refused: top-up credit spent", false},
+	{"refund callbacks for a settled refund", false},
 	// "documents an e-invoice refused" is counted, not required: the only
 	// refusal is a postpaid bill with a coupon taken after tax, and the
 	// postpaid model buys without coupons (TestEInvoicePostpaidCouponRefused

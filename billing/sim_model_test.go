@@ -169,6 +169,9 @@ type mAccount struct {
 	promos []*mPromo
 	// linked is the default linked account's id ("" when none).
 	linked string
+	// refundHeld is the cash set aside for refunds of top-ups to their
+	// method still pending.
+	refundHeld int64
 	// postpaid says the account is billed monthly in arrears.
 	postpaid bool
 	// discount is the account's contract discount on its postpaid bills,
@@ -203,6 +206,9 @@ type mPayment struct {
 	// settled the payment (its callback may be lost or late): the event
 	// type it reported, zero while it has not.
 	gwSays gateway.EventType
+	// pendingMethod is what refunds to the original method still pending
+	// reserve of it; toMethod what such refunds returned.
+	pendingMethod, toMethod int64
 }
 
 // mLine is one resource line of an order.
@@ -294,7 +300,11 @@ type simModel struct {
 	// reconciled counts payments the worker settled or ended on the
 	// gateway's answer to a status query instead of expiring them.
 	reconciled int
-	now        time.Time
+	// refunds are the refunds to an original method, by id, in the order
+	// they were asked (refundIDs).
+	refunds   map[string]*mRefund
+	refundIDs []string
+	now       time.Time
 	tickedAt   time.Time // when the worker last ran
 	accounts   map[string]*mAccount
 	acctIDs    []string
@@ -336,7 +346,7 @@ func newSimModel(now time.Time) *simModel {
 		orders: map[string]*mOrder{}, resources: map[string]*mResource{}, links: map[string]*mLink{},
 		seenEvent: map[string]bool{}, dirtyAcct: map[string]bool{}, dirtyPay: map[string]bool{},
 		dirtyOrd: map[string]bool{}, dirtyRes: map[string]bool{}, pp: newPostpaidModel(), hits: map[string]int{}, rn: newRenewals(),
-		zone: simZoneNames[0], acctZone: map[string]string{},
+		zone: simZoneNames[0], acctZone: map[string]string{}, refunds: map[string]*mRefund{},
 	}
 }
 
@@ -366,7 +376,7 @@ func (m *simModel) available(acct string) int64 {
 // held is the credit held by payments in progress and by the usage
 // hold.
 func (m *simModel) held(acct string) int64 {
-	n := m.usageHeld(acct)
+	n := m.usageHeld(acct) + m.accounts[acct].refundHeld
 	for _, id := range m.payIDs {
 		p := m.payments[id]
 		if p.acct == acct {
@@ -841,7 +851,7 @@ func (m *simModel) completeIfDone(orderID string) {
 // still being provisioned, which a failed provisioning refunds in full.
 func (m *simModel) refundCap(p *mPayment) int64 {
 	var unused int64
-	room := p.amount - p.refunded
+	room := p.amount - p.refunded - p.pendingMethod
 	for _, r := range m.orderResources(p) {
 		if r.state == stProvisioning || r.state == stPendingPayment {
 			room -= r.line
@@ -884,6 +894,13 @@ func (m *simModel) refund(p *mPayment, x int64) {
 	m.dirtyPay[p.id] = true
 	m.accounts[p.acct].cash += x
 	m.touch(p.acct)
+	m.takeOrderValue(p, x)
+}
+
+// takeOrderValue takes up to x of the unused paid value of the resources
+// order payment p paid, oldest line first, each documented by credit
+// notes, and returns what it took.
+func (m *simModel) takeOrderValue(p *mPayment, x int64) int64 {
 	left := x
 	for _, r := range m.orderResources(p) {
 		u := r.unused(m.now)
@@ -897,6 +914,7 @@ func (m *simModel) refund(p *mPayment, x int64) {
 		r.refunded += taken
 		m.dirtyRes[r.id] = true
 	}
+	return x - left
 }
 
 // tick is the worker at the model's now: clock transitions, then expiry
@@ -930,6 +948,7 @@ func (m *simModel) tick() {
 			}
 		}
 	}
+	m.settleDueRefunds() // sim_refunds_test.go
 	for _, id := range m.acctIDs {
 		a := m.accounts[id]
 		for _, p := range a.promos {

@@ -53,6 +53,8 @@ func simOps() []simOp {
 		{"delete", 3, (*simRun).opDelete},
 		{"recover", 2, (*simRun).opRecover},
 		{"refund to credit", 7, (*simRun).opRefund},
+		{"refund to the original method", 4, (*simRun).opRefundToMethod},
+		{"gateway settles a pending refund", 1, (*simRun).opGatewaySettlesRefund},
 		{"replay a request", 3, (*simRun).opReplay},
 	}
 	ops = append(ops, simExtraOps()...)
@@ -76,6 +78,9 @@ type simFailure struct{ msg string }
 type simRun struct {
 	// einvoicing is whether the System issues e-invoices (checkEInvoices).
 	einvoicing simEInvoicing
+	// refundsAtOnce: the simulated gateway answers the refunds it accepts
+	// as succeeded at once (simRefundsAtOnce).
+	refundsAtOnce bool
 
 	ctx   context.Context
 	e     env
@@ -468,10 +473,13 @@ func (r *simRun) deliverOne(i int) {
 	res, err := r.deliver(r.e.sim.SignedAt(c.cb, r.m.now))
 	r.noErr(err, "callback")
 	seen := r.m.seenEvent[c.cb.Event.ID]
-	if res.Duplicate != seen {
+	refund := c.kind == gateway.EventRefundSucceeded || c.kind == gateway.EventRefundFailed
+	if refund {
+		r.deliverRefund(c, res) // sim_refunds_test.go
+	} else if res.Duplicate != seen {
 		r.failf("callback %s: duplicate = %v, want %v", c.cb.Event.ID, res.Duplicate, seen)
 	}
-	if !seen {
+	if !seen && !refund {
 		r.m.seenEvent[c.cb.Event.ID] = true
 		p := r.m.payments[c.payment]
 		open := p.status == payCreated || p.status == payPending

@@ -290,6 +290,10 @@ func newSimRun(ctx context.Context, st storage.Store, cat *pricing.Catalog, seed
 	r.m.countWorld(w)
 	r.einvoicing = einvoicing
 	r.m.hits["sequences "+einvoicing.String()]++
+	if r.refundsAtOnce = simRefundsAtOnce(seed); r.refundsAtOnce {
+		e.sim.SetRefundSettlement(gatewaysim.RefundAtOnce)
+		r.m.hits["sequences whose gateway settles refunds at once"]++
+	}
 	skip := strings.Split(os.Getenv(envSimSkip), ",")
 	for i, op := range r.ops {
 		for _, name := range skip {

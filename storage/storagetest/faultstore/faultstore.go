@@ -189,7 +189,7 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx storag
 	txCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	return s.inner.InTx(txCtx, func(ctx context.Context, inner storage.Tx) error {
-		return fn(ctx, &tx{s: s, inner: inner, cancel: cancel})
+		return fn(ctx, wrapTx(&tx{s: s, inner: inner, cancel: cancel}))
 	})
 }
 
@@ -207,7 +207,7 @@ func (t *tx) Savepoint(ctx context.Context, fn func(ctx context.Context, tx stor
 		return err
 	}
 	return t.inner.Savepoint(ctx, func(ctx context.Context, inner storage.Tx) error {
-		return fn(ctx, &tx{s: t.s, inner: inner, cancel: t.cancel})
+		return fn(ctx, wrapTx(&tx{s: t.s, inner: inner, cancel: t.cancel}))
 	})
 }
 
