@@ -305,19 +305,19 @@ type simModel struct {
 	refunds   map[string]*mRefund
 	refundIDs []string
 	now       time.Time
-	tickedAt   time.Time // when the worker last ran
-	accounts   map[string]*mAccount
-	acctIDs    []string
-	payments   map[string]*mPayment
-	payIDs     []string
-	orders     map[string]*mOrder
-	orderIDs   []string
-	resources  map[string]*mResource
-	resIDs     []string
-	coupons    []*mCoupon
-	links      map[string]*mLink
-	linkIDs    []string
-	seenEvent  map[string]bool // gateway event ids applied
+	tickedAt  time.Time // when the worker last ran
+	accounts  map[string]*mAccount
+	acctIDs   []string
+	payments  map[string]*mPayment
+	payIDs    []string
+	orders    map[string]*mOrder
+	orderIDs  []string
+	resources map[string]*mResource
+	resIDs    []string
+	coupons   []*mCoupon
+	links     map[string]*mLink
+	linkIDs   []string
+	seenEvent map[string]bool // gateway event ids applied
 	// pp is the postpaid part: bills, usage, the daily jobs.
 	pp *mPostpaid
 	// rn is the lifecycle clock of prepaid resources (sim_renewals_test.go).
