@@ -118,7 +118,7 @@ var simRequiredCounters = []simRequired{
 	{"e-invoice adjustments checked", true},
 	{"e-invoices stating several documents", true},
 	{"documents waiting for their group's e-invoice", true},
-	// Refunds to the original method (sim_refunds_test.go).
+	// Refunds to the original method (sim_gateway_test.go).
 	{"refunds to the method succeeded: top_up", false},
 	{"refunds to the method succeeded: order", false},
 	{"refunds to the method failed", false},
@@ -129,6 +129,16 @@ var simRequiredCounters = []simRequired{
 	{"refunds to the method refused: over the cap", false},
 	{"refunds to the method refused: top-up credit spent", false},
 	{"refund callbacks for a settled refund", false},
+	{"refunds to the method succeeded: invoice", false},
+	{"refunds to the method succeeded: payment_link", false},
+	{"refunds to the method sent again by a replay", false},
+	// Gateways that report another amount; reconciliation on demand.
+	{"callbacks reporting another amount", false},
+	{"payments whose gateway reported another amount expired", false},
+	{"payments reconciled on demand: applied", false},
+	{"payments reconciled on demand: ended", false},
+	{"payments reconciled on demand: mismatch", false},
+	{"payments reconciled on demand: unsupported", false},
 	// "documents an e-invoice refused" is counted, not required: the only
 	// refusal is a postpaid bill with a coupon taken after tax, and the
 	// postpaid model buys without coupons (TestEInvoicePostpaidCouponRefused

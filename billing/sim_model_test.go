@@ -206,6 +206,15 @@ type mPayment struct {
 	// settled the payment (its callback may be lost or late): the event
 	// type it reported, zero while it has not.
 	gwSays gateway.EventType
+	// mismatch: the gateway reports it paid with another amount than it
+	// asked, in its callback and its queries.
+	mismatch bool
+	// mismatchQueried: a query's report of another amount was told
+	// (payment.mismatch), which happens once per payment.
+	mismatchQueried bool
+	// lateCredited: a success after it failed or expired was credited as
+	// cash, which happens once.
+	lateCredited bool
 	// pendingMethod is what refunds to the original method still pending
 	// reserve of it; toMethod what such refunds returned.
 	pendingMethod, toMethod int64
@@ -596,6 +605,7 @@ func (m *simModel) creditPart(p *mPayment, x int64) {
 // lateSuccess records money that arrived for a payment that had already
 // failed or expired: the gateway part becomes cash.
 func (m *simModel) lateSuccess(p *mPayment) {
+	p.lateCredited = true
 	m.accounts[p.acct].cash += p.fromGw
 	p.gwOpen = false
 	m.touch(p.acct)
@@ -936,11 +946,17 @@ func (m *simModel) tick() {
 			// The worker asks the gateway first: a payment it was told is
 			// paid or declined is settled as that callback would have
 			// settled it; one still unpaid is expired.
-			switch p.gwSays {
-			case gateway.EventPaymentSucceeded:
+			switch {
+			case p.mismatch:
+				// Recorded and told (once), nothing applied: expired as
+				// before.
+				m.queryMismatch(p)
+				m.hits["payments whose gateway reported another amount expired"]++
+				m.fail(p, payExpired)
+			case p.gwSays == gateway.EventPaymentSucceeded:
 				m.succeed(p)
 				m.reconciled++
-			case gateway.EventPaymentFailed:
+			case p.gwSays == gateway.EventPaymentFailed:
 				m.fail(p, payFailed)
 				m.reconciled++
 			default:
@@ -948,7 +964,7 @@ func (m *simModel) tick() {
 			}
 		}
 	}
-	m.settleDueRefunds() // sim_refunds_test.go
+	m.settleDueRefunds() // sim_gateway_test.go
 	for _, id := range m.acctIDs {
 		a := m.accounts[id]
 		for _, p := range a.promos {

@@ -55,6 +55,7 @@ func simOps() []simOp {
 		{"refund to credit", 7, (*simRun).opRefund},
 		{"refund to the original method", 4, (*simRun).opRefundToMethod},
 		{"gateway settles a pending refund", 1, (*simRun).opGatewaySettlesRefund},
+		{"reconcile a payment on demand", 2, (*simRun).opReconcile},
 		{"replay a request", 3, (*simRun).opReplay},
 	}
 	ops = append(ops, simExtraOps()...)
@@ -443,6 +444,9 @@ func (r *simRun) opGatewayAnswers() {
 		r.note("gateway declines %s", p.id)
 		r.e.sim.SetOutcome(p.id, gatewaysim.Decline("declined"))
 		cb, err = r.e.sim.Complete(p.id)
+	case n == 19:
+		r.gatewayMisreports(p) // sim_gateway_test.go
+		cb, err = r.e.sim.Complete(p.id)
 	default:
 		r.note("gateway completes %s", p.id)
 		cb, err = r.e.sim.Complete(p.id)
@@ -475,7 +479,7 @@ func (r *simRun) deliverOne(i int) {
 	seen := r.m.seenEvent[c.cb.Event.ID]
 	refund := c.kind == gateway.EventRefundSucceeded || c.kind == gateway.EventRefundFailed
 	if refund {
-		r.deliverRefund(c, res) // sim_refunds_test.go
+		r.deliverRefund(c, res) // sim_gateway_test.go
 	} else if res.Duplicate != seen {
 		r.failf("callback %s: duplicate = %v, want %v", c.cb.Event.ID, res.Duplicate, seen)
 	}
@@ -486,9 +490,11 @@ func (r *simRun) deliverOne(i int) {
 		r.noteCallbackAt(p, open)
 		late := false
 		switch {
+		case c.kind == gateway.EventPaymentSucceeded && p.mismatch:
+			r.m.mismatch(p, res) // sim_gateway_test.go
 		case c.kind == gateway.EventPaymentSucceeded && open:
 			r.m.succeed(p)
-		case c.kind == gateway.EventPaymentSucceeded && (p.status == payFailed || p.status == payExpired):
+		case c.kind == gateway.EventPaymentSucceeded && (p.status == payFailed || p.status == payExpired) && !p.lateCredited:
 			late = true
 			r.m.lateSuccess(p)
 		case c.kind == gateway.EventPaymentFailed && open:

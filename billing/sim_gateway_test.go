@@ -368,3 +368,92 @@ func (r *simRun) deliverRefund(c simCallback, res billing.CallbackResult) {
 		r.m.hits["refund callbacks for a settled refund"]++
 	}
 }
+
+// Payments a gateway reports with another amount than it asked.
+//
+// A success whose amount is not the payment's gateway part is recorded
+// (payment.mismatch) and nothing is applied: the callback's outcome is
+// wrong_amount, and a query's answer is the same — on demand it changes
+// nothing; at expiry the payment is expired as if the gateway had not
+// answered, after the mismatch is told.
+
+// gatewayMisreports makes the gateway report p as paid with 1,000 more
+// (or, now and then, less) than it asked.
+func (r *simRun) gatewayMisreports(p *mPayment) {
+	other := p.fromGw + 1_000
+	if r.pct(30) && p.fromGw > 1_000 {
+		other = p.fromGw - 1_000
+	}
+	r.note("gateway completes %s reporting %d instead of %d", p.id, other, p.fromGw)
+	r.noErr(r.e.sim.SetReportedAmount(p.id, simVND(other)), "set the reported amount")
+	p.mismatch = true
+}
+
+// mismatch checks a callback reporting p paid with another amount.
+func (m *simModel) mismatch(p *mPayment, res billing.CallbackResult) {
+	if res.Outcome != gateway.CallbackWrongAmount || res.LateCredit {
+		panic(simFailure{fmt.Sprintf("callback reporting another amount for payment %s: outcome %s, late credit %v; want wrong_amount, no credit",
+			p.id, res.Outcome, res.LateCredit)})
+	}
+	m.event(p.acct, "payment.mismatch")
+	m.touch(p.acct)
+	m.hits["callbacks reporting another amount"]++
+}
+
+// queryMismatch tells a query's report of another amount for p, once per
+// payment.
+func (m *simModel) queryMismatch(p *mPayment) {
+	if !p.mismatchQueried {
+		p.mismatchQueried = true
+		m.event(p.acct, "payment.mismatch")
+		m.touch(p.acct)
+	}
+}
+
+// opReconcile asks for one payment's reconciliation on demand: the
+// gateway's final answer is applied as its callback would be; a pending
+// answer changes nothing; a payment without a gateway part cannot be
+// asked.
+func (r *simRun) opReconcile() {
+	acct := r.account()
+	open := r.pct(70)
+	p := r.pickPayment(func(p *mPayment) bool {
+		return p.acct == acct && (!open || p.status == payPending || p.status == payCreated)
+	})
+	if p == nil {
+		return
+	}
+	r.note("reconcile %s payment %s (%s, gateway %d, says %q, mismatch %v)", p.purpose, p.id, p.status, p.fromGw, p.gwSays, p.mismatch)
+	res, err := r.e.sys.ReconcilePayment(r.ctx, acct, p.id)
+	r.noErr(err, "reconcile a payment")
+	r.drain()
+	want := billing.ReconcileNone
+	pending := p.status == payPending || p.status == payCreated
+	switch {
+	case p.fromGw == 0:
+		want = billing.ReconcileUnsupported
+	case p.mismatch:
+		want = billing.ReconcileMismatch
+		r.m.queryMismatch(p)
+	case !pending && (p.status == payFailed || p.status == payExpired) && p.gwSays == gateway.EventPaymentSucceeded && !p.lateCredited:
+		// Paid after it ended: credited as cash, once.
+		want = billing.ReconcileApplied
+		r.m.lateSuccess(p)
+	case !pending:
+		// Settled already: the answer is the state it has reached.
+	case p.gwSays == gateway.EventPaymentSucceeded:
+		want = billing.ReconcileApplied
+		r.m.succeed(p)
+	case p.gwSays == gateway.EventPaymentFailed:
+		want = billing.ReconcileEnded
+		r.m.fail(p, payFailed)
+	case p.gwSays == gateway.EventPaymentExpired || p.gwOpen && !p.expiresAt.After(r.m.now):
+		// Expired at the gateway, or its page expired unpaid.
+		want = billing.ReconcileEnded
+		r.m.fail(p, payExpired)
+	}
+	if res.Action != want {
+		r.failf("reconcile %s payment %s: action %s, want %s", p.status, p.id, res.Action, want)
+	}
+	r.m.hits["payments reconciled on demand: "+string(want)]++
+}
