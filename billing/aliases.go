@@ -416,6 +416,9 @@ const (
 	// MaxReturnURLBytes is the longest return URL, in bytes: what gateways
 	// accept (gateway.MaxTextLen).
 	MaxReturnURLBytes = billingtype.MaxReturnURLBytes
+	// MaxClientIPBytes is the longest payer IP address, in bytes: an IPv6
+	// address with an embedded IPv4 one, written out in full.
+	MaxClientIPBytes = billingtype.MaxClientIPBytes
 	// MaxCouponCodeBytes is the longest coupon code a customer may enter,
 	// in bytes: coupon.MaxCodeLen characters plus as much white space
 	// around them, which coupon.NormalizeCode trims. A code that is

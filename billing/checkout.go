@@ -81,7 +81,7 @@ func (s *System) Checkout(ctx context.Context, key string, req CheckoutRequest) 
 	if err != nil {
 		return CheckoutResult{}, err
 	}
-	return s.placedResult(ctx, req.AccountID, placed, req.ReturnURL)
+	return s.placedResult(ctx, req.AccountID, placed, pay.Payer{ReturnURL: req.ReturnURL, ClientIP: req.ClientIP})
 }
 
 // placedResult reads back what a placed order looks like now: its payment,
@@ -90,12 +90,12 @@ func (s *System) Checkout(ctx context.Context, key string, req CheckoutRequest) 
 // the outcome. The order is committed before this runs: a failure reading
 // it back is reported (a retry with the same key returns the whole
 // result), never hidden behind an empty one.
-func (s *System) placedResult(ctx context.Context, accountID string, placed ordering.PlacedOrder, returnURL string) (CheckoutResult, error) {
+func (s *System) placedResult(ctx context.Context, accountID string, placed ordering.PlacedOrder, payer pay.Payer) (CheckoutResult, error) {
 	res, unsubmitted, err := s.readPlaced(ctx, accountID, placed, true)
 	if err != nil || !unsubmitted {
 		return res, err
 	}
-	_, submitErr := pay.SubmitPayment(ctx, s.env, accountID, placed.PaymentID, returnURL)
+	_, submitErr := pay.SubmitPayment(ctx, s.env, accountID, placed.PaymentID, payer)
 	res, _, err = s.readPlaced(ctx, accountID, placed, false)
 	return res, ordering.FirstError(submitErr, err)
 }

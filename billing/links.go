@@ -119,6 +119,12 @@ type PayLinkRequest struct {
 	Token     string `json:"token"`
 	Gateway   string `json:"gateway"`
 	ReturnURL string `json:"return_url,omitempty"`
+	// ClientIP is the payer's IP address (IPv4 or IPv6) as the host saw
+	// it, handed to the gateway, which some require (VNPay's vnp_IpAddr;
+	// without it the adapter's configured default). It is not part of the
+	// request's idempotency fingerprint: a retry from another address is
+	// the same request.
+	ClientIP string `json:"-"`
 }
 
 // PayLink starts the gateway payment of a payment link on behalf of its
@@ -153,7 +159,7 @@ func (s *System) PayLink(ctx context.Context, key string, req PayLinkRequest) (P
 	}
 	return pay.Pay(ctx, s.env, key, "payment_link.pay", PayRequest{
 		AccountID: l.AccountID, Amount: l.Amount, Method: payment.MethodGateway, Gateway: req.Gateway,
-		Purpose: payment.Purpose{Kind: payment.PurposePaymentLink, Ref: l.Token}, ReturnURL: req.ReturnURL,
+		Purpose: payment.Purpose{Kind: payment.PurposePaymentLink, Ref: l.Token}, ReturnURL: req.ReturnURL, ClientIP: req.ClientIP,
 		Description: core.OrDefault(l.Description, "payment on behalf"),
 	})
 }

@@ -54,6 +54,12 @@ type TopUpRequest struct {
 	Gateway         string       `json:"gateway,omitempty"`
 	LinkedAccountID string       `json:"linked_account_id,omitempty"`
 	ReturnURL       string       `json:"return_url,omitempty"`
+	// ClientIP is the payer's IP address (IPv4 or IPv6) as the host saw
+	// it, handed to the gateway, which some require (VNPay's vnp_IpAddr;
+	// without it the adapter's configured default). It is not part of the
+	// request's idempotency fingerprint: a retry from another address is
+	// the same request.
+	ClientIP string `json:"-"`
 }
 
 // TopUp starts a top-up. The wallet is credited (a top_up journal entry,
@@ -70,7 +76,7 @@ func (s *System) TopUp(ctx context.Context, key string, req TopUpRequest) (Payme
 	}
 	return pay.Pay(ctx, s.env, key, "payment.top_up", PayRequest{
 		AccountID: req.AccountID, Amount: req.Amount, Method: method, Gateway: req.Gateway,
-		LinkedAccountID: req.LinkedAccountID, ReturnURL: req.ReturnURL, Description: "wallet top-up",
+		LinkedAccountID: req.LinkedAccountID, ReturnURL: req.ReturnURL, ClientIP: req.ClientIP, Description: "wallet top-up",
 		Purpose: payment.Purpose{Kind: payment.PurposeTopUp, Ref: "wallet"},
 	})
 }

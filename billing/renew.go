@@ -193,7 +193,7 @@ func (s *System) actOnResources(ctx context.Context, key, op string, req any, ac
 	}
 	var res ActionResult
 	if placed.PaymentID != "" {
-		res.Payment, err = pay.SubmitPayment(ctx, s.env, accountID, placed.PaymentID, spec.ReturnURL)
+		res.Payment, err = pay.SubmitPayment(ctx, s.env, accountID, placed.PaymentID, pay.Payer{ReturnURL: spec.ReturnURL, ClientIP: spec.ClientIP})
 	}
 	o, oerr := s.Order(ctx, accountID, placed.OrderID)
 	if oerr != nil {

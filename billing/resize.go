@@ -65,7 +65,7 @@ func (s *System) Resize(ctx context.Context, key string, req ResizeRequest) (Res
 	}
 	res := ResizeResult{Difference: out.Difference, Charged: out.Charged, Refunded: out.Refunded}
 	if out.PaymentID != "" { // none for a downgrade or an upgrade a coupon made free
-		res.Payment, err = pay.SubmitPayment(ctx, s.env, req.AccountID, out.PaymentID, req.ReturnURL)
+		res.Payment, err = pay.SubmitPayment(ctx, s.env, req.AccountID, out.PaymentID, pay.Payer{ReturnURL: req.ReturnURL, ClientIP: req.ClientIP})
 		if err != nil {
 			return res, err
 		}

@@ -3,6 +3,7 @@ package billing
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -90,6 +91,22 @@ func (c *requestCheck) returnURL(field, s string) {
 	}
 }
 
+// clientIP checks a payer's IP address: empty, or an IPv4 or IPv6
+// address in its usual text form, without a zone (what every gateway
+// that asks for one accepts).
+func (c *requestCheck) clientIP(field, s string) {
+	if c.err != nil || s == "" {
+		return
+	}
+	ip, err := netip.ParseAddr(s)
+	switch {
+	case err != nil || len(s) > MaxClientIPBytes:
+		c.fail(field, "is not an IP address")
+	case ip.Zone() != "":
+		c.fail(field, "has a zone; give the address alone")
+	}
+}
+
 // coupons checks the codes a customer entered: at most MaxCouponsPerOrder,
 // each at most MaxCouponCodeBytes of text (white space around it allowed).
 func (c *requestCheck) coupons(field string, codes []string) {
@@ -158,6 +175,7 @@ func (c *requestCheck) paySpec(p PaySpec) {
 	c.ref("Gateway", p.Gateway, false)
 	c.ref("LinkedAccountID", p.LinkedAccountID, false)
 	c.returnURL("ReturnURL", p.ReturnURL)
+	c.clientIP("ClientIP", p.ClientIP)
 	c.coupons("Coupons", p.Coupons)
 	c.actor(p.Actor)
 }
@@ -257,7 +275,7 @@ func (s *System) validateCheckout(req CheckoutRequest) error {
 		}
 	}
 	c.paySpec(PaySpec{Gateway: req.Gateway, LinkedAccountID: req.LinkedAccountID, ReturnURL: req.ReturnURL,
-		Coupons: req.Coupons, Actor: req.Actor})
+		ClientIP: req.ClientIP, Coupons: req.Coupons, Actor: req.Actor})
 	return c.err
 }
 
@@ -269,6 +287,7 @@ func validatePay(req PayRequest) error {
 	c.ref("Gateway", req.Gateway, false)
 	c.ref("LinkedAccountID", req.LinkedAccountID, false)
 	c.returnURL("ReturnURL", req.ReturnURL)
+	c.clientIP("ClientIP", req.ClientIP)
 	c.text("Description", req.Description, MaxDescriptionBytes)
 	return c.err
 }
@@ -280,6 +299,7 @@ func validateTopUp(req TopUpRequest) error {
 	c.ref("Gateway", req.Gateway, false)
 	c.ref("LinkedAccountID", req.LinkedAccountID, false)
 	c.returnURL("ReturnURL", req.ReturnURL)
+	c.clientIP("ClientIP", req.ClientIP)
 	return c.err
 }
 
@@ -298,6 +318,7 @@ func validatePayLink(req PayLinkRequest) error {
 	c.ref("Token", req.Token, true)
 	c.ref("Gateway", req.Gateway, false)
 	c.returnURL("ReturnURL", req.ReturnURL)
+	c.clientIP("ClientIP", req.ClientIP)
 	return c.err
 }
 

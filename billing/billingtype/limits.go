@@ -68,6 +68,10 @@ const (
 	// accept (gateway.MaxTextLen).
 	MaxReturnURLBytes = gateway.MaxTextLen
 
+	// MaxClientIPBytes is the longest payer IP address, in bytes: an IPv6
+	// address with an embedded IPv4 one, written out in full.
+	MaxClientIPBytes = 45
+
 	// MaxCouponCodeBytes is the longest coupon code a customer may enter,
 	// in bytes: coupon.MaxCodeLen characters plus as much white space
 	// around them, which coupon.NormalizeCode trims. A code that is

@@ -21,6 +21,12 @@ type CheckoutRequest struct {
 	Gateway         string         `json:"gateway,omitempty"`
 	LinkedAccountID string         `json:"linked_account_id,omitempty"`
 	ReturnURL       string         `json:"return_url,omitempty"`
+	// ClientIP is the payer's IP address (IPv4 or IPv6) as the host saw
+	// it, handed to the gateway, which some require (VNPay's vnp_IpAddr;
+	// without it the adapter's configured default). It is not part of the
+	// request's idempotency fingerprint: a retry from another address is
+	// the same request.
+	ClientIP string `json:"-"`
 	// ExpectedTotal, when set, is the total of the quote the customer
 	// confirmed. If prices or coupons changed since, the checkout is
 	// rejected with a *QuoteChangedError and nothing changes: the host
@@ -68,6 +74,12 @@ type PayRequest struct {
 	// ReturnURL is where the gateway sends the customer back to.
 	ReturnURL   string `json:"return_url,omitempty"`
 	Description string `json:"description,omitempty"`
+	// ClientIP is the payer's IP address (IPv4 or IPv6) as the host saw
+	// it, handed to the gateway, which some require (VNPay's vnp_IpAddr;
+	// without it the adapter's configured default). It is not part of the
+	// request's idempotency fingerprint: a retry from another address is
+	// the same request.
+	ClientIP string `json:"-"`
 }
 
 // PaySpec says how an action on existing resources is paid; the fields are
@@ -77,9 +89,15 @@ type PaySpec struct {
 	Gateway         string         `json:"gateway,omitempty"`
 	LinkedAccountID string         `json:"linked_account_id,omitempty"`
 	ReturnURL       string         `json:"return_url,omitempty"`
-	Coupons         []string       `json:"coupons,omitempty"`
-	ExpectedTotal   money.Amount   `json:"expected_total"`
-	Actor           string         `json:"actor,omitempty"`
+	// ClientIP is the payer's IP address (IPv4 or IPv6) as the host saw
+	// it, handed to the gateway, which some require (VNPay's vnp_IpAddr;
+	// without it the adapter's configured default). It is not part of the
+	// request's idempotency fingerprint: a retry from another address is
+	// the same request.
+	ClientIP      string       `json:"-"`
+	Coupons       []string     `json:"coupons,omitempty"`
+	ExpectedTotal money.Amount `json:"expected_total"`
+	Actor         string       `json:"actor,omitempty"`
 }
 
 // ResizeRequest changes a resource's configuration mid-term.

@@ -47,6 +47,9 @@ type Call struct {
 	PaymentID, RefundID, LinkID, AccountID string
 	// Amount is the request's amount (none for StartLink).
 	Amount money.Amount
+	// ReturnURL and ClientIP are a CreatePayment request's: where the
+	// payer is sent back and the payer's address, as the host gave them.
+	ReturnURL, ClientIP string
 	// Applied is true when the call had an effect: a new payment, charge,
 	// refund or link. A repeat with the same id, a rejected request and a
 	// Timeout are false; a LostResponse is true although it returned an

@@ -20,7 +20,7 @@ func (g *Gateway) CreatePayment(ctx context.Context, req gateway.PaymentRequest)
 	applied := false
 	defer func() {
 		g.record(Call{Method: MethodCreatePayment, PaymentID: req.PaymentID, AccountID: req.AccountID,
-			Amount: req.Amount, Applied: applied, Err: err})
+			Amount: req.Amount, ReturnURL: req.ReturnURL, ClientIP: req.ClientIP, Applied: applied, Err: err})
 	}()
 	if err := ctx.Err(); err != nil {
 		return gateway.Redirect{}, temporary(err)

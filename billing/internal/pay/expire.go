@@ -121,7 +121,7 @@ func RetryPayments(ctx context.Context, s *core.Env, limit int) (core.Sweep, err
 			continue
 		}
 		if err == nil {
-			_, err = SubmitPayment(ctx, s, p.AccountID, p.ID, "")
+			_, err = SubmitPayment(ctx, s, p.AccountID, p.ID, Payer{})
 		}
 		if err != nil {
 			if err := PaymentTryFailed(ctx, s, p, err, &res); err != nil {

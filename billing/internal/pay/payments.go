@@ -55,7 +55,7 @@ func Pay(ctx context.Context, s *core.Env, key, op string, req billingtype.PayRe
 	if err != nil {
 		return billingtype.Payment{}, err
 	}
-	return SubmitPayment(ctx, s, req.AccountID, id, req.ReturnURL)
+	return SubmitPayment(ctx, s, req.AccountID, id, Payer{ReturnURL: req.ReturnURL, ClientIP: req.ClientIP})
 }
 
 // PreparePayment records a payment inside the caller's transaction (the
@@ -130,10 +130,17 @@ func PreparePayment(ctx context.Context, s *core.Env, tx storage.Tx, acct storag
 	return p, tx.Payments().Create(ctx, p)
 }
 
+// Payer is what the host saw of the customer a redirect payment is made
+// for: where the gateway sends them back, and their IP address. The
+// worker, which resubmits payments on its own, has neither.
+type Payer struct {
+	ReturnURL, ClientIP string
+}
+
 // SubmitPayment hands a created payment's gateway part to its gateway,
 // outside any transaction, and records the answer. Payments past that
 // step are returned as they are.
-func SubmitPayment(ctx context.Context, s *core.Env, accountID, id, returnURL string) (billingtype.Payment, error) {
+func SubmitPayment(ctx context.Context, s *core.Env, accountID, id string, payer Payer) (billingtype.Payment, error) {
 	p, err := s.ReadPayment(ctx, accountID, id)
 	if err != nil || p.Status != payment.StatusCreated {
 		return p, err
@@ -147,7 +154,7 @@ func SubmitPayment(ctx context.Context, s *core.Env, accountID, id, returnURL st
 	}
 	redirect, err := gw.CreatePayment(ctx, gateway.PaymentRequest{
 		PaymentID: p.ID, AccountID: p.AccountID, Amount: p.FromGateway,
-		Description: p.Description, ReturnURL: returnURL, ExpiresAt: p.ExpiresAt, CreatedAt: p.CreatedAt,
+		Description: p.Description, ReturnURL: payer.ReturnURL, ClientIP: payer.ClientIP, ExpiresAt: p.ExpiresAt, CreatedAt: p.CreatedAt,
 	})
 	if err != nil {
 		if gateway.Retryable(err) {

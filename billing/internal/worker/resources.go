@@ -106,7 +106,7 @@ func chargeAfterCommit(ctx context.Context, s *core.Env, accountID, paymentID st
 // reach it is the payment's, recorded on it for the retry sweep and
 // reported in rep. The error is for a failure that could not be recorded.
 func submitOrRecord(ctx context.Context, s *core.Env, accountID, paymentID string, rep *billingtype.TickReport) (billingtype.Payment, error) {
-	p, err := pay.SubmitPayment(ctx, s, accountID, paymentID, "")
+	p, err := pay.SubmitPayment(ctx, s, accountID, paymentID, pay.Payer{})
 	if err == nil {
 		return p, nil
 	}
