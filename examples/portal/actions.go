@@ -469,5 +469,3 @@ func (d *demo) setLanguage(w http.ResponseWriter, r *http.Request) {
 	d.mu.Unlock()
 	d.redirectWith(w, r, "/", flash{Account: acct, Key: "flash.language"})
 }
-
-

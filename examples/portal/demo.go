@@ -86,11 +86,11 @@ func (c *demoClock) setAgo(d time.Duration) {
 // demo is the portal demo: a billing System on the memory store with the
 // sample catalog and a simulated gateway, the portal API, and the pages.
 type demo struct {
-	base   string
-	sys    *billing.System
-	sim    *gatewaysim.Gateway
-	clk    *demoClock
-	api    *portal.Handler
+	base    string
+	sys     *billing.System
+	sim     *gatewaysim.Gateway
+	clk     *demoClock
+	api     *portal.Handler
 	pages   *template.Template
 	catalog catalog.Catalog
 	client  *http.Client
@@ -232,7 +232,9 @@ func (d *demo) seed(ctx context.Context) error {
 		}},
 		// Sông Hồng runs a server billed monthly in arrears, with no
 		// credit: its closed months are open bills.
-		{40 * day, "songhong runs a server", func() error { return d.buy(ctx, "songhong", "buy-1", vserver("etl-worker", "basic-1", period.Months(1))) }},
+		{40 * day, "songhong runs a server", func() error {
+			return d.buy(ctx, "songhong", "buy-1", vserver("etl-worker", "basic-1", period.Months(1)))
+		}},
 		{40 * day, "top up", func() error {
 			if err := d.seedTopUp(ctx, "minhanh", 2_000_000); err != nil {
 				return err
@@ -240,12 +242,16 @@ func (d *demo) seed(ctx context.Context) error {
 			return d.seedTopUp(ctx, "harbor", 300_000)
 		}},
 		// Harbor's server ended two days ago: grace, expired.
-		{32 * day, "harbor buys", func() error { return d.buy(ctx, "harbor", "buy-1", vserver("api-gateway", "basic-1", period.Months(1))) }},
+		{32 * day, "harbor buys", func() error {
+			return d.buy(ctx, "harbor", "buy-1", vserver("api-gateway", "basic-1", period.Months(1)))
+		}},
 		// Minh Anh's: one ends in 2 days (alerted), one in 11 (warning),
 		// one deleted with a refund (a credit note), one in 3 months.
 		{28 * day, "minhanh buys a server", func() error { return d.buy(ctx, "minhanh", "buy-1", vserver("web-01", "standard-2", period.Months(1))) }},
 		{19 * day, "minhanh buys storage", func() error { return d.buy(ctx, "minhanh", "buy-2", storage) }},
-		{15 * day, "minhanh buys a test server", func() error { return d.buy(ctx, "minhanh", "buy-3", vserver("test-server", "basic-1", period.Months(1))) }},
+		{15 * day, "minhanh buys a test server", func() error {
+			return d.buy(ctx, "minhanh", "buy-3", vserver("test-server", "basic-1", period.Months(1)))
+		}},
 		{5 * day, "minhanh deletes the test server", func() error { return d.deleteLast(ctx, "minhanh") }},
 		{2 * day, "minhanh buys a custom server", func() error { return d.buy(ctx, "minhanh", "buy-4", custom) }},
 		{1 * day, "minhanh gets a trial credit and links MoMo", func() error {

@@ -407,4 +407,6 @@ func (d *demo) errorKey(r *http.Request, err error) string {
 func amountText(a money.Amount) string { return a.String() }
 
 // errorsAsCoupon reports a coupon rejection.
-func errorsAsCoupon(err error) bool { return errors.Is(err, coupon.ErrRejected) || errors.Is(err, coupon.ErrMalformedCode) }
+func errorsAsCoupon(err error) bool {
+	return errors.Is(err, coupon.ErrRejected) || errors.Is(err, coupon.ErrMalformedCode)
+}
