@@ -79,8 +79,6 @@ func pageMessages() [][3]string {
 		{"bills.payall", "Pay all %s from credit, oldest first", "Thanh toán tất cả %s từ số dư, cũ nhất trước"},
 		{"invoices.heading", "Invoices and credit notes", "Hóa đơn và hóa đơn điều chỉnh"},
 		{"invoices.none", "No invoices yet.", "Chưa có hóa đơn."},
-		{"invoices.view", "View %s", "Xem %s"},
-		{"invoices.pdf", "PDF of %s", "PDF của %s"},
 		{"payments.heading", "Payments", "Giao dịch thanh toán"},
 		{"payments.none", "No payments yet.", "Chưa có giao dịch."},
 		{"linked.heading", "Linked accounts", "Tài khoản liên kết"},
