@@ -2,7 +2,6 @@ package main
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"golang.org/x/text/language"
@@ -299,6 +298,3 @@ func pageLocale(setting document.Locale, r *http.Request) document.Locale {
 	}
 	return document.EnUS
 }
-
-// itoa is strconv.Itoa for templates.
-func itoa(n int) string { return strconv.Itoa(n) }
