@@ -39,7 +39,8 @@
 //     reconciliation with the gateway (ReconcilePayment); refunds to a
 //     payment's original method (RefundPayment, Refund).
 //   - Resources: ProvisioningSucceeded, ProvisioningFailed, Resource,
-//     Resources, Renew, MatchEndTime, Recover, Resize, Delete,
+//     Resources, Renew, PreviewRenew, MatchEndTime, Recover, Resize, Delete,
+//     PreviewDelete,
 //     SetAutoRenew, Actions.
 //   - Invoices: Invoice, Invoices, OpenInvoices, PreviewBill.
 //   - Usage: RecordUsage, UsageSoFar, UsageHold.

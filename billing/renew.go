@@ -53,20 +53,26 @@ func (s *System) Renew(ctx context.Context, key string, req RenewRequest) (Actio
 		return ActionResult{}, &RequestError{Field: "Term", Reason: err.Error(), Err: err}
 	}
 	return s.actOnResources(ctx, key, "resource.renew", req, req.AccountID, req.ResourceIDs, req.PaySpec, coupon.ActionRenew, order.KindRenew,
-		func(acct Account, r storage.Resource, d ResourceData) (pricing.QuoteItem, order.Target, error) {
-			if err := s.env.BadTermFor(acct.Currency, "Term", r.ProductID, req.Term); err != nil {
-				return pricing.QuoteItem{}, order.Target{}, err
-			}
-			if _, err := lifecycle.Next(lifecycle.State(r.Status), lifecycle.EventRenew); err != nil {
-				return pricing.QuoteItem{}, order.Target{}, err
-			}
-			ren, err := lifecycle.RenewFromAnchor(s.env.Rules(acct, r.ProductID).Calendar(), d.Anchor, r.PeriodEnd, s.env.Now(), req.Term)
-			if err != nil {
-				return pricing.QuoteItem{}, order.Target{}, err
-			}
-			return pricing.QuoteItem{ProductID: r.ProductID, Configuration: d.Configuration, Quantity: 1, Term: req.Term},
-				order.Target{ResourceID: r.ID, Start: ren.Span.Start, End: ren.Span.End, Anchor: ren.Anchor}, nil
-		})
+		s.renewLine(req.Term))
+}
+
+// renewLine prices one resource's renewal by term: Renew's line, shared
+// with PreviewRenew so that the preview is the charge.
+func (s *System) renewLine(term period.Term) lineFor {
+	return func(acct Account, r storage.Resource, d ResourceData) (pricing.QuoteItem, order.Target, error) {
+		if err := s.env.BadTermFor(acct.Currency, "Term", r.ProductID, term); err != nil {
+			return pricing.QuoteItem{}, order.Target{}, err
+		}
+		if _, err := lifecycle.Next(lifecycle.State(r.Status), lifecycle.EventRenew); err != nil {
+			return pricing.QuoteItem{}, order.Target{}, err
+		}
+		ren, err := lifecycle.RenewFromAnchor(s.env.Rules(acct, r.ProductID).Calendar(), d.Anchor, r.PeriodEnd, s.env.Now(), term)
+		if err != nil {
+			return pricing.QuoteItem{}, order.Target{}, err
+		}
+		return pricing.QuoteItem{ProductID: r.ProductID, Configuration: d.Configuration, Quantity: 1, Term: term},
+			order.Target{ResourceID: r.ID, Start: ren.Span.Start, End: ren.Span.End, Anchor: ren.Anchor}, nil
+	}
 }
 
 // MatchEndTimeRequest extends resources so that they all end at End.

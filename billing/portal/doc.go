@@ -38,7 +38,8 @@
 //     {"amount":…,"AMOUNT":…} are refused, never "last one wins". A null
 //     member is the same as leaving it out.
 //   - Endpoints that take no body (POST /linked-accounts/{id}/default,
-//     DELETE /linked-accounts/{id}) accept none, or {}, only.
+//     DELETE /linked-accounts/{id}, DELETE /resources/{id}) accept none,
+//     or {}, only.
 //
 // Paths are taken as sent: a path with a "." or ".." segment, as sent or
 // percent-encoded ("%2e%2e", "..%2F"), or an empty segment ("//") is a
@@ -49,6 +50,20 @@
 // id in a not-found detail, an unknown or repeated key, a charset); a
 // problem's detail is at most 400 bytes, its field 64 and its instance
 // 256.
+//
+// The customer acts from the portal too, each action previewed first by
+// a GET that changes nothing: renew a resource (GET
+// /resources/{id}/renewal quotes the term and coupons exactly as POST
+// /resources/{id}/renew charges them; the confirmed total is sent back as
+// expected_total, and a price that changed in between is refused, not
+// charged), switch automatic renewal, delete a resource (GET
+// /resources/{id}/deletion says the refund), and pay open invoices, one
+// or all of them oldest first.
+//
+// Problem titles are written in the request's locale, vi-VN or en-US
+// (Content-Language says which): the account's own setting when the host
+// gives one (Config.AccountLocale), else the lang parameter, else
+// Accept-Language.
 //
 // Documents are rendered by package invoice/document with the seller the
 // host configures, the buyer it returns per account, the customer's locale

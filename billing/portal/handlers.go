@@ -23,7 +23,7 @@ func (h *Handler) listResources(w http.ResponseWriter, r *http.Request, acct str
 	if err != nil {
 		return cursorError(err, cursor, billing.ErrResourceNotFound)
 	}
-	return writeJSON(w, http.StatusOK, page(list.Items, limit, func(x billing.Resource) string { return x.ID }, resourceJSON))
+	return writeJSON(w, http.StatusOK, page(list.Items, limit, func(x billing.Resource) string { return x.ID }, h.resourceJSON))
 }
 
 func (h *Handler) getResource(w http.ResponseWriter, r *http.Request, acct string) error {
@@ -31,7 +31,7 @@ func (h *Handler) getResource(w http.ResponseWriter, r *http.Request, acct strin
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, resourceJSON(res))
+	return writeJSON(w, http.StatusOK, h.resourceJSON(res))
 }
 
 func (h *Handler) listInvoices(w http.ResponseWriter, r *http.Request, acct string) error {
@@ -121,7 +121,7 @@ func (h *Handler) documentOptions(r *http.Request, acct string, inv invoice.Invo
 			return document.Options{}, fmt.Errorf("portal: buyer of %q: %w", acct, err)
 		}
 	}
-	opts := document.Options{Seller: h.seller, Buyer: buyer, Locale: h.locale(r), Location: loc}
+	opts := document.Options{Seller: h.seller, Buyer: buyer, Locale: localeOfRequest(r), Location: loc}
 	if inv.Kind == invoice.KindCreditNote && inv.CreditedInvoiceID != "" {
 		credited, err := h.sys.Invoice(ctx, acct, inv.CreditedInvoiceID)
 		switch {

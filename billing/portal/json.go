@@ -7,6 +7,7 @@ import (
 
 	"github.com/cloudbill/cloudbill/billing"
 	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/invoice"
 )
 
@@ -31,6 +32,8 @@ type Resource struct {
 	// OrderID is the order that bought it; ProductID its catalog product.
 	OrderID   string `json:"order_id"`
 	ProductID string `json:"product_id"`
+	// ProductName is the catalog's name of the product ("vServer").
+	ProductName string `json:"product_name,omitempty"`
 	// Name is the host's name for the resource; absent when it has none.
 	Name          string        `json:"name,omitempty"`
 	Configuration Configuration `json:"configuration"`
@@ -48,6 +51,9 @@ type Resource struct {
 	PricePer30Days money.Amount `json:"price_per_30_days"`
 	// AutoRenew says whether automatic renewal is on.
 	AutoRenew bool `json:"auto_renew"`
+	// AutoRenewTerm is what each automatic renewal buys ("1 month");
+	// absent for a postpaid resource.
+	AutoRenewTerm string `json:"auto_renew_term,omitempty"`
 	// InvoiceIDs are the resource's invoices and credit notes.
 	InvoiceIDs []string  `json:"invoice_ids"`
 	CreatedAt  time.Time `json:"created_at"`
@@ -261,6 +267,18 @@ type LinkStart struct {
 	RedirectURL string `json:"redirect_url"`
 }
 
+// resourceJSON is r with its product's name from the catalog of its
+// currency.
+func (h *Handler) resourceJSON(r billing.Resource) Resource {
+	out := resourceJSON(r)
+	if cat, err := h.sys.CatalogFor(r.PricePer30Days.Currency().Code()); err == nil {
+		if p, err := cat.Product(r.ProductID); err == nil {
+			out.ProductName = p.Name
+		}
+	}
+	return out
+}
+
 func resourceJSON(r billing.Resource) Resource {
 	out := Resource{
 		ID: r.ID, OrderID: r.OrderID, ProductID: r.ProductID, Name: r.Name, State: string(r.State),
@@ -268,6 +286,9 @@ func resourceJSON(r billing.Resource) Resource {
 		PricePer30Days: r.PricePer30Days, AutoRenew: r.AutoRenew, InvoiceIDs: slices.Clone(r.InvoiceIDs),
 		CreatedAt:     r.CreatedAt,
 		Configuration: Configuration{Plan: r.Configuration.Plan, Components: maps.Clone(r.Configuration.Components)},
+	}
+	if r.AutoRenewTerm != (period.Term{}) {
+		out.AutoRenewTerm = r.AutoRenewTerm.String()
 	}
 	if out.InvoiceIDs == nil {
 		out.InvoiceIDs = []string{}

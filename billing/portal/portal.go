@@ -13,6 +13,8 @@ import (
 	"strings"
 	"unicode"
 
+	"golang.org/x/text/message/catalog"
+
 	"github.com/cloudbill/cloudbill/billing"
 	"github.com/cloudbill/cloudbill/invoice/document"
 )
@@ -62,10 +64,17 @@ type Config struct {
 	// billing.System.SetLegalDetails); nil prints the account id as the
 	// buyer's name. Errors answer 500 and are logged.
 	Buyer func(ctx context.Context, accountID string) (document.Party, error)
-	// Locale returns the locale documents are rendered in; nil means: the
-	// "lang" query parameter ("vi", "vi-VN", "en", "en-US"), else the
-	// first of Accept-Language that is Vietnamese or English, else en-US.
+	// Locale returns the locale of a request: the language of documents
+	// and of problem titles. nil means: the account's own setting
+	// (AccountLocale), else the "lang" query parameter ("vi", "vi-VN",
+	// "en", "en-US"), else the Vietnamese or English tag Accept-Language
+	// weighs highest, else en-US. A request without an account (a 401)
+	// skips the account's setting.
 	Locale func(r *http.Request) document.Locale
+	// AccountLocale returns the locale the account chose in the host's
+	// settings ("" when it chose none, so the request decides); nil means
+	// no account has a setting. Used only when Locale is nil.
+	AccountLocale func(ctx context.Context, accountID string) document.Locale
 	// DefaultGateway is the gateway of a top-up or link request that names
 	// none; "" makes the gateway field required.
 	DefaultGateway string
@@ -81,6 +90,14 @@ type Config struct {
 //
 //	GET    /resources                       resources with billing status and end time
 //	GET    /resources/{id}
+//	GET    /resources/{id}/renewal?term=&coupon=  what renewing costs now, with the allowed terms
+//	POST   /resources/{id}/renew            {"term","coupons","method","expected_total"} → payment
+//	POST   /resources/{id}/auto-renew       {"on": true|false, "term"}
+//	GET    /resources/{id}/deletion         what deleting it now refunds
+//	DELETE /resources/{id}                  delete it, refunding its unused value to credit
+//	GET    /open-invoices                   invoices still owed on, oldest first, with the total
+//	POST   /open-invoices/pay               {"invoices":[{"id","amount"}],"method"} pays them in order
+//	POST   /invoices/{id}/pay               {"amount","method"} → payment
 //	GET    /invoices?resource_id=           invoices and credit notes, newest first
 //	GET    /invoices/{id}                   one, with its lines
 //	GET    /invoices/{id}/html              the document as an HTML page
@@ -110,16 +127,20 @@ type Config struct {
 //
 // A Handler is safe for concurrent use.
 type Handler struct {
-	sys       *billing.System
-	auth      func(*http.Request) (string, bool)
-	renderer  *document.Renderer
-	seller    document.Party
-	buyer     func(context.Context, string) (document.Party, error)
-	locale    func(*http.Request) document.Locale
-	gateway   string
-	log       *slog.Logger
-	mux       *http.ServeMux
-	challenge string
+	sys      *billing.System
+	auth     func(*http.Request) (string, bool)
+	renderer *document.Renderer
+	seller   document.Party
+	buyer    func(context.Context, string) (document.Party, error)
+	locale   func(*http.Request) document.Locale
+	// accountLocale is Config.AccountLocale; catalog holds the problem
+	// titles in every locale.
+	accountLocale func(context.Context, string) document.Locale
+	catalog       catalog.Catalog
+	gateway       string
+	log           *slog.Logger
+	mux           *http.ServeMux
+	challenge     string
 }
 
 // New returns a Handler for cfg. Errors: a missing System, Authenticate or
@@ -135,18 +156,20 @@ func New(cfg Config) (*Handler, error) {
 	}
 	h := &Handler{
 		sys: cfg.System, auth: cfg.Authenticate, renderer: cfg.Renderer, seller: cfg.Seller,
-		buyer: cfg.Buyer, locale: cfg.Locale, gateway: cfg.DefaultGateway, log: cfg.Logger,
+		buyer: cfg.Buyer, locale: cfg.Locale, accountLocale: cfg.AccountLocale, gateway: cfg.DefaultGateway, log: cfg.Logger,
 		challenge: cfg.Challenge, mux: http.NewServeMux(),
 	}
+	cat, err := newCatalog()
+	if err != nil {
+		return nil, fmt.Errorf("portal: message catalog: %w", err)
+	}
+	h.catalog = cat
 	if h.renderer == nil {
 		r, err := document.NewRenderer(document.Config{})
 		if err != nil {
 			return nil, fmt.Errorf("portal: default renderer: %w", err)
 		}
 		h.renderer = r
-	}
-	if h.locale == nil {
-		h.locale = requestLocale
 	}
 	if h.log == nil {
 		h.log = slog.Default()
@@ -164,7 +187,14 @@ type endpoint func(w http.ResponseWriter, r *http.Request, accountID string) err
 // routes registers every path with the methods it allows.
 func (h *Handler) routes() {
 	h.route("/resources", map[string]endpoint{http.MethodGet: h.listResources})
-	h.route("/resources/{id}", map[string]endpoint{http.MethodGet: h.getResource})
+	h.route("/resources/{id}", map[string]endpoint{http.MethodGet: h.getResource, http.MethodDelete: h.deleteResource})
+	h.route("/resources/{id}/renewal", map[string]endpoint{http.MethodGet: h.renewal})
+	h.route("/resources/{id}/renew", map[string]endpoint{http.MethodPost: h.renew})
+	h.route("/resources/{id}/auto-renew", map[string]endpoint{http.MethodPost: h.setAutoRenew})
+	h.route("/resources/{id}/deletion", map[string]endpoint{http.MethodGet: h.deletion})
+	h.route("/open-invoices", map[string]endpoint{http.MethodGet: h.openInvoices})
+	h.route("/open-invoices/pay", map[string]endpoint{http.MethodPost: h.payAll})
+	h.route("/invoices/{id}/pay", map[string]endpoint{http.MethodPost: h.payInvoice})
 	h.route("/invoices", map[string]endpoint{http.MethodGet: h.listInvoices})
 	h.route("/invoices/{id}", map[string]endpoint{http.MethodGet: h.getInvoice})
 	h.route("/invoices/{id}/html", map[string]endpoint{http.MethodGet: h.invoiceHTML})
@@ -225,7 +255,11 @@ type accountKey struct{}
 // ServeHTTP authenticates the request, then serves it.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	accountID, ok := h.auth(r)
-	if !ok || accountID == "" {
+	if !ok {
+		accountID = ""
+	}
+	r = h.withLocale(r, h.chooseLocale(r, accountID))
+	if accountID == "" {
 		w.Header().Set("WWW-Authenticate", h.challenge)
 		writeProblem(w, r, newProblem(http.StatusUnauthorized, ProblemUnauthenticated, "sign in to see your billing"))
 		return
@@ -309,20 +343,6 @@ func page[T, J any](items []T, limit int, pos func(T) string, conv func(T) J) Pa
 		out.Data = append(out.Data, conv(it))
 	}
 	return out
-}
-
-// requestLocale is the default Config.Locale.
-func requestLocale(r *http.Request) document.Locale {
-	if l, ok := localeOf(r.URL.Query().Get("lang")); ok {
-		return l
-	}
-	for part := range strings.SplitSeq(r.Header.Get("Accept-Language"), ",") {
-		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if l, ok := localeOf(tag); ok {
-			return l
-		}
-	}
-	return document.EnUS
 }
 
 // localeOf maps a language tag to a supported locale.

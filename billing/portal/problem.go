@@ -10,7 +10,9 @@ import (
 
 	"github.com/cloudbill/cloudbill/billing"
 	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/coupon"
 	"github.com/cloudbill/cloudbill/invoice/document"
+	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/payment"
 )
 
@@ -43,6 +45,20 @@ const (
 	ProblemUnsupportedMediaType = "urn:cloudbill:problem:unsupported-media-type"
 	// ProblemNotPayable: the object has nothing outstanding (409).
 	ProblemNotPayable = "urn:cloudbill:problem:not-payable"
+	// ProblemInsufficientCredit: a payment by credit needs more credit
+	// than is available; nothing was charged (409).
+	ProblemInsufficientCredit = "urn:cloudbill:problem:insufficient-credit"
+	// ProblemActionNotAllowed: the resource's state does not allow the
+	// action (renewing a released resource, deleting a deleted one, a
+	// term on a postpaid resource) (409).
+	ProblemActionNotAllowed = "urn:cloudbill:problem:action-not-allowed"
+	// ProblemQuoteChanged: the price the customer confirmed
+	// (expected_total), or an invoice amount, is not what is due now;
+	// nothing was charged, and a new preview shows the current one (409).
+	ProblemQuoteChanged = "urn:cloudbill:problem:quote-changed"
+	// ProblemCouponRejected: a coupon does not apply; Field is "coupons"
+	// (400).
+	ProblemCouponRejected = "urn:cloudbill:problem:coupon-rejected"
 	// ProblemGatewayUnavailable: the payment gateway did not answer; the
 	// payment is kept, and retrying with the same Idempotency-Key resumes
 	// it (503).
@@ -58,7 +74,8 @@ const (
 type Problem struct {
 	// Type is one of the Problem… constants.
 	Type string `json:"type"`
-	// Title is the HTTP status text ("Not Found").
+	// Title is the HTTP status text in the request's locale ("Not Found",
+	// "Không tìm thấy"); the Content-Language header names the locale.
 	Title string `json:"title"`
 	// Status is the HTTP status code.
 	Status int `json:"status"`
@@ -126,6 +143,17 @@ func (h *Handler) problemFor(r *http.Request, err error) *Problem {
 		// The host's document options are wrong, not the customer's request.
 		h.log.ErrorContext(r.Context(), "portal: document options refused", "path", r.URL.Path, "error", err)
 		return newProblem(http.StatusInternalServerError, ProblemInternal, "")
+	case errors.Is(err, coupon.ErrRejected), errors.Is(err, coupon.ErrMalformedCode):
+		p := newProblem(http.StatusBadRequest, ProblemCouponRejected, err.Error())
+		p.Field = "coupons"
+		return p
+	case errors.Is(err, payment.ErrInsufficientCredit):
+		return newProblem(http.StatusConflict, ProblemInsufficientCredit, err.Error())
+	case errors.Is(err, billing.ErrQuoteChanged), errors.Is(err, billing.ErrAmountDue):
+		return newProblem(http.StatusConflict, ProblemQuoteChanged, err.Error())
+	case errors.Is(err, lifecycle.ErrIllegalTransition), errors.Is(err, lifecycle.ErrTermEnded),
+		errors.Is(err, lifecycle.ErrRenewalInPast), errors.Is(err, billing.ErrPostpaidResource):
+		return newProblem(http.StatusConflict, ProblemActionNotAllowed, err.Error())
 	case errors.Is(err, billing.ErrNotPayable):
 		return newProblem(http.StatusConflict, ProblemNotPayable, err.Error())
 	case errors.Is(err, billing.ErrGatewayUnavailable):
@@ -169,10 +197,10 @@ func writeProblem(w http.ResponseWriter, r *http.Request, p *Problem) {
 	out.Instance = bound(out.Instance, maxInstance)
 	out.Detail = bound(out.Detail, maxDetail)
 	out.Field = bound(out.Field, maxField)
-	if out.Title == "" {
-		out.Title = http.StatusText(out.Status)
-	}
+	// Titles are the status's, in the request's locale.
+	out.Title = localTitle(r, out.Status)
 	w.Header().Set("Content-Type", ProblemContentType)
+	w.Header().Set(ContentLanguageHeader, string(localeOfRequest(r)))
 	w.Header().Set("Cache-Control", "no-store")
 	if out.Status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "5")

@@ -92,7 +92,7 @@ func obj(members ...string) string { return "{" + strings.Join(members, ",") + "
 // and the valid body sent with it afterwards succeeds.
 func TestEveryMutatingEndpointRefusesHostileBodies(t *testing.T) {
 	e := newEnv(t)
-	e.customer(t, "alice")
+	rid := e.customer(t, "alice")
 	link1 := e.linkWith(t, "alice", "link-1")
 	link2 := e.linkWith(t, "alice", "link-2")
 
@@ -106,6 +106,9 @@ func TestEveryMutatingEndpointRefusesHostileBodies(t *testing.T) {
 		{"POST /top-ups", http.MethodPost, "/top-ups",
 			[]string{`"amount":"1000 VND"`, `"linked_account_id":"` + link1 + `"`},
 			[]string{`"amount":"99999999 VND"`}, []string{`"AMOUNT":"99999999 VND"`}, "amount", http.StatusCreated},
+		{"POST /resources/{id}/auto-renew", http.MethodPost, "/resources/" + rid + "/auto-renew",
+			[]string{`"on":false`, `"term":"3 months"`},
+			[]string{`"on":true`}, []string{`"ON":true`}, "on", http.StatusOK},
 		{"POST /linked-accounts", http.MethodPost, "/linked-accounts",
 			[]string{`"gateway":"sim"`},
 			[]string{`"gateway":"nope"`}, []string{`"Gateway":"nope"`}, "gateway", http.StatusCreated},

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/text/message/catalog"
+
 	"github.com/cloudbill/cloudbill/billing"
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/period"
@@ -35,12 +37,15 @@ func seller() document.Party {
 	}
 }
 
-// customer is a demo account with its legal party and display locale.
+// customer is a demo account with its legal party and its language
+// setting ("" follows the browser's Accept-Language).
 type customer struct {
 	ID     string
 	Label  string
 	Party  document.Party
 	Locale document.Locale
+	// Postpaid accounts are billed monthly in arrears.
+	Postpaid bool
 }
 
 // customers are the demo accounts, in the order the page lists them.
@@ -50,6 +55,8 @@ func customers() []customer {
 			Name: "Công ty TNHH Minh Anh", Address: "45 Lê Lợi, Quận 1, TP. Hồ Chí Minh", TaxID: "0301234567"}},
 		{ID: "harbor", Label: "Harbor Labs (en-US)", Locale: document.EnUS, Party: document.Party{
 			Name: "Harbor Labs Co., Ltd.", Address: "12 Tôn Đức Thắng, Quận 1, TP. Hồ Chí Minh", TaxID: "0319876543"}},
+		{ID: "songhong", Label: "Sông Hồng Data (postpaid, browser's language)", Postpaid: true, Party: document.Party{
+			Name: "Công ty CP Dữ liệu Sông Hồng", Address: "8 Tràng Tiền, Hoàn Kiếm, Hà Nội", TaxID: "0108765432"}},
 	}
 }
 
@@ -79,26 +86,32 @@ func (c *demoClock) setAgo(d time.Duration) {
 // demo is the portal demo: a billing System on the memory store with the
 // sample catalog and a simulated gateway, the portal API, and the pages.
 type demo struct {
-	base   string
-	sys    *billing.System
-	sim    *gatewaysim.Gateway
-	clk    *demoClock
-	api    *portal.Handler
-	pages  *template.Template
-	client *http.Client
-	log    *slog.Logger
+	base    string
+	sys     *billing.System
+	sim     *gatewaysim.Gateway
+	clk     *demoClock
+	api     *portal.Handler
+	pages   *template.Template
+	catalog catalog.Catalog
+	client  *http.Client
+	log     *slog.Logger
+	flashes flashes
 
 	// mu guards what the simulated gateway's pages need to know about the
-	// payments and links it was asked for.
-	mu       sync.Mutex
-	payments map[string]simPayment // by gateway reference
-	links    map[string]simLink    // by gateway reference
+	// payments and links it was asked for, and the accounts' language
+	// settings.
+	mu        sync.Mutex
+	payments  map[string]simPayment // by gateway reference
+	links     map[string]simLink    // by gateway reference
+	languages map[string]document.Locale
 }
 
 // simPayment is a redirect the simulated gateway's page can complete.
 type simPayment struct {
 	AccountID, PaymentID, ReturnURL string
-	Amount                          money.Amount
+	// Anchor is the portal section to return to ("wallet", "bills").
+	Anchor string
+	Amount money.Amount
 }
 
 // simLink is a link the simulated gateway's page can authorise.
@@ -115,7 +128,10 @@ func newDemo(ctx context.Context, base string, logOut io.Writer) (*demo, error) 
 		base: base, clk: &demoClock{},
 		client:   &http.Client{Timeout: 10 * time.Second},
 		log:      slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelWarn})),
-		payments: map[string]simPayment{}, links: map[string]simLink{},
+		payments: map[string]simPayment{}, links: map[string]simLink{}, languages: map[string]document.Locale{},
+	}
+	for _, c := range customers() {
+		d.languages[c.ID] = c.Locale
 	}
 	var err error
 	d.sim, err = gatewaysim.New(gatewaysim.Config{Name: gatewayName, Secret: []byte("whsec_portal_demo"),
@@ -137,15 +153,19 @@ func newDemo(ctx context.Context, base string, logOut io.Writer) (*demo, error) 
 	d.api, err = portal.New(portal.Config{
 		System: d.sys, Authenticate: d.account, Seller: seller(), DefaultGateway: gatewayName, Logger: d.log,
 		Buyer: func(_ context.Context, id string) (document.Party, error) { return d.customer(id).Party, nil },
-		Locale: func(r *http.Request) document.Locale {
-			id, _ := d.account(r)
-			return d.customer(id).Locale
+		AccountLocale: func(_ context.Context, id string) document.Locale {
+			d.mu.Lock()
+			defer d.mu.Unlock()
+			return d.languages[id]
 		},
 	})
 	if err != nil {
 		return nil, err
 	}
 	if d.pages, err = parsePages(); err != nil {
+		return nil, err
+	}
+	if d.catalog, err = newPageCatalog(); err != nil {
 		return nil, err
 	}
 	if err := d.seed(ctx); err != nil {
@@ -178,12 +198,12 @@ func (d *demo) provision(ctx context.Context, e billing.Event) error {
 // seed creates the demo's history, moving the clock forward from 40 days
 // ago to now.
 func (d *demo) seed(ctx context.Context) error {
-	vserver := func(plan string, term period.Term) billing.OrderItem {
-		return billing.OrderItem{ProductID: pricing.SampleVServer, Quantity: 1, Term: term, Configuration: pricing.Configuration{Plan: plan}}
+	vserver := func(name, plan string, term period.Term) billing.OrderItem {
+		return billing.OrderItem{ProductID: pricing.SampleVServer, Name: name, Quantity: 1, Term: term, Configuration: pricing.Configuration{Plan: plan}}
 	}
-	storage := billing.OrderItem{ProductID: pricing.SampleVStorage, Quantity: 1, Term: period.Months(1),
+	storage := billing.OrderItem{ProductID: pricing.SampleVStorage, Name: "backup-volume", Quantity: 1, Term: period.Months(1),
 		Configuration: pricing.Configuration{Components: map[string]int64{"ssd_gb": 50}}}
-	custom := billing.OrderItem{ProductID: pricing.SampleVServer, Quantity: 1, Term: period.Months(3),
+	custom := billing.OrderItem{ProductID: pricing.SampleVServer, Name: "db-primary", Quantity: 1, Term: period.Months(3),
 		Configuration: pricing.Configuration{Components: map[string]int64{"vcpu": 2, "ram_gb": 4, "ssd_gb": 40}}}
 	day := 24 * time.Hour
 	steps := []struct {
@@ -199,6 +219,22 @@ func (d *demo) seed(ctx context.Context) error {
 			}
 			return nil
 		}},
+		{40 * day, "make the postpaid account postpaid", func() error {
+			for _, c := range customers() {
+				if !c.Postpaid {
+					continue
+				}
+				if _, err := d.sys.SetAccountType(ctx, "postpaid", billing.SetAccountTypeRequest{AccountID: c.ID, Type: billing.Postpaid, Actor: "demo"}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+		// Sông Hồng runs a server billed monthly in arrears, with no
+		// credit: its closed months are open bills.
+		{40 * day, "songhong runs a server", func() error {
+			return d.buy(ctx, "songhong", "buy-1", vserver("etl-worker", "basic-1", period.Months(1)))
+		}},
 		{40 * day, "top up", func() error {
 			if err := d.seedTopUp(ctx, "minhanh", 2_000_000); err != nil {
 				return err
@@ -206,12 +242,16 @@ func (d *demo) seed(ctx context.Context) error {
 			return d.seedTopUp(ctx, "harbor", 300_000)
 		}},
 		// Harbor's server ended two days ago: grace, expired.
-		{32 * day, "harbor buys", func() error { return d.buy(ctx, "harbor", "buy-1", vserver("basic-1", period.Months(1))) }},
+		{32 * day, "harbor buys", func() error {
+			return d.buy(ctx, "harbor", "buy-1", vserver("api-gateway", "basic-1", period.Months(1)))
+		}},
 		// Minh Anh's: one ends in 2 days (alerted), one in 11 (warning),
 		// one deleted with a refund (a credit note), one in 3 months.
-		{28 * day, "minhanh buys a server", func() error { return d.buy(ctx, "minhanh", "buy-1", vserver("standard-2", period.Months(1))) }},
+		{28 * day, "minhanh buys a server", func() error { return d.buy(ctx, "minhanh", "buy-1", vserver("web-01", "standard-2", period.Months(1))) }},
 		{19 * day, "minhanh buys storage", func() error { return d.buy(ctx, "minhanh", "buy-2", storage) }},
-		{15 * day, "minhanh buys a test server", func() error { return d.buy(ctx, "minhanh", "buy-3", vserver("basic-1", period.Months(1))) }},
+		{15 * day, "minhanh buys a test server", func() error {
+			return d.buy(ctx, "minhanh", "buy-3", vserver("test-server", "basic-1", period.Months(1)))
+		}},
 		{5 * day, "minhanh deletes the test server", func() error { return d.deleteLast(ctx, "minhanh") }},
 		{2 * day, "minhanh buys a custom server", func() error { return d.buy(ctx, "minhanh", "buy-4", custom) }},
 		{1 * day, "minhanh gets a trial credit and links MoMo", func() error {
@@ -235,8 +275,13 @@ func (d *demo) seed(ctx context.Context) error {
 			return err
 		}},
 		{0, "run the clock", func() error {
-			_, err := d.sys.Tick(ctx, 1000)
-			return err
+			for range 50 {
+				rep, err := d.sys.Tick(ctx, 1000)
+				if err != nil || !rep.More {
+					return err
+				}
+			}
+			return nil
 		}},
 	}
 	for _, s := range steps {

@@ -1,14 +1,17 @@
 // Command portal serves a customer billing portal over the in-memory store
-// with the sample catalog and a simulated MoMo gateway: resources with their
-// billing status, invoices and credit notes with HTML and PDF documents, the
-// wallet and its history, payments and linked accounts — and a top-up that
-// goes through the simulated gateway's page, whose signed callback credits
-// the wallet.
+// with the sample catalog and a simulated MoMo gateway: resources by name
+// with their billing status, renewal (previewed, then paid by credit, MoMo
+// or a linked account), auto-renew and delete with its refund; open
+// postpaid bills paid one or all; invoices and credit notes with HTML and
+// PDF documents; the wallet and its history with top-ups through the
+// simulated gateway's page, whose signed callback credits the wallet;
+// payments and linked accounts — in Vietnamese or English.
 //
-// Two demo accounts are seeded through the real billing API (top-ups,
-// purchases at different times, a delete with a refund, a promotional grant,
-// a linked account). Demo sign-in picks the account with ?account= and a
-// cookie; a host uses its own authentication.
+// Three demo accounts are seeded through the real billing API (top-ups,
+// purchases at different times, a delete with a refund, a promotional
+// grant, a linked account, a postpaid account with open bills). Demo
+// sign-in picks the account with GET /?account= and a cookie; a host uses
+// its own authentication.
 //
 //	go run ./examples/portal            # prints the URL to open
 //	go run ./examples/portal -addr 127.0.0.1:9000
