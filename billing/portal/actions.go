@@ -94,6 +94,7 @@ func (h *Handler) renew(w http.ResponseWriter, r *http.Request, acct string) err
 	if err != nil {
 		return err
 	}
+	spec.ClientIP = h.payerIP(r)
 	spec.Coupons, spec.ExpectedTotal = req.Coupons, req.ExpectedTotal
 	res, err := h.sys.Renew(r.Context(), r.Header.Get(IdempotencyKeyHeader), billing.RenewRequest{
 		AccountID: acct, ResourceIDs: []string{r.PathValue("id")}, Term: term, PaySpec: spec})
@@ -178,6 +179,7 @@ func (h *Handler) payInvoice(w http.ResponseWriter, r *http.Request, acct string
 	if err != nil {
 		return err
 	}
+	spec.ClientIP = h.payerIP(r)
 	p, err := h.payOne(r, acct, r.Header.Get(IdempotencyKeyHeader), r.PathValue("id"), req.Amount, spec)
 	if err != nil {
 		return err
@@ -202,7 +204,7 @@ func (h *Handler) payOne(r *http.Request, acct, key, id string, amount money.Amo
 	return h.sys.Pay(ctx, key, billing.PayRequest{AccountID: acct, Amount: amount,
 		Purpose: payment.Purpose{Kind: payment.PurposeInvoice, Ref: inv.ID},
 		Method:  spec.Method, Gateway: spec.Gateway, LinkedAccountID: spec.LinkedAccountID, ReturnURL: spec.ReturnURL,
-		Description: "invoice " + inv.DisplayNumber()})
+		ClientIP: spec.ClientIP, Description: "invoice " + inv.DisplayNumber()})
 }
 
 // payAll pays the listed invoices one after another by credit or a linked

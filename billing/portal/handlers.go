@@ -263,6 +263,7 @@ func (h *Handler) topUp(w http.ResponseWriter, r *http.Request, acct string) err
 	}
 	p, err := h.sys.TopUp(r.Context(), r.Header.Get(IdempotencyKeyHeader), billing.TopUpRequest{
 		AccountID: acct, Amount: req.Amount, Gateway: gw, LinkedAccountID: req.LinkedAccountID, ReturnURL: req.ReturnURL,
+		ClientIP: h.payerIP(r),
 	})
 	if err != nil {
 		return err

@@ -81,6 +81,13 @@ type Config struct {
 	// Logger receives failures the client is not told about (500s);
 	// nil means slog.Default(). Nothing secret is logged.
 	Logger *slog.Logger
+	// ClientIP returns the payer's IP address for a request, handed to
+	// the gateway of a payment the request starts (billing's ClientIP);
+	// "" for none. nil means the address of the connection
+	// (http.Request.RemoteAddr without its port): behind a reverse proxy
+	// the host supplies the address its proxy vouches for, since headers
+	// such as X-Forwarded-For can be forged by anyone else.
+	ClientIP func(r *http.Request) string
 }
 
 // Handler serves the customer portal's JSON API and invoice documents. It
@@ -141,6 +148,7 @@ type Handler struct {
 	log           *slog.Logger
 	mux           *http.ServeMux
 	challenge     string
+	clientIP      func(*http.Request) string
 }
 
 // New returns a Handler for cfg. Errors: a missing System, Authenticate or
@@ -157,7 +165,10 @@ func New(cfg Config) (*Handler, error) {
 	h := &Handler{
 		sys: cfg.System, auth: cfg.Authenticate, renderer: cfg.Renderer, seller: cfg.Seller,
 		buyer: cfg.Buyer, locale: cfg.Locale, accountLocale: cfg.AccountLocale, gateway: cfg.DefaultGateway, log: cfg.Logger,
-		challenge: cfg.Challenge, mux: http.NewServeMux(),
+		challenge: cfg.Challenge, mux: http.NewServeMux(), clientIP: cfg.ClientIP,
+	}
+	if h.clientIP == nil {
+		h.clientIP = remoteIP
 	}
 	cat, err := newCatalog()
 	if err != nil {
