@@ -97,7 +97,7 @@ func shapeOf(t *testing.T, pool *pgxpool.Pool, schema string, skip ...string) sc
 			sh.Sequences = append(sh.Sequences, r[0]+" "+r[1])
 		}
 	}
-	for _, r := range rowsOf(`SELECT format('%s', version), name FROM `+pgx.Identifier{schema, "schema_migrations"}.Sanitize()+` ORDER BY version`) {
+	for _, r := range rowsOf(`SELECT format('%s', version), name FROM ` + pgx.Identifier{schema, "schema_migrations"}.Sanitize() + ` ORDER BY version`) {
 		sh.Migrations = append(sh.Migrations, r[0]+" "+r[1])
 	}
 	return sh
