@@ -3,6 +3,7 @@ package billing
 import (
 	"context"
 
+	"github.com/cloudbill/cloudbill/billing/internal/core"
 	"github.com/cloudbill/cloudbill/billing/internal/pay"
 	"github.com/cloudbill/cloudbill/billing/internal/worker"
 )
@@ -40,40 +41,64 @@ func (s *System) Tick(ctx context.Context, limit int) (TickReport, error) {
 		return TickReport{}, err
 	}
 	var rep TickReport
-	if err := worker.TickResources(ctx, s.env, limit, &rep); err != nil {
-		return rep, err
-	}
-	if err := worker.TickJobs(ctx, s.env, limit, &rep); err != nil {
-		return rep, err
-	}
-	exp, err := pay.ExpirePayments(ctx, s.env, limit)
-	rep.PaymentsExpired, rep.PaymentsReconciled = exp.Done, exp.Reconciled
-	worker.MergeSweep(&rep, exp)
-	if err != nil {
-		return rep, err
-	}
-	retried, err := pay.RetryPayments(ctx, s.env, limit)
-	rep.PaymentsRetried = retried.Done
-	worker.MergeSweep(&rep, retried)
-	if err != nil {
-		return rep, err
-	}
-	refunds, err := pay.SettleRefunds(ctx, s.env, limit)
-	rep.RefundsSettled = refunds.Done
-	worker.MergeSweep(&rep, refunds)
-	if err != nil {
-		return rep, err
-	}
-	if err := worker.TickPromotions(ctx, s.env, limit, &rep); err != nil {
-		return rep, err
-	}
-	if s.cfg.EventHandler != nil {
-		ev, err := s.deliverEvents(ctx, limit)
-		rep.EventsDelivered = ev.Done
-		worker.MergeSweep(&rep, ev)
-		if err != nil {
+	for _, sweep := range s.sweeps() {
+		// A draining worker (RunWorker after its context ended) finishes
+		// the sweep in progress and starts no other.
+		if core.Stopping(ctx) {
+			rep.More = true
+			return rep, nil
+		}
+		if err := sweep.run(ctx, limit, &rep); err != nil {
 			return rep, err
 		}
 	}
 	return rep, nil
+}
+
+// sweep is one of Tick's sweeps, named for telemetry.
+type sweep struct {
+	name string
+	run  func(ctx context.Context, limit int, rep *TickReport) error
+}
+
+// sweeps are Tick's sweeps in the order they run.
+func (s *System) sweeps() []sweep {
+	out := []sweep{
+		{"resources", func(ctx context.Context, limit int, rep *TickReport) error {
+			return worker.TickResources(ctx, s.env, limit, rep)
+		}},
+		{"account_jobs", func(ctx context.Context, limit int, rep *TickReport) error {
+			return worker.TickJobs(ctx, s.env, limit, rep)
+		}},
+		{"payment_expiry", func(ctx context.Context, limit int, rep *TickReport) error {
+			exp, err := pay.ExpirePayments(ctx, s.env, limit)
+			rep.PaymentsExpired, rep.PaymentsReconciled = exp.Done, exp.Reconciled
+			worker.MergeSweep(rep, exp)
+			return err
+		}},
+		{"payment_retry", func(ctx context.Context, limit int, rep *TickReport) error {
+			retried, err := pay.RetryPayments(ctx, s.env, limit)
+			rep.PaymentsRetried = retried.Done
+			worker.MergeSweep(rep, retried)
+			return err
+		}},
+		{"refunds", func(ctx context.Context, limit int, rep *TickReport) error {
+			refunds, err := pay.SettleRefunds(ctx, s.env, limit)
+			rep.RefundsSettled = refunds.Done
+			worker.MergeSweep(rep, refunds)
+			return err
+		}},
+		{"promotional_credit", func(ctx context.Context, limit int, rep *TickReport) error {
+			return worker.TickPromotions(ctx, s.env, limit, rep)
+		}},
+	}
+	if s.cfg.EventHandler != nil {
+		out = append(out, sweep{"events", func(ctx context.Context, limit int, rep *TickReport) error {
+			ev, err := s.deliverEvents(ctx, limit)
+			rep.EventsDelivered = ev.Done
+			worker.MergeSweep(rep, ev)
+			return err
+		}})
+	}
+	return out
 }
