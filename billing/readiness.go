@@ -55,12 +55,14 @@ func (r Readiness) Ready() bool { return r.StoreReachable && r.MigrationsCurrent
 // migrations). A canceled ctx is reported as an unreachable store. Check
 // writes nothing and takes no lock, so a probe may call it every few
 // seconds.
-func (s *System) Check(ctx context.Context) (Readiness, error) {
+func (s *System) Check(ctx context.Context) (_ Readiness, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "Check")
+	defer op.End(&err)
 	r := Readiness{CheckedAt: s.env.Now(), MigrationsCurrent: true}
 	var reasons []string
 	var cause error // the store's error, kept in the chain
 	var backlog storage.OutboxBacklog
-	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		b, ok := tx.Outbox().(storage.OutboxBacklogger)
 		if !ok {
 			return nil
@@ -79,6 +81,7 @@ func (s *System) Check(ctx context.Context) (Readiness, error) {
 		r.StoreReachable = true
 	}
 	if r.OutboxMeasured {
+		s.env.Tel.OutboxBacklog(ctx, backlog, r.CheckedAt)
 		r.UndeliveredEvents = backlog.Undelivered
 		if !backlog.OldestCreatedAt.IsZero() {
 			r.OldestUndeliveredAge = max(0, r.CheckedAt.Sub(backlog.OldestCreatedAt))

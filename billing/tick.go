@@ -6,6 +6,7 @@ import (
 	"github.com/cloudbill/cloudbill/billing/internal/core"
 	"github.com/cloudbill/cloudbill/billing/internal/pay"
 	"github.com/cloudbill/cloudbill/billing/internal/worker"
+	"github.com/cloudbill/cloudbill/storage"
 )
 
 // Tick is what a host's worker calls periodically (every minute, say, or
@@ -36,11 +37,14 @@ import (
 // returns an error only when the tick as a whole cannot go on — ctx is
 // done, or the store cannot be read or cannot record a failure — with the
 // report of what was done until then.
-func (s *System) Tick(ctx context.Context, limit int) (TickReport, error) {
+func (s *System) Tick(ctx context.Context, limit int) (_ TickReport, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "Tick")
+	defer op.End(&err)
 	if err := checkLimit(&limit); err != nil {
 		return TickReport{}, err
 	}
 	var rep TickReport
+	defer func() { s.tickDone(ctx, rep) }()
 	for _, sweep := range s.sweeps() {
 		// A draining worker (RunWorker after its context ended) finishes
 		// the sweep in progress and starts no other.
@@ -48,11 +52,65 @@ func (s *System) Tick(ctx context.Context, limit int) (TickReport, error) {
 			rep.More = true
 			return rep, nil
 		}
-		if err := sweep.run(ctx, limit, &rep); err != nil {
+		if err := s.runSweep(ctx, sweep, limit, &rep); err != nil {
 			return rep, err
 		}
 	}
 	return rep, nil
+}
+
+// runSweep runs one sweep under its span, recording the items it handled
+// and the failures it reported.
+func (s *System) runSweep(ctx context.Context, sw sweep, limit int, rep *TickReport) error {
+	if !s.env.Tel.Enabled() {
+		return sw.run(ctx, limit, rep)
+	}
+	ctx, span := s.env.Tel.StartSweep(ctx, sw.name)
+	items, failed, wasMore := tickItems(*rep), len(rep.Failures), rep.More
+	rep.More = false
+	err := sw.run(ctx, limit, rep)
+	more := rep.More
+	rep.More = rep.More || wasMore
+	span.End(tickItems(*rep)-items, rep.Failures[failed:], more, err)
+	return err
+}
+
+// tickDone records, with telemetry on, whether the tick left work behind
+// and the outbox's backlog after it (one read through the undelivered
+// index).
+func (s *System) tickDone(ctx context.Context, rep TickReport) {
+	if !s.env.Tel.Enabled() {
+		return
+	}
+	s.env.Tel.TickDone(ctx, rep.More)
+	s.recordOutboxBacklog(ctx)
+}
+
+// recordOutboxBacklog reads the outbox's backlog, when the store can
+// measure it, and records it; a failed read records nothing.
+func (s *System) recordOutboxBacklog(ctx context.Context) {
+	var b storage.OutboxBacklog
+	measured := false
+	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		bl, ok := tx.Outbox().(storage.OutboxBacklogger)
+		if !ok {
+			return nil
+		}
+		var err error
+		b, err = bl.Backlog(ctx)
+		measured = err == nil
+		return err
+	})
+	if err == nil && measured {
+		s.env.Tel.OutboxBacklog(ctx, b, s.env.Now())
+	}
+}
+
+// tickItems counts the items a report says were handled, for the items of
+// each sweep (the difference before and after it).
+func tickItems(r TickReport) int {
+	return r.Resources + r.Collections + r.OverdueSteps + r.Holds + r.PaymentsExpired + r.PaymentsReconciled +
+		r.PaymentsRetried + r.RefundsSettled + r.PromotionsExpired + r.EventsDelivered
 }
 
 // sweep is one of Tick's sweeps, named for telemetry.
