@@ -41,7 +41,7 @@ func (tel telemetry) spansNamed(name string) []map[string]string {
 		}
 		m := map[string]string{}
 		for _, kv := range s.Attributes {
-			m[string(kv.Key)] = kv.Value.Emit()
+			m[string(kv.Key)] = kv.Value.String()
 		}
 		out = append(out, m)
 	}
@@ -60,7 +60,7 @@ func (tel telemetry) points(t *testing.T, name string) map[string]float64 {
 			if s != "" {
 				s += ","
 			}
-			s += string(kv.Key) + "=" + kv.Value.Emit()
+			s += string(kv.Key) + "=" + kv.Value.String()
 		}
 		return s
 	}
@@ -133,7 +133,7 @@ func TestTelemetryOfOperationsSweepsAndGateways(t *testing.T) {
 			if s.Parent.IsValid() && len(s.Name) > len("billing.tick.") && s.Name[:len("billing.tick.")] == "billing.tick." {
 				m := map[string]string{}
 				for _, kv := range s.Attributes {
-					m[string(kv.Key)] = kv.Value.Emit()
+					m[string(kv.Key)] = kv.Value.String()
 				}
 				sweeps[s.Name] = m
 			}
@@ -150,7 +150,7 @@ func TestTelemetryOfOperationsSweepsAndGateways(t *testing.T) {
 
 		for _, s := range tel.spans.GetSpans() {
 			for _, kv := range s.Attributes {
-				assert.NotContains(t, kv.Value.Emit(), "acme-secret-id", "span %s carries no account id", s.Name)
+				assert.NotContains(t, kv.Value.String(), "acme-secret-id", "span %s carries no account id", s.Name)
 			}
 		}
 	})
