@@ -47,7 +47,9 @@ type CreateAccountRequest struct {
 // existing ID returns ErrAccountExists; a bad field a *RequestError (a
 // currency the System does not serve also matches ErrCurrencyMismatch);
 // neither changes anything.
-func (s *System) CreateAccount(ctx context.Context, key string, req CreateAccountRequest) (Account, error) {
+func (s *System) CreateAccount(ctx context.Context, key string, req CreateAccountRequest) (_ Account, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "CreateAccount")
+	defer op.End(&err)
 	if err := validateCreateAccount(req); err != nil {
 		return Account{}, err
 	}
@@ -83,9 +85,11 @@ func (s *System) CreateAccount(ctx context.Context, key string, req CreateAccoun
 }
 
 // Account returns the account with id, or ErrAccountNotFound.
-func (s *System) Account(ctx context.Context, id string) (Account, error) {
+func (s *System) Account(ctx context.Context, id string) (_ Account, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "Account")
+	defer op.End(&err)
 	var a Account
-	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		var err error
 		a, err = core.GetAccount(ctx, tx, id, false)
 		return err
@@ -124,7 +128,9 @@ type accountTypeChange struct {
 // before; a postpaid one is still closed every month until it stops),
 // and open invoices stay open, collected daily and, for postpaid bills,
 // on their overdue schedule.
-func (s *System) SetAccountType(ctx context.Context, key string, req SetAccountTypeRequest) (Account, error) {
+func (s *System) SetAccountType(ctx context.Context, key string, req SetAccountTypeRequest) (_ Account, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "SetAccountType")
+	defer op.End(&err)
 	if err := validateSetAccountType(req); err != nil {
 		return Account{}, err
 	}
@@ -160,7 +166,9 @@ func (s *System) SetAccountType(ctx context.Context, key string, req SetAccountT
 
 // AuditTrail returns a page of the account's audit records, oldest first
 // (see ListRequest for paging).
-func (s *System) AuditTrail(ctx context.Context, req ListRequest) (Page[storage.AuditRecord], error) {
+func (s *System) AuditTrail(ctx context.Context, req ListRequest) (_ Page[storage.AuditRecord], err error) {
+	ctx, op := s.env.Tel.Start(ctx, "AuditTrail")
+	defer op.End(&err)
 	if err := req.check(false); err != nil {
 		return Page[storage.AuditRecord]{}, err
 	}

@@ -28,7 +28,9 @@ type AutoRenewRequest struct {
 
 // SetAutoRenew switches automatic renewal on or off (cancellable any time)
 // and sets its term; the action log records it.
-func (s *System) SetAutoRenew(ctx context.Context, key string, req AutoRenewRequest) (Resource, error) {
+func (s *System) SetAutoRenew(ctx context.Context, key string, req AutoRenewRequest) (_ Resource, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "SetAutoRenew")
+	defer op.End(&err)
 	if err := validateAutoRenew(req); err != nil {
 		return Resource{}, err
 	}
@@ -37,7 +39,7 @@ func (s *System) SetAutoRenew(ctx context.Context, key string, req AutoRenewRequ
 			return Resource{}, &RequestError{Field: "Term", Reason: err.Error(), Err: err}
 		}
 	}
-	_, err := txn.Idempotent(ctx, s.env, req.AccountID, key, "resource.auto_renew", req, func(ctx context.Context, tx storage.Tx) (bool, error) {
+	_, err = txn.Idempotent(ctx, s.env, req.AccountID, key, "resource.auto_renew", req, func(ctx context.Context, tx storage.Tx) (bool, error) {
 		acct, r, d, err := txn.LockResource(ctx, tx, req.AccountID, req.ResourceID)
 		if err != nil {
 			return false, err

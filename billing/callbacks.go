@@ -42,7 +42,9 @@ import (
 // ErrCallbackRejected and the gateway's own); failed also when the adapter
 // could not finish reading the delivery (gateway.ErrTemporary);
 // failed (the store failed; the gateway should deliver it again).
-func (s *System) HandleCallback(ctx context.Context, gatewayName string, header http.Header, body []byte) (CallbackResult, error) {
+func (s *System) HandleCallback(ctx context.Context, gatewayName string, header http.Header, body []byte) (_ CallbackResult, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "HandleCallback")
+	defer op.End(&err)
 	gw, err := s.env.Gateway(gatewayName)
 	if err != nil {
 		return CallbackResult{Outcome: gateway.CallbackRejected}, err
@@ -59,7 +61,9 @@ func (s *System) HandleCallback(ctx context.Context, gatewayName string, header 
 // signed query string of a GET, another gateway's own JSON), any other
 // with ParseCallback over its header and body. The outcome and errors are
 // HandleCallback's.
-func (s *System) HandleCallbackRequest(ctx context.Context, gatewayName string, req gateway.CallbackRequest) (CallbackResult, error) {
+func (s *System) HandleCallbackRequest(ctx context.Context, gatewayName string, req gateway.CallbackRequest) (_ CallbackResult, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "HandleCallbackRequest")
+	defer op.End(&err)
 	gw, err := s.env.Gateway(gatewayName)
 	if err != nil {
 		return CallbackResult{Outcome: gateway.CallbackRejected}, err

@@ -26,7 +26,9 @@ type CheckoutResult struct {
 // share of every coupon, tax and total — exactly as Checkout would charge
 // it now, without changing anything. Coupon rejections come back as
 // *coupon.Rejection errors.
-func (s *System) PreviewCheckout(ctx context.Context, req CheckoutRequest) (pricing.Quote, error) {
+func (s *System) PreviewCheckout(ctx context.Context, req CheckoutRequest) (_ pricing.Quote, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "PreviewCheckout")
+	defer op.End(&err)
 	if err := s.validateCheckout(req); err != nil {
 		return pricing.Quote{}, err
 	}
@@ -34,7 +36,7 @@ func (s *System) PreviewCheckout(ctx context.Context, req CheckoutRequest) (pric
 		return pricing.Quote{}, err
 	}
 	var q pricing.Quote
-	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		acct, err := core.GetAccount(ctx, tx, req.AccountID, false)
 		if err != nil {
 			return err
@@ -59,7 +61,9 @@ func (s *System) PreviewCheckout(ctx context.Context, req CheckoutRequest) (pric
 // first order. Rejections — bad items, a coupon rejection
 // (coupon.ErrRejected), insufficient credit, a changed quote — change
 // nothing and reserve nothing.
-func (s *System) Checkout(ctx context.Context, key string, req CheckoutRequest) (CheckoutResult, error) {
+func (s *System) Checkout(ctx context.Context, key string, req CheckoutRequest) (_ CheckoutResult, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "Checkout")
+	defer op.End(&err)
 	if err := s.validateCheckout(req); err != nil {
 		return CheckoutResult{}, err
 	}

@@ -7,6 +7,9 @@ import (
 	"log/slog"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/cloudbill/cloudbill/billing/clock"
 	"github.com/cloudbill/cloudbill/billing/metering"
 	"github.com/cloudbill/cloudbill/billing/money"
@@ -148,6 +151,28 @@ type Config struct {
 	// EInvoice, when set, issues legal e-invoices (see EInvoiceConfig);
 	// it needs Seller with a name and a tax code. Default: none.
 	EInvoice *EInvoiceConfig
+
+	// TracerProvider, when set, receives a span for every public
+	// operation (billing.<Operation>), every sweep of a tick
+	// (billing.tick.<sweep>) and every payment gateway call
+	// (gateway.<Call>), each with its result and, on failure, the error's
+	// kind (cloudbill.error.kind: "invalid_request", "insufficient_credit",
+	// …): never ids, amounts, tokens or personal data. Spans nest under
+	// the caller's span in ctx. Default: none (telemetry off, at the cost
+	// of one nil check per operation).
+	TracerProvider trace.TracerProvider
+	// MeterProvider, when set, receives the System's metrics: operations
+	// by operation, result and error kind (cloudbill.operations) and their
+	// latency (cloudbill.operation.duration); due items per tick sweep
+	// (cloudbill.tick.items), sweep latency, item failures by kind
+	// (cloudbill.tick.item_failures) and whether a tick left work behind
+	// (cloudbill.tick.backlog); the outbox's lag and backlog
+	// (cloudbill.outbox.lag, cloudbill.outbox.undelivered, read after each
+	// tick and by Check); gateway call latency and errors
+	// (cloudbill.gateway.duration, cloudbill.gateway.errors). The
+	// PostgreSQL store counts its serialization retries itself
+	// (postgres.Options.MeterProvider). Default: none.
+	MeterProvider metric.MeterProvider
 }
 
 // withDefaults returns c with every zero field set to its default.

@@ -14,7 +14,9 @@ import (
 // defining the same coupon again is a no-op, a different definition under an
 // existing code is ErrCouponExists (coupons are immutable once customers
 // may have redeemed them).
-func (s *System) DefineCoupon(ctx context.Context, c coupon.Coupon) error {
+func (s *System) DefineCoupon(ctx context.Context, c coupon.Coupon) (err error) {
+	ctx, op := s.env.Tel.Start(ctx, "DefineCoupon")
+	defer op.End(&err)
 	if err := validateCouponDefinition(c); err != nil {
 		return err
 	}

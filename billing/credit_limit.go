@@ -47,7 +47,9 @@ type creditLimitChange struct {
 // Errors: a *RequestError naming AccountID, Limit (another currency,
 // negative, or finer than the currency's minor unit), Actor or Reason;
 // ErrAccountNotFound.
-func (s *System) SetCreditLimit(ctx context.Context, key string, req SetCreditLimitRequest) (Account, error) {
+func (s *System) SetCreditLimit(ctx context.Context, key string, req SetCreditLimitRequest) (_ Account, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "SetCreditLimit")
+	defer op.End(&err)
 	if err := checkAuditedChange(req.AccountID, req.Actor, req.Reason); err != nil {
 		return Account{}, err
 	}
@@ -87,7 +89,9 @@ type SetDiscountRateRequest = billingtype.SetDiscountRateRequest
 // bills (an audited, idempotent operation,
 // "account.discount_rate_changed"); see SetDiscountRateRequest. Errors: a
 // *RequestError naming AccountID, Rate, Actor or Reason; ErrAccountNotFound.
-func (s *System) SetDiscountRate(ctx context.Context, key string, req SetDiscountRateRequest) (Account, error) {
+func (s *System) SetDiscountRate(ctx context.Context, key string, req SetDiscountRateRequest) (_ Account, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "SetDiscountRate")
+	defer op.End(&err)
 	if err := checkAuditedChange(req.AccountID, req.Actor, req.Reason); err != nil {
 		return Account{}, err
 	}

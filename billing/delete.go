@@ -30,7 +30,9 @@ type DeleteResult struct {
 // downgrades and refunds came before — the host gets an EventRelease, and the action log records it —
 // in one transaction. Deleting a deleted or released resource is
 // lifecycle.ErrIllegalTransition and changes nothing.
-func (s *System) Delete(ctx context.Context, key string, req DeleteRequest) (DeleteResult, error) {
+func (s *System) Delete(ctx context.Context, key string, req DeleteRequest) (_ DeleteResult, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "Delete")
+	defer op.End(&err)
 	if err := validateDelete(req); err != nil {
 		return DeleteResult{}, err
 	}

@@ -24,7 +24,9 @@ const MaxEInvoiceCodeBytes = 200
 
 // EInvoice returns the account's e-invoice id. Errors: a *RequestError,
 // ErrEInvoiceNotFound (also for another account's e-invoice).
-func (s *System) EInvoice(ctx context.Context, accountID, id string) (EInvoice, error) {
+func (s *System) EInvoice(ctx context.Context, accountID, id string) (_ EInvoice, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "EInvoice")
+	defer op.End(&err)
 	var c requestCheck
 	c.accountID("AccountID", accountID)
 	c.ref("EInvoiceID", id, true)
@@ -32,7 +34,7 @@ func (s *System) EInvoice(ctx context.Context, accountID, id string) (EInvoice, 
 		return EInvoice{}, c.err
 	}
 	var out EInvoice
-	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		rec, err := invoicing.GetEInvoice(ctx, tx, accountID, id, false)
 		out = eInvoiceView(rec)
 		return err
@@ -45,12 +47,14 @@ func (s *System) EInvoice(ctx context.Context, accountID, id string) (EInvoice, 
 
 // EInvoices returns a page of the account's e-invoices, newest first (see
 // ListRequest for paging).
-func (s *System) EInvoices(ctx context.Context, req ListRequest) (Page[EInvoice], error) {
+func (s *System) EInvoices(ctx context.Context, req ListRequest) (_ Page[EInvoice], err error) {
+	ctx, op := s.env.Tel.Start(ctx, "EInvoices")
+	defer op.End(&err)
 	if err := req.check(false); err != nil {
 		return Page[EInvoice]{}, err
 	}
 	var out []EInvoice
-	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		list, err := tx.EInvoices().List(ctx, req.AccountID, req.After, req.Limit)
 		if err != nil {
 			return cursorNotFound(err, ErrEInvoiceNotFound, req.After)
@@ -72,7 +76,9 @@ func (s *System) EInvoices(ctx context.Context, req ListRequest) (Page[EInvoice]
 // order's), any replacement, and for a credit note its adjustment. None
 // is an empty slice (e-invoices off, a currency other than VND, or a
 // document the e-invoice rules refused: see einvoice.failed).
-func (s *System) DocumentEInvoices(ctx context.Context, accountID, documentID string) ([]EInvoice, error) {
+func (s *System) DocumentEInvoices(ctx context.Context, accountID, documentID string) (_ []EInvoice, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "DocumentEInvoices")
+	defer op.End(&err)
 	var c requestCheck
 	c.accountID("AccountID", accountID)
 	c.ref("DocumentID", documentID, true)
@@ -80,7 +86,7 @@ func (s *System) DocumentEInvoices(ctx context.Context, accountID, documentID st
 		return nil, c.err
 	}
 	out := []EInvoice{}
-	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		list, err := tx.EInvoices().ByDocument(ctx, accountID, documentID)
 		out = out[:0]
 		for _, rec := range list {
@@ -106,7 +112,9 @@ func (s *System) DocumentEInvoices(ctx context.Context, accountID, documentID st
 // a move the status does not allow, einvoice.ErrSignature for a signed XML
 // that does not verify or states something else), ErrEInvoiceNotFound,
 // ErrAccountNotFound.
-func (s *System) RecordEInvoiceStatus(ctx context.Context, key string, req RecordEInvoiceStatusRequest) (EInvoice, error) {
+func (s *System) RecordEInvoiceStatus(ctx context.Context, key string, req RecordEInvoiceStatusRequest) (_ EInvoice, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "RecordEInvoiceStatus")
+	defer op.End(&err)
 	var c requestCheck
 	c.accountID("AccountID", req.AccountID)
 	c.ref("EInvoiceID", req.EInvoiceID, true)
@@ -145,7 +153,9 @@ func (s *System) RecordEInvoiceStatus(ctx context.Context, key string, req Recor
 // adjustments refer to. Errors: a *RequestError (ErrEInvoiceState for an
 // adjustment or an e-invoice replaced already), ErrEInvoicesOff,
 // ErrEInvoiceNotFound, ErrAccountNotFound.
-func (s *System) ReplaceEInvoice(ctx context.Context, key string, req ReplaceEInvoiceRequest) (EInvoice, error) {
+func (s *System) ReplaceEInvoice(ctx context.Context, key string, req ReplaceEInvoiceRequest) (_ EInvoice, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "ReplaceEInvoice")
+	defer op.End(&err)
 	var c requestCheck
 	c.accountID("AccountID", req.AccountID)
 	c.ref("EInvoiceID", req.EInvoiceID, true)

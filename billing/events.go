@@ -45,7 +45,9 @@ type EventHandler func(ctx context.Context, e Event) error
 // and another delivers the event again (handlers deduplicate by
 // Event.ID), never out of order within a stream once delivered. It
 // returns how many events were delivered.
-func (s *System) DeliverEvents(ctx context.Context, limit int) (int, error) {
+func (s *System) DeliverEvents(ctx context.Context, limit int) (_ int, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "DeliverEvents")
+	defer op.End(&err)
 	if err := checkLimit(&limit); err != nil {
 		return 0, err
 	}
@@ -72,7 +74,9 @@ func (s *System) handleEvent(ctx context.Context, e storage.Event) error {
 // Events returns a page of the account's outbox events, oldest first (see
 // ListRequest for paging): the portal's notices, and what tests assert on.
 // Delivered events stay listed.
-func (s *System) Events(ctx context.Context, req ListRequest) (Page[Event], error) {
+func (s *System) Events(ctx context.Context, req ListRequest) (_ Page[Event], err error) {
+	ctx, op := s.env.Tel.Start(ctx, "Events")
+	defer op.End(&err)
 	if err := req.check(false); err != nil {
 		return Page[Event]{}, err
 	}

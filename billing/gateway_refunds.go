@@ -40,7 +40,9 @@ import (
 // answer at all is ErrGatewayUnavailable: the refund stays pending and
 // the worker asks again. The same key and request return the same refund;
 // a different request with the key is an *IdempotencyConflictError.
-func (s *System) RefundPayment(ctx context.Context, key string, req RefundPaymentRequest) (GatewayRefund, error) {
+func (s *System) RefundPayment(ctx context.Context, key string, req RefundPaymentRequest) (_ GatewayRefund, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "RefundPayment")
+	defer op.End(&err)
 	if err := validateRefundPayment(req); err != nil {
 		return GatewayRefund{}, err
 	}
@@ -49,7 +51,9 @@ func (s *System) RefundPayment(ctx context.Context, key string, req RefundPaymen
 
 // Refund returns one refund to a payment's original method of the
 // account; another account's is ErrPaymentNotFound.
-func (s *System) Refund(ctx context.Context, accountID, refundID string) (GatewayRefund, error) {
+func (s *System) Refund(ctx context.Context, accountID, refundID string) (_ GatewayRefund, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "Refund")
+	defer op.End(&err)
 	if err := validateIDs(accountID, refundID, "RefundID"); err != nil {
 		return GatewayRefund{}, err
 	}
@@ -72,7 +76,9 @@ func (s *System) Refund(ctx context.Context, accountID, refundID string) (Gatewa
 // A gateway without Querier, or a payment without a gateway part, is
 // ReconcileUnsupported. No answer from the gateway is
 // ErrGatewayUnavailable, with nothing changed.
-func (s *System) ReconcilePayment(ctx context.Context, accountID, paymentID string) (ReconcileResult, error) {
+func (s *System) ReconcilePayment(ctx context.Context, accountID, paymentID string) (_ ReconcileResult, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "ReconcilePayment")
+	defer op.End(&err)
 	if err := validateIDs(accountID, paymentID, "PaymentID"); err != nil {
 		return ReconcileResult{}, err
 	}

@@ -19,7 +19,9 @@ type SetLegalDetailsRequest = billingtype.SetLegalDetailsRequest
 // on carries a copy of them as its buyer, next to Config.Seller; documents
 // already issued keep theirs. Errors: a *RequestError naming AccountID,
 // Legal (with the field), Actor or Reason; ErrAccountNotFound.
-func (s *System) SetLegalDetails(ctx context.Context, key string, req SetLegalDetailsRequest) (Account, error) {
+func (s *System) SetLegalDetails(ctx context.Context, key string, req SetLegalDetailsRequest) (_ Account, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "SetLegalDetails")
+	defer op.End(&err)
 	if err := checkAuditedChange(req.AccountID, req.Actor, req.Reason); err != nil {
 		return Account{}, err
 	}

@@ -41,7 +41,9 @@ type LinkStart struct {
 // callback delivers the token and activates it (the first active linked
 // account becomes the default). Idempotent per (AccountID, key); a retry
 // asks the gateway again with the same link id.
-func (s *System) StartLinking(ctx context.Context, key string, req LinkAccountRequest) (LinkStart, error) {
+func (s *System) StartLinking(ctx context.Context, key string, req LinkAccountRequest) (_ LinkStart, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "StartLinking")
+	defer op.End(&err)
 	if err := validateLinkAccount(req); err != nil {
 		return LinkStart{}, err
 	}
@@ -65,7 +67,9 @@ func (s *System) StartLinking(ctx context.Context, key string, req LinkAccountRe
 	if err != nil {
 		return LinkStart{}, err
 	}
-	redirect, err := gw.StartLink(ctx, gateway.LinkRequest{LinkID: linkID, AccountID: req.AccountID, ReturnURL: req.ReturnURL})
+	gctx, call := s.env.Tel.StartGateway(ctx, gw.Name(), "StartLink")
+	redirect, err := gw.StartLink(gctx, gateway.LinkRequest{LinkID: linkID, AccountID: req.AccountID, ReturnURL: req.ReturnURL})
+	call.End(err)
 	if err != nil {
 		return LinkStart{LinkID: linkID}, fmt.Errorf("%w: %s: %w", ErrGatewayUnavailable, gw.Name(), err)
 	}
@@ -74,9 +78,11 @@ func (s *System) StartLinking(ctx context.Context, key string, req LinkAccountRe
 
 // LinkedAccounts lists the account's active linked accounts, masked, in
 // the order they were linked.
-func (s *System) LinkedAccounts(ctx context.Context, accountID string) ([]LinkedAccount, error) {
+func (s *System) LinkedAccounts(ctx context.Context, accountID string) (_ []LinkedAccount, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "LinkedAccounts")
+	defer op.End(&err)
 	var out []LinkedAccount
-	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		if _, err := core.GetAccount(ctx, tx, accountID, false); err != nil {
 			return err
 		}
@@ -110,7 +116,9 @@ func (r LinkedAccountRequest) hashed() any {
 // SetDefaultLinkedAccount makes one active linked account the default: the
 // one charged when a payment names none (automatic renewal, invoices). It
 // returns the account's linked accounts afterwards.
-func (s *System) SetDefaultLinkedAccount(ctx context.Context, key string, req LinkedAccountRequest) ([]LinkedAccount, error) {
+func (s *System) SetDefaultLinkedAccount(ctx context.Context, key string, req LinkedAccountRequest) (_ []LinkedAccount, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "SetDefaultLinkedAccount")
+	defer op.End(&err)
 	if err := validateLinkedAccountRef(req); err != nil {
 		return nil, err
 	}
@@ -128,7 +136,9 @@ func (s *System) SetDefaultLinkedAccount(ctx context.Context, key string, req Li
 // default, no account is the default afterwards: which account is charged
 // automatically is the customer's choice, never guessed. It returns the
 // account's linked accounts afterwards.
-func (s *System) Unlink(ctx context.Context, key string, req LinkedAccountRequest) ([]LinkedAccount, error) {
+func (s *System) Unlink(ctx context.Context, key string, req LinkedAccountRequest) (_ []LinkedAccount, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "Unlink")
+	defer op.End(&err)
 	if err := validateLinkedAccountRef(req); err != nil {
 		return nil, err
 	}

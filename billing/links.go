@@ -55,7 +55,9 @@ func linkView(l storage.PaymentLink) PaymentLink {
 // found (ErrOrderNotFound, ErrInvoiceNotFound); an obligation with
 // nothing outstanding is ErrNotPayable; an Amount other than the
 // outstanding one is ErrAmountDue. Idempotent per (AccountID, key).
-func (s *System) CreatePaymentLink(ctx context.Context, key string, req PaymentLinkRequest) (PaymentLink, error) {
+func (s *System) CreatePaymentLink(ctx context.Context, key string, req PaymentLinkRequest) (_ PaymentLink, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "CreatePaymentLink")
+	defer op.End(&err)
 	if err := validatePaymentLink(req); err != nil {
 		return PaymentLink{}, err
 	}
@@ -101,9 +103,11 @@ func (s *System) CreatePaymentLink(ctx context.Context, key string, req PaymentL
 
 // PaymentLinkByToken returns the link a payer opened, or
 // ErrPaymentLinkNotFound.
-func (s *System) PaymentLinkByToken(ctx context.Context, token string) (PaymentLink, error) {
+func (s *System) PaymentLinkByToken(ctx context.Context, token string) (_ PaymentLink, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "PaymentLinkByToken")
+	defer op.End(&err)
 	var out PaymentLink
-	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		l, err := tx.PaymentLinks().GetForUpdate(ctx, token)
 		if err != nil {
 			return core.MapNotFound(err, ErrPaymentLinkNotFound, "")
@@ -133,7 +137,9 @@ type PayLinkRequest struct {
 // been settled another way (ErrNotPayable) is refused. Money that still
 // arrives for a settled obligation goes to the account's cash credit. The link becomes paid when the
 // gateway confirms. The idempotency key is scoped to the link's account.
-func (s *System) PayLink(ctx context.Context, key string, req PayLinkRequest) (Payment, error) {
+func (s *System) PayLink(ctx context.Context, key string, req PayLinkRequest) (_ Payment, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "PayLink")
+	defer op.End(&err)
 	if err := validatePayLink(req); err != nil {
 		return Payment{}, err
 	}

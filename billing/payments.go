@@ -36,7 +36,9 @@ import (
 // retry returns the same payment and, if the gateway could not be reached
 // the first time (an error matching ErrGatewayUnavailable, payment left
 // "created"), tries the gateway again with the same payment id.
-func (s *System) Pay(ctx context.Context, key string, req PayRequest) (Payment, error) {
+func (s *System) Pay(ctx context.Context, key string, req PayRequest) (_ Payment, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "Pay")
+	defer op.End(&err)
 	if err := validatePay(req); err != nil {
 		return Payment{}, err
 	}
@@ -66,7 +68,9 @@ type TopUpRequest struct {
 // gateway clearing → customer cash) when the gateway confirms: at once for
 // a linked-account charge that succeeds, else on the payment.succeeded
 // callback — exactly once, however often the callback arrives.
-func (s *System) TopUp(ctx context.Context, key string, req TopUpRequest) (Payment, error) {
+func (s *System) TopUp(ctx context.Context, key string, req TopUpRequest) (_ Payment, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "TopUp")
+	defer op.End(&err)
 	if err := validateTopUp(req); err != nil {
 		return Payment{}, err
 	}
@@ -83,18 +87,22 @@ func (s *System) TopUp(ctx context.Context, key string, req TopUpRequest) (Payme
 
 // Payment returns one of the account's payments, or ErrPaymentNotFound
 // (also for another account's payment).
-func (s *System) Payment(ctx context.Context, accountID, id string) (Payment, error) {
+func (s *System) Payment(ctx context.Context, accountID, id string) (_ Payment, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "Payment")
+	defer op.End(&err)
 	return s.env.ShowPayment(ctx, accountID, id)
 }
 
 // Payments returns a page of the account's payments, newest first (see
 // ListRequest for paging; a cursor is a payment id).
-func (s *System) Payments(ctx context.Context, req ListRequest) (Page[Payment], error) {
+func (s *System) Payments(ctx context.Context, req ListRequest) (_ Page[Payment], err error) {
+	ctx, op := s.env.Tel.Start(ctx, "Payments")
+	defer op.End(&err)
 	if err := req.check(false); err != nil {
 		return Page[Payment]{}, err
 	}
 	var out []Payment
-	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		acct, err := core.GetAccount(ctx, tx, req.AccountID, false)
 		if err != nil {
 			return err

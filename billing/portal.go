@@ -26,9 +26,11 @@ func checkLimit(limit *int) error {
 }
 
 // Order returns one of the account's orders, or ErrOrderNotFound.
-func (s *System) Order(ctx context.Context, accountID, id string) (Order, error) {
+func (s *System) Order(ctx context.Context, accountID, id string) (_ Order, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "Order")
+	defer op.End(&err)
 	var out Order
-	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		o, err := tx.Orders().Get(ctx, accountID, id)
 		if err != nil {
 			return core.MapNotFound(err, ErrOrderNotFound, id)
@@ -44,9 +46,11 @@ func (s *System) Order(ctx context.Context, accountID, id string) (Order, error)
 }
 
 // OrderResources returns the resources an order bought, in order.
-func (s *System) OrderResources(ctx context.Context, accountID, orderID string) ([]Resource, error) {
+func (s *System) OrderResources(ctx context.Context, accountID, orderID string) (_ []Resource, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "OrderResources")
+	defer op.End(&err)
 	var out []Resource
-	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		acct, err := core.GetAccount(ctx, tx, accountID, false)
 		if err != nil {
 			return err
@@ -63,9 +67,11 @@ func (s *System) OrderResources(ctx context.Context, accountID, orderID string) 
 
 // Resource returns one of the account's resources with its billing status,
 // or ErrResourceNotFound (also for another account's resource).
-func (s *System) Resource(ctx context.Context, accountID, id string) (Resource, error) {
+func (s *System) Resource(ctx context.Context, accountID, id string) (_ Resource, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "Resource")
+	defer op.End(&err)
 	var out Resource
-	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		acct, err := core.GetAccount(ctx, tx, accountID, false)
 		if err != nil {
 			return err
@@ -87,12 +93,14 @@ func (s *System) Resource(ctx context.Context, accountID, id string) (Resource, 
 // were bought (see ListRequest for paging; a cursor is a resource id), each
 // with its billing status (good / warning / alerted / expired): the
 // portal's resource list.
-func (s *System) Resources(ctx context.Context, req ListRequest) (Page[Resource], error) {
+func (s *System) Resources(ctx context.Context, req ListRequest) (_ Page[Resource], err error) {
+	ctx, op := s.env.Tel.Start(ctx, "Resources")
+	defer op.End(&err)
 	if err := req.check(false); err != nil {
 		return Page[Resource]{}, err
 	}
 	var out []Resource
-	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		acct, err := core.GetAccount(ctx, tx, req.AccountID, false)
 		if err != nil {
 			return err
@@ -123,9 +131,11 @@ func (s *System) resourceViews(acct Account, list []storage.Resource) ([]Resourc
 // Invoice returns one of the account's invoices or credit notes with its
 // lines, or ErrInvoiceNotFound; like Invoices and OpenInvoices, it shows
 // its times in the account's billing time zone (Account.TimeZone).
-func (s *System) Invoice(ctx context.Context, accountID, id string) (invoice.Invoice, error) {
+func (s *System) Invoice(ctx context.Context, accountID, id string) (_ invoice.Invoice, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "Invoice")
+	defer op.End(&err)
 	var out invoice.Invoice
-	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		rec, err := tx.Invoices().Get(ctx, accountID, id)
 		if err != nil {
 			return core.MapNotFound(err, ErrInvoiceNotFound, id)
@@ -140,12 +150,14 @@ func (s *System) Invoice(ctx context.Context, accountID, id string) (invoice.Inv
 // Invoices returns a page of the account's invoices and credit notes,
 // newest first (see ListRequest for paging; a cursor is an invoice id);
 // with ResourceID set, only that resource's.
-func (s *System) Invoices(ctx context.Context, req ListRequest) (Page[invoice.Invoice], error) {
+func (s *System) Invoices(ctx context.Context, req ListRequest) (_ Page[invoice.Invoice], err error) {
+	ctx, op := s.env.Tel.Start(ctx, "Invoices")
+	defer op.End(&err)
 	if err := req.check(true); err != nil {
 		return Page[invoice.Invoice]{}, err
 	}
 	var out []invoice.Invoice
-	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		acct, err := core.GetAccount(ctx, tx, req.AccountID, false)
 		if err != nil {
 			return err
@@ -182,7 +194,9 @@ type ActionEntry struct {
 // Actions returns a page of the account's action-log entries, oldest
 // first (see ListRequest for paging); with ResourceID set, only that
 // resource's.
-func (s *System) Actions(ctx context.Context, req ListRequest) (Page[ActionEntry], error) {
+func (s *System) Actions(ctx context.Context, req ListRequest) (_ Page[ActionEntry], err error) {
+	ctx, op := s.env.Tel.Start(ctx, "Actions")
+	defer op.End(&err)
 	if err := req.check(true); err != nil {
 		return Page[ActionEntry]{}, err
 	}

@@ -27,6 +27,8 @@ import (
 // Errors: ErrAccountNotFound, ErrResourceNotFound, and ErrInvalidRequest
 // for a prepaid resource.
 func (s *System) PreviewBill(ctx context.Context, accountID, resourceID string) (bill invoice.Invoice, ok bool, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "PreviewBill")
+	defer op.End(&err)
 	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		acct, err := core.GetAccount(ctx, tx, accountID, false)
 		if err != nil {
@@ -84,10 +86,12 @@ type OpenBalance struct {
 // OpenInvoices returns the account's Unpaid and Partially paid invoices,
 // oldest first (at most 1,000), each with what is left to pay, and the
 // total outstanding. The list is whole, not paged.
-func (s *System) OpenInvoices(ctx context.Context, accountID string) (OpenBalance, error) {
+func (s *System) OpenInvoices(ctx context.Context, accountID string) (_ OpenBalance, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "OpenInvoices")
+	defer op.End(&err)
 	var out []OpenInvoice
 	var total money.Amount
-	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		acct, err := core.GetAccount(ctx, tx, accountID, false)
 		if err != nil {
 			return err
@@ -138,9 +142,11 @@ type UsageHold struct {
 }
 
 // UsageHold returns the account's credit hold and what it covers.
-func (s *System) UsageHold(ctx context.Context, accountID string) (UsageHold, error) {
+func (s *System) UsageHold(ctx context.Context, accountID string) (_ UsageHold, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "UsageHold")
+	defer op.End(&err)
 	var out UsageHold
-	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		acct, err := core.GetAccount(ctx, tx, accountID, false)
 		if err != nil {
 			return err

@@ -28,7 +28,9 @@ type ProvisioningRequest struct {
 // creation — in one transaction. Idempotent per (AccountID, key); a
 // resource that is not provisioning is an illegal transition
 // (lifecycle.ErrIllegalTransition).
-func (s *System) ProvisioningSucceeded(ctx context.Context, key string, req ProvisioningRequest) (Resource, error) {
+func (s *System) ProvisioningSucceeded(ctx context.Context, key string, req ProvisioningRequest) (_ Resource, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "ProvisioningSucceeded")
+	defer op.End(&err)
 	if err := validateProvisioning(req); err != nil {
 		return Resource{}, err
 	}
@@ -40,7 +42,9 @@ func (s *System) ProvisioningSucceeded(ctx context.Context, key string, req Prov
 // it is refunded to the account's credit, its coupon share is released (the
 // whole redemption once every resource of the order failed), and no invoice
 // is issued — in one transaction.
-func (s *System) ProvisioningFailed(ctx context.Context, key string, req ProvisioningRequest) (Resource, error) {
+func (s *System) ProvisioningFailed(ctx context.Context, key string, req ProvisioningRequest) (_ Resource, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "ProvisioningFailed")
+	defer op.End(&err)
 	if err := validateProvisioning(req); err != nil {
 		return Resource{}, err
 	}

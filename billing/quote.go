@@ -18,12 +18,14 @@ import (
 // SetTaxTreatment); req.TaxTreatment is ignored. Pricing rejections —
 // a product its currency's catalog does not sell is a
 // *pricing.UnknownProductError — are the pricing package's typed errors.
-func (s *System) Quote(ctx context.Context, accountID string, req pricing.QuoteRequest) (pricing.Quote, error) {
+func (s *System) Quote(ctx context.Context, accountID string, req pricing.QuoteRequest) (_ pricing.Quote, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "Quote")
+	defer op.End(&err)
 	if err := validateQuote(accountID, req); err != nil {
 		return pricing.Quote{}, err
 	}
 	var a Account
-	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		var err error
 		a, err = core.GetAccount(ctx, tx, accountID, false)
 		return err

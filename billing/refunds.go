@@ -32,7 +32,9 @@ type RefundRequest struct {
 // payment moves to partially_refunded or refunded, all in one
 // transaction. A top-up (already credit) or an invoice payment is not
 // refundable here (ErrNotRefundable).
-func (s *System) RefundToCredit(ctx context.Context, key string, req RefundRequest) (Payment, error) {
+func (s *System) RefundToCredit(ctx context.Context, key string, req RefundRequest) (_ Payment, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "RefundToCredit")
+	defer op.End(&err)
 	if err := validateRefund(req); err != nil {
 		return Payment{}, err
 	}

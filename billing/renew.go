@@ -45,7 +45,9 @@ type ActionResult struct {
 // resource gets a Paid invoice for its new period and an action-log entry
 // when the payment succeeds — at once by credit, on the callback through a
 // gateway. Idempotent per (AccountID, key).
-func (s *System) Renew(ctx context.Context, key string, req RenewRequest) (ActionResult, error) {
+func (s *System) Renew(ctx context.Context, key string, req RenewRequest) (_ ActionResult, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "Renew")
+	defer op.End(&err)
 	if err := validateRenew(req); err != nil {
 		return ActionResult{}, err
 	}
@@ -87,7 +89,9 @@ type MatchEndTimeRequest struct {
 // its current end to req.End, priced to the minute (price/30 per day of the
 // extension) and billed like a renewal (a Paid invoice per resource).
 // req.End must be after every current end (lifecycle.ErrTargetBeforeEnd).
-func (s *System) MatchEndTime(ctx context.Context, key string, req MatchEndTimeRequest) (ActionResult, error) {
+func (s *System) MatchEndTime(ctx context.Context, key string, req MatchEndTimeRequest) (_ ActionResult, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "MatchEndTime")
+	defer op.End(&err)
 	if err := validateMatchEndTime(req); err != nil {
 		return ActionResult{}, err
 	}
@@ -118,7 +122,9 @@ type RecoverRequest struct {
 // policy allows (lifecycle.ErrNotRecoverable otherwise). Once paid the
 // resource goes back to provisioning with an EventProvision; the host
 // reports the outcome as for a checkout.
-func (s *System) Recover(ctx context.Context, key string, req RecoverRequest) (ActionResult, error) {
+func (s *System) Recover(ctx context.Context, key string, req RecoverRequest) (_ ActionResult, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "Recover")
+	defer op.End(&err)
 	if err := s.validateRecover(req); err != nil {
 		return ActionResult{}, err
 	}

@@ -48,7 +48,9 @@ type ResizeResult struct {
 // ErrSameConfiguration; outside active, lifecycle.ErrIllegalTransition; a
 // postpaid upgrade (a higher price per 30 days) while the account has a bill
 // past due, lifecycle.ErrAccountOverdue; nothing changes on rejection.
-func (s *System) Resize(ctx context.Context, key string, req ResizeRequest) (ResizeResult, error) {
+func (s *System) Resize(ctx context.Context, key string, req ResizeRequest) (_ ResizeResult, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "Resize")
+	defer op.End(&err)
 	if err := validateResize(req); err != nil {
 		return ResizeResult{}, err
 	}

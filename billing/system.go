@@ -57,7 +57,11 @@ func New(cfg Config) (*System, error) {
 	if err != nil {
 		return nil, err
 	}
-	env := &core.Env{Store: cfg.Store, Catalog: cfg.Catalog, Clock: cfg.Clock, Log: cfg.Logger, Gateways: gws, Meter: meter,
+	tel, err := core.NewTelemetry(cfg.TracerProvider, cfg.MeterProvider)
+	if err != nil {
+		return nil, &ConfigError{Field: "MeterProvider", Reason: err.Error()}
+	}
+	env := &core.Env{Tel: tel, Store: cfg.Store, Catalog: cfg.Catalog, Clock: cfg.Clock, Log: cfg.Logger, Gateways: gws, Meter: meter,
 		Currencies: currencies, CurrencyOrder: currencyOrder(cfg.DefaultCurrency, currencies),
 		Cfg: core.Settings{DefaultCurrency: cfg.DefaultCurrency, DefaultTimeZone: cfg.DefaultTimeZone, Basis: cfg.Basis,
 			PaymentTimeout: cfg.PaymentTimeout, SpendPolicy: cfg.SpendPolicy, PaymentLinks: cfg.PaymentLinks, Random: cfg.Random,

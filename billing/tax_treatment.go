@@ -25,7 +25,9 @@ import (
 // invoice.TaxStandard, TaxExempt, TaxZeroRated, TaxNotDeclared), Actor or
 // Reason; ErrAccountNotFound; ErrIdempotencyConflict for another request
 // under the same key. Nothing changes on an error.
-func (s *System) SetTaxTreatment(ctx context.Context, key string, req SetTaxTreatmentRequest) (Account, error) {
+func (s *System) SetTaxTreatment(ctx context.Context, key string, req SetTaxTreatmentRequest) (_ Account, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "SetTaxTreatment")
+	defer op.End(&err)
 	if err := checkAuditedChange(req.AccountID, req.Actor, req.Reason); err != nil {
 		return Account{}, err
 	}

@@ -84,7 +84,9 @@ type UsageResult struct {
 // Errors: a batch longer than MaxUsageBatch is a *RequestError
 // (ErrInvalidRequest) and stores nothing; a storage failure stores nothing
 // and returns the error, and the batch may be sent again as it was.
-func (s *System) RecordUsage(ctx context.Context, req RecordUsageRequest) (UsageResult, error) {
+func (s *System) RecordUsage(ctx context.Context, req RecordUsageRequest) (_ UsageResult, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "RecordUsage")
+	defer op.End(&err)
 	if n := len(req.Events); n > MaxUsageBatch {
 		return UsageResult{}, &RequestError{Field: "Events", Reason: fmt.Sprintf("has %d events, at most %d", n, MaxUsageBatch)}
 	}
@@ -103,7 +105,7 @@ func (s *System) RecordUsage(ctx context.Context, req RecordUsageRequest) (Usage
 	}
 
 	var res UsageResult
-	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		var holders map[string]bool
 		var err error
 		res = UsageResult{}
@@ -147,7 +149,9 @@ type UsageRequest struct {
 // event names a metric that Config.Metering no longer declares (removing
 // an item that has usage is a configuration mistake this makes visible
 // rather than hides).
-func (s *System) UsageSoFar(ctx context.Context, req UsageRequest) ([]metering.Charge, error) {
+func (s *System) UsageSoFar(ctx context.Context, req UsageRequest) (_ []metering.Charge, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "UsageSoFar")
+	defer op.End(&err)
 	var c requestCheck
 	c.accountID("AccountID", req.AccountID)
 	c.ref("ResourceID", req.ResourceID, false)

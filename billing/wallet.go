@@ -39,9 +39,11 @@ type PromotionalCredit struct {
 }
 
 // Wallet returns the account's credit at the clock's current time.
-func (s *System) Wallet(ctx context.Context, accountID string) (Wallet, error) {
+func (s *System) Wallet(ctx context.Context, accountID string) (_ Wallet, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "Wallet")
+	defer op.End(&err)
 	var out Wallet
-	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		acct, err := core.GetAccount(ctx, tx, accountID, false)
 		if err != nil {
 			return err
@@ -87,7 +89,9 @@ type WalletEntry struct {
 
 // WalletHistory returns a page of the account's journal entries, oldest
 // first (see ListRequest for paging).
-func (s *System) WalletHistory(ctx context.Context, req ListRequest) (Page[WalletEntry], error) {
+func (s *System) WalletHistory(ctx context.Context, req ListRequest) (_ Page[WalletEntry], err error) {
+	ctx, op := s.env.Tel.Start(ctx, "WalletHistory")
+	defer op.End(&err)
 	if err := req.check(false); err != nil {
 		return Page[WalletEntry]{}, err
 	}
@@ -158,7 +162,9 @@ type Grant struct {
 // own customer:promo bucket) and an audit record, in one transaction.
 // Spending takes it before cash by default; what is left at expiry is moved
 // to income:promo_expired by the worker (Tick).
-func (s *System) GrantPromotionalCredit(ctx context.Context, key string, req GrantRequest) (Grant, error) {
+func (s *System) GrantPromotionalCredit(ctx context.Context, key string, req GrantRequest) (_ Grant, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "GrantPromotionalCredit")
+	defer op.End(&err)
 	if err := validateGrant(req); err != nil {
 		return Grant{}, err
 	}

@@ -39,6 +39,13 @@ type WorkerOptions struct {
 	// whole (the store unreachable, say), on the worker's goroutine. The
 	// worker also logs it, waits Interval and goes on.
 	OnError func(error)
+	// DrainTimeout is how long the worker lets the Tick in progress finish
+	// once its context is done: it claims no further page or sweep, the
+	// page it holds runs to its commit (and its events to the handler)
+	// under a context that is not canceled, and when DrainTimeout passes
+	// first, that context is canceled and the page rolled back. Default:
+	// 30 seconds; from 1 millisecond to 1 hour.
+	DrainTimeout time.Duration
 }
 
 // withDefaults returns o with every zero field set to its default, or a
@@ -52,6 +59,12 @@ func (o WorkerOptions) withDefaults() (WorkerOptions, error) {
 	}
 	if o.Sleep == nil {
 		o.Sleep = worker.SleepTimer
+	}
+	if o.DrainTimeout == 0 {
+		o.DrainTimeout = 30 * time.Second
+	}
+	if o.DrainTimeout < time.Millisecond || o.DrainTimeout > time.Hour {
+		return o, &RequestError{Field: "DrainTimeout", Reason: fmt.Sprintf("is %s, want 1ms to 1h", o.DrainTimeout)}
 	}
 	if err := checkLimit(&o.BatchSize); err != nil {
 		return o, &RequestError{Field: "BatchSize", Reason: fmt.Sprintf("%d is outside 1–1000", o.BatchSize)}
@@ -71,6 +84,12 @@ func (o WorkerOptions) withDefaults() (WorkerOptions, error) {
 // tries again; failures of single items never stop it (see Tick). Several
 // workers, in one process or many, may run over one store at once.
 //
+// Shutting down drains: when ctx is done during a Tick, the worker claims
+// nothing more, finishes the page in progress (its transaction commits,
+// its claimed events reach the EventHandler) within opts.DrainTimeout,
+// and returns; a page still running when DrainTimeout passes is canceled
+// and rolled back, to be done by the next worker.
+//
 // RunWorker returns only when ctx is done, with ctx.Err(); an unusable opts
 // returns a *RequestError at once, and an error of opts.Sleep other than
 // ctx's is returned as it is.
@@ -80,8 +99,14 @@ func (s *System) RunWorker(ctx context.Context, opts WorkerOptions) error {
 		return err
 	}
 	for {
-		rep, err := s.Tick(ctx, opts.BatchSize)
+		rep, err := s.drainingTick(ctx, opts)
 		if cerr := ctx.Err(); cerr != nil {
+			if err != nil {
+				s.env.Log.LogAttrs(ctx, slog.LevelWarn, "billing: worker stopped before the page in progress finished",
+					slog.Duration("drain_timeout", opts.DrainTimeout), slog.String("error", err.Error()))
+			} else if opts.OnReport != nil {
+				opts.OnReport(rep)
+			}
 			return cerr
 		}
 		switch {
@@ -101,4 +126,18 @@ func (s *System) RunWorker(ctx context.Context, opts WorkerOptions) error {
 			return err
 		}
 	}
+}
+
+// drainingTick runs one Tick that outlives ctx by up to opts.DrainTimeout:
+// the Tick's own context is canceled only when that time has passed after
+// ctx ended, and ctx's end asks it (core.Stopping) to claim nothing more.
+func (s *System) drainingTick(ctx context.Context, opts WorkerOptions) (TickReport, error) {
+	work, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	grace := time.AfterFunc(opts.DrainTimeout, cancel)
+	grace.Stop() // started when ctx ends
+	defer grace.Stop()
+	stopWatching := context.AfterFunc(ctx, func() { grace.Reset(opts.DrainTimeout) })
+	defer stopWatching()
+	return s.Tick(core.WithStop(work, ctx.Done()), opts.BatchSize)
 }

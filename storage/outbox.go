@@ -92,3 +92,21 @@ type OutboxClaimer interface {
 	// short transaction of its own and commit before delivering.
 	Claim(ctx context.Context, t time.Time, token string, until time.Time, limit int) ([]Event, error)
 }
+
+// OutboxBacklog is how far event delivery is behind.
+type OutboxBacklog struct {
+	// Undelivered counts the events not delivered yet.
+	Undelivered int64
+	// OldestCreatedAt is when the oldest undelivered event was appended;
+	// zero when every event is delivered.
+	OldestCreatedAt time.Time
+}
+
+// OutboxBacklogger is implemented by an Outbox that can measure its
+// backlog cheaply (both stores of this module do): readiness checks and
+// metrics find it by type assertion on tx.Outbox().
+type OutboxBacklogger interface {
+	// Backlog counts the undelivered events and finds the oldest one's
+	// CreatedAt. Its cost grows with the undelivered events only.
+	Backlog(ctx context.Context) (OutboxBacklog, error)
+}

@@ -28,6 +28,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -81,16 +82,35 @@ const (
 )
 
 func main() {
-	seen, err := run(context.Background(), os.Stdout)
-	if err != nil {
+	telemetry := flag.Bool("telemetry", false, "export the System's spans and metrics to standard error as JSON (the story on standard output is unchanged)")
+	flag.Parse()
+	var opts []func(*billing.Config)
+	if *telemetry {
+		on, shutdown, err := stdoutTelemetry(os.Stderr)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "host:", err)
+			os.Exit(1)
+		}
+		defer func() { _ = shutdown(context.Background()) }()
+		opts = append(opts, on)
+	}
+	if err := story(opts); err != nil {
 		fmt.Fprintln(os.Stderr, "host:", err)
 		os.Exit(1)
 	}
+}
+
+// story runs the host's story and says whether every event kind was seen.
+func story(opts []func(*billing.Config)) error {
+	seen, err := run(context.Background(), os.Stdout, opts...)
+	if err != nil {
+		return err
+	}
 	if missing := Missing(seen); len(missing) > 0 {
-		fmt.Fprintln(os.Stderr, "host: never saw these event kinds:", missing)
-		os.Exit(1)
+		return fmt.Errorf("never saw these event kinds: %v", missing)
 	}
 	fmt.Printf("\nsaw all %d event kinds\n", len(AllEventKinds))
+	return nil
 }
 
 // Missing lists the kinds of AllEventKinds that seen does not count.
@@ -174,7 +194,7 @@ type host struct {
 	aliceServer, aliceVolume, bobServer, carolVolume string
 }
 
-func run(ctx context.Context, out io.Writer) (map[billing.EventKind]int, error) {
+func run(ctx context.Context, out io.Writer, opts ...func(*billing.Config)) (map[billing.EventKind]int, error) {
 	loc, err := time.LoadLocation(zone)
 	if err != nil {
 		return nil, err
@@ -188,12 +208,16 @@ func run(ctx context.Context, out io.Writer) (map[billing.EventKind]int, error) 
 	if err != nil {
 		return nil, err
 	}
-	h.sys, err = billing.New(billing.Config{
+	cfg := billing.Config{
 		Store: memory.New(), Catalog: cat, Clock: h.clk, DefaultTimeZone: zone,
 		Gateways: []gateway.Gateway{h.card}, Metering: meters(), EventHandler: h.handle,
 		// Seeded ids, so that every run prints the same story.
 		Random: rand.NewChaCha8([32]byte{'h', 'o', 's', 't'}),
-	})
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	h.sys, err = billing.New(cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -184,3 +184,25 @@ func (r outbox) List(ctx context.Context, accountID string, afterSeq int64, limi
 	}
 	return out, nil
 }
+
+var _ storage.OutboxBacklogger = outbox{}
+
+// Backlog scans the events from the first undelivered one, as Deliverable
+// does.
+func (r outbox) Backlog(ctx context.Context) (storage.OutboxBacklog, error) {
+	if err := r.t.check(ctx); err != nil {
+		return storage.OutboxBacklog{}, err
+	}
+	var b storage.OutboxBacklog
+	s := &r.t.data.resources
+	for _, e := range s.events[min(s.pending, len(s.events)):] {
+		if !e.DeliveredAt.IsZero() {
+			continue
+		}
+		if b.Undelivered == 0 || e.CreatedAt.Before(b.OldestCreatedAt) {
+			b.OldestCreatedAt = e.CreatedAt
+		}
+		b.Undelivered++
+	}
+	return b, nil
+}

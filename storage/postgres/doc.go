@@ -37,6 +37,21 @@
 // why both). A migration transaction the database aborts (40001, 40P01) is
 // rerun.
 //
+// The same files are plain SQL a deploy tool or a DBA can run instead
+// (MigrationFiles returns them; the cloudbill-migrate command under cmd/
+// prints or writes them and reports the status). They name no schema:
+// Migrate sets the search_path to the store's schema for each migration's
+// transaction, and another tool connects with search_path set to it (the
+// schema must exist). They carry goose's annotations (-- +goose Up, and
+// StatementBegin/End around a function body), so goose runs them as they
+// are, and each ends by recording its own version in schema_migrations,
+// so MigrationStatus (and a readiness check) reads the same version
+// whichever tool applied them, and Migrate on a schema goose migrated
+// applies nothing. goose keeps its own goose_db_version table beside
+// them; a schema first migrated by Migrate is handed to goose by copying
+// its versions there (INSERT INTO goose_db_version (version_id,
+// is_applied) SELECT version, true FROM schema_migrations).
+//
 // # Tables
 //
 // Migration 0001 (foundation): accounts, idempotency_keys, audit_records.

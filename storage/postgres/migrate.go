@@ -19,20 +19,43 @@ import (
 )
 
 // migrationFiles are the schema changes, one file per version, named
-// NNNN_description.sql. A released file is never edited; changes are new
-// files.
+// NNNN_description.sql. A released file is never edited in meaning; changes
+// are new files.
+//
+// Each file is plain SQL any deploy tool can run: it names no schema (the
+// schema is the first of the search_path, which Migrate sets for each
+// migration), it carries goose's annotations (-- +goose Up, and
+// StatementBegin/End around a function body), and its last statement
+// records its own version in schema_migrations, so the schema says its
+// version whichever tool applied it.
 //
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// schemaToken stands for the quoted schema in migration files.
-const schemaToken = "{{schema}}"
+// gooseUp is the annotation each migration file starts with.
+const gooseUp = "-- +goose Up\n"
 
 // migration is one parsed migration file.
 type migration struct {
 	version int
 	name    string
 	sql     string
+}
+
+// MigrationFiles returns the migrations this build ships as plain SQL
+// files, NNNN_name.sql at the root of the returned file system, for a
+// deploy tool (goose reads them as they are; others take the same
+// statements in order) or a review. Each file names no schema: run it with
+// the search_path set to the store's schema, which must exist, and one
+// transaction per file. Each file records its own version in the schema's
+// schema_migrations table, which MigrationStatus and Migrate read, so the
+// schema's version is the same whichever tool applied it.
+func MigrationFiles() fs.FS {
+	sub, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil { // cannot happen: "migrations" is a valid, embedded path
+		return migrationFiles
+	}
+	return sub
 }
 
 // MigrationError reports a migration that could not be applied; nothing of it
@@ -58,9 +81,16 @@ func (e *MigrationError) Error() string {
 // Unwrap returns the cause, so errors.As reaches a *pgconn.PgError.
 func (e *MigrationError) Unwrap() error { return e.Err }
 
+// recordStatement is the statement that ends migration version v called
+// name, recording it in schema_migrations.
+func recordStatement(v int, name string) string {
+	return fmt.Sprintf("INSERT INTO schema_migrations (version, name) VALUES (%d, '%s');", v, name)
+}
+
 // loadMigrations parses the embedded files in version order. Versions must
 // run 1, 2, 3, … without gaps, so that a missing file is caught by the tests
-// rather than skipped in production.
+// rather than skipped in production; each file must start with goose's Up
+// annotation and end by recording its own version.
 func loadMigrations() ([]migration, error) {
 	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
 	if err != nil {
@@ -71,14 +101,21 @@ func loadMigrations() ([]migration, error) {
 		base := strings.TrimSuffix(path.Base(p), ".sql")
 		num, name, ok := strings.Cut(base, "_")
 		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v < 1 || name == "" {
+		if !ok || err != nil || v < 1 || name == "" || strings.ContainsAny(name, "'\\") {
 			return nil, fmt.Errorf("migration file %q is not named NNNN_name.sql", p)
 		}
 		body, err := migrationFiles.ReadFile(p)
 		if err != nil {
 			return nil, err
 		}
-		ms = append(ms, migration{version: v, name: name, sql: string(body)})
+		sql := string(body)
+		if !strings.HasPrefix(sql, gooseUp) {
+			return nil, fmt.Errorf("migration file %q does not start with %q", p, strings.TrimSpace(gooseUp))
+		}
+		if !strings.HasSuffix(strings.TrimSpace(sql), recordStatement(v, name)) {
+			return nil, fmt.Errorf("migration file %q does not end with %q", p, recordStatement(v, name))
+		}
+		ms = append(ms, migration{version: v, name: name, sql: sql})
 	}
 	slices.SortFunc(ms, func(a, b migration) int { return a.version - b.version })
 	for i, m := range ms {
@@ -377,10 +414,13 @@ func (m migrator) step(ctx context.Context, ms []migration) (done bool, err erro
 	fail := func(err error) (bool, error) {
 		return false, &MigrationError{Version: next.version, Name: next.name, Err: err}
 	}
-	if _, err := tx.Exec(ctx, strings.ReplaceAll(next.sql, schemaToken, m.quoted)); err != nil {
-		return fail(err)
+	// The file names no schema: the search_path, for this transaction
+	// only, makes the store's schema the one its names resolve to and new
+	// objects go to. The file records its own version last.
+	if _, err := tx.Exec(ctx, "SELECT pg_catalog.set_config('search_path', $1, true)", m.quoted); err != nil {
+		return fail(fmt.Errorf("set search_path: %w", err))
 	}
-	if _, err := tx.Exec(ctx, "INSERT INTO "+m.table+" (version, name) VALUES ($1, $2)", next.version, next.name); err != nil {
+	if _, err := tx.Exec(ctx, next.sql); err != nil {
 		return fail(err)
 	}
 	if err := m.markApplied(ctx, tx, next.version); err != nil {

@@ -217,18 +217,25 @@ func TestMigrateIntoAPrecreatedSchema(t *testing.T) {
 // applied on 1 December 2025.
 func migrateByHand(t *testing.T, pool *pgxpool.Pool, schema string, upTo int) {
 	t.Helper()
+	ctx := context.Background()
 	quoted := pgx.Identifier{schema}.Sanitize()
-	sql := "CREATE SCHEMA " + quoted + `;
-		CREATE TABLE ` + quoted + `.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());`
+	_, err := pool.Exec(ctx, "CREATE SCHEMA "+quoted+`;
+		CREATE TABLE `+quoted+`.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());`)
+	require.NoError(t, err)
+	tx, err := pool.Begin(ctx)
+	require.NoError(t, err)
+	defer func() { _ = tx.Rollback(ctx) }()
+	_, err = tx.Exec(ctx, "SELECT set_config('search_path', $1, true)", quoted)
+	require.NoError(t, err)
 	for _, m := range wantMigrations(t)[:upTo] {
 		body, err := os.ReadFile(fmt.Sprintf("migrations/%04d_%s.sql", m.Version, m.Name))
 		require.NoError(t, err)
-		sql += strings.ReplaceAll(string(body), "{{schema}}", quoted) + ";\n" +
-			fmt.Sprintf("INSERT INTO %s.schema_migrations (version, name, applied_at) VALUES (%d, '%s', '2025-12-01T00:00:00Z');\n",
-				quoted, m.Version, m.Name)
+		_, err = tx.Exec(ctx, string(body))
+		require.NoError(t, err, "migration %d", m.Version)
 	}
-	_, err := pool.Exec(context.Background(), sql)
+	_, err = tx.Exec(ctx, "UPDATE "+quoted+".schema_migrations SET applied_at = '2025-12-01T00:00:00Z'")
 	require.NoError(t, err)
+	require.NoError(t, tx.Commit(ctx))
 }
 
 // requireUpgrade runs Migrate on a schema left at version from and checks
@@ -495,9 +502,9 @@ func TestAMigratorWaitingForTheLockRowSeesWhatTheHolderApplied(t *testing.T) {
 			require.NoError(t, err)
 			body, err := os.ReadFile(fmt.Sprintf("migrations/%04d_%s.sql", last.Version, last.Name))
 			require.NoError(t, err)
-			_, err = holder.Exec(ctx, strings.ReplaceAll(string(body), "{{schema}}", pgx.Identifier{schema}.Sanitize()))
+			_, err = holder.Exec(ctx, "SELECT set_config('search_path', $1, true)", pgx.Identifier{schema}.Sanitize())
 			require.NoError(t, err)
-			_, err = holder.Exec(ctx, "INSERT INTO "+pgx.Identifier{schema, "schema_migrations"}.Sanitize()+" (version, name) VALUES ($1, $2)", last.Version, last.Name)
+			_, err = holder.Exec(ctx, string(body)) // records its version itself
 			require.NoError(t, err)
 			_, err = holder.Exec(ctx, "UPDATE "+lockTable+" SET version = $1, applied_at = now() WHERE id = 1", last.Version)
 			require.NoError(t, err)

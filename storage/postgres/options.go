@@ -3,6 +3,9 @@ package postgres
 import (
 	"fmt"
 	"log/slog"
+
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // DefaultSchema is the schema the store's tables live in when Options.Schema
@@ -53,6 +56,16 @@ type Options struct {
 	// Logger receives retry and migration events; nil discards them. No
 	// record contents are logged.
 	Logger *slog.Logger
+	// TracerProvider, when set, makes Open trace every statement run under
+	// a context that carries a span (a billing operation's, with
+	// billing.Config.TracerProvider), as a child span: see QueryTracer.
+	// New cannot change a host's pool: set QueryTracer on its config.
+	// Default: none.
+	TracerProvider trace.TracerProvider
+	// MeterProvider, when set, receives the count of transactions InTx
+	// ran again after an abort (cloudbill.store.retries, by SQLSTATE),
+	// the metric behind Stats.Retries. Default: none.
+	MeterProvider metric.MeterProvider
 }
 
 // config is Options with the defaults applied and validated.
@@ -62,6 +75,8 @@ type config struct {
 	isolation     Isolation
 	migrationLock MigrationLock
 	log           *slog.Logger
+	tracer        trace.TracerProvider
+	metrics       *storeMetrics
 }
 
 func (o Options) resolve() (config, error) {
@@ -97,6 +112,12 @@ func (o Options) resolve() (config, error) {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
+	c.tracer = o.TracerProvider
+	m, err := newStoreMetrics(o.MeterProvider)
+	if err != nil {
+		return config{}, fmt.Errorf("%w: MeterProvider: %w", ErrInvalidOption, err)
+	}
+	c.metrics = m
 	return c, nil
 }
 

@@ -162,3 +162,23 @@ func scanEvent(row pgx.Row) (storage.Event, error) {
 	e.NextAttemptAt, e.CreatedAt = e.NextAttemptAt.UTC(), e.CreatedAt.UTC()
 	return e, nil
 }
+
+var _ storage.OutboxBacklogger = outbox{}
+
+// Backlog counts the undelivered events through the partial index
+// outbox_undelivered, so its cost follows the backlog, not the history.
+func (r outbox) Backlog(ctx context.Context) (storage.OutboxBacklog, error) {
+	if err := r.t.check(ctx); err != nil {
+		return storage.OutboxBacklog{}, err
+	}
+	var b storage.OutboxBacklog
+	var oldest pgtype.Timestamptz
+	if err := r.t.pg.QueryRow(ctx, "SELECT count(*), min(created_at) FROM "+r.t.s.tables.outbox+" WHERE delivered_at IS NULL").
+		Scan(&b.Undelivered, &oldest); err != nil {
+		return storage.OutboxBacklog{}, r.t.fail("outbox backlog", err)
+	}
+	if oldest.Valid {
+		b.OldestCreatedAt = oldest.Time
+	}
+	return b, nil
+}

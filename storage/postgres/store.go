@@ -39,6 +39,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: parse dsn: %w", err)
 	}
+	if cfg.tracer != nil {
+		pcfg.ConnConfig.Tracer = QueryTracer(cfg.tracer)
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: create pool: %w", err)
@@ -104,14 +107,17 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx storag
 	if ctx.Value(txMarker{s}) != nil {
 		return storage.ErrNestedTx
 	}
+	lastCode := ""
 	for attempt := 0; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("postgres: transaction not started: %w", err)
 		}
 		if attempt > 0 {
 			s.stats.retries.Add(1)
+			s.cfg.metrics.retried(ctx, lastCode)
 		}
 		code, err := s.attempt(ctx, fn)
+		lastCode = code
 		s.stats.attempts(uint64(attempt + 1))
 		if err == nil {
 			s.stats.committed.Add(1)

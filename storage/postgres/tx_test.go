@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"log/slog"
 	"sync"
 	"testing"
@@ -129,9 +130,11 @@ func TestContextCancelledDuringBackoffStopsRetrying(t *testing.T) {
 // which would make the attempt counts depend on timing.
 func TestDeadlockIsRetried(t *testing.T) {
 	logs := &syncBuffer{}
+	reader := sdkmetric.NewManualReader()
 	st := pgtest.NewStoreWithOptions(t, postgres.Options{
-		Isolation: postgres.ReadCommitted,
-		Logger:    slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		MeterProvider: sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader)),
+		Isolation:     postgres.ReadCommitted,
+		Logger:        slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
 	inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
 		if err := tx.Accounts().Create(ctx, account("A")); err != nil {
@@ -188,6 +191,7 @@ func TestDeadlockIsRetried(t *testing.T) {
 	s := st.Stats()
 	assert.Equal(t, uint64(1), s.Deadlocks, "Stats counts the deadlock")
 	assert.Equal(t, uint64(1), s.Retries, "and the rerun")
+	assert.Equal(t, map[string]int64{"40P01": 1}, retriesMetric(t, reader), "the metric counts the rerun by SQLSTATE")
 }
 
 // TestCancelWhileWaitingForALockCommitsNothing cancels a transaction while it

@@ -42,6 +42,9 @@ type Env struct {
 	Currencies map[string]ServedCurrency
 	// CurrencyOrder lists the served currencies, the default first.
 	CurrencyOrder []string
+	// Tel is the System's telemetry; nil when the host passed no
+	// providers (every call on it then returns at once).
+	Tel *Telemetry
 	// RulesCache is the only thing an Env changes after it is built:
 	// lifecycle rules it has built, which never go stale.
 	RulesCache RulesCache

@@ -152,10 +152,12 @@ func SubmitPayment(ctx context.Context, s *core.Env, accountID, id string, payer
 	if p.Method == payment.MethodLinkedAccount {
 		return chargeLinked(ctx, s, gw, p)
 	}
-	redirect, err := gw.CreatePayment(ctx, gateway.PaymentRequest{
+	gctx, call := s.Tel.StartGateway(ctx, gw.Name(), "CreatePayment")
+	redirect, err := gw.CreatePayment(gctx, gateway.PaymentRequest{
 		PaymentID: p.ID, AccountID: p.AccountID, Amount: p.FromGateway,
 		Description: p.Description, ReturnURL: payer.ReturnURL, ClientIP: payer.ClientIP, ExpiresAt: p.ExpiresAt, CreatedAt: p.CreatedAt,
 	})
+	call.End(err)
 	if err != nil {
 		if gateway.Retryable(err) {
 			return p, fmt.Errorf("%w: %s: %w", billingtype.ErrGatewayUnavailable, gw.Name(), err)
@@ -192,7 +194,9 @@ func chargeLinked(ctx context.Context, s *core.Env, gw gateway.Gateway, p billin
 	if token == "" {
 		return settle.SettleFailure(ctx, s, p.AccountID, p.ID, payment.EventFail, "linked account was unlinked")
 	}
-	res, err := gw.Charge(ctx, gateway.ChargeRequest{PaymentID: p.ID, AccountID: p.AccountID, Token: gateway.NewToken(token), Amount: p.FromGateway, CreatedAt: p.CreatedAt})
+	gctx, call := s.Tel.StartGateway(ctx, gw.Name(), "Charge")
+	res, err := gw.Charge(gctx, gateway.ChargeRequest{PaymentID: p.ID, AccountID: p.AccountID, Token: gateway.NewToken(token), Amount: p.FromGateway, CreatedAt: p.CreatedAt})
+	call.End(err)
 	switch {
 	case err != nil && gateway.Retryable(err):
 		return p, fmt.Errorf("%w: %s: %w", billingtype.ErrGatewayUnavailable, gw.Name(), err)

@@ -28,8 +28,10 @@ func querier(s *core.Env, sp storage.Payment) (gateway.Querier, bool) {
 // queryPayment asks sp's gateway where it stands, outside any
 // transaction. An answer that is not a defined state is an error.
 func queryPayment(ctx context.Context, s *core.Env, q gateway.Querier, sp storage.Payment) (gateway.PaymentStatus, error) {
-	st, err := q.QueryPayment(ctx, gateway.PaymentQuery{PaymentID: sp.ID, AccountID: sp.AccountID, GatewayRef: sp.GatewayRef,
+	gctx, call := s.Tel.StartGateway(ctx, sp.Gateway, "QueryPayment")
+	st, err := q.QueryPayment(gctx, gateway.PaymentQuery{PaymentID: sp.ID, AccountID: sp.AccountID, GatewayRef: sp.GatewayRef,
 		Amount: sp.FromGateway, CreatedAt: sp.CreatedAt, Now: s.Now()})
+	call.End(err)
 	if err == nil && !st.State.Valid() {
 		err = fmt.Errorf("%w: gateway %s answered a query with state %s", gateway.ErrTemporary, sp.Gateway, st.State)
 	}

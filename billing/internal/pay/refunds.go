@@ -174,8 +174,10 @@ func SubmitRefund(ctx context.Context, s *core.Env, accountID, id string) (billi
 	if err != nil {
 		return refundView(r), err
 	}
-	res, gerr := gw.Refund(ctx, gateway.RefundRequest{PaymentID: sp.ID, RefundID: r.ID, GatewayRef: sp.GatewayRef, Amount: r.Amount,
+	gctx, call := s.Tel.StartGateway(ctx, gw.Name(), "Refund")
+	res, gerr := gw.Refund(gctx, gateway.RefundRequest{PaymentID: sp.ID, RefundID: r.ID, GatewayRef: sp.GatewayRef, Amount: r.Amount,
 		AccountID: sp.AccountID, PaymentAmount: sp.FromGateway, PaymentCreatedAt: sp.CreatedAt, CreatedAt: r.CreatedAt, Reason: r.Reason})
+	call.End(gerr)
 	switch {
 	case gerr != nil && gateway.Retryable(gerr):
 		out, err := changeRefund(ctx, s, accountID, id, func(ctx context.Context, tx storage.Tx, acct storage.Account, r *storage.Refund, sp *storage.Payment) (bool, error) {
@@ -474,8 +476,10 @@ func tryRefund(ctx context.Context, s *core.Env, r storage.Refund) (billingtype.
 	if err != nil {
 		return refundView(r), err
 	}
-	st, err := q.QueryRefund(ctx, gateway.RefundQuery{PaymentID: sp.ID, RefundID: r.ID, PaymentRef: sp.GatewayRef, GatewayRef: r.GatewayRef,
+	gctx, call := s.Tel.StartGateway(ctx, r.Gateway, "QueryRefund")
+	st, err := q.QueryRefund(gctx, gateway.RefundQuery{PaymentID: sp.ID, RefundID: r.ID, PaymentRef: sp.GatewayRef, GatewayRef: r.GatewayRef,
 		Amount: r.Amount, CreatedAt: r.CreatedAt, Now: s.Now()})
+	call.End(err)
 	switch {
 	case err != nil:
 		return refundView(r), err

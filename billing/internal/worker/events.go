@@ -18,7 +18,9 @@ type Handler func(ctx context.Context, e storage.Event) error
 // this call (a random token names it), hands them to handle one by one and
 // records each outcome, round after round (each round claims the oldest
 // undelivered event of every stream no other worker holds, so the next one
-// can claim what was behind them), up to limit events. It reports every
+// can claim what was behind them), up to limit events, or until the
+// worker drains (core.Stopping), when the page in progress is finished and
+// no other claimed. It reports every
 // handler failure with the delivery state the outbox recorded for it.
 //
 // Concurrent calls, in one process or many, split the outbox: an event is
@@ -29,7 +31,7 @@ func DeliverEvents(ctx context.Context, s *core.Env, handle Handler, limit int) 
 	var res core.Sweep
 	token := rand.Text()
 	handled := 0
-	for handled < limit {
+	for handled < limit && !core.Stopping(ctx) {
 		due, err := outbox.Claim(ctx, s.Store, s.Now(), token, limit-handled)
 		if err != nil {
 			return res, err
@@ -59,7 +61,7 @@ func DeliverEvents(ctx context.Context, s *core.Env, handle Handler, limit int) 
 			}
 		}
 	}
-	res.Full = handled >= limit
+	res.Full = handled >= limit || core.Stopping(ctx) // a draining worker leaves the rest
 	return res, nil
 }
 

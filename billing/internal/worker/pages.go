@@ -39,6 +39,10 @@ func TickResources(ctx context.Context, s *core.Env, limit int, rep *billingtype
 	seen := map[string]bool{}
 	read := 0
 	for read < limit {
+		if core.Stopping(ctx) {
+			rep.More = true // the worker is draining: what is left waits for the next one
+			return nil
+		}
 		size := min(tickPageSize, limit-read)
 		// Most pages fail nowhere, so a page first runs without a
 		// savepoint per resource (two statements fewer each); when one of

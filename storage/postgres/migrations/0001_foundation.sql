@@ -1,7 +1,9 @@
+-- +goose Up
 -- 0001 foundation: accounts, idempotency keys and the audit trail.
 --
--- {{schema}} stands for the configured schema, already quoted; every table is
--- qualified with it so that the host's search_path never matters.
+-- Names are unqualified: the schema is the first of the search_path, set by
+-- Migrate for each migration, or by whoever runs these files with another
+-- tool (see the package documentation).
 --
 -- idempotency_keys and audit_records carry an account_id without a foreign key
 -- to accounts: a key may be claimed, or an audit record written, for an
@@ -9,7 +11,16 @@
 -- tables independent keeps that ordering free. Tenant scoping is by the
 -- account_id column in every query.
 
-CREATE TABLE {{schema}}.accounts (
+-- schema_migrations lists the versions applied, each recorded by its own
+-- migration as its last statement. Migrate creates it before the first
+-- migration runs; this creates it for any other tool.
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    integer     PRIMARY KEY,
+    name       text        NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE accounts (
     id         text        PRIMARY KEY CHECK (octet_length(id) BETWEEN 1 AND 128),
     type       text        NOT NULL CHECK (type IN ('prepaid', 'postpaid')),
     currency   char(3)     NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
@@ -19,7 +30,7 @@ CREATE TABLE {{schema}}.accounts (
     version    bigint      NOT NULL CHECK (version >= 1)
 );
 
-CREATE TABLE {{schema}}.idempotency_keys (
+CREATE TABLE idempotency_keys (
     account_id   text        NOT NULL CHECK (account_id <> ''),
     key          text        NOT NULL CHECK (key <> ''),
     operation    text        NOT NULL,
@@ -31,7 +42,7 @@ CREATE TABLE {{schema}}.idempotency_keys (
     PRIMARY KEY (account_id, key)
 );
 
-CREATE TABLE {{schema}}.audit_records (
+CREATE TABLE audit_records (
     seq        bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     account_id text        NOT NULL CHECK (account_id <> ''),
     actor      text        NOT NULL,
@@ -41,4 +52,7 @@ CREATE TABLE {{schema}}.audit_records (
 );
 
 -- Audit.List pages one account's records by seq.
-CREATE INDEX audit_records_account_seq ON {{schema}}.audit_records (account_id, seq);
+CREATE INDEX audit_records_account_seq ON audit_records (account_id, seq);
+
+-- The version is recorded by the migration itself, whichever tool runs it.
+INSERT INTO schema_migrations (version, name) VALUES (1, 'foundation');

@@ -1,3 +1,4 @@
+-- +goose Up
 -- 0002 payments: the wallet's double-entry ledger and its balance cache,
 -- payments, applied gateway events, linked payment accounts and payment links.
 --
@@ -9,7 +10,7 @@
 -- the order in which rows are locked, use COLLATE "C": byte order, the same
 -- as Go's string order and the same on every server whatever its locale.
 
-CREATE TABLE {{schema}}.ledger_entries (
+CREATE TABLE ledger_entries (
     seq          bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     account_id   text        COLLATE "C" NOT NULL CHECK (account_id <> ''),
     id           text        NOT NULL CHECK (id <> ''),
@@ -25,10 +26,10 @@ CREATE TABLE {{schema}}.ledger_entries (
 );
 
 -- Ledger.Entries pages one tenant's journal by seq.
-CREATE INDEX ledger_entries_account_seq ON {{schema}}.ledger_entries (account_id, seq);
+CREATE INDEX ledger_entries_account_seq ON ledger_entries (account_id, seq);
 
-CREATE TABLE {{schema}}.ledger_postings (
-    entry_seq      bigint      NOT NULL REFERENCES {{schema}}.ledger_entries (seq),
+CREATE TABLE ledger_postings (
+    entry_seq      bigint      NOT NULL REFERENCES ledger_entries (seq),
     -- idx is the posting's position in the entry, from 1.
     idx            integer     NOT NULL CHECK (idx >= 1),
     -- account_id repeats the entry's, so that PostingTotals reads one
@@ -41,11 +42,11 @@ CREATE TABLE {{schema}}.ledger_postings (
     PRIMARY KEY (entry_seq, idx)
 );
 
-CREATE INDEX ledger_postings_account ON {{schema}}.ledger_postings (account_id, ledger_account);
+CREATE INDEX ledger_postings_account ON ledger_postings (account_id, ledger_account);
 
 -- The balance cache: one row per (tenant, ledger account), changed only by
 -- Ledger.Append's upsert in the same transaction as the postings.
-CREATE TABLE {{schema}}.ledger_balances (
+CREATE TABLE ledger_balances (
     account_id     text        COLLATE "C" NOT NULL CHECK (account_id <> ''),
     ledger_account text        COLLATE "C" NOT NULL CHECK (ledger_account <> ''),
     currency       char(3)     NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
@@ -63,10 +64,10 @@ CREATE TABLE {{schema}}.ledger_balances (
 );
 
 -- Ledger.Expiring: promotional credit still holding money, by expiry.
-CREATE INDEX ledger_balances_expiring ON {{schema}}.ledger_balances (expires_at, account_id, ledger_account)
+CREATE INDEX ledger_balances_expiring ON ledger_balances (expires_at, account_id, ledger_account)
     WHERE expires_at IS NOT NULL AND amount > 0;
 
-CREATE TABLE {{schema}}.payments (
+CREATE TABLE payments (
     id                text        COLLATE "C" PRIMARY KEY CHECK (id <> ''),
     account_id        text        COLLATE "C" NOT NULL CHECK (account_id <> ''),
     purpose           text        NOT NULL,
@@ -93,18 +94,18 @@ CREATE TABLE {{schema}}.payments (
 );
 
 -- Payments.List: one tenant's payments, newest first, keyset-paged.
-CREATE INDEX payments_account_created ON {{schema}}.payments (account_id, created_at DESC, id DESC);
+CREATE INDEX payments_account_created ON payments (account_id, created_at DESC, id DESC);
 -- Payments.PendingExpired: only pending payments are indexed.
-CREATE INDEX payments_pending_expiry ON {{schema}}.payments (expires_at, id) WHERE status = 'pending';
+CREATE INDEX payments_pending_expiry ON payments (expires_at, id) WHERE status = 'pending';
 
-CREATE TABLE {{schema}}.gateway_events (
+CREATE TABLE gateway_events (
     gateway    text        NOT NULL CHECK (gateway <> ''),
     event_id   text        NOT NULL CHECK (event_id <> ''),
     applied_at timestamptz NOT NULL,
     PRIMARY KEY (gateway, event_id)
 );
 
-CREATE TABLE {{schema}}.linked_accounts (
+CREATE TABLE linked_accounts (
     id         text        PRIMARY KEY CHECK (id <> ''),
     -- seq orders accounts created at the same instant as they were created.
     seq        bigint      GENERATED ALWAYS AS IDENTITY,
@@ -120,9 +121,9 @@ CREATE TABLE {{schema}}.linked_accounts (
 );
 
 -- LinkedAccounts.List: one tenant's accounts in creation order.
-CREATE INDEX linked_accounts_account_created ON {{schema}}.linked_accounts (account_id, created_at, seq);
+CREATE INDEX linked_accounts_account_created ON linked_accounts (account_id, created_at, seq);
 
-CREATE TABLE {{schema}}.payment_links (
+CREATE TABLE payment_links (
     token       text        PRIMARY KEY CHECK (token <> ''),
     account_id  text        NOT NULL CHECK (account_id <> ''),
     currency    char(3)     CHECK (currency ~ '^[A-Z]{3}$'),
@@ -137,3 +138,6 @@ CREATE TABLE {{schema}}.payment_links (
     updated_at  timestamptz NOT NULL,
     CHECK ((currency IS NULL) = (amount IS NULL))
 );
+
+-- The version is recorded by the migration itself, whichever tool runs it.
+INSERT INTO schema_migrations (version, name) VALUES (2, 'payments');

@@ -1,3 +1,4 @@
+-- +goose Up
 -- 0003 orders: coupons and their redemptions, orders, resources, invoices
 -- and their number series, the action log and the outbox.
 --
@@ -10,14 +11,14 @@
 -- seq identity columns record creation order where the contract lists in
 -- it; like every identity they are handed out at insert, not at commit.
 
-CREATE TABLE {{schema}}.coupons (
+CREATE TABLE coupons (
     code       text        PRIMARY KEY CHECK (code <> ''),
     definition bytea,
     created_at timestamptz NOT NULL,
     updated_at timestamptz NOT NULL
 );
 
-CREATE TABLE {{schema}}.redemptions (
+CREATE TABLE redemptions (
     id         text        PRIMARY KEY CHECK (id <> ''),
     seq        bigint      GENERATED ALWAYS AS IDENTITY,
     code       text        NOT NULL CHECK (code <> ''),
@@ -33,11 +34,11 @@ CREATE TABLE {{schema}}.redemptions (
 
 -- Redemptions.Count: the live redemptions of one code, under the coupon's
 -- row lock.
-CREATE INDEX redemptions_code_status ON {{schema}}.redemptions (code, status);
+CREATE INDEX redemptions_code_status ON redemptions (code, status);
 -- Redemptions.ListByOrder, in creation order.
-CREATE INDEX redemptions_account_order ON {{schema}}.redemptions (account_id, order_id, seq);
+CREATE INDEX redemptions_account_order ON redemptions (account_id, order_id, seq);
 
-CREATE TABLE {{schema}}.orders (
+CREATE TABLE orders (
     id         text        PRIMARY KEY CHECK (id <> ''),
     account_id text        NOT NULL CHECK (account_id <> ''),
     status     text        NOT NULL CHECK (status <> ''),
@@ -51,9 +52,9 @@ CREATE TABLE {{schema}}.orders (
 );
 
 -- Orders.CountByAccount ("is this the first order?").
-CREATE INDEX orders_account_status ON {{schema}}.orders (account_id, status);
+CREATE INDEX orders_account_status ON orders (account_id, status);
 
-CREATE TABLE {{schema}}.resources (
+CREATE TABLE resources (
     id           text        COLLATE "C" PRIMARY KEY CHECK (id <> ''),
     seq          bigint      GENERATED ALWAYS AS IDENTITY,
     account_id   text        NOT NULL CHECK (account_id <> ''),
@@ -72,16 +73,16 @@ CREATE TABLE {{schema}}.resources (
 );
 
 -- Resources.List: one tenant's resources in creation order.
-CREATE INDEX resources_account_seq ON {{schema}}.resources (account_id, seq);
+CREATE INDEX resources_account_seq ON resources (account_id, seq);
 -- Resources.ListByOrder.
-CREATE INDEX resources_account_order ON {{schema}}.resources (account_id, order_id, seq);
+CREATE INDEX resources_account_order ON resources (account_id, order_id, seq);
 -- Resources.Due: only scheduled resources are indexed, in the order Due
 -- returns them, so "WHERE next_due_at <= $1 ORDER BY next_due_at, id
 -- LIMIT $2" reads the due entries and stops: its cost follows what is due,
 -- not how many resources exist.
-CREATE INDEX resources_due ON {{schema}}.resources (next_due_at, id) WHERE next_due_at IS NOT NULL;
+CREATE INDEX resources_due ON resources (next_due_at, id) WHERE next_due_at IS NOT NULL;
 
-CREATE TABLE {{schema}}.invoices (
+CREATE TABLE invoices (
     id          text        PRIMARY KEY CHECK (id <> ''),
     seq         bigint      GENERATED ALWAYS AS IDENTITY,
     account_id  text        NOT NULL CHECK (account_id <> ''),
@@ -104,18 +105,18 @@ CREATE TABLE {{schema}}.invoices (
 );
 
 -- Invoices.List: one tenant's invoices, newest first, and one resource's.
-CREATE INDEX invoices_account_seq ON {{schema}}.invoices (account_id, seq DESC);
-CREATE INDEX invoices_account_resource_seq ON {{schema}}.invoices (account_id, resource_id, seq DESC);
+CREATE INDEX invoices_account_seq ON invoices (account_id, seq DESC);
+CREATE INDEX invoices_account_resource_seq ON invoices (account_id, resource_id, seq DESC);
 
 -- The last number allocated per series. Invoices.NextNumber upserts the
 -- row and holds its lock until commit, so allocations of one series queue
 -- up, a rollback gives the number back, and numbers are gapless.
-CREATE TABLE {{schema}}.invoice_series (
+CREATE TABLE invoice_series (
     series text   PRIMARY KEY CHECK (series <> ''),
     last   bigint NOT NULL CHECK (last >= 1)
 );
 
-CREATE TABLE {{schema}}.actions (
+CREATE TABLE actions (
     seq         bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     id          text        NOT NULL UNIQUE CHECK (id <> ''),
     account_id  text        NOT NULL CHECK (account_id <> ''),
@@ -127,10 +128,10 @@ CREATE TABLE {{schema}}.actions (
 );
 
 -- Actions.List: one tenant's log, and one resource's.
-CREATE INDEX actions_account_seq ON {{schema}}.actions (account_id, seq);
-CREATE INDEX actions_account_resource_seq ON {{schema}}.actions (account_id, resource_id, seq);
+CREATE INDEX actions_account_seq ON actions (account_id, seq);
+CREATE INDEX actions_account_resource_seq ON actions (account_id, resource_id, seq);
 
-CREATE TABLE {{schema}}.outbox (
+CREATE TABLE outbox (
     seq             bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     id              text        NOT NULL UNIQUE CHECK (id <> ''),
     account_id      text        NOT NULL CHECK (account_id <> ''),
@@ -149,6 +150,9 @@ CREATE TABLE {{schema}}.outbox (
 -- Outbox.Deliverable: only undelivered events are indexed, in stream then
 -- seq order, so finding the head of every stream reads the backlog and
 -- never the delivered history.
-CREATE INDEX outbox_undelivered ON {{schema}}.outbox (stream, seq) WHERE delivered_at IS NULL;
+CREATE INDEX outbox_undelivered ON outbox (stream, seq) WHERE delivered_at IS NULL;
 -- Outbox.List: one tenant's events in seq order.
-CREATE INDEX outbox_account_seq ON {{schema}}.outbox (account_id, seq);
+CREATE INDEX outbox_account_seq ON outbox (account_id, seq);
+
+-- The version is recorded by the migration itself, whichever tool runs it.
+INSERT INTO schema_migrations (version, name) VALUES (3, 'orders');

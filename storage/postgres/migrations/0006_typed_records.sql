@@ -1,3 +1,4 @@
+-- +goose Up
 -- 0006 typed records: resources, orders, invoices and actions keep their
 -- fields in columns of their own instead of one opaque JSON document, and
 -- coupon definitions become JSONB. Scalars (states, amounts, times, counts,
@@ -12,14 +13,14 @@
 -- the row's currency column. The zero time was written as
 -- 0001-01-01T00:00:00Z and becomes NULL, as the store writes it now.
 
-CREATE FUNCTION {{schema}}.cloudbill_0006_amount(s text) RETURNS numeric
+CREATE FUNCTION cloudbill_0006_amount(s text) RETURNS numeric
     LANGUAGE sql IMMUTABLE AS $$ SELECT NULLIF(split_part(coalesce(s, ''), ' ', 1), '')::numeric $$;
-CREATE FUNCTION {{schema}}.cloudbill_0006_currency(s text) RETURNS char(3)
+CREATE FUNCTION cloudbill_0006_currency(s text) RETURNS char(3)
     LANGUAGE sql IMMUTABLE AS $$ SELECT NULLIF(split_part(coalesce(s, ''), ' ', 2), '')::char(3) $$;
-CREATE FUNCTION {{schema}}.cloudbill_0006_time(s text) RETURNS timestamptz
+CREATE FUNCTION cloudbill_0006_time(s text) RETURNS timestamptz
     LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN s IS NULL OR s LIKE '0001-01-01%' THEN NULL ELSE s::timestamptz END $$;
 
-ALTER TABLE {{schema}}.resources
+ALTER TABLE resources
     ADD COLUMN configuration     jsonb       NOT NULL DEFAULT '{}',
     ADD COLUMN term_months       integer     NOT NULL DEFAULT 0,
     ADD COLUMN term_days         integer     NOT NULL DEFAULT 0,
@@ -45,19 +46,19 @@ ALTER TABLE {{schema}}.resources
     -- bought before, whose renewals count from their current end.
     ADD COLUMN anchor            timestamptz;
 
-UPDATE {{schema}}.resources r SET
+UPDATE resources r SET
     configuration     = coalesce(d.j->'configuration', '{}'),
     term_months       = coalesce((d.j->'term'->>'Months')::integer, 0),
     term_days         = coalesce((d.j->'term'->>'Days')::integer, 0),
-    currency          = {{schema}}.cloudbill_0006_currency(d.j->>'price_per_30_days'),
-    price_per_30_days = {{schema}}.cloudbill_0006_amount(d.j->>'price_per_30_days'),
+    currency          = cloudbill_0006_currency(d.j->>'price_per_30_days'),
+    price_per_30_days = cloudbill_0006_amount(d.j->>'price_per_30_days'),
     line              = coalesce(d.j->'line', '{}'),
     coupon_shares     = NULLIF(d.j->'coupon_shares', 'null'),
     payment_id        = coalesce(d.j->>'payment_id', ''),
     auto_renew        = coalesce((d.j->>'auto_renew')::boolean, false),
     auto_renew_months = coalesce((d.j->'auto_renew_term'->>'Months')::integer, 0),
     auto_renew_days   = coalesce((d.j->'auto_renew_term'->>'Days')::integer, 0),
-    since             = {{schema}}.cloudbill_0006_time(d.j->>'since'),
+    since             = cloudbill_0006_time(d.j->>'since'),
     next_reminder     = coalesce((d.j->>'next_reminder')::integer, 0),
     next_attempt      = coalesce((d.j->>'next_attempt')::integer, 0),
     invoice_ids       = ARRAY(SELECT jsonb_array_elements_text(coalesce(NULLIF(d.j->'invoice_ids', 'null'), '[]'))),
@@ -66,13 +67,13 @@ UPDATE {{schema}}.resources r SET
     value_tracked     = coalesce((d.j->>'value_tracked')::boolean, false),
     tick_attempts     = coalesce((d.j->>'tick_attempts')::integer, 0),
     tick_error        = coalesce(d.j->>'tick_error', ''),
-    tick_retry_at     = {{schema}}.cloudbill_0006_time(d.j->>'tick_retry_at')
-FROM (SELECT account_id, id, convert_from(data, 'UTF8')::jsonb AS j FROM {{schema}}.resources WHERE data IS NOT NULL) d
+    tick_retry_at     = cloudbill_0006_time(d.j->>'tick_retry_at')
+FROM (SELECT account_id, id, convert_from(data, 'UTF8')::jsonb AS j FROM resources WHERE data IS NOT NULL) d
 WHERE r.account_id = d.account_id AND r.id = d.id;
 
-ALTER TABLE {{schema}}.resources DROP COLUMN data;
+ALTER TABLE resources DROP COLUMN data;
 
-ALTER TABLE {{schema}}.orders
+ALTER TABLE orders
     ADD COLUMN kind    text   NOT NULL DEFAULT '',
     ADD COLUMN actor   text   NOT NULL DEFAULT '',
     ADD COLUMN coupons text[] NOT NULL DEFAULT '{}',
@@ -80,19 +81,19 @@ ALTER TABLE {{schema}}.orders
     ADD COLUMN targets jsonb  NOT NULL DEFAULT '[]',
     ADD COLUMN quote   jsonb  NOT NULL DEFAULT '{}';
 
-UPDATE {{schema}}.orders o SET
+UPDATE orders o SET
     kind    = coalesce(d.j->>'kind', ''),
     actor   = coalesce(d.j->>'actor', ''),
     coupons = ARRAY(SELECT jsonb_array_elements_text(coalesce(NULLIF(d.j->'coupons', 'null'), '[]'))),
     items   = coalesce(NULLIF(d.j->'items', 'null'), '[]'),
     targets = coalesce(NULLIF(d.j->'targets', 'null'), '[]'),
     quote   = coalesce(d.j->'quote', '{}')
-FROM (SELECT account_id, id, convert_from(data, 'UTF8')::jsonb AS j FROM {{schema}}.orders WHERE data IS NOT NULL) d
+FROM (SELECT account_id, id, convert_from(data, 'UTF8')::jsonb AS j FROM orders WHERE data IS NOT NULL) d
 WHERE o.account_id = d.account_id AND o.id = d.id;
 
-ALTER TABLE {{schema}}.orders DROP COLUMN data;
+ALTER TABLE orders DROP COLUMN data;
 
-ALTER TABLE {{schema}}.invoices
+ALTER TABLE invoices
     ADD COLUMN tax_mode            text        NOT NULL DEFAULT '',
     ADD COLUMN subtotal            numeric,
     ADD COLUMN discount            numeric,
@@ -108,33 +109,33 @@ ALTER TABLE {{schema}}.invoices
     ADD COLUMN credited_invoice_id text        NOT NULL DEFAULT '',
     ADD COLUMN memo                text        NOT NULL DEFAULT '';
 
-UPDATE {{schema}}.invoices i SET
+UPDATE invoices i SET
     currency            = coalesce(i.currency, NULLIF(d.j->>'currency', '')::char(3)),
     tax_mode            = coalesce(d.j->>'tax_mode', ''),
-    subtotal            = {{schema}}.cloudbill_0006_amount(d.j->>'subtotal'),
-    discount            = {{schema}}.cloudbill_0006_amount(d.j->>'discount'),
-    net                 = {{schema}}.cloudbill_0006_amount(d.j->>'net'),
-    tax                 = {{schema}}.cloudbill_0006_amount(d.j->>'tax'),
-    amount_paid         = {{schema}}.cloudbill_0006_amount(d.j->>'amount_paid'),
-    amount_credited     = {{schema}}.cloudbill_0006_amount(d.j->>'amount_credited'),
+    subtotal            = cloudbill_0006_amount(d.j->>'subtotal'),
+    discount            = cloudbill_0006_amount(d.j->>'discount'),
+    net                 = cloudbill_0006_amount(d.j->>'net'),
+    tax                 = cloudbill_0006_amount(d.j->>'tax'),
+    amount_paid         = cloudbill_0006_amount(d.j->>'amount_paid'),
+    amount_credited     = cloudbill_0006_amount(d.j->>'amount_credited'),
     lines               = coalesce(NULLIF(d.j->'lines', 'null'), '[]'),
-    due_at              = {{schema}}.cloudbill_0006_time(d.j->>'due_at'),
-    paid_at             = {{schema}}.cloudbill_0006_time(d.j->>'paid_at'),
-    voided_at           = {{schema}}.cloudbill_0006_time(d.j->>'voided_at'),
+    due_at              = cloudbill_0006_time(d.j->>'due_at'),
+    paid_at             = cloudbill_0006_time(d.j->>'paid_at'),
+    voided_at           = cloudbill_0006_time(d.j->>'voided_at'),
     void_reason         = coalesce(d.j->>'void_reason', ''),
     credited_invoice_id = coalesce(d.j->>'credited_invoice_id', ''),
     memo                = coalesce(d.j->>'memo', '')
-FROM (SELECT account_id, id, convert_from(data, 'UTF8')::jsonb AS j FROM {{schema}}.invoices WHERE data IS NOT NULL) d
+FROM (SELECT account_id, id, convert_from(data, 'UTF8')::jsonb AS j FROM invoices WHERE data IS NOT NULL) d
 WHERE i.account_id = d.account_id AND i.id = d.id;
 
-ALTER TABLE {{schema}}.invoices DROP COLUMN data,
+ALTER TABLE invoices DROP COLUMN data,
     ADD CONSTRAINT invoices_amounts_have_currency
     CHECK (currency IS NOT NULL OR num_nulls(subtotal, discount, net, tax, amount_paid, amount_credited) = 6);
 
 -- Actions written before 0006 recorded configurations as the catalog's
 -- (keys "Plan" and "Components"); JSON decoding matches keys without
 -- regard to case, so they read as the action log's configuration.
-ALTER TABLE {{schema}}.actions
+ALTER TABLE actions
     ADD COLUMN old_configuration jsonb,
     ADD COLUMN new_configuration jsonb,
     ADD COLUMN old_start         timestamptz,
@@ -144,23 +145,26 @@ ALTER TABLE {{schema}}.actions
     ADD COLUMN invoice_id        text NOT NULL DEFAULT '',
     ADD COLUMN note              text NOT NULL DEFAULT '';
 
-UPDATE {{schema}}.actions a SET
+UPDATE actions a SET
     old_configuration = NULLIF(d.j->'old_configuration', 'null'),
     new_configuration = NULLIF(d.j->'new_configuration', 'null'),
-    old_start         = {{schema}}.cloudbill_0006_time(d.j->'old_period'->>'Start'),
-    old_end           = {{schema}}.cloudbill_0006_time(d.j->'old_period'->>'End'),
-    new_start         = {{schema}}.cloudbill_0006_time(d.j->'new_period'->>'Start'),
-    new_end           = {{schema}}.cloudbill_0006_time(d.j->'new_period'->>'End'),
+    old_start         = cloudbill_0006_time(d.j->'old_period'->>'Start'),
+    old_end           = cloudbill_0006_time(d.j->'old_period'->>'End'),
+    new_start         = cloudbill_0006_time(d.j->'new_period'->>'Start'),
+    new_end           = cloudbill_0006_time(d.j->'new_period'->>'End'),
     invoice_id        = coalesce(d.j->>'invoice_id', ''),
     note              = coalesce(d.j->>'note', '')
-FROM (SELECT account_id, seq, convert_from(data, 'UTF8')::jsonb AS j FROM {{schema}}.actions WHERE data IS NOT NULL) d
+FROM (SELECT account_id, seq, convert_from(data, 'UTF8')::jsonb AS j FROM actions WHERE data IS NOT NULL) d
 WHERE a.account_id = d.account_id AND a.seq = d.seq;
 
-ALTER TABLE {{schema}}.actions DROP COLUMN data;
+ALTER TABLE actions DROP COLUMN data;
 
-ALTER TABLE {{schema}}.coupons
+ALTER TABLE coupons
     ALTER COLUMN definition TYPE jsonb USING convert_from(definition, 'UTF8')::jsonb;
 
-DROP FUNCTION {{schema}}.cloudbill_0006_amount(text);
-DROP FUNCTION {{schema}}.cloudbill_0006_currency(text);
-DROP FUNCTION {{schema}}.cloudbill_0006_time(text);
+DROP FUNCTION cloudbill_0006_amount(text);
+DROP FUNCTION cloudbill_0006_currency(text);
+DROP FUNCTION cloudbill_0006_time(text);
+
+-- The version is recorded by the migration itself, whichever tool runs it.
+INSERT INTO schema_migrations (version, name) VALUES (6, 'typed_records');

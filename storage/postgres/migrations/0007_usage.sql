@@ -1,3 +1,4 @@
+-- +goose Up
 -- 0007 usage: metered usage events, one row per (account, event id).
 --
 -- The primary key starts with account_id like every tenant table (see
@@ -11,7 +12,7 @@
 -- ingestion a lookup for each of the thousand rows of a batch.
 --
 -- quantity is NUMERIC without a scale so every digit sent is kept.
-CREATE TABLE {{schema}}.usage_events (
+CREATE TABLE usage_events (
     account_id  text        NOT NULL,
     id          text        NOT NULL,
     resource_id text        NOT NULL,
@@ -26,4 +27,7 @@ CREATE TABLE {{schema}}.usage_events (
 -- Aggregation reads one tenant's events of a period, per resource, in
 -- (resource_id, at, id) order, which is also the listing's page order.
 CREATE INDEX usage_events_account_resource_at
-    ON {{schema}}.usage_events (account_id, resource_id, at, id);
+    ON usage_events (account_id, resource_id, at, id);
+
+-- The version is recorded by the migration itself, whichever tool runs it.
+INSERT INTO schema_migrations (version, name) VALUES (7, 'usage');

@@ -1,3 +1,4 @@
+-- +goose Up
 -- 0009 snake_case JSON: the documents kept as JSONB take the keys the
 -- library's one JSON shape gives them. Quotes, quote lines, prices, terms,
 -- spans and configurations were written with Go field names ("TaxPolicy",
@@ -15,7 +16,8 @@
 -- without an old key are not touched. Decoding reads both shapes anyway;
 -- this makes what is stored one shape again.
 
-CREATE FUNCTION {{schema}}.cloudbill_0009_keys(j jsonb) RETURNS jsonb
+-- +goose StatementBegin
+CREATE FUNCTION cloudbill_0009_keys(j jsonb) RETURNS jsonb
     LANGUAGE plpgsql IMMUTABLE AS $fn$
 BEGIN
     CASE jsonb_typeof(j)
@@ -30,7 +32,7 @@ BEGIN
                                CASE e.value::text WHEN '0' THEN '"exclusive"'::jsonb WHEN '1' THEN '"inclusive"'::jsonb ELSE e.value END
                            WHEN n.k = 'kind' AND jsonb_typeof(e.value) = 'number' THEN
                                CASE e.value::text WHEN '1' THEN '"plan"'::jsonb WHEN '2' THEN '"component"'::jsonb ELSE e.value END
-                           ELSE {{schema}}.cloudbill_0009_keys(e.value)
+                           ELSE cloudbill_0009_keys(e.value)
                        END AS v
                 FROM jsonb_each(j) AS e
                 LEFT JOIN (VALUES
@@ -49,7 +51,7 @@ BEGIN
         );
     WHEN 'array' THEN
         RETURN (
-            SELECT coalesce(jsonb_agg({{schema}}.cloudbill_0009_keys(a.v) ORDER BY a.i), '[]'::jsonb)
+            SELECT coalesce(jsonb_agg(cloudbill_0009_keys(a.v) ORDER BY a.i), '[]'::jsonb)
             FROM jsonb_array_elements(j) WITH ORDINALITY AS a(v, i)
         );
     ELSE
@@ -57,27 +59,31 @@ BEGIN
     END CASE;
 END
 $fn$;
+-- +goose StatementEnd
 
 -- A document needs rewriting when its text shows a key that starts with a
 -- capital letter (jsonb prints every key as "key": ).
-UPDATE {{schema}}.orders SET
-    items   = {{schema}}.cloudbill_0009_keys(items),
-    targets = {{schema}}.cloudbill_0009_keys(targets),
-    quote   = {{schema}}.cloudbill_0009_keys(quote)
+UPDATE orders SET
+    items   = cloudbill_0009_keys(items),
+    targets = cloudbill_0009_keys(targets),
+    quote   = cloudbill_0009_keys(quote)
 WHERE items::text ~ '"[A-Z][A-Za-z]*": ' OR targets::text ~ '"[A-Z][A-Za-z]*": ' OR quote::text ~ '"[A-Z][A-Za-z]*": ';
 
-UPDATE {{schema}}.resources SET
-    configuration = {{schema}}.cloudbill_0009_keys(configuration),
-    line          = {{schema}}.cloudbill_0009_keys(line)
+UPDATE resources SET
+    configuration = cloudbill_0009_keys(configuration),
+    line          = cloudbill_0009_keys(line)
 WHERE configuration::text ~ '"[A-Z][A-Za-z]*": ' OR line::text ~ '"[A-Z][A-Za-z]*": ';
 
-UPDATE {{schema}}.invoices SET
-    lines = {{schema}}.cloudbill_0009_keys(lines)
+UPDATE invoices SET
+    lines = cloudbill_0009_keys(lines)
 WHERE lines::text ~ '"[A-Z][A-Za-z]*": ';
 
-UPDATE {{schema}}.actions SET
-    old_configuration = {{schema}}.cloudbill_0009_keys(old_configuration),
-    new_configuration = {{schema}}.cloudbill_0009_keys(new_configuration)
+UPDATE actions SET
+    old_configuration = cloudbill_0009_keys(old_configuration),
+    new_configuration = cloudbill_0009_keys(new_configuration)
 WHERE old_configuration::text ~ '"[A-Z][A-Za-z]*": ' OR new_configuration::text ~ '"[A-Z][A-Za-z]*": ';
 
-DROP FUNCTION {{schema}}.cloudbill_0009_keys(jsonb);
+DROP FUNCTION cloudbill_0009_keys(jsonb);
+
+-- The version is recorded by the migration itself, whichever tool runs it.
+INSERT INTO schema_migrations (version, name) VALUES (9, 'snake_case_json');

@@ -1,3 +1,4 @@
+-- +goose Up
 -- 0010 usage index: the listing index of usage events without the event id.
 --
 -- usage_events_account_resource_at was (account_id, resource_id, at, id):
@@ -10,6 +11,9 @@
 -- is sorted among the few events of one instant (an incremental sort) and
 -- checked against the page's cursor on the row.
 CREATE INDEX usage_events_account_resource_at_0010
-    ON {{schema}}.usage_events (account_id, resource_id, at);
-DROP INDEX {{schema}}.usage_events_account_resource_at;
-ALTER INDEX {{schema}}.usage_events_account_resource_at_0010 RENAME TO usage_events_account_resource_at;
+    ON usage_events (account_id, resource_id, at);
+DROP INDEX usage_events_account_resource_at;
+ALTER INDEX usage_events_account_resource_at_0010 RENAME TO usage_events_account_resource_at;
+
+-- The version is recorded by the migration itself, whichever tool runs it.
+INSERT INTO schema_migrations (version, name) VALUES (10, 'usage_index');

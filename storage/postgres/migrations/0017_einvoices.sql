@@ -1,3 +1,4 @@
+-- +goose Up
 -- 0017 e-invoices: the legal e-invoices issued for documents (EInvoices),
 -- one row each.
 --
@@ -13,7 +14,7 @@
 -- store checks the same), so a row the database holds is always one the
 -- repository would accept: the listed kinds and statuses, a number of at
 -- most eight digits, at least one document and no empty one.
-CREATE TABLE {{schema}}.einvoices (
+CREATE TABLE einvoices (
     account_id     text        NOT NULL CHECK (account_id <> ''),
     id             text        NOT NULL CHECK (id <> ''),
     source         text        NOT NULL CHECK (source <> ''),
@@ -45,11 +46,14 @@ CREATE TABLE {{schema}}.einvoices (
 -- the keyset it pages on; ids compare in byte order (COLLATE "C"), as in
 -- the memory store.
 CREATE INDEX einvoices_account_created
-    ON {{schema}}.einvoices (account_id, created_at DESC, id COLLATE "C" DESC);
+    ON einvoices (account_id, created_at DESC, id COLLATE "C" DESC);
 
 -- EInvoices.ByDocument: an inverted index of the documents each e-invoice
 -- states, which "document_ids @> ARRAY[$2]" reads. (A B-tree cannot index
 -- the elements of an array, and "$2 = ANY (document_ids)" is not an
 -- operator a GIN index serves.) The tenant is checked on the few rows it
 -- finds: document ids are unique across tenants too.
-CREATE INDEX einvoices_documents ON {{schema}}.einvoices USING gin (document_ids);
+CREATE INDEX einvoices_documents ON einvoices USING gin (document_ids);
+
+-- The version is recorded by the migration itself, whichever tool runs it.
+INSERT INTO schema_migrations (version, name) VALUES (17, 'einvoices');

@@ -1,11 +1,12 @@
+-- +goose Up
 -- 0020 gateway refunds and reconciliation: how many status queries about
 -- a payment due for expiry got no final answer (the worker asks again at
 -- retry_at, then expires it), and the refunds of a payment to its original
 -- method, reserved while pending.
-ALTER TABLE {{schema}}.payments
+ALTER TABLE payments
     ADD COLUMN query_attempts integer NOT NULL DEFAULT 0 CHECK (query_attempts >= 0);
 
-CREATE TABLE {{schema}}.refunds (
+CREATE TABLE refunds (
     account_id     text        COLLATE "C" NOT NULL CHECK (account_id <> ''),
     id             text        COLLATE "C" NOT NULL CHECK (id <> ''),
     payment_id     text        COLLATE "C" NOT NULL CHECK (payment_id <> ''),
@@ -30,6 +31,9 @@ CREATE TABLE {{schema}}.refunds (
 );
 
 -- Refunds.ListByPayment: one payment's refunds, oldest first.
-CREATE INDEX refunds_payment ON {{schema}}.refunds (account_id, payment_id, created_at, id);
+CREATE INDEX refunds_payment ON refunds (account_id, payment_id, created_at, id);
 -- Refunds.PendingDue: only pending refunds are indexed.
-CREATE INDEX refunds_pending ON {{schema}}.refunds (created_at, id) WHERE status = 'pending';
+CREATE INDEX refunds_pending ON refunds (created_at, id) WHERE status = 'pending';
+
+-- The version is recorded by the migration itself, whichever tool runs it.
+INSERT INTO schema_migrations (version, name) VALUES (20, 'gateway_refunds');
