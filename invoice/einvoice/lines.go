@@ -49,10 +49,18 @@ func RateOf(rate decimal.Decimal, zero VATRate) (VATRate, error) {
 //   - a credit note's line is a decrease for an adjustment invoice:
 //     quantity −1 of its pre-tax amount (Total − Tax) with the VAT −Tax.
 //
-// The sum of the lines' amounts and VAT is then the document's Net and
-// Tax (negated for a credit note). A line with an after-tax coupon (a
-// postpaid bill's) has no e-invoice form that keeps the VAT true and is
-// refused, as is a draft. Errors: an *InvoiceError naming the line.
+// A coupon an invoice line took after tax (a postpaid bill's: Total = Net
+// + Tax − Coupon) follows it as a trade discount line at the same rate,
+// the coupon split into the VAT it carries, round(Coupon × Tax ÷ (Net +
+// Tax)) half up, and the rest before tax: 20,000 off a line of 181,000 +
+// 18,100 is a discount of 18,182 with 1,818 of VAT. The e-invoice then
+// states the VAT on the price actually paid, as the law requires of a
+// discount on the invoice, and its payable total is the document's.
+//
+// The sum of the lines' amounts and VAT (a discount's subtracted) is then
+// the document's Net and Tax less its coupons' split (negated for a credit
+// note), and the payable total its Total. A draft is refused. Errors: an
+// *InvoiceError naming the line.
 func LinesOf(doc invoice.Invoice, zero VATRate) ([]Line, error) {
 	if doc.Number == 0 {
 		return nil, fieldErr("document", "is not issued: only an issued document has an e-invoice")
@@ -63,9 +71,6 @@ func LinesOf(doc invoice.Invoice, zero VATRate) ([]Line, error) {
 		vat, err := RateOf(l.TaxRate, ZeroOf(l, zero))
 		if err != nil {
 			return nil, fieldErr(fmt.Sprintf("document.lines[%d].tax_rate", i), err.Error())
-		}
-		if l.Coupon.IsPositive() {
-			return nil, fieldErr(fmt.Sprintf("document.lines[%d].coupon", i), "is taken after tax, which an e-invoice line cannot declare")
 		}
 		line := Line{Nature: NatureGoods, Code: l.Product, Name: lineName(l), Unit: l.Unit, VAT: vat, Tax: l.Tax}
 		zeroAmt, err := money.Zero(l.Net.Currency().Code())
@@ -101,8 +106,42 @@ func LinesOf(doc invoice.Invoice, zero VATRate) ([]Line, error) {
 			}
 		}
 		out = append(out, line)
+		if l.Coupon.IsPositive() && !credit {
+			d, err := couponDiscount(l, vat)
+			if err != nil {
+				return nil, fieldErr(fmt.Sprintf("document.lines[%d].coupon", i), err.Error())
+			}
+			out = append(out, d)
+		}
 	}
 	return out, nil
+}
+
+// couponDiscount is the trade discount line of the coupon l took after
+// tax, at l's VAT treatment (see LinesOf).
+func couponDiscount(l invoice.Line, vat VATRate) (Line, error) {
+	gross, err := l.Net.Add(l.Tax)
+	if err != nil {
+		return Line{}, err
+	}
+	if c, err := l.Coupon.Cmp(gross); err != nil || c > 0 {
+		return Line{}, fmt.Errorf("%s is more than the line's %s after tax", l.Coupon, gross)
+	}
+	tax := l.Coupon.MulInt(0)
+	if l.Tax.IsPositive() {
+		share, err := money.FromDecimal(l.Coupon.Number().Mul(l.Tax.Number()).Div(gross.Number()), l.Coupon.Currency().Code())
+		if err != nil {
+			return Line{}, err
+		}
+		tax = share.Round(money.HalfUp)
+	}
+	net, err := l.Coupon.Sub(tax)
+	if err != nil {
+		return Line{}, err
+	}
+	name := "Chiết khấu thương mại: mã " + strings.Join(l.CouponCodes, ", ")
+	return Line{Nature: NatureTradeDiscount, Name: clipRunes(name, MaxLineRunes), VAT: vat, Quantity: decimal.NewFromInt(1),
+		UnitPrice: net, Discount: l.Coupon.MulInt(0), Amount: net, Tax: tax}, nil
 }
 
 // lineName is what a line sells, in the words the document used: its

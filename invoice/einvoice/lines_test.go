@@ -159,3 +159,77 @@ func TestRateOf(t *testing.T) {
 		t.Errorf("zero declared as 10%%: %v", err)
 	}
 }
+
+// couponed is a line of 181,000 before tax at rate with a coupon of off
+// taken after tax (a postpaid bill's line).
+func couponed(t *testing.T, rate string, off int64) invoice.Line {
+	t.Helper()
+	l := priced(t, invoice.TaxExclusive, "vServer basic-1 tháng 4", "tháng", 1, 181_000, 0, rate)
+	l.Coupon, l.CouponCodes = vnd(t, off), []string{"WELCOME20K"}
+	total, err := l.Total.Sub(l.Coupon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Total = total
+	return l
+}
+
+// TestLinesOfACouponAfterTax: a postpaid line of 181,000 + 18,100 VAT with
+// 20,000 off after tax (179,100 payable) is stated as the line and a trade
+// discount at 10 %: 20,000 × 18,100 ÷ 199,100 = 1,818.18… → 1,818 of VAT
+// and 18,182 before it, so the e-invoice says 162,818 + 16,282 = 179,100
+// ("Một trăm bảy mươi chín nghìn một trăm đồng"). Untaxed (KCT), the whole
+// 20,000 is before tax; a coupon above the line's total is refused.
+func TestLinesOfACouponAfterTax(t *testing.T) {
+	draft, err := invoice.New(invoice.Draft{ID: "inv_1", AccountID: "acc_1", ResourceID: "res_1", Currency: "VND",
+		TaxMode: invoice.TaxExclusive, Lines: []invoice.Line{couponed(t, "0.1", 20_000)}, CreatedAt: issuedAt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := invoice.IssuePaid(withParties(t, draft), "INV-2026", 7, issuedAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !doc.Total.Equal(vnd(t, 179_100)) {
+		t.Fatalf("document total %s, want 179,100", doc.Total.Number())
+	}
+	lines, err := einvoice.LinesOf(doc, einvoice.VAT0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lines) != 2 {
+		t.Fatalf("%d lines, want the line and its discount: %+v", len(lines), lines)
+	}
+	d := lines[1]
+	if d.Nature != einvoice.NatureTradeDiscount || d.VAT != einvoice.VAT10 || !d.Amount.Equal(vnd(t, 18_182)) || !d.Tax.Equal(vnd(t, 1_818)) ||
+		d.Name != "Chiết khấu thương mại: mã WELCOME20K" {
+		t.Fatalf("discount line: %+v", d)
+	}
+	sym, _ := einvoice.ParseSymbol("C26TAA")
+	e, err := einvoice.FromDocument(doc, einvoice.Issue{Form: einvoice.FormVAT, Symbol: sym, Number: 3, Zone: "Asia/Ho_Chi_Minh"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tot, err := e.Totals()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tot.BeforeTax.Equal(vnd(t, 162_818)) || !tot.Tax.Equal(vnd(t, 16_282)) || !tot.Payable.Equal(doc.Total) ||
+		!tot.TradeDiscount.Equal(vnd(t, 18_182)) || tot.InWords != "Một trăm bảy mươi chín nghìn một trăm đồng" {
+		t.Fatalf("totals %+v", tot)
+	}
+
+	untaxed, err := einvoice.LinesOf(issuedDoc(t, invoice.TaxExclusive, couponed(t, "0", 20_000)), einvoice.VATNotTaxable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := untaxed[1]; !d.Amount.Equal(vnd(t, 20_000)) || !d.Tax.IsZero() || d.VAT != einvoice.VATNotTaxable {
+		t.Fatalf("untaxed discount line: %+v", d)
+	}
+
+	over := issuedDoc(t, invoice.TaxExclusive, couponed(t, "0.1", 20_000))
+	over.Lines[0].Coupon = vnd(t, 199_101)
+	if _, err := einvoice.LinesOf(over, einvoice.VAT0); !errors.Is(err, einvoice.ErrInvoice) {
+		t.Fatalf("a coupon above the line's 199,100: %v", err)
+	}
+}
