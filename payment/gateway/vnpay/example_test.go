@@ -66,7 +66,7 @@ func Example() {
 		_, _ = w.Write(reply.Body)
 	})
 
-	// VNPay calls the IPN URL (simulated here with the test's signer).
+	// VNPay calls the IPN URL (simulated here with vnpaytest's signer).
 	deliver := func(query string) {
 		rec := httptest.NewRecorder()
 		ipn.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "https://portal.example/vnpay/ipn?"+query, nil))
