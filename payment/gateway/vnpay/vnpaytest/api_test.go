@@ -145,7 +145,7 @@ func TestTheMerchantAPIRefusesBadRequests(t *testing.T) {
 	resp, err := http.Get(w.f.APIURL())
 	require.NoError(t, err)
 	resp.Body.Close()
-	assert.Equal(t, http.StatusOK, resp.StatusCode, "VNPay answers 03 in JSON even to a GET")
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "a GET is answered 03 in JSON, as every refusal")
 
 	g, err := vnpay.New(vnpay.Config{TmnCode: tmn, HashSecret: "not-the-secret", APIURL: w.f.APIURL()})
 	require.NoError(t, err)
