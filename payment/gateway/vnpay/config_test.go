@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudbill/cloudbill/payment/gateway/vnpay"
+	"github.com/cloudbill/cloudbill/payment/gateway/vnpay/vnpaytest"
 )
 
 func TestNewRejectsBadConfig(t *testing.T) {
@@ -93,6 +94,6 @@ func TestNewCopiesTheSecret(t *testing.T) {
 	require.NoError(t, err)
 	s[0] = 'X'
 	ref := mustTxnRef(t, "pay_1")
-	_, err = g.ReadCallback(t0, ipnRequest(signIPN(secret, ipnParams(ref, "15000000", "00", "00"))))
+	_, err = g.ReadCallback(t0, ipnRequest(vnpaytest.SignQuery(secret, ipnParams(ref, "15000000", "00", "00"))))
 	require.NoError(t, err, "verified with the secret as given to New")
 }

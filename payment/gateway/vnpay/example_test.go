@@ -12,6 +12,7 @@ import (
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/payment/gateway"
 	"github.com/cloudbill/cloudbill/payment/gateway/vnpay"
+	"github.com/cloudbill/cloudbill/payment/gateway/vnpay/vnpaytest"
 )
 
 // A host wires VNPay: it sends the payer to the payment URL, and its IPN
@@ -65,16 +66,16 @@ func Example() {
 		_, _ = w.Write(reply.Body)
 	})
 
-	// VNPay calls the IPN URL (simulated here with the test's signer).
+	// VNPay calls the IPN URL (simulated here with vnpaytest's signer).
 	deliver := func(query string) {
 		rec := httptest.NewRecorder()
 		ipn.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "https://portal.example/vnpay/ipn?"+query, nil))
 		fmt.Println(rec.Body.String())
 	}
-	paid := signIPN("SECRETKEY0123456789SECRETKEY0123", ipnParams(redirect.GatewayRef, "15000000", "00", "00"))
+	paid := vnpaytest.SignQuery("SECRETKEY0123456789SECRETKEY0123", ipnParams(redirect.GatewayRef, "15000000", "00", "00"))
 	deliver(paid)
 	deliver(paid) // VNPay retries
-	deliver(signIPN("a guess", ipnParams(redirect.GatewayRef, "15000000", "00", "00")))
+	deliver(vnpaytest.SignQuery("a guess", ipnParams(redirect.GatewayRef, "15000000", "00", "00")))
 	// Output:
 	// sandbox.vnpayment.vn payZ5F3k7q 15000000 20240501100000 Nap tien vao vi
 	// applied payment.succeeded pay_3k7q 150000 VND 14422574
@@ -87,7 +88,7 @@ func Example() {
 // settles it.
 func ExampleGateway_VerifyReturn() {
 	g, _ := vnpay.New(vnpay.Config{TmnCode: "CLOUDB01", HashSecret: vnpay.Secret("SECRETKEY0123456789SECRETKEY0123")})
-	back, _ := url.ParseQuery(signIPN("SECRETKEY0123456789SECRETKEY0123", ipnParams("payZ5F3k7q", "15000000", "24", "02")))
+	back, _ := url.ParseQuery(vnpaytest.SignQuery("SECRETKEY0123456789SECRETKEY0123", ipnParams("payZ5F3k7q", "15000000", "24", "02")))
 	r, err := g.VerifyReturn(back) // the host passes r.URL.Query()
 	if err != nil {
 		fmt.Println("forged:", err)

@@ -11,6 +11,7 @@ import (
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/payment/gateway"
 	"github.com/cloudbill/cloudbill/payment/gateway/vnpay"
+	"github.com/cloudbill/cloudbill/payment/gateway/vnpay/vnpaytest"
 )
 
 const (
@@ -66,3 +67,13 @@ func ipnRequest(raw string) gateway.CallbackRequest {
 }
 
 func contextWithCancel() (context.Context, context.CancelFunc) { return context.WithCancel(ctx) }
+
+// newFake starts the fake VNPay of package vnpaytest for this terminal,
+// its clock at t0.
+func newFake(t testing.TB) *vnpaytest.Server {
+	t.Helper()
+	f, err := vnpaytest.New(vnpaytest.Config{TmnCode: tmn, HashSecret: secret, Now: func() time.Time { return t0 }})
+	require.NoError(t, err)
+	t.Cleanup(f.Close)
+	return f
+}

@@ -11,12 +11,13 @@ import (
 
 	"github.com/cloudbill/cloudbill/payment/gateway"
 	"github.com/cloudbill/cloudbill/payment/gateway/vnpay"
+	"github.com/cloudbill/cloudbill/payment/gateway/vnpay/vnpaytest"
 )
 
 func TestReadCallbackPaymentSucceeded(t *testing.T) {
 	g := newGateway(t, "")
 	ref := mustTxnRef(t, "pay_3k7q")
-	ev, err := g.ReadCallback(t0, ipnRequest(signIPN(secret, ipnParams(ref, "15000000", "00", "00"))))
+	ev, err := g.ReadCallback(t0, ipnRequest(vnpaytest.SignQuery(secret, ipnParams(ref, "15000000", "00", "00"))))
 	require.NoError(t, err)
 	assert.Equal(t, gateway.Event{
 		ID:         "payZ5F3k7q:14422574:00:00",
@@ -50,7 +51,7 @@ func TestReadCallbackCodes(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run("code "+c.rc+" status "+c.ts+" is "+c.typ.String(), func(t *testing.T) {
-			ev, err := g.ReadCallback(t0, ipnRequest(signIPN(secret, ipnParams(ref, "15000000", c.rc, c.ts))))
+			ev, err := g.ReadCallback(t0, ipnRequest(vnpaytest.SignQuery(secret, ipnParams(ref, "15000000", c.rc, c.ts))))
 			require.NoError(t, err)
 			assert.Equal(t, c.typ, ev.Type)
 			assert.Equal(t, c.reason, ev.FailureReason)
@@ -60,7 +61,7 @@ func TestReadCallbackCodes(t *testing.T) {
 	}
 	for _, c := range [][2]string{{"07", "07"}, {"00", "01"}, {"00", "04"}, {"07", "00"}, {"00", "05"}, {"00", "99"}} {
 		t.Run("code "+c[0]+" status "+c[1]+" is not final", func(t *testing.T) {
-			ev, err := g.ReadCallback(t0, ipnRequest(signIPN(secret, ipnParams(ref, "15000000", c[0], c[1]))))
+			ev, err := g.ReadCallback(t0, ipnRequest(vnpaytest.SignQuery(secret, ipnParams(ref, "15000000", c[0], c[1]))))
 			require.ErrorIs(t, err, vnpay.ErrNotFinal)
 			assert.Zero(t, ev)
 		})
@@ -72,7 +73,7 @@ func TestReadCallbackCancelledWithoutTransaction(t *testing.T) {
 	p := ipnParams(mustTxnRef(t, "pay_1"), "15000000", "24", "02")
 	p["vnp_TransactionNo"] = "0"
 	delete(p, "vnp_PayDate")
-	ev, err := g.ReadCallback(t0, ipnRequest(signIPN(secret, p)))
+	ev, err := g.ReadCallback(t0, ipnRequest(vnpaytest.SignQuery(secret, p)))
 	require.NoError(t, err)
 	assert.Equal(t, gateway.EventPaymentFailed, ev.Type)
 	assert.Equal(t, "", ev.GatewayRef, `VNPay's "0" is no reference`)
@@ -80,7 +81,7 @@ func TestReadCallbackCancelledWithoutTransaction(t *testing.T) {
 	assert.Equal(t, "payZ5F1:0:24:02", ev.ID)
 
 	p["vnp_ResponseCode"], p["vnp_TransactionStatus"] = "00", "00"
-	_, err = g.ReadCallback(t0, ipnRequest(signIPN(secret, p)))
+	_, err = g.ReadCallback(t0, ipnRequest(vnpaytest.SignQuery(secret, p)))
 	require.ErrorIs(t, err, gateway.ErrMalformedEvent, "a success needs VNPay's transaction number")
 }
 
@@ -88,7 +89,7 @@ func TestReadCallbackCancelledWithoutTransaction(t *testing.T) {
 func TestReadCallbackRejectsTamperingWithEachField(t *testing.T) {
 	g := newGateway(t, "")
 	p := ipnParams(mustTxnRef(t, "pay_1"), "15000000", "00", "00")
-	raw := signIPN(secret, p)
+	raw := vnpaytest.SignQuery(secret, p)
 	_, err := g.ReadCallback(t0, ipnRequest(raw))
 	require.NoError(t, err)
 	q, err := url.ParseQuery(raw)
@@ -128,7 +129,7 @@ func TestReadCallbackRejectsTamperingWithEachField(t *testing.T) {
 		require.ErrorIs(t, err, gateway.ErrBadSignature)
 	})
 	t.Run("another secret", func(t *testing.T) {
-		_, err := g.ReadCallback(t0, ipnRequest(signIPN("another-secret", p)))
+		_, err := g.ReadCallback(t0, ipnRequest(vnpaytest.SignQuery("another-secret", p)))
 		require.ErrorIs(t, err, gateway.ErrBadSignature)
 	})
 }
@@ -137,14 +138,14 @@ func TestReadCallbackRejectsMalformedDeliveries(t *testing.T) {
 	g := newGateway(t, "")
 	ref := mustTxnRef(t, "pay_1")
 	p := ipnParams(ref, "15000000", "00", "00")
-	signed := signIPN(secret, p)
+	signed := vnpaytest.SignQuery(secret, p)
 	with := func(k, v string) string {
 		q := map[string]string{}
 		for a, b := range p {
 			q[a] = b
 		}
 		q[k] = v
-		return signIPN(secret, q)
+		return vnpaytest.SignQuery(secret, q)
 	}
 	cases := []struct {
 		name string
@@ -179,7 +180,7 @@ func TestReadCallbackRejectsMalformedDeliveries(t *testing.T) {
 
 func TestReadCallbackIgnoresOtherParametersAndTheHashType(t *testing.T) {
 	g := newGateway(t, "")
-	raw := signIPN(secret, ipnParams(mustTxnRef(t, "pay_1"), "15000000", "00", "00"))
+	raw := vnpaytest.SignQuery(secret, ipnParams(mustTxnRef(t, "pay_1"), "15000000", "00", "00"))
 	ev, err := g.ReadCallback(t0, ipnRequest(raw+"&gateway=vnpay&vnp_SecureHashType=HmacSHA512"))
 	require.NoError(t, err)
 	assert.Equal(t, "pay_1", ev.PaymentID)
@@ -203,11 +204,11 @@ func TestReadCallbackAcceptsEachSampleEncoding(t *testing.T) {
 	java := strings.Replace(php, "%2AVIP%2A", "*VIP*", 1)
 	node := strings.Replace(java, "%281%29", "(1)", 1)
 	for name, data := range map[string]string{"php": php, "java": java, "node": node} {
-		ev, err := g.ReadCallback(t0, ipnRequest(php+"&vnp_SecureHash="+hmacHex(secret, data)))
+		ev, err := g.ReadCallback(t0, ipnRequest(php+"&vnp_SecureHash="+vnpaytest.Checksum(secret, data)))
 		require.NoError(t, err, name)
 		assert.Equal(t, "pay_1", ev.PaymentID)
 	}
-	_, err := g.ReadCallback(t0, ipnRequest(strings.Replace(php, "VIP", "VIQ", 1)+"&vnp_SecureHash="+hmacHex(secret, java)))
+	_, err := g.ReadCallback(t0, ipnRequest(strings.Replace(php, "VIP", "VIQ", 1)+"&vnp_SecureHash="+vnpaytest.Checksum(secret, java)))
 	require.ErrorIs(t, err, gateway.ErrBadSignature)
 }
 
@@ -244,13 +245,13 @@ func TestVerifyReturn(t *testing.T) {
 		{"07", "07", gateway.PaymentPending, "the payment is being processed (suspected of fraud)"},
 	}
 	for _, c := range cases {
-		q, _ := url.ParseQuery(signIPN(secret, ipnParams(ref, "15000000", c.rc, c.ts)))
+		q, _ := url.ParseQuery(vnpaytest.SignQuery(secret, ipnParams(ref, "15000000", c.rc, c.ts)))
 		r, err := g.VerifyReturn(q)
 		require.NoError(t, err)
 		assert.Equal(t, vnpay.ReturnResult{PaymentID: "pay_1", State: c.state, Amount: vnd(t, "150000"),
 			GatewayRef: "14422574", ResponseCode: c.rc, TransactionStatus: c.ts, Message: c.msg}, r)
 	}
-	q, _ := url.ParseQuery(signIPN(secret, ipnParams(ref, "15000000", "00", "00")))
+	q, _ := url.ParseQuery(vnpaytest.SignQuery(secret, ipnParams(ref, "15000000", "00", "00")))
 	q.Set("vnp_Amount", "1500000000")
 	r, err := g.VerifyReturn(q)
 	require.ErrorIs(t, err, gateway.ErrBadSignature)
@@ -265,7 +266,7 @@ func FuzzReadCallback(f *testing.F) {
 	ref := mustTxnRef(f, "pay_1")
 	signed := map[string]bool{}
 	for _, c := range [][2]string{{"00", "00"}, {"24", "02"}, {"11", "02"}, {"07", "07"}} {
-		raw := signIPN(secret, ipnParams(ref, "15000000", c[0], c[1]))
+		raw := vnpaytest.SignQuery(secret, ipnParams(ref, "15000000", c[0], c[1]))
 		q, _ := url.ParseQuery(raw)
 		signed[content(q)] = true
 		f.Add("GET", raw)

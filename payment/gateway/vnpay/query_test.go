@@ -9,6 +9,7 @@ import (
 
 	"github.com/cloudbill/cloudbill/payment/gateway"
 	"github.com/cloudbill/cloudbill/payment/gateway/vnpay"
+	"github.com/cloudbill/cloudbill/payment/gateway/vnpay/vnpaytest"
 )
 
 func paymentQuery1(t *testing.T) gateway.PaymentQuery {
@@ -36,9 +37,8 @@ func TestQueryPaymentStates(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			f := newFake(t)
-			g := newGateway(t, f.srv.URL)
-			f.add("payZ5F1", fakeTxn{createDate: "20240501100000", amount: 15000000, no: "14422574", typ: c.typ,
-				status: c.ts, payDate: "20240501101530"})
+			g := newGateway(t, f.APIURL())
+			require.NoError(t, f.AddTransaction(vnpaytest.Transaction{TxnRef: "payZ5F1", CreatedAt: t0, Amount: 150000, TransactionNo: "14422574", Type: c.typ, Status: c.ts, PayDate: t0.Add(15*time.Minute + 30*time.Second)}))
 			st, err := g.QueryPayment(ctx, paymentQuery1(t))
 			require.NoError(t, err)
 			assert.Equal(t, c.state, st.State)
@@ -50,7 +50,7 @@ func TestQueryPaymentStates(t *testing.T) {
 			} else {
 				assert.True(t, st.Amount.Currency().IsZero())
 			}
-			req := f.last()
+			req := f.LastRequest()
 			assert.Equal(t, "querydr", req["vnp_Command"])
 			assert.Equal(t, "payZ5F1", req["vnp_TxnRef"])
 			assert.Equal(t, "20240501100000", req["vnp_TransactionDate"], "the payment's vnp_CreateDate")
@@ -62,12 +62,12 @@ func TestQueryPaymentStates(t *testing.T) {
 
 func TestQueryPaymentNotFoundAndFailures(t *testing.T) {
 	f := newFake(t)
-	g := newGateway(t, f.srv.URL)
+	g := newGateway(t, f.APIURL())
 	st, err := g.QueryPayment(ctx, paymentQuery1(t))
 	require.NoError(t, err)
 	assert.Equal(t, gateway.PaymentStatus{State: gateway.PaymentNotFound}, st, "answer 91")
 
-	f.add("payZ5F1", fakeTxn{createDate: "20240501100000", amount: 15000000, no: "1", status: "00"})
+	require.NoError(t, f.AddTransaction(vnpaytest.Transaction{TxnRef: "payZ5F1", CreatedAt: t0, Amount: 150000, TransactionNo: "1", Status: "00"}))
 	later := paymentQuery1(t)
 	later.Now = later.Now.Add(time.Minute)
 	st, err = g.QueryPayment(ctx, later)
@@ -80,9 +80,7 @@ func TestQueryPaymentNotFoundAndFailures(t *testing.T) {
 		"02": gateway.ErrInvalidRequest, "03": gateway.ErrInvalidRequest, "97": gateway.ErrInvalidRequest,
 		"08": gateway.ErrTemporary, "99": gateway.ErrTemporary, "00": gateway.ErrTemporary, // 00 unsigned
 	} {
-		f.mu.Lock()
-		f.force = code
-		f.mu.Unlock()
+		f.ForceResponseCode(code)
 		_, err := g.QueryPayment(ctx, paymentQuery1(t))
 		require.ErrorIs(t, err, sentinel, code)
 		assert.Equal(t, sentinel == gateway.ErrTemporary, gateway.Retryable(err), code)
@@ -94,16 +92,16 @@ func TestQueryPaymentRejectsTamperedAnswers(t *testing.T) {
 		"vnp_TxnRef", "vnp_PayDate", "vnp_SecureHash"} {
 		t.Run(field, func(t *testing.T) {
 			f := newFake(t)
-			g := newGateway(t, f.srv.URL)
-			f.add("payZ5F1", fakeTxn{createDate: "20240501100000", amount: 15000000, no: "14422574", status: "02"})
-			f.tamper = func(a map[string]string) {
+			g := newGateway(t, f.APIURL())
+			require.NoError(t, f.AddTransaction(vnpaytest.Transaction{TxnRef: "payZ5F1", CreatedAt: t0, Amount: 150000, TransactionNo: "14422574", Status: "02"}))
+			f.TamperAnswers(func(a map[string]string) {
 				if field == "vnp_ResponseCode" {
 					a[field] = "00"
 					a["vnp_TransactionStatus"] = "00"
 					return
 				}
 				a[field] += "1"
-			}
+			})
 			_, err := g.QueryPayment(ctx, paymentQuery1(t))
 			require.ErrorIs(t, err, gateway.ErrTemporary)
 		})
@@ -112,12 +110,12 @@ func TestQueryPaymentRejectsTamperedAnswers(t *testing.T) {
 
 func TestQueryPaymentTransportFailures(t *testing.T) {
 	f := newFake(t)
-	g := newGateway(t, f.srv.URL)
-	f.status = 502
+	g := newGateway(t, f.APIURL())
+	f.FailWith(502)
 	_, err := g.QueryPayment(ctx, paymentQuery1(t))
 	require.ErrorIs(t, err, gateway.ErrTemporary)
 
-	f.srv.Close()
+	f.Close()
 	_, err = g.QueryPayment(ctx, paymentQuery1(t))
 	require.ErrorIs(t, err, gateway.ErrTemporary)
 
@@ -134,7 +132,7 @@ func TestQueryPaymentTransportFailures(t *testing.T) {
 
 func TestQueryWithAWrongSecretIsAConfigurationError(t *testing.T) {
 	f := newFake(t)
-	g, err := vnpay.New(vnpay.Config{TmnCode: tmn, HashSecret: "not-the-secret", APIURL: f.srv.URL})
+	g, err := vnpay.New(vnpay.Config{TmnCode: tmn, HashSecret: "not-the-secret", APIURL: f.APIURL()})
 	require.NoError(t, err)
 	_, err = g.QueryPayment(ctx, paymentQuery1(t))
 	require.ErrorIs(t, err, gateway.ErrInvalidRequest, "VNPay answers 97")
@@ -148,13 +146,13 @@ func refundReq(t *testing.T, id, amount string) gateway.RefundRequest {
 
 func TestRefundFullAndPartial(t *testing.T) {
 	f := newFake(t)
-	g := newGateway(t, f.srv.URL)
-	f.add("payZ5F1", fakeTxn{createDate: "20240501100000", amount: 15000000, no: "14422574", status: "00"})
+	g := newGateway(t, f.APIURL())
+	require.NoError(t, f.AddTransaction(vnpaytest.Transaction{TxnRef: "payZ5F1", CreatedAt: t0, Amount: 150000, TransactionNo: "14422574", Status: "00"}))
 
 	res, err := g.Refund(ctx, refundReq(t, "rf_1", "50000"))
 	require.NoError(t, err)
 	assert.Equal(t, gateway.RefundResult{GatewayRef: "payZ5F1:20240501100000:14422574", Status: gateway.RefundPending}, res)
-	req := f.last()
+	req := f.LastRequest()
 	assert.Equal(t, "03", req["vnp_TransactionType"], "50,000 of 150,000 is partial")
 	assert.Equal(t, "5000000", req["vnp_Amount"], "50,000 VND × 100")
 	assert.Equal(t, "14422574", req["vnp_TransactionNo"])
@@ -167,31 +165,31 @@ func TestRefundFullAndPartial(t *testing.T) {
 	require.NoError(t, err, "a retry of the same refund: same vnp_RequestId, answered 94, pending")
 
 	f2 := newFake(t)
-	g2 := newGateway(t, f2.srv.URL)
-	f2.add("payZ5F1", fakeTxn{createDate: "20240501100000", amount: 15000000, no: "14422574", status: "00"})
+	g2 := newGateway(t, f2.APIURL())
+	require.NoError(t, f2.AddTransaction(vnpaytest.Transaction{TxnRef: "payZ5F1", CreatedAt: t0, Amount: 150000, TransactionNo: "14422574", Status: "00"}))
 	_, err = g2.Refund(ctx, refundReq(t, "rf_2", "150000"))
 	require.NoError(t, err)
-	assert.Equal(t, "02", f2.last()["vnp_TransactionType"], "150,000 of 150,000 is full")
-	assert.Equal(t, "15000000", f2.last()["vnp_Amount"])
+	assert.Equal(t, "02", f2.LastRequest()["vnp_TransactionType"], "150,000 of 150,000 is full")
+	assert.Equal(t, "15000000", f2.LastRequest()["vnp_Amount"])
 }
 
 func TestRefundAnswers(t *testing.T) {
 	cases := []struct {
 		name   string
 		status string // the payment's vnp_TransactionStatus at the fake
-		date   string
+		date   time.Time
 		amount string
 		is     error
 	}{
-		{"an unsuccessful payment (95) is declined", "02", "20240501100000", "50000", gateway.ErrDeclined},
-		{"an unknown payment (91) is not found", "00", "20240430100000", "50000", gateway.ErrNotFound},
-		{"a payment being refunded (94) is pending", "05", "20240501100000", "50000", nil},
+		{"an unsuccessful payment (95) is declined", "02", t0, "50000", gateway.ErrDeclined},
+		{"an unknown payment (91) is not found", "00", t0.Add(-24 * time.Hour), "50000", gateway.ErrNotFound},
+		{"a payment being refunded (94) is pending", "05", t0, "50000", nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			f := newFake(t)
-			g := newGateway(t, f.srv.URL)
-			f.add("payZ5F1", fakeTxn{createDate: c.date, amount: 15000000, no: "14422574", status: c.status})
+			g := newGateway(t, f.APIURL())
+			require.NoError(t, f.AddTransaction(vnpaytest.Transaction{TxnRef: "payZ5F1", CreatedAt: c.date, Amount: 150000, TransactionNo: "14422574", Status: c.status}))
 			res, err := g.Refund(ctx, refundReq(t, "rf_1", c.amount))
 			if c.is == nil {
 				require.NoError(t, err)
@@ -203,8 +201,8 @@ func TestRefundAnswers(t *testing.T) {
 		})
 	}
 	f := newFake(t)
-	g := newGateway(t, f.srv.URL)
-	f.add("payZ5F1", fakeTxn{createDate: "20240501100000", amount: 10000000, no: "14422574", status: "00"})
+	g := newGateway(t, f.APIURL())
+	require.NoError(t, f.AddTransaction(vnpaytest.Transaction{TxnRef: "payZ5F1", CreatedAt: t0, Amount: 100000, TransactionNo: "14422574", Status: "00"}))
 	_, err := g.Refund(ctx, refundReq(t, "rf_1", "150000"))
 	require.ErrorIs(t, err, gateway.ErrDeclined, "VNPay holds 100,000 paid: 150,000 is an invalid amount (93)")
 	var de *gateway.DeclineError
@@ -213,9 +211,7 @@ func TestRefundAnswers(t *testing.T) {
 
 	for code, sentinel := range map[string]error{"16": gateway.ErrTemporary, "08": gateway.ErrTemporary,
 		"99": gateway.ErrTemporary, "03": gateway.ErrInvalidRequest} {
-		f.mu.Lock()
-		f.force = code
-		f.mu.Unlock()
+		f.ForceResponseCode(code)
 		_, err := g.Refund(ctx, refundReq(t, "rf_"+code, "50000"))
 		require.ErrorIs(t, err, sentinel, code)
 	}
@@ -247,8 +243,8 @@ func TestRefundRefusals(t *testing.T) {
 
 func TestQueryRefund(t *testing.T) {
 	f := newFake(t)
-	g := newGateway(t, f.srv.URL)
-	f.add("payZ5F1", fakeTxn{createDate: "20240501100000", amount: 15000000, no: "14422574", status: "00"})
+	g := newGateway(t, f.APIURL())
+	require.NoError(t, f.AddTransaction(vnpaytest.Transaction{TxnRef: "payZ5F1", CreatedAt: t0, Amount: 150000, TransactionNo: "14422574", Status: "00"}))
 	q := gateway.RefundQuery{PaymentID: "pay_1", RefundID: "rf_1", GatewayRef: "payZ5F1:20240501100000:14422574",
 		Amount: vnd(t, "50000"), Now: t0.Add(48 * time.Hour)}
 	st, err := g.QueryRefund(ctx, q)
@@ -261,15 +257,13 @@ func TestQueryRefund(t *testing.T) {
 	for ts, want := range map[string]gateway.RefundState{
 		"05": gateway.RefundPending, "06": gateway.RefundPending, "00": gateway.RefundSucceeded, "09": gateway.RefundFailed,
 	} {
-		f.mu.Lock()
-		f.txns["payZ5F1"].status = ts
-		f.mu.Unlock()
+		require.NoError(t, f.SetStatus("payZ5F1", ts))
 		q.Now = q.Now.Add(time.Second)
 		st, err := g.QueryRefund(ctx, q)
 		require.NoError(t, err, ts)
 		assert.Equal(t, want, st.State, ts)
 		if want == gateway.RefundSucceeded {
-			assert.True(t, vnd(t, "150000").Equal(st.Amount), "the fake reports the payment's amount")
+			assert.True(t, vnd(t, "50000").Equal(st.Amount), "querydr reports the refund's amount")
 		}
 	}
 

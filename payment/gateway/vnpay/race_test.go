@@ -7,19 +7,21 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/cloudbill/cloudbill/payment/gateway"
+	"github.com/cloudbill/cloudbill/payment/gateway/vnpay/vnpaytest"
 )
 
 // One Gateway serves many goroutines at once: payment URLs, IPNs, queries
 // and refunds, with every answer right (run with -race).
 func TestConcurrentUse(t *testing.T) {
 	f := newFake(t)
-	g := newGateway(t, f.srv.URL)
+	g := newGateway(t, f.APIURL())
 	const n = 16
 	for i := range n {
-		f.add(mustTxnRef(t, "pay_"+strconv.Itoa(i)), fakeTxn{createDate: "20240501100000", amount: 15000000,
-			no: strconv.Itoa(1000 + i), status: "00"})
+		require.NoError(t, f.AddTransaction(vnpaytest.Transaction{TxnRef: mustTxnRef(t, "pay_"+strconv.Itoa(i)), CreatedAt: t0,
+			Amount: 150000, TransactionNo: strconv.Itoa(1000 + i), Status: "00"}))
 	}
 	var wg sync.WaitGroup
 	for i := range n {
@@ -29,7 +31,7 @@ func TestConcurrentUse(t *testing.T) {
 			id := "pay_" + strconv.Itoa(i)
 			r, err := g.CreatePayment(ctx, payReq(t, id, "150000"))
 			assert.NoError(t, err)
-			ev, err := g.ReadCallback(t0, ipnRequest(signIPN(secret, ipnParams(r.GatewayRef, "15000000", "00", "00"))))
+			ev, err := g.ReadCallback(t0, ipnRequest(vnpaytest.SignQuery(secret, ipnParams(r.GatewayRef, "15000000", "00", "00"))))
 			assert.NoError(t, err)
 			assert.Equal(t, id, ev.PaymentID)
 			st, err := g.QueryPayment(ctx, gateway.PaymentQuery{PaymentID: id, CreatedAt: t0, Now: t0.Add(time.Minute)})
