@@ -139,10 +139,9 @@ var simRequiredCounters = []simRequired{
 	{"payments reconciled on demand: ended", false},
 	{"payments reconciled on demand: mismatch", false},
 	{"payments reconciled on demand: unsupported", false},
-	// "documents an e-invoice refused" is counted, not required: the only
-	// refusal is a postpaid bill with a coupon taken after tax, and the
-	// postpaid model buys without coupons (TestEInvoicePostpaidCouponRefused
-	// states that rule).
+	// "documents an e-invoice refused" is counted, not required: nothing
+	// the simulation does is refused an e-invoice (a credit note of an
+	// invoice without one would be).
 	// Automatic-renewal attempts, reminders and state changes are
 	// instants too.
 	{"clock steps onto an instant: auto-renewal, reminder and state change", true},
