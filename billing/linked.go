@@ -132,6 +132,29 @@ func (s *System) SetDefaultLinkedAccount(ctx context.Context, key string, req Li
 	return s.LinkedAccounts(ctx, req.AccountID)
 }
 
+// ClearDefaultLinkedAccount stops charging one linked account by default
+// without unlinking it: afterwards no account is the default, so automatic
+// renewal and invoice collection charge no linked account until the
+// customer picks one (SetDefaultLinkedAccount). Clearing one that is not
+// the default changes nothing. It returns the account's linked accounts
+// afterwards; an unknown link (or another account's) is
+// payment.ErrLinkedAccountNotFound.
+func (s *System) ClearDefaultLinkedAccount(ctx context.Context, key string, req LinkedAccountRequest) (_ []LinkedAccount, err error) {
+	ctx, op := s.env.Tel.Start(ctx, "ClearDefaultLinkedAccount")
+	defer op.End(&err)
+	if err := validateLinkedAccountRef(req); err != nil {
+		return nil, err
+	}
+	if _, err := txn.Idempotent(ctx, s.env, req.AccountID, key, "linked_account.clear_default", req.hashed(), func(ctx context.Context, tx storage.Tx) (bool, error) {
+		return true, pay.RewriteLinked(ctx, s.env, tx, req.AccountID, func(list []payment.LinkedAccount) ([]payment.LinkedAccount, error) {
+			return payment.ClearDefault(list, req.LinkID)
+		})
+	}); err != nil {
+		return nil, err
+	}
+	return s.LinkedAccounts(ctx, req.AccountID)
+}
+
 // Unlink removes a linked account and forgets its token. If it was the
 // default, no account is the default afterwards: which account is charged
 // automatically is the customer's choice, never guessed. It returns the

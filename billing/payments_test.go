@@ -330,6 +330,27 @@ func TestLinkedAccounts(t *testing.T) {
 			e.sim.SetDefaultOutcome(gatewaysim.Succeed())
 		})
 
+		t.Run("cleared as the default, the card stays linked and is charged only when named", func(t *testing.T) {
+			list, err := e.sys.ClearDefaultLinkedAccount(ctx, "undefault", billing.LinkedAccountRequest{AccountID: "acme", LinkID: start.LinkID})
+			require.NoError(t, err)
+			require.Len(t, list, 1)
+			assert.False(t, list[0].IsDefault)
+			_, err = e.sys.Pay(ctx, "pay-by-default", billing.PayRequest{AccountID: "acme", Amount: vnd(t, 1_000), Method: payment.MethodLinkedAccount, Purpose: e.owe(t, "acme", 1_000)})
+			require.ErrorIs(t, err, billing.ErrLinkedAccountNotFound, "no default to charge")
+			named, err := e.sys.Pay(ctx, "pay-named", billing.PayRequest{AccountID: "acme", Amount: vnd(t, 1_000), Method: payment.MethodLinkedAccount,
+				LinkedAccountID: start.LinkID, Purpose: e.owe(t, "acme", 1_000)})
+			require.NoError(t, err)
+			assert.Equal(t, payment.StatusSucceeded, named.Status)
+			again, err := e.sys.ClearDefaultLinkedAccount(ctx, "undefault", billing.LinkedAccountRequest{AccountID: "acme", LinkID: start.LinkID})
+			require.NoError(t, err, "a replay")
+			assert.Equal(t, list, again)
+			_, err = e.sys.ClearDefaultLinkedAccount(ctx, "undefault-other", billing.LinkedAccountRequest{AccountID: "other", LinkID: start.LinkID})
+			require.Error(t, err, "another account's link is not found")
+			list, err = e.sys.SetDefaultLinkedAccount(ctx, "default-again", billing.LinkedAccountRequest{AccountID: "acme", LinkID: start.LinkID})
+			require.NoError(t, err)
+			assert.True(t, list[0].IsDefault)
+		})
+
 		_, err = e.sys.Unlink(ctx, "unlink", billing.LinkedAccountRequest{AccountID: "acme", LinkID: start.LinkID})
 		require.NoError(t, err)
 		list, err = e.sys.LinkedAccounts(ctx, "acme")

@@ -131,6 +131,25 @@ func SetDefault(list []LinkedAccount, id string) ([]LinkedAccount, error) {
 	return out, nil
 }
 
+// ClearDefault returns list with the account id no longer the default, so
+// that no account is: payments that name none are charged to none until
+// the customer picks one again. Clearing an account that is not the
+// default changes nothing. list is not modified. An unknown id is
+// ErrLinkedAccountNotFound; an invalid list gives ValidateLinkedAccounts'
+// error.
+func ClearDefault(list []LinkedAccount, id string) ([]LinkedAccount, error) {
+	if err := ValidateLinkedAccounts(list); err != nil {
+		return nil, err
+	}
+	i := indexOfLinked(list, id)
+	if i < 0 {
+		return nil, fmt.Errorf("%w: %q", ErrLinkedAccountNotFound, clip(id))
+	}
+	out := slices.Clone(list)
+	out[i].IsDefault = false
+	return out, nil
+}
+
 // Unlink returns list without the account id. When it was the default, no
 // account is the default afterwards: which account is charged
 // automatically is the customer's choice, never guessed. list is not

@@ -105,6 +105,17 @@ func TestLinkedAccountsRules(t *testing.T) {
 		_, ok := payment.DefaultLinkedAccount(list)
 		assert.False(t, ok)
 	})
+	t.Run("clearing the default L1 leaves both linked and none default", func(t *testing.T) {
+		in := []payment.LinkedAccount{linked("L1", true, 0), linked("L2", false, 1)}
+		list, err := payment.ClearDefault(in, "L1")
+		require.NoError(t, err)
+		assert.Len(t, list, 2)
+		assert.Empty(t, defaults(list))
+		assert.Equal(t, []string{"L1"}, defaults(in), "the input list is not modified")
+		again, err := payment.ClearDefault(list, "L2")
+		require.NoError(t, err, "clearing one that is not the default changes nothing")
+		assert.Equal(t, list, again)
+	})
 	t.Run("unlinking another account keeps the default", func(t *testing.T) {
 		list, err := payment.Unlink([]payment.LinkedAccount{linked("L1", true, 0), linked("L2", false, 1)}, "L2")
 		require.NoError(t, err)
@@ -124,6 +135,7 @@ func TestLinkedAccountsRejectBadInput(t *testing.T) {
 		{"linking an ID twice", func() error { _, err := payment.Link(two, linked("L2", false, 3)); return err }, payment.ErrDuplicateLinkedAccount},
 		{"setting an unknown default", func() error { _, err := payment.SetDefault(two, "L9"); return err }, payment.ErrLinkedAccountNotFound},
 		{"unlinking an unknown account", func() error { _, err := payment.Unlink(two, "L9"); return err }, payment.ErrLinkedAccountNotFound},
+		{"clearing an unknown default", func() error { _, err := payment.ClearDefault(two, "L9"); return err }, payment.ErrLinkedAccountNotFound},
 		{"a list with two defaults", func() error {
 			_, err := payment.SetDefault([]payment.LinkedAccount{linked("L1", true, 0), linked("L2", true, 1)}, "L1")
 			return err

@@ -233,6 +233,17 @@ func (h *Handler) setDefault(w http.ResponseWriter, r *http.Request, acct string
 	return writeJSON(w, http.StatusOK, Page[LinkedAccount]{Data: linkedJSON(list)})
 }
 
+func (h *Handler) clearDefault(w http.ResponseWriter, r *http.Request, acct string) error {
+	if err := noBody(r); err != nil {
+		return err
+	}
+	list, err := h.sys.ClearDefaultLinkedAccount(r.Context(), r.Header.Get(IdempotencyKeyHeader), billing.LinkedAccountRequest{AccountID: acct, LinkID: r.PathValue("id")})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, Page[LinkedAccount]{Data: linkedJSON(list)})
+}
+
 func (h *Handler) unlink(w http.ResponseWriter, r *http.Request, acct string) error {
 	if err := noBody(r); err != nil {
 		return err

@@ -116,6 +116,7 @@ type Config struct {
 //	GET    /linked-accounts                 linked payment methods, masked
 //	POST   /linked-accounts                 start linking: {"gateway"} → redirect
 //	POST   /linked-accounts/{id}/default    make it the default
+//	DELETE /linked-accounts/{id}/default    stop using it by default (kept linked)
 //	DELETE /linked-accounts/{id}            unlink it
 //	POST   /top-ups                         {"amount": "500000 VND"} → payment with redirect_url
 //
@@ -216,7 +217,7 @@ func (h *Handler) routes() {
 	h.route("/payments/{id}", map[string]endpoint{http.MethodGet: h.getPayment})
 	h.route("/linked-accounts", map[string]endpoint{http.MethodGet: h.listLinked, http.MethodPost: h.startLinking})
 	h.route("/linked-accounts/{id}", map[string]endpoint{http.MethodDelete: h.unlink})
-	h.route("/linked-accounts/{id}/default", map[string]endpoint{http.MethodPost: h.setDefault})
+	h.route("/linked-accounts/{id}/default", map[string]endpoint{http.MethodPost: h.setDefault, http.MethodDelete: h.clearDefault})
 	h.route("/top-ups", map[string]endpoint{http.MethodPost: h.topUp})
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, newProblem(http.StatusNotFound, ProblemNotFound, "no such endpoint"))

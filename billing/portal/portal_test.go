@@ -70,9 +70,12 @@ func TestAnotherAccountsObjectsAreNotFound(t *testing.T) {
 		problem(t, resp, body, http.StatusNotFound, portal.ProblemNotFound)
 		resp, body = e.call(t, http.MethodPost, "/linked-accounts/"+link+"/default", "bob", "", map[string]string{"Idempotency-Key": "d1"})
 		problem(t, resp, body, http.StatusNotFound, portal.ProblemNotFound)
+		resp, body = e.call(t, http.MethodDelete, "/linked-accounts/"+link+"/default", "bob", "", map[string]string{"Idempotency-Key": "d2"})
+		problem(t, resp, body, http.StatusNotFound, portal.ProblemNotFound)
 		var list portal.Page[portal.LinkedAccount]
 		e.getJSON(t, "/linked-accounts", "alice", &list)
 		require.Len(t, list.Data, 1, "alice's link is untouched")
+		assert.True(t, list.Data[0].IsDefault, "and still her default")
 	})
 	t.Run("an account the billing system does not know", func(t *testing.T) {
 		resp, body := e.call(t, http.MethodGet, "/wallet", "mallory", "", nil)
@@ -390,6 +393,18 @@ func TestLinkedAccounts(t *testing.T) {
 	require.NoError(t, json.Unmarshal(body, &list))
 	assert.False(t, list.Data[0].IsDefault)
 	assert.True(t, list.Data[1].IsDefault)
+
+	// Stop using the new default by default, twice with one key: kept
+	// linked, no default, the replay the same.
+	for range 2 {
+		resp, body = e.call(t, http.MethodDelete, "/linked-accounts/"+ls.LinkID+"/default", "alice", "", map[string]string{"Idempotency-Key": "undef-1"})
+		require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+		require.NoError(t, json.Unmarshal(body, &list))
+		require.Len(t, list.Data, 2)
+		assert.False(t, list.Data[0].IsDefault || list.Data[1].IsDefault, "no default")
+	}
+	resp, body = e.call(t, http.MethodDelete, "/linked-accounts/"+ls.LinkID+"/default", "", "", map[string]string{"Idempotency-Key": "undef-2"})
+	problem(t, resp, body, http.StatusUnauthorized, portal.ProblemUnauthenticated)
 
 	resp, body = e.call(t, http.MethodDelete, "/linked-accounts/"+first, "alice", "", map[string]string{"Idempotency-Key": "unlink-1"})
 	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)

@@ -114,6 +114,8 @@ func TestEveryMutatingEndpointRefusesHostileBodies(t *testing.T) {
 			[]string{`"gateway":"nope"`}, []string{`"Gateway":"nope"`}, "gateway", http.StatusCreated},
 		{"POST /linked-accounts/{id}/default", http.MethodPost, "/linked-accounts/" + link2 + "/default", nil,
 			[]string{`"gateway":"sim"`, `"gateway":"sim"`}, []string{`"gateway":"sim"`, `"GATEWAY":"sim"`}, "gateway", http.StatusOK},
+		{"DELETE /linked-accounts/{id}/default", http.MethodDelete, "/linked-accounts/" + link2 + "/default", nil,
+			[]string{`"gateway":"sim"`, `"gateway":"sim"`}, []string{`"gateway":"sim"`, `"GATEWAY":"sim"`}, "gateway", http.StatusOK},
 		{"DELETE /linked-accounts/{id}", http.MethodDelete, "/linked-accounts/" + link2, nil,
 			[]string{`"gateway":"sim"`, `"gateway":"sim"`}, []string{`"gateway":"sim"`, `"GATEWAY":"sim"`}, "gateway", http.StatusOK},
 	}
@@ -152,7 +154,7 @@ func TestEveryMutatingEndpointRefusesHostileBodies(t *testing.T) {
 		for i, c := range hostile {
 			t.Run(ep.name+"/"+c.name, func(t *testing.T) {
 				before := e.state(t, "alice")
-				h := http.Header{"Idempotency-Key": {fmt.Sprintf("hostile-%s-%d", ep.path, i)}}
+				h := http.Header{"Idempotency-Key": {fmt.Sprintf("hostile-%s-%s-%d", ep.method, ep.path, i)}}
 				if c.contentType != "" {
 					h.Set("Content-Type", c.contentType)
 				}
@@ -177,7 +179,7 @@ func TestEveryMutatingEndpointRefusesHostileBodies(t *testing.T) {
 	// attempt: that key was not spent.
 	before := e.state(t, "alice")
 	for _, ep := range endpoints {
-		h := http.Header{"Idempotency-Key": {fmt.Sprintf("hostile-%s-0", ep.path)}, "Content-Type": {jsonCT}}
+		h := http.Header{"Idempotency-Key": {fmt.Sprintf("hostile-%s-%s-0", ep.method, ep.path)}, "Content-Type": {jsonCT}}
 		body := obj(ep.members...)
 		if ep.members == nil {
 			body = ""

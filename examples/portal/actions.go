@@ -436,6 +436,10 @@ func (d *demo) setDefault(w http.ResponseWriter, r *http.Request) {
 	d.linkedAction(w, r, d.sys.SetDefaultLinkedAccount)
 }
 
+func (d *demo) clearDefault(w http.ResponseWriter, r *http.Request) {
+	d.linkedAction(w, r, d.sys.ClearDefaultLinkedAccount)
+}
+
 func (d *demo) unlink(w http.ResponseWriter, r *http.Request) {
 	d.linkedAction(w, r, d.sys.Unlink)
 }

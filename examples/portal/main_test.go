@@ -334,6 +334,27 @@ func TestActionsFromThePages(t *testing.T) {
 		assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 	})
 
+	t.Run("stopping and restarting the default card", func(t *testing.T) {
+		m := newClient(t, base, http.Header{"Accept-Language": {"en"}})
+		page, _ := m.get("/?account=minhanh")
+		links, err := d.sys.LinkedAccounts(ctx, "minhanh")
+		require.NoError(t, err)
+		require.Len(t, links, 1)
+		require.True(t, links[0].IsDefault, "the seed's MoMo wallet is the default")
+		id := links[0].ID
+		assert.True(t, strings.Contains(page, "Bỏ mặc định MoMo •••• 4242"), "minhanh's page is in Vietnamese, her setting")
+		page, _ = m.post("/linked/"+id+"/undefault", formOf(t, page, "/linked/"+id+"/undefault"))
+		links, err = d.sys.LinkedAccounts(ctx, "minhanh")
+		require.NoError(t, err)
+		require.Len(t, links, 1, "still linked")
+		assert.False(t, links[0].IsDefault)
+		page, _ = m.post("/linked/"+id+"/default", formOf(t, page, "/linked/"+id+"/default"))
+		links, err = d.sys.LinkedAccounts(ctx, "minhanh")
+		require.NoError(t, err)
+		assert.True(t, links[0].IsDefault, "made the default again from the page")
+		assert.True(t, strings.Contains(page, "Bỏ mặc định MoMo •••• 4242"), "the page offers to stop it again")
+	})
+
 	t.Run("paying every open bill from credit", func(t *testing.T) {
 		s := newClient(t, base, nil)
 		open, err := d.sys.OpenInvoices(ctx, "songhong")

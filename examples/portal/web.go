@@ -59,6 +59,7 @@ func (d *demo) Handler() http.Handler {
 	form("POST /topup", d.topUp)
 	form("POST /link", d.startLink)
 	form("POST /linked/{id}/default", d.setDefault)
+	form("POST /linked/{id}/undefault", d.clearDefault)
 	form("POST /linked/{id}/unlink", d.unlink)
 	form("POST /resources/{id}/renew", d.renew)
 	form("POST /resources/{id}/auto-renew", d.autoRenew)
