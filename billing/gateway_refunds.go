@@ -14,7 +14,11 @@ import (
 // (RefundToCredit) included, never exceed what it paid; an order's refund
 // also stays within the unused paid value of its resources, as
 // RefundToCredit's does, and takes that value from them (credit notes)
-// when it succeeds. Above that: payment.ErrOverRefund.
+// when it succeeds. An invoice's refund (a bill paid directly or through
+// its payment link) is documented by a credit note of as much against the
+// invoice when it succeeds, as far as the invoice is still creditable: the
+// money returned is a concession, so what the invoice says is due does not
+// change. Above that: payment.ErrOverRefund.
 //
 // A top-up's money is cash in the wallet, so its refund takes that cash
 // back: only while the wallet still has it (else a

@@ -12,6 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudbill/cloudbill/billing"
+	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/payment/gateway"
 	"github.com/cloudbill/cloudbill/payment/gatewaysim"
@@ -282,5 +284,72 @@ func TestRefundAnOrderPaidThroughTheGateway(t *testing.T) {
 		assert.Equal(t, int64(50_000), minor(t, p.Refunded))
 		assert.Zero(t, e.cash(t, "acme"), "the money went back to the card, not to credit")
 		assert.Greater(t, e.invoiceCount(t, "acme", ""), before, "credit notes document the value taken")
+	})
+}
+
+// TestRefundABillToItsOriginalMethod: a postpaid April bill paid by card
+// (the gateway), then 50,000 VND of it returned to the card: the refund
+// succeeds on the gateway's callback, a credit note of 50,000 against the
+// bill documents it (CreditedInvoiceID the bill, the bill's credited total
+// 50,000), and the bill stays paid with nothing due — the money returned
+// is a concession. A second refund of the rest is documented the same way,
+// and nothing beyond what was paid can be refunded.
+func TestRefundABillToItsOriginalMethod(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		e := postpaidEnv(t, newStore(t), "acme", nil)
+		r := e.buy(t, "acme", small, period.Months(1))
+		e.clk.Set(aprilClose)
+		require.Equal(t, 1, e.tickAll(t).BillsIssued)
+		bill := e.bills(t, "acme", r.ID)[0]
+		p, err := e.sys.Pay(ctx, "pay-bill", billing.PayRequest{AccountID: "acme", Amount: bill.Total, Method: payment.MethodGateway, Gateway: "sim",
+			Purpose: payment.Purpose{Kind: payment.PurposeInvoice, Ref: bill.ID}})
+		require.NoError(t, err)
+		cb, err := e.sim.Complete(p.ID)
+		require.NoError(t, err)
+		_, err = e.deliver(t, cb)
+		require.NoError(t, err)
+		require.Equal(t, invoice.StatusPaid, e.bills(t, "acme", r.ID)[0].Status)
+
+		rf, err := e.sys.RefundPayment(ctx, "refund-1", billing.RefundPaymentRequest{AccountID: "acme", PaymentID: p.ID, Amount: vnd(t, 50_000),
+			Reason: "service outage on 12 April"})
+		require.NoError(t, err)
+		require.Equal(t, payment.RefundPending, rf.Status)
+		e.deliverQueued(t)
+		rf, err = e.sys.Refund(ctx, "acme", rf.ID)
+		require.NoError(t, err)
+		require.Equal(t, payment.RefundSucceeded, rf.Status)
+
+		docs, err := items(e.sys.Invoices(ctx, billing.ListRequest{AccountID: "acme", ResourceID: r.ID, Limit: 100}))
+		require.NoError(t, err)
+		var notes []invoice.Invoice
+		var after invoice.Invoice
+		for _, d := range docs {
+			switch {
+			case d.Kind == invoice.KindCreditNote:
+				notes = append(notes, d)
+			case d.ID == bill.ID:
+				after = d
+			}
+		}
+		require.Len(t, notes, 1)
+		assert.Equal(t, bill.ID, notes[0].CreditedInvoiceID)
+		assert.Equal(t, int64(50_000), minor(t, notes[0].Total))
+		assert.Equal(t, int64(50_000), minor(t, after.AmountCredited))
+		assert.Equal(t, invoice.StatusPaid, after.Status, "still paid")
+		assert.True(t, after.AmountDue().IsZero(), "nothing due")
+
+		rest, err := bill.Total.Sub(vnd(t, 50_000))
+		require.NoError(t, err)
+		_, err = e.sys.RefundPayment(ctx, "refund-too-much", billing.RefundPaymentRequest{AccountID: "acme", PaymentID: p.ID, Amount: vnd(t, minor(t, rest)+1)})
+		require.ErrorIs(t, err, payment.ErrOverRefund)
+		_, err = e.sys.RefundPayment(ctx, "refund-2", billing.RefundPaymentRequest{AccountID: "acme", PaymentID: p.ID, Amount: rest})
+		require.NoError(t, err)
+		e.deliverQueued(t)
+		final := e.bills(t, "acme", r.ID)[0]
+		assert.True(t, final.AmountCredited.Equal(final.Total), "credited in full: %s of %s", final.AmountCredited, final.Total)
+		got, err := e.sys.Payment(ctx, "acme", p.ID)
+		require.NoError(t, err)
+		assert.Equal(t, payment.StatusRefunded, got.Status)
 	})
 }

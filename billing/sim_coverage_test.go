@@ -132,6 +132,7 @@ var simRequiredCounters = []simRequired{
 	{"refunds to the method succeeded: invoice", false},
 	{"refunds to the method succeeded: payment_link", false},
 	{"refunds to the method sent again by a replay", false},
+	{"bills credited for a refund to the method", false},
 	// Gateways that report another amount; reconciliation on demand.
 	{"callbacks reporting another amount", false},
 	{"payments whose gateway reported another amount expired", false},

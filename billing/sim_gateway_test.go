@@ -129,7 +129,10 @@ func (m *simModel) settleMethodRefund(rf *mRefund, succeeded bool) {
 		return
 	}
 	rf.status = payment.RefundSucceeded
-	if p.purpose != purposeTopUp && p.purpose != purposeInvoice && !p.billLink {
+	switch {
+	case p.purpose == purposeInvoice || p.billLink:
+		m.creditBill(p, rf.amount)
+	case p.purpose != purposeTopUp:
 		if taken := m.takeOrderValue(p, rf.amount); taken < rf.amount {
 			m.hits["refunds to the method beyond the value left at settlement"]++
 		}
@@ -142,6 +145,32 @@ func (m *simModel) settleMethodRefund(rf *mRefund, succeeded bool) {
 	}
 	m.event(rf.acct, "refund.succeeded")
 	m.hits["refunds to the method succeeded: "+p.purpose]++
+}
+
+// creditBill documents a refund of x of a bill's payment p with a credit
+// note against the bill, as far as it is still creditable; what the bill
+// says is due does not change. A prepaid usage invoice's credit counts
+// against its resource's documents.
+func (m *simModel) creditBill(p *mPayment, x int64) {
+	id := p.ref
+	if p.billLink {
+		id = m.links[p.ref].bill
+	}
+	b := m.pp.bills[id]
+	take := min(x, b.total-b.credited)
+	if take <= 0 {
+		return
+	}
+	b.credited += take
+	m.pp.dirtyBill[b.id] = true
+	m.event(b.acct, "invoice.issued")
+	if b.prepaidUsage {
+		m.pp.usageBilled[b.res] -= take
+		if _, ok := m.resources[b.res]; ok {
+			m.dirtyRes[b.res] = true
+		}
+	}
+	m.hits["bills credited for a refund to the method"]++
 }
 
 // settleDueRefunds is the worker's refund sweep: pending refunds asked at

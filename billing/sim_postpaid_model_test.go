@@ -84,9 +84,12 @@ type mUsage struct {
 type mBill struct {
 	id, acct, res string
 	total, paid   int64
-	issued, due   time.Time
-	prepaidUsage  bool
-	overdue       *mOverdueJob // its overdue schedule, nil when none
+	// credited is what credit notes against it took (refunds of its
+	// payments to their method).
+	credited     int64
+	issued, due  time.Time
+	prepaidUsage bool
+	overdue      *mOverdueJob // its overdue schedule, nil when none
 }
 
 func (b *mBill) outstanding() int64 { return b.total - b.paid }

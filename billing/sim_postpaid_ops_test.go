@@ -563,6 +563,9 @@ func (r *simRun) checkPostpaid(ctx context.Context, tx storage.Tx) error {
 			r.failf("bill %s: total %d, outstanding %d, %s, due %s; model %d, %d, %s, due %s", id, minorOf(inv.Total),
 				minorOf(inv.AmountDue()), inv.Status, inv.DueAt, b.total, b.outstanding(), b.status(), b.due)
 		}
+		if got := minorOf(inv.AmountCredited); got != b.credited {
+			r.failf("bill %s: credited %d, model %d", id, got, b.credited)
+		}
 	}
 	for id := range r.m.pp.dirtyPost {
 		x := r.m.pp.res[id]

@@ -8,11 +8,13 @@ import (
 
 	"github.com/cloudbill/cloudbill/billing/billingtype"
 	"github.com/cloudbill/cloudbill/billing/internal/core"
+	"github.com/cloudbill/cloudbill/billing/internal/invoicing"
 	"github.com/cloudbill/cloudbill/billing/internal/ledger"
 	"github.com/cloudbill/cloudbill/billing/internal/outbox"
 	"github.com/cloudbill/cloudbill/billing/internal/settle"
 	"github.com/cloudbill/cloudbill/billing/internal/txn"
 	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/payment/gateway"
 	"github.com/cloudbill/cloudbill/storage"
@@ -317,7 +319,9 @@ func settleRefund(ctx context.Context, s *core.Env, accountID, id string, succee
 // the gateway (customer:held −x, gateway:clearing +x); for anything else
 // revenue:refunds −x, gateway:clearing +x, and an order's resources give
 // up as much of their unused paid value (credit notes), as a refund to
-// credit would. The payment's refunded total grows by x. Failed: the
+// credit would; an invoice's (paid directly or through a link) gets a
+// credit note of x, as far as it is still creditable, its amount due
+// unchanged. The payment's refunded total grows by x. Failed: the
 // reservation is released (a top-up's held cash back to cash) and
 // nothing else changes. Either way an event tells the host.
 func finishRefund(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Refund, sp *storage.Payment, succeeded bool, ref, reason string) (bool, error) {
@@ -366,9 +370,20 @@ func finishRefund(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.
 	if _, err := ledger.AppendEntry(ctx, tx, acct, e, time.Time{}); err != nil {
 		return false, err
 	}
+	memo := core.OrDefault(r.Reason, "refund to the original method")
 	if k := payment.PurposeKind(sp.Purpose); k == payment.PurposeOrder || k == payment.PurposePaymentLink {
-		if _, err := settle.TakeOrderValue(ctx, s, tx, acct, *sp, r.Amount, core.OrDefault(r.Reason, "refund to the original method")); err != nil &&
+		if _, err := settle.TakeOrderValue(ctx, s, tx, acct, *sp, r.Amount, memo); err != nil &&
 			!errors.Is(err, billingtype.ErrNotRefundable) {
+			return false, err
+		}
+	}
+	if billID, err := refundedBill(ctx, tx, *sp); err != nil {
+		return false, err
+	} else if billID != "" {
+		// The bill stays as paid and due as it was: the money returned is
+		// a concession, documented by a credit note of as much.
+		coded := invoice.CreditReason{Code: invoice.CreditRefund, Note: core.ClipText(memo, invoice.MaxTextLen)}
+		if _, err := invoicing.CreditDocument(ctx, s, tx, acct, billID, r.Amount, core.ClipText(memo, invoice.MaxTextLen), coded); err != nil {
 			return false, err
 		}
 	}
@@ -382,6 +397,24 @@ func finishRefund(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.
 	}
 	r.Status, r.FailureReason = payment.RefundSucceeded, ""
 	return true, outbox.Emit(ctx, s, tx, acct.ID, acct.ID, billingtype.EventRefundSucceeded, "", refundPayload(*r, *sp))
+}
+
+// refundedBill is the invoice a payment paid, directly or through a
+// payment link of an invoice; "" for any other payment.
+func refundedBill(ctx context.Context, tx storage.Tx, sp storage.Payment) (string, error) {
+	switch payment.PurposeKind(sp.Purpose) {
+	case payment.PurposeInvoice:
+		return sp.PurposeRef, nil
+	case payment.PurposePaymentLink:
+		l, err := tx.PaymentLinks().GetForUpdate(ctx, sp.PurposeRef)
+		if err != nil {
+			return "", err
+		}
+		if payment.PurposeKind(l.Purpose) == payment.PurposeInvoice {
+			return l.PurposeRef, nil
+		}
+	}
+	return "", nil
 }
 
 // applyRefundEvent applies a refund.succeeded or refund.failed callback
