@@ -597,3 +597,56 @@ func TestEInvoiceOfAPostpaidMonthWithACoupon(t *testing.T) {
 		}
 	})
 }
+
+// TestEInvoiceOfABillRefundedBeforeItsMonth: with e-invoices grouped, two
+// April bills wait for the month's e-invoice; 50,000 VND of the first,
+// paid by card, goes back to the card before the daily run: the credit
+// note's adjustment needs an e-invoice to adjust, so the first bill gets
+// its own at once (00000001) and the adjustment follows (00000002); the
+// month's e-invoice then states the second bill alone (00000003).
+func TestEInvoiceOfABillRefundedBeforeItsMonth(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(*testing.T) storage.Store) {
+		ctx := context.Background()
+		e := postpaidEnv(t, newStore(t), "acme", func(c *billing.Config) {
+			c.Seller = legalSeller
+			c.EInvoice = &billing.EInvoiceConfig{Symbol: "C26TAA", Grouping: billing.EInvoiceGrouped, Signer: sellerSigner(t)}
+		})
+		rA := e.buy(t, "acme", small, period.Months(1))
+		rB := e.buy(t, "acme", small, period.Months(1))
+		e.clk.Set(aprilClose)
+		require.Equal(t, 2, e.tickAll(t).BillsIssued)
+		a, b := e.bills(t, "acme", rA.ID)[0], e.bills(t, "acme", rB.ID)[0]
+		p, err := e.sys.Pay(ctx, "pay-a", billing.PayRequest{AccountID: "acme", Amount: a.Total, Method: payment.MethodGateway, Gateway: "sim",
+			Purpose: payment.Purpose{Kind: payment.PurposeInvoice, Ref: a.ID}})
+		require.NoError(t, err)
+		cb, err := e.sim.Complete(p.ID)
+		require.NoError(t, err)
+		_, err = e.deliver(t, cb)
+		require.NoError(t, err)
+		_, err = e.sys.RefundPayment(ctx, "refund-a", billing.RefundPaymentRequest{AccountID: "acme", PaymentID: p.ID, Amount: vnd(t, 50_000)})
+		require.NoError(t, err)
+		e.deliverQueued(t)
+
+		page, err := e.sys.EInvoices(ctx, billing.ListRequest{AccountID: "acme"})
+		require.NoError(t, err)
+		require.Len(t, page.Items, 2, "the first bill's own and its adjustment")
+		byNumber := map[string]billing.EInvoice{}
+		for _, x := range page.Items {
+			byNumber[x.Number] = x
+		}
+		require.Equal(t, []string{a.ID}, byNumber["00000001"].DocumentIDs)
+		require.Equal(t, billing.EInvoiceAdjustment, byNumber["00000002"].Kind)
+		require.Equal(t, byNumber["00000001"].ID, byNumber["00000002"].RelatedID)
+
+		e.clk.Set(time.Date(2026, 5, 1, 2, 0, 30, 0, time.UTC)) // the daily run in Hồ Chí Minh City
+		e.tickAll(t)
+		page, err = e.sys.EInvoices(ctx, billing.ListRequest{AccountID: "acme"})
+		require.NoError(t, err)
+		require.Len(t, page.Items, 3)
+		for _, x := range page.Items {
+			if x.Number == "00000003" {
+				require.Equal(t, []string{b.ID}, x.DocumentIDs, "the month's e-invoice states the other bill alone")
+			}
+		}
+	})
+}

@@ -133,6 +133,17 @@ func eInvoiceAdjustment(ctx context.Context, s *core.Env, tx storage.Tx, note in
 			return err
 		}
 		orig, err = currentEInvoice(ctx, tx, note.AccountID, note.CreditedInvoiceID)
+		if errors.Is(err, storage.ErrNotFound) && credited.Kind == invoice.KindInvoice && credited.Number != 0 &&
+			credited.Currency == eInvoiceCurrency && credited.OrderID == "" {
+			// A postpaid bill still waiting for its month's e-invoice is
+			// credited first: it gets its own now, and the month's job
+			// states the month's other bills.
+			if _, err := issue(ctx, s, tx, spec{account: note.AccountID, source: invoiceSource(credited.ID), kind: billingtype.EInvoiceOriginal,
+				docs: []invoice.Invoice{credited.Invoice}}); err != nil {
+				return reportFailure(ctx, s, tx, []invoice.Invoice{credited.Invoice, note}, err)
+			}
+			orig, err = currentEInvoice(ctx, tx, note.AccountID, note.CreditedInvoiceID)
+		}
 	}
 	if errors.Is(err, storage.ErrNotFound) {
 		return reportFailure(ctx, s, tx, []invoice.Invoice{note}, fmt.Errorf("%w: the credited invoice %s has no e-invoice to adjust", einvoice.ErrInvoice, note.CreditedInvoiceID))
