@@ -75,7 +75,7 @@ func (s *System) Checkout(ctx context.Context, key string, req CheckoutRequest) 
 			return CheckoutResult{}, err
 		}
 	}
-	placed, err := txn.Idempotent(ctx, s.env, req.AccountID, key, "order.checkout", req, func(ctx context.Context, tx storage.Tx) (ordering.PlacedOrder, error) {
+	placed, _, err := txn.IdempotentRan(ctx, s.env, req.AccountID, key, "order.checkout", req, func(ctx context.Context, tx storage.Tx) (ordering.PlacedOrder, error) {
 		acct, err := core.GetAccount(ctx, tx, req.AccountID, true)
 		if err != nil {
 			return ordering.PlacedOrder{}, err
@@ -95,6 +95,12 @@ func (s *System) Checkout(ctx context.Context, key string, req CheckoutRequest) 
 // it back is reported (a retry with the same key returns the whole
 // result), never hidden behind an empty one.
 func (s *System) placedResult(ctx context.Context, accountID string, placed ordering.PlacedOrder, payer pay.Payer) (CheckoutResult, error) {
+	if w := placed.Written; w != nil && (w.Payment == nil || w.Payment.Status != payment.StatusCreated) {
+		// Placed by this call and nothing left to submit: the result is
+		// what the transaction wrote, with no second transaction to read
+		// it back.
+		return s.writtenResult(w)
+	}
 	res, unsubmitted, err := s.readPlaced(ctx, accountID, placed, true)
 	if err != nil || !unsubmitted {
 		return res, err
@@ -102,6 +108,22 @@ func (s *System) placedResult(ctx context.Context, accountID string, placed orde
 	_, submitErr := pay.SubmitPayment(ctx, s.env, accountID, placed.PaymentID, payer)
 	res, _, err = s.readPlaced(ctx, accountID, placed, false)
 	return res, ordering.FirstError(submitErr, err)
+}
+
+// writtenResult shows an order as its placing transaction wrote it, in
+// the account's zone, as readPlaced would read it right after the commit.
+func (s *System) writtenResult(w *ordering.Written) (CheckoutResult, error) {
+	var res CheckoutResult
+	zone := s.env.Zone(w.Account)
+	if w.Payment != nil {
+		res.Payment = core.PaymentView(*w.Payment, zone)
+	}
+	var err error
+	if res.Order, err = orderView(w.Order, zone); err != nil {
+		return CheckoutResult{}, err
+	}
+	res.Resources, err = s.resourceViews(w.Account, w.Resources)
+	return res, err
 }
 
 // readPlaced reads a placed order's payment, order and resources in one

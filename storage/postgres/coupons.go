@@ -121,15 +121,8 @@ func (r redemptions) Create(ctx context.Context, rd storage.Redemption) error {
 	if err != nil {
 		return err
 	}
-	tag, err := r.t.pg.Exec(ctx, r.t.s.q.orders.createRedemption,
-		rd.ID, rd.Code, rd.AccountID, rd.OrderID, rd.Status, cur, amount, rd.CreatedAt, rd.UpdatedAt)
-	if err != nil {
-		return r.t.fail(op, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return duplicate(op)
-	}
-	return nil
+	return r.t.create(ctx, op, r.t.s.q.orders.createRedemption,
+		[]any{rd.ID, rd.Code, rd.AccountID, rd.OrderID, rd.Status, cur, amount, rd.CreatedAt, rd.UpdatedAt})
 }
 
 // Update replaces everything but the id, the tenant and CreatedAt.
@@ -145,15 +138,8 @@ func (r redemptions) Update(ctx context.Context, rd storage.Redemption) error {
 	if err != nil {
 		return err
 	}
-	tag, err := r.t.pg.Exec(ctx, r.t.s.q.orders.updateRedemption,
-		rd.ID, rd.AccountID, rd.Code, rd.OrderID, rd.Status, cur, amount, rd.UpdatedAt)
-	if err != nil {
-		return r.t.fail(op, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return notFound(op)
-	}
-	return nil
+	return r.t.update(ctx, op, r.t.s.q.orders.updateRedemption,
+		[]any{rd.ID, rd.AccountID, rd.Code, rd.OrderID, rd.Status, cur, amount, rd.UpdatedAt})
 }
 
 func (r redemptions) ListByOrder(ctx context.Context, accountID, orderID string) ([]storage.Redemption, error) {

@@ -4,6 +4,10 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+
 	"github.com/cloudbill/cloudbill/storage"
 )
 
@@ -23,15 +27,48 @@ func (r idempotency) Insert(ctx context.Context, rec storage.IdempotencyRecord) 
 		!storable(rec.AccountID) || !storable(rec.Key) || !storable(rec.Operation) || !storable(rec.RequestHash) {
 		return fmt.Errorf("postgres: idempotency key %q/%q: %w", rec.AccountID, rec.Key, storage.ErrInvalidRecord)
 	}
-	tag, err := r.t.pg.Exec(ctx, r.t.s.q.insertIdempotency,
-		rec.AccountID, rec.Key, rec.Operation, rec.RequestHash, rec.Response, rec.CreatedAt)
-	if err != nil {
-		return r.t.fail(fmt.Sprintf("insert idempotency key %q", rec.Key), err)
+	args := []any{rec.AccountID, rec.Key, rec.Operation, rec.RequestHash, rec.Response, rec.CreatedAt}
+	check := func(tag pgconn.CommandTag, err error) error {
+		if err != nil {
+			return r.t.fail(fmt.Sprintf("insert idempotency key %q", rec.Key), err)
+		}
+		if tag.RowsAffected() == 0 {
+			return fmt.Errorf("postgres: idempotency key %q: %w", rec.Key, storage.ErrDuplicate)
+		}
+		return nil
 	}
-	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("postgres: idempotency key %q: %w", rec.Key, storage.ErrDuplicate)
+	if storage.WritesDeferred(ctx) {
+		// Held back, unguarded: a lost claim leaves the transaction
+		// usable (the loser reads the winner's record in it), so its
+		// ErrDuplicate comes from the next call, and it is read before
+		// COMMIT is sent. The record it lost to comes back with it and
+		// answers the Get that follows.
+		p := r.t.pg
+		p.queueRead(r.t.s.q.claimIdempotency, args, func(br pgx.BatchResults) error {
+			var (
+				inserted  bool
+				op, hash  pgtype.Text
+				response  []byte
+				createdAt pgtype.Timestamptz
+			)
+			err := br.QueryRow().Scan(&inserted, &op, &hash, &response, &createdAt)
+			switch {
+			case err != nil:
+				return r.t.fail(fmt.Sprintf("insert idempotency key %q", rec.Key), err)
+			case inserted:
+				return nil
+			}
+			if op.Valid {
+				p.lostClaim = &storage.IdempotencyRecord{AccountID: rec.AccountID, Key: rec.Key, Operation: op.String,
+					RequestHash: hash.String, Response: response, CreatedAt: createdAt.Time.UTC()}
+			}
+			return fmt.Errorf("postgres: idempotency key %q: %w", rec.Key, storage.ErrDuplicate)
+		})
+		p.queued[len(p.queued)-1].early = true
+		return nil
 	}
-	return nil
+	tag, err := r.t.pg.Exec(ctx, r.t.s.q.insertIdempotency, args...)
+	return check(tag, err)
 }
 
 func (r idempotency) Get(ctx context.Context, accountID, key string) (storage.IdempotencyRecord, error) {
@@ -40,6 +77,12 @@ func (r idempotency) Get(ctx context.Context, accountID, key string) (storage.Id
 	}
 	if !storable(accountID) || !storable(key) {
 		return storage.IdempotencyRecord{}, fmt.Errorf("postgres: idempotency key %q: %w", key, storage.ErrNotFound)
+	}
+	if l := r.t.pg.lostClaim; l != nil && l.AccountID == accountID && l.Key == key {
+		// Read by the claim that lost to it, in this transaction; the
+		// record does not change once committed.
+		r.t.pg.lostClaim = nil
+		return *l, nil
 	}
 	var rec storage.IdempotencyRecord
 	err := r.t.pg.QueryRow(ctx, r.t.s.q.getIdempotency, accountID, key).
@@ -59,12 +102,14 @@ func (r idempotency) SetResponse(ctx context.Context, accountID, key string, res
 	if !storable(accountID) || !storable(key) {
 		return fmt.Errorf("postgres: idempotency key %q: %w", key, storage.ErrNotFound)
 	}
-	tag, err := r.t.pg.Exec(ctx, r.t.s.q.setIdempotencyResponse, accountID, key, response)
-	if err != nil {
-		return r.t.fail(fmt.Sprintf("set idempotency response %q", key), err)
-	}
-	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("postgres: idempotency key %q: %w", key, storage.ErrNotFound)
-	}
-	return nil
+	return r.t.write(ctx, r.t.s.q.setIdempotencyResponse, []any{accountID, key, response},
+		func(tag pgconn.CommandTag, err error) error {
+			if err != nil {
+				return r.t.fail(fmt.Sprintf("set idempotency response %q", key), err)
+			}
+			if tag.RowsAffected() == 0 {
+				return fmt.Errorf("postgres: idempotency key %q: %w", key, storage.ErrNotFound)
+			}
+			return nil
+		}, func() error { return fmt.Errorf("postgres: idempotency key %q: %w", key, storage.ErrNotFound) })
 }

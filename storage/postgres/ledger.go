@@ -136,33 +136,54 @@ func (r ledger) Append(ctx context.Context, e storage.LedgerEntry) (storage.Ledg
 		wrongCur   pgtype.Bool
 		amountLeft pgtype.Numeric
 	)
-	err = r.t.pg.QueryRow(ctx, r.t.s.q.ledger.appendEntry,
-		e.AccountID, e.ID, e.Kind, e.RefType, e.RefID, e.Memo, e.At, cur, amountArg(e.CreditAfter),
+	args := []any{e.AccountID, e.ID, e.Kind, e.RefType, e.RefID, e.Memo, e.At, cur, amountArg(e.CreditAfter),
 		pAccounts, pAmounts, pGuards, pExpiries,
-		dAccounts, dAmounts, dGuards, dExpiries,
-	).Scan(&seq, &dup, &refused, &wrongCur, &amountLeft)
+		dAccounts, dAmounts, dGuards, dExpiries}
 	op := fmt.Sprintf("append ledger entry %q", e.ID)
-	switch {
-	case err != nil:
-		return storage.LedgerEntry{}, r.t.fail(op, err)
-	case dup:
-		return storage.LedgerEntry{}, fmt.Errorf("postgres: %s: %w", op, storage.ErrDuplicate)
-	case refused.Valid && wrongCur.Bool:
-		return storage.LedgerEntry{}, fmt.Errorf("postgres: %s: balance of %s is not in %s: %w", op, refused.String, cur, storage.ErrInvalidRecord)
-	case refused.Valid:
-		left := "below zero"
-		if a, err := readAmount(amountLeft, cur); err == nil {
-			left = a.String()
+	check := func(row pgx.Row) error {
+		err := row.Scan(&seq, &dup, &refused, &wrongCur, &amountLeft)
+		switch {
+		case err != nil:
+			return r.t.fail(op, err)
+		case dup:
+			return fmt.Errorf("postgres: %s: %w", op, storage.ErrDuplicate)
+		case refused.Valid && wrongCur.Bool:
+			return fmt.Errorf("postgres: %s: balance of %s is not in %s: %w", op, refused.String, cur, storage.ErrInvalidRecord)
+		case refused.Valid:
+			left := "below zero"
+			if a, err := readAmount(amountLeft, cur); err == nil {
+				left = a.String()
+			}
+			return fmt.Errorf("postgres: %s: %s of %q would be %s: %w", op, refused.String, e.AccountID, left, storage.ErrNegativeBalance)
+		case !seq.Valid:
+			// Not visible when the statement began, but committed by a
+			// concurrent transaction before the insert: ON CONFLICT waited
+			// for it and inserted nothing.
+			return fmt.Errorf("postgres: %s: %w", op, storage.ErrDuplicate)
 		}
-		return storage.LedgerEntry{}, fmt.Errorf("postgres: %s: %s of %q would be %s: %w", op, refused.String, e.AccountID, left, storage.ErrNegativeBalance)
-	case !seq.Valid:
-		// Not visible when the statement began, but committed by a
-		// concurrent transaction before the insert: ON CONFLICT waited
-		// for it and inserted nothing.
-		return storage.LedgerEntry{}, fmt.Errorf("postgres: %s: %w", op, storage.ErrDuplicate)
+		return nil
+	}
+	e.Postings = slices.Clone(e.Postings)
+	if storage.WritesDeferred(ctx) {
+		// Held back: the entry comes back without its Seq.
+		r.t.pg.queueRead(r.t.s.guarded[r.t.s.q.ledger.appendEntry], args, func(br pgx.BatchResults) error {
+			var inserted int32
+			err := br.QueryRow().Scan(&seq, &dup, &refused, &wrongCur, &amountLeft, &inserted)
+			if guardFailed(err) {
+				// The guard says no entry was inserted, not why: a taken
+				// id or a refused balance; the spend was planned from
+				// the wallet under the account lock, so the latter.
+				return fmt.Errorf("postgres: %s: refused (a balance would go below zero, is in another currency, or the id is taken): %w",
+					op, storage.ErrNegativeBalance)
+			}
+			return check(errRow{err})
+		})
+		return e, nil
+	}
+	if err := check(r.t.pg.QueryRow(ctx, r.t.s.q.ledger.appendEntry, args...)); err != nil {
+		return storage.LedgerEntry{}, err
 	}
 	e.Seq = seq.Int64
-	e.Postings = slices.Clone(e.Postings)
 	return e, nil
 }
 

@@ -43,14 +43,7 @@ func (r orders) Create(ctx context.Context, o storage.Order) error {
 	if err != nil {
 		return err
 	}
-	tag, err := r.t.pg.Exec(ctx, r.t.s.q.orders.createOrder, orderArgs(o, cur, total)...)
-	if err != nil {
-		return r.t.fail(op, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return duplicate(op)
-	}
-	return nil
+	return r.t.create(ctx, op, r.t.s.q.orders.createOrder, orderArgs(o, cur, total))
 }
 
 func (r orders) Get(ctx context.Context, accountID, id string) (storage.Order, error) {
@@ -89,14 +82,7 @@ func (r orders) Update(ctx context.Context, o storage.Order) error {
 	}
 	args := orderArgs(o, cur, total)
 	args = append(args[:12], o.UpdatedAt) // created_at is kept
-	tag, err := r.t.pg.Exec(ctx, r.t.s.q.orders.updateOrder, args...)
-	if err != nil {
-		return r.t.fail(op, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return notFound(op)
-	}
-	return nil
+	return r.t.update(ctx, op, r.t.s.q.orders.updateOrder, args)
 }
 
 // orderArgs are the values of orderColumns, in order. The items, targets

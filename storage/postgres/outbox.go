@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/cloudbill/cloudbill/storage"
@@ -54,17 +55,34 @@ func (r outbox) Append(ctx context.Context, e storage.Event) (storage.Event, err
 	if err := validDelivery(op, e); err != nil {
 		return storage.Event{}, err
 	}
+	args := []any{e.ID, e.AccountID, e.Stream, e.Kind, e.Payload, e.Attempts, e.NextAttemptAt, e.LastError,
+		nullTime(e.DeliveredAt), e.CreatedAt}
 	var seq pgtype.Int8
-	err := r.t.pg.QueryRow(ctx, r.t.s.q.resources.appendEvent,
-		e.ID, e.AccountID, e.Stream, e.Kind, e.Payload, e.Attempts, e.NextAttemptAt, e.LastError,
-		nullTime(e.DeliveredAt), e.CreatedAt).Scan(&seq)
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		return storage.Event{}, duplicate(op) // ON CONFLICT DO NOTHING returned no row
-	case err != nil:
-		return storage.Event{}, r.t.fail(op, err)
+	check := func(err error) error {
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			return duplicate(op) // ON CONFLICT DO NOTHING returned no row
+		case err != nil:
+			return r.t.fail(op, err)
+		}
+		return nil
 	}
-	e.Seq, e.Payload = seq.Int64, slices.Clone(e.Payload)
+	e.Payload = slices.Clone(e.Payload)
+	args[4] = e.Payload
+	if storage.WritesDeferred(ctx) {
+		// Held back: the event comes back without its Seq.
+		r.t.pg.queue(r.t.s.guarded[r.t.s.q.resources.appendEvent], args, func(_ pgconn.CommandTag, err error) error {
+			if guardFailed(err) {
+				return duplicate(op)
+			}
+			return check(err)
+		})
+		return e, nil
+	}
+	if err := check(r.t.pg.QueryRow(ctx, r.t.s.q.resources.appendEvent, args...).Scan(&seq)); err != nil {
+		return storage.Event{}, err
+	}
+	e.Seq = seq.Int64
 	return e, nil
 }
 

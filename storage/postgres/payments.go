@@ -52,18 +52,11 @@ func (r payments) Create(ctx context.Context, p storage.Payment) error {
 	if err != nil {
 		return err
 	}
-	tag, err := r.t.pg.Exec(ctx, r.t.s.q.payments.createPayment,
+	return r.t.create(ctx, fmt.Sprintf("create payment %q", p.ID), r.t.s.q.payments.createPayment, []any{
 		p.ID, p.AccountID, p.Purpose, p.PurposeRef, p.Method, p.Status, nullText(cur),
 		amountArg(p.Amount), amountArg(p.FromCredit), amountArg(p.FromGateway), amountArg(p.Refunded),
 		p.Gateway, p.GatewayRef, p.RedirectURL, p.LinkedAccountID, p.FailureReason, p.Description,
-		nullTime(p.ExpiresAt), p.CreatedAt, p.UpdatedAt, p.Attempts, p.LastError, nullTime(p.RetryAt), p.QueryAttempts)
-	if err != nil {
-		return r.t.fail(fmt.Sprintf("create payment %q", p.ID), err)
-	}
-	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("postgres: create payment %q: %w", p.ID, storage.ErrDuplicate)
-	}
-	return nil
+		nullTime(p.ExpiresAt), p.CreatedAt, p.UpdatedAt, p.Attempts, p.LastError, nullTime(p.RetryAt), p.QueryAttempts})
 }
 
 func (r payments) Get(ctx context.Context, accountID, id string) (storage.Payment, error) {

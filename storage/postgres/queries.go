@@ -55,7 +55,10 @@ type queries struct {
 	createAccount, getAccount, getAccountForUpdate, updateAccount string
 	getAccountsForUpdate                                          string
 	insertIdempotency, getIdempotency, setIdempotencyResponse     string
-	appendAudit, listAudit                                        string
+	// claimIdempotency is insertIdempotency that also returns the
+	// record it lost to, when the statement's snapshot sees it.
+	claimIdempotency       string
+	appendAudit, listAudit string
 
 	ledger    ledgerQueries
 	payments  paymentQueries
@@ -103,6 +106,13 @@ func newQueries(t tables) queries {
 		// wait; once that claim commits, DO NOTHING reports 0 rows.
 		insertIdempotency: r.Replace(`INSERT INTO {idem} (account_id, key, operation, request_hash, response, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id, key) DO NOTHING`),
+		claimIdempotency: r.Replace(`WITH ins AS (
+			INSERT INTO {idem} (account_id, key, operation, request_hash, response, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id, key) DO NOTHING RETURNING 1
+		)
+		SELECT EXISTS (SELECT 1 FROM ins), k.operation, k.request_hash, k.response, k.created_at
+		FROM (SELECT 1) AS one
+		LEFT JOIN {idem} k ON k.account_id = $1 AND k.key = $2 AND NOT EXISTS (SELECT 1 FROM ins)`),
 		getIdempotency: r.Replace(`SELECT account_id, key, operation, request_hash, response, created_at
 			FROM {idem} WHERE account_id = $1 AND key = $2`),
 		setIdempotencyResponse: r.Replace(`UPDATE {idem} SET response = $3 WHERE account_id = $1 AND key = $2`),

@@ -73,14 +73,7 @@ func (r resources) Create(ctx context.Context, res storage.Resource) error {
 	if err != nil {
 		return err
 	}
-	tag, err := r.t.pg.Exec(ctx, r.t.s.q.resources.createResource, append([]any{res.ID, res.AccountID, res.CreatedAt}, args...)...)
-	if err != nil {
-		return r.t.fail(op, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return duplicate(op)
-	}
-	return nil
+	return r.t.create(ctx, op, r.t.s.q.resources.createResource, append([]any{res.ID, res.AccountID, res.CreatedAt}, args...))
 }
 
 func (r resources) Get(ctx context.Context, accountID, id string) (storage.Resource, error) {
@@ -121,7 +114,17 @@ func (r resources) Update(ctx context.Context, res storage.Resource) (storage.Re
 	if err != nil {
 		return storage.Resource{}, err
 	}
-	return queryOne(ctx, r.t, op, r.t.s.q.resources.updateResource, scanResource, append([]any{res.ID, res.AccountID}, args...)...)
+	args = append([]any{res.ID, res.AccountID}, args...)
+	if storage.WritesDeferred(ctx) {
+		// Held back: what comes back is res as the update stores it,
+		// its Version the one read plus one.
+		if err := r.t.update(ctx, op, r.t.s.q.resources.updateResourceQuiet, args); err != nil {
+			return storage.Resource{}, err
+		}
+		res.Version++
+		return res, nil
+	}
+	return queryOne(ctx, r.t, op, r.t.s.q.resources.updateResource, scanResource, args...)
 }
 
 // List pages by seq, the order in which Create inserted the rows.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cloudbill/cloudbill/storage"
@@ -15,13 +14,16 @@ import (
 // safe for concurrent use by any number of goroutines and processes. Build it
 // with Open or New; the zero value is not usable.
 type Store struct {
-	pool      *pgxpool.Pool
-	ownsPool  bool
-	cfg       config
-	txOptions pgx.TxOptions
-	tables    tables
-	q         queries
-	stats     counters
+	pool     *pgxpool.Pool
+	ownsPool bool
+	cfg      config
+	beginSQL string
+	tables   tables
+	q        queries
+	// guarded maps each statement a held-back write may send to its
+	// guarded form (see guardOne); built once, never changed.
+	guarded map[string]string
+	stats   counters
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -71,7 +73,8 @@ func New(pool *pgxpool.Pool, opts Options) (*Store, error) {
 
 func newStore(pool *pgxpool.Pool, owns bool, cfg config) *Store {
 	t := newTables(cfg.schema)
-	return &Store{pool: pool, ownsPool: owns, cfg: cfg, txOptions: cfg.isolation.txOptions(), tables: t, q: newQueries(t)}
+	q := newQueries(t)
+	return &Store{pool: pool, ownsPool: owns, cfg: cfg, beginSQL: beginSQL(cfg.isolation.txOptions()), tables: t, q: q, guarded: guardedQueries(q)}
 }
 
 // Close closes the pool if Open created it; a host's pool passed to New is
@@ -140,4 +143,17 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx storag
 			return fmt.Errorf("postgres: transaction not retried: %w (last attempt: %w)", cerr, err)
 		}
 	}
+}
+
+// guardedQueries are the guarded forms of the statements a held-back write
+// may send.
+func guardedQueries(q queries) map[string]string {
+	g := map[string]string{q.resources.appendEvents: guardAll(q.resources.appendEvents)}
+	for _, sql := range []string{q.orders.createOrder, q.orders.updateOrder, q.orders.createRedemption, q.orders.updateRedemption,
+		q.resources.createResource, q.resources.updateResourceQuiet, q.resources.appendEvent, q.resources.createInvoice, q.payments.createPayment,
+		q.setIdempotencyResponse} {
+		g[sql] = guardOne(sql)
+	}
+	g[q.ledger.appendEntry] = guardEntry(q.ledger.appendEntry)
+	return g
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/cloudbill/cloudbill/storage"
 )
@@ -18,26 +19,32 @@ const rollbackTimeout = 5 * time.Second
 
 // attempt runs fn once in its own transaction. code is the SQLSTATE when the
 // database aborted the transaction in a way that makes rerunning fn safe.
+// BEGIN goes out with fn's first statement and COMMIT with its last
+// held-back writes (see pipe); a transaction that sent nothing ends without
+// a round trip.
 func (s *Store) attempt(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) (code string, err error) {
-	ptx, err := s.pool.BeginTx(ctx, s.txOptions)
+	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		err = wrapErr("begin transaction", err)
 		code, _ = retryCode(err)
 		return code, err
 	}
-	t := &tx{s: s, pg: ptx}
+	defer conn.Release()
+	p := &pipe{conn: conn}
+	p.begin(s.beginSQL)
+	t := &tx{s: s, pg: p}
 	defer func() {
-		if p := recover(); p != nil {
+		if r := recover(); r != nil {
 			t.done.Store(true)
-			s.rollback(ctx, ptx)
-			panic(p)
+			s.rollback(ctx, p)
+			panic(r)
 		}
 	}()
 
 	err = fn(context.WithValue(ctx, txMarker{s}, true), t)
 	t.done.Store(true)
 	if err != nil {
-		s.rollback(ctx, ptx)
+		s.rollback(ctx, p)
 		if c, ok := retryCode(err); ok {
 			return c, err
 		}
@@ -46,10 +53,42 @@ func (s *Store) attempt(ctx context.Context, fn func(ctx context.Context, tx sto
 		return t.abortCode, err
 	}
 	if err := ctx.Err(); err != nil {
-		s.rollback(ctx, ptx)
+		s.rollback(ctx, p)
 		return "", fmt.Errorf("postgres: transaction not committed: %w", err)
 	}
-	if err := ptx.Commit(ctx); err != nil {
+	if p.hasEarly() {
+		// A held-back statement that only Go can check goes out before
+		// COMMIT, so that its failure never lets the rest commit.
+		if err := p.flush(ctx); err != nil {
+			s.rollback(ctx, p)
+			if c, ok := retryCode(err); ok {
+				return c, err
+			}
+			return t.abortCode, err
+		}
+	}
+	held := len(p.queued) > 1 || (p.sent && len(p.queued) > 0)
+	committing := false
+	// A held-back write that fails is reported by its own check; COMMIT's
+	// result is told apart by committing, set once the writes before it
+	// passed.
+	p.queue("commit", nil, func(tag pgconn.CommandTag, err error) error {
+		committing = true
+		if err == nil && isCommitRollback(tag) {
+			return pgx.ErrTxCommitRollback
+		}
+		return err
+	})
+	if err := p.commit(ctx); err != nil {
+		if !committing && held {
+			// A held-back write failed: the server skipped COMMIT and the
+			// transaction is aborted, as if fn had seen the failure.
+			s.rollback(ctx, p)
+			if c, ok := retryCode(err); ok {
+				return c, err
+			}
+			return t.abortCode, err
+		}
 		err = wrapErr("commit", err)
 		if c, ok := retryCode(err); ok {
 			return c, err
@@ -66,14 +105,16 @@ func (s *Store) attempt(ctx context.Context, fn func(ctx context.Context, tx sto
 	return "", nil
 }
 
-// rollback ends ptx when fn failed, panicked or ctx ended. It runs on a
-// context that keeps ctx's values but not its cancellation, because a
-// rollback started on a cancelled context would not reach the server and the
-// connection would be thrown away rather than returned to the pool.
-func (s *Store) rollback(ctx context.Context, ptx pgx.Tx) {
+// rollback ends the transaction of p when fn failed, panicked or ctx
+// ended. It runs on a context that keeps ctx's values but not its
+// cancellation, because a rollback started on a cancelled context would not
+// reach the server and the connection would be thrown away rather than
+// returned to the pool. A transaction whose BEGIN never left the client
+// needs no statement.
+func (s *Store) rollback(ctx context.Context, p *pipe) {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
 	defer cancel()
-	if err := ptx.Rollback(rctx); err != nil && !errors.Is(err, pgx.ErrTxClosed) {
+	if err := p.rollback(rctx); err != nil {
 		s.cfg.log.LogAttrs(ctx, slog.LevelDebug, "postgres: rollback failed", slog.String("error", err.Error()))
 	}
 }
@@ -83,7 +124,7 @@ func (s *Store) rollback(ctx context.Context, ptx pgx.Tx) {
 // ErrTxDone rather than racing.
 type tx struct {
 	s    *Store
-	pg   pgx.Tx
+	pg   *pipe
 	done atomic.Bool
 	// abortCode is the SQLSTATE of the first statement that failed because
 	// the database aborted the transaction (40001, 40P01).
@@ -111,39 +152,51 @@ func (t *tx) Usage() storage.Usage                   { return usage{t} }
 func (t *tx) Jobs() storage.Jobs                     { return jobs{t} }
 func (t *tx) EInvoices() storage.EInvoices           { return einvoices{t} }
 
-// Savepoint runs fn in a SAVEPOINT (pgx's Begin on a transaction): a
-// failure of fn rolls back to it, which undoes fn's statements and
-// releases the row locks they took, and leaves the transaction usable.
-// See storage.Tx for the contract.
+// Savepoint runs fn in a SAVEPOINT: a failure of fn rolls back to it,
+// which undoes fn's statements and releases the row locks they took, and
+// leaves the transaction usable. The SAVEPOINT is queued like a held-back
+// write; fn's held-back writes are sent with the RELEASE, so that their
+// failure is fn's and rolls back to the savepoint too. When nothing of fn
+// reached the server, dropping what it queued is the rollback. See
+// storage.Tx for the contract.
 func (t *tx) Savepoint(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	sp, err := t.pg.Begin(ctx)
-	if err != nil {
-		return t.fail("savepoint", err)
-	}
-	nested := &tx{s: t.s, pg: sp}
-	err = fn(ctx, nested)
+	p := t.pg
+	p.savepoints++
+	name := fmt.Sprintf("sp_%d", p.savepoints)
+	mark := len(p.queued)
+	p.queue("savepoint "+name, nil, plainDone)
+	nested := &tx{s: t.s, pg: p}
+	err := fn(ctx, nested)
 	nested.done.Store(true)
-	if err != nil {
-		if rerr := sp.Rollback(ctx); rerr != nil {
-			// The transaction is now unusable: an abort seen inside is the
-			// transaction's, so that InTx can run it again.
-			if t.abortCode == "" {
-				t.abortCode = nested.abortCode
-			}
-			return errors.Join(err, t.fail("rollback to savepoint", rerr))
+	if err == nil {
+		p.queue("release savepoint "+name, nil, plainDone)
+		if err = p.flush(ctx); err == nil {
+			return nil
 		}
+		err = nested.fail("release savepoint", err)
+	}
+	if len(p.queued) > mark && p.queued[mark].sql == "savepoint "+name {
+		// The savepoint itself is still queued: nothing of fn was sent.
+		p.queued = p.queued[:mark]
 		return err
 	}
-	if err := sp.Commit(ctx); err != nil {
+	// fn's, never sent; what came before the savepoint went out with it.
+	p.queued = p.queued[:0]
+	// One message by the simple protocol: in an aborted transaction the
+	// server parses nothing but the statements that end it or roll back
+	// to a savepoint, so RELEASE must not be prepared before it runs.
+	if _, rerr := p.conn.Exec(ctx, "rollback to savepoint "+name+"; release savepoint "+name); rerr != nil {
+		// The transaction is now unusable: an abort seen inside is the
+		// transaction's, so that InTx can run it again.
 		if t.abortCode == "" {
 			t.abortCode = nested.abortCode
 		}
-		return t.fail("release savepoint", err)
+		return errors.Join(err, t.fail("rollback to savepoint", rerr))
 	}
-	return nil
+	return err
 }
 
 // check reports whether the transaction may still be used.
@@ -161,4 +214,54 @@ func (t *tx) fail(op string, err error) error {
 		t.abortCode = c
 	}
 	return wrapErr(op, err)
+}
+
+// write runs a write whose only answer is its command tag, or holds it
+// back when ctx defers writes (storage.DeferWrites): then it goes out,
+// guarded (see guardOne), with the transaction's next statement or its
+// COMMIT, and its error is reported there. check maps the tag and the
+// server's error to the write's own error; zero is that error when a held
+// back write changed too few rows.
+func (t *tx) write(ctx context.Context, sql string, args []any, check func(pgconn.CommandTag, error) error, zero func() error) error {
+	if storage.WritesDeferred(ctx) {
+		t.pg.queue(t.s.guarded[sql], args, func(tag pgconn.CommandTag, err error) error {
+			switch {
+			case guardFailed(err):
+				return zero()
+			case err != nil:
+				return check(tag, err)
+			}
+			return nil // the guard passed: enough rows changed
+		})
+		return nil
+	}
+	tag, err := t.pg.Exec(ctx, sql, args...)
+	return check(tag, err)
+}
+
+// create runs or holds back an insert that skips a taken key: no row is
+// ErrDuplicate.
+func (t *tx) create(ctx context.Context, op, sql string, args []any) error {
+	return t.write(ctx, sql, args, func(tag pgconn.CommandTag, err error) error {
+		if err != nil {
+			return t.fail(op, err)
+		}
+		if tag.RowsAffected() == 0 {
+			return duplicate(op)
+		}
+		return nil
+	}, func() error { return duplicate(op) })
+}
+
+// update runs or holds back an update by key: no row is ErrNotFound.
+func (t *tx) update(ctx context.Context, op, sql string, args []any) error {
+	return t.write(ctx, sql, args, func(tag pgconn.CommandTag, err error) error {
+		if err != nil {
+			return t.fail(op, err)
+		}
+		if tag.RowsAffected() == 0 {
+			return notFound(op)
+		}
+		return nil
+	}, func() error { return notFound(op) })
 }

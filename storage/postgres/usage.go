@@ -168,7 +168,10 @@ func (r usage) copy(ctx context.Context, events []storage.UsageEvent, order []in
 		w.timestamptz(e.At)
 		w.timestamptz(e.RecordedAt)
 	}
-	conn := r.t.pg.Conn()
+	conn, err := r.t.pg.Conn(ctx)
+	if err != nil {
+		return false, err
+	}
 	sql := r.t.s.q.usage.copy
 	// pgx traces its own CopyFrom; this one goes to PgConn directly (to
 	// send the savepoint in the same message), so it calls the tracer.

@@ -61,7 +61,7 @@ func Areas() []Area {
 		{"Tx", Tx}, {"Accounts", Accounts}, {"Idempotency", Idempotency}, {"Audit", Audit},
 		{"Ledger", Ledger}, {"Payments", Payments}, {"Orders", Orders}, {"Resources", Resources},
 		{"Claims", Claims}, {"TypedRecords", TypedRecords}, {"Usage", Usage}, {"Jobs", Jobs},
-		{"Batches", Batches}, {"EInvoices", EInvoices}, {"Refunds", Refunds},
+		{"Batches", Batches}, {"EInvoices", EInvoices}, {"Refunds", Refunds}, {"DeferredWrites", DeferredWrites},
 	}
 }
 

@@ -140,7 +140,12 @@ func ClosePage(ctx context.Context, s *core.Env, tx storage.Tx, due []storage.Re
 				CreatedAt: now, UpdatedAt: now})
 		}
 	}
-	if err := tx.Invoices().CreateMany(ctx, invs); err != nil {
+	// The page's writes are held back and go out together, with COMMIT
+	// when nothing is read after them: a failure among them (a bill that
+	// exists) fails the page's transaction, and the tick then closes the
+	// page's resources one by one.
+	wctx := storage.DeferWrites(ctx)
+	if err := tx.Invoices().CreateMany(wctx, invs); err != nil {
 		return nil, err
 	}
 	if invoicing.GroupsBills(s) {
@@ -148,7 +153,7 @@ func ClosePage(ctx context.Context, s *core.Env, tx storage.Tx, due []storage.Re
 		for i, b := range bills {
 			months = append(months, eInvoiceMonthJob(s, b.acct, b.cal, invs[i].Invoice, now))
 		}
-		if err := tx.Jobs().EnsureMany(ctx, months); err != nil {
+		if err := tx.Jobs().EnsureMany(wctx, months); err != nil {
 			return nil, err
 		}
 	} else {
@@ -158,16 +163,16 @@ func ClosePage(ctx context.Context, s *core.Env, tx storage.Tx, due []storage.Re
 			}
 		}
 	}
-	if err := tx.Outbox().AppendMany(ctx, events); err != nil {
+	if err := tx.Outbox().AppendMany(wctx, events); err != nil {
 		return nil, err
 	}
-	if err := tx.Jobs().EnsureMany(ctx, collect); err != nil {
+	if err := tx.Jobs().EnsureMany(wctx, collect); err != nil {
 		return nil, err
 	}
-	if err := tx.Jobs().PutMany(ctx, overdue); err != nil {
+	if err := tx.Jobs().PutMany(wctx, overdue); err != nil {
 		return nil, err
 	}
-	if err := tx.Resources().UpdateMany(ctx, due); err != nil {
+	if err := tx.Resources().UpdateMany(wctx, due); err != nil {
 		return nil, err
 	}
 	return items, nil

@@ -78,16 +78,19 @@ func ApplyCoupons(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.
 // reserveRedemptions records the coupons an order applied as reserved
 // redemptions of the order: they count against the coupons' limits until
 // the order is paid (redeemed) or fails (released).
-func reserveRedemptions(ctx context.Context, s *core.Env, tx storage.Tx, accountID, orderID string, applied []coupon.Applied, now time.Time) error {
+func reserveRedemptions(ctx context.Context, s *core.Env, tx storage.Tx, accountID, orderID string, applied []coupon.Applied, now time.Time) ([]storage.Redemption, error) {
+	out := make([]storage.Redemption, 0, len(applied))
 	for _, a := range applied {
 		rid, err := s.NewID("rdm")
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if err := tx.Redemptions().Create(ctx, storage.Redemption{ID: rid, Code: a.Code, AccountID: accountID, OrderID: orderID,
-			Status: core.RedemptionReserved, Amount: a.Amount, CreatedAt: now, UpdatedAt: now}); err != nil {
-			return err
+		r := storage.Redemption{ID: rid, Code: a.Code, AccountID: accountID, OrderID: orderID,
+			Status: core.RedemptionReserved, Amount: a.Amount, CreatedAt: now, UpdatedAt: now}
+		if err := tx.Redemptions().Create(ctx, r); err != nil {
+			return nil, err
 		}
+		out = append(out, r)
 	}
-	return nil
+	return out, nil
 }

@@ -142,6 +142,20 @@ type OrderSpec struct {
 type PlacedOrder struct {
 	OrderID   string `json:"order_id"`
 	PaymentID string `json:"payment_id,omitempty"`
+	// Written is what the transaction that placed the order wrote, for
+	// the caller to show without reading it back; nil when the order was
+	// placed by an earlier call (a replay) or by a path that does not
+	// keep it. It is not part of the stored result.
+	Written *Written `json:"-"`
+}
+
+// Written is an order as its placing transaction left it: the order, its
+// payment (nil when nothing was paid) and its resources.
+type Written struct {
+	Account   storage.Account
+	Order     storage.Order
+	Payment   *storage.Payment
+	Resources []storage.Resource
 }
 
 // RecordOrder stores an order for quote q, the coupon reservations, the
@@ -158,21 +172,32 @@ func RecordOrder(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.A
 	}
 	actor := core.OrDefault(spec.Actor, acct.ID)
 	detail := order.Detail{Kind: spec.Kind, Items: spec.Items, Coupons: spec.Coupons, Quote: q, Actor: actor, Targets: spec.Targets}
-	if err := tx.Orders().Create(ctx, storage.Order{ID: orderID, AccountID: acct.ID, Status: order.StatusPending, Total: q.Total,
-		Detail: detail, CreatedAt: now, UpdatedAt: now}); err != nil {
+	// The order's writes are held back and sent with the transaction's
+	// next read or its commit; settling it in this transaction uses what
+	// was written here rather than reading it back.
+	wctx := storage.DeferWrites(ctx)
+	k := &settle.Known{Order: storage.Order{ID: orderID, AccountID: acct.ID, Status: order.StatusPending, Total: q.Total,
+		Detail: detail, CreatedAt: now, UpdatedAt: now}}
+	if err := tx.Orders().Create(wctx, k.Order); err != nil {
 		return PlacedOrder{}, err
 	}
-	if err := reserveRedemptions(ctx, s, tx, acct.ID, orderID, cres.Applied, now); err != nil {
+	if k.Redemptions, err = reserveRedemptions(wctx, s, tx, acct.ID, orderID, cres.Applied, now); err != nil {
 		return PlacedOrder{}, err
 	}
+	k.RedemptionsKnown = true
 	if spec.Kind == order.KindCreate {
-		if err := createResources(ctx, s, tx, acct, orderID, q, cres, resourceNames(spec.Items), false); err != nil {
+		if k.Resources, err = createResources(wctx, s, tx, acct, orderID, q, cres, resourceNames(spec.Items), false); err != nil {
 			return PlacedOrder{}, err
 		}
+		k.ResourcesComplete = true
 	}
+	ctx = settle.WithKnown(ctx, k)
 	if !q.Total.IsPositive() {
 		// Nothing to pay (a 100% coupon): the order is paid as placed.
-		return PlacedOrder{OrderID: orderID}, settle.OrderPaid(ctx, s, tx, acct, orderID, nil)
+		if err := settle.OrderPaid(ctx, s, tx, acct, orderID, nil); err != nil {
+			return PlacedOrder{}, err
+		}
+		return PlacedOrder{OrderID: orderID, Written: writtenOf(acct, k, nil)}, nil
 	}
 	p, err := pay.PreparePayment(ctx, s, tx, acct, billingtype.PayRequest{
 		AccountID: acct.ID, Amount: q.Total, Method: spec.Method, Gateway: spec.Gateway, LinkedAccountID: spec.LinkedAccountID,
@@ -184,46 +209,47 @@ func RecordOrder(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.A
 	}
 	if p.Status == payment.StatusSucceeded {
 		// Settled already (credit): settling recorded the payment id.
-		return PlacedOrder{OrderID: orderID, PaymentID: p.ID}, nil
+		return PlacedOrder{OrderID: orderID, PaymentID: p.ID, Written: writtenOf(acct, k, &p)}, nil
 	}
-	cur, err := tx.Orders().GetForUpdate(ctx, acct.ID, orderID)
-	if err != nil {
+	k.Order.PaymentID = p.ID
+	if err := tx.Orders().Update(wctx, k.Order); err != nil {
 		return PlacedOrder{}, err
 	}
-	cur.PaymentID = p.ID
-	return PlacedOrder{OrderID: orderID, PaymentID: p.ID}, tx.Orders().Update(ctx, cur)
+	return PlacedOrder{OrderID: orderID, PaymentID: p.ID, Written: writtenOf(acct, k, &p)}, nil
 }
 
 // createResources stores one resource per quote line, pending payment,
 // line i named names[i].
-func createResources(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, orderID string, q pricing.Quote, cres coupon.Result, names []string, postpaid bool) error {
+func createResources(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, orderID string, q pricing.Quote, cres coupon.Result, names []string, postpaid bool) ([]storage.Resource, error) {
 	if len(names) != len(q.Lines) {
-		return fmt.Errorf("ordering: %d resource names for %d quote lines", len(names), len(q.Lines))
+		return nil, fmt.Errorf("ordering: %d resource names for %d quote lines", len(names), len(q.Lines))
 	}
 	now := s.Now()
 	cat, err := s.CatalogFor(acct.Currency)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	out := make([]storage.Resource, 0, len(q.Lines))
 	for i, line := range q.Lines {
 		price, err := cat.PricePer30Days(line.ProductID, line.Configuration)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		d := storage.ResourceDetail{Configuration: line.Configuration, Term: line.Term, PricePer30Days: price.Amount, Line: line,
 			AutoRenewTerm: s.Rules(acct, line.ProductID).Policy().AutoRenewTerm, CouponShares: lineShares(cres, i), Postpaid: postpaid, Name: names[i]}
 		rid, err := s.NewID("res")
 		if err != nil {
-			return err
+			return nil, err
 		}
 		r := storage.Resource{ID: rid, AccountID: acct.ID, OrderID: orderID, ProductID: line.ProductID,
 			Status: lifecycle.StatePendingPayment, CreatedAt: now, UpdatedAt: now}
 		r.ResourceDetail = d
 		if err := tx.Resources().Create(ctx, r); err != nil {
-			return err
+			return nil, err
 		}
+		out = append(out, r)
 	}
-	return nil
+	return out, nil
 }
 
 // lineShares returns line i's share of each applied coupon, by code.

@@ -46,10 +46,10 @@ func placePostpaidOrder(ctx context.Context, s *core.Env, tx storage.Tx, acct st
 		Total: q.Total.MulInt(0), Detail: detail, CreatedAt: now, UpdatedAt: now}); err != nil {
 		return PlacedOrder{}, err
 	}
-	if err := reserveRedemptions(ctx, s, tx, acct.ID, orderID, cres.Applied, now); err != nil {
+	if _, err := reserveRedemptions(ctx, s, tx, acct.ID, orderID, cres.Applied, now); err != nil {
 		return PlacedOrder{}, err
 	}
-	if err := createResources(ctx, s, tx, acct, orderID, q, cres, resourceNames(req.Items), true); err != nil {
+	if _, err := createResources(ctx, s, tx, acct, orderID, q, cres, resourceNames(req.Items), true); err != nil {
 		return PlacedOrder{}, err
 	}
 	return PlacedOrder{OrderID: orderID}, settle.OrderPaid(ctx, s, tx, acct, orderID, nil)

@@ -30,7 +30,13 @@ func Pay(ctx context.Context, s *core.Env, key, op string, req billingtype.PayRe
 			return billingtype.Payment{}, err
 		}
 	}
-	id, err := txn.Idempotent(ctx, s, req.AccountID, key, op, req, func(ctx context.Context, tx storage.Tx) (string, error) {
+	// What the committed transaction wrote, shown without reading it back
+	// when nothing is left to submit to a gateway.
+	var (
+		written     storage.Payment
+		writtenAcct storage.Account
+	)
+	id, ran, err := txn.IdempotentRan(ctx, s, req.AccountID, key, op, req, func(ctx context.Context, tx storage.Tx) (string, error) {
 		acct, err := core.GetAccount(ctx, tx, req.AccountID, true)
 		if err != nil {
 			return "", err
@@ -48,12 +54,20 @@ func Pay(ctx context.Context, s *core.Env, key, op string, req billingtype.PayRe
 			if err := ob.Payable(req.Amount); err != nil {
 				return "", err
 			}
+			if o := ob.Order(); o != nil {
+				// Locked just now: settling it reads it no more.
+				ctx = settle.WithKnown(ctx, &settle.Known{Order: *o})
+			}
 		}
 		p, err := PreparePayment(ctx, s, tx, acct, req)
+		written, writtenAcct = p, acct
 		return p.ID, err
 	})
 	if err != nil {
 		return billingtype.Payment{}, err
+	}
+	if ran && written.ID == id && written.Status == payment.StatusSucceeded {
+		return core.PaymentView(written, s.Zone(writtenAcct)), nil
 	}
 	return SubmitPayment(ctx, s, req.AccountID, id, Payer{ReturnURL: req.ReturnURL, ClientIP: req.ClientIP})
 }
@@ -116,18 +130,22 @@ func PreparePayment(ctx context.Context, s *core.Env, tx storage.Tx, acct storag
 		if err != nil {
 			return storage.Payment{}, err
 		}
-		if _, err := ledger.AppendEntryAfter(ctx, tx, acct, e, time.Time{}, &ws); err != nil {
+		// Held back: the plan spends what the wallet read under the
+		// account lock holds, so the store's refusal of a negative
+		// balance is a safety net that fails the transaction.
+		if _, err := ledger.AppendEntryAfter(storage.DeferWrites(ctx), tx, acct, e, time.Time{}, &ws); err != nil {
 			return storage.Payment{}, err
 		}
 	}
 	if !split.NeedsGateway() {
 		p.Status = payment.StatusSucceeded
-		if err := tx.Payments().Create(ctx, p); err != nil {
+		if err := tx.Payments().Create(storage.DeferWrites(ctx), p); err != nil {
 			return storage.Payment{}, err
 		}
-		return p, settle.PaymentSettled(ctx, s, tx, acct, &p)
+		err := settle.PaymentSettled(ctx, s, tx, acct, &p)
+		return p, err
 	}
-	return p, tx.Payments().Create(ctx, p)
+	return p, tx.Payments().Create(storage.DeferWrites(ctx), p)
 }
 
 // Payer is what the host saw of the customer a redirect payment is made

@@ -60,9 +60,14 @@ func LoadObligation(ctx context.Context, s *core.Env, tx storage.Tx, acct storag
 	}
 	switch purpose.Kind {
 	case payment.PurposeOrder:
-		o, err := tx.Orders().GetForUpdate(ctx, acct.ID, purpose.Ref)
-		if err != nil {
-			return obligation{}, core.MapNotFound(err, billingtype.ErrOrderNotFound, purpose.Ref)
+		var o storage.Order
+		if k := known(ctx, acct.ID, purpose.Ref); k != nil {
+			o = k.Order // written or locked by this transaction already
+		} else {
+			var err error
+			if o, err = tx.Orders().GetForUpdate(ctx, acct.ID, purpose.Ref); err != nil {
+				return obligation{}, core.MapNotFound(err, billingtype.ErrOrderNotFound, purpose.Ref)
+			}
 		}
 		ob := obligation{Kind: purpose.Kind, Id: o.ID, Outstanding: o.Total.MulInt(0), status: string(o.Status), order: &o}
 		if o.Status == order.StatusPending {
@@ -82,6 +87,10 @@ func LoadObligation(ctx context.Context, s *core.Env, tx storage.Tx, acct storag
 	}
 	return obligation{}, &billingtype.RequestError{Field: "Purpose", Reason: fmt.Sprintf("%s is not an order or an invoice", purpose.Kind)}
 }
+
+// Order is the order the obligation is, locked by LoadObligation; nil for
+// an invoice.
+func (o obligation) Order() *storage.Order { return o.order }
 
 // settleObligation applies a succeeded payment sp to the obligation
 // purpose names, inside the payment's transaction: an order still waiting

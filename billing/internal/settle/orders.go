@@ -51,20 +51,33 @@ func settleOrder(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.A
 		// Renewals and recoveries act on existing resources at once.
 		o.Status = order.StatusCompleted
 	}
-	if err := tx.Orders().Update(ctx, o); err != nil {
+	// The writes of a settlement are held back and go out with the
+	// transaction's next read or its commit: a failure among them fails
+	// the transaction.
+	wctx := storage.DeferWrites(ctx)
+	if err := tx.Orders().Update(wctx, o); err != nil {
 		return err
 	}
-	if err := moveRedemptions(ctx, s, tx, acct.ID, orderID, coupon.RedemptionConsume); err != nil {
+	k := known(ctx, acct.ID, orderID)
+	if k != nil {
+		k.Order = o
+	}
+	if err := moveRedemptions(ctx, s, tx, o, coupon.RedemptionConsume); err != nil {
 		return err
 	}
 	if od.Kind != order.KindCreate && od.Kind != "" {
 		return applyPaidTargets(ctx, s, tx, acct, o, od, sp)
 	}
-	resources, err := tx.Resources().ListByOrder(ctx, acct.ID, orderID)
-	if err != nil {
-		return err
+	var resources []storage.Resource
+	if k != nil && k.ResourcesComplete {
+		resources = k.Resources
+	} else {
+		var err error
+		if resources, err = tx.Resources().ListByOrder(ctx, acct.ID, orderID); err != nil {
+			return err
+		}
 	}
-	for _, r := range resources {
+	for i, r := range resources {
 		d := r.ResourceDetail
 		next, err := lifecycle.Next(lifecycle.State(r.Status), lifecycle.EventPay)
 		if err != nil {
@@ -73,10 +86,14 @@ func settleOrder(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.A
 		r.Status, r.UpdatedAt = next, now
 		d.PaymentID = paymentID
 		r.ResourceDetail = d
-		if _, err := tx.Resources().Update(ctx, r); err != nil {
+		stored, err := tx.Resources().Update(wctx, r)
+		if err != nil {
 			return err
 		}
-		if err := outbox.Emit(ctx, s, tx, acct.ID, r.ID, billingtype.EventProvision, "provision:"+r.ID, billingtype.ProvisionPayload{
+		if k != nil && k.ResourcesComplete {
+			k.Resources[i] = stored
+		}
+		if err := outbox.Emit(wctx, s, tx, acct.ID, r.ID, billingtype.EventProvision, "provision:"+r.ID, billingtype.ProvisionPayload{
 			ResourceID: r.ID, ProductID: r.ProductID, Configuration: d.Configuration, Term: d.Term.String(),
 		}); err != nil {
 			return err
@@ -101,7 +118,7 @@ func orderPaymentFailed(ctx context.Context, s *core.Env, tx storage.Tx, acct st
 	if err := tx.Orders().Update(ctx, o); err != nil {
 		return err
 	}
-	if err := moveRedemptions(ctx, s, tx, acct.ID, orderID, coupon.RedemptionRelease); err != nil {
+	if err := moveRedemptions(ctx, s, tx, o, coupon.RedemptionRelease); err != nil {
 		return err
 	}
 	od := o.Detail
@@ -139,19 +156,35 @@ func orderPaymentFailed(ctx context.Context, s *core.Env, tx storage.Tx, acct st
 }
 
 // moveRedemptions applies ev to every live redemption of an order.
-func moveRedemptions(ctx context.Context, s *core.Env, tx storage.Tx, accountID, orderID string, ev coupon.RedemptionEvent) error {
-	list, err := tx.Redemptions().ListByOrder(ctx, accountID, orderID)
-	if err != nil {
-		return err
+// An order without coupon codes has no redemptions (they are reserved
+// only for the codes the order records), so nothing is read for it.
+func moveRedemptions(ctx context.Context, s *core.Env, tx storage.Tx, o storage.Order, ev coupon.RedemptionEvent) error {
+	accountID, orderID := o.AccountID, o.ID
+	k := known(ctx, accountID, orderID)
+	var list []storage.Redemption
+	switch {
+	case k != nil && k.RedemptionsKnown:
+		list = k.Redemptions
+	case len(o.Coupons) == 0:
+		return nil
+	default:
+		var err error
+		if list, err = tx.Redemptions().ListByOrder(ctx, accountID, orderID); err != nil {
+			return err
+		}
 	}
-	for _, r := range list {
+	wctx := storage.DeferWrites(ctx)
+	for i, r := range list {
 		next, err := coupon.NextRedemption(coupon.RedemptionStatus(r.Status), ev)
 		if err != nil {
 			continue // already released: nothing to do
 		}
 		r.Status, r.UpdatedAt = next, s.Now()
-		if err := tx.Redemptions().Update(ctx, r); err != nil {
+		if err := tx.Redemptions().Update(wctx, r); err != nil {
 			return err
+		}
+		if k != nil && k.RedemptionsKnown {
+			k.Redemptions[i] = r
 		}
 	}
 	return nil

@@ -156,7 +156,7 @@ func UpdatePayment(ctx context.Context, s *core.Env, accountID, id string, chang
 // settled exactly (settleObligation), and money that can no longer settle
 // them becomes cash credit.
 func PaymentSettled(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, sp *storage.Payment) error {
-	if err := outbox.Emit(ctx, s, tx, acct.ID, acct.ID, billingtype.EventPaymentSucceeded, "", paymentPayload(*sp)); err != nil {
+	if err := outbox.Emit(storage.DeferWrites(ctx), s, tx, acct.ID, acct.ID, billingtype.EventPaymentSucceeded, "", paymentPayload(*sp)); err != nil {
 		return err
 	}
 	switch kind := payment.PurposeKind(sp.Purpose); kind {

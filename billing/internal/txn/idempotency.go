@@ -95,23 +95,49 @@ func (w *hashWriter) Write(p []byte) (int, error) {
 // winner's result once it commits.
 func Idempotent[Res any](ctx context.Context, s *core.Env, accountID, key, op string, req any,
 	effect func(ctx context.Context, tx storage.Tx) (Res, error)) (Res, error) {
+	res, _, err := idempotent(ctx, s, accountID, key, op, req, false, effect)
+	return res, err
+}
+
+// IdempotentRan is Idempotent that also reports whether effect ran in the
+// transaction that committed (false for a replay of the first result), so
+// that the caller can show what effect wrote rather than read it back.
+// The key's claim is held back (storage.DeferWrites) and goes out with
+// effect's first read, in one round trip: effect must begin by reading
+// (the account's lock), and must not handle storage.ErrDuplicate itself,
+// because a claim lost to an earlier call is reported by that read. An
+// effect that fails with ErrDuplicate while the key holds a first result
+// gets that result replayed.
+func IdempotentRan[Res any](ctx context.Context, s *core.Env, accountID, key, op string, req any,
+	effect func(ctx context.Context, tx storage.Tx) (Res, error)) (Res, bool, error) {
+	return idempotent(ctx, s, accountID, key, op, req, true, effect)
+}
+
+// idempotent is Idempotent and, with early, IdempotentRan.
+func idempotent[Res any](ctx context.Context, s *core.Env, accountID, key, op string, req any, early bool,
+	effect func(ctx context.Context, tx storage.Tx) (Res, error)) (Res, bool, error) {
 	var zero Res
 	if err := ValidateKey(key); err != nil {
-		return zero, err
+		return zero, false, err
 	}
 	hash, err := requestHash(op, req)
 	if err != nil {
-		return zero, err
+		return zero, false, err
 	}
 	var res Res
+	ran := false
 	err = s.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		res = zero
+		res, ran = zero, false
 		ids := tx.Idempotency()
 		// Claim first: a first call (the common case) costs one statement,
 		// not a lookup and then an insert. A key claimed before, or by a
 		// concurrent call that has committed since (the insert waits for
 		// it), is a duplicate whose stored result is then visible.
-		err := ids.Insert(ctx, storage.IdempotencyRecord{
+		claimCtx := ctx
+		if early {
+			claimCtx = storage.DeferWrites(ctx)
+		}
+		err := ids.Insert(claimCtx, storage.IdempotencyRecord{
 			AccountID: accountID, Key: key, Operation: op, RequestHash: hash, CreatedAt: s.Now(),
 		})
 		if errors.Is(err, storage.ErrDuplicate) {
@@ -126,18 +152,29 @@ func Idempotent[Res any](ctx context.Context, s *core.Env, accountID, key, op st
 		}
 		res, err = effect(ctx, tx)
 		if err != nil {
+			if early && errors.Is(err, storage.ErrDuplicate) {
+				// The held-back claim may have been lost: the key then
+				// holds the first call's record, whose result is stored
+				// with it. Our own claim would have none yet.
+				if first, gerr := ids.Get(ctx, accountID, key); gerr == nil && first.Response != nil {
+					res = zero
+					return replay(first, accountID, key, op, hash, &res)
+				}
+			}
 			return err
 		}
+		ran = true
 		body, err := json.Marshal(res)
 		if err != nil {
 			return fmt.Errorf("billing: encode %s result: %w", op, err)
 		}
-		return ids.SetResponse(ctx, accountID, key, body)
+		// Held back with the effect's writes: it goes out with COMMIT.
+		return ids.SetResponse(storage.DeferWrites(ctx), accountID, key, body)
 	})
 	if err != nil {
-		return zero, err
+		return zero, false, err
 	}
-	return res, nil
+	return res, ran, nil
 }
 
 // replay decodes the first call's result into res, or reports a conflict.
