@@ -166,7 +166,7 @@ func (r ledger) Append(ctx context.Context, e storage.LedgerEntry) (storage.Ledg
 	e.Postings = slices.Clone(e.Postings)
 	if storage.WritesDeferred(ctx) {
 		// Held back: the entry comes back without its Seq.
-		r.t.pg.queueRead(r.t.s.guarded[r.t.s.q.ledger.appendEntry], args, func(br pgx.BatchResults) error {
+		r.t.pg.queueRead(r.t.s.guarded.bySQL[r.t.s.q.ledger.appendEntry], args, func(br pgx.BatchResults) error {
 			var inserted int32
 			err := br.QueryRow().Scan(&seq, &dup, &refused, &wrongCur, &amountLeft, &inserted)
 			if guardFailed(err) {

@@ -71,7 +71,7 @@ func (r outbox) Append(ctx context.Context, e storage.Event) (storage.Event, err
 	args[4] = e.Payload
 	if storage.WritesDeferred(ctx) {
 		// Held back: the event comes back without its Seq.
-		r.t.pg.queue(r.t.s.guarded[r.t.s.q.resources.appendEvent], args, func(_ pgconn.CommandTag, err error) error {
+		r.t.pg.queue(r.t.s.guarded.bySQL[r.t.s.q.resources.appendEvent], args, func(_ pgconn.CommandTag, err error) error {
 			if guardFailed(err) {
 				return duplicate(op)
 			}

@@ -22,7 +22,7 @@ type Store struct {
 	q        queries
 	// guarded maps each statement a held-back write may send to its
 	// guarded form (see guardOne); built once, never changed.
-	guarded map[string]string
+	guarded *guardSet
 	stats   counters
 }
 
@@ -147,7 +147,7 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx storag
 
 // guardedQueries are the guarded forms of the statements a held-back write
 // may send.
-func guardedQueries(q queries) map[string]string {
+func guardedQueries(q queries) *guardSet {
 	g := map[string]string{q.resources.appendEvents: guardAll(q.resources.appendEvents)}
 	for _, sql := range []string{q.orders.createOrder, q.orders.updateOrder, q.orders.createRedemption, q.orders.updateRedemption,
 		q.resources.createResource, q.resources.updateResourceQuiet, q.resources.appendEvent, q.resources.createInvoice, q.payments.createPayment,
@@ -155,5 +155,10 @@ func guardedQueries(q queries) map[string]string {
 		g[sql] = guardOne(sql)
 	}
 	g[q.ledger.appendEntry] = guardEntry(q.ledger.appendEntry)
-	return g
+	return &guardSet{bySQL: g}
 }
+
+// guardSet is the guarded form of each statement a held-back write may
+// send, by the statement. Behind a pointer in Store, so that a Store stays
+// comparable.
+type guardSet struct{ bySQL map[string]string }

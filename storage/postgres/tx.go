@@ -224,7 +224,7 @@ func (t *tx) fail(op string, err error) error {
 // back write changed too few rows.
 func (t *tx) write(ctx context.Context, sql string, args []any, check func(pgconn.CommandTag, error) error, zero func() error) error {
 	if storage.WritesDeferred(ctx) {
-		t.pg.queue(t.s.guarded[sql], args, func(tag pgconn.CommandTag, err error) error {
+		t.pg.queue(t.s.guarded.bySQL[sql], args, func(tag pgconn.CommandTag, err error) error {
 			switch {
 			case guardFailed(err):
 				return zero()
