@@ -233,7 +233,10 @@ func TestBrowser(t *testing.T) {
 	pays, err := d.sys.Payments(context.Background(), billing.ListRequest{AccountID: "harbor", Limit: 1})
 	require.NoError(t, err)
 	assert.Equal(t, totalShown, shown(t, pays.Items[0].Amount, document.EnUS), "charged the total the preview showed")
-	b.run("switch auto-renew by keyboard", chromedp.Focus("button.autorenew"), chromedp.KeyEvent("\r"), chromedp.WaitVisible("#flash"))
+	// The renewal's message is still on the page until the form's answer
+	// replaces it: wait for the new message itself.
+	b.run("switch auto-renew by keyboard", chromedp.Focus("button.autorenew"), chromedp.KeyEvent("\r"),
+		chromedp.WaitVisible(`//p[@id="flash"][contains(., "Auto-renew is on")]`))
 	assert.Contains(t, b.text("#flash"), "Auto-renew is on for api-gateway.")
 	r, err := d.sys.Resource(context.Background(), "harbor", rs.Items[0].ID)
 	require.NoError(t, err)
