@@ -56,14 +56,6 @@ func (p *pipe) queue(sql string, args []any, done func(pgconn.CommandTag, error)
 	})
 }
 
-// queueEarly is queue for a statement that fails only by done's check of
-// its result, not on the server: it is sent, and its result read, before
-// COMMIT is sent (see tx.attempt).
-func (p *pipe) queueEarly(sql string, args []any, done func(pgconn.CommandTag, error) error) {
-	p.queue(sql, args, done)
-	p.queued[len(p.queued)-1].early = true
-}
-
 // hasEarly reports whether a queued statement must be read before COMMIT.
 func (p *pipe) hasEarly() bool {
 	for _, q := range p.queued {
@@ -280,7 +272,7 @@ type errBatch struct{ err error }
 
 func (b errBatch) Exec() (pgconn.CommandTag, error) { return pgconn.CommandTag{}, b.err }
 func (b errBatch) Query() (pgx.Rows, error)         { return nil, b.err }
-func (b errBatch) QueryRow() pgx.Row                { return errRow{b.err} }
+func (b errBatch) QueryRow() pgx.Row                { return errRow(b) }
 func (b errBatch) Close() error                     { return b.err }
 func (b errBatch) Tx() pgx.Tx                       { return nil }
 
