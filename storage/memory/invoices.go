@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/cloudbill/cloudbill/invoice"
@@ -14,7 +15,9 @@ type invoices struct{ t *tx }
 
 func cloneInvoice(inv storage.Invoice) storage.Invoice { return inv.Clone() }
 
-func numberKey(inv storage.Invoice) string { return fmt.Sprintf("%s/%d", inv.Series, inv.Number) }
+func numberKey(inv storage.Invoice) string {
+	return inv.Series + "/" + strconv.FormatInt(inv.Number, 10)
+}
 
 // claimNumber records that inv holds its (Series, Number), refusing a pair
 // another invoice holds.

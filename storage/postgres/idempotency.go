@@ -64,7 +64,7 @@ func (r idempotency) Insert(ctx context.Context, rec storage.IdempotencyRecord) 
 			}
 			return fmt.Errorf("postgres: idempotency key %q: %w", rec.Key, storage.ErrDuplicate)
 		})
-		p.queued[len(p.queued)-1].early = true
+		p.queued[len(p.queued)-1].early = true // read before COMMIT is sent
 		return nil
 	}
 	tag, err := r.t.pg.Exec(ctx, r.t.s.q.insertIdempotency, args...)

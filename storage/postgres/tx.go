@@ -67,6 +67,16 @@ func (s *Store) attempt(ctx context.Context, fn func(ctx context.Context, tx sto
 			return t.abortCode, err
 		}
 	}
+	if p.sent && len(p.queued) == 0 {
+		// Nothing held back: COMMIT alone, by the simple protocol, which
+		// costs the client less than a batch of one.
+		p.open = false
+		tag, err := p.conn.Exec(ctx, "commit")
+		if err == nil && isCommitRollback(tag) {
+			err = pgx.ErrTxCommitRollback
+		}
+		return s.commitFailed(t, err)
+	}
 	held := len(p.queued) > 1 || (p.sent && len(p.queued) > 0)
 	committing := false
 	// A held-back write that fails is reported by its own check; COMMIT's
@@ -89,20 +99,28 @@ func (s *Store) attempt(ctx context.Context, fn func(ctx context.Context, tx sto
 			}
 			return t.abortCode, err
 		}
-		err = wrapErr("commit", err)
-		if c, ok := retryCode(err); ok {
-			return c, err
-		}
-		if errors.Is(err, pgx.ErrTxCommitRollback) {
-			// fn ignored a failed statement and returned nil; if that
-			// failure was an abort, running fn again can succeed.
-			return t.abortCode, err
-		}
-		// Any other commit failure (a lost connection) leaves the outcome
-		// unknown, so it is never retried here.
-		return "", err
+		return s.commitFailed(t, err)
 	}
 	return "", nil
+}
+
+// commitFailed classifies the failure err of t's COMMIT (nil: committed).
+func (s *Store) commitFailed(t *tx, err error) (string, error) {
+	if err == nil {
+		return "", nil
+	}
+	err = wrapErr("commit", err)
+	if c, ok := retryCode(err); ok {
+		return c, err
+	}
+	if errors.Is(err, pgx.ErrTxCommitRollback) {
+		// fn ignored a failed statement and returned nil; if that
+		// failure was an abort, running fn again can succeed.
+		return t.abortCode, err
+	}
+	// Any other commit failure (a lost connection) leaves the outcome
+	// unknown, so it is never retried here.
+	return "", err
 }
 
 // rollback ends the transaction of p when fn failed, panicked or ctx
