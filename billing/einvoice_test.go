@@ -616,14 +616,8 @@ func TestEInvoiceOfABillRefundedBeforeItsMonth(t *testing.T) {
 		e.clk.Set(aprilClose)
 		require.Equal(t, 2, e.tickAll(t).BillsIssued)
 		a, b := e.bills(t, "acme", rA.ID)[0], e.bills(t, "acme", rB.ID)[0]
-		p, err := e.sys.Pay(ctx, "pay-a", billing.PayRequest{AccountID: "acme", Amount: a.Total, Method: payment.MethodGateway, Gateway: "sim",
-			Purpose: payment.Purpose{Kind: payment.PurposeInvoice, Ref: a.ID}})
-		require.NoError(t, err)
-		cb, err := e.sim.Complete(p.ID)
-		require.NoError(t, err)
-		_, err = e.deliver(t, cb)
-		require.NoError(t, err)
-		_, err = e.sys.RefundPayment(ctx, "refund-a", billing.RefundPaymentRequest{AccountID: "acme", PaymentID: p.ID, Amount: vnd(t, 50_000)})
+		p := e.payBillByCard(t, a)
+		_, err := e.sys.RefundPayment(ctx, "refund-a", billing.RefundPaymentRequest{AccountID: "acme", PaymentID: p.ID, Amount: vnd(t, 50_000)})
 		require.NoError(t, err)
 		e.deliverQueued(t)
 

@@ -31,6 +31,20 @@ func (e env) paidTopUp(t *testing.T, acct string, n int64) string {
 	return id
 }
 
+// payBillByCard pays all of a bill through the simulated gateway: the
+// payment, the gateway's success, its callback delivered.
+func (e env) payBillByCard(t *testing.T, bill invoice.Invoice) billing.Payment {
+	t.Helper()
+	p, err := e.sys.Pay(context.Background(), "pay-"+bill.ID, billing.PayRequest{AccountID: bill.AccountID, Amount: bill.Total,
+		Method: payment.MethodGateway, Gateway: "sim", Purpose: payment.Purpose{Kind: payment.PurposeInvoice, Ref: bill.ID}})
+	require.NoError(t, err)
+	cb, err := e.sim.Complete(p.ID)
+	require.NoError(t, err)
+	_, err = e.deliver(t, cb)
+	require.NoError(t, err)
+	return p
+}
+
 // deliverQueued delivers the simulator's queued callbacks.
 func (e env) deliverQueued(t *testing.T) []billing.CallbackResult {
 	t.Helper()
@@ -302,13 +316,7 @@ func TestRefundABillToItsOriginalMethod(t *testing.T) {
 		e.clk.Set(aprilClose)
 		require.Equal(t, 1, e.tickAll(t).BillsIssued)
 		bill := e.bills(t, "acme", r.ID)[0]
-		p, err := e.sys.Pay(ctx, "pay-bill", billing.PayRequest{AccountID: "acme", Amount: bill.Total, Method: payment.MethodGateway, Gateway: "sim",
-			Purpose: payment.Purpose{Kind: payment.PurposeInvoice, Ref: bill.ID}})
-		require.NoError(t, err)
-		cb, err := e.sim.Complete(p.ID)
-		require.NoError(t, err)
-		_, err = e.deliver(t, cb)
-		require.NoError(t, err)
+		p := e.payBillByCard(t, bill)
 		require.Equal(t, invoice.StatusPaid, e.bills(t, "acme", r.ID)[0].Status)
 
 		rf, err := e.sys.RefundPayment(ctx, "refund-1", billing.RefundPaymentRequest{AccountID: "acme", PaymentID: p.ID, Amount: vnd(t, 50_000),
