@@ -19,11 +19,8 @@ type gatewayPage struct {
 
 // gatewayPayPage is the simulated gateway's checkout page.
 func (d *demo) gatewayPayPage(w http.ResponseWriter, r *http.Request) {
-	d.mu.Lock()
-	p, ok := d.payments[r.PathValue("ref")]
-	d.mu.Unlock()
+	p, ok := lookup(d, w, r, d.payments)
 	if !ok {
-		http.NotFound(w, r)
 		return
 	}
 	b := d.newBase(w, r, p.AccountID, "gateway.pay.to", seller().Name)
@@ -35,11 +32,8 @@ func (d *demo) gatewayPayPage(w http.ResponseWriter, r *http.Request) {
 // host's callback endpoint as the real gateway would, and the browser
 // returns to the portal, which shows the payment's real status.
 func (d *demo) gatewayPay(w http.ResponseWriter, r *http.Request) {
-	d.mu.Lock()
-	p, ok := d.payments[r.PathValue("ref")]
-	d.mu.Unlock()
+	p, ok := lookup(d, w, r, d.payments)
 	if !ok {
-		http.NotFound(w, r)
 		return
 	}
 	var cb gatewaysim.Callback
@@ -60,11 +54,8 @@ func (d *demo) gatewayPay(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *demo) gatewayLinkPage(w http.ResponseWriter, r *http.Request) {
-	d.mu.Lock()
-	l, ok := d.links[r.PathValue("ref")]
-	d.mu.Unlock()
+	l, ok := lookup(d, w, r, d.links)
 	if !ok {
-		http.NotFound(w, r)
 		return
 	}
 	b := d.newBase(w, r, l.AccountID, "gateway.link.ask", seller().Name)
@@ -73,11 +64,8 @@ func (d *demo) gatewayLinkPage(w http.ResponseWriter, r *http.Request) {
 
 func (d *demo) gatewayLink(w http.ResponseWriter, r *http.Request) {
 	ref := r.PathValue("ref")
-	d.mu.Lock()
-	l, ok := d.links[ref]
-	d.mu.Unlock()
+	l, ok := lookup(d, w, r, d.links)
 	if !ok {
-		http.NotFound(w, r)
 		return
 	}
 	var cb gatewaysim.Callback
@@ -91,6 +79,18 @@ func (d *demo) gatewayLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.redirectWith(w, r, "/#linked", flash{Account: l.AccountID, Key: "flash.linked"})
+}
+
+// lookup finds the payment or link the gateway page's {ref} names in m,
+// under the demo's lock, answering 404 when there is none.
+func lookup[T any](d *demo, w http.ResponseWriter, r *http.Request, m map[string]T) (T, bool) {
+	d.mu.Lock()
+	v, ok := m[r.PathValue("ref")]
+	d.mu.Unlock()
+	if !ok {
+		http.NotFound(w, r)
+	}
+	return v, ok
 }
 
 // postCallback delivers a signed callback to the host's endpoint over
