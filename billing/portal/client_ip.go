@@ -6,10 +6,12 @@ import (
 	"net/netip"
 )
 
-// remoteIP is the address of the connection a request came over, without
-// its port; "" when it is not an IP address (a test's fake RemoteAddr, a
-// Unix socket).
-func remoteIP(r *http.Request) string {
+// RemoteIP is the address of the connection a request came over, without
+// its port ("203.0.113.7" of "203.0.113.7:51234"), as billing's ClientIP
+// takes it; "" when it is not an IP address (a test's fake RemoteAddr, a
+// Unix socket). It is Config.ClientIP's default: behind a reverse proxy it
+// is the proxy's address, not the payer's.
+func RemoteIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr

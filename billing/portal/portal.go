@@ -169,7 +169,7 @@ func New(cfg Config) (*Handler, error) {
 		challenge: cfg.Challenge, mux: http.NewServeMux(), clientIP: cfg.ClientIP,
 	}
 	if h.clientIP == nil {
-		h.clientIP = remoteIP
+		h.clientIP = RemoteIP
 	}
 	cat, err := newCatalog()
 	if err != nil {

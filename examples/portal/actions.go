@@ -12,6 +12,7 @@ import (
 	"github.com/cloudbill/cloudbill/billing"
 	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/billing/period"
+	"github.com/cloudbill/cloudbill/billing/portal"
 	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/invoice/document"
 	"github.com/cloudbill/cloudbill/payment"
@@ -190,6 +191,7 @@ func (d *demo) renew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	spec := paySpecOf(r.PostFormValue("method"), d.base+"/")
+	spec.ClientIP = portal.RemoteIP(r)
 	spec.ExpectedTotal = expected
 	if c := strings.TrimSpace(r.PostFormValue("coupon")); c != "" {
 		spec.Coupons = []string{c}
@@ -327,9 +329,10 @@ func (d *demo) payBill(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	spec := paySpecOf(r.PostFormValue("method"), d.base+"/")
+	spec.ClientIP = portal.RemoteIP(r)
 	p, err := d.sys.Pay(r.Context(), r.PostFormValue("key"), billing.PayRequest{AccountID: acct, Amount: amount,
 		Purpose: payment.Purpose{Kind: payment.PurposeInvoice, Ref: id}, Method: spec.Method, Gateway: spec.Gateway,
-		LinkedAccountID: spec.LinkedAccountID, ReturnURL: spec.ReturnURL, Description: "bill paid in the portal"})
+		LinkedAccountID: spec.LinkedAccountID, ReturnURL: spec.ReturnURL, ClientIP: spec.ClientIP, Description: "bill paid in the portal"})
 	if err != nil {
 		d.refuse(w, r, acct, "/bills/"+url.PathEscape(id)+"/pay", err)
 		return
@@ -406,7 +409,7 @@ func (d *demo) topUp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, err := d.sys.TopUp(r.Context(), r.PostFormValue("key"), billing.TopUpRequest{
-		AccountID: acct, Amount: amount, Gateway: gatewayName, ReturnURL: d.base + "/",
+		AccountID: acct, Amount: amount, Gateway: gatewayName, ReturnURL: d.base + "/", ClientIP: portal.RemoteIP(r),
 	})
 	if err != nil {
 		d.refuse(w, r, acct, "/#wallet", err)

@@ -183,6 +183,8 @@ func TestTopUpThroughTheGatewayPages(t *testing.T) {
 	gw, at := c.post("/topup", form)
 	require.Contains(t, at, base+"/gateway/pay/", "the browser is sent to the gateway")
 	assert.Contains(t, gw, `id="gateway-amount">`+shown(t, mustVND(t, 250_000), document.ViVN)+`<`)
+	calls := d.sim.Calls()
+	assert.Equal(t, "127.0.0.1", calls[len(calls)-1].ClientIP, "the payer's address, as the connection gives it, reaches the gateway")
 	// The same form submitted twice is one payment.
 	_, again := c.post("/topup", form)
 	assert.Equal(t, at, again)
