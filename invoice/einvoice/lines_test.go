@@ -178,7 +178,10 @@ func couponed(t *testing.T, rate string, off int64) invoice.Line {
 // 20,000 off after tax (179,100 payable) is stated as the line and a trade
 // discount at 10 %: 20,000 × 18,100 ÷ 199,100 = 1,818.18… → 1,818 of VAT
 // and 18,182 before it, so the e-invoice says 162,818 + 16,282 = 179,100
-// ("Một trăm bảy mươi chín nghìn một trăm đồng"). Untaxed (KCT), the whole
+// ("Một trăm bảy mươi chín nghìn một trăm đồng"). The discount line is
+// nature 3, which the authority's line schema (HHDVu) defines as "Chiết
+// khấu thương mại (trong trường hợp muốn thể hiện thông tin chiết khấu
+// theo dòng)": a trade discount shown as a line. Untaxed (KCT), the whole
 // 20,000 is before tax; a coupon above the line's total is refused.
 func TestLinesOfACouponAfterTax(t *testing.T) {
 	draft, err := invoice.New(invoice.Draft{ID: "inv_1", AccountID: "acc_1", ResourceID: "res_1", Currency: "VND",
