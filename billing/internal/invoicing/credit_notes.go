@@ -21,7 +21,11 @@ func CreditInvoices(ctx context.Context, s *core.Env, tx storage.Tx, acct storag
 	left := amount
 	credited := amount.MulInt(0)
 	for i := len(d.InvoiceIDs) - 1; i >= 0 && left.IsPositive(); i-- {
-		note, err := creditOne(ctx, s, tx, acct, r, d.InvoiceIDs[i], left, reason, coded)
+		rec, err := tx.Invoices().GetForUpdate(ctx, acct.ID, d.InvoiceIDs[i])
+		if err != nil {
+			return credited, err
+		}
+		note, err := creditOne(ctx, s, tx, acct, r, rec, left, reason, coded)
 		if err != nil {
 			return credited, err
 		}
@@ -46,7 +50,7 @@ func CreditInvoices(ctx context.Context, s *core.Env, tx storage.Tx, acct storag
 // full). The note names the invoice's resource, as every document does;
 // the resource itself is not changed.
 func CreditDocument(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, invoiceID string, amount money.Amount, reason string, coded invoice.CreditReason) (invoice.Invoice, error) {
-	rec, err := tx.Invoices().Get(ctx, acct.ID, invoiceID)
+	rec, err := tx.Invoices().GetForUpdate(ctx, acct.ID, invoiceID)
 	if err != nil {
 		return invoice.Invoice{}, err
 	}
@@ -58,18 +62,15 @@ func CreditDocument(ctx context.Context, s *core.Env, tx storage.Tx, acct storag
 		}
 		res = &r
 	}
-	return creditOne(ctx, s, tx, acct, res, invoiceID, amount, reason, coded)
+	return creditOne(ctx, s, tx, acct, res, rec, amount, reason, coded)
 }
 
-// creditOne issues a credit note for up to amount against invoice id (of
-// resource r, nil for none), capped at what is still creditable: stored
-// with the invoice's credited total, e-invoiced, announced. It returns
-// the zero Invoice when nothing is creditable.
-func creditOne(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, id string, amount money.Amount, reason string, coded invoice.CreditReason) (invoice.Invoice, error) {
-	rec, err := tx.Invoices().GetForUpdate(ctx, acct.ID, id)
-	if err != nil {
-		return invoice.Invoice{}, err
-	}
+// creditOne issues a credit note for up to amount against rec, an invoice
+// the caller read for update (of resource r, nil for none), capped at
+// what is still creditable: stored with the invoice's credited total,
+// e-invoiced, announced. It returns the zero Invoice when nothing is
+// creditable.
+func creditOne(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r *storage.Resource, rec storage.Invoice, amount money.Amount, reason string, coded invoice.CreditReason) (invoice.Invoice, error) {
 	if rec.Kind != invoice.KindInvoice {
 		return invoice.Invoice{}, nil // a credit note credits nothing itself
 	}
