@@ -93,10 +93,13 @@ gobench "$OUT/pg" ./billing/ 'BenchmarkTickPostgres100k' 10x
 if [ "$TICK_1M" != 0 ]; then
   gobench "$OUT/pg" ./billing/ 'BenchmarkTickPostgres1M' 5x -timeout 60m
 fi
+gobench "$OUT/pg" ./billing/ 'BenchmarkMonthClosePostgres' 3x
+gobench "$OUT/pg" ./billing/ 'BenchmarkRecordUsagePostgres' 5s
 
 echo; echo "== memory benchmarks"
 gobench "$OUT/mem" ./billing/ 'BenchmarkPayByCreditMemory|BenchmarkCheckoutMemory' 3s
 gobench "$OUT/mem" ./billing/ 'BenchmarkTickMemory1M' 10x -timeout 30m
+gobench "$OUT/mem" ./billing/ 'BenchmarkMonthCloseMemory' 3x
 
 echo; echo "== summary ($started; load average now $(cut -d' ' -f1-3 /proc/loadavg))"
 printf '%-32s %22s %12s\n' "PostgreSQL" "throughput" "/ tpcb-like"
@@ -112,16 +115,21 @@ row BenchmarkPayByCreditPostgres8 payments/s
 row BenchmarkCheckoutPostgres8 checkouts/s
 row BenchmarkTickPostgres100k due/s
 row BenchmarkTickPostgres1M due/s
+row BenchmarkMonthClosePostgres invoices/s
+row BenchmarkRecordUsagePostgres events/s
 
 echo
 printf '%-32s %14s %12s %12s\n' "memory" "time/op" "B/op" "allocs/op"
-for name in BenchmarkPayByCreditMemory BenchmarkCheckoutMemory BenchmarkTickMemory1M; do
+for name in BenchmarkPayByCreditMemory BenchmarkCheckoutMemory BenchmarkTickMemory1M BenchmarkMonthCloseMemory; do
   ns=$(metric "$name" ns/op "$OUT/mem")
   [ -n "$ns" ] || continue
   printf '%-32s %14s %12s %12s\n' "$name" \
     "$(awk -v ns="$ns" 'BEGIN { if (ns >= 1e6) printf "%.1f ms", ns / 1e6; else printf "%.1f us", ns / 1e3 }')" \
     "$(metric "$name" B/op "$OUT/mem")" "$(metric "$name" allocs/op "$OUT/mem")"
 done
+
+v=$(metric BenchmarkMonthCloseMemory invoices/s "$OUT/mem")
+[ -z "$v" ] || printf '%-32s %10.0f invoices/s\n' "BenchmarkMonthCloseMemory" "$v"
 
 if [ ${#failed[@]} -gt 0 ]; then
   echo; echo "FAILED: ${failed[*]}" >&2
