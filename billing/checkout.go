@@ -75,38 +75,63 @@ func (s *System) Checkout(ctx context.Context, key string, req CheckoutRequest) 
 			return CheckoutResult{}, err
 		}
 	}
-	placed, _, err := txn.IdempotentRan(ctx, s.env, req.AccountID, key, "order.checkout", req, func(ctx context.Context, tx storage.Tx) (ordering.PlacedOrder, error) {
+	// A replay reads the order as it is now in the claim's transaction.
+	var now replayedOrder
+	placed, _, err := txn.IdempotentRanOr(ctx, s.env, req.AccountID, key, "order.checkout", req, func(ctx context.Context, tx storage.Tx) (ordering.PlacedOrder, error) {
 		acct, err := core.GetAccount(ctx, tx, req.AccountID, true)
 		if err != nil {
 			return ordering.PlacedOrder{}, err
 		}
 		return ordering.PlaceOrder(ctx, s.env, tx, acct, req)
+	}, func(ctx context.Context, tx storage.Tx, placed ordering.PlacedOrder) error {
+		var err error
+		now.res, now.unsubmitted, err = s.readPlacedIn(ctx, tx, req.AccountID, placed, true)
+		now.read = err == nil
+		return err
 	})
 	if err != nil {
 		return CheckoutResult{}, err
 	}
-	return s.placedResult(ctx, req.AccountID, placed, pay.Payer{ReturnURL: req.ReturnURL, ClientIP: req.ClientIP})
+	return s.placedResult(ctx, req.AccountID, placed, now, pay.Payer{ReturnURL: req.ReturnURL, ClientIP: req.ClientIP})
 }
 
-// placedResult reads back what a placed order looks like now: its payment,
-// the order and its resources, in one transaction. A payment still to be
-// submitted to its gateway is submitted first, so what is read includes
-// the outcome. The order is committed before this runs: a failure reading
-// it back is reported (a retry with the same key returns the whole
-// result), never hidden behind an empty one.
-func (s *System) placedResult(ctx context.Context, accountID string, placed ordering.PlacedOrder, payer pay.Payer) (CheckoutResult, error) {
+// replayedOrder is what a replayed checkout read of its order in the
+// claim's transaction.
+type replayedOrder struct {
+	res         CheckoutResult
+	unsubmitted bool
+	read        bool
+}
+
+// placedResult is what a placed order looks like now: its payment, the
+// order and its resources — as this call's transaction wrote them, as a
+// replay read them in the claim's transaction (replayed), or read back in
+// a transaction of their own. A payment still to be submitted to its
+// gateway is submitted first, so what is shown includes the outcome. The
+// order is committed before this runs: a failure reading it back is
+// reported (a retry with the same key returns the whole result), never
+// hidden behind an empty one.
+func (s *System) placedResult(ctx context.Context, accountID string, placed ordering.PlacedOrder, replayed replayedOrder, payer pay.Payer) (CheckoutResult, error) {
 	if w := placed.Written; w != nil && (w.Payment == nil || w.Payment.Status != payment.StatusCreated) {
 		// Placed by this call and nothing left to submit: the result is
 		// what the transaction wrote, with no second transaction to read
 		// it back.
 		return s.writtenResult(w)
 	}
-	res, unsubmitted, err := s.readPlaced(ctx, accountID, placed, true)
-	if err != nil || !unsubmitted {
-		return res, err
+	if placed.Written == nil {
+		// A replay: the payment may have been submitted since.
+		if replayed.read && !replayed.unsubmitted {
+			return replayed.res, nil
+		}
+		if !replayed.read {
+			res, unsubmitted, err := s.readPlaced(ctx, accountID, placed, true)
+			if err != nil || !unsubmitted {
+				return res, err
+			}
+		}
 	}
 	_, submitErr := pay.SubmitPayment(ctx, s.env, accountID, placed.PaymentID, payer)
-	res, _, err = s.readPlaced(ctx, accountID, placed, false)
+	res, _, err := s.readPlaced(ctx, accountID, placed, false)
 	return res, ordering.FirstError(submitErr, err)
 }
 
@@ -134,7 +159,25 @@ func (s *System) readPlaced(ctx context.Context, accountID string, placed orderi
 	var res CheckoutResult
 	unsubmitted := false
 	err := s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		res, unsubmitted = CheckoutResult{}, false
+		var err error
+		res, unsubmitted, err = s.readPlacedIn(ctx, tx, accountID, placed, stopIfUnsubmitted)
+		return err
+	})
+	return res, unsubmitted, err
+}
+
+// readPlacedIn is readPlaced inside the caller's transaction tx.
+func (s *System) readPlacedIn(ctx context.Context, tx storage.Tx, accountID string, placed ordering.PlacedOrder, stopIfUnsubmitted bool) (CheckoutResult, bool, error) {
+	var res CheckoutResult
+	unsubmitted := false
+	err := func() error {
+		// The four reads are independent: one round trip.
+		reads := []storage.Read{storage.ReadAccount(accountID, false), storage.ReadOrder(accountID, placed.OrderID, false),
+			storage.ReadResourcesByOrder(accountID, placed.OrderID)}
+		if placed.PaymentID != "" {
+			reads = append([]storage.Read{storage.ReadPayment(accountID, placed.PaymentID)}, reads...)
+		}
+		storage.ReadAhead(ctx, tx, reads...)
 		var sp storage.Payment
 		if placed.PaymentID != "" { // an order a coupon made free has no payment
 			var err error
@@ -166,8 +209,11 @@ func (s *System) readPlaced(ctx context.Context, accountID string, placed orderi
 		}
 		res.Resources, err = s.resourceViews(acct, list)
 		return err
-	})
-	return res, unsubmitted, err
+	}()
+	if err != nil {
+		return CheckoutResult{}, false, err
+	}
+	return res, unsubmitted, nil
 }
 
 // validateItems rejects empty or absurd orders before any work.

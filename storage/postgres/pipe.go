@@ -33,6 +33,9 @@ type pipe struct {
 	// lostClaim is the idempotency record a held-back claim lost to, as
 	// the claim's statement read it; the next Get of its key returns it.
 	lostClaim *storage.IdempotencyRecord
+	// ahead are the reads sent ahead (storage.ReadAhead) and not yet used;
+	// any statement that is not one of them drops them (see takeAhead).
+	ahead []*ahead
 }
 
 // queued is a statement held back; read reads its result from the batch
@@ -66,8 +69,16 @@ func (p *pipe) hasEarly() bool {
 	return false
 }
 
-// queueRead holds back sql, whose result read reads from the batch.
+// queueRead holds back sql, whose result read reads from the batch. A
+// statement held back is a write (reads go ahead by queueAhead): it ends
+// what was read ahead.
 func (p *pipe) queueRead(sql string, args []any, read func(pgx.BatchResults) error) {
+	p.ahead = nil
+	p.enqueue(sql, args, read)
+}
+
+// enqueue adds sql to the statements held back.
+func (p *pipe) enqueue(sql string, args []any, read func(pgx.BatchResults) error) {
 	p.queued = append(p.queued, queued{sql: sql, args: args, read: read})
 }
 
@@ -131,6 +142,7 @@ func (p *pipe) flush(ctx context.Context) error {
 
 // Exec runs sql after the queued statements, in the same round trip.
 func (p *pipe) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	p.ahead = nil
 	if len(p.queued) == 0 {
 		return p.conn.Exec(ctx, sql, args...)
 	}
@@ -149,6 +161,9 @@ func (p *pipe) Exec(ctx context.Context, sql string, args ...any) (pgconn.Comman
 
 // Query runs sql after the queued statements, in the same round trip.
 func (p *pipe) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	if rows, err := p.takeAhead(ctx, sql, args); rows != nil || err != nil {
+		return rows, err
+	}
 	if len(p.queued) == 0 {
 		return p.conn.Query(ctx, sql, args...)
 	}
@@ -177,6 +192,7 @@ func (p *pipe) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
 
 // SendBatch sends the queued statements and then b's, in one round trip.
 func (p *pipe) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+	p.ahead = nil
 	br, err := p.send(ctx, b)
 	if err != nil {
 		return errBatch{err}
@@ -187,6 +203,7 @@ func (p *pipe) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
 // Conn returns the connection for what the batch cannot carry (COPY),
 // once the queued statements are sent.
 func (p *pipe) Conn(ctx context.Context) (*pgx.Conn, error) {
+	p.ahead = nil
 	if err := p.flush(ctx); err != nil {
 		return nil, err
 	}

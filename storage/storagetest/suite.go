@@ -62,6 +62,7 @@ func Areas() []Area {
 		{"Ledger", Ledger}, {"Payments", Payments}, {"Orders", Orders}, {"Resources", Resources},
 		{"Claims", Claims}, {"TypedRecords", TypedRecords}, {"Usage", Usage}, {"Jobs", Jobs},
 		{"Batches", Batches}, {"EInvoices", EInvoices}, {"Refunds", Refunds}, {"DeferredWrites", DeferredWrites},
+		{"ReadAhead", ReadAhead},
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/cloudbill/cloudbill/billing/internal/ledger"
 	"github.com/cloudbill/cloudbill/billing/internal/settle"
 	"github.com/cloudbill/cloudbill/billing/internal/txn"
+	"github.com/cloudbill/cloudbill/billing/order"
 	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/payment/gateway"
 	"github.com/cloudbill/cloudbill/storage"
@@ -37,6 +38,10 @@ func Pay(ctx context.Context, s *core.Env, key, op string, req billingtype.PayRe
 		writtenAcct storage.Account
 	)
 	id, ran, err := txn.IdempotentRan(ctx, s, req.AccountID, key, op, req, func(ctx context.Context, tx storage.Tx) (string, error) {
+		// Everything the payment reads goes out in one round trip, after
+		// the account's lock (so each read sees what the lock's last
+		// holder committed) and with the key's claim.
+		storage.ReadAhead(ctx, tx, payReads(req)...)
 		acct, err := core.GetAccount(ctx, tx, req.AccountID, true)
 		if err != nil {
 			return "", err
@@ -55,8 +60,16 @@ func Pay(ctx context.Context, s *core.Env, key, op string, req billingtype.PayRe
 				return "", err
 			}
 			if o := ob.Order(); o != nil {
-				// Locked just now: settling it reads it no more.
-				ctx = settle.WithKnown(ctx, &settle.Known{Order: *o})
+				// Locked just now: settling it reads it no more, nor the
+				// resources it creates, read here with it (read ahead).
+				k := &settle.Known{Order: *o}
+				if o.Kind == order.KindCreate || o.Kind == "" {
+					if k.Resources, err = tx.Resources().ListByOrder(ctx, acct.ID, o.ID); err != nil {
+						return "", err
+					}
+					k.ResourcesComplete = true
+				}
+				ctx = settle.WithKnown(ctx, k)
 			}
 		}
 		p, err := PreparePayment(ctx, s, tx, acct, req)
@@ -70,6 +83,22 @@ func Pay(ctx context.Context, s *core.Env, key, op string, req billingtype.PayRe
 		return core.PaymentView(written, s.Zone(writtenAcct)), nil
 	}
 	return SubmitPayment(ctx, s, req.AccountID, id, Payer{ReturnURL: req.ReturnURL, ClientIP: req.ClientIP})
+}
+
+// payReads are the reads Pay makes, in its order: the account's lock, the
+// order or invoice paid for (locked), the order's resources, and the
+// wallet's balances.
+func payReads(req billingtype.PayRequest) []storage.Read {
+	reads := make([]storage.Read, 0, 4)
+	reads = append(reads, storage.ReadAccount(req.AccountID, true))
+	switch req.Purpose.Kind {
+	case payment.PurposeOrder:
+		reads = append(reads, storage.ReadOrder(req.AccountID, req.Purpose.Ref, true),
+			storage.ReadResourcesByOrder(req.AccountID, req.Purpose.Ref))
+	case payment.PurposeInvoice:
+		reads = append(reads, storage.ReadInvoiceForUpdate(req.AccountID, req.Purpose.Ref))
+	}
+	return append(reads, storage.ReadBalances(req.AccountID))
 }
 
 // PreparePayment records a payment inside the caller's transaction (the

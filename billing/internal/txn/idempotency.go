@@ -113,9 +113,26 @@ func IdempotentRan[Res any](ctx context.Context, s *core.Env, accountID, key, op
 	return idempotent(ctx, s, accountID, key, op, req, true, effect)
 }
 
+// IdempotentRanOr is IdempotentRan that, when it replays the first result,
+// calls replayed with it in the same transaction, so that what the caller
+// shows of it now is read together with the key's claim, not in a
+// transaction of its own. replayed must only read: its error fails the
+// call, and nothing it does is kept otherwise.
+func IdempotentRanOr[Res any](ctx context.Context, s *core.Env, accountID, key, op string, req any,
+	effect func(ctx context.Context, tx storage.Tx) (Res, error), replayed func(ctx context.Context, tx storage.Tx, first Res) error) (Res, bool, error) {
+	return idempotentOr(ctx, s, accountID, key, op, req, true, effect, replayed)
+}
+
 // idempotent is Idempotent and, with early, IdempotentRan.
 func idempotent[Res any](ctx context.Context, s *core.Env, accountID, key, op string, req any, early bool,
 	effect func(ctx context.Context, tx storage.Tx) (Res, error)) (Res, bool, error) {
+	return idempotentOr(ctx, s, accountID, key, op, req, early, effect, nil)
+}
+
+// idempotentOr is idempotent calling replayed, when not nil, after a
+// replay in the replay's transaction.
+func idempotentOr[Res any](ctx context.Context, s *core.Env, accountID, key, op string, req any, early bool,
+	effect func(ctx context.Context, tx storage.Tx) (Res, error), replayed func(ctx context.Context, tx storage.Tx, first Res) error) (Res, bool, error) {
 	var zero Res
 	if err := ValidateKey(key); err != nil {
 		return zero, false, err
@@ -145,7 +162,10 @@ func idempotent[Res any](ctx context.Context, s *core.Env, accountID, key, op st
 			if err != nil {
 				return err
 			}
-			return replay(first, accountID, key, op, hash, &res)
+			if err := replay(first, accountID, key, op, hash, &res); err != nil || replayed == nil {
+				return err
+			}
+			return replayed(ctx, tx, res)
 		}
 		if err != nil {
 			return err
@@ -158,7 +178,10 @@ func idempotent[Res any](ctx context.Context, s *core.Env, accountID, key, op st
 				// with it. Our own claim would have none yet.
 				if first, gerr := ids.Get(ctx, accountID, key); gerr == nil && first.Response != nil {
 					res = zero
-					return replay(first, accountID, key, op, hash, &res)
+					if err := replay(first, accountID, key, op, hash, &res); err != nil || replayed == nil {
+						return err
+					}
+					return replayed(ctx, tx, res)
 				}
 			}
 			return err

@@ -211,6 +211,14 @@ func (t *tx) Savepoint(ctx context.Context, fn func(ctx context.Context, tx stor
 	})
 }
 
+// ReadAhead passes the reads on to the wrapped transaction
+// (storage.ReadAhead). It changes no call's result, so it is not a step
+// where a fault can fire; a fault at a later call leaves the reads unused,
+// which the wrapped store handles.
+func (t *tx) ReadAhead(ctx context.Context, reads ...storage.Read) {
+	storage.ReadAhead(ctx, t.inner, reads...)
+}
+
 // step counts a repository call of the transaction.
 func (t *tx) step(ctx context.Context, op string) error { return t.s.step(ctx, op, t.cancel) }
 
