@@ -16,6 +16,7 @@ import (
 	"github.com/cloudbill/cloudbill/billing"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/billing/pricing"
+	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/storage"
 	"github.com/cloudbill/cloudbill/storage/postgres"
@@ -141,6 +142,40 @@ func TestStatementsPerOperation(t *testing.T) {
 	// together; COMMIT.
 	measure("Wallet", 4, 2, func() error {
 		_, err := e.sys.Wallet(ctx, "acct")
+		return err
+	})
+
+	// Renewal reminders: a Tick sending the T−7 reminder of 3 resources
+	// of one account, one page: BEGIN with the claim (ClaimDue, which
+	// locks and returns the rows, used as they are), the page's accounts
+	// locked once (GetManyForUpdate), then each resource's reminder event
+	// and update held back and sent with COMMIT — 3 round trips whatever
+	// the page's size, 2 statements more per resource — and the other
+	// sweeps' 5 read-only transactions (15 statements in 10 round trips).
+	_, err = e.sys.CreateAccount(ctx, "open-rem", billing.CreateAccountRequest{ID: "rem"})
+	require.NoError(t, err)
+	_, err = e.sys.Tick(ctx, 100) // whatever else is due now, done before the measure
+	require.NoError(t, err)
+	now := e.clk.Now()
+	require.NoError(t, st.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		for _, id := range []string{"rem1", "rem2", "rem3"} {
+			// Ends in 7 days: the T−7 reminder is due now.
+			r := storage.Resource{ID: id, AccountID: "rem", OrderID: "seed", ProductID: pricing.SampleVServer,
+				Status: lifecycle.StateActive, CreatedAt: now, UpdatedAt: now,
+				PeriodStart: now.Add(-23 * 24 * time.Hour), PeriodEnd: now.Add(7 * 24 * time.Hour), NextDueAt: now}
+			r.ResourceDetail = storage.ResourceDetail{Configuration: pricing.Configuration{Plan: "basic-1"}, Term: period.Months(1),
+				PricePer30Days: vnd(t, 90_000), Since: now.Add(-23 * 24 * time.Hour)}
+			if err := tx.Resources().Create(ctx, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	measure("Tick sending 3 reminders", 25, 13, func() error {
+		rep, err := e.sys.Tick(ctx, 100)
+		if err == nil && (rep.Resources != 3 || rep.Reminders != 3) {
+			err = fmt.Errorf("tick processed %d resources and sent %d reminders, want 3 of each", rep.Resources, rep.Reminders)
+		}
 		return err
 	})
 

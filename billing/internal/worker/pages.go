@@ -3,6 +3,8 @@ package worker
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"time"
 
 	"github.com/cloudbill/cloudbill/billing/billingtype"
@@ -103,10 +105,23 @@ func TickResources(ctx context.Context, s *core.Env, limit int, rep *billingtype
 // errPageItemFailed and nothing of the page is kept. Resources already
 // processed in this tick (seen) are left alone. It returns what each processed
 // resource left behind and how many resources the claim returned.
+//
+// Without isolate, the page is done in a number of round trips that does
+// not grow with its size: the claimed rows are used as the claim returned
+// them (locked), their accounts are locked in one call, and the
+// resources' writes are held back to go out with COMMIT (postpaid ones
+// are closed by monthclose.ClosePage, which does the same). A held-back
+// write that fails at COMMIT fails the page like a resource that failed,
+// and the page runs again isolated, each resource read and written in its
+// own savepoint.
 func tickPage(ctx context.Context, s *core.Env, now time.Time, size int, seen map[string]bool, isolate bool) (page []monthclose.PageItem, claimed int, err error) {
+	// held is set when the page's resources held back writes (not month
+	// close's), and done when the function returned without error: a
+	// failure after both is one of those writes failing at COMMIT.
+	var held, done bool
 	err = s.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		// The store may run this function again: start from nothing.
-		page, claimed = page[:0], 0
+		page, claimed, held, done = page[:0], 0, false, false
 		due, err := tx.Resources().ClaimDue(ctx, now, size)
 		if err != nil {
 			return err
@@ -115,8 +130,18 @@ func tickPage(ctx context.Context, s *core.Env, now time.Time, size int, seen ma
 		// The page's postpaid resources are closed together after the
 		// others.
 		var closing []storage.Resource
+		var accts map[string]storage.Account
 		if !isolate {
 			closing = make([]storage.Resource, 0, len(due))
+			// The other resources' accounts are locked in one call, in
+			// ID order, and each serves all of its resources: nothing
+			// a resource's tick does writes its account row.
+			if accts, err = lockAccounts(ctx, tx, due, seen); err != nil {
+				if cerr := ctx.Err(); cerr != nil {
+					return cerr
+				}
+				return errors.Join(errPageItemFailed, err)
+			}
 		}
 		for _, r := range due {
 			if seen[r.ID] {
@@ -128,7 +153,18 @@ func tickPage(ctx context.Context, s *core.Env, now time.Time, size int, seen ma
 				continue
 			}
 			if !isolate {
-				if it.Local, it.PaymentID, err = tickResourceIn(ctx, s, tx, r.AccountID, r.ID); err != nil {
+				// The claim locked and returned the resource: it is used
+				// as is, and its writes are held back to go out with the
+				// page's COMMIT (or the next read), a failure among them
+				// failing the page.
+				acct, ok := accts[r.AccountID]
+				if ok {
+					it.Local, it.PaymentID, err = tickLocked(ctx, s, tx, acct, r, true)
+					held = true
+				} else {
+					err = fmt.Errorf("%w: %q", billingtype.ErrAccountNotFound, r.AccountID)
+				}
+				if err != nil {
 					if cerr := ctx.Err(); cerr != nil {
 						return cerr
 					}
@@ -166,10 +202,48 @@ func tickPage(ctx context.Context, s *core.Env, now time.Time, size int, seen ma
 			return errors.Join(errPageItemFailed, err)
 		}
 		page = append(page, closed...)
+		if len(closing) > 0 {
+			held = false // a failure at COMMIT may be a bill's, handled one by one
+		}
+		done = true
 		return nil
 	})
 	if err != nil {
+		if held && done && !isolate && ctx.Err() == nil && !errors.Is(err, errPageItemFailed) {
+			// A held-back write of a resource failed at COMMIT: the page
+			// runs again with a savepoint per resource, where that
+			// resource's write fails its own savepoint, as it did before
+			// the writes were held back.
+			err = errors.Join(errPageItemFailed, err)
+		}
 		return nil, 0, err
 	}
 	return page, claimed, nil
+}
+
+// lockAccounts locks, in one call, the accounts of the claimed resources
+// that the page ticks one at a time (not those seen already, nor the
+// postpaid ones month close locks itself), and returns them by ID. An
+// account that does not exist is left out.
+func lockAccounts(ctx context.Context, tx storage.Tx, due []storage.Resource, seen map[string]bool) (map[string]storage.Account, error) {
+	ids := make([]string, 0, len(due))
+	for _, r := range due {
+		if !seen[r.ID] && !r.Postpaid {
+			ids = append(ids, r.AccountID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	locked, err := tx.Accounts().GetManyForUpdate(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	accts := make(map[string]storage.Account, len(locked))
+	for _, a := range locked {
+		accts[a.ID] = a
+	}
+	return accts, nil
 }

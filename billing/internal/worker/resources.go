@@ -197,15 +197,39 @@ func addCounts(rep *billingtype.TickReport, local billingtype.TickReport) {
 // it did and the payment of an automatic renewal on the linked account,
 // which the caller charges after commit.
 func tickResourceIn(ctx context.Context, s *core.Env, tx storage.Tx, accountID, resourceID string) (local billingtype.TickReport, paymentID string, err error) {
+	acct, err := core.GetAccount(ctx, tx, accountID, true)
+	if err != nil {
+		return billingtype.TickReport{}, "", err
+	}
+	r, err := tx.Resources().GetForUpdate(ctx, accountID, resourceID)
+	if err != nil {
+		return billingtype.TickReport{}, "", err
+	}
+	return tickLocked(ctx, s, tx, acct, r, false)
+}
+
+// tickLocked is tickResourceIn for a resource and its account that tx
+// has locked and read already: r is the resource as stored (the caller's
+// copy is not changed), acct its account. The account row is not written
+// by any of the work below (reminders, transitions, automatic renewals),
+// so an account read once serves every resource of it in the
+// transaction.
+//
+// With hold set, the writes of the reminder and transition paths and the
+// resource's final update are held back (storage.DeferWrites) and go out
+// with the transaction's next statement or its COMMIT; their failure then
+// fails the transaction rather than this call, so only a caller that
+// treats any failure as the whole transaction's sets it. The automatic
+// renewal keeps its own choice of what it holds back: it reads after its
+// writes (the wallet, the order's settlement, the resource read back), and
+// a held-back write goes out before any later read, so what it reads
+// includes what was written before it in the transaction.
+func tickLocked(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, r storage.Resource, hold bool) (local billingtype.TickReport, paymentID string, err error) {
+	wctx := ctx
+	if hold {
+		wctx = storage.DeferWrites(ctx)
+	}
 	err = func() error {
-		acct, err := core.GetAccount(ctx, tx, accountID, true)
-		if err != nil {
-			return err
-		}
-		r, err := tx.Resources().GetForUpdate(ctx, accountID, resourceID)
-		if err != nil {
-			return err
-		}
 		d := r.ResourceDetail
 		rules := s.Rules(acct, r.ProductID)
 		now := s.Now()
@@ -238,12 +262,12 @@ func tickResourceIn(ctx context.Context, s *core.Env, tx storage.Tx, accountID, 
 						local.RenewalsFailed++
 					}
 				case lifecycle.WorkTransition:
-					if err := clockTransition(ctx, s, tx, acct, &r, &d, w); err != nil {
+					if err := clockTransition(wctx, s, tx, acct, &r, &d, w); err != nil {
 						return err
 					}
 					local.Transitions++
 				case lifecycle.WorkReminder:
-					if err := remind(ctx, s, tx, acct, &r, &d, w, rules); err != nil {
+					if err := remind(wctx, s, tx, acct, &r, &d, w, rules); err != nil {
 						return err
 					}
 					local.Reminders++
@@ -257,7 +281,7 @@ func tickResourceIn(ctx context.Context, s *core.Env, tx storage.Tx, accountID, 
 			}
 		}
 		d.TickAttempts, d.TickError, d.TickRetryAt = 0, "", time.Time{} // the tick succeeded
-		return resource.SaveResource(ctx, s, tx, &r, &d, rules)
+		return resource.SaveResource(wctx, s, tx, &r, &d, rules)
 	}()
 	if err != nil {
 		return billingtype.TickReport{}, "", err
