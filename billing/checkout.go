@@ -78,6 +78,9 @@ func (s *System) Checkout(ctx context.Context, key string, req CheckoutRequest) 
 	// A replay reads the order as it is now in the claim's transaction.
 	var now replayedOrder
 	placed, _, err := txn.IdempotentRanOr(ctx, s.env, req.AccountID, key, "order.checkout", req, func(ctx context.Context, tx storage.Tx) (ordering.PlacedOrder, error) {
+		// The account's lock and its wallet go out with the key's claim;
+		// everything after is written, held back, with COMMIT.
+		storage.ReadAhead(ctx, tx, storage.ReadAccount(req.AccountID, true), storage.ReadBalances(req.AccountID))
 		acct, err := core.GetAccount(ctx, tx, req.AccountID, true)
 		if err != nil {
 			return ordering.PlacedOrder{}, err
@@ -177,7 +180,10 @@ func (s *System) readPlacedIn(ctx context.Context, tx storage.Tx, accountID stri
 		if placed.PaymentID != "" {
 			reads = append([]storage.Read{storage.ReadPayment(accountID, placed.PaymentID)}, reads...)
 		}
-		storage.ReadAhead(ctx, tx, reads...)
+		// They are the transaction's last statements: a transaction that
+		// wrote nothing (a replay's, or the read-back's own) ends with
+		// them.
+		storage.ReadAhead(storage.LastReads(ctx), tx, reads...)
 		var sp storage.Payment
 		if placed.PaymentID != "" { // an order a coupon made free has no payment
 			var err error

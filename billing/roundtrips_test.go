@@ -103,17 +103,17 @@ func TestStatementsPerOperation(t *testing.T) {
 		require.LessOrEqual(t, trips, got, "%s: a round trip sends at least one statement", name)
 	}
 	var pending billing.Order
-	// 3 round trips: BEGIN, the idempotency claim and the account's lock;
-	// the wallet's balances, with the order and its resource held back
-	// before it; and every other write (ledger entry, payment,
-	// events, the order and resource settled, the stored result) with
+	// 2 round trips: BEGIN, the idempotency claim, the account's lock
+	// and the wallet's balances, read ahead together; then every write
+	// (the order and resource, ledger entry, payment, events, the order
+	// and resource settled, the stored result) held back and sent with
 	// COMMIT. The result is built from what was written: no second
 	// transaction reads it back.
-	measure("Checkout by credit, one vServer", 14, 3, func() error {
+	measure("Checkout by credit, one vServer", 14, 2, func() error {
 		_, err := e.sys.Checkout(ctx, "c1", billing.CheckoutRequest{AccountID: "acct", Items: items, Method: payment.MethodCredit})
 		return err
 	})
-	measure("Checkout by gateway (pending)", 24, 11, func() error {
+	measure("Checkout by gateway (pending)", 24, 9, func() error {
 		res, err := e.sys.Checkout(ctx, "c2", billing.CheckoutRequest{AccountID: "acct", Items: items,
 			Method: payment.MethodGateway, Gateway: "sim"})
 		pending = res.Order
@@ -130,17 +130,19 @@ func TestStatementsPerOperation(t *testing.T) {
 			Purpose: payment.Purpose{Kind: payment.PurposeOrder, Ref: pending.ID}})
 		return err
 	})
-	// 3 round trips: BEGIN, the claim (which reads the first call's
-	// record) and the account's lock; then, in the same transaction, the
-	// result as it is now, its four reads read ahead together (payment,
-	// account, order, resources); COMMIT alone.
-	measure("Checkout replayed (same key)", 8, 3, func() error {
+	// 2 round trips: BEGIN, the claim (which reads the first call's
+	// record), the account's lock and the balances (read ahead for a
+	// first call, unused here); then, in the same transaction, which
+	// wrote nothing, the result as it is now — its four reads read ahead
+	// together (payment, account, order, resources) as the
+	// transaction's last statements, with ROLLBACK, its end.
+	measure("Checkout replayed (same key)", 9, 2, func() error {
 		_, err := e.sys.Checkout(ctx, "c1", billing.CheckoutRequest{AccountID: "acct", Items: items, Method: payment.MethodCredit})
 		return err
 	})
-	// 2 round trips: BEGIN with the account and its balances, read
-	// together; COMMIT.
-	measure("Wallet", 4, 2, func() error {
+	// 1 round trip: BEGIN, the account and its balances read ahead as
+	// the transaction's last statements, and its end.
+	measure("Wallet", 4, 1, func() error {
 		_, err := e.sys.Wallet(ctx, "acct")
 		return err
 	})

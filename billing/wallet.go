@@ -44,8 +44,9 @@ func (s *System) Wallet(ctx context.Context, accountID string) (_ Wallet, err er
 	defer op.End(&err)
 	var out Wallet
 	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		// The account and its balances: one round trip.
-		storage.ReadAhead(ctx, tx, storage.ReadAccount(accountID, false), storage.ReadBalances(accountID))
+		// The account and its balances, the transaction's only
+		// statements: one round trip, BEGIN to its end.
+		storage.ReadAhead(storage.LastReads(ctx), tx, storage.ReadAccount(accountID, false), storage.ReadBalances(accountID))
 		acct, err := core.GetAccount(ctx, tx, accountID, false)
 		if err != nil {
 			return err

@@ -90,6 +90,28 @@ type ReadAheader interface {
 	ReadAhead(ctx context.Context, reads ...Read)
 }
 
+// lastReadsKey marks a context made by LastReads.
+type lastReadsKey struct{}
+
+// LastReads returns a copy of ctx under which ReadAhead also says that the
+// reads it names are the last statements of the transaction. A store may
+// then end a transaction that has written nothing in the same round trip
+// as those reads — there is nothing to commit — and after that any call
+// of the transaction other than those reads fails with ErrTxDone, and
+// InTx returns what its function returns. A transaction that has written
+// is not ended early: it commits as usual. Use it for a read-only
+// transaction whose reads are all named, or for the reads a transaction
+// makes after it found it had nothing to write (an idempotent replay).
+func LastReads(ctx context.Context) context.Context {
+	return context.WithValue(ctx, lastReadsKey{}, true)
+}
+
+// ReadsAreLast reports whether ctx was made by LastReads.
+func ReadsAreLast(ctx context.Context) bool {
+	v, _ := ctx.Value(lastReadsKey{}).(bool)
+	return v
+}
+
 // ReadAhead asks tx to send reads ahead (see ReadAheader), in the order
 // given, when tx can; it does nothing for a Tx that reads without a round
 // trip (the memory store). What any call of tx returns is the same either

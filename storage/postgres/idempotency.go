@@ -58,6 +58,7 @@ func (r idempotency) Insert(ctx context.Context, rec storage.IdempotencyRecord) 
 			case inserted:
 				return nil
 			}
+			p.writes-- // lost: it wrote nothing
 			if op.Valid {
 				p.lostClaim = &storage.IdempotencyRecord{AccountID: rec.AccountID, Key: rec.Key, Operation: op.String,
 					RequestHash: hash.String, Response: response, CreatedAt: createdAt.Time.UTC()}

@@ -36,6 +36,20 @@ type pipe struct {
 	// ahead are the reads sent ahead (storage.ReadAhead) and not yet used;
 	// any statement that is not one of them drops them (see takeAhead).
 	ahead []*ahead
+	// writes counts the statements sent or held back that may have
+	// written (a lost idempotency claim is taken back); endWithAhead says
+	// the reads ahead were named the transaction's last
+	// (storage.LastReads), and ended that the transaction was ended with
+	// them: nothing but those reads may follow.
+	writes       int
+	endWithAhead bool
+	ended        bool
+}
+
+// errEnded is the error of a statement after the transaction ended with
+// its last reads.
+func errEnded() error {
+	return fmt.Errorf("postgres: the transaction ended with its last reads: %w", storage.ErrTxDone)
 }
 
 // queued is a statement held back; read reads its result from the batch
@@ -74,6 +88,7 @@ func (p *pipe) hasEarly() bool {
 // what was read ahead.
 func (p *pipe) queueRead(sql string, args []any, read func(pgx.BatchResults) error) {
 	p.ahead = nil
+	p.writes++
 	p.enqueue(sql, args, read)
 }
 
@@ -89,7 +104,10 @@ func plainDone(_ pgconn.CommandTag, err error) error { return err }
 // begin queues the transaction's BEGIN.
 func (p *pipe) begin(sql string) {
 	p.open = true
-	p.queue(sql, nil, plainDone)
+	p.enqueue(sql, nil, func(br pgx.BatchResults) error {
+		_, err := br.Exec()
+		return err
+	})
 }
 
 // send sends the queued statements followed by b's (b may be nil) in one
@@ -143,6 +161,10 @@ func (p *pipe) flush(ctx context.Context) error {
 // Exec runs sql after the queued statements, in the same round trip.
 func (p *pipe) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
 	p.ahead = nil
+	if p.ended {
+		return pgconn.CommandTag{}, errEnded()
+	}
+	p.writes++
 	if len(p.queued) == 0 {
 		return p.conn.Exec(ctx, sql, args...)
 	}
@@ -164,6 +186,10 @@ func (p *pipe) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, er
 	if rows, err := p.takeAhead(ctx, sql, args); rows != nil || err != nil {
 		return rows, err
 	}
+	if p.ended {
+		return nil, errEnded()
+	}
+	p.writes++ // a query may write (INSERT … RETURNING)
 	if len(p.queued) == 0 {
 		return p.conn.Query(ctx, sql, args...)
 	}
@@ -193,6 +219,10 @@ func (p *pipe) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
 // SendBatch sends the queued statements and then b's, in one round trip.
 func (p *pipe) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
 	p.ahead = nil
+	if p.ended {
+		return errBatch{errEnded()}
+	}
+	p.writes++
 	br, err := p.send(ctx, b)
 	if err != nil {
 		return errBatch{err}
@@ -204,6 +234,10 @@ func (p *pipe) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
 // once the queued statements are sent.
 func (p *pipe) Conn(ctx context.Context) (*pgx.Conn, error) {
 	p.ahead = nil
+	if p.ended {
+		return nil, errEnded()
+	}
+	p.writes++
 	if err := p.flush(ctx); err != nil {
 		return nil, err
 	}

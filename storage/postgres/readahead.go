@@ -27,6 +27,9 @@ func (t *tx) ReadAhead(ctx context.Context, reads ...storage.Read) {
 			t.pg.queueAhead(sql, args)
 		}
 	}
+	if storage.ReadsAreLast(ctx) && len(t.pg.ahead) > 0 {
+		t.pg.endWithAhead = true
+	}
 }
 
 // aheadStatement is the statement and the arguments r's repository method
@@ -162,7 +165,24 @@ func (p *pipe) takeAhead(ctx context.Context, sql string, args []any) (pgx.Rows,
 		return nil, nil
 	}
 	if !hit.done {
+		ending := p.endWithAhead && p.writes == 0
+		if ending {
+			// The transaction wrote nothing and says these reads are its
+			// last: it ends in their round trip (a transaction that
+			// wrote nothing commits nothing, so ROLLBACK is its end).
+			p.enqueue("rollback", nil, func(br pgx.BatchResults) error {
+				_, err := br.Exec()
+				if err == nil {
+					p.ended, p.open = true, false
+				}
+				return err
+			})
+		}
 		err := p.flush(ctx)
+		if ending && !p.ended && p.conn.Conn().PgConn().TxStatus() == 'I' {
+			// The ROLLBACK ran though its answer was not read.
+			p.ended, p.open = true, false
+		}
 		p.dropLostAhead()
 		if err != nil {
 			return nil, err

@@ -43,6 +43,16 @@ func (s *Store) attempt(ctx context.Context, fn func(ctx context.Context, tx sto
 
 	err = fn(context.WithValue(ctx, txMarker{s}, true), t)
 	t.done.Store(true)
+	if p.ended {
+		// Ended with its last reads, having written nothing: there is
+		// nothing to commit or roll back. A write held back after them
+		// could not be kept.
+		if err == nil && len(p.queued) > 0 {
+			err = errEnded()
+		}
+		p.queued = nil
+		return "", err
+	}
 	if err != nil {
 		s.rollback(ctx, p)
 		if c, ok := retryCode(err); ok {

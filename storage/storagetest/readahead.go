@@ -13,12 +13,14 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// ReadAhead tests storage.ReadAhead: whatever a store does with the reads
-// named (the memory store nothing, a database store sends them in one
-// round trip), every call returns what it would have returned without
-// them — the same records, the same ErrNotFound, the transaction's own
-// writes made after them, the first result of a lost held-back claim —
-// and a transaction that never uses them commits as usual.
+// ReadAhead tests storage.ReadAhead and storage.LastReads: whatever a
+// store does with the reads named (the memory store nothing, a database
+// store sends them in one round trip), every call returns what it would
+// have returned without them — the same records, the same ErrNotFound,
+// the transaction's own writes made after them, the first result of a lost
+// held-back claim — a transaction that never uses them commits as usual,
+// and one that wrote commits its writes even when its last reads are
+// named.
 func ReadAhead(t *testing.T, newStore NewStore, opts Options) {
 	newSuite(newStore, opts).testReadAhead(t)
 }
@@ -271,6 +273,103 @@ func (s suite) testReadAhead(t *testing.T) {
 			})
 			require.ErrorIs(t, err, boom)
 			storage.ReadAhead(ctx, tx, storage.ReadOrder("a", "o1", false))
+			o, err := tx.Orders().Get(ctx, "a", "o1")
+			require.NoError(t, err)
+			assertSame(t, richOrder(t, "a", "o1"), o)
+			return nil
+		})
+	})
+
+	t.Run("last reads of a transaction that wrote nothing: the answers, and InTx's own result", func(t *testing.T) {
+		st := seed(t)
+		var plain []any
+		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+			var err error
+			plain, err = readAll(ctx, tx)
+			return err
+		})
+		var ahead []any
+		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+			storage.ReadAhead(storage.LastReads(ctx), tx, every...)
+			var err error
+			ahead, err = readAll(ctx, tx)
+			return err
+		})
+		for i := range plain {
+			assertSame(t, plain[i], ahead[i])
+		}
+		boom := errors.New("boom")
+		err := st.InTx(context.Background(), func(ctx context.Context, tx storage.Tx) error {
+			storage.ReadAhead(storage.LastReads(ctx), tx, storage.ReadOrder("a", "o1", false))
+			if _, err := tx.Orders().Get(ctx, "a", "o1"); err != nil {
+				return err
+			}
+			return boom
+		})
+		assert.ErrorIs(t, err, boom, "InTx returns the function's error")
+	})
+
+	t.Run("a call after the last reads is refused with ErrTxDone or answered as usual", func(t *testing.T) {
+		st := seed(t)
+		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+			storage.ReadAhead(storage.LastReads(ctx), tx, storage.ReadOrder("a", "o1", false))
+			if _, err := tx.Orders().Get(ctx, "a", "o1"); err != nil {
+				return err
+			}
+			p, err := tx.Payments().Get(ctx, "a", "p1")
+			if errors.Is(err, storage.ErrTxDone) {
+				return nil // the store ended the transaction with its last reads
+			}
+			require.NoError(t, err)
+			assert.Equal(t, "p1", p.ID)
+			return nil
+		})
+	})
+
+	t.Run("last reads of a transaction that wrote: its writes commit", func(t *testing.T) {
+		for _, deferred := range []bool{false, true} {
+			st := seed(t)
+			inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+				wctx := ctx
+				if deferred {
+					wctx = storage.DeferWrites(ctx)
+				}
+				require.NoError(t, tx.Orders().Create(wctx, richOrder(t, "a", "o2")))
+				storage.ReadAhead(storage.LastReads(ctx), tx, storage.ReadOrder("a", "o2", false), storage.ReadBalances("a"))
+				o, err := tx.Orders().Get(ctx, "a", "o2")
+				require.NoError(t, err, "held back: %v", deferred)
+				assert.Equal(t, "o2", o.ID)
+				_, err = tx.Ledger().Balances(ctx, "a")
+				return err
+			})
+			inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+				_, err := tx.Orders().Get(ctx, "a", "o2")
+				assert.NoError(t, err, "held back: %v: the order was committed", deferred)
+				return nil
+			})
+		}
+	})
+
+	t.Run("last reads after a lost held-back claim: the reads, then InTx succeeds", func(t *testing.T) {
+		st := seed(t)
+		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+			return tx.Idempotency().Insert(ctx, storage.IdempotencyRecord{AccountID: "a", Key: "k", Operation: "op",
+				RequestHash: "h", Response: []byte(`"first"`), CreatedAt: epoch()})
+		})
+		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+			err := tx.Idempotency().Insert(storage.DeferWrites(ctx), storage.IdempotencyRecord{AccountID: "a", Key: "k",
+				Operation: "op", RequestHash: "h", CreatedAt: epoch()})
+			if err == nil {
+				storage.ReadAhead(ctx, tx, storage.ReadAccount("a", true))
+				_, err = tx.Accounts().GetForUpdate(ctx, "a")
+			}
+			require.ErrorIs(t, err, storage.ErrDuplicate)
+			_, err = tx.Idempotency().Get(ctx, "a", "k")
+			require.NoError(t, err)
+			storage.ReadAhead(storage.LastReads(ctx), tx, storage.ReadPayment("a", "p1"), storage.ReadOrder("a", "o1", false))
+			p, err := tx.Payments().Get(ctx, "a", "p1")
+			require.NoError(t, err)
+			assert.Equal(t, "p1", p.ID)
 			o, err := tx.Orders().Get(ctx, "a", "o1")
 			require.NoError(t, err)
 			assertSame(t, richOrder(t, "a", "o1"), o)

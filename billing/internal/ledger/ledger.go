@@ -12,8 +12,8 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// walletState is a tenant's wallet as the ledger's cached balances show it.
-type walletState struct {
+// WalletState is a tenant's wallet as the ledger's cached balances show it.
+type WalletState struct {
 	Wallet payment.Wallet
 	// Held is the credit set aside for Top up & Pay payments in progress.
 	Held money.Amount
@@ -22,21 +22,21 @@ type walletState struct {
 // LoadWallet reads the tenant's balances and builds the spendable wallet.
 // Callers that will spend lock the account first (GetAccount forUpdate), so
 // the balances cannot change under them.
-func LoadWallet(ctx context.Context, tx storage.Tx, acct storage.Account) (walletState, error) {
+func LoadWallet(ctx context.Context, tx storage.Tx, acct storage.Account) (WalletState, error) {
 	bals, err := tx.Ledger().Balances(ctx, acct.ID)
 	if err != nil {
-		return walletState{}, err
+		return WalletState{}, err
 	}
 	cash, err := money.Zero(acct.Currency)
 	if err != nil {
-		return walletState{}, err
+		return WalletState{}, err
 	}
 	held := cash
 	var promos []payment.PromoBalance
 	for _, b := range bals {
 		la, err := payment.ParseLedgerAccount(b.LedgerAccount)
 		if err != nil {
-			return walletState{}, fmt.Errorf("billing: stored ledger account of %q: %w", acct.ID, err)
+			return WalletState{}, fmt.Errorf("billing: stored ledger account of %q: %w", acct.ID, err)
 		}
 		switch la.Kind {
 		case payment.AccountCash:
@@ -45,15 +45,15 @@ func LoadWallet(ctx context.Context, tx storage.Tx, acct storage.Account) (walle
 			promos = append(promos, payment.PromoBalance{GrantID: la.Key, Balance: b.Amount, ExpiresAt: b.ExpiresAt})
 		case payment.AccountHeld:
 			if held, err = held.Add(b.Amount); err != nil {
-				return walletState{}, err
+				return WalletState{}, err
 			}
 		}
 	}
 	w, err := payment.NewWallet(cash, promos...)
 	if err != nil {
-		return walletState{}, fmt.Errorf("billing: wallet of %q: %w", acct.ID, err)
+		return WalletState{}, fmt.Errorf("billing: wallet of %q: %w", acct.ID, err)
 	}
-	return walletState{Wallet: w, Held: held}, nil
+	return WalletState{Wallet: w, Held: held}, nil
 }
 
 // AppendEntry stores a journal entry built by package payment. Every
@@ -68,7 +68,7 @@ func AppendEntry(ctx context.Context, tx storage.Tx, acct storage.Account, e pay
 // AppendEntryAfter is AppendEntry for a caller that has just read the
 // wallet (under the account lock, so it is still current): the running
 // balance starts from it instead of a second read.
-func AppendEntryAfter(ctx context.Context, tx storage.Tx, acct storage.Account, e payment.Entry, expiresAt time.Time, before *walletState) (storage.LedgerEntry, error) {
+func AppendEntryAfter(ctx context.Context, tx storage.Tx, acct storage.Account, e payment.Entry, expiresAt time.Time, before *WalletState) (storage.LedgerEntry, error) {
 	rec := storage.LedgerEntry{
 		ID: e.ID, AccountID: acct.ID, Kind: string(e.Kind),
 		RefType: string(e.Reference.Type), RefID: e.Reference.ID, Memo: e.Memo, At: e.At,

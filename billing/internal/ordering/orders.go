@@ -6,6 +6,7 @@ import (
 
 	"github.com/cloudbill/cloudbill/billing/billingtype"
 	"github.com/cloudbill/cloudbill/billing/internal/core"
+	"github.com/cloudbill/cloudbill/billing/internal/ledger"
 	"github.com/cloudbill/cloudbill/billing/internal/pay"
 	"github.com/cloudbill/cloudbill/billing/internal/settle"
 	"github.com/cloudbill/cloudbill/billing/money"
@@ -111,13 +112,19 @@ func PlaceOrder(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Ac
 	if acct.Type == storage.Postpaid {
 		return placePostpaidOrder(ctx, s, tx, acct, req)
 	}
+	// The wallet first, before the coupons' reads and the order's
+	// writes: it was read ahead with the account's lock (see Checkout).
+	ws, err := ledger.LoadWallet(ctx, tx, acct)
+	if err != nil {
+		return PlacedOrder{}, err
+	}
 	q, cres, err := PriceOrder(ctx, s, tx, acct, req)
 	if err != nil {
 		return PlacedOrder{}, err
 	}
 	return RecordOrder(ctx, s, tx, acct, OrderSpec{Kind: order.KindCreate, Items: req.Items, Coupons: req.Coupons, Actor: req.Actor,
 		Method: req.Method, Gateway: req.Gateway, LinkedAccountID: req.LinkedAccountID, ReturnURL: req.ReturnURL,
-		ExpectedTotal: req.ExpectedTotal}, q, cres)
+		ExpectedTotal: req.ExpectedTotal, Wallet: &ws}, q, cres)
 }
 
 // OrderSpec is what RecordOrder needs besides the quote.
@@ -135,6 +142,10 @@ type OrderSpec struct {
 	LinkedAccountID string
 	ReturnURL       string
 	ExpectedTotal   money.Amount
+	// Wallet is the account's wallet, read under its lock before
+	// anything was written (a checkout reads it with the lock, in one
+	// round trip); nil reads it when the payment is prepared.
+	Wallet *ledger.WalletState
 }
 
 // PlacedOrder is what recording an order gives back: the order and its
@@ -199,7 +210,7 @@ func RecordOrder(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.A
 		}
 		return PlacedOrder{OrderID: orderID, Written: writtenOf(acct, k, nil)}, nil
 	}
-	p, err := pay.PreparePayment(ctx, s, tx, acct, billingtype.PayRequest{
+	p, err := pay.PreparePaymentWith(ctx, s, tx, acct, spec.Wallet, billingtype.PayRequest{
 		AccountID: acct.ID, Amount: q.Total, Method: spec.Method, Gateway: spec.Gateway, LinkedAccountID: spec.LinkedAccountID,
 		ReturnURL: spec.ReturnURL, Description: fmt.Sprintf("%s order %s", spec.Kind, orderID),
 		Purpose: payment.Purpose{Kind: payment.PurposeOrder, Ref: orderID},

@@ -107,12 +107,25 @@ func payReads(req billingtype.PayRequest) []storage.Read {
 // inside its own transaction so that the order and its payment commit
 // together.
 func PreparePayment(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, req billingtype.PayRequest) (storage.Payment, error) {
+	return PreparePaymentWith(ctx, s, tx, acct, nil, req)
+}
+
+// PreparePaymentWith is PreparePayment spending from wallet, the
+// account's wallet read under its lock by a caller that has written
+// nothing to the ledger since (it reads it before its own writes, so that
+// the read goes out with the lock); nil reads it here.
+func PreparePaymentWith(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, wallet *ledger.WalletState, req billingtype.PayRequest) (storage.Payment, error) {
 	if err := core.SameCurrency(acct, req.Amount); err != nil {
 		return storage.Payment{}, err
 	}
-	ws, err := ledger.LoadWallet(ctx, tx, acct)
-	if err != nil {
-		return storage.Payment{}, err
+	var ws ledger.WalletState
+	if wallet != nil {
+		ws = *wallet
+	} else {
+		var err error
+		if ws, err = ledger.LoadWallet(ctx, tx, acct); err != nil {
+			return storage.Payment{}, err
+		}
 	}
 	now := s.Now()
 	split, err := payment.SplitPayment(req.Method, req.Amount, ws.Wallet.Available(now))
