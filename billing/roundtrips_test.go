@@ -113,7 +113,7 @@ func TestStatementsPerOperation(t *testing.T) {
 		_, err := e.sys.Checkout(ctx, "c1", billing.CheckoutRequest{AccountID: "acct", Items: items, Method: payment.MethodCredit})
 		return err
 	})
-	measure("Checkout by gateway (pending)", 24, 9, func() error {
+	measure("Checkout by gateway (pending)", 25, 8, func() error {
 		res, err := e.sys.Checkout(ctx, "c2", billing.CheckoutRequest{AccountID: "acct", Items: items,
 			Method: payment.MethodGateway, Gateway: "sim"})
 		pending = res.Order

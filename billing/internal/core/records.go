@@ -39,6 +39,9 @@ func (s *Env) ShowPayment(ctx context.Context, accountID, id string) (billingtyp
 func (s *Env) readPayment(ctx context.Context, accountID, id string, zoned bool) (billingtype.Payment, error) {
 	var out billingtype.Payment
 	err := s.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		// The payment and its account, the transaction's only reads:
+		// one round trip, BEGIN to its end.
+		storage.ReadAhead(storage.LastReads(ctx), tx, storage.ReadPayment(accountID, id), storage.ReadAccount(accountID, false))
 		sp, err := tx.Payments().Get(ctx, accountID, id)
 		if err != nil {
 			return MapNotFound(err, billingtype.ErrPaymentNotFound, id)
