@@ -43,7 +43,13 @@ func (r orders) Create(ctx context.Context, o storage.Order) error {
 	if err != nil {
 		return err
 	}
-	return r.t.create(ctx, op, r.t.s.q.orders.createOrder, orderArgs(o, cur, total))
+	if err := r.t.create(ctx, op, r.t.s.q.orders.createOrder, orderArgs(o, cur, total)); err != nil {
+		return err
+	}
+	if storage.WritesDeferred(ctx) {
+		r.t.pg.holdInsert(heldKey{r.t.s.tables.orders, o.AccountID, o.ID}, o.CreatedAt)
+	}
+	return nil
 }
 
 func (r orders) Get(ctx context.Context, accountID, id string) (storage.Order, error) {
@@ -81,6 +87,16 @@ func (r orders) Update(ctx context.Context, o storage.Order) error {
 		return err
 	}
 	args := orderArgs(o, cur, total)
+	if storage.WritesDeferred(ctx) {
+		if h := r.t.pg.heldInsertOf(heldKey{r.t.s.tables.orders, o.AccountID, o.ID}); h != nil {
+			// Folded into the queued insert: the row as this update
+			// leaves it, created_at kept.
+			args[12] = h.createdAt
+			r.t.pg.queued[h.idx].args = args
+			h.updates++
+			return nil
+		}
+	}
 	args = append(args[:12], o.UpdatedAt) // created_at is kept
 	return r.t.update(ctx, op, r.t.s.q.orders.updateOrder, args)
 }

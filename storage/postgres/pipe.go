@@ -44,6 +44,9 @@ type pipe struct {
 	writes       int
 	endWithAhead bool
 	ended        bool
+	// held are the held-back inserts still queued that a held-back update
+	// of the same row may be folded into (see fold.go).
+	held map[heldKey]*heldInsert
 }
 
 // errEnded is the error of a statement after the transaction ended with
@@ -89,6 +92,7 @@ func (p *pipe) hasEarly() bool {
 func (p *pipe) queueRead(sql string, args []any, read func(pgx.BatchResults) error) {
 	p.ahead = nil
 	p.writes++
+	p.forgetHeldIn(sql)
 	p.enqueue(sql, args, read)
 }
 
@@ -125,6 +129,7 @@ func (p *pipe) send(ctx context.Context, b *pgx.Batch) (pgx.BatchResults, error)
 	}
 	qs := p.queued
 	p.queued = p.queued[:0:0]
+	p.forgetHeld()
 	if p.open {
 		p.sent = true
 	}

@@ -73,7 +73,13 @@ func (r resources) Create(ctx context.Context, res storage.Resource) error {
 	if err != nil {
 		return err
 	}
-	return r.t.create(ctx, op, r.t.s.q.resources.createResource, append([]any{res.ID, res.AccountID, res.CreatedAt}, args...))
+	if err := r.t.create(ctx, op, r.t.s.q.resources.createResource, append([]any{res.ID, res.AccountID, res.CreatedAt}, args...)); err != nil {
+		return err
+	}
+	if storage.WritesDeferred(ctx) && r.t.s.guarded.versionedResourceInsert != "" {
+		r.t.pg.holdInsert(heldKey{r.t.s.tables.resources, res.AccountID, res.ID}, res.CreatedAt)
+	}
+	return nil
 }
 
 func (r resources) Get(ctx context.Context, accountID, id string) (storage.Resource, error) {
@@ -113,6 +119,19 @@ func (r resources) Update(ctx context.Context, res storage.Resource) (storage.Re
 	args, err := resourceArgs(op, res)
 	if err != nil {
 		return storage.Resource{}, err
+	}
+	if storage.WritesDeferred(ctx) {
+		if h := r.t.pg.heldInsertOf(heldKey{r.t.s.tables.resources, res.AccountID, res.ID}); h != nil {
+			// Folded into the queued insert: the row as this update
+			// leaves it, created_at kept, its version the insert's 1
+			// plus one per update folded in.
+			h.updates++
+			sql := r.t.s.guarded.versionedResourceInsert
+			r.t.pg.queued[h.idx].sql = r.t.s.guarded.bySQL[sql]
+			r.t.pg.queued[h.idx].args = append(append([]any{res.ID, res.AccountID, h.createdAt}, args...), int64(1+h.updates))
+			res.Version++
+			return res, nil
+		}
 	}
 	args = append([]any{res.ID, res.AccountID}, args...)
 	if storage.WritesDeferred(ctx) {

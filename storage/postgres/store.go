@@ -155,10 +155,18 @@ func guardedQueries(q queries) *guardSet {
 		g[sql] = guardOne(sql)
 	}
 	g[q.ledger.appendEntry] = guardEntry(q.ledger.appendEntry)
-	return &guardSet{bySQL: g}
+	versioned := versionedResourceInsert(q.resources.createResource)
+	if versioned != "" {
+		g[versioned] = guardOne(versioned)
+	}
+	return &guardSet{bySQL: g, versionedResourceInsert: versioned}
 }
 
 // guardSet is the guarded form of each statement a held-back write may
-// send, by the statement. Behind a pointer in Store, so that a Store stays
+// send, by the statement, and the resource insert an update may be folded
+// into (see fold.go). Behind a pointer in Store, so that a Store stays
 // comparable.
-type guardSet struct{ bySQL map[string]string }
+type guardSet struct {
+	bySQL                   map[string]string
+	versionedResourceInsert string
+}

@@ -192,6 +192,10 @@ func (t *tx) Savepoint(ctx context.Context, fn func(ctx context.Context, tx stor
 		return err
 	}
 	p := t.pg
+	// An update inside the savepoint is never folded into an insert made
+	// before it, nor one after it into an insert made inside it.
+	p.forgetHeld()
+	defer p.forgetHeld()
 	p.savepoints++
 	name := fmt.Sprintf("sp_%d", p.savepoints)
 	mark := len(p.queued)

@@ -186,4 +186,98 @@ func (s suite) testDeferredWrites(t *testing.T) {
 		require.ErrorIs(t, err, errStop)
 		assert.False(t, orderExists(t, st, "o2"))
 	})
+
+	t.Run("a record created and updated, both held back, is stored as updated", func(t *testing.T) {
+		st := seed(t)
+		created := epoch()
+		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+			dctx := storage.DeferWrites(ctx)
+			o := richOrder(t, "a", "o2")
+			require.NoError(t, tx.Orders().Create(dctx, o))
+			r := newResource("a", "r1", time.Time{})
+			r.OrderID = "o2"
+			require.NoError(t, tx.Resources().Create(dctx, r))
+			o.Status, o.PaymentID, o.UpdatedAt = "paid", "p1", created.Add(time.Hour)
+			require.NoError(t, tx.Orders().Update(dctx, o))
+			r.Version, r.Status, r.UpdatedAt = 1, "provisioning", created.Add(time.Hour)
+			stored, err := tx.Resources().Update(dctx, r)
+			require.NoError(t, err)
+			assert.Equal(t, int64(2), stored.Version)
+			stored.Status, stored.UpdatedAt = "active", created.Add(2*time.Hour)
+			_, err = tx.Resources().Update(dctx, stored)
+			return err
+		})
+		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+			o, err := tx.Orders().Get(ctx, "a", "o2")
+			require.NoError(t, err)
+			assert.Equal(t, "paid", string(o.Status))
+			assert.Equal(t, "p1", o.PaymentID)
+			assert.True(t, o.CreatedAt.Equal(created), "created_at is the insert's")
+			assert.True(t, o.UpdatedAt.Equal(created.Add(time.Hour)), "updated_at is the update's")
+			r, err := tx.Resources().Get(ctx, "a", "r1")
+			require.NoError(t, err)
+			assert.Equal(t, "active", string(r.Status))
+			assert.Equal(t, int64(3), r.Version, "created at 1, updated twice")
+			assert.True(t, r.CreatedAt.Equal(created))
+			return nil
+		})
+	})
+
+	t.Run("an update in a savepoint that fails is undone, its record's insert kept", func(t *testing.T) {
+		st := seed(t)
+		errStop := errors.New("stop")
+		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+			dctx := storage.DeferWrites(ctx)
+			o := richOrder(t, "a", "o2")
+			require.NoError(t, tx.Orders().Create(dctx, o))
+			r := newResource("a", "r1", time.Time{})
+			require.NoError(t, tx.Resources().Create(dctx, r))
+			err := tx.Savepoint(ctx, func(ctx context.Context, tx storage.Tx) error {
+				dctx := storage.DeferWrites(ctx)
+				o.Status = "cancelled"
+				if err := tx.Orders().Update(dctx, o); err != nil {
+					return err
+				}
+				r.Version, r.Status = 1, "released"
+				if _, err := tx.Resources().Update(dctx, r); err != nil {
+					return err
+				}
+				return errStop
+			})
+			require.ErrorIs(t, err, errStop)
+			return nil
+		})
+		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+			o, err := tx.Orders().Get(ctx, "a", "o2")
+			require.NoError(t, err)
+			assert.Equal(t, string(richOrder(t, "a", "o2").Status), string(o.Status), "the savepoint's update is undone")
+			r, err := tx.Resources().Get(ctx, "a", "r1")
+			require.NoError(t, err)
+			assert.Equal(t, "active", string(r.Status))
+			assert.Equal(t, int64(1), r.Version)
+			return nil
+		})
+	})
+
+	t.Run("held-back writes of one row apply in the order made", func(t *testing.T) {
+		st := seed(t)
+		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+			dctx := storage.DeferWrites(ctx)
+			r := newResource("a", "r1", time.Time{})
+			require.NoError(t, tx.Resources().Create(dctx, r))
+			r.Version, r.Status, r.Name = 1, "suspended", "first"
+			require.NoError(t, tx.Resources().UpdateMany(dctx, []storage.Resource{r}))
+			r.Version, r.Status = 2, "active"
+			_, err := tx.Resources().Update(dctx, r)
+			return err
+		})
+		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+			r, err := tx.Resources().Get(ctx, "a", "r1")
+			require.NoError(t, err)
+			assert.Equal(t, "active", string(r.Status), "the last update wins")
+			assert.Equal(t, "first", r.Name)
+			assert.Equal(t, int64(3), r.Version)
+			return nil
+		})
+	})
 }
