@@ -184,7 +184,8 @@ func (r orders) Update(ctx context.Context, o storage.Order) error {
 		return fmt.Errorf("memory: order %q: %w", o.ID, storage.ErrNotFound)
 	}
 	o.CreatedAt = old.CreatedAt
-	put(r.t, m, o.ID, o.Clone())
+	o.Detail = keepOrderDetail(old.Detail, o.Detail) // a copy: see share.go
+	put(r.t, m, o.ID, o)
 	return nil
 }
 

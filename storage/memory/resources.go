@@ -113,7 +113,7 @@ func (r resources) update(res storage.Resource) (storage.Resource, error) {
 	if res.Status == "" {
 		return storage.Resource{}, fmt.Errorf("memory: resource %q without status: %w", res.ID, storage.ErrInvalidRecord)
 	}
-	res = cloneResource(res)
+	res.ResourceDetail = keepResourceDetail(old.ResourceDetail, res.ResourceDetail) // a copy: see share.go
 	res.CreatedAt, res.Version = old.CreatedAt, old.Version+1
 	put(r.t, s.resources, res.ID, res)
 	if res.OrderID != old.OrderID {
