@@ -7,7 +7,6 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/cloudbill/cloudbill/billing/money"
-	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/invoice"
 )
 
@@ -24,6 +23,10 @@ const (
 	// BytesPerGiB is a binary gigabyte, 2^30 bytes.
 	BytesPerGiB int64 = 1 << 30
 )
+
+// minutesPer30DaysText is formatInt(period.MinutesPer30Days), the divisor
+// every postpaid breakdown shows.
+const minutesPer30DaysText = "43,200"
 
 // PostpaidUsage is one resource's use in one month, to be billed in
 // arrears.
@@ -125,19 +128,30 @@ func PostpaidCharge(u PostpaidUsage) (PostpaidBill, error) {
 		return PostpaidBill{}, fmt.Errorf("pricing: postpaid: %w", k.Err())
 	}
 
-	line := strconv.FormatInt(u.Minutes, 10) + " minutes × " + formatNumber(u.UnitPrice.Number()) +
-		" × " + formatNumber(u.Quantity)
+	// Each number is built once and shared by the text and the
+	// explanation: decimals are immutable.
+	priceN, preTaxN, taxN := u.UnitPrice.Number(), preTax.Number(), tax.Number()
+	preTaxText := formatNumber(preTaxN)
+	discount := ""
 	if !u.DiscountRate.IsZero() {
-		line += " × (1 − " + percent(u.DiscountRate) + ")"
+		discount = " × (1 − " + percent(u.DiscountRate) + ")"
 	}
-	line += " ÷ " + formatInt(period.MinutesPer30Days) + " = " + formatNumber(preTax.Number())
-	breakdown := []string{line, "tax " + percent(u.TaxRate) + " of " + formatNumber(preTax.Number()) + ": " +
-		formatNumber(tax.Number())}
-	explain := []invoice.Detail{{Kind: invoice.DetailPostpaid, Minutes: u.Minutes, Price: u.UnitPrice.Number(), Quantity: u.Quantity,
-		Rate: u.DiscountRate, Amount: preTax.Number()}, taxExplain(false, u.TaxRate, preTax.Number(), tax.Number())}
+	line := strconv.FormatInt(u.Minutes, 10) + " minutes × " + formatNumber(priceN) + " × " + formatNumber(u.Quantity) +
+		discount + " ÷ " + minutesPer30DaysText + " = " + preTaxText
+	n := 2
 	if !coupon.IsZero() {
-		breakdown = append(breakdown, "coupon: −"+formatNumber(coupon.Number()))
-		explain = append(explain, invoice.Detail{Kind: invoice.DetailCoupon, Amount: coupon.Number()})
+		n = 3
+	}
+	breakdown := make([]string, 2, n)
+	breakdown[0], breakdown[1] = line, "tax "+percent(u.TaxRate)+" of "+preTaxText+": "+formatNumber(taxN)
+	explain := make([]invoice.Detail, 2, n)
+	explain[0] = invoice.Detail{Kind: invoice.DetailPostpaid, Minutes: u.Minutes, Price: priceN, Quantity: u.Quantity,
+		Rate: u.DiscountRate, Amount: preTaxN}
+	explain[1] = taxExplain(false, u.TaxRate, preTaxN, taxN)
+	if !coupon.IsZero() {
+		couponN := coupon.Number()
+		breakdown = append(breakdown, "coupon: −"+formatNumber(couponN))
+		explain = append(explain, invoice.Detail{Kind: invoice.DetailCoupon, Amount: couponN})
 	}
 	return PostpaidBill{PreTax: preTax, Tax: tax, Coupon: coupon, Total: total, Breakdown: breakdown, Explain: explain}, nil
 }
