@@ -205,7 +205,7 @@ func (d *dueIndex) move(id string, _, to time.Time) {
 		delete(d.cur, id)
 	} else {
 		d.cur[id] = to
-		heap.Push(&d.heap, dueKey{to, id})
+		d.heap.push(dueKey{to, id})
 	}
 	if len(d.heap) > 2*len(d.cur)+1024 {
 		d.rebuild()
@@ -225,7 +225,7 @@ func (d *dueIndex) upTo(t time.Time, limit int) []string {
 	var live []dueKey
 	seen := map[string]bool{}
 	for len(d.heap) > 0 && len(live) < limit && !d.heap[0].at.After(t) {
-		k := heap.Pop(&d.heap).(dueKey)
+		k := d.heap.pop()
 		if at, ok := d.cur[k.id]; !ok || !at.Equal(k.at) || seen[k.id] {
 			continue // stale or duplicate: dropped for good
 		}
@@ -235,13 +235,60 @@ func (d *dueIndex) upTo(t time.Time, limit int) []string {
 	out := make([]string, len(live))
 	for i, k := range live {
 		out[i] = k.id
-		heap.Push(&d.heap, k)
+		d.heap.push(k)
 	}
 	return out
 }
 
-// dueHeap orders keys by due time, then id.
+// dueHeap orders keys by due time, then id. push and pop are
+// container/heap's Push and Pop without boxing each key in an interface
+// (an allocation per key moved); Init still comes from container/heap.
 type dueHeap []dueKey
+
+func (h *dueHeap) push(k dueKey) {
+	*h = append(*h, k)
+	h.up(len(*h) - 1)
+}
+
+func (h *dueHeap) pop() dueKey {
+	n := len(*h) - 1
+	h.Swap(0, n)
+	h.down(0, n)
+	k := (*h)[n]
+	*h = (*h)[:n]
+	return k
+}
+
+// up and down are container/heap's sift steps.
+func (h dueHeap) up(j int) {
+	for {
+		i := (j - 1) / 2 // parent
+		if i == j || !h.Less(j, i) {
+			break
+		}
+		h.Swap(i, j)
+		j = i
+	}
+}
+
+func (h dueHeap) down(i0, n int) {
+	i := i0
+	for {
+		j1 := 2*i + 1
+		if j1 >= n || j1 < 0 { // j1 < 0 after int overflow
+			break
+		}
+		j := j1 // left child
+		if j2 := j1 + 1; j2 < n && h.Less(j2, j1) {
+			j = j2 // = 2*i + 2  // right child
+		}
+		if !h.Less(j, i) {
+			break
+		}
+		h.Swap(i, j)
+		i = j
+	}
+}
 
 func (h dueHeap) Len() int { return len(h) }
 func (h dueHeap) Less(i, j int) bool {

@@ -321,14 +321,16 @@ func billLine(r *storage.Resource, service string, d *storage.ResourceDetail, bl
 	return l, nil
 }
 
-// clipExplain keeps at most invoice.MaxDetails explanations.
+// clipExplain keeps at most invoice.MaxDetails explanations. It does not
+// copy them: the line goes to invoice.New, which copies its lines.
 func clipExplain(explain []invoice.Detail) []invoice.Detail {
-	return slices.Clone(explain[:min(len(explain), invoice.MaxDetails)])
+	return explain[:min(len(explain), invoice.MaxDetails)]
 }
 
-// clipDetails keeps at most invoice.MaxDetails explanations.
+// clipDetails keeps at most invoice.MaxDetails explanations, uncopied as
+// clipExplain does.
 func clipDetails(details []string) []string {
-	return slices.Clone(details[:min(len(details), invoice.MaxDetails)])
+	return details[:min(len(details), invoice.MaxDetails)]
 }
 
 // PostpaidInterval is the configuration interval a postpaid resource of
