@@ -170,9 +170,13 @@ func (r resources) Due(ctx context.Context, t time.Time, limit int) ([]storage.R
 		return nil, err
 	}
 	s := &r.t.data.resources
-	var out []storage.Resource
-	for _, id := range s.due.upTo(t, limit) {
-		out = append(out, cloneResource(s.resources[id]))
+	ids := s.due.upTo(t, limit)
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	out := make([]storage.Resource, len(ids)) // a page of 1.3 kB records: grown once
+	for i, id := range ids {
+		out[i] = cloneResource(s.resources[id])
 	}
 	return out, nil
 }

@@ -50,14 +50,16 @@ func ClosePage(ctx context.Context, s *core.Env, tx storage.Tx, due []storage.Re
 	if err != nil {
 		return nil, err
 	}
-	accts := make(map[string]storage.Account, len(locked))
-	for _, a := range locked {
-		accts[a.ID] = a
+	// The page's bills point at the locked accounts rather than each
+	// holding a copy.
+	accts := make(map[string]*storage.Account, len(locked))
+	for i := range locked {
+		accts[locked[i].ID] = &locked[i]
 	}
 	now := s.Now()
 	type drafted struct {
 		draft  invoice.Invoice
-		acct   storage.Account
+		acct   *storage.Account
 		cal    period.Calendar
 		series string
 	}
@@ -65,10 +67,11 @@ func ClosePage(ctx context.Context, s *core.Env, tx storage.Tx, due []storage.Re
 	items := make([]PageItem, 0, len(due))
 	for i := range due {
 		r := &due[i] // closing's own copy, updated in place
-		acct, ok := accts[r.AccountID]
+		acctp, ok := accts[r.AccountID]
 		if !ok {
 			return nil, fmt.Errorf("%w: %q", billingtype.ErrAccountNotFound, r.AccountID)
 		}
+		acct := *acctp
 		d := r.ResourceDetail // the claim's copy is this call's own
 		d.TickAttempts, d.TickError, d.TickRetryAt = 0, "", time.Time{}
 		cal := s.Rules(acct, r.ProductID).Calendar()
@@ -82,7 +85,7 @@ func ClosePage(ctx context.Context, s *core.Env, tx storage.Tx, due []storage.Re
 				return nil, err
 			}
 			for _, dr := range drafts {
-				bills = append(bills, drafted{draft: dr, acct: acct, cal: cal, series: series})
+				bills = append(bills, drafted{draft: dr, acct: acctp, cal: cal, series: series})
 			}
 		}
 		r.UpdatedAt, r.ResourceDetail = now, d
@@ -121,7 +124,7 @@ func ClosePage(ctx context.Context, s *core.Env, tx storage.Tx, due []storage.Re
 		}
 		next[b.series]++
 		invs = append(invs, storage.Invoice{Invoice: inv, UpdatedAt: now})
-		ev, err := outbox.OutboxEvent(s, b.acct.ID, inv.ResourceID, billingtype.EventInvoiceIssued, billIssuedKey(inv), outbox.Zoned(s, b.acct, billIssuedPayload(inv)))
+		ev, err := outbox.OutboxEvent(s, b.acct.ID, inv.ResourceID, billingtype.EventInvoiceIssued, billIssuedKey(inv), outbox.Zoned(s, *b.acct, billIssuedPayload(inv)))
 		if err != nil {
 			return nil, err
 		}
@@ -133,7 +136,7 @@ func ClosePage(ctx context.Context, s *core.Env, tx storage.Tx, due []storage.Re
 		if !collecting[b.acct.ID] {
 			collecting[b.acct.ID] = true
 			collect = append(collect, storage.Job{AccountID: b.acct.ID, Kind: core.JobCollect,
-				DueAt: NextDaily(s, AccountCalendar(s, b.acct), now), CreatedAt: now, UpdatedAt: now})
+				DueAt: NextDaily(s, AccountCalendar(s, *b.acct), now), CreatedAt: now, UpdatedAt: now})
 		}
 		if !inv.DueAt.IsZero() {
 			overdue = append(overdue, storage.Job{AccountID: b.acct.ID, Kind: core.JobOverdue, Key: inv.ID, DueAt: inv.DueAt,
@@ -151,7 +154,7 @@ func ClosePage(ctx context.Context, s *core.Env, tx storage.Tx, due []storage.Re
 	if invoicing.GroupsBills(s) {
 		var months []storage.Job
 		for i, b := range bills {
-			months = append(months, eInvoiceMonthJob(s, b.acct, b.cal, invs[i].Invoice, now))
+			months = append(months, eInvoiceMonthJob(s, *b.acct, b.cal, invs[i].Invoice, now))
 		}
 		if err := tx.Jobs().EnsureMany(wctx, months); err != nil {
 			return nil, err
