@@ -151,6 +151,20 @@ func Next(kind Kind, from Status, ev Event) (Status, error) {
 	return from, &TransitionError{Kind: kind, From: from, Event: ev}
 }
 
+// hasStatus reports whether s occurs in kind's table, as table(kind).Has
+// does, with the table on the stack.
+func hasStatus(kind Kind, s Status) bool {
+	switch kind {
+	case KindInvoice:
+		t := invoiceTable()
+		return fsm.Table[Status, Event](t[:]).Has(s)
+	case KindCreditNote:
+		t := creditNoteTable()
+		return fsm.Table[Status, Event](t[:]).Has(s)
+	}
+	return false
+}
+
 // Terminal reports whether no event can move a document of kind out of s:
 // paid and void invoices, issued and void credit notes. A kind, status or
 // pair that does not occur (a paid credit note) is not terminal.

@@ -63,3 +63,28 @@ func TestFormatNumberWritesWhatStringDoes(t *testing.T) {
 func TestMinutesPer30DaysText(t *testing.T) {
 	assert.Equal(t, formatInt(period.MinutesPer30Days), minutesPer30DaysText)
 }
+
+// TestRateHelpersMatchDecimal compares aboveOne and oneMinus with the
+// decimal arithmetic they stand for: the same answer, and for oneMinus the
+// same coefficient and exponent.
+func TestRateHelpersMatchDecimal(t *testing.T) {
+	one := decimal.NewFromInt(1)
+	rates := []decimal.Decimal{decimal.Zero, decimal.Decimal{}, one, decimal.New(0, -2), decimal.New(1, 0), decimal.New(10, -1),
+		decimal.New(100, -2), decimal.New(101, -2), decimal.New(5, -2), decimal.New(125, -3), decimal.New(2, 0), decimal.New(1, 1),
+		decimal.New(-1, -2), decimal.New(999_999_999_999_999_999, -18), decimal.New(1, -18), decimal.New(1, -19),
+		decimal.RequireFromString("0.0000000000000000000000001"), decimal.RequireFromString("1.0000000000000000000000001")}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		e := -rng.Int32N(19)
+		rates = append(rates, decimal.New(rng.Int64N(pow10(-e)+2), e))
+	}
+	for _, r := range rates {
+		assert.Equal(t, r.GreaterThan(one), aboveOne(r), "aboveOne(%s)", r)
+		if r.IsNegative() || r.GreaterThan(one) {
+			continue
+		}
+		got, want := oneMinus(r), one.Sub(r)
+		assert.True(t, got.Equal(want) && got.Exponent() == want.Exponent() && got.String() == want.String(),
+			"oneMinus(%s) = %s (exp %d), want %s (exp %d)", r, got, got.Exponent(), want, want.Exponent())
+	}
+}

@@ -83,12 +83,11 @@ func PostpaidCharge(u PostpaidUsage) (PostpaidBill, error) {
 	if u.Minutes < 0 || u.Minutes > MaxPostpaidMinutes {
 		return PostpaidBill{}, fmt.Errorf("%w: %d minutes is not in 0..%d", ErrInvalidPeriod, u.Minutes, MaxPostpaidMinutes)
 	}
-	one := decimal.NewFromInt(1)
 	for _, r := range []struct {
 		name string
 		rate decimal.Decimal
 	}{{"discount", u.DiscountRate}, {"tax", u.TaxRate}} {
-		if r.rate.IsNegative() || r.rate.GreaterThan(one) {
+		if r.rate.IsNegative() || aboveOne(r.rate) {
 			return PostpaidBill{}, fmt.Errorf("%w: %s rate %s is not in [0, 1]", ErrInvalidRate, r.name, r.rate)
 		}
 	}
@@ -108,7 +107,7 @@ func PostpaidCharge(u PostpaidUsage) (PostpaidBill, error) {
 			Err: money.ErrNotRounded}
 	}
 
-	keep := one.Sub(u.DiscountRate)
+	keep := oneMinus(u.DiscountRate)
 	preTax, err := prorate(u.UnitPrice.Mul(u.Quantity).Mul(keep), u.Minutes)
 	if err != nil {
 		return PostpaidBill{}, err
@@ -154,6 +153,35 @@ func PostpaidCharge(u PostpaidUsage) (PostpaidBill, error) {
 		explain = append(explain, invoice.Detail{Kind: invoice.DetailCoupon, Amount: couponN})
 	}
 	return PostpaidBill{PreTax: preTax, Tax: tax, Coupon: coupon, Total: total, Breakdown: breakdown, Explain: explain}, nil
+}
+
+// aboveOne reports whether r > 1, as r.GreaterThan(decimal.NewFromInt(1))
+// does, without building decimals for the usual rates (at most 18 digits
+// and places).
+func aboveOne(r decimal.Decimal) bool {
+	if e := r.Exponent(); e <= 0 && e >= -18 && r.NumDigits() <= 18 {
+		return r.CoefficientInt64() > pow10(-e)
+	}
+	return r.GreaterThan(decimal.NewFromInt(1))
+}
+
+// oneMinus returns 1 − r exactly as decimal.NewFromInt(1).Sub(r) does, the
+// same coefficient and exponent, with one big.Int instead of several for a
+// rate 0 ≤ r ≤ 1 of at most 18 places.
+func oneMinus(r decimal.Decimal) decimal.Decimal {
+	if e := r.Exponent(); e <= 0 && e >= -18 && r.NumDigits() <= 18 && !r.IsNegative() && !aboveOne(r) {
+		return decimal.New(pow10(-e)-r.CoefficientInt64(), e)
+	}
+	return decimal.NewFromInt(1).Sub(r)
+}
+
+// pow10 returns 10^n for 0 ≤ n ≤ 18, the powers an int64 holds.
+func pow10(n int32) int64 {
+	p := int64(1)
+	for range n {
+		p *= 10
+	}
+	return p
 }
 
 // BandwidthGB converts transferred bytes to billed gigabytes of bytesPerGB

@@ -28,11 +28,11 @@ func (r invoices) claimNumber(inv storage.Invoice) error {
 	if inv.Number < 1 {
 		return fmt.Errorf("memory: invoice %q in series %s without a number: %w", inv.ID, inv.Series, storage.ErrInvalidRecord)
 	}
-	issued := r.t.data.resources.issued
-	if holder, ok := issued[numberKey(inv)]; ok && holder != inv.ID {
-		return fmt.Errorf("memory: invoice number %s: %w", numberKey(inv), storage.ErrDuplicate)
+	issued, key := r.t.data.resources.issued, numberKey(inv)
+	if holder, ok := issued[key]; ok && holder != inv.ID {
+		return fmt.Errorf("memory: invoice number %s: %w", key, storage.ErrDuplicate)
 	}
-	put(r.t, issued, numberKey(inv), inv.ID)
+	put(r.t, issued, key, inv.ID)
 	return nil
 }
 
