@@ -133,9 +133,9 @@ func idempotent[Res any](ctx context.Context, s *core.Env, accountID, key, op st
 		// not a lookup and then an insert. A key claimed before, or by a
 		// concurrent call that has committed since (the insert waits for
 		// it), is a duplicate whose stored result is then visible.
-		claimCtx := ctx
+		claimCtx, wctx := ctx, storage.DeferWrites(ctx)
 		if early {
-			claimCtx = storage.DeferWrites(ctx)
+			claimCtx = wctx
 		}
 		err := ids.Insert(claimCtx, storage.IdempotencyRecord{
 			AccountID: accountID, Key: key, Operation: op, RequestHash: hash, CreatedAt: s.Now(),
@@ -169,7 +169,7 @@ func idempotent[Res any](ctx context.Context, s *core.Env, accountID, key, op st
 			return fmt.Errorf("billing: encode %s result: %w", op, err)
 		}
 		// Held back with the effect's writes: it goes out with COMMIT.
-		return ids.SetResponse(storage.DeferWrites(ctx), accountID, key, body)
+		return ids.SetResponse(wctx, accountID, key, body)
 	})
 	if err != nil {
 		return zero, false, err
