@@ -18,7 +18,7 @@ func (r accounts) GetManyForUpdate(ctx context.Context, ids []string) ([]storage
 	sorted := slices.Compact(slices.Sorted(slices.Values(ids)))
 	out := make([]storage.Account, 0, len(sorted))
 	for _, id := range sorted {
-		if a, ok := r.t.data.accounts[id]; ok {
+		if a, ok := r.t.data.accounts.m[id]; ok {
 			out = append(out, a)
 		}
 	}

@@ -13,7 +13,7 @@ import (
 // jobState holds the scheduled jobs: by identity, per tenant for listing,
 // and in the due index so that ClaimDue costs what is due.
 type jobState struct {
-	jobs      map[jobKey]storage.Job
+	jobs      *table[jobKey, storage.Job]
 	byAccount map[string]map[jobKey]bool
 	// due files every job under its DueAt by dueID, whose byte order is
 	// the order of (AccountID, Kind, Key), so the index's (time, id)
@@ -32,7 +32,7 @@ type jobKey struct {
 func (k jobKey) dueID() string { return k.account + "\x00" + string(k.kind) + "\x00" + k.key }
 
 func newJobState() jobState {
-	return jobState{jobs: map[jobKey]storage.Job{}, byAccount: map[string]map[jobKey]bool{}, due: newDueIndex()}
+	return jobState{jobs: newTable[jobKey, storage.Job](), byAccount: map[string]map[jobKey]bool{}, due: newDueIndex()}
 }
 
 type jobs struct{ t *tx }
@@ -61,7 +61,7 @@ func (r jobs) Put(ctx context.Context, j storage.Job) error {
 		return err
 	}
 	k := jobKey{j.AccountID, j.Kind, j.Key}
-	old, existed := r.t.data.jobs.jobs[k]
+	old, existed := r.t.data.jobs.jobs.m[k]
 	if existed {
 		j.CreatedAt = old.CreatedAt
 	}
@@ -78,7 +78,7 @@ func (r jobs) Ensure(ctx context.Context, j storage.Job) (bool, error) {
 		return false, err
 	}
 	k := jobKey{j.AccountID, j.Kind, j.Key}
-	if _, existed := r.t.data.jobs.jobs[k]; existed {
+	if _, existed := r.t.data.jobs.jobs.m[k]; existed {
 		return false, nil
 	}
 	r.store(k, storage.Job{}, false, j)
@@ -88,7 +88,7 @@ func (r jobs) Ensure(ctx context.Context, j storage.Job) (bool, error) {
 // store writes j under k, where old is the job it replaces if existed.
 func (r jobs) store(k jobKey, old storage.Job, existed bool, j storage.Job) {
 	s := &r.t.data.jobs
-	put(r.t, s.jobs, k, j)
+	set(r.t, s.jobs, k, j)
 	if !existed {
 		r.index(k, true)
 	}
@@ -105,10 +105,10 @@ func (r jobs) index(k jobKey, in bool) {
 	}
 	if in {
 		set[k] = true
-		r.t.undo = append(r.t.undo, func() { delete(set, k) })
+		r.t.onUndo(func() { delete(set, k) })
 	} else {
 		delete(set, k)
-		r.t.undo = append(r.t.undo, func() { set[k] = true })
+		r.t.onUndo(func() { set[k] = true })
 	}
 }
 
@@ -116,14 +116,14 @@ func (r jobs) index(k jobKey, in bool) {
 func (r jobs) reindex(k jobKey, from, to time.Time) {
 	idx, id := r.t.data.jobs.due, k.dueID()
 	idx.move(id, from, to)
-	r.t.undo = append(r.t.undo, func() { idx.move(id, to, from) })
+	r.t.onUndo(func() { idx.move(id, to, from) })
 }
 
 func (r jobs) Get(ctx context.Context, accountID string, kind storage.JobKind, key string) (storage.Job, error) {
 	if err := r.t.check(ctx); err != nil {
 		return storage.Job{}, err
 	}
-	j, ok := r.t.data.jobs.jobs[jobKey{accountID, kind, key}]
+	j, ok := r.t.data.jobs.jobs.m[jobKey{accountID, kind, key}]
 	if !ok {
 		return storage.Job{}, fmt.Errorf("memory: job %q/%q: %w", kind, key, storage.ErrNotFound)
 	}
@@ -136,12 +136,12 @@ func (r jobs) Delete(ctx context.Context, accountID string, kind storage.JobKind
 	}
 	s := &r.t.data.jobs
 	k := jobKey{accountID, kind, key}
-	old, ok := s.jobs[k]
+	old, ok := s.jobs.m[k]
 	if !ok {
 		return nil
 	}
-	delete(s.jobs, k)
-	r.t.undo = append(r.t.undo, func() { s.jobs[k] = old })
+	delete(s.jobs.m, k)
+	r.t.onUndo(func() { s.jobs.m[k] = old })
 	r.index(k, false)
 	r.reindex(k, old.DueAt, time.Time{})
 	return nil
@@ -156,7 +156,7 @@ func (r jobs) List(ctx context.Context, accountID string, kind storage.JobKind) 
 	var out []storage.Job
 	for k := range s.byAccount[accountID] {
 		if kind == "" || k.kind == kind {
-			out = append(out, s.jobs[k])
+			out = append(out, s.jobs.m[k])
 		}
 	}
 	slices.SortFunc(out, func(a, b storage.Job) int {
@@ -184,7 +184,7 @@ func (r jobs) ClaimDue(ctx context.Context, t time.Time, limit int) ([]storage.J
 	for _, id := range ids {
 		account, rest, _ := strings.Cut(id, "\x00")
 		kind, key, _ := strings.Cut(rest, "\x00")
-		out = append(out, s.jobs[jobKey{account, storage.JobKind(kind), key}])
+		out = append(out, s.jobs.m[jobKey{account, storage.JobKind(kind), key}])
 	}
 	return out, nil
 }

@@ -121,7 +121,7 @@ func (r ledger) Append(ctx context.Context, e storage.LedgerEntry) (storage.Ledg
 	// separate steps would).
 	undo := make([]moved, len(next))
 	copy(undo, next)
-	r.t.undo = append(r.t.undo, func() {
+	r.t.onUndo(func() {
 		for i := len(undo) - 1; i >= 0; i-- {
 			if m := undo[i]; m.existed {
 				bals[m.acct] = m.old
@@ -135,7 +135,7 @@ func (r ledger) Append(ctx context.Context, e storage.LedgerEntry) (storage.Ledg
 	e.Seq = l.seq
 	l.entries[e.AccountID] = append(l.entries[e.AccountID], e)
 	l.entryIDs[key] = e.Seq
-	r.t.undo = append(r.t.undo, func() {
+	r.t.onUndo(func() {
 		l.entries[e.AccountID] = l.entries[e.AccountID][:len(l.entries[e.AccountID])-1]
 		delete(l.entryIDs, key)
 		l.seq--

@@ -24,15 +24,15 @@ func (r outbox) Append(ctx context.Context, e storage.Event) (storage.Event, err
 		return storage.Event{}, fmt.Errorf("memory: event without id, account, stream or kind: %w", storage.ErrInvalidRecord)
 	}
 	s := &r.t.data.resources
-	if s.eventIDs[e.ID] {
+	if s.eventIDs.m[e.ID] {
 		return storage.Event{}, fmt.Errorf("memory: event %q: %w", e.ID, storage.ErrDuplicate)
 	}
-	put(r.t, s.eventIDs, e.ID, true)
+	set(r.t, s.eventIDs, e.ID, true)
 	e = cloneEvent(e)
 	e.ClaimToken, e.ClaimedUntil = "", time.Time{} // a new event is unclaimed
 	e.Seq = int64(len(s.events)) + 1
 	s.events = append(s.events, e)
-	r.t.undo = append(r.t.undo, func() { s.events = s.events[:len(s.events)-1] })
+	r.t.onUndo(func() { s.events = s.events[:len(s.events)-1] })
 	return cloneEvent(e), nil
 }
 
@@ -121,7 +121,7 @@ func (r outbox) Claim(ctx context.Context, t time.Time, token string, until time
 	}
 	if len(prev) > 0 {
 		// One undo step for the page: the claims it replaced.
-		r.t.undo = append(r.t.undo, func() {
+		r.t.onUndo(func() {
 			for _, p := range prev {
 				s.events[p.i].ClaimToken, s.events[p.i].ClaimedUntil = p.token, p.until
 			}
@@ -161,7 +161,7 @@ func (r outbox) Update(ctx context.Context, e storage.Event) error {
 	next.Attempts, next.NextAttemptAt, next.LastError, next.DeliveredAt = e.Attempts, e.NextAttemptAt, e.LastError, e.DeliveredAt
 	next.ClaimToken, next.ClaimedUntil = e.ClaimToken, e.ClaimedUntil
 	s.events[i] = next
-	r.t.undo = append(r.t.undo, func() {
+	r.t.onUndo(func() {
 		s.events[i] = old
 		s.pending = min(s.pending, int(i))
 	})

@@ -13,16 +13,16 @@ import (
 
 // resourceState holds resources, invoices, the action log and the outbox.
 type resourceState struct {
-	resources   map[string]storage.Resource
-	resourcesBy map[string][]string    // tenant → ids, creation order
-	byOrder     map[[2]string][]string // (tenant, order) → ids, creation order
+	resources   *table[string, storage.Resource]
+	resourcesBy *lists[string, string]    // tenant → ids, creation order
+	byOrder     *lists[[2]string, string] // (tenant, order) → ids, creation order
 	// due indexes resources by NextDueAt so Due costs what is due, not
 	// what exists.
 	due        *dueIndex
-	invoices   map[string]storage.Invoice
-	invoicesBy map[string][]string // tenant → ids, creation order
-	numbers    map[string]int64    // series → last number
-	issued     map[string]string   // "series/number" → invoice id
+	invoices   *table[string, storage.Invoice]
+	invoicesBy *lists[string, string] // tenant → ids, creation order
+	numbers    map[string]int64       // series → last number
+	issued     *table[string, string] // "series/number" → invoice id
 	actions    map[string][]storage.Action
 	actionIDs  map[string]bool
 	actionSeq  int64
@@ -31,15 +31,15 @@ type resourceState struct {
 	// everything before it is delivered, so Deliverable starts there
 	// instead of at the beginning of history.
 	pending  int
-	eventIDs map[string]bool
+	eventIDs *table[string, bool]
 }
 
 func newResourceState() resourceState {
 	return resourceState{
-		resources: map[string]storage.Resource{}, resourcesBy: map[string][]string{}, byOrder: map[[2]string][]string{}, due: newDueIndex(),
-		invoices: map[string]storage.Invoice{}, invoicesBy: map[string][]string{},
-		numbers: map[string]int64{}, issued: map[string]string{},
-		actions: map[string][]storage.Action{}, actionIDs: map[string]bool{}, eventIDs: map[string]bool{},
+		resources: newTable[string, storage.Resource](), resourcesBy: newLists[string, string](), byOrder: newLists[[2]string, string](),
+		due: newDueIndex(), invoices: newTable[string, storage.Invoice](), invoicesBy: newLists[string, string](),
+		numbers: map[string]int64{}, issued: newTable[string, string](),
+		actions: map[string][]storage.Action{}, actionIDs: map[string]bool{}, eventIDs: newTable[string, bool](),
 	}
 }
 
@@ -57,14 +57,14 @@ func (r resources) Create(ctx context.Context, res storage.Resource) error {
 		return fmt.Errorf("memory: resource without id, account or status: %w", storage.ErrInvalidRecord)
 	}
 	s := &r.t.data.resources
-	if _, ok := s.resources[res.ID]; ok {
+	if _, ok := s.resources.m[res.ID]; ok {
 		return fmt.Errorf("memory: resource %q: %w", res.ID, storage.ErrDuplicate)
 	}
 	res = cloneResource(res)
 	res.Version = 1
-	put(r.t, s.resources, res.ID, res)
-	appendTo(r.t, s.resourcesBy, res.AccountID, res.ID)
-	appendTo(r.t, s.byOrder, [2]string{res.AccountID, res.OrderID}, res.ID)
+	set(r.t, s.resources, res.ID, res)
+	add(r.t, s.resourcesBy, res.AccountID, res.ID)
+	add(r.t, s.byOrder, [2]string{res.AccountID, res.OrderID}, res.ID)
 	r.reindex(res.ID, time.Time{}, res.NextDueAt)
 	return nil
 }
@@ -73,14 +73,14 @@ func (r resources) Create(ctx context.Context, res storage.Resource) error {
 func (r resources) reindex(id string, from, to time.Time) {
 	idx := r.t.data.resources.due
 	idx.move(id, from, to)
-	r.t.undo = append(r.t.undo, func() { idx.move(id, to, from) })
+	r.t.onUndo(func() { idx.move(id, to, from) })
 }
 
 func (r resources) Get(ctx context.Context, accountID, id string) (storage.Resource, error) {
 	if err := r.t.check(ctx); err != nil {
 		return storage.Resource{}, err
 	}
-	res, ok := r.t.data.resources.resources[id]
+	res, ok := r.t.data.resources.resources.m[id]
 	if !ok || res.AccountID != accountID {
 		return storage.Resource{}, fmt.Errorf("memory: resource %q: %w", id, storage.ErrNotFound)
 	}
@@ -106,7 +106,7 @@ func (r resources) Update(ctx context.Context, res storage.Resource) (storage.Re
 // value itself (the caller clones it before handing it out).
 func (r resources) update(res storage.Resource) (storage.Resource, error) {
 	s := &r.t.data.resources
-	old, ok := s.resources[res.ID]
+	old, ok := s.resources.m[res.ID]
 	if !ok || old.AccountID != res.AccountID {
 		return storage.Resource{}, fmt.Errorf("memory: resource %q: %w", res.ID, storage.ErrNotFound)
 	}
@@ -115,9 +115,9 @@ func (r resources) update(res storage.Resource) (storage.Resource, error) {
 	}
 	res.ResourceDetail = keepResourceDetail(old.ResourceDetail, res.ResourceDetail) // a copy: see share.go
 	res.CreatedAt, res.Version = old.CreatedAt, old.Version+1
-	put(r.t, s.resources, res.ID, res)
+	set(r.t, s.resources, res.ID, res)
 	if res.OrderID != old.OrderID {
-		appendTo(r.t, s.byOrder, [2]string{res.AccountID, res.OrderID}, res.ID)
+		add(r.t, s.byOrder, [2]string{res.AccountID, res.OrderID}, res.ID)
 	}
 	r.reindex(res.ID, old.NextDueAt, res.NextDueAt)
 	return res, nil
@@ -131,7 +131,7 @@ func (r resources) List(ctx context.Context, accountID, afterID string, limit in
 		return nil, err
 	}
 	s := &r.t.data.resources
-	ids := s.resourcesBy[accountID]
+	ids := s.resourcesBy.m[accountID]
 	i := 0
 	if afterID != "" {
 		i = slices.Index(ids, afterID) + 1
@@ -141,7 +141,7 @@ func (r resources) List(ctx context.Context, accountID, afterID string, limit in
 	}
 	var out []storage.Resource
 	for ; i < len(ids) && len(out) < limit; i++ {
-		out = append(out, cloneResource(s.resources[ids[i]]))
+		out = append(out, cloneResource(s.resources.m[ids[i]]))
 	}
 	return out, nil
 }
@@ -154,8 +154,8 @@ func (r resources) ListByOrder(ctx context.Context, accountID, orderID string) (
 	// A recovered resource moves to its new order: the index lists every
 	// order it belonged to, the record says which it belongs to now.
 	var out []storage.Resource
-	for _, id := range s.byOrder[[2]string{accountID, orderID}] {
-		if res := s.resources[id]; res.OrderID == orderID {
+	for _, id := range s.byOrder.m[[2]string{accountID, orderID}] {
+		if res := s.resources.m[id]; res.OrderID == orderID {
 			out = append(out, cloneResource(res))
 		}
 	}
@@ -176,7 +176,7 @@ func (r resources) Due(ctx context.Context, t time.Time, limit int) ([]storage.R
 	}
 	out := make([]storage.Resource, len(ids)) // a page of 1.3 kB records: grown once
 	for i, id := range ids {
-		out[i] = cloneResource(s.resources[id])
+		out[i] = cloneResource(s.resources.m[id])
 	}
 	return out, nil
 }
