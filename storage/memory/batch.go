@@ -68,7 +68,7 @@ func (r outbox) AppendMany(ctx context.Context, events []storage.Event) error {
 		}
 	}
 	for _, e := range events {
-		if _, err := r.Append(ctx, e); err != nil {
+		if _, err := r.append(e); err != nil {
 			return err
 		}
 	}

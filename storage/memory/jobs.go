@@ -14,7 +14,7 @@ import (
 // and in the due index so that ClaimDue costs what is due.
 type jobState struct {
 	jobs      *table[jobKey, storage.Job]
-	byAccount map[string]map[jobKey]bool
+	byAccount *jobSets
 	// due files every job under its DueAt by dueID, whose byte order is
 	// the order of (AccountID, Kind, Key), so the index's (time, id)
 	// order is ClaimDue's.
@@ -32,7 +32,7 @@ type jobKey struct {
 func (k jobKey) dueID() string { return k.account + "\x00" + string(k.kind) + "\x00" + k.key }
 
 func newJobState() jobState {
-	return jobState{jobs: newTable[jobKey, storage.Job](), byAccount: map[string]map[jobKey]bool{}, due: newDueIndex()}
+	return jobState{jobs: newTable[jobKey, storage.Job](), byAccount: &jobSets{m: map[string]map[jobKey]bool{}}, due: newDueIndex()}
 }
 
 type jobs struct{ t *tx }
@@ -97,26 +97,61 @@ func (r jobs) store(k jobKey, old storage.Job, existed bool, j storage.Job) {
 
 // index adds k to (or removes it from) the tenant's set, with its undo.
 func (r jobs) index(k jobKey, in bool) {
-	s := &r.t.data.jobs
-	set := s.byAccount[k.account]
+	r.t.data.jobs.byAccount.change(r.t, k, in)
+}
+
+// jobSets is each tenant's set of job keys, with the log of its changes
+// in the running transaction (see undo.go).
+type jobSets struct {
+	m   map[string]map[jobKey]bool
+	log []jobSetChange
+}
+
+// jobSetChange is a key added to (in) or taken from its tenant's set.
+type jobSetChange struct {
+	k  jobKey
+	in bool
+}
+
+// change adds k to its tenant's set (or takes it out) and logs it in t's
+// undo log.
+func (j *jobSets) change(t *tx, k jobKey, in bool) {
+	j.apply(k, in)
+	j.log = append(j.log, jobSetChange{k: k, in: in})
+	t.undo = append(t.undo, undoStep{tb: j})
+}
+
+func (j *jobSets) apply(k jobKey, in bool) {
+	set := j.m[k.account]
 	if set == nil {
 		set = map[jobKey]bool{}
-		s.byAccount[k.account] = set
+		j.m[k.account] = set
 	}
 	if in {
 		set[k] = true
-		r.t.onUndo(func() { delete(set, k) })
 	} else {
 		delete(set, k)
-		r.t.onUndo(func() { set[k] = true })
+	}
+}
+
+func (j *jobSets) undoLast() {
+	c := j.log[len(j.log)-1]
+	j.apply(c.k, !c.in)
+	j.forgetLast()
+}
+
+func (j *jobSets) forgetLast() {
+	n := len(j.log) - 1
+	j.log[n] = jobSetChange{}
+	j.log = j.log[:n]
+	if n == 0 && cap(j.log) > maxKeptLog {
+		j.log = nil
 	}
 }
 
 // reindex moves a job in the due index and records the undo.
 func (r jobs) reindex(k jobKey, from, to time.Time) {
-	idx, id := r.t.data.jobs.due, k.dueID()
-	idx.move(id, from, to)
-	r.t.onUndo(func() { idx.move(id, to, from) })
+	r.t.data.jobs.due.record(r.t, k.dueID(), from, to)
 }
 
 func (r jobs) Get(ctx context.Context, accountID string, kind storage.JobKind, key string) (storage.Job, error) {
@@ -154,7 +189,7 @@ func (r jobs) List(ctx context.Context, accountID string, kind storage.JobKind) 
 	}
 	s := &r.t.data.jobs
 	var out []storage.Job
-	for k := range s.byAccount[accountID] {
+	for k := range s.byAccount.m[accountID] {
 		if kind == "" || k.kind == kind {
 			out = append(out, s.jobs.m[k])
 		}

@@ -20,6 +20,16 @@ func (r outbox) Append(ctx context.Context, e storage.Event) (storage.Event, err
 	if err := r.t.check(ctx); err != nil {
 		return storage.Event{}, err
 	}
+	stored, err := r.append(e)
+	if err != nil {
+		return storage.Event{}, err
+	}
+	return cloneEvent(stored), nil
+}
+
+// append stores a copy of e and returns the stored value itself (Append
+// clones it before handing it out; AppendMany hands nothing out).
+func (r outbox) append(e storage.Event) (storage.Event, error) {
 	if e.ID == "" || e.AccountID == "" || e.Stream == "" || e.Kind == "" {
 		return storage.Event{}, fmt.Errorf("memory: event without id, account, stream or kind: %w", storage.ErrInvalidRecord)
 	}
@@ -32,9 +42,16 @@ func (r outbox) Append(ctx context.Context, e storage.Event) (storage.Event, err
 	e.ClaimToken, e.ClaimedUntil = "", time.Time{} // a new event is unclaimed
 	e.Seq = int64(len(s.events)) + 1
 	s.events = append(s.events, e)
-	r.t.onUndo(func() { s.events = s.events[:len(s.events)-1] })
-	return cloneEvent(e), nil
+	r.t.undo = append(r.t.undo, undoStep{tb: (*eventAppends)(s)})
+	return e, nil
 }
+
+// eventAppends is resourceState seen as the undo of appends to its
+// outbox: the newest event goes; there is no log to keep.
+type eventAppends resourceState
+
+func (s *eventAppends) undoLast()   { s.events = s.events[:len(s.events)-1] }
+func (s *eventAppends) forgetLast() {}
 
 // Deliverable scans undelivered events in Seq order, starting at the first
 // undelivered one, so delivered history costs nothing.

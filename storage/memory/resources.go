@@ -71,9 +71,7 @@ func (r resources) Create(ctx context.Context, res storage.Resource) error {
 
 // reindex moves a resource in the due index and records the undo.
 func (r resources) reindex(id string, from, to time.Time) {
-	idx := r.t.data.resources.due
-	idx.move(id, from, to)
-	r.t.onUndo(func() { idx.move(id, to, from) })
+	r.t.data.resources.due.record(r.t, id, from, to)
 }
 
 func (r resources) Get(ctx context.Context, accountID, id string) (storage.Resource, error) {
@@ -194,6 +192,37 @@ func (r resources) ClaimDue(ctx context.Context, t time.Time, limit int) ([]stor
 type dueIndex struct {
 	heap dueHeap
 	cur  map[string]time.Time
+	// log is the moves of the running transaction, for undo (see
+	// undo.go).
+	log []dueMove
+}
+
+// dueMove is one move of an id in a due index.
+type dueMove struct {
+	id       string
+	from, to time.Time
+}
+
+// record moves id and logs the move in t's undo log.
+func (d *dueIndex) record(t *tx, id string, from, to time.Time) {
+	d.move(id, from, to)
+	d.log = append(d.log, dueMove{id: id, from: from, to: to})
+	t.undo = append(t.undo, undoStep{tb: d})
+}
+
+func (d *dueIndex) undoLast() {
+	m := d.log[len(d.log)-1]
+	d.move(m.id, m.to, m.from)
+	d.forgetLast()
+}
+
+func (d *dueIndex) forgetLast() {
+	n := len(d.log) - 1
+	d.log[n] = dueMove{}
+	d.log = d.log[:n]
+	if n == 0 && cap(d.log) > maxKeptLog {
+		d.log = nil
+	}
 }
 
 type dueKey struct {

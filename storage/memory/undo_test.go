@@ -21,7 +21,7 @@ func logsEmpty(s *Store) bool {
 		len(d.resources.resourcesBy.log) == 0 && len(d.resources.byOrder.log) == 0 && len(d.resources.invoices.log) == 0 &&
 		len(d.resources.invoicesBy.log) == 0 && len(d.resources.issued.log) == 0 && len(d.resources.eventIDs.log) == 0 &&
 		len(d.orders.orders.log) == 0 && len(d.orders.ordersBy.log) == 0 && len(d.payments.payments.log) == 0 &&
-		len(d.payments.byAccount.log) == 0 && len(d.jobs.jobs.log) == 0
+		len(d.payments.byAccount.log) == 0 && len(d.jobs.jobs.log) == 0 && len(d.resources.due.log) == 0 && len(d.jobs.due.log) == 0 && len(d.jobs.byAccount.log) == 0
 }
 
 // TestUndoLogsTakeBackAndForget writes to the same records through
