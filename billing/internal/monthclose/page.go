@@ -57,13 +57,15 @@ func ClosePage(ctx context.Context, s *core.Env, tx storage.Tx, due []storage.Re
 		accts[locked[i].ID] = &locked[i]
 	}
 	now := s.Now()
+	// bills[i] is how to issue invs[i], drafted here and issued in place
+	// below: a bill's document is not copied from one slice to another.
 	type drafted struct {
-		draft  invoice.Invoice
 		acct   *storage.Account
 		cal    period.Calendar
 		series string
 	}
 	bills := make([]drafted, 0, len(due))
+	invs := make([]storage.Invoice, 0, len(due))
 	items := make([]PageItem, 0, len(due))
 	for i := range due {
 		r := &due[i] // closing's own copy, updated in place
@@ -85,7 +87,8 @@ func ClosePage(ctx context.Context, s *core.Env, tx storage.Tx, due []storage.Re
 				return nil, err
 			}
 			for _, dr := range drafts {
-				bills = append(bills, drafted{draft: dr, acct: acctp, cal: cal, series: series})
+				bills = append(bills, drafted{acct: acctp, cal: cal, series: series})
+				invs = append(invs, storage.Invoice{Invoice: dr})
 			}
 		}
 		r.UpdatedAt, r.ResourceDetail = now, d
@@ -113,17 +116,16 @@ func ClosePage(ctx context.Context, s *core.Env, tx storage.Tx, due []storage.Re
 		next[series] = first
 	}
 
-	invs := make([]storage.Invoice, 0, len(bills))
 	events := make([]storage.Event, 0, len(bills))
 	overdue, collect := make([]storage.Job, 0, len(bills)), make([]storage.Job, 0, len(accts))
 	collecting := make(map[string]bool, len(accts))
-	for _, b := range bills {
-		inv, err := issueBill(s, b.draft, b.series, next[b.series], b.cal, now)
+	for i, b := range bills {
+		inv, err := issueBill(s, invs[i].Invoice, b.series, next[b.series], b.cal, now)
 		if err != nil {
 			return nil, err
 		}
 		next[b.series]++
-		invs = append(invs, storage.Invoice{Invoice: inv, UpdatedAt: now})
+		invs[i] = storage.Invoice{Invoice: inv, UpdatedAt: now}
 		ev, err := outbox.OutboxEvent(s, b.acct.ID, inv.ResourceID, billingtype.EventInvoiceIssued, billIssuedKey(inv), outbox.Zoned(s, *b.acct, billIssuedPayload(inv)))
 		if err != nil {
 			return nil, err
