@@ -20,13 +20,13 @@ import (
 type Store struct {
 	mu   sync.Mutex
 	data *state
-	// steps is the undo stack the last transaction left empty, kept for
-	// the next (only touched with mu held).
-	steps []undoStep
 }
 
 // state is everything the store holds. It is only touched with Store.mu held.
 type state struct {
+	// steps is the undo stack the last transaction left empty, kept for
+	// the next (in state, not Store, so that Store stays comparable).
+	steps     []undoStep
 	accounts  *table[string, storage.Account]
 	idem      *table[idemKey, storage.IdempotencyRecord]
 	audit     map[string][]storage.AuditRecord // per account, in Seq order
@@ -77,7 +77,7 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx storag
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t := &tx{data: s.data, undo: s.steps[:0]}
+	t := &tx{data: s.data, undo: s.data.steps[:0]}
 	defer func() {
 		if p := recover(); p != nil {
 			t.rollback()
@@ -104,9 +104,9 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx storag
 // the next one.
 func (s *Store) keep(t *tx) {
 	if cap(t.steps) <= 16*maxKeptLog {
-		s.steps = t.steps[:0]
+		s.data.steps = t.steps[:0]
 	} else {
-		s.steps = nil
+		s.data.steps = nil
 	}
 	t.steps = nil
 }
