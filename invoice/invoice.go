@@ -170,7 +170,8 @@ func withLines(inv Invoice, lines []Line) (Invoice, error) {
 	}
 	t := sumLines(inv.Lines, cur)
 	inv.Subtotal, inv.Discount, inv.Net, inv.Tax, inv.Total = t.amount, t.discount, t.net, t.tax, t.total
-	inv.AmountPaid, inv.AmountCredited = zeroOf(cur), zeroOf(cur)
+	z := zeroOf(cur) // amounts are immutable: one zero serves both
+	inv.AmountPaid, inv.AmountCredited = z, z
 	return inv, nil
 }
 
@@ -180,7 +181,8 @@ type totals struct{ amount, discount, net, tax, total money.Amount }
 // sumLines adds up lines that are known to be valid in cur, so no addition
 // can meet another currency.
 func sumLines(lines []Line, cur money.Currency) totals {
-	t := totals{zeroOf(cur), zeroOf(cur), zeroOf(cur), zeroOf(cur), zeroOf(cur)}
+	z := zeroOf(cur) // amounts are immutable: one zero starts every sum
+	t := totals{z, z, z, z, z}
 	for _, l := range lines {
 		t.amount, _ = t.amount.Add(l.Amount)
 		t.discount, _ = t.discount.Add(l.Discount)

@@ -133,13 +133,49 @@ func Transitions(kind Kind) []Transition { return table(kind) }
 // only when nothing was paid) are checked by the functions that change
 // documents.
 func Next(kind Kind, from Status, ev Event) (Status, error) {
-	if to, ok := table(kind).Next(from, ev); ok {
+	// The tables are built on the stack here rather than by table, whose
+	// slice escapes: every document change asks.
+	var to Status
+	ok := false
+	switch kind {
+	case KindInvoice:
+		t := invoiceTable()
+		to, ok = fsm.Table[Status, Event](t[:]).Next(from, ev)
+	case KindCreditNote:
+		t := creditNoteTable()
+		to, ok = fsm.Table[Status, Event](t[:]).Next(from, ev)
+	}
+	if ok {
 		return to, nil
 	}
 	return from, &TransitionError{Kind: kind, From: from, Event: ev}
 }
 
+// hasStatus reports whether s occurs in kind's table, as table(kind).Has
+// does, with the table on the stack.
+func hasStatus(kind Kind, s Status) bool {
+	switch kind {
+	case KindInvoice:
+		t := invoiceTable()
+		return fsm.Table[Status, Event](t[:]).Has(s)
+	case KindCreditNote:
+		t := creditNoteTable()
+		return fsm.Table[Status, Event](t[:]).Has(s)
+	}
+	return false
+}
+
 // Terminal reports whether no event can move a document of kind out of s:
 // paid and void invoices, issued and void credit notes. A kind, status or
 // pair that does not occur (a paid credit note) is not terminal.
-func Terminal(kind Kind, s Status) bool { return table(kind).Terminal(s) }
+func Terminal(kind Kind, s Status) bool {
+	switch kind {
+	case KindInvoice:
+		t := invoiceTable()
+		return fsm.Table[Status, Event](t[:]).Terminal(s)
+	case KindCreditNote:
+		t := creditNoteTable()
+		return fsm.Table[Status, Event](t[:]).Terminal(s)
+	}
+	return false
+}

@@ -38,7 +38,7 @@ func (inv Invoice) Validate() error {
 			return err
 		}
 	}
-	if !table(inv.Kind).Has(inv.Status) {
+	if !hasStatus(inv.Kind, inv.Status) {
 		return &ArgumentError{Name: "Status", Reason: fmt.Sprintf("%q is not a status of a %s", clip(string(inv.Status)), inv.Kind)}
 	}
 	if err := checkTime("CreatedAt", inv.CreatedAt); err != nil {

@@ -191,22 +191,25 @@ func (p SpendPlan) postings() ([]Posting, error) {
 		return nil, &ArgumentError{Name: "plan.Debits", Reason: "is empty"}
 	}
 	out := make([]Posting, 0, len(p.Debits)+1)
-	parts := make([]money.Amount, len(p.Debits))
+	// The debits are summed as they are checked (money.Sum's checks, no
+	// slice of parts), and a debit's name is only built for an error.
+	sum, err := money.Zero(p.Amount.Currency().Code())
 	for i, d := range p.Debits {
-		name := "plan.Debits[" + strconv.Itoa(i) + "]"
+		name := func() string { return "plan.Debits[" + strconv.Itoa(i) + "]" }
 		if k := d.Account.Kind; k != AccountCash && k != AccountPromo {
-			return nil, &ArgumentError{Name: name + ".Account", Reason: "is " + strconv.Quote(d.Account.String()) + ", not cash or promotional credit"}
+			return nil, &ArgumentError{Name: name() + ".Account", Reason: "is " + strconv.Quote(d.Account.String()) + ", not cash or promotional credit"}
 		}
-		if err := sameCurrency(name+".Amount", d.Amount, p.Amount.Currency()); err != nil {
-			return nil, err
+		if d.Amount.Currency() != p.Amount.Currency() {
+			return nil, sameCurrency(name()+".Amount", d.Amount, p.Amount.Currency())
 		}
 		if !d.Amount.IsPositive() {
-			return nil, &AmountError{Name: name + ".Amount", Amount: d.Amount, Reason: "must be positive"}
+			return nil, &AmountError{Name: name() + ".Amount", Amount: d.Amount, Reason: "must be positive"}
 		}
-		parts[i] = d.Amount
+		if err == nil {
+			sum, err = sum.Add(d.Amount)
+		}
 		out = append(out, Posting{Account: d.Account, Amount: d.Amount.Neg()})
 	}
-	sum, err := money.Sum(p.Amount.Currency().Code(), parts...)
 	if err != nil { // unreachable: every currency was checked above
 		return nil, &AmountError{Name: "plan.Debits", Amount: sum, Reason: "cannot be summed", Err: err}
 	}

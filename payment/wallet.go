@@ -99,14 +99,16 @@ func (w Wallet) Available(at time.Time) money.Amount {
 // total sums cash and the promotional balances, leaving out grants expired
 // at at when onlyLive is set. The zero Wallet gives the zero Amount.
 func (w Wallet) total(at time.Time, onlyLive bool) money.Amount {
-	amounts := make([]money.Amount, 0, len(w.promos)+1)
-	amounts = append(amounts, w.cash)
+	// money.Sum of the cash and the (live) grants, added in place.
+	sum, err := money.Zero(w.cash.Currency().Code())
+	if err == nil {
+		sum, err = sum.Add(w.cash)
+	}
 	for _, p := range w.promos {
-		if !onlyLive || p.live(at) {
-			amounts = append(amounts, p.Balance)
+		if err == nil && (!onlyLive || p.live(at)) {
+			sum, err = sum.Add(p.Balance)
 		}
 	}
-	sum, err := money.Sum(w.cash.Currency().Code(), amounts...)
 	if err != nil {
 		// Only the zero Wallet gets here (NewWallet checked every currency);
 		// the zero Amount fails any later arithmetic instead of passing as 0.

@@ -105,7 +105,20 @@ func makeAmount(c *big.Int, exp int32, cur Currency) Amount {
 // fromDecimal returns n of cur; Coefficient is a copy, so nothing is shared
 // with n.
 func fromDecimal(n decimal.Decimal, cur Currency) Amount {
+	if c, ok := smallCoefficient(n); ok {
+		return Amount{coef: c, exp: n.Exponent(), cur: cur}
+	}
 	return makeAmount(n.Coefficient(), n.Exponent(), cur)
+}
+
+// smallCoefficient returns d's coefficient when it has at most 18 digits,
+// and so fits an int64, without copying it into a new big.Int as
+// Coefficient does (NumDigits and CoefficientInt64 read it in place).
+func smallCoefficient(d decimal.Decimal) (int64, bool) {
+	if d.NumDigits() > 18 {
+		return 0, false
+	}
+	return d.CoefficientInt64(), true
 }
 
 // dec returns a's value as a decimal.
@@ -203,12 +216,12 @@ func (a Amount) Mul(f decimal.Decimal) Amount {
 	if e > maxExponent || e < -maxExponent {
 		return Amount{}
 	}
-	fc := f.Coefficient()
-	if a.small() && fc.IsInt64() {
-		if p, ok := mul64(a.coef, fc.Int64()); ok {
+	if fc, ok := smallCoefficient(f); ok && a.small() {
+		if p, ok := mul64(a.coef, fc); ok {
 			return Amount{coef: p, exp: int32(e), cur: a.cur}
 		}
 	}
+	fc := f.Coefficient()
 	return makeAmount(fc.Mul(fc, a.coefficient()), int32(e), a.cur)
 }
 
@@ -236,8 +249,8 @@ func (a Amount) Div(d decimal.Decimal, places int32, mode RoundingMode) (Amount,
 	if places < -MaxPlaces || places > MaxPlaces {
 		return Amount{}, fmt.Errorf("%w: %d places", ErrInvalidPlaces, places)
 	}
-	if dc := d.Coefficient(); a.small() && dc.IsInt64() {
-		if q, ok := divFast(a, dc.Int64(), d.Exponent(), places, mode); ok {
+	if dc, ok := smallCoefficient(d); ok && a.small() {
+		if q, ok := divFast(a, dc, d.Exponent(), places, mode); ok {
 			return q, nil
 		}
 	}

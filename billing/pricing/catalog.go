@@ -212,6 +212,17 @@ func (c *Catalog) Product(id string) (Product, error) {
 	return e.p.clone(), nil
 }
 
+// ProductName returns the name of product id, or an *UnknownProductError
+// (matching ErrUnknownProduct) when the catalog has no such product. It is
+// Product(id).Name without copying the product.
+func (c *Catalog) ProductName(id string) (string, error) {
+	e, err := c.lookup(id)
+	if err != nil {
+		return "", err
+	}
+	return e.p.Name, nil
+}
+
 // lookup finds a product's entry without copying it.
 func (c *Catalog) lookup(id string) (*entry, error) {
 	i, ok := c.index[id]

@@ -291,6 +291,13 @@ func TestCatalogAccessors(t *testing.T) {
 	assert.Equal(t, []string{"vserver", "vstorage", "vmonitor"}, ids)
 	_, err := c.Product("nope")
 	assert.ErrorIs(t, err, pricing.ErrUnknownProduct)
+	_, err = c.ProductName("nope")
+	assert.ErrorIs(t, err, pricing.ErrUnknownProduct)
+	for _, p := range c.Products() {
+		name, err := c.ProductName(p.ID)
+		require.NoError(t, err)
+		assert.Equal(t, p.Name, name)
+	}
 
 	for _, tt := range []struct {
 		months int

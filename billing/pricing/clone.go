@@ -1,30 +1,72 @@
 package pricing
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/cloudbill/cloudbill/invoice"
+)
 
 // Clone returns a copy of p that shares no memory with it: stores keep
 // prices by value and hand out copies a caller may change.
 func (p Price) Clone() Price {
-	if p.Parts != nil {
-		parts := make([]PricePart, len(p.Parts))
-		for i, part := range p.Parts {
-			part.Breakdown = slices.Clone(part.Breakdown)
-			part.Explain = cloneExplain(part.Explain)
-			parts[i] = part
-		}
-		p.Parts = parts
+	nStr, nDet := 0, 0
+	for _, part := range p.Parts {
+		nStr += len(part.Breakdown)
+		nDet += len(part.Explain)
 	}
+	strs := make([]string, 0, nStr)
+	dets := make([]invoice.Detail, 0, nDet)
+	p.Parts = cloneParts(p.Parts, &strs, &dets)
 	return p
 }
 
 // Clone returns a copy of l that shares no memory with it.
 func (l QuoteLine) Clone() QuoteLine {
+	// Every text of the line and of its price's parts is copied into one
+	// new array, and every explanation into another, rather than one
+	// array per list: stores copy a line on each read. Each list gets a
+	// capacity of its own length, so appending to one never writes into
+	// the next.
+	nStr, nDet := len(l.Breakdown), len(l.Explain)
+	for _, part := range l.Price.Parts {
+		nStr += len(part.Breakdown)
+		nDet += len(part.Explain)
+	}
+	strs := make([]string, 0, nStr)
+	dets := make([]invoice.Detail, 0, nDet)
 	l.Configuration = l.Configuration.Clone()
-	l.Price = l.Price.Clone()
+	l.Price.Parts = cloneParts(l.Price.Parts, &strs, &dets)
 	l.Discounts = slices.Clone(l.Discounts)
-	l.Breakdown = slices.Clone(l.Breakdown)
-	l.Explain = cloneExplain(l.Explain)
+	l.Breakdown = carve(&strs, l.Breakdown)
+	l.Explain = carve(&dets, l.Explain)
 	return l
+}
+
+// cloneParts copies parts, their texts into *strs and their explanations
+// into *dets (see carve).
+func cloneParts(parts []PricePart, strs *[]string, dets *[]invoice.Detail) []PricePart {
+	if parts == nil {
+		return nil
+	}
+	out := make([]PricePart, len(parts))
+	for i, part := range parts {
+		part.Breakdown = carve(strs, part.Breakdown)
+		part.Explain = carve(dets, part.Explain)
+		out[i] = part
+	}
+	return out
+}
+
+// carve appends s to *buf and returns the appended elements as a slice
+// whose capacity ends with them; nil stays nil, as slices.Clone keeps it.
+func carve[T any](buf *[]T, s []T) []T {
+	if s == nil {
+		return nil
+	}
+	start := len(*buf)
+	*buf = append(*buf, s...)
+	end := len(*buf)
+	return (*buf)[start:end:end]
 }
 
 // Clone returns a copy of q that shares no memory with it.

@@ -1,8 +1,6 @@
 package pricing
 
 import (
-	"slices"
-
 	"github.com/shopspring/decimal"
 
 	"github.com/cloudbill/cloudbill/billing/period"
@@ -89,6 +87,3 @@ func taxExplain(included bool, rate, base, tax decimal.Decimal) invoice.Detail {
 	}
 	return invoice.Detail{Kind: kind, Rate: rate, Base: base, Amount: tax}
 }
-
-// cloneExplain copies the explanations of a price's parts.
-func cloneExplain(d []invoice.Detail) []invoice.Detail { return slices.Clone(d) }

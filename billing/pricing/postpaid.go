@@ -7,7 +7,6 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/cloudbill/cloudbill/billing/money"
-	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/invoice"
 )
 
@@ -24,6 +23,10 @@ const (
 	// BytesPerGiB is a binary gigabyte, 2^30 bytes.
 	BytesPerGiB int64 = 1 << 30
 )
+
+// minutesPer30DaysText is formatInt(period.MinutesPer30Days), the divisor
+// every postpaid breakdown shows.
+const minutesPer30DaysText = "43,200"
 
 // PostpaidUsage is one resource's use in one month, to be billed in
 // arrears.
@@ -80,12 +83,11 @@ func PostpaidCharge(u PostpaidUsage) (PostpaidBill, error) {
 	if u.Minutes < 0 || u.Minutes > MaxPostpaidMinutes {
 		return PostpaidBill{}, fmt.Errorf("%w: %d minutes is not in 0..%d", ErrInvalidPeriod, u.Minutes, MaxPostpaidMinutes)
 	}
-	one := decimal.NewFromInt(1)
 	for _, r := range []struct {
 		name string
 		rate decimal.Decimal
 	}{{"discount", u.DiscountRate}, {"tax", u.TaxRate}} {
-		if r.rate.IsNegative() || r.rate.GreaterThan(one) {
+		if r.rate.IsNegative() || aboveOne(r.rate) {
 			return PostpaidBill{}, fmt.Errorf("%w: %s rate %s is not in [0, 1]", ErrInvalidRate, r.name, r.rate)
 		}
 	}
@@ -105,7 +107,7 @@ func PostpaidCharge(u PostpaidUsage) (PostpaidBill, error) {
 			Err: money.ErrNotRounded}
 	}
 
-	keep := one.Sub(u.DiscountRate)
+	keep := oneMinus(u.DiscountRate)
 	preTax, err := prorate(u.UnitPrice.Mul(u.Quantity).Mul(keep), u.Minutes)
 	if err != nil {
 		return PostpaidBill{}, err
@@ -125,21 +127,61 @@ func PostpaidCharge(u PostpaidUsage) (PostpaidBill, error) {
 		return PostpaidBill{}, fmt.Errorf("pricing: postpaid: %w", k.Err())
 	}
 
-	line := strconv.FormatInt(u.Minutes, 10) + " minutes × " + formatNumber(u.UnitPrice.Number()) +
-		" × " + formatNumber(u.Quantity)
+	// Each number is built once and shared by the text and the
+	// explanation: decimals are immutable.
+	priceN, preTaxN, taxN := u.UnitPrice.Number(), preTax.Number(), tax.Number()
+	preTaxText := formatNumber(preTaxN)
+	discount := ""
 	if !u.DiscountRate.IsZero() {
-		line += " × (1 − " + percent(u.DiscountRate) + ")"
+		discount = " × (1 − " + percent(u.DiscountRate) + ")"
 	}
-	line += " ÷ " + formatInt(period.MinutesPer30Days) + " = " + formatNumber(preTax.Number())
-	breakdown := []string{line, "tax " + percent(u.TaxRate) + " of " + formatNumber(preTax.Number()) + ": " +
-		formatNumber(tax.Number())}
-	explain := []invoice.Detail{{Kind: invoice.DetailPostpaid, Minutes: u.Minutes, Price: u.UnitPrice.Number(), Quantity: u.Quantity,
-		Rate: u.DiscountRate, Amount: preTax.Number()}, taxExplain(false, u.TaxRate, preTax.Number(), tax.Number())}
+	line := strconv.FormatInt(u.Minutes, 10) + " minutes × " + formatNumber(priceN) + " × " + formatNumber(u.Quantity) +
+		discount + " ÷ " + minutesPer30DaysText + " = " + preTaxText
+	n := 2
 	if !coupon.IsZero() {
-		breakdown = append(breakdown, "coupon: −"+formatNumber(coupon.Number()))
-		explain = append(explain, invoice.Detail{Kind: invoice.DetailCoupon, Amount: coupon.Number()})
+		n = 3
+	}
+	breakdown := make([]string, 2, n)
+	breakdown[0], breakdown[1] = line, "tax "+percent(u.TaxRate)+" of "+preTaxText+": "+formatNumber(taxN)
+	explain := make([]invoice.Detail, 2, n)
+	explain[0] = invoice.Detail{Kind: invoice.DetailPostpaid, Minutes: u.Minutes, Price: priceN, Quantity: u.Quantity,
+		Rate: u.DiscountRate, Amount: preTaxN}
+	explain[1] = taxExplain(false, u.TaxRate, preTaxN, taxN)
+	if !coupon.IsZero() {
+		couponN := coupon.Number()
+		breakdown = append(breakdown, "coupon: −"+formatNumber(couponN))
+		explain = append(explain, invoice.Detail{Kind: invoice.DetailCoupon, Amount: couponN})
 	}
 	return PostpaidBill{PreTax: preTax, Tax: tax, Coupon: coupon, Total: total, Breakdown: breakdown, Explain: explain}, nil
+}
+
+// aboveOne reports whether r > 1, as r.GreaterThan(decimal.NewFromInt(1))
+// does, without building decimals for the usual rates (at most 18 digits
+// and places).
+func aboveOne(r decimal.Decimal) bool {
+	if e := r.Exponent(); e <= 0 && e >= -18 && r.NumDigits() <= 18 {
+		return r.CoefficientInt64() > pow10(-e)
+	}
+	return r.GreaterThan(decimal.NewFromInt(1))
+}
+
+// oneMinus returns 1 − r exactly as decimal.NewFromInt(1).Sub(r) does, the
+// same coefficient and exponent, with one big.Int instead of several for a
+// rate 0 ≤ r ≤ 1 of at most 18 places.
+func oneMinus(r decimal.Decimal) decimal.Decimal {
+	if e := r.Exponent(); e <= 0 && e >= -18 && r.NumDigits() <= 18 && !r.IsNegative() && !aboveOne(r) {
+		return decimal.New(pow10(-e)-r.CoefficientInt64(), e)
+	}
+	return decimal.NewFromInt(1).Sub(r)
+}
+
+// pow10 returns 10^n for 0 ≤ n ≤ 18, the powers an int64 holds.
+func pow10(n int32) int64 {
+	p := int64(1)
+	for range n {
+		p *= 10
+	}
+	return p
 }
 
 // BandwidthGB converts transferred bytes to billed gigabytes of bytesPerGB

@@ -49,9 +49,10 @@ func (c *Catalog) quoteLine(i int, it QuoteItem, treatment invoice.TaxTreatment)
 	if it.Quantity != 1 {
 		qty = " × " + formatInt(it.Quantity)
 	}
-	breakdown[len(breakdown)-1] = formatNumber(price.Amount.Number()) + " per 30 days" + qty + timeText +
-		" = " + formatNumber(base.Number())
-	explain := append(price.Explain(), proratedExplain(it, price.Amount.Number(), base.Number(), minutes))
+	priceN, baseN := price.Amount.Number(), base.Number() // built once: decimals are immutable
+	breakdown[len(breakdown)-1] = formatNumber(priceN) + " per 30 days" + qty + timeText +
+		" = " + formatNumber(baseN)
+	explain := append(price.Explain(), proratedExplain(it, priceN, baseN, minutes))
 	if !termDiscount.IsZero() {
 		breakdown = append(breakdown, "term discount "+it.Term.String()+" "+percent(rate)+
 			": −"+formatNumber(termDiscount.Number()))
@@ -117,18 +118,20 @@ func (c *Catalog) applyTax(k *money.Calc, l *QuoteLine) {
 		l.Tax = tax
 		l.Net = k.Sub(after, tax)
 		if !rate.IsZero() {
-			l.Breakdown = append(l.Breakdown, "tax "+percent(rate)+" included in "+formatNumber(after.Number())+
-				": "+formatNumber(tax.Number()))
-			l.Explain = append(l.Explain, taxExplain(true, rate, after.Number(), tax.Number()))
+			afterN, taxN := after.Number(), tax.Number()
+			l.Breakdown = append(l.Breakdown, "tax "+percent(rate)+" included in "+formatNumber(afterN)+
+				": "+formatNumber(taxN))
+			l.Explain = append(l.Explain, taxExplain(true, rate, afterN, taxN))
 		}
 	default:
 		l.Net = after
 		l.Tax = after.Mul(rate).Round(money.HalfUp)
 		l.Total = k.Add(after, l.Tax)
 		if !rate.IsZero() {
-			l.Breakdown = append(l.Breakdown, "tax "+percent(rate)+" of "+formatNumber(after.Number())+
-				": "+formatNumber(l.Tax.Number()))
-			l.Explain = append(l.Explain, taxExplain(false, rate, after.Number(), l.Tax.Number()))
+			afterN, taxN := after.Number(), l.Tax.Number()
+			l.Breakdown = append(l.Breakdown, "tax "+percent(rate)+" of "+formatNumber(afterN)+
+				": "+formatNumber(taxN))
+			l.Explain = append(l.Explain, taxExplain(false, rate, afterN, taxN))
 		}
 	}
 }

@@ -20,12 +20,12 @@ func (r accounts) Create(ctx context.Context, a storage.Account) error {
 	if err := checkCreditLimit(a); err != nil {
 		return err
 	}
-	m := r.t.data.accounts
+	m := r.t.data.accounts.m
 	if _, ok := m[a.ID]; ok {
 		return fmt.Errorf("memory: account %q: %w", a.ID, storage.ErrDuplicate)
 	}
 	a.Version = 1
-	put(r.t, m, a.ID, a)
+	set(r.t, r.t.data.accounts, a.ID, a)
 	return nil
 }
 
@@ -33,7 +33,7 @@ func (r accounts) Get(ctx context.Context, id string) (storage.Account, error) {
 	if err := r.t.check(ctx); err != nil {
 		return storage.Account{}, err
 	}
-	a, ok := r.t.data.accounts[id]
+	a, ok := r.t.data.accounts.m[id]
 	if !ok {
 		return storage.Account{}, fmt.Errorf("memory: account %q: %w", id, storage.ErrNotFound)
 	}
@@ -50,7 +50,7 @@ func (r accounts) Update(ctx context.Context, a storage.Account) (storage.Accoun
 	if err := r.t.check(ctx); err != nil {
 		return storage.Account{}, err
 	}
-	m := r.t.data.accounts
+	m := r.t.data.accounts.m
 	old, ok := m[a.ID]
 	if !ok {
 		return storage.Account{}, fmt.Errorf("memory: account %q: %w", a.ID, storage.ErrNotFound)
@@ -63,7 +63,7 @@ func (r accounts) Update(ctx context.Context, a storage.Account) (storage.Accoun
 	}
 	a.CreatedAt = old.CreatedAt
 	a.Version = old.Version + 1
-	put(r.t, m, a.ID, a)
+	set(r.t, r.t.data.accounts, a.ID, a)
 	return a, nil
 }
 

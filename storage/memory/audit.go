@@ -23,7 +23,7 @@ func (r audit) Append(ctx context.Context, rec storage.AuditRecord) (storage.Aud
 	rec.Detail = slices.Clone(rec.Detail)
 	acct := rec.AccountID
 	d.audit[acct] = append(d.audit[acct], rec)
-	r.t.undo = append(r.t.undo, func() {
+	r.t.onUndo(func() {
 		d.audit[acct] = d.audit[acct][:len(d.audit[acct])-1]
 		d.auditSeq--
 	})

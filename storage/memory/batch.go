@@ -18,7 +18,7 @@ func (r accounts) GetManyForUpdate(ctx context.Context, ids []string) ([]storage
 	sorted := slices.Compact(slices.Sorted(slices.Values(ids)))
 	out := make([]storage.Account, 0, len(sorted))
 	for _, id := range sorted {
-		if a, ok := r.t.data.accounts[id]; ok {
+		if a, ok := r.t.data.accounts.m[id]; ok {
 			out = append(out, a)
 		}
 	}
@@ -68,7 +68,7 @@ func (r outbox) AppendMany(ctx context.Context, events []storage.Event) error {
 		}
 	}
 	for _, e := range events {
-		if _, err := r.Append(ctx, e); err != nil {
+		if _, err := r.append(e); err != nil {
 			return err
 		}
 	}

@@ -18,12 +18,12 @@ func (r idempotency) Insert(ctx context.Context, rec storage.IdempotencyRecord) 
 		return fmt.Errorf("memory: idempotency key %q/%q: %w", rec.AccountID, rec.Key, storage.ErrInvalidRecord)
 	}
 	k := idemKey{rec.AccountID, rec.Key}
-	m := r.t.data.idem
+	m := r.t.data.idem.m
 	if _, ok := m[k]; ok {
 		return fmt.Errorf("memory: idempotency key %q: %w", rec.Key, storage.ErrDuplicate)
 	}
 	rec.Response = slices.Clone(rec.Response)
-	put(r.t, m, k, rec)
+	set(r.t, r.t.data.idem, k, rec)
 	return nil
 }
 
@@ -31,7 +31,7 @@ func (r idempotency) Get(ctx context.Context, accountID, key string) (storage.Id
 	if err := r.t.check(ctx); err != nil {
 		return storage.IdempotencyRecord{}, err
 	}
-	rec, ok := r.t.data.idem[idemKey{accountID, key}]
+	rec, ok := r.t.data.idem.m[idemKey{accountID, key}]
 	if !ok {
 		return storage.IdempotencyRecord{}, fmt.Errorf("memory: idempotency key %q: %w", key, storage.ErrNotFound)
 	}
@@ -44,13 +44,13 @@ func (r idempotency) SetResponse(ctx context.Context, accountID, key string, res
 		return err
 	}
 	k := idemKey{accountID, key}
-	m := r.t.data.idem
+	m := r.t.data.idem.m
 	old, ok := m[k]
 	if !ok {
 		return fmt.Errorf("memory: idempotency key %q: %w", key, storage.ErrNotFound)
 	}
 	rec := old
 	rec.Response = slices.Clone(response)
-	put(r.t, m, k, rec)
+	set(r.t, r.t.data.idem, k, rec)
 	return nil
 }

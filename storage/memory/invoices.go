@@ -28,11 +28,11 @@ func (r invoices) claimNumber(inv storage.Invoice) error {
 	if inv.Number < 1 {
 		return fmt.Errorf("memory: invoice %q in series %s without a number: %w", inv.ID, inv.Series, storage.ErrInvalidRecord)
 	}
-	issued := r.t.data.resources.issued
-	if holder, ok := issued[numberKey(inv)]; ok && holder != inv.ID {
-		return fmt.Errorf("memory: invoice number %s: %w", numberKey(inv), storage.ErrDuplicate)
+	issued, key := r.t.data.resources.issued, numberKey(inv)
+	if holder, ok := issued.m[key]; ok && holder != inv.ID {
+		return fmt.Errorf("memory: invoice number %s: %w", key, storage.ErrDuplicate)
 	}
-	put(r.t, issued, numberKey(inv), inv.ID)
+	set(r.t, issued, key, inv.ID)
 	return nil
 }
 
@@ -44,14 +44,14 @@ func (r invoices) Create(ctx context.Context, inv storage.Invoice) error {
 		return fmt.Errorf("memory: invoice without id, account, kind or status: %w", storage.ErrInvalidRecord)
 	}
 	s := &r.t.data.resources
-	if _, ok := s.invoices[inv.ID]; ok {
+	if _, ok := s.invoices.m[inv.ID]; ok {
 		return fmt.Errorf("memory: invoice %q: %w", inv.ID, storage.ErrDuplicate)
 	}
 	if err := r.claimNumber(inv); err != nil {
 		return err
 	}
-	put(r.t, s.invoices, inv.ID, cloneInvoice(inv))
-	appendTo(r.t, s.invoicesBy, inv.AccountID, inv.ID)
+	set(r.t, s.invoices, inv.ID, cloneInvoice(inv))
+	add(r.t, s.invoicesBy, inv.AccountID, inv.ID)
 	return nil
 }
 
@@ -59,7 +59,7 @@ func (r invoices) Get(ctx context.Context, accountID, id string) (storage.Invoic
 	if err := r.t.check(ctx); err != nil {
 		return storage.Invoice{}, err
 	}
-	inv, ok := r.t.data.resources.invoices[id]
+	inv, ok := r.t.data.resources.invoices.m[id]
 	if !ok || inv.AccountID != accountID {
 		return storage.Invoice{}, fmt.Errorf("memory: invoice %q: %w", id, storage.ErrNotFound)
 	}
@@ -75,7 +75,7 @@ func (r invoices) Update(ctx context.Context, inv storage.Invoice) error {
 		return err
 	}
 	s := &r.t.data.resources
-	old, ok := s.invoices[inv.ID]
+	old, ok := s.invoices.m[inv.ID]
 	if !ok || old.AccountID != inv.AccountID {
 		return fmt.Errorf("memory: invoice %q: %w", inv.ID, storage.ErrNotFound)
 	}
@@ -83,7 +83,7 @@ func (r invoices) Update(ctx context.Context, inv storage.Invoice) error {
 		return err
 	}
 	inv.CreatedAt = old.CreatedAt
-	put(r.t, s.invoices, inv.ID, cloneInvoice(inv))
+	set(r.t, s.invoices, inv.ID, cloneInvoice(inv))
 	return nil
 }
 
@@ -95,7 +95,7 @@ func (r invoices) List(ctx context.Context, accountID, resourceID, afterID strin
 		return nil, err
 	}
 	s := &r.t.data.resources
-	ids := s.invoicesBy[accountID]
+	ids := s.invoicesBy.m[accountID]
 	i := len(ids) - 1
 	if afterID != "" {
 		i = slices.Index(ids, afterID) - 1
@@ -105,7 +105,7 @@ func (r invoices) List(ctx context.Context, accountID, resourceID, afterID strin
 	}
 	var out []storage.Invoice
 	for ; i >= 0 && len(out) < limit; i-- {
-		if inv := s.invoices[ids[i]]; resourceID == "" || inv.ResourceID == resourceID {
+		if inv := s.invoices.m[ids[i]]; resourceID == "" || inv.ResourceID == resourceID {
 			out = append(out, cloneInvoice(inv))
 		}
 	}
@@ -122,8 +122,8 @@ func (r invoices) Open(ctx context.Context, accountID string, limit int) ([]stor
 	}
 	s := &r.t.data.resources
 	var out []storage.Invoice
-	for _, id := range s.invoicesBy[accountID] {
-		inv := s.invoices[id]
+	for _, id := range s.invoicesBy.m[accountID] {
+		inv := s.invoices.m[id]
 		if inv.Kind == invoice.KindInvoice && (inv.Status == invoice.StatusIssued || inv.Status == invoice.StatusPartiallyPaid) {
 			out = append(out, inv)
 		}
@@ -171,7 +171,7 @@ func (r actions) Append(ctx context.Context, a storage.Action) (storage.Action, 
 	s.actionSeq++
 	a.Seq = s.actionSeq
 	appendTo(r.t, s.actions, a.AccountID, a.Clone())
-	r.t.undo = append(r.t.undo, func() { s.actionSeq-- })
+	r.t.onUndo(func() { s.actionSeq-- })
 	return a.Clone(), nil
 }
 

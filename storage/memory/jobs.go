@@ -13,8 +13,8 @@ import (
 // jobState holds the scheduled jobs: by identity, per tenant for listing,
 // and in the due index so that ClaimDue costs what is due.
 type jobState struct {
-	jobs      map[jobKey]storage.Job
-	byAccount map[string]map[jobKey]bool
+	jobs      *table[jobKey, storage.Job]
+	byAccount *jobSets
 	// due files every job under its DueAt by dueID, whose byte order is
 	// the order of (AccountID, Kind, Key), so the index's (time, id)
 	// order is ClaimDue's.
@@ -32,7 +32,7 @@ type jobKey struct {
 func (k jobKey) dueID() string { return k.account + "\x00" + string(k.kind) + "\x00" + k.key }
 
 func newJobState() jobState {
-	return jobState{jobs: map[jobKey]storage.Job{}, byAccount: map[string]map[jobKey]bool{}, due: newDueIndex()}
+	return jobState{jobs: newTable[jobKey, storage.Job](), byAccount: &jobSets{m: map[string]map[jobKey]bool{}}, due: newDueIndex()}
 }
 
 type jobs struct{ t *tx }
@@ -61,7 +61,7 @@ func (r jobs) Put(ctx context.Context, j storage.Job) error {
 		return err
 	}
 	k := jobKey{j.AccountID, j.Kind, j.Key}
-	old, existed := r.t.data.jobs.jobs[k]
+	old, existed := r.t.data.jobs.jobs.m[k]
 	if existed {
 		j.CreatedAt = old.CreatedAt
 	}
@@ -78,7 +78,7 @@ func (r jobs) Ensure(ctx context.Context, j storage.Job) (bool, error) {
 		return false, err
 	}
 	k := jobKey{j.AccountID, j.Kind, j.Key}
-	if _, existed := r.t.data.jobs.jobs[k]; existed {
+	if _, existed := r.t.data.jobs.jobs.m[k]; existed {
 		return false, nil
 	}
 	r.store(k, storage.Job{}, false, j)
@@ -88,7 +88,7 @@ func (r jobs) Ensure(ctx context.Context, j storage.Job) (bool, error) {
 // store writes j under k, where old is the job it replaces if existed.
 func (r jobs) store(k jobKey, old storage.Job, existed bool, j storage.Job) {
 	s := &r.t.data.jobs
-	put(r.t, s.jobs, k, j)
+	set(r.t, s.jobs, k, j)
 	if !existed {
 		r.index(k, true)
 	}
@@ -97,33 +97,68 @@ func (r jobs) store(k jobKey, old storage.Job, existed bool, j storage.Job) {
 
 // index adds k to (or removes it from) the tenant's set, with its undo.
 func (r jobs) index(k jobKey, in bool) {
-	s := &r.t.data.jobs
-	set := s.byAccount[k.account]
+	r.t.data.jobs.byAccount.change(r.t, k, in)
+}
+
+// jobSets is each tenant's set of job keys, with the log of its changes
+// in the running transaction (see undo.go).
+type jobSets struct {
+	m   map[string]map[jobKey]bool
+	log []jobSetChange
+}
+
+// jobSetChange is a key added to (in) or taken from its tenant's set.
+type jobSetChange struct {
+	k  jobKey
+	in bool
+}
+
+// change adds k to its tenant's set (or takes it out) and logs it in t's
+// undo log.
+func (j *jobSets) change(t *tx, k jobKey, in bool) {
+	j.apply(k, in)
+	j.log = append(j.log, jobSetChange{k: k, in: in})
+	t.undo = append(t.undo, undoStep{tb: j})
+}
+
+func (j *jobSets) apply(k jobKey, in bool) {
+	set := j.m[k.account]
 	if set == nil {
 		set = map[jobKey]bool{}
-		s.byAccount[k.account] = set
+		j.m[k.account] = set
 	}
 	if in {
 		set[k] = true
-		r.t.undo = append(r.t.undo, func() { delete(set, k) })
 	} else {
 		delete(set, k)
-		r.t.undo = append(r.t.undo, func() { set[k] = true })
+	}
+}
+
+func (j *jobSets) undoLast() {
+	c := j.log[len(j.log)-1]
+	j.apply(c.k, !c.in)
+	j.forgetLast()
+}
+
+func (j *jobSets) forgetLast() {
+	n := len(j.log) - 1
+	j.log[n] = jobSetChange{}
+	j.log = j.log[:n]
+	if n == 0 && cap(j.log) > maxKeptLog {
+		j.log = nil
 	}
 }
 
 // reindex moves a job in the due index and records the undo.
 func (r jobs) reindex(k jobKey, from, to time.Time) {
-	idx, id := r.t.data.jobs.due, k.dueID()
-	idx.move(id, from, to)
-	r.t.undo = append(r.t.undo, func() { idx.move(id, to, from) })
+	r.t.data.jobs.due.record(r.t, k.dueID(), from, to)
 }
 
 func (r jobs) Get(ctx context.Context, accountID string, kind storage.JobKind, key string) (storage.Job, error) {
 	if err := r.t.check(ctx); err != nil {
 		return storage.Job{}, err
 	}
-	j, ok := r.t.data.jobs.jobs[jobKey{accountID, kind, key}]
+	j, ok := r.t.data.jobs.jobs.m[jobKey{accountID, kind, key}]
 	if !ok {
 		return storage.Job{}, fmt.Errorf("memory: job %q/%q: %w", kind, key, storage.ErrNotFound)
 	}
@@ -136,12 +171,12 @@ func (r jobs) Delete(ctx context.Context, accountID string, kind storage.JobKind
 	}
 	s := &r.t.data.jobs
 	k := jobKey{accountID, kind, key}
-	old, ok := s.jobs[k]
+	old, ok := s.jobs.m[k]
 	if !ok {
 		return nil
 	}
-	delete(s.jobs, k)
-	r.t.undo = append(r.t.undo, func() { s.jobs[k] = old })
+	delete(s.jobs.m, k)
+	r.t.onUndo(func() { s.jobs.m[k] = old })
 	r.index(k, false)
 	r.reindex(k, old.DueAt, time.Time{})
 	return nil
@@ -154,9 +189,9 @@ func (r jobs) List(ctx context.Context, accountID string, kind storage.JobKind) 
 	}
 	s := &r.t.data.jobs
 	var out []storage.Job
-	for k := range s.byAccount[accountID] {
+	for k := range s.byAccount.m[accountID] {
 		if kind == "" || k.kind == kind {
-			out = append(out, s.jobs[k])
+			out = append(out, s.jobs.m[k])
 		}
 	}
 	slices.SortFunc(out, func(a, b storage.Job) int {
@@ -184,7 +219,7 @@ func (r jobs) ClaimDue(ctx context.Context, t time.Time, limit int) ([]storage.J
 	for _, id := range ids {
 		account, rest, _ := strings.Cut(id, "\x00")
 		kind, key, _ := strings.Cut(rest, "\x00")
-		out = append(out, s.jobs[jobKey{account, storage.JobKind(kind), key}])
+		out = append(out, s.jobs.m[jobKey{account, storage.JobKind(kind), key}])
 	}
 	return out, nil
 }

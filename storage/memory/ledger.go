@@ -44,14 +44,20 @@ func validateEntry(e storage.LedgerEntry) error {
 		return fmt.Errorf("memory: ledger entry %q has %d postings: %w", e.ID, len(e.Postings), storage.ErrInvalidRecord)
 	}
 	cur := e.Postings[0].Amount.Currency().Code()
-	amounts := make([]money.Amount, len(e.Postings))
 	for i, p := range e.Postings {
 		if p.LedgerAccount == "" {
 			return fmt.Errorf("memory: ledger entry %q posting %d has no account: %w", e.ID, i, storage.ErrInvalidRecord)
 		}
-		amounts[i] = p.Amount
 	}
-	sum, err := money.Sum(cur, amounts...)
+	// money.Sum of the postings, added in place rather than gathered into
+	// a slice first: the same checks and errors.
+	sum, err := money.Zero(cur)
+	for _, p := range e.Postings {
+		if err != nil {
+			break
+		}
+		sum, err = sum.Add(p.Amount)
+	}
 	if err != nil {
 		return fmt.Errorf("memory: ledger entry %q: %v: %w", e.ID, err, storage.ErrInvalidRecord)
 	}
@@ -79,15 +85,26 @@ func (r ledger) Append(ctx context.Context, e storage.LedgerEntry) (storage.Ledg
 		l.balances[e.AccountID] = bals
 	}
 	// Compute every new balance first so a refused entry touches nothing.
-	next := map[string]storage.LedgerBalance{}
+	// An entry has a handful of postings: the balances it moves are kept
+	// in a small slice (on the stack for up to eight) rather than a map.
+	type moved struct {
+		acct    string
+		b, old  storage.LedgerBalance
+		existed bool
+	}
+	next := make([]moved, 0, 8)
 	for _, p := range e.Postings {
-		b, ok := next[p.LedgerAccount]
-		if !ok {
-			b, ok = bals[p.LedgerAccount]
-			if !ok {
+		i := slices.IndexFunc(next, func(m moved) bool { return m.acct == p.LedgerAccount })
+		if i < 0 {
+			old, existed := bals[p.LedgerAccount]
+			b := old
+			if !existed {
 				b = storage.LedgerBalance{AccountID: e.AccountID, LedgerAccount: p.LedgerAccount, Amount: zeroLike(p.Amount), ExpiresAt: p.ExpiresAt}
 			}
+			next = append(next, moved{acct: p.LedgerAccount, b: b, old: old, existed: existed})
+			i = len(next) - 1
 		}
+		b := &next[i].b
 		sum, err := b.Amount.Add(p.Amount)
 		if err != nil {
 			return storage.LedgerEntry{}, fmt.Errorf("memory: ledger entry %q: %v: %w", e.ID, err, storage.ErrInvalidRecord)
@@ -96,25 +113,29 @@ func (r ledger) Append(ctx context.Context, e storage.LedgerEntry) (storage.Ledg
 			return storage.LedgerEntry{}, fmt.Errorf("memory: %s of %q would be %s: %w", p.LedgerAccount, e.AccountID, sum, storage.ErrNegativeBalance)
 		}
 		b.Amount, b.UpdatedAt = sum, e.At
-		next[p.LedgerAccount] = b
 	}
-	for acct, b := range next {
-		old, existed := bals[acct]
-		bals[acct] = b
-		r.t.undo = append(r.t.undo, func() {
-			if existed {
-				bals[acct] = old
+	for _, m := range next {
+		bals[m.acct] = m.b
+	}
+	// One undo step restores every balance moved (in reverse order, as
+	// separate steps would).
+	undo := make([]moved, len(next))
+	copy(undo, next)
+	r.t.onUndo(func() {
+		for i := len(undo) - 1; i >= 0; i-- {
+			if m := undo[i]; m.existed {
+				bals[m.acct] = m.old
 			} else {
-				delete(bals, acct)
+				delete(bals, m.acct)
 			}
-		})
-	}
+		}
+	})
 	l.seq++
 	e = cloneEntry(e)
 	e.Seq = l.seq
 	l.entries[e.AccountID] = append(l.entries[e.AccountID], e)
 	l.entryIDs[key] = e.Seq
-	r.t.undo = append(r.t.undo, func() {
+	r.t.onUndo(func() {
 		l.entries[e.AccountID] = l.entries[e.AccountID][:len(l.entries[e.AccountID])-1]
 		delete(l.entryIDs, key)
 		l.seq--
@@ -156,8 +177,12 @@ func (r ledger) Balances(ctx context.Context, accountID string) ([]storage.Ledge
 	if err := r.t.check(ctx); err != nil {
 		return nil, err
 	}
-	var out []storage.LedgerBalance
-	for _, b := range r.t.data.ledger.balances[accountID] {
+	bals := r.t.data.ledger.balances[accountID]
+	if len(bals) == 0 {
+		return nil, nil
+	}
+	out := make([]storage.LedgerBalance, 0, len(bals))
+	for _, b := range bals {
 		out = append(out, b)
 	}
 	slices.SortFunc(out, func(a, b storage.LedgerBalance) int { return cmp.Compare(a.LedgerAccount, b.LedgerAccount) })

@@ -15,8 +15,8 @@ type orderState struct {
 	coupons       map[string]storage.CouponRecord
 	redemptions   map[string]storage.Redemption // by id
 	redemptionsBy map[[2]string][]string        // (tenant, order) → ids
-	orders        map[string]storage.Order
-	ordersBy      map[string][]string // tenant → order ids
+	orders        *table[string, storage.Order]
+	ordersBy      *lists[string, string] // tenant → order ids
 }
 
 func newOrderState() orderState {
@@ -24,8 +24,8 @@ func newOrderState() orderState {
 		coupons:       map[string]storage.CouponRecord{},
 		redemptions:   map[string]storage.Redemption{},
 		redemptionsBy: map[[2]string][]string{},
-		orders:        map[string]storage.Order{},
-		ordersBy:      map[string][]string{},
+		orders:        newTable[string, storage.Order](),
+		ordersBy:      newLists[string, string](),
 	}
 }
 
@@ -150,12 +150,12 @@ func (r orders) Create(ctx context.Context, o storage.Order) error {
 	if o.ID == "" || o.AccountID == "" || o.Status == "" {
 		return fmt.Errorf("memory: order without id, account or status: %w", storage.ErrInvalidRecord)
 	}
-	m := r.t.data.orders.orders
+	m := r.t.data.orders.orders.m
 	if _, ok := m[o.ID]; ok {
 		return fmt.Errorf("memory: order %q: %w", o.ID, storage.ErrDuplicate)
 	}
-	put(r.t, m, o.ID, o.Clone())
-	appendTo(r.t, r.t.data.orders.ordersBy, o.AccountID, o.ID)
+	set(r.t, r.t.data.orders.orders, o.ID, o.Clone())
+	add(r.t, r.t.data.orders.ordersBy, o.AccountID, o.ID)
 	return nil
 }
 
@@ -163,7 +163,7 @@ func (r orders) Get(ctx context.Context, accountID, id string) (storage.Order, e
 	if err := r.t.check(ctx); err != nil {
 		return storage.Order{}, err
 	}
-	o, ok := r.t.data.orders.orders[id]
+	o, ok := r.t.data.orders.orders.m[id]
 	if !ok || o.AccountID != accountID {
 		return storage.Order{}, fmt.Errorf("memory: order %q: %w", id, storage.ErrNotFound)
 	}
@@ -178,13 +178,14 @@ func (r orders) Update(ctx context.Context, o storage.Order) error {
 	if err := r.t.check(ctx); err != nil {
 		return err
 	}
-	m := r.t.data.orders.orders
+	m := r.t.data.orders.orders.m
 	old, ok := m[o.ID]
 	if !ok || old.AccountID != o.AccountID {
 		return fmt.Errorf("memory: order %q: %w", o.ID, storage.ErrNotFound)
 	}
 	o.CreatedAt = old.CreatedAt
-	put(r.t, m, o.ID, o.Clone())
+	o.Detail = keepOrderDetail(old.Detail, o.Detail) // a copy: see share.go
+	set(r.t, r.t.data.orders.orders, o.ID, o)
 	return nil
 }
 
@@ -194,8 +195,8 @@ func (r orders) CountByAccount(ctx context.Context, accountID string, statuses .
 	}
 	n := 0
 	s := &r.t.data.orders
-	for _, id := range s.ordersBy[accountID] {
-		if o := s.orders[id]; len(statuses) == 0 || slices.Contains(statuses, o.Status) {
+	for _, id := range s.ordersBy.m[accountID] {
+		if o := s.orders.m[id]; len(statuses) == 0 || slices.Contains(statuses, o.Status) {
 			n++
 		}
 	}

@@ -20,21 +20,38 @@ func (r outbox) Append(ctx context.Context, e storage.Event) (storage.Event, err
 	if err := r.t.check(ctx); err != nil {
 		return storage.Event{}, err
 	}
+	stored, err := r.append(e)
+	if err != nil {
+		return storage.Event{}, err
+	}
+	return cloneEvent(stored), nil
+}
+
+// append stores a copy of e and returns the stored value itself (Append
+// clones it before handing it out; AppendMany hands nothing out).
+func (r outbox) append(e storage.Event) (storage.Event, error) {
 	if e.ID == "" || e.AccountID == "" || e.Stream == "" || e.Kind == "" {
 		return storage.Event{}, fmt.Errorf("memory: event without id, account, stream or kind: %w", storage.ErrInvalidRecord)
 	}
 	s := &r.t.data.resources
-	if s.eventIDs[e.ID] {
+	if s.eventIDs.m[e.ID] {
 		return storage.Event{}, fmt.Errorf("memory: event %q: %w", e.ID, storage.ErrDuplicate)
 	}
-	put(r.t, s.eventIDs, e.ID, true)
+	set(r.t, s.eventIDs, e.ID, true)
 	e = cloneEvent(e)
 	e.ClaimToken, e.ClaimedUntil = "", time.Time{} // a new event is unclaimed
 	e.Seq = int64(len(s.events)) + 1
 	s.events = append(s.events, e)
-	r.t.undo = append(r.t.undo, func() { s.events = s.events[:len(s.events)-1] })
-	return cloneEvent(e), nil
+	r.t.undo = append(r.t.undo, undoStep{tb: (*eventAppends)(s)})
+	return e, nil
 }
+
+// eventAppends is resourceState seen as the undo of appends to its
+// outbox: the newest event goes; there is no log to keep.
+type eventAppends resourceState
+
+func (s *eventAppends) undoLast()   { s.events = s.events[:len(s.events)-1] }
+func (s *eventAppends) forgetLast() {}
 
 // Deliverable scans undelivered events in Seq order, starting at the first
 // undelivered one, so delivered history costs nothing.
@@ -121,7 +138,7 @@ func (r outbox) Claim(ctx context.Context, t time.Time, token string, until time
 	}
 	if len(prev) > 0 {
 		// One undo step for the page: the claims it replaced.
-		r.t.undo = append(r.t.undo, func() {
+		r.t.onUndo(func() {
 			for _, p := range prev {
 				s.events[p.i].ClaimToken, s.events[p.i].ClaimedUntil = p.token, p.until
 			}
@@ -161,7 +178,7 @@ func (r outbox) Update(ctx context.Context, e storage.Event) error {
 	next.Attempts, next.NextAttemptAt, next.LastError, next.DeliveredAt = e.Attempts, e.NextAttemptAt, e.LastError, e.DeliveredAt
 	next.ClaimToken, next.ClaimedUntil = e.ClaimToken, e.ClaimedUntil
 	s.events[i] = next
-	r.t.undo = append(r.t.undo, func() {
+	r.t.onUndo(func() {
 		s.events[i] = old
 		s.pending = min(s.pending, int(i))
 	})

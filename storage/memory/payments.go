@@ -12,9 +12,9 @@ import (
 
 // paymentState holds payments and everything gateways touch.
 type paymentState struct {
-	payments  map[string]storage.Payment // by payment id
-	byAccount map[string][]string        // tenant → payment ids, creation order
-	events    map[[2]string]time.Time    // (gateway, event id) → applied at
+	payments  *table[string, storage.Payment] // by payment id
+	byAccount *lists[string, string]          // tenant → payment ids, creation order
+	events    map[[2]string]time.Time         // (gateway, event id) → applied at
 	linked    map[string]storage.LinkedAccount
 	linkedBy  map[string][]string // tenant → linked account ids, creation order
 	links     map[string]storage.PaymentLink
@@ -26,8 +26,8 @@ type paymentState struct {
 
 func newPaymentState() paymentState {
 	return paymentState{
-		payments:  map[string]storage.Payment{},
-		byAccount: map[string][]string{},
+		payments:  newTable[string, storage.Payment](),
+		byAccount: newLists[string, string](),
 		events:    map[[2]string]time.Time{},
 		linked:    map[string]storage.LinkedAccount{},
 		linkedBy:  map[string][]string{},
@@ -46,12 +46,12 @@ func (r payments) Create(ctx context.Context, p storage.Payment) error {
 		return fmt.Errorf("memory: payment without id, account or status, or with negative attempts: %w", storage.ErrInvalidRecord)
 	}
 	s := &r.t.data.payments
-	if _, ok := s.payments[p.ID]; ok {
+	if _, ok := s.payments.m[p.ID]; ok {
 		return fmt.Errorf("memory: payment %q: %w", p.ID, storage.ErrDuplicate)
 	}
 	p.Version = 1
-	put(r.t, s.payments, p.ID, p)
-	appendTo(r.t, s.byAccount, p.AccountID, p.ID)
+	set(r.t, s.payments, p.ID, p)
+	add(r.t, s.byAccount, p.AccountID, p.ID)
 	r.reindex(p)
 	return nil
 }
@@ -68,10 +68,10 @@ func (r payments) reindex(p storage.Payment) {
 	}
 	if was {
 		delete(open, p.ID)
-		r.t.undo = append(r.t.undo, func() { open[p.ID] = true })
+		r.t.onUndo(func() { open[p.ID] = true })
 	} else {
 		open[p.ID] = true
-		r.t.undo = append(r.t.undo, func() { delete(open, p.ID) })
+		r.t.onUndo(func() { delete(open, p.ID) })
 	}
 }
 
@@ -79,7 +79,7 @@ func (r payments) Get(ctx context.Context, accountID, id string) (storage.Paymen
 	if err := r.t.check(ctx); err != nil {
 		return storage.Payment{}, err
 	}
-	p, ok := r.t.data.payments.payments[id]
+	p, ok := r.t.data.payments.payments.m[id]
 	if !ok || p.AccountID != accountID {
 		return storage.Payment{}, fmt.Errorf("memory: payment %q: %w", id, storage.ErrNotFound)
 	}
@@ -94,7 +94,7 @@ func (r payments) LookupForUpdate(ctx context.Context, id string) (storage.Payme
 	if err := r.t.check(ctx); err != nil {
 		return storage.Payment{}, err
 	}
-	p, ok := r.t.data.payments.payments[id]
+	p, ok := r.t.data.payments.payments.m[id]
 	if !ok {
 		return storage.Payment{}, fmt.Errorf("memory: payment %q: %w", id, storage.ErrNotFound)
 	}
@@ -106,7 +106,7 @@ func (r payments) Update(ctx context.Context, p storage.Payment) (storage.Paymen
 		return storage.Payment{}, err
 	}
 	s := &r.t.data.payments
-	old, ok := s.payments[p.ID]
+	old, ok := s.payments.m[p.ID]
 	if !ok || old.AccountID != p.AccountID {
 		return storage.Payment{}, fmt.Errorf("memory: payment %q: %w", p.ID, storage.ErrNotFound)
 	}
@@ -114,7 +114,7 @@ func (r payments) Update(ctx context.Context, p storage.Payment) (storage.Paymen
 		return storage.Payment{}, fmt.Errorf("memory: payment %q without status or with negative attempts: %w", p.ID, storage.ErrInvalidRecord)
 	}
 	p.CreatedAt, p.Version = old.CreatedAt, old.Version+1
-	put(r.t, s.payments, p.ID, p)
+	set(r.t, s.payments, p.ID, p)
 	r.reindex(p)
 	return p, nil
 }
@@ -127,7 +127,7 @@ func (r payments) List(ctx context.Context, accountID, afterID string, limit int
 		return nil, err
 	}
 	s := &r.t.data.payments
-	ids := s.byAccount[accountID]
+	ids := s.byAccount.m[accountID]
 	i := len(ids) - 1
 	if afterID != "" {
 		i = slices.Index(ids, afterID) - 1
@@ -137,7 +137,7 @@ func (r payments) List(ctx context.Context, accountID, afterID string, limit int
 	}
 	var out []storage.Payment
 	for ; i >= 0 && len(out) < limit; i-- {
-		out = append(out, s.payments[ids[i]])
+		out = append(out, s.payments.m[ids[i]])
 	}
 	return out, nil
 }
@@ -172,7 +172,7 @@ func (r payments) due(ctx context.Context, limit int, match func(storage.Payment
 	s := &r.t.data.payments
 	var out []storage.Payment
 	for id := range s.open {
-		if p := s.payments[id]; match(p) {
+		if p := s.payments.m[id]; match(p) {
 			out = append(out, p)
 		}
 	}

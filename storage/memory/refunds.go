@@ -62,10 +62,10 @@ func (r refunds) reindex(rf storage.Refund) {
 	}
 	if was {
 		delete(idx, rf.ID)
-		r.t.undo = append(r.t.undo, func() { idx[rf.ID] = true })
+		r.t.onUndo(func() { idx[rf.ID] = true })
 	} else {
 		idx[rf.ID] = true
-		r.t.undo = append(r.t.undo, func() { delete(idx, rf.ID) })
+		r.t.onUndo(func() { delete(idx, rf.ID) })
 	}
 }
 

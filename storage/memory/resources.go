@@ -13,16 +13,16 @@ import (
 
 // resourceState holds resources, invoices, the action log and the outbox.
 type resourceState struct {
-	resources   map[string]storage.Resource
-	resourcesBy map[string][]string    // tenant → ids, creation order
-	byOrder     map[[2]string][]string // (tenant, order) → ids, creation order
+	resources   *table[string, storage.Resource]
+	resourcesBy *lists[string, string]    // tenant → ids, creation order
+	byOrder     *lists[[2]string, string] // (tenant, order) → ids, creation order
 	// due indexes resources by NextDueAt so Due costs what is due, not
 	// what exists.
 	due        *dueIndex
-	invoices   map[string]storage.Invoice
-	invoicesBy map[string][]string // tenant → ids, creation order
-	numbers    map[string]int64    // series → last number
-	issued     map[string]string   // "series/number" → invoice id
+	invoices   *table[string, storage.Invoice]
+	invoicesBy *lists[string, string] // tenant → ids, creation order
+	numbers    map[string]int64       // series → last number
+	issued     *table[string, string] // "series/number" → invoice id
 	actions    map[string][]storage.Action
 	actionIDs  map[string]bool
 	actionSeq  int64
@@ -31,15 +31,15 @@ type resourceState struct {
 	// everything before it is delivered, so Deliverable starts there
 	// instead of at the beginning of history.
 	pending  int
-	eventIDs map[string]bool
+	eventIDs *table[string, bool]
 }
 
 func newResourceState() resourceState {
 	return resourceState{
-		resources: map[string]storage.Resource{}, resourcesBy: map[string][]string{}, byOrder: map[[2]string][]string{}, due: newDueIndex(),
-		invoices: map[string]storage.Invoice{}, invoicesBy: map[string][]string{},
-		numbers: map[string]int64{}, issued: map[string]string{},
-		actions: map[string][]storage.Action{}, actionIDs: map[string]bool{}, eventIDs: map[string]bool{},
+		resources: newTable[string, storage.Resource](), resourcesBy: newLists[string, string](), byOrder: newLists[[2]string, string](),
+		due: newDueIndex(), invoices: newTable[string, storage.Invoice](), invoicesBy: newLists[string, string](),
+		numbers: map[string]int64{}, issued: newTable[string, string](),
+		actions: map[string][]storage.Action{}, actionIDs: map[string]bool{}, eventIDs: newTable[string, bool](),
 	}
 }
 
@@ -57,30 +57,28 @@ func (r resources) Create(ctx context.Context, res storage.Resource) error {
 		return fmt.Errorf("memory: resource without id, account or status: %w", storage.ErrInvalidRecord)
 	}
 	s := &r.t.data.resources
-	if _, ok := s.resources[res.ID]; ok {
+	if _, ok := s.resources.m[res.ID]; ok {
 		return fmt.Errorf("memory: resource %q: %w", res.ID, storage.ErrDuplicate)
 	}
 	res = cloneResource(res)
 	res.Version = 1
-	put(r.t, s.resources, res.ID, res)
-	appendTo(r.t, s.resourcesBy, res.AccountID, res.ID)
-	appendTo(r.t, s.byOrder, [2]string{res.AccountID, res.OrderID}, res.ID)
+	set(r.t, s.resources, res.ID, res)
+	add(r.t, s.resourcesBy, res.AccountID, res.ID)
+	add(r.t, s.byOrder, [2]string{res.AccountID, res.OrderID}, res.ID)
 	r.reindex(res.ID, time.Time{}, res.NextDueAt)
 	return nil
 }
 
 // reindex moves a resource in the due index and records the undo.
 func (r resources) reindex(id string, from, to time.Time) {
-	idx := r.t.data.resources.due
-	idx.move(id, from, to)
-	r.t.undo = append(r.t.undo, func() { idx.move(id, to, from) })
+	r.t.data.resources.due.record(r.t, id, from, to)
 }
 
 func (r resources) Get(ctx context.Context, accountID, id string) (storage.Resource, error) {
 	if err := r.t.check(ctx); err != nil {
 		return storage.Resource{}, err
 	}
-	res, ok := r.t.data.resources.resources[id]
+	res, ok := r.t.data.resources.resources.m[id]
 	if !ok || res.AccountID != accountID {
 		return storage.Resource{}, fmt.Errorf("memory: resource %q: %w", id, storage.ErrNotFound)
 	}
@@ -106,18 +104,18 @@ func (r resources) Update(ctx context.Context, res storage.Resource) (storage.Re
 // value itself (the caller clones it before handing it out).
 func (r resources) update(res storage.Resource) (storage.Resource, error) {
 	s := &r.t.data.resources
-	old, ok := s.resources[res.ID]
+	old, ok := s.resources.m[res.ID]
 	if !ok || old.AccountID != res.AccountID {
 		return storage.Resource{}, fmt.Errorf("memory: resource %q: %w", res.ID, storage.ErrNotFound)
 	}
 	if res.Status == "" {
 		return storage.Resource{}, fmt.Errorf("memory: resource %q without status: %w", res.ID, storage.ErrInvalidRecord)
 	}
-	res = cloneResource(res)
+	res.ResourceDetail = keepResourceDetail(old.ResourceDetail, res.ResourceDetail) // a copy: see share.go
 	res.CreatedAt, res.Version = old.CreatedAt, old.Version+1
-	put(r.t, s.resources, res.ID, res)
+	set(r.t, s.resources, res.ID, res)
 	if res.OrderID != old.OrderID {
-		appendTo(r.t, s.byOrder, [2]string{res.AccountID, res.OrderID}, res.ID)
+		add(r.t, s.byOrder, [2]string{res.AccountID, res.OrderID}, res.ID)
 	}
 	r.reindex(res.ID, old.NextDueAt, res.NextDueAt)
 	return res, nil
@@ -131,7 +129,7 @@ func (r resources) List(ctx context.Context, accountID, afterID string, limit in
 		return nil, err
 	}
 	s := &r.t.data.resources
-	ids := s.resourcesBy[accountID]
+	ids := s.resourcesBy.m[accountID]
 	i := 0
 	if afterID != "" {
 		i = slices.Index(ids, afterID) + 1
@@ -141,7 +139,7 @@ func (r resources) List(ctx context.Context, accountID, afterID string, limit in
 	}
 	var out []storage.Resource
 	for ; i < len(ids) && len(out) < limit; i++ {
-		out = append(out, cloneResource(s.resources[ids[i]]))
+		out = append(out, cloneResource(s.resources.m[ids[i]]))
 	}
 	return out, nil
 }
@@ -154,8 +152,8 @@ func (r resources) ListByOrder(ctx context.Context, accountID, orderID string) (
 	// A recovered resource moves to its new order: the index lists every
 	// order it belonged to, the record says which it belongs to now.
 	var out []storage.Resource
-	for _, id := range s.byOrder[[2]string{accountID, orderID}] {
-		if res := s.resources[id]; res.OrderID == orderID {
+	for _, id := range s.byOrder.m[[2]string{accountID, orderID}] {
+		if res := s.resources.m[id]; res.OrderID == orderID {
 			out = append(out, cloneResource(res))
 		}
 	}
@@ -170,9 +168,13 @@ func (r resources) Due(ctx context.Context, t time.Time, limit int) ([]storage.R
 		return nil, err
 	}
 	s := &r.t.data.resources
-	var out []storage.Resource
-	for _, id := range s.due.upTo(t, limit) {
-		out = append(out, cloneResource(s.resources[id]))
+	ids := s.due.upTo(t, limit)
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	out := make([]storage.Resource, len(ids)) // a page of 1.3 kB records: grown once
+	for i, id := range ids {
+		out[i] = cloneResource(s.resources.m[id])
 	}
 	return out, nil
 }
@@ -190,6 +192,37 @@ func (r resources) ClaimDue(ctx context.Context, t time.Time, limit int) ([]stor
 type dueIndex struct {
 	heap dueHeap
 	cur  map[string]time.Time
+	// log is the moves of the running transaction, for undo (see
+	// undo.go).
+	log []dueMove
+}
+
+// dueMove is one move of an id in a due index.
+type dueMove struct {
+	id       string
+	from, to time.Time
+}
+
+// record moves id and logs the move in t's undo log.
+func (d *dueIndex) record(t *tx, id string, from, to time.Time) {
+	d.move(id, from, to)
+	d.log = append(d.log, dueMove{id: id, from: from, to: to})
+	t.undo = append(t.undo, undoStep{tb: d})
+}
+
+func (d *dueIndex) undoLast() {
+	m := d.log[len(d.log)-1]
+	d.move(m.id, m.to, m.from)
+	d.forgetLast()
+}
+
+func (d *dueIndex) forgetLast() {
+	n := len(d.log) - 1
+	d.log[n] = dueMove{}
+	d.log = d.log[:n]
+	if n == 0 && cap(d.log) > maxKeptLog {
+		d.log = nil
+	}
 }
 
 type dueKey struct {
@@ -205,7 +238,7 @@ func (d *dueIndex) move(id string, _, to time.Time) {
 		delete(d.cur, id)
 	} else {
 		d.cur[id] = to
-		heap.Push(&d.heap, dueKey{to, id})
+		d.heap.push(dueKey{to, id})
 	}
 	if len(d.heap) > 2*len(d.cur)+1024 {
 		d.rebuild()
@@ -225,7 +258,7 @@ func (d *dueIndex) upTo(t time.Time, limit int) []string {
 	var live []dueKey
 	seen := map[string]bool{}
 	for len(d.heap) > 0 && len(live) < limit && !d.heap[0].at.After(t) {
-		k := heap.Pop(&d.heap).(dueKey)
+		k := d.heap.pop()
 		if at, ok := d.cur[k.id]; !ok || !at.Equal(k.at) || seen[k.id] {
 			continue // stale or duplicate: dropped for good
 		}
@@ -235,13 +268,60 @@ func (d *dueIndex) upTo(t time.Time, limit int) []string {
 	out := make([]string, len(live))
 	for i, k := range live {
 		out[i] = k.id
-		heap.Push(&d.heap, k)
+		d.heap.push(k)
 	}
 	return out
 }
 
-// dueHeap orders keys by due time, then id.
+// dueHeap orders keys by due time, then id. push and pop are
+// container/heap's Push and Pop without boxing each key in an interface
+// (an allocation per key moved); Init still comes from container/heap.
 type dueHeap []dueKey
+
+func (h *dueHeap) push(k dueKey) {
+	*h = append(*h, k)
+	h.up(len(*h) - 1)
+}
+
+func (h *dueHeap) pop() dueKey {
+	n := len(*h) - 1
+	h.Swap(0, n)
+	h.down(0, n)
+	k := (*h)[n]
+	*h = (*h)[:n]
+	return k
+}
+
+// up and down are container/heap's sift steps.
+func (h dueHeap) up(j int) {
+	for {
+		i := (j - 1) / 2 // parent
+		if i == j || !h.Less(j, i) {
+			break
+		}
+		h.Swap(i, j)
+		j = i
+	}
+}
+
+func (h dueHeap) down(i0, n int) {
+	i := i0
+	for {
+		j1 := 2*i + 1
+		if j1 >= n || j1 < 0 { // j1 < 0 after int overflow
+			break
+		}
+		j := j1 // left child
+		if j2 := j1 + 1; j2 < n && h.Less(j2, j1) {
+			j = j2 // = 2*i + 2  // right child
+		}
+		if !h.Less(j, i) {
+			break
+		}
+		h.Swap(i, j)
+		i = j
+	}
+}
 
 func (h dueHeap) Len() int { return len(h) }
 func (h dueHeap) Less(i, j int) bool {

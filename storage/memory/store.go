@@ -24,8 +24,11 @@ type Store struct {
 
 // state is everything the store holds. It is only touched with Store.mu held.
 type state struct {
-	accounts  map[string]storage.Account
-	idem      map[idemKey]storage.IdempotencyRecord
+	// steps is the undo stack the last transaction left empty, kept for
+	// the next (in state, not Store, so that Store stays comparable).
+	steps     []undoStep
+	accounts  *table[string, storage.Account]
+	idem      *table[idemKey, storage.IdempotencyRecord]
 	audit     map[string][]storage.AuditRecord // per account, in Seq order
 	auditSeq  int64
 	ledger    ledgerState
@@ -45,8 +48,8 @@ var _ storage.Store = (*Store)(nil)
 // New returns an empty store.
 func New() *Store {
 	return &Store{data: &state{
-		accounts:  map[string]storage.Account{},
-		idem:      map[idemKey]storage.IdempotencyRecord{},
+		accounts:  newTable[string, storage.Account](),
+		idem:      newTable[idemKey, storage.IdempotencyRecord](),
 		audit:     map[string][]storage.AuditRecord{},
 		ledger:    newLedgerState(),
 		payments:  newPaymentState(),
@@ -74,38 +77,87 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx storag
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t := &tx{data: s.data}
+	t := &tx{data: s.data, undo: s.data.steps[:0]}
 	defer func() {
 		if p := recover(); p != nil {
 			t.rollback()
+			s.keep(t)
 			panic(p)
 		}
 	}()
 	if err := fn(context.WithValue(ctx, txMarker{s}, true), t); err != nil {
 		t.rollback()
+		s.keep(t)
 		return err
 	}
 	if err := ctx.Err(); err != nil {
 		t.rollback()
+		s.keep(t)
 		return fmt.Errorf("memory: transaction not committed: %w", err)
 	}
-	t.done = true
+	t.commit()
+	s.keep(t)
 	return nil
+}
+
+// keep takes back the undo stack of the ended transaction t, emptied, for
+// the next one.
+func (s *Store) keep(t *tx) {
+	if cap(t.steps) <= 16*maxKeptLog {
+		s.data.steps = t.steps[:0]
+	} else {
+		s.data.steps = nil
+	}
+	t.steps = nil
 }
 
 // tx records an undo step for every write, so rollback restores the state
 // exactly as it was when the transaction began.
 type tx struct {
 	data *state
-	undo []func()
-	done bool
+	undo []undoStep
+	// steps is undo's array once the transaction has ended, for the
+	// store to keep.
+	steps []undoStep
+	done  bool
 }
 
+// rollback takes back every write, newest first, and ends t.
 func (t *tx) rollback() {
+	t.undoTo(0)
+	t.end()
+}
+
+// commit keeps every write, emptying the tables' logs, and ends t.
+func (t *tx) commit() {
 	for i := len(t.undo) - 1; i >= 0; i-- {
-		t.undo[i]()
+		if tb := t.undo[i].tb; tb != nil {
+			tb.forgetLast()
+		}
 	}
-	t.undo = nil
+	clear(t.undo)
+	t.end()
+}
+
+// undoTo takes back the writes logged after the first mark steps, newest
+// first.
+func (t *tx) undoTo(mark int) {
+	for i := len(t.undo) - 1; i >= mark; i-- {
+		if st := t.undo[i]; st.tb != nil {
+			st.tb.undoLast()
+		} else {
+			st.fn()
+		}
+		t.undo[i] = undoStep{}
+	}
+	t.undo = t.undo[:mark]
+}
+
+// end marks t done and hands its (empty) undo stack over for reuse.
+func (t *tx) end() {
+	if !t.done {
+		t.steps, t.undo = t.undo[:0], nil
+	}
 	t.done = true
 }
 
@@ -118,10 +170,7 @@ func (t *tx) Savepoint(ctx context.Context, fn func(ctx context.Context, tx stor
 	}
 	mark := len(t.undo)
 	if err := fn(ctx, t); err != nil {
-		for i := len(t.undo) - 1; i >= mark; i-- {
-			t.undo[i]()
-		}
-		t.undo = t.undo[:mark]
+		t.undoTo(mark)
 		return err
 	}
 	return nil

@@ -2,6 +2,7 @@ package storagetest
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudbill/cloudbill/billing/money"
+	"github.com/cloudbill/cloudbill/billing/order"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/invoice"
 	"github.com/cloudbill/cloudbill/lifecycle"
@@ -51,6 +53,71 @@ func (s suite) testTypedRecords(t *testing.T) {
 			require.NoError(t, err)
 			assertSame(t, up, read)
 			require.Equal(t, int64(2), read.Version)
+			return nil
+		})
+	})
+
+	t.Run("what was written back unchanged is still the store's own copy", func(t *testing.T) {
+		// A store may keep what an update writes back unchanged instead of
+		// copying it again; it must still never keep the caller's memory.
+		st := s.newStore(t)
+		want := richResource(t, "a", "r1")
+		wantOrder := richOrder(t, "a", "o1")
+		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+			if err := tx.Orders().Create(ctx, wantOrder); err != nil {
+				return err
+			}
+			return tx.Resources().Create(ctx, want)
+		})
+		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+			got, err := tx.Resources().Get(ctx, "a", "r1")
+			require.NoError(t, err)
+			up, err := tx.Resources().Update(ctx, got)
+			require.NoError(t, err)
+			many, err := tx.Resources().Get(ctx, "a", "r1")
+			require.NoError(t, err)
+			require.NoError(t, tx.Resources().UpdateMany(ctx, []storage.Resource{many}))
+			for _, r := range []*storage.Resource{&got, &up, &many} {
+				r.Configuration.Components["disk_gb"] = 999
+				r.CouponShares["SPRING"] = vnd(t, 1)
+				r.InvoiceIDs[0] = "changed"
+				r.Value.Segments[0].Value = vnd(t, 1)
+				r.Line.Configuration.Components["disk_gb"] = 999
+				r.Line.Breakdown[0] = "changed"
+				r.Line.Discounts[0].Code = "changed"
+				r.Line.Price.Parts[0].Breakdown[0] = "changed"
+				r.Intervals[0].Item = "changed"
+			}
+			again, err := tx.Resources().Get(ctx, "a", "r1")
+			require.NoError(t, err)
+			want.Version = 3
+			assertSame(t, want, again)
+
+			o, err := tx.Orders().Get(ctx, "a", "o1")
+			require.NoError(t, err)
+			o.Status = order.StatusPaid
+			require.NoError(t, tx.Orders().Update(ctx, o))
+			o.Items[0].Configuration.Components["disk_gb"] = 1
+			o.Targets[0].Resize.NewLine.Breakdown[0] = "changed"
+			o.Coupons[0] = "changed"
+			o.Quote.Lines[0].Breakdown[0] = "changed"
+			o.Quote.Lines[0].Price.Parts[0].Breakdown[0] = "changed"
+			o.Quote.Lines[0].Discounts[0].Code = "changed"
+			o.Quote.Discounts[0].Code = "changed"
+			gotOrder, err := tx.Orders().Get(ctx, "a", "o1")
+			require.NoError(t, err)
+			wantOrder.Status = order.StatusPaid
+			assertSame(t, wantOrder, gotOrder)
+
+			// A change written back is kept, and the caller's value is
+			// still not shared.
+			gotOrder.Quote.Lines[0].Breakdown = append(gotOrder.Quote.Lines[0].Breakdown, "one more")
+			require.NoError(t, tx.Orders().Update(ctx, gotOrder))
+			gotOrder.Quote.Lines[0].Breakdown[1] = "changed"
+			read, err := tx.Orders().Get(ctx, "a", "o1")
+			require.NoError(t, err)
+			wantOrder.Quote.Lines[0].Breakdown = append(slices.Clone(wantOrder.Quote.Lines[0].Breakdown), "one more")
+			assertSame(t, wantOrder, read)
 			return nil
 		})
 	})

@@ -45,9 +45,12 @@ type Env struct {
 	// Tel is the System's telemetry; nil when the host passed no
 	// providers (every call on it then returns at once).
 	Tel *Telemetry
-	// RulesCache is the only thing an Env changes after it is built:
-	// lifecycle rules it has built, which never go stale.
+	// RulesCache is the only thing an Env changes after it is built,
+	// with ids' scratch below: lifecycle rules it has built, which never
+	// go stale.
 	RulesCache RulesCache
+	// ids is the scratch NewID reads random bytes into.
+	ids idScratch
 }
 
 // Settings are the host's policies from Config that the capabilities read;

@@ -3,6 +3,7 @@ package core
 import (
 	"fmt"
 	"io"
+	"sync"
 )
 
 // idAlphabet spells random ids: RFC 4648 base32 in lower case, without
@@ -15,8 +16,8 @@ const idAlphabet = "abcdefghijklmnopqrstuvwxyz234567"
 // secret. 80 bits are exactly 16 base32 digits, built in place so that an
 // id costs one allocation.
 func (s *Env) NewID(prefix string) (string, error) {
-	var b [10]byte
-	if _, err := io.ReadFull(s.Cfg.Random, b[:]); err != nil {
+	b, err := s.ids.read(s.Cfg.Random)
+	if err != nil {
 		return "", fmt.Errorf("billing: read random id: %w", err)
 	}
 	var buf [64]byte
@@ -30,4 +31,21 @@ func (s *Env) NewID(prefix string) (string, error) {
 		}
 	}
 	return string(out), nil
+}
+
+// idScratch is the buffer an Env's ids read their random bytes into. A
+// local array passed to the host's io.Reader escapes to the heap, one
+// allocation per id; this one is allocated with the Env and shared under
+// a lock held only for the read.
+type idScratch struct {
+	mu  sync.Mutex
+	buf [10]byte
+}
+
+// read fills the scratch from r and returns a copy of it.
+func (x *idScratch) read(r io.Reader) ([10]byte, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	_, err := io.ReadFull(r, x.buf[:])
+	return x.buf, err
 }

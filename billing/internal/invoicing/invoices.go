@@ -186,11 +186,11 @@ func ServiceName(s *core.Env, currency, productID string) string {
 	if err != nil {
 		return ""
 	}
-	p, err := cat.Product(productID)
+	name, err := cat.ProductName(productID)
 	if err != nil {
 		return ""
 	}
-	return p.Name
+	return name
 }
 
 func describeResource(productID string, d *storage.ResourceDetail) string {

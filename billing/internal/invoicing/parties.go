@@ -17,8 +17,29 @@ const AuditLegalChanged = "account.legal_details_changed"
 // WithParties snapshots the provider's legal details (the seller) and the
 // account's (the buyer) onto a draft about to be issued: the document
 // keeps them as they are now, whatever changes later.
+//
+// It is invoice.WithParties, same checks and errors, done on draft itself
+// instead of on a copy: callers pass a draft invoice.New has just made for
+// them, which nothing else holds, so copying its lines again is waste.
 func WithParties(s *core.Env, acct storage.Account, draft invoice.Invoice) (invoice.Invoice, error) {
-	return invoice.WithParties(draft, s.Cfg.Seller, acct.Legal)
+	seller, buyer := s.Cfg.Seller, acct.Legal
+	if draft.Status != invoice.StatusDraft {
+		return invoice.WithParties(draft, seller, buyer) // its *ImmutableError
+	}
+	if err := invoice.CheckParty("Seller", seller); err != nil {
+		return invoice.Invoice{}, err
+	}
+	if err := invoice.CheckParty("Buyer", buyer); err != nil {
+		return invoice.Invoice{}, err
+	}
+	draft.Seller, draft.Buyer = nil, nil
+	if !seller.IsZero() {
+		draft.Seller = &seller
+	}
+	if !buyer.IsZero() {
+		draft.Buyer = &buyer
+	}
+	return draft, nil
 }
 
 // legalChange is the audit detail of a change of legal details.

@@ -31,7 +31,18 @@ func MonthCloseAt(s *core.Env, cal period.Calendar, t time.Time) time.Time {
 // month), so that a second close of the same month finds the first bill
 // instead of issuing another.
 func billID(resourceID string, month period.Span, cal period.Calendar) string {
-	return "bill_" + resourceID + "_" + month.Start.In(cal.Location()).Format("2006-01")
+	t := month.Start.In(cal.Location())
+	y := t.Year()
+	if y < 0 || y > 9999 {
+		return "bill_" + resourceID + "_" + t.Format("2006-01")
+	}
+	// t.Format("2006-01") written straight into the id: one allocation.
+	b := make([]byte, 0, len("bill_")+len(resourceID)+len("_2006-01"))
+	b = append(b, "bill_"...)
+	b = append(b, resourceID...)
+	b = append(b, '_', byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+int(t.Month())/10), byte('0'+int(t.Month())%10))
+	return string(b)
 }
 
 // NextUnclosedMonth returns the first month of a postpaid resource not yet
@@ -267,13 +278,28 @@ func BillDraft(s *core.Env, acct storage.Account, r *storage.Resource, d *storag
 		}
 		lines = append(lines, l)
 	}
-	month := bill.Month.Start.In(s.Rules(acct, r.ProductID).Calendar().Location()).Format("January 2006")
 	draft, err := invoice.New(invoice.Draft{ID: id, AccountID: acct.ID, ResourceID: r.ID, Currency: acct.Currency,
-		TaxMode: invoice.TaxExclusive, Lines: lines, CreatedAt: now, Memo: "Postpaid bill for " + month})
+		TaxMode: invoice.TaxExclusive, Lines: lines, CreatedAt: now,
+		Memo: billMemo(bill.Month.Start.In(s.Rules(acct, r.ProductID).Calendar().Location()))})
 	if err != nil {
 		return invoice.Invoice{}, err
 	}
 	return invoicing.WithParties(s, acct, draft)
+}
+
+// billMemo is a month bill's memo, "Postpaid bill for " and
+// t.Format("January 2006"), built in one allocation.
+func billMemo(t time.Time) string {
+	y := t.Year()
+	if y < 0 || y > 9999 {
+		return "Postpaid bill for " + t.Format("January 2006")
+	}
+	name := t.Month().String()
+	b := make([]byte, 0, len("Postpaid bill for ")+len(name)+len(" 2006"))
+	b = append(b, "Postpaid bill for "...)
+	b = append(b, name...)
+	b = append(b, ' ', byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10))
+	return string(b)
 }
 
 // billLine is one bill line as an invoice line. Amount is the line's price
@@ -321,14 +347,16 @@ func billLine(r *storage.Resource, service string, d *storage.ResourceDetail, bl
 	return l, nil
 }
 
-// clipExplain keeps at most invoice.MaxDetails explanations.
+// clipExplain keeps at most invoice.MaxDetails explanations. It does not
+// copy them: the line goes to invoice.New, which copies its lines.
 func clipExplain(explain []invoice.Detail) []invoice.Detail {
-	return slices.Clone(explain[:min(len(explain), invoice.MaxDetails)])
+	return explain[:min(len(explain), invoice.MaxDetails)]
 }
 
-// clipDetails keeps at most invoice.MaxDetails explanations.
+// clipDetails keeps at most invoice.MaxDetails explanations, uncopied as
+// clipExplain does.
 func clipDetails(details []string) []string {
-	return slices.Clone(details[:min(len(details), invoice.MaxDetails)])
+	return details[:min(len(details), invoice.MaxDetails)]
 }
 
 // PostpaidInterval is the configuration interval a postpaid resource of

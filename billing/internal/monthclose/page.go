@@ -50,25 +50,30 @@ func ClosePage(ctx context.Context, s *core.Env, tx storage.Tx, due []storage.Re
 	if err != nil {
 		return nil, err
 	}
-	accts := make(map[string]storage.Account, len(locked))
-	for _, a := range locked {
-		accts[a.ID] = a
+	// The page's bills point at the locked accounts rather than each
+	// holding a copy.
+	accts := make(map[string]*storage.Account, len(locked))
+	for i := range locked {
+		accts[locked[i].ID] = &locked[i]
 	}
 	now := s.Now()
+	// bills[i] is how to issue invs[i], drafted here and issued in place
+	// below: a bill's document is not copied from one slice to another.
 	type drafted struct {
-		draft  invoice.Invoice
-		acct   storage.Account
+		acct   *storage.Account
 		cal    period.Calendar
 		series string
 	}
 	bills := make([]drafted, 0, len(due))
+	invs := make([]storage.Invoice, 0, len(due))
 	items := make([]PageItem, 0, len(due))
 	for i := range due {
 		r := &due[i] // closing's own copy, updated in place
-		acct, ok := accts[r.AccountID]
+		acctp, ok := accts[r.AccountID]
 		if !ok {
 			return nil, fmt.Errorf("%w: %q", billingtype.ErrAccountNotFound, r.AccountID)
 		}
+		acct := *acctp
 		d := r.ResourceDetail // the claim's copy is this call's own
 		d.TickAttempts, d.TickError, d.TickRetryAt = 0, "", time.Time{}
 		cal := s.Rules(acct, r.ProductID).Calendar()
@@ -82,7 +87,8 @@ func ClosePage(ctx context.Context, s *core.Env, tx storage.Tx, due []storage.Re
 				return nil, err
 			}
 			for _, dr := range drafts {
-				bills = append(bills, drafted{draft: dr, acct: acct, cal: cal, series: series})
+				bills = append(bills, drafted{acct: acctp, cal: cal, series: series})
+				invs = append(invs, storage.Invoice{Invoice: dr})
 			}
 		}
 		r.UpdatedAt, r.ResourceDetail = now, d
@@ -110,18 +116,17 @@ func ClosePage(ctx context.Context, s *core.Env, tx storage.Tx, due []storage.Re
 		next[series] = first
 	}
 
-	invs := make([]storage.Invoice, 0, len(bills))
 	events := make([]storage.Event, 0, len(bills))
 	overdue, collect := make([]storage.Job, 0, len(bills)), make([]storage.Job, 0, len(accts))
 	collecting := make(map[string]bool, len(accts))
-	for _, b := range bills {
-		inv, err := issueBill(s, b.draft, b.series, next[b.series], b.cal, now)
+	for i, b := range bills {
+		inv, err := issueBill(s, invs[i].Invoice, b.series, next[b.series], b.cal, now)
 		if err != nil {
 			return nil, err
 		}
 		next[b.series]++
-		invs = append(invs, storage.Invoice{Invoice: inv, UpdatedAt: now})
-		ev, err := outbox.OutboxEvent(s, b.acct.ID, inv.ResourceID, billingtype.EventInvoiceIssued, billIssuedKey(inv), outbox.Zoned(s, b.acct, billIssuedPayload(inv)))
+		invs[i] = storage.Invoice{Invoice: inv, UpdatedAt: now}
+		ev, err := outbox.OutboxEvent(s, b.acct.ID, inv.ResourceID, billingtype.EventInvoiceIssued, billIssuedKey(inv), outbox.Zoned(s, *b.acct, billIssuedPayload(inv)))
 		if err != nil {
 			return nil, err
 		}
@@ -133,7 +138,7 @@ func ClosePage(ctx context.Context, s *core.Env, tx storage.Tx, due []storage.Re
 		if !collecting[b.acct.ID] {
 			collecting[b.acct.ID] = true
 			collect = append(collect, storage.Job{AccountID: b.acct.ID, Kind: core.JobCollect,
-				DueAt: NextDaily(s, AccountCalendar(s, b.acct), now), CreatedAt: now, UpdatedAt: now})
+				DueAt: NextDaily(s, AccountCalendar(s, *b.acct), now), CreatedAt: now, UpdatedAt: now})
 		}
 		if !inv.DueAt.IsZero() {
 			overdue = append(overdue, storage.Job{AccountID: b.acct.ID, Kind: core.JobOverdue, Key: inv.ID, DueAt: inv.DueAt,
@@ -151,7 +156,7 @@ func ClosePage(ctx context.Context, s *core.Env, tx storage.Tx, due []storage.Re
 	if invoicing.GroupsBills(s) {
 		var months []storage.Job
 		for i, b := range bills {
-			months = append(months, eInvoiceMonthJob(s, b.acct, b.cal, invs[i].Invoice, now))
+			months = append(months, eInvoiceMonthJob(s, *b.acct, b.cal, invs[i].Invoice, now))
 		}
 		if err := tx.Jobs().EnsureMany(wctx, months); err != nil {
 			return nil, err

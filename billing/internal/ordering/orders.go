@@ -242,9 +242,14 @@ func createResources(ctx context.Context, s *core.Env, tx storage.Tx, acct stora
 	}
 	out := make([]storage.Resource, 0, len(q.Lines))
 	for i, line := range q.Lines {
-		price, err := cat.PricePer30Days(line.ProductID, line.Configuration)
-		if err != nil {
-			return nil, err
+		// The line's price is the catalog's price of its configuration:
+		// cat.Quote priced it with this catalog (PriceLines), so it is
+		// read from the line rather than computed a second time.
+		price := line.Price
+		if price.ProductID != line.ProductID || price.Amount.Currency() != cat.Currency() {
+			if price, err = cat.PricePer30Days(line.ProductID, line.Configuration); err != nil {
+				return nil, err
+			}
 		}
 		d := storage.ResourceDetail{Configuration: line.Configuration, Term: line.Term, PricePer30Days: price.Amount, Line: line,
 			AutoRenewTerm: s.Rules(acct, line.ProductID).Policy().AutoRenewTerm, CouponShares: lineShares(cres, i), Postpaid: postpaid, Name: names[i]}

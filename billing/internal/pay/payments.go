@@ -155,6 +155,7 @@ func PreparePaymentWith(ctx context.Context, s *core.Env, tx storage.Tx, acct st
 			p.Gateway = req.Gateway
 		}
 	}
+	wctx := storage.DeferWrites(ctx) // made once for the writes below
 	if split.FromCredit.IsPositive() {
 		plan, err := ws.Wallet.PlanSpend(split.FromCredit, now, s.Cfg.SpendPolicy)
 		if err != nil {
@@ -175,19 +176,19 @@ func PreparePaymentWith(ctx context.Context, s *core.Env, tx storage.Tx, acct st
 		// Held back: the plan spends what the wallet read under the
 		// account lock holds, so the store's refusal of a negative
 		// balance is a safety net that fails the transaction.
-		if _, err := ledger.AppendEntryAfter(storage.DeferWrites(ctx), tx, acct, e, time.Time{}, &ws); err != nil {
+		if _, err := ledger.AppendEntryAfter(wctx, tx, acct, e, time.Time{}, &ws); err != nil {
 			return storage.Payment{}, err
 		}
 	}
 	if !split.NeedsGateway() {
 		p.Status = payment.StatusSucceeded
-		if err := tx.Payments().Create(storage.DeferWrites(ctx), p); err != nil {
+		if err := tx.Payments().Create(wctx, p); err != nil {
 			return storage.Payment{}, err
 		}
 		err := settle.PaymentSettled(ctx, s, tx, acct, &p)
 		return p, err
 	}
-	return p, tx.Payments().Create(storage.DeferWrites(ctx), p)
+	return p, tx.Payments().Create(wctx, p)
 }
 
 // Payer is what the host saw of the customer a redirect payment is made

@@ -86,12 +86,19 @@ func settleOrder(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.A
 		r.Status, r.UpdatedAt = next, now
 		d.PaymentID = paymentID
 		r.ResourceDetail = d
-		stored, err := tx.Resources().Update(wctx, r)
-		if err != nil {
-			return err
-		}
 		if k != nil && k.ResourcesComplete {
+			stored, err := tx.Resources().Update(wctx, r)
+			if err != nil {
+				return err
+			}
 			k.Resources[i] = stored
+		} else {
+			// Nothing reads the stored resource back: UpdateMany is
+			// Update without handing a copy of it out.
+			resources[i] = r
+			if err := tx.Resources().UpdateMany(wctx, resources[i:i+1]); err != nil {
+				return err
+			}
 		}
 		if err := outbox.Emit(wctx, s, tx, acct.ID, r.ID, billingtype.EventProvision, "provision:"+r.ID, billingtype.ProvisionPayload{
 			ResourceID: r.ID, ProductID: r.ProductID, Configuration: d.Configuration, Term: d.Term.String(),

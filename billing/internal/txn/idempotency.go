@@ -150,9 +150,9 @@ func idempotentOr[Res any](ctx context.Context, s *core.Env, accountID, key, op 
 		// not a lookup and then an insert. A key claimed before, or by a
 		// concurrent call that has committed since (the insert waits for
 		// it), is a duplicate whose stored result is then visible.
-		claimCtx := ctx
+		claimCtx, wctx := ctx, storage.DeferWrites(ctx)
 		if early {
-			claimCtx = storage.DeferWrites(ctx)
+			claimCtx = wctx
 		}
 		err := ids.Insert(claimCtx, storage.IdempotencyRecord{
 			AccountID: accountID, Key: key, Operation: op, RequestHash: hash, CreatedAt: s.Now(),
@@ -192,7 +192,7 @@ func idempotentOr[Res any](ctx context.Context, s *core.Env, accountID, key, op 
 			return fmt.Errorf("billing: encode %s result: %w", op, err)
 		}
 		// Held back with the effect's writes: it goes out with COMMIT.
-		return ids.SetResponse(storage.DeferWrites(ctx), accountID, key, body)
+		return ids.SetResponse(wctx, accountID, key, body)
 	})
 	if err != nil {
 		return zero, false, err
