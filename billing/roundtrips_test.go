@@ -145,12 +145,11 @@ func TestStatementsPerOperation(t *testing.T) {
 	// Month close: a Tick closing 3 postpaid resources of 3 accounts, one
 	// page: BEGIN with the claim, the 3 accounts locked, the 3 numbers,
 	// then the page's writes held back and sent with COMMIT in one round
-	// trip (3 invoice inserts, one statement each for the 3 events, the 3
-	// collection jobs and the 3 overdue jobs, 3 resource updates) — 14
-	// statements in 4 round trips — and the other sweeps' 5 read-only
-	// transactions (BEGIN with their read, then COMMIT: 10). The page's
-	// round trips do not grow with its size; its statements grow by 2 per
-	// bill.
+	// trip (one statement each for the 3 invoices, their 3 events, the 3
+	// collection jobs, the 3 overdue jobs and the 3 resource updates) —
+	// 10 statements in 4 round trips — and the other sweeps' 5 read-only
+	// transactions (BEGIN with their read, then COMMIT: 10). Neither the
+	// page's round trips nor its statements grow with its size.
 	var due time.Time
 	for _, id := range []string{"pp1", "pp2", "pp3"} {
 		_, err := e.sys.CreateAccount(ctx, "open-"+id, billing.CreateAccountRequest{ID: id})
@@ -175,7 +174,7 @@ func TestStatementsPerOperation(t *testing.T) {
 	_, err = e.sys.Tick(ctx, 100)
 	require.NoError(t, err)
 	e.clk.Set(due.Add(time.Minute))
-	measure("Tick closing 3 postpaid resources", 29, 14, func() error {
+	measure("Tick closing 3 postpaid resources", 25, 14, func() error {
 		rep, err := e.sys.Tick(ctx, 100)
 		if err == nil && rep.BillsIssued != 3 {
 			err = fmt.Errorf("month close issued %d bills, want 3", rep.BillsIssued)
