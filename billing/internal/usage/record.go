@@ -95,7 +95,7 @@ func Record(ctx context.Context, s *core.Env, tx storage.Tx, events []metering.E
 	type accountID struct{ account, id string }
 	first := map[accountID]int{}
 	sameAs := map[int]int{}
-	var cands []candidate
+	cands := make([]candidate, 0, len(good))
 	for _, i := range good {
 		ev := events[i]
 		st := owned[owner{ev.AccountID, ev.ResourceID}]
