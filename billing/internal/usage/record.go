@@ -93,7 +93,7 @@ func Record(ctx context.Context, s *core.Env, tx storage.Tx, events []metering.E
 	// first is the batch's first candidate of each (account, id); an
 	// identical event later in the batch shares its fate (sameAs).
 	type accountID struct{ account, id string }
-	first := map[accountID]int{}
+	first := make(map[accountID]int, len(good))
 	sameAs := map[int]int{}
 	cands := make([]candidate, 0, len(good))
 	for _, i := range good {
