@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 
+	"github.com/cloudbill/cloudbill/billing/money"
 	"github.com/cloudbill/cloudbill/storage"
 )
 
@@ -90,9 +91,9 @@ func (r invoices) CreateMany(ctx context.Context, invs []storage.Invoice) error 
 		})
 }
 
-// invoiceColumnsOf checks every invoice as Create does and gives the
-// columns of createInvoices, each as an array with one element per
-// invoice.
+// invoiceColumnsOf checks every invoice as Create does (checkInvoice) and
+// gives the columns of createInvoices, each as an array with one element
+// per invoice.
 func invoiceColumnsOf(invs []storage.Invoice) ([]any, error) {
 	n := len(invs)
 	text := func() []string { return make([]string, n) }
@@ -110,7 +111,7 @@ func invoiceColumnsOf(invs []storage.Invoice) ([]any, error) {
 	created, updated := make([]time.Time, n), make([]time.Time, n)
 	for i, inv := range invs {
 		op := fmt.Sprintf("create invoice %q", inv.ID)
-		args, err := invoiceArgs(op, inv)
+		code, err := checkInvoice(op, inv)
 		if err != nil {
 			return nil, err
 		}
@@ -120,10 +121,11 @@ func invoiceColumnsOf(invs []storage.Invoice) ([]any, error) {
 		}
 		ids[i], accounts[i], resources[i], orders[i], kinds[i], statuses[i] = inv.ID, inv.AccountID, inv.ResourceID, inv.OrderID,
 			string(inv.Kind), string(inv.Status)
-		// The values invoiceArgs checked and chose (the currency, NULLs).
-		series[i], numbers[i], currencies[i] = args[6].(pgtype.Text), args[7].(pgtype.Int8), args[8].(pgtype.Text)
-		for k, at := range []int{9, 12, 13, 14, 15, 16, 17} {
-			amounts[k][i] = args[at].(pgtype.Numeric)
+		// What invoiceArgs sends: NULL for no series, number, currency or
+		// amount.
+		series[i], numbers[i], currencies[i] = nullText(inv.Series), pgtype.Int8{Int64: inv.Number, Valid: inv.Number != 0}, nullText(code)
+		for k, a := range []money.Amount{inv.Total, inv.Subtotal, inv.Discount, inv.Net, inv.Tax, inv.AmountPaid, inv.AmountCredited} {
+			amounts[k][i] = amountArg(a)
 		}
 		issued[i], due[i], paid[i], voided[i] = nullTime(inv.IssuedAt), nullTime(inv.DueAt), nullTime(inv.PaidAt), nullTime(inv.VoidedAt)
 		taxModes[i], voidReasons[i], credited[i], memos[i], lines[i] = string(inv.TaxMode), inv.VoidReason, inv.CreditedInvoiceID,
@@ -350,8 +352,12 @@ func (r resources) UpdateMany(ctx context.Context, rs []storage.Resource) error 
 		return err
 	}
 	cols = append(cols, times, invoiceIDs)
+	ids := make([]string, len(last))
+	for j, i := range last {
+		ids[j] = rs[i].ID
+	}
 	op := fmt.Sprintf("update %d resources", len(last))
-	return r.t.writeMany(ctx, r.t.s.q.resources.updateResources, cols, cols[0].([]string),
+	return r.t.writeMany(ctx, r.t.s.q.resources.updateResources, cols, ids,
 		func(err error) error { return r.t.fail(op, err) },
 		func(missing string) error {
 			if missing == "" {
