@@ -60,7 +60,8 @@ func requireTotalsMatchEvents(t *testing.T, pool *pgxpool.Pool, schema string, s
 // usage_totals and the rest from usage_events, and agrees with summing the
 // events after batches by COPY and by the INSERT fallback (ids already
 // stored), a rolled-back batch, and an operator's deletes and corrections
-// in plain SQL, for periods aligned to hours or not.
+// in plain SQL (from a session whose zone is not a whole hour off UTC),
+// for periods aligned to hours or not.
 func TestUsageTotalsFollowEveryWrite(t *testing.T) {
 	ctx := context.Background()
 	pool := pgtest.Pool(t)
@@ -101,7 +102,13 @@ func TestUsageTotalsFollowEveryWrite(t *testing.T) {
 	table := pgx.Identifier{schema, "usage_events"}.Sanitize()
 	_, err = pool.Exec(ctx, `DELETE FROM `+table+` WHERE id IN ('a-003', 'a-012', 'a-025')`)
 	require.NoError(t, err)
-	_, err = pool.Exec(ctx, `UPDATE `+table+` SET quantity = quantity * 3, at = at + interval '50 minutes' WHERE id IN ('a-004', 'a-017')`)
+	// The correction comes from a session in a zone half an hour off UTC:
+	// the totals stay per UTC hour.
+	conn, err := pool.Acquire(ctx)
+	require.NoError(t, err)
+	_, err = conn.Exec(ctx, `SET TimeZone = 'Asia/Kolkata'; UPDATE `+table+`
+		SET quantity = quantity * 3, at = at + interval '50 minutes' WHERE id IN ('a-004', 'a-017'); RESET TimeZone`)
+	conn.Release()
 	require.NoError(t, err)
 	requireTotalsMatchEvents(t, pool, schema, st, t0)
 
