@@ -106,7 +106,7 @@ func (s *System) RecordUsage(ctx context.Context, req RecordUsageRequest) (_ Usa
 
 	var res UsageResult
 	err = s.env.Store.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		var holders map[string]bool
+		var holders map[string]storage.Account
 		var err error
 		res = UsageResult{}
 		res.Recorded, res.Duplicates, res.Rejected, holders, err = usage.Record(ctx, s.env, tx, req.Events, good, checked, now)

@@ -106,7 +106,7 @@ func shapeOf(t *testing.T, pool *pgxpool.Pool, schema string, skip ...string) sc
 // TestGooseAppliesTheFilesAsMigrateDoes runs the shipped files with goose,
 // used as a library, on one schema and Migrate on another, and requires
 // the two schemas to be the same table by table (columns, constraints,
-// indexes), with the same functions and sequences left and the same 20
+// indexes), with the same functions and sequences left and the same 21
 // versions recorded; then Migrate on the goose schema applies nothing, and
 // MigrationStatus reads both as current.
 func TestGooseAppliesTheFilesAsMigrateDoes(t *testing.T) {
@@ -114,7 +114,7 @@ func TestGooseAppliesTheFilesAsMigrateDoes(t *testing.T) {
 	pool := pgtest.Pool(t)
 	shipped, err := postgres.Migrations()
 	require.NoError(t, err)
-	require.Len(t, shipped, 20, "0001–0020 are shipped")
+	require.Len(t, shipped, 21, "0001–0021 are shipped")
 
 	byGoose := pgtest.NewSchema(t, pool)
 	_, err = pool.Exec(ctx, "CREATE SCHEMA "+pgx.Identifier{byGoose}.Sanitize())
@@ -123,7 +123,7 @@ func TestGooseAppliesTheFilesAsMigrateDoes(t *testing.T) {
 	require.NoError(t, err)
 	results, err := p.Up(ctx)
 	require.NoError(t, err)
-	require.Len(t, results, 20, "goose applied every file")
+	require.Len(t, results, 21, "goose applied every file")
 	for i, r := range results {
 		assert.Equal(t, int64(i+1), r.Source.Version)
 		assert.NoError(t, r.Error)
@@ -139,18 +139,18 @@ func TestGooseAppliesTheFilesAsMigrateDoes(t *testing.T) {
 		assert.Empty(t, cmp.Diff(w, got.Tables[table]), "table %s (-Migrate +goose)", table)
 	}
 	assert.Equal(t, sortedKeys(want.Tables), sortedKeys(got.Tables), "the same tables")
-	assert.Empty(t, want.Functions, "no migration leaves a function behind")
+	assert.Equal(t, []string{"usage_totals_apply()"}, want.Functions, "the one function a migration leaves: 0021's trigger function")
 	assert.Equal(t, want.Functions, got.Functions)
 	assert.Equal(t, want.Sequences, got.Sequences)
-	require.Len(t, want.Migrations, 20)
+	require.Len(t, want.Migrations, 21)
 	assert.Equal(t, "1 foundation", want.Migrations[0])
-	assert.Equal(t, "20 gateway_refunds", want.Migrations[19])
+	assert.Equal(t, "21 usage_totals", want.Migrations[20])
 	assert.Equal(t, want.Migrations, got.Migrations, "each file recorded its own version")
 
 	for _, schema := range []string{byGoose, byMigrate} {
 		st, err := postgres.MigrationStatus(ctx, pool, schema)
 		require.NoError(t, err)
-		assert.Equal(t, storage.MigrationStatus{Version: 20, Latest: 20}, st)
+		assert.Equal(t, storage.MigrationStatus{Version: 21, Latest: 21}, st)
 		assert.True(t, st.Current())
 	}
 	before := appliedMigrations(t, pool, byGoose)
@@ -161,7 +161,7 @@ func TestGooseAppliesTheFilesAsMigrateDoes(t *testing.T) {
 	// by Migrate is given to goose by recording the versions there.
 	status, err := p.GetDBVersion(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, int64(20), status)
+	assert.Equal(t, int64(21), status)
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -174,9 +174,9 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // TestMigrationStatusSaysWhatIsPending reads the status of a schema not
-// created yet (version 0, all 20 pending), of one an older build left at
-// 18 (19 and 20 pending), and of one a newer build left at 21 (current,
-// with 21 unknown).
+// created yet (version 0, all 21 pending), of one an older build left at
+// 18 (19 to 21 pending), and of one a newer build left at 22 (current,
+// with 22 unknown).
 func TestMigrationStatusSaysWhatIsPending(t *testing.T) {
 	ctx := context.Background()
 	pool := pgtest.Pool(t)
@@ -186,7 +186,7 @@ func TestMigrationStatusSaysWhatIsPending(t *testing.T) {
 	empty := pgtest.NewSchema(t, pool)
 	st, err := postgres.MigrationStatus(ctx, pool, empty)
 	require.NoError(t, err)
-	assert.Equal(t, storage.MigrationStatus{Version: 0, Latest: 20, Pending: shipped}, st)
+	assert.Equal(t, storage.MigrationStatus{Version: 0, Latest: 21, Pending: shipped}, st)
 	assert.False(t, st.Current())
 
 	older := pgtest.NewSchema(t, pool)
@@ -195,18 +195,19 @@ func TestMigrationStatusSaysWhatIsPending(t *testing.T) {
 	require.NoError(t, err)
 	st, err = store.MigrationStatus(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, storage.MigrationStatus{Version: 18, Latest: 20, Pending: []storage.Migration{{Version: 19, Name: "credit_reason"}, {Version: 20, Name: "gateway_refunds"}}}, st)
+	assert.Equal(t, storage.MigrationStatus{Version: 18, Latest: 21, Pending: []storage.Migration{{Version: 19, Name: "credit_reason"}, {Version: 20, Name: "gateway_refunds"},
+		{Version: 21, Name: "usage_totals"}}}, st)
 	require.NoError(t, store.Migrate(ctx))
 	st, err = store.MigrationStatus(ctx)
 	require.NoError(t, err)
 	assert.True(t, st.Current(), "%+v", st)
-	assert.Equal(t, 20, st.Version)
+	assert.Equal(t, 21, st.Version)
 
-	_, err = pool.Exec(ctx, fmt.Sprintf("INSERT INTO %s (version, name) VALUES (21, 'from_a_newer_build')", pgx.Identifier{older, "schema_migrations"}.Sanitize()))
+	_, err = pool.Exec(ctx, fmt.Sprintf("INSERT INTO %s (version, name) VALUES (22, 'from_a_newer_build')", pgx.Identifier{older, "schema_migrations"}.Sanitize()))
 	require.NoError(t, err)
 	st, err = store.MigrationStatus(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, storage.MigrationStatus{Version: 21, Latest: 20, Unknown: []int{21}}, st)
+	assert.Equal(t, storage.MigrationStatus{Version: 22, Latest: 21, Unknown: []int{22}}, st)
 	assert.True(t, st.Current())
 
 	_, err = postgres.MigrationStatus(ctx, pool, "Not-A-Schema")

@@ -16,35 +16,45 @@ import (
 // invoices is the storage.Invoices of one transaction.
 type invoices struct{ t *tx }
 
-// invoiceArgs checks inv in Go and returns the arguments of its columns in
-// invoiceColumns order up to buyer ($1–$27 of createInvoice and
-// updateInvoice; the callers add created_at and updated_at). An invoice without a series (a draft) stores NULL series, and
-// a zero number NULL number: NULLs never conflict in the (series, number)
-// constraint.
-func invoiceArgs(op string, inv storage.Invoice) ([]any, error) {
+// checkInvoice checks inv as the invoices table's constraints would, and
+// returns the currency its amounts share (its Currency when it has none).
+func checkInvoice(op string, inv storage.Invoice) (string, error) {
 	switch {
 	case inv.ID == "" || inv.AccountID == "" || inv.Kind == "" || inv.Status == "":
-		return nil, invalid(op, "id, account, kind and status are required")
+		return "", invalid(op, "id, account, kind and status are required")
 	case !allStorable(inv.ID, inv.AccountID, inv.ResourceID, inv.OrderID, string(inv.Kind), string(inv.Status), inv.Series,
 		string(inv.TaxMode), inv.VoidReason, inv.CreditedInvoiceID, inv.Memo):
-		return nil, invalid(op, "text must be UTF-8 without NUL bytes")
+		return "", invalid(op, "text must be UTF-8 without NUL bytes")
 	}
 	for _, p := range []*invoice.Party{inv.Seller, inv.Buyer} {
 		if p != nil {
 			if err := invoice.CheckParty("party", *p); err != nil {
-				return nil, invalid(op, err.Error())
+				return "", invalid(op, err.Error())
 			}
 		}
 	}
 	code, ok := sharedCurrency(inv.Total, inv.Subtotal, inv.Discount, inv.Net, inv.Tax, inv.AmountPaid, inv.AmountCredited)
 	switch {
 	case !ok || (inv.Currency != "" && code != "" && code != inv.Currency):
-		return nil, invalid(op, "every amount must be in the invoice's currency")
+		return "", invalid(op, "every amount must be in the invoice's currency")
 	case code == "":
 		code = inv.Currency
 	}
 	if code != "" && !currencyCode(code) {
-		return nil, invalid(op, fmt.Sprintf("currency %q is not three upper-case letters", code))
+		return "", invalid(op, fmt.Sprintf("currency %q is not three upper-case letters", code))
+	}
+	return code, nil
+}
+
+// invoiceArgs checks inv in Go and returns the arguments of its columns in
+// invoiceColumns order up to buyer ($1–$27 of createInvoice and
+// updateInvoice; the callers add created_at and updated_at). An invoice without a series (a draft) stores NULL series, and
+// a zero number NULL number: NULLs never conflict in the (series, number)
+// constraint.
+func invoiceArgs(op string, inv storage.Invoice) ([]any, error) {
+	code, err := checkInvoice(op, inv)
+	if err != nil {
+		return nil, err
 	}
 	number := pgtype.Int8{Int64: inv.Number, Valid: inv.Number != 0}
 	return []any{inv.ID, inv.AccountID, inv.ResourceID, inv.OrderID, string(inv.Kind), string(inv.Status), nullText(inv.Series), number,

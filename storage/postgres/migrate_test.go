@@ -81,7 +81,7 @@ func tablesIn(t *testing.T, pool *pgxpool.Pool, schema string) []string {
 var allTables = []string{
 	"accounts", "actions", "audit_records", "coupons", "einvoices", "gateway_events", "idempotency_keys", "invoice_series",
 	"invoices", "jobs", "ledger_balances", "ledger_entries", "ledger_postings", "linked_accounts", "orders", "outbox",
-	"payment_links", "payments", "redemptions", "refunds", "resources", "schema_migrations", "usage_events",
+	"payment_links", "payments", "redemptions", "refunds", "resources", "schema_migrations", "usage_events", "usage_totals",
 }
 
 // allIndexes are the secondary indexes the shipped migrations create (those

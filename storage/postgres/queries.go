@@ -17,6 +17,7 @@ type tables struct {
 	resources, invoices, series     string
 	actions, outbox, usage          string
 	jobs, einvoices, refunds        string
+	usageTotals                     string
 }
 
 func newTables(schema string) tables {
@@ -46,6 +47,7 @@ func newTables(schema string) tables {
 		jobs:           q("jobs"),
 		einvoices:      q("einvoices"),
 		refunds:        q("refunds"),
+		usageTotals:    q("usage_totals"),
 	}
 }
 

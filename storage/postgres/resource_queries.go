@@ -21,6 +21,11 @@ type resourceQueries struct {
 	nextNumbers   string
 	// updateResourceQuiet is updateResource without reading the row back.
 	updateResourceQuiet string
+	// createInvoices is createInvoice of many invoices and updateResources
+	// updateResourceQuiet of many resources, each in one statement whose
+	// parameters are the columns as arrays ($1 the ids) and whose
+	// RETURNING names the rows written.
+	createInvoices, updateResources string
 
 	appendAction string
 	// listActions is indexed by [by resource].
@@ -98,7 +103,36 @@ func newResourceQueries(t tables) resourceQueries {
 		getResourceForUpdate: r.Replace(`SELECT {res} FROM {resources} WHERE id = $1 AND account_id = $2 FOR UPDATE`),
 		updateResource:       r.Replace(updateResourceSet + ` RETURNING {res}`),
 		updateResourceQuiet:  r.Replace(updateResourceSet),
-		listResources:        r.Replace(`SELECT {res} FROM {resources} WHERE account_id = $1 ORDER BY seq LIMIT $2`),
+		// updateResourceSet from arrays, one row each (UpdateMany sends a
+		// resource once: an UPDATE changes a row once), version moved on
+		// by $38, the times the resource was given; a row's invoice ids
+		// are its slice (ids_from, ids_to] of $39.
+		updateResources: r.Replace(`UPDATE {resources} r SET order_id = u.order_id, product_id = u.product_id, status = u.status,
+				period_start = u.period_start, period_end = u.period_end, next_due_at = u.next_due_at,
+				configuration = u.configuration::jsonb, term_months = u.term_months, term_days = u.term_days,
+				currency = u.currency, price_per_30_days = u.price_per_30_days, line = u.line::jsonb,
+				coupon_shares = u.coupon_shares::jsonb, payment_id = u.payment_id, auto_renew = u.auto_renew,
+				auto_renew_months = u.auto_renew_months, auto_renew_days = u.auto_renew_days, since = u.since,
+				next_reminder = u.next_reminder, next_attempt = u.next_attempt,
+				invoice_ids = ($39::text[])[u.ids_from + 1 : u.ids_to], failure_reason = u.failure_reason,
+				paid_value = u.paid_value::jsonb, value_tracked = u.value_tracked, tick_attempts = u.tick_attempts,
+				tick_error = u.tick_error, tick_retry_at = u.tick_retry_at, anchor = u.anchor, postpaid = u.postpaid,
+				intervals = u.intervals::jsonb, closed_through = u.closed_through, stopped_at = u.stopped_at,
+				updated_at = u.updated_at, name = u.name, version = r.version + u.times
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[],
+				$8::timestamptz[], $9::text[], $10::integer[], $11::integer[], $12::text[], $13::numeric[], $14::text[],
+				$15::text[], $16::text[], $17::boolean[], $18::integer[], $19::integer[], $20::timestamptz[], $21::integer[],
+				$22::integer[], $23::integer[], $24::integer[], $25::text[], $26::text[], $27::boolean[], $28::integer[],
+				$29::text[], $30::timestamptz[], $31::timestamptz[], $32::boolean[], $33::text[], $34::timestamptz[],
+				$35::timestamptz[], $36::timestamptz[], $37::text[], $38::integer[])
+				AS u (id, account_id, order_id, product_id, status, period_start, period_end, next_due_at, configuration,
+					term_months, term_days, currency, price_per_30_days, line, coupon_shares, payment_id, auto_renew,
+					auto_renew_months, auto_renew_days, since, next_reminder, next_attempt, ids_from, ids_to, failure_reason,
+					paid_value, value_tracked, tick_attempts, tick_error, tick_retry_at, anchor, postpaid, intervals,
+					closed_through, stopped_at, updated_at, name, times)
+			WHERE r.id = u.id AND r.account_id = u.account_id
+			RETURNING r.id`),
+		listResources: r.Replace(`SELECT {res} FROM {resources} WHERE account_id = $1 ORDER BY seq LIMIT $2`),
 		listResourcesAfter: r.Replace(`SELECT {res} FROM {resources}
 			WHERE account_id = $1 AND seq > (SELECT seq FROM {resources} WHERE id = $2 AND account_id = $1)
 			ORDER BY seq LIMIT $3`),
@@ -126,6 +160,25 @@ func newResourceQueries(t tables) resourceQueries {
 		createInvoice: r.Replace(`INSERT INTO {invoices} ({inv})
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
 				$21, $22, $23, $24, $25, $26, $27, $28, $29, $30) ON CONFLICT DO NOTHING`),
+		// The same insert from arrays, in order: the identity column
+		// numbers the rows as the ordered SELECT yields them. The JSONB
+		// columns come as text.
+		createInvoices: r.Replace(`INSERT INTO {invoices} ({inv})
+			SELECT u.id, u.account_id, u.resource_id, u.order_id, u.kind, u.status, u.series, u.number, u.currency, u.total,
+				u.issued_at, u.tax_mode, u.subtotal, u.discount, u.net, u.tax, u.amount_paid, u.amount_credited, u.lines::jsonb,
+				u.due_at, u.paid_at, u.voided_at, u.void_reason, u.credited_invoice_id, u.memo, u.seller::jsonb, u.buyer::jsonb,
+				u.created_at, u.updated_at, u.coded_reason::jsonb
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[],
+				$9::text[], $10::numeric[], $11::timestamptz[], $12::text[], $13::numeric[], $14::numeric[], $15::numeric[],
+				$16::numeric[], $17::numeric[], $18::numeric[], $19::text[], $20::timestamptz[], $21::timestamptz[],
+				$22::timestamptz[], $23::text[], $24::text[], $25::text[], $26::text[], $27::text[], $28::timestamptz[],
+				$29::timestamptz[], $30::text[]) WITH ORDINALITY
+				AS u (id, account_id, resource_id, order_id, kind, status, series, number, currency, total, issued_at, tax_mode,
+					subtotal, discount, net, tax, amount_paid, amount_credited, lines, due_at, paid_at, voided_at, void_reason,
+					credited_invoice_id, memo, seller, buyer, created_at, updated_at, coded_reason, ord)
+			ORDER BY u.ord
+			ON CONFLICT DO NOTHING
+			RETURNING id`),
 		getInvoice:          r.Replace(`SELECT {inv} FROM {invoices} WHERE id = $1 AND account_id = $2`),
 		getInvoiceForUpdate: r.Replace(`SELECT {inv} FROM {invoices} WHERE id = $1 AND account_id = $2 FOR UPDATE`),
 		// An UPDATE cannot skip a unique violation as an INSERT can, so

@@ -148,7 +148,10 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx storag
 // guardedQueries are the guarded forms of the statements a held-back write
 // may send.
 func guardedQueries(q queries) *guardSet {
-	g := map[string]string{q.resources.appendEvents: guardAll(q.resources.appendEvents)}
+	g := map[string]string{}
+	for _, sql := range []string{q.resources.appendEvents, q.resources.createInvoices, q.resources.updateResources} {
+		g[sql] = guardAll(sql)
+	}
 	for _, sql := range []string{q.orders.createOrder, q.orders.updateOrder, q.orders.createRedemption, q.orders.updateRedemption,
 		q.resources.createResource, q.resources.updateResourceQuiet, q.resources.appendEvent, q.resources.createInvoice, q.payments.createPayment,
 		q.setIdempotencyResponse} {

@@ -46,12 +46,22 @@ const usageCopyColumns = 8
 const usageSavepoint = "cloudbill_usage_insert"
 
 func newUsageQueries(t tables) usageQueries {
-	r := strings.NewReplacer("{usage}", t.usage, "{cols}", usageColumns, "{sp}", usageSavepoint)
+	r := strings.NewReplacer("{usage}", t.usage, "{totals}", t.usageTotals, "{cols}", usageColumns, "{sp}", usageSavepoint)
 	listBy := func(resource string) string {
 		return r.Replace(`SELECT {cols} FROM {usage}
 			WHERE account_id = $1` + resource + ` AND ($3 = '' OR metric = $3)
 				AND at >= $4 AND at < $5 AND (resource_id, at, id) > ($6, $7, $8)
 			ORDER BY resource_id, at, id LIMIT $9`)
+	}
+	totalBy := func(resource string) string {
+		where := `WHERE account_id = $1` + resource + ` AND ($3 = '' OR metric = $3)`
+		return r.Replace(`SELECT coalesce(sum(q), 0), coalesce(sum(n), 0)::bigint FROM (
+				SELECT quantity AS q, events AS n FROM {totals} ` + where + ` AND hour >= $6 AND hour < $7
+				UNION ALL
+				SELECT quantity, 1 FROM {usage} ` + where + ` AND at >= $4 AND at < $6
+				UNION ALL
+				SELECT quantity, 1 FROM {usage} ` + where + ` AND at >= $7 AND at < $5
+			) s`)
 	}
 	return usageQueries{
 		copy:     r.Replace(`SAVEPOINT {sp}; COPY {usage} ({cols}) FROM STDIN (FORMAT binary); RELEASE SAVEPOINT {sp}`),
@@ -69,12 +79,12 @@ func newUsageQueries(t tables) usageQueries {
 			ORDER BY u.ord
 			ON CONFLICT (account_id, id) DO NOTHING
 			RETURNING account_id, id`),
-		total: [2]string{
-			r.Replace(`SELECT coalesce(sum(quantity), 0), count(*) FROM {usage}
-				WHERE account_id = $1 AND $2::text IS NOT NULL AND ($3 = '' OR metric = $3) AND at >= $4 AND at < $5`),
-			r.Replace(`SELECT coalesce(sum(quantity), 0), count(*) FROM {usage}
-				WHERE account_id = $1 AND resource_id = $2 AND ($3 = '' OR metric = $3) AND at >= $4 AND at < $5`),
-		},
+		// total adds the whole hours of [$4, $5) from usage_totals
+		// (migration 0021), [$6, $7), to the events of the partial hours
+		// at either end, [$4, $6) and [$7, $5), read from the listing
+		// index; with no whole hour inside, $6 = $7 = $5 and every event
+		// is read.
+		total: [2]string{totalBy(` AND $2::text IS NOT NULL`), totalBy(` AND resource_id = $2`)},
 		// Two statements rather than "$2 = '' OR resource_id = $2", so
 		// that a generic plan still uses the index for one resource.
 		list: [2]string{
@@ -275,8 +285,9 @@ func scanUsage(row pgx.Row) (storage.UsageEvent, error) {
 	return e, nil
 }
 
-// Total sums in the database with the index on (account_id, resource_id,
-// at) when the resource is given.
+// Total sums in the database: the whole hours of the period from
+// usage_totals, the events of a partial first or last hour through the
+// index on (account_id, resource_id, at) when the resource is given.
 func (r usage) Total(ctx context.Context, q storage.UsageQuery) (decimal.Decimal, int, error) {
 	if err := r.t.check(ctx); err != nil {
 		return decimal.Zero, 0, err
@@ -294,7 +305,9 @@ func (r usage) Total(ctx context.Context, q storage.UsageQuery) (decimal.Decimal
 	if q.ResourceID != "" {
 		byResource = 1
 	}
-	if err := r.t.pg.QueryRow(ctx, r.t.s.q.usage.total[byResource], q.AccountID, q.ResourceID, q.Metric, q.From, q.To).Scan(&sum, &n); err != nil {
+	lo, hi := wholeHours(q.From, q.To)
+	if err := r.t.pg.QueryRow(ctx, r.t.s.q.usage.total[byResource], q.AccountID, q.ResourceID, q.Metric, q.From, q.To, lo, hi).
+		Scan(&sum, &n); err != nil {
 		return decimal.Zero, 0, r.t.fail(op, err)
 	}
 	d, err := decimalOf(sum)
@@ -302,4 +315,18 @@ func (r usage) Total(ctx context.Context, q storage.UsageQuery) (decimal.Decimal
 		return decimal.Zero, 0, r.t.fail(op, err)
 	}
 	return d, int(n), nil
+}
+
+// wholeHours gives the whole UTC hours [lo, hi) inside [from, to), the
+// rows of usage_totals that Total reads; with none, lo = hi = to, so that
+// Total reads every event of [from, to) instead.
+func wholeHours(from, to time.Time) (lo, hi time.Time) {
+	lo, hi = from.Truncate(time.Hour), to.Truncate(time.Hour)
+	if lo.Before(from) {
+		lo = lo.Add(time.Hour)
+	}
+	if !lo.Before(hi) {
+		return to, to
+	}
+	return lo, hi
 }

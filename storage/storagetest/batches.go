@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudbill/cloudbill/invoice"
+	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/storage"
 )
 
@@ -321,6 +322,61 @@ func (s suite) testBatches(t *testing.T) {
 			return nil
 		})
 		require.NoError(t, err)
+	})
+
+	t.Run("CreateMany and UpdateMany keep every field, held back or not; a resource given twice ends as the last, Version moved on twice", func(t *testing.T) {
+		st := s.newStore(t)
+		for _, held := range []bool{false, true} {
+			name := func(id string) string { return fmt.Sprintf("%s-%v", id, held) }
+			rich := invoiceRecord(t, "a", name("i1"), name("r1"), invoice.StatusIssued, 187_000, epoch())
+			rich.OrderID, rich.Series, rich.Number, rich.IssuedAt = "o1", name("INV"), 7, epoch().Add(time.Minute)
+			rich.DueAt, rich.PaidAt, rich.VoidedAt, rich.Memo = epoch().Add(24*time.Hour), epoch().Add(2*time.Minute), epoch().Add(3*time.Minute), "m"
+			rich.VoidReason, rich.CreditedInvoiceID = "typo", "i0"
+			rich.Seller = &invoice.Party{Name: "Công ty Cổ phần Mây Việt", TaxCode: "0101234567"}
+			rich.Buyer = &invoice.Party{Name: "Công ty TNHH An Bình", BuyerName: "Nguyễn Văn An"}
+			rich.CodedReason = invoice.CreditReason{Code: invoice.CreditResize, Note: "s2 → s4"}
+			bare := storage.Invoice{Invoice: invoice.Invoice{ID: name("i2"), AccountID: "b", Kind: invoice.KindInvoice,
+				Status: invoice.StatusDraft, CreatedAt: epoch()}, UpdatedAt: epoch()}
+			first, second := richResource(t, "a", name("r1")), richResource(t, "b", name("r2"))
+			inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+				if err := tx.Resources().Create(ctx, first); err != nil {
+					return err
+				}
+				return tx.Resources().Create(ctx, second)
+			})
+			// r1 twice: its second copy stands; r2 with its detail emptied.
+			again := first
+			again.ResourceDetail = first.ResourceDetail.Clone()
+			again.Status, again.InvoiceIDs, again.UpdatedAt = lifecycle.StateSuspended, []string{"inv1", "cn1", "inv2"}, epoch().Add(time.Hour)
+			emptied := second
+			emptied.ResourceDetail = storage.ResourceDetail{PricePer30Days: vnd(t, 5)}
+			inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+				wctx := ctx
+				if held {
+					wctx = storage.DeferWrites(ctx)
+				}
+				if err := tx.Invoices().CreateMany(wctx, []storage.Invoice{rich, bare}); err != nil {
+					return err
+				}
+				return tx.Resources().UpdateMany(wctx, []storage.Resource{first, emptied, again})
+			})
+			inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+				for _, want := range []storage.Invoice{rich, bare} {
+					got, err := tx.Invoices().Get(ctx, want.AccountID, want.ID)
+					require.NoError(t, err)
+					assertSame(t, want, got)
+				}
+				got, err := tx.Resources().Get(ctx, "a", name("r1"))
+				require.NoError(t, err)
+				again.Version = 3
+				assertSame(t, again, got)
+				got, err = tx.Resources().Get(ctx, "b", name("r2"))
+				require.NoError(t, err)
+				emptied.Version = 2
+				assertSame(t, emptied, got)
+				return nil
+			})
+		}
 	})
 }
 

@@ -23,13 +23,12 @@ import (
 	"github.com/cloudbill/cloudbill/storage"
 )
 
-// ensureHold schedules the account's daily credit hold at the next daily
-// run, unless it is scheduled already: a prepaid account starts holding
-// credit from the first day it records metered usage.
-func ensureHold(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.Account, now time.Time) error {
-	_, err := tx.Jobs().Ensure(ctx, storage.Job{AccountID: acct.ID, Kind: core.JobHold,
-		DueAt: monthclose.NextDaily(s, monthclose.AccountCalendar(s, acct), now), CreatedAt: now, UpdatedAt: now})
-	return err
+// holdJob is the account's daily credit hold, first due at the next daily
+// run; ensured (created unless scheduled already), it makes a prepaid
+// account hold credit from the first day it records metered usage.
+func holdJob(s *core.Env, acct storage.Account, now time.Time) storage.Job {
+	return storage.Job{AccountID: acct.ID, Kind: core.JobHold,
+		DueAt: monthclose.NextDaily(s, monthclose.AccountCalendar(s, acct), now), CreatedAt: now, UpdatedAt: now}
 }
 
 // runHold is the daily credit hold of a prepaid account's metered usage
@@ -361,24 +360,23 @@ func usageInvoice(ctx context.Context, s *core.Env, tx storage.Tx, acct storage.
 
 // HoldForNewUsage schedules the credit hold of every prepaid account that
 // just recorded usage (postpaid accounts' usage goes on their month
-// bills).
-func HoldForNewUsage(ctx context.Context, s *core.Env, tx storage.Tx, accounts map[string]bool, now time.Time) error {
+// bills), from the accounts as the recording read them. The jobs are
+// ensured in one call, held back: nothing reads them in this transaction,
+// so they go with its COMMIT instead of a round trip of their own.
+func HoldForNewUsage(ctx context.Context, s *core.Env, tx storage.Tx, accounts map[string]storage.Account, now time.Time) error {
 	ids := make([]string, 0, len(accounts))
-	for id := range accounts {
-		ids = append(ids, id)
+	for id, acct := range accounts {
+		if acct.Type == storage.Prepaid {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
 	}
 	slices.Sort(ids)
+	jobs := make([]storage.Job, 0, len(ids))
 	for _, id := range ids {
-		acct, err := core.GetAccount(ctx, tx, id, false)
-		if err != nil {
-			return err
-		}
-		if acct.Type != storage.Prepaid {
-			continue
-		}
-		if err := ensureHold(ctx, s, tx, acct, now); err != nil {
-			return err
-		}
+		jobs = append(jobs, holdJob(s, accounts[id], now))
 	}
-	return nil
+	return tx.Jobs().EnsureMany(storage.DeferWrites(ctx), jobs)
 }

@@ -56,6 +56,9 @@ var one = decimal.NewFromInt(1)
 // batch order.
 func boundMonths(ctx context.Context, tx storage.Tx, cands []candidate) (keep []candidate, dups int, refused []*metering.EventError, err error) {
 	totals := map[monthKey]*monthTotal{}
+	// Most candidates are kept: one allocation rather than a copy of
+	// every candidate kept so far each time keep grows.
+	keep = make([]candidate, 0, len(cands))
 	// Pass one: the optimistic totals.
 	for _, c := range cands {
 		it, _ := c.meter.Item(c.ev.Metric) // the meter accepted the event

@@ -27,9 +27,9 @@ import (
 // (metering.ReasonAggregateOutOfRange). A retried event already stored
 // with the same content is a duplicate. It returns the counts, every
 // refusal, and the accounts that recorded new usage (whose credit holds
-// may change). The resources are locked in a fixed order inside tx.
+// may change), as this transaction read them. The resources are locked in a fixed order inside tx.
 func Record(ctx context.Context, s *core.Env, tx storage.Tx, events []metering.Event, good []int, checked []*metering.EventError, now time.Time) (
-	recorded, duplicates int, rejected []*metering.EventError, holders map[string]bool, err error) {
+	recorded, duplicates int, rejected []*metering.EventError, holders map[string]storage.Account, err error) {
 	// Everything below is decided from this transaction's reads, so it
 	// starts afresh when the store runs fn again.
 	rejected = slices.Clone(checked)
@@ -93,9 +93,9 @@ func Record(ctx context.Context, s *core.Env, tx storage.Tx, events []metering.E
 	// first is the batch's first candidate of each (account, id); an
 	// identical event later in the batch shares its fate (sameAs).
 	type accountID struct{ account, id string }
-	first := map[accountID]int{}
+	first := make(map[accountID]int, len(good))
 	sameAs := map[int]int{}
-	var cands []candidate
+	cands := make([]candidate, 0, len(good))
 	for _, i := range good {
 		ev := events[i]
 		st := owned[owner{ev.AccountID, ev.ResourceID}]
@@ -172,11 +172,11 @@ func Record(ctx context.Context, s *core.Env, tx storage.Tx, events []metering.E
 		if err != nil {
 			return 0, 0, nil, nil, err
 		}
-		holders = map[string]bool{}
+		holders = map[string]storage.Account{}
 		for j, ok := range inserted {
 			if ok {
 				recorded++
-				holders[rows[j].AccountID] = true
+				holders[rows[j].AccountID] = accounts[rows[j].AccountID]
 				continue
 			}
 			// The id is stored already: a duplicate if with this content,

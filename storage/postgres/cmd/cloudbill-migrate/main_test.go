@@ -18,8 +18,8 @@ import (
 func TestSQLPrintsEveryFileOrOne(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, run(context.Background(), []string{"sql"}, &out, os.Getenv))
-	assert.Equal(t, 20, strings.Count(out.String(), "-- file: "), "20 files")
-	assert.Equal(t, 20, strings.Count(out.String(), "-- +goose Up"))
+	assert.Equal(t, 21, strings.Count(out.String(), "-- file: "), "21 files")
+	assert.Equal(t, 21, strings.Count(out.String(), "-- +goose Up"))
 	assert.NotContains(t, out.String(), "{{schema}}")
 
 	out.Reset()
@@ -28,17 +28,17 @@ func TestSQLPrintsEveryFileOrOne(t *testing.T) {
 	assert.Contains(t, out.String(), "INSERT INTO schema_migrations (version, name) VALUES (12, 'outbox_claims');")
 
 	err := run(context.Background(), []string{"sql", "-version", "99"}, &out, os.Getenv)
-	assert.ErrorContains(t, err, "no migration 99 (this build ships 1 to 20)")
+	assert.ErrorContains(t, err, "no migration 99 (this build ships 1 to 21)")
 }
 
 func TestWriteCopiesTheFiles(t *testing.T) {
 	dir := t.TempDir()
 	var out bytes.Buffer
 	require.NoError(t, run(context.Background(), []string{"write", "-dir", dir}, &out, os.Getenv))
-	assert.Equal(t, "wrote 20 migrations to "+dir+"\n", out.String())
+	assert.Equal(t, "wrote 21 migrations to "+dir+"\n", out.String())
 	names, err := filepath.Glob(filepath.Join(dir, "*.sql"))
 	require.NoError(t, err)
-	assert.Len(t, names, 20)
+	assert.Len(t, names, 21)
 	assert.Equal(t, "0001_foundation.sql", filepath.Base(names[0]))
 	assert.ErrorContains(t, run(context.Background(), []string{"write"}, &out, os.Getenv), "write needs -dir")
 }
@@ -54,7 +54,7 @@ func TestBadCommands(t *testing.T) {
 }
 
 // TestStatusThenUp prints the status of a schema not created yet (0 of
-// 20, all pending), applies them with up, and prints it again.
+// 21, all pending), applies them with up, and prints it again.
 func TestStatusThenUp(t *testing.T) {
 	pool := pgtest.Pool(t)
 	schema := pgtest.NewSchema(t, pool)
@@ -62,15 +62,15 @@ func TestStatusThenUp(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, run(context.Background(), []string{"status", "-schema", schema}, &out, env))
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	require.Len(t, lines, 21)
-	assert.Equal(t, "schema "+schema+": version 0 of 20, 20 pending", lines[0])
+	require.Len(t, lines, 22)
+	assert.Equal(t, "schema "+schema+": version 0 of 21, 21 pending", lines[0])
 	assert.Equal(t, "pending 0001_foundation", lines[1])
-	assert.Equal(t, "pending 0020_gateway_refunds", lines[20])
+	assert.Equal(t, "pending 0021_usage_totals", lines[21])
 
 	out.Reset()
 	require.NoError(t, run(context.Background(), []string{"up", "-schema", schema}, &out, env))
-	assert.Equal(t, "schema "+schema+": version 20 of 20, current\n", out.String())
+	assert.Equal(t, "schema "+schema+": version 21 of 21, current\n", out.String())
 	var n int
 	require.NoError(t, pool.QueryRow(context.Background(), "SELECT count(*) FROM "+pgx.Identifier{schema, "schema_migrations"}.Sanitize()).Scan(&n))
-	assert.Equal(t, 20, n)
+	assert.Equal(t, 21, n)
 }
