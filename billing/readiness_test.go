@@ -39,7 +39,7 @@ func TestCheckReportsTheOutboxAge(t *testing.T) {
 		assert.Equal(t, e.clk.Now(), r.CheckedAt)
 		if _, ok := st.(*postgres.Store); ok {
 			require.NotNil(t, r.Migrations)
-			assert.Equal(t, 20, r.Migrations.Version)
+			assert.Equal(t, 21, r.Migrations.Version)
 		} else {
 			assert.Nil(t, r.Migrations, "the memory store has no schema")
 		}
@@ -79,12 +79,12 @@ func TestCheckIsNotReadyWithPendingMigrations(t *testing.T) {
 
 	r, err := e.sys.Check(ctx)
 	require.ErrorIs(t, err, billing.ErrNotReady)
-	assert.ErrorContains(t, err, "schema at version 18, 2 migrations pending (latest 20)")
+	assert.ErrorContains(t, err, "schema at version 18, 3 migrations pending (latest 21)")
 	assert.True(t, r.StoreReachable)
 	assert.False(t, r.MigrationsCurrent)
 	assert.False(t, r.Ready())
 	require.NotNil(t, r.Migrations)
-	assert.Equal(t, []storage.Migration{{Version: 19, Name: "credit_reason"}, {Version: 20, Name: "gateway_refunds"}}, r.Migrations.Pending)
+	assert.Equal(t, []storage.Migration{{Version: 19, Name: "credit_reason"}, {Version: 20, Name: "gateway_refunds"}, {Version: 21, Name: "usage_totals"}}, r.Migrations.Pending)
 }
 
 // TestCheckIsNotReadyWhenTheStoreIsUnreachable: a store whose

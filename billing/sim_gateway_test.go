@@ -243,6 +243,11 @@ func (r *simRun) opRefundToMethod() {
 	r.e.sim.SetDefaultRefundOutcome(gatewaysim.Succeed())
 	r.drain()
 	switch {
+	case x > payment.MaxAmountMinorUnits:
+		// More than any payment may be (a wallet's cash can be more):
+		// refused as a request before anything is looked up.
+		r.expectErr(err, fmt.Sprintf("refund %d to the method, above the largest amount", x), billing.ErrInvalidRequest)
+		return
 	case as != acct:
 		r.expectErr(err, "refund another account's payment to its method", billing.ErrPaymentNotFound)
 		return
