@@ -262,6 +262,9 @@ var simRequiredCounters = []simRequired{
 	// … and the credit hold that stops a prepaid account's services on
 	// the fifth short day, resumed when it is funded.
 	{"stops after short days", true},
+	// Pay of a pending order settled at once: the order's resources are
+	// read with the order and handed to the settlement.
+	{"pending order paid at once, its resources settled with it", true},
 	{"hold resumed after a stop", false},
 }
 

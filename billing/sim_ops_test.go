@@ -769,6 +769,12 @@ func (r *simRun) opPay() {
 		return
 	}
 	r.noErr(err, "pay")
+	if pl.now {
+		// Settled in the payment's own transaction, with the order's
+		// resources read together with the order (read ahead on
+		// PostgreSQL).
+		r.m.hits["pending order paid at once, its resources settled with it"]++
+	}
 	r.paid(acct, purposeOrder, o.id, method, amt, pl, lp)
 	r.setReplay(acct, func() error { _, err := r.e.sys.Pay(r.ctx, key, req); r.drain(); return err })
 	r.setConflict(acct, func() error {
