@@ -18,7 +18,6 @@ import (
 	"github.com/cloudbill/cloudbill/billing/metering"
 	"github.com/cloudbill/cloudbill/billing/period"
 	"github.com/cloudbill/cloudbill/billing/pricing"
-	"github.com/cloudbill/cloudbill/lifecycle"
 	"github.com/cloudbill/cloudbill/payment"
 	"github.com/cloudbill/cloudbill/storage"
 	"github.com/cloudbill/cloudbill/storage/postgres"
@@ -160,21 +159,7 @@ func TestStatementsPerOperation(t *testing.T) {
 	require.NoError(t, err)
 	_, err = e.sys.Tick(ctx, 100) // whatever else is due now, done before the measure
 	require.NoError(t, err)
-	now := e.clk.Now()
-	require.NoError(t, st.InTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		for _, id := range []string{"rem1", "rem2", "rem3"} {
-			// Ends in 7 days: the T−7 reminder is due now.
-			r := storage.Resource{ID: id, AccountID: "rem", OrderID: "seed", ProductID: pricing.SampleVServer,
-				Status: lifecycle.StateActive, CreatedAt: now, UpdatedAt: now,
-				PeriodStart: now.Add(-23 * 24 * time.Hour), PeriodEnd: now.Add(7 * 24 * time.Hour), NextDueAt: now}
-			r.ResourceDetail = storage.ResourceDetail{Configuration: pricing.Configuration{Plan: "basic-1"}, Term: period.Months(1),
-				PricePer30Days: vnd(t, 90_000), Since: now.Add(-23 * 24 * time.Hour)}
-			if err := tx.Resources().Create(ctx, r); err != nil {
-				return err
-			}
-		}
-		return nil
-	}))
+	seedReminderDue(t, e, "rem", "rem1", "rem2", "rem3")
 	measure("Tick sending 3 reminders", 25, 13, func() error {
 		rep, err := e.sys.Tick(ctx, 100)
 		if err == nil && (rep.Resources != 3 || rep.Reminders != 3) {

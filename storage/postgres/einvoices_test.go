@@ -172,14 +172,7 @@ func TestMigrate0017OnTopOf0016(t *testing.T) {
 	ctx := context.Background()
 	pool := pgtest.Pool(t)
 	schema := pgtest.NewSchema(t, pool)
-	before := -1
-	for i, m := range wantMigrations(t) {
-		if m.Version == 17 {
-			before = i
-		}
-	}
-	require.NotEqual(t, -1, before, "0017 is shipped")
-	migrateByHand(t, pool, schema, before)
+	before := migrateBefore(t, pool, schema, 17)
 	require.NotContains(t, tablesIn(t, pool, schema), "einvoices")
 	_, err := pool.Exec(ctx, `INSERT INTO `+pgx.Identifier{schema, "accounts"}.Sanitize()+`
 		(id, type, currency, time_zone, created_at, updated_at, version) VALUES ('old', 'prepaid', 'VND', 'Asia/Ho_Chi_Minh', $1, $1, 1)`, epoch)

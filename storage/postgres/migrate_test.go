@@ -215,6 +215,21 @@ func TestMigrateIntoAPrecreatedSchema(t *testing.T) {
 // migrateByHand leaves schema as Migrate of an older build that shipped
 // only the first upTo migrations would: each file applied, and recorded as
 // applied on 1 December 2025.
+// migrateBefore migrates schema by hand up to, not including, the shipped
+// migration numbered version, which it fails t without, and returns that
+// migration's index among the shipped ones.
+func migrateBefore(t *testing.T, pool *pgxpool.Pool, schema string, version int) int {
+	t.Helper()
+	for i, m := range wantMigrations(t) {
+		if m.Version == version {
+			migrateByHand(t, pool, schema, i)
+			return i
+		}
+	}
+	t.Fatalf("migration %04d is not shipped", version)
+	return -1
+}
+
 func migrateByHand(t *testing.T, pool *pgxpool.Pool, schema string, upTo int) {
 	t.Helper()
 	ctx := context.Background()

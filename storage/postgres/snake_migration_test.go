@@ -35,14 +35,7 @@ import (
 func TestMigrate0009RewritesOldJSONKeys(t *testing.T) {
 	pool := pgtest.Pool(t)
 	schema := pgtest.NewSchema(t, pool)
-	before := -1
-	for i, m := range wantMigrations(t) {
-		if m.Version == 9 {
-			before = i
-		}
-	}
-	require.NotEqual(t, -1, before, "0009 is shipped")
-	migrateByHand(t, pool, schema, before)
+	before := migrateBefore(t, pool, schema, 9)
 	legacy := readLegacy0009(t)
 	insertLegacy0009(t, pool, schema, legacy)
 

@@ -217,18 +217,9 @@ func (s suite) testReadAhead(t *testing.T) {
 
 	t.Run("reads ahead after a lost held-back claim: the claim's error, then every read", func(t *testing.T) {
 		st := seed(t)
+		claimFirst(t, st)
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
-			return tx.Idempotency().Insert(ctx, storage.IdempotencyRecord{AccountID: "a", Key: "k", Operation: "op",
-				RequestHash: "h", Response: []byte(`"first"`), CreatedAt: epoch()})
-		})
-		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
-			err := tx.Idempotency().Insert(storage.DeferWrites(ctx), storage.IdempotencyRecord{AccountID: "a", Key: "k",
-				Operation: "op", RequestHash: "h", CreatedAt: epoch()})
-			if err == nil { // held back: the next call reports it
-				storage.ReadAhead(ctx, tx, storage.ReadAccount("a", true), storage.ReadOrder("a", "o1", false))
-				_, err = tx.Accounts().GetForUpdate(ctx, "a")
-			}
-			require.ErrorIs(t, err, storage.ErrDuplicate)
+			require.ErrorIs(t, loseClaim(ctx, tx, storage.ReadOrder("a", "o1", false)), storage.ErrDuplicate)
 			first, err := tx.Idempotency().Get(ctx, "a", "k")
 			require.NoError(t, err)
 			assert.JSONEq(t, `"first"`, string(first.Response))
@@ -352,19 +343,10 @@ func (s suite) testReadAhead(t *testing.T) {
 
 	t.Run("last reads after a lost held-back claim: the reads, then InTx succeeds", func(t *testing.T) {
 		st := seed(t)
+		claimFirst(t, st)
 		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
-			return tx.Idempotency().Insert(ctx, storage.IdempotencyRecord{AccountID: "a", Key: "k", Operation: "op",
-				RequestHash: "h", Response: []byte(`"first"`), CreatedAt: epoch()})
-		})
-		inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
-			err := tx.Idempotency().Insert(storage.DeferWrites(ctx), storage.IdempotencyRecord{AccountID: "a", Key: "k",
-				Operation: "op", RequestHash: "h", CreatedAt: epoch()})
-			if err == nil {
-				storage.ReadAhead(ctx, tx, storage.ReadAccount("a", true))
-				_, err = tx.Accounts().GetForUpdate(ctx, "a")
-			}
-			require.ErrorIs(t, err, storage.ErrDuplicate)
-			_, err = tx.Idempotency().Get(ctx, "a", "k")
+			require.ErrorIs(t, loseClaim(ctx, tx), storage.ErrDuplicate)
+			_, err := tx.Idempotency().Get(ctx, "a", "k")
 			require.NoError(t, err)
 			storage.ReadAhead(storage.LastReads(ctx), tx, storage.ReadPayment("a", "p1"), storage.ReadOrder("a", "o1", false))
 			p, err := tx.Payments().Get(ctx, "a", "p1")
@@ -389,4 +371,27 @@ func (s suite) testReadAhead(t *testing.T) {
 		_, err := leaked.Orders().Get(ctx, "a", "o1")
 		assert.ErrorIs(t, err, storage.ErrTxDone)
 	})
+}
+
+// claimFirst stores the first call's record of key "k" of account "a".
+func claimFirst(t *testing.T, st storage.Store) {
+	inTx(t, st, func(ctx context.Context, tx storage.Tx) error {
+		return tx.Idempotency().Insert(ctx, storage.IdempotencyRecord{AccountID: "a", Key: "k", Operation: "op",
+			RequestHash: "h", Response: []byte(`"first"`), CreatedAt: epoch()})
+	})
+}
+
+// loseClaim claims key "k" of account "a" again, held back, and returns
+// the claim's error: from the insert itself in a store that writes at
+// once, else from the account's lock that follows it, read ahead
+// together with reads.
+func loseClaim(ctx context.Context, tx storage.Tx, reads ...storage.Read) error {
+	err := tx.Idempotency().Insert(storage.DeferWrites(ctx), storage.IdempotencyRecord{AccountID: "a", Key: "k",
+		Operation: "op", RequestHash: "h", CreatedAt: epoch()})
+	if err != nil {
+		return err
+	}
+	storage.ReadAhead(ctx, tx, append([]storage.Read{storage.ReadAccount("a", true)}, reads...)...)
+	_, err = tx.Accounts().GetForUpdate(ctx, "a")
+	return err
 }
