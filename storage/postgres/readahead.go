@@ -73,41 +73,32 @@ type aheadResult struct {
 	tag    pgconn.CommandTag
 }
 
-// aheadKey identifies a statement by its text and its arguments, all
-// strings for the reads that go ahead.
-func aheadKey(sql string, args []string) string {
+// aheadKey identifies a statement by its text and its arguments, or
+// false when an argument is not a string (no read ahead has such one).
+func aheadKey(sql string, args []any) (string, bool) {
 	var b strings.Builder
 	b.Grow(len(sql) + 16*len(args))
 	b.WriteString(sql)
 	for _, a := range args {
-		b.WriteByte(0)
-		b.WriteString(a)
-	}
-	return b.String()
-}
-
-// anyAheadKey is aheadKey of a statement's arguments as a query passes
-// them, or false when one is not a string (no read ahead has it).
-func anyAheadKey(sql string, args []any) (string, bool) {
-	strs := make([]string, len(args))
-	for i, a := range args {
 		s, ok := a.(string)
 		if !ok {
 			return "", false
 		}
-		strs[i] = s
+		b.WriteByte(0)
+		b.WriteString(s)
 	}
-	return aheadKey(sql, strs), true
+	return b.String(), true
 }
 
 // queueAhead holds back sql as a read ahead: its rows are kept for the
 // query that asks for them (see takeAhead).
 func (p *pipe) queueAhead(sql string, args []string) {
-	a := &ahead{key: aheadKey(sql, args)}
 	anyArgs := make([]any, len(args))
 	for i, s := range args {
 		anyArgs[i] = s
 	}
+	key, _ := aheadKey(sql, anyArgs)
+	a := &ahead{key: key}
 	p.enqueue(sql, anyArgs, func(br pgx.BatchResults) error {
 		rows, err := br.Query()
 		if err != nil {
@@ -151,7 +142,7 @@ func (p *pipe) takeAhead(ctx context.Context, sql string, args []any) (pgx.Rows,
 	if len(p.ahead) == 0 {
 		return nil, nil
 	}
-	key, ok := anyAheadKey(sql, args)
+	key, ok := aheadKey(sql, args)
 	var hit *ahead
 	for i, a := range p.ahead {
 		if ok && a.key == key {
